@@ -1,0 +1,359 @@
+"""Human annotations (``annotations/documents/*.json``) and their adjudication into gold.
+
+Each file keeps every annotator's annotation of one document (format in ``annotations/README.md``);
+gold is derived from them on every build, so changing the rule never loses an annotation.
+
+Adjudication rule (one document at a time):
+
+1. **Ground truth wins.** If any annotation is marked ground truth in Label Studio, gold is that
+   annotation — the latest ``updated_at`` among ground truths (ties: the highest annotation id).
+2. Otherwise each annotator counts once, with their latest annotation (latest ``updated_at``).
+3. **One annotator:** gold is their annotation.
+4. **Several annotators: per-item majority.** An entity span (exact start, end and label), a topic,
+   the date and the language are gold when more than half of the annotators chose them (for date and
+   language, "no value" is a value that can win). Items that some but not more than half of the
+   annotators chose are left out of gold and listed as disagreements; with no majority date or
+   language, gold has none and the disagreement is listed. The date evidence is the most frequent
+   evidence given by the annotators who chose the gold date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dataset_builder import schema
+from dataset_builder.documents import Span
+from dataset_builder.errors import InputError
+
+DOCUMENTS_DIR = "documents"
+EXPORTS_DIR = "labelstudio"
+
+
+def text_sha256(text: str) -> str:
+    """Hex SHA-256 of the UTF-8 text: what annotation offsets are tied to."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_files_atomic(files: Mapping[Path, bytes]) -> None:
+    """Write every file to a temp file beside it, then ``os.replace`` them all.
+
+    Nothing is replaced until every temp file is written, so a failure (disk full, bad path) leaves
+    all previous outputs untouched.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write one file atomically (see :func:`write_files_atomic`)."""
+    write_files_atomic({path: data})
+
+
+def parse_timestamp(value: str, where: str) -> dt.datetime:
+    """A Label Studio ISO timestamp (``...Z``) as an aware datetime, for ordering annotations."""
+    try:
+        stamp = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{where}: invalid timestamp {value!r}") from exc
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One annotator's annotation of one document, offsets already in the document's current text."""
+
+    annotator: str
+    export: str
+    task_id: int
+    annotation_id: int
+    created_at: str
+    updated_at: str
+    lead_time: float | None
+    ground_truth: bool
+    entities: tuple[Span, ...]
+    topics: tuple[str, ...]
+    date: dt.date | None
+    date_evidence: str | None
+    language: str | None
+
+    def recency(self) -> tuple[dt.datetime, int]:
+        """Sort key: later ``updated_at`` first wins, annotation id breaks ties."""
+        return parse_timestamp(self.updated_at, f"annotation {self.annotation_id}"), self.annotation_id
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "annotator": self.annotator,
+            "export": self.export,
+            "task_id": self.task_id,
+            "annotation_id": self.annotation_id,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "lead_time": self.lead_time,
+            "ground_truth": self.ground_truth,
+            "entities": [
+                {"start": s.start, "end": s.end, "text": s.text, "label": s.label} for s in self.entities
+            ],
+            "topics": list(self.topics),
+            "date": self.date.isoformat() if self.date else None,
+            "date_evidence": self.date_evidence,
+            "language": self.language,
+        }
+
+
+@dataclass(frozen=True)
+class AnnotatedDocument:
+    """The content of one ``documents/<document_id>.json`` file."""
+
+    document_id: str
+    text_sha256: str
+    annotations: tuple[Annotation, ...]
+
+    def to_bytes(self) -> bytes:
+        """Canonical bytes (sorted keys, annotations by id): re-importing an export is byte-identical."""
+        obj = {
+            "document_id": self.document_id,
+            "text_sha256": self.text_sha256,
+            "annotations": [a.to_json() for a in sorted(self.annotations, key=lambda a: a.annotation_id)],
+        }
+        return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Gold:
+    """Adjudicated annotation of one document; ``rule`` says which step of the rule decided it."""
+
+    document_id: str
+    text_sha256: str
+    entities: tuple[Span, ...]
+    topics: tuple[str, ...]
+    date: dt.date | None
+    date_evidence: str | None
+    language: str | None
+    rule: str
+    disagreements: tuple[str, ...]
+
+
+def sort_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
+    return tuple(sorted(spans, key=lambda s: (s.start, s.end, s.label)))
+
+
+def sort_topics(topics: Iterable[str], annotations_dir: Path) -> tuple[str, ...]:
+    """Topics in taxonomy order (the ClassLabel order), without duplicates."""
+    order = {t: i for i, t in enumerate(schema.topic_ids(annotations_dir))}
+    return tuple(sorted(set(topics), key=lambda t: order.get(t, len(order))))
+
+
+def _field(obj: Mapping[str, Any], key: str, types: type | tuple[type, ...], where: str) -> Any:
+    if key not in obj:
+        raise InputError(f"{where}: missing {key!r}")
+    value = obj[key]
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in _as_tuple(types)):
+        raise InputError(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
+
+
+def _check_member(value: str, allowed: Iterable[str], what: str, where: str) -> str:
+    if value not in allowed:
+        raise InputError(f"{where}: unknown {what} {value!r}")
+    return value
+
+
+def _annotation_from_json(obj: Any, where: str, annotations_dir: Path) -> Annotation:
+    if not isinstance(obj, dict):
+        raise InputError(f"{where}: an annotation must be an object")
+    entities = []
+    for i, e in enumerate(_field(obj, "entities", list, where)):
+        at = f"{where}, entity {i}"
+        if not isinstance(e, dict):
+            raise InputError(f"{at}: must be an object")
+        start, end = _field(e, "start", int, at), _field(e, "end", int, at)
+        text = _field(e, "text", str, at)
+        if not 0 <= start < end or end - start != len(text):
+            raise InputError(f"{at}: offsets {start}:{end} do not fit its text {text!r}")
+        entities.append(
+            Span(
+                start,
+                end,
+                text,
+                _check_member(_field(e, "label", str, at), schema.ENTITY_LABELS, "label", at),
+            )
+        )
+    topic_ids = schema.topic_ids(annotations_dir)
+    topics = [_check_member(t, topic_ids, "topic", where) for t in _field(obj, "topics", list, where)]
+    date_text = _field(obj, "date", (str, type(None)), where)
+    try:
+        date = dt.date.fromisoformat(date_text) if date_text is not None else None
+    except ValueError as exc:
+        raise InputError(f"{where}: invalid date {date_text!r}") from exc
+    language = _field(obj, "language", (str, type(None)), where)
+    if language is not None:
+        _check_member(language, schema.LANGUAGES, "language", where)
+    lead_time = _field(obj, "lead_time", (int, float, type(None)), where)
+    updated_at = _field(obj, "updated_at", str, where)
+    parse_timestamp(updated_at, where)
+    return Annotation(
+        annotator=_field(obj, "annotator", str, where),
+        export=_field(obj, "export", str, where),
+        task_id=_field(obj, "task_id", int, where),
+        annotation_id=_field(obj, "annotation_id", int, where),
+        created_at=_field(obj, "created_at", str, where),
+        updated_at=updated_at,
+        lead_time=float(lead_time) if lead_time is not None else None,
+        ground_truth=_field(obj, "ground_truth", bool, where),
+        entities=sort_spans(entities),
+        topics=sort_topics(topics, annotations_dir),
+        date=date,
+        date_evidence=_field(obj, "date_evidence", (str, type(None)), where),
+        language=language,
+    )
+
+
+def read_document_file(path: Path, annotations_dir: Path) -> AnnotatedDocument:
+    """Parse and validate one ``documents/<id>.json`` file; any problem is an InputError naming it."""
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})") from exc
+    where = str(path)
+    if not isinstance(obj, dict):
+        raise InputError(f"{path}: expected a JSON object")
+    document_id = _field(obj, "document_id", str, where)
+    if path.stem != document_id:
+        raise InputError(f"{path}: holds document_id {document_id!r}, expected {path.stem!r}")
+    items = _field(obj, "annotations", list, where)
+    anns = tuple(
+        _annotation_from_json(a, f"{path}: annotation {i}", annotations_dir) for i, a in enumerate(items)
+    )
+    ids = [a.annotation_id for a in anns]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"{path}: duplicate annotation ids")
+    return AnnotatedDocument(document_id, _field(obj, "text_sha256", str, where), anns)
+
+
+def read_documents(annotations_dir: Path) -> dict[str, AnnotatedDocument]:
+    """Every annotated document under ``annotations_dir/documents``, by document id."""
+    folder = Path(annotations_dir) / DOCUMENTS_DIR
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return {p.stem: read_document_file(p, Path(annotations_dir)) for p in files}
+
+
+def latest_per_annotator(annotations: Iterable[Annotation]) -> list[Annotation]:
+    """Each annotator's latest annotation, ordered by annotator (everyone counts once)."""
+    latest: dict[str, Annotation] = {}
+    for a in annotations:
+        if a.annotator not in latest or a.recency() > latest[a.annotator].recency():
+            latest[a.annotator] = a
+    return [latest[k] for k in sorted(latest)]
+
+
+def votes(annotations: list[Annotation], item: Callable[[Annotation], Iterable[Hashable]]) -> Counter:
+    """How many of ``annotations`` chose each item (an annotation counts once per item)."""
+    return Counter(x for a in annotations for x in set(item(a)))
+
+
+def _majority(counts: Counter, n: int) -> list[Hashable]:
+    return [x for x, k in counts.items() if 2 * k > n]
+
+
+def _describe_span(span: Span) -> str:
+    return f"entity {span.start}:{span.end} {span.label} {span.text!r}"
+
+
+def _adjudicate_majority(doc: AnnotatedDocument, anns: list[Annotation], annotations_dir: Path) -> Gold:
+    n = len(anns)
+    disagreements: list[str] = []
+    span_votes = votes(anns, lambda a: a.entities)
+    topic_votes = votes(anns, lambda a: a.topics)
+    for span in sort_spans(s for s, k in span_votes.items() if 2 * k <= n):
+        disagreements.append(f"{_describe_span(span)}: {span_votes[span]} of {n} annotators")
+    for topic in sort_topics((t for t, k in topic_votes.items() if 2 * k <= n), annotations_dir):
+        disagreements.append(f"topic {topic}: {topic_votes[topic]} of {n} annotators")
+
+    def single(name: str, value: Callable[[Annotation], Any]) -> Any:
+        counts = Counter(value(a) for a in anns)
+        winner = _majority(counts, n)
+        if len(counts) > 1 and not winner:
+            shown = ", ".join(
+                f"{v if v is not None else 'none'} ({k})"
+                for v, k in sorted(counts.items(), key=lambda vk: (vk[0] is None, str(vk[0])))
+            )
+            disagreements.append(f"{name}: {shown} of {n} annotators")
+        return winner[0] if winner else None
+
+    date = single("date", lambda a: a.date)
+    language = single("language", lambda a: a.language)
+    evidence = Counter(
+        a.date_evidence for a in anns if a.date == date and date is not None and a.date_evidence
+    )
+    return Gold(
+        document_id=doc.document_id,
+        text_sha256=doc.text_sha256,
+        entities=sort_spans(_majority(span_votes, n)),  # type: ignore[arg-type]
+        topics=sort_topics(_majority(topic_votes, n), annotations_dir),  # type: ignore[arg-type]
+        date=date,
+        date_evidence=min(evidence, key=lambda e: (-evidence[e], e)) if evidence else None,
+        language=language,
+        rule="majority",
+        disagreements=tuple(disagreements),
+    )
+
+
+def adjudicate(doc: AnnotatedDocument, annotations_dir: Path) -> Gold | None:
+    """Gold for one document by the module's rule; None when the file holds no annotation."""
+    ground_truths = [a for a in doc.annotations if a.ground_truth]
+    if ground_truths:
+        chosen, rule = max(ground_truths, key=Annotation.recency), "ground_truth"
+    else:
+        anns = latest_per_annotator(doc.annotations)
+        if not anns:
+            return None
+        if len(anns) > 1:
+            return _adjudicate_majority(doc, anns, annotations_dir)
+        chosen, rule = anns[0], "single"
+    return Gold(
+        document_id=doc.document_id,
+        text_sha256=doc.text_sha256,
+        entities=chosen.entities,
+        topics=chosen.topics,
+        date=chosen.date,
+        date_evidence=chosen.date_evidence,
+        language=chosen.language,
+        rule=rule,
+        disagreements=(),
+    )
+
+
+def gold_documents(annotations_dir: Path = schema.DEFAULT_ANNOTATIONS_DIR) -> dict[str, Gold]:
+    """Adjudicated gold of every annotated document, by document id (entity ids left to the pipeline)."""
+    gold = {}
+    for document_id, doc in read_documents(Path(annotations_dir)).items():
+        adjudicated = adjudicate(doc, Path(annotations_dir))
+        if adjudicated is not None:
+            gold[document_id] = adjudicated
+    return gold

@@ -1,0 +1,1 @@
+"""The builder's own (silver) annotators: small steps, text in, annotations out."""

@@ -1,0 +1,102 @@
+"""Publication dates: from a metadata header, a dateline, or a full date the text ties to "today".
+
+Only full dates (day, month and year) count; a weekday alone ("اليوم الثلاثاء", "on Thursday")
+never becomes a date — that is left to human annotation. Month names (both Arabic traditions,
+English) live in ``annotations/date_rules.json``. dateparser was tried and set aside: it misses the
+Levantine month names (حزيران, شباط) and the "يونيو/حزيران" style, and costs ~2 ms a parse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from dataset_builder.documents import Document
+from dataset_builder.errors import InputError
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+"""Arabic-Indic and Persian digits → ASCII, one code point for one, so offsets are kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateRules:
+    pattern: re.Pattern[str]
+    months: dict[str, int]
+    today: re.Pattern[str]
+    today_window: int
+    dateline_chars: int
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    date: dt.date
+    start: int
+    end: int
+
+
+@cache
+def load_date_rules(annotations_dir: Path) -> DateRules:
+    path = Path(annotations_dir) / "date_rules.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        months = {name.casefold(): int(num) for num, names in raw["months"].items() for name in names}
+        alt = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
+        month = rf"(?:{alt})\.?"
+        pattern = re.compile(
+            r"(?<!\d)(?:"
+            r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+            r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4})"
+            rf"|(?P<ad>\d{{1,2}})\s*(?:من\s+)?(?P<am>{month})(?:\s*/\s*{month})?\s*,?\s*(?:عام\s+|سنة\s+)?(?P<ay>\d{{4}})"
+            rf"|(?P<bm>{month})\s+(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<by>\d{{4}})"
+            r")(?!\d)",
+            re.IGNORECASE,
+        )
+        today = re.compile(r"\b(?:" + "|".join(map(re.escape, raw["today_markers"])) + r")\b", re.IGNORECASE)
+        return DateRules(pattern, months, today, int(raw["today_window_chars"]), int(raw["dateline_chars"]))
+    except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
+        raise InputError(f"{path}: not valid date rules ({exc})") from exc
+
+
+def find_dates(text: str, rules: DateRules) -> list[FoundDate]:
+    """Every valid full date in ``text`` with its offsets (invalid ones like 31/02 are skipped)."""
+    found = []
+    for m in rules.pattern.finditer(text.translate(_DIGITS)):
+        g = m.groupdict()
+        if g["iy"]:
+            y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
+        elif g["ny"]:
+            y, mo, d = int(g["ny"]), int(g["nm"]), int(g["nd"])
+        else:
+            name = (g["am"] or g["bm"]).rstrip(".").casefold()
+            y, mo, d = int(g["ay"] or g["by"]), rules.months[name], int(g["ad"] or g["bd"])
+        try:
+            found.append(FoundDate(dt.date(y, mo, d), m.start(), m.end()))
+        except ValueError:
+            continue
+    return found
+
+
+def publication_date(doc: Document, rules: DateRules) -> tuple[dt.date | None, str | None, str | None]:
+    """(date, source, evidence) for a document, or (None, None, None) when the text gives none."""
+    for cut in doc.cuts:
+        if cut.reason == "metadata" and (dates := find_dates(cut.text, rules)):
+            return dates[0].date, "header", cut.text.strip()
+    body = doc.text[len(doc.title) :] if doc.title else doc.text
+    offset = len(doc.text) - len(body)
+    head = body[: rules.dateline_chars]
+    if dates := find_dates(head, rules):
+        return dates[0].date, "dateline", doc.text[offset + dates[0].start : offset + dates[0].end]
+    for found in find_dates(doc.text, rules):
+        window = doc.text[max(0, found.start - rules.today_window) : found.start]
+        if rules.today.search(window):
+            return found.date, "text", doc.text[max(0, found.start - rules.today_window) : found.end].strip()
+    return None, None, None
+
+
+def annotate_date(doc: Document, annotations_dir: Path) -> Document:
+    date, source, evidence = publication_date(doc, load_date_rules(Path(annotations_dir)))
+    return doc.with_(date=date, date_source=source, date_evidence=evidence)

@@ -1,0 +1,235 @@
+"""Entity pre-annotation: a gazetteer from the knowledge base, plus rules for names it lacks.
+
+The knowledge base (``annotations/entities.json``) is compiled into one Aho-Corasick automaton
+(pyahocorasick). Arabic is matched on a length-preserving normalisation (أ/إ/آ → ا, ى → ي, ة → ه),
+so offsets found there are offsets in the original text. A match may sit after Arabic proclitics
+inside a word (وبلينكن → بلينكن), which stay outside the span; titles are never in the base, so
+they never enter a span. Trigger rules from ``annotations/entity_rules.json`` find person names
+after a title (and English organisation names) that the base does not know: they get no id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+
+from dataset_builder.documents import Document, Span
+from dataset_builder.errors import InputError
+from dataset_builder.schema import ENTITY_LABELS
+
+_AR_NORMAL = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_WORD = re.compile(r"[^\W\d_]+")
+_COMPOUND_FIRST = frozenset({"عبد", "ابو"})
+"""First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
+_EN_NAME_WORD = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
+
+
+def normalise(text: str, language: str) -> str:
+    """Length-preserving normalisation used for matching (offsets stay valid)."""
+    return text.translate(_AR_NORMAL) if language == "ar" else text
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch) == "Mn"
+
+
+@dataclass(frozen=True, slots=True)
+class EntityKnowledge:
+    """The compiled knowledge base and rules; built once per annotations folder."""
+
+    automata: dict[str, ahocorasick.Automaton]
+    names: dict[tuple[str, str], tuple[str, str]]
+    proclitics: frozenset[str]
+    ar_titles: tuple[str, ...]
+    ar_modifiers: frozenset[str]
+    ar_stopwords: frozenset[str]
+    en_person: re.Pattern[str]
+    en_org: re.Pattern[str]
+    en_stopwords: frozenset[str]
+    en_titles: frozenset[str]
+    en_org_heads: frozenset[str]
+
+    def link(self, surface: str, language: str) -> str | None:
+        """The knowledge-base id for a span's text, or None when the base does not know it."""
+        hit = self.names.get((language, normalise(surface, language)))
+        return hit[0] if hit else None
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from exc
+
+
+@cache
+def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
+    kb_path = Path(annotations_dir) / "entities.json"
+    rules_path = Path(annotations_dir) / "entity_rules.json"
+    kb, rules = _read_json(kb_path), _read_json(rules_path)
+    names: dict[tuple[str, str], tuple[str, str]] = {}
+    try:
+        for entity in kb["entities"]:
+            if entity["label"] not in ENTITY_LABELS:
+                raise InputError(f"{kb_path}: entity {entity['id']!r} has unknown label {entity['label']!r}")
+            for language, surfaces in entity["names"].items():
+                for surface in surfaces:
+                    key = (language, normalise(surface, language))
+                    if key in names and names[key][0] != entity["id"]:
+                        raise InputError(
+                            f"{kb_path}: name {surface!r} belongs to both {names[key][0]!r} and {entity['id']!r}"
+                        )
+                    names[key] = (entity["id"], entity["label"])
+        ar, en = rules["ar"], rules["en"]
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"{kb_path} / {rules_path}: missing field {exc}") from exc
+    automata: dict[str, ahocorasick.Automaton] = {}
+    for (language, surface), (entity_id, label) in sorted(names.items()):
+        automaton = automata.setdefault(language, ahocorasick.Automaton())
+        automaton.add_word(surface, (len(surface), entity_id, label))
+    for automaton in automata.values():
+        automaton.make_automaton()
+    en_titles = "|".join(re.escape(t) for t in sorted(en["titles"], key=len, reverse=True))
+    org_heads = "|".join(re.escape(h) for h in sorted(en["org_heads"], key=len, reverse=True))
+    return EntityKnowledge(
+        automata=automata,
+        names=names,
+        proclitics=frozenset(ar["proclitics"]),
+        ar_titles=tuple(sorted((normalise(t, "ar") for t in ar["titles"]), key=len, reverse=True)),
+        ar_modifiers=frozenset(normalise(m, "ar") for m in ar["title_modifiers"]),
+        ar_stopwords=frozenset(normalise(w, "ar") for w in ar["stopwords"]),
+        en_person=re.compile(rf"\b(?:{en_titles})\s+(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{0,3}})"),
+        en_org=re.compile(
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
+        ),
+        en_stopwords=frozenset(en["stopwords"]),
+        en_titles=frozenset(t for t in en["titles"] if " " not in t),
+        en_org_heads=frozenset(en["org_heads"]),
+    )
+
+
+def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
+    automaton = k.automata.get(language)
+    if automaton is None:
+        return []
+    norm = normalise(text, language)
+    found: list[Span] = []
+    for last, (length, entity_id, label) in automaton.iter(norm):
+        start, end = last - length + 1, last + 1
+        if end < len(text) and _is_word_char(text[end]):
+            continue
+        if start > 0 and _is_word_char(text[start - 1]):
+            word_start = start
+            while word_start > 0 and _is_word_char(text[word_start - 1]):
+                word_start -= 1
+            if language != "ar" or norm[word_start:start] not in k.proclitics:
+                continue
+        found.append(Span(start, end, text[start:end], label, entity_id))
+    return found
+
+
+def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
+    """Two-word names (three after عبد/أبو) following a title and its modifiers."""
+    norm = normalise(text, "ar")
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
+    found: list[Span] = []
+    i = 0
+    while i < len(words):
+        title_end = _title_end(norm, words[i], k)
+        if title_end is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words) and words[j][0] < title_end:
+            j += 1
+        while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+            if words[j][2] in k.ar_modifiers:
+                j += 1
+            elif (chained := _title_end(norm, words[j], k)) is not None:
+                while j < len(words) and words[j][0] < chained:
+                    j += 1
+            else:
+                break
+        name: list[tuple[int, int, str]] = []
+        while j < len(words) and len(name) < (3 if name and name[0][2] in _COMPOUND_FIRST else 2):
+            word = words[j]
+            if (
+                word[2] in k.ar_stopwords
+                or word[2] in k.ar_modifiers
+                or not _adjacent(norm, words[j - 1], word)
+            ):
+                break
+            if len(name) == 1 and word[2].startswith("ال") and name[0][2] not in _COMPOUND_FIRST:
+                break
+            name.append(word)
+            j += 1
+        if len(name) >= 2:
+            start, end = name[0][0], name[-1][1]
+            found.append(Span(start, end, text[start:end], "PER", None))
+        i = max(j, i + 1)
+    return found
+
+
+def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int | None:
+    """End offset of a title starting at ``word`` (after an optional proclitic), else None."""
+    for skip in sorted({0} | {len(p) for p in k.proclitics if word[2].startswith(p)}):
+        at = word[0] + skip
+        for title in k.ar_titles:
+            end = at + len(title)
+            if norm.startswith(title, at) and (end == len(norm) or not _is_word_char(norm[end])):
+                return end
+    return None
+
+
+def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
+    """Only spaces between two words (punctuation ends a name)."""
+    return not norm[left[1] : right[0]].strip()
+
+
+def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
+    found: list[Span] = []
+    for m in k.en_org.finditer(text):
+        start, end = m.span("name")
+        while text[start:end].split()[0] in k.en_stopwords:
+            start = text.index(" ", start) + 1
+        if len(text[start:end].split()) >= 2:
+            found.append(Span(start, end, text[start:end], "ORG", None))
+    for m in k.en_person.finditer(text):
+        start, end = m.span("name")
+        words = text[start:end].split()
+        last_title = max((i for i, w in enumerate(words) if w in k.en_titles), default=-1)
+        for word in words[: last_title + 1]:
+            start = text.index(word, start) + len(word)
+        words = words[last_title + 1 :]
+        start = end - len(text[start:end].lstrip())
+        if words and not any(w in k.en_stopwords or w in k.en_org_heads for w in words):
+            found.append(Span(start, end, text[start:end], "PER", None))
+    return found
+
+
+def _select(candidates: list[Span]) -> list[Span]:
+    """Non-overlapping spans, longest first (gazetteer before rules on ties), in text order."""
+    chosen: list[Span] = []
+    for span in candidates:
+        if not any(span.overlaps(c) for c in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: (s.start, s.end))
+
+
+def find_entities(text: str, language: str, k: EntityKnowledge) -> list[Span]:
+    """Entity spans in ``text``: knowledge-base matches first, rule matches where they do not overlap."""
+    known = sorted(_gazetteer(text, language, k), key=lambda s: (s.start - s.end, s.start))
+    rules = _arabic_people(text, k) if language == "ar" else _english_rules(text, k)
+    return _select(known + sorted(rules, key=lambda s: (s.start - s.end, s.start)))
+
+
+def annotate_entities(doc: Document, annotations_dir: Path) -> Document:
+    return doc.with_(
+        entities=find_entities(doc.text, doc.language, load_entity_knowledge(Path(annotations_dir)))
+    )

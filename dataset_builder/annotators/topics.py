@@ -1,0 +1,77 @@
+"""Topics by keyword rules from ``annotations/topic_rules.json``.
+
+A topic is assigned when at least ``min_matches`` distinct keywords of the document's language
+occur. Arabic keywords match anywhere in a word (proclitics and suffixes attach to stems); English
+keywords match at the start of a word, case-insensitively. One Aho-Corasick pass per document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+
+from dataset_builder.annotators.entities import normalise
+from dataset_builder.documents import Document
+from dataset_builder.errors import InputError
+from dataset_builder.schema import topic_ids
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRules:
+    automata: dict[str, ahocorasick.Automaton]
+    min_matches: dict[str, int]
+    order: tuple[str, ...]
+
+
+@cache
+def load_topic_rules(annotations_dir: Path) -> TopicRules:
+    path = Path(annotations_dir) / "topic_rules.json"
+    known = topic_ids(Path(annotations_dir))
+    try:
+        rules = json.loads(path.read_text(encoding="utf-8"))["rules"]
+        keywords: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        min_matches: dict[str, int] = {}
+        for number, rule in enumerate(rules):
+            topic = rule["topic"]
+            if topic not in known:
+                raise InputError(f"{path}: rule {number} names unknown topic {topic!r}")
+            min_matches[topic] = int(rule.get("min_matches", 1))
+            for language, words in rule["keywords"].items():
+                for word in words:
+                    key = normalise(word, language)
+                    keywords[language][key.lower() if language == "en" else key].add(topic)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not valid topic rules ({exc})") from exc
+    automata = {}
+    for language, table in keywords.items():
+        automaton = ahocorasick.Automaton()
+        for word, topics in sorted(table.items()):
+            automaton.add_word(word, (word, tuple(sorted(topics))))
+        automaton.make_automaton()
+        automata[language] = automaton
+    return TopicRules(automata, min_matches, tuple(known))
+
+
+def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:
+    """Taxonomy ids whose rules fire, in taxonomy order."""
+    automaton = rules.automata.get(language)
+    if automaton is None:
+        return []
+    haystack = text.lower() if language == "en" else normalise(text, language)
+    hits: dict[str, set[str]] = defaultdict(set)
+    for last, (word, topics) in automaton.iter(haystack):
+        start = last - len(word) + 1
+        if language == "en" and start > 0 and haystack[start - 1].isalnum():
+            continue
+        for topic in topics:
+            hits[topic].add(word)
+    return [t for t in rules.order if len(hits.get(t, ())) >= rules.min_matches.get(t, 1)]
+
+
+def annotate_topics(doc: Document, annotations_dir: Path) -> Document:
+    return doc.with_(topics=find_topics(doc.text, doc.language, load_topic_rules(Path(annotations_dir))))

@@ -1,0 +1,245 @@
+"""Rows and features of the four dataset configs, derived from ``documents`` rows.
+
+Every config is a pure function of a ``documents`` row (the staging format of the build), so that
+the build can stream: ``ner`` and ``topics`` rows come from one document, ``parallel`` rows from the
+documents of one translation group. Labels always come from :mod:`dataset_builder.schema`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import datasets
+import regex
+
+from dataset_builder import schema
+from dataset_builder.documents import Document
+from dataset_builder.errors import InputError
+
+CONFIG_NAMES: tuple[str, ...] = ("documents", "ner", "topics", "parallel")
+
+Row = dict[str, Any]
+Offsets = tuple[int, int]
+
+
+def ner_features() -> datasets.Features:
+    """Sentence-level IOB2 rows; offsets point into the document text so spans can be traced back."""
+    return datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "document_id": datasets.Value("string"),
+            "language": datasets.Value("string"),
+            "tokens": datasets.List(datasets.Value("string")),
+            "ner_tags": datasets.List(datasets.ClassLabel(names=schema.ner_tag_names())),
+            "token_starts": datasets.List(datasets.Value("int32")),
+            "token_ends": datasets.List(datasets.Value("int32")),
+        }
+    )
+
+
+def topics_features() -> datasets.Features:
+    """Multi-label document classification over the taxonomy."""
+    return datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "language": datasets.Value("string"),
+            "text": datasets.Value("string"),
+            "labels": datasets.List(datasets.ClassLabel(names=schema.topic_ids())),
+        }
+    )
+
+
+def parallel_features() -> datasets.Features:
+    """Arabic–English pairs in the ``translation`` convention HF translation scripts expect."""
+    return datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "translation_group": datasets.Value("string"),
+            "alignment": datasets.Value("string"),
+            "translation": datasets.Translation(languages=list(schema.LANGUAGES)),
+        }
+    )
+
+
+FEATURES: dict[str, Callable[[], datasets.Features]] = {
+    "documents": schema.documents_features,
+    "ner": ner_features,
+    "topics": topics_features,
+    "parallel": parallel_features,
+}
+
+
+def document_row(doc: Document) -> Row:
+    """The ``documents`` row of a document (field for field, spans and cuts as dicts)."""
+    names = schema.documents_features().keys()
+    row = {name: getattr(doc, name) for name in names}
+    row["entities"] = [
+        {"start": s.start, "end": s.end, "text": s.text, "label": s.label, "entity_id": s.entity_id}
+        for s in sorted(doc.entities, key=lambda s: (s.start, s.end))
+    ]
+    row["cuts"] = [{"start": c.start, "text": c.text, "reason": c.reason} for c in doc.cuts]
+    row["topics"] = list(doc.topics)
+    return row
+
+
+def split_of(event_id: str, ratios: Sequence[float]) -> str:
+    """The split of an event: sha256 of its id mapped into the cumulative ratios.
+
+    Hashing (rather than shuffling) keeps an event in the same split when documents are added.
+    """
+    if len(ratios) != len(schema.SPLITS) or any(r < 0 for r in ratios) or abs(sum(ratios) - 1) > 1e-9:
+        raise ValueError(
+            f"split ratios {tuple(ratios)} must be {len(schema.SPLITS)} non-negative numbers summing to 1"
+        )
+    point = int.from_bytes(hashlib.sha256(event_id.encode("utf-8")).digest()[:8], "big") / 2**64
+    cumulative = 0.0
+    for name, ratio in zip(schema.SPLITS, ratios, strict=True):
+        cumulative += ratio
+        if point < cumulative:
+            return name
+    return next(name for name, ratio in zip(schema.SPLITS[::-1], ratios[::-1], strict=True) if ratio > 0)
+
+
+# --- ner ------------------------------------------------------------------------------------------
+
+_TOKEN = regex.compile(r"(?:\p{Lu}\.){2,}|[\w\p{M}]+|[^\w\p{M}\s]")
+"""Abbreviations (U.S.), runs of letters, digits and marks, or one other non-space character."""
+_SPACE = regex.compile(r"\s")
+_SENTENCE_END = {
+    "ar": regex.compile(r"[.!?؟]+[\"'»”)]*(?=\s)|\n+"),
+    "en": regex.compile(r"[.!?]+[\"'”)]*(?=\s+[\"“'(]?[\p{Lu}\d])|\n+"),
+}
+
+
+def _checked_spans(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Entities sorted by offset; IOB2 cannot express overlaps or spans with outer whitespace."""
+    spans = sorted(row["entities"], key=lambda s: (s["start"], s["end"]))
+    for prev, span in zip(spans, spans[1:], strict=False):
+        if span["start"] < prev["end"]:
+            raise InputError(
+                f"document {row['id']}: entities {prev['start']}:{prev['end']} {prev['text']!r} and "
+                f"{span['start']}:{span['end']} {span['text']!r} overlap; IOB2 needs flat spans"
+            )
+    for span in spans:
+        if _SPACE.match(span["text"][0]) or _SPACE.match(span["text"][-1]):
+            raise InputError(
+                f"document {row['id']}: entity {span['start']}:{span['end']} {span['text']!r} "
+                "starts or ends with whitespace"
+            )
+    return spans
+
+
+def sentences(text: str, language: str, spans: Sequence[Mapping[str, Any]] = ()) -> list[Offsets]:
+    """Sentence offsets (stripped, non-empty); never cuts inside an entity span."""
+    cuts = [0]
+    for match in _SENTENCE_END[language].finditer(text):
+        if not any(s["start"] < match.end() < s["end"] for s in spans):
+            cuts.append(match.end())
+    cuts.append(len(text))
+    out: list[Offsets] = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            out.append((start + lead, start + lead + len(stripped)))
+    return out
+
+
+def tokenize(text: str, start: int, end: int, boundaries: Sequence[int] = ()) -> list[Offsets]:
+    """Word and punctuation tokens of ``text[start:end]``, also cut at every sorted ``boundaries`` offset.
+
+    Cutting at entity boundaries is what splits Arabic proclitics (و ف ب ل ك) off a name:
+    ``وبلينكن`` with a span on ``بلينكن`` gives ``و`` / ``بلينكن``.
+    """
+    tokens: list[Offsets] = []
+    for match in _TOKEN.finditer(text, start, end):
+        a, b = match.span()
+        inner = boundaries[bisect_right(boundaries, a) : bisect_left(boundaries, b)]
+        edges = [a, *inner, b]
+        tokens.extend(zip(edges, edges[1:], strict=False))
+    return tokens
+
+
+def iob2_tags(tokens: Sequence[Offsets], spans: Sequence[Mapping[str, Any]]) -> list[str]:
+    """IOB2 tag per token; tokens never straddle a span edge (see :func:`tokenize`)."""
+    tags = ["O"] * len(tokens)
+    starts = [t[0] for t in tokens]
+    for span in spans:
+        first = bisect_left(starts, span["start"])
+        inside = False
+        for i in range(first, len(tokens)):
+            if tokens[i][1] > span["end"]:
+                break
+            tags[i] = ("I-" if inside else "B-") + span["label"]
+            inside = True
+    return tags
+
+
+def spans_from_tags(
+    starts: Sequence[int], ends: Sequence[int], tags: Sequence[str]
+) -> list[tuple[int, int, str]]:
+    """Decode IOB2 tags back to ``(start, end, label)`` character spans."""
+    spans: list[tuple[int, int, str]] = []
+    for start, end, tag in zip(starts, ends, tags, strict=True):
+        if tag.startswith("I-") and spans and spans[-1][2] == tag[2:]:
+            spans[-1] = (spans[-1][0], end, spans[-1][2])
+        elif tag != "O":
+            spans.append((start, end, tag[2:]))
+    return spans
+
+
+def ner_rows(row: Mapping[str, Any]) -> Iterator[Row]:
+    """One row per sentence of a ``documents`` row."""
+    text, spans = row["text"], _checked_spans(row)
+    boundaries = sorted({s["start"] for s in spans} | {s["end"] for s in spans})
+    for index, (start, end) in enumerate(sentences(text, row["language"], spans)):
+        inner = [s for s in spans if start <= s["start"] and s["end"] <= end]
+        tokens = tokenize(text, start, end, boundaries)
+        yield {
+            "id": f"{row['id']}-s{index:04d}",
+            "document_id": row["id"],
+            "language": row["language"],
+            "tokens": [text[a:b] for a, b in tokens],
+            "ner_tags": iob2_tags(tokens, inner),
+            "token_starts": [a for a, _ in tokens],
+            "token_ends": [b for _, b in tokens],
+        }
+
+
+# --- topics and parallel --------------------------------------------------------------------------
+
+
+def topic_row(row: Mapping[str, Any]) -> Row:
+    return {"id": row["id"], "language": row["language"], "text": row["text"], "labels": list(row["topics"])}
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def parallel_rows(group: str, members: Sequence[Mapping[str, Any]]) -> Iterator[Row]:
+    """Arabic–English pairs of a translation group: by paragraph when the counts match, else whole documents."""
+    ar_docs = sorted((m for m in members if m["language"] == "ar"), key=lambda m: m["id"])
+    en_docs = sorted((m for m in members if m["language"] == "en"), key=lambda m: m["id"])
+    for ar in ar_docs:
+        for en in en_docs:
+            stem = f"{ar['id']}+{en['id']}"
+            ar_par, en_par = paragraphs(ar["text"]), paragraphs(en["text"])
+            if len(ar_par) == len(en_par):
+                for i, (a, e) in enumerate(zip(ar_par, en_par, strict=True)):
+                    yield _pair(f"{stem}-p{i:03d}", group, "paragraph", a, e)
+            else:
+                yield _pair(f"{stem}-doc", group, "document", ar["text"].strip(), en["text"].strip())
+
+
+def _pair(id_: str, group: str, alignment: str, ar: str, en: str) -> Row:
+    return {
+        "id": id_,
+        "translation_group": group,
+        "alignment": alignment,
+        "translation": {"ar": ar, "en": en},
+    }

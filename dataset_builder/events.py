@@ -1,0 +1,81 @@
+"""Group documents that report the same event.
+
+A curated event (``annotations/groups.json``) always wins. Otherwise two documents report the same
+event when their dates are at most one day apart and they share at least two linked entities;
+translations of each other always share an event. The test is run through keys
+(date bucket, pair of entity ids), so it costs O(documents × entities²), never all pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+
+MAX_ENTITIES = 8
+"""Only a document's first few distinct linked entities make keys (bounds the key count)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EventKey:
+    """What event grouping needs to know about a document (small, kept in memory)."""
+
+    id: str
+    date: dt.date | None
+    entity_ids: frozenset[str]
+    translation_group: str | None
+    event_id: str | None
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def assign_event_ids(keys: Iterable[EventKey]) -> dict[str, str]:
+    """document id → event id for every document."""
+    uf = _UnionFind()
+    first_with: dict[tuple[str, object], str] = {}
+    curated: dict[str, str] = {}
+    for key in keys:
+        uf.find(key.id)
+        links: list[tuple[str, object]] = []
+        if key.event_id:
+            curated[key.id] = key.event_id
+            links.append(("event", key.event_id))
+        if key.translation_group:
+            links.append(("translation", key.translation_group))
+        if key.date is not None:
+            entities = sorted(key.entity_ids)[:MAX_ENTITIES]
+            for pair in combinations(entities, 2):
+                links.extend(("pair", (key.date + dt.timedelta(days=d), pair)) for d in (0, 1))
+        for link in links:
+            other = first_with.setdefault(link, key.id)
+            uf.union(other, key.id)
+    members: dict[str, list[str]] = {}
+    for doc_id in uf.parent:
+        members.setdefault(uf.find(doc_id), []).append(doc_id)
+    result: dict[str, str] = {}
+    for group in members.values():
+        names = sorted({curated[d] for d in group if d in curated})
+        event = (
+            names[0]
+            if names
+            else "event-" + hashlib.sha256("\n".join(sorted(group)).encode()).hexdigest()[:12]
+        )
+        result.update(dict.fromkeys(group, event))
+    return result

@@ -1,0 +1,257 @@
+"""Inter-annotator agreement on documents annotated by two or more annotators.
+
+Each annotator counts once per document, with their latest annotation (as in adjudication).
+
+- **Entities:** F1 between every pair of annotators of a document, micro-averaged over all pairs and
+  per label. *Exact* match needs the same start, end and label; *overlap* match needs the same label
+  and at least one shared character (precision counts the first annotator's matched spans, recall
+  the second's; F1 is symmetric).
+- **Topics:** Krippendorff's alpha (``krippendorff`` package, nominal) over binary presence units,
+  one unit per (document, topic): topics are multi-label, and presence/absence per topic keeps the
+  statistic standard and comparable per topic, where MASI would need a set distance the package
+  does not provide. Alpha is null when it is undefined (no unit with two coders, or no variation).
+- **Date and language:** share of annotator pairs choosing the same value ("none" is a value).
+- **Disagreements:** per document, every item on which the annotators were not unanimous.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import warnings
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import krippendorff
+import numpy as np
+
+from dataset_builder import annotations, schema
+from dataset_builder.annotations import AnnotatedDocument, Annotation
+from dataset_builder.documents import Span
+
+
+@dataclass
+class _Counts:
+    """Pairwise span counts: spans of the first/second annotator and how many of each matched."""
+
+    first: int = 0
+    second: int = 0
+    matched_first: int = 0
+    matched_second: int = 0
+
+    def add(self, a: list[Span], b: list[Span], match: Callable[[Span, Span], bool]) -> None:
+        self.first += len(a)
+        self.second += len(b)
+        self.matched_first += sum(any(match(x, y) for y in b) for x in a)
+        self.matched_second += sum(any(match(x, y) for x in a) for y in b)
+
+    def f1(self) -> float | None:
+        if not self.first and not self.second:
+            return None
+        p = self.matched_first / self.first if self.first else 0.0
+        r = self.matched_second / self.second if self.second else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _exact(x: Span, y: Span) -> bool:
+    return (x.start, x.end, x.label) == (y.start, y.end, y.label)
+
+
+def _overlap(x: Span, y: Span) -> bool:
+    return x.label == y.label and x.overlaps(y)
+
+
+def _alpha(rows: list[list[float]]) -> float | None:
+    """Nominal Krippendorff's alpha of a coders × units matrix (NaN = not coded); None if undefined."""
+    data = np.array(rows, dtype=float)
+    if data.size == 0 or (np.sum(~np.isnan(data), axis=0) >= 2).sum() == 0:
+        return None
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value = krippendorff.alpha(
+            reliability_data=data, level_of_measurement="nominal", value_domain=[0.0, 1.0]
+        )
+    return None if np.isnan(value) else round(float(value), 4)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _who_chose(
+    anns: list[Annotation], items: Callable[[Annotation], Iterable[Hashable]]
+) -> dict[Hashable, list[str]]:
+    chosen: dict[Hashable, list[str]] = {}
+    for a in anns:
+        for item in set(items(a)):
+            chosen.setdefault(item, []).append(a.annotator)
+    return chosen
+
+
+def _disagreements(anns: list[Annotation], annotations_dir: Path) -> list[str]:
+    """Items not chosen by every annotator of the document, with who chose them."""
+    out = []
+    spans = _who_chose(anns, lambda a: a.entities)
+    for span in annotations.sort_spans(s for s, who in spans.items() if len(who) < len(anns)):
+        out.append(
+            f"entity {span.start}:{span.end} {span.label} {span.text!r}: only {', '.join(spans[span])}"
+        )
+    topics = _who_chose(anns, lambda a: a.topics)
+    for topic in annotations.sort_topics(
+        (t for t, who in topics.items() if len(who) < len(anns)), annotations_dir
+    ):
+        out.append(f"topic {topic}: only {', '.join(topics[topic])}")
+    for name in ("date", "language"):
+        values = {a.annotator: getattr(a, name) for a in anns}
+        if len(set(values.values())) > 1:
+            shown = ", ".join(f"{who}={v if v is not None else 'none'}" for who, v in values.items())
+            out.append(f"{name}: {shown}")
+    return out
+
+
+@dataclass
+class AgreementReport:
+    """Agreement figures; ``to_dict`` is what the dataset card embeds (nulls when nothing to compare)."""
+
+    documents_annotated: int
+    documents_compared: int
+    annotators: tuple[str, ...]
+    annotator_pairs: int
+    entities_exact: dict[str, Any] = field(default_factory=dict)
+    entities_overlap: dict[str, Any] = field(default_factory=dict)
+    topics_alpha: float | None = None
+    topics_alpha_per_topic: dict[str, float | None] = field(default_factory=dict)
+    date_agreement: float | None = None
+    language_agreement: float | None = None
+    disagreements: dict[str, list[str]] = field(default_factory=dict)
+    documents_in_corpus: int | None = None
+    stale: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents_in_corpus": self.documents_in_corpus,
+            "documents_annotated": self.documents_annotated,
+            "stale_annotation_files": self.stale,
+            "documents_with_two_or_more_annotators": self.documents_compared,
+            "annotators": len(self.annotators),
+            "annotator_pairs": self.annotator_pairs,
+            "entity_f1_exact": self.entities_exact or None,
+            "entity_f1_overlap": self.entities_overlap or None,
+            "topics_krippendorff_alpha": self.topics_alpha,
+            "topics_krippendorff_alpha_per_topic": self.topics_alpha_per_topic or None,
+            "date_pair_agreement": self.date_agreement,
+            "language_pair_agreement": self.language_agreement,
+            "disagreements": self.disagreements,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+
+    def to_text(self) -> str:
+        corpus = f" of {self.documents_in_corpus}" if self.documents_in_corpus is not None else ""
+        lines = [
+            f"documents annotated: {self.documents_annotated}{corpus}; "
+            f"by two or more annotators: {self.documents_compared}",
+            f"annotators: {len(self.annotators)}; annotator pairs compared: {self.annotator_pairs}",
+        ]
+        if self.stale:
+            lines.append(f"stale annotation files (document gone or text changed): {', '.join(self.stale)}")
+        if not self.documents_compared:
+            lines.append("no document has two annotators: agreement cannot be measured yet")
+            return "\n".join(lines)
+
+        def fmt(value: float | None) -> str:
+            return "n/a" if value is None else f"{value:.3f}"
+
+        for name, figures in (("exact", self.entities_exact), ("overlap", self.entities_overlap)):
+            per_label = ", ".join(f"{k} {fmt(v)}" for k, v in figures["per_label"].items())
+            lines.append(f"entity F1 ({name} match): micro {fmt(figures['micro'])}; {per_label}")
+        per_topic = ", ".join(f"{k} {fmt(v)}" for k, v in self.topics_alpha_per_topic.items())
+        lines.append(
+            f"topics Krippendorff alpha (nominal, presence per topic): {fmt(self.topics_alpha)}; {per_topic}"
+        )
+        lines.append(f"date agreement (share of pairs): {fmt(self.date_agreement)}")
+        lines.append(f"language agreement (share of pairs): {fmt(self.language_agreement)}")
+        for document_id, items in self.disagreements.items():
+            lines.append(f"{document_id}: {len(items)} disagreements")
+            lines.extend(f"  - {item}" for item in items)
+        return "\n".join(lines)
+
+
+def compute_agreement(documents: Mapping[str, AnnotatedDocument], annotations_dir: Path) -> AgreementReport:
+    """Agreement over already-read annotation files (see the module docstring for the measures)."""
+    per_doc = {d: annotations.latest_per_annotator(doc.annotations) for d, doc in sorted(documents.items())}
+    compared = {d: anns for d, anns in per_doc.items() if len(anns) >= 2}
+    coders = tuple(sorted({a.annotator for anns in compared.values() for a in anns}))
+    report = AgreementReport(
+        documents_annotated=sum(1 for anns in per_doc.values() if anns),
+        documents_compared=len(compared),
+        annotators=tuple(sorted({a.annotator for anns in per_doc.values() for a in anns})),
+        annotator_pairs=sum(len(anns) * (len(anns) - 1) // 2 for anns in compared.values()),
+    )
+    if not compared:
+        return report
+
+    labels = list(schema.ENTITY_LABELS)
+    exact = {k: _Counts() for k in ["micro", *labels]}
+    overlap = {k: _Counts() for k in ["micro", *labels]}
+    same = {"date": 0, "language": 0}
+    for anns in compared.values():
+        for a, b in itertools.combinations(anns, 2):
+            for counts, match in ((exact, _exact), (overlap, _overlap)):
+                counts["micro"].add(list(a.entities), list(b.entities), match)
+                for label in labels:
+                    pick = (
+                        [s for s in a.entities if s.label == label],
+                        [s for s in b.entities if s.label == label],
+                    )
+                    counts[label].add(*pick, match)
+            same["date"] += a.date == b.date
+            same["language"] += a.language == b.language
+    for target, counts in ((report.entities_exact, exact), (report.entities_overlap, overlap)):
+        target["micro"] = _round(counts["micro"].f1())
+        target["per_label"] = {label: _round(counts[label].f1()) for label in labels}
+    report.date_agreement = _round(same["date"] / report.annotator_pairs)
+    report.language_agreement = _round(same["language"] / report.annotator_pairs)
+
+    topics = schema.topic_ids(annotations_dir)
+
+    def presence(topic_list: list[str]) -> list[list[float]]:
+        rows = []
+        for coder in coders:
+            row = []
+            for anns in compared.values():
+                mine = [a for a in anns if a.annotator == coder]
+                row += [float(t in mine[0].topics) if mine else np.nan for t in topic_list]
+            rows.append(row)
+        return rows
+
+    report.topics_alpha = _alpha(presence(topics))
+    report.topics_alpha_per_topic = {t: _alpha(presence([t])) for t in topics}
+    for document_id, anns in compared.items():
+        items = _disagreements(anns, annotations_dir)
+        if items:
+            report.disagreements[document_id] = items
+    return report
+
+
+def agreement_report(
+    seeds_dir: Path, annotations_dir: Path = schema.DEFAULT_ANNOTATIONS_DIR
+) -> AgreementReport:
+    """Agreement over ``annotations_dir/documents``, checked against the documents built from ``seeds_dir``.
+
+    Annotation files whose document is gone or whose text changed since import are listed as stale
+    (their offsets refer to another text); they are still measured, agreement being about annotators.
+    """
+    from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
+
+    annotated = annotations.read_documents(Path(annotations_dir))
+    current = {
+        d.id: annotations.text_sha256(d.text) for d in pipeline.silver_documents(seeds_dir, annotations_dir)
+    }
+    report = compute_agreement(annotated, Path(annotations_dir))
+    report.documents_in_corpus = len(current)
+    report.stale = [d for d, doc in annotated.items() if current.get(d) != doc.text_sha256]
+    return report

@@ -1,0 +1,82 @@
+"""The Label Studio labeling config, generated from :mod:`dataset_builder.schema`.
+
+The control names below are the contract between the config, the tasks' predictions and the
+importer: a region's ``from_name`` says which schema field it annotates.
+
+Right-to-left text: Label Studio's ``Text`` tag has no direction attribute, and its ``View``/``Style``
+tags take no task data, so one config cannot switch ``direction`` per task. The config therefore
+gives the text container (the ``htx-richtext`` element Label Studio renders every ``Text`` into)
+``unicode-bidi: plaintext; text-align: start`` — the CSS form of HTML ``dir="auto"``: every line
+takes its direction from its first strong character, so Arabic lines run and align right-to-left and
+English lines left-to-right, without touching the characters (offsets stay those of the task text).
+``white-space: pre-wrap`` keeps the text's spaces visible, as the ``Text`` tag documentation advises;
+the title header gets the same per-line direction. That ``<br>``-separated lines are separate bidi
+paragraphs under ``plaintext`` is what the web-platform test
+``css/css-writing-modes/bidi-plaintext-br-001.html`` checks (Label Studio renders the text's lines
+joined by ``<br/>``).
+Tasks also carry ``"direction"`` (see :func:`direction`) for exports and custom views.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from dataset_builder import schema
+
+TEXT = "text"
+ENTITIES = "entities"
+TOPICS = "topics"
+LANGUAGE = "language"
+DATE = "date"
+DATE_EVIDENCE = "date_evidence"
+
+DATE_FORMAT = "%Y-%m-%d"
+"""strftime format of the ``DateTime`` control (Label Studio's own default for ``only="date"``)."""
+
+RTL_LANGUAGES = frozenset({"ar"})
+
+_TEXT_CLASS = "dataset-builder-text"
+_STYLE = (
+    f".{_TEXT_CLASS} .htx-richtext {{ unicode-bidi: plaintext; text-align: start; white-space: pre-wrap; }} "
+    f".{_TEXT_CLASS} :is(h1, h2, h3, h4, h5, h6) {{ unicode-bidi: plaintext; text-align: start; }}"
+)
+
+
+def direction(language: str) -> str:
+    """``rtl`` or ``ltr``: the writing direction of a schema language."""
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+def labeling_config(annotations_dir: Path = schema.DEFAULT_ANNOTATIONS_DIR) -> str:
+    """The XML config: entity labels, topics, language, date and date evidence over ``$text``.
+
+    Deterministic: the same schema and taxonomy give the same bytes, so a push can tell whether the
+    project's config is current by comparing strings.
+    """
+    view = ET.Element("View")
+    ET.SubElement(view, "Style").text = _STYLE
+    labels = ET.SubElement(view, "Labels", name=ENTITIES, toName=TEXT)
+    for label, description in schema.ENTITY_LABELS.items():
+        ET.SubElement(labels, "Label", value=label, hint=description)
+    text_view = ET.SubElement(view, "View", className=_TEXT_CLASS)
+    ET.SubElement(text_view, "Header", value="$title")
+    ET.SubElement(text_view, "Text", name=TEXT, value=f"${TEXT}")
+
+    ET.SubElement(view, "Header", value="Topics")
+    topics = ET.SubElement(view, "Choices", name=TOPICS, toName=TEXT, choice="multiple")
+    for topic in schema.load_taxonomy(Path(annotations_dir)):
+        ET.SubElement(topics, "Choice", value=topic.id, hint=f"{topic.name}: {topic.definition}")
+
+    ET.SubElement(view, "Header", value="Language")
+    languages = ET.SubElement(view, "Choices", name=LANGUAGE, toName=TEXT, choice="single", showInline="true")
+    for language in schema.LANGUAGES:
+        ET.SubElement(languages, "Choice", value=language)
+
+    ET.SubElement(view, "Header", value="Publication date")
+    ET.SubElement(view, "DateTime", name=DATE, toName=TEXT, only="date", format=DATE_FORMAT)
+    ET.SubElement(view, "Header", value="Date evidence: the words of the text that give the date")
+    ET.SubElement(view, "TextArea", name=DATE_EVIDENCE, toName=TEXT, maxSubmissions="1", editable="true")
+
+    ET.indent(view, space="  ")
+    return ET.tostring(view, encoding="unicode") + "\n"

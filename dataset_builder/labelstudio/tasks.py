@@ -1,0 +1,108 @@
+"""Label Studio tasks (JSON import format) carrying the builder's silver annotations as predictions.
+
+Annotators correct predictions instead of labelling from scratch; ``model_version`` names the silver
+annotators that made them, so Label Studio can tell stale predictions from current ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import dataset_builder
+from dataset_builder import annotations
+from dataset_builder.documents import Document
+from dataset_builder.labelstudio import config
+
+NOT_KNOWLEDGE: frozenset[str] = frozenset({"groups.json"})
+"""Top-level ``annotations/*.json`` files the silver annotators do not read (curated document links)."""
+
+_ANNOTATORS_SOURCE = Path(dataset_builder.__file__).resolve().parent / "annotators"
+
+
+def model_version(annotations_dir: Path) -> str:
+    """``dataset_builder-<version>+<hash>``, hashing the knowledge files and the annotators' code.
+
+    Any edit to a rule, an alias or an annotator gives a new version, so predictions made by
+    different silver annotators are never confused.
+    """
+    digest = hashlib.sha256()
+    knowledge = [p for p in sorted(Path(annotations_dir).glob("*.json")) if p.name not in NOT_KNOWLEDGE]
+    for path in [*knowledge, *sorted(_ANNOTATORS_SOURCE.glob("*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"dataset_builder-{dataset_builder.__version__}+{digest.hexdigest()[:12]}"
+
+
+def task_key(document_id: str, text_sha256: str) -> str:
+    """Task identity: the same document with the same text is the same task (a re-push never duplicates)."""
+    return f"{document_id}:{text_sha256[:16]}"
+
+
+def _region(region_id: str, from_name: str, kind: str, value: dict[str, Any]) -> dict[str, Any]:
+    return {"id": region_id, "from_name": from_name, "to_name": config.TEXT, "type": kind, "value": value}
+
+
+def prediction_result(doc: Document) -> list[dict[str, Any]]:
+    """The document's annotations as Label Studio result regions (one per entity, one per control)."""
+    result = [
+        _region(
+            f"entity-{i}",
+            config.ENTITIES,
+            "labels",
+            {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]},
+        )
+        for i, span in enumerate(sorted(doc.entities, key=lambda s: (s.start, s.end, s.label)))
+    ]
+    if doc.topics:
+        result.append(_region("topics", config.TOPICS, "choices", {"choices": list(doc.topics)}))
+    result.append(_region("language", config.LANGUAGE, "choices", {"choices": [doc.language]}))
+    if doc.date is not None:
+        result.append(
+            _region("date", config.DATE, "datetime", {"datetime": doc.date.strftime(config.DATE_FORMAT)})
+        )
+    if doc.date_evidence:
+        result.append(
+            _region("date_evidence", config.DATE_EVIDENCE, "textarea", {"text": [doc.date_evidence]})
+        )
+    return result
+
+
+def build_tasks(documents: Iterable[Document], model_version: str) -> list[dict[str, Any]]:
+    """One task per document, in document order, with the silver annotations as one prediction."""
+    tasks = []
+    for doc in documents:
+        sha = annotations.text_sha256(doc.text)
+        data = {
+            "text": doc.text,
+            "document_id": doc.id,
+            "seed_file": doc.seed_file,
+            "language": doc.language,
+            "direction": config.direction(doc.language),
+            "title": doc.title or "",
+            "text_sha256": sha,
+            "task_key": task_key(doc.id, sha),
+        }
+        prediction = {"model_version": model_version, "result": prediction_result(doc)}
+        tasks.append({"data": data, "predictions": [prediction]})
+    return tasks
+
+
+def tasks_json(tasks: list[dict[str, Any]]) -> str:
+    """Deterministic JSON text of tasks (Label Studio's JSON import format)."""
+    return json.dumps(tasks, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_tasks(seeds_dir: Path, annotations_dir: Path, out: Path | None = None) -> str:
+    """Tasks for every silver document, written atomically to ``out`` (or returned as JSON text if None)."""
+    from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
+
+    version = model_version(annotations_dir)
+    tasks = build_tasks(pipeline.silver_documents(seeds_dir, annotations_dir), version)
+    text = tasks_json(tasks)
+    if out is None:
+        return text.rstrip("\n")
+    annotations.write_atomic(Path(out), text.encode("utf-8"))
+    return f"wrote {len(tasks)} tasks to {out} (predictions by {version})"

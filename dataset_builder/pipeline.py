@@ -1,0 +1,130 @@
+"""The flow from seed files to final documents, as a stream.
+
+read seeds → split into documents → annotate (language, date, entities, topics) → merge human
+annotations (gold over silver) → curated groups. Each step is a function ``Document → Document``;
+only :func:`silver_documents` touches the file system (seed files, knowledge files).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from dataset_builder.annotations import Gold, gold_documents, text_sha256
+from dataset_builder.annotators.dates import annotate_date
+from dataset_builder.annotators.entities import annotate_entities, load_entity_knowledge
+from dataset_builder.annotators.topics import annotate_topics
+from dataset_builder.documents import Document, Span, check_spans
+from dataset_builder.errors import InputError
+from dataset_builder.schema import topic_ids
+from dataset_builder.seeds import read_seed, seed_files, split_seed
+
+Step = Callable[[Document], Document]
+
+
+def silver_steps(annotations_dir: Path) -> list[Step]:
+    """The builder's own annotators, in order (language is set when a seed is split)."""
+    return [
+        partial(annotate_date, annotations_dir=annotations_dir),
+        partial(annotate_entities, annotations_dir=annotations_dir),
+        partial(annotate_topics, annotations_dir=annotations_dir),
+    ]
+
+
+def silver_documents(seeds_dir: Path, annotations_dir: Path) -> Iterator[Document]:
+    """Cleaned, split and silver-annotated documents, in seed-file order."""
+    annotations_dir = Path(annotations_dir)
+    steps = silver_steps(annotations_dir)
+    for path in seed_files(Path(seeds_dir)):
+        for doc in split_seed(path, read_seed(path), annotations_dir):
+            for step in steps:
+                doc = step(doc)
+            check_spans(doc.text, doc.entities, f"{path} ({doc.id})")
+            yield doc
+
+
+@dataclass(frozen=True, slots=True)
+class Groups:
+    """Curated cross-document links from ``annotations/groups.json``."""
+
+    event: dict[str, str]
+    translation: dict[str, str]
+
+    @property
+    def documents(self) -> set[str]:
+        return set(self.event) | set(self.translation)
+
+
+def load_groups(annotations_dir: Path) -> Groups:
+    path = Path(annotations_dir) / "groups.json"
+    if not path.exists():
+        return Groups({}, {})
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        tables = []
+        for kind in ("events", "translation_groups"):
+            table: dict[str, str] = {}
+            for group in raw.get(kind, []):
+                for doc_id in group["documents"]:
+                    if doc_id in table:
+                        raise InputError(f"{path}: document {doc_id!r} is in two {kind}")
+                    table[doc_id] = group["id"]
+            tables.append(table)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not valid groups ({exc})") from exc
+    return Groups(*tables)
+
+
+def apply_gold(doc: Document, gold: Gold, annotations_dir: Path) -> Document:
+    """Human annotations over silver: gold fields replace silver ones; entity ids come from the base."""
+    where = f"{Path(annotations_dir) / 'documents' / (doc.id + '.json')}"
+    if gold.text_sha256 != text_sha256(doc.text):
+        raise InputError(
+            f"{where}: annotated text differs from the current text of seeds/{doc.seed_file}; "
+            "pull or re-import the annotations so their spans are re-anchored"
+        )
+    knowledge = load_entity_knowledge(Path(annotations_dir))
+    language = gold.language or doc.language
+    entities = [
+        Span(s.start, s.end, s.text, s.label, knowledge.link(s.text, language)) for s in gold.entities
+    ]
+    check_spans(doc.text, entities, where)
+    date, source, evidence = doc.date, doc.date_source, doc.date_evidence
+    if gold.date is not None and gold.date != doc.date:
+        date, source, evidence = gold.date, "annotation", gold.date_evidence
+    order = {t: i for i, t in enumerate(topic_ids(Path(annotations_dir)))}
+    return doc.with_(
+        language=language,
+        entities=entities,
+        topics=sorted(gold.topics, key=order.__getitem__),
+        date=date,
+        date_source=source,
+        date_evidence=evidence,
+        annotation_status="gold",
+    )
+
+
+def documents(seeds_dir: Path, annotations_dir: Path) -> Iterator[Document]:
+    """Final documents: silver, with gold applied and curated groups set."""
+    annotations_dir = Path(annotations_dir)
+    gold = gold_documents(annotations_dir)
+    groups = load_groups(annotations_dir)
+    seen: set[str] = set()
+    for doc in silver_documents(seeds_dir, annotations_dir):
+        seen.add(doc.id)
+        if doc.id in gold:
+            doc = apply_gold(doc, gold[doc.id], annotations_dir)
+        yield doc.with_(
+            event_id=groups.event.get(doc.id, doc.event_id),
+            translation_group=groups.translation.get(doc.id, doc.translation_group),
+        )
+    for doc_id in sorted(set(gold) - seen):
+        raise InputError(
+            f"{annotations_dir / 'documents' / (doc_id + '.json')}: annotation for unknown document "
+            f"{doc_id!r} (no such document in {seeds_dir})"
+        )
+    for doc_id in sorted(groups.documents - seen):
+        raise InputError(f"{annotations_dir / 'groups.json'}: unknown document {doc_id!r}")

@@ -1,0 +1,118 @@
+"""The single source of truth for labels, taxonomy, features and the dataset version.
+
+The Label Studio config, the parquet features, the Croissant record sets and the dataset card are
+all generated from what is defined here; the topic taxonomy itself is knowledge and lives in
+``annotations/taxonomy.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import datasets
+
+DATASET_VERSION = "1.0.0"
+"""Semver of the dataset: schema change → major, data or labels → minor, fixes → patch."""
+
+DATASET_NAME = "arabic-english-news-entities"
+PRETTY_NAME = "Arabic–English News: Entities, Dates and Topics"
+LICENSE = "other"
+ANNOTATIONS_LICENSE = "CC-BY-4.0"
+
+LANGUAGES: tuple[str, ...] = ("ar", "en")
+"""ISO 639-1 codes of the languages the builder accepts; anything else is rejected."""
+
+ENTITY_LABELS: dict[str, str] = {
+    "PER": "Person: a named individual, without titles or honorifics.",
+    "ORG": "Organisation: governments' bodies, ministries, agencies, companies, armed groups, parties.",
+    "LOC": "Location: countries, cities, regions, geographic and political areas, seas.",
+    "MISC": "Miscellaneous: nationalities and other named things (events, works) not above.",
+}
+"""CoNLL-2003 / ANERcorp entity scheme, with the one-line definition shown to annotators."""
+
+DATE_SOURCES: tuple[str, ...] = ("header", "dateline", "text", "annotation")
+STATUSES: tuple[str, ...] = ("gold", "silver")
+SPLITS: tuple[str, ...] = ("train", "validation", "test")
+DEFAULT_SPLIT_RATIOS: tuple[float, float, float] = (0.8, 0.1, 0.1)
+
+DEFAULT_ANNOTATIONS_DIR = Path(__file__).resolve().parent.parent / "annotations"
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One taxonomy entry, mapped to an IPTC Media Topic where one fits."""
+
+    id: str
+    name: str
+    iptc: str | None
+    iptc_label: str | None
+    definition: str
+
+
+@cache
+def load_taxonomy(annotations_dir: Path = DEFAULT_ANNOTATIONS_DIR) -> tuple[Topic, ...]:
+    """The topic taxonomy, in the order that fixes the ClassLabel ids."""
+    path = Path(annotations_dir) / "taxonomy.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        topics = tuple(
+            Topic(t["id"], t["name"], t.get("iptc"), t.get("iptc_label"), t["definition"])
+            for t in raw["topics"]
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a valid taxonomy ({exc})") from exc
+    ids = [t.id for t in topics]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{path}: duplicate topic ids")
+    return topics
+
+
+def topic_ids(annotations_dir: Path = DEFAULT_ANNOTATIONS_DIR) -> list[str]:
+    return [t.id for t in load_taxonomy(annotations_dir)]
+
+
+def ner_tag_names() -> list[str]:
+    """IOB2 tag names; index = ClassLabel id (``O`` is 0, as token-classification code expects)."""
+    return ["O"] + [f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I")]
+
+
+SPAN_FEATURE = {
+    "start": datasets.Value("int32"),
+    "end": datasets.Value("int32"),
+    "text": datasets.Value("string"),
+    "label": datasets.Value("string"),
+    "entity_id": datasets.Value("string"),
+}
+CUT_FEATURE = {
+    "start": datasets.Value("int32"),
+    "text": datasets.Value("string"),
+    "reason": datasets.Value("string"),
+}
+
+
+def documents_features() -> datasets.Features:
+    """Features of the ``documents`` config (field names are a contract)."""
+    return datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "seed_file": datasets.Value("string"),
+            "language": datasets.Value("string"),
+            "title": datasets.Value("string"),
+            "text": datasets.Value("string"),
+            "date": datasets.Value("date32"),
+            "date_source": datasets.Value("string"),
+            "date_evidence": datasets.Value("string"),
+            "entities": datasets.List(SPAN_FEATURE),
+            "topics": datasets.List(datasets.Value("string")),
+            "event_id": datasets.Value("string"),
+            "translation_group": datasets.Value("string"),
+            "annotation_status": datasets.Value("string"),
+            "truncated": datasets.Value("bool"),
+            "seed_start": datasets.Value("int32"),
+            "seed_end": datasets.Value("int32"),
+            "cuts": datasets.List(CUT_FEATURE),
+        }
+    )

@@ -1,0 +1,241 @@
+"""Read seed articles, clean them, and split a file into one document per language.
+
+Cleaning only ever *deletes* characters (metadata header lines, "read also" link lines, stray
+whitespace, ``\\r`` of CRLF); each deletion is a :class:`~dataset_builder.documents.Cut`, so
+``documents.rebuild_seed`` gives back the file's text exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from dataset_builder.annotators.language import LanguageRun, language_runs
+from dataset_builder.documents import Cut, Document
+from dataset_builder.errors import InputError
+
+SEED_SUFFIX = ".txt"
+_TERMINAL = tuple(".!?؟…")
+_CLOSERS = "\"'”’»)]"
+_ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f", "\ufeff"}
+
+
+@dataclass(frozen=True, slots=True)
+class SeedRules:
+    """Cleaning knowledge from ``annotations/seed_rules.json``."""
+
+    metadata: re.Pattern[str]
+    read_also: re.Pattern[str]
+    link_max_chars: int
+
+
+@cache
+def load_seed_rules(annotations_dir: Path) -> SeedRules:
+    path = Path(annotations_dir) / "seed_rules.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        metadata = re.compile(r"[ \t]*(?:" + "|".join(raw["metadata_prefixes"]) + ")", re.IGNORECASE)
+        markers = sorted(raw["read_also_markers"], key=len, reverse=True)
+        read_also = re.compile(
+            r"[ \t]*(?:" + "|".join(map(re.escape, markers)) + r")[ \t]*[:：]?", re.IGNORECASE
+        )
+        return SeedRules(metadata, read_also, int(raw["read_also_link_max_chars"]))
+    except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
+        raise InputError(f"{path}: not valid seed rules ({exc})") from exc
+
+
+def seed_files(seeds_dir: Path) -> list[Path]:
+    """The seed files in a stable (name) order; the folder is an open set of ``*.txt`` files."""
+    seeds_dir = Path(seeds_dir)
+    if not seeds_dir.is_dir():
+        raise InputError(f"{seeds_dir}: seeds folder not found")
+    files = sorted(p for p in seeds_dir.iterdir() if p.suffix == SEED_SUFFIX and p.is_file())
+    if not files:
+        raise InputError(f"{seeds_dir}: no {SEED_SUFFIX} seed files")
+    return files
+
+
+def decode_seed(path: Path, data: bytes) -> str:
+    """UTF-8 text of a seed, or an :class:`InputError` naming the byte and line at fault."""
+    if not data.strip():
+        raise InputError(f"{path}: empty file")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise InputError(f"{path}: binary file (NUL byte at byte {nul}, line {line})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{path}: not UTF-8 at byte {exc.start} (line {line}): {exc.reason}") from exc
+    for i, ch in enumerate(text):
+        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc":
+            line = text.count("\n", 0, i) + 1
+            raise InputError(f"{path}: control character U+{ord(ch):04X} at line {line}: not a text article")
+    return text
+
+
+def read_seed(path: Path) -> str:
+    return decode_seed(path, Path(path).read_bytes())
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line without its newline) for every line of ``text``."""
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _looks_like_link(line: str, max_chars: int) -> bool:
+    """A "read also" link: a short headline, not a sentence."""
+    stripped = line.strip().rstrip(_CLOSERS)
+    return 0 < len(stripped) <= max_chars and not stripped.endswith(_TERMINAL)
+
+
+def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
+    """Metadata headers, "read also" blocks and CR characters to delete, in seed coordinates."""
+    cuts: list[Cut] = []
+    lines = list(_lines(text))
+    in_links = drop_next_blank = False
+    prev_blank = True
+    for index, (start, line) in enumerate(lines):
+        end = start + len(line) + (1 if index < len(lines) - 1 else 0)
+        if line.endswith("\r"):
+            crs = len(line) - len(line.rstrip("\r"))
+            cuts.append(Cut(start + len(line) - crs, "\r" * crs, "newline"))
+            line = line[:-crs]
+        if start == 0 and line.startswith("\ufeff"):
+            cuts.append(Cut(0, "\ufeff", "bom"))
+            start, line = 1, line[1:]
+        blank = _is_blank(line)
+        marker = rules.read_also.match(line)
+        if marker:
+            cuts.append(Cut(start, text[start:end], "read_also"))
+            in_links, drop_next_blank = _is_blank(line[marker.end() :]), prev_blank
+            continue
+        if in_links and (blank or _looks_like_link(line, rules.link_max_chars)):
+            cuts.append(Cut(start, text[start:end], "read_also"))
+            continue
+        in_links = False
+        if drop_next_blank and blank:
+            cuts.append(Cut(start, text[start:end], "whitespace"))
+            drop_next_blank = False
+            continue
+        drop_next_blank = False
+        meta = rules.metadata.match(line)
+        if meta and _is_blank(line[meta.end() :]):
+            cuts.append(Cut(start, text[start:end], "metadata"))
+            drop_next_blank = prev_blank
+            continue
+        if meta:
+            cuts.append(Cut(start, text[start : start + meta.end()], "metadata"))
+        prev_blank = blank
+    return _normalise(cuts)
+
+
+def _normalise(cuts: list[Cut]) -> list[Cut]:
+    """Sort cuts and fold a CR/BOM cut into a line cut that already covers it."""
+    out: list[Cut] = []
+    for cut in sorted(cuts, key=lambda c: (c.start, -len(c.text))):
+        if out and cut.start < out[-1].start + len(out[-1].text):
+            continue
+        out.append(cut)
+    return out
+
+
+def _segment_cuts(text: str, seg_start: int, seg_end: int, cuts: list[Cut]) -> list[Cut]:
+    """The cuts inside one segment, plus its leading and trailing whitespace."""
+    inside = [c for c in cuts if seg_start <= c.start < seg_end]
+    kept: list[tuple[int, int]] = []
+    pos = seg_start
+    for cut in inside:
+        if cut.start > pos:
+            kept.append((pos, cut.start))
+        pos = max(pos, cut.start + len(cut.text))
+    if pos < seg_end:
+        kept.append((pos, seg_end))
+    extra: list[Cut] = []
+    while kept and not text[kept[0][0] : kept[0][1]].strip():
+        a, b = kept.pop(0)
+        extra.append(Cut(a, text[a:b], "whitespace"))
+    if kept:
+        a, b = kept[0]
+        lead = len(text[a:b]) - len(text[a:b].lstrip())
+        if lead:
+            extra.append(Cut(a, text[a : a + lead], "whitespace"))
+    while kept and not text[kept[-1][0] : kept[-1][1]].strip():
+        a, b = kept.pop()
+        extra.append(Cut(a, text[a:b], "whitespace"))
+    if kept:
+        a, b = kept[-1]
+        trail = len(text[a:b]) - len(text[a:b].rstrip())
+        if trail:
+            extra.append(Cut(b - trail, text[b - trail : b], "whitespace"))
+    return sorted(inside + extra, key=lambda c: c.start)
+
+
+def _apply(text: str, seg_start: int, seg_end: int, cuts: list[Cut]) -> str:
+    parts, pos = [], seg_start
+    for cut in cuts:
+        parts.append(text[pos : cut.start])
+        pos = cut.start + len(cut.text)
+    parts.append(text[pos:seg_end])
+    return "".join(parts)
+
+
+def _title(text: str) -> str | None:
+    """The first line when it reads as a headline: short, no sentence punctuation, more text after."""
+    first, sep, rest = text.partition("\n")
+    first = first.strip()
+    if not sep or not rest.strip() or not first or len(first) > 200 or len(first.split()) > 25:
+        return None
+    if first.rstrip(_CLOSERS).endswith((*_TERMINAL, ":", "،", ",", "؛", ";")):
+        return None
+    return first
+
+
+def _truncated(text: str) -> bool:
+    """The article stops mid-sentence (no terminal punctuation at the end)."""
+    return not text.rstrip().rstrip(_CLOSERS).endswith(_TERMINAL)
+
+
+def split_seed(path: Path, text: str, annotations_dir: Path) -> list[Document]:
+    """Clean one seed and cut it into one :class:`Document` per language run."""
+    rules = load_seed_rules(Path(annotations_dir))
+    cuts = find_cuts(text, rules)
+    covered = {c.start for c in cuts if c.reason != "newline"}
+    kept = [(n, s, ln) for n, (s, ln) in enumerate(_lines(text), 1) if s not in covered]
+    runs: list[LanguageRun] = language_runs(path, kept, len(text))
+    stem = Path(path).stem
+    languages = [r.language for r in runs]
+    docs: list[Document] = []
+    for run in runs:
+        nth = languages[: runs.index(run)].count(run.language)
+        doc_id = stem if len(runs) == 1 else f"{stem}-{run.language}" + (str(nth + 1) if nth else "")
+        seg_cuts = _segment_cuts(text, run.start, run.end, cuts)
+        body = _apply(text, run.start, run.end, seg_cuts)
+        docs.append(
+            Document(
+                id=doc_id,
+                seed_file=Path(path).name,
+                language=run.language,
+                text=body,
+                seed_start=run.start,
+                seed_end=run.end,
+                cuts=seg_cuts,
+                title=_title(body),
+                truncated=_truncated(body),
+                translation_group=stem if len(set(languages)) > 1 else None,
+            )
+        )
+    return docs

@@ -1,0 +1,126 @@
+"""Agreement figures on tiny hand-made two-annotator data, checked against hand computations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dataset_builder import annotations, schema
+from dataset_builder.annotations import AnnotatedDocument, Annotation
+from dataset_builder.documents import Span
+from dataset_builder.labelstudio.agreement import agreement_report, compute_agreement
+
+ANN_DIR = schema.DEFAULT_ANNOTATIONS_DIR
+
+
+def _ann(annotation_id: int, annotator: str, entities=(), topics=(), date=None, language="en") -> Annotation:
+    return Annotation(
+        annotator=annotator,
+        export="labelstudio/export-0123456789ab.json",
+        task_id=1,
+        annotation_id=annotation_id,
+        created_at="2026-11-23T12:00:00Z",
+        updated_at="2026-11-23T12:00:00Z",
+        lead_time=None,
+        ground_truth=False,
+        entities=annotations.sort_spans(entities),
+        topics=tuple(topics),
+        date=date,
+        date_evidence=None,
+        language=language,
+    )
+
+
+def _doc(document_id: str, *anns: Annotation) -> AnnotatedDocument:
+    return AnnotatedDocument(document_id, "0" * 64, anns)
+
+
+PER = Span(0, 5, "Aaaaa", "PER")
+LOC_A = Span(10, 15, "Bbbbb", "LOC")
+LOC_B = Span(11, 15, "bbbb", "LOC")
+ORG = Span(20, 25, "Ccccc", "ORG")
+DAY = dt.date(2024, 2, 6)
+
+
+def _nominal_binary_alpha(pairs: list[tuple[int, int]]) -> float:
+    """Krippendorff's alpha by hand for two coders and binary values: 1 - (n-1)·D / (n0·n1)."""
+    values = [v for pair in pairs for v in pair]
+    n, n1 = len(values), sum(values)
+    disagreeing = sum(a != b for a, b in pairs)
+    return 1 - (n - 1) * disagreeing / ((n - n1) * n1)
+
+
+def test_two_annotators_figures_match_hand_computation() -> None:
+    docs = {
+        "d1": _doc(
+            "d1",
+            _ann(1, "a", [PER, LOC_A], ["diplomacy"], DAY),
+            _ann(2, "b", [PER, LOC_B, ORG], ["diplomacy", "economy"], DAY),
+        ),
+        "d2": _doc(
+            "d2", _ann(3, "a", [], ["defence"], DAY), _ann(4, "b", [], ["defence"], None, language="ar")
+        ),
+        "d3": _doc("d3", _ann(5, "a", [ORG], ["economy"], DAY)),  # one annotator: not compared
+    }
+    report = compute_agreement(docs, ANN_DIR)
+    assert (report.documents_annotated, report.documents_compared, report.annotator_pairs) == (3, 2, 2)
+
+    # exact: a has 2 spans, b has 3, one identical (PER) → F1 = 2·1 / (2 + 3)
+    assert report.entities_exact["micro"] == pytest.approx(2 * 1 / (2 + 3))
+    # overlap: both of a's spans are matched (P = 2/2); 2 of b's 3 are (R = 2/3)
+    p, r = 2 / 2, 2 / 3
+    assert report.entities_overlap["micro"] == pytest.approx(round(2 * p * r / (p + r), 4))
+    assert report.entities_exact["per_label"] == {"PER": 1.0, "ORG": 0.0, "LOC": 0.0, "MISC": None}
+    assert report.entities_overlap["per_label"]["LOC"] == 1.0
+
+    # topics: units (document, topic) over the 8 taxonomy topics × 2 documents
+    topics = schema.topic_ids(ANN_DIR)
+    chosen = {("d1", "a"): {"diplomacy"}, ("d1", "b"): {"diplomacy", "economy"}, ("d2", "a"): {"defence"},
+              ("d2", "b"): {"defence"}}  # fmt: skip
+    pairs = [(int(t in chosen[(d, "a")]), int(t in chosen[(d, "b")])) for d in ("d1", "d2") for t in topics]
+    assert report.topics_alpha == pytest.approx(round(_nominal_binary_alpha(pairs), 4))
+    assert report.topics_alpha_per_topic["economy"] == pytest.approx(_nominal_binary_alpha([(0, 1), (0, 0)]))
+    assert report.topics_alpha_per_topic["terrorism"] is None  # never chosen: no variation, alpha undefined
+    assert report.date_agreement == 0.5 and report.language_agreement == 0.5
+
+    assert report.disagreements == {
+        "d1": [
+            "entity 10:15 LOC 'Bbbbb': only a",
+            "entity 11:15 LOC 'bbbb': only b",
+            "entity 20:25 ORG 'Ccccc': only b",
+            "topic economy: only b",
+        ],
+        "d2": ["date: a=2024-02-06, b=none", "language: a=en, b=ar"],
+    }
+    data = report.to_dict()
+    assert data["annotators"] == 2 and data["entity_f1_exact"]["micro"] == 0.4
+    assert json.loads(report.to_json()) == json.loads(json.dumps(data))
+    assert "entity F1 (exact match): micro 0.400" in report.to_text()
+    assert report.to_json() == compute_agreement(docs, ANN_DIR).to_json()
+
+
+def test_without_two_annotators_the_report_says_so() -> None:
+    report = compute_agreement({"d3": _doc("d3", _ann(5, "a", [ORG]))}, ANN_DIR)
+    data = report.to_dict()
+    assert data["documents_with_two_or_more_annotators"] == 0
+    assert data["entity_f1_exact"] is None and data["topics_krippendorff_alpha"] is None
+    assert data["date_pair_agreement"] is None
+    assert "agreement cannot be measured" in report.to_text()
+
+
+def test_report_flags_stale_annotation_files(tmp_path: Path) -> None:
+    pipeline = pytest.importorskip("dataset_builder.pipeline")
+    ann_dir = tmp_path / "annotations"
+    shutil.copytree(ANN_DIR, ann_dir, ignore=shutil.ignore_patterns("documents", "labelstudio"))
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    first = next(iter(pipeline.silver_documents(seeds, ann_dir)))
+    (ann_dir / "documents").mkdir()
+    for document_id, sha in ((first.id, annotations.text_sha256(first.text)), ("999_gone", "0" * 64)):
+        doc = AnnotatedDocument(document_id, sha, (_ann(1, "a"),))
+        (ann_dir / "documents" / f"{document_id}.json").write_bytes(doc.to_bytes())
+    report = agreement_report(seeds, ann_dir)
+    assert report.stale == ["999_gone"] and report.documents_in_corpus and report.documents_in_corpus > 1

@@ -1,0 +1,179 @@
+"""Reading ``annotations/documents/*.json`` and adjudicating them into gold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dataset_builder import annotations, schema
+from dataset_builder.documents import Span
+from dataset_builder.errors import InputError
+
+TEXT = "Blinken met Sisi in Cairo."
+BLINKEN = {"start": 0, "end": 7, "text": "Blinken", "label": "PER"}
+SISI = {"start": 12, "end": 16, "text": "Sisi", "label": "PER"}
+CAIRO = {"start": 20, "end": 25, "text": "Cairo", "label": "LOC"}
+CAIRO_ORG = {**CAIRO, "label": "ORG"}
+
+
+@pytest.fixture
+def ann_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "annotations"
+    (target / "documents").mkdir(parents=True)
+    shutil.copy(schema.DEFAULT_ANNOTATIONS_DIR / "taxonomy.json", target / "taxonomy.json")
+    return target
+
+
+def ann(annotation_id: int, annotator: str, **fields: Any) -> dict[str, Any]:
+    base = {
+        "annotator": annotator,
+        "export": "labelstudio/export-0123456789ab.json",
+        "task_id": 1,
+        "annotation_id": annotation_id,
+        "created_at": "2026-11-23T12:00:00.000000Z",
+        "updated_at": "2026-11-23T12:00:00.000000Z",
+        "lead_time": 10.0,
+        "ground_truth": False,
+        "entities": [BLINKEN, SISI],
+        "topics": ["diplomacy"],
+        "date": "2024-02-06",
+        "date_evidence": "6 February 2024",
+        "language": "en",
+    }
+    return {**base, **fields}
+
+
+def write_doc(ann_dir: Path, items: list[dict[str, Any]], document_id: str = "001_x") -> Path:
+    path = ann_dir / "documents" / f"{document_id}.json"
+    obj = {"document_id": document_id, "text_sha256": annotations.text_sha256(TEXT), "annotations": items}
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def spans(*items: dict[str, Any]) -> tuple[Span, ...]:
+    return annotations.sort_spans(Span(i["start"], i["end"], i["text"], i["label"]) for i in items)
+
+
+def test_no_annotation_files_give_no_gold(tmp_path: Path) -> None:
+    assert annotations.gold_documents(tmp_path) == {}
+
+
+def test_single_annotator_latest_annotation_is_gold(ann_dir: Path) -> None:
+    write_doc(
+        ann_dir,
+        [
+            ann(1, "a", topics=["economy"]),
+            ann(2, "a", updated_at="2026-11-24T08:00:00.000000Z", entities=[CAIRO, BLINKEN]),
+        ],
+    )
+    gold = annotations.gold_documents(ann_dir)["001_x"]
+    assert gold.rule == "single" and gold.disagreements == ()
+    assert gold.entities == spans(BLINKEN, CAIRO) and gold.topics == ("diplomacy",)
+    assert gold.date == dt.date(2024, 2, 6) and gold.language == "en"
+    assert gold.text_sha256 == annotations.text_sha256(TEXT)
+    assert all(s.entity_id is None for s in gold.entities)
+
+
+def test_latest_ground_truth_wins_over_everything(ann_dir: Path) -> None:
+    write_doc(
+        ann_dir,
+        [
+            ann(1, "a", ground_truth=True, topics=["economy"], updated_at="2026-11-23T13:00:00Z"),
+            ann(2, "b", ground_truth=True, entities=[CAIRO], updated_at="2026-11-23T14:00:00Z"),
+            ann(3, "c", updated_at="2026-11-25T00:00:00Z"),
+            ann(4, "d", updated_at="2026-11-25T00:00:00Z"),
+        ],
+    )
+    gold = annotations.gold_documents(ann_dir)["001_x"]
+    assert gold.rule == "ground_truth"
+    assert gold.entities == spans(CAIRO) and gold.topics == ("diplomacy",)
+
+
+def test_majority_keeps_items_chosen_by_more_than_half_and_lists_the_rest(ann_dir: Path) -> None:
+    write_doc(
+        ann_dir,
+        [
+            ann(1, "a", entities=[BLINKEN, SISI, CAIRO], topics=["diplomacy", "economy"], date="2024-02-06"),
+            ann(
+                2, "b", entities=[BLINKEN, CAIRO_ORG], topics=["diplomacy"], date="2024-02-07", language="ar"
+            ),
+            ann(3, "c", entities=[BLINKEN, SISI], topics=["economy", "defence"], date=None),
+        ],
+    )
+    gold = annotations.gold_documents(ann_dir)["001_x"]
+    assert gold.rule == "majority"
+    assert gold.entities == spans(BLINKEN, SISI)  # 3/3 and 2/3; each Cairo reading has 1/3
+    assert gold.topics == ("diplomacy", "economy")  # 2/3 each, in taxonomy order; defence 1/3
+    assert gold.date is None and gold.date_evidence is None  # three different dates: no majority
+    assert gold.language == "en"
+    assert gold.disagreements == (
+        "entity 20:25 LOC 'Cairo': 1 of 3 annotators",
+        "entity 20:25 ORG 'Cairo': 1 of 3 annotators",
+        "topic defence: 1 of 3 annotators",
+        "date: 2024-02-06 (1), 2024-02-07 (1), none (1) of 3 annotators",
+    )
+
+
+def test_two_annotators_need_to_agree(ann_dir: Path) -> None:
+    write_doc(
+        ann_dir,
+        [
+            ann(1, "a", topics=["diplomacy", "economy"], date_evidence="6 Feb"),
+            ann(2, "b", entities=[BLINKEN], topics=["diplomacy"], date_evidence="6 Feb"),
+            ann(3, "b", entities=[BLINKEN], topics=["defence"], updated_at="2026-11-22T00:00:00Z"),
+        ],
+    )
+    gold = annotations.gold_documents(ann_dir)["001_x"]
+    assert gold.entities == spans(BLINKEN) and gold.topics == ("diplomacy",)
+    assert gold.date == dt.date(2024, 2, 6) and gold.date_evidence == "6 Feb"
+    assert gold.disagreements == (
+        "entity 12:16 PER 'Sisi': 1 of 2 annotators",
+        "topic economy: 1 of 2 annotators",
+    )
+
+
+def test_invalid_json_names_file_and_line(ann_dir: Path) -> None:
+    (ann_dir / "documents" / "001_x.json").write_text(
+        '{"document_id": "001_x",\n "annotations": [}', encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"001_x\.json: line 2: invalid JSON"):
+        annotations.gold_documents(ann_dir)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"entities": [{**BLINKEN, "label": "PERSON"}]}, r"annotation 0, entity 0: unknown label 'PERSON'"),
+        ({"entities": [{**BLINKEN, "end": 3}]}, r"annotation 0, entity 0: offsets 0:3 do not fit"),
+        ({"date": "2024-13-01"}, r"annotation 0: invalid date '2024-13-01'"),
+        ({"topics": ["sports"]}, r"annotation 0: unknown topic 'sports'"),
+        ({"language": "fr"}, r"annotation 0: unknown language 'fr'"),
+        ({"ground_truth": "yes"}, r"annotation 0: 'ground_truth' has the wrong type"),
+        ({"updated_at": None}, r"annotation 0: 'updated_at' has the wrong type"),
+    ],
+)
+def test_bad_annotations_raise_input_error_naming_the_file(ann_dir: Path, change: dict, message: str) -> None:
+    write_doc(ann_dir, [ann(1, "a", **change)])
+    with pytest.raises(InputError, match=r"001_x\.json: " + message):
+        annotations.gold_documents(ann_dir)
+
+
+def test_file_name_must_match_document_id(ann_dir: Path) -> None:
+    path = write_doc(ann_dir, [ann(1, "a")])
+    path.rename(ann_dir / "documents" / "002_y.json")
+    with pytest.raises(InputError, match=r"002_y\.json: holds document_id '001_x'"):
+        annotations.gold_documents(ann_dir)
+
+
+def test_canonical_bytes_round_trip(ann_dir: Path) -> None:
+    path = write_doc(ann_dir, [ann(2, "b"), ann(1, "a", lead_time=3)])
+    doc = annotations.read_document_file(path, ann_dir)
+    data = doc.to_bytes()
+    path.write_bytes(data)
+    assert annotations.read_document_file(path, ann_dir).to_bytes() == data
+    assert [a["annotation_id"] for a in json.loads(data)["annotations"]] == [1, 2]

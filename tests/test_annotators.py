@@ -1,0 +1,190 @@
+"""The silver annotators on texts they have not seen: dates, entities, topics, language, events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataset_builder.annotators.dates import find_dates, load_date_rules, publication_date
+from dataset_builder.annotators.entities import find_entities, load_entity_knowledge
+from dataset_builder.annotators.language import identify, script_of
+from dataset_builder.annotators.topics import find_topics, load_topic_rules
+from dataset_builder.documents import Cut, Document, check_spans
+from dataset_builder.events import EventKey, assign_event_ids
+from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR
+
+KB = {
+    "entities": [
+        {
+            "id": "antony-blinken",
+            "label": "PER",
+            "names": {"ar": ["أنتوني بلينكن", "بلينكن"], "en": ["Antony Blinken", "Blinken"]},
+        },
+        {"id": "gaza", "label": "LOC", "names": {"ar": ["غزة"], "en": ["Gaza"]}},
+        {"id": "gaza-strip", "label": "LOC", "names": {"ar": ["قطاع غزة"], "en": ["Gaza Strip"]}},
+        {"id": "egypt", "label": "LOC", "names": {"ar": ["مصر"], "en": ["Egypt"]}},
+        {"id": "hamas", "label": "ORG", "names": {"ar": ["حماس"], "en": ["Hamas"]}},
+    ]
+}
+
+
+@pytest.fixture(scope="module")
+def ann(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repo's rules with a small, known knowledge base."""
+    folder = tmp_path_factory.mktemp("annotations")
+    for name in ("entity_rules.json", "date_rules.json", "taxonomy.json", "seed_rules.json"):
+        shutil.copy(DEFAULT_ANNOTATIONS_DIR / name, folder / name)
+    (folder / "entities.json").write_text(json.dumps(KB, ensure_ascii=False), encoding="utf-8")
+    rules = {
+        "rules": [
+            {
+                "topic": "peace_process",
+                "min_matches": 2,
+                "keywords": {
+                    "ar": ["وقف إطلاق النار", "هدنة", "مفاوضات"],
+                    "en": ["ceasefire", "truce", "negotiat"],
+                },
+            },
+            {
+                "topic": "humanitarian_aid",
+                "min_matches": 1,
+                "keywords": {"ar": ["المساعدات الإنسانية"], "en": ["humanitarian aid"]},
+            },
+        ]
+    }
+    (folder / "topic_rules.json").write_text(json.dumps(rules, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def doc(text: str, language: str, cuts: list[Cut] | None = None, title: str | None = None) -> Document:
+    return Document("d", "d.txt", language, text, 0, len(text), cuts or [], title=title)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("نشر في 10 حزيران 2024 خبر", dt.date(2024, 6, 10)),
+        ("في 12 يونيو/ حزيران 2024", dt.date(2024, 6, 12)),
+        ("الموافق ٦ فبراير ٢٠٢٤", dt.date(2024, 2, 6)),
+        ("on Feb. 6, 2024 at", dt.date(2024, 2, 6)),
+        ("dated 10/06/2024", dt.date(2024, 6, 10)),
+        ("ISO 2019-01-10.", dt.date(2019, 1, 10)),
+        ("7 أكتوبر/تشرين الأول 2023", dt.date(2023, 10, 7)),
+    ],
+)
+def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expected: dt.date) -> None:
+    assert [f.date for f in find_dates(text, load_date_rules(DEFAULT_ANNOTATIONS_DIR))] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text", ["اليوم الثلاثاء", "on Thursday", "31/02/2024", "ديسمبر 2023", "6 مايو الماضي"]
+)
+def test_no_date_is_invented_from_partial_or_invalid_dates(text: str) -> None:
+    rules = load_date_rules(DEFAULT_ANNOTATIONS_DIR)
+    assert find_dates(text, rules) == []
+    assert publication_date(doc(f"عنوان\n{text} التقى الرئيس نظيره.", "ar"), rules) == (None, None, None)
+
+
+def test_date_sources_header_dateline_text() -> None:
+    rules = load_date_rules(DEFAULT_ANNOTATIONS_DIR)
+    header = doc("Body text.", "en", [Cut(0, "date 2024-02-07 ", "metadata")])
+    assert publication_date(header, rules)[:2] == (dt.date(2024, 2, 7), "header")
+    dateline = doc("CAIRO, Feb 6, 2024 (Reuters) - Talks went on.", "en")
+    assert publication_date(dateline, rules)[:2] == (dt.date(2024, 2, 6), "dateline")
+    far = "x" * 300
+    text = doc(f"{far} وقال اليوم الثلاثاء الموافق 6 فبراير 2024 إن", "ar")
+    assert publication_date(text, rules)[:2] == (dt.date(2024, 2, 6), "text")
+    past = doc(f"{far} in a war that began on 7 October 2023.", "en")
+    assert publication_date(past, rules) == (None, None, None)
+
+
+def test_proclitics_and_titles_stay_outside_spans(ann: Path) -> None:
+    k = load_entity_knowledge(ann)
+    text = "وأكد الرئيس المصري وبلينكن أهمية وقف إطلاق النار بقطاع غزة، ولحماس موقف."
+    spans = find_entities(text, "ar", k)
+    assert [(s.text, s.label, s.entity_id) for s in spans] == [
+        ("بلينكن", "PER", "antony-blinken"),
+        ("قطاع غزة", "LOC", "gaza-strip"),
+        ("حماس", "ORG", "hamas"),
+    ]
+    check_spans(text, spans, "test")
+
+
+def test_no_match_inside_a_longer_word(ann: Path) -> None:
+    k = load_entity_knowledge(ann)
+    assert find_entities("المصريون والغزيون", "ar", k) == []
+    assert find_entities("Egyptians and Gazans met Hamasite", "en", k) == []
+
+
+def test_rules_find_people_the_base_does_not_know(ann: Path) -> None:
+    k = load_entity_knowledge(ann)
+    ar = "بحضور وزير الخارجية الفرنسي جان نويل بارو، وقال المتحدث باسم الرئاسة أحمد فهمي إن"
+    assert [(s.text, s.label, s.entity_id) for s in find_entities(ar, "ar", k)] == [
+        ("جان نويل", "PER", None),
+        ("أحمد فهمي", "PER", None),
+    ]
+    en = "Foreign Minister Sameh Shoukry and Secretary of State Antony Blinken met the Palestinian Authority."
+    found = [(s.text, s.label, s.entity_id) for s in find_entities(en, "en", k)]
+    assert found == [
+        ("Sameh Shoukry", "PER", None),
+        ("Antony Blinken", "PER", "antony-blinken"),
+        ("Palestinian Authority", "ORG", None),
+    ]
+
+
+arabic_words = st.sampled_from(
+    ["و", "ب", "بلينكن", "غزة", "قطاع", " ", "،", "الرئيس", "مصر", "ل", "حماس", "\n"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(arabic_words, max_size=30), st.sampled_from(["ar", "en"]))
+def test_entity_offsets_always_match_text(ann: Path, parts: list[str], language: str) -> None:
+    text = "".join(parts)
+    spans = find_entities(text, language, load_entity_knowledge(ann))
+    check_spans(text, spans, "property")
+    assert all(not a.overlaps(b) for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_topic_rules_need_enough_distinct_keywords(ann: Path) -> None:
+    rules = load_topic_rules(ann)
+    assert find_topics("Talks on a ceasefire and a truce; humanitarian aid.", "en", rules) == [
+        "peace_process",
+        "humanitarian_aid",
+    ]
+    assert find_topics("A ceasefire, a ceasefire, a ceasefire.", "en", rules) == []
+    assert find_topics("جهود وقف إطلاق النار والهدنة", "ar", rules) == ["peace_process"]
+    assert find_topics("unnegotiated truce", "en", rules) == []
+
+
+def test_language_by_script_and_lingua() -> None:
+    assert script_of("Hello world")[0] == "latin" and script_of("مرحبا بالعالم")[0] == "arabic"
+    assert script_of("12345 -- !!")[0] is None
+    assert identify("The minister met his counterpart in the capital to discuss trade.") == "en"
+    assert (
+        identify("وزیر امور خارجه با همتای خود در پایتخت دیدار کرد و درباره وضعیت منطقه گفتگو کرد.") == "fa"
+    )
+
+
+def test_events_group_same_day_same_people_and_translations() -> None:
+    d = dt.date(2024, 6, 10)
+    people = frozenset({"sisi", "blinken", "kamel"})
+    keys = [
+        EventKey("a-ar", None, frozenset(), "a", None),
+        EventKey("a-en", d, people, "a", None),
+        EventKey("b", d + dt.timedelta(days=1), frozenset({"sisi", "blinken"}), None, None),
+        EventKey("c", d + dt.timedelta(days=30), people, None, None),
+        EventKey("e", None, frozenset(), None, "curated"),
+        EventKey("f", dt.date(2019, 1, 10), frozenset({"pompeo"}), None, "curated"),
+    ]
+    events = assign_event_ids(keys)
+    assert events["a-ar"] == events["a-en"] == events["b"]
+    assert events["c"] != events["a-ar"]
+    assert events["e"] == events["f"] == "curated"
+    assert assign_event_ids(reversed(keys)) == events

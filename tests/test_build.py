@@ -1,0 +1,145 @@
+"""The built folder: loads offline with datasets, no leakage, byte-identical, atomic."""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import datasets
+import pyarrow.parquet as pq
+import pytest
+
+from dataset_builder import cli, configs, schema
+from dataset_builder.build import VersionNotBumpedWarning, write_dataset
+from dataset_builder.documents import Document
+from dataset_builder.errors import InputError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "hf-cache")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("config", configs.CONFIG_NAMES)
+def test_each_config_loads_offline_and_streaming_with_its_features(built: Path, config: str) -> None:
+    loaded = datasets.load_dataset(str(built), config)
+    streamed = datasets.load_dataset(str(built), config, streaming=True)
+    assert set(loaded) == set(streamed) and set(loaded) <= set(schema.SPLITS)
+    for split, ds in loaded.items():
+        assert ds.features == configs.FEATURES[config]()
+        assert list(streamed[split]) == ds.to_list()
+    rows = sum(len(ds) for ds in loaded.values())
+    assert rows == sum(pq.ParquetFile(p).metadata.num_rows for p in built.glob(f"data/{config}/*.parquet")) > 0
+
+
+def test_ner_feeds_token_classification_training(built: Path) -> None:
+    """The usual recipe: id2label from the ClassLabel, labels aligned to sub-word pieces (-100 on continuations)."""
+    ner = datasets.load_dataset(str(built), "ner", split="train")
+    names = ner.features["ner_tags"].feature.names
+    id2label = dict(enumerate(names))
+    label2id = {v: k for k, v in id2label.items()}
+    assert id2label[0] == "O" and set(label2id) == set(schema.ner_tag_names())
+
+    def align(batch: dict[str, list]) -> dict[str, list]:
+        labels = []
+        for tokens, tags in zip(batch["tokens"], batch["ner_tags"], strict=True):
+            row = []
+            for tag, token in zip(tags, tokens, strict=True):
+                pieces = [token[i : i + 3] for i in range(0, len(token), 3)]  # stand-in for a sub-word tokenizer
+                row += [tag] + [-100] * (len(pieces) - 1)
+            labels.append(row)
+        return {"labels": labels}
+
+    aligned = ner.map(align, batched=True)
+    tagged = [id2label[t] for row in aligned["labels"] for t in row if t != -100]
+    assert any(t.startswith("B-") for t in tagged)
+    assert len(tagged) == sum(len(r) for r in ner["ner_tags"])
+
+
+def splits_of(built: Path, config: str, key: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in built.glob(f"data/{config}/*.parquet"):
+        for value in pq.read_table(path, columns=[key]).column(key).to_pylist():
+            if value:
+                found[value].add(path.stem)
+    return found
+
+
+def test_no_event_or_translation_group_crosses_splits(tmp_path: Path, make_doc) -> None:
+    docs = []
+    for g in range(40):
+        docs += [
+            make_doc(f"{g:03d}_g-ar", "ar", f"نص {g}", translation_group=f"g{g}"),
+            make_doc(f"{g:03d}_g-en", "en", f"Text {g}", translation_group=f"g{g}"),
+            make_doc(f"{g:03d}_e", "en", f"Other {g}", event_id=f"curated-{g % 7}"),
+        ]
+    out = tmp_path / "dist"
+    write_dataset(docs, out, split_ratios=(0.4, 0.3, 0.3), progress=False)
+    events = splits_of(out, "documents", "event_id")
+    assert len({s for splits in events.values() for s in splits}) == 3  # all splits used
+    assert all(len(s) == 1 for s in events.values())
+    assert all(len(s) == 1 for s in splits_of(out, "documents", "translation_group").values())
+    parallel = splits_of(out, "parallel", "translation_group")
+    assert len(parallel) == 40 and all(len(s) == 1 for s in parallel.values())
+    documents = splits_of(out, "documents", "translation_group")
+    assert all(parallel[g] == documents[g] for g in parallel)
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, sample_docs: list[Document], built: Path) -> None:
+    write_dataset(sample_docs, tmp_path / "again", split_ratios=(0.5, 0.25, 0.25), progress=False)
+    assert tree(tmp_path / "again") == tree(built)
+
+
+def failing(docs: list[Document]) -> Iterator[Document]:
+    yield from docs[:3]
+    raise InputError("seeds/bad.txt: line 1: broken seed")
+
+
+def test_a_failing_build_leaves_the_previous_output_untouched(tmp_path: Path, sample_docs: list[Document]) -> None:
+    out = tmp_path / "dist"
+    write_dataset(sample_docs, out, progress=False)
+    before = tree(out)
+    with pytest.raises(InputError, match="bad.txt"):
+        write_dataset(failing(sample_docs), out, progress=False)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no temporary folder left
+
+
+def test_a_bad_seed_makes_the_cli_exit_non_zero_and_keeps_the_output(tmp_path: Path, capsys) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(REPO / "seeds", seeds)
+    out = tmp_path / "dist"
+    assert cli.main(["build", "--seeds", str(seeds), "--out", str(out), "--no-progress"]) == 0
+    before = tree(out)
+    (seeds / "005_empty.txt").write_text("", encoding="utf-8")
+    assert cli.main(["build", "--seeds", str(seeds), "--out", str(out), "--no-progress"]) != 0
+    assert "005_empty.txt" in capsys.readouterr().err
+    assert tree(out) == before
+
+
+def test_changed_data_with_the_same_version_warns(tmp_path: Path, sample_docs: list[Document]) -> None:
+    out = tmp_path / "dist"
+    write_dataset(sample_docs, out, progress=False)
+    changed = [sample_docs[0].with_(topics=[]), *sample_docs[1:]]
+    with pytest.warns(VersionNotBumpedWarning, match=schema.DATASET_VERSION):
+        result = write_dataset(changed, out, progress=False)
+    assert any("bump" in w for w in result.warnings) and "warning:" in result.summary()
+
+
+def test_duplicate_ids_and_unknown_topics_are_input_errors(tmp_path: Path, make_doc) -> None:
+    doc = make_doc("001_x", "en", "Text")
+    with pytest.raises(InputError, match="duplicate document id 001_x"):
+        write_dataset([doc, doc], tmp_path / "a", progress=False)
+    with pytest.raises(InputError, match="001_x.*no_such_topic"):
+        write_dataset([doc.with_(topics=["no_such_topic"])], tmp_path / "b", progress=False)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

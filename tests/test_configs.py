@@ -1,0 +1,119 @@
+"""Config rows: IOB2 tags agree exactly with the document spans; splits and pairs are deterministic."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import datasets
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataset_builder import configs, schema
+from dataset_builder.documents import Document, Span
+from dataset_builder.errors import InputError
+
+ALPHABET = "ابتثجحخدذرسشصضطظعغفقكلمنهوي" + "ًٌٍَُِّْ" + "ـال" + "abcXYZ" + "0123" + " \n.,!?؟«»\"'-" + "\u200d"
+
+
+def rebuilt_spans(doc: Document) -> list[tuple[int, int, str]]:
+    """Spans decoded back from the ``ner`` rows of a document."""
+    out = []
+    for row in configs.ner_rows(configs.document_row(doc)):
+        assert row["tokens"] == [doc.text[a:b] for a, b in zip(row["token_starts"], row["token_ends"], strict=True)]
+        assert all(t.strip() == t and t for t in row["tokens"])
+        out += configs.spans_from_tags(row["token_starts"], row["token_ends"], row["ner_tags"])
+    return out
+
+
+def doc_spans(doc: Document) -> list[tuple[int, int, str]]:
+    return sorted((s.start, s.end, s.label) for s in doc.entities)
+
+
+@st.composite
+def documents_with_spans(draw: st.DrawFn) -> Document:
+    text = draw(st.text(alphabet=ALPHABET, min_size=1, max_size=120))
+    language = draw(st.sampled_from(schema.LANGUAGES))
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=12)))
+    spans = []
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        piece = text[start:end]
+        if piece and not piece[0].isspace() and not piece[-1].isspace():
+            spans.append(Span(start, end, piece, draw(st.sampled_from(list(schema.ENTITY_LABELS)))))
+    return Document("d", "d.txt", language, text, 0, len(text), entities=spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents_with_spans())
+def test_iob2_tags_rebuild_the_document_spans(doc: Document) -> None:
+    assert rebuilt_spans(doc) == doc_spans(doc)
+
+
+def test_tags_rebuild_spans_of_every_real_document() -> None:
+    from dataset_builder.pipeline import documents
+
+    docs = list(documents(schema.DEFAULT_ANNOTATIONS_DIR.parent / "seeds", schema.DEFAULT_ANNOTATIONS_DIR))
+    assert docs
+    for doc in docs:
+        assert rebuilt_spans(doc) == doc_spans(doc), doc.id
+
+
+def test_arabic_proclitic_is_split_off_at_the_span_start(make_doc) -> None:
+    doc = make_doc("x", "ar", "التقى السيسي وبلينكن.", [("بلينكن", "PER")])
+    (row,) = configs.ner_rows(configs.document_row(doc))
+    tagged = dict(zip(row["tokens"], row["ner_tags"], strict=True))
+    assert tagged == {"التقى": "O", "السيسي": "O", "و": "O", "بلينكن": "B-PER", ".": "O"}
+
+
+def test_sentences_split_on_arabic_and_english_marks_but_never_inside_an_entity(make_doc) -> None:
+    ar = "هل انتهى الاجتماع؟ نعم. انتهى!\nغدا"
+    assert [ar[a:b] for a, b in configs.sentences(ar, "ar")] == ["هل انتهى الاجتماع؟", "نعم.", "انتهى!", "غدا"]
+    en = "He met U.S. officials. They left.\nLater"
+    assert [en[a:b] for a, b in configs.sentences(en, "en")] == ["He met U.S. officials.", "They left.", "Later"]
+    doc = make_doc("y", "en", "Talks in Washington D.C. Then Doha.", [("Washington D.C. Then Doha", "MISC")])
+    rows = list(configs.ner_rows(configs.document_row(doc)))
+    assert len(rows) == 1 and rebuilt_spans(doc) == doc_spans(doc)
+
+
+def test_overlapping_entities_are_rejected_with_the_document_named(make_doc) -> None:
+    doc = make_doc("bad-doc", "en", "New York City", [("New York", "LOC"), ("York City", "LOC")])
+    with pytest.raises(InputError, match="bad-doc.*overlap"):
+        list(configs.ner_rows(configs.document_row(doc)))
+
+
+def test_class_labels_come_from_the_schema() -> None:
+    assert configs.ner_features()["ner_tags"].feature.names == schema.ner_tag_names()
+    assert configs.topics_features()["labels"].feature.names == schema.topic_ids()
+    assert set(configs.FEATURES) == set(configs.CONFIG_NAMES)
+
+
+@given(st.text(min_size=1, max_size=30))
+def test_split_of_is_deterministic_and_respects_zero_ratios(event_id: str) -> None:
+    assert configs.split_of(event_id, (0.5, 0.25, 0.25)) == configs.split_of(event_id, (0.5, 0.25, 0.25))
+    assert configs.split_of(event_id, (1, 0, 0)) == "train"
+    assert configs.split_of(event_id, (0, 0, 1)) == "test"
+
+
+def test_split_sizes_follow_the_ratios() -> None:
+    counts = Counter(configs.split_of(f"event-{i}", (0.8, 0.1, 0.1)) for i in range(5000))
+    assert abs(counts["train"] / 5000 - 0.8) < 0.03
+    assert abs(counts["validation"] / 5000 - 0.1) < 0.03
+
+
+@pytest.mark.parametrize("ratios", [(0.5, 0.5), (0.9, 0.2, -0.1), (0.5, 0.2, 0.2)])
+def test_bad_split_ratios_are_rejected(ratios: tuple[float, ...]) -> None:
+    with pytest.raises(ValueError, match="ratios"):
+        configs.split_of("e", ratios)
+
+
+def test_parallel_pairs_by_paragraph_when_counts_match_else_by_document() -> None:
+    ar = {"id": "a-ar", "language": "ar", "text": "فقرة أولى\n\nفقرة ثانية\n"}
+    en = {"id": "a-en", "language": "en", "text": "First paragraph\nSecond paragraph"}
+    rows = list(configs.parallel_rows("g", [en, ar]))
+    assert [r["alignment"] for r in rows] == ["paragraph", "paragraph"]
+    assert rows[1]["translation"] == {"ar": "فقرة ثانية", "en": "Second paragraph"}
+    rows = list(configs.parallel_rows("g", [ar, {**en, "text": "One paragraph only"}]))
+    assert [(r["alignment"], r["translation"]["en"]) for r in rows] == [("document", "One paragraph only")]
+    features = configs.parallel_features()
+    assert isinstance(features["translation"], datasets.Translation)
+    assert features.encode_example(rows[0])["translation"] == rows[0]["translation"]

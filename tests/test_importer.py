@@ -1,0 +1,364 @@
+"""Tasks → (simulated) Label Studio export → import → gold, and every way an export can be wrong."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dataset_builder import annotations, schema
+from dataset_builder.documents import Document, Span
+from dataset_builder.errors import InputError
+from dataset_builder.labelstudio import config, tasks
+from dataset_builder.labelstudio.importer import import_export, import_tasks, resolve_offsets
+
+EN_TEXT = (
+    "Cairo 😀 — Antony Blinken met Abdel Fattah al-Sisi in Cairo on 6 February 2024.\r\n"
+    "The talks 🇪🇬 covered Gaza."
+)
+AR_TEXT = "استقبل الرئيس عبد الفتاح السيسي وزير الخارجية الأمريكي أنتوني بلينكن في القاهرة."
+
+
+def _span(text: str, needle: str, label: str, nth: int = 0) -> Span:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    return Span(start, start + len(needle), needle, label)
+
+
+def make_documents() -> list[Document]:
+    """Two hand-made silver documents (English with astral characters and CRLF, Arabic)."""
+    en = Document(
+        id="900_test-en",
+        seed_file="900_test.txt",
+        language="en",
+        text=EN_TEXT,
+        seed_start=0,
+        seed_end=len(EN_TEXT),
+        title="Blinken in Cairo",
+        date=dt.date(2024, 2, 6),
+        date_source="text",
+        date_evidence="6 February 2024",
+        entities=[
+            _span(EN_TEXT, "Cairo", "LOC"),
+            _span(EN_TEXT, "Antony Blinken", "PER"),
+            _span(EN_TEXT, "Abdel Fattah al-Sisi", "PER"),
+            _span(EN_TEXT, "Cairo", "LOC", nth=1),
+            _span(EN_TEXT, "Gaza", "LOC"),
+        ],
+        topics=["diplomacy", "peace_process"],
+    )
+    ar = Document(
+        id="900_test-ar",
+        seed_file="900_test.txt",
+        language="ar",
+        text=AR_TEXT,
+        seed_start=0,
+        seed_end=len(AR_TEXT),
+        entities=[
+            _span(AR_TEXT, "عبد الفتاح السيسي", "PER"),
+            _span(AR_TEXT, "أنتوني بلينكن", "PER"),
+            _span(AR_TEXT, "القاهرة", "LOC"),
+        ],
+        topics=["diplomacy"],
+    )
+    return [ar, en]
+
+
+def fake_export(
+    task_list: list[dict[str, Any]],
+    annotator: Any = None,
+    first_id: int = 1,
+    updated_at: str = "2026-11-23T12:01:00.000000Z",
+) -> list[dict[str, Any]]:
+    """What Label Studio exports after an annotator submitted every prediction unchanged."""
+    exported = []
+    for i, task in enumerate(task_list):
+        result = copy.deepcopy(task["predictions"][0]["result"])
+        annotation = {
+            "id": first_id + i,
+            "completed_by": annotator
+            or {"id": 1, "email": "ann1@example.org", "first_name": "", "last_name": ""},
+            "result": result,
+            "was_cancelled": False,
+            "ground_truth": False,
+            "created_at": "2026-11-23T12:00:00.000000Z",
+            "updated_at": updated_at,
+            "lead_time": 42.5,
+            "prediction": {},
+            "result_count": 0,
+        }
+        exported.append(
+            {
+                "id": 100 + i,
+                "data": task["data"],
+                "annotations": [annotation],
+                "predictions": [],
+                "drafts": [],
+            }
+        )
+    return exported
+
+
+@pytest.fixture
+def ann_dir(tmp_path: Path) -> Path:
+    """A private copy of the project's knowledge files (taxonomy) with no annotations yet."""
+    target = tmp_path / "annotations"
+    target.mkdir()
+    shutil.copy(schema.DEFAULT_ANNOTATIONS_DIR / "taxonomy.json", target / "taxonomy.json")
+    return target
+
+
+def run_import(export: list[dict[str, Any]], ann_dir: Path, docs: list[Document] | None = None):
+    raw = json.dumps(export, ensure_ascii=False).encode("utf-8")
+    documents = {d.id: d for d in (docs or make_documents())}
+    return import_tasks(export, raw, documents, ann_dir, source="export.json")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_tasks_carry_identity_direction_and_predictions() -> None:
+    docs = make_documents()
+    built = tasks.build_tasks(docs, "v1")
+    assert [t["data"]["document_id"] for t in built] == [d.id for d in docs]
+    ar, en = built
+    assert ar["data"]["direction"] == "rtl" and en["data"]["direction"] == "ltr"
+    sha = annotations.text_sha256(EN_TEXT)
+    assert en["data"]["task_key"] == f"900_test-en:{sha[:16]}" and en["data"]["text_sha256"] == sha
+    result = en["predictions"][0]["result"]
+    assert en["predictions"][0]["model_version"] == "v1"
+    spans = [r["value"] for r in result if r["type"] == "labels"]
+    assert all(EN_TEXT[v["start"] : v["end"]] == v["text"] for v in spans)
+    assert {r["from_name"] for r in result} <= {
+        config.ENTITIES,
+        config.TOPICS,
+        config.LANGUAGE,
+        config.DATE,
+        config.DATE_EVIDENCE,
+    }
+    assert [r["value"] for r in result if r["type"] == "datetime"] == [{"datetime": "2024-02-06"}]
+    assert tasks.tasks_json(built) == tasks.tasks_json(tasks.build_tasks(docs, "v1"))
+
+
+def test_model_version_follows_the_knowledge_files(ann_dir: Path) -> None:
+    before = tasks.model_version(ann_dir)
+    assert before.startswith("dataset_builder-") and before == tasks.model_version(ann_dir)
+    (ann_dir / "entities.json").write_text('{"entities": []}\n', encoding="utf-8")
+    assert tasks.model_version(ann_dir) != before
+
+
+def test_round_trip_gold_equals_silver_and_reimport_is_byte_identical(ann_dir: Path) -> None:
+    docs = make_documents()
+    export = fake_export(tasks.build_tasks(docs, "v1"))
+    report = run_import(export, ann_dir)
+    assert report.annotations == 2 and sorted(report.written) == sorted(d.id for d in docs)
+    gold = annotations.gold_documents(ann_dir)
+    for doc in docs:
+        g = gold[doc.id]
+        assert g.rule == "single" and g.disagreements == ()
+        assert g.entities == annotations.sort_spans(doc.entities)
+        assert list(g.topics) == doc.topics and g.date == doc.date
+        assert g.date_evidence == doc.date_evidence and g.language == doc.language
+        assert g.text_sha256 == annotations.text_sha256(doc.text)
+    stored = json.loads((ann_dir / "documents" / "900_test-en.json").read_text(encoding="utf-8"))
+    assert stored["annotations"][0]["annotator"] == "ann1@example.org"
+    export_file = ann_dir / report.export
+    assert export_file.read_bytes() == json.dumps(export, ensure_ascii=False).encode("utf-8")
+
+    before = snapshot(ann_dir)
+    again = run_import(export, ann_dir)
+    assert snapshot(ann_dir) == before
+    assert again.written == () and sorted(again.unchanged) == sorted(d.id for d in docs)
+
+
+def test_newer_annotation_wins_and_other_annotators_are_kept(ann_dir: Path) -> None:
+    task_list = tasks.build_tasks(make_documents(), "v1")
+    first = fake_export(task_list)
+    run_import(first, ann_dir)
+    newer = fake_export(task_list, updated_at="2026-11-24T09:00:00.000000Z")
+    for task in newer:
+        task["annotations"][0]["result"] = [
+            r
+            for r in task["annotations"][0]["result"]
+            if r["type"] != "choices" or r["from_name"] != config.TOPICS
+        ]
+    other = fake_export(task_list, annotator=7, first_id=50)
+    run_import(newer + other, ann_dir)
+    stored = json.loads((ann_dir / "documents" / "900_test-en.json").read_text(encoding="utf-8"))
+    by_id = {a["annotation_id"]: a for a in stored["annotations"]}
+    assert sorted(by_id) == [2, 51]
+    assert by_id[2]["topics"] == [] and by_id[2]["updated_at"].startswith("2026-11-24")
+    assert by_id[51]["annotator"] == "user-7"
+
+    before = snapshot(ann_dir / "documents")
+    report = run_import(first, ann_dir)  # the older export again: the newer annotations stay
+    assert report.superseded == 2 and snapshot(ann_dir / "documents") == before
+
+
+def test_cancelled_annotations_are_skipped(ann_dir: Path) -> None:
+    export = fake_export(tasks.build_tasks(make_documents(), "v1"))
+    export[0]["annotations"][0]["was_cancelled"] = True
+    report = run_import(export, ann_dir)
+    assert report.cancelled == 1 and report.written == ("900_test-en",)
+    assert not (ann_dir / "documents" / "900_test-ar.json").exists()
+
+
+def _entity_region(export: list[dict[str, Any]], task: int = 1, index: int = 1) -> dict[str, Any]:
+    return [r for r in export[task]["annotations"][0]["result"] if r["type"] == "labels"][index]
+
+
+def test_utf16_offsets_are_converted_to_code_points(ann_dir: Path) -> None:
+    docs = make_documents()
+    export = fake_export(tasks.build_tasks(docs, "v1"))
+    for task in export:
+        text = task["data"]["text"]
+        for region in task["annotations"][0]["result"]:
+            if region["type"] == "labels":
+                v = region["value"]
+                v["start"] = len(text[: v["start"]].encode("utf-16-le")) // 2
+                v["end"] = len(text[: v["end"]].encode("utf-16-le")) // 2
+    assert _entity_region(export)["value"]["start"] != docs[1].entities[1].start  # the emoji shifts UTF-16
+    run_import(export, ann_dir)
+    gold = annotations.gold_documents(ann_dir)
+    assert gold["900_test-en"].entities == annotations.sort_spans(docs[1].entities)
+
+
+def test_resolve_offsets_prefers_code_points_and_handles_newlines() -> None:
+    text = "a😀b\r\nCairo"
+    start = text.index("Cairo")
+    assert resolve_offsets(text, start, start + 5, "Cairo") == (start, start + 5)
+    utf16 = len(text[:start].encode("utf-16-le")) // 2
+    assert resolve_offsets(text, utf16, utf16 + 5, "Cairo") == (start, start + 5)
+    assert resolve_offsets(text, 2, 7, "b\n\nCa") == (2, 7)  # the editor shows \r\n as two line breaks
+    assert resolve_offsets(text, 1, 2, "x") is None
+    assert resolve_offsets(text, 0, 99, None) is None
+
+
+def _assert_rejected(export: list[dict[str, Any]], ann_dir: Path, *fragments: str, docs=None) -> None:
+    (ann_dir / "documents").mkdir(exist_ok=True)
+    (ann_dir / "documents" / "keep.txt").write_text("untouched", encoding="utf-8")
+    before = snapshot(ann_dir)
+    with pytest.raises(InputError) as err:
+        run_import(export, ann_dir, docs)
+    assert "export.json" in str(err.value)
+    for fragment in fragments:
+        assert fragment in str(err.value)
+    assert snapshot(ann_dir) == before, "a rejected export must write nothing"
+
+
+def _valid_export() -> list[dict[str, Any]]:
+    return fake_export(tasks.build_tasks(make_documents(), "v1"))
+
+
+def test_bad_offsets_are_rejected(ann_dir: Path) -> None:
+    export = _valid_export()
+    _entity_region(export)["value"].update(start=400, end=410)
+    _assert_rejected(export, ann_dir, "task 101", "annotation 2", "region entity-1", "400:410")
+
+
+def test_span_text_mismatch_is_rejected(ann_dir: Path) -> None:
+    export = _valid_export()
+    _entity_region(export)["value"]["text"] = "Tony Blinken"
+    _assert_rejected(export, ann_dir, "task 101", "annotation 2", "region entity-1", "Tony Blinken")
+
+
+def test_unknown_label_is_rejected(ann_dir: Path) -> None:
+    export = _valid_export()
+    _entity_region(export)["value"]["labels"] = ["PERSON"]
+    _assert_rejected(export, ann_dir, "region entity-1", "unknown label 'PERSON'")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (config.TOPICS, {"choices": ["sports"]}, "unknown topic 'sports'"),
+        (config.LANGUAGE, {"choices": ["fr"]}, "unknown language 'fr'"),
+        (config.DATE, {"datetime": "2024-02-30"}, "invalid date '2024-02-30'"),
+        (config.DATE, {"datetime": "06/02/2024"}, "invalid date '06/02/2024'"),
+    ],
+)
+def test_unknown_choices_and_bad_dates_are_rejected(
+    ann_dir: Path, name: str, value: dict, message: str
+) -> None:
+    export = _valid_export()
+    region = next(r for r in export[1]["annotations"][0]["result"] if r["from_name"] == name)
+    region["value"] = value
+    _assert_rejected(export, ann_dir, "task 101", "annotation 2", f"region {region['id']}", message)
+
+
+def test_unknown_control_is_rejected(ann_dir: Path) -> None:
+    export = _valid_export()
+    export[0]["annotations"][0]["result"].append(
+        {
+            "id": "x1",
+            "from_name": "sentiment",
+            "to_name": "text",
+            "type": "choices",
+            "value": {"choices": ["a"]},
+        }
+    )
+    _assert_rejected(export, ann_dir, "task 100", "annotation 1", "region x1", "unknown control 'sentiment'")
+
+
+def test_unknown_document_is_rejected(ann_dir: Path) -> None:
+    export = _valid_export()
+    export[0]["data"]["document_id"] = "999_gone"
+    _assert_rejected(export, ann_dir, "task 100", "unknown document '999_gone'")
+
+
+def test_changed_text_reanchors_spans_that_still_occur(ann_dir: Path) -> None:
+    docs = make_documents()
+    export = fake_export(tasks.build_tasks(docs, "v1"))
+    changed = docs[1].with_(text="UPDATED: " + EN_TEXT)
+    report = run_import(export, ann_dir, [docs[0], changed])
+    assert report.reanchored == len(docs[1].entities)
+    gold = annotations.gold_documents(ann_dir)["900_test-en"]
+    assert gold.text_sha256 == annotations.text_sha256(changed.text)
+    assert all(changed.text[s.start : s.end] == s.text for s in gold.entities)
+    assert [s.start for s in gold.entities] == sorted(s.start + 9 for s in docs[1].entities)
+
+
+def test_changed_text_without_the_span_is_rejected(ann_dir: Path) -> None:
+    docs = make_documents()
+    export = fake_export(tasks.build_tasks(docs, "v1"))
+    changed = docs[1].with_(text=EN_TEXT.replace("Antony Blinken", "the Secretary"))
+    _assert_rejected(
+        export, ann_dir, "region entity-1", "cannot re-anchor 'Antony Blinken'", docs=[docs[0], changed]
+    )
+
+
+def test_malformed_json_names_the_file(tmp_path: Path, ann_dir: Path) -> None:
+    bad = tmp_path / "export.json"
+    bad.write_text('[{"id": 1,\n "data": }]', encoding="utf-8")
+    with pytest.raises(InputError, match=r"export\.json: line 2"):
+        import_export(bad, tmp_path / "seeds", ann_dir)
+    assert not (ann_dir / "documents").exists()
+
+
+def test_real_seeds_round_trip(tmp_path: Path) -> None:
+    """The real pipeline's silver documents survive the round trip unchanged."""
+    pipeline = pytest.importorskip("dataset_builder.pipeline")
+    ann_dir = tmp_path / "annotations"
+    shutil.copytree(
+        schema.DEFAULT_ANNOTATIONS_DIR, ann_dir, ignore=shutil.ignore_patterns("documents", "labelstudio")
+    )
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    docs = list(pipeline.silver_documents(seeds, ann_dir))
+    export_path = tmp_path / "export.json"
+    export_path.write_text(json.dumps(fake_export(tasks.build_tasks(docs, "v1"))), encoding="utf-8")
+    report = import_export(export_path, seeds, ann_dir)
+    assert report.annotations == len(docs)
+    gold = annotations.gold_documents(ann_dir)
+    for doc in docs:
+        assert gold[doc.id].entities == annotations.sort_spans(
+            Span(s.start, s.end, s.text, s.label) for s in doc.entities
+        )
+        assert gold[doc.id].topics == annotations.sort_topics(doc.topics, ann_dir)
+        assert gold[doc.id].date == doc.date

@@ -1,0 +1,139 @@
+"""Reading, cleaning and splitting seeds: nothing is lost, bad input is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dataset_builder.documents import rebuild_seed
+from dataset_builder.errors import InputError
+from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR
+from dataset_builder.seeds import find_cuts, load_seed_rules, read_seed, seed_files, split_seed
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared" / "seeds"
+ANN = DEFAULT_ANNOTATIONS_DIR
+
+EN = "The minister met his counterpart in the capital to discuss the regional situation and trade."
+AR = "التقى الوزير نظيره في العاصمة لبحث الأوضاع الإقليمية والتعاون التجاري بين البلدين الشقيقين."
+
+
+def split(path: Path) -> list:
+    return split_seed(path, read_seed(path), ANN)
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared seeds not beside the repo")
+def test_seeds_are_the_shared_files_byte_for_byte() -> None:
+    shared = sorted(p.name for p in SHARED.glob("*.txt"))
+    assert shared and all((SEEDS / n).read_bytes() == (SHARED / n).read_bytes() for n in shared)
+
+
+@pytest.mark.parametrize("path", seed_files(SEEDS), ids=lambda p: p.name)
+def test_every_seed_rebuilds_exactly_from_documents_and_cuts(path: Path) -> None:
+    docs = split(path)
+    assert rebuild_seed(docs) == read_seed(path)
+    assert docs[0].seed_start == 0 and docs[-1].seed_end == len(read_seed(path))
+    for doc in docs:
+        assert doc.text == doc.text.strip() and doc.text
+
+
+def test_bilingual_file_becomes_two_linked_documents() -> None:
+    path = next(p for p in seed_files(SEEDS) if p.name.startswith("000_"))
+    ar, en = split(path)
+    assert (ar.id, ar.language, en.id, en.language) == (f"{path.stem}-ar", "ar", f"{path.stem}-en", "en")
+    assert ar.translation_group == en.translation_group == path.stem
+    assert ar.title and ar.title.startswith("وقف لإطلاق النار") and en.title is None
+    assert en.truncated and not ar.truncated
+    assert "Today, President" in en.text and "Today" not in ar.text
+
+
+def test_metadata_header_and_read_also_lines_are_cut_but_recorded() -> None:
+    by_name = {p.name[:3]: split(p) for p in seed_files(SEEDS)}
+    (doc002,) = by_name["002"]
+    assert not doc002.text.startswith(" date") and "2024-02-07" not in doc002.text
+    assert [c.reason for c in doc002.cuts if c.reason == "metadata"] == ["metadata"]
+    (doc003,) = by_name["003"]
+    assert "نشر بتاريخ" not in doc003.text and doc003.title.startswith("الرئيس المصري وبلينكن")
+    (doc004,) = by_name["004"]
+    for gone in ("أقرأ أيضاً", "قد يهمك", "زيارة مفاجئة", "يؤكّد اعتزام"):
+        assert gone not in doc004.text
+    assert any(gone in c.text for c in doc004.cuts for gone in ("زيارة مفاجئة",))
+    assert "\n\n\n" not in doc004.text
+
+
+def test_cuts_never_touch_body_lines() -> None:
+    rules = load_seed_rules(ANN)
+    text = f"{EN}\nRead also: another headline\n\n{EN}\n"
+    cuts = find_cuts(text, rules)
+    assert [c.text for c in cuts] == ["Read also: another headline\n"]
+    assert find_cuts(text.replace("\nRead", "\n\nRead"), rules)[-1].text == "\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty file"),
+        (b"  \n\n", "empty file"),
+        (b"\xff\xfe not utf8", "not UTF-8 at byte 0"),
+        ("سطر عربي\n".encode() + b"\xc3\x28", "line 2"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        (
+            "Le ministre a rencontré son homologue dans la capitale pour discuter de la situation "
+            "régionale, des échanges commerciaux et de la coopération entre les deux pays voisins.".encode(),
+            "language 'fr'",
+        ),
+        (b"12345 67890\n-- --", "no text"),
+    ],
+)
+def test_bad_seed_is_rejected_with_its_name(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as err:
+        split(path)
+    assert str(path) in str(err.value)
+
+
+def test_seed_folder_is_an_open_set(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(AR, encoding="utf-8")
+    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    assert [p.name for p in seed_files(tmp_path)] == ["a.txt", "b.txt"]
+    with pytest.raises(InputError, match="seeds folder not found"):
+        seed_files(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match=r"no \.txt seed files"):
+        seed_files(tmp_path / "empty")
+
+
+lines = st.sampled_from(
+    [
+        EN,
+        AR,
+        "",
+        " ",
+        "date 2024-02-07",
+        "نشر بتاريخ: 10/06/2024",
+        "أقرأ أيضاً :عنوان آخر",
+        "قد يهمك أيضاً :",
+        "عنوان رابط قصير",
+        "Read more: a link",
+        "\r",
+        "  " + EN + "  ",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(lines, min_size=1, max_size=12), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_cleaning_only_deletes_whatever_the_mix(tmp_path_factory, parts, newline, bom) -> None:
+    text = ("\ufeff" if bom else "") + newline.join([EN, *parts, AR])
+    path = tmp_path_factory.mktemp("seed") / "x.txt"
+    docs = split_seed(path, text, ANN)
+    assert rebuild_seed(docs) == text
+    assert {d.language for d in docs} <= {"ar", "en"}
+    for doc in docs:
+        assert "\r\n" not in doc.text and "\ufeff" not in doc.text
