@@ -28,11 +28,13 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from dataset_builder import schema
 from dataset_builder.documents import Span
 from dataset_builder.errors import InputError
+
+T = TypeVar("T", bound=Hashable)
 
 DOCUMENTS_DIR = "documents"
 EXPORTS_DIR = "labelstudio"
@@ -164,16 +166,14 @@ def sort_topics(topics: Iterable[str], annotations_dir: Path) -> tuple[str, ...]
 
 
 def _field(obj: Mapping[str, Any], key: str, types: type | tuple[type, ...], where: str) -> Any:
+    """``obj[key]`` if present and of ``types`` (``bool`` is not accepted as an ``int``)."""
     if key not in obj:
         raise InputError(f"{where}: missing {key!r}")
     value = obj[key]
-    if not isinstance(value, types) or (isinstance(value, bool) and bool not in _as_tuple(types)):
+    allowed = types if isinstance(types, tuple) else (types,)
+    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
         raise InputError(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
     return value
-
-
-def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
-    return types if isinstance(types, tuple) else (types,)
 
 
 def _check_member(value: str, allowed: Iterable[str], what: str, where: str) -> str:
@@ -272,13 +272,19 @@ def latest_per_annotator(annotations: Iterable[Annotation]) -> list[Annotation]:
     return [latest[k] for k in sorted(latest)]
 
 
-def votes(annotations: list[Annotation], item: Callable[[Annotation], Iterable[Hashable]]) -> Counter:
-    """How many of ``annotations`` chose each item (an annotation counts once per item)."""
-    return Counter(x for a in annotations for x in set(item(a)))
+def who_chose(
+    annotations: Iterable[Annotation], items: Callable[[Annotation], Iterable[T]]
+) -> dict[T, list[str]]:
+    """For each item, the annotators whose annotation holds it (in annotation order, once each)."""
+    chosen: dict[T, list[str]] = {}
+    for a in annotations:
+        for item in dict.fromkeys(items(a)):
+            chosen.setdefault(item, []).append(a.annotator)
+    return chosen
 
 
-def _majority(counts: Counter, n: int) -> list[Hashable]:
-    return [x for x, k in counts.items() if 2 * k > n]
+def _majority(chosen: Mapping[T, list[str]], n: int) -> list[T]:
+    return [x for x, who in chosen.items() if 2 * len(who) > n]
 
 
 def _describe_span(span: Span) -> str:
@@ -288,16 +294,16 @@ def _describe_span(span: Span) -> str:
 def _adjudicate_majority(doc: AnnotatedDocument, anns: list[Annotation], annotations_dir: Path) -> Gold:
     n = len(anns)
     disagreements: list[str] = []
-    span_votes = votes(anns, lambda a: a.entities)
-    topic_votes = votes(anns, lambda a: a.topics)
-    for span in sort_spans(s for s, k in span_votes.items() if 2 * k <= n):
-        disagreements.append(f"{_describe_span(span)}: {span_votes[span]} of {n} annotators")
-    for topic in sort_topics((t for t, k in topic_votes.items() if 2 * k <= n), annotations_dir):
-        disagreements.append(f"topic {topic}: {topic_votes[topic]} of {n} annotators")
+    span_votes = who_chose(anns, lambda a: a.entities)
+    topic_votes = who_chose(anns, lambda a: a.topics)
+    for span in sort_spans(s for s, who in span_votes.items() if 2 * len(who) <= n):
+        disagreements.append(f"{_describe_span(span)}: {len(span_votes[span])} of {n} annotators")
+    for topic in sort_topics((t for t, who in topic_votes.items() if 2 * len(who) <= n), annotations_dir):
+        disagreements.append(f"topic {topic}: {len(topic_votes[topic])} of {n} annotators")
 
     def single(name: str, value: Callable[[Annotation], Any]) -> Any:
         counts = Counter(value(a) for a in anns)
-        winner = _majority(counts, n)
+        winner = [v for v, k in counts.items() if 2 * k > n]
         if len(counts) > 1 and not winner:
             shown = ", ".join(
                 f"{v if v is not None else 'none'} ({k})"
@@ -314,8 +320,8 @@ def _adjudicate_majority(doc: AnnotatedDocument, anns: list[Annotation], annotat
     return Gold(
         document_id=doc.document_id,
         text_sha256=doc.text_sha256,
-        entities=sort_spans(_majority(span_votes, n)),  # type: ignore[arg-type]
-        topics=sort_topics(_majority(topic_votes, n), annotations_dir),  # type: ignore[arg-type]
+        entities=sort_spans(_majority(span_votes, n)),
+        topics=sort_topics(_majority(topic_votes, n), annotations_dir),
         date=date,
         date_evidence=min(evidence, key=lambda e: (-evidence[e], e)) if evidence else None,
         language=language,

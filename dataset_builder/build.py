@@ -10,7 +10,6 @@ so a failed build leaves the previous output untouched.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import sys
@@ -30,8 +29,7 @@ from tqdm import tqdm
 from dataset_builder import configs, events, release, schema
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import DatasetBuilderError, InputError
-
-log = logging.getLogger(__name__)
+from dataset_builder.labelstudio.agreement import agreement_report
 
 BATCH_ROWS = 1000
 """Rows per parquet write (one row group each): bounds memory and fixes the file layout."""
@@ -88,20 +86,8 @@ def build(
         Path(out_dir),
         split_ratios=split_ratios,
         progress=progress,
-        agreement=_agreement(Path(seeds_dir), Path(annotations_dir)),
+        agreement=agreement_report(Path(seeds_dir), Path(annotations_dir)).to_dict(),
     )
-
-
-def _agreement(seeds_dir: Path, annotations_dir: Path) -> dict[str, Any] | None:
-    """Agreement figures for the card; ``None`` only while the agreement module is not in the tree."""
-    try:
-        from dataset_builder.labelstudio.agreement import agreement_report
-    except ModuleNotFoundError:
-        log.warning(
-            "dataset_builder.labelstudio.agreement is missing: the card will have no agreement figures"
-        )
-        return None
-    return agreement_report(seeds_dir, annotations_dir).to_dict()
 
 
 def write_dataset(
@@ -277,6 +263,7 @@ class _Stats:
     """Small per-language counters for the card (never holds texts)."""
 
     documents: Counter[tuple[str, str]] = field(default_factory=Counter)
+    seed_files: set[str] = field(default_factory=set)
     characters: Counter[str] = field(default_factory=Counter)
     status: Counter[tuple[str, str]] = field(default_factory=Counter)
     dated: Counter[str] = field(default_factory=Counter)
@@ -289,6 +276,7 @@ class _Stats:
     def add(self, row: Mapping[str, Any], split: str) -> None:
         lang = row["language"]
         self.documents[lang, split] += 1
+        self.seed_files.add(row["seed_file"])
         self.characters[lang] += len(row["text"])
         self.status[lang, row["annotation_status"]] += 1
         self.dated[lang] += row["date"] is not None
@@ -315,6 +303,7 @@ class _Stats:
             "entities": per_language(self.entities, schema.ENTITY_LABELS),
             "topics": per_language(self.topics, schema.topic_ids()),
             "rows": self.rows,
+            "seed_files": len(self.seed_files),
             "events": self.events,
             "translation_groups": self.translation_groups,
         }

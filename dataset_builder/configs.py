@@ -8,6 +8,7 @@ documents of one translation group. Labels always come from :mod:`dataset_builde
 from __future__ import annotations
 
 import hashlib
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -117,7 +118,7 @@ _SENTENCE_END = {
 def _checked_spans(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """Entities sorted by offset; IOB2 cannot express overlaps or spans with outer whitespace."""
     spans = sorted(row["entities"], key=lambda s: (s["start"], s["end"]))
-    for prev, span in zip(spans, spans[1:], strict=False):
+    for prev, span in itertools.pairwise(spans):
         if span["start"] < prev["end"]:
             raise InputError(
                 f"document {row['id']}: entities {prev['start']}:{prev['end']} {prev['text']!r} and "
@@ -140,7 +141,7 @@ def sentences(text: str, language: str, spans: Sequence[Mapping[str, Any]] = ())
             cuts.append(match.end())
     cuts.append(len(text))
     out: list[Offsets] = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         piece = text[start:end]
         stripped = piece.strip()
         if stripped:
@@ -160,7 +161,7 @@ def tokenize(text: str, start: int, end: int, boundaries: Sequence[int] = ()) ->
         a, b = match.span()
         inner = boundaries[bisect_right(boundaries, a) : bisect_left(boundaries, b)]
         edges = [a, *inner, b]
-        tokens.extend(zip(edges, edges[1:], strict=False))
+        tokens.extend(itertools.pairwise(edges))
     return tokens
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import datasets
-from datasets.info import DatasetInfosDict
 import mlcroissant as mlc
 import pyarrow.parquet as pq
+from datasets.info import DatasetInfosDict
 from huggingface_hub import (
     CommitOperationAdd,
     CommitOperationDelete,

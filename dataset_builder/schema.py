@@ -14,6 +14,8 @@ from pathlib import Path
 
 import datasets
 
+from dataset_builder.errors import InputError
+
 DATASET_VERSION = "1.0.0"
 """Semver of the dataset: schema change → major, data or labels → minor, fixes → patch."""
 
@@ -63,10 +65,10 @@ def load_taxonomy(annotations_dir: Path = DEFAULT_ANNOTATIONS_DIR) -> tuple[Topi
             for t in raw["topics"]
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{path}: not a valid taxonomy ({exc})") from exc
+        raise InputError(f"{path}: not a valid taxonomy ({exc})") from exc
     ids = [t.id for t in topics]
     if len(set(ids)) != len(ids):
-        raise ValueError(f"{path}: duplicate topic ids")
+        raise InputError(f"{path}: duplicate topic ids")
     return topics
 
 

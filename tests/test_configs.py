@@ -20,7 +20,9 @@ def rebuilt_spans(doc: Document) -> list[tuple[int, int, str]]:
     """Spans decoded back from the ``ner`` rows of a document."""
     out = []
     for row in configs.ner_rows(configs.document_row(doc)):
-        assert row["tokens"] == [doc.text[a:b] for a, b in zip(row["token_starts"], row["token_ends"], strict=True)]
+        assert row["tokens"] == [
+            doc.text[a:b] for a, b in zip(row["token_starts"], row["token_ends"], strict=True)
+        ]
         assert all(t.strip() == t and t for t in row["tokens"])
         out += configs.spans_from_tags(row["token_starts"], row["token_ends"], row["ner_tags"])
     return out
@@ -67,9 +69,18 @@ def test_arabic_proclitic_is_split_off_at_the_span_start(make_doc) -> None:
 
 def test_sentences_split_on_arabic_and_english_marks_but_never_inside_an_entity(make_doc) -> None:
     ar = "هل انتهى الاجتماع؟ نعم. انتهى!\nغدا"
-    assert [ar[a:b] for a, b in configs.sentences(ar, "ar")] == ["هل انتهى الاجتماع؟", "نعم.", "انتهى!", "غدا"]
+    assert [ar[a:b] for a, b in configs.sentences(ar, "ar")] == [
+        "هل انتهى الاجتماع؟",
+        "نعم.",
+        "انتهى!",
+        "غدا",
+    ]
     en = "He met U.S. officials. They left.\nLater"
-    assert [en[a:b] for a, b in configs.sentences(en, "en")] == ["He met U.S. officials.", "They left.", "Later"]
+    assert [en[a:b] for a, b in configs.sentences(en, "en")] == [
+        "He met U.S. officials.",
+        "They left.",
+        "Later",
+    ]
     doc = make_doc("y", "en", "Talks in Washington D.C. Then Doha.", [("Washington D.C. Then Doha", "MISC")])
     rows = list(configs.ner_rows(configs.document_row(doc)))
     assert len(rows) == 1 and rebuilt_spans(doc) == doc_spans(doc)
@@ -77,7 +88,7 @@ def test_sentences_split_on_arabic_and_english_marks_but_never_inside_an_entity(
 
 def test_overlapping_entities_are_rejected_with_the_document_named(make_doc) -> None:
     doc = make_doc("bad-doc", "en", "New York City", [("New York", "LOC"), ("York City", "LOC")])
-    with pytest.raises(InputError, match="bad-doc.*overlap"):
+    with pytest.raises(InputError, match=r"bad-doc.*overlap"):
         list(configs.ner_rows(configs.document_row(doc)))
 
 

@@ -362,3 +362,48 @@ def test_real_seeds_round_trip(tmp_path: Path) -> None:
         )
         assert gold[doc.id].topics == annotations.sort_topics(doc.topics, ann_dir)
         assert gold[doc.id].date == doc.date
+
+
+def test_stored_annotations_follow_a_changed_text(ann_dir: Path) -> None:
+    docs = make_documents()
+    run_import(fake_export(tasks.build_tasks(docs, "v1")), ann_dir)
+    moved = [Span(s.start + 9, s.end + 9, s.text, s.label) for s in docs[1].entities]
+    changed = [docs[0], docs[1].with_(text="UPDATED: " + EN_TEXT, entities=moved)]
+    later = fake_export(tasks.build_tasks(changed, "v1"), annotator=9, first_id=20)
+    report = run_import(later, ann_dir, changed)
+    assert report.reanchored == 0  # the new annotations were made on the new text
+    stored = annotations.read_documents(ann_dir)["900_test-en"]
+    assert stored.text_sha256 == annotations.text_sha256(changed[1].text)
+    first, second = sorted(stored.annotations, key=lambda a: a.annotation_id)
+    assert first.annotator == "ann1@example.org" and first.entities == second.entities
+
+
+def test_duplicate_annotation_ids_are_rejected(ann_dir: Path) -> None:
+    export = _valid_export()
+    export[1]["annotations"][0]["id"] = export[0]["annotations"][0]["id"]
+    _assert_rejected(export, ann_dir, "task 101", "annotation 1", "id also used in task 100")
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "labelstudio"
+
+
+def test_realistic_export_with_two_annotators_and_a_cancelled_one(ann_dir: Path) -> None:
+    """A full Label Studio export (all its bookkeeping fields) of the English document."""
+    from dataset_builder.labelstudio.agreement import compute_agreement
+
+    raw = (FIXTURES / "export-two-annotators.json").read_bytes()
+    docs = {d.id: d for d in make_documents()}
+    report = import_tasks(json.loads(raw), raw, docs, ann_dir, source="fixture")
+    assert (report.tasks, report.annotations, report.cancelled) == (1, 2, 1)
+    stored = annotations.read_documents(ann_dir)
+    assert sorted(a.annotator for a in stored["900_test-en"].annotations) == [
+        "reviewer@example.org",
+        "user-10",
+    ]
+    gold = annotations.gold_documents(ann_dir)["900_test-en"]
+    silver = docs["900_test-en"]
+    assert gold.rule == "ground_truth" and list(gold.topics) == silver.topics
+    assert gold.entities == annotations.sort_spans(silver.entities)
+    agreement = compute_agreement(stored, ann_dir)
+    assert agreement.entities_exact["micro"] == 1.0 and agreement.date_agreement == 1.0
+    assert agreement.disagreements == {"900_test-en": ["topic peace_process: only reviewer@example.org"]}

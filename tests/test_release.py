@@ -31,7 +31,9 @@ def test_card_yaml_loads_with_configs_and_features_from_the_schema(built: Path) 
     assert set(data.task_categories) == {"token-classification", "text-classification", "translation"}
     assert data.version == schema.DATASET_VERSION
     infos = DatasetInfosDict.from_dataset_card_data(data)
-    assert {name: info.features for name, info in infos.items()} == {c: f() for c, f in configs.FEATURES.items()}
+    assert {name: info.features for name, info in infos.items()} == {
+        c: f() for c, f in configs.FEATURES.items()
+    }
     manifest = release.read_manifest(built)
     for entry in data.configs:
         for files in entry["data_files"]:
@@ -49,7 +51,9 @@ def test_manifest_lists_every_file_with_its_sha256(built: Path) -> None:
         data = (built / path).read_bytes()
         assert entry == {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
     rows = {c: sum(n.values()) for c, n in manifest["rows"].items()}
-    assert rows["documents"] == sum(pq.ParquetFile(p).metadata.num_rows for p in built.glob("data/documents/*"))
+    assert rows["documents"] == sum(
+        pq.ParquetFile(p).metadata.num_rows for p in built.glob("data/documents/*")
+    )
 
 
 def test_croissant_validates_and_reads_the_records(built: Path) -> None:
@@ -67,11 +71,18 @@ def test_croissant_validates_and_reads_the_records(built: Path) -> None:
         assert len(records) == sum(manifest["rows"][config].values())
     topics = schema.topic_ids()
     labels = {topics[i] for r in dataset.records("topics") for i in r["topics/labels"]}
-    assert labels == {t for p in built.glob("data/documents/*") for ts in pq.read_table(p)["topics"].to_pylist() for t in ts}
+    assert labels == {
+        t for p in built.glob("data/documents/*") for ts in pq.read_table(p)["topics"].to_pylist() for t in ts
+    }
 
 
 def test_croissant_validates_from_the_command_line(built: Path) -> None:
-    command = [str(Path(sys.executable).parent / "mlcroissant"), "validate", "--jsonld", str(built / "croissant.json")]
+    command = [
+        str(Path(sys.executable).parent / "mlcroissant"),
+        "validate",
+        "--jsonld",
+        str(built / "croissant.json"),
+    ]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
 
@@ -89,10 +100,16 @@ def test_diff_reports_exactly_one_added_entity(tmp_path: Path, sample_docs: list
     start = doc.text.index("الجولة")
     extra = Span(start, start + len("الجولة"), "الجولة", "MISC")
     changed = [*sample_docs[:2], doc.with_(entities=[*doc.entities, extra]), *sample_docs[3:]]
-    diff = release.diff_releases(str(build_to(tmp_path, "old", sample_docs)), str(build_to(tmp_path, "new", changed)))
+    diff = release.diff_releases(
+        str(build_to(tmp_path, "old", sample_docs)), str(build_to(tmp_path, "new", changed))
+    )
     assert diff.changes == [
-        release.Change(doc.id, "entities", "added", new={"start": start, "end": extra.end, "text": "الجولة",
-                                                         "label": "MISC", "entity_id": None})
+        release.Change(
+            doc.id,
+            "entities",
+            "added",
+            new={"start": start, "end": extra.end, "text": "الجولة", "label": "MISC", "entity_id": None},
+        )
     ]
     assert (diff.added, diff.removed, diff.text_changed, diff.schema_changes) == ([], [], [], [])
     assert diff.required_bump == "minor" and not diff.version_ok()
@@ -108,22 +125,35 @@ def test_diff_classifies_corrections_additions_and_schema_changes(
     assert release.diff_folders(old, old).required_bump == "none"
     assert "no changes" in release.diff_folders(old, old).to_text()
     moved = sample_docs[1].entities[0]
-    fixed = [sample_docs[0], sample_docs[1].with_(entities=[Span(moved.start, moved.end, moved.text, "ORG"),
-                                                            *sample_docs[1].entities[1:]]), *sample_docs[2:]]
+    fixed = [
+        sample_docs[0],
+        sample_docs[1].with_(
+            entities=[Span(moved.start, moved.end, moved.text, "ORG"), *sample_docs[1].entities[1:]]
+        ),
+        *sample_docs[2:],
+    ]
     diff = release.diff_folders(old, build_to(tmp_path, "fixed", fixed))
-    assert [(c.field, c.kind) for c in diff.changes] == [("entities", "changed")] and diff.required_bump == "patch"
+    assert [(c.field, c.kind) for c in diff.changes] == [
+        ("entities", "changed")
+    ] and diff.required_bump == "patch"
     diff = release.diff_folders(old, build_to(tmp_path, "fewer", sample_docs[:-1]))
     assert diff.removed == [sample_docs[-1].id] and diff.required_bump == "minor"
-    monkeypatch.setattr(schema, "topic_ids", lambda *a: [t.id for t in schema.load_taxonomy()] + ["extra_topic"])
+    monkeypatch.setattr(
+        schema, "topic_ids", lambda *a: [t.id for t in schema.load_taxonomy()] + ["extra_topic"]
+    )
     diff = release.diff_folders(old, build_to(tmp_path, "schema", sample_docs))
     assert diff.schema_changes == ["features of config 'topics' changed"] and diff.required_bump == "major"
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
-def test_diff_between_git_revisions_builds_each_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_between_git_revisions_builds_each_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(REPO / "seeds", repo / "seeds")
     shutil.copytree(REPO / "annotations", repo / "annotations", ignore=shutil.ignore_patterns("labelstudio"))
@@ -131,12 +161,12 @@ def test_diff_between_git_revisions_builds_each_revision(tmp_path: Path, monkeyp
     git(repo, "add", ".")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
     first = git(repo, "rev-parse", "HEAD")
-    last = sorted((repo / "seeds").glob("*.txt"))[-1]
-    last.unlink()
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "two")
+    shutil.copy(repo / "seeds" / "002_a10ac565b067f4e4.txt", repo / "seeds" / "005_copy.txt")
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "two")
     monkeypatch.chdir(repo)
     diff = release.diff_releases(first, "HEAD")
-    assert diff.removed == [last.stem] and diff.added == [] and diff.required_bump == "minor"
+    assert diff.added == ["005_copy"] and diff.removed == [] and diff.required_bump == "minor"
     with pytest.raises(InputError, match="no-such-rev"):
         release.diff_releases("no-such-rev", "HEAD")
 
@@ -164,7 +194,9 @@ class FakeHub:
     def create_repo(self, repo_id: str, **kwargs: object) -> None:
         self.calls.append(("create_repo", repo_id))
 
-    def create_commit(self, repo_id: str, operations: list, commit_message: str, repo_type: str) -> SimpleNamespace:
+    def create_commit(
+        self, repo_id: str, operations: list, commit_message: str, repo_type: str
+    ) -> SimpleNamespace:
         self.calls.append(("create_commit", operations, commit_message))
         return SimpleNamespace(oid="abc123")
 
@@ -172,7 +204,9 @@ class FakeHub:
         self.calls.append(("create_tag", tag, revision))
 
 
-def test_dry_run_lists_every_file_and_touches_no_network(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dry_run_lists_every_file_and_touches_no_network(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(release, "HfApi", None)  # any network use would fail
     plan = release.publish(built, "org/news", tag=None, dry_run=True)
     manifest = release.read_manifest(built)
@@ -187,8 +221,12 @@ def test_dry_run_lists_every_file_and_touches_no_network(built: Path, monkeypatc
 def test_publish_sends_one_commit_with_the_planned_files_then_tags_it(built: Path, tmp_path: Path) -> None:
     hub = FakeHub(tmp_path, files=["old.parquet", ".gitattributes"])
     plan = release.publish(built, "org/news", tag="v9", dry_run=False, api=hub)
-    (_, repo), (_, operations, message), tag = hub.calls
-    adds = [(op.path_in_repo, op.upload_info.sha256.hex()) for op in operations if isinstance(op, CommitOperationAdd)]
+    (_, _repo), (_, operations, message), tag = hub.calls
+    adds = [
+        (op.path_in_repo, op.upload_info.sha256.hex())
+        for op in operations
+        if isinstance(op, CommitOperationAdd)
+    ]
     assert adds == [(f.path, f.sha256) for f in plan.files] and message == plan.commit_message
     assert [op.path_in_repo for op in operations if isinstance(op, CommitOperationDelete)] == ["old.parquet"]
     assert tag == ("create_tag", "v9", "abc123") and plan.status == "published"
@@ -205,7 +243,9 @@ def test_publish_refuses_an_existing_tag_with_other_content(built: Path, tmp_pat
     assert other.calls == []
 
 
-def test_publish_refuses_a_folder_that_no_longer_matches_its_manifest(built: Path, tmp_path: Path, capsys) -> None:
+def test_publish_refuses_a_folder_that_no_longer_matches_its_manifest(
+    built: Path, tmp_path: Path, capsys
+) -> None:
     dist = tmp_path / "dist"
     shutil.copytree(built, dist)
     assert cli.main(["publish", "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) == 0

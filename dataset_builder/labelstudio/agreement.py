@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import warnings
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,25 +80,15 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _who_chose(
-    anns: list[Annotation], items: Callable[[Annotation], Iterable[Hashable]]
-) -> dict[Hashable, list[str]]:
-    chosen: dict[Hashable, list[str]] = {}
-    for a in anns:
-        for item in set(items(a)):
-            chosen.setdefault(item, []).append(a.annotator)
-    return chosen
-
-
 def _disagreements(anns: list[Annotation], annotations_dir: Path) -> list[str]:
     """Items not chosen by every annotator of the document, with who chose them."""
     out = []
-    spans = _who_chose(anns, lambda a: a.entities)
+    spans = annotations.who_chose(anns, lambda a: a.entities)
     for span in annotations.sort_spans(s for s, who in spans.items() if len(who) < len(anns)):
         out.append(
             f"entity {span.start}:{span.end} {span.label} {span.text!r}: only {', '.join(spans[span])}"
         )
-    topics = _who_chose(anns, lambda a: a.topics)
+    topics = annotations.who_chose(anns, lambda a: a.topics)
     for topic in annotations.sort_topics(
         (t for t, who in topics.items() if len(who) < len(anns)), annotations_dir
     ):

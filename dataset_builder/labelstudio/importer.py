@@ -89,15 +89,21 @@ def reanchor(text: str, needle: str, old_start: int) -> int | None:
     return min(found, key=lambda p: (abs(p - old_start), p)) if found else None
 
 
+def as_id(value: Any) -> int | None:
+    """A Label Studio id: an integer, or its decimal string (as in some documented examples)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isdecimal() else None
+
+
 def annotator_of(completed_by: Any) -> str | None:
     """The annotator's email (export with user details) or ``user-<id>`` (plain export)."""
     if isinstance(completed_by, dict):
         if isinstance(completed_by.get("email"), str) and completed_by["email"]:
             return completed_by["email"]
         completed_by = completed_by.get("id")
-    if isinstance(completed_by, int) and not isinstance(completed_by, bool):
-        return f"user-{completed_by}"
-    return None
+    user_id = as_id(completed_by)
+    return f"user-{user_id}" if user_id is not None else None
 
 
 class _Errors:
@@ -221,9 +227,9 @@ def _annotation(
     ann: dict[str, Any], task_id: int, ctx: _TaskContext, export: str, annotations_dir: Path, errors: _Errors
 ) -> tuple[Annotation, int] | None:
     """One Label Studio annotation as a normalised :class:`Annotation` and its count of re-anchored spans."""
-    ann_id = ann.get("id")
-    where = f"{ctx.where}, annotation {ann_id}"
-    if not isinstance(ann_id, int) or isinstance(ann_id, bool):
+    ann_id = as_id(ann.get("id"))
+    where = f"{ctx.where}, annotation {ann.get('id')}"
+    if ann_id is None:
         errors.add(where, "missing integer annotation id")
         return None
     annotator = annotator_of(ann.get("completed_by"))
@@ -372,7 +378,8 @@ def import_tasks(
     incoming: dict[str, list[Annotation]] = {}
     seen_ids: dict[int, str] = {}
     for i, task in enumerate(tasks):
-        task_id = task.get("id", i) if isinstance(task, dict) else i
+        task_id = as_id(task.get("id")) if isinstance(task, dict) else None
+        task_id = i if task_id is None else task_id
         where = f"task {task_id}"
         if not isinstance(task, dict):
             errors.add(where, "a task must be a JSON object")

@@ -17,8 +17,8 @@ from dataset_builder import annotations
 from dataset_builder.documents import Document
 from dataset_builder.labelstudio import config
 
-NOT_KNOWLEDGE: frozenset[str] = frozenset({"groups.json"})
-"""Top-level ``annotations/*.json`` files the silver annotators do not read (curated document links)."""
+NOT_KNOWLEDGE: frozenset[str] = frozenset({"groups.json", "seed_annotations.json"})
+"""Top-level ``annotations/*.json`` the silver annotators do not read (curated links, hand annotations)."""
 
 _ANNOTATORS_SOURCE = Path(dataset_builder.__file__).resolve().parent / "annotators"
 
