@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from dataset_builder import configs, events, release, schema
+from dataset_builder import configs, events, pipeline, release, schema
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import DatasetBuilderError, InputError
 from dataset_builder.labelstudio.agreement import agreement_report
@@ -79,8 +79,6 @@ def build(
     progress: bool = True,
 ) -> BuildResult:
     """Build the dataset folder from seeds and annotations (the CLI's ``build``)."""
-    from dataset_builder import pipeline
-
     return write_dataset(
         pipeline.documents(Path(seeds_dir), Path(annotations_dir)),
         Path(out_dir),
@@ -99,7 +97,7 @@ def write_dataset(
     agreement: Mapping[str, Any] | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline)."""
-    configs.split_of("", split_ratios)  # reject bad ratios before any work
+    configs.check_ratios(split_ratios)  # before any work
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.tmp-"))
@@ -196,7 +194,9 @@ class _SplitWriters:
             path = self.root / "data" / config / f"{split}.parquet"
             self._writers[config, split] = _parquet_writer(path, self.features[config])
         writer = self._writers[config, split]
-        writer.write_table(pa.Table.from_pylist(self._buffers.pop((config, split)), schema=writer.schema))
+        table = pa.Table.from_pylist(self._buffers.pop((config, split)), schema=writer.schema)
+        self.bytes[config][split] += table.nbytes
+        writer.write_table(table)
 
     def close(self) -> None:
         """Flush what is left. A split without rows gets no file: ``datasets`` refuses empty splits."""
@@ -252,7 +252,7 @@ def _write_configs(
                         writers.add("parallel", split, pair)
     finally:
         writers.close()
-    stats.rows = writers.rows
+    stats.rows, stats.arrow_bytes = writers.rows, writers.bytes
     stats.events = len(set(event_ids.values()))
     stats.translation_groups = len(group_sizes)
     return stats.to_dict()
@@ -270,6 +270,7 @@ class _Stats:
     entities: Counter[tuple[str, str]] = field(default_factory=Counter)
     topics: Counter[tuple[str, str]] = field(default_factory=Counter)
     rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    arrow_bytes: dict[str, dict[str, int]] = field(default_factory=dict)
     events: int = 0
     translation_groups: int = 0
 
@@ -303,6 +304,7 @@ class _Stats:
             "entities": per_language(self.entities, schema.ENTITY_LABELS),
             "topics": per_language(self.topics, schema.topic_ids()),
             "rows": self.rows,
+            "arrow_bytes": self.arrow_bytes,
             "seed_files": len(self.seed_files),
             "events": self.events,
             "translation_groups": self.translation_groups,

@@ -86,15 +86,19 @@ def document_row(doc: Document) -> Row:
     return row
 
 
+def check_ratios(ratios: Sequence[float]) -> None:
+    if len(ratios) != len(schema.SPLITS) or any(r < 0 for r in ratios) or abs(sum(ratios) - 1) > 1e-9:
+        raise ValueError(
+            f"split ratios {tuple(ratios)} must be {len(schema.SPLITS)} non-negative numbers summing to 1"
+        )
+
+
 def split_of(event_id: str, ratios: Sequence[float]) -> str:
     """The split of an event: sha256 of its id mapped into the cumulative ratios.
 
     Hashing (rather than shuffling) keeps an event in the same split when documents are added.
     """
-    if len(ratios) != len(schema.SPLITS) or any(r < 0 for r in ratios) or abs(sum(ratios) - 1) > 1e-9:
-        raise ValueError(
-            f"split ratios {tuple(ratios)} must be {len(schema.SPLITS)} non-negative numbers summing to 1"
-        )
+    check_ratios(ratios)
     point = int.from_bytes(hashlib.sha256(event_id.encode("utf-8")).digest()[:8], "big") / 2**64
     cumulative = 0.0
     for name, ratio in zip(schema.SPLITS, ratios, strict=True):

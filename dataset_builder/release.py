@@ -123,7 +123,7 @@ def _type_name(feature: Any) -> str:
     return str(feature.dtype)
 
 
-def card_data(stats: Mapping[str, Any]) -> DatasetCardData:
+def card_data(folder: Path, stats: Mapping[str, Any]) -> DatasetCardData:
     """The card's YAML: configs with data files per split, and features generated from the schema."""
     total = sum(stats["rows"]["documents"].values())
     data = DatasetCardData(
@@ -159,15 +159,23 @@ def card_data(stats: Mapping[str, Any]) -> DatasetCardData:
             for config, splits in data_files(stats["rows"]).items()
         ],
     )
+    rows, arrow_bytes = stats["rows"], stats["arrow_bytes"]
     infos = DatasetInfosDict(
         {
             config: datasets.DatasetInfo(
                 features=configs.FEATURES[config](),
                 splits=datasets.SplitDict(
-                    {s: datasets.SplitInfo(name=s, num_examples=stats["rows"][config][s]) for s in splits}
+                    {
+                        s: datasets.SplitInfo(
+                            name=s, num_examples=rows[config][s], num_bytes=arrow_bytes[config][s]
+                        )
+                        for s in splits
+                    }
                 ),
+                download_size=sum((folder / path).stat().st_size for path in splits.values()),
+                dataset_size=sum(arrow_bytes[config].values()),
             )
-            for config, splits in data_files(stats["rows"]).items()
+            for config, splits in data_files(rows).items()
         }
     )
     infos.to_dataset_card_data(data)
@@ -178,7 +186,7 @@ def card_data(stats: Mapping[str, Any]) -> DatasetCardData:
 def write_card(folder: Path, stats: Mapping[str, Any], agreement: Mapping[str, Any] | None) -> None:
     """Render ``DATASET_CARD.md`` into ``folder/README.md``."""
     card = DatasetCard.from_template(
-        card_data(stats),
+        card_data(folder, stats),
         template_path=str(CARD_TEMPLATE),
         stats=stats,
         agreement=agreement,

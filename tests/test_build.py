@@ -34,7 +34,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("config", configs.CONFIG_NAMES)
 def test_each_config_loads_offline_and_streaming_with_its_features(built: Path, config: str) -> None:
-    loaded = datasets.load_dataset(str(built), config)
+    loaded = datasets.load_dataset(str(built), config, verification_mode="all_checks")
     streamed = datasets.load_dataset(str(built), config, streaming=True)
     assert set(loaded) == set(streamed) and set(loaded) <= set(schema.SPLITS)
     for split, ds in loaded.items():

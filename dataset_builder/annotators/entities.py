@@ -35,6 +35,14 @@ def normalise(text: str, language: str) -> str:
     return text.translate(_AR_NORMAL) if language == "ar" else text
 
 
+def _after_lam(surface: str) -> str:
+    """How a name with the article is written after the preposition ل: ل + الفلسطينيين → للفلسطينيين.
+
+    The span then starts at the article's ل (لفلسطينيين), the preposition staying outside.
+    """
+    return surface[1:]
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or unicodedata.category(ch) == "Mn"
 
@@ -89,10 +97,17 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
         ar, en = rules["ar"], rules["en"]
     except (KeyError, TypeError) as exc:
         raise InputError(f"{kb_path} / {rules_path}: missing field {exc}") from exc
+    after_lam = {
+        ("ar", _after_lam(surface)): hit
+        for (language, surface), hit in names.items()
+        if language == "ar" and surface.startswith("ال") and ("ar", _after_lam(surface)) not in names
+    }
     automata: dict[str, ahocorasick.Automaton] = {}
-    for (language, surface), (entity_id, label) in sorted(names.items()):
-        automaton = automata.setdefault(language, ahocorasick.Automaton())
-        automaton.add_word(surface, (len(surface), entity_id, label))
+    for table, needs_lam in ((names, False), (after_lam, True)):
+        for (language, surface), (entity_id, label) in sorted(table.items()):
+            automaton = automata.setdefault(language, ahocorasick.Automaton())
+            automaton.add_word(surface, (len(surface), entity_id, label, needs_lam))
+    names.update(after_lam)
     for automaton in automata.values():
         automaton.make_automaton()
     en_titles = "|".join(re.escape(t) for t in sorted(en["titles"], key=len, reverse=True))
@@ -120,16 +135,18 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
         return []
     norm = normalise(text, language)
     found: list[Span] = []
-    for last, (length, entity_id, label) in automaton.iter(norm):
+    for last, (length, entity_id, label, needs_lam) in automaton.iter(norm):
         start, end = last - length + 1, last + 1
         if end < len(text) and _is_word_char(text[end]):
             continue
-        if start > 0 and _is_word_char(text[start - 1]):
-            word_start = start
-            while word_start > 0 and _is_word_char(text[word_start - 1]):
-                word_start -= 1
-            if language != "ar" or norm[word_start:start] not in k.proclitics:
-                continue
+        word_start = start
+        while word_start > 0 and _is_word_char(text[word_start - 1]):
+            word_start -= 1
+        prefix = norm[word_start:start]
+        if prefix and (language != "ar" or prefix not in k.proclitics):
+            continue
+        if needs_lam and not prefix.endswith("ل"):
+            continue
         found.append(Span(start, end, text[start:end], label, entity_id))
     return found
 
