@@ -16,7 +16,7 @@ import sys
 import tempfile
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,6 +140,7 @@ def _check_document(doc: Document, topics: set[str]) -> None:
 def _stage(docs: Iterable[Document], staging: Path, progress: bool) -> list[events.EventKey]:
     """Pass 1: documents → staging parquet (``documents`` features); returns the event keys."""
     features = schema.documents_features()
+    encode = _label_encoder(features)
     topics = set(schema.topic_ids())
     keys: list[events.EventKey] = []
     seen: set[str] = set()
@@ -159,7 +160,7 @@ def _stage(docs: Iterable[Document], staging: Path, progress: bool) -> list[even
                     event_id=doc.event_id,
                 )
             )
-            batch.append(features.encode_example(configs.document_row(doc)))
+            batch.append(encode(configs.document_row(doc)))
             if len(batch) >= BATCH_ROWS:
                 writer.write_table(pa.Table.from_pylist(batch, schema=writer.schema))
                 batch.clear()
@@ -170,21 +171,40 @@ def _stage(docs: Iterable[Document], staging: Path, progress: bool) -> list[even
     return keys
 
 
+def _label_encoder(features: datasets.Features) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """Row encoder that maps ClassLabel names to ids; arrow converts everything else itself.
+
+    ``Features.encode_example`` would do the same but walks every nested value (most of build time).
+    """
+    labels = {
+        name: feature.feature if isinstance(feature, datasets.List) else feature
+        for name, feature in features.items()
+        if isinstance(feature, datasets.ClassLabel)
+        or (isinstance(feature, datasets.List) and isinstance(feature.feature, datasets.ClassLabel))
+    }
+
+    def encode(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {**row, **{name: label.str2int(row[name]) for name, label in labels.items()}}
+
+    return encode
+
+
 class _SplitWriters:
     """One parquet file per config and split, written in fixed-size batches."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.features = {name: make() for name, make in configs.FEATURES.items()}
-        self.rows: dict[str, dict[str, int]] = {
-            c: dict.fromkeys(schema.SPLITS, 0) for c in configs.CONFIG_NAMES
-        }
+        self._encode = {name: _label_encoder(features) for name, features in self.features.items()}
+        zeros = {c: dict.fromkeys(schema.SPLITS, 0) for c in configs.CONFIG_NAMES}
+        self.rows: dict[str, dict[str, int]] = zeros
+        self.bytes: dict[str, dict[str, int]] = {c: dict(splits) for c, splits in zeros.items()}
         self._buffers: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
 
     def add(self, config: str, split: str, row: Mapping[str, Any]) -> None:
         buffer = self._buffers[config, split]
-        buffer.append(self.features[config].encode_example(row))
+        buffer.append(self._encode[config](row))
         self.rows[config][split] += 1
         if len(buffer) >= BATCH_ROWS:
             self._flush(config, split)

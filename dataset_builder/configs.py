@@ -11,6 +11,7 @@ import hashlib
 import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import datasets
@@ -73,10 +74,14 @@ FEATURES: dict[str, Callable[[], datasets.Features]] = {
 }
 
 
+@cache
+def _document_fields() -> tuple[str, ...]:
+    return tuple(schema.documents_features())
+
+
 def document_row(doc: Document) -> Row:
     """The ``documents`` row of a document (field for field, spans and cuts as dicts)."""
-    names = schema.documents_features().keys()
-    row = {name: getattr(doc, name) for name in names}
+    row = {name: getattr(doc, name) for name in _document_fields()}
     row["entities"] = [
         {"start": s.start, "end": s.end, "text": s.text, "label": s.label, "entity_id": s.entity_id}
         for s in sorted(doc.entities, key=lambda s: (s.start, s.end))
@@ -227,24 +232,22 @@ def paragraphs(text: str) -> list[str]:
 
 
 def parallel_rows(group: str, members: Sequence[Mapping[str, Any]]) -> Iterator[Row]:
-    """Arabic–English pairs of a translation group: by paragraph when the counts match, else whole documents."""
-    ar_docs = sorted((m for m in members if m["language"] == "ar"), key=lambda m: m["id"])
-    en_docs = sorted((m for m in members if m["language"] == "en"), key=lambda m: m["id"])
-    for ar in ar_docs:
-        for en in en_docs:
-            stem = f"{ar['id']}+{en['id']}"
-            ar_par, en_par = paragraphs(ar["text"]), paragraphs(en["text"])
-            if len(ar_par) == len(en_par):
-                for i, (a, e) in enumerate(zip(ar_par, en_par, strict=True)):
-                    yield _pair(f"{stem}-p{i:03d}", group, "paragraph", a, e)
+    """Pairs across the two schema languages (Arabic–English) of a translation group.
+
+    Aligned by paragraph when both documents have as many non-empty lines, else one document pair.
+    """
+    first, second = schema.LANGUAGES
+    for a in sorted((m for m in members if m["language"] == first), key=lambda m: m["id"]):
+        for b in sorted((m for m in members if m["language"] == second), key=lambda m: m["id"]):
+            stem = f"{a['id']}+{b['id']}"
+            a_par, b_par = paragraphs(a["text"]), paragraphs(b["text"])
+            if len(a_par) == len(b_par):
+                for i, pair in enumerate(zip(a_par, b_par, strict=True)):
+                    yield _pair(f"{stem}-p{i:03d}", group, "paragraph", pair)
             else:
-                yield _pair(f"{stem}-doc", group, "document", ar["text"].strip(), en["text"].strip())
+                yield _pair(f"{stem}-doc", group, "document", (a["text"].strip(), b["text"].strip()))
 
 
-def _pair(id_: str, group: str, alignment: str, ar: str, en: str) -> Row:
-    return {
-        "id": id_,
-        "translation_group": group,
-        "alignment": alignment,
-        "translation": {"ar": ar, "en": en},
-    }
+def _pair(id_: str, group: str, alignment: str, texts: tuple[str, str]) -> Row:
+    translation = dict(zip(schema.LANGUAGES, texts, strict=True))
+    return {"id": id_, "translation_group": group, "alignment": alignment, "translation": translation}

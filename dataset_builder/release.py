@@ -12,12 +12,14 @@ import json
 import subprocess
 import tarfile
 import tempfile
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import datasets
+import httpx2
 import mlcroissant as mlc
 import pyarrow.parquet as pq
 from datasets.info import DatasetInfosDict
@@ -287,7 +289,20 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any]) -> dict[str, Any]
                 id=config,
                 name=config,
                 description=f"Rows of the {config} config",
-                fields=_croissant_fields(config, configs.FEATURES[config](), file_set),
+                fields=[
+                    *_croissant_fields(config, configs.FEATURES[config](), file_set),
+                    mlc.Field(
+                        id=f"{config}/split",
+                        name="split",
+                        description=f"Split of the row: one of {', '.join(schema.SPLITS)} (the file name).",
+                        data_types=[mlc.DataType.TEXT],
+                        source=mlc.Source(
+                            file_set=file_set,
+                            extract=mlc.Extract(file_property=mlc.FileProperty.filename),
+                            transforms=[mlc.Transform(regex=r"^(.*)\.parquet$")],
+                        ),
+                    ),
+                ],
             )
         )
     agreement_note = "Inter-annotator agreement is reported in the dataset card."
@@ -460,7 +475,11 @@ class VersionDiff:
         lines += [f"documents added: {', '.join(self.added)}"] if self.added else []
         lines += [f"documents removed: {', '.join(self.removed)}"] if self.removed else []
         lines += [f"text changed: {', '.join(self.text_changed)}"] if self.text_changed else []
-        lines += [f"annotation {c.to_text()}" for c in self.changes]
+        per_field = Counter((c.field, c.kind) for c in self.changes)
+        for name in sorted({f for f, _ in per_field}):
+            counts = ", ".join(f"{per_field[name, kind]} {kind}" for kind in ("added", "removed", "changed"))
+            lines.append(f"annotations {name}: {counts}")
+        lines += [f"  {c.to_text()}" for c in self.changes]
         if len(lines) == 1:
             lines.append("no changes")
         else:
@@ -539,8 +558,8 @@ def diff_folders(old: Path, new: Path) -> VersionDiff:
     old, new = Path(old), Path(new)
     diff = VersionDiff(read_manifest(old)["version"], read_manifest(new)["version"])
     old_features, new_features = _features(old), _features(new)
-    for config in sorted(old_features.keys() | new_features.keys()):
-        if old_features.get(config) != new_features.get(config):
+    for config in sorted(old_features.keys() & new_features.keys()):  # a config without rows has no features
+        if old_features[config] != new_features[config]:
             diff.schema_changes.append(f"features of config {config!r} changed")
     old_docs, new_docs = _documents(old), _documents(new)
     diff.added = sorted(new_docs.keys() - old_docs.keys())
@@ -663,31 +682,36 @@ def publish(
     plan.dry_run = dry_run
     if dry_run:
         return plan
-    api = api or HfApi()
     try:
-        refs = api.list_repo_refs(repo_id, repo_type="dataset")
-        remote_files = api.list_repo_files(repo_id, repo_type="dataset")
+        _send(api or HfApi(), plan, Path(dist))
+    except (httpx2.HTTPError, OSError) as exc:  # the Hub's HTTP errors, unreachable network, offline mode
+        raise DatasetBuilderError(f"publishing to datasets/{repo_id} failed: {exc}") from exc
+    return plan
+
+
+def _send(api: HfApi, plan: PublishPlan, dist: Path) -> None:
+    try:
+        refs = api.list_repo_refs(plan.repo_id, repo_type="dataset")
+        remote_files = api.list_repo_files(plan.repo_id, repo_type="dataset")
     except RepositoryNotFoundError:
         refs, remote_files = None, []
     if refs is not None and plan.tag in {t.name for t in refs.tags}:
-        published = json.loads(
-            Path(
-                api.hf_hub_download(repo_id, MANIFEST_NAME, repo_type="dataset", revision=plan.tag)
-            ).read_text("utf-8")
-        )
-        if published.get("files") != read_manifest(dist)["files"]:
+        remote = api.hf_hub_download(plan.repo_id, MANIFEST_NAME, repo_type="dataset", revision=plan.tag)
+        if json.loads(Path(remote).read_text("utf-8")).get("files") != read_manifest(dist)["files"]:
             raise DatasetBuilderError(
-                f"datasets/{repo_id} already has tag {plan.tag} with different content; bump the version"
+                f"datasets/{plan.repo_id} already has tag {plan.tag} with different content; bump the version"
             )
         plan.status = "already published"
-        return plan
+        return
     plan.deletions = sorted(set(remote_files) - {f.path for f in plan.files} - {".gitattributes"})
-    api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
+    api.create_repo(plan.repo_id, repo_type="dataset", exist_ok=True)
     commit = api.create_commit(
-        repo_id, operations=plan.operations(dist), commit_message=plan.commit_message, repo_type="dataset"
+        plan.repo_id,
+        operations=plan.operations(dist),
+        commit_message=plan.commit_message,
+        repo_type="dataset",
     )
     api.create_tag(
-        repo_id, tag=plan.tag, revision=commit.oid, repo_type="dataset", tag_message=plan.commit_message
+        plan.repo_id, tag=plan.tag, revision=commit.oid, repo_type="dataset", tag_message=plan.commit_message
     )
     plan.status = "published"
-    return plan

@@ -52,6 +52,7 @@ AIM_RATIO = 3.0
 AIM_RSS_MB = 1000
 
 STAGES: tuple[tuple[str, str, str], ...] = (
+    ("agreement", "dataset_builder.build", "agreement_report"),
     ("annotate", "dataset_builder.pipeline", "documents"),
     ("stage", "dataset_builder.build", "_stage"),
     ("events", "dataset_builder.events", "assign_event_ids"),
@@ -59,11 +60,10 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("card", "dataset_builder.release", "write_card"),
     ("croissant", "dataset_builder.release", "write_croissant"),
     ("manifest", "dataset_builder.release", "write_manifest"),
-    ("agreement", "dataset_builder.build", "agreement_report"),
 )
-"""Functions the build child times by wrapping the module attribute (the library stays untouched);
-one the build no longer has is reported as not timed. ``stage`` includes ``annotate`` (the pipeline
-is consumed inside it); the report subtracts it."""
+"""Functions the build child meters (in the order the build runs them) by wrapping the module
+attribute, so the library stays untouched; one the build no longer has is reported as not timed.
+``stage`` includes ``annotate`` (the pipeline is consumed inside it); the report subtracts it."""
 
 
 # --- synthetic corpus -------------------------------------------------------------------------------
@@ -151,20 +151,32 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MB  # Linux: KiB
 
 
-def _timed_iter(it: Iterator[Any], totals: dict[str, float], label: str) -> Iterator[Any]:
+@dataclass
+class _Meters:
+    """Seconds spent in each stage, and the peak RSS reached by the end of it (where memory grows)."""
+
+    seconds: dict[str, float]
+    rss_mb: dict[str, float]
+
+    def add(self, label: str, seconds: float) -> None:
+        self.seconds[label] = self.seconds.get(label, 0.0) + seconds
+        self.rss_mb[label] = _peak_rss_mb()
+
+
+def _timed_iter(it: Iterator[Any], meters: _Meters, label: str) -> Iterator[Any]:
     while True:
         start = time.perf_counter()
         try:
             item = next(it)
         except StopIteration:
-            totals[label] += time.perf_counter() - start
             return
-        totals[label] += time.perf_counter() - start
+        finally:
+            meters.add(label, time.perf_counter() - start)
         yield item
 
 
-def _timed(fn: Callable[..., Any], totals: dict[str, float], label: str) -> Callable[..., Any]:
-    """``fn`` adding its run time to ``totals[label]``; a returned iterator is timed as it is consumed."""
+def _timed(fn: Callable[..., Any], meters: _Meters, label: str) -> Callable[..., Any]:
+    """``fn`` metered under ``label``; a returned iterator is metered as it is consumed."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -172,8 +184,8 @@ def _timed(fn: Callable[..., Any], totals: dict[str, float], label: str) -> Call
         try:
             result = fn(*args, **kwargs)
         finally:
-            totals[label] += time.perf_counter() - start
-        return _timed_iter(result, totals, label) if isinstance(result, Iterator) else result
+            meters.add(label, time.perf_counter() - start)
+        return _timed_iter(result, meters, label) if isinstance(result, Iterator) else result
 
     return wrapper
 
@@ -184,12 +196,12 @@ def child_build(corpus: Path, annotations: Path, out: Path, profile: Path | None
     from dataset_builder.build import build
 
     import_rss = _peak_rss_mb()
-    totals: dict[str, float] = defaultdict(float)
+    meters = _Meters({}, {})
     timed = []
     for label, module, name in STAGES:
         mod = importlib.import_module(module)
         if hasattr(mod, name):
-            setattr(mod, name, _timed(getattr(mod, name), totals, label))
+            setattr(mod, name, _timed(getattr(mod, name), meters, label))
             timed.append(label)
         else:
             print(f"benchmark: {module}.{name} is gone, stage {label!r} not timed", file=sys.stderr)
@@ -204,7 +216,7 @@ def child_build(corpus: Path, annotations: Path, out: Path, profile: Path | None
     if profile:
         profiler.disable()
         profiler.dump_stats(profile)
-    stages = {label: totals[label] for label in timed}
+    stages = {label: meters.seconds[label] for label in timed if label in meters.seconds}
     stages["stage"] = stages.get("stage", 0.0) - stages.get("annotate", 0.0)
     stages["other"] = seconds - sum(stages.values())
     return {
@@ -212,6 +224,7 @@ def child_build(corpus: Path, annotations: Path, out: Path, profile: Path | None
         "documents": sum(result.rows["documents"].values()),
         "rows": result.rows,
         "stages": stages,
+        "rss_after_stage_mb": {label: meters.rss_mb[label] for label in stages if label in meters.rss_mb},
         "import_rss_mb": import_rss,
         "peak_rss_mb": _peak_rss_mb(),
     }
@@ -290,9 +303,14 @@ def hotspots(profile: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 def _short(file: str) -> str:
-    for marker in ("/site-packages/", "/work/main/", "/lib/python3"):
+    """``dataset_builder/…`` or ``<package>/…`` wherever the code was imported from."""
+    for marker, prefix in (
+        ("/dataset_builder/", "dataset_builder/"),
+        ("/site-packages/", ""),
+        ("/lib/python3", ""),
+    ):
         if marker in file:
-            return file.split(marker, 1)[1]
+            return prefix + file.rsplit(marker, 1)[1]
     return file
 
 
@@ -352,7 +370,9 @@ def render(results: Sequence[Mapping[str, Any]]) -> str:
     )
     for r in results:
         stages = ", ".join(f"{k} {v:.2f}" for k, v in r["build"]["stages"].items())
-        lines.append(f"  N={r['n']}: {stages}; RSS after imports {r['build']['import_rss_mb']:.0f} MB")
+        lines.append(f"  N={r['n']}: {stages}")
+        rss = ", ".join(f"{k} {v:.0f}" for k, v in r["build"]["rss_after_stage_mb"].items())
+        lines.append(f"    peak RSS MB by the end of: imports {r['build']['import_rss_mb']:.0f}, {rss}")
     largest = max(results, key=lambda r: r["n"])
     lines.append(
         f"aim (build ≤ {AIM_RATIO:g}× floor, peak RSS < {AIM_RSS_MB} MB at the largest N={largest['n']}): "

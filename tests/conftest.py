@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,8 +18,8 @@ def _make_doc(
     doc_id: str,
     language: str,
     text: str,
-    entities: list[tuple[str, str]] = (),  # type: ignore[assignment]
-    **fields: object,
+    entities: Sequence[tuple[str, str]] = (),
+    **fields: Any,
 ) -> Document:
     """A document whose entities are given as (surface, label), located by their first occurrence."""
     spans = []
@@ -33,7 +34,7 @@ def _make_doc(
         seed_start=0,
         seed_end=len(text),
         entities=spans,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
@@ -10,10 +11,12 @@ from pathlib import Path
 import datasets
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from dataset_builder import cli, configs, schema
 from dataset_builder.build import VersionNotBumpedWarning, write_dataset
-from dataset_builder.documents import Document
+from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,6 +47,17 @@ def test_each_config_loads_offline_and_streaming_with_its_features(built: Path, 
     assert (
         rows == sum(pq.ParquetFile(p).metadata.num_rows for p in built.glob(f"data/{config}/*.parquet")) > 0
     )
+
+
+def test_empty_splits_are_left_out_and_the_rest_still_loads(
+    tmp_path: Path, sample_docs: list[Document]
+) -> None:
+    out = tmp_path / "dist"
+    write_dataset(sample_docs, out, split_ratios=(1, 0, 0), progress=False)
+    assert sorted(p.name for p in out.glob("data/*/*")) == ["train.parquet"] * len(configs.CONFIG_NAMES)
+    for config in configs.CONFIG_NAMES:
+        assert list(datasets.load_dataset(str(out), config)) == ["train"]
+        assert list(datasets.load_dataset(str(out), config, streaming=True)) == ["train"]
 
 
 def test_ner_feeds_token_classification_training(built: Path) -> None:
@@ -99,6 +113,55 @@ def test_no_event_or_translation_group_crosses_splits(tmp_path: Path, make_doc) 
     assert len(parallel) == 40 and all(len(s) == 1 for s in parallel.values())
     documents = splits_of(out, "documents", "translation_group")
     assert all(parallel[g] == documents[g] for g in parallel)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example is a build: no slow shrinking
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(schema.LANGUAGES),
+            st.integers(0, 5) | st.none(),
+            st.integers(0, 3) | st.none(),
+            st.integers(0, 3),
+            st.sets(st.sampled_from("ABCD"), max_size=3),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_no_leak_across_splits_for_any_grouping(
+    tmp_path_factory: pytest.TempPathFactory, docs_spec: list
+) -> None:
+    docs = []
+    for i, (lang, group, event, day, entity_ids) in enumerate(docs_spec):
+        text = f"Text {i:03d}"
+        spans = [Span(0, 4, "Text", "PER", f"Q{e}") for e in sorted(entity_ids)[:1]]
+        spans += [Span(5, 8, f"{i:03d}", "LOC", f"Q{e}") for e in sorted(entity_ids)[1:2]]
+        docs.append(
+            Document(
+                id=f"{i:03d}",
+                seed_file=f"{i:03d}.txt",
+                language=lang,
+                text=text,
+                seed_start=0,
+                seed_end=len(text),
+                translation_group=None if group is None else f"g{group}",
+                event_id=None if event is None else f"e{event}",
+                date=dt.date(2024, 1, 1 + day),
+                entities=spans,
+            )
+        )
+    out = tmp_path_factory.mktemp("leak") / "dist"
+    write_dataset(docs, out, split_ratios=(0.4, 0.3, 0.3), progress=False)
+    for key in ("event_id", "translation_group"):
+        assert all(len(s) == 1 for s in splits_of(out, "documents", key).values())
+    documents = splits_of(out, "documents", "translation_group")
+    assert all(documents[g] == s for g, s in splits_of(out, "parallel", "translation_group").items())
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path, sample_docs: list[Document], built: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from datasets.info import DatasetInfosDict
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, DatasetCard
+from huggingface_hub.errors import OfflineModeIsEnabled
 
 from dataset_builder import cli, configs, release, schema
 from dataset_builder.build import write_dataset
@@ -67,8 +69,8 @@ def test_croissant_validates_and_reads_the_records(built: Path) -> None:
         p: f["sha256"] for p, f in manifest["files"].items() if p.startswith("data/")
     }
     for config in ("documents", "topics"):
-        records = list(dataset.records(config))
-        assert len(records) == sum(manifest["rows"][config].values())
+        per_split = Counter(r[f"{config}/split"].decode() for r in dataset.records(config))
+        assert per_split == {s: n for s, n in manifest["rows"][config].items() if n}
     topics = schema.topic_ids()
     labels = {topics[i] for r in dataset.records("topics") for i in r["topics/labels"]}
     assert labels == {
@@ -115,6 +117,7 @@ def test_diff_reports_exactly_one_added_entity(tmp_path: Path, sample_docs: list
     assert diff.required_bump == "minor" and not diff.version_ok()
     text = diff.to_text()
     assert f"{doc.id}: entities added" in text and "required bump: minor" in text
+    assert "annotations entities: 1 added, 0 removed, 0 changed" in text
     assert "### Added" in release.changelog_entry(diff)
 
 
@@ -241,6 +244,15 @@ def test_publish_refuses_an_existing_tag_with_other_content(built: Path, tmp_pat
     with pytest.raises(DatasetBuilderError, match="already has tag v1"):
         release.publish(built, "org/news", tag="v1", dry_run=False, api=other)
     assert other.calls == []
+
+
+def test_an_unreachable_hub_is_a_clean_error(built: Path, tmp_path: Path) -> None:
+    class Offline(FakeHub):
+        def list_repo_refs(self, repo_id: str, repo_type: str) -> SimpleNamespace:
+            raise OfflineModeIsEnabled("offline")
+
+    with pytest.raises(DatasetBuilderError, match="publishing to datasets/org/news failed"):
+        release.publish(built, "org/news", tag=None, dry_run=False, api=Offline(tmp_path))
 
 
 def test_publish_refuses_a_folder_that_no_longer_matches_its_manifest(

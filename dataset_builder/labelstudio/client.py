@@ -1,0 +1,329 @@
+"""Push tasks to and pull annotations from a running Label Studio server (label-studio-sdk 2.x).
+
+``push`` finds the project by title (or creates it), keeps its labeling config equal to
+:func:`config.labeling_config`, and uploads, with the silver predictions, only the tasks whose
+``task_key`` (document id + text hash) the project does not hold yet, so pushing twice never
+duplicates. A task whose document text changed since it was pushed keeps its key, so the new text
+arrives as a new task and the old one is reported as *stale*: it is left on the server with its
+annotations (pull still imports them, re-anchored by the importer onto the new text); delete it in
+Label Studio once annotators have moved to the new task.
+
+``pull`` takes a JSON export snapshot with the annotators' emails (``completed_by`` expanded) and
+hands the complete export to :func:`importer.import_tasks`, which validates it and writes
+``annotations/`` atomically: nothing is written until the whole export is in hand and valid, so a
+server that is down or fails mid-pull leaves ``annotations/`` as it was.
+
+The API key is only ever passed to the SDK: it is never logged, written, or put in an error message.
+
+:func:`local_server` runs a throwaway server (its own venv, see ``scripts/install_labelstudio.sh``)
+for tests and ``scripts/annotate_seeds.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from label_studio_sdk import LabelStudio
+from label_studio_sdk.core.api_error import ApiError
+
+from dataset_builder.errors import DatasetBuilderError
+from dataset_builder.labelstudio import config, importer, tasks
+
+log = logging.getLogger(__name__)
+
+LABEL_STUDIO_VERSION = "1.23.2"
+DEFAULT_LS_VENV = Path(__file__).resolve().parents[2] / ".ls-venv"
+"""Where ``scripts/install_labelstudio.sh`` puts the server; ``$LABEL_STUDIO_VENV`` overrides it."""
+
+REQUEST_TIMEOUT = 120.0
+EXPORT_TIMEOUT = 300.0
+UPLOAD_BATCH = 1000
+"""Tasks per import request (Label Studio imports ~1,000 tasks in ~2 s; keeps each request small)."""
+
+EXPORT_OPTIONS: dict[str, Any] = {"annotations__completed_by": {"only_id": False}}
+"""Serialization options of the export snapshot: annotators as ``{id, email, …}`` instead of bare ids."""
+
+
+class LabelStudioError(DatasetBuilderError):
+    """The server could not be reached or refused a request (the message names the URL, never the key)."""
+
+
+@dataclass
+class PushReport:
+    """What a push did; ``summary()`` is what the CLI prints."""
+
+    url: str
+    project: str
+    project_id: int
+    created: bool
+    config_updated: bool
+    uploaded: tuple[str, ...]
+    already_present: int
+    stale: tuple[str, ...]
+
+    def summary(self) -> str:
+        lines = [
+            f"{'created' if self.created else 'found'} project {self.project!r} (id {self.project_id}) "
+            f"at {self.url}; labeling config {'updated' if self.config_updated else 'unchanged'}",
+            f"uploaded {len(self.uploaded)} new tasks with predictions; "
+            f"{self.already_present} already in the project",
+        ]
+        if self.stale:
+            lines.append(
+                f"{len(self.stale)} stale tasks (document text changed or document gone), kept with their "
+                "annotations, which pull re-anchors onto the current text; delete them in Label Studio "
+                "when no longer needed: " + ", ".join(self.stale)
+            )
+        return "\n".join(lines)
+
+
+def _scrub(message: str, api_key: str) -> str:
+    return message.replace(api_key, "<api key>") if api_key else message
+
+
+@contextlib.contextmanager
+def server_errors(url: str, api_key: str, doing: str) -> Iterator[None]:
+    """Turn transport and HTTP errors into :class:`LabelStudioError` naming the URL and the step."""
+    try:
+        yield
+    except ApiError as exc:
+        body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body, default=str)
+        hint = " (the API key was refused)" if exc.status_code in (401, 403) else ""
+        message = f"Label Studio at {url}: {doing} failed with HTTP {exc.status_code}{hint}: {body[:500]}"
+        raise LabelStudioError(_scrub(message, api_key)) from None
+    except httpx.HTTPError as exc:
+        message = f"Label Studio at {url}: {doing} failed: {type(exc).__name__}: {exc}"
+        raise LabelStudioError(_scrub(message, api_key)) from None
+
+
+def connect(url: str, api_key: str) -> LabelStudio:
+    """An SDK client; the legacy ``Token`` key and personal access tokens (JWT) both work."""
+    return LabelStudio(base_url=url.rstrip("/"), api_key=api_key, timeout=REQUEST_TIMEOUT)
+
+
+def find_project(ls: LabelStudio, title: str) -> Any | None:
+    """The project titled exactly ``title`` (the API's title filter matches substrings), or None."""
+    found = [p for p in ls.projects.list(title=title, page_size=100) if p.title == title]
+    if len(found) > 1:
+        ids = ", ".join(str(p.id) for p in found)
+        raise DatasetBuilderError(
+            f"{len(found)} projects are titled {title!r} (ids {ids}): rename all but one"
+        )
+    return found[0] if found else None
+
+
+def project_task_keys(ls: LabelStudio, project_id: int) -> dict[str, int]:
+    """``task_key`` → task id of every task in the project (tasks without a key are not ours: ignored)."""
+    keys: dict[str, int] = {}
+    for task in ls.tasks.list(project=project_id, fields="task_only", include="id,data", page_size=1000):
+        key = (task.data or {}).get("task_key")
+        if isinstance(key, str):
+            keys[key] = task.id
+    return keys
+
+
+def push(url: str, api_key: str, project_title: str, seeds_dir: Path, annotations_dir: Path) -> PushReport:
+    """Create or update the project and upload the tasks it does not have yet, with predictions."""
+    from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
+
+    version = tasks.model_version(annotations_dir)
+    all_tasks = tasks.build_tasks(pipeline.silver_documents(Path(seeds_dir), Path(annotations_dir)), version)
+    label_config = config.labeling_config(annotations_dir)
+    ls = connect(url, api_key)
+    settings = {"model_version": version, "show_collab_predictions": True}
+    with server_errors(url, api_key, f"finding project {project_title!r}"):
+        project = find_project(ls, project_title)
+    created = project is None
+    if project is None:
+        with server_errors(url, api_key, f"creating project {project_title!r}"):
+            project = ls.projects.create(title=project_title, label_config=label_config, **settings)
+        log.info("created project %r (id %s) at %s", project_title, project.id, url)
+    # the server strips the config's trailing newline: compare the XML, not the file text
+    config_updated = not created and (project.label_config or "").strip() != label_config.strip()
+    if not created and (config_updated or project.model_version != version):
+        with server_errors(url, api_key, f"updating the labeling config of project {project.id}"):
+            ls.projects.update(project.id, label_config=label_config, **settings)
+    with server_errors(url, api_key, f"listing the tasks of project {project.id}"):
+        present = project_task_keys(ls, project.id)
+    new = [t for t in all_tasks if t["data"]["task_key"] not in present]
+    for i in range(0, len(new), UPLOAD_BATCH):
+        batch = new[i : i + UPLOAD_BATCH]
+        with server_errors(url, api_key, f"uploading tasks {i + 1}-{i + len(batch)} to project {project.id}"):
+            ls.projects.import_tasks(project.id, request=batch, commit_to_project=True)
+        log.info("uploaded %d tasks to project %s", len(batch), project.id)
+    current = {t["data"]["task_key"] for t in all_tasks}
+    return PushReport(
+        url=url,
+        project=project_title,
+        project_id=project.id,
+        created=created,
+        config_updated=config_updated,
+        uploaded=tuple(t["data"]["document_id"] for t in new),
+        already_present=len(all_tasks) - len(new),
+        stale=tuple(sorted(k for k in present if k not in current)),
+    )
+
+
+def export_snapshot(url: str, api_key: str, project_title: str) -> bytes:
+    """The complete JSON export of the project's annotated tasks, with annotator emails, as bytes."""
+    ls = connect(url, api_key)
+    with server_errors(url, api_key, f"finding project {project_title!r}"):
+        project = find_project(ls, project_title)
+    if project is None:
+        raise LabelStudioError(f"Label Studio at {url}: no project titled {project_title!r} (push first)")
+    with server_errors(url, api_key, f"exporting project {project.id}"):
+        snapshot = ls.projects.exports.create(
+            project.id,
+            title=f"dataset_builder pull of {project_title}",
+            serialization_options=EXPORT_OPTIONS,
+            task_filter_options={"only_with_annotations": True},
+        )
+        deadline = time.monotonic() + EXPORT_TIMEOUT
+        while snapshot.status != "completed":
+            if snapshot.status == "failed" or time.monotonic() > deadline:
+                raise LabelStudioError(
+                    f"Label Studio at {url}: export {snapshot.id} of project {project.id} {snapshot.status}"
+                )
+            time.sleep(1)
+            snapshot = ls.projects.exports.get(project.id, snapshot.id)
+        raw = b"".join(ls.projects.exports.download(project.id, snapshot.id, export_type="JSON"))
+        ls.projects.exports.delete(project.id, snapshot.id)
+    log.info("exported %d bytes from project %s", len(raw), project.id)
+    return raw
+
+
+def pull(
+    url: str, api_key: str, project_title: str, seeds_dir: Path, annotations_dir: Path
+) -> importer.ImportReport:
+    """Export the project's annotations and import them into ``annotations_dir`` (all or nothing)."""
+    from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
+
+    raw = export_snapshot(url, api_key, project_title)
+    source = f"export of project {project_title!r} at {url}"
+    try:
+        exported = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
+    documents = {d.id: d for d in pipeline.silver_documents(Path(seeds_dir), Path(annotations_dir))}
+    return importer.import_tasks(exported, raw, documents, Path(annotations_dir), source=source)
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    """A running local server: where it answers, its admin, and the admin's API key."""
+
+    url: str
+    api_key: str
+    username: str
+    password: str
+    data_dir: Path
+    log_path: Path
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def label_studio_executable(ls_venv: Path | None = None) -> Path:
+    """The ``label-studio`` command of the server's own venv (``$LABEL_STUDIO_VENV`` or ``.ls-venv``)."""
+    venv = ls_venv or Path(os.environ.get("LABEL_STUDIO_VENV") or DEFAULT_LS_VENV)
+    return venv / "bin" / "label-studio"
+
+
+def server_environment(data_dir: Path, username: str, password: str, api_key: str) -> dict[str, str]:
+    """Environment of a local server: state in ``data_dir``, a preset admin and key, no network calls."""
+    return {
+        **os.environ,
+        "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
+        "LABEL_STUDIO_USERNAME": username,
+        "LABEL_STUDIO_PASSWORD": password,
+        "LABEL_STUDIO_USER_TOKEN": api_key,
+        "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+        "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+        "LATEST_VERSION_CHECK": "false",
+        "COLLECT_ANALYTICS": "false",
+    }
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes] | None, timeout: float, log_path: Path) -> None:
+    """Poll ``/health`` until it answers ``{"status": "UP"}``; fail early if the server process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise LabelStudioError(f"Label Studio at {url} exited with {process.returncode}:\n{tail}")
+        with contextlib.suppress(httpx.HTTPError, ValueError):
+            if httpx.get(f"{url}/health", timeout=5).json().get("status") == "UP":
+                return
+        time.sleep(0.5)
+    raise LabelStudioError(
+        f"Label Studio at {url} did not answer /health within {timeout:.0f} s (log: {log_path})"
+    )
+
+
+@contextlib.contextmanager
+def local_server(
+    data_dir: Path,
+    *,
+    username: str = "admin@dataset-builder.local",
+    ls_venv: Path | None = None,
+    startup_timeout: float = 300.0,
+) -> Iterator[LocalServer]:
+    """Run a Label Studio server on a free port of 127.0.0.1 with its state in ``data_dir``; stop it after.
+
+    The admin's password and API key are random for each run and only passed through the server's
+    environment. First start runs the migrations (~30 s); a restart on the same ``data_dir`` ~4 s.
+    """
+    executable = label_studio_executable(ls_venv)
+    if not executable.exists():
+        raise LabelStudioError(f"{executable} not found: run scripts/install_labelstudio.sh")
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port, password, api_key = free_port(), secrets.token_urlsafe(16), secrets.token_hex(20)
+    url = f"http://127.0.0.1:{port}"
+    log_path = data_dir / "server.log"
+    command = [str(executable), "start", "--internal-host", "127.0.0.1", "--port", str(port)]
+    command += ["--host", url, "--no-browser"]
+    with log_path.open("ab") as out:
+        process = subprocess.Popen(
+            command,
+            env=server_environment(data_dir, username, password, api_key),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_up(url, process, startup_timeout, log_path)
+        log.info("Label Studio %s answers at %s (data in %s)", LABEL_STUDIO_VERSION, url, data_dir)
+        yield LocalServer(url, api_key, username, password, data_dir, log_path)
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server's process group (it was started in a session of its own), politely first."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -1,0 +1,71 @@
+"""A real Label Studio server for the live tests: one per pytest session, on 127.0.0.1, in a temp dir.
+
+Tests use it with ``from labelstudio_server import label_studio  # noqa: F401``. The server
+comes from ``.ls-venv`` (``scripts/install_labelstudio.sh``; ``$LABEL_STUDIO_VENV`` overrides). Without
+it the tests are skipped on a developer's machine, but in CI (``CI=true``) they fail: CI must install it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from dataset_builder.labelstudio.client import LocalServer, label_studio_executable, local_server
+
+
+def _require_server() -> None:
+    executable = label_studio_executable()
+    if executable.exists():
+        return
+    message = f"{executable} not found: run scripts/install_labelstudio.sh"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    """A running server (admin, API key, URL); stopped at the end of the session."""
+    _require_server()
+    with local_server(tmp_path_factory.mktemp("label-studio")) as server:
+        yield server
+
+
+def login(server: LocalServer, email: str, password: str) -> httpx.Client:
+    """A browser-like session logged in through the login form (CSRF token and all)."""
+    session = httpx.Client(base_url=server.url, follow_redirects=False, timeout=60)
+    session.get("/user/login/")
+    response = session.post(
+        "/user/login/",
+        data={"csrfmiddlewaretoken": session.cookies["csrftoken"], "email": email, "password": password},
+        headers={"Referer": f"{server.url}/user/login/"},
+    )
+    if response.status_code != 302:
+        raise AssertionError(f"login of {email} failed: HTTP {response.status_code}")
+    return session
+
+
+def sign_up(server: LocalServer, email: str, password: str) -> str:
+    """Sign an annotator up as people do (the organisation's invite link) and return their API key."""
+    invite = httpx.get(
+        f"{server.url}/api/invite", headers={"Authorization": f"Token {server.api_key}"}, timeout=60
+    )
+    invite.raise_for_status()
+    link = invite.json()["invite_url"]
+    with httpx.Client(base_url=server.url, follow_redirects=False, timeout=60) as session:
+        session.get(link)
+        response = session.post(
+            link,
+            data={"csrfmiddlewaretoken": session.cookies["csrftoken"], "email": email, "password": password},
+            headers={"Referer": f"{server.url}{link}"},
+        )
+        if response.status_code != 302:
+            errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]+)', response.text)
+            raise AssertionError(f"sign-up of {email} failed: HTTP {response.status_code} {errors}")
+        token = session.get("/api/current-user/token")
+        token.raise_for_status()
+        return token.json()["token"]

@@ -1,0 +1,204 @@
+"""The real Label Studio editor, in headless Chromium, shows an Arabic task right to left with its predictions.
+
+A person logs in through the login form, opens the Arabic task in the labeling editor, and sees the
+silver entities highlighted over the right words, each line of Arabic running and aligned right to
+left. The checks read the rendered page (highlight elements and glyph positions), not the config.
+
+Script mode saves the screenshot to a path, on a throwaway server:
+``.venv/bin/python tests/test_editor_rtl.py editor.png``
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from labelstudio_server import label_studio  # noqa: F401  (session fixture)
+
+from dataset_builder import annotations, pipeline
+from dataset_builder.labelstudio import tasks
+from dataset_builder.labelstudio.client import LocalServer, connect, local_server, project_task_keys, push
+
+pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = "000_7b0c189a82ed960c-ar"
+CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1000",
+)
+EDITOR_TIMEOUT = 90
+
+GEOMETRY_JS = """
+const out = {highlights: [], lines: []};
+for (const el of document.querySelectorAll('.htx-highlight[data-start]')) {
+  out.highlights.push([Number(el.dataset.start), Number(el.dataset.end), el.textContent]);
+}
+for (const line of document.querySelectorAll('.lsf-richtext__line')) {
+  const text = line.textContent;
+  if (!/[\\u0600-\\u06FF]/.test(text) || text.trim().length < 2) continue;
+  // the box of every visible character, in text order
+  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+  const boxes = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      if (node.data[i].trim() === '') continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getBoundingClientRect();
+      if (rect.width > 0) boxes.push(rect);
+    }
+  }
+  if (boxes.length < 2) continue;
+  const row = (b) => boxes.filter(o => Math.abs(o.top - b.top) < b.height / 2);
+  const first = boxes[0], last = boxes[boxes.length - 1];
+  const box = line.parentElement.getBoundingClientRect(), style = getComputedStyle(line.parentElement);
+  const lineStyle = getComputedStyle(line);
+  out.lines.push({
+    text: text,
+    first_is_rightmost: row(first).every(o => o.right <= first.right + 0.5),
+    last_is_leftmost: row(last).every(o => o.left >= last.left - 0.5),
+    gap_right: box.right - parseFloat(style.paddingRight) - Math.max(...boxes.map(b => b.right)),
+    direction: lineStyle.direction, bidi: lineStyle.unicodeBidi,
+  });
+}
+return out;
+"""
+
+
+def browser_missing() -> str | None:
+    """Why the browser cannot run here, or None."""
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (test extra)"
+    missing = [name for name in (CHROMIUM, CHROMEDRIVER) if shutil.which(name) is None]
+    return f"{' and '.join(missing)} not found: run scripts/install_browser.sh" if missing else None
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless Debian Chromium through its chromedriver, with a new empty profile (no network calls)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        options = webdriver.ChromeOptions()
+        options.binary_location = shutil.which(CHROMIUM) or CHROMIUM
+        for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+            options.add_argument(flag)
+        driver = webdriver.Chrome(service=Service(shutil.which(CHROMEDRIVER)), options=options)
+        try:
+            driver.set_page_load_timeout(EDITOR_TIMEOUT)
+            yield driver
+        finally:
+            driver.quit()
+
+
+@dataclass
+class EditorView:
+    """What the editor showed: the screenshot, the highlights and the geometry of the Arabic lines."""
+
+    screenshot: Path
+    expected: list[tuple[int, int, str]]
+    highlights: list[tuple[int, int, str]]
+    lines: list[dict[str, Any]]
+
+
+def open_arabic_task(server: LocalServer, seeds: Path, annotations_dir: Path, screenshot: Path) -> EditorView:
+    """Push the corpus, log in as the admin, open the Arabic task in the editor, screenshot it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    report = push(server.url, server.api_key, "editor rtl", seeds, annotations_dir)
+    doc = next(d for d in pipeline.silver_documents(seeds, annotations_dir) if d.id == DOC)
+    key = tasks.task_key(DOC, annotations.text_sha256(doc.text))
+    task_id = project_task_keys(connect(server.url, server.api_key), report.project_id)[key]
+    expected = sorted((s.start, s.end, s.text) for s in doc.entities)
+    with chromium() as driver:
+        driver.get(f"{server.url}/user/login/")
+        driver.find_element(By.NAME, "email").send_keys(server.username)
+        driver.find_element(By.NAME, "password").send_keys(server.password)
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
+        WebDriverWait(driver, EDITOR_TIMEOUT).until(lambda d: "/user/login" not in d.current_url)
+        driver.get(f"{server.url}/projects/{report.project_id}/data?task={task_id}")
+        WebDriverWait(driver, EDITOR_TIMEOUT).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, ".htx-highlight[data-start]")) >= len(expected)
+        )
+        geometry = driver.execute_script(GEOMETRY_JS)
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(screenshot))
+    highlights = sorted((int(s), int(e), t) for s, e, t in geometry["highlights"])
+    return EditorView(screenshot, expected, highlights, geometry["lines"])
+
+
+@pytest.fixture(scope="module")
+def editor(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> EditorView:  # noqa: F811
+    reason = browser_missing()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    base = tmp_path_factory.mktemp("editor")
+    seeds = shutil.copytree(ROOT / "seeds", base / "seeds")
+    ann_dir = shutil.copytree(
+        ROOT / "annotations",
+        base / "annotations",
+        ignore=shutil.ignore_patterns(annotations.DOCUMENTS_DIR, annotations.EXPORTS_DIR),
+    )
+    return open_arabic_task(label_studio, seeds, ann_dir, base / "editor.png")
+
+
+def test_predicted_spans_are_highlighted_over_their_words(editor: EditorView) -> None:
+    assert editor.screenshot.stat().st_size > 10_000
+    assert editor.expected, "the Arabic document should have silver entities"
+    assert editor.highlights == editor.expected
+
+
+def test_arabic_lines_run_and_align_right_to_left(editor: EditorView) -> None:
+    """Each Arabic line starts at the right edge of the text box and ends (with its full stop) on the left."""
+    assert len(editor.lines) >= 5
+    for line in editor.lines:
+        shown = f"{line['text'][:40]!r} (direction {line['direction']}, unicode-bidi {line['bidi']})"
+        assert line["first_is_rightmost"], f"{shown}: its first character is not the rightmost"
+        assert line["last_is_leftmost"], f"{shown}: its last character is not the leftmost"
+        assert line["gap_right"] < 12, f"{shown}: {line['gap_right']:.0f}px short of the right edge"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Script mode: screenshot the editor on a throwaway server and print what it checked."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out", type=Path, help="PNG file to write")
+    args = ap.parse_args(argv)
+    reason = browser_missing()
+    if reason:
+        print(f"error: {reason}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="editor-rtl-") as tmp, local_server(Path(tmp) / "ls") as server:
+        view = open_arabic_task(server, ROOT / "seeds", ROOT / "annotations", args.out.resolve())
+    print(
+        f"wrote {view.screenshot}: {len(view.highlights)} of {len(view.expected)} predicted spans highlighted"
+    )
+    return 0 if view.highlights == view.expected else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,276 @@
+"""The Label Studio round trip against a real server: push, annotate as two people, pull, build, agree.
+
+Works on temp copies of ``seeds/`` and ``annotations/`` (without its imported documents), so the
+repository's annotations are never touched.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from label_studio_sdk import LabelStudio
+from labelstudio_server import label_studio, sign_up  # noqa: F401  (session fixture)
+
+from dataset_builder import annotations, pipeline
+from dataset_builder.build import build
+from dataset_builder.documents import Document
+from dataset_builder.errors import InputError
+from dataset_builder.labelstudio import config, importer, tasks
+from dataset_builder.labelstudio.agreement import agreement_report
+from dataset_builder.labelstudio.client import (
+    LabelStudioError,
+    LocalServer,
+    PushReport,
+    free_port,
+    project_task_keys,
+    pull,
+    push,
+)
+
+pytestmark = pytest.mark.labelstudio
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "live round trip"
+DOC = "000_7b0c189a82ed960c-ar"
+ANNOTATOR_1, ANNOTATOR_2 = "annotator1@example.org", "annotator2@example.org"
+REMOVED = ("لأهالي غزة", "غزة")
+"""(context, entity): annotator 1 removes the predicted entity ``غزة`` in ``لأهالي غزة``."""
+ADDED = ("الحرب على القطاع", "القطاع", "LOC")
+"""(context, entity, label): annotator 1 adds ``القطاع`` in ``الحرب على القطاع``, which was not predicted."""
+DATE, EVIDENCE = "2024-06-10", "اليوم"
+DROPPED_TOPIC, ADDED_TOPIC = "humanitarian_aid", "armed_conflict"
+
+
+def copy_corpus(base: Path) -> tuple[Path, Path]:
+    """Temp copies of the seeds and the knowledge files (no imported annotations)."""
+    seeds = shutil.copytree(ROOT / "seeds", base / "seeds")
+    kept_out = shutil.ignore_patterns(annotations.DOCUMENTS_DIR, annotations.EXPORTS_DIR)
+    return seeds, shutil.copytree(ROOT / "annotations", base / "annotations", ignore=kept_out)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def span_at(text: str, context: str, surface: str) -> tuple[int, int]:
+    """Offsets of ``surface`` inside the first ``context`` of ``text`` (never hard-coded)."""
+    start = text.index(context) + context.index(surface)
+    return start, start + len(surface)
+
+
+def region(from_name: str, kind: str, value: dict[str, Any], region_id: str) -> dict[str, Any]:
+    """A result region as the editor saves it for a control of the generated config."""
+    return {
+        "id": region_id,
+        "from_name": from_name,
+        "to_name": config.TEXT,
+        "type": kind,
+        "origin": "manual",
+        "value": value,
+    }
+
+
+def corrected(prediction: list[dict[str, Any]], doc: Document, topics: list[str]) -> list[dict[str, Any]]:
+    """Annotator 1's work on the prediction: one entity removed, one added, topics changed, a date set."""
+    removed = span_at(doc.text, *REMOVED)
+    result = [
+        r
+        for r in prediction
+        if r["from_name"] not in (config.TOPICS, config.DATE, config.DATE_EVIDENCE)
+        and not (r["from_name"] == config.ENTITIES and (r["value"]["start"], r["value"]["end"]) == removed)
+    ]
+    assert len(result) == len(prediction) - 2, "the prediction should hold the entity to remove and topics"
+    start, end = span_at(doc.text, *ADDED[:2])
+    result.append(
+        region(
+            config.ENTITIES,
+            "labels",
+            {"start": start, "end": end, "text": ADDED[1], "labels": [ADDED[2]]},
+            "a1",
+        )
+    )
+    result.append(region(config.TOPICS, "choices", {"choices": topics}, "t1"))
+    result.append(region(config.DATE, "datetime", {"datetime": DATE}, "d1"))
+    result.append(region(config.DATE_EVIDENCE, "textarea", {"text": [EVIDENCE]}, "e1"))
+    return result
+
+
+@dataclass
+class Campaign:
+    server: LocalServer
+    seeds: Path
+    annotations: Path
+    documents: dict[str, Document]
+    first_push: PushReport
+    second_push: PushReport
+    pull: importer.ImportReport
+    prediction: list[dict[str, Any]]
+    topics_1: list[str]
+
+
+@pytest.fixture(scope="module")
+def campaign(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Campaign:  # noqa: F811
+    """Push twice, let two annotators correct the Arabic prediction through the API, pull once."""
+    seeds, ann_dir = copy_corpus(tmp_path_factory.mktemp("campaign"))
+    url, key = label_studio.url, label_studio.api_key
+    first = push(url, key, PROJECT, seeds, ann_dir)
+    second = push(url, key, PROJECT, seeds, ann_dir)
+    documents = {d.id: d for d in pipeline.silver_documents(seeds, ann_dir)}
+    doc = documents[DOC]
+
+    admin = LabelStudio(base_url=url, api_key=key)
+    project_id = first.project_id
+    task_id = project_task_keys(admin, project_id)[tasks.task_key(DOC, annotations.text_sha256(doc.text))]
+    (prediction,) = admin.predictions.list(task=task_id)
+    topics_1 = [t for t in doc.topics if t != DROPPED_TOPIC] + [ADDED_TOPIC]
+    for email, topics in ((ANNOTATOR_1, topics_1), (ANNOTATOR_2, [*topics_1, DROPPED_TOPIC])):
+        person = LabelStudio(base_url=url, api_key=sign_up(label_studio, email, "annotate-me-1"))
+        person.annotations.create(
+            id=task_id, result=corrected(prediction.result, doc, topics), lead_time=42.5
+        )
+    report = pull(url, key, PROJECT, seeds, ann_dir)
+    return Campaign(
+        label_studio, seeds, ann_dir, documents, first, second, report, prediction.result, topics_1
+    )
+
+
+def test_pushing_twice_uploads_each_document_once(campaign: Campaign) -> None:
+    assert campaign.first_push.created and sorted(campaign.first_push.uploaded) == sorted(campaign.documents)
+    assert not campaign.second_push.created and campaign.second_push.uploaded == ()
+    assert campaign.second_push.already_present == len(campaign.documents)
+    assert not campaign.second_push.config_updated and campaign.second_push.stale == ()
+    admin = LabelStudio(base_url=campaign.server.url, api_key=campaign.server.api_key)
+    assert len(list(admin.tasks.list(project=campaign.first_push.project_id))) == len(campaign.documents)
+    project = admin.projects.get(campaign.first_push.project_id)
+    assert project.label_config == config.labeling_config(campaign.annotations).strip()
+
+
+def test_predictions_arrive_as_the_silver_annotations(campaign: Campaign) -> None:
+    doc = campaign.documents[DOC]
+    assert campaign.prediction == tasks.prediction_result(doc)
+
+
+def test_pull_stores_both_annotators_with_their_emails(campaign: Campaign) -> None:
+    assert (campaign.pull.tasks, campaign.pull.annotations, campaign.pull.written) == (1, 2, (DOC,))
+    stored = annotations.read_documents(campaign.annotations)[DOC]
+    assert sorted(a.annotator for a in stored.annotations) == [ANNOTATOR_1, ANNOTATOR_2]
+    assert (campaign.annotations / campaign.pull.export).is_file()
+
+
+def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
+    campaign: Campaign, tmp_path: Path
+) -> None:
+    doc = campaign.documents[DOC]
+    removed, added = span_at(doc.text, *REMOVED), span_at(doc.text, *ADDED[:2])
+    expected = sorted(
+        [(s.start, s.end, s.text, s.label) for s in doc.entities if (s.start, s.end) != removed]
+        + [(*added, ADDED[1], ADDED[2])]
+    )
+    build(campaign.seeds, campaign.annotations, tmp_path / "dist", progress=False)
+    rows = [
+        row
+        for path in sorted((tmp_path / "dist" / "data" / "documents").glob("*.parquet"))
+        for row in pq.read_table(path).to_pylist()
+        if row["id"] == DOC
+    ]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["annotation_status"] == "gold"
+    assert sorted((e["start"], e["end"], e["text"], e["label"]) for e in row["entities"]) == expected
+    assert all(row["text"][e["start"] : e["end"]] == e["text"] for e in row["entities"])
+    assert sorted(row["topics"]) == sorted(campaign.topics_1)
+    assert str(row["date"]) == DATE and row["date_evidence"] == EVIDENCE
+
+
+def test_the_disagreement_shows_in_the_agreement_report(campaign: Campaign) -> None:
+    report = agreement_report(campaign.seeds, campaign.annotations)
+    assert report.documents_compared == 1
+    assert report.disagreements == {DOC: [f"topic {DROPPED_TOPIC}: only {ANNOTATOR_2}"]}
+    assert report.entities_exact["micro"] == 1.0
+
+
+def test_pulling_an_unchanged_project_again_changes_nothing(campaign: Campaign) -> None:
+    before = files_of(campaign.annotations)
+    report = pull(campaign.server.url, campaign.server.api_key, PROJECT, campaign.seeds, campaign.annotations)
+    assert report.export == campaign.pull.export and report.unchanged == (DOC,) and report.written == ()
+    assert files_of(campaign.annotations) == before
+    stored_export = campaign.annotations / campaign.pull.export
+    again = importer.import_export(stored_export, campaign.seeds, campaign.annotations)
+    assert again.unchanged == (DOC,) and files_of(campaign.annotations) == before
+
+
+@pytest.mark.parametrize("what", ["nothing listening", "wrong key", "unknown project"])
+def test_a_failing_pull_names_the_server_and_leaves_annotations_untouched(
+    campaign: Campaign, what: str
+) -> None:
+    url, key, title = campaign.server.url, campaign.server.api_key, PROJECT
+    if what == "nothing listening":
+        url = f"http://127.0.0.1:{free_port()}"
+    elif what == "wrong key":
+        key = "0" * 40
+    else:
+        title = "no such project"
+    before = files_of(campaign.annotations)
+    with pytest.raises(LabelStudioError) as caught:
+        pull(url, key, title, campaign.seeds, campaign.annotations)
+    assert url in str(caught.value) and key not in str(caught.value)
+    assert files_of(campaign.annotations) == before
+
+
+def test_an_export_the_importer_refuses_leaves_annotations_untouched(campaign: Campaign) -> None:
+    """The server answers, but with a task of a document the seeds do not have: nothing is written."""
+    url, key = campaign.server.url, campaign.server.api_key
+    title = "live refused export"
+    push(url, key, title, campaign.seeds, campaign.annotations)
+    admin = LabelStudio(base_url=url, api_key=key)
+    project_id = next(p.id for p in admin.projects.list(title=title) if p.title == title)
+    imported = admin.projects.import_tasks(
+        project_id,
+        request=[{"data": {"text": "Orphan text.", "title": "", "document_id": "999_gone"}}],
+        return_task_ids=True,
+    )
+    admin.annotations.create(id=imported.task_ids[0], result=[], lead_time=1.0)
+    before = files_of(campaign.annotations)
+    with pytest.raises(InputError, match="999_gone"):
+        pull(url, key, title, campaign.seeds, campaign.annotations)
+    assert files_of(campaign.annotations) == before
+
+
+def test_a_changed_text_becomes_a_new_task_and_the_old_one_is_reported_stale(
+    label_studio: LocalServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    seeds, ann_dir = copy_corpus(tmp_path)
+    url, key, title = label_studio.url, label_studio.api_key, "live stale"
+    push(url, key, title, seeds, ann_dir)
+    before = {d.id: d for d in pipeline.silver_documents(seeds, ann_dir)}
+    seed = sorted(seeds.glob("004_*.txt"))[0]
+    seed.write_text(
+        seed.read_text(encoding="utf-8").rstrip("\n") + "\nوأكد الطرفان استمرار التنسيق.\n", encoding="utf-8"
+    )
+    doc_id = seed.stem
+    old_key = tasks.task_key(doc_id, annotations.text_sha256(before[doc_id].text))
+    report = push(url, key, title, seeds, ann_dir)
+    assert report.uploaded == (doc_id,) and report.stale == (old_key,)
+    assert report.already_present == len(before) - 1
+    assert old_key in report.summary()
+
+
+def test_the_api_key_is_never_logged_nor_written(
+    campaign: Campaign, caplog: pytest.LogCaptureFixture
+) -> None:
+    url, key = campaign.server.url, campaign.server.api_key
+    with caplog.at_level(logging.DEBUG):
+        push(url, key, PROJECT, campaign.seeds, campaign.annotations)
+        pull(url, key, PROJECT, campaign.seeds, campaign.annotations)
+    assert caplog.records, "logging at DEBUG should have captured the HTTP traffic"
+    assert key not in caplog.text
+    assert all(key.encode() not in data for data in files_of(campaign.annotations).values())
