@@ -85,6 +85,7 @@ def build(
         split_ratios=split_ratios,
         progress=progress,
         agreement=agreement_report(Path(seeds_dir), Path(annotations_dir)).to_dict(),
+        guidelines=Path(annotations_dir) / release.GUIDELINES_NAME,
     )
 
 
@@ -95,8 +96,12 @@ def write_dataset(
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
     agreement: Mapping[str, Any] | None = None,
+    guidelines: Path | None = None,
 ) -> BuildResult:
-    """Write the dataset folder for a stream of final documents (``build`` minus the pipeline)."""
+    """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
+
+    ``guidelines`` (the annotation guidelines) is shipped beside the card, which links to it.
+    """
     configs.check_ratios(split_ratios)  # before any work
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -108,6 +113,8 @@ def write_dataset(
         event_ids = events.assign_event_ids(keys)
         stats = _write_configs(staging, keys, event_ids, tmp, split_ratios, progress)
         staging.unlink()
+        if guidelines is not None and guidelines.is_file():
+            shutil.copyfile(guidelines, tmp / release.GUIDELINES_NAME)
         release.write_card(tmp, stats, agreement)
         release.write_croissant(tmp, stats)
         manifest = release.write_manifest(tmp, stats["rows"])

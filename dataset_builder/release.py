@@ -36,6 +36,7 @@ from dataset_builder import configs, schema
 from dataset_builder.errors import DatasetBuilderError, InputError
 
 CARD_NAME = "README.md"
+GUIDELINES_NAME = "GUIDELINES.md"
 CROISSANT_NAME = "croissant.json"
 MANIFEST_NAME = "manifest.json"
 CARD_TEMPLATE = Path(__file__).resolve().parent.parent / "DATASET_CARD.md"
@@ -335,12 +336,14 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any]) -> dict[str, Any]
         data_annotation_protocol=[
             "Silver annotations from gazetteer and rule-based annotators, corrected "
             "and adjudicated by human annotators in Label Studio following "
-            "annotations/GUIDELINES.md. " + agreement_note
+            + GUIDELINES_NAME
+            + ". "
+            + agreement_note
         ],
         data_annotation_platform=["Label Studio"],
         annotations_per_item="Gold documents carry one adjudicated annotation built from one or more "
         "annotators; silver documents carry one machine annotation (see annotation_status).",
-        machine_annotation_tools=["dataset_builder silver annotators (gazetteer, rules, dateparser, lingua)"],
+        machine_annotation_tools=["dataset_builder silver annotators (pyahocorasick gazetteer, trigger rules, date patterns, lingua)"],
         data_biases=[
             "A handful of outlets and one news period: Egyptian and US diplomacy around the Gaza war dominates, "
             "so entity and topic distributions are far from general news.",

@@ -17,7 +17,8 @@ import datasets
 from dataset_builder.errors import InputError
 
 DATASET_VERSION = "1.0.0"
-"""Semver of the dataset: schema change → major, data or labels → minor, fixes → patch."""
+"""Semver of the dataset (see ``release.SEMVER_RULE``): schema change → major; documents or
+annotations added or removed → minor; corrections of existing texts or annotations → patch."""
 
 DATASET_NAME = "arabic-english-news-entities"
 PRETTY_NAME = "Arabic–English News: Entities, Dates and Topics"

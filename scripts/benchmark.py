@@ -217,7 +217,8 @@ def child_build(corpus: Path, annotations: Path, out: Path, profile: Path | None
         profiler.disable()
         profiler.dump_stats(profile)
     stages = {label: meters.seconds[label] for label in timed if label in meters.seconds}
-    stages["stage"] = stages.get("stage", 0.0) - stages.get("annotate", 0.0)
+    if "stage" in stages:
+        stages["stage"] -= stages.get("annotate", 0.0)
     stages["other"] = seconds - sum(stages.values())
     return {
         "seconds": seconds,

@@ -214,3 +214,13 @@ def test_duplicate_ids_and_unknown_topics_are_input_errors(tmp_path: Path, make_
     with pytest.raises(InputError, match=r"001_x.*no_such_topic"):
         write_dataset([doc.with_(topics=["no_such_topic"])], tmp_path / "b", progress=False)
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_the_real_build_is_byte_identical_across_runs_and_ships_the_guidelines(tmp_path: Path) -> None:
+    args = ["build", "--seeds", str(REPO / "seeds"), "--no-progress", "--out"]
+    assert cli.main([*args, str(tmp_path / "a")]) == 0
+    assert cli.main([*args, str(tmp_path / "b")]) == 0
+    first = tree(tmp_path / "a")
+    assert first == tree(tmp_path / "b")
+    assert first["GUIDELINES.md"] == (schema.DEFAULT_ANNOTATIONS_DIR / "GUIDELINES.md").read_bytes()
+    assert b"](GUIDELINES.md)" in first["README.md"]

@@ -15,9 +15,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from label_studio_sdk import LabelStudio
-from labelstudio_server import label_studio, sign_up  # noqa: F401  (session fixture)
+from labelstudio_server import label_studio, login, sign_up  # noqa: F401  (session fixture)
 
-from dataset_builder import annotations, pipeline
+from dataset_builder import annotations, cli, pipeline
 from dataset_builder.build import build
 from dataset_builder.documents import Document
 from dataset_builder.errors import InputError
@@ -274,3 +274,36 @@ def test_the_api_key_is_never_logged_nor_written(
     assert caplog.records, "logging at DEBUG should have captured the HTTP traffic"
     assert key not in caplog.text
     assert all(key.encode() not in data for data in files_of(campaign.annotations).values())
+
+
+def test_a_personal_access_token_works_as_the_lead_would_use_it(campaign: Campaign) -> None:
+    """The key a lead creates under Account & Settings > Personal Access Token (a JWT, not a legacy key)."""
+    server = campaign.server
+    session = login(server, server.username, server.password)
+    created = session.post(
+        "/api/token/", headers={"X-CSRFToken": session.cookies["csrftoken"], "Referer": f"{server.url}/"}
+    )
+    assert created.status_code == 201, created.text
+    token = created.json()["token"]
+    report = push(server.url, token, PROJECT, campaign.seeds, campaign.annotations)
+    assert report.uploaded == () and report.already_present == len(campaign.documents)
+
+
+def test_the_cli_pulls_with_the_key_from_the_environment(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", campaign.server.api_key)
+    common = [
+        "--seeds",
+        str(campaign.seeds),
+        "--annotations",
+        str(campaign.annotations),
+        "--project",
+        PROJECT,
+    ]
+    assert cli.main(["labelstudio", "pull", *common, "--url", campaign.server.url]) == 0
+    assert f"{campaign.pull.export}: 1 tasks, 2 annotations imported" in capsys.readouterr().out
+    down = f"http://127.0.0.1:{free_port()}"
+    assert cli.main(["labelstudio", "pull", *common, "--url", down]) == 2
+    err = capsys.readouterr().err
+    assert down in err and campaign.server.api_key not in err

@@ -42,7 +42,7 @@ def test_card_yaml_loads_with_configs_and_features_from_the_schema(built: Path) 
             assert (built / files["path"]).is_file()
             assert manifest["rows"][entry["config_name"]][files["split"]] > 0
     text = (built / "README.md").read_text(encoding="utf-8")
-    assert "annotations/GUIDELINES.md" in text and release.SEMVER_RULE in text
+    assert f"]({release.GUIDELINES_NAME})" in text and release.SEMVER_RULE in text
 
 
 def test_manifest_lists_every_file_with_its_sha256(built: Path) -> None:
