@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -149,7 +150,7 @@ def test_entity_offsets_always_match_text(ann: Path, parts: list[str], language:
     text = "".join(parts)
     spans = find_entities(text, language, load_entity_knowledge(ann))
     check_spans(text, spans, "property")
-    assert all(not a.overlaps(b) for a, b in zip(spans, spans[1:], strict=False))
+    assert all(not a.overlaps(b) for a, b in itertools.pairwise(spans))
 
 
 def test_topic_rules_need_enough_distinct_keywords(ann: Path) -> None:
