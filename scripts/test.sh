@@ -9,6 +9,7 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
 bash scripts/install_labelstudio.sh
+bash scripts/install_browser.sh
 .venv/bin/ruff check dataset_builder tests scripts
 .venv/bin/ruff format --check dataset_builder tests scripts
 exec .venv/bin/pytest "$@"

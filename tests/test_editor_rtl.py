@@ -1,10 +1,11 @@
-"""The real Label Studio editor, in headless Chromium, shows an Arabic task right to left with its predictions.
+"""The real Label Studio editor, in headless Chromium, shows Arabic right to left with its predictions.
 
 A person logs in through the login form, opens the Arabic task in the labeling editor, and sees the
 silver entities highlighted over the right words, each line of Arabic running and aligned right to
-left. The checks read the rendered page (highlight elements and glyph positions), not the config.
+left; the English task of the same seed still runs left to right. The checks read the rendered page
+(highlight elements and glyph positions), not the config.
 
-Script mode saves the screenshot to a path, on a throwaway server:
+Script mode saves the Arabic screenshot to a path, on a throwaway server:
 ``.venv/bin/python tests/test_editor_rtl.py editor.png``
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -31,7 +33,8 @@ from dataset_builder.labelstudio.client import LocalServer, connect, local_serve
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = "000_7b0c189a82ed960c-ar"
+ARABIC, ENGLISH = "000_7b0c189a82ed960c-ar", "000_7b0c189a82ed960c-en"
+ARABIC_LETTER = r"[\u0600-\u06FF]"
 CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"
 CHROMIUM_FLAGS = (
     "--headless",
@@ -52,8 +55,6 @@ for (const el of document.querySelectorAll('.htx-highlight[data-start]')) {
   out.highlights.push([Number(el.dataset.start), Number(el.dataset.end), el.textContent]);
 }
 for (const line of document.querySelectorAll('.lsf-richtext__line')) {
-  const text = line.textContent;
-  if (!/[\\u0600-\\u06FF]/.test(text) || text.trim().length < 2) continue;
   // the box of every visible character, in text order
   const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
   const boxes = [];
@@ -69,14 +70,18 @@ for (const line of document.querySelectorAll('.lsf-richtext__line')) {
   }
   if (boxes.length < 2) continue;
   const row = (b) => boxes.filter(o => Math.abs(o.top - b.top) < b.height / 2);
+  const rightmost = (b) => row(b).every(o => o.right <= b.right + 0.5);
+  const leftmost = (b) => row(b).every(o => o.left >= b.left - 0.5);
   const first = boxes[0], last = boxes[boxes.length - 1];
   const box = line.parentElement.getBoundingClientRect(), style = getComputedStyle(line.parentElement);
   const lineStyle = getComputedStyle(line);
   out.lines.push({
-    text: text,
-    first_is_rightmost: row(first).every(o => o.right <= first.right + 0.5),
-    last_is_leftmost: row(last).every(o => o.left >= last.left - 0.5),
+    text: line.textContent,
+    first_is_rightmost: rightmost(first), first_is_leftmost: leftmost(first),
+    last_is_rightmost: rightmost(last), last_is_leftmost: leftmost(last),
     gap_right: box.right - parseFloat(style.paddingRight) - Math.max(...boxes.map(b => b.right)),
+    gap_left: Math.min(...boxes.map(b => b.left)) - box.left - parseFloat(style.paddingLeft)
+      - parseFloat(lineStyle.paddingLeft),
     direction: lineStyle.direction, bidi: lineStyle.unicodeBidi,
   });
 }
@@ -115,7 +120,7 @@ def chromium() -> Iterator[Any]:
 
 @dataclass
 class EditorView:
-    """What the editor showed: the screenshot, the highlights and the geometry of the Arabic lines."""
+    """What the editor showed for one task: the screenshot, the highlights and the geometry of each line."""
 
     screenshot: Path
     expected: list[tuple[int, int, str]]
@@ -123,35 +128,60 @@ class EditorView:
     lines: list[dict[str, Any]]
 
 
-def open_arabic_task(server: LocalServer, seeds: Path, annotations_dir: Path, screenshot: Path) -> EditorView:
-    """Push the corpus, log in as the admin, open the Arabic task in the editor, screenshot it."""
+def open_tasks(
+    server: LocalServer, seeds: Path, annotations_dir: Path, document_ids: list[str], out_dir: Path
+) -> dict[str, EditorView]:
+    """Push the corpus, log in as the admin, open each document's task in the editor, screenshot it."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     report = push(server.url, server.api_key, "editor rtl", seeds, annotations_dir)
-    doc = next(d for d in pipeline.silver_documents(seeds, annotations_dir) if d.id == DOC)
-    key = tasks.task_key(DOC, annotations.text_sha256(doc.text))
-    task_id = project_task_keys(connect(server.url, server.api_key), report.project_id)[key]
-    expected = sorted((s.start, s.end, s.text) for s in doc.entities)
+    docs = {d.id: d for d in pipeline.silver_documents(seeds, annotations_dir) if d.id in document_ids}
+    task_ids = project_task_keys(connect(server.url, server.api_key), report.project_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    views = {}
     with chromium() as driver:
         driver.get(f"{server.url}/user/login/")
         driver.find_element(By.NAME, "email").send_keys(server.username)
         driver.find_element(By.NAME, "password").send_keys(server.password)
         driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
         WebDriverWait(driver, EDITOR_TIMEOUT).until(lambda d: "/user/login" not in d.current_url)
-        driver.get(f"{server.url}/projects/{report.project_id}/data?task={task_id}")
-        WebDriverWait(driver, EDITOR_TIMEOUT).until(
-            lambda d: len(d.find_elements(By.CSS_SELECTOR, ".htx-highlight[data-start]")) >= len(expected)
-        )
-        geometry = driver.execute_script(GEOMETRY_JS)
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(screenshot))
-    highlights = sorted((int(s), int(e), t) for s, e, t in geometry["highlights"])
-    return EditorView(screenshot, expected, highlights, geometry["lines"])
+        for document_id in document_ids:
+            doc = docs[document_id]
+            task_id = task_ids[tasks.task_key(doc.id, annotations.text_sha256(doc.text))]
+            expected = sorted((s.start, s.end, s.text) for s in doc.entities)
+            driver.get(f"{server.url}/projects/{report.project_id}/data?task={task_id}")
+            shown = len(expected)
+            WebDriverWait(driver, EDITOR_TIMEOUT).until(
+                lambda d, n=shown: len(d.find_elements(By.CSS_SELECTOR, ".htx-highlight[data-start]")) >= n
+            )
+            geometry = driver.execute_script(GEOMETRY_JS)
+            screenshot = out_dir / f"{document_id}.png"
+            driver.save_screenshot(str(screenshot))
+            highlights = sorted((int(s), int(e), t) for s, e, t in geometry["highlights"])
+            views[document_id] = EditorView(screenshot, expected, highlights, geometry["lines"])
+    return views
+
+
+def direction_problems(view: EditorView, direction: str) -> list[str]:
+    """Lines that do not run and align in ``direction`` ("rtl": Arabic lines, "ltr": the others)."""
+    start, end = ("right", "left") if direction == "rtl" else ("left", "right")
+    problems = []
+    for line in view.lines:
+        if bool(re.search(ARABIC_LETTER, line["text"])) != (direction == "rtl"):
+            continue
+        shown = f"{line['text'][:40]!r} (direction {line['direction']}, unicode-bidi {line['bidi']})"
+        if not line[f"first_is_{start}most"]:
+            problems.append(f"{shown}: its first character is not the {start}most")
+        if not line[f"last_is_{end}most"]:
+            problems.append(f"{shown}: its last character is not the {end}most")
+        if line[f"gap_{start}"] >= 12:
+            problems.append(f"{shown}: {line[f'gap_{start}']:.0f}px away from the {start} edge")
+    return problems
 
 
 @pytest.fixture(scope="module")
-def editor(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> EditorView:  # noqa: F811
+def editor(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, EditorView]:  # noqa: F811
     reason = browser_missing()
     if reason:
         if os.environ.get("CI") == "true":
@@ -164,23 +194,27 @@ def editor(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory) 
         base / "annotations",
         ignore=shutil.ignore_patterns(annotations.DOCUMENTS_DIR, annotations.EXPORTS_DIR),
     )
-    return open_arabic_task(label_studio, seeds, ann_dir, base / "editor.png")
+    return open_tasks(label_studio, seeds, ann_dir, [ARABIC, ENGLISH], base)
 
 
-def test_predicted_spans_are_highlighted_over_their_words(editor: EditorView) -> None:
-    assert editor.screenshot.stat().st_size > 10_000
-    assert editor.expected, "the Arabic document should have silver entities"
-    assert editor.highlights == editor.expected
+@pytest.mark.parametrize("document_id", [ARABIC, ENGLISH])
+def test_predicted_spans_are_highlighted_over_their_words(
+    editor: dict[str, EditorView], document_id: str
+) -> None:
+    view = editor[document_id]
+    assert view.screenshot.stat().st_size > 10_000
+    assert view.expected, "the document should have silver entities"
+    assert view.highlights == view.expected
 
 
-def test_arabic_lines_run_and_align_right_to_left(editor: EditorView) -> None:
-    """Each Arabic line starts at the right edge of the text box and ends (with its full stop) on the left."""
-    assert len(editor.lines) >= 5
-    for line in editor.lines:
-        shown = f"{line['text'][:40]!r} (direction {line['direction']}, unicode-bidi {line['bidi']})"
-        assert line["first_is_rightmost"], f"{shown}: its first character is not the rightmost"
-        assert line["last_is_leftmost"], f"{shown}: its last character is not the leftmost"
-        assert line["gap_right"] < 12, f"{shown}: {line['gap_right']:.0f}px short of the right edge"
+def test_arabic_lines_run_and_align_right_to_left(editor: dict[str, EditorView]) -> None:
+    assert sum(bool(re.search(ARABIC_LETTER, line["text"])) for line in editor[ARABIC].lines) >= 5
+    assert direction_problems(editor[ARABIC], "rtl") == []
+
+
+def test_english_lines_still_run_left_to_right(editor: dict[str, EditorView]) -> None:
+    assert len(editor[ENGLISH].lines) >= 3
+    assert direction_problems(editor[ENGLISH], "ltr") == []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,11 +227,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {reason}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="editor-rtl-") as tmp, local_server(Path(tmp) / "ls") as server:
-        view = open_arabic_task(server, ROOT / "seeds", ROOT / "annotations", args.out.resolve())
-    print(
-        f"wrote {view.screenshot}: {len(view.highlights)} of {len(view.expected)} predicted spans highlighted"
-    )
-    return 0 if view.highlights == view.expected else 1
+        view = open_tasks(server, ROOT / "seeds", ROOT / "annotations", [ARABIC], Path(tmp))[ARABIC]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(view.screenshot, args.out)
+    problems = direction_problems(view, "rtl")
+    print(f"wrote {args.out}: {len(view.highlights)} of {len(view.expected)} predicted spans highlighted")
+    print("\n".join(problems) or f"all Arabic lines of {ARABIC} run and align right to left")
+    return 0 if view.highlights == view.expected and not problems else 1
 
 
 if __name__ == "__main__":

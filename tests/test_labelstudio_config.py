@@ -45,7 +45,7 @@ def test_text_is_shown_with_per_line_direction() -> None:
     style = root.find("Style")
     wrapper = next(v for v in root.iter("View") if v.find("Text") is not None)
     assert style is not None and wrapper.get("className")
-    assert f".{wrapper.get('className')} .htx-richtext" in (style.text or "")
+    assert f".{wrapper.get('className')} .lsf-richtext__line" in (style.text or "")
     assert "unicode-bidi: plaintext" in (style.text or "")
     assert config.direction("ar") == "rtl" and config.direction("en") == "ltr"
 

@@ -4,16 +4,15 @@ The control names below are the contract between the config, the tasks' predicti
 importer: a region's ``from_name`` says which schema field it annotates.
 
 Right-to-left text: Label Studio's ``Text`` tag has no direction attribute, and its ``View``/``Style``
-tags take no task data, so one config cannot switch ``direction`` per task. The config therefore
-gives the text container (the ``htx-richtext`` element Label Studio renders every ``Text`` into)
-``unicode-bidi: plaintext; text-align: start`` — the CSS form of HTML ``dir="auto"``: every line
-takes its direction from its first strong character, so Arabic lines run and align right-to-left and
-English lines left-to-right, without touching the characters (offsets stay those of the task text).
-``white-space: pre-wrap`` keeps the text's spaces visible, as the ``Text`` tag documentation advises;
-the title header gets the same per-line direction. That ``<br>``-separated lines are separate bidi
-paragraphs under ``plaintext`` is what the web-platform test
-``css/css-writing-modes/bidi-plaintext-br-001.html`` checks (Label Studio renders the text's lines
-joined by ``<br/>``).
+tags take no task data, so one config cannot switch ``direction`` per task. Label Studio 1.23 renders
+each line of a ``Text`` as an inline-block ``span.lsf-richtext__line``; the config gives those lines
+``unicode-bidi: plaintext; text-align: start`` — the CSS form of HTML ``dir="auto"`` (``unicode-bidi``
+is not inherited, so it must sit on the lines themselves): every line takes its direction from its
+first strong character, so Arabic lines run and align right-to-left and English lines left-to-right,
+without touching the characters (offsets stay those of the task text). ``white-space: pre-wrap``
+keeps the text's spaces visible, as the ``Text`` tag documentation advises; the title header gets
+the same per-line direction. ``tests/test_editor_rtl.py`` checks this in the real editor with
+headless Chromium, from the glyph positions of pre-annotated spans.
 Tasks also carry ``"direction"`` (see :func:`direction`) for exports and custom views.
 """
 
@@ -38,7 +37,8 @@ RTL_LANGUAGES = frozenset({"ar"})
 
 _TEXT_CLASS = "dataset-builder-text"
 _STYLE = (
-    f".{_TEXT_CLASS} .htx-richtext {{ unicode-bidi: plaintext; text-align: start; white-space: pre-wrap; }} "
+    f".{_TEXT_CLASS} .lsf-richtext__line {{ unicode-bidi: plaintext; text-align: start; white-space: pre-wrap; "
+    "width: 100%; box-sizing: border-box; } "
     f".{_TEXT_CLASS} :is(h1, h2, h3, h4, h5, h6) {{ unicode-bidi: plaintext; text-align: start; }}"
 )
 
