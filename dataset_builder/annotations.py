@@ -363,3 +363,17 @@ def gold_documents(annotations_dir: Path = schema.DEFAULT_ANNOTATIONS_DIR) -> di
         if adjudicated is not None:
             gold[document_id] = adjudicated
     return gold
+
+
+def nth_occurrence(text: str, surface: str, occurrence: int) -> int | None:
+    """Start of the ``occurrence``-th (0-based) occurrence of ``surface`` in ``text``, or None.
+
+    Hand-entered annotations (``annotations/seed_annotations*.json``) name a span by its text and
+    occurrence, which survives edits elsewhere in the text better than offsets typed by hand.
+    """
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.find(surface, start + 1)
+        if start < 0:
+            return None
+    return start

@@ -8,7 +8,6 @@ it the tests are skipped on a developer's machine, but in CI (``CI=true``) they 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 
 import httpx
@@ -47,25 +46,3 @@ def login(server: LocalServer, email: str, password: str) -> httpx.Client:
     if response.status_code != 302:
         raise AssertionError(f"login of {email} failed: HTTP {response.status_code}")
     return session
-
-
-def sign_up(server: LocalServer, email: str, password: str) -> str:
-    """Sign an annotator up as people do (the organisation's invite link) and return their API key."""
-    invite = httpx.get(
-        f"{server.url}/api/invite", headers={"Authorization": f"Token {server.api_key}"}, timeout=60
-    )
-    invite.raise_for_status()
-    link = invite.json()["invite_url"]
-    with httpx.Client(base_url=server.url, follow_redirects=False, timeout=60) as session:
-        session.get(link)
-        response = session.post(
-            link,
-            data={"csrfmiddlewaretoken": session.cookies["csrftoken"], "email": email, "password": password},
-            headers={"Referer": f"{server.url}{link}"},
-        )
-        if response.status_code != 302:
-            errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]+)', response.text)
-            raise AssertionError(f"sign-up of {email} failed: HTTP {response.status_code} {errors}")
-        token = session.get("/api/current-user/token")
-        token.raise_for_status()
-        return token.json()["token"]

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from dataset_builder import pipeline
+from dataset_builder.annotations import nth_occurrence
 from dataset_builder.annotators.entities import load_entity_knowledge, normalise
 from dataset_builder.annotators.topics import load_topic_rules
 from dataset_builder.documents import Document
@@ -45,9 +46,10 @@ def entity_rules() -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def gold() -> list[dict[str, Any]]:
-    return _json("seed_annotations.json")["documents"]
+@pytest.fixture(scope="module", params=sorted(p.name for p in ANN.glob("seed_annotations*.json")))
+def gold(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    """Each hand-entered annotation file of the seed campaign (the lead's and other annotators')."""
+    return _json(request.param)["documents"]
 
 
 @pytest.fixture(scope="module")
@@ -58,16 +60,6 @@ def seed_docs() -> dict[str, Document]:
 
 def _is_letter(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "L" or unicodedata.category(ch) == "Mn"
-
-
-def resolve(text: str, surface: str, occurrence: int) -> int | None:
-    """Start of the ``occurrence``-th (0-based) occurrence of ``surface`` in ``text``."""
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.find(surface, start + 1)
-        if start < 0:
-            return None
-    return start
 
 
 # --- taxonomy and topic rules -------------------------------------------------------------------
@@ -178,7 +170,7 @@ def test_gold_mentions_resolve_to_whole_words_without_overlap(
         text, where = seed_docs[doc["document_id"]].text, doc["document_id"]
         spans = []
         for mention in doc["entities"]:
-            start = resolve(text, mention["text"], mention["occurrence"])
+            start = nth_occurrence(text, mention["text"], mention["occurrence"])
             assert start is not None, (where, mention)
             end = start + len(mention["text"])
             assert end == len(text) or not _is_letter(text[end]), (where, mention)

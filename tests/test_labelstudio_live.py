@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from label_studio_sdk import LabelStudio
-from labelstudio_server import label_studio, login, sign_up  # noqa: F401  (session fixture)
+from labelstudio_server import label_studio, login  # noqa: F401  (session fixture)
 
 from dataset_builder import annotations, cli, pipeline
 from dataset_builder.build import build
@@ -31,6 +31,7 @@ from dataset_builder.labelstudio.client import (
     project_task_keys,
     pull,
     push,
+    sign_up,
 )
 
 pytestmark = pytest.mark.labelstudio

@@ -25,6 +25,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import secrets
 import signal
 import socket
@@ -327,3 +328,31 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def sign_up(server: LocalServer, email: str, password: str) -> str:
+    """Sign an annotator up as people do (the organisation's invite link); returns their API key.
+
+    For throwaway servers (tests, ``scripts/annotate_seeds.py``); a real campaign invites people
+    from the Organization page instead.
+    """
+    invite = httpx.get(
+        f"{server.url}/api/invite", headers={"Authorization": f"Token {server.api_key}"}, timeout=60
+    )
+    invite.raise_for_status()
+    link = invite.json()["invite_url"]
+    with httpx.Client(base_url=server.url, follow_redirects=False, timeout=60) as session:
+        session.get(link)
+        response = session.post(
+            link,
+            data={"csrfmiddlewaretoken": session.cookies["csrftoken"], "email": email, "password": password},
+            headers={"Referer": f"{server.url}{link}"},
+        )
+        if response.status_code != 302:
+            errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]+)', response.text)
+            raise LabelStudioError(
+                f"Label Studio at {server.url}: sign-up of {email} failed: HTTP {response.status_code} {errors}"
+            )
+        token = session.get("/api/current-user/token")
+        token.raise_for_status()
+        return token.json()["token"]
