@@ -7,7 +7,6 @@ only :func:`silver_documents` touches the file system (seed files, knowledge fil
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -18,7 +17,7 @@ from dataset_builder.annotators.dates import annotate_date
 from dataset_builder.annotators.entities import annotate_entities, load_entity_knowledge
 from dataset_builder.annotators.topics import annotate_topics
 from dataset_builder.documents import Document, Span, check_spans
-from dataset_builder.errors import InputError
+from dataset_builder.errors import InputError, knowledge_file
 from dataset_builder.schema import topic_ids
 from dataset_builder.seeds import read_seed, seed_files, split_seed
 
@@ -62,8 +61,7 @@ def load_groups(annotations_dir: Path) -> Groups:
     path = Path(annotations_dir) / "groups.json"
     if not path.exists():
         return Groups({}, {})
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+    with knowledge_file(path, "groups") as raw:
         tables = []
         for kind in ("events", "translation_groups"):
             table: dict[str, str] = {}
@@ -73,8 +71,6 @@ def load_groups(annotations_dir: Path) -> Groups:
                         raise InputError(f"{path}: document {doc_id!r} is in two {kind}")
                     table[doc_id] = group["id"]
             tables.append(table)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: not valid groups ({exc})") from exc
     return Groups(*tables)
 
 

@@ -7,14 +7,13 @@ all generated from what is defined here; the topic taxonomy itself is knowledge 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import datasets
 
-from dataset_builder.errors import InputError
+from dataset_builder.errors import InputError, knowledge_file
 
 DATASET_VERSION = "1.0.0"
 """Semver of the dataset (see ``release.SEMVER_RULE``): schema change → major; documents or
@@ -59,14 +58,11 @@ class Topic:
 def load_taxonomy(annotations_dir: Path = DEFAULT_ANNOTATIONS_DIR) -> tuple[Topic, ...]:
     """The topic taxonomy, in the order that fixes the ClassLabel ids."""
     path = Path(annotations_dir) / "taxonomy.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+    with knowledge_file(path, "taxonomy") as raw:
         topics = tuple(
             Topic(t["id"], t["name"], t.get("iptc"), t.get("iptc_label"), t["definition"])
             for t in raw["topics"]
         )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: not a valid taxonomy ({exc})") from exc
     ids = [t.id for t in topics]
     if len(set(ids)) != len(ids):
         raise InputError(f"{path}: duplicate topic ids")

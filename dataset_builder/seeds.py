@@ -7,7 +7,6 @@ whitespace, ``\\r`` of CRLF); each deletion is a :class:`~dataset_builder.docume
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from dataset_builder.annotators.language import LanguageRun, language_runs
 from dataset_builder.documents import Cut, Document
-from dataset_builder.errors import InputError
+from dataset_builder.errors import InputError, knowledge_file
 
 SEED_SUFFIX = ".txt"
 _TERMINAL = tuple(".!?؟…")
@@ -36,17 +35,13 @@ class SeedRules:
 
 @cache
 def load_seed_rules(annotations_dir: Path) -> SeedRules:
-    path = Path(annotations_dir) / "seed_rules.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+    with knowledge_file(Path(annotations_dir) / "seed_rules.json", "seed rules") as raw:
         metadata = re.compile(r"[ \t]*(?:" + "|".join(raw["metadata_prefixes"]) + ")", re.IGNORECASE)
         markers = sorted(raw["read_also_markers"], key=len, reverse=True)
         read_also = re.compile(
             r"[ \t]*(?:" + "|".join(map(re.escape, markers)) + r")[ \t]*[:：]?", re.IGNORECASE
         )
         return SeedRules(metadata, read_also, int(raw["read_also_link_max_chars"]))
-    except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
-        raise InputError(f"{path}: not valid seed rules ({exc})") from exc
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:

@@ -17,6 +17,7 @@ from dataset_builder.annotators.entities import find_entities, load_entity_knowl
 from dataset_builder.annotators.language import identify, script_of
 from dataset_builder.annotators.topics import find_topics, load_topic_rules
 from dataset_builder.documents import Cut, Document, check_spans
+from dataset_builder.errors import InputError
 from dataset_builder.events import EventKey, assign_event_ids
 from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR
 
@@ -189,3 +190,28 @@ def test_events_group_same_day_same_people_and_translations() -> None:
     assert events["c"] != events["a-ar"]
     assert events["e"] == events["f"] == "curated"
     assert assign_event_ids(reversed(keys)) == events
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("entities.json", '{"entities": [{"id": "x", "label": "PER"}]}'),
+        ("entities.json", "{not json"),
+        ("entity_rules.json", '{"ar": {}}'),
+        ("date_rules.json", '{"months": {"1": ["يناير"]}}'),
+        ("topic_rules.json", '{"rules": [{"topic": "no-such-topic", "keywords": {}}]}'),
+        (
+            "seed_rules.json",
+            '{"metadata_prefixes": ["("], "read_also_markers": [], "read_also_link_max_chars": 1}',
+        ),
+        ("taxonomy.json", '{"topics": [{"id": "a"}]}'),
+    ],
+)
+def test_a_broken_knowledge_file_is_named_in_the_error(tmp_path: Path, name: str, content: str) -> None:
+    from dataset_builder.pipeline import silver_documents
+
+    shutil.copytree(DEFAULT_ANNOTATIONS_DIR, tmp_path / "ann")
+    (tmp_path / "ann" / name).write_text(content, encoding="utf-8")
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    with pytest.raises(InputError, match=name.replace(".", r"\.")):
+        list(silver_documents(seeds, tmp_path / "ann"))

@@ -9,14 +9,13 @@ Levantine month names (حزيران, شباط) and the "يونيو/حزيران"
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from dataset_builder.documents import Document
-from dataset_builder.errors import InputError
+from dataset_builder.errors import knowledge_file
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 """Arabic-Indic and Persian digits → ASCII, one code point for one, so offsets are kept."""
@@ -40,9 +39,7 @@ class FoundDate:
 
 @cache
 def load_date_rules(annotations_dir: Path) -> DateRules:
-    path = Path(annotations_dir) / "date_rules.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+    with knowledge_file(Path(annotations_dir) / "date_rules.json", "date rules") as raw:
         months = {name.casefold(): int(num) for num, names in raw["months"].items() for name in names}
         alt = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
         month = rf"(?:{alt})\.?"
@@ -57,8 +54,6 @@ def load_date_rules(annotations_dir: Path) -> DateRules:
         )
         today = re.compile(r"\b(?:" + "|".join(map(re.escape, raw["today_markers"])) + r")\b", re.IGNORECASE)
         return DateRules(pattern, months, today, int(raw["today_window_chars"]), int(raw["dateline_chars"]))
-    except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
-        raise InputError(f"{path}: not valid date rules ({exc})") from exc
 
 
 def find_dates(text: str, rules: DateRules) -> list[FoundDate]:

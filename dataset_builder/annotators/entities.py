@@ -10,7 +10,6 @@ after a title (and English organisation names) that the base does not know: they
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 import ahocorasick
 
 from dataset_builder.documents import Document, Span
-from dataset_builder.errors import InputError
+from dataset_builder.errors import InputError, knowledge_file
 from dataset_builder.schema import ENTITY_LABELS
 
 _AR_NORMAL = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
@@ -69,20 +68,12 @@ class EntityKnowledge:
         return hit[0] if hit else None
 
 
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from exc
-
-
 @cache
 def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
     kb_path = Path(annotations_dir) / "entities.json"
     rules_path = Path(annotations_dir) / "entity_rules.json"
-    kb, rules = _read_json(kb_path), _read_json(rules_path)
     names: dict[tuple[str, str], tuple[str, str]] = {}
-    try:
+    with knowledge_file(kb_path, "knowledge base") as kb:
         for entity in kb["entities"]:
             if entity["label"] not in ENTITY_LABELS:
                 raise InputError(f"{kb_path}: entity {entity['id']!r} has unknown label {entity['label']!r}")
@@ -94,9 +85,6 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
                             f"{kb_path}: name {surface!r} belongs to both {names[key][0]!r} and {entity['id']!r}"
                         )
                     names[key] = (entity["id"], entity["label"])
-        ar, en = rules["ar"], rules["en"]
-    except (KeyError, TypeError) as exc:
-        raise InputError(f"{kb_path} / {rules_path}: missing field {exc}") from exc
     after_lam = {
         ("ar", _after_lam(surface)): hit
         for (language, surface), hit in names.items()
@@ -110,23 +98,27 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
     names.update(after_lam)
     for automaton in automata.values():
         automaton.make_automaton()
-    en_titles = "|".join(re.escape(t) for t in sorted(en["titles"], key=len, reverse=True))
-    org_heads = "|".join(re.escape(h) for h in sorted(en["org_heads"], key=len, reverse=True))
-    return EntityKnowledge(
-        automata=automata,
-        names=names,
-        proclitics=frozenset(ar["proclitics"]),
-        ar_titles=tuple(sorted((normalise(t, "ar") for t in ar["titles"]), key=len, reverse=True)),
-        ar_modifiers=frozenset(normalise(m, "ar") for m in ar["title_modifiers"]),
-        ar_stopwords=frozenset(normalise(w, "ar") for w in ar["stopwords"]),
-        en_person=re.compile(rf"\b(?:{en_titles})\s+(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{0,3}})"),
-        en_org=re.compile(
-            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
-        ),
-        en_stopwords=frozenset(en["stopwords"]),
-        en_titles=frozenset(t for t in en["titles"] if " " not in t),
-        en_org_heads=frozenset(en["org_heads"]),
-    )
+    with knowledge_file(rules_path, "entity rules") as rules:
+        ar, en = rules["ar"], rules["en"]
+        en_titles = "|".join(re.escape(t) for t in sorted(en["titles"], key=len, reverse=True))
+        org_heads = "|".join(re.escape(h) for h in sorted(en["org_heads"], key=len, reverse=True))
+        return EntityKnowledge(
+            automata=automata,
+            names=names,
+            proclitics=frozenset(ar["proclitics"]),
+            ar_titles=tuple(sorted((normalise(t, "ar") for t in ar["titles"]), key=len, reverse=True)),
+            ar_modifiers=frozenset(normalise(m, "ar") for m in ar["title_modifiers"]),
+            ar_stopwords=frozenset(normalise(w, "ar") for w in ar["stopwords"]),
+            en_person=re.compile(
+                rf"\b(?:{en_titles})\s+(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{0,3}})"
+            ),
+            en_org=re.compile(
+                rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
+            ),
+            en_stopwords=frozenset(en["stopwords"]),
+            en_titles=frozenset(t for t in en["titles"] if " " not in t),
+            en_org_heads=frozenset(en["org_heads"]),
+        )
 
 
 def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:

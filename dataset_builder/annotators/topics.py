@@ -7,7 +7,6 @@ keywords match at the start of a word, case-insensitively. One Aho-Corasick pass
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -17,7 +16,7 @@ import ahocorasick
 
 from dataset_builder.annotators.entities import normalise
 from dataset_builder.documents import Document
-from dataset_builder.errors import InputError
+from dataset_builder.errors import InputError, knowledge_file
 from dataset_builder.schema import topic_ids
 
 
@@ -32,8 +31,8 @@ class TopicRules:
 def load_topic_rules(annotations_dir: Path) -> TopicRules:
     path = Path(annotations_dir) / "topic_rules.json"
     known = topic_ids(Path(annotations_dir))
-    try:
-        rules = json.loads(path.read_text(encoding="utf-8"))["rules"]
+    with knowledge_file(path, "topic rules") as raw:
+        rules = raw["rules"]
         keywords: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         min_matches: dict[str, int] = {}
         for number, rule in enumerate(rules):
@@ -45,8 +44,6 @@ def load_topic_rules(annotations_dir: Path) -> TopicRules:
                 for word in words:
                     key = normalise(word, language)
                     keywords[language][key.lower() if language == "en" else key].add(topic)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: not valid topic rules ({exc})") from exc
     automata = {}
     for language, table in keywords.items():
         automaton = ahocorasick.Automaton()
