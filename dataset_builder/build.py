@@ -27,9 +27,10 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset_builder import configs, events, pipeline, release, schema
+from dataset_builder.annotations import read_documents
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import DatasetBuilderError, InputError
-from dataset_builder.labelstudio.agreement import agreement_report
+from dataset_builder.labelstudio.agreement import compute_agreement
 
 BATCH_ROWS = 1000
 """Rows per parquet write (one row group each): bounds memory and fixes the file layout."""
@@ -84,7 +85,9 @@ def build(
         Path(out_dir),
         split_ratios=split_ratios,
         progress=progress,
-        agreement=agreement_report(Path(seeds_dir), Path(annotations_dir)).to_dict(),
+        # The build itself rejects stale or unknown annotations, so agreement needs no second pass
+        # over the seeds (agreement_report's check): the annotations alone give the figures.
+        agreement=compute_agreement(read_documents(Path(annotations_dir)), Path(annotations_dir)).to_dict(),
         guidelines=Path(annotations_dir) / release.GUIDELINES_NAME,
     )
 

@@ -120,10 +120,14 @@ class AgreementReport:
     stale: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "documents_in_corpus": self.documents_in_corpus,
+        """All figures; the corpus count and stale files only when checked against the seeds."""
+        corpus = (
+            {"documents_in_corpus": self.documents_in_corpus, "stale_annotation_files": self.stale}
+            if self.documents_in_corpus is not None
+            else {}
+        )
+        return corpus | {
             "documents_annotated": self.documents_annotated,
-            "stale_annotation_files": self.stale,
             "documents_with_two_or_more_annotators": self.documents_compared,
             "annotators": len(self.annotators),
             "annotator_pairs": self.annotator_pairs,
