@@ -21,6 +21,10 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 """Arabic-Indic and Persian digits → ASCII, one code point for one, so offsets are kept."""
 
 
+_LONGEST_DATE = 40
+"""Characters a written date can take ("12 تشرين الأول/أكتوبر عام 2024" is ~30)."""
+
+
 @dataclass(frozen=True, slots=True)
 class DateRules:
     pattern: re.Pattern[str]
@@ -85,10 +89,12 @@ def publication_date(doc: Document, rules: DateRules) -> tuple[dt.date | None, s
     head = body[: rules.dateline_chars]
     if dates := find_dates(head, rules):
         return dates[0].date, "dateline", doc.text[offset + dates[0].start : offset + dates[0].end]
-    for found in find_dates(doc.text, rules):
-        window = doc.text[max(0, found.start - rules.today_window) : found.start]
-        if rules.today.search(window):
-            return found.date, "text", doc.text[max(0, found.start - rules.today_window) : found.end].strip()
+    for marker in rules.today.finditer(doc.text):
+        # a full date starting within today_window characters after "today" / "اليوم" / "الموافق"
+        window = doc.text[marker.start() : marker.end() + rules.today_window + _LONGEST_DATE]
+        for found in find_dates(window, rules):
+            if found.start <= marker.end() - marker.start() + rules.today_window:
+                return found.date, "text", window[: found.end].strip()
     return None, None, None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -53,7 +54,8 @@ class EntityKnowledge:
     automata: dict[str, ahocorasick.Automaton]
     names: dict[tuple[str, str], tuple[str, str]]
     proclitics: frozenset[str]
-    ar_titles: tuple[str, ...]
+    ar_titles: dict[str, tuple[str, ...]]
+    """Arabic titles by their first word, longest first (one dict look-up per word of the text)."""
     ar_modifiers: frozenset[str]
     ar_stopwords: frozenset[str]
     en_person: re.Pattern[str]
@@ -106,7 +108,7 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
             automata=automata,
             names=names,
             proclitics=frozenset(ar["proclitics"]),
-            ar_titles=tuple(sorted((normalise(t, "ar") for t in ar["titles"]), key=len, reverse=True)),
+            ar_titles=_by_first_word(normalise(t, "ar") for t in ar["titles"]),
             ar_modifiers=frozenset(normalise(m, "ar") for m in ar["title_modifiers"]),
             ar_stopwords=frozenset(normalise(w, "ar") for w in ar["stopwords"]),
             en_person=re.compile(
@@ -119,6 +121,13 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
             en_titles=frozenset(t for t in en["titles"] if " " not in t),
             en_org_heads=frozenset(en["org_heads"]),
         )
+
+
+def _by_first_word(titles: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for title in titles:
+        table.setdefault(title.split()[0], []).append(title)
+    return {first: tuple(sorted(group, key=len, reverse=True)) for first, group in table.items()}
 
 
 def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
@@ -187,9 +196,10 @@ def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
 
 def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int | None:
     """End offset of a title starting at ``word`` (after an optional proclitic), else None."""
-    for skip in sorted({0} | {len(p) for p in k.proclitics if word[2].startswith(p)}):
+    skips = (0, *(len(p) for p in k.proclitics if word[2].startswith(p)))
+    for skip in skips:
         at = word[0] + skip
-        for title in k.ar_titles:
+        for title in k.ar_titles.get(word[2][skip:], ()):
             end = at + len(title)
             if norm.startswith(title, at) and (end == len(norm) or not _is_word_char(norm[end])):
                 return end
