@@ -144,10 +144,13 @@ def _checked_spans(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def sentences(text: str, language: str, spans: Sequence[Mapping[str, Any]] = ()) -> list[Offsets]:
     """Sentence offsets (stripped, non-empty); never cuts inside an entity span."""
+    starts = [s["start"] for s in spans]  # spans are sorted and flat (see _checked_spans)
     cuts = [0]
     for match in _SENTENCE_END[language].finditer(text):
-        if not any(s["start"] < match.end() < s["end"] for s in spans):
-            cuts.append(match.end())
+        at = match.end()
+        covering = bisect_left(starts, at) - 1
+        if covering < 0 or not spans[covering]["end"] > at:
+            cuts.append(at)
     cuts.append(len(text))
     out: list[Offsets] = []
     for start, end in itertools.pairwise(cuts):
@@ -168,9 +171,11 @@ def tokenize(text: str, start: int, end: int, boundaries: Sequence[int] = ()) ->
     tokens: list[Offsets] = []
     for match in _TOKEN.finditer(text, start, end):
         a, b = match.span()
-        inner = boundaries[bisect_right(boundaries, a) : bisect_left(boundaries, b)]
-        edges = [a, *inner, b]
-        tokens.extend(itertools.pairwise(edges))
+        first, last = bisect_right(boundaries, a), bisect_left(boundaries, b)
+        if first == last:  # the common case: no entity edge inside the token
+            tokens.append((a, b))
+        else:
+            tokens.extend(itertools.pairwise([a, *boundaries[first:last], b]))
     return tokens
 
 
@@ -206,8 +211,9 @@ def ner_rows(row: Mapping[str, Any]) -> Iterator[Row]:
     """One row per sentence of a ``documents`` row."""
     text, spans = row["text"], _checked_spans(row)
     boundaries = sorted({s["start"] for s in spans} | {s["end"] for s in spans})
+    starts = [s["start"] for s in spans]
     for index, (start, end) in enumerate(sentences(text, row["language"], spans)):
-        inner = [s for s in spans if start <= s["start"] and s["end"] <= end]
+        inner = spans[bisect_left(starts, start) : bisect_left(starts, end)]
         tokens = tokenize(text, start, end, boundaries)
         yield {
             "id": f"{row['id']}-s{index:04d}",

@@ -87,6 +87,11 @@ def test_cuts_never_touch_body_lines() -> None:
             "language 'fr'",
         ),
         (b"12345 67890\n-- --", "no text"),
+        (
+            "وزیر امور خارجه با همتای خود در پایتخت دیدار کرد و درباره وضعیت منطقه و همکاری‌های "
+            "اقتصادی میان دو کشور همسایه گفتگو کرد و بر ادامه رایزنی‌ها تأکید نمود.".encode(),
+            "language 'fa'",
+        ),
     ],
 )
 def test_bad_seed_is_rejected_with_its_name(tmp_path: Path, data: bytes, message: str) -> None:

@@ -54,8 +54,9 @@ class EntityKnowledge:
     automata: dict[str, ahocorasick.Automaton]
     names: dict[tuple[str, str], tuple[str, str]]
     proclitics: frozenset[str]
-    ar_titles: dict[str, tuple[str, ...]]
-    """Arabic titles by their first word, longest first (one dict look-up per word of the text)."""
+    ar_titles: dict[str, tuple[int, tuple[str, ...]]]
+    """Arabic titles by the word they start with, bare or behind a proclitic (ووزير): the proclitic's
+    length and the titles, longest first — one dict look-up per word of the text."""
     ar_modifiers: frozenset[str]
     ar_stopwords: frozenset[str]
     en_person: re.Pattern[str]
@@ -108,7 +109,7 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
             automata=automata,
             names=names,
             proclitics=frozenset(ar["proclitics"]),
-            ar_titles=_by_first_word(normalise(t, "ar") for t in ar["titles"]),
+            ar_titles=_title_starts((normalise(t, "ar") for t in ar["titles"]), ar["proclitics"]),
             ar_modifiers=frozenset(normalise(m, "ar") for m in ar["title_modifiers"]),
             ar_stopwords=frozenset(normalise(w, "ar") for w in ar["stopwords"]),
             en_person=re.compile(
@@ -123,11 +124,16 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
         )
 
 
-def _by_first_word(titles: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    table: dict[str, list[str]] = {}
+def _title_starts(titles: Iterable[str], proclitics: Iterable[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
+    by_first: dict[str, list[str]] = {}
     for title in titles:
-        table.setdefault(title.split()[0], []).append(title)
-    return {first: tuple(sorted(group, key=len, reverse=True)) for first, group in table.items()}
+        by_first.setdefault(title.split()[0], []).append(title)
+    table: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for first, group in by_first.items():
+        ordered = tuple(sorted(group, key=len, reverse=True))
+        for prefix in ("", *proclitics):
+            table.setdefault(prefix + first, (len(prefix), ordered))
+    return table
 
 
 def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
@@ -196,13 +202,12 @@ def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
 
 def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int | None:
     """End offset of a title starting at ``word`` (after an optional proclitic), else None."""
-    skips = (0, *(len(p) for p in k.proclitics if word[2].startswith(p)))
-    for skip in skips:
-        at = word[0] + skip
-        for title in k.ar_titles.get(word[2][skip:], ()):
-            end = at + len(title)
-            if norm.startswith(title, at) and (end == len(norm) or not _is_word_char(norm[end])):
-                return end
+    skip, titles = k.ar_titles.get(word[2], (0, ()))
+    at = word[0] + skip
+    for title in titles:
+        end = at + len(title)
+        if norm.startswith(title, at) and (end == len(norm) or not _is_word_char(norm[end])):
+            return end
     return None
 
 
@@ -232,11 +237,13 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
-def _select(candidates: list[Span]) -> list[Span]:
+def _select(candidates: list[Span], length: int) -> list[Span]:
     """Non-overlapping spans, longest first (gazetteer before rules on ties), in text order."""
+    taken = bytearray(length)
     chosen: list[Span] = []
     for span in candidates:
-        if not any(span.overlaps(c) for c in chosen):
+        if not any(taken[span.start : span.end]):
+            taken[span.start : span.end] = b"\x01" * (span.end - span.start)
             chosen.append(span)
     return sorted(chosen, key=lambda s: (s.start, s.end))
 
@@ -245,7 +252,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge) -> list[Span]:
     """Entity spans in ``text``: knowledge-base matches first, rule matches where they do not overlap."""
     known = sorted(_gazetteer(text, language, k), key=lambda s: (s.start - s.end, s.start))
     rules = _arabic_people(text, k) if language == "ar" else _english_rules(text, k)
-    return _select(known + sorted(rules, key=lambda s: (s.start - s.end, s.start)))
+    return _select(known + sorted(rules, key=lambda s: (s.start - s.end, s.start)), len(text))
 
 
 def annotate_entities(doc: Document, annotations_dir: Path) -> Document:

@@ -21,6 +21,9 @@ from dataset_builder.schema import LANGUAGES
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _ANY_LETTER = re.compile(r"[^\W\d_]")
+_PERSO_URDU = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc\u06c0\u0679\u0688\u0691\u06ba\u06d2\u06be]")
+"""Letters of Persian and Urdu that Arabic does not use (پ چ ژ گ ک ی ۀ ٹ ڈ ڑ ں ے ھ): an Arabic-script
+run without any is Arabic, and lingua is asked only about the others (half the detector calls)."""
 MIN_RUN_LETTERS = 150
 """A run with fewer letters than this is absorbed by its neighbour instead of becoming a document."""
 SAMPLE_CHARS = 400
@@ -144,7 +147,9 @@ def language_runs(path: Path, lines: Iterable[tuple[int, int, str]], text_len: i
         raise InputError(f"{path}: no text (no letters in any line)")
     runs: list[LanguageRun] = []
     for index, group in enumerate(groups):
-        code = identify("\n".join(group.sample))
+        sample = "\n".join(group.sample)
+        arabic = group.script == "arabic" and not _PERSO_URDU.search(sample)
+        code = "ar" if arabic else identify(sample)
         if code not in LANGUAGES:
             raise InputError(
                 f"{path}: line {group.first_line}: text in language {code or 'unknown'!r}; "
