@@ -42,6 +42,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("dist"))
     b.add_argument("--split-ratios", type=_ratios, default=DEFAULT_SPLIT_RATIOS)
     b.add_argument("--no-progress", action="store_true")
+    b.add_argument("--workers", type=int, default=None, help="annotating processes (default: one per CPU)")
 
     ls = sub.add_parser("labelstudio", help="Label Studio campaigns").add_subparsers(
         dest="ls_command", required=True
@@ -86,6 +87,7 @@ def run(args: argparse.Namespace) -> str:
             args.out,
             split_ratios=args.split_ratios,
             progress=not args.no_progress,
+            workers=args.workers,
         ).summary()
     if args.command == "agreement":
         from dataset_builder.labelstudio.agreement import agreement_report
