@@ -165,15 +165,7 @@ def _stage(docs: Iterable[Document], staging: Path, progress: bool) -> list[even
                 raise InputError(f"{doc.seed_file}: duplicate document id {doc.id}")
             seen.add(doc.id)
             _check_document(doc, topics)
-            keys.append(
-                events.EventKey(
-                    id=doc.id,
-                    date=doc.date,
-                    entity_ids=frozenset(s.entity_id for s in doc.entities if s.entity_id),
-                    translation_group=doc.translation_group,
-                    event_id=doc.event_id,
-                )
-            )
+            keys.append(events.EventKey.of(doc))
             batch.append(encode(configs.document_row(doc)))
             if len(batch) >= BATCH_ROWS:
                 writer.write_table(pa.Table.from_pylist(batch, schema=writer.schema))

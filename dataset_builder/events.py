@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
+from dataset_builder.documents import Document
+
 MAX_ENTITIES = 8
 """Only a document's first few distinct linked entities make keys (bounds the key count)."""
 
@@ -24,9 +26,15 @@ class EventKey:
 
     id: str
     date: dt.date | None
-    entity_ids: frozenset[str]
+    entity_ids: tuple[str, ...]
     translation_group: str | None
     event_id: str | None
+
+    @classmethod
+    def of(cls, doc: Document) -> EventKey:
+        """Only what grouping uses: the first ``MAX_ENTITIES`` linked ids, none without a date."""
+        ids = sorted({s.entity_id for s in doc.entities if s.entity_id})[:MAX_ENTITIES] if doc.date else []
+        return cls(doc.id, doc.date, tuple(ids), doc.translation_group, doc.event_id)
 
 
 class _UnionFind:
@@ -60,8 +68,7 @@ def assign_event_ids(keys: Iterable[EventKey]) -> dict[str, str]:
         if key.translation_group:
             links.append(("translation", key.translation_group))
         if key.date is not None:
-            entities = sorted(key.entity_ids)[:MAX_ENTITIES]
-            for pair in combinations(entities, 2):
+            for pair in combinations(key.entity_ids, 2):
                 links.extend(("pair", (key.date + dt.timedelta(days=d), pair)) for d in (0, 1))
         for link in links:
             other = first_with.setdefault(link, key.id)

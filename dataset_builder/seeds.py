@@ -205,13 +205,30 @@ def _truncated(text: str) -> bool:
     return not text.rstrip().rstrip(_CLOSERS).endswith(_TERMINAL)
 
 
+def _kept_lines(text: str, cuts: list[Cut]) -> list[tuple[int, int, str]]:
+    """(line number, offset, text) of what cleaning keeps of each line, for language detection.
+
+    A line cut whole is dropped; a line that lost only a prefix (an inline ``date …`` header)
+    keeps the rest, which is article text.
+    """
+    at_line_start = {c.start: c for c in cuts if c.reason not in ("newline", "bom")}
+    kept = []
+    for number, (start, line) in enumerate(_lines(text), 1):
+        cut = at_line_start.get(start) or at_line_start.get(start + 1 if line.startswith("\ufeff") else -1)
+        if cut is not None:
+            skip = cut.start + len(cut.text) - start
+            if skip >= len(line):
+                continue
+            start, line = start + skip, line[skip:]
+        kept.append((number, start, line))
+    return kept
+
+
 def split_seed(path: Path, text: str, annotations_dir: Path) -> list[Document]:
     """Clean one seed and cut it into one :class:`Document` per language run."""
     rules = load_seed_rules(Path(annotations_dir))
     cuts = find_cuts(text, rules)
-    covered = {c.start for c in cuts if c.reason != "newline"}
-    kept = [(n, s, ln) for n, (s, ln) in enumerate(_lines(text), 1) if s not in covered]
-    runs: list[LanguageRun] = language_runs(path, kept, len(text))
+    runs: list[LanguageRun] = language_runs(path, _kept_lines(text, cuts), len(text))
     stem = Path(path).stem
     languages = [r.language for r in runs]
     docs: list[Document] = []

@@ -176,14 +176,14 @@ def test_language_by_script_and_lingua() -> None:
 
 def test_events_group_same_day_same_people_and_translations() -> None:
     d = dt.date(2024, 6, 10)
-    people = frozenset({"sisi", "blinken", "kamel"})
+    people = ("blinken", "kamel", "sisi")
     keys = [
-        EventKey("a-ar", None, frozenset(), "a", None),
+        EventKey("a-ar", None, (), "a", None),
         EventKey("a-en", d, people, "a", None),
-        EventKey("b", d + dt.timedelta(days=1), frozenset({"sisi", "blinken"}), None, None),
+        EventKey("b", d + dt.timedelta(days=1), ("blinken", "sisi"), None, None),
         EventKey("c", d + dt.timedelta(days=30), people, None, None),
-        EventKey("e", None, frozenset(), None, "curated"),
-        EventKey("f", dt.date(2019, 1, 10), frozenset({"pompeo"}), None, "curated"),
+        EventKey("e", None, (), None, "curated"),
+        EventKey("f", dt.date(2019, 1, 10), ("pompeo",), None, "curated"),
     ]
     events = assign_event_ids(keys)
     assert events["a-ar"] == events["a-en"] == events["b"]

@@ -142,3 +142,22 @@ def test_cleaning_only_deletes_whatever_the_mix(tmp_path_factory, parts, newline
     assert {d.language for d in docs} <= {"ar", "en"}
     for doc in docs:
         assert "\r\n" not in doc.text and "\ufeff" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("text", "languages"),
+    [
+        (f" date 2024-03-30 {AR}\n{EN}\n{EN}", ["ar", "en"]),  # a short Arabic item behind an inline header
+        (f"{EN}\n{AR}\n{EN}", ["en"]),  # a short Arabic quote inside an English article
+        (f"CAIRO (Reuters) -\n{AR}\n{AR}", ["ar"]),  # a Latin dateline scrap before an Arabic article
+    ],
+)
+def test_short_runs_become_articles_only_at_the_edges(
+    tmp_path: Path, text: str, languages: list[str]
+) -> None:
+    docs = split_seed(tmp_path / "x.txt", text, ANN)
+    assert [d.language for d in docs] == languages
+    assert rebuild_seed(docs) == text
+    for doc in docs:
+        if doc.language == "en" and len(docs) > 1:
+            assert AR not in doc.text
