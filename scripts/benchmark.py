@@ -52,7 +52,6 @@ AIM_RATIO = 3.0
 AIM_RSS_MB = 1000
 
 STAGES: tuple[tuple[str, str, str], ...] = (
-    ("agreement", "dataset_builder.build", "agreement_report"),
     ("annotate", "dataset_builder.pipeline", "documents"),
     ("stage", "dataset_builder.build", "_stage"),
     ("events", "dataset_builder.events", "assign_event_ids"),
@@ -190,7 +189,9 @@ def _timed(fn: Callable[..., Any], meters: _Meters, label: str) -> Callable[...,
     return wrapper
 
 
-def child_build(corpus: Path, annotations: Path, out: Path, profile: Path | None) -> dict[str, Any]:
+def child_build(
+    corpus: Path, annotations: Path, out: Path, profile: Path | None, workers: int | None
+) -> dict[str, Any]:
     import importlib
 
     from dataset_builder.build import build
@@ -211,7 +212,7 @@ def child_build(corpus: Path, annotations: Path, out: Path, profile: Path | None
         profiler = cProfile.Profile()
         profiler.enable()
     start = time.perf_counter()
-    result = build(corpus, annotations, out, progress=False)
+    result = build(corpus, annotations, out, progress=False, workers=workers)
     seconds = time.perf_counter() - start
     if profile:
         profiler.disable()
@@ -228,6 +229,8 @@ def child_build(corpus: Path, annotations: Path, out: Path, profile: Path | None
         "rss_after_stage_mb": {label: meters.rss_mb[label] for label in stages if label in meters.rss_mb},
         "import_rss_mb": import_rss,
         "peak_rss_mb": _peak_rss_mb(),
+        # the annotating worker processes (the largest of them), beside the build's own process
+        "workers_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / MB,
     }
 
 
@@ -273,8 +276,14 @@ def run_child(*args: str) -> dict[str, Any]:
 def child_main(args: Sequence[str]) -> None:
     mode, *rest = args
     if mode == "build":
-        corpus, annotations, out, profile = rest
-        result = child_build(Path(corpus), Path(annotations), Path(out), Path(profile) if profile else None)
+        corpus, annotations, out, profile, workers = rest
+        result = child_build(
+            Path(corpus),
+            Path(annotations),
+            Path(out),
+            Path(profile) if profile else None,
+            int(workers) or None,
+        )
     else:
         corpus, out, options, batch_rows = rest
         result = child_floor(Path(corpus), Path(out), json.loads(options), int(batch_rows))
@@ -316,7 +325,13 @@ def _short(file: str) -> str:
 
 
 def measure(
-    n: int, seed: int, root: Path, pool: Mapping[str, Sequence[str]], annotations: Path, profile: bool
+    n: int,
+    seed: int,
+    root: Path,
+    pool: Mapping[str, Sequence[str]],
+    annotations: Path,
+    profile: bool,
+    workers: int,
 ) -> dict[str, Any]:
     from dataset_builder.build import BATCH_ROWS, PARQUET_OPTIONS
 
@@ -331,7 +346,7 @@ def measure(
         "floor", str(corpus.folder), str(root / "floor.parquet"), json.dumps(PARQUET_OPTIONS), str(BATCH_ROWS)
     )
     print(f"[n={n}] floor: {floor['seconds']:.2f} s", file=sys.stderr)
-    build = run_child("build", str(corpus.folder), str(annotations), str(root / "dist"), "")
+    build = run_child("build", str(corpus.folder), str(annotations), str(root / "dist"), "", str(workers))
     print(f"[n={n}] build: {build['seconds']:.2f} s", file=sys.stderr)
     result: dict[str, Any] = {
         "n": n,
@@ -347,7 +362,7 @@ def measure(
     }
     if profile:
         stats = root / "build.prof"
-        run_child("build", str(corpus.folder), str(annotations), str(root / "dist-profiled"), str(stats))
+        run_child("build", str(corpus.folder), str(annotations), str(root / "dist-profiled"), str(stats), "1")
         result["hotspots"] = hotspots(stats)
     return result
 
@@ -355,6 +370,7 @@ def measure(
 def render(results: Sequence[Mapping[str, Any]]) -> str:
     head = (
         f"{'N':>7} {'docs':>7} {'input MB':>9} {'build s':>8} {'docs/s':>8} {'MB/s':>6} {'peak RSS MB':>11} "
+        f"{'worker RSS MB':>13} "
         f"{'floor s':>8} {'floor RSS MB':>12} {'build/floor':>11}"
     )
     lines = [head, "-" * len(head)]
@@ -362,7 +378,8 @@ def render(results: Sequence[Mapping[str, Any]]) -> str:
         lines.append(
             f"{r['n']:>7} {r['build']['documents']:>7} {r['corpus']['bytes'] / MB:>9.1f} "
             f"{r['build']['seconds']:>8.2f} {r['docs_per_s']:>8.0f} {r['mb_per_s']:>6.2f} "
-            f"{r['build']['peak_rss_mb']:>11.0f} {r['floor']['seconds']:>8.2f} "
+            f"{r['build']['peak_rss_mb']:>11.0f} {r['build']['workers_peak_rss_mb']:>13.0f} "
+            f"{r['floor']['seconds']:>8.2f} "
             f"{r['floor']['peak_rss_mb']:>12.0f} {r['ratio']:>10.1f}×"
         )
     lines.append("")
@@ -406,12 +423,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--keep", type=Path, help="keep corpora and outputs in DIR/n<N> (must not exist)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--profile", action="store_true", help="also build under cProfile, list hotspots")
+    ap.add_argument("--workers", type=int, default=0, help="annotating processes (0: the build's default)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dataset-builder-bench-") as tmp:
         base = args.keep or Path(tmp)
         annotations = knowledge_dir(args.annotations, Path(tmp) / "knowledge")
         pool = paragraph_pool(args.seeds, args.annotations)
-        results = [measure(n, args.seed, base / f"n{n}", pool, annotations, args.profile) for n in args.n]
+        results = [
+            measure(n, args.seed, base / f"n{n}", pool, annotations, args.profile, args.workers)
+            for n in args.n
+        ]
     print(json.dumps(results, indent=2, sort_keys=True) if args.json else render(results))
 
 
