@@ -78,14 +78,14 @@ def build(
     *,
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> BuildResult:
     """Build the dataset folder from seeds and annotations (the CLI's ``build``).
 
-    ``workers`` processes annotate the seeds (default: one per CPU); the output does not depend on it.
+    ``workers`` processes annotate the seeds (the CLI uses one per CPU); the output does not depend on it.
     """
     return write_dataset(
-        pipeline.documents(Path(seeds_dir), Path(annotations_dir), workers or os.cpu_count() or 1),
+        pipeline.documents(Path(seeds_dir), Path(annotations_dir), workers),
         Path(out_dir),
         split_ratios=split_ratios,
         progress=progress,

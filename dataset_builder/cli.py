@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> str:
             args.out,
             split_ratios=args.split_ratios,
             progress=not args.no_progress,
-            workers=args.workers,
+            workers=args.workers or os.cpu_count() or 1,
         ).summary()
     if args.command == "agreement":
         from dataset_builder.labelstudio.agreement import agreement_report

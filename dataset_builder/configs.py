@@ -168,15 +168,22 @@ def tokenize(text: str, start: int, end: int, boundaries: Sequence[int] = ()) ->
     Cutting at entity boundaries is what splits Arabic proclitics (و ف ب ل ك) off a name:
     ``وبلينكن`` with a span on ``بلينكن`` gives ``و`` / ``بلينكن``.
     """
-    tokens: list[Offsets] = []
-    for match in _TOKEN.finditer(text, start, end):
-        a, b = match.span()
-        first, last = bisect_right(boundaries, a), bisect_left(boundaries, b)
-        if first == last:  # the common case: no entity edge inside the token
-            tokens.append((a, b))
-        else:
-            tokens.extend(itertools.pairwise([a, *boundaries[first:last], b]))
-    return tokens
+    tokens = [match.span() for match in _TOKEN.finditer(text, start, end)]
+    cuts = boundaries[bisect_right(boundaries, start) : bisect_left(boundaries, end)]
+    if not cuts:  # the common case: no entity edge in this sentence falls inside a token
+        return tokens
+    out: list[Offsets] = []
+    j = 0
+    for a, b in tokens:  # merge the sorted cuts into the sorted tokens
+        while j < len(cuts) and cuts[j] <= a:
+            j += 1
+        edges = [a]
+        while j < len(cuts) and cuts[j] < b:
+            edges.append(cuts[j])
+            j += 1
+        edges.append(b)
+        out.extend(itertools.pairwise(edges))
+    return out
 
 
 def iob2_tags(tokens: Sequence[Offsets], spans: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -23,6 +23,7 @@ import argparse
 import datetime as dt
 import functools
 import json
+import os
 import pstats
 import random
 import resource
@@ -282,7 +283,7 @@ def child_main(args: Sequence[str]) -> None:
             Path(annotations),
             Path(out),
             Path(profile) if profile else None,
-            int(workers) or None,
+            int(workers) or os.cpu_count() or 1,
         )
     else:
         corpus, out, options, batch_rows = rest
@@ -423,7 +424,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--keep", type=Path, help="keep corpora and outputs in DIR/n<N> (must not exist)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--profile", action="store_true", help="also build under cProfile, list hotspots")
-    ap.add_argument("--workers", type=int, default=0, help="annotating processes (0: the build's default)")
+    ap.add_argument(
+        "--workers", type=int, default=0, help="annotating processes (0: one per CPU, as the CLI)"
+    )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dataset-builder-bench-") as tmp:
         base = args.keep or Path(tmp)
