@@ -1,4 +1,5 @@
-"""Human annotations (``annotations/documents/*.json``) and their adjudication into gold.
+"""Human annotations (``annotations/documents/*.json``), their adjudication into gold, and the
+merge of gold over the builder's silver documents (:func:`apply_gold`).
 
 Each file keeps every annotator's annotation of one document (format in ``annotations/README.md``);
 gold is derived from them on every build, so changing the rule never loses an annotation.
@@ -31,7 +32,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from dataset_builder import schema
-from dataset_builder.documents import Span
+from dataset_builder.annotators.entities import load_entity_knowledge
+from dataset_builder.documents import Document, Span, check_spans
 from dataset_builder.errors import InputError
 
 T = TypeVar("T", bound=Hashable)
@@ -377,3 +379,31 @@ def nth_occurrence(text: str, surface: str, occurrence: int) -> int | None:
         if start < 0:
             return None
     return start
+
+
+def apply_gold(doc: Document, gold: Gold, annotations_dir: Path) -> Document:
+    """Human annotations over silver: gold fields replace silver ones; entity ids come from the base."""
+    where = f"{Path(annotations_dir) / DOCUMENTS_DIR / (doc.id + '.json')}"
+    if gold.text_sha256 != text_sha256(doc.text):
+        raise InputError(
+            f"{where}: annotated text differs from the current text of seeds/{doc.seed_file}; "
+            "pull or re-import the annotations so their spans are re-anchored"
+        )
+    knowledge = load_entity_knowledge(Path(annotations_dir))
+    language = gold.language or doc.language
+    entities = [
+        Span(s.start, s.end, s.text, s.label, knowledge.link(s.text, language)) for s in gold.entities
+    ]
+    check_spans(doc.text, entities, where)
+    date, source, evidence = doc.date, doc.date_source, doc.date_evidence
+    if gold.date is not None and gold.date != doc.date:
+        date, source, evidence = gold.date, "annotation", gold.date_evidence
+    return doc.with_(
+        language=language,
+        entities=entities,
+        topics=list(sort_topics(gold.topics, Path(annotations_dir))),
+        date=date,
+        date_source=source,
+        date_evidence=evidence,
+        annotation_status="gold",
+    )

@@ -1,7 +1,7 @@
 """The flow from seed files to final documents, as a stream.
 
 read seeds → split into documents → annotate (language, date, entities, topics) → merge human
-annotations (gold over silver) → curated groups. Each step is a function ``Document → Document``;
+annotations (gold over silver, :func:`annotations.apply_gold`) → curated groups. Each step is a function ``Document → Document``;
 only :func:`silver_documents` touches the file system (seed files, knowledge files).
 """
 
@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from dataset_builder.annotations import Gold, gold_documents, text_sha256
+from dataset_builder.annotations import apply_gold, gold_documents
 from dataset_builder.annotators.dates import annotate_date
-from dataset_builder.annotators.entities import annotate_entities, load_entity_knowledge
+from dataset_builder.annotators.entities import annotate_entities
 from dataset_builder.annotators.topics import annotate_topics
-from dataset_builder.documents import Document, Span, check_spans
+from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError, knowledge_file
-from dataset_builder.schema import topic_ids
 from dataset_builder.seeds import read_seed, seed_files, split_seed
 
 Step = Callable[[Document], Document]
@@ -77,7 +76,7 @@ class Groups:
     translation: dict[str, str]
 
     @property
-    def documents(self) -> set[str]:
+    def members(self) -> set[str]:
         return set(self.event) | set(self.translation)
 
 
@@ -96,35 +95,6 @@ def load_groups(annotations_dir: Path) -> Groups:
                     table[doc_id] = group["id"]
             tables.append(table)
     return Groups(*tables)
-
-
-def apply_gold(doc: Document, gold: Gold, annotations_dir: Path) -> Document:
-    """Human annotations over silver: gold fields replace silver ones; entity ids come from the base."""
-    where = f"{Path(annotations_dir) / 'documents' / (doc.id + '.json')}"
-    if gold.text_sha256 != text_sha256(doc.text):
-        raise InputError(
-            f"{where}: annotated text differs from the current text of seeds/{doc.seed_file}; "
-            "pull or re-import the annotations so their spans are re-anchored"
-        )
-    knowledge = load_entity_knowledge(Path(annotations_dir))
-    language = gold.language or doc.language
-    entities = [
-        Span(s.start, s.end, s.text, s.label, knowledge.link(s.text, language)) for s in gold.entities
-    ]
-    check_spans(doc.text, entities, where)
-    date, source, evidence = doc.date, doc.date_source, doc.date_evidence
-    if gold.date is not None and gold.date != doc.date:
-        date, source, evidence = gold.date, "annotation", gold.date_evidence
-    order = {t: i for i, t in enumerate(topic_ids(Path(annotations_dir)))}
-    return doc.with_(
-        language=language,
-        entities=entities,
-        topics=sorted(gold.topics, key=order.__getitem__),
-        date=date,
-        date_source=source,
-        date_evidence=evidence,
-        annotation_status="gold",
-    )
 
 
 def documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -> Iterator[Document]:
@@ -146,5 +116,5 @@ def documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -> Itera
             f"{annotations_dir / 'documents' / (doc_id + '.json')}: annotation for unknown document "
             f"{doc_id!r} (no such document in {seeds_dir})"
         )
-    for doc_id in sorted(groups.documents - seen):
+    for doc_id in sorted(groups.members - seen):
         raise InputError(f"{annotations_dir / 'groups.json'}: unknown document {doc_id!r}")

@@ -223,7 +223,7 @@ def test_groups_reference_seed_documents_and_translations_share_an_event(
 ) -> None:
     raw = _json("groups.json")
     groups = pipeline.load_groups(ANN)  # raises on a document in two groups of one kind
-    assert groups.documents <= set(seed_docs)
+    assert groups.members <= set(seed_docs)
     for kind in ("events", "translation_groups"):
         ids = [g["id"] for g in raw[kind]]
         assert len(set(ids)) == len(ids), kind
