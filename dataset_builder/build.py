@@ -27,10 +27,11 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset_builder import configs, events, pipeline, release, schema
-from dataset_builder.annotations import read_documents
+from dataset_builder.annotations import read_documents, write_atomic
 from dataset_builder.documents import Document, check_spans
-from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.errors import InputError
 from dataset_builder.labelstudio.agreement import compute_agreement
+from dataset_builder.splits import LEDGER_NAME, SplitLedger, SplitPlan, assign_splits, check_ratios
 
 BATCH_ROWS = 1000
 """Rows per parquet write (one row group each): bounds memory and fixes the file layout."""
@@ -61,12 +62,18 @@ class BuildResult:
     version: str
     rows: dict[str, dict[str, int]]
     warnings: list[str] = field(default_factory=list)
+    ledger: SplitLedger = field(default_factory=SplitLedger)
+    """The split ledger with this build's new documents added."""
+    recorded: int = 0
+    """How many documents this build added to the ledger."""
 
     def summary(self) -> str:
         lines = [f"built {self.out_dir} (version {self.version})"]
         for config, splits in self.rows.items():
             sizes = ", ".join(f"{split} {n}" for split, n in splits.items())
             lines.append(f"  {config}: {sum(splits.values())} rows ({sizes})")
+        if self.recorded:
+            lines.append(f"  split ledger: {self.recorded} new documents recorded")
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -83,8 +90,11 @@ def build(
     """Build the dataset folder from seeds and annotations (the CLI's ``build``).
 
     ``workers`` processes annotate the seeds (the CLI uses one per CPU); the output does not depend on it.
+    The split ledger (``annotations/splits.json``) is read first and gains the new documents once the
+    dataset folder is in place, so a document keeps the split it was first built in.
     """
-    return write_dataset(
+    ledger_path = Path(annotations_dir) / LEDGER_NAME
+    result = write_dataset(
         pipeline.documents(Path(seeds_dir), Path(annotations_dir), workers),
         Path(out_dir),
         split_ratios=split_ratios,
@@ -93,7 +103,11 @@ def build(
         # over the seeds (agreement_report's check): the annotations alone give the figures.
         agreement=compute_agreement(read_documents(Path(annotations_dir)), Path(annotations_dir)).to_dict(),
         guidelines=Path(annotations_dir) / release.GUIDELINES_NAME,
+        ledger=SplitLedger.read(ledger_path),
     )
+    if result.recorded:
+        write_atomic(ledger_path, result.ledger.to_bytes())
+    return result
 
 
 def write_dataset(
@@ -104,12 +118,15 @@ def write_dataset(
     progress: bool = True,
     agreement: Mapping[str, Any] | None = None,
     guidelines: Path | None = None,
+    ledger: SplitLedger | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
     ``guidelines`` (the annotation guidelines) is shipped beside the card, which links to it.
+    ``ledger`` holds the splits of documents built before (none: every event's split is hashed).
     """
-    configs.check_ratios(split_ratios)  # before any work
+    check_ratios(split_ratios)  # before any work
+    ledger = ledger or SplitLedger()
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.tmp-"))
@@ -117,16 +134,22 @@ def write_dataset(
     try:
         staging = tmp / STAGING_NAME
         keys = _stage(docs, staging, progress)
-        event_ids = events.assign_event_ids(keys)
-        stats = _write_configs(staging, keys, event_ids, tmp, split_ratios, progress)
+        plan = assign_splits(keys, ledger, split_ratios)
+        stats, pair_warnings = _write_configs(staging, keys, plan, tmp, progress)
         staging.unlink()
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / release.GUIDELINES_NAME)
         release.write_card(tmp, stats, agreement)
         release.write_croissant(tmp, stats)
         manifest = release.write_manifest(tmp, stats["rows"])
-        result = BuildResult(out_dir, schema.DATASET_VERSION, manifest["rows"])
-        result.warnings += _version_warnings(out_dir, manifest)
+        result = BuildResult(
+            out_dir,
+            schema.DATASET_VERSION,
+            manifest["rows"],
+            ledger=ledger.with_(plan.added),
+            recorded=len(plan.added),
+        )
+        result.warnings += plan.conflicts + pair_warnings + _version_warnings(out_dir, manifest)
         _swap_in(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -241,16 +264,20 @@ def _staged_rows(staging: Path) -> Iterator[dict[str, Any]]:
 def _write_configs(
     staging: Path,
     keys: Sequence[events.EventKey],
-    event_ids: Mapping[str, str],
+    plan: SplitPlan,
     root: Path,
-    split_ratios: Sequence[float],
     progress: bool,
-) -> dict[str, Any]:
-    """Pass 2: staging rows → every config and split; returns the statistics for the card."""
+) -> tuple[dict[str, Any], list[str]]:
+    """Pass 2: staging rows → every config and split; returns the card's statistics and warnings.
+
+    A translation pair whose documents were recorded in different splits is left out of ``parallel``
+    (it would leak across splits) and reported.
+    """
     group_sizes = Counter(k.translation_group for k in keys if k.translation_group)
     pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
     writers = _SplitWriters(root)
     stats = _Stats()
+    skipped: list[str] = []
     try:
         for row in tqdm(
             _staged_rows(staging),
@@ -260,8 +287,8 @@ def _write_configs(
             file=sys.stderr,
             disable=not progress,
         ):
-            row["event_id"] = event_ids[row["id"]]
-            split = configs.split_of(row["event_id"], split_ratios)
+            row["event_id"] = plan.event_ids[row["id"]]
+            split = plan.splits[row["id"]]
             stats.add(row, split)
             writers.add("documents", split, row)
             for ner_row in configs.ner_rows(row):
@@ -273,15 +300,19 @@ def _write_configs(
                 if len(pending[group]) == group_sizes[group]:
                     members = pending.pop(group)
                     if len({m["split"] for m in members}) > 1:
-                        raise DatasetBuilderError(f"translation group {group} got different event ids")
+                        where = ", ".join(f"{m['id']} ({m['split']})" for m in members)
+                        skipped.append(
+                            f"translation group {group} left out of parallel: its documents were built in different splits ({where})"
+                        )
+                        continue
                     for pair in configs.parallel_rows(group, members):
                         writers.add("parallel", split, pair)
     finally:
         writers.close()
     stats.rows, stats.arrow_bytes = writers.rows, writers.bytes
-    stats.events = len(set(event_ids.values()))
+    stats.events = len(set(plan.event_ids.values()))
     stats.translation_groups = len(group_sizes)
-    return stats.to_dict()
+    return stats.to_dict(), skipped
 
 
 @dataclass

@@ -7,7 +7,6 @@ documents of one translation group. Labels always come from :mod:`dataset_builde
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -89,28 +88,6 @@ def document_row(doc: Document) -> Row:
     row["cuts"] = [{"start": c.start, "text": c.text, "reason": c.reason} for c in doc.cuts]
     row["topics"] = list(doc.topics)
     return row
-
-
-def check_ratios(ratios: Sequence[float]) -> None:
-    if len(ratios) != len(schema.SPLITS) or any(r < 0 for r in ratios) or abs(sum(ratios) - 1) > 1e-9:
-        raise ValueError(
-            f"split ratios {tuple(ratios)} must be {len(schema.SPLITS)} non-negative numbers summing to 1"
-        )
-
-
-def split_of(event_id: str, ratios: Sequence[float]) -> str:
-    """The split of an event: sha256 of its id mapped into the cumulative ratios.
-
-    Hashing (rather than shuffling) keeps an event in the same split when documents are added.
-    """
-    check_ratios(ratios)
-    point = int.from_bytes(hashlib.sha256(event_id.encode("utf-8")).digest()[:8], "big") / 2**64
-    cumulative = 0.0
-    for name, ratio in zip(schema.SPLITS, ratios, strict=True):
-        cumulative += ratio
-        if point < cumulative:
-            return name
-    return next(name for name, ratio in zip(schema.SPLITS[::-1], ratios[::-1], strict=True) if ratio > 0)
 
 
 # --- ner ------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Group documents that report the same event.
 
-A curated event (``annotations/groups.json``) always wins. Otherwise two documents report the same
+A curated event (``annotations/groups.json``) always names its group. Two documents report the same
 event when their dates are at most one day apart and they share at least two linked entities;
 translations of each other always share an event. The test is run through keys
 (date bucket, pair of entity ids), so it costs O(documents × entities²), never all pairs.
@@ -9,7 +9,6 @@ translations of each other always share an event. The test is run through keys
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
@@ -54,8 +53,8 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def assign_event_ids(keys: Iterable[EventKey]) -> dict[str, str]:
-    """document id → event id for every document."""
+def event_groups(keys: Iterable[EventKey]) -> list[tuple[tuple[str, ...], str | None]]:
+    """Documents of the same event, each group sorted, with its curated name (the smallest) if any."""
     uf = _UnionFind()
     first_with: dict[tuple[str, object], str] = {}
     curated: dict[str, str] = {}
@@ -76,13 +75,8 @@ def assign_event_ids(keys: Iterable[EventKey]) -> dict[str, str]:
     members: dict[str, list[str]] = {}
     for doc_id in uf.parent:
         members.setdefault(uf.find(doc_id), []).append(doc_id)
-    result: dict[str, str] = {}
-    for group in members.values():
+    groups = []
+    for group in sorted(tuple(sorted(g)) for g in members.values()):
         names = sorted({curated[d] for d in group if d in curated})
-        event = (
-            names[0]
-            if names
-            else "event-" + hashlib.sha256("\n".join(sorted(group)).encode()).hexdigest()[:12]
-        )
-        result.update(dict.fromkeys(group, event))
-    return result
+        groups.append((group, names[0] if names else None))
+    return groups

@@ -55,7 +55,7 @@ AIM_RSS_MB = 1000
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("annotate", "dataset_builder.pipeline", "documents"),
     ("stage", "dataset_builder.build", "_stage"),
-    ("events", "dataset_builder.events", "assign_event_ids"),
+    ("events", "dataset_builder.splits", "assign_splits"),
     ("configs", "dataset_builder.build", "_write_configs"),
     ("card", "dataset_builder.release", "write_card"),
     ("croissant", "dataset_builder.release", "write_croissant"),

@@ -18,8 +18,9 @@ from dataset_builder.annotators.language import identify, script_of
 from dataset_builder.annotators.topics import find_topics, load_topic_rules
 from dataset_builder.documents import Cut, Document, check_spans
 from dataset_builder.errors import InputError
-from dataset_builder.events import EventKey, assign_event_ids
+from dataset_builder.events import EventKey
 from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR
+from dataset_builder.splits import SplitLedger, assign_splits
 
 KB = {
     "entities": [
@@ -185,11 +186,11 @@ def test_events_group_same_day_same_people_and_translations() -> None:
         EventKey("e", None, (), None, "curated"),
         EventKey("f", dt.date(2019, 1, 10), ("pompeo",), None, "curated"),
     ]
-    events = assign_event_ids(keys)
+    events = assign_splits(keys, SplitLedger()).event_ids
     assert events["a-ar"] == events["a-en"] == events["b"]
     assert events["c"] != events["a-ar"]
     assert events["e"] == events["f"] == "curated"
-    assert assign_event_ids(reversed(keys)) == events
+    assert assign_splits(reversed(keys), SplitLedger()).event_ids == events
 
 
 @pytest.mark.parametrize(

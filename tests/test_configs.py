@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import datasets
 import pytest
 from hypothesis import given, settings
@@ -96,25 +94,6 @@ def test_class_labels_come_from_the_schema() -> None:
     assert configs.ner_features()["ner_tags"].feature.names == schema.ner_tag_names()
     assert configs.topics_features()["labels"].feature.names == schema.topic_ids()
     assert set(configs.FEATURES) == set(configs.CONFIG_NAMES)
-
-
-@given(st.text(min_size=1, max_size=30))
-def test_split_of_is_deterministic_and_respects_zero_ratios(event_id: str) -> None:
-    assert configs.split_of(event_id, (0.5, 0.25, 0.25)) == configs.split_of(event_id, (0.5, 0.25, 0.25))
-    assert configs.split_of(event_id, (1, 0, 0)) == "train"
-    assert configs.split_of(event_id, (0, 0, 1)) == "test"
-
-
-def test_split_sizes_follow_the_ratios() -> None:
-    counts = Counter(configs.split_of(f"event-{i}", (0.8, 0.1, 0.1)) for i in range(5000))
-    assert abs(counts["train"] / 5000 - 0.8) < 0.03
-    assert abs(counts["validation"] / 5000 - 0.1) < 0.03
-
-
-@pytest.mark.parametrize("ratios", [(0.5, 0.5), (0.9, 0.2, -0.1), (0.5, 0.2, 0.2)])
-def test_bad_split_ratios_are_rejected(ratios: tuple[float, ...]) -> None:
-    with pytest.raises(ValueError, match="ratios"):
-        configs.split_of("e", ratios)
 
 
 def test_parallel_pairs_by_paragraph_when_counts_match_else_by_document() -> None:

@@ -1,0 +1,188 @@
+"""Splits never move once built: the ledger keeps recorded documents where they were first put."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dataset_builder.build import write_dataset
+from dataset_builder.documents import Document, Span
+from dataset_builder.errors import InputError
+from dataset_builder.events import EventKey
+from dataset_builder.splits import Assignment, SplitLedger, assign_splits, split_of
+
+RATIOS = (0.4, 0.3, 0.3)
+
+
+@given(st.text(min_size=1, max_size=30))
+def test_split_of_is_deterministic_and_respects_zero_ratios(event_id: str) -> None:
+    assert split_of(event_id, (0.5, 0.25, 0.25)) == split_of(event_id, (0.5, 0.25, 0.25))
+    assert split_of(event_id, (1, 0, 0)) == "train"
+    assert split_of(event_id, (0, 0, 1)) == "test"
+
+
+def test_split_sizes_follow_the_ratios() -> None:
+    counts = Counter(split_of(f"event-{i}", (0.8, 0.1, 0.1)) for i in range(5000))
+    assert abs(counts["train"] / 5000 - 0.8) < 0.03
+    assert abs(counts["validation"] / 5000 - 0.1) < 0.03
+
+
+@pytest.mark.parametrize("ratios", [(0.5, 0.5), (0.9, 0.2, -0.1), (0.5, 0.2, 0.2)])
+def test_bad_split_ratios_are_rejected(ratios: tuple[float, ...]) -> None:
+    with pytest.raises(ValueError, match="ratios"):
+        split_of("e", ratios)
+
+
+DAY = dt.date(2024, 3, 1)
+
+
+def _article(doc_id: str, event: int, day: int = 0) -> Document:
+    """An English article about event ``event``: two people of that event on that day link it."""
+    names = [f"Alpha{event}", f"Beta{event}"]
+    text = f"{names[0]} met {names[1]} today."
+    spans = [Span(text.index(n), text.index(n) + len(n), n, "PER", f"person-{n.lower()}") for n in names]
+    return Document(
+        id=doc_id,
+        seed_file=f"{doc_id}.txt",
+        language="en",
+        text=text,
+        seed_start=0,
+        seed_end=len(text),
+        entities=spans,
+        date=DAY + dt.timedelta(days=30 * event + day),
+    )
+
+
+def _splits(out: Path) -> dict[str, str]:
+    found = {}
+    for path in out.glob("data/documents/*.parquet"):
+        for doc_id in pq.read_table(path, columns=["id"]).column("id").to_pylist():
+            found[doc_id] = path.stem
+    return found
+
+
+def test_follow_up_articles_never_move_built_documents(tmp_path: Path) -> None:
+    """The case seen in a real project: follow-ups joined built events and moved older documents."""
+    first = [_article(f"a{e:02d}", e) for e in range(20)]
+    built = write_dataset(first, tmp_path / "v1", split_ratios=RATIOS, progress=False, ledger=SplitLedger())
+    before = _splits(tmp_path / "v1")
+    assert set(before.values()) == {"train", "validation", "test"}
+    assert built.recorded == 20
+
+    follow_ups = [_article(f"f{e:02d}", e, day=1) for e in range(0, 20, 5)]
+    again = write_dataset(
+        first + follow_ups, tmp_path / "v2", split_ratios=RATIOS, progress=False, ledger=built.ledger
+    )
+    after = _splits(tmp_path / "v2")
+    assert {d: after[d] for d in before} == before
+    for e in range(0, 20, 5):  # a follow-up takes its event's split
+        assert after[f"f{e:02d}"] == before[f"a{e:02d}"]
+    assert again.recorded == len(follow_ups) and not again.warnings
+
+    write_dataset(first + follow_ups, tmp_path / "nohash", split_ratios=RATIOS, progress=False)
+    assert {d: _splits(tmp_path / "nohash")[d] for d in before} != before, "without the ledger splits move"
+
+
+def test_a_document_bridging_two_recorded_splits_is_reported_and_nothing_moves(tmp_path: Path) -> None:
+    keys = [EventKey("x", DAY, ("p", "q"), None, None), EventKey("y", DAY, ("r", "s"), None, None)]
+    ledger = SplitLedger({"x": Assignment("train", "event-x"), "y": Assignment("test", "event-y")})
+    bridge = EventKey("z", DAY, ("p", "q", "r", "s"), None, None)
+    plan = assign_splits([*keys, bridge], ledger, RATIOS)
+    assert plan.splits["x"] == "train" and plan.splits["y"] == "test"
+    assert plan.event_ids["x"] == "event-x" and plan.event_ids["y"] == "event-y"
+    assert plan.splits["z"] in {"train", "test"} and set(plan.added) == {"z"}
+    assert len(plan.conflicts) == 1 and "z" in plan.conflicts[0] and "x (train)" in plan.conflicts[0]
+
+
+def test_translations_recorded_in_different_splits_leave_parallel_with_a_warning(tmp_path: Path) -> None:
+    docs = [_article("t-ar", 1), _article("t-en", 2)]
+    docs = [d.with_(translation_group="t") for d in docs]
+    ledger = SplitLedger({"t-ar": Assignment("train", "e1"), "t-en": Assignment("test", "e2")})
+    result = write_dataset(docs, tmp_path / "out", split_ratios=RATIOS, progress=False, ledger=ledger)
+    assert _splits(tmp_path / "out") == {"t-ar": "train", "t-en": "test"}
+    assert not (tmp_path / "out/data/parallel").exists()
+    assert any("translation group t" in w and "t-ar (train)" in w for w in result.warnings)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.integers(0, 6), st.sampled_from("pqrstu"), st.sampled_from("pqrstu")), max_size=6
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_no_sequence_of_additions_moves_a_recorded_document(
+    batches: list[list[tuple[int, str, str]]],
+) -> None:
+    """Batches of new documents arrive version after version; recorded splits and ids never change."""
+    ledger, keys, recorded = SplitLedger(), [], {}
+    for version, batch in enumerate(batches):
+        for i, (day, a, b) in enumerate(batch):
+            keys.append(
+                EventKey(f"v{version}-{i}", DAY + dt.timedelta(days=day), tuple(sorted({a, b})), None, None)
+            )
+        plan = assign_splits(keys, ledger, RATIOS)
+        for doc_id, split in recorded.items():
+            assert plan.splits[doc_id] == split
+        ledger = ledger.with_(plan.added)
+        recorded = {k.id: plan.splits[k.id] for k in keys}
+        by_event = defaultdict(set)
+        for doc_id, event in plan.event_ids.items():
+            by_event[event].add(plan.splits[doc_id])
+        if not plan.conflicts:
+            assert all(len(s) == 1 for s in by_event.values())
+
+
+def test_an_empty_ledger_gives_the_hash_assignment() -> None:
+    keys = [EventKey(f"d{i}", None, (), None, None) for i in range(30)]
+    plan = assign_splits(keys, SplitLedger(), RATIOS)
+    assert all(plan.splits[k.id] == split_of(plan.event_ids[k.id], RATIOS) for k in keys)
+
+
+def test_the_ledger_round_trips_and_rejects_what_it_cannot_read(tmp_path: Path) -> None:
+    ledger = SplitLedger({"b": Assignment("test", "e2"), "a": Assignment("train", "e1")})
+    path = tmp_path / "splits.json"
+    path.write_bytes(ledger.to_bytes())
+    assert SplitLedger.read(path) == ledger
+    assert list(json.loads(path.read_text())["documents"]) == ["a", "b"]
+    assert SplitLedger.read(tmp_path / "missing.json") == SplitLedger()
+    with pytest.raises(ValueError, match="already recorded"):
+        ledger.with_({"a": Assignment("test", "e1")})
+    for bad in ('{"format": 1, "documents": {"a": {"split": "dev", "event": "e"}}}', "{oops", "[]"):
+        path.write_text(bad)
+        with pytest.raises(InputError, match=str(path)):
+            SplitLedger.read(path)
+
+
+def test_the_build_records_new_documents_once_and_refuses_a_broken_ledger(tmp_path: Path) -> None:
+    import shutil
+
+    from dataset_builder.build import build
+
+    repo = Path(__file__).resolve().parent.parent
+    seeds, annotations = tmp_path / "seeds", tmp_path / "annotations"
+    shutil.copytree(repo / "seeds", seeds)
+    shutil.copytree(repo / "annotations", annotations, ignore=shutil.ignore_patterns("splits.json"))
+    first = build(seeds, annotations, tmp_path / "dist", progress=False)
+    ledger = annotations / "splits.json"
+    recorded = SplitLedger.read(ledger)
+    assert first.recorded == len(recorded.entries) == sum(first.rows["documents"].values())
+    assert {doc_id: a.split for doc_id, a in recorded.entries.items()} == _splits(tmp_path / "dist")
+
+    again = build(seeds, annotations, tmp_path / "dist", progress=False)
+    assert again.recorded == 0 and ledger.read_bytes() == recorded.to_bytes()
+
+    ledger.write_text("{broken")
+    with pytest.raises(InputError, match=r"splits\.json: line 1"):
+        build(seeds, annotations, tmp_path / "other", progress=False)
+    assert not (tmp_path / "other").exists()
