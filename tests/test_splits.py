@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import TAXONOMY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,14 +72,21 @@ def _splits(out: Path) -> dict[str, str]:
 def test_follow_up_articles_never_move_built_documents(tmp_path: Path) -> None:
     """The case seen in a real project: follow-ups joined built events and moved older documents."""
     first = [_article(f"a{e:02d}", e) for e in range(20)]
-    built = write_dataset(first, tmp_path / "v1", split_ratios=RATIOS, progress=False, ledger=SplitLedger())
+    built = write_dataset(
+        first, tmp_path / "v1", taxonomy=TAXONOMY, split_ratios=RATIOS, progress=False, ledger=SplitLedger()
+    )
     before = _splits(tmp_path / "v1")
     assert set(before.values()) == {"train", "validation", "test"}
     assert built.recorded == 20
 
     follow_ups = [_article(f"f{e:02d}", e, day=1) for e in range(0, 20, 5)]
     again = write_dataset(
-        first + follow_ups, tmp_path / "v2", split_ratios=RATIOS, progress=False, ledger=built.ledger
+        first + follow_ups,
+        tmp_path / "v2",
+        taxonomy=TAXONOMY,
+        split_ratios=RATIOS,
+        progress=False,
+        ledger=built.ledger,
     )
     after = _splits(tmp_path / "v2")
     assert {d: after[d] for d in before} == before
@@ -86,7 +94,9 @@ def test_follow_up_articles_never_move_built_documents(tmp_path: Path) -> None:
         assert after[f"f{e:02d}"] == before[f"a{e:02d}"]
     assert again.recorded == len(follow_ups) and not again.warnings
 
-    write_dataset(first + follow_ups, tmp_path / "nohash", split_ratios=RATIOS, progress=False)
+    write_dataset(
+        first + follow_ups, tmp_path / "nohash", taxonomy=TAXONOMY, split_ratios=RATIOS, progress=False
+    )
     assert {d: _splits(tmp_path / "nohash")[d] for d in before} != before, "without the ledger splits move"
 
 
@@ -105,7 +115,9 @@ def test_translations_recorded_in_different_splits_leave_parallel_with_a_warning
     docs = [_article("t-ar", 1), _article("t-en", 2)]
     docs = [d.with_(translation_group="t") for d in docs]
     ledger = SplitLedger({"t-ar": Assignment("train", "e1"), "t-en": Assignment("test", "e2")})
-    result = write_dataset(docs, tmp_path / "out", split_ratios=RATIOS, progress=False, ledger=ledger)
+    result = write_dataset(
+        docs, tmp_path / "out", taxonomy=TAXONOMY, split_ratios=RATIOS, progress=False, ledger=ledger
+    )
     assert _splits(tmp_path / "out") == {"t-ar": "train", "t-en": "test"}
     assert not (tmp_path / "out/data/parallel").exists()
     assert any("translation group t" in w and "t-ar (train)" in w for w in result.warnings)
