@@ -737,9 +737,10 @@ class VersionDiff:
         problem = self.version_problem()
         lines.append(f"Problem: {problem}" if problem else "Version check: ok")
 
-        def section(title: str, items: list[str]) -> None:
+        def section(title: str, items: list[str], count: int | None = None) -> None:
             if items:
-                lines.extend(["", f"{title} ({len(items)}):", *(f"  {item}" for item in items)])
+                n = len(items) if count is None else count
+                lines.extend(["", f"{title} ({n}):", *(f"  {item}" for item in items)])
 
         section("Schema changes", self.schema_changes)
         section("Documents added", [self.ref(d) for d in self.added])
@@ -760,6 +761,7 @@ class VersionDiff:
                 for name in fields
             ]
             + [c.to_text(self.titles.get(c.document_id)) for c in self.changes],
+            len(self.changes),
         )
         if not self.has_changes:
             lines += ["", "No changes."]

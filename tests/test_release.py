@@ -89,6 +89,56 @@ def test_croissant_validates_from_the_command_line(built: Path) -> None:
     assert run.returncode == 0, run.stderr
 
 
+def test_card_links_its_license_file_and_cites_authors_year_url_and_version(built: Path) -> None:
+    info = release.release_info()
+    data = DatasetCard.load(built / "README.md").data
+    assert data.license == "other" and data.license_link == schema.LICENSE_LINK
+    license_file = (built / data.license_link).read_text(encoding="utf-8")
+    assert license_file == release.license_text(info) and schema.ANNOTATIONS_LICENSE in license_file
+    assert data.license_link in release.read_manifest(built)["files"]
+    text = (built / "README.md").read_text(encoding="utf-8")
+    citation = text.split("```bibtex\n")[1].split("```")[0]
+    assert citation.startswith("@misc{") and citation.count("{") == citation.count("}")
+    authors = " and ".join(f"{{{a}}}" for a in schema.CITATION_AUTHORS)
+    for key, value in {
+        "author": authors,
+        "title": schema.PRETTY_NAME,
+        "year": schema.RELEASE_DATE[:4],
+        "version": schema.DATASET_VERSION,
+        "url": schema.HOMEPAGE,
+    }.items():
+        assert f"  {key} = {{{value}}}" in citation, key
+
+
+def test_card_and_croissant_say_which_offsets_point_into_the_seed_file(built: Path) -> None:
+    text = (built / "README.md").read_text(encoding="utf-8")
+    offsets = next(p for p in text.split("\n\n") if "`seed_start`" in p)
+    assert "into the document's `text`" in offsets and "into the seed *file*" in offsets
+    assert "not into `text`" in offsets
+    metadata = json.loads((built / "croissant.json").read_text(encoding="utf-8"))
+    fields = {f["name"]: f["description"] for f in metadata["recordSet"][0]["field"]}
+    assert all(
+        "seed file (not in" in fields[f] or "seed file (not into" in fields[f] for f in ("seed_start", "cuts")
+    )
+
+
+def test_croissant_dates_links_and_names_the_class_labels_as_data(built: Path) -> None:
+    metadata = json.loads((built / "croissant.json").read_text(encoding="utf-8"))
+    assert metadata["datePublished"] == schema.RELEASE_DATE and metadata["url"] == schema.HOMEPAGE
+    assert (
+        metadata["version"] == schema.DATASET_VERSION
+        and metadata["citeAs"] == release.release_info().citation
+    )
+    enums = {r["@id"]: r for r in metadata["recordSet"] if r.get("dataType") == "sc:Enumeration"}
+    expected = {"ner-ner_tags-classes": schema.ner_tag_names(), "topics-labels-classes": schema.topic_ids()}
+    assert set(enums) == set(expected)
+    dataset = mlc.Dataset(jsonld=built / "croissant.json")  # raises on any validation error
+    for record_set, names in expected.items():
+        assert enums[record_set]["key"] == {"@id": f"{record_set}/id"}
+        rows = [(r[f"{record_set}/id"], r[f"{record_set}/name"]) for r in dataset.records(record_set)]
+        assert rows == list(enumerate(names))
+
+
 # --- diff -----------------------------------------------------------------------------------------
 
 
@@ -116,8 +166,8 @@ def test_diff_reports_exactly_one_added_entity(tmp_path: Path, sample_docs: list
     assert (diff.added, diff.removed, diff.text_changed, diff.schema_changes) == ([], [], [], [])
     assert diff.required_bump == "minor" and not diff.version_ok()
     text = diff.to_text()
-    assert f"{doc.id}: entities added" in text and "required bump: minor" in text
-    assert "annotations entities: 1 added, 0 removed, 0 changed" in text
+    assert f"{doc.id}: entities added MISC «الجولة» {start}:{extra.end}" in text
+    assert "Required bump: minor" in text and "entities: 1 added, 0 removed, 0 changed" in text
     assert "### Added" in release.changelog_entry(diff)
 
 
@@ -126,7 +176,7 @@ def test_diff_classifies_corrections_additions_and_schema_changes(
 ) -> None:
     old = build_to(tmp_path, "old", sample_docs)
     assert release.diff_folders(old, old).required_bump == "none"
-    assert "no changes" in release.diff_folders(old, old).to_text()
+    assert "No changes." in release.diff_folders(old, old).to_text()
     moved = sample_docs[1].entities[0]
     fixed = [
         sample_docs[0],
@@ -145,7 +195,8 @@ def test_diff_classifies_corrections_additions_and_schema_changes(
         schema, "topic_ids", lambda *a: [t.id for t in schema.load_taxonomy()] + ["extra_topic"]
     )
     diff = release.diff_folders(old, build_to(tmp_path, "schema", sample_docs))
-    assert diff.schema_changes == ["features of config 'topics' changed"] and diff.required_bump == "major"
+    assert diff.schema_changes == ["topics config: field labels: label names added: extra_topic"]
+    assert diff.required_bump == "major"
 
 
 def git(repo: Path, *args: str) -> str:
