@@ -115,6 +115,8 @@ def test_ctrl_c_says_interrupted_without_a_traceback(tmp_path: Path) -> None:
         proc = run_cli(
             "labelstudio", "pull", "--url", url, "--api-key", "k", "--annotations", str(tmp_path),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            # a shell without job control starts background jobs with SIGINT ignored: undo that
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )  # fmt: skip
         silent.settimeout(120)
         connection, _ = silent.accept()  # the CLI is inside its command, waiting for the server
