@@ -5,14 +5,77 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.schema import DEFAULT_SPLIT_RATIOS
 
 if TYPE_CHECKING:
     from dataset_builder.knowledge import Knowledge
+
+DESCRIPTION = """Build a versioned, annotated Hugging Face dataset (entities, dates, topics, events, Arabic–English
+translation pairs) from a folder of Arabic and English news articles, run its annotation campaigns
+in Label Studio, compare two versions and publish a release to the Hub."""
+EPILOG = "Run `dataset-builder COMMAND --help` for a command's options."
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except for flags and options without one, or whose help says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or isinstance(action.default, bool) or "default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser whose command groups answer a missing or unknown command with the list of commands."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._has_commands = False
+
+    def add_subparsers(self, **kwargs: object) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+        self._has_commands = True
+        kwargs.setdefault("metavar", "COMMAND")
+        kwargs.setdefault("title", "commands")
+        return super().add_subparsers(**kwargs)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> NoReturn:
+        if self._has_commands:
+            self.print_help(sys.stderr)
+        else:
+            self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+class _CheckFailed(Exception):
+    """``--check`` found a problem: the report is printed, the problem goes to stderr, exit code 1."""
+
+    def __init__(self, problem: str, report: str) -> None:
+        super().__init__(problem)
+        self.report = report
+
+
+def _package_version() -> str:
+    try:
+        return version("dataset_builder")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        from dataset_builder import __version__
+
+        return __version__
+
+
+def _repo_id(value: str) -> str:
+    from dataset_builder.release import check_repo_id
+
+    try:
+        return check_repo_id(value)
+    except DatasetBuilderError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _ratios(value: str) -> tuple[float, float, float]:
@@ -28,7 +91,11 @@ def _add_corpus_args(p: argparse.ArgumentParser) -> None:
 
 
 def _add_server_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--url", default=os.environ.get("LABEL_STUDIO_URL", "http://127.0.0.1:8080"))
+    p.add_argument(
+        "--url",
+        default=os.environ.get("LABEL_STUDIO_URL", "http://127.0.0.1:8080"),
+        help="Label Studio server (default: $LABEL_STUDIO_URL, else http://127.0.0.1:8080)",
+    )
     p.add_argument(
         "--api-key", default=None, help="defaults to $LABEL_STUDIO_API_KEY (never written anywhere)"
     )
@@ -36,26 +103,40 @@ def _add_server_args(p: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="dataset-builder", description=__doc__)
+    ap = _Parser(prog="dataset-builder", description=DESCRIPTION, epilog=EPILOG)
+    ap.add_argument("--version", action="version", version=f"%(prog)s {_package_version()}")
     sub = ap.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build the Hub-ready dataset folder")
     _add_corpus_args(b)
-    b.add_argument("--out", type=Path, default=Path("dist"))
-    b.add_argument("--split-ratios", type=_ratios, default=DEFAULT_SPLIT_RATIOS)
-    b.add_argument("--no-progress", action="store_true")
+    b.add_argument(
+        "--out", type=Path, default=Path("dist"), help="dataset folder to write (replaced atomically)"
+    )
+    b.add_argument(
+        "--split-ratios",
+        type=_ratios,
+        default=DEFAULT_SPLIT_RATIOS,
+        metavar="TRAIN,VALIDATION,TEST",
+        help="shares of events per split, summing to 1 (default: "
+        + ",".join(f"{r:g}" for r in DEFAULT_SPLIT_RATIOS)
+        + ")",
+    )
+    b.add_argument("--no-progress", action="store_true", help="no progress bars (they go to stderr)")
     b.add_argument("--workers", type=int, default=None, help="annotating processes (default: one per CPU)")
 
-    ls = sub.add_parser("labelstudio", help="Label Studio campaigns").add_subparsers(
-        dest="ls_command", required=True
-    )
+    ls = sub.add_parser(
+        "labelstudio",
+        help="Label Studio campaigns",
+        description="Annotation campaigns in Label Studio: the labeling config, tasks, live push and "
+        "pull, and importing an export into annotations/.",
+    ).add_subparsers(dest="ls_command", required=True)
     c = ls.add_parser("config", help="print the labeling config generated from the schema")
-    c.add_argument("--annotations", type=Path, default=Path("annotations"))
+    c.add_argument("--annotations", type=Path, default=Path("annotations"), help="knowledge + gold folder")
     t = ls.add_parser("export-tasks", help="write tasks with the builder's predictions")
     _add_corpus_args(t)
     t.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     i = ls.add_parser("import", help="import a Label Studio JSON export into annotations/")
-    i.add_argument("export", type=Path)
+    i.add_argument("export", type=Path, help="Label Studio JSON export (with annotator emails)")
     _add_corpus_args(i)
     for name, help_ in (("push", "create/update the project and upload tasks"), ("pull", "pull annotations")):
         p = ls.add_parser(name, help=help_)
@@ -66,15 +147,29 @@ def parser() -> argparse.ArgumentParser:
     _add_corpus_args(a)
     a.add_argument("--json", action="store_true", help="machine-readable output")
 
-    d = sub.add_parser("diff", help="compare two built folders or two git revisions")
-    d.add_argument("old")
-    d.add_argument("new")
+    d = sub.add_parser(
+        "diff",
+        help="compare two built folders or two git revisions",
+        description="What changed between two versions, the version bump it requires and a CHANGELOG "
+        "entry. OLD and NEW are each a built folder (a path that exists) or a git revision of the "
+        "current repository (built with the current code).",
+    )
+    d.add_argument("old", metavar="OLD", help="built folder or git revision of the previous version")
+    d.add_argument("new", metavar="NEW", help="built folder or git revision of the new version")
+    d.add_argument("--json", action="store_true", help="machine-readable output (keys listed in the README)")
+    d.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when NEW's version is not bumped enough, or goes backwards",
+    )
 
     pub = sub.add_parser("publish", help="upload a built folder to the Hugging Face Hub")
-    pub.add_argument("--dist", type=Path, default=Path("dist"))
-    pub.add_argument("--repo-id", required=True)
-    pub.add_argument("--tag", default=None, help="defaults to v<dataset version>")
-    pub.add_argument("--dry-run", action="store_true")
+    pub.add_argument("--dist", type=Path, default=Path("dist"), help="built folder to upload")
+    pub.add_argument(
+        "--repo-id", required=True, type=_repo_id, metavar="ORG/NAME", help="Hub dataset repository"
+    )
+    pub.add_argument("--tag", default=None, help="tag of the release (default: v<dataset version>)")
+    pub.add_argument("--dry-run", action="store_true", help="list the files, commit and tag; upload nothing")
     return ap
 
 
@@ -103,7 +198,12 @@ def run(args: argparse.Namespace) -> str:
     if args.command == "diff":
         from dataset_builder.release import diff_releases
 
-        return diff_releases(args.old, args.new).to_text()
+        diff = diff_releases(args.old, args.new)
+        report = diff.to_json() if args.json else diff.to_text()
+        problem = diff.version_problem()
+        if args.check and problem:
+            raise _CheckFailed(problem, report)
+        return report
     if args.command == "publish":
         from dataset_builder.release import publish
 
@@ -135,14 +235,29 @@ def _run_labelstudio(args: argparse.Namespace, knowledge: Knowledge) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Exit codes: 0 done, 1 a ``--check`` failed, 2 bad input or usage, 130 interrupted."""
     try:
-        out = run(args)
-    except DatasetBuilderError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if out:
-        print(out)
+        args = parser().parse_args(argv)
+        try:
+            out = run(args)
+        except _CheckFailed as exc:
+            print(exc.report)
+            print(f"check failed: {exc}", file=sys.stderr)
+            return 1
+        except DatasetBuilderError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if out:
+            print(out)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): as the Python docs advise, point stdout at devnull so the
+        # interpreter's final flush does not fail again, and exit without a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

@@ -6,12 +6,14 @@ the card, the Croissant metadata and the manifest can never disagree with the da
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
 import subprocess
 import tarfile
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +32,8 @@ from huggingface_hub import (
     DatasetCardData,
     HfApi,
 )
-from huggingface_hub.errors import RepositoryNotFoundError
+from huggingface_hub.errors import HFValidationError, RepositoryNotFoundError
+from huggingface_hub.utils import validate_repo_id
 
 from dataset_builder import configs, schema
 from dataset_builder.errors import DatasetBuilderError, InputError
@@ -56,6 +59,7 @@ SEMVER_RULE = (
 BUMPS = ("none", "patch", "minor", "major")
 SPDX_URL = "https://spdx.org/licenses/{}.html"
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"
+SC_ENUMERATION = "https://schema.org/Enumeration"  # sc:Enumeration; mlcroissant has no DataType for it
 
 FIELD_DESCRIPTIONS: dict[str, str] = {
     "id": "Row id (document id, or document id + sentence/pair suffix).",
@@ -63,19 +67,20 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "seed_file": "Seed file the document was cut from.",
     "language": "ISO 639-1 language code.",
     "title": "Headline, when the article has one.",
-    "text": "Cleaned article text; every offset points into it (Python code points).",
+    "text": "Cleaned article text; entity and token offsets point into it (Python code points).",
     "date": "Publication date of the article.",
     "date_source": f"Where the date was found: one of {', '.join(schema.DATE_SOURCES)}.",
     "date_evidence": "Text the date was read from.",
-    "entities": "Named-entity spans: start/end offsets, text, label, knowledge-base entity_id.",
+    "entities": "Named-entity spans: start/end offsets into text, text, label, knowledge-base entity_id.",
     "topics": "Taxonomy topic ids.",
     "event_id": "Id of the news event the document reports (documents of one event share a split).",
     "translation_group": "Id shared by an article and its translation.",
     "annotation_status": "gold (human-adjudicated) or silver (automatic).",
     "truncated": "True when the seed article was cut short.",
-    "seed_start": "Offset of the document in its seed file.",
-    "seed_end": "End offset of the document in its seed file.",
-    "cuts": "Characters cleaning removed from the seed (the seed can be rebuilt from text + cuts).",
+    "seed_start": "Offset of the document in its seed file (not in text).",
+    "seed_end": "End offset of the document in its seed file (not in text).",
+    "cuts": "Characters cleaning removed, each at a start offset into the seed file (not into text); "
+    "text plus cuts rebuild the file's characters seed_start:seed_end.",
     "tokens": "Words and punctuation; tokens are also cut at entity boundaries (Arabic proclitics split off).",
     "ner_tags": "IOB2 tag per token (ClassLabel).",
     "token_starts": "Offset of each token in the document text.",
@@ -110,6 +115,61 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
+# --- what a release says about itself ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """What the card, the Croissant metadata and the citation say about a release (not about its data)."""
+
+    name: str
+    pretty_name: str
+    version: str
+    date: dt.date
+    homepage: str
+    authors: tuple[str, ...]
+    license: str
+    license_link: str
+    annotations_license: str
+
+    @property
+    def citation(self) -> str:
+        """BibTeX: people (``Last, First``) as they are, an organisation braced so BibTeX keeps it whole."""
+        authors = " and ".join(a if "," in a else f"{{{a}}}" for a in self.authors)
+        fields = {
+            "author": authors,
+            "title": self.pretty_name,
+            "year": str(self.date.year),
+            "version": self.version,
+            "url": self.homepage,
+            "publisher": "Hugging Face",
+            "note": f"Version {self.version}",
+        }
+        key = f"{self.name.replace('-', '_')}_{self.date.year}"
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+        return f"@misc{{{key},\n{body}\n}}"
+
+    @property
+    def license_is_a_file(self) -> bool:
+        """Whether ``license_link`` names a file of the built folder (written with the card) rather than a URL."""
+        return "://" not in self.license_link
+
+
+def release_info() -> ReleaseInfo:
+    """The one place the release settings are read."""
+    return ReleaseInfo(
+        name=schema.DATASET_NAME,
+        pretty_name=schema.PRETTY_NAME,
+        version=schema.DATASET_VERSION,
+        date=dt.date.fromisoformat(schema.RELEASE_DATE),
+        homepage=schema.HOMEPAGE,
+        authors=schema.CITATION_AUTHORS,
+        license=schema.LICENSE,
+        license_link=schema.LICENSE_LINK,
+        annotations_license=schema.ANNOTATIONS_LICENSE,
+    )
+
+
 # --- card -----------------------------------------------------------------------------------------
 
 
@@ -126,13 +186,16 @@ def _type_name(feature: Any) -> str:
     return str(feature.dtype)
 
 
-def card_data(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) -> DatasetCardData:
+def card_data(
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo
+) -> DatasetCardData:
     """The card's YAML: configs with data files per split, and features generated from the schema."""
     total = sum(stats["rows"]["documents"].values())
     data = DatasetCardData(
         language=list(schema.LANGUAGES),
-        license=schema.LICENSE,
+        license=info.license,
         license_name=LICENSE_NAME,
+        license_link=info.license_link,
         license_details=LICENSE_DETAILS,
         multilinguality="multilingual",
         size_categories=next(
@@ -151,8 +214,8 @@ def card_data(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) 
         language_creators=["found"],
         task_categories=TASK_CATEGORIES,
         task_ids=TASK_IDS,
-        pretty_name=schema.PRETTY_NAME,
-        version=schema.DATASET_VERSION,
+        pretty_name=info.pretty_name,
+        version=info.version,
         configs=[
             {
                 "config_name": config,
@@ -192,15 +255,21 @@ def write_card(
     stats: Mapping[str, Any],
     agreement: Mapping[str, Any] | None,
     taxonomy: Sequence[schema.Topic],
+    info: ReleaseInfo | None = None,
 ) -> None:
-    """Render ``DATASET_CARD.md`` into ``folder/README.md``."""
+    """Render ``DATASET_CARD.md`` into ``folder/README.md``, and the license file the card's YAML links to."""
+    info = info or release_info()
     topic_ids = [t.id for t in taxonomy]
     card = DatasetCard.from_template(
-        card_data(folder, stats, topic_ids),
+        card_data(folder, stats, topic_ids, info),
         template_path=str(CARD_TEMPLATE),
         stats=stats,
         agreement=agreement,
-        version=schema.DATASET_VERSION,
+        version=info.version,
+        release_date=info.date.isoformat(),
+        homepage=info.homepage,
+        license=info.license,
+        license_link=info.license_link,
         configs={
             name: [(f, _type_name(t), FIELD_DESCRIPTIONS[f]) for f, t in features.items()]
             for name, features in configs.config_features(topic_ids).items()
@@ -209,14 +278,24 @@ def write_card(
         taxonomy=tuple(taxonomy),
         splits=schema.SPLITS,
         languages=schema.LANGUAGES,
-        annotations_license=schema.ANNOTATIONS_LICENSE,
+        annotations_license=info.annotations_license,
         license_details=LICENSE_DETAILS,
         semver_rule=SEMVER_RULE,
-        dataset_name=schema.DATASET_NAME,
-        pretty_name=schema.PRETTY_NAME,
-        citation=_citation(),
+        dataset_name=info.name,
+        pretty_name=info.pretty_name,
+        citation=info.citation,
     )
     _write_text(folder / CARD_NAME, str(card))
+    if info.license_is_a_file:
+        _write_text(folder / info.license_link, license_text(info))
+
+
+def license_text(info: ReleaseInfo) -> str:
+    """The license file of a release: what the card's ``license: other`` means."""
+    return (
+        f"# License of {info.pretty_name} {info.version}\n\n{LICENSE_DETAILS}\n\n"
+        f"{info.annotations_license}: {SPDX_URL.format(info.annotations_license)}\n"
+    )
 
 
 # --- croissant ------------------------------------------------------------------------------------
@@ -255,7 +334,10 @@ def _croissant_fields(
             out.append(mlc.Field(**common, is_array=is_list or None, sub_fields=subs))
             continue
         if isinstance(inner, datasets.ClassLabel):
-            common["description"] = f"{description} Ids of: {', '.join(inner.names)}."
+            # No cr:references to the enumeration: mlcroissant 1.1 cannot join on a list field.
+            common["description"] = (
+                f"{description} Ids into the {_classes_id(record_set, name)} record set: {', '.join(inner.names)}."
+            )
             data_type = mlc.DataType.INTEGER
         else:
             data_type = _CROISSANT_TYPES[inner.dtype]
@@ -265,8 +347,55 @@ def _croissant_fields(
     return out
 
 
-def croissant_metadata(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) -> dict[str, Any]:
-    """Croissant 1.1 JSON-LD with one FileObject (with sha256) per parquet and one RecordSet per config."""
+def _classes_id(config: str, name: str) -> str:
+    return f"{config}-{name}-classes"
+
+
+def _class_record_sets(config: str, feats: Mapping[str, Any]) -> list[mlc.RecordSet]:
+    """One ``sc:Enumeration`` RecordSet per ClassLabel feature, its names as inline data rows.
+
+    This is how Croissant states what the integer ids of a ClassLabel column mean (the names as data,
+    not prose), so that a consumer can map ``ner_tags`` or ``labels`` ids back to names.
+    """
+    out = []
+    for name, feature in feats.items():
+        inner = feature.feature if isinstance(feature, datasets.List) else feature
+        if not isinstance(inner, datasets.ClassLabel):
+            continue
+        rs = _classes_id(config, name)
+        out.append(
+            mlc.RecordSet(
+                id=rs,
+                name=rs,
+                description=f"Names of the ids of the {name} field of the {config} config (ClassLabel).",
+                data_types=[SC_ENUMERATION],
+                key=[f"{rs}/id"],
+                fields=[
+                    mlc.Field(
+                        id=f"{rs}/id",
+                        name="id",
+                        description="ClassLabel id.",
+                        data_types=[mlc.DataType.INTEGER],
+                    ),
+                    mlc.Field(
+                        id=f"{rs}/name",
+                        name="name",
+                        description="Name of the id.",
+                        data_types=[mlc.DataType.TEXT],
+                    ),
+                ],
+                data=[{f"{rs}/id": i, f"{rs}/name": n} for i, n in enumerate(inner.names)],
+            )
+        )
+    return out
+
+
+def croissant_metadata(
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo | None = None
+) -> dict[str, Any]:
+    """Croissant 1.1 JSON-LD with one FileObject (with sha256) per parquet, one RecordSet per config and
+    one enumeration RecordSet per ClassLabel."""
+    info = info or release_info()
     features = configs.config_features(topic_ids)
     distribution: list[mlc.FileObject | mlc.FileSet] = []
     record_sets = []
@@ -314,14 +443,18 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any], topic_ids: Sequen
                 ],
             )
         )
+        record_sets += _class_record_sets(config, features[config])
     agreement_note = "Inter-annotator agreement is reported in the dataset card."
     metadata = mlc.Metadata(
-        name=schema.DATASET_NAME,
-        description=f"{schema.PRETTY_NAME}: Arabic and English news articles with named entities (IOB2), "
+        name=info.name,
+        description=f"{info.pretty_name}: Arabic and English news articles with named entities (IOB2), "
         "publication dates, multi-label topics, events and Arabic–English translation pairs.",
         conforms_to=[CROISSANT_VERSION],
-        version=schema.DATASET_VERSION,
-        license=[SPDX_URL.format(schema.ANNOTATIONS_LICENSE), LICENSE_DETAILS],
+        version=info.version,
+        date_published=dt.datetime.combine(info.date, dt.time()),
+        url=info.homepage,
+        creators=[mlc.Organization(name=a) if "," not in a else mlc.Person(name=a) for a in info.authors],
+        license=[SPDX_URL.format(info.annotations_license), LICENSE_DETAILS],
         in_language=list(schema.LANGUAGES),
         keywords=[
             "named-entity-recognition",
@@ -330,7 +463,7 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any], topic_ids: Sequen
             "Arabic",
             "news",
         ],
-        cite_as=_citation(),
+        cite_as=info.citation,
         distribution=distribution,
         record_sets=record_sets,
         data_collection="News articles collected as plain-text seed files (one article, or an Arabic article "
@@ -380,18 +513,12 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any], topic_ids: Sequen
     return metadata.to_json()
 
 
-def write_croissant(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) -> None:
-    metadata = croissant_metadata(folder, stats, topic_ids)
+def write_croissant(
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo | None = None
+) -> None:
+    metadata = croissant_metadata(folder, stats, topic_ids, info)
     _write_text(
         folder / CROISSANT_NAME, json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    )
-
-
-def _citation() -> str:
-    key = schema.DATASET_NAME.replace("-", "_")
-    return (
-        f"@misc{{{key},\n  title = {{{schema.PRETTY_NAME}}},\n  note = {{Version {schema.DATASET_VERSION}}},\n"
-        f"  howpublished = {{Hugging Face dataset {schema.DATASET_NAME}}}\n}}"
     )
 
 
@@ -430,6 +557,60 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 # --- diff -----------------------------------------------------------------------------------------
 
 _NOT_ANNOTATIONS = ("id", "text")
+_TITLE_WIDTH = 60
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _quote(text: str) -> str:
+    """Text between «», invisible characters spelled out (``\\n``, ``\\u200f``) so a change stays one line."""
+    shown = "".join(
+        _ESCAPES.get(ch, f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch)
+        for ch in text
+    )
+    return f"«{shown}»"
+
+
+def show_value(value: Any) -> str:
+    """A field value as people read it: ISO dates, entities as ``PER «Egypt» 0:5``, cuts as
+    ``«\\n» at 120 (newline)``, never a Python repr."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        plain = value and value.isprintable() and not any(ch.isspace() for ch in value)
+        return value if plain else _quote(value)
+    if isinstance(value, Mapping):
+        if {"start", "end", "text", "label"} <= value.keys():
+            link = f" [{value['entity_id']}]" if value.get("entity_id") else ""
+            return f"{value['label']} {_quote(value['text'])} {value['start']}:{value['end']}{link}"
+        if {"start", "text", "reason"} <= value.keys():
+            return f"{_quote(value['text'])} at {value['start']} ({value['reason']})"
+        return ", ".join(f"{k} {show_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(show_value(v) for v in value) + "]"
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    """A field value for ``diff --json``: dates as ISO strings, the rest as JSON has it."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def document_ref(doc_id: str, title: str | None) -> str:
+    """``id («title»)``: an id alone tells a reviewer nothing."""
+    if not title:
+        return doc_id
+    short = title if len(title) <= _TITLE_WIDTH else title[: _TITLE_WIDTH - 1] + "…"
+    return f"{doc_id} {_quote(short)}"
 
 
 @dataclass(frozen=True)
@@ -442,12 +623,48 @@ class Change:
     old: Any = None
     new: Any = None
 
-    def to_text(self) -> str:
+    def to_text(self, title: str | None = None) -> str:
+        ref = document_ref(self.document_id, title)
         if self.kind == "changed":
-            return f"{self.document_id}: {self.field} changed {self.old!r} → {self.new!r}"
-        return (
-            f"{self.document_id}: {self.field} {self.kind} {self.new if self.kind == 'added' else self.old!r}"
-        )
+            return f"{ref}: {self.field} {show_value(self.old)} → {show_value(self.new)}"
+        return f"{ref}: {self.field} {self.kind} {show_value(self.new if self.kind == 'added' else self.old)}"
+
+    def to_dict(self, title: str | None = None) -> dict[str, Any]:
+        return {
+            "document_id": self.document_id,
+            "title": title,
+            "field": self.field,
+            "kind": self.kind,
+            "old": _json_value(self.old),
+            "new": _json_value(self.new),
+        }
+
+
+@dataclass(frozen=True)
+class SplitMove:
+    """A document whose split differs between two builds (splits must never move once built)."""
+
+    document_id: str
+    old_split: str
+    new_split: str
+
+
+def _semver(version: str) -> tuple[int, int, int]:
+    parts = version.split(".")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise InputError(f"dataset version {version} is not MAJOR.MINOR.PATCH")
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def bumped(version: str, bump: str) -> str:
+    """``version`` raised by ``bump`` (one of :data:`BUMPS`)."""
+    major, minor, patch = _semver(version)
+    return {
+        "none": version,
+        "patch": f"{major}.{minor}.{patch + 1}",
+        "minor": f"{major}.{minor + 1}.0",
+        "major": f"{major + 1}.0.0",
+    }[bump]
 
 
 @dataclass
@@ -461,6 +678,8 @@ class VersionDiff:
     removed: list[str] = field(default_factory=list)
     text_changed: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    split_moves: list[SplitMove] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def required_bump(self) -> str:
@@ -470,65 +689,202 @@ class VersionDiff:
             return "minor"
         return "patch" if self.text_changed or self.changes else "none"
 
+    @property
+    def actual_bump(self) -> str:
+        """The bump from ``old_version`` to ``new_version``: one of :data:`BUMPS`, or ``backwards``."""
+        old, new = _semver(self.old_version), _semver(self.new_version)
+        if new < old:
+            return "backwards"
+        return next(
+            (bump for i, bump in ((0, "major"), (1, "minor"), (2, "patch")) if new[i] > old[i]), "none"
+        )
+
     def version_ok(self) -> bool:
         """Whether ``new_version`` is at least the required bump above ``old_version``."""
-        old, new = (tuple(int(p) for p in v.split(".")) for v in (self.old_version, self.new_version))
-        bumped = (
-            "none" if new == old else "major" if new[0] > old[0] else "minor" if new[1] > old[1] else "patch"
+        actual = self.actual_bump
+        return actual != "backwards" and BUMPS.index(actual) >= BUMPS.index(self.required_bump)
+
+    @property
+    def next_version(self) -> str:
+        """The version these changes are released as: ``new_version`` if it is bumped enough, else the
+        smallest version that is."""
+        return self.new_version if self.version_ok() else bumped(self.old_version, self.required_bump)
+
+    def version_problem(self) -> str | None:
+        """Why ``new_version`` is wrong for these changes, naming the bump they need; None when it is right."""
+        if self.version_ok():
+            return None
+        old, new, need = self.old_version, self.new_version, self.required_bump
+        fix = f"these changes need a {need} bump: {self.next_version}" if need != "none" else f"keep {old}"
+        if self.actual_bump == "backwards":
+            return f"the version goes backwards ({old} → {new}); {fix}"
+        if self.actual_bump == "none":
+            return f"the version was not bumped ({old}); {fix}"
+        return f"{old} → {new} is only a {self.actual_bump} bump; {fix}"
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(
+            self.schema_changes
+            or self.added
+            or self.removed
+            or self.text_changed
+            or self.changes
+            or self.split_moves
         )
-        return new >= old and BUMPS.index(bumped) >= BUMPS.index(self.required_bump)
+
+    def ref(self, doc_id: str) -> str:
+        return document_ref(doc_id, self.titles.get(doc_id))
 
     def to_text(self) -> str:
+        bump = self.actual_bump
         lines = [
-            f"version {self.old_version} → {self.new_version}; required bump: {self.required_bump} ({SEMVER_RULE})"
+            f"Version: {self.old_version} → {self.new_version} ({'no' if bump == 'none' else bump} bump)",
+            f"Required bump: {self.required_bump} ({SEMVER_RULE})",
         ]
-        if not self.version_ok():
-            lines.append(f"warning: the version must get a {self.required_bump} bump")
-        lines += [f"schema: {s}" for s in self.schema_changes]
-        lines += [f"documents added: {', '.join(self.added)}"] if self.added else []
-        lines += [f"documents removed: {', '.join(self.removed)}"] if self.removed else []
-        lines += [f"text changed: {', '.join(self.text_changed)}"] if self.text_changed else []
+        problem = self.version_problem()
+        lines.append(f"Problem: {problem}" if problem else "Version check: ok")
+
+        def section(title: str, items: list[str], count: int | None = None) -> None:
+            if items:
+                n = len(items) if count is None else count
+                lines.extend(["", f"{title} ({n}):", *(f"  {item}" for item in items)])
+
+        section("Schema changes", self.schema_changes)
+        section("Documents added", [self.ref(d) for d in self.added])
+        section("Documents removed", [self.ref(d) for d in self.removed])
+        section("Text changed", [self.ref(d) for d in self.text_changed])
+        section(
+            "Documents that changed split",
+            [f"{self.ref(m.document_id)}: {m.old_split} → {m.new_split}" for m in self.split_moves],
+        )
+        if self.split_moves:
+            lines.append("  A document must keep its split from one version to the next.")
         per_field = Counter((c.field, c.kind) for c in self.changes)
-        for name in sorted({f for f, _ in per_field}):
-            counts = ", ".join(f"{per_field[name, kind]} {kind}" for kind in ("added", "removed", "changed"))
-            lines.append(f"annotations {name}: {counts}")
-        lines += [f"  {c.to_text()}" for c in self.changes]
-        if len(lines) == 1:
-            lines.append("no changes")
+        fields = sorted({f for f, _ in per_field})
+        section(
+            "Annotation changes",
+            [
+                f"{name}: " + ", ".join(f"{per_field[name, k]} {k}" for k in ("added", "removed", "changed"))
+                for name in fields
+            ]
+            + [c.to_text(self.titles.get(c.document_id)) for c in self.changes],
+            len(self.changes),
+        )
+        if not self.has_changes:
+            lines += ["", "No changes."]
         else:
-            lines += ["", "CHANGELOG entry (release.changelog_entry):", changelog_entry(self)]
+            lines += ["", "CHANGELOG entry for CHANGELOG.md:", "", changelog_entry(self)]
         return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The diff for machines (``diff --json``); the keys are documented in the README and stable."""
+
+        def docs(ids: list[str]) -> list[dict[str, Any]]:
+            return [{"id": d, "title": self.titles.get(d)} for d in ids]
+
+        return {
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+            "required_bump": self.required_bump,
+            "next_version": self.next_version,
+            "version_ok": self.version_ok(),
+            "version_problem": self.version_problem(),
+            "schema_changes": self.schema_changes,
+            "documents_added": docs(self.added),
+            "documents_removed": docs(self.removed),
+            "text_changed": docs(self.text_changed),
+            "split_moves": [
+                {
+                    "id": m.document_id,
+                    "title": self.titles.get(m.document_id),
+                    "old_split": m.old_split,
+                    "new_split": m.new_split,
+                }
+                for m in self.split_moves
+            ],
+            "annotation_changes": [c.to_dict(self.titles.get(c.document_id)) for c in self.changes],
+            "changelog": changelog_entry(self) if self.has_changes else None,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
 def changelog_entry(diff: VersionDiff) -> str:
-    """A Keep-a-Changelog section for ``CHANGELOG.md`` generated from the diff."""
+    """A Keep-a-Changelog section for ``CHANGELOG.md``, headed by the version the changes are released as."""
+
+    def said(c: Change) -> str:
+        return c.to_text(diff.titles.get(c.document_id))
+
     sections = {
         "Changed": [f"Schema: {s}" for s in diff.schema_changes]
-        + [f"Text of {d}" for d in diff.text_changed]
-        + [c.to_text() for c in diff.changes if c.kind == "changed"],
-        "Added": [f"Document {d}" for d in diff.added]
-        + [c.to_text() for c in diff.changes if c.kind == "added"],
-        "Removed": [f"Document {d}" for d in diff.removed]
-        + [c.to_text() for c in diff.changes if c.kind == "removed"],
+        + [f"Text of {diff.ref(d)}" for d in diff.text_changed]
+        + [f"Split of {diff.ref(m.document_id)}: {m.old_split} → {m.new_split}" for m in diff.split_moves]
+        + [said(c) for c in diff.changes if c.kind == "changed"],
+        "Added": [f"Document {diff.ref(d)}" for d in diff.added]
+        + [said(c) for c in diff.changes if c.kind == "added"],
+        "Removed": [f"Document {diff.ref(d)}" for d in diff.removed]
+        + [said(c) for c in diff.changes if c.kind == "removed"],
     }
-    out = [f"## [{diff.new_version}] ({diff.required_bump})"]
+    out = [f"## [{diff.next_version}] — {diff.required_bump}"]
     for title, items in sections.items():
         if items:
             out += ["", f"### {title}", *(f"- {item}" for item in items)]
     return "\n".join(out) + "\n"
 
 
-def _documents(folder: Path) -> dict[str, dict[str, Any]]:
+def _documents(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Rows of the documents config by id, and each document's split (its parquet file's name)."""
     rows: dict[str, dict[str, Any]] = {}
+    splits: dict[str, str] = {}
     for path in sorted(folder.glob("data/documents/*.parquet")):
         for batch in pq.ParquetFile(path).iter_batches():
-            rows.update((r["id"], r) for r in batch.to_pylist())
-    return rows
+            for row in batch.to_pylist():
+                rows[row["id"]] = row
+                splits[row["id"]] = path.stem
+    return rows, splits
 
 
 def _features(folder: Path) -> dict[str, Any]:
     infos = DatasetInfosDict.from_dataset_card_data(DatasetCard.load(Path(folder) / CARD_NAME).data)
     return {name: info.features.to_dict() for name, info in infos.items()}
+
+
+def _class_names(feature: Any) -> list[str] | None:
+    """The names of a ClassLabel feature (possibly inside a list), from ``Features.to_dict()``."""
+    if isinstance(feature, dict):
+        if feature.get("_type") == "ClassLabel":
+            return feature["names"]
+        if "feature" in feature:
+            return _class_names(feature["feature"])
+    return None
+
+
+def _schema_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Field by field, with the label names a ClassLabel gained or lost."""
+    out = []
+    for config in sorted(old.keys() & new.keys()):  # a config without rows has no features
+        before, after = old[config], new[config]
+        out += [f"{config} config: field {name} added" for name in after if name not in before]
+        out += [f"{config} config: field {name} removed" for name in before if name not in after]
+        for name in (n for n in after if n in before and before[n] != after[n]):
+            was, now = _class_names(before[name]), _class_names(after[name])
+            if was is None or now is None:
+                out.append(f"{config} config: field {name} changed type")
+                continue
+            parts = (
+                [f"label names added: {', '.join(n for n in now if n not in was)}"]
+                if set(now) - set(was)
+                else []
+            )
+            parts += (
+                [f"label names removed: {', '.join(n for n in was if n not in now)}"]
+                if set(was) - set(now)
+                else []
+            )
+            out.append(f"{config} config: field {name}: {'; '.join(parts) or 'label ids reordered'}")
+    return out
 
 
 def _item_key(item: Any) -> str:
@@ -567,20 +923,20 @@ def _overlap(a: Any, b: Any) -> bool:
 
 
 def diff_folders(old: Path, new: Path) -> VersionDiff:
-    """Compare two built folders: schema, documents, and annotations per field."""
+    """Compare two built folders: schema, documents, their splits, and annotations per field."""
     old, new = Path(old), Path(new)
     diff = VersionDiff(read_manifest(old)["version"], read_manifest(new)["version"])
-    old_features, new_features = _features(old), _features(new)
-    for config in sorted(old_features.keys() & new_features.keys()):  # a config without rows has no features
-        if old_features[config] != new_features[config]:
-            diff.schema_changes.append(f"features of config {config!r} changed")
-    old_docs, new_docs = _documents(old), _documents(new)
+    diff.schema_changes = _schema_changes(_features(old), _features(new))
+    (old_docs, old_splits), (new_docs, new_splits) = _documents(old), _documents(new)
+    diff.titles = {d: row["title"] for d, row in (old_docs | new_docs).items() if row.get("title")}
     diff.added = sorted(new_docs.keys() - old_docs.keys())
     diff.removed = sorted(old_docs.keys() - new_docs.keys())
     for doc_id in sorted(old_docs.keys() & new_docs.keys()):
         before, after = old_docs[doc_id], new_docs[doc_id]
         if before["text"] != after["text"]:
             diff.text_changed.append(doc_id)
+        if old_splits[doc_id] != new_splits[doc_id]:
+            diff.split_moves.append(SplitMove(doc_id, old_splits[doc_id], new_splits[doc_id]))
         for name in sorted((before.keys() | after.keys()) - set(_NOT_ANNOTATIONS)):
             diff.changes += _field_changes(doc_id, name, before.get(name), after.get(name))
     return diff
@@ -593,11 +949,40 @@ def _git(repo: Path, *args: str) -> bytes:
         raise InputError(f"git {' '.join(args)}: {exc.stderr.decode(errors='replace').strip()}") from exc
 
 
-def _build_revision(revision: str, workdir: Path) -> Path:
+def _revision_repository(ref: str) -> Path:
+    """The git repository (of the current folder) that has commit ``ref``; an error saying why not."""
+
+    def neither(why: str) -> InputError:
+        return InputError(f"{ref}: no such folder, and not a git revision ({why})")
+
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+        )
+    except OSError as exc:
+        raise neither(f"git cannot run: {exc.strerror}") from exc
+    if top.returncode:
+        raise neither(f"{Path.cwd()} is not in a git repository")
+    repo = Path(top.stdout.strip())
+    verify = [
+        "git",
+        "-C",
+        str(repo),
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        f"{ref}^{{commit}}",
+    ]
+    if subprocess.run(verify, capture_output=True, check=False).returncode:
+        raise neither(f"no such commit in {repo}")
+    return repo
+
+
+def _build_revision(repo: Path, revision: str, workdir: Path) -> Path:
     """Build a git revision's seeds and annotations with the current code (read-only: ``git archive``)."""
     from dataset_builder.build import build
 
-    repo = Path(_git(Path.cwd(), "rev-parse", "--show-toplevel").decode().strip())
     tree = workdir / "tree"
     tree.mkdir()
     archive = _git(repo, "archive", "--format=tar", revision, "--", "seeds", "annotations")
@@ -609,17 +994,31 @@ def _build_revision(revision: str, workdir: Path) -> Path:
 
 
 def diff_releases(old: str, new: str) -> VersionDiff:
-    """Diff two built folders or two git revisions (each side may be either)."""
+    """Diff two built folders or two git revisions (each side may be either).
+
+    A path that exists is a built folder; anything else must be a git revision of the current
+    repository. Both sides are checked before anything is built, so a typo fails at once.
+    """
+    sides: list[Path | tuple[Path, str]] = []
+    for ref in (old, new):
+        path = Path(ref)
+        if path.exists():
+            if not path.is_dir():
+                raise InputError(f"{ref}: a file, not a built dataset folder")
+            read_manifest(path)  # names a folder that is not a build
+            sides.append(path)
+        else:
+            sides.append((_revision_repository(ref), ref))
     with tempfile.TemporaryDirectory(prefix="dataset-builder-diff-") as tmp:
-        sides = []
-        for i, ref in enumerate((old, new)):
-            if Path(ref).is_dir():
-                sides.append(Path(ref))
-            else:
-                workdir = Path(tmp) / str(i)
-                workdir.mkdir()
-                sides.append(_build_revision(ref, workdir))
-        return diff_folders(*sides)
+        folders = []
+        for i, side in enumerate(sides):
+            if isinstance(side, Path):
+                folders.append(side)
+                continue
+            workdir = Path(tmp) / str(i)
+            workdir.mkdir()
+            folders.append(_build_revision(*side, workdir))
+        return diff_folders(*folders)
 
 
 # --- publish --------------------------------------------------------------------------------------
@@ -663,8 +1062,21 @@ class PublishPlan:
         return "\n".join(lines)
 
 
+def check_repo_id(repo_id: str) -> str:
+    """``repo_id`` if the Hub would accept it (huggingface_hub's own rules), else an :class:`InputError`."""
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as exc:
+        raise InputError(
+            f"“{repo_id}” is not a Hub repository id; expected ORG/NAME (or NAME): letters, digits, '-', '_' "
+            "and '.', at most 96 characters, no '--' or '..', not starting or ending with '-' or '.'"
+        ) from exc
+    return repo_id
+
+
 def plan_publish(dist: Path, repo_id: str, tag: str | None = None) -> PublishPlan:
     """Check ``dist`` against its manifest and list what the commit would contain."""
+    check_repo_id(repo_id)  # before any work
     dist = Path(dist)
     recorded = read_manifest(dist)
     current = manifest_files(dist)

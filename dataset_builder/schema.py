@@ -19,6 +19,16 @@ DATASET_NAME = "arabic-english-news-entities"
 PRETTY_NAME = "Arabic–English News: Entities, Dates and Topics"
 LICENSE = "other"
 ANNOTATIONS_LICENSE = "CC-BY-4.0"
+LICENSE_LINK = "LICENSE.md"
+"""Where the ``other`` license is spelled out: a file of the built folder (written with the card) or a URL."""
+RELEASE_DATE = "2026-11-23"
+"""ISO date ``DATASET_VERSION`` was released (set with it): the card's and Croissant's publication date and
+the citation year; a constant so that builds stay byte-identical."""
+HUB_REPO_ID = f"dataset-builder/{DATASET_NAME}"
+"""Hub repository the releases are published to; the card, Croissant and citation point to it."""
+HOMEPAGE = f"https://huggingface.co/datasets/{HUB_REPO_ID}"
+CITATION_AUTHORS: tuple[str, ...] = ("dataset_builder maintainers",)
+"""BibTeX authors: people as ``Last, First``; an organisation as its name."""
 
 LANGUAGES: tuple[str, ...] = ("ar", "en")
 """ISO 639-1 codes of the languages the builder accepts; anything else is rejected."""

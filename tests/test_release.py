@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -89,6 +91,59 @@ def test_croissant_validates_from_the_command_line(built: Path) -> None:
     assert run.returncode == 0, run.stderr
 
 
+def test_card_links_its_license_file_and_cites_authors_year_url_and_version(built: Path) -> None:
+    info = release.release_info()
+    data = DatasetCard.load(built / "README.md").data
+    assert data.license == "other" and data.license_link == schema.LICENSE_LINK
+    license_file = (built / data.license_link).read_text(encoding="utf-8")
+    assert license_file == release.license_text(info) and schema.ANNOTATIONS_LICENSE in license_file
+    assert data.license_link in release.read_manifest(built)["files"]
+    text = (built / "README.md").read_text(encoding="utf-8")
+    citation = text.split("```bibtex\n")[1].split("```")[0]
+    assert citation.startswith("@misc{") and citation.count("{") == citation.count("}")
+    authors = " and ".join(f"{{{a}}}" for a in schema.CITATION_AUTHORS)
+    for key, value in {
+        "author": authors,
+        "title": schema.PRETTY_NAME,
+        "year": schema.RELEASE_DATE[:4],
+        "version": schema.DATASET_VERSION,
+        "url": schema.HOMEPAGE,
+    }.items():
+        assert f"  {key} = {{{value}}}" in citation, key
+
+
+def test_card_and_croissant_say_which_offsets_point_into_the_seed_file(built: Path) -> None:
+    text = (built / "README.md").read_text(encoding="utf-8")
+    offsets = next(p for p in text.split("\n\n") if "`seed_start`" in p)
+    assert "into the document's `text`" in offsets and "into the seed *file*" in offsets
+    assert "not into `text`" in offsets
+    metadata = json.loads((built / "croissant.json").read_text(encoding="utf-8"))
+    fields = {f["name"]: f["description"] for f in metadata["recordSet"][0]["field"]}
+    assert all(
+        "seed file (not in" in fields[f] or "seed file (not into" in fields[f] for f in ("seed_start", "cuts")
+    )
+
+
+def test_croissant_dates_links_and_names_the_class_labels_as_data(built: Path) -> None:
+    metadata = json.loads((built / "croissant.json").read_text(encoding="utf-8"))
+    assert metadata["datePublished"] == schema.RELEASE_DATE and metadata["url"] == schema.HOMEPAGE
+    assert (
+        metadata["version"] == schema.DATASET_VERSION
+        and metadata["citeAs"] == release.release_info().citation
+    )
+    enums = {r["@id"]: r for r in metadata["recordSet"] if r.get("dataType") == "sc:Enumeration"}
+    expected = {
+        "ner-ner_tags-classes": schema.ner_tag_names(),
+        "topics-labels-classes": [t.id for t in TAXONOMY],
+    }
+    assert set(enums) == set(expected)
+    dataset = mlc.Dataset(jsonld=built / "croissant.json")  # raises on any validation error
+    for record_set, names in expected.items():
+        assert enums[record_set]["key"] == {"@id": f"{record_set}/id"}
+        rows = [(r[f"{record_set}/id"], r[f"{record_set}/name"]) for r in dataset.records(record_set)]
+        assert rows == list(enumerate(names))
+
+
 # --- diff -----------------------------------------------------------------------------------------
 
 
@@ -116,8 +171,8 @@ def test_diff_reports_exactly_one_added_entity(tmp_path: Path, sample_docs: list
     assert (diff.added, diff.removed, diff.text_changed, diff.schema_changes) == ([], [], [], [])
     assert diff.required_bump == "minor" and not diff.version_ok()
     text = diff.to_text()
-    assert f"{doc.id}: entities added" in text and "required bump: minor" in text
-    assert "annotations entities: 1 added, 0 removed, 0 changed" in text
+    assert f"{doc.id}: entities added MISC «الجولة» {start}:{extra.end}" in text
+    assert "Required bump: minor" in text and "entities: 1 added, 0 removed, 0 changed" in text
     assert "### Added" in release.changelog_entry(diff)
 
 
@@ -126,7 +181,7 @@ def test_diff_classifies_corrections_additions_and_schema_changes(
 ) -> None:
     old = build_to(tmp_path, "old", sample_docs)
     assert release.diff_folders(old, old).required_bump == "none"
-    assert "no changes" in release.diff_folders(old, old).to_text()
+    assert "No changes." in release.diff_folders(old, old).to_text()
     moved = sample_docs[1].entities[0]
     fixed = [
         sample_docs[0],
@@ -143,7 +198,155 @@ def test_diff_classifies_corrections_additions_and_schema_changes(
     assert diff.removed == [sample_docs[-1].id] and diff.required_bump == "minor"
     extra = Topic("extra_topic", "Extra", None, None, "A topic the old build did not have.")
     diff = release.diff_folders(old, build_to(tmp_path, "schema", sample_docs, (*TAXONOMY, extra)))
-    assert diff.schema_changes == ["features of config 'topics' changed"] and diff.required_bump == "major"
+    assert diff.schema_changes == ["topics config: field labels: label names added: extra_topic"]
+    assert diff.required_bump == "major"
+
+
+def titled(docs: list[Document]) -> list[Document]:
+    return [d.with_(title=f"Talks, part {i}") for i, d in enumerate(docs)]
+
+
+def test_diff_reads_as_text_for_people(tmp_path: Path, sample_docs: list[Document]) -> None:
+    docs = titled(sample_docs)
+    pair_en = docs[1]
+    sisi = pair_en.entities[0]
+    changed = [
+        docs[0],
+        pair_en.with_(
+            date=dt.date(2019, 1, 10),
+            entities=[Span(sisi.start, sisi.end, sisi.text, "ORG"), *pair_en.entities[1:]],
+        ),
+        *docs[2:],
+        docs[2].with_(id="100_new", title="A new article"),
+    ]
+    diff = release.diff_folders(build_to(tmp_path, "old", docs), build_to(tmp_path, "new", changed))
+    text = diff.to_text()
+    assert "datetime" not in text and "{'" not in text and "None" not in text
+    assert "release." not in text and "changelog_entry" not in text
+    assert f"{pair_en.id} «Talks, part 1»: date 2024-02-06 → 2019-01-10" in text
+    assert f"{pair_en.id} «Talks, part 1»: entities PER «Sisi» 0:4 → ORG «Sisi» 0:4" in text
+    assert "Documents added (1):\n  100_new «A new article»" in text
+    assert "Problem: the version was not bumped (1.0.0); these changes need a minor bump: 1.1.0" in text
+    entry = release.changelog_entry(diff)
+    assert entry.startswith("## [1.1.0] — minor\n") and entry in text
+    assert "- Document 100_new «A new article»" in entry
+
+
+def test_diff_json_has_the_documented_keys(
+    tmp_path: Path, sample_docs: list[Document], capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = titled(sample_docs)
+    changed = [docs[0], docs[1].with_(date=dt.date(2019, 1, 10)), *docs[2:-1]]
+    old, new = build_to(tmp_path, "old", docs), build_to(tmp_path, "new", changed)
+    assert cli.main(["diff", str(old), str(new), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    documented = (
+        (REPO / "README.md").read_text(encoding="utf-8").split("`diff --json` keys:")[1].split("\n\n")[0]
+    )
+    assert list(data) == re.findall(r"`(\w+)`", documented.split(";")[0])
+    assert data["required_bump"] == "minor" and data["next_version"] == "1.1.0" and not data["version_ok"]
+    assert data["documents_removed"] == [{"id": docs[-1].id, "title": docs[-1].title}]
+    [change] = data["annotation_changes"]
+    assert change == {
+        "document_id": docs[1].id,
+        "title": docs[1].title,
+        "field": "date",
+        "kind": "changed",
+        "old": "2024-02-06",
+        "new": "2019-01-10",
+    }
+    assert data["changelog"] == release.changelog_entry(release.diff_folders(old, new))
+
+
+@pytest.mark.parametrize(
+    ("version", "exit_code", "message"),
+    [
+        ("1.0.0", 1, "the version was not bumped (1.0.0); these changes need a minor bump: 1.1.0"),
+        ("1.0.1", 1, "1.0.0 → 1.0.1 is only a patch bump; these changes need a minor bump: 1.1.0"),
+        ("0.9.0", 1, "the version goes backwards (1.0.0 → 0.9.0); these changes need a minor bump: 1.1.0"),
+        ("1.1.0", 0, ""),
+        ("2.0.0", 0, ""),
+    ],
+)
+def test_diff_check_fails_unless_the_version_gets_the_required_bump(
+    tmp_path: Path,
+    sample_docs: list[Document],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    version: str,
+    exit_code: int,
+    message: str,
+) -> None:
+    old = build_to(tmp_path, "old", sample_docs)
+    monkeypatch.setattr(schema, "DATASET_VERSION", version)
+    new = build_to(tmp_path, "new", sample_docs[:-1])  # a document removed: minor
+    assert cli.main(["diff", str(old), str(new), "--check"]) == exit_code
+    out, err = capsys.readouterr()
+    assert "Documents removed (1)" in out
+    assert err == (f"check failed: {message}\n" if message else "")
+    assert cli.main(["diff", str(old), str(new)]) == 0  # without --check a diff is only a report
+
+
+def test_diff_flags_a_backwards_version_even_without_changes(
+    tmp_path: Path, sample_docs: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = build_to(tmp_path, "old", sample_docs)
+    monkeypatch.setattr(schema, "DATASET_VERSION", "0.9.9")
+    diff = release.diff_folders(old, build_to(tmp_path, "new", sample_docs))
+    assert diff.required_bump == "none" and not diff.version_ok()
+    assert diff.version_problem() == "the version goes backwards (1.0.0 → 0.9.9); keep 1.0.0"
+
+
+def test_diff_lists_the_documents_that_changed_split(tmp_path: Path, sample_docs: list[Document]) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    write_dataset(sample_docs, old, taxonomy=TAXONOMY, split_ratios=(0.5, 0.25, 0.25), progress=False)
+    write_dataset(sample_docs, new, taxonomy=TAXONOMY, split_ratios=(0.2, 0.4, 0.4), progress=False)
+
+    def splits(folder: Path) -> dict[str, str]:
+        return {
+            i: p.stem
+            for p in folder.glob("data/documents/*.parquet")
+            for i in pq.read_table(p)["id"].to_pylist()
+        }
+
+    before, after = splits(old), splits(new)
+    moved = sorted(d for d in before if before[d] != after[d])
+    assert moved  # the ratios moved some events
+    diff = release.diff_folders(old, new)
+    assert diff.split_moves == [release.SplitMove(d, before[d], after[d]) for d in moved]
+    text = diff.to_text()
+    assert f"Documents that changed split ({len(moved)}):" in text
+    assert f"  {moved[0]}: {before[moved[0]]} → {after[moved[0]]}" in text
+
+
+def test_diff_tells_a_folder_from_a_git_revision(
+    tmp_path: Path, built: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    with pytest.raises(
+        InputError, match=r"^dsit: no such folder, and not a git revision \(.* is not in a git"
+    ):
+        release.diff_releases("dsit", str(built))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "notes.txt").write_text("no seeds here", encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    monkeypatch.chdir(repo)
+    # HEAD is a revision (without seeds: building it would fail), so the typo is found before any build
+    with pytest.raises(
+        InputError, match=r"^dsit: no such folder, and not a git revision \(no such commit in"
+    ):
+        release.diff_releases("HEAD", "dsit")
+    with pytest.raises(InputError, match=r"notes\.txt: a file, not a built dataset folder"):
+        release.diff_releases("notes.txt", str(built))
+    with pytest.raises(InputError, match="not a built dataset folder"):
+        release.diff_releases(str(tmp_path), str(built))
+    assert cli.main(["diff", "dsit", str(built)]) == 2
+    assert capsys.readouterr().err.startswith("error: dsit: no such folder, and not a git revision")
 
 
 def git(repo: Path, *args: str) -> str:
