@@ -26,15 +26,17 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dataset_builder import schema
-from dataset_builder.annotators.entities import load_entity_knowledge
 from dataset_builder.documents import Document, Span, check_spans
 from dataset_builder.errors import InputError
+
+if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.knowledge import Knowledge
 
 T = TypeVar("T", bound=Hashable)
 
@@ -161,9 +163,9 @@ def sort_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
     return tuple(sorted(spans, key=lambda s: (s.start, s.end, s.label)))
 
 
-def sort_topics(topics: Iterable[str], annotations_dir: Path) -> tuple[str, ...]:
+def sort_topics(topics: Iterable[str], topic_ids: Sequence[str]) -> tuple[str, ...]:
     """Topics in taxonomy order (the ClassLabel order), without duplicates."""
-    order = {t: i for i, t in enumerate(schema.topic_ids(annotations_dir))}
+    order = {t: i for i, t in enumerate(topic_ids)}
     return tuple(sorted(set(topics), key=lambda t: order.get(t, len(order))))
 
 
@@ -184,7 +186,7 @@ def _check_member(value: str, allowed: Iterable[str], what: str, where: str) -> 
     return value
 
 
-def _annotation_from_json(obj: Any, where: str, annotations_dir: Path) -> Annotation:
+def _annotation_from_json(obj: Any, where: str, topic_ids: Sequence[str]) -> Annotation:
     if not isinstance(obj, dict):
         raise InputError(f"{where}: an annotation must be an object")
     entities = []
@@ -204,7 +206,6 @@ def _annotation_from_json(obj: Any, where: str, annotations_dir: Path) -> Annota
                 _check_member(_field(e, "label", str, at), schema.ENTITY_LABELS, "label", at),
             )
         )
-    topic_ids = schema.topic_ids(annotations_dir)
     topics = [_check_member(t, topic_ids, "topic", where) for t in _field(obj, "topics", list, where)]
     date_text = _field(obj, "date", (str, type(None)), where)
     try:
@@ -227,14 +228,14 @@ def _annotation_from_json(obj: Any, where: str, annotations_dir: Path) -> Annota
         lead_time=float(lead_time) if lead_time is not None else None,
         ground_truth=_field(obj, "ground_truth", bool, where),
         entities=sort_spans(entities),
-        topics=sort_topics(topics, annotations_dir),
+        topics=sort_topics(topics, topic_ids),
         date=date,
         date_evidence=_field(obj, "date_evidence", (str, type(None)), where),
         language=language,
     )
 
 
-def read_document_file(path: Path, annotations_dir: Path) -> AnnotatedDocument:
+def read_document_file(path: Path, topic_ids: Sequence[str]) -> AnnotatedDocument:
     """Parse and validate one ``documents/<id>.json`` file; any problem is an InputError naming it."""
     try:
         obj = json.loads(path.read_text(encoding="utf-8"))
@@ -249,20 +250,18 @@ def read_document_file(path: Path, annotations_dir: Path) -> AnnotatedDocument:
     if path.stem != document_id:
         raise InputError(f"{path}: holds document_id {document_id!r}, expected {path.stem!r}")
     items = _field(obj, "annotations", list, where)
-    anns = tuple(
-        _annotation_from_json(a, f"{path}: annotation {i}", annotations_dir) for i, a in enumerate(items)
-    )
+    anns = tuple(_annotation_from_json(a, f"{path}: annotation {i}", topic_ids) for i, a in enumerate(items))
     ids = [a.annotation_id for a in anns]
     if len(set(ids)) != len(ids):
         raise InputError(f"{path}: duplicate annotation ids")
     return AnnotatedDocument(document_id, _field(obj, "text_sha256", str, where), anns)
 
 
-def read_documents(annotations_dir: Path) -> dict[str, AnnotatedDocument]:
+def read_documents(annotations_dir: Path, topic_ids: Sequence[str]) -> dict[str, AnnotatedDocument]:
     """Every annotated document under ``annotations_dir/documents``, by document id."""
     folder = Path(annotations_dir) / DOCUMENTS_DIR
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
-    return {p.stem: read_document_file(p, Path(annotations_dir)) for p in files}
+    return {p.stem: read_document_file(p, topic_ids) for p in files}
 
 
 def latest_per_annotator(annotations: Iterable[Annotation]) -> list[Annotation]:
@@ -293,14 +292,14 @@ def _describe_span(span: Span) -> str:
     return f"entity {span.start}:{span.end} {span.label} {span.text!r}"
 
 
-def _adjudicate_majority(doc: AnnotatedDocument, anns: list[Annotation], annotations_dir: Path) -> Gold:
+def _adjudicate_majority(doc: AnnotatedDocument, anns: list[Annotation], topic_ids: Sequence[str]) -> Gold:
     n = len(anns)
     disagreements: list[str] = []
     span_votes = who_chose(anns, lambda a: a.entities)
     topic_votes = who_chose(anns, lambda a: a.topics)
     for span in sort_spans(s for s, who in span_votes.items() if 2 * len(who) <= n):
         disagreements.append(f"{_describe_span(span)}: {len(span_votes[span])} of {n} annotators")
-    for topic in sort_topics((t for t, who in topic_votes.items() if 2 * len(who) <= n), annotations_dir):
+    for topic in sort_topics((t for t, who in topic_votes.items() if 2 * len(who) <= n), topic_ids):
         disagreements.append(f"topic {topic}: {len(topic_votes[topic])} of {n} annotators")
 
     def single(name: str, value: Callable[[Annotation], Any]) -> Any:
@@ -323,7 +322,7 @@ def _adjudicate_majority(doc: AnnotatedDocument, anns: list[Annotation], annotat
         document_id=doc.document_id,
         text_sha256=doc.text_sha256,
         entities=sort_spans(_majority(span_votes, n)),
-        topics=sort_topics(_majority(topic_votes, n), annotations_dir),
+        topics=sort_topics(_majority(topic_votes, n), topic_ids),
         date=date,
         date_evidence=min(evidence, key=lambda e: (-evidence[e], e)) if evidence else None,
         language=language,
@@ -332,7 +331,7 @@ def _adjudicate_majority(doc: AnnotatedDocument, anns: list[Annotation], annotat
     )
 
 
-def adjudicate(doc: AnnotatedDocument, annotations_dir: Path) -> Gold | None:
+def adjudicate(doc: AnnotatedDocument, topic_ids: Sequence[str]) -> Gold | None:
     """Gold for one document by the module's rule; None when the file holds no annotation."""
     ground_truths = [a for a in doc.annotations if a.ground_truth]
     if ground_truths:
@@ -342,7 +341,7 @@ def adjudicate(doc: AnnotatedDocument, annotations_dir: Path) -> Gold | None:
         if not anns:
             return None
         if len(anns) > 1:
-            return _adjudicate_majority(doc, anns, annotations_dir)
+            return _adjudicate_majority(doc, anns, topic_ids)
         chosen, rule = anns[0], "single"
     return Gold(
         document_id=doc.document_id,
@@ -357,11 +356,11 @@ def adjudicate(doc: AnnotatedDocument, annotations_dir: Path) -> Gold | None:
     )
 
 
-def gold_documents(annotations_dir: Path = schema.DEFAULT_ANNOTATIONS_DIR) -> dict[str, Gold]:
+def gold_documents(annotations_dir: Path, topic_ids: Sequence[str]) -> dict[str, Gold]:
     """Adjudicated gold of every annotated document, by document id (entity ids left to the pipeline)."""
     gold = {}
-    for document_id, doc in read_documents(Path(annotations_dir)).items():
-        adjudicated = adjudicate(doc, Path(annotations_dir))
+    for document_id, doc in read_documents(Path(annotations_dir), topic_ids).items():
+        adjudicated = adjudicate(doc, topic_ids)
         if adjudicated is not None:
             gold[document_id] = adjudicated
     return gold
@@ -381,7 +380,7 @@ def nth_occurrence(text: str, surface: str, occurrence: int) -> int | None:
     return start
 
 
-def apply_gold(doc: Document, gold: Gold, annotations_dir: Path) -> Document:
+def apply_gold(doc: Document, gold: Gold, knowledge: Knowledge, annotations_dir: Path) -> Document:
     """Human annotations over silver: gold fields replace silver ones; entity ids come from the base."""
     where = f"{Path(annotations_dir) / DOCUMENTS_DIR / (doc.id + '.json')}"
     if gold.text_sha256 != text_sha256(doc.text):
@@ -389,10 +388,10 @@ def apply_gold(doc: Document, gold: Gold, annotations_dir: Path) -> Document:
             f"{where}: annotated text differs from the current text of seeds/{doc.seed_file}; "
             "pull or re-import the annotations so their spans are re-anchored"
         )
-    knowledge = load_entity_knowledge(Path(annotations_dir))
     language = gold.language or doc.language
     entities = [
-        Span(s.start, s.end, s.text, s.label, knowledge.link(s.text, language)) for s in gold.entities
+        Span(s.start, s.end, s.text, s.label, knowledge.entities.link(s.text, language))
+        for s in gold.entities
     ]
     check_spans(doc.text, entities, where)
     date, source, evidence = doc.date, doc.date_source, doc.date_evidence
@@ -401,7 +400,7 @@ def apply_gold(doc: Document, gold: Gold, annotations_dir: Path) -> Document:
     return doc.with_(
         language=language,
         entities=entities,
-        topics=list(sort_topics(gold.topics, Path(annotations_dir))),
+        topics=list(sort_topics(gold.topics, knowledge.topic_ids)),
         date=date,
         date_source=source,
         date_evidence=evidence,

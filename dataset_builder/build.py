@@ -30,7 +30,9 @@ from dataset_builder import configs, events, pipeline, release, schema
 from dataset_builder.annotations import read_documents
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import compute_agreement
+from dataset_builder.schema import Topic
 
 BATCH_ROWS = 1000
 """Rows per parquet write (one row group each): bounds memory and fixes the file layout."""
@@ -76,22 +78,28 @@ def build(
     annotations_dir: Path,
     out_dir: Path,
     *,
+    knowledge: Knowledge | None = None,
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
     workers: int = 1,
 ) -> BuildResult:
     """Build the dataset folder from seeds and annotations (the CLI's ``build``).
 
-    ``workers`` processes annotate the seeds (the CLI uses one per CPU); the output does not depend on it.
+    ``knowledge`` defaults to the knowledge files of ``annotations_dir``. ``workers`` processes
+    annotate the seeds (the CLI uses one per CPU); the output does not depend on it.
     """
+    knowledge = knowledge or Knowledge.load(Path(annotations_dir))
     return write_dataset(
-        pipeline.documents(Path(seeds_dir), Path(annotations_dir), workers),
+        pipeline.documents(Path(seeds_dir), Path(annotations_dir), knowledge, workers),
         Path(out_dir),
+        taxonomy=knowledge.taxonomy,
         split_ratios=split_ratios,
         progress=progress,
         # The build itself rejects stale or unknown annotations, so agreement needs no second pass
         # over the seeds (agreement_report's check): the annotations alone give the figures.
-        agreement=compute_agreement(read_documents(Path(annotations_dir)), Path(annotations_dir)).to_dict(),
+        agreement=compute_agreement(
+            read_documents(Path(annotations_dir), knowledge.topic_ids), knowledge.topic_ids
+        ).to_dict(),
         guidelines=Path(annotations_dir) / release.GUIDELINES_NAME,
     )
 
@@ -100,12 +108,15 @@ def write_dataset(
     docs: Iterable[Document],
     out_dir: Path,
     *,
+    taxonomy: Sequence[Topic],
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
     agreement: Mapping[str, Any] | None = None,
     guidelines: Path | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
+
+    ``taxonomy`` gives the topic ClassLabel names (in its order) and the card's topic table.
 
     ``guidelines`` (the annotation guidelines) is shipped beside the card, which links to it.
     """
@@ -116,14 +127,15 @@ def write_dataset(
     tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is not
     try:
         staging = tmp / STAGING_NAME
-        keys = _stage(docs, staging, progress)
+        topic_ids = [t.id for t in taxonomy]
+        keys = _stage(docs, staging, topic_ids, progress)
         event_ids = events.assign_event_ids(keys)
-        stats = _write_configs(staging, keys, event_ids, tmp, split_ratios, progress)
+        stats = _write_configs(staging, keys, event_ids, tmp, topic_ids, split_ratios, progress)
         staging.unlink()
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / release.GUIDELINES_NAME)
-        release.write_card(tmp, stats, agreement)
-        release.write_croissant(tmp, stats)
+        release.write_card(tmp, stats, agreement, taxonomy)
+        release.write_croissant(tmp, stats, topic_ids)
         manifest = release.write_manifest(tmp, stats["rows"])
         result = BuildResult(out_dir, schema.DATASET_VERSION, manifest["rows"])
         result.warnings += _version_warnings(out_dir, manifest)
@@ -151,11 +163,13 @@ def _check_document(doc: Document, topics: set[str]) -> None:
         raise InputError(f"{where}: unknown entity labels {bad_labels} / topics {bad_topics}")
 
 
-def _stage(docs: Iterable[Document], staging: Path, progress: bool) -> list[events.EventKey]:
+def _stage(
+    docs: Iterable[Document], staging: Path, topic_ids: Sequence[str], progress: bool
+) -> list[events.EventKey]:
     """Pass 1: documents → staging parquet (``documents`` features); returns the event keys."""
     features = schema.documents_features()
     encode = _label_encoder(features)
-    topics = set(schema.topic_ids())
+    topics = set(topic_ids)
     keys: list[events.EventKey] = []
     seen: set[str] = set()
     batch: list[dict[str, Any]] = []
@@ -198,9 +212,9 @@ def _label_encoder(features: datasets.Features) -> Callable[[Mapping[str, Any]],
 class _SplitWriters:
     """One parquet file per config and split, written in fixed-size batches."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, topic_ids: Sequence[str]) -> None:
         self.root = root
-        self.features = {name: make() for name, make in configs.FEATURES.items()}
+        self.features = configs.config_features(topic_ids)
         self._encode = {name: _label_encoder(features) for name, features in self.features.items()}
         zeros = {c: dict.fromkeys(schema.SPLITS, 0) for c in configs.CONFIG_NAMES}
         self.rows: dict[str, dict[str, int]] = zeros
@@ -243,13 +257,14 @@ def _write_configs(
     keys: Sequence[events.EventKey],
     event_ids: Mapping[str, str],
     root: Path,
+    topic_ids: Sequence[str],
     split_ratios: Sequence[float],
     progress: bool,
 ) -> dict[str, Any]:
     """Pass 2: staging rows → every config and split; returns the statistics for the card."""
     group_sizes = Counter(k.translation_group for k in keys if k.translation_group)
     pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    writers = _SplitWriters(root)
+    writers = _SplitWriters(root, topic_ids)
     stats = _Stats()
     try:
         for row in tqdm(
@@ -281,7 +296,7 @@ def _write_configs(
     stats.rows, stats.arrow_bytes = writers.rows, writers.bytes
     stats.events = len(set(event_ids.values()))
     stats.translation_groups = len(group_sizes)
-    return stats.to_dict()
+    return stats.to_dict(topic_ids)
 
 
 @dataclass
@@ -310,7 +325,7 @@ class _Stats:
         self.entities.update((lang, s["label"]) for s in row["entities"])
         self.topics.update((lang, t) for t in row["topics"])
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, topic_ids: Sequence[str]) -> dict[str, Any]:
         def per_language(
             counter: Counter[tuple[str, str]], names: Iterable[str]
         ) -> dict[str, dict[str, int]]:
@@ -328,7 +343,7 @@ class _Stats:
             "documents_per_split": per_language(self.documents, schema.SPLITS),
             "status": per_language(self.status, schema.STATUSES),
             "entities": per_language(self.entities, schema.ENTITY_LABELS),
-            "topics": per_language(self.topics, schema.topic_ids()),
+            "topics": per_language(self.topics, topic_ids),
             "rows": self.rows,
             "arrow_bytes": self.arrow_bytes,
             "seed_files": len(self.seed_files),

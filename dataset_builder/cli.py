@@ -6,9 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dataset_builder.errors import DatasetBuilderError
-from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR, DEFAULT_SPLIT_RATIOS
+from dataset_builder.schema import DEFAULT_SPLIT_RATIOS
+
+if TYPE_CHECKING:
+    from dataset_builder.knowledge import Knowledge
 
 
 def _ratios(value: str) -> tuple[float, float, float]:
@@ -20,9 +24,7 @@ def _ratios(value: str) -> tuple[float, float, float]:
 
 def _add_corpus_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of .txt articles")
-    p.add_argument(
-        "--annotations", type=Path, default=DEFAULT_ANNOTATIONS_DIR, help="knowledge + gold folder"
-    )
+    p.add_argument("--annotations", type=Path, default=Path("annotations"), help="knowledge + gold folder")
 
 
 def _add_server_args(p: argparse.ArgumentParser) -> None:
@@ -48,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
         dest="ls_command", required=True
     )
     c = ls.add_parser("config", help="print the labeling config generated from the schema")
-    c.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS_DIR)
+    c.add_argument("--annotations", type=Path, default=Path("annotations"))
     t = ls.add_parser("export-tasks", help="write tasks with the builder's predictions")
     _add_corpus_args(t)
     t.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
@@ -78,6 +80,9 @@ def parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> str:
     """Dispatch to the library; returns what to print."""
+    from dataset_builder.knowledge import Knowledge
+
+    knowledge = Knowledge.load(args.annotations) if "annotations" in args else None
     if args.command == "build":
         from dataset_builder.build import build
 
@@ -85,6 +90,7 @@ def run(args: argparse.Namespace) -> str:
             args.seeds,
             args.annotations,
             args.out,
+            knowledge=knowledge,
             split_ratios=args.split_ratios,
             progress=not args.no_progress,
             workers=args.workers or os.cpu_count() or 1,
@@ -92,7 +98,7 @@ def run(args: argparse.Namespace) -> str:
     if args.command == "agreement":
         from dataset_builder.labelstudio.agreement import agreement_report
 
-        report = agreement_report(args.seeds, args.annotations)
+        report = agreement_report(args.seeds, args.annotations, knowledge)
         return report.to_json() if args.json else report.to_text()
     if args.command == "diff":
         from dataset_builder.release import diff_releases
@@ -102,30 +108,30 @@ def run(args: argparse.Namespace) -> str:
         from dataset_builder.release import publish
 
         return publish(args.dist, args.repo_id, tag=args.tag, dry_run=args.dry_run).to_text()
-    return _run_labelstudio(args)
+    return _run_labelstudio(args, knowledge)
 
 
-def _run_labelstudio(args: argparse.Namespace) -> str:
+def _run_labelstudio(args: argparse.Namespace, knowledge: Knowledge) -> str:
     cmd = args.ls_command
     if cmd == "config":
         from dataset_builder.labelstudio.config import labeling_config
 
-        return labeling_config(args.annotations)
+        return labeling_config(knowledge.taxonomy)
     if cmd == "export-tasks":
         from dataset_builder.labelstudio.tasks import write_tasks
 
-        return write_tasks(args.seeds, args.annotations, args.out)
+        return write_tasks(args.seeds, args.annotations, knowledge, args.out)
     if cmd == "import":
         from dataset_builder.labelstudio.importer import import_export
 
-        return import_export(args.export, args.seeds, args.annotations).summary()
+        return import_export(args.export, args.seeds, args.annotations, knowledge).summary()
     from dataset_builder.labelstudio import client
 
     api_key = args.api_key or os.environ.get("LABEL_STUDIO_API_KEY")
     if not api_key:
         raise DatasetBuilderError("no API key: pass --api-key or set LABEL_STUDIO_API_KEY")
     action = client.push if cmd == "push" else client.pull
-    return action(args.url, api_key, args.project, args.seeds, args.annotations).summary()
+    return action(args.url, api_key, args.project, args.seeds, args.annotations, knowledge).summary()
 
 
 def main(argv: list[str] | None = None) -> int:

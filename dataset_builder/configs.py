@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -42,14 +42,14 @@ def ner_features() -> datasets.Features:
     )
 
 
-def topics_features() -> datasets.Features:
-    """Multi-label document classification over the taxonomy."""
+def topics_features(topic_ids: Sequence[str]) -> datasets.Features:
+    """Multi-label document classification over the project's taxonomy (its order fixes the ids)."""
     return datasets.Features(
         {
             "id": datasets.Value("string"),
             "language": datasets.Value("string"),
             "text": datasets.Value("string"),
-            "labels": datasets.List(datasets.ClassLabel(names=schema.topic_ids())),
+            "labels": datasets.List(datasets.ClassLabel(names=list(topic_ids))),
         }
     )
 
@@ -66,12 +66,14 @@ def parallel_features() -> datasets.Features:
     )
 
 
-FEATURES: dict[str, Callable[[], datasets.Features]] = {
-    "documents": schema.documents_features,
-    "ner": ner_features,
-    "topics": topics_features,
-    "parallel": parallel_features,
-}
+def config_features(topic_ids: Sequence[str]) -> dict[str, datasets.Features]:
+    """The features of every config, by config name (only ``topics`` depends on the taxonomy)."""
+    return {
+        "documents": schema.documents_features(),
+        "ner": ner_features(),
+        "topics": topics_features(topic_ids),
+        "parallel": parallel_features(),
+    }
 
 
 @cache

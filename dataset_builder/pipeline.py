@@ -2,15 +2,13 @@
 
 read seeds → split into documents → annotate (language, date, entities, topics) → merge human
 annotations (gold over silver, :func:`annotations.apply_gold`) → curated groups. Each step is a function ``Document → Document``;
-only :func:`silver_documents` touches the file system (seed files, knowledge files).
+only :func:`silver_documents` touches the file system (the seed files).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from dataset_builder.annotations import apply_gold, gold_documents
@@ -18,26 +16,27 @@ from dataset_builder.annotators.dates import annotate_date
 from dataset_builder.annotators.entities import annotate_entities
 from dataset_builder.annotators.topics import annotate_topics
 from dataset_builder.documents import Document, check_spans
-from dataset_builder.errors import InputError, knowledge_file
+from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.seeds import read_seed, seed_files, split_seed
 
 Step = Callable[[Document], Document]
 
 
-def silver_steps(annotations_dir: Path) -> list[Step]:
+def silver_steps(knowledge: Knowledge) -> list[Step]:
     """The builder's own annotators, in order (language is set when a seed is split)."""
     return [
-        partial(annotate_date, annotations_dir=annotations_dir),
-        partial(annotate_entities, annotations_dir=annotations_dir),
-        partial(annotate_topics, annotations_dir=annotations_dir),
+        lambda doc: annotate_date(doc, knowledge.date_rules),
+        lambda doc: annotate_entities(doc, knowledge.entities),
+        lambda doc: annotate_topics(doc, knowledge.topic_rules),
     ]
 
 
-def annotate_seed(path: Path, annotations_dir: Path) -> list[Document]:
+def annotate_seed(path: Path, knowledge: Knowledge) -> list[Document]:
     """One seed file → its silver documents (the unit of work, in one process or many)."""
-    steps = silver_steps(annotations_dir)
+    steps = silver_steps(knowledge)
     docs = []
-    for doc in split_seed(path, read_seed(path), annotations_dir):
+    for doc in split_seed(path, read_seed(path), knowledge.seed_rules):
         for step in steps:
             doc = step(doc)
         check_spans(doc.text, doc.entities, f"{path} ({doc.id})")
@@ -50,63 +49,50 @@ PARALLEL_MIN_FILES = 256
 CHUNK_FILES = 32
 
 
-def silver_documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -> Iterator[Document]:
+_worker_knowledge: Knowledge | None = None
+"""A worker process's copy of the knowledge, received once when the worker starts."""
+
+
+def _start_worker(knowledge: Knowledge) -> None:
+    global _worker_knowledge
+    _worker_knowledge = knowledge
+
+
+def _annotate_in_worker(path: Path) -> list[Document]:
+    assert _worker_knowledge is not None, "worker started without knowledge"
+    return annotate_seed(path, _worker_knowledge)
+
+
+def silver_documents(seeds_dir: Path, knowledge: Knowledge, workers: int = 1) -> Iterator[Document]:
     """Cleaned, split and silver-annotated documents, in seed-file order.
 
     With ``workers > 1`` files are annotated in worker processes (``Pool.imap`` keeps the order, so
-    the output is the same as with one process); an error in a worker reaches the caller unchanged.
+    the output is the same as with one process); each worker receives the compiled knowledge once,
+    pickled, instead of once per chunk. An error in a worker reaches the caller unchanged.
     """
-    annotations_dir = Path(annotations_dir)
     paths = seed_files(Path(seeds_dir))
-    work = partial(annotate_seed, annotations_dir=annotations_dir)
     if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
         for path in paths:
-            yield from work(path)
+            yield from annotate_seed(path, knowledge)
         return
-    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-        for docs in pool.imap(work, paths, chunksize=CHUNK_FILES):
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(workers, initializer=_start_worker, initargs=(knowledge,)) as pool:
+        for docs in pool.imap(_annotate_in_worker, paths, chunksize=CHUNK_FILES):
             yield from docs
 
 
-@dataclass(frozen=True, slots=True)
-class Groups:
-    """Curated cross-document links from ``annotations/groups.json``."""
-
-    event: dict[str, str]
-    translation: dict[str, str]
-
-    @property
-    def members(self) -> set[str]:
-        return set(self.event) | set(self.translation)
-
-
-def load_groups(annotations_dir: Path) -> Groups:
-    path = Path(annotations_dir) / "groups.json"
-    if not path.exists():
-        return Groups({}, {})
-    with knowledge_file(path, "groups") as raw:
-        tables = []
-        for kind in ("events", "translation_groups"):
-            table: dict[str, str] = {}
-            for group in raw.get(kind, []):
-                for doc_id in group["documents"]:
-                    if doc_id in table:
-                        raise InputError(f"{path}: document {doc_id!r} is in two {kind}")
-                    table[doc_id] = group["id"]
-            tables.append(table)
-    return Groups(*tables)
-
-
-def documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -> Iterator[Document]:
-    """Final documents: silver, with gold applied and curated groups set."""
+def documents(
+    seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge, workers: int = 1
+) -> Iterator[Document]:
+    """Final documents: silver, with gold (``annotations_dir/documents``) applied and curated groups set."""
     annotations_dir = Path(annotations_dir)
-    gold = gold_documents(annotations_dir)
-    groups = load_groups(annotations_dir)
+    gold = gold_documents(annotations_dir, knowledge.topic_ids)
+    groups = knowledge.groups
     seen: set[str] = set()
-    for doc in silver_documents(seeds_dir, annotations_dir, workers):
+    for doc in silver_documents(seeds_dir, knowledge, workers):
         seen.add(doc.id)
         if doc.id in gold:
-            doc = apply_gold(doc, gold[doc.id], annotations_dir)
+            doc = apply_gold(doc, gold[doc.id], knowledge, annotations_dir)
         yield doc.with_(
             event_id=groups.event.get(doc.id, doc.event_id),
             translation_group=groups.translation.get(doc.id, doc.translation_group),
@@ -117,4 +103,6 @@ def documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -> Itera
             f"{doc_id!r} (no such document in {seeds_dir})"
         )
     for doc_id in sorted(groups.members - seen):
-        raise InputError(f"{annotations_dir / 'groups.json'}: unknown document {doc_id!r}")
+        raise InputError(
+            f"{knowledge.folder / 'groups.json'}: unknown document {doc_id!r} (no such document in {seeds_dir})"
+        )

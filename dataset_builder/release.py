@@ -13,7 +13,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,7 +126,7 @@ def _type_name(feature: Any) -> str:
     return str(feature.dtype)
 
 
-def card_data(folder: Path, stats: Mapping[str, Any]) -> DatasetCardData:
+def card_data(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) -> DatasetCardData:
     """The card's YAML: configs with data files per split, and features generated from the schema."""
     total = sum(stats["rows"]["documents"].values())
     data = DatasetCardData(
@@ -163,10 +163,11 @@ def card_data(folder: Path, stats: Mapping[str, Any]) -> DatasetCardData:
         ],
     )
     rows, arrow_bytes = stats["rows"], stats["arrow_bytes"]
+    features = configs.config_features(topic_ids)
     infos = DatasetInfosDict(
         {
             config: datasets.DatasetInfo(
-                features=configs.FEATURES[config](),
+                features=features[config],
                 splits=datasets.SplitDict(
                     {
                         s: datasets.SplitInfo(
@@ -186,20 +187,26 @@ def card_data(folder: Path, stats: Mapping[str, Any]) -> DatasetCardData:
     return data
 
 
-def write_card(folder: Path, stats: Mapping[str, Any], agreement: Mapping[str, Any] | None) -> None:
+def write_card(
+    folder: Path,
+    stats: Mapping[str, Any],
+    agreement: Mapping[str, Any] | None,
+    taxonomy: Sequence[schema.Topic],
+) -> None:
     """Render ``DATASET_CARD.md`` into ``folder/README.md``."""
+    topic_ids = [t.id for t in taxonomy]
     card = DatasetCard.from_template(
-        card_data(folder, stats),
+        card_data(folder, stats, topic_ids),
         template_path=str(CARD_TEMPLATE),
         stats=stats,
         agreement=agreement,
         version=schema.DATASET_VERSION,
         configs={
-            name: [(f, _type_name(t), FIELD_DESCRIPTIONS[f]) for f, t in make().items()]
-            for name, make in configs.FEATURES.items()
+            name: [(f, _type_name(t), FIELD_DESCRIPTIONS[f]) for f, t in features.items()]
+            for name, features in configs.config_features(topic_ids).items()
         },
         entity_labels=schema.ENTITY_LABELS,
-        taxonomy=schema.load_taxonomy(),
+        taxonomy=tuple(taxonomy),
         splits=schema.SPLITS,
         languages=schema.LANGUAGES,
         annotations_license=schema.ANNOTATIONS_LICENSE,
@@ -258,8 +265,9 @@ def _croissant_fields(
     return out
 
 
-def croissant_metadata(folder: Path, stats: Mapping[str, Any]) -> dict[str, Any]:
+def croissant_metadata(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) -> dict[str, Any]:
     """Croissant 1.1 JSON-LD with one FileObject (with sha256) per parquet and one RecordSet per config."""
+    features = configs.config_features(topic_ids)
     distribution: list[mlc.FileObject | mlc.FileSet] = []
     record_sets = []
     for config, splits in data_files(stats["rows"]).items():
@@ -291,7 +299,7 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any]) -> dict[str, Any]
                 name=config,
                 description=f"Rows of the {config} config",
                 fields=[
-                    *_croissant_fields(config, configs.FEATURES[config](), file_set),
+                    *_croissant_fields(config, features[config], file_set),
                     mlc.Field(
                         id=f"{config}/split",
                         name="split",
@@ -372,8 +380,8 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any]) -> dict[str, Any]
     return metadata.to_json()
 
 
-def write_croissant(folder: Path, stats: Mapping[str, Any]) -> None:
-    metadata = croissant_metadata(folder, stats)
+def write_croissant(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) -> None:
+    metadata = croissant_metadata(folder, stats, topic_ids)
     _write_text(
         folder / CROISSANT_NAME, json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     )

@@ -8,12 +8,8 @@ all generated from what is defined here; the topic taxonomy itself is knowledge 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import datasets
-
-from dataset_builder.errors import InputError, knowledge_file
 
 DATASET_VERSION = "1.0.0"
 """Semver of the dataset (see ``release.SEMVER_RULE``): schema change → major; documents or
@@ -40,8 +36,6 @@ STATUSES: tuple[str, ...] = ("gold", "silver")
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 DEFAULT_SPLIT_RATIOS: tuple[float, float, float] = (0.8, 0.1, 0.1)
 
-DEFAULT_ANNOTATIONS_DIR = Path(__file__).resolve().parent.parent / "annotations"
-
 
 @dataclass(frozen=True, slots=True)
 class Topic:
@@ -52,25 +46,6 @@ class Topic:
     iptc: str | None
     iptc_label: str | None
     definition: str
-
-
-@cache
-def load_taxonomy(annotations_dir: Path = DEFAULT_ANNOTATIONS_DIR) -> tuple[Topic, ...]:
-    """The topic taxonomy, in the order that fixes the ClassLabel ids."""
-    path = Path(annotations_dir) / "taxonomy.json"
-    with knowledge_file(path, "taxonomy") as raw:
-        topics = tuple(
-            Topic(t["id"], t["name"], t.get("iptc"), t.get("iptc_label"), t["definition"])
-            for t in raw["topics"]
-        )
-    ids = [t.id for t in topics]
-    if len(set(ids)) != len(ids):
-        raise InputError(f"{path}: duplicate topic ids")
-    return topics
-
-
-def topic_ids(annotations_dir: Path = DEFAULT_ANNOTATIONS_DIR) -> list[str]:
-    return [t.id for t in load_taxonomy(annotations_dir)]
 
 
 def ner_tag_names() -> list[str]:

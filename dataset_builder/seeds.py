@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from dataset_builder.annotators.language import LanguageRun, language_runs
 from dataset_builder.documents import Cut, Document
-from dataset_builder.errors import InputError, knowledge_file
+from dataset_builder.errors import InputError
+from dataset_builder.knowledge_schema import SeedRulesFile
 
 SEED_SUFFIX = ".txt"
 _TERMINAL = tuple(".!?؟…")
@@ -26,22 +26,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 @dataclass(frozen=True, slots=True)
 class SeedRules:
-    """Cleaning knowledge from ``annotations/seed_rules.json``."""
+    """Cleaning knowledge compiled from ``seed_rules.json``."""
 
     metadata: re.Pattern[str]
     read_also: re.Pattern[str]
     link_max_chars: int
 
 
-@cache
-def load_seed_rules(annotations_dir: Path) -> SeedRules:
-    with knowledge_file(Path(annotations_dir) / "seed_rules.json", "seed rules") as raw:
-        metadata = re.compile(r"[ \t]*(?:" + "|".join(raw["metadata_prefixes"]) + ")", re.IGNORECASE)
-        markers = sorted(raw["read_also_markers"], key=len, reverse=True)
-        read_also = re.compile(
-            r"[ \t]*(?:" + "|".join(map(re.escape, markers)) + r")[ \t]*[:：]?", re.IGNORECASE
-        )
-        return SeedRules(metadata, read_also, int(raw["read_also_link_max_chars"]))
+def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
+    metadata = re.compile(r"[ \t]*(?:" + "|".join(raw.metadata_prefixes) + ")", re.IGNORECASE)
+    markers = sorted(raw.read_also_markers, key=len, reverse=True)
+    read_also = re.compile(r"[ \t]*(?:" + "|".join(map(re.escape, markers)) + r")[ \t]*[:：]?", re.IGNORECASE)
+    return SeedRules(metadata, read_also, raw.read_also_link_max_chars)
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
@@ -224,9 +220,8 @@ def _kept_lines(text: str, cuts: list[Cut]) -> list[tuple[int, int, str]]:
     return kept
 
 
-def split_seed(path: Path, text: str, annotations_dir: Path) -> list[Document]:
+def split_seed(path: Path, text: str, rules: SeedRules) -> list[Document]:
     """Clean one seed and cut it into one :class:`Document` per language run."""
-    rules = load_seed_rules(Path(annotations_dir))
     cuts = find_cuts(text, rules)
     runs: list[LanguageRun] = language_runs(path, _kept_lines(text, cuts), len(text))
     stem = Path(path).stem

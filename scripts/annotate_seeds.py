@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dataset_builder import annotations, pipeline, schema
+from dataset_builder import annotations, pipeline
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import client, tasks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +117,8 @@ def run_campaign(
 ) -> str:
     """Push with the first key, submit each annotator's work with their key, pull; returns what to print."""
     first = keys[hands[0].annotator]
-    pushed = client.push(url, first, PROJECT, seeds_dir, annotations_dir)
+    knowledge = Knowledge.load(annotations_dir)
+    pushed = client.push(url, first, PROJECT, seeds_dir, annotations_dir, knowledge)
     lines = [pushed.summary()]
     for hand in hands:
         key = keys[hand.annotator]
@@ -124,7 +126,7 @@ def run_campaign(
             created, updated, unchanged = submit(url, key, pushed.project_id, hand)
         role = " (ground truth)" if hand.ground_truth else ""
         lines.append(f"{hand.annotator}{role}: {created} created, {updated} updated, {unchanged} unchanged")
-    lines.append(client.pull(url, first, PROJECT, seeds_dir, annotations_dir).summary())
+    lines.append(client.pull(url, first, PROJECT, seeds_dir, annotations_dir, knowledge).summary())
     return "\n".join(lines)
 
 
@@ -159,7 +161,7 @@ def replacing_import(annotations_dir: Path, run: Callable[[Path], str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=Path, default=ROOT / "seeds")
-    ap.add_argument("--annotations", type=Path, default=schema.DEFAULT_ANNOTATIONS_DIR)
+    ap.add_argument("--annotations", type=Path, default=ROOT / "annotations")
     ap.add_argument(
         "--start-server", action="store_true", help="run the whole campaign on a throwaway server"
     )
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     try:
-        documents = {d.id: d for d in pipeline.silver_documents(args.seeds, args.annotations)}
+        documents = {d.id: d for d in pipeline.silver_documents(args.seeds, Knowledge.load(args.annotations))}
         if args.start_server:
             paths = sorted(args.annotations.glob(PATTERN))
             hands = [load_hand_annotation(p, documents) for p in paths]

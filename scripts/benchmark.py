@@ -85,11 +85,13 @@ def paragraph_pool(seeds_dir: Path, annotations_dir: Path) -> dict[str, list[str
     """
     from dataset_builder.annotators.language import MIN_RUN_LETTERS, script_of
     from dataset_builder.configs import paragraphs
+    from dataset_builder.knowledge import Knowledge
     from dataset_builder.seeds import read_seed, seed_files, split_seed
 
+    rules = Knowledge.load(annotations_dir).seed_rules
     pool: dict[str, list[str]] = defaultdict(list)
     for path in seed_files(seeds_dir):
-        for doc in split_seed(path, read_seed(path), annotations_dir):
+        for doc in split_seed(path, read_seed(path), rules):
             pool[doc.language] += [p for p in paragraphs(doc.text) if script_of(p)[1] * 3 >= MIN_RUN_LETTERS]
     return dict(pool)
 
@@ -413,14 +415,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if argv[:1] == [CHILD]:
         child_main(argv[1:])
         return
-    from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR
-
     repo = Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000], help="corpus sizes (articles)")
     ap.add_argument("--seed", type=int, default=0, help="RNG seed of the synthetic corpus")
     ap.add_argument("--seeds", type=Path, default=repo / "seeds", help="real seeds to recombine")
-    ap.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS_DIR, help="knowledge files")
+    ap.add_argument("--annotations", type=Path, default=repo / "annotations", help="knowledge files")
     ap.add_argument("--keep", type=Path, help="keep corpora and outputs in DIR/n<N> (must not exist)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--profile", action="store_true", help="also build under cProfile, list hotspots")

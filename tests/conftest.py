@@ -10,6 +10,13 @@ from typing import Any
 import pytest
 
 from dataset_builder.documents import Document, Span
+from dataset_builder.knowledge import Knowledge
+
+REPO = Path(__file__).resolve().parent.parent
+ANN = REPO / "annotations"
+"""This repository's own project: its knowledge and the gold of its seeds."""
+SEEDS = REPO / "seeds"
+TAXONOMY = Knowledge.load(ANN).taxonomy
 
 MakeDoc = Callable[..., Document]
 
@@ -83,6 +90,12 @@ def sample_documents() -> list[Document]:
 
 
 @pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    """The repository's knowledge, loaded once."""
+    return Knowledge.load(ANN)
+
+
+@pytest.fixture(scope="session")
 def sample_docs() -> list[Document]:
     return sample_documents()
 
@@ -93,5 +106,5 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from dataset_builder.build import write_dataset
 
     out = tmp_path_factory.mktemp("built") / "dist"
-    write_dataset(sample_documents(), out, split_ratios=(0.5, 0.25, 0.25), progress=False)
+    write_dataset(sample_documents(), out, taxonomy=TAXONOMY, split_ratios=(0.5, 0.25, 0.25), progress=False)
     return out

@@ -8,13 +8,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ANN as ANN_DIR
+from conftest import TAXONOMY
 
-from dataset_builder import annotations, schema
+from dataset_builder import annotations
 from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Span
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import agreement_report, compute_agreement
 
-ANN_DIR = schema.DEFAULT_ANNOTATIONS_DIR
+TOPIC_IDS = [t.id for t in TAXONOMY]
 
 
 def _ann(annotation_id: int, annotator: str, entities=(), topics=(), date=None, language="en") -> Annotation:
@@ -66,7 +69,7 @@ def test_two_annotators_figures_match_hand_computation() -> None:
         ),
         "d3": _doc("d3", _ann(5, "a", [ORG], ["economy"], DAY)),  # one annotator: not compared
     }
-    report = compute_agreement(docs, ANN_DIR)
+    report = compute_agreement(docs, TOPIC_IDS)
     assert (report.documents_annotated, report.documents_compared, report.annotator_pairs) == (3, 2, 2)
 
     # exact: a has 2 spans, b has 3, one identical (PER) → F1 = 2·1 / (2 + 3)
@@ -78,7 +81,7 @@ def test_two_annotators_figures_match_hand_computation() -> None:
     assert report.entities_overlap["per_label"]["LOC"] == 1.0
 
     # topics: units (document, topic) over the 8 taxonomy topics × 2 documents
-    topics = schema.topic_ids(ANN_DIR)
+    topics = TOPIC_IDS
     chosen = {("d1", "a"): {"diplomacy"}, ("d1", "b"): {"diplomacy", "economy"}, ("d2", "a"): {"defence"},
               ("d2", "b"): {"defence"}}  # fmt: skip
     pairs = [(int(t in chosen[(d, "a")]), int(t in chosen[(d, "b")])) for d in ("d1", "d2") for t in topics]
@@ -100,11 +103,11 @@ def test_two_annotators_figures_match_hand_computation() -> None:
     assert data["annotators"] == 2 and data["entity_f1_exact"]["micro"] == 0.4
     assert json.loads(report.to_json()) == json.loads(json.dumps(data))
     assert "entity F1 (exact match): micro 0.400" in report.to_text()
-    assert report.to_json() == compute_agreement(docs, ANN_DIR).to_json()
+    assert report.to_json() == compute_agreement(docs, TOPIC_IDS).to_json()
 
 
 def test_without_two_annotators_the_report_says_so() -> None:
-    report = compute_agreement({"d3": _doc("d3", _ann(5, "a", [ORG]))}, ANN_DIR)
+    report = compute_agreement({"d3": _doc("d3", _ann(5, "a", [ORG]))}, TOPIC_IDS)
     data = report.to_dict()
     assert data["documents_with_two_or_more_annotators"] == 0
     assert data["entity_f1_exact"] is None and data["topics_krippendorff_alpha"] is None
@@ -117,10 +120,10 @@ def test_report_flags_stale_annotation_files(tmp_path: Path) -> None:
     ann_dir = tmp_path / "annotations"
     shutil.copytree(ANN_DIR, ann_dir, ignore=shutil.ignore_patterns("documents", "labelstudio"))
     seeds = Path(__file__).resolve().parent.parent / "seeds"
-    first = next(iter(pipeline.silver_documents(seeds, ann_dir)))
+    first = next(iter(pipeline.silver_documents(seeds, Knowledge.load(ann_dir))))
     (ann_dir / "documents").mkdir()
     for document_id, sha in ((first.id, annotations.text_sha256(first.text)), ("999_gone", "0" * 64)):
         doc = AnnotatedDocument(document_id, sha, (_ann(1, "a"),))
         (ann_dir / "documents" / f"{document_id}.json").write_bytes(doc.to_bytes())
-    report = agreement_report(seeds, ann_dir)
+    report = agreement_report(seeds, ann_dir, Knowledge.load(ann_dir))
     assert report.stale == ["999_gone"] and report.documents_in_corpus and report.documents_in_corpus > 1

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ANN, TAXONOMY
 
-from dataset_builder import annotations, schema
+from dataset_builder import annotations
 from dataset_builder.documents import Span
 from dataset_builder.errors import InputError
+
+TOPIC_IDS = [t.id for t in TAXONOMY]
 
 TEXT = "Blinken met Sisi in Cairo."
 BLINKEN = {"start": 0, "end": 7, "text": "Blinken", "label": "PER"}
@@ -25,7 +28,7 @@ CAIRO_ORG = {**CAIRO, "label": "ORG"}
 def ann_dir(tmp_path: Path) -> Path:
     target = tmp_path / "annotations"
     (target / "documents").mkdir(parents=True)
-    shutil.copy(schema.DEFAULT_ANNOTATIONS_DIR / "taxonomy.json", target / "taxonomy.json")
+    shutil.copy(ANN / "taxonomy.json", target / "taxonomy.json")
     return target
 
 
@@ -60,7 +63,7 @@ def spans(*items: dict[str, Any]) -> tuple[Span, ...]:
 
 
 def test_no_annotation_files_give_no_gold(tmp_path: Path) -> None:
-    assert annotations.gold_documents(tmp_path) == {}
+    assert annotations.gold_documents(tmp_path, TOPIC_IDS) == {}
 
 
 def test_single_annotator_latest_annotation_is_gold(ann_dir: Path) -> None:
@@ -71,7 +74,7 @@ def test_single_annotator_latest_annotation_is_gold(ann_dir: Path) -> None:
             ann(2, "a", updated_at="2026-11-24T08:00:00.000000Z", entities=[CAIRO, BLINKEN]),
         ],
     )
-    gold = annotations.gold_documents(ann_dir)["001_x"]
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
     assert gold.rule == "single" and gold.disagreements == ()
     assert gold.entities == spans(BLINKEN, CAIRO) and gold.topics == ("diplomacy",)
     assert gold.date == dt.date(2024, 2, 6) and gold.language == "en"
@@ -89,7 +92,7 @@ def test_latest_ground_truth_wins_over_everything(ann_dir: Path) -> None:
             ann(4, "d", updated_at="2026-11-25T00:00:00Z"),
         ],
     )
-    gold = annotations.gold_documents(ann_dir)["001_x"]
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
     assert gold.rule == "ground_truth"
     assert gold.entities == spans(CAIRO) and gold.topics == ("diplomacy",)
 
@@ -105,7 +108,7 @@ def test_majority_keeps_items_chosen_by_more_than_half_and_lists_the_rest(ann_di
             ann(3, "c", entities=[BLINKEN, SISI], topics=["economy", "defence"], date=None),
         ],
     )
-    gold = annotations.gold_documents(ann_dir)["001_x"]
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
     assert gold.rule == "majority"
     assert gold.entities == spans(BLINKEN, SISI)  # 3/3 and 2/3; each Cairo reading has 1/3
     assert gold.topics == ("diplomacy", "economy")  # 2/3 each, in taxonomy order; defence 1/3
@@ -128,7 +131,7 @@ def test_two_annotators_need_to_agree(ann_dir: Path) -> None:
             ann(3, "b", entities=[BLINKEN], topics=["defence"], updated_at="2026-11-22T00:00:00Z"),
         ],
     )
-    gold = annotations.gold_documents(ann_dir)["001_x"]
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
     assert gold.entities == spans(BLINKEN) and gold.topics == ("diplomacy",)
     assert gold.date == dt.date(2024, 2, 6) and gold.date_evidence == "6 Feb"
     assert gold.disagreements == (
@@ -142,7 +145,7 @@ def test_invalid_json_names_file_and_line(ann_dir: Path) -> None:
         '{"document_id": "001_x",\n "annotations": [}', encoding="utf-8"
     )
     with pytest.raises(InputError, match=r"001_x\.json: line 2: invalid JSON"):
-        annotations.gold_documents(ann_dir)
+        annotations.gold_documents(ann_dir, TOPIC_IDS)
 
 
 @pytest.mark.parametrize(
@@ -160,20 +163,20 @@ def test_invalid_json_names_file_and_line(ann_dir: Path) -> None:
 def test_bad_annotations_raise_input_error_naming_the_file(ann_dir: Path, change: dict, message: str) -> None:
     write_doc(ann_dir, [ann(1, "a", **change)])
     with pytest.raises(InputError, match=r"001_x\.json: " + message):
-        annotations.gold_documents(ann_dir)
+        annotations.gold_documents(ann_dir, TOPIC_IDS)
 
 
 def test_file_name_must_match_document_id(ann_dir: Path) -> None:
     path = write_doc(ann_dir, [ann(1, "a")])
     path.rename(ann_dir / "documents" / "002_y.json")
     with pytest.raises(InputError, match=r"002_y\.json: holds document_id '001_x'"):
-        annotations.gold_documents(ann_dir)
+        annotations.gold_documents(ann_dir, TOPIC_IDS)
 
 
 def test_canonical_bytes_round_trip(ann_dir: Path) -> None:
     path = write_doc(ann_dir, [ann(2, "b"), ann(1, "a", lead_time=3)])
-    doc = annotations.read_document_file(path, ann_dir)
+    doc = annotations.read_document_file(path, TOPIC_IDS)
     data = doc.to_bytes()
     path.write_bytes(data)
-    assert annotations.read_document_file(path, ann_dir).to_bytes() == data
+    assert annotations.read_document_file(path, TOPIC_IDS).to_bytes() == data
     assert [a["annotation_id"] for a in json.loads(data)["annotations"]] == [1, 2]

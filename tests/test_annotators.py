@@ -9,17 +9,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ANN, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataset_builder.annotators.dates import find_dates, load_date_rules, publication_date
-from dataset_builder.annotators.entities import find_entities, load_entity_knowledge
+from dataset_builder.annotators.dates import find_dates, publication_date
+from dataset_builder.annotators.entities import find_entities
 from dataset_builder.annotators.language import identify, script_of
-from dataset_builder.annotators.topics import find_topics, load_topic_rules
+from dataset_builder.annotators.topics import find_topics
 from dataset_builder.documents import Cut, Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.events import EventKey, assign_event_ids
-from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR
+from dataset_builder.knowledge import Knowledge
 
 KB = {
     "entities": [
@@ -41,7 +42,7 @@ def ann(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repo's rules with a small, known knowledge base."""
     folder = tmp_path_factory.mktemp("annotations")
     for name in ("entity_rules.json", "date_rules.json", "taxonomy.json", "seed_rules.json"):
-        shutil.copy(DEFAULT_ANNOTATIONS_DIR / name, folder / name)
+        shutil.copy(ANN / name, folder / name)
     (folder / "entities.json").write_text(json.dumps(KB, ensure_ascii=False), encoding="utf-8")
     rules = {
         "rules": [
@@ -81,20 +82,20 @@ def doc(text: str, language: str, cuts: list[Cut] | None = None, title: str | No
     ],
 )
 def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expected: dt.date) -> None:
-    assert [f.date for f in find_dates(text, load_date_rules(DEFAULT_ANNOTATIONS_DIR))] == [expected]
+    assert [f.date for f in find_dates(text, Knowledge.load(ANN).date_rules)] == [expected]
 
 
 @pytest.mark.parametrize(
     "text", ["اليوم الثلاثاء", "on Thursday", "31/02/2024", "ديسمبر 2023", "6 مايو الماضي"]
 )
 def test_no_date_is_invented_from_partial_or_invalid_dates(text: str) -> None:
-    rules = load_date_rules(DEFAULT_ANNOTATIONS_DIR)
+    rules = Knowledge.load(ANN).date_rules
     assert find_dates(text, rules) == []
     assert publication_date(doc(f"عنوان\n{text} التقى الرئيس نظيره.", "ar"), rules) == (None, None, None)
 
 
 def test_date_sources_header_dateline_text() -> None:
-    rules = load_date_rules(DEFAULT_ANNOTATIONS_DIR)
+    rules = Knowledge.load(ANN).date_rules
     header = doc("Body text.", "en", [Cut(0, "date 2024-02-07 ", "metadata")])
     assert publication_date(header, rules)[:2] == (dt.date(2024, 2, 7), "header")
     dateline = doc("CAIRO, Feb 6, 2024 (Reuters) - Talks went on.", "en")
@@ -107,7 +108,7 @@ def test_date_sources_header_dateline_text() -> None:
 
 
 def test_proclitics_and_titles_stay_outside_spans(ann: Path) -> None:
-    k = load_entity_knowledge(ann)
+    k = Knowledge.load(ann).entities
     text = "وأكد الرئيس المصري وبلينكن أهمية وقف إطلاق النار بقطاع غزة، ولحماس موقف."
     spans = find_entities(text, "ar", k)
     assert [(s.text, s.label, s.entity_id) for s in spans] == [
@@ -119,13 +120,13 @@ def test_proclitics_and_titles_stay_outside_spans(ann: Path) -> None:
 
 
 def test_no_match_inside_a_longer_word(ann: Path) -> None:
-    k = load_entity_knowledge(ann)
+    k = Knowledge.load(ann).entities
     assert find_entities("المصريون والغزيون", "ar", k) == []
     assert find_entities("Egyptians and Gazans met Hamasite", "en", k) == []
 
 
 def test_rules_find_people_the_base_does_not_know(ann: Path) -> None:
-    k = load_entity_knowledge(ann)
+    k = Knowledge.load(ann).entities
     ar = "بحضور وزير الخارجية الفرنسي جان نويل بارو، وقال المتحدث باسم الرئاسة أحمد فهمي إن"
     assert [(s.text, s.label, s.entity_id) for s in find_entities(ar, "ar", k)] == [
         ("جان نويل", "PER", None),
@@ -149,13 +150,13 @@ arabic_words = st.sampled_from(
 @given(st.lists(arabic_words, max_size=30), st.sampled_from(["ar", "en"]))
 def test_entity_offsets_always_match_text(ann: Path, parts: list[str], language: str) -> None:
     text = "".join(parts)
-    spans = find_entities(text, language, load_entity_knowledge(ann))
+    spans = find_entities(text, language, Knowledge.load(ann).entities)
     check_spans(text, spans, "property")
     assert all(not a.overlaps(b) for a, b in itertools.pairwise(spans))
 
 
 def test_topic_rules_need_enough_distinct_keywords(ann: Path) -> None:
-    rules = load_topic_rules(ann)
+    rules = Knowledge.load(ann).topic_rules
     assert find_topics("Talks on a ceasefire and a truce; humanitarian aid.", "en", rules) == [
         "peace_process",
         "humanitarian_aid",
@@ -210,8 +211,7 @@ def test_events_group_same_day_same_people_and_translations() -> None:
 def test_a_broken_knowledge_file_is_named_in_the_error(tmp_path: Path, name: str, content: str) -> None:
     from dataset_builder.pipeline import silver_documents
 
-    shutil.copytree(DEFAULT_ANNOTATIONS_DIR, tmp_path / "ann")
+    shutil.copytree(ANN, tmp_path / "ann")
     (tmp_path / "ann" / name).write_text(content, encoding="utf-8")
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
     with pytest.raises(InputError, match=name.replace(".", r"\.")):
-        list(silver_documents(seeds, tmp_path / "ann"))
+        list(silver_documents(SEEDS, Knowledge.load(tmp_path / "ann")))

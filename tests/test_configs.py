@@ -6,12 +6,14 @@ from collections import Counter
 
 import datasets
 import pytest
+from conftest import ANN, SEEDS, TAXONOMY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataset_builder import configs, schema
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
 
 ALPHABET = "ابتثجحخدذرسشصضطظعغفقكلمنهوي" + "ًٌٍَُِّْ" + "ـال" + "abcXYZ" + "0123" + " \n.,!?؟«»\"'-" + "\u200d"
 
@@ -54,7 +56,7 @@ def test_iob2_tags_rebuild_the_document_spans(doc: Document) -> None:
 def test_tags_rebuild_spans_of_every_real_document() -> None:
     from dataset_builder.pipeline import documents
 
-    docs = list(documents(schema.DEFAULT_ANNOTATIONS_DIR.parent / "seeds", schema.DEFAULT_ANNOTATIONS_DIR))
+    docs = list(documents(SEEDS, ANN, Knowledge.load(ANN)))
     assert docs
     for doc in docs:
         assert rebuilt_spans(doc) == doc_spans(doc), doc.id
@@ -94,8 +96,9 @@ def test_overlapping_entities_are_rejected_with_the_document_named(make_doc) -> 
 
 def test_class_labels_come_from_the_schema() -> None:
     assert configs.ner_features()["ner_tags"].feature.names == schema.ner_tag_names()
-    assert configs.topics_features()["labels"].feature.names == schema.topic_ids()
-    assert set(configs.FEATURES) == set(configs.CONFIG_NAMES)
+    topic_ids = [t.id for t in TAXONOMY]
+    assert configs.topics_features(topic_ids)["labels"].feature.names == topic_ids
+    assert set(configs.config_features(topic_ids)) == set(configs.CONFIG_NAMES)
 
 
 @given(st.text(min_size=1, max_size=30))

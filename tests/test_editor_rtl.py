@@ -27,6 +27,7 @@ import pytest
 from labelstudio_server import label_studio  # noqa: F401  (session fixture)
 
 from dataset_builder import annotations, pipeline
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import tasks
 from dataset_builder.labelstudio.client import LocalServer, connect, local_server, project_task_keys, push
 
@@ -135,8 +136,14 @@ def open_tasks(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    report = push(server.url, server.api_key, "editor rtl", seeds, annotations_dir)
-    docs = {d.id: d for d in pipeline.silver_documents(seeds, annotations_dir) if d.id in document_ids}
+    report = push(
+        server.url, server.api_key, "editor rtl", seeds, annotations_dir, Knowledge.load(annotations_dir)
+    )
+    docs = {
+        d.id: d
+        for d in pipeline.silver_documents(seeds, Knowledge.load(annotations_dir))
+        if d.id in document_ids
+    }
     task_ids = project_task_keys(connect(server.url, server.api_key), report.project_id)
     out_dir.mkdir(parents=True, exist_ok=True)
     views = {}

@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ANN, SEEDS, TAXONOMY
 
-from dataset_builder import annotations, schema
+from dataset_builder import annotations
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config, tasks
 from dataset_builder.labelstudio.importer import import_export, import_tasks, resolve_offsets
+
+TOPIC_IDS = [t.id for t in TAXONOMY]
 
 EN_TEXT = (
     "Cairo 😀 — Antony Blinken met Abdel Fattah al-Sisi in Cairo on 6 February 2024.\r\n"
@@ -110,14 +114,14 @@ def ann_dir(tmp_path: Path) -> Path:
     """A private copy of the project's knowledge files (taxonomy) with no annotations yet."""
     target = tmp_path / "annotations"
     target.mkdir()
-    shutil.copy(schema.DEFAULT_ANNOTATIONS_DIR / "taxonomy.json", target / "taxonomy.json")
+    shutil.copy(ANN / "taxonomy.json", target / "taxonomy.json")
     return target
 
 
 def run_import(export: list[dict[str, Any]], ann_dir: Path, docs: list[Document] | None = None):
     raw = json.dumps(export, ensure_ascii=False).encode("utf-8")
     documents = {d.id: d for d in (docs or make_documents())}
-    return import_tasks(export, raw, documents, ann_dir, source="export.json")
+    return import_tasks(export, raw, documents, ann_dir, TOPIC_IDS, source="export.json")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -159,7 +163,7 @@ def test_round_trip_gold_equals_silver_and_reimport_is_byte_identical(ann_dir: P
     export = fake_export(tasks.build_tasks(docs, "v1"))
     report = run_import(export, ann_dir)
     assert report.annotations == 2 and sorted(report.written) == sorted(d.id for d in docs)
-    gold = annotations.gold_documents(ann_dir)
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)
     for doc in docs:
         g = gold[doc.id]
         assert g.rule == "single" and g.disagreements == ()
@@ -226,7 +230,7 @@ def test_utf16_offsets_are_converted_to_code_points(ann_dir: Path) -> None:
                 v["end"] = len(text[: v["end"]].encode("utf-16-le")) // 2
     assert _entity_region(export)["value"]["start"] != docs[1].entities[1].start  # the emoji shifts UTF-16
     run_import(export, ann_dir)
-    gold = annotations.gold_documents(ann_dir)
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)
     assert gold["900_test-en"].entities == annotations.sort_spans(docs[1].entities)
 
 
@@ -319,7 +323,7 @@ def test_changed_text_reanchors_spans_that_still_occur(ann_dir: Path) -> None:
     changed = docs[1].with_(text="UPDATED: " + EN_TEXT)
     report = run_import(export, ann_dir, [docs[0], changed])
     assert report.reanchored == len(docs[1].entities)
-    gold = annotations.gold_documents(ann_dir)["900_test-en"]
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["900_test-en"]
     assert gold.text_sha256 == annotations.text_sha256(changed.text)
     assert all(changed.text[s.start : s.end] == s.text for s in gold.entities)
     assert [s.start for s in gold.entities] == sorted(s.start + 9 for s in docs[1].entities)
@@ -334,11 +338,11 @@ def test_changed_text_without_the_span_is_rejected(ann_dir: Path) -> None:
     )
 
 
-def test_malformed_json_names_the_file(tmp_path: Path, ann_dir: Path) -> None:
+def test_malformed_json_names_the_file(tmp_path: Path, ann_dir: Path, knowledge: Knowledge) -> None:
     bad = tmp_path / "export.json"
     bad.write_text('[{"id": 1,\n "data": }]', encoding="utf-8")
     with pytest.raises(InputError, match=r"export\.json: line 2"):
-        import_export(bad, tmp_path / "seeds", ann_dir)
+        import_export(bad, tmp_path / "seeds", ann_dir, knowledge)
     assert not (ann_dir / "documents").exists()
 
 
@@ -346,21 +350,20 @@ def test_real_seeds_round_trip(tmp_path: Path) -> None:
     """The real pipeline's silver documents survive the round trip unchanged."""
     pipeline = pytest.importorskip("dataset_builder.pipeline")
     ann_dir = tmp_path / "annotations"
-    shutil.copytree(
-        schema.DEFAULT_ANNOTATIONS_DIR, ann_dir, ignore=shutil.ignore_patterns("documents", "labelstudio")
-    )
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
-    docs = list(pipeline.silver_documents(seeds, ann_dir))
+    shutil.copytree(ANN, ann_dir, ignore=shutil.ignore_patterns("documents", "labelstudio"))
+    seeds = SEEDS
+    knowledge = Knowledge.load(ann_dir)
+    docs = list(pipeline.silver_documents(seeds, knowledge))
     export_path = tmp_path / "export.json"
     export_path.write_text(json.dumps(fake_export(tasks.build_tasks(docs, "v1"))), encoding="utf-8")
-    report = import_export(export_path, seeds, ann_dir)
+    report = import_export(export_path, seeds, ann_dir, knowledge)
     assert report.annotations == len(docs)
-    gold = annotations.gold_documents(ann_dir)
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)
     for doc in docs:
         assert gold[doc.id].entities == annotations.sort_spans(
             Span(s.start, s.end, s.text, s.label) for s in doc.entities
         )
-        assert gold[doc.id].topics == annotations.sort_topics(doc.topics, ann_dir)
+        assert gold[doc.id].topics == annotations.sort_topics(doc.topics, TOPIC_IDS)
         assert gold[doc.id].date == doc.date
 
 
@@ -372,7 +375,7 @@ def test_stored_annotations_follow_a_changed_text(ann_dir: Path) -> None:
     later = fake_export(tasks.build_tasks(changed, "v1"), annotator=9, first_id=20)
     report = run_import(later, ann_dir, changed)
     assert report.reanchored == 0  # the new annotations were made on the new text
-    stored = annotations.read_documents(ann_dir)["900_test-en"]
+    stored = annotations.read_documents(ann_dir, TOPIC_IDS)["900_test-en"]
     assert stored.text_sha256 == annotations.text_sha256(changed[1].text)
     first, second = sorted(stored.annotations, key=lambda a: a.annotation_id)
     assert first.annotator == "ann1@example.org" and first.entities == second.entities
@@ -393,17 +396,17 @@ def test_realistic_export_with_two_annotators_and_a_cancelled_one(ann_dir: Path)
 
     raw = (FIXTURES / "export-two-annotators.json").read_bytes()
     docs = {d.id: d for d in make_documents()}
-    report = import_tasks(json.loads(raw), raw, docs, ann_dir, source="fixture")
+    report = import_tasks(json.loads(raw), raw, docs, ann_dir, TOPIC_IDS, source="fixture")
     assert (report.tasks, report.annotations, report.cancelled) == (1, 2, 1)
-    stored = annotations.read_documents(ann_dir)
+    stored = annotations.read_documents(ann_dir, TOPIC_IDS)
     assert sorted(a.annotator for a in stored["900_test-en"].annotations) == [
         "reviewer@example.org",
         "user-10",
     ]
-    gold = annotations.gold_documents(ann_dir)["900_test-en"]
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["900_test-en"]
     silver = docs["900_test-en"]
     assert gold.rule == "ground_truth" and list(gold.topics) == silver.topics
     assert gold.entities == annotations.sort_spans(silver.entities)
-    agreement = compute_agreement(stored, ann_dir)
+    agreement = compute_agreement(stored, TOPIC_IDS)
     assert agreement.entities_exact["micro"] == 1.0 and agreement.date_agreement == 1.0
     assert agreement.disagreements == {"900_test-en": ["topic peace_process: only reviewer@example.org"]}

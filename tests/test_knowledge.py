@@ -16,16 +16,15 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from conftest import ANN, SEEDS
 
 from dataset_builder import pipeline
 from dataset_builder.annotations import nth_occurrence
-from dataset_builder.annotators.entities import load_entity_knowledge, normalise
-from dataset_builder.annotators.topics import load_topic_rules
+from dataset_builder.annotators.entities import normalise
 from dataset_builder.documents import Document
-from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR, ENTITY_LABELS, LANGUAGES, load_taxonomy, topic_ids
+from dataset_builder.knowledge import Knowledge
+from dataset_builder.schema import ENTITY_LABELS, LANGUAGES
 
-ANN = DEFAULT_ANNOTATIONS_DIR
-SEEDS = ANN.parent / "seeds"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -53,9 +52,9 @@ def gold(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def seed_docs() -> dict[str, Document]:
+def seed_docs(knowledge: Knowledge) -> dict[str, Document]:
     """The cleaned seed documents the gold offsets refer to."""
-    return {d.id: d for d in pipeline.silver_documents(SEEDS, ANN)}
+    return {d.id: d for d in pipeline.silver_documents(SEEDS, knowledge)}
 
 
 def _is_letter(ch: str) -> bool:
@@ -65,18 +64,17 @@ def _is_letter(ch: str) -> bool:
 # --- taxonomy and topic rules -------------------------------------------------------------------
 
 
-def test_taxonomy_ids_are_slugs_and_iptc_codes_are_well_formed() -> None:
-    for topic in load_taxonomy(ANN):
+def test_taxonomy_ids_are_slugs_and_iptc_codes_are_well_formed(knowledge: Knowledge) -> None:
+    for topic in knowledge.taxonomy:
         assert re.fullmatch(r"[a-z]+(?:_[a-z]+)*", topic.id), topic.id
         assert topic.definition.strip(), topic.id
         assert (topic.iptc is None) == (topic.iptc_label is None), topic.id
         assert topic.iptc is None or re.fullmatch(r"medtop:\d{8}", topic.iptc), topic.iptc
 
 
-def test_topic_rules_load_and_cover_every_topic_once() -> None:
-    load_topic_rules(ANN)  # raises on a rule naming an unknown topic
-    rules = _json("topic_rules.json")["rules"]
-    assert sorted(r["topic"] for r in rules) == sorted(topic_ids(ANN))
+def test_topic_rules_load_and_cover_every_topic_once(knowledge: Knowledge) -> None:
+    rules = _json("topic_rules.json")["rules"]  # Knowledge.load rejected a rule naming an unknown topic
+    assert sorted(r["topic"] for r in rules) == sorted(knowledge.topic_ids)
     for rule in rules:
         assert rule["min_matches"] >= 1
         for language in LANGUAGES:
@@ -100,7 +98,7 @@ def test_kb_ids_are_unique_sorted_slugs_with_valid_labels(kb: list[dict[str, Any
         assert any(entity["names"].values()), entity["id"]
 
 
-def test_no_name_belongs_to_two_entities(kb: list[dict[str, Any]]) -> None:
+def test_no_name_belongs_to_two_entities(kb: list[dict[str, Any]], knowledge: Knowledge) -> None:
     owners: dict[tuple[str, str], set[str]] = {}
     for entity in kb:
         for language, names in entity["names"].items():
@@ -108,7 +106,7 @@ def test_no_name_belongs_to_two_entities(kb: list[dict[str, Any]]) -> None:
                 assert name == name.strip() and "  " not in name, (entity["id"], name)
                 owners.setdefault((language, normalise(name, language)), set()).add(entity["id"])
     assert {k: v for k, v in owners.items() if len(v) > 1} == {}
-    load_entity_knowledge(ANN)  # the annotator's own loader accepts the base
+    assert knowledge.entities.link(kb[0]["names"]["en"][0], "en") == kb[0]["id"]
 
 
 def test_no_title_or_proclitic_in_names(kb: list[dict[str, Any]], entity_rules: dict[str, Any]) -> None:
@@ -133,10 +131,10 @@ def test_no_title_or_proclitic_in_names(kb: list[dict[str, Any]], entity_rules: 
 
 
 def test_gold_covers_every_seed_document_with_valid_fields(
-    gold: list[dict[str, Any]], seed_docs: dict[str, Document]
+    gold: list[dict[str, Any]], seed_docs: dict[str, Document], knowledge: Knowledge
 ) -> None:
     assert sorted(d["document_id"] for d in gold) == sorted(seed_docs)
-    topics = set(topic_ids(ANN))
+    topics = set(knowledge.topic_ids)
     for doc in gold:
         where = doc["document_id"]
         assert doc["language"] == seed_docs[where].language, where
@@ -219,10 +217,10 @@ def test_gold_and_knowledge_base_agree_on_labels(
 
 
 def test_groups_reference_seed_documents_and_translations_share_an_event(
-    seed_docs: dict[str, Document],
+    seed_docs: dict[str, Document], knowledge: Knowledge
 ) -> None:
     raw = _json("groups.json")
-    groups = pipeline.load_groups(ANN)  # raises on a document in two groups of one kind
+    groups = knowledge.groups  # Knowledge.load rejected a document in two groups of one kind
     assert groups.members <= set(seed_docs)
     for kind in ("events", "translation_groups"):
         ids = [g["id"] for g in raw[kind]]
@@ -236,8 +234,10 @@ def test_groups_reference_seed_documents_and_translations_share_an_event(
     assert all(SLUG.fullmatch(g["id"]) for g in raw["events"])
 
 
-def test_split_seeds_translation_groups_match_the_curated_ones(seed_docs: dict[str, Document]) -> None:
-    curated = pipeline.load_groups(ANN).translation
+def test_split_seeds_translation_groups_match_the_curated_ones(
+    seed_docs: dict[str, Document], knowledge: Knowledge
+) -> None:
+    curated = knowledge.groups.translation
     for doc in seed_docs.values():
         if doc.translation_group is not None:
             assert curated.get(doc.id) == doc.translation_group, doc.id
@@ -246,8 +246,10 @@ def test_split_seeds_translation_groups_match_the_curated_ones(seed_docs: dict[s
 # --- guidelines -----------------------------------------------------------------------------------
 
 
-def test_guidelines_state_every_topic_definition_and_keep_an_adjudication_section() -> None:
+def test_guidelines_state_every_topic_definition_and_keep_an_adjudication_section(
+    knowledge: Knowledge,
+) -> None:
     text = (ANN / "GUIDELINES.md").read_text(encoding="utf-8")
-    for topic in load_taxonomy(ANN):
+    for topic in knowledge.taxonomy:
         assert f"`{topic.id}`" in text and topic.definition in text, topic.id
     assert re.search(r"^## \d+\. Adjudication$", text, re.M)

@@ -7,12 +7,15 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from conftest import ANN, TAXONOMY
+
 from dataset_builder import schema
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config
 
 
-def _parse(annotations_dir: Path) -> ET.Element:
-    return ET.fromstring(config.labeling_config(annotations_dir))
+def _parse() -> ET.Element:
+    return ET.fromstring(config.labeling_config(TAXONOMY))
 
 
 def _choices(root: ET.Element, name: str) -> ET.Element:
@@ -20,11 +23,11 @@ def _choices(root: ET.Element, name: str) -> ET.Element:
 
 
 def test_config_holds_every_schema_label_topic_and_language() -> None:
-    root = _parse(schema.DEFAULT_ANNOTATIONS_DIR)
+    root = _parse()
     labels = root.find(".//Labels")
     assert labels is not None and labels.get("toName") == config.TEXT
     assert {lab.get("value"): lab.get("hint") for lab in labels} == schema.ENTITY_LABELS
-    taxonomy = schema.load_taxonomy(schema.DEFAULT_ANNOTATIONS_DIR)
+    taxonomy = TAXONOMY
     topics = _choices(root, config.TOPICS)
     assert topics.get("choice") == "multiple"
     assert [c.get("value") for c in topics] == [t.id for t in taxonomy]
@@ -41,7 +44,7 @@ def test_config_holds_every_schema_label_topic_and_language() -> None:
 
 
 def test_text_is_shown_with_per_line_direction() -> None:
-    root = _parse(schema.DEFAULT_ANNOTATIONS_DIR)
+    root = _parse()
     style = root.find("Style")
     wrapper = next(v for v in root.iter("View") if v.find("Text") is not None)
     assert style is not None and wrapper.get("className")
@@ -51,12 +54,9 @@ def test_text_is_shown_with_per_line_direction() -> None:
 
 
 def test_config_is_deterministic_and_follows_the_taxonomy(tmp_path: Path) -> None:
-    assert config.labeling_config(schema.DEFAULT_ANNOTATIONS_DIR) == config.labeling_config(
-        schema.DEFAULT_ANNOTATIONS_DIR
-    )
+    assert config.labeling_config(TAXONOMY) == config.labeling_config(Knowledge.load(ANN).taxonomy)
     ann_dir = tmp_path / "annotations"
-    ann_dir.mkdir()
-    shutil.copy(schema.DEFAULT_ANNOTATIONS_DIR / "taxonomy.json", ann_dir / "taxonomy.json")
+    shutil.copytree(ANN, ann_dir)
     taxonomy = json.loads((ann_dir / "taxonomy.json").read_text(encoding="utf-8"))
     taxonomy["topics"].append(
         {
@@ -68,7 +68,7 @@ def test_config_is_deterministic_and_follows_the_taxonomy(tmp_path: Path) -> Non
         }
     )
     (ann_dir / "taxonomy.json").write_text(json.dumps(taxonomy), encoding="utf-8")
-    changed = config.labeling_config(ann_dir)
-    assert changed != config.labeling_config(schema.DEFAULT_ANNOTATIONS_DIR)
+    changed = config.labeling_config(Knowledge.load(ann_dir).taxonomy)
+    assert changed != config.labeling_config(TAXONOMY)
     health = _choices(ET.fromstring(changed), config.TOPICS)[-1]
     assert health.get("value") == "health" and health.get("hint") == "Health: Disease & <care>."

@@ -21,6 +21,7 @@ from dataset_builder import annotations, cli, pipeline
 from dataset_builder.build import build
 from dataset_builder.documents import Document
 from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.agreement import agreement_report
 from dataset_builder.labelstudio.client import (
@@ -122,9 +123,9 @@ def campaign(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory
     """Push twice, let two annotators correct the Arabic prediction through the API, pull once."""
     seeds, ann_dir = copy_corpus(tmp_path_factory.mktemp("campaign"))
     url, key = label_studio.url, label_studio.api_key
-    first = push(url, key, PROJECT, seeds, ann_dir)
-    second = push(url, key, PROJECT, seeds, ann_dir)
-    documents = {d.id: d for d in pipeline.silver_documents(seeds, ann_dir)}
+    first = push(url, key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
+    second = push(url, key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
+    documents = {d.id: d for d in pipeline.silver_documents(seeds, Knowledge.load(ann_dir))}
     doc = documents[DOC]
 
     admin = LabelStudio(base_url=url, api_key=key)
@@ -137,7 +138,7 @@ def campaign(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory
         person.annotations.create(
             id=task_id, result=corrected(prediction.result, doc, topics), lead_time=42.5
         )
-    report = pull(url, key, PROJECT, seeds, ann_dir)
+    report = pull(url, key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
     return Campaign(
         label_studio, seeds, ann_dir, documents, first, second, report, prediction.result, topics_1
     )
@@ -151,7 +152,9 @@ def test_pushing_twice_uploads_each_document_once(campaign: Campaign) -> None:
     admin = LabelStudio(base_url=campaign.server.url, api_key=campaign.server.api_key)
     assert len(list(admin.tasks.list(project=campaign.first_push.project_id))) == len(campaign.documents)
     project = admin.projects.get(campaign.first_push.project_id)
-    assert project.label_config == config.labeling_config(campaign.annotations).strip()
+    assert (
+        project.label_config == config.labeling_config(Knowledge.load(campaign.annotations).taxonomy).strip()
+    )
 
 
 def test_predictions_arrive_as_the_silver_annotations(campaign: Campaign) -> None:
@@ -161,7 +164,9 @@ def test_predictions_arrive_as_the_silver_annotations(campaign: Campaign) -> Non
 
 def test_pull_stores_both_annotators_with_their_emails(campaign: Campaign) -> None:
     assert (campaign.pull.tasks, campaign.pull.annotations, campaign.pull.written) == (1, 2, (DOC,))
-    stored = annotations.read_documents(campaign.annotations)[DOC]
+    stored = annotations.read_documents(campaign.annotations, Knowledge.load(campaign.annotations).topic_ids)[
+        DOC
+    ]
     assert sorted(a.annotator for a in stored.annotations) == [ANNOTATOR_1, ANNOTATOR_2]
     assert (campaign.annotations / campaign.pull.export).is_file()
 
@@ -192,7 +197,7 @@ def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
 
 
 def test_the_disagreement_shows_in_the_agreement_report(campaign: Campaign) -> None:
-    report = agreement_report(campaign.seeds, campaign.annotations)
+    report = agreement_report(campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
     assert report.documents_compared == 1
     assert report.disagreements == {DOC: [f"topic {DROPPED_TOPIC}: only {ANNOTATOR_2}"]}
     assert report.entities_exact["micro"] == 1.0
@@ -200,11 +205,20 @@ def test_the_disagreement_shows_in_the_agreement_report(campaign: Campaign) -> N
 
 def test_pulling_an_unchanged_project_again_changes_nothing(campaign: Campaign) -> None:
     before = files_of(campaign.annotations)
-    report = pull(campaign.server.url, campaign.server.api_key, PROJECT, campaign.seeds, campaign.annotations)
+    report = pull(
+        campaign.server.url,
+        campaign.server.api_key,
+        PROJECT,
+        campaign.seeds,
+        campaign.annotations,
+        Knowledge.load(campaign.annotations),
+    )
     assert report.export == campaign.pull.export and report.unchanged == (DOC,) and report.written == ()
     assert files_of(campaign.annotations) == before
     stored_export = campaign.annotations / campaign.pull.export
-    again = importer.import_export(stored_export, campaign.seeds, campaign.annotations)
+    again = importer.import_export(
+        stored_export, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations)
+    )
     assert again.unchanged == (DOC,) and files_of(campaign.annotations) == before
 
 
@@ -221,7 +235,7 @@ def test_a_failing_pull_names_the_server_and_leaves_annotations_untouched(
         title = "no such project"
     before = files_of(campaign.annotations)
     with pytest.raises(LabelStudioError) as caught:
-        pull(url, key, title, campaign.seeds, campaign.annotations)
+        pull(url, key, title, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
     assert url in str(caught.value) and key not in str(caught.value)
     assert files_of(campaign.annotations) == before
 
@@ -230,7 +244,7 @@ def test_an_export_the_importer_refuses_leaves_annotations_untouched(campaign: C
     """The server answers, but with a task of a document the seeds do not have: nothing is written."""
     url, key = campaign.server.url, campaign.server.api_key
     title = "live refused export"
-    push(url, key, title, campaign.seeds, campaign.annotations)
+    push(url, key, title, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
     admin = LabelStudio(base_url=url, api_key=key)
     project_id = next(p.id for p in admin.projects.list(title=title) if p.title == title)
     imported = admin.projects.import_tasks(
@@ -241,7 +255,7 @@ def test_an_export_the_importer_refuses_leaves_annotations_untouched(campaign: C
     admin.annotations.create(id=imported.task_ids[0], result=[], lead_time=1.0)
     before = files_of(campaign.annotations)
     with pytest.raises(InputError, match="999_gone"):
-        pull(url, key, title, campaign.seeds, campaign.annotations)
+        pull(url, key, title, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
     assert files_of(campaign.annotations) == before
 
 
@@ -251,15 +265,15 @@ def test_a_changed_text_becomes_a_new_task_and_the_old_one_is_reported_stale(
 ) -> None:
     seeds, ann_dir = copy_corpus(tmp_path)
     url, key, title = label_studio.url, label_studio.api_key, "live stale"
-    push(url, key, title, seeds, ann_dir)
-    before = {d.id: d for d in pipeline.silver_documents(seeds, ann_dir)}
+    push(url, key, title, seeds, ann_dir, Knowledge.load(ann_dir))
+    before = {d.id: d for d in pipeline.silver_documents(seeds, Knowledge.load(ann_dir))}
     seed = sorted(seeds.glob("004_*.txt"))[0]
     seed.write_text(
         seed.read_text(encoding="utf-8").rstrip("\n") + "\nوأكد الطرفان استمرار التنسيق.\n", encoding="utf-8"
     )
     doc_id = seed.stem
     old_key = tasks.task_key(doc_id, annotations.text_sha256(before[doc_id].text))
-    report = push(url, key, title, seeds, ann_dir)
+    report = push(url, key, title, seeds, ann_dir, Knowledge.load(ann_dir))
     assert report.uploaded == (doc_id,) and report.stale == (old_key,)
     assert report.already_present == len(before) - 1
     assert old_key in report.summary()
@@ -270,8 +284,8 @@ def test_the_api_key_is_never_logged_nor_written(
 ) -> None:
     url, key = campaign.server.url, campaign.server.api_key
     with caplog.at_level(logging.DEBUG):
-        push(url, key, PROJECT, campaign.seeds, campaign.annotations)
-        pull(url, key, PROJECT, campaign.seeds, campaign.annotations)
+        push(url, key, PROJECT, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
+        pull(url, key, PROJECT, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
     assert caplog.records, "logging at DEBUG should have captured the HTTP traffic"
     assert key not in caplog.text
     assert all(key.encode() not in data for data in files_of(campaign.annotations).values())
@@ -286,7 +300,9 @@ def test_a_personal_access_token_works_as_the_lead_would_use_it(campaign: Campai
     )
     assert created.status_code == 201, created.text
     token = created.json()["token"]
-    report = push(server.url, token, PROJECT, campaign.seeds, campaign.annotations)
+    report = push(
+        server.url, token, PROJECT, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations)
+    )
     assert report.uploaded == () and report.already_present == len(campaign.documents)
 
 

@@ -11,21 +11,22 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import ANN, SEEDS, TAXONOMY
 
 from dataset_builder.annotations import read_documents
 from dataset_builder.build import build
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.tasks import build_tasks
 from dataset_builder.pipeline import silver_documents
-from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR, ner_tag_names
+from dataset_builder.schema import ner_tag_names
 
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
+TOPIC_IDS = [t.id for t in TAXONOMY]
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("offsets") / "dist"
-    build(SEEDS, DEFAULT_ANNOTATIONS_DIR, out, progress=False)
+    build(SEEDS, ANN, out, progress=False)
     return out
 
 
@@ -72,7 +73,7 @@ def test_ner_tokens_point_into_their_documents_and_rebuild_the_spans(dist: Path)
 
 
 def test_label_studio_predictions_spans() -> None:
-    tasks = build_tasks(silver_documents(SEEDS, DEFAULT_ANNOTATIONS_DIR), "test")
+    tasks = build_tasks(silver_documents(SEEDS, Knowledge.load(ANN)), "test")
     regions = 0
     for task in tasks:
         text = task["data"]["text"]
@@ -86,15 +87,15 @@ def test_label_studio_predictions_spans() -> None:
 
 
 def test_stored_human_annotations_spans() -> None:
-    texts = {d.id: d.text for d in silver_documents(SEEDS, DEFAULT_ANNOTATIONS_DIR)}
-    stored = read_documents(DEFAULT_ANNOTATIONS_DIR)
+    texts = {d.id: d.text for d in silver_documents(SEEDS, Knowledge.load(ANN))}
+    stored = read_documents(ANN, TOPIC_IDS)
     if not stored:
         pytest.skip("no human annotations imported yet")
     for doc_id, annotated in stored.items():
         for annotation in annotated.annotations:
             for span in annotation.entities:
                 assert texts[doc_id][span.start : span.end] == span.text, (doc_id, span)
-    for path in (DEFAULT_ANNOTATIONS_DIR / "labelstudio").glob("export-*.json"):
+    for path in (ANN / "labelstudio").glob("export-*.json"):
         for task in json.loads(path.read_text(encoding="utf-8")):
             for annotation in task.get("annotations", []):
                 for region in annotation["result"]:

@@ -8,31 +8,30 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ANN, SEEDS
 
 from dataset_builder.documents import check_spans
 from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.pipeline import documents, silver_documents
-from dataset_builder.schema import DATE_SOURCES, DEFAULT_ANNOTATIONS_DIR, ENTITY_LABELS, LANGUAGES, topic_ids
-
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
+from dataset_builder.schema import DATE_SOURCES, ENTITY_LABELS, LANGUAGES
 
 
 @pytest.fixture(scope="module")
-def final_docs() -> list:
-    return list(documents(SEEDS, DEFAULT_ANNOTATIONS_DIR))
+def final_docs(knowledge: Knowledge) -> list:
+    return list(documents(SEEDS, ANN, knowledge))
 
 
-def test_every_span_of_every_document_matches_its_text(final_docs: list) -> None:
-    silver = list(silver_documents(SEEDS, DEFAULT_ANNOTATIONS_DIR))
+def test_every_span_of_every_document_matches_its_text(final_docs: list, knowledge: Knowledge) -> None:
+    silver = list(silver_documents(SEEDS, knowledge))
     for doc in [*final_docs, *silver]:
         check_spans(doc.text, doc.entities, doc.id)
         assert all(s.label in ENTITY_LABELS for s in doc.entities)
         assert [s.start for s in doc.entities] == sorted(s.start for s in doc.entities)
 
 
-def test_every_field_is_filled_as_the_contract_says(final_docs: list) -> None:
-    topics = set(topic_ids())
+def test_every_field_is_filled_as_the_contract_says(final_docs: list, knowledge: Knowledge) -> None:
+    topics = set(knowledge.topic_ids)
     assert len({d.id for d in final_docs}) == len(final_docs) >= 6
     for doc in final_docs:
         assert doc.language in LANGUAGES and doc.text and doc.seed_file.endswith(".txt")
@@ -44,7 +43,7 @@ def test_every_field_is_filled_as_the_contract_says(final_docs: list) -> None:
 
 
 def test_seed_documents_are_gold_with_dates(final_docs: list) -> None:
-    gold_dir = DEFAULT_ANNOTATIONS_DIR / "documents"
+    gold_dir = ANN / "documents"
     if not any(gold_dir.glob("*.json")):
         pytest.skip("no gold imported yet")
     for doc in final_docs:
@@ -58,7 +57,7 @@ def test_seed_documents_are_gold_with_dates(final_docs: list) -> None:
 
 def _copy_annotations(tmp_path: Path) -> Path:
     target = tmp_path / "annotations"
-    shutil.copytree(DEFAULT_ANNOTATIONS_DIR, target)
+    shutil.copytree(ANN, target)
     return target
 
 
@@ -88,14 +87,14 @@ def _record(doc_id: str, text: str, entities: list[dict]) -> dict:
 
 def test_gold_replaces_silver_and_links_entity_ids(tmp_path: Path) -> None:
     ann = _copy_annotations(tmp_path)
-    doc = next(d for d in silver_documents(SEEDS, ann) if d.id == "000_7b0c189a82ed960c-ar")
+    doc = next(d for d in silver_documents(SEEDS, Knowledge.load(ann)) if d.id == "000_7b0c189a82ed960c-ar")
     start = doc.text.index("بلينكن")
     record = _record(doc.id, doc.text, [{"start": start, "end": start + 6, "text": "بلينكن", "label": "PER"}])
     (ann / "documents").mkdir(exist_ok=True)
     (ann / "documents" / f"{doc.id}.json").write_text(
         json.dumps(record, ensure_ascii=False), encoding="utf-8"
     )
-    merged = next(d for d in documents(SEEDS, ann) if d.id == doc.id)
+    merged = next(d for d in documents(SEEDS, ann, Knowledge.load(ann)) if d.id == doc.id)
     assert merged.annotation_status == "gold" and merged.topics == ["diplomacy"]
     assert [(s.text, s.entity_id) for s in merged.entities] == [("بلينكن", "antony-blinken")]
     assert (merged.date.isoformat(), merged.date_source) == ("2024-06-10", "annotation")
@@ -107,7 +106,7 @@ def test_annotation_for_unknown_document_is_an_error_naming_the_file(tmp_path: P
     bad = ann / "documents" / "999_nope.json"
     bad.write_text(json.dumps(_record("999_nope", "x", [])), encoding="utf-8")
     with pytest.raises(InputError, match="999_nope"):
-        list(documents(SEEDS, ann))
+        list(documents(SEEDS, ann, Knowledge.load(ann)))
 
 
 def test_annotation_over_changed_text_is_an_error(tmp_path: Path) -> None:
@@ -118,10 +117,12 @@ def test_annotation_over_changed_text_is_an_error(tmp_path: Path) -> None:
         json.dumps(_record(doc_id, "older text", [])), encoding="utf-8"
     )
     with pytest.raises(InputError, match="annotated text differs"):
-        list(documents(SEEDS, ann))
+        list(documents(SEEDS, ann, Knowledge.load(ann)))
 
 
-def test_worker_processes_give_the_same_stream_and_the_same_errors(tmp_path: Path) -> None:
+def test_worker_processes_give_the_same_stream_and_the_same_errors(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
     from dataset_builder.pipeline import PARALLEL_MIN_FILES
 
     seeds = tmp_path / "seeds"
@@ -129,9 +130,9 @@ def test_worker_processes_give_the_same_stream_and_the_same_errors(tmp_path: Pat
     originals = sorted(SEEDS.glob("*.txt"))
     for i in range(PARALLEL_MIN_FILES + 10):
         shutil.copy(originals[i % len(originals)], seeds / f"{i:04d}.txt")
-    one = list(silver_documents(seeds, DEFAULT_ANNOTATIONS_DIR, workers=1))
-    two = list(silver_documents(seeds, DEFAULT_ANNOTATIONS_DIR, workers=2))
+    one = list(silver_documents(seeds, knowledge, workers=1))
+    two = list(silver_documents(seeds, knowledge, workers=2))
     assert one == two and len(one) > PARALLEL_MIN_FILES
     (seeds / "0100.txt").write_bytes(b"\xff\xfe")
     with pytest.raises(InputError, match=r"0100\.txt"):
-        list(silver_documents(seeds, DEFAULT_ANNOTATIONS_DIR, workers=2))
+        list(silver_documents(seeds, knowledge, workers=2))

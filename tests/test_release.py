@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
+from conftest import REPO, TAXONOMY
 from datasets.info import DatasetInfosDict
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, DatasetCard
 from huggingface_hub.errors import OfflineModeIsEnabled
@@ -22,8 +23,7 @@ from dataset_builder import cli, configs, release, schema
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import DatasetBuilderError, InputError
-
-REPO = Path(__file__).resolve().parent.parent
+from dataset_builder.schema import Topic
 
 
 def test_card_yaml_loads_with_configs_and_features_from_the_schema(built: Path) -> None:
@@ -34,7 +34,7 @@ def test_card_yaml_loads_with_configs_and_features_from_the_schema(built: Path) 
     assert data.version == schema.DATASET_VERSION
     infos = DatasetInfosDict.from_dataset_card_data(data)
     assert {name: info.features for name, info in infos.items()} == {
-        c: f() for c, f in configs.FEATURES.items()
+        **configs.config_features([t.id for t in TAXONOMY])
     }
     manifest = release.read_manifest(built)
     for entry in data.configs:
@@ -71,7 +71,7 @@ def test_croissant_validates_and_reads_the_records(built: Path) -> None:
     for config in ("documents", "topics"):
         per_split = Counter(r[f"{config}/split"].decode() for r in dataset.records(config))
         assert per_split == {s: n for s, n in manifest["rows"][config].items() if n}
-    topics = schema.topic_ids()
+    topics = [t.id for t in TAXONOMY]
     labels = {topics[i] for r in dataset.records("topics") for i in r["topics/labels"]}
     assert labels == {
         t for p in built.glob("data/documents/*") for ts in pq.read_table(p)["topics"].to_pylist() for t in ts
@@ -92,8 +92,8 @@ def test_croissant_validates_from_the_command_line(built: Path) -> None:
 # --- diff -----------------------------------------------------------------------------------------
 
 
-def build_to(tmp_path: Path, name: str, docs: list[Document]) -> Path:
-    write_dataset(docs, tmp_path / name, progress=False)
+def build_to(tmp_path: Path, name: str, docs: list[Document], taxonomy: tuple[Topic, ...] = TAXONOMY) -> Path:
+    write_dataset(docs, tmp_path / name, taxonomy=taxonomy, progress=False)
     return tmp_path / name
 
 
@@ -122,7 +122,7 @@ def test_diff_reports_exactly_one_added_entity(tmp_path: Path, sample_docs: list
 
 
 def test_diff_classifies_corrections_additions_and_schema_changes(
-    tmp_path: Path, sample_docs: list[Document], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, sample_docs: list[Document]
 ) -> None:
     old = build_to(tmp_path, "old", sample_docs)
     assert release.diff_folders(old, old).required_bump == "none"
@@ -141,10 +141,8 @@ def test_diff_classifies_corrections_additions_and_schema_changes(
     ] and diff.required_bump == "patch"
     diff = release.diff_folders(old, build_to(tmp_path, "fewer", sample_docs[:-1]))
     assert diff.removed == [sample_docs[-1].id] and diff.required_bump == "minor"
-    monkeypatch.setattr(
-        schema, "topic_ids", lambda *a: [t.id for t in schema.load_taxonomy()] + ["extra_topic"]
-    )
-    diff = release.diff_folders(old, build_to(tmp_path, "schema", sample_docs))
+    extra = Topic("extra_topic", "Extra", None, None, "A topic the old build did not have.")
+    diff = release.diff_folders(old, build_to(tmp_path, "schema", sample_docs, (*TAXONOMY, extra)))
     assert diff.schema_changes == ["features of config 'topics' changed"] and diff.required_bump == "major"
 
 

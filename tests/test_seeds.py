@@ -5,25 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ANN, REPO, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataset_builder.documents import rebuild_seed
 from dataset_builder.errors import InputError
-from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR
-from dataset_builder.seeds import find_cuts, load_seed_rules, read_seed, seed_files, split_seed
+from dataset_builder.knowledge import Knowledge
+from dataset_builder.seeds import find_cuts, read_seed, seed_files, split_seed
 
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared" / "seeds"
-ANN = DEFAULT_ANNOTATIONS_DIR
+RULES = Knowledge.load(ANN).seed_rules
 
 EN = "The minister met his counterpart in the capital to discuss the regional situation and trade."
 AR = "التقى الوزير نظيره في العاصمة لبحث الأوضاع الإقليمية والتعاون التجاري بين البلدين الشقيقين."
 
 
 def split(path: Path) -> list:
-    return split_seed(path, read_seed(path), ANN)
+    return split_seed(path, read_seed(path), RULES)
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="shared seeds not beside the repo")
@@ -66,7 +65,7 @@ def test_metadata_header_and_read_also_lines_are_cut_but_recorded() -> None:
 
 
 def test_cuts_never_touch_body_lines() -> None:
-    rules = load_seed_rules(ANN)
+    rules = RULES
     text = f"{EN}\nRead also: another headline\n\n{EN}\n"
     cuts = find_cuts(text, rules)
     assert [c.text for c in cuts] == ["Read also: another headline\n"]
@@ -137,7 +136,7 @@ lines = st.sampled_from(
 def test_cleaning_only_deletes_whatever_the_mix(tmp_path_factory, parts, newline, bom) -> None:
     text = ("\ufeff" if bom else "") + newline.join([EN, *parts, AR])
     path = tmp_path_factory.mktemp("seed") / "x.txt"
-    docs = split_seed(path, text, ANN)
+    docs = split_seed(path, text, RULES)
     assert rebuild_seed(docs) == text
     assert {d.language for d in docs} <= {"ar", "en"}
     for doc in docs:
@@ -155,7 +154,7 @@ def test_cleaning_only_deletes_whatever_the_mix(tmp_path_factory, parts, newline
 def test_short_runs_become_articles_only_at_the_edges(
     tmp_path: Path, text: str, languages: list[str]
 ) -> None:
-    docs = split_seed(tmp_path / "x.txt", text, ANN)
+    docs = split_seed(tmp_path / "x.txt", text, RULES)
     assert [d.language for d in docs] == languages
     assert rebuild_seed(docs) == text
     for doc in docs:

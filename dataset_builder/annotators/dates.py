@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from dataset_builder.documents import Document
-from dataset_builder.errors import knowledge_file
+from dataset_builder.knowledge_schema import DateRulesFile
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 """Arabic-Indic and Persian digits → ASCII, one code point for one, so offsets are kept."""
@@ -41,23 +39,21 @@ class FoundDate:
     end: int
 
 
-@cache
-def load_date_rules(annotations_dir: Path) -> DateRules:
-    with knowledge_file(Path(annotations_dir) / "date_rules.json", "date rules") as raw:
-        months = {name.casefold(): int(num) for num, names in raw["months"].items() for name in names}
-        alt = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
-        month = rf"(?:{alt})\.?"
-        pattern = re.compile(
-            r"(?<!\d)(?:"
-            r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
-            r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4})"
-            rf"|(?P<ad>\d{{1,2}})\s*(?:من\s+)?(?P<am>{month})(?:\s*/\s*{month})?\s*,?\s*(?:عام\s+|سنة\s+)?(?P<ay>\d{{4}})"
-            rf"|(?P<bm>{month})\s+(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<by>\d{{4}})"
-            r")(?!\d)",
-            re.IGNORECASE,
-        )
-        today = re.compile(r"\b(?:" + "|".join(map(re.escape, raw["today_markers"])) + r")\b", re.IGNORECASE)
-        return DateRules(pattern, months, today, int(raw["today_window_chars"]), int(raw["dateline_chars"]))
+def compile_date_rules(raw: DateRulesFile) -> DateRules:
+    months = {name.casefold(): int(num) for num, names in raw.months.items() for name in names}
+    alt = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
+    month = rf"(?:{alt})\.?"
+    pattern = re.compile(
+        r"(?<!\d)(?:"
+        r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+        r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4})"
+        rf"|(?P<ad>\d{{1,2}})\s*(?:من\s+)?(?P<am>{month})(?:\s*/\s*{month})?\s*,?\s*(?:عام\s+|سنة\s+)?(?P<ay>\d{{4}})"
+        rf"|(?P<bm>{month})\s+(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<by>\d{{4}})"
+        r")(?!\d)",
+        re.IGNORECASE,
+    )
+    today = re.compile(r"\b(?:" + "|".join(map(re.escape, raw.today_markers)) + r")\b", re.IGNORECASE)
+    return DateRules(pattern, months, today, raw.today_window_chars, raw.dateline_chars)
 
 
 def find_dates(text: str, rules: DateRules) -> list[FoundDate]:
@@ -98,6 +94,6 @@ def publication_date(doc: Document, rules: DateRules) -> tuple[dt.date | None, s
     return None, None, None
 
 
-def annotate_date(doc: Document, annotations_dir: Path) -> Document:
-    date, source, evidence = publication_date(doc, load_date_rules(Path(annotations_dir)))
+def annotate_date(doc: Document, rules: DateRules) -> Document:
+    date, source, evidence = publication_date(doc, rules)
     return doc.with_(date=date, date_source=source, date_evidence=evidence)

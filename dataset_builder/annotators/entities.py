@@ -14,14 +14,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import ahocorasick
 
 from dataset_builder.documents import Document, Span
-from dataset_builder.errors import InputError, knowledge_file
-from dataset_builder.schema import ENTITY_LABELS
+from dataset_builder.knowledge_schema import EntitiesFile, EntityRulesFile
 
 _AR_NORMAL = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _WORD = re.compile(r"[^\W\d_]+")
@@ -49,7 +46,7 @@ def _is_word_char(ch: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class EntityKnowledge:
-    """The compiled knowledge base and rules; built once per annotations folder."""
+    """The compiled knowledge base and rules (see :class:`dataset_builder.knowledge.Knowledge`)."""
 
     automata: dict[str, ahocorasick.Automaton]
     names: dict[tuple[str, str], tuple[str, str]]
@@ -71,23 +68,14 @@ class EntityKnowledge:
         return hit[0] if hit else None
 
 
-@cache
-def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
-    kb_path = Path(annotations_dir) / "entities.json"
-    rules_path = Path(annotations_dir) / "entity_rules.json"
-    names: dict[tuple[str, str], tuple[str, str]] = {}
-    with knowledge_file(kb_path, "knowledge base") as kb:
-        for entity in kb["entities"]:
-            if entity["label"] not in ENTITY_LABELS:
-                raise InputError(f"{kb_path}: entity {entity['id']!r} has unknown label {entity['label']!r}")
-            for language, surfaces in entity["names"].items():
-                for surface in surfaces:
-                    key = (language, normalise(surface, language))
-                    if key in names and names[key][0] != entity["id"]:
-                        raise InputError(
-                            f"{kb_path}: name {surface!r} belongs to both {names[key][0]!r} and {entity['id']!r}"
-                        )
-                    names[key] = (entity["id"], entity["label"])
+def compile_entity_knowledge(kb: EntitiesFile, rules: EntityRulesFile) -> EntityKnowledge:
+    """The automata and tables of a validated base and rules (names are unique across entities)."""
+    names: dict[tuple[str, str], tuple[str, str]] = {
+        (language, normalise(surface, language)): (entity.id, entity.label)
+        for entity in kb.entities
+        for language, surfaces in entity.names.items()
+        for surface in surfaces
+    }
     after_lam = {
         ("ar", _after_lam(surface)): hit
         for (language, surface), hit in names.items()
@@ -101,27 +89,24 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
     names.update(after_lam)
     for automaton in automata.values():
         automaton.make_automaton()
-    with knowledge_file(rules_path, "entity rules") as rules:
-        ar, en = rules["ar"], rules["en"]
-        en_titles = "|".join(re.escape(t) for t in sorted(en["titles"], key=len, reverse=True))
-        org_heads = "|".join(re.escape(h) for h in sorted(en["org_heads"], key=len, reverse=True))
-        return EntityKnowledge(
-            automata=automata,
-            names=names,
-            proclitics=frozenset(ar["proclitics"]),
-            ar_titles=_title_starts((normalise(t, "ar") for t in ar["titles"]), ar["proclitics"]),
-            ar_modifiers=frozenset(normalise(m, "ar") for m in ar["title_modifiers"]),
-            ar_stopwords=frozenset(normalise(w, "ar") for w in ar["stopwords"]),
-            en_person=re.compile(
-                rf"\b(?:{en_titles})\s+(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{0,3}})"
-            ),
-            en_org=re.compile(
-                rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
-            ),
-            en_stopwords=frozenset(en["stopwords"]),
-            en_titles=frozenset(t for t in en["titles"] if " " not in t),
-            en_org_heads=frozenset(en["org_heads"]),
-        )
+    ar, en = rules.ar, rules.en
+    en_titles = "|".join(re.escape(t) for t in sorted(en.titles, key=len, reverse=True))
+    org_heads = "|".join(re.escape(h) for h in sorted(en.org_heads, key=len, reverse=True))
+    return EntityKnowledge(
+        automata=automata,
+        names=names,
+        proclitics=frozenset(ar.proclitics),
+        ar_titles=_title_starts((normalise(t, "ar") for t in ar.titles), ar.proclitics),
+        ar_modifiers=frozenset(normalise(m, "ar") for m in ar.title_modifiers),
+        ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
+        en_person=re.compile(rf"\b(?:{en_titles})\s+(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{0,3}})"),
+        en_org=re.compile(
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
+        ),
+        en_stopwords=frozenset(en.stopwords),
+        en_titles=frozenset(t for t in en.titles if " " not in t),
+        en_org_heads=frozenset(en.org_heads),
+    )
 
 
 def _title_starts(titles: Iterable[str], proclitics: Iterable[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
@@ -255,7 +240,5 @@ def find_entities(text: str, language: str, k: EntityKnowledge) -> list[Span]:
     return _select(known + sorted(rules, key=lambda s: (s.start - s.end, s.start)), len(text))
 
 
-def annotate_entities(doc: Document, annotations_dir: Path) -> Document:
-    return doc.with_(
-        entities=find_entities(doc.text, doc.language, load_entity_knowledge(Path(annotations_dir)))
-    )
+def annotate_entities(doc: Document, knowledge: EntityKnowledge) -> Document:
+    return doc.with_(entities=find_entities(doc.text, doc.language, knowledge))

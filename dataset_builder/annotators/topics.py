@@ -8,16 +8,14 @@ keywords match at the start of a word, case-insensitively. One Aho-Corasick pass
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import ahocorasick
 
 from dataset_builder.annotators.entities import normalise
 from dataset_builder.documents import Document
-from dataset_builder.errors import InputError, knowledge_file
-from dataset_builder.schema import topic_ids
+from dataset_builder.knowledge_schema import TopicRulesFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,23 +25,16 @@ class TopicRules:
     order: tuple[str, ...]
 
 
-@cache
-def load_topic_rules(annotations_dir: Path) -> TopicRules:
-    path = Path(annotations_dir) / "topic_rules.json"
-    known = topic_ids(Path(annotations_dir))
-    with knowledge_file(path, "topic rules") as raw:
-        rules = raw["rules"]
-        keywords: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        min_matches: dict[str, int] = {}
-        for number, rule in enumerate(rules):
-            topic = rule["topic"]
-            if topic not in known:
-                raise InputError(f"{path}: rule {number} names unknown topic {topic!r}")
-            min_matches[topic] = int(rule.get("min_matches", 1))
-            for language, words in rule["keywords"].items():
-                for word in words:
-                    key = normalise(word, language)
-                    keywords[language][key.lower() if language == "en" else key].add(topic)
+def compile_topic_rules(raw: TopicRulesFile, topic_ids: Sequence[str]) -> TopicRules:
+    """One automaton per language; ``topic_ids`` (the taxonomy order) orders the topics found."""
+    keywords: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    min_matches: dict[str, int] = {}
+    for rule in raw.rules:
+        min_matches[rule.topic] = rule.min_matches
+        for language, words in rule.keywords.items():
+            for word in words:
+                key = normalise(word, language)
+                keywords[language][key.lower() if language == "en" else key].add(rule.topic)
     automata = {}
     for language, table in keywords.items():
         automaton = ahocorasick.Automaton()
@@ -51,7 +42,7 @@ def load_topic_rules(annotations_dir: Path) -> TopicRules:
             automaton.add_word(word, (word, tuple(sorted(topics))))
         automaton.make_automaton()
         automata[language] = automaton
-    return TopicRules(automata, min_matches, tuple(known))
+    return TopicRules(automata, min_matches, tuple(topic_ids))
 
 
 def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:
@@ -70,5 +61,5 @@ def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:
     return [t for t in rules.order if len(hits.get(t, ())) >= rules.min_matches.get(t, 1)]
 
 
-def annotate_topics(doc: Document, annotations_dir: Path) -> Document:
-    return doc.with_(topics=find_topics(doc.text, doc.language, load_topic_rules(Path(annotations_dir))))
+def annotate_topics(doc: Document, rules: TopicRules) -> Document:
+    return doc.with_(topics=find_topics(doc.text, doc.language, rules))

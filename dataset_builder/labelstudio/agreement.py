@@ -19,10 +19,10 @@ from __future__ import annotations
 import itertools
 import json
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import krippendorff
 import numpy as np
@@ -30,6 +30,9 @@ import numpy as np
 from dataset_builder import annotations, schema
 from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Span
+
+if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.knowledge import Knowledge
 
 
 @dataclass
@@ -80,7 +83,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _disagreements(anns: list[Annotation], annotations_dir: Path) -> list[str]:
+def _disagreements(anns: list[Annotation], topic_ids: Sequence[str]) -> list[str]:
     """Items not chosen by every annotator of the document, with who chose them."""
     out = []
     spans = annotations.who_chose(anns, lambda a: a.entities)
@@ -89,9 +92,7 @@ def _disagreements(anns: list[Annotation], annotations_dir: Path) -> list[str]:
             f"entity {span.start}:{span.end} {span.label} {span.text!r}: only {', '.join(spans[span])}"
         )
     topics = annotations.who_chose(anns, lambda a: a.topics)
-    for topic in annotations.sort_topics(
-        (t for t, who in topics.items() if len(who) < len(anns)), annotations_dir
-    ):
+    for topic in annotations.sort_topics((t for t, who in topics.items() if len(who) < len(anns)), topic_ids):
         out.append(f"topic {topic}: only {', '.join(topics[topic])}")
     for name in ("date", "language"):
         values = {a.annotator: getattr(a, name) for a in anns}
@@ -174,7 +175,9 @@ class AgreementReport:
         return "\n".join(lines)
 
 
-def compute_agreement(documents: Mapping[str, AnnotatedDocument], annotations_dir: Path) -> AgreementReport:
+def compute_agreement(
+    documents: Mapping[str, AnnotatedDocument], topic_ids: Sequence[str]
+) -> AgreementReport:
     """Agreement over already-read annotation files (see the module docstring for the measures)."""
     per_doc = {d: annotations.latest_per_annotator(doc.annotations) for d, doc in sorted(documents.items())}
     compared = {d: anns for d, anns in per_doc.items() if len(anns) >= 2}
@@ -210,7 +213,7 @@ def compute_agreement(documents: Mapping[str, AnnotatedDocument], annotations_di
     report.date_agreement = _round(same["date"] / report.annotator_pairs)
     report.language_agreement = _round(same["language"] / report.annotator_pairs)
 
-    topics = schema.topic_ids(annotations_dir)
+    topics = list(topic_ids)
 
     def presence(topic_list: list[str]) -> list[list[float]]:
         rows = []
@@ -225,15 +228,13 @@ def compute_agreement(documents: Mapping[str, AnnotatedDocument], annotations_di
     report.topics_alpha = _alpha(presence(topics))
     report.topics_alpha_per_topic = {t: _alpha(presence([t])) for t in topics}
     for document_id, anns in compared.items():
-        items = _disagreements(anns, annotations_dir)
+        items = _disagreements(anns, topic_ids)
         if items:
             report.disagreements[document_id] = items
     return report
 
 
-def agreement_report(
-    seeds_dir: Path, annotations_dir: Path = schema.DEFAULT_ANNOTATIONS_DIR
-) -> AgreementReport:
+def agreement_report(seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge) -> AgreementReport:
     """Agreement over ``annotations_dir/documents``, checked against the documents built from ``seeds_dir``.
 
     Annotation files whose document is gone or whose text changed since import are listed as stale
@@ -241,11 +242,9 @@ def agreement_report(
     """
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
-    annotated = annotations.read_documents(Path(annotations_dir))
-    current = {
-        d.id: annotations.text_sha256(d.text) for d in pipeline.silver_documents(seeds_dir, annotations_dir)
-    }
-    report = compute_agreement(annotated, Path(annotations_dir))
+    annotated = annotations.read_documents(Path(annotations_dir), knowledge.topic_ids)
+    current = {d.id: annotations.text_sha256(d.text) for d in pipeline.silver_documents(seeds_dir, knowledge)}
+    report = compute_agreement(annotated, knowledge.topic_ids)
     report.documents_in_corpus = len(current)
     report.stale = [d for d, doc in annotated.items() if current.get(d) != doc.text_sha256]
     return report

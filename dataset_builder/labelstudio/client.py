@@ -34,7 +34,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from label_studio_sdk import LabelStudio
@@ -43,11 +43,15 @@ from label_studio_sdk.core.api_error import ApiError
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.labelstudio import config, importer, tasks
 
+if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.knowledge import Knowledge
+
 log = logging.getLogger(__name__)
 
 LABEL_STUDIO_VERSION = "1.23.2"
-DEFAULT_LS_VENV = Path(__file__).resolve().parents[2] / ".ls-venv"
-"""Where ``scripts/install_labelstudio.sh`` puts the server; ``$LABEL_STUDIO_VENV`` overrides it."""
+DEFAULT_LS_VENV = Path(".ls-venv")
+"""Where ``scripts/install_labelstudio.sh`` puts the server, relative to the working directory;
+``$LABEL_STUDIO_VENV`` overrides it."""
 
 REQUEST_TIMEOUT = 120.0
 EXPORT_TIMEOUT = 300.0
@@ -136,13 +140,15 @@ def project_task_keys(ls: LabelStudio, project_id: int) -> dict[str, int]:
     return keys
 
 
-def push(url: str, api_key: str, project_title: str, seeds_dir: Path, annotations_dir: Path) -> PushReport:
+def push(
+    url: str, api_key: str, project_title: str, seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge
+) -> PushReport:
     """Create or update the project and upload the tasks it does not have yet, with predictions."""
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
     version = tasks.model_version(annotations_dir)
-    all_tasks = tasks.build_tasks(pipeline.silver_documents(Path(seeds_dir), Path(annotations_dir)), version)
-    label_config = config.labeling_config(annotations_dir)
+    all_tasks = tasks.build_tasks(pipeline.silver_documents(Path(seeds_dir), knowledge), version)
+    label_config = config.labeling_config(knowledge.taxonomy)
     ls = connect(url, api_key)
     settings = {"model_version": version, "show_collab_predictions": True}
     with server_errors(url, api_key, f"finding project {project_title!r}"):
@@ -207,7 +213,7 @@ def export_snapshot(url: str, api_key: str, project_title: str) -> bytes:
 
 
 def pull(
-    url: str, api_key: str, project_title: str, seeds_dir: Path, annotations_dir: Path
+    url: str, api_key: str, project_title: str, seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge
 ) -> importer.ImportReport:
     """Export the project's annotations and import them into ``annotations_dir`` (all or nothing)."""
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
@@ -218,8 +224,10 @@ def pull(
         exported = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
-    documents = {d.id: d for d in pipeline.silver_documents(Path(seeds_dir), Path(annotations_dir))}
-    return importer.import_tasks(exported, raw, documents, Path(annotations_dir), source=source)
+    documents = {d.id: d for d in pipeline.silver_documents(Path(seeds_dir), knowledge)}
+    return importer.import_tasks(
+        exported, raw, documents, Path(annotations_dir), knowledge.topic_ids, source=source
+    )
 
 
 @dataclass(frozen=True)

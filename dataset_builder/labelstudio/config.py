@@ -19,7 +19,7 @@ Tasks also carry ``"direction"`` (see :func:`direction`) for exports and custom 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
+from collections.abc import Sequence
 
 from dataset_builder import schema
 
@@ -48,7 +48,7 @@ def direction(language: str) -> str:
     return "rtl" if language in RTL_LANGUAGES else "ltr"
 
 
-def labeling_config(annotations_dir: Path = schema.DEFAULT_ANNOTATIONS_DIR) -> str:
+def labeling_config(taxonomy: Sequence[schema.Topic]) -> str:
     """The XML config: entity labels, topics, language, date and date evidence over ``$text``.
 
     Deterministic: the same schema and taxonomy give the same bytes, so a push can tell whether the
@@ -65,7 +65,7 @@ def labeling_config(annotations_dir: Path = schema.DEFAULT_ANNOTATIONS_DIR) -> s
 
     ET.SubElement(view, "Header", value="Topics")
     topics = ET.SubElement(view, "Choices", name=TOPICS, toName=TEXT, choice="multiple")
-    for topic in schema.load_taxonomy(Path(annotations_dir)):
+    for topic in taxonomy:
         ET.SubElement(topics, "Choice", value=topic.id, hint=f"{topic.name}: {topic.definition}")
 
     ET.SubElement(view, "Header", value="Language")

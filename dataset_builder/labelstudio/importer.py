@@ -18,16 +18,19 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dataset_builder import annotations, schema
 from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.labelstudio import config
+
+if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.knowledge import Knowledge
 
 MAX_ERRORS_SHOWN = 20
 
@@ -224,7 +227,12 @@ _REGION_TYPES = {
 
 
 def _annotation(
-    ann: dict[str, Any], task_id: int, ctx: _TaskContext, export: str, annotations_dir: Path, errors: _Errors
+    ann: dict[str, Any],
+    task_id: int,
+    ctx: _TaskContext,
+    export: str,
+    topic_ids: Sequence[str],
+    errors: _Errors,
 ) -> tuple[Annotation, int] | None:
     """One Label Studio annotation as a normalised :class:`Annotation` and its count of re-anchored spans."""
     ann_id = as_id(ann.get("id"))
@@ -253,7 +261,6 @@ def _annotation(
     entities: list[Span] = []
     reanchored = 0
     fields: dict[str, Any] = {}
-    topic_ids = schema.topic_ids(annotations_dir)
     for i, region in enumerate(result):
         region_id = region.get("id", f"#{i}") if isinstance(region, dict) else f"#{i}"
         at = f"{where}, region {region_id}"
@@ -297,7 +304,7 @@ def _annotation(
         lead_time=float(lead_time) if isinstance(lead_time, int | float) else None,
         ground_truth=bool(ann.get("ground_truth", False)),
         entities=annotations.sort_spans(set(entities)),
-        topics=annotations.sort_topics(fields.get(config.TOPICS, ()), annotations_dir),
+        topics=annotations.sort_topics(fields.get(config.TOPICS, ()), topic_ids),
         date=fields.get(config.DATE),
         date_evidence=fields.get(config.DATE_EVIDENCE),
         language=fields.get(config.LANGUAGE),
@@ -359,6 +366,7 @@ def import_tasks(
     raw_bytes: bytes,
     documents: Mapping[str, Document],
     annotations_dir: Path,
+    topic_ids: Sequence[str],
     source: str = "Label Studio export",
 ) -> ImportReport:
     """Validate an export's tasks against ``documents`` and merge their annotations into ``annotations_dir``.
@@ -398,7 +406,7 @@ def import_tasks(
             if ann.get("was_cancelled"):
                 report.cancelled += 1
                 continue
-            got = _annotation(ann, task_id, ctx, export, annotations_dir, errors)
+            got = _annotation(ann, task_id, ctx, export, topic_ids, errors)
             if got is None:
                 continue
             annotation, reanchored = got
@@ -421,9 +429,7 @@ def import_tasks(
         current = documents[document_id]
         sha = annotations.text_sha256(current.text)
         stored = (
-            _reanchor_stored(
-                annotations.read_document_file(path, annotations_dir), current, str(path), errors
-            )
+            _reanchor_stored(annotations.read_document_file(path, topic_ids), current, str(path), errors)
             if path.exists()
             else AnnotatedDocument(document_id, sha, ())
         )
@@ -449,7 +455,9 @@ def import_tasks(
     return report
 
 
-def import_export(export_path: Path, seeds_dir: Path, annotations_dir: Path) -> ImportReport:
+def import_export(
+    export_path: Path, seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge
+) -> ImportReport:
     """Import a Label Studio JSON export file against the documents built from ``seeds_dir``."""
     export_path = Path(export_path)
     try:
@@ -465,5 +473,7 @@ def import_export(export_path: Path, seeds_dir: Path, annotations_dir: Path) -> 
         ) from exc
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
-    documents = {doc.id: doc for doc in pipeline.silver_documents(Path(seeds_dir), Path(annotations_dir))}
-    return import_tasks(tasks, raw, documents, Path(annotations_dir), source=str(export_path))
+    documents = {doc.id: doc for doc in pipeline.silver_documents(Path(seeds_dir), knowledge)}
+    return import_tasks(
+        tasks, raw, documents, Path(annotations_dir), knowledge.topic_ids, source=str(export_path)
+    )

@@ -9,18 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dataset_builder
 from dataset_builder import annotations
 from dataset_builder.documents import Document
+from dataset_builder.knowledge_schema import KNOWLEDGE_FILES
 from dataset_builder.labelstudio import config
 
-NOT_KNOWLEDGE: frozenset[str] = frozenset({"groups.json", "seed_annotations.json"})
-"""Top-level ``annotations/*.json`` the silver annotators do not read (curated links, hand annotations)."""
-
-_ANNOTATORS_SOURCE = Path(dataset_builder.__file__).resolve().parent / "annotators"
+if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.knowledge import Knowledge
 
 
 def model_version(annotations_dir: Path) -> str:
@@ -30,8 +30,12 @@ def model_version(annotations_dir: Path) -> str:
     different silver annotators are never confused.
     """
     digest = hashlib.sha256()
-    knowledge = [p for p in sorted(Path(annotations_dir).glob("*.json")) if p.name not in NOT_KNOWLEDGE]
-    for path in [*knowledge, *sorted(_ANNOTATORS_SOURCE.glob("*.py"))]:
+    knowledge = [p for name in KNOWLEDGE_FILES if (p := Path(annotations_dir) / name).is_file()]
+    code = sorted(
+        (p for p in resources.files("dataset_builder.annotators").iterdir() if p.name.endswith(".py")),
+        key=lambda p: p.name,
+    )
+    for path in [*knowledge, *code]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return f"dataset_builder-{dataset_builder.__version__}+{digest.hexdigest()[:12]}"
 
@@ -95,12 +99,12 @@ def tasks_json(tasks: list[dict[str, Any]]) -> str:
     return json.dumps(tasks, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_tasks(seeds_dir: Path, annotations_dir: Path, out: Path | None = None) -> str:
+def write_tasks(seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge, out: Path | None = None) -> str:
     """Tasks for every silver document, written atomically to ``out`` (or returned as JSON text if None)."""
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
     version = model_version(annotations_dir)
-    tasks = build_tasks(pipeline.silver_documents(seeds_dir, annotations_dir), version)
+    tasks = build_tasks(pipeline.silver_documents(seeds_dir, knowledge), version)
     text = tasks_json(tasks)
     if out is None:
         return text.rstrip("\n")

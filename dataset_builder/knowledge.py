@@ -1,0 +1,84 @@
+"""A project's knowledge, read and compiled once, then passed explicitly to every stage.
+
+Each annotator takes the compiled piece it needs (``annotate_entities(doc, knowledge.entities)``),
+so which knowledge a build used is decided by the caller, never by a module cache or a path
+computed from the package: two projects in one process cannot see each other's rules. The object
+pickles, so worker processes receive it once each (see :func:`pipeline.silver_documents`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dataset_builder import knowledge_schema as ks
+from dataset_builder.annotators.dates import DateRules, compile_date_rules
+from dataset_builder.annotators.entities import EntityKnowledge, compile_entity_knowledge, normalise
+from dataset_builder.annotators.topics import TopicRules, compile_topic_rules
+from dataset_builder.schema import Topic
+from dataset_builder.seeds import SeedRules, compile_seed_rules
+
+
+@dataclass(frozen=True, slots=True)
+class Groups:
+    """Curated cross-document links (``groups.json``): document id → event / translation group id."""
+
+    event: dict[str, str]
+    translation: dict[str, str]
+
+    @property
+    def members(self) -> set[str]:
+        return set(self.event) | set(self.translation)
+
+    @classmethod
+    def compile(cls, groups: ks.GroupsFile) -> Groups:
+        return cls(
+            {d: g.id for g in groups.events for d in g.documents},
+            {d: g.id for g in groups.translation_groups for d in g.documents},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything the builder knows besides the seeds and the human annotations."""
+
+    folder: Path
+    """Where the files were read (named in errors about groups)."""
+    taxonomy: tuple[Topic, ...]
+    """Topics in the order that fixes the ClassLabel ids."""
+    seed_rules: SeedRules
+    date_rules: DateRules
+    entities: EntityKnowledge
+    topic_rules: TopicRules
+    groups: Groups
+
+    @property
+    def topic_ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.taxonomy)
+
+    @classmethod
+    def load(cls, annotations_dir: Path) -> Knowledge:
+        """Read, validate and compile every knowledge file of ``annotations_dir`` (errors name file and entry)."""
+        folder = Path(annotations_dir)
+        taxonomy = tuple(
+            Topic(t.id, t.name, t.iptc, t.iptc_label, t.definition)
+            for t in ks.load_taxonomy_file(folder / ks.TAXONOMY).topics
+        )
+        topic_ids = [t.id for t in taxonomy]
+        groups_path = folder / ks.GROUPS
+        return cls(
+            folder=folder,
+            taxonomy=taxonomy,
+            seed_rules=compile_seed_rules(ks.load(folder / ks.SEED_RULES, ks.SeedRulesFile)),
+            date_rules=compile_date_rules(ks.load(folder / ks.DATE_RULES, ks.DateRulesFile)),
+            entities=compile_entity_knowledge(
+                ks.load_entities_file(folder / ks.ENTITIES, normalise),
+                ks.load(folder / ks.ENTITY_RULES, ks.EntityRulesFile),
+            ),
+            topic_rules=compile_topic_rules(
+                ks.load_topic_rules_file(folder / ks.TOPIC_RULES, topic_ids), topic_ids
+            ),
+            groups=Groups.compile(ks.load_groups_file(groups_path))
+            if groups_path.exists()
+            else Groups({}, {}),
+        )

@@ -1,0 +1,304 @@
+"""The schema of every knowledge file, and the one reader that validates them.
+
+Knowledge (taxonomy, rules, the entity knowledge base, curated groups) is data a project edits by
+hand, so every mistake must come back as an error naming the file and the entry at fault, e.g.
+``annotations/entities.json: entities[12] (id 'egypt'): names: expected an object {language: [names]}``.
+Unknown keys are errors too: a misspelt key (``min_match``) would otherwise be silently ignored.
+Checks across entries (duplicate ids, a name given to two entities, a rule naming an unknown topic)
+are made here as well, so the compiled knowledge (:mod:`dataset_builder.knowledge`) can trust it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from dataset_builder.errors import InputError
+from dataset_builder.schema import ENTITY_LABELS, LANGUAGES
+
+TAXONOMY = "taxonomy.json"
+TOPIC_RULES = "topic_rules.json"
+ENTITIES = "entities.json"
+ENTITY_RULES = "entity_rules.json"
+DATE_RULES = "date_rules.json"
+SEED_RULES = "seed_rules.json"
+GROUPS = "groups.json"
+KNOWLEDGE_FILES: tuple[str, ...] = (
+    TAXONOMY,
+    TOPIC_RULES,
+    ENTITIES,
+    ENTITY_RULES,
+    DATE_RULES,
+    SEED_RULES,
+)
+"""The general knowledge every project has (``groups.json`` is curated per corpus and optional)."""
+
+NonEmpty = Field(min_length=1)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _language_table(value: Any, what: str) -> Any:
+    """``{language: [strings]}`` with languages the schema knows; the message says what is expected."""
+    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+        raise ValueError(f"expected an object {{language: [{what}]}}")
+    unknown = sorted(set(value) - set(LANGUAGES))
+    if unknown:
+        raise ValueError(f"unknown language {unknown[0]!r} (known: {', '.join(LANGUAGES)})")
+    return value
+
+
+class TopicEntry(_Strict):
+    id: str = NonEmpty
+    name: str = NonEmpty
+    iptc: str | None = None
+    iptc_label: str | None = None
+    iptc_note: str | None = None
+    definition: str = NonEmpty
+
+
+class TaxonomyFile(_Strict):
+    version: int | None = None
+    scheme: str | None = None
+    topics: list[TopicEntry] = Field(min_length=1)
+
+
+class TopicRule(_Strict):
+    topic: str
+    keywords: dict[str, list[str]]
+    min_matches: int = Field(default=1, ge=1)
+
+    @field_validator("keywords", mode="before")
+    @classmethod
+    def _keywords(cls, value: Any) -> Any:
+        return _language_table(value, "keywords")
+
+
+class TopicRulesFile(_Strict):
+    rules: list[TopicRule]
+
+
+class EntityEntry(_Strict):
+    id: str = NonEmpty
+    label: str
+    names: dict[str, list[str]]
+    wikidata: str | None = None
+
+    @field_validator("names", mode="before")
+    @classmethod
+    def _names(cls, value: Any) -> Any:
+        return _language_table(value, "names")
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        if value not in ENTITY_LABELS:
+            raise ValueError(f"unknown label {value!r} (known: {', '.join(ENTITY_LABELS)})")
+        return value
+
+
+class EntitiesFile(_Strict):
+    entities: list[EntityEntry]
+
+
+class ArabicEntityRules(_Strict):
+    proclitics: list[str]
+    titles: list[str]
+    title_modifiers: list[str]
+    stopwords: list[str]
+
+
+class EnglishEntityRules(_Strict):
+    titles: list[str]
+    org_heads: list[str]
+    stopwords: list[str]
+
+
+class EntityRulesFile(_Strict):
+    comment: str | None = None
+    ar: ArabicEntityRules
+    en: EnglishEntityRules
+
+
+class DateRulesFile(_Strict):
+    comment: str | None = None
+    months: dict[str, list[str]]
+    today_markers: list[str] = Field(min_length=1)
+    today_window_chars: int = Field(ge=0)
+    dateline_chars: int = Field(ge=0)
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        bad = [k for k in value if not k.isdigit() or not 1 <= int(k) <= 12]
+        if bad:
+            raise ValueError(f"month {bad[0]!r} is not a month number 1 to 12")
+        return value
+
+
+class SeedRulesFile(_Strict):
+    comment: str | None = None
+    metadata_prefixes: list[str] = Field(min_length=1)
+    read_also_markers: list[str] = Field(min_length=1)
+    read_also_link_max_chars: int = Field(ge=0)
+
+    @field_validator("metadata_prefixes")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        for i, pattern in enumerate(value):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"[{i}] {pattern!r} is not a regular expression ({exc})") from exc
+        return value
+
+
+class Group(_Strict):
+    id: str = NonEmpty
+    documents: list[str] = Field(min_length=1)
+    evidence: str | None = None
+
+
+class GroupsFile(_Strict):
+    events: list[Group] = []
+    translation_groups: list[Group] = []
+
+
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES = {
+    "dict_type": "expected an object",
+    "list_type": "expected a list",
+    "string_type": "expected a string",
+    "int_type": "expected an integer",
+    "missing": "missing",
+    "extra_forbidden": "unknown key",
+}
+
+
+def _entry(raw: Any, loc: Sequence[str | int]) -> str:
+    """``entities[12] (id 'egypt'): names`` for a pydantic location, naming the entry by its id."""
+    out, node, after_index = "", raw, False
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            key = next((k for k in ("id", "topic") if isinstance(node, dict) and k in node), None)
+            if key is not None:
+                out += f" ({key} {node[key]!r})"
+        else:
+            out += ("" if not out else ": " if after_index else ".") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+        after_index = isinstance(part, int)
+    return out
+
+
+def where(path: Path, raw: Any, loc: Sequence[str | int]) -> str:
+    """``path: entry`` — how every knowledge error starts."""
+    entry = _entry(raw, loc)
+    return f"{path}: {entry}" if entry else str(path)
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: knowledge file not found") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 at byte {exc.start}") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})") from exc
+
+
+def validate(path: Path, model: type[M], raw: Any) -> M:
+    """``raw`` as ``model``; the first error names the file, the entry and the key."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        message = _MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
+        raise InputError(f"{where(path, raw, error['loc'])}: {message}") from None
+
+
+def load(path: Path, model: type[M], check: Callable[[M, Any], None] | None = None) -> M:
+    """Read, validate and cross-check one knowledge file."""
+    raw = read_json(path)
+    parsed = validate(path, model, raw)
+    if check is not None:
+        check(parsed, raw)
+    return parsed
+
+
+def _duplicates(path: Path, raw: Any, table: str, values: Sequence[str], what: str) -> None:
+    first: dict[str, int] = {}
+    for i, value in enumerate(values):
+        if value in first:
+            raise InputError(
+                f"{where(path, raw, (table, i))}: duplicate {what} (also {table}[{first[value]}])"
+            )
+        first[value] = i
+
+
+def load_taxonomy_file(path: Path) -> TaxonomyFile:
+    return load(
+        path, TaxonomyFile, lambda t, raw: _duplicates(path, raw, "topics", [x.id for x in t.topics], "id")
+    )
+
+
+def load_topic_rules_file(path: Path, topic_ids: Sequence[str]) -> TopicRulesFile:
+    def check(rules: TopicRulesFile, raw: Any) -> None:
+        for i, rule in enumerate(rules.rules):
+            if rule.topic not in topic_ids:
+                raise InputError(
+                    f"{where(path, raw, ('rules', i, 'topic'))}: unknown topic {rule.topic!r} (not in {TAXONOMY})"
+                )
+        _duplicates(path, raw, "rules", [r.topic for r in rules.rules], "topic")
+
+    return load(path, TopicRulesFile, check)
+
+
+def load_entities_file(path: Path, normalise: Callable[[str, str], str]) -> EntitiesFile:
+    """The knowledge base; ``normalise`` is the matcher's, so two names it would confuse are caught."""
+
+    def check(kb: EntitiesFile, raw: Any) -> None:
+        _duplicates(path, raw, "entities", [e.id for e in kb.entities], "id")
+        owner: dict[tuple[str, str], tuple[int, str]] = {}
+        for i, entity in enumerate(kb.entities):
+            for language, surfaces in entity.names.items():
+                for surface in surfaces:
+                    key = (language, normalise(surface, language))
+                    if key in owner and owner[key][1] != entity.id:
+                        raise InputError(
+                            f"{where(path, raw, ('entities', i, 'names', language))}: name {surface!r} "
+                            f"also belongs to entities[{owner[key][0]}] (id {owner[key][1]!r})"
+                        )
+                    owner[key] = (i, entity.id)
+
+    return load(path, EntitiesFile, check)
+
+
+def load_groups_file(path: Path) -> GroupsFile:
+    def check(groups: GroupsFile, raw: Any) -> None:
+        for kind in ("events", "translation_groups"):
+            table: list[Group] = getattr(groups, kind)
+            _duplicates(path, raw, kind, [g.id for g in table], "id")
+            first: dict[str, int] = {}
+            for i, group in enumerate(table):
+                for doc_id in group.documents:
+                    if doc_id in first:
+                        raise InputError(
+                            f"{where(path, raw, (kind, i, 'documents'))}: document {doc_id!r} is also in "
+                            f"{kind}[{first[doc_id]}] (id {table[first[doc_id]].id!r})"
+                        )
+                    first[doc_id] = i
+
+    return load(path, GroupsFile, check)

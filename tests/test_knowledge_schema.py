@@ -1,0 +1,148 @@
+"""Every broken knowledge file is refused with an error naming the file, the entry and the key."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ANN, SEEDS
+
+from dataset_builder import cli
+from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
+
+
+def _project(tmp_path: Path) -> Path:
+    folder = tmp_path / "annotations"
+    shutil.copytree(ANN, folder, ignore=shutil.ignore_patterns("documents", "labelstudio"))
+    return folder
+
+
+def _edit(folder: Path, name: str, change: Any) -> Path:
+    path = folder / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _refused(folder: Path, message: str) -> str:
+    with pytest.raises(InputError) as info:
+        Knowledge.load(folder)
+    text = str(info.value)
+    assert text == message
+    return text
+
+
+def test_a_duplicate_entity_id_is_refused(tmp_path: Path) -> None:
+    folder = _project(tmp_path)
+    path = _edit(folder, "entities.json", lambda d: d["entities"].append({**d["entities"][3], "names": {}}))
+    raw = json.loads(path.read_text(encoding="utf-8"))["entities"]
+    last, dup = len(raw) - 1, raw[3]["id"]
+    _refused(folder, f"{path}: entities[{last}] (id {dup!r}): duplicate id (also entities[3])")
+
+
+def test_names_given_as_a_list_name_the_file_and_the_entity(tmp_path: Path) -> None:
+    folder = _project(tmp_path)
+    path = _edit(folder, "entities.json", lambda d: d["entities"][12].update(names=["Egypt"]))
+    entity = json.loads(path.read_text(encoding="utf-8"))["entities"][12]["id"]
+    _refused(folder, f"{path}: entities[12] (id {entity!r}): names: expected an object {{language: [names]}}")
+
+
+def test_a_name_of_two_entities_names_both(tmp_path: Path) -> None:
+    folder = _project(tmp_path)
+    path = _edit(folder, "entities.json", lambda d: d["entities"][5]["names"]["en"].append("Gaza"))
+    entities = json.loads(path.read_text(encoding="utf-8"))["entities"]
+    owner = next(i for i, e in enumerate(entities) if "Gaza" in e["names"].get("en", []) and i != 5)
+    first, second = sorted((5, owner))
+    message = (
+        f"{path}: entities[{second}] (id {entities[second]['id']!r}): names.en: name 'Gaza' also belongs to "
+        f"entities[{first}] (id {entities[first]['id']!r})"
+    )
+    _refused(folder, message)
+
+
+CASES: list[tuple[str, Any, str]] = [
+    (
+        "taxonomy.json",
+        lambda d: d["topics"].append(d["topics"][0]),
+        r"topics\[8\] \(id 'diplomacy'\): duplicate id",
+    ),
+    (
+        "taxonomy.json",
+        lambda d: d["topics"][2].pop("definition"),
+        r"topics\[2\] \(id '\w+'\): definition: missing",
+    ),
+    (
+        "topic_rules.json",
+        lambda d: d["rules"][1].update(topic="sports"),
+        r"rules\[1\] \(topic 'sports'\): topic: unknown topic 'sports' \(not in taxonomy\.json\)",
+    ),
+    (
+        "topic_rules.json",
+        lambda d: d["rules"][0].update(min_match=2),
+        r"rules\[0\] \(topic '\w+'\): min_match: unknown key",
+    ),
+    (
+        "entities.json",
+        lambda d: d["entities"][0].update(label="PERSON"),
+        r"entities\[0\] \(id '[\w-]+'\): label: unknown label 'PERSON' \(known: PER, ORG, LOC, MISC\)",
+    ),
+    ("entity_rules.json", lambda d: d["ar"].pop("titles"), r"ar\.titles: missing"),
+    (
+        "entity_rules.json",
+        lambda d: d["en"]["stopwords"].append(3),
+        r"en\.stopwords\[\d+\]: expected a string",
+    ),
+    (
+        "date_rules.json",
+        lambda d: d["months"].update({"13": ["Smarch"]}),
+        r"months: month '13' is not a month",
+    ),
+    ("date_rules.json", lambda d: d.update(dateline_chars="80"), r"dateline_chars: expected an integer"),
+    (
+        "seed_rules.json",
+        lambda d: d["metadata_prefixes"].append("("),
+        r"metadata_prefixes: \[\d+\] '\(' is not",
+    ),
+    (
+        "groups.json",
+        lambda d: d["events"][1]["documents"].append(d["events"][0]["documents"][0]),
+        r"events\[1\] \(id '[\w-]+'\): documents: document '\w+' is also in events\[0\]",
+    ),
+    ("groups.json", lambda d: d["translation_groups"][0].pop("id"), r"translation_groups\[0\]: id: missing"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "entry"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_every_file_names_itself_and_the_entry(tmp_path: Path, name: str, change: Any, entry: str) -> None:
+    folder = _project(tmp_path)
+    path = _edit(folder, name, change)
+    with pytest.raises(InputError, match="^" + re.escape(f"{path}: ") + entry):
+        Knowledge.load(folder)
+
+
+def test_invalid_json_and_a_missing_file_are_named(tmp_path: Path) -> None:
+    folder = _project(tmp_path)
+    (folder / "date_rules.json").write_text('{"months": \n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"date_rules\.json: line 2 column 1: invalid JSON"):
+        Knowledge.load(folder)
+    (folder / "date_rules.json").unlink()
+    with pytest.raises(InputError, match=r"date_rules\.json: knowledge file not found"):
+        Knowledge.load(folder)
+
+
+def test_the_cli_reports_a_broken_file_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _project(tmp_path)
+    _edit(folder, "entities.json", lambda d: d["entities"][12].update(names=["Egypt"]))
+    args = ["build", "--seeds", str(SEEDS), "--annotations", str(folder), "--out", str(tmp_path / "dist")]
+    assert cli.main([*args, "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {folder / 'entities.json'}: entities[12]") and "Traceback" not in err
+    assert not (tmp_path / "dist").exists()
