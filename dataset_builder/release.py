@@ -1,7 +1,8 @@
 """Release artefacts of a built folder: card, Croissant, manifest; version diffs; Hub publishing.
 
-Everything here is generated from :mod:`dataset_builder.schema` and the built parquet files, so
-the card, the Croissant metadata and the manifest can never disagree with the data.
+Everything here is generated from :mod:`dataset_builder.schema`, the project's ``dataset.toml``
+(:class:`~dataset_builder.project.Settings`) and the built parquet files, so the card, the Croissant
+metadata and the manifest can never disagree with the data.
 """
 
 from __future__ import annotations
@@ -32,23 +33,17 @@ from huggingface_hub import (
 )
 from huggingface_hub.errors import RepositoryNotFoundError
 
-from dataset_builder import configs, schema
+from dataset_builder import annotations, configs, schema
 from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.project import Project, Settings
 
 CARD_NAME = "README.md"
 GUIDELINES_NAME = "GUIDELINES.md"
 CROISSANT_NAME = "croissant.json"
 MANIFEST_NAME = "manifest.json"
-CARD_TEMPLATE = Path(__file__).resolve().parent.parent / "DATASET_CARD.md"
 
 TASK_CATEGORIES = ["token-classification", "text-classification", "translation"]
 TASK_IDS = ["named-entity-recognition", "multi-label-classification"]
-LICENSE_NAME = "news-texts-research-use-annotations-cc-by-4.0"
-LICENSE_DETAILS = (
-    "The article texts belong to their publishers and are included for non-commercial research use only; "
-    f"redistribution of the texts needs the publishers' permission. The annotations (entities, dates, topics, "
-    f"events, translation groups, splits) are released under {schema.ANNOTATIONS_LICENSE}."
-)
 SEMVER_RULE = (
     "schema change (fields, features, label names) → major; documents or annotations added or removed → minor; "
     "corrections of existing texts or annotations → patch"
@@ -126,14 +121,16 @@ def _type_name(feature: Any) -> str:
     return str(feature.dtype)
 
 
-def card_data(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) -> DatasetCardData:
+def card_data(
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], settings: Settings
+) -> DatasetCardData:
     """The card's YAML: configs with data files per split, and features generated from the schema."""
     total = sum(stats["rows"]["documents"].values())
     data = DatasetCardData(
         language=list(schema.LANGUAGES),
-        license=schema.LICENSE,
-        license_name=LICENSE_NAME,
-        license_details=LICENSE_DETAILS,
+        license=settings.license,
+        license_name=settings.license_name,
+        license_details=settings.license_details,
         multilinguality="multilingual",
         size_categories=next(
             name
@@ -151,8 +148,8 @@ def card_data(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) 
         language_creators=["found"],
         task_categories=TASK_CATEGORIES,
         task_ids=TASK_IDS,
-        pretty_name=schema.PRETTY_NAME,
-        version=schema.DATASET_VERSION,
+        pretty_name=settings.pretty_name,
+        version=settings.version,
         configs=[
             {
                 "config_name": config,
@@ -192,15 +189,19 @@ def write_card(
     stats: Mapping[str, Any],
     agreement: Mapping[str, Any] | None,
     taxonomy: Sequence[schema.Topic],
+    settings: Settings,
+    template: Path,
 ) -> None:
-    """Render ``DATASET_CARD.md`` into ``folder/README.md``."""
+    """Render the project's card template (``DATASET_CARD.md``) into ``folder/README.md``."""
+    if not Path(template).is_file():
+        raise InputError(f"{template}: card template not found")
     topic_ids = [t.id for t in taxonomy]
     card = DatasetCard.from_template(
-        card_data(folder, stats, topic_ids),
-        template_path=str(CARD_TEMPLATE),
+        card_data(folder, stats, topic_ids, settings),
+        template_path=str(template),
         stats=stats,
         agreement=agreement,
-        version=schema.DATASET_VERSION,
+        version=settings.version,
         configs={
             name: [(f, _type_name(t), FIELD_DESCRIPTIONS[f]) for f, t in features.items()]
             for name, features in configs.config_features(topic_ids).items()
@@ -209,12 +210,12 @@ def write_card(
         taxonomy=tuple(taxonomy),
         splits=schema.SPLITS,
         languages=schema.LANGUAGES,
-        annotations_license=schema.ANNOTATIONS_LICENSE,
-        license_details=LICENSE_DETAILS,
+        annotations_license=settings.annotations_license,
+        license_details=settings.license_details,
         semver_rule=SEMVER_RULE,
-        dataset_name=schema.DATASET_NAME,
-        pretty_name=schema.PRETTY_NAME,
-        citation=_citation(),
+        dataset_name=settings.name,
+        pretty_name=settings.pretty_name,
+        citation=_citation(settings),
     )
     _write_text(folder / CARD_NAME, str(card))
 
@@ -265,7 +266,9 @@ def _croissant_fields(
     return out
 
 
-def croissant_metadata(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) -> dict[str, Any]:
+def croissant_metadata(
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], settings: Settings
+) -> dict[str, Any]:
     """Croissant 1.1 JSON-LD with one FileObject (with sha256) per parquet and one RecordSet per config."""
     features = configs.config_features(topic_ids)
     distribution: list[mlc.FileObject | mlc.FileSet] = []
@@ -316,12 +319,15 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any], topic_ids: Sequen
         )
     agreement_note = "Inter-annotator agreement is reported in the dataset card."
     metadata = mlc.Metadata(
-        name=schema.DATASET_NAME,
-        description=f"{schema.PRETTY_NAME}: Arabic and English news articles with named entities (IOB2), "
+        name=settings.name,
+        description=f"{settings.pretty_name}: Arabic and English news articles with named entities (IOB2), "
         "publication dates, multi-label topics, events and Arabic–English translation pairs.",
         conforms_to=[CROISSANT_VERSION],
-        version=schema.DATASET_VERSION,
-        license=[SPDX_URL.format(schema.ANNOTATIONS_LICENSE), LICENSE_DETAILS],
+        version=settings.version,
+        license=[
+            SPDX_URL.format(settings.annotations_license or settings.license),
+            *([settings.license_details] if settings.license_details else []),
+        ],
         in_language=list(schema.LANGUAGES),
         keywords=[
             "named-entity-recognition",
@@ -330,7 +336,7 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any], topic_ids: Sequen
             "Arabic",
             "news",
         ],
-        cite_as=_citation(),
+        cite_as=_citation(settings),
         distribution=distribution,
         record_sets=record_sets,
         data_collection="News articles collected as plain-text seed files (one article, or an Arabic article "
@@ -380,18 +386,20 @@ def croissant_metadata(folder: Path, stats: Mapping[str, Any], topic_ids: Sequen
     return metadata.to_json()
 
 
-def write_croissant(folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str]) -> None:
-    metadata = croissant_metadata(folder, stats, topic_ids)
+def write_croissant(
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], settings: Settings
+) -> None:
+    metadata = croissant_metadata(folder, stats, topic_ids, settings)
     _write_text(
         folder / CROISSANT_NAME, json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     )
 
 
-def _citation() -> str:
-    key = schema.DATASET_NAME.replace("-", "_")
+def _citation(settings: Settings) -> str:
+    key = settings.name.replace("-", "_")
     return (
-        f"@misc{{{key},\n  title = {{{schema.PRETTY_NAME}}},\n  note = {{Version {schema.DATASET_VERSION}}},\n"
-        f"  howpublished = {{Hugging Face dataset {schema.DATASET_NAME}}}\n}}"
+        f"@misc{{{key},\n  title = {{{settings.pretty_name}}},\n  note = {{Version {settings.version}}},\n"
+        f"  howpublished = {{Hugging Face dataset {settings.name}}}\n}}"
     )
 
 
@@ -407,16 +415,56 @@ def manifest_files(folder: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-def write_manifest(folder: Path, rows: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
+def write_manifest(folder: Path, rows: Mapping[str, Mapping[str, int]], settings: Settings) -> dict[str, Any]:
     """``manifest.json``: the dataset version, row counts per config and split, every file's sha256 and size."""
     data = {
-        "name": schema.DATASET_NAME,
-        "version": schema.DATASET_VERSION,
+        "name": settings.name,
+        "version": settings.version,
         "rows": rows,
         "files": manifest_files(folder),
     }
     _write_text(folder / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return data
+
+
+def data_checksums(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """sha256 of the data files (parquet) of a manifest: what a version number stands for."""
+    return {p: f["sha256"] for p, f in manifest.get("files", {}).items() if p.startswith("data/")}
+
+
+def release_record(releases_dir: Path, version: str) -> Path:
+    return Path(releases_dir) / f"{version}.json"
+
+
+def record_release(releases_dir: Path, manifest: Mapping[str, Any], repo_id: str, tag: str) -> Path:
+    """Keep what a published version held (``releases/<version>.json``, committed with the project).
+
+    The build compares its data with the record of its version, so a changed dataset that still
+    carries a published version number is noticed; a change that is undone is not.
+    """
+    path = release_record(releases_dir, manifest["version"])
+    record = {"repo_id": repo_id, "tag": tag, **manifest}
+    annotations.write_atomic(
+        path, (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    )
+    return path
+
+
+def unbumped_version(releases_dir: Path, manifest: Mapping[str, Any]) -> str | None:
+    """A warning when the data differs from the published data of the same version, else None."""
+    path = release_record(releases_dir, manifest["version"])
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None  # this version was never published: it may still change
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a release record ({exc})") from None
+    if data_checksums(recorded) == data_checksums(manifest):
+        return None
+    return (
+        f"the data differs from version {manifest['version']} as published ({path}), but the version is "
+        f"unchanged: run `dataset-builder version bump major|minor|patch` (`dataset-builder diff` says which)"
+    )
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -593,23 +641,37 @@ def _git(repo: Path, *args: str) -> bytes:
         raise InputError(f"git {' '.join(args)}: {exc.stderr.decode(errors='replace').strip()}") from exc
 
 
-def _build_revision(revision: str, workdir: Path) -> Path:
-    """Build a git revision's seeds and annotations with the current code (read-only: ``git archive``)."""
-    from dataset_builder.build import build
+def _build_revision(revision: str, workdir: Path, project: Path) -> Path:
+    """Build the project as it was at a git revision, with the current code (read-only: ``git archive``).
 
-    repo = Path(_git(Path.cwd(), "rev-parse", "--show-toplevel").decode().strip())
+    The revision's own ``dataset.toml``, card template, seeds and annotations (knowledge and gold)
+    are used, so the taxonomy and the version are those of that revision.
+    """
+    from dataset_builder.build import build
+    from dataset_builder.project import ANNOTATIONS_DIR, CARD_TEMPLATE, PROJECT_FILE, SEEDS_DIR
+
+    repo = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip())
+    rel = Path(project).resolve().relative_to(repo.resolve()).as_posix()
+    parts = [
+        f"{rel}/{name}" if rel != "." else name
+        for name in (PROJECT_FILE, CARD_TEMPLATE, SEEDS_DIR, ANNOTATIONS_DIR)
+    ]
     tree = workdir / "tree"
     tree.mkdir()
-    archive = _git(repo, "archive", "--format=tar", revision, "--", "seeds", "annotations")
+    archive = _git(repo, "archive", "--format=tar", revision, "--", *parts)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(tree, filter="data")
     out = workdir / "dist"
-    build(tree / "seeds", tree / "annotations", out, progress=False)
+    build(Project.load(tree / rel), out_dir=out, progress=False)
     return out
 
 
-def diff_releases(old: str, new: str) -> VersionDiff:
-    """Diff two built folders or two git revisions (each side may be either)."""
+def diff_releases(old: str, new: str, project: Path | None = None) -> VersionDiff:
+    """Diff two built folders or two git revisions (each side may be either).
+
+    A revision is built from the project holding ``project`` (default: the working directory) as it
+    was at that revision.
+    """
     with tempfile.TemporaryDirectory(prefix="dataset-builder-diff-") as tmp:
         sides = []
         for i, ref in enumerate((old, new)):
@@ -618,7 +680,7 @@ def diff_releases(old: str, new: str) -> VersionDiff:
             else:
                 workdir = Path(tmp) / str(i)
                 workdir.mkdir()
-                sides.append(_build_revision(ref, workdir))
+                sides.append(_build_revision(ref, workdir, Project.find(project).root))
         return diff_folders(*sides)
 
 
@@ -688,9 +750,18 @@ def plan_publish(dist: Path, repo_id: str, tag: str | None = None) -> PublishPla
 
 
 def publish(
-    dist: Path, repo_id: str, *, tag: str | None, dry_run: bool, api: HfApi | None = None
+    dist: Path,
+    repo_id: str,
+    *,
+    tag: str | None,
+    dry_run: bool,
+    api: HfApi | None = None,
+    releases_dir: Path | None = None,
 ) -> PublishPlan:
-    """Upload ``dist`` as one commit and tag it; refuses if the tag exists with different content."""
+    """Upload ``dist`` as one commit and tag it; refuses if the tag exists with different content.
+
+    Once the Hub holds the version, it is recorded in ``releases_dir`` (see :func:`record_release`).
+    """
     plan = plan_publish(dist, repo_id, tag)
     plan.dry_run = dry_run
     if dry_run:
@@ -699,6 +770,8 @@ def publish(
         _send(api or HfApi(), plan, Path(dist))
     except (httpx2.HTTPError, OSError) as exc:  # the Hub's HTTP errors, unreachable network, offline mode
         raise DatasetBuilderError(f"publishing to datasets/{repo_id} failed: {exc}") from exc
+    if releases_dir is not None:
+        record_release(releases_dir, read_manifest(Path(dist)), repo_id, plan.tag)
     return plan
 
 

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, TAXONOMY
+from conftest import PROJECT, REPO, TAXONOMY
 from datasets.info import DatasetInfosDict
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, DatasetCard
 from huggingface_hub.errors import OfflineModeIsEnabled
@@ -29,9 +29,9 @@ from dataset_builder.schema import Topic
 def test_card_yaml_loads_with_configs_and_features_from_the_schema(built: Path) -> None:
     data = DatasetCard.load(built / "README.md").data
     assert data.language == list(schema.LANGUAGES) and data.license == "other"
-    assert data.license_name and schema.ANNOTATIONS_LICENSE in data.license_details
+    assert data.license_name and PROJECT.settings.annotations_license in data.license_details
     assert set(data.task_categories) == {"token-classification", "text-classification", "translation"}
-    assert data.version == schema.DATASET_VERSION
+    assert data.version == PROJECT.settings.version
     infos = DatasetInfosDict.from_dataset_card_data(data)
     assert {name: info.features for name, info in infos.items()} == {
         **configs.config_features([t.id for t in TAXONOMY])
@@ -93,7 +93,7 @@ def test_croissant_validates_from_the_command_line(built: Path) -> None:
 
 
 def build_to(tmp_path: Path, name: str, docs: list[Document], taxonomy: tuple[Topic, ...] = TAXONOMY) -> Path:
-    write_dataset(docs, tmp_path / name, taxonomy=taxonomy, progress=False)
+    write_dataset(docs, tmp_path / name, project=PROJECT, taxonomy=taxonomy, progress=False)
     return tmp_path / name
 
 
@@ -158,6 +158,8 @@ def test_diff_between_git_revisions_builds_each_revision(
     repo = tmp_path / "repo"
     shutil.copytree(REPO / "seeds", repo / "seeds")
     shutil.copytree(REPO / "annotations", repo / "annotations", ignore=shutil.ignore_patterns("labelstudio"))
+    for name in ("dataset.toml", "DATASET_CARD.md"):
+        shutil.copy(REPO / name, repo / name)
     git(repo, "init", "-q")
     git(repo, "add", ".")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
@@ -211,7 +213,7 @@ def test_dry_run_lists_every_file_and_touches_no_network(
     monkeypatch.setattr(release, "HfApi", None)  # any network use would fail
     plan = release.publish(built, "org/news", tag=None, dry_run=True)
     manifest = release.read_manifest(built)
-    assert plan.tag == f"v{schema.DATASET_VERSION}" and schema.DATASET_VERSION in plan.commit_message
+    assert plan.tag == f"v{PROJECT.settings.version}" and PROJECT.settings.version in plan.commit_message
     assert {f.path: (f.size, f.sha256) for f in plan.files if f.path != "manifest.json"} == {
         p: (f["size"], f["sha256"]) for p, f in manifest["files"].items()
     }
@@ -221,7 +223,10 @@ def test_dry_run_lists_every_file_and_touches_no_network(
 
 def test_publish_sends_one_commit_with_the_planned_files_then_tags_it(built: Path, tmp_path: Path) -> None:
     hub = FakeHub(tmp_path, files=["old.parquet", ".gitattributes"])
-    plan = release.publish(built, "org/news", tag="v9", dry_run=False, api=hub)
+    releases = tmp_path / "releases"
+    dry = release.publish(built, "org/news", tag="v9", dry_run=True, api=hub, releases_dir=releases)
+    assert dry.status == "planned" and hub.calls == [] and not releases.exists()
+    plan = release.publish(built, "org/news", tag="v9", dry_run=False, api=hub, releases_dir=releases)
     (_, _repo), (_, operations, message), tag = hub.calls
     adds = [
         (op.path_in_repo, op.upload_info.sha256.hex())
@@ -231,6 +236,9 @@ def test_publish_sends_one_commit_with_the_planned_files_then_tags_it(built: Pat
     assert adds == [(f.path, f.sha256) for f in plan.files] and message == plan.commit_message
     assert [op.path_in_repo for op in operations if isinstance(op, CommitOperationDelete)] == ["old.parquet"]
     assert tag == ("create_tag", "v9", "abc123") and plan.status == "published"
+    manifest = release.read_manifest(built)
+    record = json.loads((releases / f"{manifest['version']}.json").read_text(encoding="utf-8"))
+    assert record == {**manifest, "repo_id": "org/news", "tag": "v9"}
 
 
 def test_publish_refuses_an_existing_tag_with_other_content(built: Path, tmp_path: Path) -> None:
@@ -258,8 +266,12 @@ def test_publish_refuses_a_folder_that_no_longer_matches_its_manifest(
 ) -> None:
     dist = tmp_path / "dist"
     shutil.copytree(built, dist)
-    assert cli.main(["publish", "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) == 0
+    assert (
+        cli.main(["publish", "-C", str(REPO), "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) == 0
+    )
     assert "add data/documents/train.parquet" in capsys.readouterr().out
     (dist / "README.md").write_text("edited", encoding="utf-8")
-    assert cli.main(["publish", "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) != 0
+    assert (
+        cli.main(["publish", "-C", str(REPO), "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) != 0
+    )
     assert "README.md" in capsys.readouterr().err
