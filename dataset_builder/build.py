@@ -9,12 +9,10 @@ so a failed build leaves the previous output untouched.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
 import tempfile
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import compute_agreement
+from dataset_builder.project import Project
 from dataset_builder.schema import Topic
 from dataset_builder.splits import LEDGER_NAME, SplitLedger, SplitPlan, assign_splits, check_ratios
 
@@ -52,13 +51,9 @@ PARQUET_OPTIONS: dict[str, Any] = {
 STAGING_NAME = ".staging.parquet"
 
 
-class VersionNotBumpedWarning(UserWarning):
-    """The data changed but ``schema.DATASET_VERSION`` did not."""
-
-
 @dataclass
 class BuildResult:
-    """What a build wrote: row counts per config and split, and any warnings."""
+    """What a build wrote: row counts per config and split, and warnings (the CLI prints them on stderr)."""
 
     out_dir: Path
     version: str
@@ -76,41 +71,45 @@ class BuildResult:
             lines.append(f"  {config}: {sum(splits.values())} rows ({sizes})")
         if self.recorded:
             lines.append(f"  split ledger: {self.recorded} new documents recorded")
-        lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
 
 def build(
-    seeds_dir: Path,
-    annotations_dir: Path,
-    out_dir: Path,
+    project: Project,
     *,
+    out_dir: Path | None = None,
+    seeds_dir: Path | None = None,
+    annotations_dir: Path | None = None,
     knowledge: Knowledge | None = None,
-    split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
+    split_ratios: Sequence[float] | None = None,
     progress: bool = True,
     workers: int = 1,
 ) -> BuildResult:
-    """Build the dataset folder from seeds and annotations (the CLI's ``build``).
+    """Build a project's dataset folder (the CLI's ``build``).
 
-    ``knowledge`` defaults to the knowledge files of ``annotations_dir``. ``workers`` processes
-    annotate the seeds (the CLI uses one per CPU); the output does not depend on it.
-    The split ledger (``annotations/splits.json``) is read first and gains the new documents once the
-    dataset folder is in place, so a document keeps the split it was first built in.
+    Every input defaults to the project's: ``seeds/``, ``annotations/`` (knowledge and gold), the
+    split ratios of ``dataset.toml``, and ``dist/`` for the output. ``workers`` processes annotate
+    the seeds (the CLI uses one per CPU); the output does not depend on it. The split ledger
+    (``annotations/splits.json``) is read first and gains the new documents once the dataset folder
+    is in place, so a document keeps the split it was first built in.
     """
-    knowledge = knowledge or Knowledge.load(Path(annotations_dir))
-    ledger_path = Path(annotations_dir) / LEDGER_NAME
+    seeds_dir = Path(seeds_dir or project.seeds_dir)
+    annotations_dir = Path(annotations_dir or project.annotations_dir)
+    knowledge = knowledge or Knowledge.load(annotations_dir)
+    ledger_path = annotations_dir / LEDGER_NAME
     result = write_dataset(
-        pipeline.documents(Path(seeds_dir), Path(annotations_dir), knowledge, workers),
-        Path(out_dir),
+        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers),
+        Path(out_dir or project.dist_dir),
+        project=project,
         taxonomy=knowledge.taxonomy,
-        split_ratios=split_ratios,
+        split_ratios=split_ratios or project.split_ratios,
         progress=progress,
         # The build itself rejects stale or unknown annotations, so agreement needs no second pass
         # over the seeds (agreement_report's check): the annotations alone give the figures.
         agreement=compute_agreement(
             read_documents(Path(annotations_dir), knowledge.topic_ids), knowledge.topic_ids
         ).to_dict(),
-        guidelines=Path(annotations_dir) / release.GUIDELINES_NAME,
+        guidelines=annotations_dir / release.GUIDELINES_NAME,
         ledger=SplitLedger.read(ledger_path),
     )
     if result.recorded:
@@ -122,6 +121,7 @@ def write_dataset(
     docs: Iterable[Document],
     out_dir: Path,
     *,
+    project: Project,
     taxonomy: Sequence[Topic],
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
@@ -131,10 +131,11 @@ def write_dataset(
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
-    ``taxonomy`` gives the topic ClassLabel names (in its order) and the card's topic table.
-
-    ``guidelines`` (the annotation guidelines) is shipped beside the card, which links to it.
-    ``ledger`` holds the splits of documents built before (none: every event's split is hashed).
+    ``project`` gives the card template and what ``dataset.toml`` says (name, version, license); the
+    version is checked against the project's release records. ``taxonomy`` gives the topic
+    ClassLabel names (in its order) and the card's topic table. ``guidelines`` (the annotation
+    guidelines) is shipped beside the card, which links to it. ``ledger`` holds the splits of
+    documents built before (none: every event's split is hashed).
     """
     check_ratios(split_ratios)  # before any work
     ledger = ledger or SplitLedger()
@@ -151,17 +152,19 @@ def write_dataset(
         staging.unlink()
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / release.GUIDELINES_NAME)
-        release.write_card(tmp, stats, agreement, taxonomy)
-        release.write_croissant(tmp, stats, topic_ids)
-        manifest = release.write_manifest(tmp, stats["rows"])
+        info = release.release_info(project.settings)
+        release.write_card(tmp, stats, agreement, taxonomy, info, project.card_template)
+        release.write_croissant(tmp, stats, topic_ids, info)
+        manifest = release.write_manifest(tmp, stats["rows"], project.settings)
         result = BuildResult(
             out_dir,
-            schema.DATASET_VERSION,
+            project.settings.version,
             manifest["rows"],
             ledger=ledger.with_(plan.added),
             recorded=len(plan.added),
         )
-        result.warnings += plan.conflicts + pair_warnings + _version_warnings(out_dir, manifest)
+        warning = release.unbumped_version(project.releases_dir, manifest)
+        result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])
         _swap_in(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -381,26 +384,6 @@ class _Stats:
             "events": self.events,
             "translation_groups": self.translation_groups,
         }
-
-
-def _version_warnings(out_dir: Path, manifest: Mapping[str, Any]) -> list[str]:
-    """Warn when the data files differ from the previous build but the dataset version is the same."""
-    try:
-        previous = json.loads((out_dir / release.MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-
-    def data(m: Mapping[str, Any]) -> dict[str, Any]:
-        return {p: f["sha256"] for p, f in m.get("files", {}).items() if p.startswith("data/")}
-
-    if previous.get("version") != manifest["version"] or data(previous) == data(manifest):
-        return []
-    message = (
-        f"the data changed since the build in {out_dir} but the dataset version is still {manifest['version']}: "
-        "bump schema.DATASET_VERSION (run `dataset-builder diff` to see which bump)"
-    )
-    warnings.warn(message, VersionNotBumpedWarning, stacklevel=3)
-    return [message]
 
 
 def _swap_in(tmp: Path, out_dir: Path) -> None:

@@ -1,7 +1,8 @@
 """Release artefacts of a built folder: card, Croissant, manifest; version diffs; Hub publishing.
 
-Everything here is generated from :mod:`dataset_builder.schema` and the built parquet files, so
-the card, the Croissant metadata and the manifest can never disagree with the data.
+Everything here is generated from :mod:`dataset_builder.schema`, the project's ``dataset.toml``
+(:class:`~dataset_builder.project.Settings`) and the built parquet files, so the card, the Croissant
+metadata and the manifest can never disagree with the data.
 """
 
 from __future__ import annotations
@@ -35,23 +36,17 @@ from huggingface_hub import (
 from huggingface_hub.errors import HFValidationError, RepositoryNotFoundError
 from huggingface_hub.utils import validate_repo_id
 
-from dataset_builder import configs, schema
+from dataset_builder import annotations, configs, schema
 from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.project import Project, Settings
 
 CARD_NAME = "README.md"
 GUIDELINES_NAME = "GUIDELINES.md"
 CROISSANT_NAME = "croissant.json"
 MANIFEST_NAME = "manifest.json"
-CARD_TEMPLATE = Path(__file__).resolve().parent.parent / "DATASET_CARD.md"
 
 TASK_CATEGORIES = ["token-classification", "text-classification", "translation"]
 TASK_IDS = ["named-entity-recognition", "multi-label-classification"]
-LICENSE_NAME = "news-texts-research-use-annotations-cc-by-4.0"
-LICENSE_DETAILS = (
-    "The article texts belong to their publishers and are included for non-commercial research use only; "
-    f"redistribution of the texts needs the publishers' permission. The annotations (entities, dates, topics, "
-    f"events, translation groups, splits) are released under {schema.ANNOTATIONS_LICENSE}."
-)
 SEMVER_RULE = (
     "schema change (fields, features, label names) → major; documents or annotations added or removed → minor; "
     "corrections of existing texts or annotations → patch"
@@ -125,48 +120,54 @@ class ReleaseInfo:
     name: str
     pretty_name: str
     version: str
-    date: dt.date
-    homepage: str
+    date: dt.date | None
+    homepage: str | None
     authors: tuple[str, ...]
     license: str
-    license_link: str
-    annotations_license: str
+    license_name: str | None
+    license_link: str | None
+    license_details: str | None
+    annotations_license: str | None
 
     @property
     def citation(self) -> str:
         """BibTeX: people (``Last, First``) as they are, an organisation braced so BibTeX keeps it whole."""
-        authors = " and ".join(a if "," in a else f"{{{a}}}" for a in self.authors)
         fields = {
-            "author": authors,
+            "author": " and ".join(a if "," in a else f"{{{a}}}" for a in self.authors),
             "title": self.pretty_name,
-            "year": str(self.date.year),
+            "year": str(self.date.year) if self.date else "",
             "version": self.version,
-            "url": self.homepage,
+            "url": self.homepage or "",
             "publisher": "Hugging Face",
             "note": f"Version {self.version}",
         }
-        key = f"{self.name.replace('-', '_')}_{self.date.year}"
-        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+        key = self.name.replace("-", "_") + (f"_{self.date.year}" if self.date else "")
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
         return f"@misc{{{key},\n{body}\n}}"
 
     @property
     def license_is_a_file(self) -> bool:
         """Whether ``license_link`` names a file of the built folder (written with the card) rather than a URL."""
-        return "://" not in self.license_link
+        return self.license_link is not None and "://" not in self.license_link
 
 
-def release_info() -> ReleaseInfo:
-    """The one place the release settings are read."""
+def release_info(settings: Settings) -> ReleaseInfo:
+    """The one place the project's settings become what a release says about itself."""
+    citation = settings.citation
+    repo_id = settings.hub.repo_id
+    homepage = f"https://huggingface.co/datasets/{repo_id}" if repo_id else citation.url if citation else None
     return ReleaseInfo(
-        name=schema.DATASET_NAME,
-        pretty_name=schema.PRETTY_NAME,
-        version=schema.DATASET_VERSION,
-        date=dt.date.fromisoformat(schema.RELEASE_DATE),
-        homepage=schema.HOMEPAGE,
-        authors=schema.CITATION_AUTHORS,
-        license=schema.LICENSE,
-        license_link=schema.LICENSE_LINK,
-        annotations_license=schema.ANNOTATIONS_LICENSE,
+        name=settings.name,
+        pretty_name=settings.pretty_name,
+        version=settings.version,
+        date=settings.release_date,
+        homepage=homepage,
+        authors=tuple(citation.authors) if citation else (),
+        license=settings.license,
+        license_name=settings.license_name,
+        license_link=settings.license_link,
+        license_details=settings.license_details,
+        annotations_license=settings.annotations_license,
     )
 
 
@@ -194,9 +195,9 @@ def card_data(
     data = DatasetCardData(
         language=list(schema.LANGUAGES),
         license=info.license,
-        license_name=LICENSE_NAME,
+        license_name=info.license_name,
         license_link=info.license_link,
-        license_details=LICENSE_DETAILS,
+        license_details=info.license_details,
         multilinguality="multilingual",
         size_categories=next(
             name
@@ -255,18 +256,20 @@ def write_card(
     stats: Mapping[str, Any],
     agreement: Mapping[str, Any] | None,
     taxonomy: Sequence[schema.Topic],
-    info: ReleaseInfo | None = None,
+    info: ReleaseInfo,
+    template: Path,
 ) -> None:
-    """Render ``DATASET_CARD.md`` into ``folder/README.md``, and the license file the card's YAML links to."""
-    info = info or release_info()
+    """Render the project's card template into ``folder/README.md``, and the license file its YAML links to."""
+    if not Path(template).is_file():
+        raise InputError(f"{template}: card template not found")
     topic_ids = [t.id for t in taxonomy]
     card = DatasetCard.from_template(
         card_data(folder, stats, topic_ids, info),
-        template_path=str(CARD_TEMPLATE),
+        template_path=str(template),
         stats=stats,
         agreement=agreement,
         version=info.version,
-        release_date=info.date.isoformat(),
+        release_date=info.date.isoformat() if info.date else None,
         homepage=info.homepage,
         license=info.license,
         license_link=info.license_link,
@@ -279,7 +282,7 @@ def write_card(
         splits=schema.SPLITS,
         languages=schema.LANGUAGES,
         annotations_license=info.annotations_license,
-        license_details=LICENSE_DETAILS,
+        license_details=info.license_details,
         semver_rule=SEMVER_RULE,
         dataset_name=info.name,
         pretty_name=info.pretty_name,
@@ -293,7 +296,7 @@ def write_card(
 def license_text(info: ReleaseInfo) -> str:
     """The license file of a release: what the card's ``license: other`` means."""
     return (
-        f"# License of {info.pretty_name} {info.version}\n\n{LICENSE_DETAILS}\n\n"
+        f"# License of {info.pretty_name} {info.version}\n\n{info.license_details or ''}\n\n"
         f"{info.annotations_license}: {SPDX_URL.format(info.annotations_license)}\n"
     )
 
@@ -391,11 +394,10 @@ def _class_record_sets(config: str, feats: Mapping[str, Any]) -> list[mlc.Record
 
 
 def croissant_metadata(
-    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo | None = None
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo
 ) -> dict[str, Any]:
     """Croissant 1.1 JSON-LD with one FileObject (with sha256) per parquet, one RecordSet per config and
     one enumeration RecordSet per ClassLabel."""
-    info = info or release_info()
     features = configs.config_features(topic_ids)
     distribution: list[mlc.FileObject | mlc.FileSet] = []
     record_sets = []
@@ -451,10 +453,13 @@ def croissant_metadata(
         "publication dates, multi-label topics, events and Arabic–English translation pairs.",
         conforms_to=[CROISSANT_VERSION],
         version=info.version,
-        date_published=dt.datetime.combine(info.date, dt.time()),
+        date_published=dt.datetime.combine(info.date, dt.time()) if info.date else None,
         url=info.homepage,
         creators=[mlc.Organization(name=a) if "," not in a else mlc.Person(name=a) for a in info.authors],
-        license=[SPDX_URL.format(info.annotations_license), LICENSE_DETAILS],
+        license=[
+            SPDX_URL.format(info.annotations_license or info.license),
+            *([info.license_details] if info.license_details else []),
+        ],
         in_language=list(schema.LANGUAGES),
         keywords=[
             "named-entity-recognition",
@@ -514,7 +519,7 @@ def croissant_metadata(
 
 
 def write_croissant(
-    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo | None = None
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo
 ) -> None:
     metadata = croissant_metadata(folder, stats, topic_ids, info)
     _write_text(
@@ -534,16 +539,56 @@ def manifest_files(folder: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-def write_manifest(folder: Path, rows: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
+def write_manifest(folder: Path, rows: Mapping[str, Mapping[str, int]], settings: Settings) -> dict[str, Any]:
     """``manifest.json``: the dataset version, row counts per config and split, every file's sha256 and size."""
     data = {
-        "name": schema.DATASET_NAME,
-        "version": schema.DATASET_VERSION,
+        "name": settings.name,
+        "version": settings.version,
         "rows": rows,
         "files": manifest_files(folder),
     }
     _write_text(folder / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return data
+
+
+def data_checksums(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """sha256 of the data files (parquet) of a manifest: what a version number stands for."""
+    return {p: f["sha256"] for p, f in manifest.get("files", {}).items() if p.startswith("data/")}
+
+
+def release_record(releases_dir: Path, version: str) -> Path:
+    return Path(releases_dir) / f"{version}.json"
+
+
+def record_release(releases_dir: Path, manifest: Mapping[str, Any], repo_id: str, tag: str) -> Path:
+    """Keep what a published version held (``releases/<version>.json``, committed with the project).
+
+    The build compares its data with the record of its version, so a changed dataset that still
+    carries a published version number is noticed; a change that is undone is not.
+    """
+    path = release_record(releases_dir, manifest["version"])
+    record = {"repo_id": repo_id, "tag": tag, **manifest}
+    annotations.write_atomic(
+        path, (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    )
+    return path
+
+
+def unbumped_version(releases_dir: Path, manifest: Mapping[str, Any]) -> str | None:
+    """A warning when the data differs from the published data of the same version, else None."""
+    path = release_record(releases_dir, manifest["version"])
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None  # this version was never published: it may still change
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a release record ({exc})") from None
+    if data_checksums(recorded) == data_checksums(manifest):
+        return None
+    return (
+        f"the data differs from version {manifest['version']} as published ({path}), but the version is "
+        f"unchanged: run `dataset-builder version bump major|minor|patch` (`dataset-builder diff` says which)"
+    )
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -949,20 +994,23 @@ def _git(repo: Path, *args: str) -> bytes:
         raise InputError(f"git {' '.join(args)}: {exc.stderr.decode(errors='replace').strip()}") from exc
 
 
-def _revision_repository(ref: str) -> Path:
-    """The git repository (of the current folder) that has commit ``ref``; an error saying why not."""
+def _revision_repository(ref: str, project: Path) -> Path:
+    """The git repository of the project that has commit ``ref``; an error saying why not."""
 
     def neither(why: str) -> InputError:
         return InputError(f"{ref}: no such folder, and not a git revision ({why})")
 
     try:
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+            ["git", "-C", str(project), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=False,
         )
     except OSError as exc:
         raise neither(f"git cannot run: {exc.strerror}") from exc
     if top.returncode:
-        raise neither(f"{Path.cwd()} is not in a git repository")
+        raise neither(f"{project} is not in a git repository")
     repo = Path(top.stdout.strip())
     verify = [
         "git",
@@ -979,27 +1027,38 @@ def _revision_repository(ref: str) -> Path:
     return repo
 
 
-def _build_revision(repo: Path, revision: str, workdir: Path) -> Path:
-    """Build a git revision's seeds and annotations with the current code (read-only: ``git archive``)."""
-    from dataset_builder.build import build
+def _build_revision(repo: Path, revision: str, workdir: Path, project: Path) -> Path:
+    """Build the project as it was at a git revision, with the current code (read-only: ``git archive``).
 
+    The revision's own ``dataset.toml``, card template, seeds and annotations (knowledge and gold)
+    are used, so the taxonomy and the version are those of that revision.
+    """
+    from dataset_builder.build import build
+    from dataset_builder.project import ANNOTATIONS_DIR, CARD_TEMPLATE, PROJECT_FILE, SEEDS_DIR
+
+    rel = Path(project).resolve().relative_to(repo.resolve()).as_posix()
+    parts = [
+        f"{rel}/{name}" if rel != "." else name
+        for name in (PROJECT_FILE, CARD_TEMPLATE, SEEDS_DIR, ANNOTATIONS_DIR)
+    ]
     tree = workdir / "tree"
     tree.mkdir()
-    archive = _git(repo, "archive", "--format=tar", revision, "--", "seeds", "annotations")
+    archive = _git(repo, "archive", "--format=tar", revision, "--", *parts)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(tree, filter="data")
     out = workdir / "dist"
-    build(tree / "seeds", tree / "annotations", out, progress=False)
+    build(Project.load(tree / rel), out_dir=out, progress=False)
     return out
 
 
-def diff_releases(old: str, new: str) -> VersionDiff:
+def diff_releases(old: str, new: str, project: Path | None = None) -> VersionDiff:
     """Diff two built folders or two git revisions (each side may be either).
 
-    A path that exists is a built folder; anything else must be a git revision of the current
-    repository. Both sides are checked before anything is built, so a typo fails at once.
+    A path that exists is a built folder; anything else must be a git revision of the repository
+    holding the project (``project``, default: found from the working directory), built as the
+    project was at that revision. Both sides are checked before anything is built.
     """
-    sides: list[Path | tuple[Path, str]] = []
+    sides: list[Path | tuple[Path, str, Path]] = []
     for ref in (old, new):
         path = Path(ref)
         if path.exists():
@@ -1008,7 +1067,13 @@ def diff_releases(old: str, new: str) -> VersionDiff:
             read_manifest(path)  # names a folder that is not a build
             sides.append(path)
         else:
-            sides.append((_revision_repository(ref), ref))
+            try:
+                root = Project.find(project).root
+            except InputError as exc:
+                raise InputError(
+                    f"{ref}: no such folder, and not a git revision (no dataset project: {exc})"
+                ) from exc
+            sides.append((_revision_repository(ref, root), ref, root))
     with tempfile.TemporaryDirectory(prefix="dataset-builder-diff-") as tmp:
         folders = []
         for i, side in enumerate(sides):
@@ -1017,7 +1082,8 @@ def diff_releases(old: str, new: str) -> VersionDiff:
                 continue
             workdir = Path(tmp) / str(i)
             workdir.mkdir()
-            folders.append(_build_revision(*side, workdir))
+            repo, ref, root = side
+            folders.append(_build_revision(repo, ref, workdir, root))
         return diff_folders(*folders)
 
 
@@ -1100,9 +1166,18 @@ def plan_publish(dist: Path, repo_id: str, tag: str | None = None) -> PublishPla
 
 
 def publish(
-    dist: Path, repo_id: str, *, tag: str | None, dry_run: bool, api: HfApi | None = None
+    dist: Path,
+    repo_id: str,
+    *,
+    tag: str | None,
+    dry_run: bool,
+    api: HfApi | None = None,
+    releases_dir: Path | None = None,
 ) -> PublishPlan:
-    """Upload ``dist`` as one commit and tag it; refuses if the tag exists with different content."""
+    """Upload ``dist`` as one commit and tag it; refuses if the tag exists with different content.
+
+    Once the Hub holds the version, it is recorded in ``releases_dir`` (see :func:`record_release`).
+    """
     plan = plan_publish(dist, repo_id, tag)
     plan.dry_run = dry_run
     if dry_run:
@@ -1111,6 +1186,8 @@ def publish(
         _send(api or HfApi(), plan, Path(dist))
     except (httpx2.HTTPError, OSError) as exc:  # the Hub's HTTP errors, unreachable network, offline mode
         raise DatasetBuilderError(f"publishing to datasets/{repo_id} failed: {exc}") from exc
+    if releases_dir is not None:
+        record_release(releases_dir, read_manifest(Path(dist)), repo_id, plan.tag)
     return plan
 
 

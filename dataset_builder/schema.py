@@ -1,8 +1,10 @@
-"""The single source of truth for labels, taxonomy, features and the dataset version.
+"""The single source of truth for labels and features.
 
 The Label Studio config, the parquet features, the Croissant record sets and the dataset card are
-all generated from what is defined here; the topic taxonomy itself is knowledge and lives in
-``annotations/taxonomy.json``.
+all generated from what is defined here. What varies from one project to another lives in the
+project: the topic taxonomy is knowledge (``annotations/taxonomy.json``, see
+:mod:`dataset_builder.knowledge`), the name, version and license are in ``dataset.toml`` (see
+:mod:`dataset_builder.project`).
 """
 
 from __future__ import annotations
@@ -10,25 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import datasets
-
-DATASET_VERSION = "1.0.0"
-"""Semver of the dataset (see ``release.SEMVER_RULE``): schema change → major; documents or
-annotations added or removed → minor; corrections of existing texts or annotations → patch."""
-
-DATASET_NAME = "arabic-english-news-entities"
-PRETTY_NAME = "Arabic–English News: Entities, Dates and Topics"
-LICENSE = "other"
-ANNOTATIONS_LICENSE = "CC-BY-4.0"
-LICENSE_LINK = "LICENSE.md"
-"""Where the ``other`` license is spelled out: a file of the built folder (written with the card) or a URL."""
-RELEASE_DATE = "2026-11-23"
-"""ISO date ``DATASET_VERSION`` was released (set with it): the card's and Croissant's publication date and
-the citation year; a constant so that builds stay byte-identical."""
-HUB_REPO_ID = f"dataset-builder/{DATASET_NAME}"
-"""Hub repository the releases are published to; the card, Croissant and citation point to it."""
-HOMEPAGE = f"https://huggingface.co/datasets/{HUB_REPO_ID}"
-CITATION_AUTHORS: tuple[str, ...] = ("dataset_builder maintainers",)
-"""BibTeX authors: people as ``Last, First``; an organisation as its name."""
 
 LANGUAGES: tuple[str, ...] = ("ar", "en")
 """ISO 639-1 codes of the languages the builder accepts; anything else is rejected."""

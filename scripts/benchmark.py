@@ -137,12 +137,11 @@ def write_corpus(folder: Path, n: int, seed: int, pool: Mapping[str, Sequence[st
 
 def knowledge_dir(annotations_dir: Path, dest: Path) -> Path:
     """The annotators' knowledge files only: gold and curated groups name real documents, not ours."""
-    from dataset_builder.labelstudio.tasks import NOT_KNOWLEDGE
+    from dataset_builder.knowledge_schema import KNOWLEDGE_FILES
 
     dest.mkdir(parents=True)
-    for path in sorted(annotations_dir.glob("*.json")):
-        if path.name not in NOT_KNOWLEDGE:
-            shutil.copy2(path, dest / path.name)
+    for name in KNOWLEDGE_FILES:
+        shutil.copy2(annotations_dir / name, dest / name)
     return dest
 
 
@@ -198,6 +197,7 @@ def child_build(
     import importlib
 
     from dataset_builder.build import build
+    from dataset_builder.project import Project
 
     import_rss = _peak_rss_mb()
     meters = _Meters({}, {})
@@ -215,7 +215,10 @@ def child_build(
         profiler = cProfile.Profile()
         profiler.enable()
     start = time.perf_counter()
-    result = build(corpus, annotations, out, progress=False, workers=workers)
+    project = Project.load(Path(__file__).resolve().parent.parent)  # name, version, card template
+    result = build(
+        project, out_dir=out, seeds_dir=corpus, annotations_dir=annotations, progress=False, workers=workers
+    )
     seconds = time.perf_counter() - start
     if profile:
         profiler.disable()

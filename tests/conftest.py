@@ -11,12 +11,14 @@ import pytest
 
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
+from dataset_builder.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 ANN = REPO / "annotations"
 """This repository's own project: its knowledge and the gold of its seeds."""
 SEEDS = REPO / "seeds"
 TAXONOMY = Knowledge.load(ANN).taxonomy
+PROJECT = Project.load(REPO)
 
 MakeDoc = Callable[..., Document]
 
@@ -106,5 +108,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from dataset_builder.build import write_dataset
 
     out = tmp_path_factory.mktemp("built") / "dist"
-    write_dataset(sample_documents(), out, taxonomy=TAXONOMY, split_ratios=(0.5, 0.25, 0.25), progress=False)
+    write_dataset(
+        sample_documents(),
+        out,
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        split_ratios=(0.5, 0.25, 0.25),
+        progress=False,
+    )
     return out

@@ -11,12 +11,12 @@ from pathlib import Path
 import datasets
 import pyarrow.parquet as pq
 import pytest
-from conftest import ANN, REPO, TAXONOMY
+from conftest import ANN, PROJECT, REPO, TAXONOMY
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from dataset_builder import cli, configs, schema
-from dataset_builder.build import VersionNotBumpedWarning, write_dataset
+from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 
@@ -52,7 +52,9 @@ def test_empty_splits_are_left_out_and_the_rest_still_loads(
     tmp_path: Path, sample_docs: list[Document]
 ) -> None:
     out = tmp_path / "dist"
-    write_dataset(sample_docs, out, taxonomy=TAXONOMY, split_ratios=(1, 0, 0), progress=False)
+    write_dataset(
+        sample_docs, out, project=PROJECT, taxonomy=TAXONOMY, split_ratios=(1, 0, 0), progress=False
+    )
     assert sorted(p.name for p in out.glob("data/*/*")) == ["train.parquet"] * len(configs.CONFIG_NAMES)
     for config in configs.CONFIG_NAMES:
         assert list(datasets.load_dataset(str(out), config)) == ["train"]
@@ -103,7 +105,7 @@ def test_no_event_or_translation_group_crosses_splits(tmp_path: Path, make_doc) 
             make_doc(f"{g:03d}_e", "en", f"Other {g}", event_id=f"curated-{g % 7}"),
         ]
     out = tmp_path / "dist"
-    write_dataset(docs, out, taxonomy=TAXONOMY, split_ratios=(0.4, 0.3, 0.3), progress=False)
+    write_dataset(docs, out, project=PROJECT, taxonomy=TAXONOMY, split_ratios=(0.4, 0.3, 0.3), progress=False)
     events = splits_of(out, "documents", "event_id")
     assert len({s for splits in events.values() for s in splits}) == 3  # all splits used
     assert all(len(s) == 1 for s in events.values())
@@ -156,7 +158,7 @@ def test_no_leak_across_splits_for_any_grouping(
             )
         )
     out = tmp_path_factory.mktemp("leak") / "dist"
-    write_dataset(docs, out, taxonomy=TAXONOMY, split_ratios=(0.4, 0.3, 0.3), progress=False)
+    write_dataset(docs, out, project=PROJECT, taxonomy=TAXONOMY, split_ratios=(0.4, 0.3, 0.3), progress=False)
     for key in ("event_id", "translation_group"):
         assert all(len(s) == 1 for s in splits_of(out, "documents", key).values())
     documents = splits_of(out, "documents", "translation_group")
@@ -165,7 +167,12 @@ def test_no_leak_across_splits_for_any_grouping(
 
 def test_two_builds_are_byte_identical(tmp_path: Path, sample_docs: list[Document], built: Path) -> None:
     write_dataset(
-        sample_docs, tmp_path / "again", taxonomy=TAXONOMY, split_ratios=(0.5, 0.25, 0.25), progress=False
+        sample_docs,
+        tmp_path / "again",
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        split_ratios=(0.5, 0.25, 0.25),
+        progress=False,
     )
     assert tree(tmp_path / "again") == tree(built)
 
@@ -179,10 +186,10 @@ def test_a_failing_build_leaves_the_previous_output_untouched(
     tmp_path: Path, sample_docs: list[Document]
 ) -> None:
     out = tmp_path / "dist"
-    write_dataset(sample_docs, out, taxonomy=TAXONOMY, progress=False)
+    write_dataset(sample_docs, out, project=PROJECT, taxonomy=TAXONOMY, progress=False)
     before = tree(out)
     with pytest.raises(InputError, match=r"bad\.txt"):
-        write_dataset(failing(sample_docs), out, taxonomy=TAXONOMY, progress=False)
+        write_dataset(failing(sample_docs), out, project=PROJECT, taxonomy=TAXONOMY, progress=False)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no temporary folder left
 
@@ -191,36 +198,35 @@ def test_a_bad_seed_makes_the_cli_exit_non_zero_and_keeps_the_output(tmp_path: P
     seeds = tmp_path / "seeds"
     shutil.copytree(REPO / "seeds", seeds)
     out = tmp_path / "dist"
-    assert cli.main(["build", "--seeds", str(seeds), "--out", str(out), "--no-progress"]) == 0
+    assert (
+        cli.main(["build", "-C", str(REPO), "--seeds", str(seeds), "--out", str(out), "--no-progress"]) == 0
+    )
     before = tree(out)
     (seeds / "005_empty.txt").write_text("", encoding="utf-8")
-    assert cli.main(["build", "--seeds", str(seeds), "--out", str(out), "--no-progress"]) != 0
+    assert (
+        cli.main(["build", "-C", str(REPO), "--seeds", str(seeds), "--out", str(out), "--no-progress"]) != 0
+    )
     assert "005_empty.txt" in capsys.readouterr().err
     assert tree(out) == before
-
-
-def test_changed_data_with_the_same_version_warns(tmp_path: Path, sample_docs: list[Document]) -> None:
-    out = tmp_path / "dist"
-    write_dataset(sample_docs, out, taxonomy=TAXONOMY, progress=False)
-    changed = [sample_docs[0].with_(topics=[]), *sample_docs[1:]]
-    with pytest.warns(VersionNotBumpedWarning, match=schema.DATASET_VERSION):
-        result = write_dataset(changed, out, taxonomy=TAXONOMY, progress=False)
-    assert any("bump" in w for w in result.warnings) and "warning:" in result.summary()
 
 
 def test_duplicate_ids_and_unknown_topics_are_input_errors(tmp_path: Path, make_doc) -> None:
     doc = make_doc("001_x", "en", "Text")
     with pytest.raises(InputError, match="duplicate document id 001_x"):
-        write_dataset([doc, doc], tmp_path / "a", taxonomy=TAXONOMY, progress=False)
+        write_dataset([doc, doc], tmp_path / "a", project=PROJECT, taxonomy=TAXONOMY, progress=False)
     with pytest.raises(InputError, match=r"001_x.*no_such_topic"):
         write_dataset(
-            [doc.with_(topics=["no_such_topic"])], tmp_path / "b", taxonomy=TAXONOMY, progress=False
+            [doc.with_(topics=["no_such_topic"])],
+            tmp_path / "b",
+            project=PROJECT,
+            taxonomy=TAXONOMY,
+            progress=False,
         )
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
 def test_the_real_build_is_byte_identical_across_runs_and_ships_the_guidelines(tmp_path: Path) -> None:
-    args = ["build", "--seeds", str(REPO / "seeds"), "--no-progress", "--out"]
+    args = ["build", "-C", str(REPO), "--seeds", str(REPO / "seeds"), "--no-progress", "--out"]
     assert cli.main([*args, str(tmp_path / "a")]) == 0
     assert cli.main([*args, str(tmp_path / "b")]) == 0
     first = tree(tmp_path / "a")

@@ -57,10 +57,16 @@ def test_every_option_has_help_with_its_default() -> None:
         assert "(default: None)" not in text and "(default: False)" not in text, p.prog
     build = next(p for p in parsers(ap) if p.prog.endswith(" build")).format_help()
     publish = next(p for p in parsers(ap) if p.prog.endswith(" publish")).format_help()
-    for expected in ("(default: dist)", "(default: seeds)", "(default: 0.8,0.1,0.1)"):
+    for expected in (
+        "(default: <project>/dist)",
+        "(default: <project>/seeds)",
+        "(default: [splits] of dataset.toml)",
+    ):
         assert expected in " ".join(build.split())
     assert "(0.8, 0.1, 0.1)" not in build
-    assert "(default: dist)" in publish and "(default: v<dataset version>)" in " ".join(publish.split())
+    assert "(default: <project>/dist)" in publish and "(default: v<dataset version>)" in " ".join(
+        publish.split()
+    )
 
 
 @pytest.mark.parametrize("argv", [[], ["labelstudio"]])

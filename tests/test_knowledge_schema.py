@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ANN, SEEDS
+from conftest import ANN, REPO, SEEDS
 
 from dataset_builder import cli
 from dataset_builder.errors import InputError
@@ -141,7 +141,17 @@ def test_the_cli_reports_a_broken_file_without_a_traceback(
 ) -> None:
     folder = _project(tmp_path)
     _edit(folder, "entities.json", lambda d: d["entities"][12].update(names=["Egypt"]))
-    args = ["build", "--seeds", str(SEEDS), "--annotations", str(folder), "--out", str(tmp_path / "dist")]
+    args = [
+        "build",
+        "-C",
+        str(REPO),
+        "--seeds",
+        str(SEEDS),
+        "--annotations",
+        str(folder),
+        "--out",
+        str(tmp_path / "dist"),
+    ]
     assert cli.main([*args, "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {folder / 'entities.json'}: entities[12]") and "Traceback" not in err

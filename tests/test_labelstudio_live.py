@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import PROJECT as REPO_PROJECT
 from label_studio_sdk import LabelStudio
 from labelstudio_server import label_studio, login  # noqa: F401  (session fixture)
 
@@ -180,7 +181,13 @@ def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
         [(s.start, s.end, s.text, s.label) for s in doc.entities if (s.start, s.end) != removed]
         + [(*added, ADDED[1], ADDED[2])]
     )
-    build(campaign.seeds, campaign.annotations, tmp_path / "dist", progress=False)
+    build(
+        REPO_PROJECT,
+        out_dir=tmp_path / "dist",
+        seeds_dir=campaign.seeds,
+        annotations_dir=campaign.annotations,
+        progress=False,
+    )
     rows = [
         row
         for path in sorted((tmp_path / "dist" / "data" / "documents").glob("*.parquet"))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ANN, SEEDS, TAXONOMY
+from conftest import ANN, PROJECT, SEEDS, TAXONOMY
 
 from dataset_builder.annotations import read_documents
 from dataset_builder.build import build
@@ -26,7 +26,7 @@ TOPIC_IDS = [t.id for t in TAXONOMY]
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("offsets") / "dist"
-    build(SEEDS, ANN, out, progress=False)
+    build(PROJECT, out_dir=out, progress=False)
     return out
 
 

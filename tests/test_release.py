@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, TAXONOMY
+from conftest import PROJECT, REPO, TAXONOMY
 from datasets.info import DatasetInfosDict
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, DatasetCard
 from huggingface_hub.errors import OfflineModeIsEnabled
@@ -25,15 +25,16 @@ from dataset_builder import cli, configs, release, schema
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.project import Project
 from dataset_builder.schema import Topic
 
 
 def test_card_yaml_loads_with_configs_and_features_from_the_schema(built: Path) -> None:
     data = DatasetCard.load(built / "README.md").data
     assert data.language == list(schema.LANGUAGES) and data.license == "other"
-    assert data.license_name and schema.ANNOTATIONS_LICENSE in data.license_details
+    assert data.license_name and PROJECT.settings.annotations_license in data.license_details
     assert set(data.task_categories) == {"token-classification", "text-classification", "translation"}
-    assert data.version == schema.DATASET_VERSION
+    assert data.version == PROJECT.settings.version
     infos = DatasetInfosDict.from_dataset_card_data(data)
     assert {name: info.features for name, info in infos.items()} == {
         **configs.config_features([t.id for t in TAXONOMY])
@@ -92,24 +93,27 @@ def test_croissant_validates_from_the_command_line(built: Path) -> None:
 
 
 def test_card_links_its_license_file_and_cites_authors_year_url_and_version(built: Path) -> None:
-    info = release.release_info()
+    settings = PROJECT.settings
+    info = release.release_info(settings)
     data = DatasetCard.load(built / "README.md").data
-    assert data.license == "other" and data.license_link == schema.LICENSE_LINK
+    assert data.license == "other" and data.license_link == settings.license_link == "LICENSE.md"
     license_file = (built / data.license_link).read_text(encoding="utf-8")
-    assert license_file == release.license_text(info) and schema.ANNOTATIONS_LICENSE in license_file
+    assert license_file == release.license_text(info) and settings.annotations_license in license_file
+    assert settings.license_details in license_file
     assert data.license_link in release.read_manifest(built)["files"]
     text = (built / "README.md").read_text(encoding="utf-8")
     citation = text.split("```bibtex\n")[1].split("```")[0]
     assert citation.startswith("@misc{") and citation.count("{") == citation.count("}")
-    authors = " and ".join(f"{{{a}}}" for a in schema.CITATION_AUTHORS)
+    authors = " and ".join(f"{{{a}}}" for a in settings.citation.authors)
     for key, value in {
         "author": authors,
-        "title": schema.PRETTY_NAME,
-        "year": schema.RELEASE_DATE[:4],
-        "version": schema.DATASET_VERSION,
-        "url": schema.HOMEPAGE,
+        "title": settings.pretty_name,
+        "year": str(settings.release_date.year),
+        "version": settings.version,
     }.items():
         assert f"  {key} = {{{value}}}" in citation, key
+    on_the_hub = settings.model_copy(update={"hub": settings.hub.model_copy(update={"repo_id": "org/news"})})
+    assert "  url = {https://huggingface.co/datasets/org/news}" in release.release_info(on_the_hub).citation
 
 
 def test_card_and_croissant_say_which_offsets_point_into_the_seed_file(built: Path) -> None:
@@ -126,11 +130,10 @@ def test_card_and_croissant_say_which_offsets_point_into_the_seed_file(built: Pa
 
 def test_croissant_dates_links_and_names_the_class_labels_as_data(built: Path) -> None:
     metadata = json.loads((built / "croissant.json").read_text(encoding="utf-8"))
-    assert metadata["datePublished"] == schema.RELEASE_DATE and metadata["url"] == schema.HOMEPAGE
-    assert (
-        metadata["version"] == schema.DATASET_VERSION
-        and metadata["citeAs"] == release.release_info().citation
-    )
+    settings = PROJECT.settings
+    assert metadata["datePublished"].startswith(settings.release_date.isoformat())
+    assert metadata["version"] == settings.version
+    assert metadata["citeAs"] == release.release_info(settings).citation
     enums = {r["@id"]: r for r in metadata["recordSet"] if r.get("dataType") == "sc:Enumeration"}
     expected = {
         "ner-ner_tags-classes": schema.ner_tag_names(),
@@ -147,9 +150,21 @@ def test_croissant_dates_links_and_names_the_class_labels_as_data(built: Path) -
 # --- diff -----------------------------------------------------------------------------------------
 
 
-def build_to(tmp_path: Path, name: str, docs: list[Document], taxonomy: tuple[Topic, ...] = TAXONOMY) -> Path:
-    write_dataset(docs, tmp_path / name, taxonomy=taxonomy, progress=False)
+def build_to(
+    tmp_path: Path,
+    name: str,
+    docs: list[Document],
+    taxonomy: tuple[Topic, ...] = TAXONOMY,
+    version: str | None = None,
+) -> Path:
+    """``docs`` built into ``tmp_path/name``, as the repository's project (at ``version``, if given)."""
+    project = with_version(version) if version else PROJECT
+    write_dataset(docs, tmp_path / name, project=project, taxonomy=taxonomy, progress=False)
     return tmp_path / name
+
+
+def with_version(version: str) -> Project:
+    return Project(PROJECT.root, PROJECT.settings.model_copy(update={"version": version}))
 
 
 def test_diff_reports_exactly_one_added_entity(tmp_path: Path, sample_docs: list[Document]) -> None:
@@ -278,8 +293,7 @@ def test_diff_check_fails_unless_the_version_gets_the_required_bump(
     message: str,
 ) -> None:
     old = build_to(tmp_path, "old", sample_docs)
-    monkeypatch.setattr(schema, "DATASET_VERSION", version)
-    new = build_to(tmp_path, "new", sample_docs[:-1])  # a document removed: minor
+    new = build_to(tmp_path, "new", sample_docs[:-1], version=version)  # a document removed: minor
     assert cli.main(["diff", str(old), str(new), "--check"]) == exit_code
     out, err = capsys.readouterr()
     assert "Documents removed (1)" in out
@@ -291,16 +305,17 @@ def test_diff_flags_a_backwards_version_even_without_changes(
     tmp_path: Path, sample_docs: list[Document], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = build_to(tmp_path, "old", sample_docs)
-    monkeypatch.setattr(schema, "DATASET_VERSION", "0.9.9")
-    diff = release.diff_folders(old, build_to(tmp_path, "new", sample_docs))
+    diff = release.diff_folders(old, build_to(tmp_path, "new", sample_docs, version="0.9.9"))
     assert diff.required_bump == "none" and not diff.version_ok()
     assert diff.version_problem() == "the version goes backwards (1.0.0 → 0.9.9); keep 1.0.0"
 
 
 def test_diff_lists_the_documents_that_changed_split(tmp_path: Path, sample_docs: list[Document]) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
-    write_dataset(sample_docs, old, taxonomy=TAXONOMY, split_ratios=(0.5, 0.25, 0.25), progress=False)
-    write_dataset(sample_docs, new, taxonomy=TAXONOMY, split_ratios=(0.2, 0.4, 0.4), progress=False)
+    for folder, ratios in ((old, (0.5, 0.25, 0.25)), (new, (0.2, 0.4, 0.4))):
+        write_dataset(
+            sample_docs, folder, project=PROJECT, taxonomy=TAXONOMY, split_ratios=ratios, progress=False
+        )
 
     def splits(folder: Path) -> dict[str, str]:
         return {
@@ -326,12 +341,13 @@ def test_diff_tells_a_folder_from_a_git_revision(
     outside.mkdir()
     monkeypatch.chdir(outside)
     with pytest.raises(
-        InputError, match=r"^dsit: no such folder, and not a git revision \(.* is not in a git"
+        InputError, match=r"^dsit: no such folder, and not a git revision \(no dataset project"
     ):
         release.diff_releases("dsit", str(built))
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "notes.txt").write_text("no seeds here", encoding="utf-8")
+    shutil.copy(REPO / "dataset.toml", repo / "dataset.toml")
     git(repo, "init", "-q")
     git(repo, "add", ".")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
@@ -361,6 +377,8 @@ def test_diff_between_git_revisions_builds_each_revision(
     repo = tmp_path / "repo"
     shutil.copytree(REPO / "seeds", repo / "seeds")
     shutil.copytree(REPO / "annotations", repo / "annotations", ignore=shutil.ignore_patterns("labelstudio"))
+    for name in ("dataset.toml", "DATASET_CARD.md"):
+        shutil.copy(REPO / name, repo / name)
     git(repo, "init", "-q")
     git(repo, "add", ".")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
@@ -414,7 +432,7 @@ def test_dry_run_lists_every_file_and_touches_no_network(
     monkeypatch.setattr(release, "HfApi", None)  # any network use would fail
     plan = release.publish(built, "org/news", tag=None, dry_run=True)
     manifest = release.read_manifest(built)
-    assert plan.tag == f"v{schema.DATASET_VERSION}" and schema.DATASET_VERSION in plan.commit_message
+    assert plan.tag == f"v{PROJECT.settings.version}" and PROJECT.settings.version in plan.commit_message
     assert {f.path: (f.size, f.sha256) for f in plan.files if f.path != "manifest.json"} == {
         p: (f["size"], f["sha256"]) for p, f in manifest["files"].items()
     }
@@ -424,7 +442,10 @@ def test_dry_run_lists_every_file_and_touches_no_network(
 
 def test_publish_sends_one_commit_with_the_planned_files_then_tags_it(built: Path, tmp_path: Path) -> None:
     hub = FakeHub(tmp_path, files=["old.parquet", ".gitattributes"])
-    plan = release.publish(built, "org/news", tag="v9", dry_run=False, api=hub)
+    releases = tmp_path / "releases"
+    dry = release.publish(built, "org/news", tag="v9", dry_run=True, api=hub, releases_dir=releases)
+    assert dry.status == "planned" and hub.calls == [] and not releases.exists()
+    plan = release.publish(built, "org/news", tag="v9", dry_run=False, api=hub, releases_dir=releases)
     (_, _repo), (_, operations, message), tag = hub.calls
     adds = [
         (op.path_in_repo, op.upload_info.sha256.hex())
@@ -434,6 +455,9 @@ def test_publish_sends_one_commit_with_the_planned_files_then_tags_it(built: Pat
     assert adds == [(f.path, f.sha256) for f in plan.files] and message == plan.commit_message
     assert [op.path_in_repo for op in operations if isinstance(op, CommitOperationDelete)] == ["old.parquet"]
     assert tag == ("create_tag", "v9", "abc123") and plan.status == "published"
+    manifest = release.read_manifest(built)
+    record = json.loads((releases / f"{manifest['version']}.json").read_text(encoding="utf-8"))
+    assert record == {**manifest, "repo_id": "org/news", "tag": "v9"}
 
 
 def test_publish_refuses_an_existing_tag_with_other_content(built: Path, tmp_path: Path) -> None:
@@ -461,8 +485,12 @@ def test_publish_refuses_a_folder_that_no_longer_matches_its_manifest(
 ) -> None:
     dist = tmp_path / "dist"
     shutil.copytree(built, dist)
-    assert cli.main(["publish", "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) == 0
+    assert (
+        cli.main(["publish", "-C", str(REPO), "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) == 0
+    )
     assert "add data/documents/train.parquet" in capsys.readouterr().out
     (dist / "README.md").write_text("edited", encoding="utf-8")
-    assert cli.main(["publish", "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) != 0
+    assert (
+        cli.main(["publish", "-C", str(REPO), "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) != 0
+    )
     assert "README.md" in capsys.readouterr().err

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import TAXONOMY
+from conftest import PROJECT, TAXONOMY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,7 +73,13 @@ def test_follow_up_articles_never_move_built_documents(tmp_path: Path) -> None:
     """The case seen in a real project: follow-ups joined built events and moved older documents."""
     first = [_article(f"a{e:02d}", e) for e in range(20)]
     built = write_dataset(
-        first, tmp_path / "v1", taxonomy=TAXONOMY, split_ratios=RATIOS, progress=False, ledger=SplitLedger()
+        first,
+        tmp_path / "v1",
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        split_ratios=RATIOS,
+        progress=False,
+        ledger=SplitLedger(),
     )
     before = _splits(tmp_path / "v1")
     assert set(before.values()) == {"train", "validation", "test"}
@@ -83,6 +89,7 @@ def test_follow_up_articles_never_move_built_documents(tmp_path: Path) -> None:
     again = write_dataset(
         first + follow_ups,
         tmp_path / "v2",
+        project=PROJECT,
         taxonomy=TAXONOMY,
         split_ratios=RATIOS,
         progress=False,
@@ -95,7 +102,12 @@ def test_follow_up_articles_never_move_built_documents(tmp_path: Path) -> None:
     assert again.recorded == len(follow_ups) and not again.warnings
 
     write_dataset(
-        first + follow_ups, tmp_path / "nohash", taxonomy=TAXONOMY, split_ratios=RATIOS, progress=False
+        first + follow_ups,
+        tmp_path / "nohash",
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        split_ratios=RATIOS,
+        progress=False,
     )
     assert {d: _splits(tmp_path / "nohash")[d] for d in before} != before, "without the ledger splits move"
 
@@ -116,7 +128,13 @@ def test_translations_recorded_in_different_splits_leave_parallel_with_a_warning
     docs = [d.with_(translation_group="t") for d in docs]
     ledger = SplitLedger({"t-ar": Assignment("train", "e1"), "t-en": Assignment("test", "e2")})
     result = write_dataset(
-        docs, tmp_path / "out", taxonomy=TAXONOMY, split_ratios=RATIOS, progress=False, ledger=ledger
+        docs,
+        tmp_path / "out",
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        split_ratios=RATIOS,
+        progress=False,
+        ledger=ledger,
     )
     assert _splits(tmp_path / "out") == {"t-ar": "train", "t-en": "test"}
     assert not (tmp_path / "out/data/parallel").exists()
@@ -185,16 +203,22 @@ def test_the_build_records_new_documents_once_and_refuses_a_broken_ledger(tmp_pa
     seeds, annotations = tmp_path / "seeds", tmp_path / "annotations"
     shutil.copytree(repo / "seeds", seeds)
     shutil.copytree(repo / "annotations", annotations, ignore=shutil.ignore_patterns("splits.json"))
-    first = build(seeds, annotations, tmp_path / "dist", progress=False)
+    first = build(
+        PROJECT, seeds_dir=seeds, annotations_dir=annotations, out_dir=tmp_path / "dist", progress=False
+    )
     ledger = annotations / "splits.json"
     recorded = SplitLedger.read(ledger)
     assert first.recorded == len(recorded.entries) == sum(first.rows["documents"].values())
     assert {doc_id: a.split for doc_id, a in recorded.entries.items()} == _splits(tmp_path / "dist")
 
-    again = build(seeds, annotations, tmp_path / "dist", progress=False)
+    again = build(
+        PROJECT, seeds_dir=seeds, annotations_dir=annotations, out_dir=tmp_path / "dist", progress=False
+    )
     assert again.recorded == 0 and ledger.read_bytes() == recorded.to_bytes()
 
     ledger.write_text("{broken")
     with pytest.raises(InputError, match=r"splits\.json: line 1"):
-        build(seeds, annotations, tmp_path / "other", progress=False)
+        build(
+            PROJECT, seeds_dir=seeds, annotations_dir=annotations, out_dir=tmp_path / "other", progress=False
+        )
     assert not (tmp_path / "other").exists()
