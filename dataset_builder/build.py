@@ -3,17 +3,15 @@
 Pass 1 streams documents into a staging parquet and keeps only small :class:`events.EventKey`s;
 events are assigned; pass 2 re-reads the staging file in batches and writes every config and
 split. Memory stays flat in the number of documents (apart from the keys and open translation
-groups). Everything is written to a temporary folder next to ``out_dir`` and swapped in at the end,
-so a failed build leaves the previous output untouched.
+groups). Everything is written to a staging folder next to ``out_dir`` and swapped in at the end
+(``output.staged_folder``), so a failed or interrupted build leaves the previous output untouched.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
-import tempfile
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from dataset_builder import configs, events, pipeline, release, schema
+from dataset_builder import configs, events, output, pipeline, release, schema
 from dataset_builder.annotations import read_documents
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import DatasetBuilderError, InputError
@@ -84,6 +82,8 @@ def build(
 
     ``workers`` processes annotate the seeds (the CLI uses one per CPU); the output does not depend on it.
     """
+    inputs = {"seeds folder": Path(seeds_dir), "annotations folder": Path(annotations_dir)}
+    output.check_out_dir(Path(out_dir), inputs)  # before any work: --out may not hold the inputs
     return write_dataset(
         pipeline.documents(Path(seeds_dir), Path(annotations_dir), workers),
         Path(out_dir),
@@ -93,6 +93,7 @@ def build(
         # over the seeds (agreement_report's check): the annotations alone give the figures.
         agreement=compute_agreement(read_documents(Path(annotations_dir)), Path(annotations_dir)).to_dict(),
         guidelines=Path(annotations_dir) / release.GUIDELINES_NAME,
+        inputs=inputs,
     )
 
 
@@ -104,17 +105,16 @@ def write_dataset(
     progress: bool = True,
     agreement: Mapping[str, Any] | None = None,
     guidelines: Path | None = None,
+    inputs: Mapping[str, Path] | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
     ``guidelines`` (the annotation guidelines) is shipped beside the card, which links to it.
+    ``out_dir`` is checked before ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``).
     """
     configs.check_ratios(split_ratios)  # before any work
-    out_dir = Path(out_dir).absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.tmp-"))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is not
-    try:
+    with output.staged_folder(Path(out_dir), inputs) as stage:
+        out_dir, tmp = stage.out_dir, stage.path
         staging = tmp / STAGING_NAME
         keys = _stage(docs, staging, progress)
         event_ids = events.assign_event_ids(keys)
@@ -125,12 +125,8 @@ def write_dataset(
         release.write_card(tmp, stats, agreement)
         release.write_croissant(tmp, stats)
         manifest = release.write_manifest(tmp, stats["rows"])
-        result = BuildResult(out_dir, schema.DATASET_VERSION, manifest["rows"])
+        result = BuildResult(out_dir, schema.DATASET_VERSION, manifest["rows"], list(stage.notes))
         result.warnings += _version_warnings(out_dir, manifest)
-        _swap_in(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return result
 
 
@@ -355,19 +351,3 @@ def _version_warnings(out_dir: Path, manifest: Mapping[str, Any]) -> list[str]:
     )
     warnings.warn(message, VersionNotBumpedWarning, stacklevel=3)
     return [message]
-
-
-def _swap_in(tmp: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``tmp``; the old folder is restored if the final rename fails."""
-    backup = None
-    if out_dir.exists():
-        backup = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-"))
-        os.replace(out_dir, backup)
-    try:
-        os.replace(tmp, out_dir)
-    except BaseException:
-        if backup is not None:
-            os.replace(backup, out_dir)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from dataset_builder.errors import DatasetBuilderError
+from dataset_builder.output import Interrupted, os_error_line
 from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR, DEFAULT_SPLIT_RATIOS
 
 
@@ -135,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     except DatasetBuilderError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # permissions, disk full: one line naming the path
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
+        return 2
+    except Interrupted as exc:  # SIGTERM/SIGINT: outputs were cleaned up on the way out
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     if out:
         print(out)
     return 0
