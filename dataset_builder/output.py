@@ -242,16 +242,18 @@ def staged_folder(out_dir: Path, inputs: Mapping[str, Path] | None = None) -> It
     out = _resolved_out(out_dir, inputs)
     with ExitStack() as stack:
         guard = stack.enter_context(_SignalGuard())
+        tmp: Path | None = None
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with _locked(out.parent):
-                notes = _recover(out)
-                _check_contents(out_dir, out)
-                tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))
-                stack.callback(os.close, _lock(tmp))  # tells a concurrent build's recovery it is live
-        except OSError as exc:
-            raise OutputError(os_error_line(exc)) from exc
-        try:
+            with guard.deferred():  # a signal waits until the staging folder is known, to remove it
+                try:
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    with _locked(out.parent):
+                        notes = _recover(out)
+                        _check_contents(out_dir, out)
+                        tmp = _make_staging(out)
+                        stack.callback(os.close, _lock(tmp))  # tells a concurrent build's recovery it is live
+                except OSError as exc:
+                    raise OutputError(os_error_line(exc)) from exc
             tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is not
             yield Staging(out, tmp, notes)
             with guard.deferred(f"{out} was written first"), _locked(out.parent):
@@ -268,17 +270,25 @@ def staged_folder(out_dir: Path, inputs: Mapping[str, Path] | None = None) -> It
             raise
 
 
-def _write_error_line(exc: OSError, tmp: Path, out: Path) -> str:
+def _make_staging(out: Path) -> Path:
+    try:
+        return Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))
+    except OSError as exc:  # name the folder the user chose, not the random staging name
+        raise OutputError(f"{out.parent}: cannot write {out.name} there: {exc.strerror or exc}") from exc
+
+
+def _write_error_line(exc: OSError, tmp: Path | None, out: Path) -> str:
     """Name ``out`` for an error in the staging folder (which is gone by the time the user reads it)."""
     name = exc.filename
-    if name is None or Path(os.fsdecode(name)).is_relative_to(tmp):
+    if name is None or tmp is None or Path(os.fsdecode(name)).is_relative_to(tmp):
         return f"{out}: could not write the dataset: {exc.strerror or exc}; {out} left as it was"
     return os_error_line(exc)
 
 
-def _remove(tmp: Path, guard: _SignalGuard) -> None:
-    with guard.deferred():
-        shutil.rmtree(tmp, ignore_errors=True)
+def _remove(tmp: Path | None, guard: _SignalGuard) -> None:
+    if tmp is not None:
+        with guard.deferred():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 @contextmanager
