@@ -65,7 +65,7 @@ class Interrupted(BaseException):
 def os_error_line(exc: OSError) -> str:
     """``path: reason`` for a filesystem error, without the Python exception's repr."""
     reason = exc.strerror or str(exc)
-    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    paths = [os.fsdecode(p) for p in (exc.filename, exc.filename2) if p is not None]
     return f"{' → '.join(paths)}: {reason}" if paths else reason
 
 
@@ -90,7 +90,8 @@ class _SignalGuard:
 
     def __exit__(self, *exc_info: object) -> None:
         for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
+            if handler is not None:  # None: a handler installed outside Python, which we cannot put back
+                signal.signal(signum, handler)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if os.getpid() != self._pid:  # a child forked while installed: behave as it would have
@@ -175,6 +176,8 @@ def _resolved_out(out_dir: Path, inputs: Mapping[str, Path] | None) -> Path:
             )
         if folder in out.parents and what != "working directory":
             raise OutputError(f"{out_dir}: refusing to build inside the {what} ({folder})")
+    if ".git" in out.parts:
+        raise OutputError(f"{out_dir}: refusing to build inside a git repository's .git folder")
     return out
 
 
@@ -291,21 +294,21 @@ def _remove(tmp: Path | None, guard: _SignalGuard) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Serialise recovery and swaps of the builds writing into ``folder`` (released if killed)."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 def _lock(folder: Path) -> int:
+    """An exclusive lock on ``folder``, held until the returned descriptor is closed (or the process dies)."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     return fd
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Serialise recovery and swaps of the builds writing into ``folder``."""
+    fd = _lock(folder)
+    try:
+        yield
+    finally:
+        os.close(fd)
 
 
 def _in_use(folder: Path) -> bool:

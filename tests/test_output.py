@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO, run_cli
 
 from dataset_builder import cli
-from dataset_builder.build import write_dataset
+from dataset_builder.build import VersionNotBumpedWarning, write_dataset
 from dataset_builder.documents import Document
 from dataset_builder.output import Interrupted, OutputError, write_files_atomic
 
@@ -102,6 +102,7 @@ REFUSED: dict[str, tuple[Callable[[Path], str], str]] = {
         ),
         r"is a git checkout",
     ),
+    "a folder inside .git": (lambda p: _file(p / ".git" / "HEAD") or ".git/dist", r"inside a git repository"),
     "a built folder holding a git checkout": (
         lambda p: _built_looking(p.parent / "built", "sub/.git/HEAD"),
         r"git checkout, sub/\.git",
@@ -154,7 +155,8 @@ def test_an_empty_folder_and_a_built_folder_are_replaced(tmp_path: Path, sample_
     write_dataset(sample_docs, out, progress=False)
     first = tree(out)
     assert "manifest.json" in first
-    write_dataset(sample_docs[:4], out, progress=False)
+    with pytest.warns(VersionNotBumpedWarning):
+        write_dataset(sample_docs[:4], out, progress=False)
     assert tree(out) != first and sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
