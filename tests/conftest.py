@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -99,39 +95,3 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("built") / "dist"
     write_dataset(sample_documents(), out, split_ratios=(0.5, 0.25, 0.25), progress=False)
     return out
-
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def run_cli(args: Sequence[str], cwd: Path, **popen: Any) -> subprocess.Popen[str]:
-    """``python -m dataset_builder.cli ARGS`` in a real subprocess (for signals and process limits)."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return subprocess.Popen(
-        [sys.executable, "-m", "dataset_builder.cli", *args],
-        cwd=cwd,
-        env={**env, **popen.pop("env", {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **popen,
-    )
-
-
-def _drop_permission_override() -> None:
-    """In the child before exec: root without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH (dropped from the
-    bounding set, so exec does not give them back) obeys file permissions like any user."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
-@pytest.fixture
-def unprivileged() -> dict[str, Any]:
-    """``run_cli`` options under which file permissions apply, even when the tests run as root."""
-    return {"preexec_fn": _drop_permission_override} if os.geteuid() == 0 else {}

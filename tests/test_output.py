@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, run_cli
+from cli_process import REPO, permissions_apply, run_cli
 
 from dataset_builder import cli
 from dataset_builder.build import VersionNotBumpedWarning, write_dataset
@@ -345,16 +345,14 @@ def test_a_write_error_mid_build_is_one_line_naming_the_folder(project: Path) ->
     assert leftovers(project) == [] and tree(project / "dist") == before
 
 
-def test_an_unwritable_parent_is_one_line_naming_it_before_any_work(
-    project: Path, unprivileged: dict[str, Any]
-) -> None:
+def test_an_unwritable_parent_is_one_line_naming_it_before_any_work(project: Path) -> None:
     (project / "seeds" / "zzz_empty.txt").write_text("", encoding="utf-8")  # the pipeline would stop here
     locked = project / "locked"
     locked.mkdir()
     locked.chmod(0o555)
     try:
         for out, named in ((locked / "dist", locked), (locked / "new" / "dist", locked / "new")):
-            proc = run_cli(build_args(out), project, **unprivileged)
+            proc = run_cli(build_args(out), project, **permissions_apply())
             _, err = proc.communicate(timeout=120)
             assert proc.returncode == 2
             line = one_error_line(err)

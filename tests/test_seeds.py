@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import run_cli
+from cli_process import permissions_apply, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -144,11 +143,13 @@ def test_a_broken_link_or_a_special_file_is_an_error_naming_it(tmp_path: Path) -
         seed_files(tmp_path)
 
 
-def test_an_unreadable_seed_is_one_error_line_naming_it(tmp_path: Path, unprivileged: dict[str, Any]) -> None:
+def test_an_unreadable_seed_is_one_error_line_naming_it(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, tmp_path / "seeds")
     locked = sorted((tmp_path / "seeds").iterdir())[1]
     locked.chmod(0)
-    proc = run_cli(["build", "--seeds", "seeds", "--no-progress", "--out", "dist"], tmp_path, **unprivileged)
+    proc = run_cli(
+        ["build", "--seeds", "seeds", "--no-progress", "--out", "dist"], tmp_path, **permissions_apply()
+    )
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 2 and "Traceback" not in err
     assert err.strip() == f"error: seeds/{locked.name}: cannot read the seed file (Permission denied)"
