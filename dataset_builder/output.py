@@ -23,7 +23,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -31,7 +31,8 @@ from typing import Any
 from dataset_builder.errors import DatasetBuilderError
 
 MANIFEST_NAME = "manifest.json"
-"""Written by ``release.write_manifest``; it lists every other file of a built folder."""
+"""``release.MANIFEST_NAME``, which lists every other file of a built folder (not imported from there:
+this module stays light, the CLI imports it at start-up)."""
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -231,7 +232,7 @@ class Staging:
 
     out_dir: Path
     path: Path
-    notes: list[str] = field(default_factory=list)
+    notes: list[str]
 
 
 @contextmanager

@@ -49,7 +49,8 @@ def seed_files(seeds_dir: Path) -> list[Path]:
 
     The suffix is matched whatever its case (``.TXT``). Hidden files (``.x.txt``, macOS's ``._x.txt``)
     are skipped. A subfolder is an error rather than skipped: seeds put there would silently be left
-    out of the dataset. So is a ``.txt`` entry that is not a readable file (a broken symbolic link).
+    out of the dataset. So is a ``.txt`` entry that is not a regular file (a broken symbolic link, a
+    pipe); :func:`read_seed` names a seed it cannot read.
     """
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
