@@ -23,8 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +36,10 @@ from dataset_builder.errors import InputError
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
     from dataset_builder.knowledge import Knowledge
 
+# Atomic writes live with the other output safeguards; importers and tasks reach them from here.
+from dataset_builder.output import write_atomic as write_atomic
+from dataset_builder.output import write_files_atomic as write_files_atomic
+
 T = TypeVar("T", bound=Hashable)
 
 DOCUMENTS_DIR = "documents"
@@ -47,32 +49,6 @@ EXPORTS_DIR = "labelstudio"
 def text_sha256(text: str) -> str:
     """Hex SHA-256 of the UTF-8 text: what annotation offsets are tied to."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def write_files_atomic(files: Mapping[Path, bytes]) -> None:
-    """Write every file to a temp file beside it, then ``os.replace`` them all.
-
-    Nothing is replaced until every temp file is written, so a failure (disk full, bad path) leaves
-    all previous outputs untouched.
-    """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write one file atomically (see :func:`write_files_atomic`)."""
-    write_files_atomic({path: data})
 
 
 def parse_timestamp(value: str, where: str) -> dt.datetime:

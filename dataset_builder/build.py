@@ -3,16 +3,14 @@
 Pass 1 streams documents into a staging parquet and keeps only small :class:`events.EventKey`s;
 events are assigned; pass 2 re-reads the staging file in batches and writes every config and
 split. Memory stays flat in the number of documents (apart from the keys and open translation
-groups). Everything is written to a temporary folder next to ``out_dir`` and swapped in at the end,
-so a failed build leaves the previous output untouched.
+groups). Everything is written to a staging folder next to ``out_dir`` and swapped in at the end
+(``output.staged_folder``), so a failed or interrupted build leaves the previous output untouched.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from dataset_builder import configs, events, pipeline, release, schema
+from dataset_builder import configs, events, output, pipeline, release, schema
 from dataset_builder.annotations import read_documents, write_atomic
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError
@@ -59,6 +57,8 @@ class BuildResult:
     version: str
     rows: dict[str, dict[str, int]]
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the build recovered beside the output folder (said on stderr as it happened)."""
     ledger: SplitLedger = field(default_factory=SplitLedger)
     """The split ledger with this build's new documents added."""
     recorded: int = 0
@@ -95,11 +95,14 @@ def build(
     """
     seeds_dir = Path(seeds_dir or project.seeds_dir)
     annotations_dir = Path(annotations_dir or project.annotations_dir)
+    out_dir = Path(out_dir or project.dist_dir)
+    inputs = {"seeds folder": seeds_dir, "annotations folder": annotations_dir}
+    output.check_out_dir(out_dir, inputs)  # before any work: --out may not hold the inputs
     knowledge = knowledge or Knowledge.load(annotations_dir)
     ledger_path = annotations_dir / LEDGER_NAME
     result = write_dataset(
         pipeline.documents(seeds_dir, annotations_dir, knowledge, workers),
-        Path(out_dir or project.dist_dir),
+        out_dir,
         project=project,
         taxonomy=knowledge.taxonomy,
         split_ratios=split_ratios or project.split_ratios,
@@ -111,6 +114,7 @@ def build(
         ).to_dict(),
         guidelines=annotations_dir / release.GUIDELINES_NAME,
         ledger=SplitLedger.read(ledger_path),
+        inputs=inputs,
     )
     if result.recorded:
         write_atomic(ledger_path, result.ledger.to_bytes())
@@ -128,6 +132,7 @@ def write_dataset(
     agreement: Mapping[str, Any] | None = None,
     guidelines: Path | None = None,
     ledger: SplitLedger | None = None,
+    inputs: Mapping[str, Path] | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
@@ -135,15 +140,13 @@ def write_dataset(
     version is checked against the project's release records. ``taxonomy`` gives the topic
     ClassLabel names (in its order) and the card's topic table. ``guidelines`` (the annotation
     guidelines) is shipped beside the card, which links to it. ``ledger`` holds the splits of
-    documents built before (none: every event's split is hashed).
+    documents built before (none: every event's split is hashed). ``out_dir`` is checked before
+    ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``).
     """
     check_ratios(split_ratios)  # before any work
     ledger = ledger or SplitLedger()
-    out_dir = Path(out_dir).absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.tmp-"))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the published folder is not
-    try:
+    with output.staged_folder(Path(out_dir), inputs) as stage:
+        out_dir, tmp = stage.out_dir, stage.path
         staging = tmp / STAGING_NAME
         topic_ids = [t.id for t in taxonomy]
         keys = _stage(docs, staging, topic_ids, progress)
@@ -160,15 +163,12 @@ def write_dataset(
             out_dir,
             project.settings.version,
             manifest["rows"],
+            notes=list(stage.notes),
             ledger=ledger.with_(plan.added),
             recorded=len(plan.added),
         )
         warning = release.unbumped_version(project.releases_dir, manifest)
         result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])
-        _swap_in(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return result
 
 
@@ -384,19 +384,3 @@ class _Stats:
             "events": self.events,
             "translation_groups": self.translation_groups,
         }
-
-
-def _swap_in(tmp: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``tmp``; the old folder is restored if the final rename fails."""
-    backup = None
-    if out_dir.exists():
-        backup = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-"))
-        os.replace(out_dir, backup)
-    try:
-        os.replace(tmp, out_dir)
-    except BaseException:
-        if backup is not None:
-            os.replace(backup, out_dir)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from dataset_builder.errors import DatasetBuilderError
+from dataset_builder.output import Interrupted, os_error_line
 from dataset_builder.project import BUMP_PARTS, Project, init_project
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when a command needs them
@@ -327,6 +328,14 @@ def main(argv: list[str] | None = None) -> int:
         except DatasetBuilderError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        except OSError as exc:  # permissions, disk full: one line naming the path
+            if isinstance(exc, BrokenPipeError):
+                raise
+            print(f"error: {os_error_line(exc)}", file=sys.stderr)
+            return 2
+        except Interrupted as exc:  # SIGTERM/SIGINT during a build: outputs were cleaned up on the way out
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_code
         if out:
             print(out)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit

@@ -41,11 +41,31 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
-    """The seed files in a stable (name) order; the folder is an open set of ``*.txt`` files."""
+    """The seed files in a stable (name) order; the folder is a flat, open set of ``*.txt`` files.
+
+    The suffix is matched whatever its case (``.TXT``). Hidden files (``.x.txt``, macOS's ``._x.txt``)
+    are skipped. A subfolder is an error rather than skipped: seeds put there would silently be left
+    out of the dataset. So is a ``.txt`` entry that is not a regular file (a broken symbolic link, a
+    pipe); :func:`read_seed` names a seed it cannot read.
+    """
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise InputError(f"{seeds_dir}: seeds folder not found")
-    files = sorted(p for p in seeds_dir.iterdir() if p.suffix == SEED_SUFFIX and p.is_file())
+    files = []
+    for path in sorted(seeds_dir.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            raise InputError(
+                f"{path}: a subfolder in the seeds folder: seeds must be {SEED_SUFFIX} files directly in "
+                f"{seeds_dir} (move its files up, or the folder out)"
+            )
+        if path.suffix.lower() != SEED_SUFFIX:
+            continue
+        if not path.is_file():
+            what = "broken symbolic link" if path.is_symlink() and not path.exists() else "not a regular file"
+            raise InputError(f"{path}: {what}, not a seed file")
+        files.append(path)
     if not files:
         raise InputError(f"{seeds_dir}: no {SEED_SUFFIX} seed files")
     return files
@@ -73,7 +93,11 @@ def decode_seed(path: Path, data: bytes) -> str:
 
 
 def read_seed(path: Path) -> str:
-    return decode_seed(path, Path(path).read_bytes())
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the seed file ({exc.strerror or exc})") from exc
+    return decode_seed(path, data)
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
+from cli_process import permissions_apply, run_cli
 from conftest import ANN, REPO, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -111,6 +114,47 @@ def test_seed_folder_is_an_open_set(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match=r"no \.txt seed files"):
         seed_files(tmp_path / "empty")
+
+
+def test_seed_suffixes_match_whatever_their_case_and_hidden_files_are_skipped(tmp_path: Path) -> None:
+    for name in ("b.TXT", "a.txt", "c.Txt", ".hidden.txt", "._a.txt", "notes.md"):
+        (tmp_path / name).write_text(EN, encoding="utf-8")
+    (tmp_path / ".git").mkdir()  # hidden folders are not seeds either
+    assert [p.name for p in seed_files(tmp_path)] == ["a.txt", "b.TXT", "c.Txt"]
+
+
+def test_a_subfolder_of_the_seeds_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "b.txt").write_text(EN, encoding="utf-8")
+    with pytest.raises(InputError, match=r"2024: a subfolder in the seeds folder: seeds must be \.txt files"):
+        seed_files(tmp_path)
+
+
+def test_a_broken_link_or_a_special_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "gone.txt")
+    with pytest.raises(InputError, match=r"b\.txt: broken symbolic link"):
+        seed_files(tmp_path)
+    (tmp_path / "b.txt").unlink()
+    os.mkfifo(tmp_path / "c.txt")
+    with pytest.raises(InputError, match=r"c\.txt: not a regular file"):
+        seed_files(tmp_path)
+
+
+def test_an_unreadable_seed_is_one_error_line_naming_it(tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copytree(ANN, tmp_path / "annotations")
+    shutil.copy(REPO / "dataset.toml", tmp_path / "dataset.toml")
+    locked = sorted((tmp_path / "seeds").iterdir())[1]
+    locked.chmod(0)
+    proc = run_cli(
+        ["build", "--seeds", "seeds", "--no-progress", "--out", "dist"], tmp_path, **permissions_apply()
+    )
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in err
+    assert err.strip() == f"error: seeds/{locked.name}: cannot read the seed file (Permission denied)"
+    assert not (tmp_path / "dist").exists()
 
 
 lines = st.sampled_from(
