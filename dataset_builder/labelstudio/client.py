@@ -65,6 +65,10 @@ EXPORT_TIMEOUT = 300.0
 UPLOAD_BATCH = 1000
 """Tasks per import request (Label Studio imports ~1,000 tasks in ~2 s; keeps each request small)."""
 
+DUPLICATES_SETTLE = 2.0
+DUPLICATES_SETTLE_LIMIT = 30.0
+"""Seconds between listings, and at most in all, before a push names duplicates (see _settled_duplicates)."""
+
 EXPORT_OPTIONS: dict[str, Any] = {"annotations__completed_by": {"only_id": False}}
 """Serialization options of the export snapshot: annotators as ``{id, email, …}`` instead of bare ids."""
 
@@ -278,6 +282,25 @@ def _duplicates(found: dict[str, list[ServerTask]]) -> dict[str, tuple[int, ...]
     return {key: tuple(t.id for t in group) for key, group in sorted(found.items()) if len(group) > 1}
 
 
+def _settled_duplicates(
+    ls: LabelStudio, project_id: int, found: dict[str, list[ServerTask]]
+) -> dict[str, tuple[int, ...]]:
+    """Task keys held more than once, once a push running at the same time has deleted its copies.
+
+    That push deletes them right after its upload: the project is listed again every
+    ``DUPLICATES_SETTLE`` seconds while the duplicates keep changing, so only lasting ones are named.
+    """
+    duplicates = _duplicates(found)
+    deadline = time.monotonic() + DUPLICATES_SETTLE_LIMIT
+    while duplicates and time.monotonic() < deadline:
+        time.sleep(DUPLICATES_SETTLE)
+        again = _duplicates(project_tasks(ls, project_id))
+        if again == duplicates:
+            break
+        duplicates = again
+    return duplicates
+
+
 def _remove_racing_copies(
     ls: LabelStudio, found: dict[str, list[ServerTask]], ours: set[int]
 ) -> dict[str, list[int]]:
@@ -345,6 +368,8 @@ def push(url: str, api_key: str, project_title: str, seeds_dir: Path, annotation
         # the server accepts a model version only once predictions of that version exist
         with server_errors(url, api_key, f"setting the model version of project {project.id}"):
             ls.projects.update(project.id, **settings)
+    with server_errors(url, api_key, f"checking project {project.id} for documents held twice"):
+        duplicates = _settled_duplicates(ls, project.id, present)
     current = {t["data"]["task_key"] for t in all_tasks}
     return PushReport(
         url=url,
@@ -356,7 +381,7 @@ def push(url: str, api_key: str, project_title: str, seeds_dir: Path, annotation
         already_present=len(all_tasks) - len(uploaded),
         stale=tuple(sorted(k for k in present if k not in current)),
         removed_duplicates=tuple(sorted(i for ids in removed.values() for i in ids)),
-        duplicates=_duplicates(present),
+        duplicates=duplicates,
     )
 
 
