@@ -169,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", type=Path, help="with --url: the one annotator's file to submit")
     ap.add_argument("--url", default=os.environ.get("LABEL_STUDIO_URL", "http://127.0.0.1:8080"))
     ap.add_argument(
-        "--api-key", default=None, help="defaults to $LABEL_STUDIO_API_KEY (never written anywhere)"
+        "--api-key",
+        default=None,
+        help="avoid (visible in the process list and shell history): set $LABEL_STUDIO_API_KEY instead",
     )
     args = ap.parse_args(argv)
     try:
