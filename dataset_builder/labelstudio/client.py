@@ -7,10 +7,12 @@ duplicates. Two pushes running at once both see a task missing and both upload i
 no lock to prevent that, so after uploading, push lists the project again and deletes the tasks *it*
 created whose key has an older task (the lowest id is kept, so the racing pushes agree on which
 copy stays), never a task anyone has annotated, skipped or drafted. Every push names the task keys
-the project still holds more than once. A task whose document text changed since it was pushed keeps its key, so the new text
-arrives as a new task and the old one is reported as *stale*: it is left on the server with its
-annotations (pull still imports them, re-anchored by the importer onto the new text); delete it in
-Label Studio once annotators have moved to the new task.
+the project still holds more than once.
+
+A task whose document text changed since it was pushed keeps its key, so the new text arrives as
+a new task and the old one is reported as *stale*: it is left on the server with its annotations
+(pull still imports them, re-anchored by the importer onto the new text); delete it in Label
+Studio once annotators have moved to the new task.
 
 ``pull`` takes a JSON export snapshot with the annotators' emails (``completed_by`` expanded) and
 hands the complete export to :func:`importer.import_tasks`, which validates it and writes
