@@ -84,6 +84,12 @@ def _repo_id(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+API_KEY_WARNING = (
+    "warning: --api-key puts the key in the process list and the shell history; "
+    "set LABEL_STUDIO_API_KEY instead"
+)
+
+
 def _ratios(value: str) -> tuple[float, float, float]:
     parts = [float(p) for p in value.split(",")]
     if len(parts) != 3 or any(p < 0 for p in parts) or abs(sum(parts) - 1) > 1e-9:
@@ -120,7 +126,10 @@ def _add_server_args(p: argparse.ArgumentParser) -> None:
         help="Label Studio server (default: $LABEL_STUDIO_URL, else http://127.0.0.1:8080)",
     )
     p.add_argument(
-        "--api-key", default=None, help="defaults to $LABEL_STUDIO_API_KEY (never written anywhere)"
+        "--api-key",
+        default=None,
+        help="avoid: a key on the command line is visible in the process list and the shell history; "
+        "set $LABEL_STUDIO_API_KEY instead (the default; never written anywhere)",
     )
     p.add_argument(
         "--project", default="dataset_builder", help="Label Studio project title (found again by title)"
@@ -308,9 +317,13 @@ def _run_labelstudio(args: argparse.Namespace, seeds: Path, annotations: Path, k
         return import_export(args.export, seeds, annotations, knowledge).summary()
     from dataset_builder.labelstudio import client
 
+    if args.api_key:
+        print(API_KEY_WARNING, file=sys.stderr)
     api_key = args.api_key or os.environ.get("LABEL_STUDIO_API_KEY")
     if not api_key:
-        raise DatasetBuilderError("no API key: pass --api-key or set LABEL_STUDIO_API_KEY")
+        raise DatasetBuilderError("no API key: set LABEL_STUDIO_API_KEY (export LABEL_STUDIO_API_KEY=…)")
+    source = "the --api-key value" if args.api_key else "$LABEL_STUDIO_API_KEY"
+    api_key = client.clean_api_key(api_key, source)
     action = client.push if cmd == "push" else client.pull
     return action(args.url, api_key, args.project, seeds, annotations, knowledge).summary()
 

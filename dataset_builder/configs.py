@@ -27,12 +27,16 @@ Offsets = tuple[int, int]
 
 
 def ner_features() -> datasets.Features:
-    """Sentence-level IOB2 rows; offsets point into the document text so spans can be traced back."""
+    """Sentence-level IOB2 rows; offsets point into the document text so spans can be traced back.
+
+    ``annotation_status`` travels with every row, so evaluation can keep gold sentences only.
+    """
     return datasets.Features(
         {
             "id": datasets.Value("string"),
             "document_id": datasets.Value("string"),
             "language": datasets.Value("string"),
+            "annotation_status": datasets.Value("string"),
             "tokens": datasets.List(datasets.Value("string")),
             "ner_tags": datasets.List(datasets.ClassLabel(names=schema.ner_tag_names())),
             "token_starts": datasets.List(datasets.Value("int32")),
@@ -42,11 +46,13 @@ def ner_features() -> datasets.Features:
 
 
 def topics_features(topic_ids: Sequence[str]) -> datasets.Features:
-    """Multi-label document classification over the project's taxonomy (its order fixes the ids)."""
+    """Multi-label document classification over the project's taxonomy (its order fixes the ids), with
+    ``annotation_status`` as ``ner`` has it."""
     return datasets.Features(
         {
             "id": datasets.Value("string"),
             "language": datasets.Value("string"),
+            "annotation_status": datasets.Value("string"),
             "text": datasets.Value("string"),
             "labels": datasets.List(datasets.ClassLabel(names=list(topic_ids))),
         }
@@ -205,6 +211,7 @@ def ner_rows(row: Mapping[str, Any]) -> Iterator[Row]:
             "id": f"{row['id']}-s{index:04d}",
             "document_id": row["id"],
             "language": row["language"],
+            "annotation_status": row["annotation_status"],
             "tokens": [text[a:b] for a, b in tokens],
             "ner_tags": iob2_tags(tokens, inner),
             "token_starts": [a for a, _ in tokens],
@@ -216,7 +223,13 @@ def ner_rows(row: Mapping[str, Any]) -> Iterator[Row]:
 
 
 def topic_row(row: Mapping[str, Any]) -> Row:
-    return {"id": row["id"], "language": row["language"], "text": row["text"], "labels": list(row["topics"])}
+    return {
+        "id": row["id"],
+        "language": row["language"],
+        "annotation_status": row["annotation_status"],
+        "text": row["text"],
+        "labels": list(row["topics"]),
+    }
 
 
 def paragraphs(text: str) -> list[str]:

@@ -5,7 +5,9 @@ occurrence). They go the way every human annotation goes: the tasks are pushed, 
 submitted through the API by its annotator, and the server's JSON export is pulled and imported, so
 ``annotations/labelstudio/export-*.json`` and ``annotations/documents/*.json`` are the real server's
 output. The lead's file (``"ground_truth": true``) is marked ground truth, as a reviewer would, so
-gold is the lead's annotation and the others measure agreement (``dataset-builder agreement``).
+gold is the lead's annotation. Today there is only the lead's file: a second annotator's file
+measures agreement (``dataset-builder agreement``) only if that person annotated the seeds on their
+own; a copy of the lead's annotations is detected and left out of the figures.
 
     .venv/bin/python scripts/annotate_seeds.py --start-server [--replace]
         a throwaway server: its admin is the lead, the other annotators sign up through the
@@ -169,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", type=Path, help="with --url: the one annotator's file to submit")
     ap.add_argument("--url", default=os.environ.get("LABEL_STUDIO_URL", "http://127.0.0.1:8080"))
     ap.add_argument(
-        "--api-key", default=None, help="defaults to $LABEL_STUDIO_API_KEY (never written anywhere)"
+        "--api-key",
+        default=None,
+        help="avoid (visible in the process list and shell history): set $LABEL_STUDIO_API_KEY instead",
     )
     args = ap.parse_args(argv)
     try:

@@ -23,9 +23,9 @@ from dataset_builder.labelstudio.config import labeling_config
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args: str, **kwargs: object) -> subprocess.Popen[bytes]:
+def run_cli(*args: str, env: dict[str, str] | None = None, **kwargs: object) -> subprocess.Popen[bytes]:
     """The CLI as its own process, with this checkout's code first on the path."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(REPO)}
     return subprocess.Popen([sys.executable, "-m", "dataset_builder.cli", *args], env=env, **kwargs)
 
 
@@ -124,7 +124,7 @@ def test_ctrl_c_says_interrupted_without_a_traceback(tmp_path: Path) -> None:
         silent.listen()
         url = f"http://127.0.0.1:{silent.getsockname()[1]}"
         proc = run_cli(
-            "labelstudio", "pull", "--url", url, "--api-key", "k", "--annotations", str(annotations),
+            "labelstudio", "pull", "--url", url, "--annotations", str(annotations), env={"LABEL_STUDIO_API_KEY": "k"},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             # a shell without job control starts background jobs with SIGINT ignored: undo that
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),

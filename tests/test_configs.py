@@ -110,3 +110,29 @@ def test_parallel_pairs_by_paragraph_when_counts_match_else_by_document() -> Non
     features = configs.parallel_features()
     assert isinstance(features["translation"], datasets.Translation)
     assert features.encode_example(rows[0])["translation"] == rows[0]["translation"]
+
+
+@pytest.mark.parametrize("status", schema.STATUSES)
+def test_ner_and_topics_rows_carry_the_annotation_status(make_doc, status: str) -> None:
+    doc = make_doc(
+        "d", "en", "Sisi met Blinken. They talked.", [("Blinken", "PER")], annotation_status=status
+    )
+    row = configs.document_row(doc)
+    ner = list(configs.ner_rows(row))
+    assert len(ner) == 2 and all(r["annotation_status"] == status for r in ner)
+    assert configs.topic_row(row)["annotation_status"] == status
+    for name, rows in (("ner", ner), ("topics", [configs.topic_row(row)])):
+        features = configs.config_features([t.id for t in TAXONOMY])[name]
+        assert features["annotation_status"] == datasets.Value("string")
+        assert all(set(r) == set(features) for r in rows), name
+
+
+def test_evaluation_code_keeps_gold_only_as_the_card_advises(built, sample_docs) -> None:
+    gold = {d.id for d in sample_docs if d.annotation_status == "gold"}
+    assert gold and len(gold) < len(sample_docs)
+    for name, document_of in (("ner", "document_id"), ("topics", "id")):
+        splits = datasets.load_dataset(str(built), name)
+        ds = datasets.concatenate_datasets(list(splits.values()))
+        kept = ds.filter(lambda r: r["annotation_status"] == "gold")
+        assert {r[document_of] for r in kept} == gold, name
+        assert 0 < len(kept) < len(ds)

@@ -6,12 +6,17 @@ repository's annotations are never touched.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT as REPO_PROJECT
@@ -33,6 +38,8 @@ from dataset_builder.labelstudio.client import (
     project_task_keys,
     pull,
     push,
+    scrub,
+    server_errors,
     sign_up,
 )
 
@@ -331,3 +338,149 @@ def test_the_cli_pulls_with_the_key_from_the_environment(
     assert cli.main(["labelstudio", "pull", *common, "--url", down]) == 2
     err = capsys.readouterr().err
     assert down in err and campaign.server.api_key not in err
+
+
+# --- secrets --------------------------------------------------------------------------------------
+
+
+def key_forms(key: str) -> list[str]:
+    """The key and every way a library could print it (raw, stripped, escaped), to search output for."""
+    core = key.strip()
+    return [key, core, repr(key)[1:-1], repr(key.encode())[2:-1], json.dumps(key)[1:-1], core[:16]]
+
+
+def assert_hidden(key: str, *texts: str) -> None:
+    for text in texts:
+        for form in key_forms(key):
+            assert form not in text, f"the API key (as {form!r}) leaked"
+
+
+@pytest.mark.parametrize("what", ["wrong key", "right key"])
+def test_a_key_with_a_trailing_crlf_never_shows_anywhere(
+    campaign: Campaign,
+    what: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A key read from a file keeps its line end; the HTTP library used to print the header with it."""
+    core = "7f3e9a1c5b2d8e4f6a0b1c2d3e4f5a6b7c8d9e0f" if what == "wrong key" else campaign.server.api_key
+    key = core + "\r\n"
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", key)
+    log_size = campaign.server.log_path.stat().st_size
+    common = ["--seeds", str(campaign.seeds), "--annotations", str(campaign.annotations)]
+    args = ["labelstudio", "push", *common, "--project", PROJECT, "--url", campaign.server.url]
+    with caplog.at_level(logging.DEBUG):
+        code = cli.main(args)
+    out, err = capsys.readouterr()
+    if what == "wrong key":
+        assert code == 2 and campaign.server.url in err and "the API key was refused" in err
+    else:
+        assert code == 0 and "0 new tasks" in out and not err
+    with campaign.server.log_path.open("rb") as server_log:
+        server_log.seek(log_size)
+        server_text = server_log.read().decode("utf-8", "replace")
+    assert_hidden(key, out, err, caplog.text, server_text)
+    for data in files_of(campaign.annotations).values():
+        assert_hidden(key, data.decode("utf-8", "replace"))
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x1b[0m", "\u00e9", " inner space", "\u200b"])
+def test_a_key_with_a_character_a_header_cannot_carry_is_refused_without_showing_it(
+    campaign: Campaign, bad: str
+) -> None:
+    key = "a1b2c3d4e5f6a7b8c9d0" + bad + "e1f2a3b4"
+    with pytest.raises(LabelStudioError) as caught:
+        push(campaign.server.url, key, PROJECT, campaign.seeds, campaign.annotations)
+    message = str(caught.value)
+    assert "API key contains" in message and "character 21 of" in message
+    assert_hidden(key, message)
+    assert "a1b2c3d4" not in message and "e1f2a3b4" not in message
+
+
+def test_library_errors_that_quote_the_headers_are_scrubbed(campaign: Campaign) -> None:
+    """httpx itself refuses a header with a line end and quotes it (repr, escaped) in its error."""
+    key = "9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b\r\n"
+    with pytest.raises(LabelStudioError) as caught, server_errors(campaign.server.url, key, "probing"):
+        httpx.get(campaign.server.url + "/api/projects/", headers={"Authorization": f"Token {key}"})
+    assert campaign.server.url in str(caught.value)
+    assert_hidden(key, str(caught.value))
+    quoted = f"Illegal header value b'Token {key.encode()!r}' and {key!r} and Bearer {key.strip()}x"
+    assert_hidden(key, scrub(quoted, key))
+    assert scrub("Authorization: Token 0123456789abcdef0123", "other") == "Authorization: Token <api key>"
+
+
+def test_the_cli_help_steers_the_key_to_the_environment(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["labelstudio", "push", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "process list" in help_text and "LABEL_STUDIO_API_KEY" in help_text
+
+
+# --- concurrent pushes ----------------------------------------------------------------------------
+
+
+def tasks_per_key(admin: LabelStudio, project_id: int) -> Counter[str]:
+    return Counter(t.data["task_key"] for t in admin.tasks.list(project=project_id, page_size=1000))
+
+
+def push_at_once(server: LocalServer, title: str, seeds: Path, ann_dir: Path, n: int = 2) -> list[PushReport]:
+    """``n`` pushes started together (threads released by a barrier), as two terminals would."""
+    barrier = threading.Barrier(n)
+
+    def one() -> PushReport:
+        barrier.wait()
+        return push(server.url, server.api_key, title, seeds, ann_dir)
+
+    with ThreadPoolExecutor(n) as pool:
+        return [f.result() for f in [pool.submit(one) for _ in range(n)]]
+
+
+@pytest.mark.parametrize("project", ["existing", "new"])
+def test_two_pushes_at_once_leave_each_document_once(
+    label_studio: LocalServer,  # noqa: F811
+    tmp_path: Path,
+    project: str,
+) -> None:
+    seeds, ann_dir = copy_corpus(tmp_path)
+    title = f"live concurrent {project}"
+    admin = LabelStudio(base_url=label_studio.url, api_key=label_studio.api_key)
+    if project == "existing":  # as a first push leaves it before its upload: no task yet
+        admin.projects.create(
+            title=title,
+            label_config=config.labeling_config(ann_dir),
+            model_version=tasks.model_version(ann_dir),
+        )
+    reports = push_at_once(label_studio, title, seeds, ann_dir)
+    documents = {d.id: d for d in pipeline.silver_documents(seeds, ann_dir)}
+    (found,) = [p for p in admin.projects.list(title=title) if p.title == title]
+    assert {r.project_id for r in reports} == {found.id}
+    expected = {tasks.task_key(d, annotations.text_sha256(doc.text)) for d, doc in documents.items()}
+    assert tasks_per_key(admin, found.id) == Counter(expected)
+    # a document is reported uploaded by at most one push (by none when the server's retry of a
+    # request that failed after committing left the oldest copy, which both pushes then keep)
+    claimed = [d for r in reports for d in r.uploaded]
+    assert len(claimed) == len(set(claimed)) and set(claimed) <= set(documents)
+    assert all(r.duplicates == {} for r in reports)
+    again = push(label_studio.url, label_studio.api_key, title, seeds, ann_dir)
+    assert again.uploaded == () and again.duplicates == {} and not again.removed_duplicates
+
+
+def test_every_push_names_duplicates_already_on_the_server_and_keeps_annotated_ones(
+    label_studio: LocalServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    seeds, ann_dir = copy_corpus(tmp_path)
+    url, key, title = label_studio.url, label_studio.api_key, "live duplicates"
+    first = push(url, key, title, seeds, ann_dir)
+    admin = LabelStudio(base_url=url, api_key=key)
+    original = project_task_keys(admin, first.project_id)
+    doc_key = sorted(original)[0]
+    data = admin.tasks.get(str(original[doc_key])).data
+    copy = admin.projects.import_tasks(first.project_id, request=[{"data": data}], return_task_ids=True)
+    (copy_id,) = copy.task_ids
+    admin.annotations.create(id=copy_id, result=[], lead_time=1.0)
+    report = push(url, key, title, seeds, ann_dir)
+    assert report.duplicates == {doc_key: (original[doc_key], copy_id)}
+    assert f"{doc_key} (tasks {original[doc_key]}, {copy_id})" in report.summary()
+    assert tasks_per_key(admin, first.project_id)[doc_key] == 2, "push deleted a task it did not create"

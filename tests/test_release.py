@@ -22,11 +22,17 @@ from huggingface_hub import CommitOperationAdd, CommitOperationDelete, DatasetCa
 from huggingface_hub.errors import OfflineModeIsEnabled
 
 from dataset_builder import cli, configs, release, schema
+from dataset_builder.annotations import AnnotatedDocument, Annotation, read_documents
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.knowledge import Knowledge
+from dataset_builder.labelstudio.agreement import compute_agreement
+from dataset_builder.labelstudio.importer import import_export
 from dataset_builder.project import Project
 from dataset_builder.schema import Topic
+
+LEAD, ANNOTATOR_2 = "lead@dataset-builder.local", "annotator2@dataset-builder.local"
 
 
 def test_card_yaml_loads_with_configs_and_features_from_the_schema(built: Path) -> None:
@@ -145,6 +151,98 @@ def test_croissant_dates_links_and_names_the_class_labels_as_data(built: Path) -
         assert enums[record_set]["key"] == {"@id": f"{record_set}/id"}
         rows = [(r[f"{record_set}/id"], r[f"{record_set}/name"]) for r in dataset.records(record_set)]
         assert rows == list(enumerate(names))
+
+
+# --- card: agreement and gold --------------------------------------------------------------------
+
+
+def agreement_section(folder: Path) -> str:
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    return text[text.index("### Agreement") : text.index("## Versioning")]
+
+
+def assert_readable(section: str) -> None:
+    """Prose and tables for people: no JSON, no Python repr, no list or dict syntax in any cell."""
+    for mark in ("{", "}", "[", "]", "None", "null"):
+        assert mark not in section, f"{mark!r} in the card's agreement section:\n{section}"
+    cells = [line for line in section.splitlines() if line.startswith("|")]
+    for line in cells:  # measure | scope | value | documents | annotators; no quoted JSON strings
+        assert line.count("|") == 6 and "`" not in line and '"' not in line, line
+
+
+def test_the_card_says_not_measured_yet_when_the_second_annotator_copied_the_lead(
+    tmp_path: Path, sample_docs: list[Document]
+) -> None:
+    """The seed campaign's own export, re-imported: annotator2's annotations are the lead's, copied."""
+    ann_dir = shutil.copytree(
+        REPO / "annotations", tmp_path / "annotations", ignore=shutil.ignore_patterns("documents")
+    )
+    (export,) = sorted((ann_dir / "labelstudio").glob("export-*.json"))
+    knowledge = Knowledge.load(ann_dir)
+    import_export(export, REPO / "seeds", ann_dir, knowledge)
+    stored = read_documents(ann_dir, knowledge.topic_ids)
+    assert {a.annotator for doc in stored.values() for a in doc.annotations} == {LEAD, ANNOTATOR_2}
+    agreement = compute_agreement(stored, knowledge.topic_ids)
+    assert agreement.excluded_annotators == {ANNOTATOR_2: (LEAD,)}
+    write_dataset(
+        sample_docs,
+        tmp_path / "dist",
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        progress=False,
+        agreement=agreement.to_dict(),
+    )
+    section = agreement_section(tmp_path / "dist")
+    assert "**not measured yet**" in section and "1.000" not in section
+    assert "Not counted: 1 annotator(s) whose every annotation is identical" in section
+    assert ANNOTATOR_2 not in section and LEAD not in section  # no annotator's email in a public card
+    assert_readable(section)
+
+
+def test_the_card_gives_measured_figures_with_documents_and_annotators(
+    tmp_path: Path, sample_docs: list[Document]
+) -> None:
+    def annotation(annotation_id: int, who: str, topics: list[str]) -> Annotation:
+        return Annotation(who, "labelstudio/export-0123456789ab.json", 1, annotation_id, "2026-11-23T12:00:00Z",
+                          "2026-11-23T12:00:00Z", None, False, (Span(0, 5, "Aaaaa", "PER"),), tuple(topics),
+                          None, None, "en")  # fmt: skip
+
+    stored = {
+        d: AnnotatedDocument(
+            d, "0" * 64, (annotation(i, "a", ["diplomacy"]), annotation(i + 10, "b", topics))
+        )
+        for i, (d, topics) in enumerate((("d1", ["diplomacy", "defence"]), ("d2", ["diplomacy", "economy"])))
+    }
+    agreement = compute_agreement(stored, [t.id for t in TAXONOMY])
+    write_dataset(
+        sample_docs,
+        tmp_path / "dist",
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        progress=False,
+        agreement=agreement.to_dict(),
+    )
+    section = agreement_section(tmp_path / "dist")
+    assert "(2 documents, 2 annotators)" in section
+    assert "| entity F1, exact match | all labels | 1.000 | 2 | 2 |" in section
+    assert "| entity F1, exact match | MISC | not measured yet | 0 | 0 |" in section
+    assert "| date, share of pairs agreeing | — | 1.000 | 2 | 2 |" in section
+    assert_readable(section)
+
+
+def test_without_agreement_figures_the_card_says_not_measured_yet(built: Path) -> None:
+    section = agreement_section(built)
+    assert "**not measured yet**" in section
+    assert_readable(section)
+
+
+def test_the_card_shows_how_to_keep_gold_only(built: Path) -> None:
+    text = " ".join((built / "README.md").read_text(encoding="utf-8").split())
+    assert 'ds.filter(lambda r: r["annotation_status"] == "gold")' in text
+    assert 'test.filter(lambda r: r["annotation_status"] == "gold")' in text
+    for config in ("ner", "topics"):
+        table = text[text.index(f"### `{config}`") :]
+        assert "| `annotation_status` | string | gold (human-adjudicated) or silver (automatic). |" in table
 
 
 # --- diff -----------------------------------------------------------------------------------------

@@ -1,6 +1,13 @@
-"""Inter-annotator agreement on documents annotated by two or more annotators.
+"""Inter-annotator agreement on documents annotated independently by two or more annotators.
 
 Each annotator counts once per document, with their latest annotation (as in adjudication).
+
+Only independent annotations count. An annotation identical to an earlier one of another annotator
+of the same document (same spans and labels, same topics, same date) is a copy, not a second
+judgement: it is left out of that document's comparison. An annotator whose every annotation is
+such a copy is excluded and named. Agreement measured on copies would report 1.000 for work
+nobody repeated; without two independent annotations of a document there is no figure, and the
+report and the card say "not measured yet".
 
 - **Entities:** F1 between every pair of annotators of a document, micro-averaged over all pairs and
   per label. *Exact* match needs the same start, end and label; *overlap* match needs the same label
@@ -16,6 +23,7 @@ Each annotator counts once per document, with their latest annotation (as in adj
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import warnings
@@ -102,6 +110,69 @@ def _disagreements(anns: list[Annotation], topic_ids: Sequence[str]) -> list[str
     return out
 
 
+NOT_MEASURED = "not measured yet"
+
+
+def _same_work(a: Annotation, b: Annotation) -> bool:
+    """Same spans with the same labels, same topics, same date: one annotation, entered twice."""
+    return (
+        {(s.start, s.end, s.label) for s in a.entities} == {(s.start, s.end, s.label) for s in b.entities}
+        and set(a.topics) == set(b.topics)
+        and a.date == b.date
+    )
+
+
+def _independent(anns: list[Annotation], document_id: str) -> tuple[list[Annotation], list[tuple[str, str]]]:
+    """The document's annotations minus copies, and the copies as (copier, original) annotators.
+
+    The earliest created of identical annotations is the original (then the lowest annotation id).
+    """
+
+    def created(a: Annotation) -> tuple[dt.datetime, int]:
+        return annotations.parse_timestamp(
+            a.created_at, f"{document_id}, annotation {a.annotation_id}"
+        ), a.annotation_id
+
+    kept: list[Annotation] = []
+    copies: list[tuple[str, str]] = []
+    for a in sorted(anns, key=created):
+        original = next((b for b in kept if _same_work(a, b)), None)
+        if original is None:
+            kept.append(a)
+        else:
+            copies.append((a.annotator, original.annotator))
+    return sorted(kept, key=lambda a: a.annotator), copies
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One agreement figure and what it rests on: how many documents, how many annotators."""
+
+    measure: str
+    scope: str
+    value: float | None
+    documents: int
+    annotators: int
+
+    def text(self) -> str:
+        """The value as people read it: three decimals, or why there is none."""
+        if self.value is not None:
+            return f"{self.value:.3f}"
+        if not self.documents:
+            return NOT_MEASURED
+        return "undefined (no variation)" if self.measure.startswith("topics") else "undefined (no spans)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure,
+            "scope": self.scope,
+            "value": self.value,
+            "shown": self.text(),
+            "documents": self.documents,
+            "annotators": self.annotators,
+        }
+
+
 @dataclass
 class AgreementReport:
     """Agreement figures; ``to_dict`` is what the dataset card embeds (nulls when nothing to compare)."""
@@ -110,6 +181,12 @@ class AgreementReport:
     documents_compared: int
     annotators: tuple[str, ...]
     annotator_pairs: int
+    independent_annotators: tuple[str, ...] = ()
+    copies: dict[str, list[str]] = field(default_factory=dict)
+    """Per document: the annotations left out as copies, as "copier copies original"."""
+    excluded_annotators: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Annotators whose every annotation copies another's, with whom they copy."""
+    figures: list[Figure] = field(default_factory=list)
     entities_exact: dict[str, Any] = field(default_factory=dict)
     entities_overlap: dict[str, Any] = field(default_factory=dict)
     topics_alpha: float | None = None
@@ -129,9 +206,14 @@ class AgreementReport:
         )
         return corpus | {
             "documents_annotated": self.documents_annotated,
-            "documents_with_two_or_more_annotators": self.documents_compared,
+            "documents_with_two_or_more_independent_annotators": self.documents_compared,
             "annotators": len(self.annotators),
+            "independent_annotators": len(self.independent_annotators),
             "annotator_pairs": self.annotator_pairs,
+            "copied_annotations": self.copies,
+            "copied_annotation_count": sum(len(v) for v in self.copies.values()),
+            "excluded_annotators": {k: list(v) for k, v in self.excluded_annotators.items()},
+            "figures": [f.to_dict() for f in self.figures],
             "entity_f1_exact": self.entities_exact or None,
             "entity_f1_overlap": self.entities_overlap or None,
             "topics_krippendorff_alpha": self.topics_alpha,
@@ -148,13 +230,20 @@ class AgreementReport:
         corpus = f" of {self.documents_in_corpus}" if self.documents_in_corpus is not None else ""
         lines = [
             f"documents annotated: {self.documents_annotated}{corpus}; "
-            f"by two or more annotators: {self.documents_compared}",
-            f"annotators: {len(self.annotators)}; annotator pairs compared: {self.annotator_pairs}",
+            f"by two or more independent annotators: {self.documents_compared}",
+            f"annotators: {len(self.annotators)} ({len(self.independent_annotators)} independent); "
+            f"annotator pairs compared: {self.annotator_pairs}",
         ]
+        for annotator, originals in self.excluded_annotators.items():
+            lines.append(
+                f"excluded annotator {annotator}: every annotation is identical to {' or '.join(originals)}'s"
+            )
+        for document_id, copies in self.copies.items():
+            lines.append(f"{document_id}: not independent: {'; '.join(copies)}")
         if self.stale:
             lines.append(f"stale annotation files (document gone or text changed): {', '.join(self.stale)}")
         if not self.documents_compared:
-            lines.append("no document has two annotators: agreement cannot be measured yet")
+            lines.append(f"agreement: {NOT_MEASURED} (no document has two independent annotations)")
             return "\n".join(lines)
 
         def fmt(value: float | None) -> str:
@@ -180,15 +269,24 @@ def compute_agreement(
 ) -> AgreementReport:
     """Agreement over already-read annotation files (see the module docstring for the measures)."""
     per_doc = {d: annotations.latest_per_annotator(doc.annotations) for d, doc in sorted(documents.items())}
-    compared = {d: anns for d, anns in per_doc.items() if len(anns) >= 2}
+    independent, copies = {}, {}
+    for document_id, anns in per_doc.items():
+        independent[document_id], copied = _independent(anns, document_id)
+        if copied:
+            copies[document_id] = [f"{copier} copies {original}" for copier, original in copied]
+    compared = {d: anns for d, anns in independent.items() if len(anns) >= 2}
     coders = tuple(sorted({a.annotator for anns in compared.values() for a in anns}))
     report = AgreementReport(
         documents_annotated=sum(1 for anns in per_doc.values() if anns),
         documents_compared=len(compared),
         annotators=tuple(sorted({a.annotator for anns in per_doc.values() for a in anns})),
         annotator_pairs=sum(len(anns) * (len(anns) - 1) // 2 for anns in compared.values()),
+        independent_annotators=tuple(sorted({a.annotator for anns in independent.values() for a in anns})),
+        copies=copies,
+        excluded_annotators=_excluded(per_doc, independent),
     )
     if not compared:
+        report.figures = _figures(report, compared, topic_ids)
         return report
 
     labels = list(schema.ENTITY_LABELS)
@@ -227,11 +325,58 @@ def compute_agreement(
 
     report.topics_alpha = _alpha(presence(topics))
     report.topics_alpha_per_topic = {t: _alpha(presence([t])) for t in topics}
+    report.figures = _figures(report, compared, topic_ids)
     for document_id, anns in compared.items():
         items = _disagreements(anns, topic_ids)
         if items:
             report.disagreements[document_id] = items
     return report
+
+
+def _excluded(
+    per_doc: Mapping[str, list[Annotation]], independent: Mapping[str, list[Annotation]]
+) -> dict[str, tuple[str, ...]]:
+    """Annotators none of whose annotations is independent, with the annotators they copy."""
+    kept = {a.annotator for anns in independent.values() for a in anns}
+    excluded: dict[str, set[str]] = {}
+    for document_id, anns in per_doc.items():
+        for a in anns:
+            if a.annotator not in kept:
+                excluded.setdefault(a.annotator, set()).update(
+                    b.annotator for b in independent[document_id] if _same_work(a, b)
+                )
+    return {k: tuple(sorted(v)) for k, v in sorted(excluded.items())}
+
+
+def _figures(
+    report: AgreementReport, compared: Mapping[str, list[Annotation]], topic_ids: Sequence[str]
+) -> list[Figure]:
+    """Every figure with the documents and annotators behind it (per label: documents using it)."""
+
+    def behind(docs: list[str]) -> tuple[int, int]:
+        return len(docs), len({a.annotator for d in docs for a in compared[d]})
+
+    everything = behind(list(compared))
+    rows = []
+    for measure, figures in (
+        ("entity F1, exact match", report.entities_exact),
+        ("entity F1, overlap match", report.entities_overlap),
+    ):
+        rows.append(Figure(measure, "all labels", figures.get("micro"), *everything))
+        for label in schema.ENTITY_LABELS:
+            using = [
+                d for d, anns in compared.items() if any(s.label == label for a in anns for s in a.entities)
+            ]
+            value = figures.get("per_label", {}).get(label)
+            rows.append(Figure(measure, label, value, *behind(using)))
+    alpha = "topics, Krippendorff's alpha (nominal)"
+    rows.append(Figure(alpha, "all topics", report.topics_alpha, *everything))
+    rows += [
+        Figure(alpha, topic, report.topics_alpha_per_topic.get(topic), *everything) for topic in topic_ids
+    ]
+    rows.append(Figure("date, share of pairs agreeing", "", report.date_agreement, *everything))
+    rows.append(Figure("language, share of pairs agreeing", "", report.language_agreement, *everything))
+    return rows
 
 
 def agreement_report(seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge) -> AgreementReport:
