@@ -18,6 +18,7 @@ import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from dataset_builder.annotations import read_documents
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import DatasetBuilderError, InputError
 from dataset_builder.labelstudio.agreement import compute_agreement
+from dataset_builder.report import write_report
 
 BATCH_ROWS = 1000
 """Rows per parquet write (one row group each): bounds memory and fixes the file layout."""
@@ -93,6 +95,7 @@ def build(
         # over the seeds (agreement_report's check): the annotations alone give the figures.
         agreement=compute_agreement(read_documents(Path(annotations_dir)), Path(annotations_dir)).to_dict(),
         guidelines=Path(annotations_dir) / release.GUIDELINES_NAME,
+        report=partial(write_report, seeds_dir=Path(seeds_dir), annotations_dir=Path(annotations_dir)),
     )
 
 
@@ -104,10 +107,12 @@ def write_dataset(
     progress: bool = True,
     agreement: Mapping[str, Any] | None = None,
     guidelines: Path | None = None,
+    report: Callable[[Path], object] | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
-    ``guidelines`` (the annotation guidelines) is shipped beside the card, which links to it.
+    ``guidelines`` (the annotation guidelines) is shipped beside the card, which links to it;
+    ``report`` writes ``report.html`` into the folder before the manifest lists its files.
     """
     configs.check_ratios(split_ratios)  # before any work
     out_dir = Path(out_dir).absolute()
@@ -124,6 +129,8 @@ def write_dataset(
             shutil.copyfile(guidelines, tmp / release.GUIDELINES_NAME)
         release.write_card(tmp, stats, agreement)
         release.write_croissant(tmp, stats)
+        if report is not None:
+            report(tmp)
         manifest = release.write_manifest(tmp, stats["rows"])
         result = BuildResult(out_dir, schema.DATASET_VERSION, manifest["rows"])
         result.warnings += _version_warnings(out_dir, manifest)

@@ -68,6 +68,18 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("old")
     d.add_argument("new")
 
+    rep = sub.add_parser("report", help="write the HTML report of a built folder (default DIST/report.html)")
+    rep.add_argument("dist", type=Path)
+    rep.add_argument("--out", type=Path, default=None, help="file to write (default: DIST/report.html)")
+    rep.add_argument("--seeds", type=Path, default=None, help="seeds folder (default: ./seeds if it exists)")
+    rep.add_argument(
+        "--annotations",
+        type=Path,
+        default=None,
+        help="annotations folder (default: ./annotations if it exists)",
+    )
+    rep.add_argument("--max-documents", type=int, default=None, help="documents shown in full (default 1000)")
+
     pub = sub.add_parser("publish", help="upload a built folder to the Hugging Face Hub")
     pub.add_argument("--dist", type=Path, default=Path("dist"))
     pub.add_argument("--repo-id", required=True)
@@ -98,6 +110,20 @@ def run(args: argparse.Namespace) -> str:
         from dataset_builder.release import diff_releases
 
         return diff_releases(args.old, args.new).to_text()
+    if args.command == "report":
+        from dataset_builder import report
+
+        found = {
+            name: getattr(args, name) or (Path(name) if Path(name).is_dir() else None)
+            for name in ("seeds", "annotations")
+        }
+        return report.refresh_report(
+            args.dist,
+            out=args.out,
+            seeds_dir=found["seeds"],
+            annotations_dir=found["annotations"],
+            max_documents=args.max_documents or report.DEFAULT_MAX_DOCUMENTS,
+        ).summary()
     if args.command == "publish":
         from dataset_builder.release import publish
 
