@@ -63,7 +63,7 @@ def bars(
     """Horizontal bars, one row per label: stacked series (counts) or grouped ones (scores)."""
     if not rows:
         return Markup("")
-    label_w = min(200.0, 12 + CHAR * max(len(label) for label, _ in rows))
+    label_w = min(240.0, 12 + CHAR * max(len(label) for label, _ in rows))
     plot_w = WIDTH - label_w - 60
     totals = [
         sum(v or 0 for v in values.values()) if stacked else max((v or 0 for v in values.values()), default=0)

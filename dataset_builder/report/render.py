@@ -129,10 +129,27 @@ class DocView:
     event_members: list[Link]
     event_size: int
     silver: SilverDiff | None
-    silver_topics: list[tuple[str, str]]
     topics_added: list[str]
     topics_removed: list[str]
     annotators: AnnotatorView | None
+
+    @property
+    def date_changed(self) -> bool:
+        return (
+            self.silver is not None
+            and self.silver.unavailable is None
+            and self.silver.silver_date != self.row["date"]
+        )
+
+    @property
+    def changed(self) -> bool:
+        """Whether the human annotation changed anything of the silver one (spans, topics, date, language)."""
+        diff = self.silver
+        if diff is None or diff.unavailable is not None:
+            return False
+        return bool(diff.changes or self.topics_added or self.topics_removed or self.date_changed) or (
+            diff.silver_language != self.row["language"]
+        )
 
 
 MAX_EVENT_LINKS = 12
@@ -179,7 +196,6 @@ def document_views(
                 event_members=sorted(members, key=lambda m: (not m.rendered, m.id))[:MAX_EVENT_LINKS],
                 event_size=len(members) + 1,
                 silver=diff,
-                silver_topics=[(t, topic_names.get(t, t)) for t in (diff.silver_topics if diff else ())],
                 topics_added=[topic_names.get(t, t) for t in row["topics"] if t not in silver_topics],
                 topics_removed=[
                     topic_names.get(t, t)
@@ -371,6 +387,10 @@ def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
 def _silver_charts(silver: Mapping[str, SilverDiff], labels: Sequence[str]) -> list[dict[str, Any]]:
     if not silver:
         return []
@@ -406,7 +426,7 @@ def _silver_charts(silver: Mapping[str, SilverDiff], labels: Sequence[str]) -> l
                 ),
             ),
             "note": f"{len(compared):,} gold documents shown below, re-annotated by the silver pipeline; "
-            f"{agreed:,} spans identical; silver precision {_share(precision)}, recall {_share(recall)} (exact spans)"
+            f"{agreed:,} spans identical; silver precision {_percent(precision)}, recall {_percent(recall)} (exact spans)"
             + (
                 f"; {len(silver) - len(compared):,} gold documents without silver"
                 if len(compared) < len(silver)
