@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> str:
             out=args.out,
             seeds_dir=found["seeds"],
             annotations_dir=found["annotations"],
-            max_documents=args.max_documents or report.DEFAULT_MAX_DOCUMENTS,
+            max_documents=report.DEFAULT_MAX_DOCUMENTS if args.max_documents is None else args.max_documents,
         ).summary()
     if args.command == "publish":
         from dataset_builder.release import publish

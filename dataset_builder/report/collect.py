@@ -30,7 +30,6 @@ from dataset_builder.labelstudio.agreement import compute_agreement
 BATCH_ROWS = 4096
 _META_COLUMNS = [
     "id",
-    "seed_file",
     "language",
     "date",
     "annotation_status",
@@ -59,7 +58,6 @@ class DocMeta:
     language: str
     split: str
     status: str
-    seed_file: str
     event_id: str | None
     translation_group: str | None
     characters: int
@@ -96,22 +94,17 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
             rows = zip(
                 *(cols[n].to_pylist() for n in ("id", "language", "annotation_status", "date")), strict=True
             )
-            seed_files, events, groups = (
-                cols[n].to_pylist() for n in ("seed_file", "event_id", "translation_group")
-            )
+            events, groups = (cols[n].to_pylist() for n in ("event_id", "translation_group"))
             lengths = pc.utf8_length(cols["text"]).to_pylist()
             languages = cols["language"].to_pylist()
             for i, (doc_id, lang, status, date) in enumerate(rows):
-                out.documents.append(
-                    DocMeta(doc_id, lang, split, status, seed_files[i], events[i], groups[i], lengths[i])
-                )
+                out.documents.append(DocMeta(doc_id, lang, split, status, events[i], groups[i], lengths[i]))
                 out.per_split[lang, split] += 1
                 out.per_status[lang, status] += 1
                 out.per_month[lang, date.strftime("%Y-%m") if date else None] += 1
-            for doc, label in _flat_pairs(batch.column("entities"), "label"):
-                out.entities[languages[doc], label] += 1
-            for label in (label for _, label in set(_flat_pairs(batch.column("entities"), "label"))):
-                out.documents_with_label[label] += 1
+            entity_pairs = _flat_pairs(batch.column("entities"), "label")
+            out.entities.update((languages[doc], label) for doc, label in entity_pairs)
+            out.documents_with_label.update(label for _, label in set(entity_pairs))
             topic_pairs = _flat_pairs(batch.column("topics"))
             out.documents_with_topics += len({doc for doc, _ in topic_pairs})
             out.topics.update((languages[doc], topic) for doc, topic in topic_pairs)
@@ -155,6 +148,11 @@ def choose_sample(docs: Sequence[DocMeta], max_documents: int, max_characters: i
     A translation group is taken whole or not at all (its partner links must resolve); groups are
     added in that order while both limits hold, so the file's size stays bounded.
     """
+    if max_documents < 1 or max_characters < 1:
+        raise InputError(
+            f"the report must be allowed at least one document and one character "
+            f"(got {max_documents} documents, {max_characters} characters)"
+        )
     groups: dict[str, list[DocMeta]] = defaultdict(list)
     for doc in docs:
         groups[doc.translation_group or doc.id].append(doc)
@@ -322,6 +320,8 @@ class Agreement:
     disputed_topics: Counter[str]
     stale: list[str]
     """Annotation files whose document is not in this build or whose text differs from it."""
+    missing: str | None = None
+    """Why there are no figures, when there are none."""
 
 
 def pseudonyms(annotated: Mapping[str, AnnotatedDocument]) -> dict[str, str]:
@@ -342,8 +342,12 @@ def agreement(
     """Agreement over the annotation files that fit this build's texts; disputes of every such document."""
     fitting = {d: doc for d, doc in annotated.items() if text_sha256.get(d) == doc.text_sha256}
     stale = sorted(set(annotated) - set(fitting))
-    if annotations_dir is None or not fitting:
-        return Agreement(None, {}, Counter(), Counter(), stale)
+    if annotations_dir is None:
+        return Agreement(None, {}, Counter(), Counter(), stale, "no annotations folder was given")
+    if not fitting:
+        return Agreement(
+            None, {}, Counter(), Counter(), stale, "no annotation file fits the texts of this build"
+        )
     names = pseudonyms(annotated)
     views: dict[str, AnnotatorView] = {}
     spans: Counter[str] = Counter()

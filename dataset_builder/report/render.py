@@ -323,7 +323,7 @@ def _agreement_charts(
                 "id": "agreement",
                 "title": "Agreement between annotators",
                 "svg": Markup(""),
-                "note": "no annotations folder fits this build: agreement is not shown",
+                "note": f"{agreement.missing}: agreement is not shown",
             }
         ]
     compared = figures["documents_with_two_or_more_annotators"]
