@@ -68,6 +68,7 @@ def render_report(
         chart_list=render.overview_charts(overview, agreement, silver, topic_order, topic_names),
         agreement=agreement,
         silver_source="seeds and annotations" if seeds_dir and annotations_dir else None,
+        topic_names=topic_names,
     )
     return html, len(sample), len(overview.documents)
 

@@ -461,7 +461,8 @@ def render_page(
     docs: Sequence[DocView],
     chart_list: Sequence[dict[str, Any]],
     agreement: Agreement,
-    silver_source: str,
+    silver_source: str | None,
+    topic_names: Mapping[str, str],
 ) -> str:
     total = len(overview.documents)
     gold_total = sum(1 for m in overview.documents if m.status == "gold")
@@ -501,6 +502,7 @@ def render_page(
             rule_names=RULE_NAMES,
             stale=agreement.stale,
             silver_source=silver_source,
+            topic_names=topic_names,
             page_size=PAGE_SIZE,
         )
     )
