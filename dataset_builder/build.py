@@ -14,6 +14,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import compute_agreement
 from dataset_builder.project import Project
+from dataset_builder.report import write_report
 from dataset_builder.schema import Topic
 from dataset_builder.splits import LEDGER_NAME, SplitLedger, SplitPlan, assign_splits, check_ratios
 
@@ -115,6 +117,9 @@ def build(
         guidelines=annotations_dir / release.GUIDELINES_NAME,
         ledger=SplitLedger.read(ledger_path),
         inputs=inputs,
+        report=partial(
+            write_report, seeds_dir=seeds_dir, annotations_dir=annotations_dir, knowledge=knowledge
+        ),
     )
     if result.recorded:
         write_atomic(ledger_path, result.ledger.to_bytes())
@@ -133,6 +138,7 @@ def write_dataset(
     guidelines: Path | None = None,
     ledger: SplitLedger | None = None,
     inputs: Mapping[str, Path] | None = None,
+    report: Callable[[Path], object] | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
@@ -141,7 +147,8 @@ def write_dataset(
     ClassLabel names (in its order) and the card's topic table. ``guidelines`` (the annotation
     guidelines) is shipped beside the card, which links to it. ``ledger`` holds the splits of
     documents built before (none: every event's split is hashed). ``out_dir`` is checked before
-    ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``).
+    ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``report`` writes
+    ``report.html`` into the folder before the manifest lists its files.
     """
     check_ratios(split_ratios)  # before any work
     ledger = ledger or SplitLedger()
@@ -158,6 +165,8 @@ def write_dataset(
         info = release.release_info(project.settings)
         release.write_card(tmp, stats, agreement, taxonomy, info, project.card_template)
         release.write_croissant(tmp, stats, topic_ids, info)
+        if report is not None:
+            report(tmp)
         manifest = release.write_manifest(tmp, stats["rows"], project.settings)
         result = BuildResult(
             out_dir,

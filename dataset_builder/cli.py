@@ -215,6 +215,31 @@ def parser() -> argparse.ArgumentParser:
         help="exit 1 when NEW's version is not bumped enough, or goes backwards",
     )
 
+    rep = sub.add_parser(
+        "report",
+        parents=[_PROJECT],
+        help="write the HTML report of a built folder",
+        description="A self-contained HTML page to look at a built dataset: overview charts, every "
+        "document with its entities, silver against gold. Inside a project the silver spans and the "
+        "annotators' agreement come from its seeds and annotations; a downloaded release is shown alone.",
+    )
+    rep.add_argument(
+        "dist",
+        type=Path,
+        nargs="?",
+        default=None,
+        metavar="DIST",
+        help="built folder (default: <project>/dist)",
+    )
+    rep.add_argument("--out", type=Path, default=None, help="file to write (default: DIST/report.html)")
+    rep.add_argument("--seeds", type=Path, default=None, help="seeds folder (default: <project>/seeds)")
+    rep.add_argument(
+        "--annotations", type=Path, default=None, help="annotations folder (default: <project>/annotations)"
+    )
+    rep.add_argument(
+        "--max-documents", type=int, default=None, help="documents shown in full (default: 1000)"
+    )
+
     pub = sub.add_parser("publish", parents=[_PROJECT], help="upload a built folder to the Hugging Face Hub")
     pub.add_argument(
         "--dist", type=Path, default=None, help="built folder to upload (default: <project>/dist)"
@@ -259,6 +284,8 @@ def run(args: argparse.Namespace) -> str:
             new = project.bump_version(args.part)
             return f"{project.settings.version} → {new} ({project.file})"
         return project.settings.version
+    if args.command == "report":
+        return _report(args)
     if args.command == "publish":
         from dataset_builder.release import publish
 
@@ -299,6 +326,26 @@ def run(args: argparse.Namespace) -> str:
         report = agreement_report(seeds, annotations, knowledge)
         return report.to_json() if args.json else report.to_text()
     return _run_labelstudio(args, seeds, annotations, knowledge)
+
+
+def _report(args: argparse.Namespace) -> str:
+    """The report of a project's build, or of a folder alone (a release downloaded outside a project)."""
+    from dataset_builder import report
+
+    try:
+        project: Project | None = _project(args)
+    except DatasetBuilderError:
+        if args.dist is None:
+            raise
+        project = None
+    dist = args.dist or project.dist_dir  # type: ignore[union-attr]
+    return report.refresh_report(
+        dist,
+        out=args.out,
+        seeds_dir=args.seeds or (project.seeds_dir if project else None),
+        annotations_dir=args.annotations or (project.annotations_dir if project else None),
+        max_documents=report.DEFAULT_MAX_DOCUMENTS if args.max_documents is None else args.max_documents,
+    ).summary()
 
 
 def _run_labelstudio(args: argparse.Namespace, seeds: Path, annotations: Path, knowledge: Knowledge) -> str:

@@ -135,6 +135,7 @@ def write_files_atomic(files: Mapping[Path, bytes]) -> None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
                 staged.append((tmp, path))
+                os.fchmod(fd, 0o644)  # mkstemp makes it private; outputs are read by others (and published)
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
             with guard.deferred():

@@ -1,0 +1,158 @@
+"""``report.html``: a self-contained page to look at a built dataset (overview charts + every document).
+
+The build writes it into the dataset folder before the manifest (so the manifest lists it);
+``dataset-builder report DIST`` writes it again, byte for byte the same from the same folder,
+seeds and annotations, and updates the manifest's entry. What the report needs beyond the folder
+(the silver spans gold replaced, the annotators' agreement) comes from the project's seeds and
+annotations folders; see :mod:`dataset_builder.report.collect`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from dataset_builder import release
+from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
+from dataset_builder.output import write_files_atomic
+from dataset_builder.report import collect, render
+
+REPORT_NAME = "report.html"
+DEFAULT_MAX_DOCUMENTS = 1000
+DEFAULT_MAX_CHARACTERS = 2_000_000
+"""Limits of the documents rendered in full: they bound the file to roughly 10 MB."""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    size: int
+    shown: int
+    total: int
+    manifest_updated: bool = False
+
+    def summary(self) -> str:
+        shown = f"{self.shown:,} of {self.total:,} documents shown"
+        manifest = f"; {release.MANIFEST_NAME} updated" if self.manifest_updated else ""
+        return f"wrote {self.path} ({self.size / 1e6:.2f} MB): {shown}{manifest}"
+
+
+def render_report(
+    folder: Path,
+    *,
+    seeds_dir: Path | None = None,
+    annotations_dir: Path | None = None,
+    knowledge: Knowledge | None = None,
+    max_documents: int = DEFAULT_MAX_DOCUMENTS,
+    max_characters: int = DEFAULT_MAX_CHARACTERS,
+) -> tuple[str, int, int]:
+    """The report's HTML for a built folder, with the number of documents shown and in the folder.
+
+    ``knowledge`` is that of ``annotations_dir`` (loaded from it when not given).
+    """
+    folder = Path(folder)
+    name, version = _identity(folder)
+    if annotations_dir is not None and knowledge is None:
+        knowledge = Knowledge.load(Path(annotations_dir))
+    annotated = collect.read_annotations(annotations_dir, knowledge)
+    overview = collect.read_overview(folder, annotated)
+    sample = collect.choose_sample(overview.documents, max_documents, max_characters)
+    rows = collect.read_rows(folder, sample.ids)
+    silver = collect.silver_diffs(rows, seeds_dir, knowledge)
+    agreement = collect.agreement(annotated, overview.text_sha256, knowledge)
+    topic_order, topic_names = render.topic_table(knowledge.taxonomy if knowledge else None)
+    html = render.render_page(
+        name=name,
+        version=version,
+        overview=overview,
+        sample=sample,
+        docs=render.document_views(rows, overview, sample, silver, agreement, topic_names),
+        chart_list=render.overview_charts(overview, agreement, silver, topic_order, topic_names),
+        agreement=agreement,
+        silver_source="seeds and annotations" if seeds_dir and annotations_dir else None,
+        topic_names=topic_names,
+    )
+    return html, len(sample), len(overview.documents)
+
+
+def _identity(folder: Path) -> tuple[str, str]:
+    """Dataset name and version from ``croissant.json`` (written before the report and the manifest)."""
+    path = folder / release.CROISSANT_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return str(data["name"]), str(data["version"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"{path}: not a built dataset folder ({exc})") from exc
+
+
+def write_report(
+    folder: Path,
+    *,
+    seeds_dir: Path | None = None,
+    annotations_dir: Path | None = None,
+    knowledge: Knowledge | None = None,
+    out: Path | None = None,
+    max_documents: int = DEFAULT_MAX_DOCUMENTS,
+    max_characters: int = DEFAULT_MAX_CHARACTERS,
+) -> ReportResult:
+    """Write the report (default ``folder/report.html``) atomically; the build's report step.
+
+    Leaves the manifest alone: the build writes it afterwards. Use :func:`refresh_report` on a
+    finished folder.
+    """
+    html, shown, total = render_report(
+        folder,
+        seeds_dir=seeds_dir,
+        annotations_dir=annotations_dir,
+        knowledge=knowledge,
+        max_documents=max_documents,
+        max_characters=max_characters,
+    )
+    path = Path(out) if out is not None else Path(folder) / REPORT_NAME
+    data = html.encode("utf-8")
+    write_files_atomic({path: data})
+    return ReportResult(path, len(data), shown, total)
+
+
+def refresh_report(
+    dist: Path,
+    *,
+    seeds_dir: Path | None = None,
+    annotations_dir: Path | None = None,
+    knowledge: Knowledge | None = None,
+    out: Path | None = None,
+    max_documents: int = DEFAULT_MAX_DOCUMENTS,
+    max_characters: int = DEFAULT_MAX_CHARACTERS,
+) -> ReportResult:
+    """``dataset-builder report``: (re)write the report of a built folder.
+
+    A report written inside the folder is listed in its manifest (report and manifest are replaced
+    together), so the folder still holds only listed files.
+    """
+    dist = Path(dist)
+    manifest = release.read_manifest(dist)
+    path = Path(out) if out is not None else dist / REPORT_NAME
+    html, shown, total = render_report(
+        dist,
+        seeds_dir=seeds_dir,
+        annotations_dir=annotations_dir,
+        knowledge=knowledge,
+        max_documents=max_documents,
+        max_characters=max_characters,
+    )
+    data = html.encode("utf-8")
+    try:
+        relative = path.absolute().relative_to(dist.absolute()).as_posix()
+    except ValueError:
+        write_files_atomic({path: data})
+        return ReportResult(path, len(data), shown, total)
+    if not relative.endswith(".html") or relative.startswith("data/"):
+        raise InputError(f"{path}: inside the dataset folder the report must be an .html file outside data/")
+    manifest["files"][relative] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    manifest["files"] = dict(sorted(manifest["files"].items()))
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    write_files_atomic({path: data, dist / release.MANIFEST_NAME: text.encode("utf-8")})
+    return ReportResult(path, len(data), shown, total, manifest_updated=True)

@@ -1,0 +1,386 @@
+"""What the report shows, read from a built folder (and the project's seeds and annotations).
+
+The built parquet holds only the final spans; the silver spans a gold document replaced are found
+again by re-running the silver annotators on that document's seed file (only the seed files of the
+gold documents shown), and the annotators' own annotations are read from ``annotations/documents``.
+Both are checked against the built text (sha256): a seed or annotation file that changed since the
+build is reported as such, never compared against the wrong text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dataset_builder import annotations, pipeline, schema
+from dataset_builder.annotations import AnnotatedDocument, Annotation
+from dataset_builder.documents import Document, Span
+from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
+from dataset_builder.labelstudio.agreement import compute_agreement
+
+BATCH_ROWS = 4096
+_META_COLUMNS = [
+    "id",
+    "language",
+    "date",
+    "annotation_status",
+    "event_id",
+    "translation_group",
+    "entities",
+    "topics",
+    "text",
+]
+
+
+def split_files(folder: Path) -> list[tuple[str, Path]]:
+    """``(split, path)`` of every ``data/documents/<split>.parquet``, schema splits first."""
+    paths = sorted(Path(folder).glob("data/documents/*.parquet"))
+    if not paths:
+        raise InputError(f"{folder}: no data/documents/*.parquet (not a built dataset folder)")
+    order = {s: i for i, s in enumerate(schema.SPLITS)}
+    return sorted(((p.stem, p) for p in paths), key=lambda sp: (order.get(sp[0], len(order)), sp[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class DocMeta:
+    """The small per-document facts the overview and the sample need (never the text)."""
+
+    id: str
+    language: str
+    split: str
+    status: str
+    event_id: str | None
+    translation_group: str | None
+    characters: int
+
+
+@dataclass
+class Overview:
+    """Counters over every document of the folder."""
+
+    documents: list[DocMeta] = field(default_factory=list)
+    per_split: Counter[tuple[str, str]] = field(default_factory=Counter)
+    per_status: Counter[tuple[str, str]] = field(default_factory=Counter)
+    per_month: Counter[tuple[str, str | None]] = field(default_factory=Counter)
+    entities: Counter[tuple[str, str]] = field(default_factory=Counter)
+    documents_with_label: Counter[str] = field(default_factory=Counter)
+    topics: Counter[tuple[str, str]] = field(default_factory=Counter)
+    documents_with_topics: int = 0
+    text_sha256: dict[str, str] = field(default_factory=dict)
+    """sha256 of the text of the documents that have an annotation file (to check it still fits)."""
+
+    @property
+    def languages(self) -> list[str]:
+        seen = {d.language for d in self.documents}
+        return [lang for lang in schema.LANGUAGES if lang in seen] + sorted(seen - set(schema.LANGUAGES))
+
+
+def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
+    """One streaming pass over the ``documents`` parquet files (texts are read batch by batch, not kept)."""
+    wanted = pa.array(sorted(set(annotated_ids)), type=pa.string())
+    out = Overview()
+    for split, path in split_files(folder):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=_META_COLUMNS):
+            cols = {name: batch.column(name) for name in _META_COLUMNS if name not in ("entities", "topics")}
+            rows = zip(
+                *(cols[n].to_pylist() for n in ("id", "language", "annotation_status", "date")), strict=True
+            )
+            events, groups = (cols[n].to_pylist() for n in ("event_id", "translation_group"))
+            lengths = pc.utf8_length(cols["text"]).to_pylist()
+            languages = cols["language"].to_pylist()
+            for i, (doc_id, lang, status, date) in enumerate(rows):
+                out.documents.append(DocMeta(doc_id, lang, split, status, events[i], groups[i], lengths[i]))
+                out.per_split[lang, split] += 1
+                out.per_status[lang, status] += 1
+                out.per_month[lang, date.strftime("%Y-%m") if date else None] += 1
+            entity_pairs = _flat_pairs(batch.column("entities"), "label")
+            out.entities.update((languages[doc], label) for doc, label in entity_pairs)
+            out.documents_with_label.update(label for _, label in set(entity_pairs))
+            topic_pairs = _flat_pairs(batch.column("topics"))
+            out.documents_with_topics += len({doc for doc, _ in topic_pairs})
+            out.topics.update((languages[doc], topic) for doc, topic in topic_pairs)
+            annotated = pc.is_in(cols["id"], value_set=wanted)
+            for doc_id, text in zip(
+                cols["id"].filter(annotated).to_pylist(),
+                cols["text"].filter(annotated).to_pylist(),
+                strict=True,
+            ):
+                out.text_sha256[doc_id] = annotations.text_sha256(text)
+    return out
+
+
+def _flat_pairs(column: pa.ChunkedArray | pa.Array, struct_field: str | None = None) -> list[tuple[int, Any]]:
+    """``(row index, item)`` for every item of a list column (one struct field of it, if named)."""
+    parents = pc.list_parent_indices(column).to_pylist()
+    items = pc.list_flatten(column)
+    if struct_field is not None:
+        items = pc.struct_field(items, struct_field)
+    return list(zip(parents, items.to_pylist(), strict=True))
+
+
+# --- the sample -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The documents rendered in full, and why (the limits that chose them)."""
+
+    ids: frozenset[str]
+    max_documents: int
+    max_characters: int
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def choose_sample(docs: Sequence[DocMeta], max_documents: int, max_characters: int) -> Sample:
+    """A deterministic sample: gold groups first, then the rest by sha256 of the group key.
+
+    A translation group is taken whole or not at all (its partner links must resolve); groups are
+    added in that order while both limits hold, so the file's size stays bounded.
+    """
+    if max_documents < 1 or max_characters < 1:
+        raise InputError(
+            f"the report must be allowed at least one document and one character "
+            f"(got {max_documents} documents, {max_characters} characters)"
+        )
+    groups: dict[str, list[DocMeta]] = defaultdict(list)
+    for doc in docs:
+        groups[doc.translation_group or doc.id].append(doc)
+
+    def priority(key: str) -> tuple[int, str]:
+        gold = any(d.status == "gold" for d in groups[key])
+        return (0 if gold else 1), hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    chosen: set[str] = set()
+    characters = 0
+    for key in sorted(groups, key=priority):
+        members = groups[key]
+        size = sum(d.characters for d in members)
+        if len(chosen) + len(members) <= max_documents and characters + size <= max_characters:
+            chosen.update(d.id for d in members)
+            characters += size
+    return Sample(frozenset(chosen), max_documents, max_characters)
+
+
+def read_rows(folder: Path, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The full ``documents`` rows of ``ids`` (with a ``split`` key), in id order."""
+    wanted = pa.array(sorted(set(ids)), type=pa.string())
+    rows = []
+    for split, path in split_files(folder):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+            picked = batch.filter(pc.is_in(batch.column("id"), value_set=wanted))
+            rows += [row | {"split": split} for row in picked.to_pylist()]
+    return sorted(rows, key=lambda r: r["id"])
+
+
+# --- silver against gold --------------------------------------------------------------------------
+
+SpanKey = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class SpanChange:
+    """One difference between the silver spans and the gold spans of a document.
+
+    ``missed``: gold span silver did not mark; ``spurious``: silver span gold dropped; ``relabelled``:
+    overlapping spans with another label; ``boundary``: same label, other extent.
+    """
+
+    kind: str
+    silver: Span | None
+    gold: Span | None
+
+    @property
+    def label(self) -> str:
+        return (self.gold or self.silver).label  # type: ignore[union-attr]
+
+
+CHANGE_KINDS = ("missed", "spurious", "relabelled", "boundary")
+
+
+def span_changes(silver: Sequence[Span], gold: Sequence[Span]) -> tuple[Counter[str], list[SpanChange]]:
+    """Spans both agree on exactly (count per label), and the changes from silver to gold, in text order.
+
+    A gold span is paired with the first unpaired overlapping silver span; what stays unpaired is
+    missed (gold) or spurious (silver).
+    """
+    key = lambda s: (s.start, s.end, s.label)  # noqa: E731
+    both = {key(s) for s in silver} & {key(s) for s in gold}
+    left = sorted((s for s in silver if key(s) not in both), key=key)
+    changes: list[SpanChange] = []
+    for g in sorted((s for s in gold if key(s) not in both), key=key):
+        partner = next((s for s in left if s.overlaps(g)), None)
+        if partner is None:
+            changes.append(SpanChange("missed", None, g))
+            continue
+        left.remove(partner)
+        changes.append(SpanChange("relabelled" if partner.label != g.label else "boundary", partner, g))
+    changes += [SpanChange("spurious", s, None) for s in left]
+    changes.sort(key=lambda c: ((c.gold or c.silver).start, (c.gold or c.silver).end, c.kind))  # type: ignore[union-attr]
+    return Counter(label for _, _, label in both), changes
+
+
+@dataclass(frozen=True)
+class SilverDiff:
+    """Silver against gold for one gold document; ``unavailable`` says why there is none."""
+
+    agreed: Mapping[str, int] = field(default_factory=dict)
+    changes: tuple[SpanChange, ...] = ()
+    silver_date: dt.date | None = None
+    silver_date_source: str | None = None
+    silver_topics: tuple[str, ...] = ()
+    silver_language: str | None = None
+    unavailable: str | None = None
+
+
+def silver_diffs(
+    rows: Sequence[Mapping[str, Any]], seeds_dir: Path | None, knowledge: Knowledge | None
+) -> dict[str, SilverDiff]:
+    """Silver against gold for the gold rows, re-running the silver annotators on their seed files only."""
+    gold = [r for r in rows if r["annotation_status"] == "gold"]
+    if not gold:
+        return {}
+    if seeds_dir is None or knowledge is None:
+        reason = "no seeds and annotations folders were given, so the silver spans cannot be rebuilt"
+        return {r["id"]: SilverDiff(unavailable=reason) for r in gold}
+    by_file: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in gold:
+        by_file[row["seed_file"]].append(row)
+    out: dict[str, SilverDiff] = {}
+    for seed_file, members in sorted(by_file.items()):
+        silver, problem = _silver_of_seed(Path(seeds_dir) / seed_file, knowledge)
+        for row in members:
+            doc = silver.get(row["id"])
+            if doc is None:
+                out[row["id"]] = SilverDiff(
+                    unavailable=problem or f"seeds/{seed_file} no longer gives this document"
+                )
+            elif doc.text != row["text"]:
+                out[row["id"]] = SilverDiff(
+                    unavailable=f"the text of seeds/{seed_file} changed since this build"
+                )
+            else:
+                agreed, changes = span_changes(doc.entities, [Span(**s) for s in row["entities"]])
+                out[row["id"]] = SilverDiff(
+                    agreed, tuple(changes), doc.date, doc.date_source, tuple(doc.topics), doc.language
+                )
+    return out
+
+
+def _silver_of_seed(path: Path, knowledge: Knowledge) -> tuple[dict[str, Document], str | None]:
+    if not path.is_file():
+        return {}, f"seed file {path.name} is not in the seeds folder"
+    try:
+        return {d.id: d for d in pipeline.annotate_seed(path, knowledge)}, None
+    except InputError as exc:
+        return {}, f"the silver annotators failed on {path.name}: {exc}"
+
+
+# --- annotators -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """An item some but not all of a document's annotators chose."""
+
+    kind: str  # entity | topic | date | language
+    label: str | None  # entity label, topic id, or the field name
+    text: str
+    chosen_by: tuple[str, ...]
+    annotators: int
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class AnnotatorView:
+    """Who annotated one document (pseudonyms), how gold was decided, and what they disputed."""
+
+    annotators: tuple[str, ...]
+    rule: str
+    disputes: tuple[Dispute, ...]
+
+
+@dataclass
+class Agreement:
+    """The agreement figures (as in the card) and per-document views for the documents of this build."""
+
+    figures: dict[str, Any] | None
+    documents: dict[str, AnnotatorView]
+    disputed_spans: Counter[str]
+    disputed_topics: Counter[str]
+    stale: list[str]
+    """Annotation files whose document is not in this build or whose text differs from it."""
+    missing: str | None = None
+    """Why there are no figures, when there are none."""
+
+
+def pseudonyms(annotated: Mapping[str, AnnotatedDocument]) -> dict[str, str]:
+    """``annotator 1``… in sorted order of the e-mails: the report may be published, the e-mails are not."""
+    emails = sorted({a.annotator for doc in annotated.values() for a in doc.annotations})
+    return {email: f"annotator {i}" for i, email in enumerate(emails, 1)}
+
+
+def read_annotations(
+    annotations_dir: Path | None, knowledge: Knowledge | None
+) -> dict[str, AnnotatedDocument]:
+    if annotations_dir is None or knowledge is None:
+        return {}
+    return annotations.read_documents(Path(annotations_dir), knowledge.topic_ids)
+
+
+def agreement(
+    annotated: Mapping[str, AnnotatedDocument], text_sha256: Mapping[str, str], knowledge: Knowledge | None
+) -> Agreement:
+    """Agreement over the annotation files that fit this build's texts; disputes of every such document."""
+    fitting = {d: doc for d, doc in annotated.items() if text_sha256.get(d) == doc.text_sha256}
+    stale = sorted(set(annotated) - set(fitting))
+    if knowledge is None:
+        return Agreement(None, {}, Counter(), Counter(), stale, "no annotations folder was given")
+    if not fitting:
+        return Agreement(
+            None, {}, Counter(), Counter(), stale, "no annotation file fits the texts of this build"
+        )
+    names = pseudonyms(annotated)
+    views: dict[str, AnnotatorView] = {}
+    spans: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
+    for doc_id, doc in fitting.items():
+        latest = annotations.latest_per_annotator(doc.annotations)
+        gold = annotations.adjudicate(doc, knowledge.topic_ids)
+        if gold is None:
+            continue
+        disputes = tuple(_disputes(latest, names))
+        spans.update(d.label for d in disputes if d.kind == "entity")
+        topics.update(d.label for d in disputes if d.kind == "topic")
+        views[doc_id] = AnnotatorView(tuple(names[a.annotator] for a in latest), gold.rule, disputes)
+    figures = compute_agreement(fitting, knowledge.topic_ids).to_dict()
+    return Agreement(figures, views, spans, topics, stale)
+
+
+def _disputes(latest: list[Annotation], names: Mapping[str, str]) -> Iterator[Dispute]:
+    n = len(latest)
+    if n < 2:
+        return
+    spans = annotations.who_chose(latest, lambda a: a.entities)
+    for span in annotations.sort_spans(s for s, who in spans.items() if len(who) < n):
+        yield Dispute("entity", span.label, span.text, tuple(names[w] for w in spans[span]), n, span)
+    topics = annotations.who_chose(latest, lambda a: a.topics)
+    for topic in sorted(t for t, who in topics.items() if len(who) < n):
+        yield Dispute("topic", topic, topic, tuple(names[w] for w in topics[topic]), n)
+    for name in ("date", "language"):
+        values = annotations.who_chose(latest, lambda a, name=name: [getattr(a, name)])
+        if len(values) > 1:
+            for value, who in sorted(values.items(), key=lambda vw: str(vw[0])):
+                shown = "none" if value is None else str(value)
+                yield Dispute(name, name, shown, tuple(names[w] for w in who), n)
