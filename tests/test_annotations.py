@@ -148,8 +148,8 @@ def test_invalid_json_names_file_and_line(ann_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"entities": [{**BLINKEN, "label": "PERSON"}]}, r"annotation 0, entity 0: unknown label 'PERSON'"),
-        ({"entities": [{**BLINKEN, "end": 3}]}, r"annotation 0, entity 0: offsets 0:3 do not fit"),
+        ({"entities": [{**BLINKEN, "label": "PERSON"}]}, r"annotation 0, entity 0: span 0:7 'Blinken' has unknown label 'PERSON'"),
+        ({"entities": [{**BLINKEN, "end": 3}]}, r"annotation 0, entity 0: span 0:3 'Blinken' has offsets that do not fit"),
         ({"date": "2024-13-01"}, r"annotation 0: invalid date '2024-13-01'"),
         ({"topics": ["sports"]}, r"annotation 0: unknown topic 'sports'"),
         ({"language": "fr"}, r"annotation 0: unknown language 'fr'"),
