@@ -219,7 +219,9 @@ def pull(
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
     documents = {d.id: d for d in pipeline.silver_documents(Path(seeds_dir), Path(annotations_dir))}
-    return importer.import_tasks(exported, raw, documents, Path(annotations_dir), source=source)
+    return importer.import_tasks(
+        exported, raw, documents, Path(annotations_dir), source=source, origin=f"Label Studio at {url}"
+    )
 
 
 @dataclass(frozen=True)
