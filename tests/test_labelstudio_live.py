@@ -28,6 +28,7 @@ from dataset_builder.labelstudio.client import (
     LocalServer,
     PushReport,
     free_port,
+    local_server,
     project_task_keys,
     pull,
     push,
@@ -308,3 +309,52 @@ def test_the_cli_pulls_with_the_key_from_the_environment(
     assert cli.main(["labelstudio", "pull", *common, "--url", down]) == 2
     err = capsys.readouterr().err
     assert down in err and campaign.server.api_key not in err
+
+
+def test_a_pull_from_a_fresh_server_keeps_the_leads_ground_truth(tmp_path: Path) -> None:
+    """A new server restarts task and annotation ids at 1: the lead annotating task 1 there (annotation
+    1, like the lead's ground truth of the seed campaign) and another annotator must add annotations,
+    never replace the stored ones, and gold stays the lead's ground truth."""
+    seeds = shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    ann_dir = shutil.copytree(ROOT / "annotations", tmp_path / "annotations")  # with the seed campaign
+    before = annotations.read_documents(ann_dir)
+    lead = "lead@dataset-builder.local"
+    leads_gold = {
+        doc_id: [a.to_json() for a in doc.annotations if a.ground_truth] for doc_id, doc in before.items()
+    }
+    assert all(len(gt) == 1 and gt[0]["annotator"] == lead for gt in leads_gold.values())
+    gold_before = annotations.gold_documents(ann_dir)
+
+    with local_server(tmp_path / "fresh-server", username=lead) as server:
+        push(server.url, server.api_key, PROJECT, seeds, ann_dir)
+        admin = LabelStudio(base_url=server.url, api_key=server.api_key)
+        project = next(p for p in admin.projects.list(title=PROJECT) if p.title == PROJECT)
+        task_ids = sorted(t.id for t in admin.tasks.list(project=project.id, fields="task_only"))
+        other = LabelStudio(base_url=server.url, api_key=sign_up(server, ANNOTATOR_2, "annotate-me-2"))
+        for person, task_id in ((admin, task_ids[0]), (other, task_ids[1])):
+            (prediction,) = admin.predictions.list(task=task_id)
+            kept = [r for r in prediction.result if r["from_name"] != config.ENTITIES][:2]
+            person.annotations.create(id=task_id, result=kept, lead_time=3.0)
+        report = pull(server.url, server.api_key, PROJECT, seeds, ann_dir)
+
+    after = annotations.read_documents(ann_dir)
+    for doc_id, doc in before.items():  # every stored annotation is still there, unchanged
+        now = [a.to_json() for a in after[doc_id].annotations]
+        assert all(a.to_json() in now for a in doc.annotations), f"{doc_id}: a stored annotation changed"
+        assert [a.to_json() for a in after[doc_id].annotations if a.ground_truth] == leads_gold[doc_id]
+    assert annotations.gold_documents(ann_dir) == gold_before
+
+    new = [
+        a
+        for doc_id, doc in after.items()
+        for a in doc.annotations
+        if a.to_json() not in [b.to_json() for b in before[doc_id].annotations]
+    ]
+    assert sorted((a.annotator, a.annotation_id, a.task_id) for a in new) == sorted(
+        [(lead, 1, task_ids[0]), (ANNOTATOR_2, 2, task_ids[1])]
+    )
+    for a in new:  # the fresh server reused the ids of the lead's ground truth of the same documents
+        doc_id = next(d for d, doc in after.items() if a in doc.annotations)
+        assert a.annotation_id in [b.annotation_id for b in before[doc_id].annotations if b.ground_truth]
+        assert a.unique_id and a.origin == f"Label Studio at {server.url}, project {project.id}"
+    assert report.annotations == 2 and report.updated == 0 and len(report.written) == 2
