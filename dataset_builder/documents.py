@@ -1,7 +1,8 @@
 """The document model every stage reads and writes.
 
 Offsets are Python code-point offsets into ``Document.text``; ``text[start:end] == span.text``
-is an invariant checked by :func:`check_spans` at every stage boundary.
+is an invariant checked by :func:`check_spans` at every stage boundary; :func:`validate_spans` is
+the full rule for entity spans (flat, trimmed, labelled) that human annotations and the build share.
 """
 
 from __future__ import annotations

@@ -150,6 +150,9 @@ class _Errors:
     def add(self, where: str, message: str) -> None:
         self.items.append(f"{where}: {message}")
 
+    def extend(self, messages: list[str]) -> None:
+        self.items.extend(messages)
+
     def raise_if_any(self) -> None:
         if self.items:
             shown = self.items[:MAX_ERRORS_SHOWN]
@@ -328,7 +331,7 @@ def _annotation(
         else:
             fields[name] = _evidence(region, at, errors)
     problems = validate_spans(entities, schema.ENTITY_LABELS, where, ctx.seen_text, names)
-    errors.items.extend(problems)
+    errors.extend(problems)
     if annotator is None or problems:
         return None
     describe = f"annotation {ann_id} by {annotator} (task {ctx.task_id})"
