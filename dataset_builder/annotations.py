@@ -272,8 +272,8 @@ def _annotation_from_json(obj: Any, where: str, annotations_dir: Path) -> Annota
     problems = validate_spans(entities, schema.ENTITY_LABELS, where)
     if problems:
         raise InputError(
-            f"{where} ({annotation.describe()}) has invalid entities; fix them in Label Studio and "
-            "import again:\n  " + "\n  ".join(problems)
+            f"{where} ({annotation.describe()}) has entities the build cannot use:\n  "
+            + "\n  ".join(problems)
         )
     return annotation
 

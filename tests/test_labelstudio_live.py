@@ -325,7 +325,7 @@ def test_a_pull_from_a_fresh_server_keeps_the_leads_ground_truth(tmp_path: Path)
     assert all(len(gt) == 1 and gt[0]["annotator"] == lead for gt in leads_gold.values())
     gold_before = annotations.gold_documents(ann_dir)
 
-    with local_server(tmp_path / "fresh-server", username=lead) as server:
+    with local_server(tmp_path / "fresh-server", username=lead, startup_timeout=900) as server:
         push(server.url, server.api_key, PROJECT, seeds, ann_dir)
         admin = LabelStudio(base_url=server.url, api_key=server.api_key)
         project = next(p for p in admin.projects.list(title=PROJECT) if p.title == PROJECT)
