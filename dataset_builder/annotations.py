@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dataset_builder import schema
-from dataset_builder.documents import Document, Span, check_spans
+from dataset_builder.documents import Document, Span, validate_spans
 from dataset_builder.errors import InputError
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
@@ -77,15 +77,47 @@ class Annotation:
     date: dt.date | None
     date_evidence: str | None
     language: str | None
+    origin: str = ""
+    unique_id: str | None = None
 
     def recency(self) -> tuple[dt.datetime, int]:
         """Sort key: later ``updated_at`` first wins, annotation id breaks ties."""
         return parse_timestamp(self.updated_at, f"annotation {self.annotation_id}"), self.annotation_id
 
+    def identity(self) -> tuple[str, int, int, str]:
+        """What makes two records the same annotation: annotator, task, Label Studio id and creation time.
+
+        Label Studio ids restart at 1 on every server, so an id alone would let a fresh server's
+        annotation 1 replace the lead's annotation 1; its creation time (to the microsecond, and never
+        changed by an edit) and its annotator tell them apart, also for files imported before
+        ``origin`` was recorded.
+        """
+        return self.annotator, self.task_id, self.annotation_id, self.created_at
+
+    def describe(self) -> str:
+        """How messages name this annotation: id, annotator, task and where it came from."""
+        return (
+            f"annotation {self.annotation_id} by {self.annotator} "
+            f"(task {self.task_id}, {self.origin or self.export})"
+        )
+
+    def content(self) -> tuple[Any, ...]:
+        """What the annotator decided (not where or when it was exported): compared before replacing."""
+        return (
+            self.ground_truth,
+            self.entities,
+            self.topics,
+            self.date,
+            self.date_evidence,
+            self.language,
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "annotator": self.annotator,
             "export": self.export,
+            "origin": self.origin or self.export,
+            "unique_id": self.unique_id,
             "task_id": self.task_id,
             "annotation_id": self.annotation_id,
             "created_at": self.created_at,
@@ -102,6 +134,11 @@ class Annotation:
         }
 
 
+def _storage_order(a: Annotation) -> tuple[int, str, str, int]:
+    """Annotations in a file: by Label Studio id, then creation time and annotator (ids repeat across servers)."""
+    return a.annotation_id, a.created_at, a.annotator, a.task_id
+
+
 @dataclass(frozen=True)
 class AnnotatedDocument:
     """The content of one ``documents/<document_id>.json`` file."""
@@ -115,7 +152,7 @@ class AnnotatedDocument:
         obj = {
             "document_id": self.document_id,
             "text_sha256": self.text_sha256,
-            "annotations": [a.to_json() for a in sorted(self.annotations, key=lambda a: a.annotation_id)],
+            "annotations": [a.to_json() for a in sorted(self.annotations, key=_storage_order)],
         }
         return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
@@ -170,16 +207,12 @@ def _annotation_from_json(obj: Any, where: str, topic_ids: Sequence[str]) -> Ann
         at = f"{where}, entity {i}"
         if not isinstance(e, dict):
             raise InputError(f"{at}: must be an object")
-        start, end = _field(e, "start", int, at), _field(e, "end", int, at)
-        text = _field(e, "text", str, at)
-        if not 0 <= start < end or end - start != len(text):
-            raise InputError(f"{at}: offsets {start}:{end} do not fit its text {text!r}")
         entities.append(
             Span(
-                start,
-                end,
-                text,
-                _check_member(_field(e, "label", str, at), schema.ENTITY_LABELS, "label", at),
+                _field(e, "start", int, at),
+                _field(e, "end", int, at),
+                _field(e, "text", str, at),
+                _field(e, "label", str, at),
             )
         )
     topics = [_check_member(t, topic_ids, "topic", where) for t in _field(obj, "topics", list, where)]
@@ -194,9 +227,10 @@ def _annotation_from_json(obj: Any, where: str, topic_ids: Sequence[str]) -> Ann
     lead_time = _field(obj, "lead_time", (int, float, type(None)), where)
     updated_at = _field(obj, "updated_at", str, where)
     parse_timestamp(updated_at, where)
-    return Annotation(
+    export = _field(obj, "export", str, where)
+    annotation = Annotation(
         annotator=_field(obj, "annotator", str, where),
-        export=_field(obj, "export", str, where),
+        export=export,
         task_id=_field(obj, "task_id", int, where),
         annotation_id=_field(obj, "annotation_id", int, where),
         created_at=_field(obj, "created_at", str, where),
@@ -208,7 +242,17 @@ def _annotation_from_json(obj: Any, where: str, topic_ids: Sequence[str]) -> Ann
         date=date,
         date_evidence=_field(obj, "date_evidence", (str, type(None)), where),
         language=language,
+        # files imported before origins were recorded: the export that brought the annotation
+        origin=_field(obj, "origin", str, where) if "origin" in obj else export,
+        unique_id=_field(obj, "unique_id", (str, type(None)), where) if "unique_id" in obj else None,
     )
+    problems = validate_spans(entities, schema.ENTITY_LABELS, where)
+    if problems:
+        raise InputError(
+            f"{where} ({annotation.describe()}) has entities the build cannot use:\n  "
+            + "\n  ".join(problems)
+        )
+    return annotation
 
 
 def read_document_file(path: Path, topic_ids: Sequence[str]) -> AnnotatedDocument:
@@ -227,9 +271,11 @@ def read_document_file(path: Path, topic_ids: Sequence[str]) -> AnnotatedDocumen
         raise InputError(f"{path}: holds document_id {document_id!r}, expected {path.stem!r}")
     items = _field(obj, "annotations", list, where)
     anns = tuple(_annotation_from_json(a, f"{path}: annotation {i}", topic_ids) for i, a in enumerate(items))
-    ids = [a.annotation_id for a in anns]
-    if len(set(ids)) != len(ids):
-        raise InputError(f"{path}: duplicate annotation ids")
+    seen: dict[tuple[str, int, int, str], int] = {}
+    for i, a in enumerate(anns):
+        if a.identity() in seen:
+            raise InputError(f"{path}: annotations {seen[a.identity()]} and {i} are the same {a.describe()}")
+        seen[a.identity()] = i
     return AnnotatedDocument(document_id, _field(obj, "text_sha256", str, where), anns)
 
 
@@ -369,7 +415,9 @@ def apply_gold(doc: Document, gold: Gold, knowledge: Knowledge, annotations_dir:
         Span(s.start, s.end, s.text, s.label, knowledge.entities.link(s.text, language))
         for s in gold.entities
     ]
-    check_spans(doc.text, entities, where)
+    problems = validate_spans(entities, schema.ENTITY_LABELS, f"{where} ({gold.rule} gold)", doc.text)
+    if problems:
+        raise InputError("\n".join(problems))
     date, source, evidence = doc.date, doc.date_source, doc.date_evidence
     if gold.date is not None and gold.date != doc.date:
         date, source, evidence = gold.date, "annotation", gold.date_evidence

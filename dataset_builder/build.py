@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from dataset_builder import configs, events, output, pipeline, release, schema
 from dataset_builder.annotations import read_documents, write_atomic
-from dataset_builder.documents import Document, check_spans
+from dataset_builder.documents import Document, validate_spans
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import compute_agreement
@@ -191,11 +191,12 @@ def _check_document(doc: Document, topics: set[str]) -> None:
     where = f"{doc.seed_file}: document {doc.id}"
     if doc.language not in schema.LANGUAGES:
         raise InputError(f"{where}: language {doc.language!r} is not one of {schema.LANGUAGES}")
-    check_spans(doc.text, doc.entities, where)
-    bad_labels = sorted({s.label for s in doc.entities} - set(schema.ENTITY_LABELS))
+    problems = validate_spans(doc.entities, schema.ENTITY_LABELS, where, doc.text)
     bad_topics = sorted(set(doc.topics) - topics)
-    if bad_labels or bad_topics:
-        raise InputError(f"{where}: unknown entity labels {bad_labels} / topics {bad_topics}")
+    if bad_topics:
+        problems.append(f"{where}: unknown topics {bad_topics}")
+    if problems:
+        raise InputError("\n".join(problems))
 
 
 def _stage(

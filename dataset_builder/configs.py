@@ -17,7 +17,7 @@ import datasets
 import regex
 
 from dataset_builder import schema
-from dataset_builder.documents import Document
+from dataset_builder.documents import Document, Span, validate_spans
 from dataset_builder.errors import InputError
 
 CONFIG_NAMES: tuple[str, ...] = ("documents", "ner", "topics", "parallel")
@@ -102,7 +102,6 @@ def document_row(doc: Document) -> Row:
 
 _TOKEN = regex.compile(r"(?:\p{Lu}\.){2,}|[\w\p{M}]+|[^\w\p{M}\s]")
 """Abbreviations (U.S.), runs of letters, digits and marks, or one other non-space character."""
-_SPACE = regex.compile(r"\s")
 _SENTENCE_END = {
     "ar": regex.compile(r"[.!?؟]+[\"'»”)]*(?=\s)|\n+"),
     "en": regex.compile(r"[.!?]+[\"'”)]*(?=\s+[\"“'(]?[\p{Lu}\d])|\n+"),
@@ -112,18 +111,14 @@ _SENTENCE_END = {
 def _checked_spans(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """Entities sorted by offset; IOB2 cannot express overlaps or spans with outer whitespace."""
     spans = sorted(row["entities"], key=lambda s: (s["start"], s["end"]))
-    for prev, span in itertools.pairwise(spans):
-        if span["start"] < prev["end"]:
-            raise InputError(
-                f"document {row['id']}: entities {prev['start']}:{prev['end']} {prev['text']!r} and "
-                f"{span['start']}:{span['end']} {span['text']!r} overlap; IOB2 needs flat spans"
-            )
-    for span in spans:
-        if _SPACE.match(span["text"][0]) or _SPACE.match(span["text"][-1]):
-            raise InputError(
-                f"document {row['id']}: entity {span['start']}:{span['end']} {span['text']!r} "
-                "starts or ends with whitespace"
-            )
+    problems = validate_spans(
+        [Span(s["start"], s["end"], s["text"], s["label"]) for s in spans],
+        schema.ENTITY_LABELS,
+        f"document {row['id']}",
+        row["text"],
+    )
+    if problems:
+        raise InputError("\n".join(problems))
     return spans
 
 

@@ -1,13 +1,15 @@
 """The document model every stage reads and writes.
 
 Offsets are Python code-point offsets into ``Document.text``; ``text[start:end] == span.text``
-is an invariant checked by :func:`check_spans` at every stage boundary.
+is an invariant checked by :func:`check_spans` at every stage boundary; :func:`validate_spans` is
+the full rule for entity spans (flat, trimmed, labelled) that human annotations and the build share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import itertools
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from dataset_builder.errors import InputError
@@ -80,6 +82,62 @@ def check_spans(text: str, spans: Iterable[Span], where: str) -> None:
                 f"{where}: span {span.start}:{span.end} reads {text[span.start : span.end]!r}, "
                 f"expected {span.text!r}"
             )
+
+
+def validate_spans(
+    spans: Sequence[Span],
+    labels: Collection[str],
+    where: str,
+    text: str | None = None,
+    names: Sequence[str] | None = None,
+) -> list[str]:
+    """Every problem of a set of entity spans, one message each (empty: valid).
+
+    The one rule the importer, the stored annotations and the build all apply, so that what an
+    import accepts the build accepts: offsets inside ``text`` (when given) and reading the span's
+    text, a known label, no whitespace at either edge nor a whitespace-only span (IOB2 tokens cannot
+    hold them), no span listed twice or given two labels, no overlap (IOB2 needs flat spans).
+    ``names[i]`` says where span ``i`` came from (e.g. ``region entity-3``); messages read
+    ``"{where}, {name}: ..."``.
+    """
+    named = [names[i] if names else f"entity {i}" for i in range(len(spans))]
+    problems: list[str] = []
+
+    def add(i: int, message: str) -> None:
+        span = spans[i]
+        problems.append(f"{where}, {named[i]}: span {span.start}:{span.end} {span.text!r} {message}")
+
+    for i, span in enumerate(spans):
+        if not 0 <= span.start < span.end or span.end - span.start != len(span.text):
+            add(i, "has offsets that do not fit its text")
+        elif text is not None and span.end > len(text):
+            add(i, f"is outside the text ({len(text)} characters)")
+        elif text is not None and text[span.start : span.end] != span.text:
+            add(i, f"reads {text[span.start : span.end]!r} in the text")
+        if span.label not in labels:
+            add(i, f"has unknown label {span.label!r} (known: {', '.join(labels)})")
+        if span.text and span.text.isspace():
+            add(i, "is only whitespace")
+        elif span.text and (span.text[0].isspace() or span.text[-1].isspace()):
+            add(i, "starts or ends with whitespace: select the entity without the space around it")
+    order = sorted(range(len(spans)), key=lambda i: (spans[i].start, spans[i].end, spans[i].label))
+    for i, j in itertools.pairwise(order):
+        a, b = spans[i], spans[j]
+        if (a.start, a.end) == (b.start, b.end):
+            again = "is listed twice" if a.label == b.label else f"has two labels ({a.label}, {b.label})"
+            add(j, f"{again}; also {named[i]}")
+    end_of, last, previous = -1, -1, None
+    for i in order:
+        span = spans[i]
+        if (span.start, span.end) == previous:
+            continue  # reported above
+        previous = (span.start, span.end)
+        if span.start < end_of:
+            other = spans[last]
+            add(i, f"overlaps {named[last]} {other.start}:{other.end} {other.text!r} (entities must be flat)")
+        if span.end > end_of:
+            end_of, last = span.end, i
+    return problems
 
 
 def rebuild_segment(doc: Document) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from conftest import ANN, TAXONOMY
 from dataset_builder import annotations
 from dataset_builder.documents import Span
 from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
 
 TOPIC_IDS = [t.id for t in TAXONOMY]
 
@@ -151,8 +153,14 @@ def test_invalid_json_names_file_and_line(ann_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"entities": [{**BLINKEN, "label": "PERSON"}]}, r"annotation 0, entity 0: unknown label 'PERSON'"),
-        ({"entities": [{**BLINKEN, "end": 3}]}, r"annotation 0, entity 0: offsets 0:3 do not fit"),
+        (
+            {"entities": [{**BLINKEN, "label": "PERSON"}]},
+            r"annotation 0, entity 0: span 0:7 'Blinken' has unknown label 'PERSON'",
+        ),
+        (
+            {"entities": [{**BLINKEN, "end": 3}]},
+            r"annotation 0, entity 0: span 0:3 'Blinken' has offsets that do not fit",
+        ),
         ({"date": "2024-13-01"}, r"annotation 0: invalid date '2024-13-01'"),
         ({"topics": ["sports"]}, r"annotation 0: unknown topic 'sports'"),
         ({"language": "fr"}, r"annotation 0: unknown language 'fr'"),
@@ -180,3 +188,64 @@ def test_canonical_bytes_round_trip(ann_dir: Path) -> None:
     path.write_bytes(data)
     assert annotations.read_document_file(path, TOPIC_IDS).to_bytes() == data
     assert [a["annotation_id"] for a in json.loads(data)["annotations"]] == [1, 2]
+
+
+BLINKEN_SPACE = {"start": 0, "end": 8, "text": "Blinken ", "label": "PER"}
+SIS = {"start": 12, "end": 15, "text": "Sis", "label": "PER"}
+
+
+@pytest.mark.parametrize(
+    ("entities", "problem"),
+    [
+        ([BLINKEN, SISI, SIS], r"entity 1: span 12:16 'Sisi' overlaps entity 2 12:15 'Sis'"),
+        (
+            [BLINKEN, {**BLINKEN, "label": "ORG"}],
+            r"entity 0: span 0:7 'Blinken' has two labels \(ORG, PER\); also entity 1",
+        ),
+        ([BLINKEN_SPACE], r"entity 0: span 0:8 'Blinken ' starts or ends with whitespace"),
+        ([{"start": 7, "end": 8, "text": " ", "label": "PER"}], r"entity 0: span 7:8 ' ' is only whitespace"),
+    ],
+)
+def test_a_stored_annotation_the_build_cannot_use_is_refused_when_read_naming_file_and_annotator(
+    ann_dir: Path, entities: list[dict[str, Any]], problem: str
+) -> None:
+    write_doc(ann_dir, [ann(1, "a"), ann(7, "lead@example.org", entities=entities)])
+    with pytest.raises(InputError) as err:
+        annotations.gold_documents(ann_dir, TOPIC_IDS)
+    message = str(err.value)
+    assert "001_x.json: annotation 1 (annotation 7 by lead@example.org (task 1," in message
+    assert re.search(r"001_x\.json: annotation 1, " + problem, message), message
+
+
+def test_gold_that_does_not_read_the_document_text_names_the_file(ann_dir: Path) -> None:
+    write_doc(ann_dir, [ann(1, "a", entities=[{**CAIRO, "text": "Kairo"}])])
+    from dataset_builder.documents import Document
+
+    doc = Document("001_x", "001_x.txt", "en", TEXT, 0, len(TEXT))
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
+    with pytest.raises(
+        InputError, match=r"001_x\.json \(single gold\), entity 0: span 20:25 'Kairo' reads 'Cairo'"
+    ):
+        annotations.apply_gold(doc, gold, Knowledge.load(ANN), ann_dir)
+
+
+def test_the_same_id_from_two_servers_is_two_annotations_but_one_annotation_twice_is_refused(
+    ann_dir: Path,
+) -> None:
+    fresh = ann(
+        1,
+        "b",
+        created_at="2026-12-01T08:00:00.000000Z",
+        origin="Label Studio at http://127.0.0.1:8081, project 1",
+    )
+    write_doc(ann_dir, [ann(1, "lead", ground_truth=True), fresh])
+    stored = annotations.read_documents(ann_dir, TOPIC_IDS)["001_x"]
+    assert [a.origin for a in stored.annotations] == [
+        "labelstudio/export-0123456789ab.json",  # no origin stored: the export that brought it
+        "Label Studio at http://127.0.0.1:8081, project 1",
+    ]
+    write_doc(ann_dir, [ann(1, "lead"), ann(1, "lead", topics=["economy"])])
+    with pytest.raises(
+        InputError, match=r"001_x\.json: annotations 0 and 1 are the same annotation 1 by lead"
+    ):
+        annotations.gold_documents(ann_dir, TOPIC_IDS)

@@ -410,3 +410,226 @@ def test_realistic_export_with_two_annotators_and_a_cancelled_one(ann_dir: Path)
     agreement = compute_agreement(stored, TOPIC_IDS)
     assert agreement.entities_exact["micro"] == 1.0 and agreement.date_agreement == 1.0
     assert agreement.disagreements == {"900_test-en": ["topic peace_process: only reviewer@example.org"]}
+
+
+# --- re-anchoring onto a changed text: every span moves with its own characters, or the import fails ---
+
+NEWS = "Egypt and Egypt hosted the talks. The UN said aid would follow."
+"""Two mentions of Egypt and one of the UN, all annotated."""
+
+
+def _news_doc(text: str = NEWS) -> Document:
+    entities = [_span(NEWS, "Egypt", "LOC"), _span(NEWS, "Egypt", "LOC", nth=1), _span(NEWS, "UN", "ORG")]
+    return Document(
+        id="901_news-en",
+        seed_file="901_news.txt",
+        language="en",
+        text=text,
+        seed_start=0,
+        seed_end=len(text),
+        entities=entities if text == NEWS else [],
+        topics=["diplomacy"],
+    )
+
+
+def test_a_sentence_inserted_before_the_spans_moves_each_to_its_own_mention(ann_dir: Path) -> None:
+    """The tester's case: nearest-occurrence search put ``UN`` inside ``UNRWA`` and both Egypts on one."""
+    export = fake_export(tasks.build_tasks([_news_doc()], "v1"))
+    inserted = "Greater "  # shifts both Egypts by 8: the first new Egypt is nearest to both old ones
+    changed = _news_doc(inserted + NEWS.replace("The UN said", "UNRWA warned. The UN said"))
+    report = run_import(export, ann_dir, [changed])
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["901_news-en"]
+    text = changed.text
+    expected = [
+        (text.index("Egypt"), "Egypt", "LOC"),
+        (text.index("Egypt", text.index("Egypt") + 1), "Egypt", "LOC"),
+        (text.index("The UN") + 4, "UN", "ORG"),
+    ]
+    assert [(s.start, s.text, s.label) for s in gold.entities] == expected
+    assert all(text[s.start : s.end] == s.text for s in gold.entities)
+    # each move is reported: document, annotation, annotator, label, text, old -> new offsets
+    assert report.reanchored == 3
+    summary = report.summary()
+    old_un = NEWS.index("UN")
+    new_un = expected[2][0]
+    assert "901_news-en: annotation 1 by ann1@example.org (task 100): ORG 'UN' " in summary
+    assert f"{old_un}:{old_un + 2} -> {new_un}:{new_un + 2}" in summary
+
+
+@pytest.mark.parametrize(
+    ("edit", "region"),
+    [
+        (lambda t: t.replace("Egypt and ", "", 1), "region entity-0"),  # which Egypt is left? ambiguous
+        (lambda t: t.replace("The UN said", "The UNRWA said"), "region entity-2"),  # UN is now UNRWA
+        (lambda t: t.replace("Egypt hosted", "Egyptians hosted"), "region entity-1"),  # another word
+        (lambda t: t.replace("Egypt hosted", "Egpyt hosted"), "region entity-1"),  # the mention was edited
+    ],
+)
+def test_a_span_whose_place_is_not_certain_is_refused_naming_task_annotation_and_region(
+    ann_dir: Path, edit, region: str
+) -> None:
+    export = fake_export(tasks.build_tasks([_news_doc()], "v1"))
+    changed = _news_doc(edit(NEWS))
+    _assert_rejected(export, ann_dir, "task 100", "annotation 1 by ann1@example.org", region, docs=[changed])
+
+
+def test_a_changed_task_without_its_text_is_refused(ann_dir: Path) -> None:
+    export = fake_export(tasks.build_tasks([_news_doc()], "v1"))
+    del export[0]["data"]["text"]
+    changed = _news_doc("Update. " + NEWS)
+    _assert_rejected(export, ann_dir, "task 100", "region entity-0", "the task has no text", docs=[changed])
+
+
+def test_stored_annotations_move_with_their_text_and_each_move_is_reported(ann_dir: Path) -> None:
+    run_import(fake_export(tasks.build_tasks([_news_doc()], "v1")), ann_dir, [_news_doc()])
+    changed = _news_doc("Greater " + NEWS)
+    later = fake_export(tasks.build_tasks([changed], "v1"), annotator=9, first_id=20)
+    report = run_import(later, ann_dir, [changed])
+    stored = annotations.read_documents(ann_dir, TOPIC_IDS)["901_news-en"]
+    first = next(a for a in stored.annotations if a.annotator == "ann1@example.org")
+    assert [(s.start, s.end) for s in first.entities] == [
+        (s.start + 8, s.end + 8) for s in _news_doc().entities
+    ]
+    moves = [m for m in report.moved if m.stored]
+    assert len(moves) == 3 and report.reanchored == 0
+    assert (
+        "stored annotation 1 by ann1@example.org (task 100, Label Studio export): LOC 'Egypt' 0:5 -> 8:13"
+        in (report.summary())
+    )
+
+
+def test_stored_annotations_that_cannot_follow_their_text_fail_the_import(ann_dir: Path) -> None:
+    run_import(fake_export(tasks.build_tasks([_news_doc()], "v1")), ann_dir, [_news_doc()])
+    changed = _news_doc(NEWS.replace("Egypt and ", "", 1))
+    later = fake_export(tasks.build_tasks([changed], "v1"), annotator=9, first_id=20)
+    _assert_rejected(
+        later, ann_dir, "901_news-en.json", "annotation 1 by ann1@example.org", "entity 0", docs=[changed]
+    )
+
+
+def test_stored_annotations_whose_old_text_is_nowhere_are_not_guessed(ann_dir: Path) -> None:
+    run_import(fake_export(tasks.build_tasks([_news_doc()], "v1")), ann_dir, [_news_doc()])
+    for export_file in (ann_dir / "labelstudio").glob("export-*.json"):
+        export_file.unlink()
+    changed = _news_doc("Greater " + NEWS)
+    later = fake_export(tasks.build_tasks([changed], "v1"), annotator=9, first_id=20)
+    _assert_rejected(
+        later, ann_dir, "901_news-en.json", "the text these annotations were made on", docs=[changed]
+    )
+
+
+# --- what the build rejects, the import rejects: one validation, naming task, annotation and region ---
+
+
+def _with_regions(*regions: tuple[int, int, str]) -> list[dict[str, Any]]:
+    """The news export with its entity regions replaced by ``(start, end, label)`` selections."""
+    export = fake_export(tasks.build_tasks([_news_doc()], "v1"))
+    result = export[0]["annotations"][0]["result"]
+    result[:] = [r for r in result if r["type"] != "labels"]
+    for i, (start, end, label) in enumerate(regions):
+        value = {"start": start, "end": end, "text": NEWS[start:end], "labels": [label]}
+        result.append(
+            {"id": f"r{i}", "from_name": config.ENTITIES, "to_name": "text", "type": "labels", "value": value}
+        )
+    return export
+
+
+@pytest.mark.parametrize(
+    ("regions", "fragments"),
+    [
+        ([(0, 5, "LOC"), (2, 9, "LOC")], ("region r1", "overlaps region r0")),
+        ([(0, 5, "LOC"), (0, 5, "ORG")], ("region r1", "has two labels (LOC, ORG)")),
+        ([(0, 5, "LOC"), (0, 5, "LOC")], ("region r1", "is listed twice")),
+        ([(0, 6, "LOC")], ("region r0", "'Egypt '", "starts or ends with whitespace")),
+        ([(5, 6, "LOC")], ("region r0", "is only whitespace")),
+    ],
+)
+def test_spans_the_build_would_reject_are_refused_at_import(
+    ann_dir: Path, regions: list[tuple[int, int, str]], fragments: tuple[str, ...]
+) -> None:
+    export = _with_regions(*regions)
+    _assert_rejected(
+        export, ann_dir, "task 100", "annotation 1 by ann1@example.org", *fragments, docs=[_news_doc()]
+    )
+
+
+def test_every_span_the_import_accepts_the_build_accepts(ann_dir: Path) -> None:
+    from dataset_builder import configs
+
+    export = _with_regions((0, 5, "LOC"), (10, 15, "LOC"), (38, 40, "ORG"))
+    run_import(export, ann_dir, [_news_doc()])
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["901_news-en"]
+    doc = annotations.apply_gold(_news_doc(), gold, Knowledge.load(ANN), ann_dir)
+    rows = list(configs.ner_rows(configs.document_row(doc)))
+    assert sum(tag.startswith("B-") for row in rows for tag in row["ner_tags"]) == 3
+
+
+# --- annotation identity: a Label Studio id restarts at 1 on every server ---
+
+
+def _lead_export(**changes: Any) -> list[dict[str, Any]]:
+    export = fake_export(
+        tasks.build_tasks([_news_doc()], "v1"), annotator={"id": 1, "email": "lead@example.org"}
+    )
+    export[0]["annotations"][0].update(ground_truth=True, **changes)
+    export[0]["project"] = 1
+    return export
+
+
+def test_an_export_from_a_fresh_server_never_replaces_the_leads_ground_truth(ann_dir: Path) -> None:
+    run_import(_lead_export(unique_id="11111111-aaaa-4aaa-8aaa-000000000001"), ann_dir, [_news_doc()])
+    lead_file = (ann_dir / "documents" / "901_news-en.json").read_text(encoding="utf-8")
+    fresh = fake_export(
+        tasks.build_tasks([_news_doc()], "v1"), updated_at="2026-12-01T09:00:00.000000Z"
+    )  # annotation id 1 again, task 100 again, another annotator, created later
+    fresh[0]["annotations"][0].update(
+        created_at="2026-12-01T08:00:00.000000Z", unique_id="22222222-bbbb-4bbb-8bbb-000000000001"
+    )
+    fresh[0]["annotations"][0]["result"] = [
+        r for r in fresh[0]["annotations"][0]["result"] if r["type"] != "labels"
+    ]
+    report = run_import(fresh, ann_dir, [_news_doc()])
+    stored = annotations.read_documents(ann_dir, TOPIC_IDS)["901_news-en"]
+    assert sorted((a.annotator, a.annotation_id) for a in stored.annotations) == [
+        ("ann1@example.org", 1),
+        ("lead@example.org", 1),
+    ]
+    lead = next(a for a in stored.annotations if a.annotator == "lead@example.org")
+    assert lead.ground_truth and len(lead.entities) == 3 and lead.origin == "Label Studio export, project 1"
+    assert json.loads(lead_file)["annotations"][0] == lead.to_json()
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["901_news-en"]
+    assert gold.rule == "ground_truth" and len(gold.entities) == 3
+    assert report.updated == 0 and report.annotations == 1
+
+
+def test_a_changed_ground_truth_is_an_error_naming_both_versions(ann_dir: Path) -> None:
+    run_import(_lead_export(), ann_dir, [_news_doc()])
+    edited = _lead_export(updated_at="2026-12-01T09:00:00.000000Z")
+    result = edited[0]["annotations"][0]["result"]
+    result[:] = [r for r in result if r["type"] != "labels" or r["value"]["text"] != "UN"]
+    _assert_rejected(
+        edited,
+        ann_dir,
+        "901_news-en.json",
+        "ground-truth annotation 1 by lead@example.org (task 100",
+        "updated 2026-12-01T09:00:00.000000Z",
+        "never changes a ground truth",
+        docs=[_news_doc()],
+    )
+
+
+def test_files_written_before_origins_load_and_match_their_export_again(ann_dir: Path) -> None:
+    """Files imported before ``origin``/``unique_id`` were stored still load; their export re-imports cleanly."""
+    export = _lead_export(unique_id="11111111-aaaa-4aaa-8aaa-000000000001")
+    run_import(export, ann_dir, [_news_doc()])
+    path = ann_dir / "documents" / "901_news-en.json"
+    legacy = json.loads(path.read_text(encoding="utf-8"))
+    for item in legacy["annotations"]:
+        del item["origin"], item["unique_id"]
+    path.write_text(json.dumps(legacy, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (stored,) = annotations.read_documents(ann_dir, TOPIC_IDS)["901_news-en"].annotations
+    assert stored.origin == stored.export and stored.unique_id is None
+    report = run_import(export, ann_dir, [_news_doc()])  # the same annotation, now with its identity
+    (again,) = annotations.read_documents(ann_dir, TOPIC_IDS)["901_news-en"].annotations
+    assert report.written == ("901_news-en",) and again.unique_id == "11111111-aaaa-4aaa-8aaa-000000000001"
+    assert again.content() == stored.content()

@@ -20,6 +20,7 @@ import httpx
 import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT as REPO_PROJECT
+from conftest import TAXONOMY
 from label_studio_sdk import LabelStudio
 from labelstudio_server import label_studio, login  # noqa: F401  (session fixture)
 
@@ -35,6 +36,7 @@ from dataset_builder.labelstudio.client import (
     LocalServer,
     PushReport,
     free_port,
+    local_server,
     project_task_keys,
     pull,
     push,
@@ -391,7 +393,14 @@ def test_a_key_with_a_character_a_header_cannot_carry_is_refused_without_showing
 ) -> None:
     key = "a1b2c3d4e5f6a7b8c9d0" + bad + "e1f2a3b4"
     with pytest.raises(LabelStudioError) as caught:
-        push(campaign.server.url, key, PROJECT, campaign.seeds, campaign.annotations)
+        push(
+            campaign.server.url,
+            key,
+            PROJECT,
+            campaign.seeds,
+            campaign.annotations,
+            Knowledge.load(campaign.annotations),
+        )
     message = str(caught.value)
     assert "API key contains" in message and "character 21 of" in message
     assert_hidden(key, message)
@@ -430,7 +439,7 @@ def push_at_once(server: LocalServer, title: str, seeds: Path, ann_dir: Path, n:
 
     def one() -> PushReport:
         barrier.wait()
-        return push(server.url, server.api_key, title, seeds, ann_dir)
+        return push(server.url, server.api_key, title, seeds, ann_dir, Knowledge.load(ann_dir))
 
     with ThreadPoolExecutor(n) as pool:
         return [f.result() for f in [pool.submit(one) for _ in range(n)]]
@@ -448,11 +457,11 @@ def test_two_pushes_at_once_leave_each_document_once(
     if project == "existing":  # as a first push leaves it before its upload: no task yet
         admin.projects.create(
             title=title,
-            label_config=config.labeling_config(ann_dir),
+            label_config=config.labeling_config(Knowledge.load(ann_dir).taxonomy),
             model_version=tasks.model_version(ann_dir),
         )
     reports = push_at_once(label_studio, title, seeds, ann_dir)
-    documents = {d.id: d for d in pipeline.silver_documents(seeds, ann_dir)}
+    documents = {d.id: d for d in pipeline.silver_documents(seeds, Knowledge.load(ann_dir))}
     (found,) = [p for p in admin.projects.list(title=title) if p.title == title]
     assert {r.project_id for r in reports} == {found.id}
     expected = {tasks.task_key(d, annotations.text_sha256(doc.text)) for d, doc in documents.items()}
@@ -462,7 +471,7 @@ def test_two_pushes_at_once_leave_each_document_once(
     claimed = [d for r in reports for d in r.uploaded]
     assert len(claimed) == len(set(claimed)) and set(claimed) <= set(documents)
     assert all(r.duplicates == {} for r in reports)
-    again = push(label_studio.url, label_studio.api_key, title, seeds, ann_dir)
+    again = push(label_studio.url, label_studio.api_key, title, seeds, ann_dir, Knowledge.load(ann_dir))
     assert again.uploaded == () and again.duplicates == {} and not again.removed_duplicates
 
 
@@ -472,7 +481,7 @@ def test_every_push_names_duplicates_already_on_the_server_and_keeps_annotated_o
 ) -> None:
     seeds, ann_dir = copy_corpus(tmp_path)
     url, key, title = label_studio.url, label_studio.api_key, "live duplicates"
-    first = push(url, key, title, seeds, ann_dir)
+    first = push(url, key, title, seeds, ann_dir, Knowledge.load(ann_dir))
     admin = LabelStudio(base_url=url, api_key=key)
     original = project_task_keys(admin, first.project_id)
     doc_key = sorted(original)[0]
@@ -480,7 +489,56 @@ def test_every_push_names_duplicates_already_on_the_server_and_keeps_annotated_o
     copy = admin.projects.import_tasks(first.project_id, request=[{"data": data}], return_task_ids=True)
     (copy_id,) = copy.task_ids
     admin.annotations.create(id=copy_id, result=[], lead_time=1.0)
-    report = push(url, key, title, seeds, ann_dir)
+    report = push(url, key, title, seeds, ann_dir, Knowledge.load(ann_dir))
     assert report.duplicates == {doc_key: (original[doc_key], copy_id)}
     assert f"{doc_key} (tasks {original[doc_key]}, {copy_id})" in report.summary()
     assert tasks_per_key(admin, first.project_id)[doc_key] == 2, "push deleted a task it did not create"
+
+
+def test_a_pull_from_a_fresh_server_keeps_the_leads_ground_truth(tmp_path: Path) -> None:
+    """A new server restarts task and annotation ids at 1: the lead annotating task 1 there (annotation
+    1, like the lead's ground truth of the seed campaign) and another annotator must add annotations,
+    never replace the stored ones, and gold stays the lead's ground truth."""
+    seeds = shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    ann_dir = shutil.copytree(ROOT / "annotations", tmp_path / "annotations")  # with the seed campaign
+    before = annotations.read_documents(ann_dir, [t.id for t in TAXONOMY])
+    lead = "lead@dataset-builder.local"
+    leads_gold = {
+        doc_id: [a.to_json() for a in doc.annotations if a.ground_truth] for doc_id, doc in before.items()
+    }
+    assert all(len(gt) == 1 and gt[0]["annotator"] == lead for gt in leads_gold.values())
+    gold_before = annotations.gold_documents(ann_dir, [t.id for t in TAXONOMY])
+
+    with local_server(tmp_path / "fresh-server", username=lead, startup_timeout=900) as server:
+        push(server.url, server.api_key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
+        admin = LabelStudio(base_url=server.url, api_key=server.api_key)
+        project = next(p for p in admin.projects.list(title=PROJECT) if p.title == PROJECT)
+        task_ids = sorted(t.id for t in admin.tasks.list(project=project.id, fields="task_only"))
+        other = LabelStudio(base_url=server.url, api_key=sign_up(server, ANNOTATOR_2, "annotate-me-2"))
+        for person, task_id in ((admin, task_ids[0]), (other, task_ids[1])):
+            (prediction,) = admin.predictions.list(task=task_id)
+            kept = [r for r in prediction.result if r["from_name"] != config.ENTITIES][:2]
+            person.annotations.create(id=task_id, result=kept, lead_time=3.0)
+        report = pull(server.url, server.api_key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
+
+    after = annotations.read_documents(ann_dir, [t.id for t in TAXONOMY])
+    for doc_id, doc in before.items():  # every stored annotation is still there, unchanged
+        now = [a.to_json() for a in after[doc_id].annotations]
+        assert all(a.to_json() in now for a in doc.annotations), f"{doc_id}: a stored annotation changed"
+        assert [a.to_json() for a in after[doc_id].annotations if a.ground_truth] == leads_gold[doc_id]
+    assert annotations.gold_documents(ann_dir, [t.id for t in TAXONOMY]) == gold_before
+
+    new = [
+        a
+        for doc_id, doc in after.items()
+        for a in doc.annotations
+        if a.to_json() not in [b.to_json() for b in before[doc_id].annotations]
+    ]
+    assert sorted((a.annotator, a.annotation_id, a.task_id) for a in new) == sorted(
+        [(lead, 1, task_ids[0]), (ANNOTATOR_2, 2, task_ids[1])]
+    )
+    for a in new:  # the fresh server reused the ids of the lead's ground truth of the same documents
+        doc_id = next(d for d, doc in after.items() if a in doc.annotations)
+        assert a.annotation_id in [b.annotation_id for b in before[doc_id].annotations if b.ground_truth]
+        assert a.unique_id and a.origin == f"Label Studio at {server.url}, project {project.id}"
+    assert report.annotations == 2 and report.updated == 0 and len(report.written) == 2

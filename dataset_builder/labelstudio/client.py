@@ -436,7 +436,13 @@ def pull(
         raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
     documents = {d.id: d for d in pipeline.silver_documents(Path(seeds_dir), knowledge)}
     return importer.import_tasks(
-        exported, raw, documents, Path(annotations_dir), knowledge.topic_ids, source=source
+        exported,
+        raw,
+        documents,
+        Path(annotations_dir),
+        knowledge.topic_ids,
+        source=source,
+        origin=f"Label Studio at {url}",
     )
 
 

@@ -7,9 +7,22 @@ two characters, so a region's ``start``/``end`` are Python offsets into the task
 third-party exports may still carry UTF-16 offsets: when the code-point reading disagrees with the
 region's text and the UTF-16 reading agrees, the offsets are converted.
 
-When a document's text changed since the tasks were made (its ``text_sha256`` differs), each span is
-re-anchored to the occurrence of its text nearest to its old offset; spans that no longer occur make
-the import fail, naming them.
+When a document's text changed since the tasks were made (its ``text_sha256`` differs), the text the
+annotator saw is aligned with today's text (:mod:`dataset_builder.anchoring`) and each span moves
+with its own characters; a span whose text was edited, which became part of another word, or which
+the edit leaves ambiguous makes the import fail, naming task, annotation and region. Stored
+annotations follow a changed text the same way (their old text is found in the export they came
+from). Every moved span is listed in the report.
+
+Every annotation's spans pass :func:`documents.validate_spans`, the rule the build applies, so what
+the import accepts the build accepts. A span with whitespace at an edge (a double-click in the editor
+often selects the space after a word) is refused, not trimmed: the annotation in Label Studio and the
+one in ``annotations/`` must stay the same, so the fix is made in Label Studio and pulled again.
+
+Annotations are identified by annotator, task, Label Studio id and creation time
+(:meth:`Annotation.identity`), never by the id alone, which restarts at 1 on every server. A newer
+version of the same annotation replaces the stored one, except a ground-truth annotation, which an
+import never overwrites: a changed ground truth is an error naming both versions.
 """
 
 from __future__ import annotations
@@ -19,13 +32,14 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dataset_builder import annotations, schema
+from dataset_builder.anchoring import TextMap
 from dataset_builder.annotations import AnnotatedDocument, Annotation
-from dataset_builder.documents import Document, Span
+from dataset_builder.documents import Document, Span, validate_spans
 from dataset_builder.errors import InputError
 from dataset_builder.labelstudio import config
 
@@ -33,6 +47,26 @@ if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when n
     from dataset_builder.knowledge import Knowledge
 
 MAX_ERRORS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class MovedSpan:
+    """One span carried over to a document's changed text: whose, which, from where to where."""
+
+    document_id: str
+    annotation: str
+    label: str
+    text: str
+    old: tuple[int, int]
+    new: tuple[int, int]
+    stored: bool
+
+    def __str__(self) -> str:
+        kind = "stored " if self.stored else ""
+        return (
+            f"{self.document_id}: {kind}{self.annotation}: {self.label} {self.text!r} "
+            f"{self.old[0]}:{self.old[1]} -> {self.new[0]}:{self.new[1]}"
+        )
 
 
 @dataclass
@@ -44,17 +78,27 @@ class ImportReport:
     annotations: int = 0
     cancelled: int = 0
     superseded: int = 0
-    reanchored: int = 0
+    updated: int = 0
+    moved: list[MovedSpan] = field(default_factory=list)
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
 
+    @property
+    def reanchored(self) -> int:
+        """Spans of this export moved onto a changed text."""
+        return sum(not m.stored for m in self.moved)
+
     def summary(self) -> str:
-        return (
+        lines = [
             f"{self.export}: {self.tasks} tasks, {self.annotations} annotations imported "
-            f"({self.cancelled} cancelled skipped, {self.superseded} older than the stored version kept out, "
-            f"{self.reanchored} spans re-anchored to changed texts); "
+            f"({self.cancelled} cancelled skipped, {self.updated} newer versions of stored ones, "
+            f"{self.superseded} older than the stored version kept out); "
             f"{len(self.written)} document files written, {len(self.unchanged)} unchanged"
-        )
+        ]
+        if self.moved:
+            lines.append(f"{len(self.moved)} spans moved with their text to changed documents:")
+            lines += [f"  {m}" for m in self.moved]
+        return "\n".join(lines)
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -83,15 +127,6 @@ def resolve_offsets(text: str, start: int, end: int, region_text: str | None) ->
     return None
 
 
-def reanchor(text: str, needle: str, old_start: int) -> int | None:
-    """Start of the occurrence of ``needle`` in ``text`` nearest to ``old_start`` (earlier on ties)."""
-    found, pos = [], text.find(needle)
-    while pos != -1 and needle:
-        found.append(pos)
-        pos = text.find(needle, pos + 1)
-    return min(found, key=lambda p: (abs(p - old_start), p)) if found else None
-
-
 def as_id(value: Any) -> int | None:
     """A Label Studio id: an integer, or its decimal string (as in some documented examples)."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -118,6 +153,9 @@ class _Errors:
     def add(self, where: str, message: str) -> None:
         self.items.append(f"{where}: {message}")
 
+    def extend(self, messages: list[str]) -> None:
+        self.items.extend(messages)
+
     def raise_if_any(self) -> None:
         if self.items:
             shown = self.items[:MAX_ERRORS_SHOWN]
@@ -133,15 +171,16 @@ class _TaskContext:
     """What a region's offsets are checked against: the text the annotator saw and today's text."""
 
     where: str
+    task_id: int
+    origin: str
     seen_text: str | None
     current: Document
     changed: bool
+    text_map: TextMap | None = None
 
 
-def _entity(
-    region: dict[str, Any], ctx: _TaskContext, where: str, errors: _Errors
-) -> tuple[Span, bool] | None:
-    """A labels region as a span of the current text, and whether it had to be re-anchored."""
+def _entity(region: dict[str, Any], ctx: _TaskContext, where: str, errors: _Errors) -> Span | None:
+    """A labels region as a span of the text the annotator saw (offsets resolved to code points)."""
     value = region.get("value")
     if not isinstance(value, dict):
         errors.add(where, "region has no value")
@@ -158,31 +197,34 @@ def _entity(
     if not (isinstance(labels, list) and len(labels) == 1 and isinstance(labels[0], str)):
         errors.add(where, f"expected exactly one label, got {labels!r}")
         return None
-    if labels[0] not in schema.ENTITY_LABELS:
-        errors.add(where, f"unknown label {labels[0]!r} (known: {', '.join(schema.ENTITY_LABELS)})")
+    if ctx.seen_text is None:
+        errors.add(where, "the task has no text: its offsets cannot be checked")
         return None
-    if ctx.seen_text is not None:
-        offsets = resolve_offsets(ctx.seen_text, start, end, region_text)
-        if offsets is None:
-            shown = ctx.seen_text[start:end] if 0 <= start < end <= len(ctx.seen_text) else "<out of range>"
-            errors.add(where, f"offsets {start}:{end} read {shown!r}, the region says {region_text!r}")
-            return None
-        start, end = offsets
-        span_text = ctx.seen_text[start:end]
-    elif region_text is not None:
-        span_text = region_text
-    else:
-        errors.add(where, "the task has no text and the region no text: offsets cannot be checked")
+    offsets = resolve_offsets(ctx.seen_text, start, end, region_text)
+    if offsets is None:
+        shown = ctx.seen_text[start:end] if 0 <= start < end <= len(ctx.seen_text) else "<out of range>"
+        errors.add(where, f"offsets {start}:{end} read {shown!r}, the region says {region_text!r}")
         return None
-    if not ctx.changed:
-        return Span(start, end, span_text, labels[0]), False
-    new_start = reanchor(ctx.current.text, span_text, start)
-    if new_start is None:
-        errors.add(
-            where, f"cannot re-anchor {span_text!r} ({start}:{end}): not in the document's current text"
-        )
-        return None
-    return Span(new_start, new_start + len(span_text), span_text, labels[0]), new_start != start
+    start, end = offsets
+    return Span(start, end, ctx.seen_text[start:end], labels[0])
+
+
+def _carried_over(
+    spans: list[Span], names: list[str], text_map: TextMap, where: str, errors: _Errors
+) -> list[tuple[Span, Span]]:
+    """(old, new) for each span moved onto the new text; every span that cannot move is an error."""
+    moved = []
+    for span, name in zip(spans, names, strict=True):
+        got = text_map.span(span.start, span.end)
+        if isinstance(got, str):
+            errors.add(
+                f"{where}, {name}",
+                f"cannot re-anchor {span.text!r} ({span.label} {span.start}:{span.end}) to the "
+                f"document's changed text: {got}; annotate it again on the current text",
+            )
+        else:
+            moved.append((span, Span(got[0], got[1], span.text, span.label)))
+    return moved
 
 
 def _choices(
@@ -227,20 +269,15 @@ _REGION_TYPES = {
 
 
 def _annotation(
-    ann: dict[str, Any],
-    task_id: int,
-    ctx: _TaskContext,
-    export: str,
-    topic_ids: Sequence[str],
-    errors: _Errors,
-) -> tuple[Annotation, int] | None:
-    """One Label Studio annotation as a normalised :class:`Annotation` and its count of re-anchored spans."""
+    ann: dict[str, Any], ctx: _TaskContext, export: str, topic_ids: Sequence[str], errors: _Errors
+) -> tuple[Annotation, list[MovedSpan]] | None:
+    """One Label Studio annotation as a normalised :class:`Annotation` and the spans it moved."""
     ann_id = as_id(ann.get("id"))
-    where = f"{ctx.where}, annotation {ann.get('id')}"
+    annotator = annotator_of(ann.get("completed_by"))
+    where = f"{ctx.where}, annotation {ann.get('id')}" + (f" by {annotator}" if annotator else "")
     if ann_id is None:
         errors.add(where, "missing integer annotation id")
         return None
-    annotator = annotator_of(ann.get("completed_by"))
     if annotator is None:
         errors.add(where, f"cannot tell the annotator from completed_by={ann.get('completed_by')!r}")
     stamps = {}
@@ -253,13 +290,16 @@ def _annotation(
     lead_time = ann.get("lead_time")
     if lead_time is not None and (not isinstance(lead_time, int | float) or isinstance(lead_time, bool)):
         errors.add(where, f"invalid lead_time {lead_time!r}")
+    unique_id = ann.get("unique_id")
+    if unique_id is not None and not isinstance(unique_id, str):
+        errors.add(where, f"invalid unique_id {unique_id!r}")
     result = ann.get("result")
     if not isinstance(result, list):
         errors.add(where, "result is not a list")
         return None
 
     entities: list[Span] = []
-    reanchored = 0
+    names: list[str] = []
     fields: dict[str, Any] = {}
     for i, region in enumerate(result):
         region_id = region.get("id", f"#{i}") if isinstance(region, dict) else f"#{i}"
@@ -273,10 +313,10 @@ def _annotation(
             errors.add(at, f"{name} region has type {region.get('type')!r}, expected {_REGION_TYPES[name]!r}")
             continue
         if name == config.ENTITIES:
-            got = _entity(region, ctx, at, errors)
-            if got:
-                entities.append(got[0])
-                reanchored += got[1]
+            span = _entity(region, ctx, at, errors)
+            if span:
+                entities.append(span)
+                names.append(f"region {region_id}")
             continue
         if name in fields:
             errors.add(at, f"a second {name} region")
@@ -292,28 +332,47 @@ def _annotation(
             fields[name] = _date(region, at, errors)
         else:
             fields[name] = _evidence(region, at, errors)
-    if annotator is None:
+    problems = validate_spans(entities, schema.ENTITY_LABELS, where, ctx.seen_text, names)
+    errors.extend(problems)
+    if annotator is None or problems:
         return None
+    describe = f"annotation {ann_id} by {annotator} (task {ctx.task_id})"
+    moves: list[MovedSpan] = []
+    if ctx.changed and ctx.text_map is not None:
+        pairs = _carried_over(entities, names, ctx.text_map, where, errors)
+        entities = [new for _, new in pairs]
+        moves = [
+            MovedSpan(ctx.current.id, describe, o.label, o.text, (o.start, o.end), (n.start, n.end), False)
+            for o, n in pairs
+            if (o.start, o.end) != (n.start, n.end)
+        ]
     annotation = Annotation(
         annotator=annotator,
         export=export,
-        task_id=task_id,
+        task_id=ctx.task_id,
         annotation_id=ann_id,
         created_at=stamps["created_at"],
         updated_at=stamps["updated_at"],
         lead_time=float(lead_time) if isinstance(lead_time, int | float) else None,
         ground_truth=bool(ann.get("ground_truth", False)),
-        entities=annotations.sort_spans(set(entities)),
+        entities=annotations.sort_spans(entities),
         topics=annotations.sort_topics(fields.get(config.TOPICS, ()), topic_ids),
         date=fields.get(config.DATE),
         date_evidence=fields.get(config.DATE_EVIDENCE),
         language=fields.get(config.LANGUAGE),
+        origin=ctx.origin,
+        unique_id=unique_id if isinstance(unique_id, str) else None,
     )
-    return annotation, reanchored
+    return annotation, moves
 
 
 def _task_context(
-    task: dict[str, Any], where: str, documents: Mapping[str, Document], errors: _Errors
+    task: dict[str, Any],
+    task_id: int,
+    where: str,
+    origin: str,
+    documents: Mapping[str, Document],
+    errors: _Errors,
 ) -> _TaskContext | None:
     data = task.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("document_id"), str):
@@ -335,30 +394,120 @@ def _task_context(
     changed = seen_sha != current_sha
     if seen_text is None and not changed:
         seen_text = current.text
-    return _TaskContext(f"{where} (document {document_id})", seen_text, current, changed)
+    project = as_id(task.get("project"))
+    ctx = _TaskContext(
+        f"{where} (document {document_id})",
+        task_id,
+        f"{origin}, project {project}" if project is not None else origin,
+        seen_text,
+        current,
+        changed,
+    )
+    if changed and seen_text is not None:
+        try:
+            ctx.text_map = TextMap.between(seen_text, current.text)
+        except ValueError as exc:
+            errors.add(ctx.where, f"the document's text changed and {exc}; annotate it again")
+    return ctx
+
+
+def _old_text(stored: AnnotatedDocument, annotations_dir: Path, cache: dict[str, Any]) -> str | None:
+    """The text the stored annotations were made on, from a kept export whose task carries it."""
+    exports = sorted({a.export for a in stored.annotations})
+    exports += sorted(
+        p.relative_to(annotations_dir).as_posix()
+        for p in (annotations_dir / annotations.EXPORTS_DIR).glob("export-*.json")
+        if p.relative_to(annotations_dir).as_posix() not in exports
+    )
+    for name in exports:
+        if name not in cache:
+            try:
+                cache[name] = json.loads((annotations_dir / name).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                cache[name] = []
+        for task in cache[name] if isinstance(cache[name], list) else []:
+            data = task.get("data") if isinstance(task, dict) else None
+            if (
+                isinstance(data, dict)
+                and data.get("document_id") == stored.document_id
+                and isinstance(data.get("text"), str)
+                and annotations.text_sha256(data["text"]) == stored.text_sha256
+            ):
+                return data["text"]
+    return None
 
 
 def _reanchor_stored(
-    stored: AnnotatedDocument, current: Document, where: str, errors: _Errors
+    stored: AnnotatedDocument,
+    current: Document,
+    path: Path,
+    annotations_dir: Path,
+    cache: dict[str, Any],
+    report: ImportReport,
+    errors: _Errors,
 ) -> AnnotatedDocument:
     """Stored annotations moved onto the document's current text (when it changed since they were made)."""
     sha = annotations.text_sha256(current.text)
-    if stored.text_sha256 == sha:
+    if stored.text_sha256 == sha or not stored.annotations:
+        return AnnotatedDocument(stored.document_id, sha, stored.annotations)
+    old_text = _old_text(stored, annotations_dir, cache)
+    if old_text is None:
+        errors.add(
+            str(path),
+            "the document's text changed, and the text these annotations were made on is in no export "
+            f"under {annotations_dir / annotations.EXPORTS_DIR}: they cannot be carried over",
+        )
+        return stored
+    try:
+        text_map = TextMap.between(old_text, current.text)
+    except ValueError as exc:
+        errors.add(str(path), f"the document's text changed and {exc}")
         return stored
     moved = []
     for ann in stored.annotations:
-        spans = []
-        for span in ann.entities:
-            start = reanchor(current.text, span.text, span.start)
-            if start is None:
-                errors.add(
-                    f"{where}, annotation {ann.annotation_id}",
-                    f"cannot re-anchor {span.text!r} to the changed text",
-                )
-            else:
-                spans.append(Span(start, start + len(span.text), span.text, span.label))
-        moved.append(replace(ann, entities=annotations.sort_spans(spans)))
+        names = [f"entity {i}" for i in range(len(ann.entities))]
+        where = f"{path}, {ann.describe()}"
+        pairs = _carried_over(list(ann.entities), names, text_map, where, errors)
+        report.moved += [
+            MovedSpan(current.id, ann.describe(), o.label, o.text, (o.start, o.end), (n.start, n.end), True)
+            for o, n in pairs
+            if (o.start, o.end) != (n.start, n.end)
+        ]
+        moved.append(replace(ann, entities=annotations.sort_spans(n for _, n in pairs)))
     return AnnotatedDocument(stored.document_id, sha, tuple(moved))
+
+
+def _merge(
+    stored: AnnotatedDocument,
+    incoming: list[Annotation],
+    path: Path,
+    source: str,
+    report: ImportReport,
+    errors: _Errors,
+) -> AnnotatedDocument:
+    """Stored and incoming annotations of one document; a ground truth is never overwritten."""
+    merged = {a.identity(): a for a in stored.annotations}
+    for ann in incoming:
+        old = merged.get(ann.identity())
+        if old is None:
+            merged[ann.identity()] = ann
+        elif ann.content() == old.content():
+            if old.unique_id is None and ann.unique_id is not None:
+                merged[ann.identity()] = replace(old, unique_id=ann.unique_id, origin=ann.origin)
+        elif ann.recency() < old.recency():
+            report.superseded += 1
+        elif old.ground_truth:
+            errors.add(
+                str(path),
+                f"ground-truth {old.describe()} would be overwritten by a different version of it in "
+                f"{source} ({ann.describe()}, updated {ann.updated_at}): an import never changes a "
+                "ground truth; to accept the change, remove the stored one from this file "
+                "(git keeps it) and import again",
+            )
+        else:
+            merged[ann.identity()] = ann
+            report.updated += 1
+    return AnnotatedDocument(stored.document_id, stored.text_sha256, tuple(merged.values()))
 
 
 def import_tasks(
@@ -368,13 +517,16 @@ def import_tasks(
     annotations_dir: Path,
     topic_ids: Sequence[str],
     source: str = "Label Studio export",
+    origin: str = "Label Studio export",
 ) -> ImportReport:
     """Validate an export's tasks against ``documents`` and merge their annotations into ``annotations_dir``.
 
     ``raw_bytes`` is the export as received; it is kept as ``labelstudio/export-<sha256[:12]>.json``.
-    Annotations are merged by annotation id: a newer ``updated_at`` replaces the stored one, an older
-    one is kept out, and other annotators' annotations stay. Nothing is written unless the whole
-    export is valid; re-importing the same export rewrites nothing.
+    ``origin`` names the server the export came from (with each task's project id appended).
+    Annotations are merged by :meth:`Annotation.identity`: a newer version replaces the stored one
+    (unless the stored one is ground truth: an error), an older one is kept out, and every other
+    annotation stays. Nothing is written unless the whole export is valid; re-importing the same
+    export rewrites nothing.
     """
     annotations_dir = Path(annotations_dir)
     export = f"{annotations.EXPORTS_DIR}/export-{hashlib.sha256(raw_bytes).hexdigest()[:12]}.json"
@@ -392,7 +544,7 @@ def import_tasks(
         if not isinstance(task, dict):
             errors.add(where, "a task must be a JSON object")
             continue
-        ctx = _task_context(task, where, documents, errors)
+        ctx = _task_context(task, task_id, where, origin, documents, errors)
         anns = task.get("annotations", [])
         if ctx is None or not isinstance(anns, list):
             if ctx is not None:
@@ -406,10 +558,10 @@ def import_tasks(
             if ann.get("was_cancelled"):
                 report.cancelled += 1
                 continue
-            got = _annotation(ann, task_id, ctx, export, topic_ids, errors)
+            got = _annotation(ann, ctx, export, topic_ids, errors)
             if got is None:
                 continue
-            annotation, reanchored = got
+            annotation, moves = got
             if annotation.annotation_id in seen_ids:
                 errors.add(
                     f"{ctx.where}, annotation {annotation.annotation_id}",
@@ -419,28 +571,31 @@ def import_tasks(
             seen_ids[annotation.annotation_id] = ctx.where
             incoming.setdefault(ctx.current.id, []).append(annotation)
             report.annotations += 1
-            report.reanchored += reanchored
+            report.moved += moves
     errors.raise_if_any()
 
     files: dict[Path, bytes] = {}
     written, unchanged = [], []
+    exports_read: dict[str, Any] = {}
     for document_id in sorted(incoming):
         path = annotations_dir / annotations.DOCUMENTS_DIR / f"{document_id}.json"
         current = documents[document_id]
         sha = annotations.text_sha256(current.text)
         stored = (
-            _reanchor_stored(annotations.read_document_file(path, topic_ids), current, str(path), errors)
+            _reanchor_stored(
+                annotations.read_document_file(path, topic_ids),
+                current,
+                path,
+                annotations_dir,
+                exports_read,
+                report,
+                errors,
+            )
             if path.exists()
             else AnnotatedDocument(document_id, sha, ())
         )
-        merged = {a.annotation_id: a for a in stored.annotations}
-        for ann in incoming[document_id]:
-            old = merged.get(ann.annotation_id)
-            if old is not None and ann.recency() < old.recency():
-                report.superseded += 1
-            elif old is None or ann.recency() > old.recency():
-                merged[ann.annotation_id] = ann
-        data = AnnotatedDocument(document_id, sha, tuple(merged.values())).to_bytes()
+        merged = _merge(stored, incoming[document_id], path, source, report, errors)
+        data = AnnotatedDocument(document_id, sha, merged.annotations).to_bytes()
         if path.exists() and path.read_bytes() == data:
             unchanged.append(document_id)
         else:
