@@ -30,6 +30,7 @@ from dataset_builder import configs, events, pipeline, release, schema
 from dataset_builder.annotations import read_documents, write_atomic
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError
+from dataset_builder.executors import Executor
 from dataset_builder.labelstudio.agreement import compute_agreement
 from dataset_builder.splits import LEDGER_NAME, SplitLedger, SplitPlan, assign_splits, check_ratios
 
@@ -86,16 +87,18 @@ def build(
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
     workers: int = 1,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Build the dataset folder from seeds and annotations (the CLI's ``build``).
 
-    ``workers`` processes annotate the seeds (the CLI uses one per CPU); the output does not depend on it.
+    ``workers`` processes annotate the seeds (the CLI uses one per CPU), or ``executor`` (e.g. a Ray
+    cluster) when given; the output does not depend on either.
     The split ledger (``annotations/splits.json``) is read first and gains the new documents once the
     dataset folder is in place, so a document keeps the split it was first built in.
     """
     ledger_path = Path(annotations_dir) / LEDGER_NAME
     result = write_dataset(
-        pipeline.documents(Path(seeds_dir), Path(annotations_dir), workers),
+        pipeline.documents(Path(seeds_dir), Path(annotations_dir), workers, executor),
         Path(out_dir),
         split_ratios=split_ratios,
         progress=progress,

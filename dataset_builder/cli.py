@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from dataset_builder.errors import DatasetBuilderError
+from dataset_builder.executors import EXECUTORS
 from dataset_builder.schema import DEFAULT_ANNOTATIONS_DIR, DEFAULT_SPLIT_RATIOS
 
 
@@ -42,7 +43,20 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("dist"))
     b.add_argument("--split-ratios", type=_ratios, default=DEFAULT_SPLIT_RATIOS)
     b.add_argument("--no-progress", action="store_true")
-    b.add_argument("--workers", type=int, default=None, help="annotating processes (default: one per CPU)")
+    b.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="annotating processes, or a local Ray cluster's CPUs (default: one per CPU)",
+    )
+    b.add_argument(
+        "--executor", choices=EXECUTORS, default="local", help="where seeds are annotated (default: local)"
+    )
+    b.add_argument(
+        "--ray-address",
+        default=None,
+        help="Ray cluster to join (default: $RAY_ADDRESS, else a local one is started)",
+    )
 
     ls = sub.add_parser("labelstudio", help="Label Studio campaigns").add_subparsers(
         dest="ls_command", required=True
@@ -80,6 +94,7 @@ def run(args: argparse.Namespace) -> str:
     """Dispatch to the library; returns what to print."""
     if args.command == "build":
         from dataset_builder.build import build
+        from dataset_builder.executors import make_executor
 
         return build(
             args.seeds,
@@ -87,7 +102,7 @@ def run(args: argparse.Namespace) -> str:
             args.out,
             split_ratios=args.split_ratios,
             progress=not args.no_progress,
-            workers=args.workers or os.cpu_count() or 1,
+            executor=make_executor(args.executor, args.workers, args.ray_address),
         ).summary()
     if args.command == "agreement":
         from dataset_builder.labelstudio.agreement import agreement_report

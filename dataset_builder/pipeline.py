@@ -7,8 +7,7 @@ only :func:`silver_documents` touches the file system (seed files, knowledge fil
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -19,6 +18,7 @@ from dataset_builder.annotators.entities import annotate_entities
 from dataset_builder.annotators.topics import annotate_topics
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError, knowledge_file
+from dataset_builder.executors import Executor, LocalExecutor, shards
 from dataset_builder.seeds import read_seed, seed_files, split_seed
 
 Step = Callable[[Document], Document]
@@ -45,27 +45,28 @@ def annotate_seed(path: Path, annotations_dir: Path) -> list[Document]:
     return docs
 
 
-PARALLEL_MIN_FILES = 256
-"""Below this many seed files, worker start-up (imports, knowledge loading) costs more than it saves."""
-CHUNK_FILES = 32
+def annotate_shard(annotations_dir: Path, paths: Sequence[Path]) -> list[Document]:
+    """A shard of seed files → their silver documents (what an executor runs; module-level, so it pickles)."""
+    return [doc for path in paths for doc in annotate_seed(path, annotations_dir)]
 
 
-def silver_documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -> Iterator[Document]:
+SHARD_FILES = 32
+"""Seed files per shard: fixed, so the shards (and the output) never depend on the executor."""
+
+
+def silver_documents(
+    seeds_dir: Path, annotations_dir: Path, workers: int = 1, executor: Executor | None = None
+) -> Iterator[Document]:
     """Cleaned, split and silver-annotated documents, in seed-file order.
 
-    With ``workers > 1`` files are annotated in worker processes (``Pool.imap`` keeps the order, so
-    the output is the same as with one process); an error in a worker reaches the caller unchanged.
+    Seed files are cut into shards that ``executor`` (default: ``workers`` local processes) annotates;
+    it yields them in shard order, so the output is the same whatever runs them, and an error in a
+    worker reaches the caller unchanged.
     """
-    annotations_dir = Path(annotations_dir)
-    paths = seed_files(Path(seeds_dir))
-    work = partial(annotate_seed, annotations_dir=annotations_dir)
-    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        for path in paths:
-            yield from work(path)
-        return
-    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
-        for docs in pool.imap(work, paths, chunksize=CHUNK_FILES):
-            yield from docs
+    executor = executor or LocalExecutor(workers)
+    paths = shards(seed_files(Path(seeds_dir)), SHARD_FILES)
+    for docs in executor.map(annotate_shard, Path(annotations_dir), paths):
+        yield from docs
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +98,15 @@ def load_groups(annotations_dir: Path) -> Groups:
     return Groups(*tables)
 
 
-def documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -> Iterator[Document]:
+def documents(
+    seeds_dir: Path, annotations_dir: Path, workers: int = 1, executor: Executor | None = None
+) -> Iterator[Document]:
     """Final documents: silver, with gold applied and curated groups set."""
     annotations_dir = Path(annotations_dir)
     gold = gold_documents(annotations_dir)
     groups = load_groups(annotations_dir)
     seen: set[str] = set()
-    for doc in silver_documents(seeds_dir, annotations_dir, workers):
+    for doc in silver_documents(seeds_dir, annotations_dir, workers, executor):
         seen.add(doc.id)
         if doc.id in gold:
             doc = apply_gold(doc, gold[doc.id], annotations_dir)
