@@ -173,9 +173,9 @@ def test_language_by_script_and_fasttext() -> None:
     assert script_of("Hello world")[0] == "latin" and script_of("مرحبا بالعالم")[0] == "arabic"
     assert script_of("12345 -- !!")[0] is None
     assert identify("The minister met his counterpart in the capital to discuss trade.") == "en"
-    # names and a dateline, which lingua took for French and Romanian
+    # news English with names, which lingua (before fastText) took for French and Romanian
     assert identify("Egyptian Foreign Minister Sameh Shoukry said Cairo rejects a displacement.") == "en"
-    assert identify("Hamas, Israel agree to extend truce by two days, Qatar says") == "en"
+    assert identify("Gaza ceasefire talks resume in Doha") == "en"
     assert (
         identify("وزیر امور خارجه با همتای خود در پایتخت دیدار کرد و درباره وضعیت منطقه گفتگو کرد.") == "fa"
     )
