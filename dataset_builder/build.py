@@ -27,6 +27,7 @@ from dataset_builder import configs, events, output, pipeline, release, schema
 from dataset_builder.annotations import read_documents, write_atomic
 from dataset_builder.documents import Document, validate_spans
 from dataset_builder.errors import InputError
+from dataset_builder.executors import Executor
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import compute_agreement
 from dataset_builder.project import Project
@@ -86,14 +87,16 @@ def build(
     split_ratios: Sequence[float] | None = None,
     progress: bool = True,
     workers: int = 1,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Build a project's dataset folder (the CLI's ``build``).
 
     Every input defaults to the project's: ``seeds/``, ``annotations/`` (knowledge and gold), the
     split ratios of ``dataset.toml``, and ``dist/`` for the output. ``workers`` processes annotate
-    the seeds (the CLI uses one per CPU); the output does not depend on it. The split ledger
-    (``annotations/splits.json``) is read first and gains the new documents once the dataset folder
-    is in place, so a document keeps the split it was first built in.
+    the seeds (the CLI uses one per CPU), or ``executor`` (e.g. a Ray cluster) when given; the output
+    does not depend on either. The split ledger (``annotations/splits.json``) is read first and gains
+    the new documents once the dataset folder is in place, so a document keeps the split it was first
+    built in.
     """
     seeds_dir = Path(seeds_dir or project.seeds_dir)
     annotations_dir = Path(annotations_dir or project.annotations_dir)
@@ -103,7 +106,7 @@ def build(
     knowledge = knowledge or Knowledge.load(annotations_dir)
     ledger_path = annotations_dir / LEDGER_NAME
     result = write_dataset(
-        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers),
+        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor),
         out_dir,
         project=project,
         taxonomy=knowledge.taxonomy,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from dataset_builder.errors import DatasetBuilderError
+from dataset_builder.executors import EXECUTORS
 from dataset_builder.output import Interrupted, os_error_line
 from dataset_builder.project import BUMP_PARTS, Project, init_project
 
@@ -164,7 +165,18 @@ def parser() -> argparse.ArgumentParser:
         help="shares of new events per split, summing to 1 (default: [splits] of dataset.toml)",
     )
     b.add_argument("--no-progress", action="store_true", help="no progress bars (they go to stderr)")
-    b.add_argument("--workers", type=int, default=None, help="annotating processes (default: one per CPU)")
+    b.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="annotating processes, or a local Ray cluster's CPUs (default: one per CPU)",
+    )
+    b.add_argument("--executor", choices=EXECUTORS, default="local", help="where seeds are annotated")
+    b.add_argument(
+        "--ray-address",
+        default=None,
+        help="Ray cluster to join (default: $RAY_ADDRESS, else a local one is started)",
+    )
 
     ls = sub.add_parser(
         "labelstudio",
@@ -306,6 +318,7 @@ def run(args: argparse.Namespace) -> str:
     knowledge = Knowledge.load(annotations)
     if args.command == "build":
         from dataset_builder.build import build
+        from dataset_builder.executors import make_executor
 
         result = build(
             project,
@@ -315,7 +328,7 @@ def run(args: argparse.Namespace) -> str:
             knowledge=knowledge,
             split_ratios=args.split_ratios,
             progress=not args.no_progress,
-            workers=args.workers or os.cpu_count() or 1,
+            executor=make_executor(args.executor, args.workers, args.ray_address),
         )
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)

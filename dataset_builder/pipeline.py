@@ -7,8 +7,7 @@ only :func:`silver_documents` touches the file system (the seed files).
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from dataset_builder.annotations import apply_gold, gold_documents
@@ -17,6 +16,7 @@ from dataset_builder.annotators.entities import annotate_entities
 from dataset_builder.annotators.topics import annotate_topics
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError
+from dataset_builder.executors import Executor, LocalExecutor, shards
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.seeds import read_seed, seed_files, split_seed
 
@@ -44,52 +44,43 @@ def annotate_seed(path: Path, knowledge: Knowledge) -> list[Document]:
     return docs
 
 
-PARALLEL_MIN_FILES = 256
-"""Below this many seed files, worker start-up (imports, knowledge loading) costs more than it saves."""
-CHUNK_FILES = 32
+def annotate_shard(knowledge: Knowledge, paths: Sequence[Path]) -> list[Document]:
+    """A shard of seed files → their silver documents (what an executor runs; module-level, so it pickles)."""
+    return [doc for path in paths for doc in annotate_seed(path, knowledge)]
 
 
-_worker_knowledge: Knowledge | None = None
-"""A worker process's copy of the knowledge, received once when the worker starts."""
+SHARD_FILES = 32
+"""Seed files per shard: fixed, so the shards (and the output) never depend on the executor."""
 
 
-def _start_worker(knowledge: Knowledge) -> None:
-    global _worker_knowledge
-    _worker_knowledge = knowledge
-
-
-def _annotate_in_worker(path: Path) -> list[Document]:
-    assert _worker_knowledge is not None, "worker started without knowledge"
-    return annotate_seed(path, _worker_knowledge)
-
-
-def silver_documents(seeds_dir: Path, knowledge: Knowledge, workers: int = 1) -> Iterator[Document]:
+def silver_documents(
+    seeds_dir: Path, knowledge: Knowledge, workers: int = 1, executor: Executor | None = None
+) -> Iterator[Document]:
     """Cleaned, split and silver-annotated documents, in seed-file order.
 
-    With ``workers > 1`` files are annotated in worker processes (``Pool.imap`` keeps the order, so
-    the output is the same as with one process); each worker receives the compiled knowledge once,
-    pickled, instead of once per chunk. An error in a worker reaches the caller unchanged.
+    Seed files are cut into shards that ``executor`` (default: ``workers`` local processes) annotates,
+    each worker receiving the compiled knowledge once; shards come back in order, so the output is the
+    same whatever runs them, and an error in a worker reaches the caller unchanged.
     """
-    paths = seed_files(Path(seeds_dir))
-    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        for path in paths:
-            yield from annotate_seed(path, knowledge)
-        return
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(workers, initializer=_start_worker, initargs=(knowledge,)) as pool:
-        for docs in pool.imap(_annotate_in_worker, paths, chunksize=CHUNK_FILES):
-            yield from docs
+    executor = executor or LocalExecutor(workers)
+    paths = shards(seed_files(Path(seeds_dir)), SHARD_FILES)
+    for docs in executor.map(annotate_shard, knowledge, paths):
+        yield from docs
 
 
 def documents(
-    seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge, workers: int = 1
+    seeds_dir: Path,
+    annotations_dir: Path,
+    knowledge: Knowledge,
+    workers: int = 1,
+    executor: Executor | None = None,
 ) -> Iterator[Document]:
     """Final documents: silver, with gold (``annotations_dir/documents``) applied and curated groups set."""
     annotations_dir = Path(annotations_dir)
     gold = gold_documents(annotations_dir, knowledge.topic_ids)
     groups = knowledge.groups
     seen: set[str] = set()
-    for doc in silver_documents(seeds_dir, knowledge, workers):
+    for doc in silver_documents(seeds_dir, knowledge, workers, executor):
         seen.add(doc.id)
         if doc.id in gold:
             doc = apply_gold(doc, gold[doc.id], knowledge, annotations_dir)

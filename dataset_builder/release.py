@@ -490,7 +490,7 @@ def croissant_metadata(
         annotations_per_item="Gold documents carry one adjudicated annotation built from one or more "
         "annotators; silver documents carry one machine annotation (see annotation_status).",
         machine_annotation_tools=[
-            "dataset_builder silver annotators (pyahocorasick gazetteer, trigger rules, date patterns, lingua)"
+            "dataset_builder silver annotators (pyahocorasick gazetteer, trigger rules, date patterns, fastText language identification)"
         ],
         data_biases=[
             "A handful of outlets and one news period: Egyptian and US diplomacy around the Gaza war dominates, "

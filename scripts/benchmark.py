@@ -7,19 +7,24 @@ cleaned paragraphs into N synthetic articles (3–12 paragraphs of one language,
 so the corpus is reproducible. It then runs, each in its own child process so that the peak RSS is
 that work's alone:
 
-* the build (``dataset_builder.build.build``), with cheap per-stage timers;
+* the build (``dataset_builder.build.build``) once per executor (``local`` processes, ``ray``: a local
+  Ray cluster started first, its start-up timed apart), with cheap per-stage timers and the peak RSS
+  of the whole process tree (builder, workers, Ray's daemons) sampled every 0.1 s;
 * the floor: pyarrow alone reading the same files and writing their texts to one parquet string
   column with the build's writer options — what no builder can beat;
+* language identification alone, µs per document: the fastText model the build uses, and lingua as
+  the build used it before (when lingua is installed), on the same documents;
 * with ``--profile``, the build again under cProfile (for hotspots; its time is not the figure).
 
 Usage::
 
-    .venv/bin/python scripts/benchmark.py --n 10000 100000 [--seed 0] [--keep DIR] [--json] [--profile]
+    .venv/bin/python scripts/benchmark.py --n 10000 [--executors local ray] [--seed 0] [--keep DIR] [--json] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -31,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -49,6 +55,9 @@ ARABIC_RATE = 0.6
 FIRST_DATE = dt.date(2024, 1, 1)
 PARAGRAPHS = (3, 12)
 PROFILE_TOP = 10
+RSS_SAMPLE_SECONDS = 0.1
+LANGID_DOCUMENTS = 1000
+"""Documents for the language-identification timing (the first files of the corpus)."""
 AIM_RATIO = 3.0
 AIM_RSS_MB = 1000
 
@@ -191,12 +200,46 @@ def _timed(fn: Callable[..., Any], meters: _Meters, label: str) -> Callable[...,
     return wrapper
 
 
+class _TreeRss:
+    """Peak RSS of this process and all its descendants (worker processes, Ray's daemons), sampled."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._root = psutil.Process()
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> float:
+        import psutil
+
+        total = 0
+        for proc in [self._root, *self._root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):  # a process that just ended
+                total += proc.memory_info().rss
+        return total / MB
+
+    def _run(self) -> None:
+        while not self._stop.wait(RSS_SAMPLE_SECONDS):
+            self.peak_mb = max(self.peak_mb, self._sample())
+
+    def __enter__(self) -> _TreeRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def child_build(
-    corpus: Path, annotations: Path, out: Path, profile: Path | None, workers: int | None
+    corpus: Path, annotations: Path, out: Path, profile: Path | None, workers: int, executor_name: str
 ) -> dict[str, Any]:
     import importlib
 
     from dataset_builder.build import build
+    from dataset_builder.executors import make_executor
     from dataset_builder.project import Project
 
     import_rss = _peak_rss_mb()
@@ -209,35 +252,90 @@ def child_build(
             timed.append(label)
         else:
             print(f"benchmark: {module}.{name} is gone, stage {label!r} not timed", file=sys.stderr)
-    if profile:
-        import cProfile
+    with _TreeRss() as tree:
+        cluster_start = 0.0
+        if executor_name == "ray":
+            import logging
 
-        profiler = cProfile.Profile()
-        profiler.enable()
-    start = time.perf_counter()
-    project = Project.load(Path(__file__).resolve().parent.parent)  # name, version, card template
-    result = build(
-        project, out_dir=out, seeds_dir=corpus, annotations_dir=annotations, progress=False, workers=workers
-    )
-    seconds = time.perf_counter() - start
-    if profile:
-        profiler.disable()
-        profiler.dump_stats(profile)
+            import ray
+
+            start = time.perf_counter()
+            ray.init(
+                num_cpus=workers, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR
+            )
+            cluster_start = time.perf_counter() - start
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        start = time.perf_counter()
+        project = Project.load(Path(__file__).resolve().parent.parent)  # name, version, card template
+        result = build(
+            project,
+            out_dir=out,
+            seeds_dir=corpus,
+            annotations_dir=annotations,
+            progress=False,
+            executor=make_executor(executor_name, workers),
+        )
+        seconds = time.perf_counter() - start
+        if profile:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        if executor_name == "ray":
+            ray.shutdown()
     stages = {label: meters.seconds[label] for label in timed if label in meters.seconds}
     if "stage" in stages:
         stages["stage"] -= stages.get("annotate", 0.0)
     stages["other"] = seconds - sum(stages.values())
     return {
+        "executor": executor_name,
+        "workers": workers,
         "seconds": seconds,
+        "cluster_start_seconds": cluster_start,
         "documents": sum(result.rows["documents"].values()),
         "rows": result.rows,
         "stages": stages,
         "rss_after_stage_mb": {label: meters.rss_mb[label] for label in stages if label in meters.rss_mb},
         "import_rss_mb": import_rss,
         "peak_rss_mb": _peak_rss_mb(),
-        # the annotating worker processes (the largest of them), beside the build's own process
-        "workers_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / MB,
+        "tree_peak_rss_mb": tree.peak_mb,
     }
+
+
+LINGUA_CANDIDATES = (
+    *("ARABIC", "PERSIAN", "URDU", "ENGLISH", "FRENCH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE"),
+    *("DUTCH", "TURKISH", "INDONESIAN", "SWAHILI", "TAGALOG", "POLISH", "ROMANIAN", "SWEDISH", "DANISH"),
+    *("BOKMAL", "AFRIKAANS", "SOMALI", "RUSSIAN", "UKRAINIAN", "HEBREW", "GREEK", "CHINESE", "JAPANESE"),
+    *("KOREAN", "HINDI"),
+)
+"""The closed candidate set lingua had in the build before fastText (low-accuracy mode, 400 characters)."""
+
+
+def child_langid(corpus: Path, documents: int) -> dict[str, Any]:
+    """µs per document for the build's identifier and, when installed, lingua as the build used it."""
+    from dataset_builder.annotators.language import identify
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))[:documents]]
+
+    def per_document(fn: Callable[[str], Any]) -> float:
+        fn(texts[0])  # load the model outside the timing
+        start = time.perf_counter()
+        for text in texts:
+            fn(text)
+        return (time.perf_counter() - start) / len(texts) * 1e6
+
+    result: dict[str, Any] = {"documents": len(texts), "fasttext_us": per_document(identify)}
+    try:
+        from lingua import Language, LanguageDetectorBuilder
+    except ImportError:
+        result["lingua_us"] = None
+        return result
+    languages = [getattr(Language, name) for name in LINGUA_CANDIDATES]
+    lingua = LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+    result["lingua_us"] = per_document(lambda text: lingua.detect_language_of(text[:400]))
+    return result
 
 
 def child_floor(corpus: Path, out: Path, options: Mapping[str, Any], batch_rows: int) -> dict[str, Any]:
@@ -282,14 +380,18 @@ def run_child(*args: str) -> dict[str, Any]:
 def child_main(args: Sequence[str]) -> None:
     mode, *rest = args
     if mode == "build":
-        corpus, annotations, out, profile, workers = rest
+        corpus, annotations, out, profile, workers, executor = rest
         result = child_build(
             Path(corpus),
             Path(annotations),
             Path(out),
             Path(profile) if profile else None,
             int(workers) or os.cpu_count() or 1,
+            executor,
         )
+    elif mode == "langid":
+        corpus, documents = rest
+        result = child_langid(Path(corpus), int(documents))
     else:
         corpus, out, options, batch_rows = rest
         result = child_floor(Path(corpus), Path(out), json.loads(options), int(batch_rows))
@@ -338,6 +440,7 @@ def measure(
     annotations: Path,
     profile: bool,
     workers: int,
+    executors: Sequence[str],
 ) -> dict[str, Any]:
     from dataset_builder.build import BATCH_ROWS, PARQUET_OPTIONS
 
@@ -352,57 +455,94 @@ def measure(
         "floor", str(corpus.folder), str(root / "floor.parquet"), json.dumps(PARQUET_OPTIONS), str(BATCH_ROWS)
     )
     print(f"[n={n}] floor: {floor['seconds']:.2f} s", file=sys.stderr)
-    build = run_child("build", str(corpus.folder), str(annotations), str(root / "dist"), "", str(workers))
-    print(f"[n={n}] build: {build['seconds']:.2f} s", file=sys.stderr)
+    builds = {}
+    for name in executors:
+        out = root / f"dist-{name}"
+        builds[name] = run_child(
+            "build", str(corpus.folder), str(annotations), str(out), "", str(workers), name
+        )
+        builds[name]["docs_per_s"] = builds[name]["documents"] / builds[name]["seconds"]
+        builds[name]["mb_per_s"] = corpus.bytes / MB / builds[name]["seconds"]
+        builds[name]["ratio"] = builds[name]["seconds"] / floor["seconds"]
+        builds[name]["manifest"] = (out / "manifest.json").read_text(encoding="utf-8")
+        print(f"[n={n}] build ({name}): {builds[name]['seconds']:.2f} s", file=sys.stderr)
+    manifests = {b.pop("manifest") for b in builds.values()}
     result: dict[str, Any] = {
         "n": n,
         "seed": seed,
         "corpus": {k: v for k, v in asdict(corpus).items() if k != "folder"},
         "generate_seconds": generate,
-        "build": build,
+        "builds": builds,
+        "identical_outputs": len(manifests) == 1,
         "floor": floor,
-        "docs_per_s": build["documents"] / build["seconds"],
-        "mb_per_s": corpus.bytes / MB / build["seconds"],
         "floor_mb_per_s": corpus.bytes / MB / floor["seconds"],
-        "ratio": build["seconds"] / floor["seconds"],
+        "langid": run_child("langid", str(corpus.folder), str(LANGID_DOCUMENTS)),
     }
     if profile:
         stats = root / "build.prof"
-        run_child("build", str(corpus.folder), str(annotations), str(root / "dist-profiled"), str(stats), "1")
+        run_child(
+            "build",
+            str(corpus.folder),
+            str(annotations),
+            str(root / "dist-profiled"),
+            str(stats),
+            "1",
+            "local",
+        )
         result["hotspots"] = hotspots(stats)
     return result
 
 
 def render(results: Sequence[Mapping[str, Any]]) -> str:
     head = (
-        f"{'N':>7} {'docs':>7} {'input MB':>9} {'build s':>8} {'docs/s':>8} {'MB/s':>6} {'peak RSS MB':>11} "
-        f"{'worker RSS MB':>13} "
-        f"{'floor s':>8} {'floor RSS MB':>12} {'build/floor':>11}"
+        f"{'N':>7} {'executor':>8} {'docs':>7} {'build s':>8} {'docs/s':>7} {'MB/s':>6} {'build/floor':>11} "
+        f"{'tree RSS MB':>11} {'RSS/floor':>9} {'cluster start s':>15}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
+        floor = r["floor"]
+        for name, b in r["builds"].items():
+            lines.append(
+                f"{r['n']:>7} {name:>8} {b['documents']:>7} {b['seconds']:>8.2f} {b['docs_per_s']:>7.0f} "
+                f"{b['mb_per_s']:>6.2f} {b['ratio']:>10.1f}× {b['tree_peak_rss_mb']:>11.0f} "
+                f"{b['tree_peak_rss_mb'] / floor['peak_rss_mb']:>8.1f}× {b['cluster_start_seconds']:>15.1f}"
+            )
         lines.append(
-            f"{r['n']:>7} {r['build']['documents']:>7} {r['corpus']['bytes'] / MB:>9.1f} "
-            f"{r['build']['seconds']:>8.2f} {r['docs_per_s']:>8.0f} {r['mb_per_s']:>6.2f} "
-            f"{r['build']['peak_rss_mb']:>11.0f} {r['build']['workers_peak_rss_mb']:>13.0f} "
-            f"{r['floor']['seconds']:>8.2f} "
-            f"{r['floor']['peak_rss_mb']:>12.0f} {r['ratio']:>10.1f}×"
+            f"{r['n']:>7} {'floor':>8} {'':>7} {floor['seconds']:>8.2f} {'':>7} {r['floor_mb_per_s']:>6.2f} "
+            f"{'1.0':>10}× {floor['peak_rss_mb']:>11.0f} {'1.0':>8}×"
         )
+        lines.append(f"  same output from every executor: {'yes' if r['identical_outputs'] else 'NO'}")
     lines.append("")
     lines.append(
-        "seconds per stage (annotate = read+clean+split+silver+gold; stage = check+encode+staging parquet):"
+        "share of build time per stage (annotate = read+clean+split+silver+gold; stage = check+encode+staging parquet):"
     )
     for r in results:
-        stages = ", ".join(f"{k} {v:.2f}" for k, v in r["build"]["stages"].items())
-        lines.append(f"  N={r['n']}: {stages}")
-        rss = ", ".join(f"{k} {v:.0f}" for k, v in r["build"]["rss_after_stage_mb"].items())
-        lines.append(f"    peak RSS MB by the end of: imports {r['build']['import_rss_mb']:.0f}, {rss}")
+        for name, b in r["builds"].items():
+            order = [label for label, _, _ in STAGES if label in b["stages"]] + ["other"]
+            shares = ", ".join(f"{k} {b['stages'][k] / b['seconds']:.0%}" for k in order)
+            lines.append(f"  N={r['n']} {name}: {shares}")
+            rss = ", ".join(f"{k} {v:.0f}" for k, v in b["rss_after_stage_mb"].items())
+            lines.append(
+                f"    builder's own peak RSS MB by the end of: imports {b['import_rss_mb']:.0f}, {rss}"
+            )
+    lines.append("")
+    for r in results:
+        lid = r["langid"]
+        lingua = "not installed" if lid["lingua_us"] is None else f"{lid['lingua_us']:.0f} µs"
+        speedup = (
+            "" if lid["lingua_us"] is None else f" ({lid['lingua_us'] / lid['fasttext_us']:.1f}× faster)"
+        )
+        lines.append(
+            f"language id alone, N={r['n']} ({lid['documents']} documents): lingua {lingua}, "
+            f"fastText {lid['fasttext_us']:.0f} µs per document{speedup}"
+        )
     largest = max(results, key=lambda r: r["n"])
-    lines.append(
-        f"aim (build ≤ {AIM_RATIO:g}× floor, peak RSS < {AIM_RSS_MB} MB at the largest N={largest['n']}): "
-        f"ratio {'met' if largest['ratio'] <= AIM_RATIO else 'NOT met'}, "
-        f"RSS {'met' if largest['build']['peak_rss_mb'] < AIM_RSS_MB else 'NOT met'}"
-    )
+    for name, b in largest["builds"].items():
+        lines.append(
+            f"aim for {name} (build ≤ {AIM_RATIO:g}× floor, tree RSS < {AIM_RSS_MB} MB at N={largest['n']}): "
+            f"ratio {'met' if b['ratio'] <= AIM_RATIO else 'NOT met'}, "
+            f"RSS {'met' if b['tree_peak_rss_mb'] < AIM_RSS_MB else 'NOT met'}"
+        )
     for r in results:
         for title, rows in r.get("hotspots", {}).items():
             lines += ["", f"N={r['n']} profile, {title.replace('_', ' ')}:"]
@@ -420,7 +560,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     repo = Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000], help="corpus sizes (articles)")
+    ap.add_argument("--n", type=int, nargs="+", default=[10_000], help="corpus sizes (articles)")
     ap.add_argument("--seed", type=int, default=0, help="RNG seed of the synthetic corpus")
     ap.add_argument("--seeds", type=Path, default=repo / "seeds", help="real seeds to recombine")
     ap.add_argument("--annotations", type=Path, default=repo / "annotations", help="knowledge files")
@@ -428,7 +568,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--profile", action="store_true", help="also build under cProfile, list hotspots")
     ap.add_argument(
-        "--workers", type=int, default=0, help="annotating processes (0: one per CPU, as the CLI)"
+        "--workers", type=int, default=0, help="annotating processes or Ray CPUs (0: one per CPU, as the CLI)"
+    )
+    ap.add_argument(
+        "--executors",
+        nargs="+",
+        choices=("local", "ray"),
+        default=["local", "ray"],
+        help="executors to build with",
     )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dataset-builder-bench-") as tmp:
@@ -436,7 +583,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         annotations = knowledge_dir(args.annotations, Path(tmp) / "knowledge")
         pool = paragraph_pool(args.seeds, args.annotations)
         results = [
-            measure(n, args.seed, base / f"n{n}", pool, annotations, args.profile, args.workers)
+            measure(
+                n, args.seed, base / f"n{n}", pool, annotations, args.profile, args.workers, args.executors
+            )
             for n in args.n
         ]
     print(json.dumps(results, indent=2, sort_keys=True) if args.json else render(results))

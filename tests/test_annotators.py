@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,13 +170,32 @@ def test_topic_rules_need_enough_distinct_keywords(ann: Path) -> None:
     assert find_topics("unnegotiated truce", "en", rules) == []
 
 
-def test_language_by_script_and_lingua() -> None:
+def test_language_by_script_and_fasttext() -> None:
     assert script_of("Hello world")[0] == "latin" and script_of("مرحبا بالعالم")[0] == "arabic"
     assert script_of("12345 -- !!")[0] is None
     assert identify("The minister met his counterpart in the capital to discuss trade.") == "en"
+    # news English with names, which lingua (before fastText) took for French and Romanian
+    assert identify("Egyptian Foreign Minister Sameh Shoukry said Cairo rejects a displacement.") == "en"
+    assert identify("Gaza ceasefire talks resume in Doha") == "en"
     assert (
         identify("وزیر امور خارجه با همتای خود در پایتخت دیدار کرد و درباره وضعیت منطقه گفتگو کرد.") == "fa"
     )
+    assert identify("پاکستان کے وزیر اعظم نے کہا کہ حکومت عوام کی فلاح و بہبود کے لیے کام کر رہی ہے۔") == "ur"
+    assert identify("Le président égyptien a reçu le secrétaire d'État américain au Caire.") == "fr"
+    # Arabic typed with Persian letters (ی ک) is still Arabic
+    assert (
+        identify("قال وزیر الخارجیة المصری سامح شکری إن القاهرة ترفض أی تهجیر للفلسطینیین إلى سیناء") == "ar"
+    )
+    assert identify("12345 -- !!") is None
+
+
+def test_language_model_ships_with_the_package(tmp_path: Path) -> None:
+    """The model is read from the installed wheel: no download, no cache folder (the build runs offline)."""
+    cache = tmp_path / "cache"
+    code = "from dataset_builder.annotators.language import identify; print(identify('The talks resumed in Cairo today.'))"
+    env = {**os.environ, "FTLANG_CACHE": str(cache)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "en" and not cache.exists()
 
 
 def test_events_group_same_day_same_people_and_translations() -> None:

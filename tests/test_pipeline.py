@@ -123,16 +123,18 @@ def test_annotation_over_changed_text_is_an_error(tmp_path: Path) -> None:
 def test_worker_processes_give_the_same_stream_and_the_same_errors(
     tmp_path: Path, knowledge: Knowledge
 ) -> None:
-    from dataset_builder.pipeline import PARALLEL_MIN_FILES
+    from dataset_builder.executors import MIN_PARALLEL_SHARDS
+    from dataset_builder.pipeline import SHARD_FILES
 
+    min_files = MIN_PARALLEL_SHARDS * SHARD_FILES
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     originals = sorted(SEEDS.glob("*.txt"))
-    for i in range(PARALLEL_MIN_FILES + 10):
+    for i in range(min_files + 10):
         shutil.copy(originals[i % len(originals)], seeds / f"{i:04d}.txt")
     one = list(silver_documents(seeds, knowledge, workers=1))
     two = list(silver_documents(seeds, knowledge, workers=2))
-    assert one == two and len(one) > PARALLEL_MIN_FILES
+    assert one == two and len(one) > min_files
     (seeds / "0100.txt").write_bytes(b"\xff\xfe")
     with pytest.raises(InputError, match=r"0100\.txt"):
         list(silver_documents(seeds, knowledge, workers=2))

@@ -1,0 +1,191 @@
+"""Where per-shard work runs: in this process, in local worker processes, or on a Ray cluster.
+
+The design follows datatrove's executors (a pipeline is cut into independent tasks that an executor
+runs), with one difference the build needs: results come back **in shard order**, so the dataset is
+byte-identical whatever the executor and the number of workers. An executor runs
+``fn(context, shard)`` for every shard, where ``fn`` is a picklable module-level function and
+``context`` is what every shard needs (the annotators' knowledge): it is sent to each worker once,
+not once per shard. At most a few shards per worker are in flight, so memory stays flat however
+many shards there are. An error raised by ``fn`` (an :class:`~dataset_builder.errors.InputError`
+naming the bad file) reaches the caller unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol, TypeVar
+
+from dataset_builder.errors import DatasetBuilderError
+
+C = TypeVar("C")
+S = TypeVar("S")
+R = TypeVar("R")
+
+ShardFn = Callable[[C, S], R]
+"""``fn(context, shard) -> result``: a module-level function, so that it pickles by name."""
+
+IN_FLIGHT_PER_WORKER = 2
+"""Shards submitted ahead per worker: one running, one queued, so no worker waits for the next."""
+MIN_PARALLEL_SHARDS = 8
+"""Below this many shards, worker start-up (imports, knowledge loading) costs more than it saves."""
+EXECUTORS = ("local", "ray")
+
+
+class Executor(Protocol):
+    """Runs a per-shard function over an ordered list of shards."""
+
+    def map(self, fn: ShardFn[C, S, R], context: C, shards: Sequence[S]) -> Iterator[R]:
+        """``fn(context, shard)`` for every shard, yielded in shard order."""
+        ...
+
+
+def shards(items: Sequence[S], size: int) -> list[list[S]]:
+    """Consecutive groups of ``size`` items: fixed by the items alone, never by the workers."""
+    if size < 1:
+        raise ValueError(f"shard size must be at least 1, not {size}")
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _in_order(
+    submit: Callable[[S], Any], wait: Callable[[Any], R], shards: Iterable[S], window: int
+) -> Iterator[R]:
+    """Submit shards keeping at most ``window`` in flight; wait for (and yield) them in order."""
+    pending: deque[Any] = deque()
+    for shard in shards:
+        if len(pending) >= window:
+            yield wait(pending.popleft())
+        pending.append(submit(shard))
+    while pending:
+        yield wait(pending.popleft())
+
+
+# --- local processes ---------------------------------------------------------------------------------
+
+_worker_context: Any = None
+"""The context of this worker process, set once by the pool's initializer."""
+
+
+def _init_worker(context: Any) -> None:
+    global _worker_context
+    _worker_context = context
+
+
+def _run_in_worker(fn: ShardFn[Any, S, R], shard: S) -> R:
+    return fn(_worker_context, shard)
+
+
+class LocalExecutor:
+    """Shards in ``workers`` local processes (forkserver: no state inherited by accident), or in this
+    process when ``workers`` is 1 or there are fewer than ``min_shards`` shards."""
+
+    def __init__(self, workers: int = 1, min_shards: int | None = None) -> None:
+        self.workers = max(1, workers)
+        self.min_shards = MIN_PARALLEL_SHARDS if min_shards is None else min_shards
+
+    def map(self, fn: ShardFn[C, S, R], context: C, shards: Sequence[S]) -> Iterator[R]:
+        if self.workers == 1 or len(shards) < self.min_shards:
+            for shard in shards:
+                yield fn(context, shard)
+            return
+        ctx = multiprocessing.get_context("forkserver")
+        # Leaving the block (error, early stop) terminates the workers: nothing keeps running.
+        with ctx.Pool(self.workers, initializer=_init_worker, initargs=(context,)) as pool:
+            yield from _in_order(
+                lambda shard: pool.apply_async(_run_in_worker, (fn, shard)),
+                lambda result: result.get(),
+                shards,
+                self.workers * IN_FLIGHT_PER_WORKER,
+            )
+
+
+# --- Ray ---------------------------------------------------------------------------------------------
+
+_ray_context: tuple[str, Any] | None = None
+"""(object id, context) last fetched by this Ray worker: fetched once per worker, not per shard."""
+
+
+def _ray_shard(fn: ShardFn[Any, S, R], context_ref: list[Any], shard: S) -> R:
+    """A Ray task. The context's reference comes inside a list so that Ray does not fetch and
+    unpickle it for every task; the worker does it once."""
+    import ray
+
+    global _ray_context
+    (ref,) = context_ref
+    if _ray_context is None or _ray_context[0] != ref.hex():
+        _ray_context = (ref.hex(), ray.get(ref))
+    return fn(_ray_context[1], shard)
+
+
+class RayExecutor:
+    """Shards as Ray tasks on a cluster: the one at ``address`` (or ``RAY_ADDRESS``), the one this
+    process is already connected to, or else a local cluster started for the build (with
+    ``num_cpus`` CPUs, default all) and shut down after it. A cluster's nodes need dataset_builder
+    installed (``pip install 'dataset_builder[ray]'``).
+    """
+
+    def __init__(self, address: str | None = None, num_cpus: int | None = None) -> None:
+        self.address = address
+        self.num_cpus = num_cpus
+
+    def map(self, fn: ShardFn[C, S, R], context: C, shards: Sequence[S]) -> Iterator[R]:
+        try:
+            import ray
+        except ImportError as exc:
+            raise DatasetBuilderError(
+                "the ray executor needs Ray: pip install 'dataset_builder[ray]'"
+            ) from exc
+        connected_here = not ray.is_initialized()
+        if connected_here:
+            self._connect(ray)
+        pending: list[Any] = []
+        try:
+            task = ray.remote(num_cpus=1)(_ray_shard)
+            context_ref = [ray.put(context)]
+            window = max(1, int(ray.cluster_resources().get("CPU", 1))) * IN_FLIGHT_PER_WORKER
+
+            def submit(shard: S) -> Any:
+                ref = task.remote(fn, context_ref, shard)
+                pending.append(ref)
+                return ref
+
+            def wait(ref: Any) -> R:
+                pending.remove(ref)
+                try:
+                    return ray.get(ref)
+                except ray.exceptions.RayTaskError as exc:
+                    if isinstance(exc.cause, DatasetBuilderError):
+                        raise exc.cause from None  # the user's error, not Ray's traceback
+                    raise
+
+            yield from _in_order(submit, wait, shards, window)
+        finally:
+            for ref in pending:
+                ray.cancel(ref, force=True)
+            if connected_here:
+                ray.shutdown()  # stops a cluster started here; only disconnects from another one
+
+    def _connect(self, ray: Any) -> None:
+        address = self.address or os.environ.get("RAY_ADDRESS")
+        options: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
+        try:
+            if address:
+                ray.init(address=address, **options)
+            else:
+                ray.init(num_cpus=self.num_cpus, include_dashboard=False, **options)
+        except (ConnectionError, ValueError, RuntimeError) as exc:
+            where = address or "a local Ray cluster"
+            raise DatasetBuilderError(f"cannot start or join {where}: {exc}") from exc
+
+
+def make_executor(name: str, workers: int | None = None, ray_address: str | None = None) -> Executor:
+    """The executor the CLI names: ``local`` (``workers`` processes, default one per CPU) or ``ray``
+    (``workers`` CPUs for a local cluster; an existing cluster's own otherwise)."""
+    if name == "local":
+        return LocalExecutor(workers or os.cpu_count() or 1)
+    if name == "ray":
+        return RayExecutor(ray_address, workers)
+    raise DatasetBuilderError(f"unknown executor {name!r}: one of {', '.join(EXECUTORS)}")

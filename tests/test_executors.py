@@ -1,0 +1,161 @@
+"""Executors: a build on a real local Ray cluster is byte-identical to local builds, and a bad seed
+found in a Ray worker reaches the user as the same error as in a local build."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ANN, PROJECT, REPO
+
+from dataset_builder import cli, executors, pipeline
+from dataset_builder.build import build
+from dataset_builder.errors import InputError
+from dataset_builder.executors import RayExecutor
+from dataset_builder.release import MANIFEST_NAME
+
+ray = pytest.importorskip("ray")
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+EN = [
+    "CAIRO - U.S. Secretary of State Antony Blinken met Egyptian President Abdel Fattah al-Sisi in Cairo "
+    "on Tuesday to discuss a ceasefire in Gaza and the release of hostages.",
+    "Blinken said the United States rejects any forced displacement of Palestinians from Gaza and "
+    "thanked Egypt for its role in delivering humanitarian aid through the Rafah crossing.",
+    "The two sides also discussed regional stability, trade and the security of shipping in the Red "
+    "Sea, according to a statement from the Egyptian presidency.",
+    "Egyptian Foreign Minister Sameh Shoukry told reporters that talks with Qatar and the United States "
+    "on a truce would continue in the coming days.",
+]
+AR = [
+    "التقى الرئيس عبد الفتاح السيسي وزير الخارجية الأمريكي أنتوني بلينكن في القاهرة، وبحثا جهود "
+    "التوصل إلى وقف لإطلاق النار في قطاع غزة وتبادل الأسرى.",
+    "وأكد السيسي رفض مصر لأي تهجير قسري للفلسطينيين، وضرورة إيصال المساعدات الإنسانية إلى القطاع دون "
+    "عوائق عبر معبر رفح.",
+    "وقال وزير الخارجية سامح شكري إن المشاورات مع قطر والولايات المتحدة مستمرة للتوصل إلى هدنة جديدة "
+    "في أقرب وقت ممكن.",
+]
+
+
+def _article(rng: random.Random, paragraphs: list[str]) -> str:
+    return "\n\n".join(rng.sample(paragraphs, k=3))
+
+
+def _seeds(folder: Path, articles: int) -> Path:
+    """The repo's seeds plus synthetic articles: English, Arabic and bilingual (Arabic then English)."""
+    rng = random.Random(9)
+    folder.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    for i in range(articles):
+        kind = ("en", "ar", "bilingual")[i % 3]
+        parts = {"en": [EN], "ar": [AR], "bilingual": [AR, EN]}[kind]
+        text = f"date 2024-0{1 + i % 9}-1{i % 10}\n" + "\n\n".join(_article(rng, p) for p in parts)
+        (folder / f"synthetic_{i:03d}.txt").write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
+def _annotations(dest: Path) -> Path:
+    """A fresh copy of the annotations (a build writes the split ledger there; never into the repo's)."""
+    return Path(shutil.copytree(ANN, dest))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards of 3 files, processes from 2 shards on: a handful of seeds then spans several shards,
+    more than the executors keep in flight, without building hundreds of files."""
+    monkeypatch.setattr(pipeline, "SHARD_FILES", 3)
+    monkeypatch.setattr(executors, "MIN_PARALLEL_SHARDS", 2)
+
+
+@pytest.fixture(scope="module")
+def ray_cluster() -> Iterator[None]:
+    """A real local Ray cluster for this module's tests (its workers start once), shut down after them."""
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+def test_ray_build_is_byte_identical_to_local_builds(
+    tmp_path: Path, small_shards: None, ray_cluster: None
+) -> None:
+    seeds = _seeds(tmp_path / "seeds", 14)
+    assert len(executors.shards(sorted(seeds.glob("*.txt")), pipeline.SHARD_FILES)) == 7
+    outputs = {}
+    for name, options in {
+        "local-1": ["--executor", "local", "--workers", "1"],
+        "local-2": ["--executor", "local", "--workers", "2"],
+        "ray": ["--executor", "ray"],  # joins the running cluster
+    }.items():
+        annotations = _annotations(tmp_path / f"annotations-{name}")
+        out = tmp_path / f"dist-{name}"
+        argv = [
+            "build",
+            "-C",
+            str(REPO),
+            "--seeds",
+            str(seeds),
+            "--annotations",
+            str(annotations),
+            "--out",
+            str(out),
+        ]
+        assert cli.main([*argv, "--no-progress", *options]) == 0
+        outputs[name] = (_files(out), (annotations / "splits.json").read_bytes())
+    assert ray.is_initialized()  # a cluster the build joined is left running
+    local, _ = outputs["local-1"]
+    manifest = json.loads(local[MANIFEST_NAME])
+    assert sum(manifest["rows"]["documents"].values()) > 14
+    assert set(manifest["files"]) == set(local) - {MANIFEST_NAME}
+    for name in ("local-2", "ray"):
+        assert outputs[name] == outputs["local-1"], name
+
+
+def test_input_error_in_a_ray_worker_is_the_same_error(
+    tmp_path: Path, small_shards: None, ray_cluster: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = _seeds(tmp_path / "seeds", 8)
+    (seeds / "synthetic_004.txt").write_bytes("سطر عربي\n".encode() + b"\xc3\x28 broken\n")
+    annotations = _annotations(tmp_path / "annotations")
+    out = tmp_path / "dist"
+    with pytest.raises(InputError) as local:
+        build(PROJECT, seeds_dir=seeds, annotations_dir=annotations, out_dir=out, progress=False, workers=1)
+    with pytest.raises(InputError) as remote:
+        build(
+            PROJECT,
+            seeds_dir=seeds,
+            annotations_dir=annotations,
+            out_dir=out,
+            progress=False,
+            executor=RayExecutor(),
+        )
+    assert type(remote.value) is InputError  # not Ray's wrapper, whose message holds a traceback
+    assert str(remote.value) == str(local.value)
+    assert "synthetic_004.txt: not UTF-8 at byte" in str(local.value)
+
+    argv = [
+        "build",
+        "-C",
+        str(REPO),
+        "--seeds",
+        str(seeds),
+        "--annotations",
+        str(annotations),
+        "--out",
+        str(out),
+    ]
+    capsys.readouterr()
+    assert cli.main([*argv, "--no-progress", "--executor", "ray"]) == 2
+    assert capsys.readouterr().err == f"error: {local.value}\n"
+    assert not out.exists()
+    assert ray.is_initialized()  # a cluster the build joined is left running
