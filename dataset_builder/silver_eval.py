@@ -57,7 +57,9 @@ class Evaluation:
                 f"{label:<8}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.tp + s.fn:>6}{s.tp + s.fp:>7}"
             )
         rows.append(f"language {self.language_right}/{self.documents}")
-        rows.append(f"date     {self.date_right}/{self.documents} right, {self.dates_invented} wrong or invented")
+        rows.append(
+            f"date     {self.date_right}/{self.documents} right, {self.dates_invented} wrong or invented"
+        )
         return "\n".join(rows)
 
 
@@ -87,7 +89,13 @@ def evaluate(folder: Path, annotations_dir: Path) -> Evaluation:
         expected = _gold_spans(doc, gold, f"{folder / 'gold.json'} ({doc_id})")
         found = {(s.start, s.end, s.label) for s in doc.entities}
         for start, end, label in sorted(found | expected):
-            key = "tp" if (start, end, label) in found & expected else "fp" if (start, end, label) in found else "fn"
+            key = (
+                "tp"
+                if (start, end, label) in found & expected
+                else "fp"
+                if (start, end, label) in found
+                else "fn"
+            )
             counts[label][key] += 1
             if key != "tp":
                 errors.append(f"{doc_id}\t{key}\t{label}\t{doc.text[start:end]}")
@@ -96,7 +104,9 @@ def evaluate(folder: Path, annotations_dir: Path) -> Evaluation:
         date += doc.date == gold_date
         if doc.date is not None and doc.date != gold_date:
             invented += 1
-            errors.append(f"{doc_id}\tdate\t{doc.date} ({doc.date_source}: {doc.date_evidence}) ≠ {gold_date}")
+            errors.append(
+                f"{doc_id}\tdate\t{doc.date} ({doc.date_source}: {doc.date_evidence}) ≠ {gold_date}"
+            )
         elif doc.date != gold_date:
             errors.append(f"{doc_id}\tdate\tmissed {gold_date}")
     per_label = {label: PRF(c["tp"], c["fp"], c["fn"]) for label, c in counts.items()}

@@ -1,6 +1,6 @@
 """Score the silver annotators on a held-out set: precision, recall, F1 per label, date accuracy.
 
-    python scripts/evaluate_silver.py [--set tests/data/heldout] [--annotations annotations] [--errors]
+python scripts/evaluate_silver.py [--set tests/data/heldout] [--annotations annotations] [--errors]
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ The knowledge base (``annotations/entities.json``) is compiled into one Aho-Cora
 so offsets found there are offsets in the original text. A match may sit after Arabic proclitics
 inside a word (وبلينكن → بلينكن), which stay outside the span; titles are never in the base, so
 they never enter a span. Trigger rules from ``annotations/entity_rules.json`` find person names
-after a title (and English organisation names) that the base does not know: they get no id.
+after a title, a title chain of any length or "his counterpart" (and English organisation names)
+that the base does not know: they get no id. Places come also from registry gazetteers
+(:mod:`gazetteer`) and names from human gold (``learned_aliases.json``, :mod:`learned`); the base
+wins over both. Once a person's full name is found, a later surname-only mention is the same person.
 """
 
 from __future__ import annotations
@@ -19,15 +22,19 @@ from pathlib import Path
 
 import ahocorasick
 
+from dataset_builder.annotators.gazetteer import place_names
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError, knowledge_file
 from dataset_builder.schema import ENTITY_LABELS
+
+LEARNED_ALIASES = "learned_aliases.json"
 
 _AR_NORMAL = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _WORD = re.compile(r"[^\W\d_]+")
 _COMPOUND_FIRST = frozenset({"عبد", "ابو"})
 """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
 _EN_NAME_WORD = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
+_EN_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|as|ash|an)-")
 
 
 def normalise(text: str, language: str) -> str:
@@ -64,6 +71,14 @@ class EntityKnowledge:
     en_stopwords: frozenset[str]
     en_titles: frozenset[str]
     en_org_heads: frozenset[str]
+    ar_counterparts: frozenset[str]
+    ar_connectors: frozenset[str]
+    ar_verb: re.Pattern[str]
+    """Imperfect verb forms (يستقبل, يتوجه): a verb never starts a name."""
+    en_particle_name: re.Pattern[str]
+    """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
+    en_said: re.Pattern[str]
+    """Two or three capitalised words right before "said"/"told": a person."""
 
     def link(self, surface: str, language: str) -> str | None:
         """The knowledge-base id for a span's text, or None when the base does not know it."""
@@ -88,6 +103,17 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
                             f"{kb_path}: name {surface!r} belongs to both {names[key][0]!r} and {entity['id']!r}"
                         )
                     names[key] = (entity["id"], entity["label"])
+    with knowledge_file(rules_path, "entity rules") as rules:
+        ar, en = rules["ar"], rules["en"]
+        stopwords = {"ar": frozenset(ar["stopwords"]), "en": frozenset(en["stopwords"])}
+        for key, hit in sorted(_learned_names(Path(annotations_dir) / LEARNED_ALIASES).items()):
+            names.setdefault(key, hit)
+        for (language, surface), hit in sorted(place_names(rules["gazetteer"], stopwords).items()):
+            names.setdefault((language, normalise(surface, language)), hit)
+    for (language, surface), hit in sorted(names.items()):
+        # datelines write places in capitals (BAGHDAD, SHARM EL-SHEIKH)
+        if language == "en" and hit[1] == "LOC" and len(surface) >= 4 and not surface.isupper():
+            names.setdefault(("en", surface.upper()), hit)
     after_lam = {
         ("ar", _after_lam(surface)): hit
         for (language, surface), hit in names.items()
@@ -105,15 +131,21 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
         ar, en = rules["ar"], rules["en"]
         en_titles = "|".join(re.escape(t) for t in sorted(en["titles"], key=len, reverse=True))
         org_heads = "|".join(re.escape(h) for h in sorted(en["org_heads"], key=len, reverse=True))
+        name_part = rf"(?:(?:al|el|Al|El|ad|as|ash|an)-)?{_EN_NAME_WORD}"
+        particles = "|".join(re.escape(w) for w in sorted(en["particles"], key=len, reverse=True))
+        articles = "al|el|Al|El|ad|as|ash|an"
+        said = "|".join(map(re.escape, en["reporting_verbs"]))
         return EntityKnowledge(
             automata=automata,
             names=names,
             proclitics=frozenset(ar["proclitics"]),
-            ar_titles=_title_starts((normalise(t, "ar") for t in ar["titles"]), ar["proclitics"]),
+            ar_titles=_title_starts(
+                (normalise(t, "ar") for t in [*ar["titles"], *ar["counterparts"]]), ar["proclitics"]
+            ),
             ar_modifiers=frozenset(normalise(m, "ar") for m in ar["title_modifiers"]),
             ar_stopwords=frozenset(normalise(w, "ar") for w in ar["stopwords"]),
             en_person=re.compile(
-                rf"\b(?:{en_titles})\s+(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{0,3}})"
+                rf"\b(?:{en_titles})\s+(?P<name>{name_part}(?:\s+(?:(?:{particles})\s+)?{name_part}){{0,4}})"
             ),
             en_org=re.compile(
                 rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
@@ -121,7 +153,30 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
             en_stopwords=frozenset(en["stopwords"]),
             en_titles=frozenset(t for t in en["titles"] if " " not in t),
             en_org_heads=frozenset(en["org_heads"]),
+            ar_counterparts=frozenset(normalise(w, "ar") for w in ar["counterparts"]),
+            ar_connectors=frozenset(normalise(w, "ar") for w in ar["connectors"]),
+            ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar["verb_prefixes"])) + r")\w{2,}$"),
+            en_particle_name=re.compile(
+                rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
+            ),
+            en_said=re.compile(
+                rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{1,2}}),?\s+(?:{said})\b"
+            ),
         )
+
+
+def _learned_names(path: Path) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """Names learned from human gold; a surface gold gave two labels is left out (ambiguous)."""
+    if not path.exists():
+        return {}
+    found: dict[tuple[str, str], set[tuple[str | None, str]]] = {}
+    with knowledge_file(path, "learned aliases") as raw:
+        for alias in raw["aliases"]:
+            if alias["label"] not in ENTITY_LABELS:
+                raise InputError(f"{path}: alias {alias['surface']!r} has unknown label {alias['label']!r}")
+            key = (alias["language"], normalise(alias["surface"], alias["language"]))
+            found.setdefault(key, set()).add((alias["entity_id"], alias["label"]))
+    return {key: next(iter(hits)) for key, hits in found.items() if len({label for _, label in hits}) == 1}
 
 
 def _title_starts(titles: Iterable[str], proclitics: Iterable[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
@@ -159,7 +214,9 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
 
 
 def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
-    """Two-word names (three after عبد/أبو) following a title and its modifiers."""
+    """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
+    or after نظيره: a first name that is no verb and has no article, then name words up to a family
+    name with the article, through compounds (عبد/أبو) and connectors (بن, آل)."""
     norm = normalise(text, "ar")
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
     found: list[Span] = []
@@ -173,31 +230,73 @@ def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
         while j < len(words) and words[j][0] < title_end:
             j += 1
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
-            if words[j][2] in k.ar_modifiers:
+            if _modifier(words[j][2], k):
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 while j < len(words) and words[j][0] < chained:
                     j += 1
             else:
                 break
-        name: list[tuple[int, int, str]] = []
-        while j < len(words) and len(name) < (3 if name and name[0][2] in _COMPOUND_FIRST else 2):
-            word = words[j]
-            if (
-                word[2] in k.ar_stopwords
-                or word[2] in k.ar_modifiers
-                or not _adjacent(norm, words[j - 1], word)
-            ):
-                break
-            if len(name) == 1 and word[2].startswith("ال") and name[0][2] not in _COMPOUND_FIRST:
-                break
-            name.append(word)
-            j += 1
+        name = _name_after(norm, words, j, k)
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
-        i = max(j, i + 1)
+        i = max(j + len(name), i + 1)
     return found
+
+
+def _modifier(word: str, k: EntityKnowledge) -> bool:
+    """A word that may sit inside a title chain: a listed modifier, or a known nationality or place."""
+    hit = k.names.get(("ar", word))
+    return word in k.ar_modifiers or (hit is not None and hit[1] in ("MISC", "LOC"))
+
+
+def _name_word(word: str, k: EntityKnowledge) -> bool:
+    """Not a stopword, title, modifier, counterpart, nor a known non-person name."""
+    hit = k.names.get(("ar", word))
+    return not (
+        word in k.ar_stopwords
+        or word in k.ar_modifiers
+        or word in k.ar_counterparts
+        or word in k.ar_titles
+        or (hit is not None and hit[1] != "PER")
+    )
+
+
+Word = tuple[int, int, str]
+
+
+def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+    """The name starting at ``words[j]``: at most two plain words, a family name with the article
+    ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along."""
+    name: list[Word] = []
+    plain = 0
+    while j < len(words) and len(name) < 6:
+        word = words[j]
+        w = word[2]
+        if (name and not _adjacent(norm, words[j - 1], word)) or not _name_word(w, k):
+            break
+        if not name:
+            if w.startswith("ال") or k.ar_verb.match(w) or w in k.ar_connectors:
+                break
+            plain = 1
+        elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
+            pass
+        elif w in k.ar_connectors or w in _COMPOUND_FIRST:
+            if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
+                break
+        elif w.startswith("ال"):
+            name.append(word)
+            break
+        elif plain < 2:
+            plain += 1
+        else:
+            break
+        name.append(word)
+        j += 1
+    while name and (name[-1][2] in k.ar_connectors or name[-1][2] in _COMPOUND_FIRST):
+        name.pop()
+    return name
 
 
 def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int | None:
@@ -230,10 +329,83 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         last_title = max((i for i, w in enumerate(words) if w in k.en_titles), default=-1)
         for word in words[: last_title + 1]:
             start = text.index(word, start) + len(word)
-        words = words[last_title + 1 :]
         start = end - len(text[start:end].lstrip())
-        if words and not any(w in k.en_stopwords or w in k.en_org_heads for w in words):
-            found.append(Span(start, end, text[start:end], "PER", None))
+        if (span := _english_person(text, start, end, 1, k)) is not None:
+            found.append(span)
+    for pattern in (k.en_particle_name, k.en_said):
+        for m in pattern.finditer(text):
+            if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
+                found.append(span)
+    return found
+
+
+def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKnowledge) -> Span | None:
+    """The name in ``text[start:end]`` without leading stopwords and cut before any later one;
+    None when too short or when a word is an organisation head or a known non-person name."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    while words and text[slice(*words[0])] in k.en_stopwords:
+        words.pop(0)
+    for n, (a, b) in enumerate(words):
+        if text[a:b] in k.en_stopwords:
+            words = words[:n]
+            break
+    if len(words) < min_words:
+        return None
+    for a, b in words:
+        hit = k.names.get(("en", text[a:b]))
+        if text[a:b] in k.en_org_heads or (hit is not None and hit[1] != "PER"):
+            return None
+    start, end = words[0][0], words[-1][1]
+    return Span(start, end, text[start:end], "PER", None)
+
+
+def _surname_mentions(text: str, language: str, people: list[Span], k: EntityKnowledge) -> list[Span]:
+    """Surname-only mentions of people named in full elsewhere in the text, with the same id."""
+    norm = normalise(text, language)
+    found: list[Span] = []
+    seen: set[str] = set()
+    for person in people:
+        surname = person.text.split()[-1] if len(person.text.split()) >= 2 else None
+        if surname is None or len(surname) < 3:
+            continue
+        forms = {normalise(surname, language)}
+        if language == "en":
+            forms.add(_EN_ARTICLE.sub("", surname))
+        for form in sorted(forms - seen):
+            seen.add(form)
+            hit = k.names.get((language, form))
+            if len(form) < 3 or (hit is not None and hit[1] != "PER") or form in k.en_stopwords:
+                continue
+            if language == "ar" and (form in k.ar_stopwords or form in k.ar_titles or _modifier(form, k)):
+                continue
+            found.extend(_occurrences(text, norm, form, language, person.entity_id, k))
+    return found
+
+
+def _occurrences(
+    text: str, norm: str, form: str, language: str, entity_id: str | None, k: EntityKnowledge
+) -> list[Span]:
+    """Whole-word occurrences of ``form`` (in Arabic also behind proclitics, لل for ل + ال)."""
+    found = []
+    variants = [(form, False)]
+    if language == "ar" and form.startswith("ال"):
+        variants.append((_after_lam(form), True))
+    for variant, needs_lam in variants:
+        at = norm.find(variant)
+        while at >= 0:
+            end = at + len(variant)
+            word_start = at
+            while word_start > 0 and _is_word_char(text[word_start - 1]):
+                word_start -= 1
+            prefix = norm[word_start:at]
+            after_ok = end == len(text) or not _is_word_char(text[end])
+            if language == "en":
+                prefix_ok = not prefix and (at == 0 or text[at - 1] not in "-")
+            else:
+                prefix_ok = (not prefix or prefix in k.proclitics) and (not needs_lam or prefix.endswith("ل"))
+            if after_ok and prefix_ok:
+                found.append(Span(at, end, text[at:end], "PER", entity_id))
+            at = norm.find(variant, at + 1)
     return found
 
 
@@ -249,10 +421,13 @@ def _select(candidates: list[Span], length: int) -> list[Span]:
 
 
 def find_entities(text: str, language: str, k: EntityKnowledge) -> list[Span]:
-    """Entity spans in ``text``: knowledge-base matches first, rule matches where they do not overlap."""
+    """Entity spans in ``text``: knowledge-base matches first, rule matches where they do not overlap,
+    then surname-only mentions of the people found."""
     known = sorted(_gazetteer(text, language, k), key=lambda s: (s.start - s.end, s.start))
     rules = _arabic_people(text, k) if language == "ar" else _english_rules(text, k)
-    return _select(known + sorted(rules, key=lambda s: (s.start - s.end, s.start)), len(text))
+    chosen = _select(known + sorted(rules, key=lambda s: (s.start - s.end, s.start)), len(text))
+    people = [s for s in chosen if s.label == "PER"]
+    return _select(chosen + _surname_mentions(text, language, people, k), len(text))
 
 
 def annotate_entities(doc: Document, annotations_dir: Path) -> Document:
