@@ -215,3 +215,93 @@ def test_a_broken_knowledge_file_is_named_in_the_error(tmp_path: Path, name: str
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     with pytest.raises(InputError, match=name.replace(".", r"\.")):
         list(silver_documents(seeds, tmp_path / "ann"))
+
+
+def test_names_after_title_chains_counterparts_and_surnames_later() -> None:
+    k = load_entity_knowledge(DEFAULT_ANNOTATIONS_DIR)
+    ar = (
+        "يستقبل نائب رئيس الوزراء وزير الخارجية وشؤون المغتربين الأردني أيمن الصفدي اليوم نظيره العراقي "
+        "فؤاد حسين. وقال الصفدي إن الأردن يدعم العراق، وأكد للصفدي وحسين ذلك."
+    )
+    spans = find_entities(ar, "ar", k)
+    check_spans(ar, spans, "test")
+    people = [s.text for s in spans if s.label == "PER"]
+    assert people == ["أيمن الصفدي", "فؤاد حسين", "الصفدي", "لصفدي", "حسين"]
+    assert ("الأردني", "MISC") in [(s.text, s.label) for s in spans]  # the nisba stays out of the name
+    assert "يستقبل" not in " ".join(people)  # a verb never starts a name
+    en = (
+        "Iraqi Prime Minister Mohammed Shia al-Sudani met his counterpart Faisal Mekdad in Amman. "
+        "Sudani and Mekdad later flew to Basra; al-Sudani’s office said so."
+    )
+    spans = find_entities(en, "en", k)
+    check_spans(en, spans, "test")
+    assert [s.text for s in spans if s.label == "PER"] == [
+        "Mohammed Shia al-Sudani",
+        "Faisal Mekdad",
+        "Sudani",
+        "Mekdad",
+        "al-Sudani",
+    ]
+    assert {("Amman", "LOC"), ("Basra", "LOC"), ("Iraqi", "MISC")} <= {(s.text, s.label) for s in spans}
+
+
+def test_surname_mentions_share_the_full_names_id() -> None:
+    k = load_entity_knowledge(DEFAULT_ANNOTATIONS_DIR)
+    spans = find_entities("Secretary of State Antony Blinken arrived. Later, Blinken spoke.", "en", k)
+    assert [(s.text, s.entity_id) for s in spans] == [
+        ("Antony Blinken", "antony-blinken"),
+        ("Blinken", "antony-blinken"),
+    ]
+
+
+def test_gazetteer_places_come_from_the_packages_and_skip_common_words() -> None:
+    k = load_entity_knowledge(DEFAULT_ANNOTATIONS_DIR)
+    text = "وصل الوفد إلى العقبة ثم المدينة القريبة من البصرة في البحرين."
+    found = [(s.text, s.label) for s in find_entities(text, "ar", k)]
+    assert found == [("العقبة", "LOC"), ("البصرة", "LOC"), ("البحرين", "LOC")]
+    assert (
+        k.link(
+            "العقبة",
+            "ar",
+        )
+        == k.link("Aqaba", "en")
+        is not None
+    )
+    assert [s.text for s in find_entities("BAGHDAD, Oct 27 - In Aqaba and Batman.", "en", k)] == [
+        "BAGHDAD",
+        "Aqaba",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("القاهرة في 22 يوليو/تموز 2014\nوصل الوزير اليوم الثلاثاء.", (dt.date(2014, 7, 22), "dateline")),
+        (
+            "Title here\nAmman, Wednesday 15 February 2023 (Petra) -- He arrived.",
+            (dt.date(2023, 2, 15), "dateline"),
+        ),
+        ("Published: 15 September 2020\nTitle\nBody text.", (dt.date(2020, 9, 15), "header")),
+        (
+            "Title\nThey met in Amman on Monday, two years after the agreement signed on 28 June 2021.",
+            (None, None),
+        ),
+        ("بغداد في 27 يونيو 2021\nوصل الرئيس اليوم الاثنين.", (None, None)),
+    ],
+)
+def test_datelines_are_lines_that_start_with_the_date(text: str, expected: tuple) -> None:
+    rules = load_date_rules(DEFAULT_ANNOTATIONS_DIR)
+    assert publication_date(doc(text, "ar" if text[0] > "z" else "en"), rules)[:2] == expected
+
+
+def test_an_ambiguous_numeric_date_is_read_by_the_convention_and_flagged() -> None:
+    rules = load_date_rules(DEFAULT_ANNOTATIONS_DIR)
+    ambiguous = doc("Body.", "en", [Cut(0, "Published: 05/03/2023\n", "metadata")])
+    date, source, evidence = publication_date(ambiguous, rules)
+    assert (
+        (date, source) == (dt.date(2023, 3, 5), "header")
+        and "ambiguous" in evidence
+        and "day-first" in evidence
+    )
+    plain = doc("Body.", "en", [Cut(0, "Published: 25/03/2023\n", "metadata")])
+    assert "ambiguous" not in publication_date(plain, rules)[2]
