@@ -79,13 +79,15 @@ def build(
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
     workers: int = 1,
+    ner_model: Path | None = None,
 ) -> BuildResult:
     """Build the dataset folder from seeds and annotations (the CLI's ``build``).
 
     ``workers`` processes annotate the seeds (the CLI uses one per CPU); the output does not depend on it.
+    ``ner_model``: a local token-classification model folder whose entities join the silver ones.
     """
     return write_dataset(
-        pipeline.documents(Path(seeds_dir), Path(annotations_dir), workers),
+        pipeline.documents(Path(seeds_dir), Path(annotations_dir), workers, ner_model),
         Path(out_dir),
         split_ratios=split_ratios,
         progress=progress,

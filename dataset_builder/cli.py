@@ -43,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--split-ratios", type=_ratios, default=DEFAULT_SPLIT_RATIOS)
     b.add_argument("--no-progress", action="store_true")
     b.add_argument("--workers", type=int, default=None, help="annotating processes (default: one per CPU)")
+    b.add_argument(
+        "--ner-model",
+        type=Path,
+        default=None,
+        help="a local Hugging Face token-classification model folder whose entities join the silver ones",
+    )
 
     ls = sub.add_parser("labelstudio", help="Label Studio campaigns").add_subparsers(
         dest="ls_command", required=True
@@ -88,6 +94,7 @@ def run(args: argparse.Namespace) -> str:
             split_ratios=args.split_ratios,
             progress=not args.no_progress,
             workers=args.workers or os.cpu_count() or 1,
+            ner_model=args.ner_model,
         ).summary()
     if args.command == "agreement":
         from dataset_builder.labelstudio.agreement import agreement_report

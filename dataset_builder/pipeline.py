@@ -16,6 +16,7 @@ from pathlib import Path
 from dataset_builder.annotations import apply_gold, gold_documents
 from dataset_builder.annotators.dates import annotate_date
 from dataset_builder.annotators.entities import annotate_entities
+from dataset_builder.annotators.ner_model import load_tagger
 from dataset_builder.annotators.topics import annotate_topics
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError, knowledge_file
@@ -24,18 +25,20 @@ from dataset_builder.seeds import read_seed, seed_files, split_seed
 Step = Callable[[Document], Document]
 
 
-def silver_steps(annotations_dir: Path) -> list[Step]:
-    """The builder's own annotators, in order (language is set when a seed is split)."""
+def silver_steps(annotations_dir: Path, ner_model: Path | None = None) -> list[Step]:
+    """The builder's own annotators, in order (language is set when a seed is split); with
+    ``ner_model``, a local token-classification model adds its entities to the silver ones."""
+    tagger = load_tagger(Path(ner_model)) if ner_model is not None else None
     return [
         partial(annotate_date, annotations_dir=annotations_dir),
-        partial(annotate_entities, annotations_dir=annotations_dir),
+        partial(annotate_entities, annotations_dir=annotations_dir, tagger=tagger),
         partial(annotate_topics, annotations_dir=annotations_dir),
     ]
 
 
-def annotate_seed(path: Path, annotations_dir: Path) -> list[Document]:
+def annotate_seed(path: Path, annotations_dir: Path, ner_model: Path | None = None) -> list[Document]:
     """One seed file → its silver documents (the unit of work, in one process or many)."""
-    steps = silver_steps(annotations_dir)
+    steps = silver_steps(annotations_dir, ner_model)
     docs = []
     for doc in split_seed(path, read_seed(path), annotations_dir):
         for step in steps:
@@ -50,7 +53,9 @@ PARALLEL_MIN_FILES = 256
 CHUNK_FILES = 32
 
 
-def silver_documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -> Iterator[Document]:
+def silver_documents(
+    seeds_dir: Path, annotations_dir: Path, workers: int = 1, ner_model: Path | None = None
+) -> Iterator[Document]:
     """Cleaned, split and silver-annotated documents, in seed-file order.
 
     With ``workers > 1`` files are annotated in worker processes (``Pool.imap`` keeps the order, so
@@ -58,7 +63,7 @@ def silver_documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -
     """
     annotations_dir = Path(annotations_dir)
     paths = seed_files(Path(seeds_dir))
-    work = partial(annotate_seed, annotations_dir=annotations_dir)
+    work = partial(annotate_seed, annotations_dir=annotations_dir, ner_model=ner_model)
     if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
         for path in paths:
             yield from work(path)
@@ -97,13 +102,15 @@ def load_groups(annotations_dir: Path) -> Groups:
     return Groups(*tables)
 
 
-def documents(seeds_dir: Path, annotations_dir: Path, workers: int = 1) -> Iterator[Document]:
+def documents(
+    seeds_dir: Path, annotations_dir: Path, workers: int = 1, ner_model: Path | None = None
+) -> Iterator[Document]:
     """Final documents: silver, with gold applied and curated groups set."""
     annotations_dir = Path(annotations_dir)
     gold = gold_documents(annotations_dir)
     groups = load_groups(annotations_dir)
     seen: set[str] = set()
-    for doc in silver_documents(seeds_dir, annotations_dir, workers):
+    for doc in silver_documents(seeds_dir, annotations_dir, workers, ner_model):
         seen.add(doc.id)
         if doc.id in gold:
             doc = apply_gold(doc, gold[doc.id], annotations_dir)

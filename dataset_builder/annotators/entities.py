@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 import ahocorasick
 
 from dataset_builder.annotators.gazetteer import place_names
+from dataset_builder.annotators.ner_model import ModelTagger, model_spans
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError, knowledge_file
 from dataset_builder.schema import ENTITY_LABELS
@@ -79,6 +80,8 @@ class EntityKnowledge:
     """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
     en_said: re.Pattern[str]
     """Two or three capitalised words right before "said"/"told": a person."""
+    model_labels: dict[str, str]
+    """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
 
     def link(self, surface: str, language: str) -> str | None:
         """The knowledge-base id for a span's text, or None when the base does not know it."""
@@ -159,6 +162,9 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
             en_particle_name=re.compile(
                 rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
             ),
+            model_labels={
+                raw: label for raw, label in rules["model_labels"].items() if label in ENTITY_LABELS
+            },
             en_said=re.compile(
                 rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{1,2}}),?\s+(?:{said})\b"
             ),
@@ -420,17 +426,25 @@ def _select(candidates: list[Span], length: int) -> list[Span]:
     return sorted(chosen, key=lambda s: (s.start, s.end))
 
 
-def find_entities(text: str, language: str, k: EntityKnowledge) -> list[Span]:
-    """Entity spans in ``text``: knowledge-base matches first, rule matches where they do not overlap,
-    then surname-only mentions of the people found."""
-    known = sorted(_gazetteer(text, language, k), key=lambda s: (s.start - s.end, s.start))
+def _longest_first(spans: Iterable[Span]) -> list[Span]:
+    return sorted(spans, key=lambda s: (s.start - s.end, s.start))
+
+
+def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[Span] = ()) -> list[Span]:
+    """Entity spans in ``text``: knowledge-base matches first, then a model's spans (ids from the
+    base), then rule matches, each where nothing is taken yet; then surname-only mentions of the
+    people found."""
+    known = _longest_first(_gazetteer(text, language, k))
+    learned = _longest_first(
+        s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
+    )
     rules = _arabic_people(text, k) if language == "ar" else _english_rules(text, k)
-    chosen = _select(known + sorted(rules, key=lambda s: (s.start - s.end, s.start)), len(text))
+    chosen = _select(known + learned + _longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
     return _select(chosen + _surname_mentions(text, language, people, k), len(text))
 
 
-def annotate_entities(doc: Document, annotations_dir: Path) -> Document:
-    return doc.with_(
-        entities=find_entities(doc.text, doc.language, load_entity_knowledge(Path(annotations_dir)))
-    )
+def annotate_entities(doc: Document, annotations_dir: Path, tagger: ModelTagger | None = None) -> Document:
+    k = load_entity_knowledge(Path(annotations_dir))
+    model = model_spans(doc.text, tagger, k.model_labels) if tagger is not None else ()
+    return doc.with_(entities=find_entities(doc.text, doc.language, k, model))
