@@ -76,6 +76,9 @@ class EntityKnowledge:
     ar_connectors: frozenset[str]
     ar_verb: re.Pattern[str]
     """Imperfect verb forms (يستقبل, يتوجه): a verb never starts a name."""
+    ar_not_first: re.Pattern[str]
+    """Verbal-noun patterns (تقدير, استقبال, إعلان) that never start a name."""
+    ar_org_heads: frozenset[str]
     en_particle_name: re.Pattern[str]
     """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
     en_said: re.Pattern[str]
@@ -158,6 +161,8 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
             en_org_heads=frozenset(en["org_heads"]),
             ar_counterparts=frozenset(normalise(w, "ar") for w in ar["counterparts"]),
             ar_connectors=frozenset(normalise(w, "ar") for w in ar["connectors"]),
+            ar_not_first=re.compile("|".join(f"(?:{p})" for p in ar["not_first_name_patterns"])),
+            ar_org_heads=frozenset(normalise(w, "ar") for w in ar["org_heads"]),
             ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar["verb_prefixes"])) + r")\w{2,}$"),
             en_particle_name=re.compile(
                 rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
@@ -219,12 +224,16 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
-def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
+def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) -> list[Span]:
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
     name with the article, through compounds (عبد/أبو) and connectors (بن, آل)."""
     norm = normalise(text, "ar")
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
+    named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
+    for span in known:
+        if span.label != "PER":
+            named[span.start : span.end] = b"\x01" * (span.end - span.start)
     found: list[Span] = []
     i = 0
     while i < len(words):
@@ -236,7 +245,7 @@ def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
         while j < len(words) and words[j][0] < title_end:
             j += 1
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
-            if _modifier(words[j][2], k):
+            if _modifier(words[j][2], k) or named[words[j][0]]:
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 while j < len(words) and words[j][0] < chained:
@@ -249,6 +258,46 @@ def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
             found.append(Span(start, end, text[start:end], "PER", None))
         i = max(j + len(name), i + 1)
     return found
+
+
+def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+    """An institution head, then words with the article (or لل, the article behind ل), ending in a
+    nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي."""
+    norm = normalise(text, "ar")
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
+    found = []
+    for i, (start, _, word) in enumerate(words):
+        head = _strip_proclitic(word, k.ar_org_heads, k)
+        if head is None:
+            continue
+        start += len(word) - len(head)
+        last = None
+        for j in range(i + 1, min(i + 5, len(words))):
+            w = words[j][2]
+            if not _adjacent(norm, words[j - 1], words[j]) or not w.startswith(("ال", "لل")):
+                break
+            if _nisba(w, k):
+                last = j
+        if last is not None:
+            end = words[last][1]
+            found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+def _strip_proclitic(word: str, heads: frozenset[str], k: EntityKnowledge) -> str | None:
+    """``word`` without its proclitic when what is left is one of ``heads``."""
+    for prefix in ("", *sorted(k.proclitics)):
+        if word.startswith(prefix) and word[len(prefix) :] in heads:
+            return word[len(prefix) :]
+    return None
+
+
+def _nisba(word: str, k: EntityKnowledge) -> bool:
+    """A relational adjective with the article: a known nationality, or ال…ي / ال…ية."""
+    hit = k.names.get(("ar", word))
+    if hit is not None:
+        return hit[1] == "MISC"
+    return word.startswith("ال") and len(word) >= 6 and word.endswith(("ي", "يه"))
 
 
 def _modifier(word: str, k: EntityKnowledge) -> bool:
@@ -283,11 +332,11 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
         if (name and not _adjacent(norm, words[j - 1], word)) or not _name_word(w, k):
             break
         if not name:
-            if w.startswith("ال") or k.ar_verb.match(w) or w in k.ar_connectors:
+            if w.startswith("ال") or k.ar_verb.match(w) or k.ar_not_first.match(w) or w in k.ar_connectors:
                 break
             plain = 1
         elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
-            pass
+            plain += 1
         elif w in k.ar_connectors or w in _COMPOUND_FIRST:
             if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
                 break
@@ -340,8 +389,28 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
             found.append(span)
     for pattern in (k.en_particle_name, k.en_said):
         for m in pattern.finditer(text):
+            before = text[: m.start("name")].rstrip().rsplit(None, 1)
+            if pattern is k.en_said and before and (before[-1][:1].isupper() or before[-1] in ("of", "the")):
+                continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
             if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
                 found.append(span)
+    return found
+
+
+_AGENCY = re.compile(r"^(?P<head>[^\n()]{2,60}?)\s*\((?P<org>[^()\n\d]{2,24})\)\s*(?:[-—–]|$)", re.MULTILINE)
+_DATELINE_LINES = 3
+
+
+def _dateline_agencies(text: str) -> list[Span]:
+    """The news agency in brackets after a dateline ("BAGHDAD, June 27, 2021 (Reuters) -", "(أ ف ب)")
+    in the first lines: the bracket follows a date or a place in capitals."""
+    head_lines = "\n".join(text.split("\n", _DATELINE_LINES)[:_DATELINE_LINES])
+    found = []
+    for m in _AGENCY.finditer(head_lines):
+        head = m.group("head").strip(" ,-—–")
+        if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3):
+            start, end = m.span("org")
+            found.append(Span(start, end, text[start:end], "ORG", None))
     return found
 
 
@@ -434,11 +503,14 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     """Entity spans in ``text``: knowledge-base matches first, then a model's spans (ids from the
     base), then rule matches, each where nothing is taken yet; then surname-only mentions of the
     people found."""
-    known = _longest_first(_gazetteer(text, language, k))
+    gazetteer = _gazetteer(text, language, k)
+    # an institution named with a nationality is one span, over the nationality the base knows
+    orgs = _arabic_orgs(text, k) if language == "ar" else []
+    known = _longest_first(gazetteer + orgs + _dateline_agencies(text))
     learned = _longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
-    rules = _arabic_people(text, k) if language == "ar" else _english_rules(text, k)
+    rules = _arabic_people(text, k, gazetteer) if language == "ar" else _english_rules(text, k)
     chosen = _select(known + learned + _longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
     return _select(chosen + _surname_mentions(text, language, people, k), len(text))
