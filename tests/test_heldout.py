@@ -25,9 +25,9 @@ def test_heldout_gold_offsets_read_their_text() -> None:
 def test_silver_on_heldout_news_stays_above_its_floor() -> None:
     result = evaluate(DATA / "heldout", DEFAULT_ANNOTATIONS_DIR)
     print(result.report())
-    assert result.overall.precision >= 0.86
-    assert result.overall.recall >= 0.68
-    assert result.overall.f1 >= 0.76
+    assert result.overall.precision >= 0.90
+    assert result.overall.recall >= 0.76
+    assert result.overall.f1 >= 0.82
     assert result.language_right == result.documents
     assert result.date_right == result.documents
     assert result.dates_invented == 0
@@ -35,5 +35,5 @@ def test_silver_on_heldout_news_stays_above_its_floor() -> None:
 
 def test_silver_on_the_tuning_set() -> None:
     result = evaluate(DATA / "tuning", DEFAULT_ANNOTATIONS_DIR)
-    assert result.overall.f1 >= 0.94 and result.overall.precision >= 0.98
+    assert result.overall.f1 >= 0.93 and result.overall.precision >= 0.98
     assert result.date_right == result.documents

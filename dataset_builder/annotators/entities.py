@@ -79,6 +79,8 @@ class EntityKnowledge:
     ar_not_first: re.Pattern[str]
     """Verbal-noun patterns (تقدير, استقبال, إعلان) that never start a name."""
     ar_org_heads: frozenset[str]
+    ar_complemented: frozenset[str]
+    """Titles that take a genitive complement (وزيرة الخزانة, قائد الجيش): one article word after them."""
     en_particle_name: re.Pattern[str]
     """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
     en_said: re.Pattern[str]
@@ -163,6 +165,7 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
             ar_connectors=frozenset(normalise(w, "ar") for w in ar["connectors"]),
             ar_not_first=re.compile("|".join(f"(?:{p})" for p in ar["not_first_name_patterns"])),
             ar_org_heads=frozenset(normalise(w, "ar") for w in ar["org_heads"]),
+            ar_complemented=frozenset(normalise(w, "ar") for w in ar["titles_with_complement"]),
             ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar["verb_prefixes"])) + r")\w{2,}$"),
             en_particle_name=re.compile(
                 rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
@@ -241,15 +244,12 @@ def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) ->
         if title_end is None:
             i += 1
             continue
-        j = i + 1
-        while j < len(words) and words[j][0] < title_end:
-            j += 1
+        j = _after_title(norm, words, i, title_end, k)
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
             if _modifier(words[j][2], k) or named[words[j][0]]:
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
-                while j < len(words) and words[j][0] < chained:
-                    j += 1
+                j = _after_title(norm, words, j, chained, k)
             else:
                 break
         name = _name_after(norm, words, j, k)
@@ -258,6 +258,21 @@ def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) ->
             found.append(Span(start, end, text[start:end], "PER", None))
         i = max(j + len(name), i + 1)
     return found
+
+
+def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: EntityKnowledge) -> int:
+    """Index of the first word after the title starting at ``words[i]`` (with its complement)."""
+    j = i + 1
+    while j < len(words) and words[j][0] < title_end:
+        j += 1
+    title = norm[words[i][0] : title_end]
+    bare = _strip_proclitic(title, k.ar_complemented, k)
+    if bare is not None and j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+        complement = words[j][2]
+        hit = k.names.get(("ar", complement))
+        if complement.startswith("ال") and (hit is None or hit[1] != "PER"):
+            j += 1
+    return j
 
 
 def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
@@ -303,7 +318,7 @@ def _nisba(word: str, k: EntityKnowledge) -> bool:
 def _modifier(word: str, k: EntityKnowledge) -> bool:
     """A word that may sit inside a title chain: a listed modifier, or a known nationality or place."""
     hit = k.names.get(("ar", word))
-    return word in k.ar_modifiers or (hit is not None and hit[1] in ("MISC", "LOC"))
+    return word in k.ar_modifiers or (hit is not None and hit[1] in ("MISC", "LOC")) or _nisba(word, k)
 
 
 def _name_word(word: str, k: EntityKnowledge) -> bool:
@@ -424,7 +439,7 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
     """The name in ``text[start:end]`` without leading stopwords and cut before any later one;
     None when too short or when a word is an organisation head or a known non-person name."""
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
-    while words and text[slice(*words[0])] in k.en_stopwords:
+    while words and (text[slice(*words[0])] in k.en_stopwords or text[slice(*words[0])] in k.en_titles):
         words.pop(0)
     for n, (a, b) in enumerate(words):
         if text[a:b] in k.en_stopwords:
@@ -457,7 +472,7 @@ def _surname_mentions(text: str, language: str, people: list[Span], k: EntityKno
             hit = k.names.get((language, form))
             if len(form) < 3 or (hit is not None and hit[1] != "PER") or form in k.en_stopwords:
                 continue
-            if language == "ar" and (form in k.ar_stopwords or form in k.ar_titles or _modifier(form, k)):
+            if language == "ar" and (form in k.ar_stopwords or form in k.ar_titles or form in k.ar_modifiers):
                 continue
             found.extend(_occurrences(text, norm, form, language, person.entity_id, k))
     return found
