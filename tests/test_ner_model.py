@@ -87,6 +87,14 @@ def test_model_spans_are_merged_with_the_knowledge_base(model_dir: Path) -> None
     assert "Zorba Quintavalle" not in [s.text for s in without]
 
 
+def test_lines_longer_than_the_model_are_cut_into_windows(model_dir: Path) -> None:
+    tagger = load_tagger(model_dir)
+    assert tagger.max_tokens == 62  # 64 positions less [CLS] and [SEP]
+    text = "met in " * 60 + "Zorba Quintavalle met in Cairo."
+    offset = len("met in " * 60)
+    assert tagger.raw_spans(text) == [(offset, offset + 17, "PERS"), (offset + 25, offset + 30, "GPE")]
+
+
 def test_build_pipeline_takes_the_model_folder(model_dir: Path, tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()

@@ -8,6 +8,7 @@ asked. transformers and torch come with the ``ner-model`` extra; the default bui
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,15 +26,33 @@ class ModelTagger:
 
     directory: Path
     pipe: Any
+    max_tokens: int
+    """Tokens the model takes at once, less its special tokens: longer lines are cut into windows."""
+
+    def _windows(self, line: str) -> list[tuple[int, int]]:
+        """(start, end) pieces of ``line``, whole words, each within ``max_tokens``."""
+        windows, start, used, end = [], None, 0, 0
+        for word in re.finditer(r"\S+", line):
+            n = len(self.pipe.tokenizer.tokenize(word.group()))
+            if start is not None and used + n > self.max_tokens:
+                windows.append((start, end))
+                start, used = None, 0
+            if start is None:
+                start = word.start()
+            used, end = used + n, word.end()
+        if start is not None:
+            windows.append((start, end))
+        return windows
 
     def raw_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, model label) per entity the model finds, line by line (lines stay short)."""
+        """(start, end, model label) per entity the model finds, line by line and window by window."""
         found = []
         at = 0
         for line in text.split("\n"):
-            if line.strip():
-                for hit in self.pipe(line):
-                    found.append((at + int(hit["start"]), at + int(hit["end"]), str(hit["entity_group"])))
+            for start, end in self._windows(line):
+                for hit in self.pipe(line[start:end]):
+                    base = at + start
+                    found.append((base + int(hit["start"]), base + int(hit["end"]), str(hit["entity_group"])))
             at += len(line) + 1
         return found
 
@@ -57,9 +76,16 @@ def load_tagger(model_dir: Path) -> ModelTagger:
     except (OSError, ValueError) as exc:
         raise InputError(f"{model_dir}: cannot load the token-classification model ({exc})") from exc
     model.eval()
+    limits = [
+        getattr(model.config, "max_position_embeddings", None),
+        getattr(tokenizer, "model_max_length", None),
+    ]
+    # tokenizers without a limit report a huge model_max_length
+    max_tokens = min((n for n in limits if isinstance(n, int) and 0 < n < 1_000_000), default=512)
     return ModelTagger(
         model_dir,
         pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple"),
+        max_tokens - tokenizer.num_special_tokens_to_add(),
     )
 
 
