@@ -306,3 +306,25 @@ def test_an_ambiguous_numeric_date_is_read_by_the_convention_and_flagged() -> No
     )
     plain = doc("Body.", "en", [Cut(0, "Published: 25/03/2023\n", "metadata")])
     assert "ambiguous" not in publication_date(plain, rules)[2]
+
+
+def test_institutions_facilities_and_agencies_are_one_span() -> None:
+    k = load_entity_knowledge(DEFAULT_ANNOTATIONS_DIR)
+    ar = "القاهرة 26 أغسطس 2014 (أ ف ب)\nوصل الوفد إلى مطار دمشق الدولي، وقالت وكالة الأنباء الفلسطينية إن الجيش السوداني انسحب."
+    found = [(s.text, s.label) for s in find_entities(ar, "ar", k)]
+    assert found == [
+        ("القاهرة", "LOC"),
+        ("أ ف ب", "ORG"),
+        ("مطار دمشق الدولي", "LOC"),
+        ("وكالة الأنباء الفلسطينية", "ORG"),
+        ("الجيش السوداني", "ORG"),
+    ]
+    en = "VIENNA, July 14, 2015 (AFP) - The Saudi Press Agency said talks at Downing Street and on Mount Arafat went on."
+    found = [(s.text, s.label) for s in find_entities(en, "en", k)]
+    assert found == [
+        ("VIENNA", "LOC"),
+        ("AFP", "ORG"),
+        ("Saudi Press Agency", "ORG"),
+        ("Downing Street", "LOC"),
+        ("Mount Arafat", "LOC"),
+    ]

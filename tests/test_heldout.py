@@ -26,8 +26,8 @@ def test_silver_on_heldout_news_stays_above_its_floor() -> None:
     result = evaluate(DATA / "heldout", DEFAULT_ANNOTATIONS_DIR)
     print(result.report())
     assert result.overall.precision >= 0.90
-    assert result.overall.recall >= 0.76
-    assert result.overall.f1 >= 0.82
+    assert result.overall.recall >= 0.77
+    assert result.overall.f1 >= 0.83
     assert result.language_right == result.documents
     assert result.date_right == result.documents
     assert result.dates_invented == 0

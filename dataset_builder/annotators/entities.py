@@ -69,6 +69,9 @@ class EntityKnowledge:
     ar_stopwords: frozenset[str]
     en_person: re.Pattern[str]
     en_org: re.Pattern[str]
+    en_loc: re.Pattern[str]
+    """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
+    ar_facilities: frozenset[str]
     en_stopwords: frozenset[str]
     en_titles: frozenset[str]
     en_org_heads: frozenset[str]
@@ -140,6 +143,8 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
         en_titles = "|".join(re.escape(t) for t in sorted(en["titles"], key=len, reverse=True))
         org_heads = "|".join(re.escape(h) for h in sorted(en["org_heads"], key=len, reverse=True))
         name_part = rf"(?:(?:al|el|Al|El|ad|as|ash|an)-)?{_EN_NAME_WORD}"
+        loc_heads = "|".join(re.escape(h) for h in sorted(en["loc_heads"], key=len, reverse=True))
+        loc_prefixes = "|".join(re.escape(h) for h in sorted(en["loc_prefixes"], key=len, reverse=True))
         particles = "|".join(re.escape(w) for w in sorted(en["particles"], key=len, reverse=True))
         articles = "al|el|Al|El|ad|as|ash|an"
         said = "|".join(map(re.escape, en["reporting_verbs"]))
@@ -158,6 +163,10 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
             en_org=re.compile(
                 rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
             ),
+            en_loc=re.compile(
+                rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:\s+{_EN_NAME_WORD}){{1,3}})\b"
+            ),
+            ar_facilities=frozenset(normalise(w, "ar") for w in ar["facility_heads"]),
             en_stopwords=frozenset(en["stopwords"]),
             en_titles=frozenset(t for t in en["titles"] if " " not in t),
             en_org_heads=frozenset(en["org_heads"]),
@@ -299,6 +308,28 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+def _arabic_facilities(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A facility named after a known place is one place: مطار بغداد (الدولي), معبر رفح."""
+    norm = normalise(text, "ar")
+    found = []
+    for place in known:
+        if place.label != "LOC":
+            continue
+        before = norm[: place.start].rstrip(" ")
+        words = before.rsplit(None, 1)
+        if not words or place.start - len(before) != 1:
+            continue
+        head = _strip_proclitic(words[-1], k.ar_facilities, k)
+        if head is None:
+            continue
+        start = len(before) - len(head)
+        end = place.end
+        if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not _is_word_char(norm[end + 7])):
+            end += 7
+        found.append(Span(start, end, text[start:end], "LOC", None))
+    return found
+
+
 def _strip_proclitic(word: str, heads: frozenset[str], k: EntityKnowledge) -> str | None:
     """``word`` without its proclitic when what is left is one of ``heads``."""
     for prefix in ("", *sorted(k.proclitics)):
@@ -386,14 +417,16 @@ def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]
 
 
 def _english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
-    """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry)."""
+    """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry), and
+    places named by their head (Downing Street, Mount Arafat)."""
     found: list[Span] = []
-    for m in k.en_org.finditer(text):
-        start, end = m.span("name")
-        while text[start:end].split()[0] in k.en_stopwords:
-            start = text.index(" ", start) + 1
-        if len(text[start:end].split()) >= 2:
-            found.append(Span(start, end, text[start:end], "ORG", None))
+    for pattern, label in ((k.en_org, "ORG"), (k.en_loc, "LOC")):
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
+                start = text.index(" ", start) + 1
+            if len(text[start:end].split()) >= 2:
+                found.append(Span(start, end, text[start:end], label, None))
     return found
 
 
@@ -526,7 +559,11 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     people found."""
     gazetteer = _gazetteer(text, language, k)
     # an institution named with a nationality is one span, over the nationality the base knows
-    orgs = _arabic_orgs(text, k) if language == "ar" else _english_orgs(text, k)
+    orgs = (
+        _arabic_orgs(text, k) + _arabic_facilities(text, gazetteer, k)
+        if language == "ar"
+        else _english_orgs(text, k)
+    )
     known = _longest_first(gazetteer + orgs + _dateline_agencies(text))
     learned = _longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
