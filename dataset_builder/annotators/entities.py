@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import ahocorasick
@@ -36,6 +36,13 @@ _COMPOUND_FIRST = frozenset({"عبد", "ابو"})
 """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
 _EN_NAME_WORD = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
 _EN_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|as|ash|an)-")
+
+
+@lru_cache(maxsize=4)
+def _arabic_words(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The normalised text and its words (start, end, word); every Arabic rule reads them."""
+    norm = normalise(text, "ar")
+    return norm, [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
 
 
 def normalise(text: str, language: str) -> str:
@@ -71,7 +78,8 @@ class EntityKnowledge:
     en_org: re.Pattern[str]
     en_loc: re.Pattern[str]
     """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
-    ar_facilities: frozenset[str]
+    ar_facilities: dict[str, str]
+    """Facility heads (مطار), bare or behind a proclitic (بمطار) → the bare head; likewise below."""
     en_stopwords: frozenset[str]
     en_titles: frozenset[str]
     en_org_heads: frozenset[str]
@@ -81,8 +89,8 @@ class EntityKnowledge:
     """Imperfect verb forms (يستقبل, يتوجه): a verb never starts a name."""
     ar_not_first: re.Pattern[str]
     """Verbal-noun patterns (تقدير, استقبال, إعلان) that never start a name."""
-    ar_org_heads: frozenset[str]
-    ar_complemented: frozenset[str]
+    ar_org_heads: dict[str, str]
+    ar_complemented: dict[str, str]
     """Titles that take a genitive complement (وزيرة الخزانة, قائد الجيش): one article word after them."""
     en_particle_name: re.Pattern[str]
     """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
@@ -166,15 +174,15 @@ def load_entity_knowledge(annotations_dir: Path) -> EntityKnowledge:
             en_loc=re.compile(
                 rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:\s+{_EN_NAME_WORD}){{1,3}})\b"
             ),
-            ar_facilities=frozenset(normalise(w, "ar") for w in ar["facility_heads"]),
+            ar_facilities=_with_proclitics(ar["facility_heads"], ar["proclitics"]),
             en_stopwords=frozenset(en["stopwords"]),
             en_titles=frozenset(t for t in en["titles"] if " " not in t),
             en_org_heads=frozenset(en["org_heads"]),
             ar_counterparts=frozenset(normalise(w, "ar") for w in ar["counterparts"]),
             ar_connectors=frozenset(normalise(w, "ar") for w in ar["connectors"]),
             ar_not_first=re.compile("|".join(f"(?:{p})" for p in ar["not_first_name_patterns"])),
-            ar_org_heads=frozenset(normalise(w, "ar") for w in ar["org_heads"]),
-            ar_complemented=frozenset(normalise(w, "ar") for w in ar["titles_with_complement"]),
+            ar_org_heads=_with_proclitics(ar["org_heads"], ar["proclitics"]),
+            ar_complemented=_with_proclitics(ar["titles_with_complement"], ar["proclitics"]),
             ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar["verb_prefixes"])) + r")\w{2,}$"),
             en_particle_name=re.compile(
                 rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
@@ -202,6 +210,15 @@ def _learned_names(path: Path) -> dict[tuple[str, str], tuple[str | None, str]]:
     return {key: next(iter(hits)) for key, hits in found.items() if len({label for _, label in hits}) == 1}
 
 
+def _with_proclitics(heads: Iterable[str], proclitics: Iterable[str]) -> dict[str, str]:
+    """Each head, bare and behind every proclitic (وزارة, بوزارة, لوزارة) → the bare head."""
+    table: dict[str, str] = {}
+    for head in sorted(normalise(h, "ar") for h in heads):
+        for prefix in ("", *sorted(proclitics)):
+            table.setdefault(prefix + head, head)
+    return table
+
+
 def _title_starts(titles: Iterable[str], proclitics: Iterable[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
     by_first: dict[str, list[str]] = {}
     for title in titles:
@@ -218,7 +235,7 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
     automaton = k.automata.get(language)
     if automaton is None:
         return []
-    norm = normalise(text, language)
+    norm = _arabic_words(text)[0] if language == "ar" else text
     found: list[Span] = []
     for last, (length, entity_id, label, needs_lam) in automaton.iter(norm):
         start, end = last - length + 1, last + 1
@@ -240,8 +257,7 @@ def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) ->
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
     name with the article, through compounds (عبد/أبو) and connectors (بن, آل)."""
-    norm = normalise(text, "ar")
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
+    norm, words = _arabic_words(text)
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
     for span in known:
         if span.label != "PER":
@@ -275,7 +291,7 @@ def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: Entity
     while j < len(words) and words[j][0] < title_end:
         j += 1
     title = norm[words[i][0] : title_end]
-    bare = _strip_proclitic(title, k.ar_complemented, k)
+    bare = k.ar_complemented.get(title)
     if bare is not None and j < len(words) and _adjacent(norm, words[j - 1], words[j]):
         complement = words[j][2]
         hit = k.names.get(("ar", complement))
@@ -287,11 +303,10 @@ def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: Entity
 def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     """An institution head, then words with the article (or لل, the article behind ل), ending in a
     nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي."""
-    norm = normalise(text, "ar")
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
+    norm, words = _arabic_words(text)
     found = []
     for i, (start, _, word) in enumerate(words):
-        head = _strip_proclitic(word, k.ar_org_heads, k)
+        head = k.ar_org_heads.get(word)
         if head is None:
             continue
         start += len(word) - len(head)
@@ -310,7 +325,7 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
 
 def _arabic_facilities(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
     """A facility named after a known place is one place: مطار بغداد (الدولي), معبر رفح."""
-    norm = normalise(text, "ar")
+    norm = _arabic_words(text)[0]
     found = []
     for place in known:
         if place.label != "LOC":
@@ -319,7 +334,7 @@ def _arabic_facilities(text: str, known: list[Span], k: EntityKnowledge) -> list
         words = before.rsplit(None, 1)
         if not words or place.start - len(before) != 1:
             continue
-        head = _strip_proclitic(words[-1], k.ar_facilities, k)
+        head = k.ar_facilities.get(words[-1])
         if head is None:
             continue
         start = len(before) - len(head)
@@ -328,14 +343,6 @@ def _arabic_facilities(text: str, known: list[Span], k: EntityKnowledge) -> list
             end += 7
         found.append(Span(start, end, text[start:end], "LOC", None))
     return found
-
-
-def _strip_proclitic(word: str, heads: frozenset[str], k: EntityKnowledge) -> str | None:
-    """``word`` without its proclitic when what is left is one of ``heads``."""
-    for prefix in ("", *sorted(k.proclitics)):
-        if word.startswith(prefix) and word[len(prefix) :] in heads:
-            return word[len(prefix) :]
-    return None
 
 
 def _nisba(word: str, k: EntityKnowledge) -> bool:
@@ -490,7 +497,7 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
 
 def _surname_mentions(text: str, language: str, people: list[Span], k: EntityKnowledge) -> list[Span]:
     """Surname-only mentions of people named in full elsewhere in the text, with the same id."""
-    norm = normalise(text, language)
+    norm = _arabic_words(text)[0] if language == "ar" else text
     found: list[Span] = []
     seen: set[str] = set()
     for person in people:
