@@ -1,7 +1,8 @@
 """Learning from gold: every human-annotated entity surface becomes an alias the silver annotator uses.
 
 ``learn_aliases`` rewrites ``annotations/learned_aliases.json`` from the adjudicated gold in
-``annotations/documents/`` (the importer calls it after each import), so a name annotators marked
+``annotations/documents/``; it is meant to run after each import, once the import has written its
+files (``learn_aliases(annotations_dir)``), so a name annotators marked
 once is pre-annotated everywhere else. The file is data, reviewable in git: each alias keeps its
 sources (document and annotator), and its knowledge-base id where the base knows the surface.
 """

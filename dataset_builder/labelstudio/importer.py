@@ -25,7 +25,6 @@ from typing import Any
 
 from dataset_builder import annotations, schema
 from dataset_builder.annotations import AnnotatedDocument, Annotation
-from dataset_builder.annotators.learned import learn_aliases
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.labelstudio import config
@@ -446,7 +445,6 @@ def import_tasks(
     if not export_path.exists() or export_path.read_bytes() != raw_bytes:
         files[export_path] = raw_bytes
     annotations.write_files_atomic(files)
-    learn_aliases(annotations_dir)
     report.written, report.unchanged = tuple(written), tuple(unchanged)
     return report
 
