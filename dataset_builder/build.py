@@ -88,6 +88,7 @@ def build(
     progress: bool = True,
     workers: int = 1,
     executor: Executor | None = None,
+    ner_model: Path | None = None,
 ) -> BuildResult:
     """Build a project's dataset folder (the CLI's ``build``).
 
@@ -96,7 +97,7 @@ def build(
     the seeds (the CLI uses one per CPU), or ``executor`` (e.g. a Ray cluster) when given; the output
     does not depend on either. The split ledger (``annotations/splits.json``) is read first and gains
     the new documents once the dataset folder is in place, so a document keeps the split it was first
-    built in.
+    built in. ``ner_model``: a local token-classification model folder whose entities join the silver ones.
     """
     seeds_dir = Path(seeds_dir or project.seeds_dir)
     annotations_dir = Path(annotations_dir or project.annotations_dir)
@@ -106,7 +107,7 @@ def build(
     knowledge = knowledge or Knowledge.load(annotations_dir)
     ledger_path = annotations_dir / LEDGER_NAME
     result = write_dataset(
-        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor),
+        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model),
         out_dir,
         project=project,
         taxonomy=knowledge.taxonomy,

@@ -177,6 +177,12 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="Ray cluster to join (default: $RAY_ADDRESS, else a local one is started)",
     )
+    b.add_argument(
+        "--ner-model",
+        type=Path,
+        default=None,
+        help="a local Hugging Face token-classification model folder whose entities join the silver ones",
+    )
 
     ls = sub.add_parser(
         "labelstudio",
@@ -300,6 +306,7 @@ def run(args: argparse.Namespace) -> str:
         return _report(args)
     if args.command == "publish":
         from dataset_builder.release import publish
+        from dataset_builder.splits import LEDGER_NAME, SplitLedger
 
         repo_id = args.repo_id or project.settings.hub.repo_id
         if not repo_id:
@@ -310,6 +317,7 @@ def run(args: argparse.Namespace) -> str:
             tag=args.tag,
             dry_run=args.dry_run,
             releases_dir=project.releases_dir,
+            ledger=SplitLedger.read(project.annotations_dir / LEDGER_NAME),
         ).to_text()
     seeds = getattr(args, "seeds", None) or project.seeds_dir
     annotations = args.annotations or project.annotations_dir
@@ -329,6 +337,7 @@ def run(args: argparse.Namespace) -> str:
             split_ratios=args.split_ratios,
             progress=not args.no_progress,
             executor=make_executor(args.executor, args.workers, args.ray_address),
+            ner_model=args.ner_model,
         )
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)

@@ -65,7 +65,7 @@ class Knowledge:
             for t in ks.load_taxonomy_file(folder / ks.TAXONOMY).topics
         )
         topic_ids = [t.id for t in taxonomy]
-        groups_path = folder / ks.GROUPS
+        groups_path, learned = folder / ks.GROUPS, folder / ks.LEARNED_ALIASES
         return cls(
             folder=folder,
             taxonomy=taxonomy,
@@ -74,6 +74,7 @@ class Knowledge:
             entities=compile_entity_knowledge(
                 ks.load_entities_file(folder / ks.ENTITIES, normalise),
                 ks.load(folder / ks.ENTITY_RULES, ks.EntityRulesFile),
+                ks.load(learned, ks.LearnedAliasesFile) if learned.exists() else None,
             ),
             topic_rules=compile_topic_rules(
                 ks.load_topic_rules_file(folder / ks.TOPIC_RULES, topic_ids), topic_ids

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -28,6 +28,7 @@ ENTITY_RULES = "entity_rules.json"
 DATE_RULES = "date_rules.json"
 SEED_RULES = "seed_rules.json"
 GROUPS = "groups.json"
+LEARNED_ALIASES = "learned_aliases.json"
 KNOWLEDGE_FILES: tuple[str, ...] = (
     TAXONOMY,
     TOPIC_RULES,
@@ -52,6 +53,15 @@ def _language_table(value: Any, what: str) -> Any:
     unknown = sorted(set(value) - set(LANGUAGES))
     if unknown:
         raise ValueError(f"unknown language {unknown[0]!r} (known: {', '.join(LANGUAGES)})")
+    return value
+
+
+def _regexes(value: list[str]) -> list[str]:
+    for i, pattern in enumerate(value):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"[{i}] {pattern!r} is not a regular expression ({exc})") from exc
     return value
 
 
@@ -113,18 +123,75 @@ class ArabicEntityRules(_Strict):
     titles: list[str]
     title_modifiers: list[str]
     stopwords: list[str]
+    counterparts: list[str] = Field(min_length=1)
+    connectors: list[str] = Field(min_length=1)
+    verb_prefixes: list[str] = Field(min_length=1)
+    not_first_name_patterns: list[str] = Field(min_length=1)
+    org_heads: list[str] = Field(min_length=1)
+    titles_with_complement: list[str] = Field(min_length=1)
+    facility_heads: list[str] = Field(min_length=1)
+
+    @field_validator("not_first_name_patterns")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        return _regexes(value)
 
 
 class EnglishEntityRules(_Strict):
     titles: list[str]
     org_heads: list[str]
     stopwords: list[str]
+    particles: list[str] = Field(min_length=1)
+    reporting_verbs: list[str] = Field(min_length=1)
+    loc_heads: list[str] = Field(min_length=1)
+    loc_prefixes: list[str] = Field(min_length=1)
+
+
+class GazetteerRules(_Strict):
+    """Which registry places become names: enough people, enough letters, not a common word."""
+
+    comment: str | None = None
+    min_population: int = Field(ge=0)
+    regional_min_population: int = Field(ge=0)
+    regional_countries: list[str] = []
+    min_letters: int = Field(ge=1)
+    skip: dict[str, list[str]] = {}
 
 
 class EntityRulesFile(_Strict):
     comment: str | None = None
     ar: ArabicEntityRules
     en: EnglishEntityRules
+    gazetteer: GazetteerRules
+    model_labels: dict[str, str] = {}
+    """A token-classification model's entity types → the schema's labels (PERS → PER)."""
+
+
+class LearnedSource(_Strict):
+    document_id: str = NonEmpty
+    annotator: str = NonEmpty
+
+
+class LearnedAlias(_Strict):
+    surface: str = NonEmpty
+    language: str = NonEmpty
+    label: str = NonEmpty
+    entity_id: str | None = None
+    sources: list[LearnedSource] = []
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        if value not in ENTITY_LABELS:
+            raise ValueError(f"unknown label {value!r} (known: {', '.join(ENTITY_LABELS)})")
+        return value
+
+
+class LearnedAliasesFile(_Strict):
+    """``learned_aliases.json``: entity surfaces human gold taught the silver annotator (written by the import)."""
+
+    comment: str | None = None
+    aliases: list[LearnedAlias] = []
 
 
 class DateRulesFile(_Strict):
@@ -133,6 +200,12 @@ class DateRulesFile(_Strict):
     today_markers: list[str] = Field(min_length=1)
     today_window_chars: int = Field(ge=0)
     dateline_chars: int = Field(ge=0)
+    weekdays: dict[str, list[str]] = Field(min_length=7, max_length=7)
+    """Weekday number (0 = Monday, as ``date.weekday()``) → its names."""
+    header_markers: list[str] = Field(min_length=1)
+    dateline_prefix_words: int = Field(ge=0)
+    numeric_order: Literal["day-first", "month-first"] = "day-first"
+    """How an ambiguous numeric date (both parts ≤ 12) is read; such a date is flagged in its evidence."""
 
     @field_validator("months")
     @classmethod
@@ -152,12 +225,7 @@ class SeedRulesFile(_Strict):
     @field_validator("metadata_prefixes")
     @classmethod
     def _patterns(cls, value: list[str]) -> list[str]:
-        for i, pattern in enumerate(value):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"[{i}] {pattern!r} is not a regular expression ({exc})") from exc
-        return value
+        return _regexes(value)
 
 
 class Group(_Strict):

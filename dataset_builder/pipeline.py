@@ -8,11 +8,13 @@ only :func:`silver_documents` touches the file system (the seed files).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dataset_builder.annotations import apply_gold, gold_documents
 from dataset_builder.annotators.dates import annotate_date
 from dataset_builder.annotators.entities import annotate_entities
+from dataset_builder.annotators.ner_model import ModelTagger, load_tagger
 from dataset_builder.annotators.topics import annotate_topics
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError
@@ -23,18 +25,19 @@ from dataset_builder.seeds import read_seed, seed_files, split_seed
 Step = Callable[[Document], Document]
 
 
-def silver_steps(knowledge: Knowledge) -> list[Step]:
-    """The builder's own annotators, in order (language is set when a seed is split)."""
+def silver_steps(knowledge: Knowledge, tagger: ModelTagger | None = None) -> list[Step]:
+    """The builder's own annotators, in order (language is set when a seed is split); with
+    ``tagger``, a local token-classification model adds its entities to the silver ones."""
     return [
         lambda doc: annotate_date(doc, knowledge.date_rules),
-        lambda doc: annotate_entities(doc, knowledge.entities),
+        lambda doc: annotate_entities(doc, knowledge.entities, tagger),
         lambda doc: annotate_topics(doc, knowledge.topic_rules),
     ]
 
 
-def annotate_seed(path: Path, knowledge: Knowledge) -> list[Document]:
+def annotate_seed(path: Path, knowledge: Knowledge, tagger: ModelTagger | None = None) -> list[Document]:
     """One seed file → its silver documents (the unit of work, in one process or many)."""
-    steps = silver_steps(knowledge)
+    steps = silver_steps(knowledge, tagger)
     docs = []
     for doc in split_seed(path, read_seed(path), knowledge.seed_rules):
         for step in steps:
@@ -44,17 +47,39 @@ def annotate_seed(path: Path, knowledge: Knowledge) -> list[Document]:
     return docs
 
 
-def annotate_shard(knowledge: Knowledge, paths: Sequence[Path]) -> list[Document]:
+def annotate_shard(context: SilverContext, paths: Sequence[Path]) -> list[Document]:
     """A shard of seed files → their silver documents (what an executor runs; module-level, so it pickles)."""
-    return [doc for path in paths for doc in annotate_seed(path, knowledge)]
+    return [doc for path in paths for doc in annotate_seed(path, context.knowledge, context.tagger())]
 
 
 SHARD_FILES = 32
 """Seed files per shard: fixed, so the shards (and the output) never depend on the executor."""
 
 
+@dataclass
+class SilverContext:
+    """What every shard's annotators need, sent once to each worker: the knowledge and, optionally,
+    a local NER model folder, loaded on first use in each worker (a loaded model does not pickle)."""
+
+    knowledge: Knowledge
+    ner_model: Path | None = None
+    _tagger: ModelTagger | None = field(default=None, repr=False, compare=False)
+
+    def tagger(self) -> ModelTagger | None:
+        if self.ner_model is not None and self._tagger is None:
+            self._tagger = load_tagger(self.ner_model)
+        return self._tagger
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"knowledge": self.knowledge, "ner_model": self.ner_model, "_tagger": None}
+
+
 def silver_documents(
-    seeds_dir: Path, knowledge: Knowledge, workers: int = 1, executor: Executor | None = None
+    seeds_dir: Path,
+    knowledge: Knowledge,
+    workers: int = 1,
+    executor: Executor | None = None,
+    ner_model: Path | None = None,
 ) -> Iterator[Document]:
     """Cleaned, split and silver-annotated documents, in seed-file order.
 
@@ -64,7 +89,9 @@ def silver_documents(
     """
     executor = executor or LocalExecutor(workers)
     paths = shards(seed_files(Path(seeds_dir)), SHARD_FILES)
-    for docs in executor.map(annotate_shard, knowledge, paths):
+    context = SilverContext(knowledge, Path(ner_model) if ner_model is not None else None)
+    context.tagger()  # a bad model folder is reported before any seed is annotated
+    for docs in executor.map(annotate_shard, context, paths):
         yield from docs
 
 
@@ -74,13 +101,14 @@ def documents(
     knowledge: Knowledge,
     workers: int = 1,
     executor: Executor | None = None,
+    ner_model: Path | None = None,
 ) -> Iterator[Document]:
     """Final documents: silver, with gold (``annotations_dir/documents``) applied and curated groups set."""
     annotations_dir = Path(annotations_dir)
     gold = gold_documents(annotations_dir, knowledge.topic_ids)
     groups = knowledge.groups
     seen: set[str] = set()
-    for doc in silver_documents(seeds_dir, knowledge, workers, executor):
+    for doc in silver_documents(seeds_dir, knowledge, workers, executor, ner_model):
         seen.add(doc.id)
         if doc.id in gold:
             doc = apply_gold(doc, gold[doc.id], knowledge, annotations_dir)

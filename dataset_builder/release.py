@@ -39,6 +39,7 @@ from huggingface_hub.utils import validate_repo_id
 from dataset_builder import annotations, configs, schema
 from dataset_builder.errors import DatasetBuilderError, InputError
 from dataset_builder.project import Project, Settings
+from dataset_builder.splits import LEDGER_NAME, SplitLedger
 
 CARD_NAME = "README.md"
 GUIDELINES_NAME = "GUIDELINES.md"
@@ -879,6 +880,15 @@ def changelog_entry(diff: VersionDiff) -> str:
     return "\n".join(out) + "\n"
 
 
+def _document_splits(folder: Path) -> dict[str, str]:
+    """Each document's split (its parquet file's name), reading only the ids."""
+    return {
+        doc_id: path.stem
+        for path in sorted(folder.glob("data/documents/*.parquet"))
+        for doc_id in pq.read_table(path, columns=["id"]).column("id").to_pylist()
+    }
+
+
 def _documents(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Rows of the documents config by id, and each document's split (its parquet file's name)."""
     rows: dict[str, dict[str, Any]] = {}
@@ -1140,11 +1150,33 @@ def check_repo_id(repo_id: str) -> str:
     return repo_id
 
 
-def plan_publish(dist: Path, repo_id: str, tag: str | None = None) -> PublishPlan:
-    """Check ``dist`` against its manifest and list what the commit would contain."""
+def split_moves_against(dist: Path, ledger: SplitLedger) -> list[str]:
+    """Documents of ``dist`` whose split is not the one the project's split ledger recorded."""
+    problems = []
+    for doc_id, split in sorted(_document_splits(dist).items()):
+        entry = ledger.entries.get(doc_id)
+        if entry is None:
+            problems.append(f"{doc_id} ({split}) is not in the split ledger")
+        elif entry.split != split:
+            problems.append(f"{doc_id} is in {split}, but was first built in {entry.split}")
+    return problems
+
+
+def plan_publish(
+    dist: Path, repo_id: str, tag: str | None = None, ledger: SplitLedger | None = None
+) -> PublishPlan:
+    """Check ``dist`` against its manifest (and the project's split ledger) and list what the commit
+    would contain. A released document never changes split: a build that moved one is refused."""
     check_repo_id(repo_id)  # before any work
     dist = Path(dist)
     recorded = read_manifest(dist)
+    moved = split_moves_against(dist, ledger) if ledger is not None else []
+    if moved:
+        shown = "\n  ".join(moved[:20]) + (f"\n  … and {len(moved) - 20} more" if len(moved) > 20 else "")
+        raise InputError(
+            f"{dist}: not published, documents would leak across splits (the split ledger is "
+            f"annotations/{LEDGER_NAME}; rebuild with it):\n  {shown}"
+        )
     current = manifest_files(dist)
     if current != recorded["files"]:
         changed = sorted(
@@ -1173,12 +1205,14 @@ def publish(
     dry_run: bool,
     api: HfApi | None = None,
     releases_dir: Path | None = None,
+    ledger: SplitLedger | None = None,
 ) -> PublishPlan:
-    """Upload ``dist`` as one commit and tag it; refuses if the tag exists with different content.
+    """Upload ``dist`` as one commit and tag it; refuses if the tag exists with different content, or
+    if a document is not in the split the ``ledger`` recorded for it.
 
     Once the Hub holds the version, it is recorded in ``releases_dir`` (see :func:`record_release`).
     """
-    plan = plan_publish(dist, repo_id, tag)
+    plan = plan_publish(dist, repo_id, tag, ledger)
     plan.dry_run = dry_run
     if dry_run:
         return plan

@@ -17,7 +17,9 @@ REPO = Path(__file__).resolve().parent.parent
 ANN = REPO / "annotations"
 """This repository's own project: its knowledge and the gold of its seeds."""
 SEEDS = REPO / "seeds"
-TAXONOMY = Knowledge.load(ANN).taxonomy
+KNOWLEDGE = Knowledge.load(ANN)
+"""The repository's knowledge, loaded once for the whole session (the gazetteer takes a second)."""
+TAXONOMY = KNOWLEDGE.taxonomy
 PROJECT = Project.load(REPO)
 
 MakeDoc = Callable[..., Document]
@@ -94,7 +96,7 @@ def sample_documents() -> list[Document]:
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
     """The repository's knowledge, loaded once."""
-    return Knowledge.load(ANN)
+    return KNOWLEDGE
 
 
 @pytest.fixture(scope="session")

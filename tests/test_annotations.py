@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ANN, TAXONOMY
+from conftest import ANN, KNOWLEDGE, TAXONOMY
 
 from dataset_builder import annotations
 from dataset_builder.documents import Span
 from dataset_builder.errors import InputError
-from dataset_builder.knowledge import Knowledge
 
 TOPIC_IDS = [t.id for t in TAXONOMY]
 
@@ -226,7 +225,7 @@ def test_gold_that_does_not_read_the_document_text_names_the_file(ann_dir: Path)
     with pytest.raises(
         InputError, match=r"001_x\.json \(single gold\), entity 0: span 20:25 'Kairo' reads 'Cairo'"
     ):
-        annotations.apply_gold(doc, gold, Knowledge.load(ANN), ann_dir)
+        annotations.apply_gold(doc, gold, KNOWLEDGE, ann_dir)
 
 
 def test_the_same_id_from_two_servers_is_two_annotations_but_one_annotation_twice_is_refused(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datasets
 import pytest
-from conftest import ANN, SEEDS, TAXONOMY
+from conftest import ANN, KNOWLEDGE, SEEDS, TAXONOMY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataset_builder import configs, schema
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
-from dataset_builder.knowledge import Knowledge
 
 ALPHABET = "ابتثجحخدذرسشصضطظعغفقكلمنهوي" + "ًٌٍَُِّْ" + "ـال" + "abcXYZ" + "0123" + " \n.,!?؟«»\"'-" + "\u200d"
 
@@ -54,7 +53,7 @@ def test_iob2_tags_rebuild_the_document_spans(doc: Document) -> None:
 def test_tags_rebuild_spans_of_every_real_document() -> None:
     from dataset_builder.pipeline import documents
 
-    docs = list(documents(SEEDS, ANN, Knowledge.load(ANN)))
+    docs = list(documents(SEEDS, ANN, KNOWLEDGE))
     assert docs
     for doc in docs:
         assert rebuilt_spans(doc) == doc_spans(doc), doc.id

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ANN, SEEDS, TAXONOMY
+from conftest import ANN, KNOWLEDGE, SEEDS, TAXONOMY
 
 from dataset_builder import annotations
 from dataset_builder.documents import Document, Span
@@ -559,7 +559,7 @@ def test_every_span_the_import_accepts_the_build_accepts(ann_dir: Path) -> None:
     export = _with_regions((0, 5, "LOC"), (10, 15, "LOC"), (38, 40, "ORG"))
     run_import(export, ann_dir, [_news_doc()])
     gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["901_news-en"]
-    doc = annotations.apply_gold(_news_doc(), gold, Knowledge.load(ANN), ann_dir)
+    doc = annotations.apply_gold(_news_doc(), gold, KNOWLEDGE, ann_dir)
     rows = list(configs.ner_rows(configs.document_row(doc)))
     assert sum(tag.startswith("B-") for row in rows for tag in row["ner_tags"]) == 3
 
@@ -633,3 +633,47 @@ def test_files_written_before_origins_load_and_match_their_export_again(ann_dir:
     (again,) = annotations.read_documents(ann_dir, TOPIC_IDS)["901_news-en"].annotations
     assert report.written == ("901_news-en",) and again.unique_id == "11111111-aaaa-4aaa-8aaa-000000000001"
     assert again.content() == stored.content()
+
+
+def test_a_name_annotated_in_one_document_is_pre_annotated_in_another_after_the_import(
+    tmp_path: Path,
+) -> None:
+    """Learning from gold, end to end: the import writes the alias, silver finds it elsewhere."""
+    pipeline = pytest.importorskip("dataset_builder.pipeline")
+    ann_dir = tmp_path / "annotations"
+    ignore = shutil.ignore_patterns(
+        "documents", "labelstudio", "learned_aliases.json", "groups.json", "splits.json"
+    )
+    shutil.copytree(ANN, ann_dir, ignore=ignore)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    name = "Zorba Quintavalle"
+    (seeds / "100_gold.txt").write_text(
+        f"Trade talks\nThe minister held trade talks with {name} in Cairo on the new agreement.\n", "utf-8"
+    )
+    (seeds / "101_other.txt").write_text(
+        f"Talks end\nAfter the talks, {name} flew home from Cairo with the signed agreement.\n", "utf-8"
+    )
+    knowledge = Knowledge.load(ann_dir)
+    before = {d.id: d for d in pipeline.silver_documents(seeds, knowledge)}
+    assert name not in [s.text for d in before.values() for s in d.entities]
+
+    (task,) = tasks.build_tasks([before["100_gold"]], "v1")
+    export = fake_export([task])
+    (region,) = [r for r in export[0]["annotations"][0]["result"] if r["from_name"] == config.ENTITIES][:1]
+    start = before["100_gold"].text.index(name)
+    added = copy.deepcopy(region) | {"id": "added-name"}
+    added["value"] = {"start": start, "end": start + len(name), "text": name, "labels": ["PER"]}
+    export[0]["annotations"][0]["result"].append(added)
+    export_path = tmp_path / "export.json"
+    export_path.write_text(json.dumps(export), encoding="utf-8")
+
+    report = import_export(export_path, seeds, ann_dir, knowledge)
+    assert report.aliases and "entity names learned from gold" in report.summary()
+    learned = json.loads((ann_dir / "learned_aliases.json").read_text(encoding="utf-8"))["aliases"]
+    assert {"surface": name, "language": "en", "label": "PER"}.items() <= next(
+        a for a in learned if a["surface"] == name
+    ).items()
+    after = {d.id: d for d in pipeline.silver_documents(seeds, Knowledge.load(ann_dir))}
+    found = [s for s in after["101_other"].entities if s.text == name]
+    assert [(s.label, after["101_other"].text[s.start : s.end]) for s in found] == [("PER", name)]

@@ -7,7 +7,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import ANN, TAXONOMY
+from conftest import ANN, KNOWLEDGE, TAXONOMY
 
 from dataset_builder import schema
 from dataset_builder.knowledge import Knowledge
@@ -54,7 +54,7 @@ def test_text_is_shown_with_per_line_direction() -> None:
 
 
 def test_config_is_deterministic_and_follows_the_taxonomy(tmp_path: Path) -> None:
-    assert config.labeling_config(TAXONOMY) == config.labeling_config(Knowledge.load(ANN).taxonomy)
+    assert config.labeling_config(TAXONOMY) == config.labeling_config(KNOWLEDGE.taxonomy)
     ann_dir = tmp_path / "annotations"
     shutil.copytree(ANN, ann_dir)
     taxonomy = json.loads((ann_dir / "taxonomy.json").read_text(encoding="utf-8"))

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ANN, PROJECT, SEEDS, TAXONOMY
+from conftest import ANN, KNOWLEDGE, PROJECT, SEEDS, TAXONOMY
 
 from dataset_builder.annotations import read_documents
 from dataset_builder.build import build
-from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.tasks import build_tasks
 from dataset_builder.pipeline import silver_documents
 from dataset_builder.schema import ner_tag_names
@@ -73,7 +72,7 @@ def test_ner_tokens_point_into_their_documents_and_rebuild_the_spans(dist: Path)
 
 
 def test_label_studio_predictions_spans() -> None:
-    tasks = build_tasks(silver_documents(SEEDS, Knowledge.load(ANN)), "test")
+    tasks = build_tasks(silver_documents(SEEDS, KNOWLEDGE), "test")
     regions = 0
     for task in tasks:
         text = task["data"]["text"]
@@ -87,7 +86,7 @@ def test_label_studio_predictions_spans() -> None:
 
 
 def test_stored_human_annotations_spans() -> None:
-    texts = {d.id: d.text for d in silver_documents(SEEDS, Knowledge.load(ANN))}
+    texts = {d.id: d.text for d in silver_documents(SEEDS, KNOWLEDGE)}
     stored = read_documents(ANN, TOPIC_IDS)
     if not stored:
         pytest.skip("no human annotations imported yet")

@@ -8,17 +8,16 @@ from pathlib import Path
 
 import pytest
 from cli_process import permissions_apply, run_cli
-from conftest import ANN, REPO, SEEDS
+from conftest import ANN, KNOWLEDGE, REPO, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataset_builder.documents import rebuild_seed
 from dataset_builder.errors import InputError
-from dataset_builder.knowledge import Knowledge
 from dataset_builder.seeds import find_cuts, read_seed, seed_files, split_seed
 
 SHARED = REPO.parent / "shared" / "seeds"
-RULES = Knowledge.load(ANN).seed_rules
+RULES = KNOWLEDGE.seed_rules
 
 EN = "The minister met his counterpart in the capital to discuss the regional situation and trade."
 AR = "التقى الوزير نظيره في العاصمة لبحث الأوضاع الإقليمية والتعاون التجاري بين البلدين الشقيقين."

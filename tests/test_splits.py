@@ -222,3 +222,27 @@ def test_the_build_records_new_documents_once_and_refuses_a_broken_ledger(tmp_pa
             PROJECT, seeds_dir=seeds, annotations_dir=annotations, out_dir=tmp_path / "other", progress=False
         )
     assert not (tmp_path / "other").exists()
+
+
+def test_publish_refuses_a_build_in_which_a_recorded_document_changed_split(tmp_path: Path) -> None:
+    from dataset_builder import release
+
+    docs = [_article(f"a{e:02d}", e) for e in range(12)]
+    built = write_dataset(
+        docs, tmp_path / "v1", project=PROJECT, taxonomy=TAXONOMY, split_ratios=RATIOS, progress=False
+    )
+    assert release.plan_publish(tmp_path / "v1", "org/news", ledger=built.ledger).files
+    moved = write_dataset(  # another build without the ledger: hashing with other ratios moves documents
+        docs,
+        tmp_path / "v2",
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        split_ratios=(0.2, 0.4, 0.4),
+        progress=False,
+    )
+    assert moved.rows != built.rows
+    with pytest.raises(InputError, match=r"not published, documents would leak across splits") as refused:
+        release.plan_publish(tmp_path / "v2", "org/news", ledger=built.ledger)
+    assert "was first built in" in str(refused.value)
+    with pytest.raises(InputError, match=r"\(\w+\) is not in the split ledger"):
+        release.plan_publish(tmp_path / "v1", "org/news", ledger=SplitLedger())

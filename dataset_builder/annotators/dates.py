@@ -1,6 +1,8 @@
 """Publication dates: from a metadata header, a dateline, or a full date the text ties to "today".
 
-Only full dates (day, month and year) count; a weekday alone ("اليوم الثلاثاء", "on Thursday")
+Only full dates (day, month and year) count, and only where a publication date is written: a
+header, a dateline (a line starting with the date or with "CITY, date" / "المدينة في date"), or a
+date tied to "today"; a date inside a sentence is about something else. a weekday alone ("اليوم الثلاثاء", "on Thursday")
 never becomes a date — that is left to human annotation. Month names (both Arabic traditions,
 English) live in ``annotations/date_rules.json``. dateparser was tried and set aside: it misses the
 Levantine month names (حزيران, شباط) and the "يونيو/حزيران" style, and costs ~2 ms a parse.
@@ -30,6 +32,13 @@ class DateRules:
     today: re.Pattern[str]
     today_window: int
     dateline_chars: int
+    weekdays: dict[str, int]
+    """Weekday name (casefolded) → ``date.weekday()``."""
+    today_weekday: re.Pattern[str]
+    """"today" followed by a weekday (اليوم الاثنين): the event's day, which a dateline date must match."""
+    header: re.Pattern[str]
+    dateline_prefix_words: int
+    day_first: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +46,8 @@ class FoundDate:
     date: dt.date
     start: int
     end: int
+    ambiguous: bool = False
+    """A numeric date whose day and month could be swapped (05/03/2023)."""
 
 
 def compile_date_rules(raw: DateRulesFile) -> DateRules:
@@ -52,8 +63,22 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
         r")(?!\d)",
         re.IGNORECASE,
     )
-    today = re.compile(r"\b(?:" + "|".join(map(re.escape, raw.today_markers)) + r")\b", re.IGNORECASE)
-    return DateRules(pattern, months, today, raw.today_window_chars, raw.dateline_chars)
+    markers = "|".join(map(re.escape, raw.today_markers))
+    today = re.compile(rf"\b(?:{markers})\b", re.IGNORECASE)
+    weekdays = {name.casefold(): int(num) for num, names in raw.weekdays.items() for name in names}
+    days = "|".join(re.escape(d) for d in sorted(weekdays, key=len, reverse=True))
+    return DateRules(
+        pattern,
+        months,
+        today,
+        raw.today_window_chars,
+        raw.dateline_chars,
+        weekdays,
+        re.compile(rf"(?:{markers})\s*\(?\s*(?P<day>{days})\b", re.IGNORECASE),
+        re.compile(r"^\s*(?:" + "|".join(map(re.escape, raw.header_markers)) + r")\b", re.IGNORECASE),
+        raw.dateline_prefix_words,
+        raw.numeric_order == "day-first",
+    )
 
 
 def find_dates(text: str, rules: DateRules) -> list[FoundDate]:
@@ -61,36 +86,76 @@ def find_dates(text: str, rules: DateRules) -> list[FoundDate]:
     found = []
     for m in rules.pattern.finditer(text.translate(_DIGITS)):
         g = m.groupdict()
+        ambiguous = False
         if g["iy"]:
             y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
         elif g["ny"]:
-            y, mo, d = int(g["ny"]), int(g["nm"]), int(g["nd"])
+            first, second = int(g["nd"]), int(g["nm"])
+            d, mo = (first, second) if rules.day_first else (second, first)
+            y, ambiguous = int(g["ny"]), first <= 12 and second <= 12 and first != second
         else:
             name = (g["am"] or g["bm"]).rstrip(".").casefold()
             y, mo, d = int(g["ay"] or g["by"]), rules.months[name], int(g["ad"] or g["bd"])
         try:
-            found.append(FoundDate(dt.date(y, mo, d), m.start(), m.end()))
+            found.append(FoundDate(dt.date(y, mo, d), m.start(), m.end(), ambiguous))
         except ValueError:
             continue
     return found
 
 
+_DATELINE_GLUE = re.compile(r"[\s,،.\-–—()/:|]+|في")
+
+
+def _dateline(line: str, rules: DateRules) -> FoundDate | None:
+    """The date a line starts with, or that follows only a few words (a city, a country, a weekday)."""
+    for found in find_dates(line, rules)[:1]:
+        words = [w for w in _DATELINE_GLUE.split(line[: found.start]) if w]
+        if len(words) <= rules.dateline_prefix_words and not any(w[:1].islower() for w in words):
+            return found
+    return None
+
+
+def _weekday_conflict(doc: Document, date: dt.date, rules: DateRules) -> str | None:
+    """The weekday the text gives "today" when it is not ``date``'s weekday."""
+    for m in rules.today_weekday.finditer(doc.text[: rules.dateline_chars * 3]):
+        if rules.weekdays[m.group("day").casefold()] != date.weekday():
+            return m.group("day")
+    return None
+
+
+def _flagged(doc: Document, found: FoundDate, evidence: str, rules: DateRules) -> str:
+    if found.ambiguous and doc.language == "en":
+        order = "day-first" if rules.day_first else "month-first"
+        return f"{evidence} [ambiguous numeric date, read {order} by the stated convention]"
+    return evidence
+
+
 def publication_date(doc: Document, rules: DateRules) -> tuple[dt.date | None, str | None, str | None]:
-    """(date, source, evidence) for a document, or (None, None, None) when the text gives none."""
+    """(date, source, evidence) for a document, or (None, None, None) when the text gives none.
+
+    A date inside a sentence (about the past: "the agreement signed on 28 June 2021") is no
+    dateline; a dateline whose weekday contradicts the text's "today" is dropped.
+    """
     for cut in doc.cuts:
         if cut.reason == "metadata" and (dates := find_dates(cut.text, rules)):
-            return dates[0].date, "header", cut.text.strip()
-    body = doc.text[len(doc.title) :] if doc.title else doc.text
-    offset = len(doc.text) - len(body)
-    head = body[: rules.dateline_chars]
-    if dates := find_dates(head, rules):
-        return dates[0].date, "dateline", doc.text[offset + dates[0].start : offset + dates[0].end]
+            return dates[0].date, "header", _flagged(doc, dates[0], cut.text.strip(), rules)
+    offset = 0
+    for line in doc.text[: rules.dateline_chars * 2].split("\n")[:3]:
+        if rules.header.match(line) and (dates := find_dates(line, rules)):
+            return dates[0].date, "header", _flagged(doc, dates[0], line.strip(), rules)
+        found = _dateline(line, rules)
+        if found is not None and _weekday_conflict(doc, found.date, rules) is None:
+            evidence = line[found.start : found.end]
+            return found.date, "dateline", _flagged(doc, found, evidence, rules)
+        offset += len(line) + 1
     for marker in rules.today.finditer(doc.text):
         # a full date starting within today_window characters after "today" / "اليوم" / "الموافق"
         window = doc.text[marker.start() : marker.end() + rules.today_window + _LONGEST_DATE]
         for found in find_dates(window, rules):
             if found.start <= marker.end() - marker.start() + rules.today_window:
-                return found.date, "text", window[: found.end].strip()
+                if _weekday_conflict(doc, found.date, rules) is not None:
+                    return None, None, None
+                return found.date, "text", _flagged(doc, found, window[: found.end].strip(), rules)
     return None, None, None
 
 

@@ -5,7 +5,10 @@ The knowledge base (``annotations/entities.json``) is compiled into one Aho-Cora
 so offsets found there are offsets in the original text. A match may sit after Arabic proclitics
 inside a word (وبلينكن → بلينكن), which stay outside the span; titles are never in the base, so
 they never enter a span. Trigger rules from ``annotations/entity_rules.json`` find person names
-after a title (and English organisation names) that the base does not know: they get no id.
+after a title, a title chain of any length or "his counterpart" (and English organisation names)
+that the base does not know: they get no id. Places come also from registry gazetteers
+(:mod:`gazetteer`) and names from human gold (``learned_aliases.json``, :mod:`learned`); the base
+wins over both. Once a person's full name is found, a later surname-only mention is the same person.
 """
 
 from __future__ import annotations
@@ -13,18 +16,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import ahocorasick
 
+from dataset_builder.annotators.gazetteer import place_names
+from dataset_builder.annotators.ner_model import ModelTagger, model_spans
 from dataset_builder.documents import Document, Span
-from dataset_builder.knowledge_schema import EntitiesFile, EntityRulesFile
+from dataset_builder.knowledge_schema import EntitiesFile, EntityRulesFile, LearnedAliasesFile
+from dataset_builder.schema import ENTITY_LABELS
 
 _AR_NORMAL = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _WORD = re.compile(r"[^\W\d_]+")
 _COMPOUND_FIRST = frozenset({"عبد", "ابو"})
 """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
 _EN_NAME_WORD = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
+_EN_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|as|ash|an)-")
+
+
+@lru_cache(maxsize=4)
+def _arabic_words(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The normalised text and its words (start, end, word); every Arabic rule reads them."""
+    norm = normalise(text, "ar")
+    return norm, [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
 
 
 def normalise(text: str, language: str) -> str:
@@ -58,9 +73,28 @@ class EntityKnowledge:
     ar_stopwords: frozenset[str]
     en_person: re.Pattern[str]
     en_org: re.Pattern[str]
+    en_loc: re.Pattern[str]
+    """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
+    ar_facilities: dict[str, str]
+    """Facility heads (مطار), bare or behind a proclitic (بمطار) → the bare head; likewise below."""
     en_stopwords: frozenset[str]
     en_titles: frozenset[str]
     en_org_heads: frozenset[str]
+    ar_counterparts: frozenset[str]
+    ar_connectors: frozenset[str]
+    ar_verb: re.Pattern[str]
+    """Imperfect verb forms (يستقبل, يتوجه): a verb never starts a name."""
+    ar_not_first: re.Pattern[str]
+    """Verbal-noun patterns (تقدير, استقبال, إعلان) that never start a name."""
+    ar_org_heads: dict[str, str]
+    ar_complemented: dict[str, str]
+    """Titles that take a genitive complement (وزيرة الخزانة, قائد الجيش): one article word after them."""
+    en_particle_name: re.Pattern[str]
+    """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
+    en_said: re.Pattern[str]
+    """Two or three capitalised words right before "said"/"told": a person."""
+    model_labels: dict[str, str]
+    """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
 
     def link(self, surface: str, language: str) -> str | None:
         """The knowledge-base id for a span's text, or None when the base does not know it."""
@@ -68,14 +102,26 @@ class EntityKnowledge:
         return hit[0] if hit else None
 
 
-def compile_entity_knowledge(kb: EntitiesFile, rules: EntityRulesFile) -> EntityKnowledge:
-    """The automata and tables of a validated base and rules (names are unique across entities)."""
-    names: dict[tuple[str, str], tuple[str, str]] = {
+def compile_entity_knowledge(
+    kb: EntitiesFile, rules: EntityRulesFile, learned: LearnedAliasesFile | None = None
+) -> EntityKnowledge:
+    """The automata and tables of a validated base, its rules, the registry gazetteer and the names
+    learned from gold (the base wins over the other two; names are unique across its entities)."""
+    names: dict[tuple[str, str], tuple[str | None, str]] = {
         (language, normalise(surface, language)): (entity.id, entity.label)
         for entity in kb.entities
         for language, surfaces in entity.names.items()
         for surface in surfaces
     }
+    stopwords = {"ar": frozenset(rules.ar.stopwords), "en": frozenset(rules.en.stopwords)}
+    for key, hit in sorted(_learned_names(learned).items()) if learned else ():
+        names.setdefault(key, hit)
+    for (language, surface), hit in sorted(place_names(rules.gazetteer.model_dump(), stopwords).items()):
+        names.setdefault((language, normalise(surface, language)), hit)
+    for (language, surface), hit in sorted(names.items()):
+        # datelines write places in capitals (BAGHDAD, SHARM EL-SHEIKH)
+        if language == "en" and hit[1] == "LOC" and len(surface) >= 4 and not surface.isupper():
+            names.setdefault(("en", surface.upper()), hit)
     after_lam = {
         ("ar", _after_lam(surface)): hit
         for (language, surface), hit in names.items()
@@ -92,21 +138,64 @@ def compile_entity_knowledge(kb: EntitiesFile, rules: EntityRulesFile) -> Entity
     ar, en = rules.ar, rules.en
     en_titles = "|".join(re.escape(t) for t in sorted(en.titles, key=len, reverse=True))
     org_heads = "|".join(re.escape(h) for h in sorted(en.org_heads, key=len, reverse=True))
+    name_part = rf"(?:(?:al|el|Al|El|ad|as|ash|an)-)?{_EN_NAME_WORD}"
+    loc_heads = "|".join(re.escape(h) for h in sorted(en.loc_heads, key=len, reverse=True))
+    loc_prefixes = "|".join(re.escape(h) for h in sorted(en.loc_prefixes, key=len, reverse=True))
+    particles = "|".join(re.escape(w) for w in sorted(en.particles, key=len, reverse=True))
+    articles = "al|el|Al|El|ad|as|ash|an"
+    said = "|".join(map(re.escape, en.reporting_verbs))
     return EntityKnowledge(
         automata=automata,
         names=names,
         proclitics=frozenset(ar.proclitics),
-        ar_titles=_title_starts((normalise(t, "ar") for t in ar.titles), ar.proclitics),
+        ar_titles=_title_starts((normalise(t, "ar") for t in [*ar.titles, *ar.counterparts]), ar.proclitics),
         ar_modifiers=frozenset(normalise(m, "ar") for m in ar.title_modifiers),
         ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
-        en_person=re.compile(rf"\b(?:{en_titles})\s+(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{0,3}})"),
+        en_person=re.compile(
+            rf"\b(?:{en_titles})\s+(?P<name>{name_part}(?:\s+(?:(?:{particles})\s+)?{name_part}){{0,4}})"
+        ),
         en_org=re.compile(
             rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
         ),
+        en_loc=re.compile(
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:\s+{_EN_NAME_WORD}){{1,3}})\b"
+        ),
+        ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
         en_stopwords=frozenset(en.stopwords),
         en_titles=frozenset(t for t in en.titles if " " not in t),
         en_org_heads=frozenset(en.org_heads),
+        ar_counterparts=frozenset(normalise(w, "ar") for w in ar.counterparts),
+        ar_connectors=frozenset(normalise(w, "ar") for w in ar.connectors),
+        ar_not_first=re.compile("|".join(f"(?:{p})" for p in ar.not_first_name_patterns)),
+        ar_org_heads=_with_proclitics(ar.org_heads, ar.proclitics),
+        ar_complemented=_with_proclitics(ar.titles_with_complement, ar.proclitics),
+        ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar.verb_prefixes)) + r")\w{2,}$"),
+        en_particle_name=re.compile(
+            rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
+        ),
+        model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
+        en_said=re.compile(
+            rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{1,2}}),?\s+(?:{said})\b"
+        ),
     )
+
+
+def _learned_names(learned: LearnedAliasesFile) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """Names learned from human gold; a surface gold gave two labels is left out (ambiguous)."""
+    found: dict[tuple[str, str], set[tuple[str | None, str]]] = {}
+    for alias in learned.aliases:
+        key = (alias.language, normalise(alias.surface, alias.language))
+        found.setdefault(key, set()).add((alias.entity_id, alias.label))
+    return {key: min(hits, key=str) for key, hits in found.items() if len({label for _, label in hits}) == 1}
+
+
+def _with_proclitics(heads: Iterable[str], proclitics: Iterable[str]) -> dict[str, str]:
+    """Each head, bare and behind every proclitic (وزارة, بوزارة, لوزارة) → the bare head."""
+    table: dict[str, str] = {}
+    for head in sorted(normalise(h, "ar") for h in heads):
+        for prefix in ("", *sorted(proclitics)):
+            table.setdefault(prefix + head, head)
+    return table
 
 
 def _title_starts(titles: Iterable[str], proclitics: Iterable[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
@@ -125,7 +214,7 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
     automaton = k.automata.get(language)
     if automaton is None:
         return []
-    norm = normalise(text, language)
+    norm = _arabic_words(text)[0] if language == "ar" else text
     found: list[Span] = []
     for last, (length, entity_id, label, needs_lam) in automaton.iter(norm):
         start, end = last - length + 1, last + 1
@@ -143,10 +232,15 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
-def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
-    """Two-word names (three after عبد/أبو) following a title and its modifiers."""
-    norm = normalise(text, "ar")
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
+def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) -> list[Span]:
+    """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
+    or after نظيره: a first name that is no verb and has no article, then name words up to a family
+    name with the article, through compounds (عبد/أبو) and connectors (بن, آل)."""
+    norm, words = _arabic_words(text)
+    named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
+    for span in known:
+        if span.label != "PER":
+            named[span.start : span.end] = b"\x01" * (span.end - span.start)
     found: list[Span] = []
     i = 0
     while i < len(words):
@@ -154,35 +248,142 @@ def _arabic_people(text: str, k: EntityKnowledge) -> list[Span]:
         if title_end is None:
             i += 1
             continue
-        j = i + 1
-        while j < len(words) and words[j][0] < title_end:
-            j += 1
+        j = _after_title(norm, words, i, title_end, k)
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
-            if words[j][2] in k.ar_modifiers:
+            if _modifier(words[j][2], k) or named[words[j][0]]:
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
-                while j < len(words) and words[j][0] < chained:
-                    j += 1
+                j = _after_title(norm, words, j, chained, k)
             else:
                 break
-        name: list[tuple[int, int, str]] = []
-        while j < len(words) and len(name) < (3 if name and name[0][2] in _COMPOUND_FIRST else 2):
-            word = words[j]
-            if (
-                word[2] in k.ar_stopwords
-                or word[2] in k.ar_modifiers
-                or not _adjacent(norm, words[j - 1], word)
-            ):
-                break
-            if len(name) == 1 and word[2].startswith("ال") and name[0][2] not in _COMPOUND_FIRST:
-                break
-            name.append(word)
-            j += 1
+        name = _name_after(norm, words, j, k)
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
-        i = max(j, i + 1)
+        i = max(j + len(name), i + 1)
     return found
+
+
+def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: EntityKnowledge) -> int:
+    """Index of the first word after the title starting at ``words[i]`` (with its complement)."""
+    j = i + 1
+    while j < len(words) and words[j][0] < title_end:
+        j += 1
+    title = norm[words[i][0] : title_end]
+    bare = k.ar_complemented.get(title)
+    if bare is not None and j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+        complement = words[j][2]
+        hit = k.names.get(("ar", complement))
+        if complement.startswith("ال") and (hit is None or hit[1] != "PER"):
+            j += 1
+    return j
+
+
+def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+    """An institution head, then words with the article (or لل, the article behind ل), ending in a
+    nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي."""
+    norm, words = _arabic_words(text)
+    found = []
+    for i, (start, _, word) in enumerate(words):
+        head = k.ar_org_heads.get(word)
+        if head is None:
+            continue
+        start += len(word) - len(head)
+        last = None
+        for j in range(i + 1, min(i + 5, len(words))):
+            w = words[j][2]
+            if not _adjacent(norm, words[j - 1], words[j]) or not w.startswith(("ال", "لل")):
+                break
+            if _nisba(w, k):
+                last = j
+        if last is not None:
+            end = words[last][1]
+            found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+def _arabic_facilities(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A facility named after a known place is one place: مطار بغداد (الدولي), معبر رفح."""
+    norm = _arabic_words(text)[0]
+    found = []
+    for place in known:
+        if place.label != "LOC":
+            continue
+        before = norm[: place.start].rstrip(" ")
+        words = before.rsplit(None, 1)
+        if not words or place.start - len(before) != 1:
+            continue
+        head = k.ar_facilities.get(words[-1])
+        if head is None:
+            continue
+        start = len(before) - len(head)
+        end = place.end
+        if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not _is_word_char(norm[end + 7])):
+            end += 7
+        found.append(Span(start, end, text[start:end], "LOC", None))
+    return found
+
+
+def _nisba(word: str, k: EntityKnowledge) -> bool:
+    """A relational adjective with the article: a known nationality, or ال…ي / ال…ية."""
+    hit = k.names.get(("ar", word))
+    if hit is not None:
+        return hit[1] == "MISC"
+    return word.startswith("ال") and len(word) >= 6 and word.endswith(("ي", "يه"))
+
+
+def _modifier(word: str, k: EntityKnowledge) -> bool:
+    """A word that may sit inside a title chain: a listed modifier, or a known nationality or place."""
+    hit = k.names.get(("ar", word))
+    return word in k.ar_modifiers or (hit is not None and hit[1] in ("MISC", "LOC")) or _nisba(word, k)
+
+
+def _name_word(word: str, k: EntityKnowledge) -> bool:
+    """Not a stopword, title, modifier, counterpart, nor a known non-person name."""
+    hit = k.names.get(("ar", word))
+    return not (
+        word in k.ar_stopwords
+        or word in k.ar_modifiers
+        or word in k.ar_counterparts
+        or word in k.ar_titles
+        or (hit is not None and hit[1] != "PER")
+    )
+
+
+Word = tuple[int, int, str]
+
+
+def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+    """The name starting at ``words[j]``: at most two plain words, a family name with the article
+    ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along."""
+    name: list[Word] = []
+    plain = 0
+    while j < len(words) and len(name) < 6:
+        word = words[j]
+        w = word[2]
+        if (name and not _adjacent(norm, words[j - 1], word)) or not _name_word(w, k):
+            break
+        if not name:
+            if w.startswith("ال") or k.ar_verb.match(w) or k.ar_not_first.match(w) or w in k.ar_connectors:
+                break
+            plain = 1
+        elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
+            plain += 1
+        elif w in k.ar_connectors or w in _COMPOUND_FIRST:
+            if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
+                break
+        elif w.startswith("ال"):
+            name.append(word)
+            break
+        elif plain < 2:
+            plain += 1
+        else:
+            break
+        name.append(word)
+        j += 1
+    while name and (name[-1][2] in k.ar_connectors or name[-1][2] in _COMPOUND_FIRST):
+        name.pop()
+    return name
 
 
 def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int | None:
@@ -201,24 +402,125 @@ def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]
     return not norm[left[1] : right[0]].strip()
 
 
+def _english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+    """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry), and
+    places named by their head (Downing Street, Mount Arafat)."""
+    found: list[Span] = []
+    for pattern, label in ((k.en_org, "ORG"), (k.en_loc, "LOC")):
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
+                start = text.index(" ", start) + 1
+            if len(text[start:end].split()) >= 2:
+                found.append(Span(start, end, text[start:end], label, None))
+    return found
+
+
 def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
     found: list[Span] = []
-    for m in k.en_org.finditer(text):
-        start, end = m.span("name")
-        while text[start:end].split()[0] in k.en_stopwords:
-            start = text.index(" ", start) + 1
-        if len(text[start:end].split()) >= 2:
-            found.append(Span(start, end, text[start:end], "ORG", None))
     for m in k.en_person.finditer(text):
         start, end = m.span("name")
         words = text[start:end].split()
         last_title = max((i for i, w in enumerate(words) if w in k.en_titles), default=-1)
         for word in words[: last_title + 1]:
             start = text.index(word, start) + len(word)
-        words = words[last_title + 1 :]
         start = end - len(text[start:end].lstrip())
-        if words and not any(w in k.en_stopwords or w in k.en_org_heads for w in words):
-            found.append(Span(start, end, text[start:end], "PER", None))
+        if (span := _english_person(text, start, end, 1, k)) is not None:
+            found.append(span)
+    for pattern in (k.en_particle_name, k.en_said):
+        for m in pattern.finditer(text):
+            before = text[: m.start("name")].rstrip().rsplit(None, 1)
+            if pattern is k.en_said and before and (before[-1][:1].isupper() or before[-1] in ("of", "the")):
+                continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
+            if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
+                found.append(span)
+    return found
+
+
+_AGENCY = re.compile(r"^(?P<head>[^\n()]{2,60}?)\s*\((?P<org>[^()\n\d]{2,24})\)\s*(?:[-—–]|$)", re.MULTILINE)
+_DATELINE_LINES = 3
+
+
+def _dateline_agencies(text: str) -> list[Span]:
+    """The news agency in brackets after a dateline ("BAGHDAD, June 27, 2021 (Reuters) -", "(أ ف ب)")
+    in the first lines: the bracket follows a date or a place in capitals."""
+    head_lines = "\n".join(text.split("\n", _DATELINE_LINES)[:_DATELINE_LINES])
+    found = []
+    for m in _AGENCY.finditer(head_lines):
+        head = m.group("head").strip(" ,-—–")
+        if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3):
+            start, end = m.span("org")
+            found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKnowledge) -> Span | None:
+    """The name in ``text[start:end]`` without leading stopwords and cut before any later one;
+    None when too short or when a word is an organisation head or a known non-person name."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    while words and (text[slice(*words[0])] in k.en_stopwords or text[slice(*words[0])] in k.en_titles):
+        words.pop(0)
+    for n, (a, b) in enumerate(words):
+        if text[a:b] in k.en_stopwords:
+            words = words[:n]
+            break
+    if len(words) < min_words:
+        return None
+    for a, b in words:
+        hit = k.names.get(("en", text[a:b]))
+        if text[a:b] in k.en_org_heads or (hit is not None and hit[1] != "PER"):
+            return None
+    start, end = words[0][0], words[-1][1]
+    return Span(start, end, text[start:end], "PER", None)
+
+
+def _surname_mentions(text: str, language: str, people: list[Span], k: EntityKnowledge) -> list[Span]:
+    """Surname-only mentions of people named in full elsewhere in the text, with the same id."""
+    norm = _arabic_words(text)[0] if language == "ar" else text
+    found: list[Span] = []
+    seen: set[str] = set()
+    for person in people:
+        surname = person.text.split()[-1] if len(person.text.split()) >= 2 else None
+        if surname is None or len(surname) < 3:
+            continue
+        forms = {normalise(surname, language)}
+        if language == "en":
+            forms.add(_EN_ARTICLE.sub("", surname))
+        for form in sorted(forms - seen):
+            seen.add(form)
+            hit = k.names.get((language, form))
+            if len(form) < 3 or (hit is not None and hit[1] != "PER") or form in k.en_stopwords:
+                continue
+            if language == "ar" and (form in k.ar_stopwords or form in k.ar_titles or form in k.ar_modifiers):
+                continue
+            found.extend(_occurrences(text, norm, form, language, person.entity_id, k))
+    return found
+
+
+def _occurrences(
+    text: str, norm: str, form: str, language: str, entity_id: str | None, k: EntityKnowledge
+) -> list[Span]:
+    """Whole-word occurrences of ``form`` (in Arabic also behind proclitics, لل for ل + ال)."""
+    found = []
+    variants = [(form, False)]
+    if language == "ar" and form.startswith("ال"):
+        variants.append((_after_lam(form), True))
+    for variant, needs_lam in variants:
+        at = norm.find(variant)
+        while at >= 0:
+            end = at + len(variant)
+            word_start = at
+            while word_start > 0 and _is_word_char(text[word_start - 1]):
+                word_start -= 1
+            prefix = norm[word_start:at]
+            after_ok = end == len(text) or not _is_word_char(text[end])
+            if language == "en":
+                prefix_ok = not prefix and (at == 0 or text[at - 1] not in "-")
+            else:
+                prefix_ok = (not prefix or prefix in k.proclitics) and (not needs_lam or prefix.endswith("ل"))
+            if after_ok and prefix_ok:
+                found.append(Span(at, end, text[at:end], "PER", entity_id))
+            at = norm.find(variant, at + 1)
     return found
 
 
@@ -233,12 +535,33 @@ def _select(candidates: list[Span], length: int) -> list[Span]:
     return sorted(chosen, key=lambda s: (s.start, s.end))
 
 
-def find_entities(text: str, language: str, k: EntityKnowledge) -> list[Span]:
-    """Entity spans in ``text``: knowledge-base matches first, rule matches where they do not overlap."""
-    known = sorted(_gazetteer(text, language, k), key=lambda s: (s.start - s.end, s.start))
-    rules = _arabic_people(text, k) if language == "ar" else _english_rules(text, k)
-    return _select(known + sorted(rules, key=lambda s: (s.start - s.end, s.start)), len(text))
+def _longest_first(spans: Iterable[Span]) -> list[Span]:
+    return sorted(spans, key=lambda s: (s.start - s.end, s.start))
 
 
-def annotate_entities(doc: Document, knowledge: EntityKnowledge) -> Document:
-    return doc.with_(entities=find_entities(doc.text, doc.language, knowledge))
+def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[Span] = ()) -> list[Span]:
+    """Entity spans in ``text``: knowledge-base matches first, then a model's spans (ids from the
+    base), then rule matches, each where nothing is taken yet; then surname-only mentions of the
+    people found."""
+    gazetteer = _gazetteer(text, language, k)
+    # an institution named with a nationality is one span, over the nationality the base knows
+    orgs = (
+        _arabic_orgs(text, k) + _arabic_facilities(text, gazetteer, k)
+        if language == "ar"
+        else _english_orgs(text, k)
+    )
+    known = _longest_first(gazetteer + orgs + _dateline_agencies(text))
+    learned = _longest_first(
+        s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
+    )
+    rules = _arabic_people(text, k, gazetteer) if language == "ar" else _english_rules(text, k)
+    chosen = _select(known + learned + _longest_first(rules), len(text))
+    people = [s for s in chosen if s.label == "PER"]
+    return _select(chosen + _surname_mentions(text, language, people, k), len(text))
+
+
+def annotate_entities(
+    doc: Document, knowledge: EntityKnowledge, tagger: ModelTagger | None = None
+) -> Document:
+    model = model_spans(doc.text, tagger, knowledge.model_labels) if tagger is not None else ()
+    return doc.with_(entities=find_entities(doc.text, doc.language, knowledge, model))

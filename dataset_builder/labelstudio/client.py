@@ -435,7 +435,7 @@ def pull(
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
     documents = {d.id: d for d in pipeline.silver_documents(Path(seeds_dir), knowledge)}
-    return importer.import_tasks(
+    report = importer.import_tasks(
         exported,
         raw,
         documents,
@@ -444,6 +444,7 @@ def pull(
         source=source,
         origin=f"Label Studio at {url}",
     )
+    return importer.learn_from_gold(report, Path(annotations_dir), knowledge)
 
 
 @dataclass(frozen=True)

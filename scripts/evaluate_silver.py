@@ -1,0 +1,30 @@
+"""Score the silver annotators on a held-out set: precision, recall, F1 per label, date accuracy.
+
+python scripts/evaluate_silver.py [--set tests/data/heldout] [--annotations annotations] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dataset_builder.knowledge import Knowledge
+from dataset_builder.silver_eval import evaluate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", type=Path, default=ROOT / "tests" / "data" / "heldout")
+    parser.add_argument("--annotations", type=Path, default=ROOT / "annotations", help="knowledge folder")
+    parser.add_argument("--errors", action="store_true", help="list every missed or wrong span and date")
+    args = parser.parse_args()
+    result = evaluate(args.set, Knowledge.load(args.annotations))
+    print(result.report())
+    if args.errors:
+        print("\n".join(result.errors))
+
+
+if __name__ == "__main__":
+    main()
