@@ -583,12 +583,22 @@ def test_publish_refuses_a_folder_that_no_longer_matches_its_manifest(
 ) -> None:
     dist = tmp_path / "dist"
     shutil.copytree(built, dist)
-    assert (
-        cli.main(["publish", "-C", str(REPO), "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) == 0
-    )
+    project = ledgered_project(tmp_path / "project", dist)
+    publish = ["publish", "-C", str(project), "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]
+    assert cli.main(publish) == 0
     assert "add data/documents/train.parquet" in capsys.readouterr().out
     (dist / "README.md").write_text("edited", encoding="utf-8")
-    assert (
-        cli.main(["publish", "-C", str(REPO), "--dist", str(dist), "--repo-id", "org/news", "--dry-run"]) != 0
-    )
+    assert cli.main(publish) != 0
     assert "README.md" in capsys.readouterr().err
+
+
+def ledgered_project(root: Path, dist: Path) -> Path:
+    """A project whose split ledger recorded the documents of ``dist`` where they are."""
+    from dataset_builder.splits import Assignment, SplitLedger
+
+    (root / "annotations").mkdir(parents=True)
+    shutil.copy(REPO / "dataset.toml", root / "dataset.toml")
+    rows, splits = release._documents(dist)
+    ledger = SplitLedger({d: Assignment(splits[d], rows[d]["event_id"]) for d in rows})
+    (root / "annotations" / "splits.json").write_bytes(ledger.to_bytes())
+    return root

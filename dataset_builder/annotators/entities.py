@@ -113,20 +113,24 @@ def compile_entity_knowledge(
         for language, surfaces in entity.names.items()
         for surface in surfaces
     }
+    # the base's own forms after the preposition ل come first, so that no learned or registry name
+    # (without an id) can stand in for them
+    after_lam = _after_lam_forms(names, names)
+    taken = names.keys() | after_lam.keys()
     stopwords = {"ar": frozenset(rules.ar.stopwords), "en": frozenset(rules.en.stopwords)}
-    for key, hit in sorted(_learned_names(learned).items()) if learned else ():
-        names.setdefault(key, hit)
-    for (language, surface), hit in sorted(place_names(rules.gazetteer.model_dump(), stopwords).items()):
-        names.setdefault((language, normalise(surface, language)), hit)
+    extra = sorted(_learned_names(learned).items()) if learned else []
+    extra += sorted(
+        ((language, normalise(surface, language)), hit)
+        for (language, surface), hit in place_names(rules.gazetteer.model_dump(), stopwords).items()
+    )
+    for key, hit in extra:
+        if key not in taken:
+            names.setdefault(key, hit)
     for (language, surface), hit in sorted(names.items()):
         # datelines write places in capitals (BAGHDAD, SHARM EL-SHEIKH)
         if language == "en" and hit[1] == "LOC" and len(surface) >= 4 and not surface.isupper():
             names.setdefault(("en", surface.upper()), hit)
-    after_lam = {
-        ("ar", _after_lam(surface)): hit
-        for (language, surface), hit in names.items()
-        if language == "ar" and surface.startswith("ال") and ("ar", _after_lam(surface)) not in names
-    }
+    after_lam |= _after_lam_forms(names, names.keys() | after_lam.keys())
     automata: dict[str, ahocorasick.Automaton] = {}
     for table, needs_lam in ((names, False), (after_lam, True)):
         for (language, surface), (entity_id, label) in sorted(table.items()):
@@ -178,6 +182,18 @@ def compile_entity_knowledge(
             rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{1,2}}),?\s+(?:{said})\b"
         ),
     )
+
+
+def _after_lam_forms(
+    names: dict[tuple[str, str], tuple[str | None, str]], taken: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """Arabic names with the article as written after the preposition ل (see :func:`_after_lam`)."""
+    taken = set(taken)
+    return {
+        ("ar", _after_lam(surface)): hit
+        for (language, surface), hit in names.items()
+        if language == "ar" and surface.startswith("ال") and ("ar", _after_lam(surface)) not in taken
+    }
 
 
 def _learned_names(learned: LearnedAliasesFile) -> dict[tuple[str, str], tuple[str | None, str]]:
