@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -27,12 +28,15 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def copy_repo_project(target: Path) -> Path:
-    """This repository's project (seeds, knowledge, gold, card, dataset.toml) in a folder of its own."""
+    """This repository's project (seeds, knowledge, gold, card, dataset.toml) in a folder of its own,
+    at version 1.0.0 whatever the repository's version is now."""
     target.mkdir(parents=True)
     for name in ("seeds", "annotations"):
         shutil.copytree(REPO / name, target / name)
-    for name in (PROJECT_FILE, "DATASET_CARD.md"):
-        shutil.copy(REPO / name, target / name)
+    shutil.copy(REPO / "DATASET_CARD.md", target / "DATASET_CARD.md")
+    settings = (REPO / PROJECT_FILE).read_text(encoding="utf-8")
+    pinned = re.sub(r'(?m)^version = "[^"]*"$', 'version = "1.0.0"', settings, count=1)
+    (target / PROJECT_FILE).write_text(pinned, encoding="utf-8")
     return target
 
 

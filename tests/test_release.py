@@ -255,8 +255,8 @@ def build_to(
     taxonomy: tuple[Topic, ...] = TAXONOMY,
     version: str | None = None,
 ) -> Path:
-    """``docs`` built into ``tmp_path/name``, as the repository's project (at ``version``, if given)."""
-    project = with_version(version) if version else PROJECT
+    """``docs`` built into ``tmp_path/name``, as the repository's project at ``version`` (default 1.0.0)."""
+    project = with_version(version or "1.0.0")
     write_dataset(docs, tmp_path / name, project=project, taxonomy=taxonomy, progress=False)
     return tmp_path / name
 
