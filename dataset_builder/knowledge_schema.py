@@ -14,9 +14,9 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dataset_builder.errors import InputError
 from dataset_builder.schema import ENTITY_LABELS, LANGUAGES
@@ -54,6 +54,16 @@ def _language_table(value: Any, what: str) -> Any:
     if unknown:
         raise ValueError(f"unknown language {unknown[0]!r} (known: {', '.join(LANGUAGES)})")
     return value
+
+
+def _entity_label(value: str) -> str:
+    if value not in ENTITY_LABELS:
+        raise ValueError(f"unknown label {value!r} (known: {', '.join(ENTITY_LABELS)})")
+    return value
+
+
+EntityLabel = Annotated[str, AfterValidator(_entity_label)]
+"""One of the schema's entity labels."""
 
 
 def _regexes(value: list[str]) -> list[str]:
@@ -97,7 +107,7 @@ class TopicRulesFile(_Strict):
 
 class EntityEntry(_Strict):
     id: str = NonEmpty
-    label: str
+    label: EntityLabel
     names: dict[str, list[str]]
     wikidata: str | None = None
 
@@ -105,13 +115,6 @@ class EntityEntry(_Strict):
     @classmethod
     def _names(cls, value: Any) -> Any:
         return _language_table(value, "names")
-
-    @field_validator("label")
-    @classmethod
-    def _label(cls, value: str) -> str:
-        if value not in ENTITY_LABELS:
-            raise ValueError(f"unknown label {value!r} (known: {', '.join(ENTITY_LABELS)})")
-        return value
 
 
 class EntitiesFile(_Strict):
@@ -175,16 +178,9 @@ class LearnedSource(_Strict):
 class LearnedAlias(_Strict):
     surface: str = NonEmpty
     language: str = NonEmpty
-    label: str = NonEmpty
+    label: EntityLabel
     entity_id: str | None = None
     sources: list[LearnedSource] = []
-
-    @field_validator("label")
-    @classmethod
-    def _label(cls, value: str) -> str:
-        if value not in ENTITY_LABELS:
-            raise ValueError(f"unknown label {value!r} (known: {', '.join(ENTITY_LABELS)})")
-        return value
 
 
 class LearnedAliasesFile(_Strict):

@@ -24,6 +24,7 @@ from pathlib import Path
 from dataset_builder import schema
 from dataset_builder.errors import InputError
 from dataset_builder.events import EventKey, event_groups
+from dataset_builder.knowledge_schema import read_json
 
 LEDGER_NAME = "splits.json"
 LEDGER_FORMAT = 1
@@ -67,12 +68,7 @@ class SplitLedger:
         """The ledger at ``path`` (empty when the file does not exist yet)."""
         if not path.exists():
             return cls()
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read the split ledger ({exc})") from exc
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})") from exc
+        raw = read_json(path)
         if not isinstance(raw, dict) or raw.get("format") != LEDGER_FORMAT:
             raise InputError(f"{path}: not a split ledger of format {LEDGER_FORMAT}")
         documents = raw.get("documents")
