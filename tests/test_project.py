@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -174,7 +175,10 @@ def test_version_bump_rewrites_only_the_version_line(tmp_path: Path, capsys) -> 
     code, out, _ = run(capsys, "version", "-C", str(project), "bump", "minor")
     assert code == 0 and out.startswith("1.0.0 → 1.1.0")
     after = (project / PROJECT_FILE).read_text(encoding="utf-8")
-    assert after == before.replace('\nversion = "1.0.0"\n', '\nversion = "1.1.0"\n')
+    today = dt.date.today().isoformat()
+    expected = before.replace('\nversion = "1.0.0"\n', '\nversion = "1.1.0"\n')
+    expected = re.sub(r"(?m)^release_date = \S+$", f"release_date = {today}", expected)
+    assert after == expected  # the version line, and the release date of the new version
     assert run(capsys, "version", "-C", str(project), "bump", "major")[1].startswith("1.1.0 → 2.0.0")
     assert run(capsys, "version", "-C", str(project), "bump", "patch")[1].startswith("2.0.0 → 2.0.1")
     assert run(capsys, "version", "-C", str(project)) == (0, "2.0.1\n", "")
