@@ -131,6 +131,9 @@ class ArabicEntityRules(_Strict):
     verb_prefixes: list[str] = Field(min_length=1)
     not_first_name_patterns: list[str] = Field(min_length=1)
     org_heads: list[str] = Field(min_length=1)
+    org_heads_with_complement: list[str] = Field(min_length=1)
+    """Heads in the construct state (منظمة, وزارة) whose genitive complement names the body:
+    منظمة التحرير الفلسطينية, وزارة الخارجية, جامعة الدول العربية."""
     titles_with_complement: list[str] = Field(min_length=1)
     facility_heads: list[str] = Field(min_length=1)
 

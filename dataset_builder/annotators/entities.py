@@ -87,6 +87,8 @@ class EntityKnowledge:
     ar_not_first: re.Pattern[str]
     """Verbal-noun patterns (تقدير, استقبال, إعلان) that never start a name."""
     ar_org_heads: dict[str, str]
+    ar_org_complemented: dict[str, str]
+    """Organisation heads in the construct state: their first article word is part of the name."""
     ar_complemented: dict[str, str]
     """Titles that take a genitive complement (وزيرة الخزانة, قائد الجيش): one article word after them."""
     en_particle_name: re.Pattern[str]
@@ -171,7 +173,8 @@ def compile_entity_knowledge(
         ar_counterparts=frozenset(normalise(w, "ar") for w in ar.counterparts),
         ar_connectors=frozenset(normalise(w, "ar") for w in ar.connectors),
         ar_not_first=re.compile("|".join(f"(?:{p})" for p in ar.not_first_name_patterns)),
-        ar_org_heads=_with_proclitics(ar.org_heads, ar.proclitics),
+        ar_org_heads=_with_proclitics([*ar.org_heads, *ar.org_heads_with_complement], ar.proclitics),
+        ar_org_complemented=_with_proclitics(ar.org_heads_with_complement, ar.proclitics),
         ar_complemented=_with_proclitics(ar.titles_with_complement, ar.proclitics),
         ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar.verb_prefixes)) + r")\w{2,}$"),
         en_particle_name=re.compile(
@@ -297,7 +300,9 @@ def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: Entity
 
 def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     """An institution head, then words with the article (or لل, the article behind ل), ending in a
-    nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي."""
+    nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي. A head in the
+    construct state names the body with its complement alone (وزارة الخارجية, مجلس الأمن), or with
+    more words ending in a nisba or a لل-word (منظمة البلدان المصدرة للبترول)."""
     norm, words = _arabic_words(text)
     found = []
     for i, (start, _, word) in enumerate(words):
@@ -305,12 +310,15 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
         if head is None:
             continue
         start += len(word) - len(head)
+        construct = word in k.ar_org_complemented
         last = None
         for j in range(i + 1, min(i + 5, len(words))):
             w = words[j][2]
             if not _adjacent(norm, words[j - 1], words[j]) or not w.startswith(("ال", "لل")):
                 break
-            if _nisba(w, k):
+            if construct and not _name_word(w, k) and not _nisba(w, k):
+                break  # a stopword, title or known place or person ends the name
+            if _nisba(w, k) or (construct and (j == i + 1 or w.startswith("لل"))):
                 last = j
         if last is not None:
             end = words[last][1]
@@ -453,6 +461,57 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+_ACRONYM_NAME = re.compile(
+    r"(?P<name>(?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the|on|in)\s+)*){1,8}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
+)
+_BRACKETED = re.compile(r"\s*\((?P<short>[^()\d\n]{2,30})\)")
+
+
+def _english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
+    """A capitalised name spelled out before its acronym in brackets, "World Health Organization
+    (WHO)": the acronym's letters are the initials of its words, in order, from the first."""
+    found = []
+    for m in _ACRONYM_NAME.finditer(text):
+        start, end = m.span("name")
+        while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
+            start = text.index(" ", start) + 1
+        words = text[start:end].split()
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        acronym = m.group("acr").upper()
+        if len(words) < 2 or not initials.startswith(acronym[0]) or not _subsequence(acronym, initials):
+            continue
+        hit = k.names.get(("en", text[start:end]))
+        found.append(Span(start, end, text[start:end], hit[1] if hit else "ORG", hit[0] if hit else None))
+    return found
+
+
+def _subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+def _bracketed_short_names(text: str, language: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """The short name in brackets right after an organisation's name ("(أوبك)", "(UNRWA)"), and
+    its later mentions, with the organisation's label and id."""
+    norm = _arabic_words(text)[0] if language == "ar" else text
+    found: list[Span] = []
+    for span in chosen:
+        m = _BRACKETED.match(text, span.end)
+        if span.label != "ORG" or m is None or len(m.group("short").split()) > 3:
+            continue
+        short = m.group("short").strip()
+        if language == "en" and not short.isupper():
+            continue
+        form = normalise(short, language)
+        hit = k.names.get((language, form))
+        if hit is not None and hit[1] != span.label:
+            continue
+        found.extend(
+            replace(s, label=span.label) for s in _occurrences(text, norm, form, language, span.entity_id, k)
+        )
+    return found
+
+
 _AGENCY = re.compile(r"^(?P<head>[^\n()]{2,60}?)\s*\((?P<org>[^()\n\d]{2,24})\)\s*(?:[-—–]|$)", re.MULTILINE)
 _DATELINE_LINES = 3
 
@@ -564,7 +623,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     orgs = (
         _arabic_orgs(text, k) + _arabic_facilities(text, gazetteer, k)
         if language == "ar"
-        else _english_orgs(text, k)
+        else _english_orgs(text, k) + _english_acronym_names(text, k)
     )
     known = _longest_first(gazetteer + orgs + _dateline_agencies(text))
     learned = _longest_first(
@@ -573,7 +632,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     rules = _arabic_people(text, k, gazetteer) if language == "ar" else _english_rules(text, k)
     chosen = _select(known + learned + _longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
-    return _select(chosen + _surname_mentions(text, language, people, k), len(text))
+    later = _surname_mentions(text, language, people, k) + _bracketed_short_names(text, language, chosen, k)
+    return _select(chosen + later, len(text))
 
 
 def annotate_entities(
