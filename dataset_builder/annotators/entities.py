@@ -316,9 +316,10 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             w = words[j][2]
             if not _adjacent(norm, words[j - 1], words[j]) or not w.startswith(("ال", "لل")):
                 break
-            if construct and not _name_word(w, k) and not _nisba(w, k):
+            place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
+            if construct and not _name_word(w, k) and not _nisba(w, k) and not place:
                 break  # a stopword, title or known place or person ends the name
-            if _nisba(w, k) or (construct and (j == i + 1 or w.startswith("لل"))):
+            if _nisba(w, k) or (construct and j == i + 1) or (j > i + 1 and w.startswith("لل")):
                 last = j
         if last is not None:
             end = words[last][1]
@@ -370,6 +371,7 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
         or word in k.ar_modifiers
         or word in k.ar_counterparts
         or word in k.ar_titles
+        or word in k.ar_org_heads
         or (hit is not None and hit[1] != "PER")
     )
 
@@ -392,6 +394,9 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
                 break
             plain = 1
         elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
+            if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
+                name.append(word)
+                break
             plain += 1
         elif w in k.ar_connectors or w in _COMPOUND_FIRST:
             if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
@@ -630,6 +635,18 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
     rules = _arabic_people(text, k, gazetteer) if language == "ar" else _english_rules(text, k)
+    # a full name found by a rule wins over the surname the base knows inside it, and takes its id
+    surnames = {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}
+    known = _longest_first(
+        known
+        + [
+            replace(r, entity_id=entity_id)
+            for r in rules
+            if r.label == "PER"
+            for end, entity_id in surnames
+            if end == r.end and " " in r.text
+        ]
+    )
     chosen = _select(known + learned + _longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
     later = _surname_mentions(text, language, people, k) + _bracketed_short_names(text, language, chosen, k)
