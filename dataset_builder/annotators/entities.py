@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from importlib import resources
 
 import ahocorasick
 
@@ -94,6 +95,9 @@ class EntityKnowledge:
     en_particle_name: re.Pattern[str]
     """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
     en_said: re.Pattern[str]
+    en_named: re.Pattern[str]
+    """Two or three capitalised words: a person when the first is a known given name (Michel Aoun)."""
+    en_first_names: frozenset[str]
     """Two or three capitalised words right before "said"/"told": a person."""
     model_labels: dict[str, str]
     """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
@@ -181,10 +185,28 @@ def compile_entity_knowledge(
             rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
+        en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{name_part}){{1,2}})"),
+        en_first_names=_given_names(),
         en_said=re.compile(
             rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{1,2}}),?\s+(?:{said})\b"
         ),
     )
+
+
+_GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})
+
+
+def _given_names() -> frozenset[str]:
+    """Given names from gender-guesser's name dictionary (Jörg Michael's, 40,000 names from every
+    region, Arabic ones transliterated), leaving out the names it gives to either sex."""
+    data = resources.files("gender_guesser") / "data" / "nam_dict.txt"
+    names = set()
+    with data.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split(None, 2)
+            if len(parts) >= 2 and parts[0] in _GENDERS and "+" not in parts[1] and len(parts[1]) >= 3:
+                names.add(parts[1])
+    return frozenset(names)
 
 
 def _after_lam_forms(
@@ -456,10 +478,20 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         start = end - len(text[start:end].lstrip())
         if (span := _english_person(text, start, end, 1, k)) is not None:
             found.append(span)
-    for pattern in (k.en_particle_name, k.en_said):
+    for pattern in (k.en_particle_name, k.en_said, k.en_named):
         for m in pattern.finditer(text):
             before = text[: m.start("name")].rstrip().rsplit(None, 1)
-            if pattern is k.en_said and before and (before[-1][:1].isupper() or before[-1] in ("of", "the")):
+            words = m.group("name").split()
+            if pattern is k.en_named and (
+                words[0] not in k.en_first_names
+                or any(w in k.en_titles or w in k.en_stopwords for w in words)
+            ):
+                continue
+            if (
+                pattern is not k.en_particle_name
+                and before
+                and (before[-1][:1].isupper() or before[-1] in ("of", "the"))
+            ):
                 continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
             if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
                 found.append(span)
