@@ -333,7 +333,7 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             continue
         start += len(word) - len(head)
         construct = word in k.ar_org_complemented
-        last = None
+        last, nisba = None, False
         for j in range(i + 1, min(i + 5, len(words))):
             w = words[j][2]
             if not _adjacent(norm, words[j - 1], words[j]) or not w.startswith(("ال", "لل")):
@@ -341,7 +341,9 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
             if construct and not _name_word(w, k) and not _nisba(w, k) and not place:
                 break  # a stopword, title or known place or person ends the name
-            if _nisba(w, k) or (construct and j == i + 1) or (j > i + 1 and w.startswith("لل")):
+            if _nisba(w, k):
+                last, nisba = j, True
+            elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not nisba):
                 last = j
         if last is not None:
             end = words[last][1]
