@@ -159,6 +159,8 @@ class GazetteerRules(_Strict):
     comment: str | None = None
     min_population: int = Field(ge=0)
     regional_min_population: int = Field(ge=0)
+    capital_min_population: int = Field(ge=0)
+    """National capitals count from this many people (Bern, Nicosia), below min_population."""
     regional_countries: list[str] = []
     min_letters: int = Field(ge=1)
     skip: dict[str, list[str]] = {}
