@@ -131,6 +131,9 @@ class ArabicEntityRules(_Strict):
     verb_prefixes: list[str] = Field(min_length=1)
     not_first_name_patterns: list[str] = Field(min_length=1)
     org_heads: list[str] = Field(min_length=1)
+    org_heads_with_complement: list[str] = Field(min_length=1)
+    """Heads in the construct state (منظمة, وزارة) whose genitive complement names the body:
+    منظمة التحرير الفلسطينية, وزارة الخارجية, جامعة الدول العربية."""
     titles_with_complement: list[str] = Field(min_length=1)
     facility_heads: list[str] = Field(min_length=1)
 
@@ -156,6 +159,8 @@ class GazetteerRules(_Strict):
     comment: str | None = None
     min_population: int = Field(ge=0)
     regional_min_population: int = Field(ge=0)
+    capital_min_population: int = Field(ge=0)
+    """National capitals count from this many people (Bern, Nicosia), below min_population."""
     regional_countries: list[str] = []
     min_letters: int = Field(ge=1)
     skip: dict[str, list[str]] = {}

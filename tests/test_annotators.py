@@ -351,3 +351,43 @@ def test_institutions_facilities_and_agencies_are_one_span() -> None:
         ("Downing Street", "LOC"),
         ("Mount Arafat", "LOC"),
     ]
+
+
+def test_organisations_named_by_their_complement_or_spelled_out_before_an_acronym() -> None:
+    k = KNOWLEDGE.entities
+    ar = (
+        "أعلنت وزارة الطاقة أن منظمة البلدان المصدرة للبترول (أبك) ستجتمع، وقالت أبك إن الهيئة العليا المستقلة"
+        " للانتخابات لم تعلق. وكالة الأنباء لم تنشر الخبر، وحركة السير متوقفة."
+    )
+    found = [(s.text, s.label) for s in find_entities(ar, "ar", k)]
+    assert found == [
+        ("وزارة الطاقة", "ORG"),
+        ("منظمة البلدان المصدرة للبترول", "ORG"),
+        ("أبك", "ORG"),
+        ("أبك", "ORG"),
+        ("الهيئة العليا المستقلة للانتخابات", "ORG"),
+    ]
+    en = "The Centers for Disease Control and Prevention (CDC) warned on Monday; CDC staff and Bureau Of Kites (XYZ) met."
+    found = [(s.text, s.label) for s in find_entities(en, "en", k)]
+    assert found == [
+        ("Centers for Disease Control and Prevention", "ORG"),
+        ("CDC", "ORG"),
+        ("CDC", "ORG"),
+    ]
+
+
+def test_people_by_given_name_and_compound_family_names() -> None:
+    k = KNOWLEDGE.entities
+    en = "Lebanon's parliament elected Michel Aoun as president, and Aoun thanked Speaker Nabih Berri. Hope Street was calm."
+    found = [(s.text, s.label) for s in find_entities(en, "en", k) if s.label == "PER"]
+    assert found == [("Michel Aoun", "PER"), ("Aoun", "PER"), ("Nabih Berri", "PER")]
+    ar = "ودعا رئيس الوزراء العراقي عادل عبد المهدي البرلمان إلى جلسة طارئة."
+    found = [(s.text, s.label) for s in find_entities(ar, "ar", k) if s.label == "PER"]
+    assert found == [("عادل عبد المهدي", "PER")]
+
+
+def test_national_capitals_and_religious_groups_are_known() -> None:
+    k = KNOWLEDGE.entities
+    assert k.names[("en", "Bern")][1] == "LOC" and ("en", "Male") not in k.names
+    found = [(s.text, s.label) for s in find_entities("Sunni and Shiite Muslims prayed in Nicosia.", "en", k)]
+    assert found == [("Sunni", "MISC"), ("Shiite", "MISC"), ("Muslims", "MISC"), ("Nicosia", "LOC")]

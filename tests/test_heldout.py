@@ -26,9 +26,9 @@ def test_heldout_gold_offsets_read_their_text() -> None:
 def test_silver_on_heldout_news_stays_above_its_floor() -> None:
     result = evaluate(DATA / "heldout", KNOWLEDGE)
     print(result.report())
-    assert result.overall.precision >= 0.90
-    assert result.overall.recall >= 0.77
-    assert result.overall.f1 >= 0.83
+    assert result.overall.precision >= 0.915
+    assert result.overall.recall >= 0.80
+    assert result.overall.f1 >= 0.855
     assert result.language_right == result.documents
     assert result.date_right == result.documents
     assert result.dates_invented == 0
@@ -36,5 +36,5 @@ def test_silver_on_heldout_news_stays_above_its_floor() -> None:
 
 def test_silver_on_the_tuning_set() -> None:
     result = evaluate(DATA / "tuning", KNOWLEDGE)
-    assert result.overall.f1 >= 0.93 and result.overall.precision >= 0.98
+    assert result.overall.f1 >= 0.955 and result.overall.precision >= 0.99
     assert result.date_right == result.documents

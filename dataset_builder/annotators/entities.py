@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from importlib import resources
 
 import ahocorasick
 
@@ -87,11 +88,16 @@ class EntityKnowledge:
     ar_not_first: re.Pattern[str]
     """Verbal-noun patterns (تقدير, استقبال, إعلان) that never start a name."""
     ar_org_heads: dict[str, str]
+    ar_org_complemented: dict[str, str]
+    """Organisation heads in the construct state: their first article word is part of the name."""
     ar_complemented: dict[str, str]
     """Titles that take a genitive complement (وزيرة الخزانة, قائد الجيش): one article word after them."""
     en_particle_name: re.Pattern[str]
     """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
     en_said: re.Pattern[str]
+    en_named: re.Pattern[str]
+    """Two or three capitalised words: a person when the first is a known given name (Michel Aoun)."""
+    en_first_names: frozenset[str]
     """Two or three capitalised words right before "said"/"told": a person."""
     model_labels: dict[str, str]
     """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
@@ -171,17 +177,36 @@ def compile_entity_knowledge(
         ar_counterparts=frozenset(normalise(w, "ar") for w in ar.counterparts),
         ar_connectors=frozenset(normalise(w, "ar") for w in ar.connectors),
         ar_not_first=re.compile("|".join(f"(?:{p})" for p in ar.not_first_name_patterns)),
-        ar_org_heads=_with_proclitics(ar.org_heads, ar.proclitics),
+        ar_org_heads=_with_proclitics([*ar.org_heads, *ar.org_heads_with_complement], ar.proclitics),
+        ar_org_complemented=_with_proclitics(ar.org_heads_with_complement, ar.proclitics),
         ar_complemented=_with_proclitics(ar.titles_with_complement, ar.proclitics),
         ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar.verb_prefixes)) + r")\w{2,}$"),
         en_particle_name=re.compile(
             rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
+        en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{name_part}){{1,2}})"),
+        en_first_names=_given_names(),
         en_said=re.compile(
             rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{1,2}}),?\s+(?:{said})\b"
         ),
     )
+
+
+_GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})
+
+
+def _given_names() -> frozenset[str]:
+    """Given names from gender-guesser's name dictionary (Jörg Michael's, 40,000 names from every
+    region, Arabic ones transliterated), leaving out the names it gives to either sex."""
+    data = resources.files("gender_guesser") / "data" / "nam_dict.txt"
+    names = set()
+    with data.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split(None, 2)
+            if len(parts) >= 2 and parts[0] in _GENDERS and "+" not in parts[1] and len(parts[1]) >= 3:
+                names.add(parts[1])
+    return frozenset(names)
 
 
 def _after_lam_forms(
@@ -297,7 +322,9 @@ def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: Entity
 
 def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     """An institution head, then words with the article (or لل, the article behind ل), ending in a
-    nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي."""
+    nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي. A head in the
+    construct state names the body with its complement alone (وزارة الخارجية, مجلس الأمن), or with
+    more words ending in a nisba or a لل-word (منظمة البلدان المصدرة للبترول)."""
     norm, words = _arabic_words(text)
     found = []
     for i, (start, _, word) in enumerate(words):
@@ -305,12 +332,18 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
         if head is None:
             continue
         start += len(word) - len(head)
-        last = None
+        construct = word in k.ar_org_complemented
+        last, nisba = None, False
         for j in range(i + 1, min(i + 5, len(words))):
             w = words[j][2]
             if not _adjacent(norm, words[j - 1], words[j]) or not w.startswith(("ال", "لل")):
                 break
+            place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
+            if construct and not _name_word(w, k) and not _nisba(w, k) and not place:
+                break  # a stopword, title or known place or person ends the name
             if _nisba(w, k):
+                last, nisba = j, True
+            elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not nisba):
                 last = j
         if last is not None:
             end = words[last][1]
@@ -362,6 +395,7 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
         or word in k.ar_modifiers
         or word in k.ar_counterparts
         or word in k.ar_titles
+        or word in k.ar_org_heads
         or (hit is not None and hit[1] != "PER")
     )
 
@@ -384,6 +418,9 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
                 break
             plain = 1
         elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
+            if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
+                name.append(word)
+                break
             plain += 1
         elif w in k.ar_connectors or w in _COMPOUND_FIRST:
             if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
@@ -443,13 +480,74 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         start = end - len(text[start:end].lstrip())
         if (span := _english_person(text, start, end, 1, k)) is not None:
             found.append(span)
-    for pattern in (k.en_particle_name, k.en_said):
+    for pattern in (k.en_particle_name, k.en_said, k.en_named):
         for m in pattern.finditer(text):
             before = text[: m.start("name")].rstrip().rsplit(None, 1)
-            if pattern is k.en_said and before and (before[-1][:1].isupper() or before[-1] in ("of", "the")):
+            words = m.group("name").split()
+            if pattern is k.en_named and (
+                words[0] not in k.en_first_names
+                or any(w in k.en_titles or w in k.en_stopwords for w in words)
+            ):
+                continue
+            if (
+                pattern is not k.en_particle_name
+                and before
+                and (before[-1][:1].isupper() or before[-1] in ("of", "the"))
+            ):
                 continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
             if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
                 found.append(span)
+    return found
+
+
+_ACRONYM_NAME = re.compile(
+    r"(?P<name>(?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the|on|in)\s+)*){1,8}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
+)
+_BRACKETED = re.compile(r"\s*\((?P<short>[^()\d\n]{2,30})\)")
+
+
+def _english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
+    """A capitalised name spelled out before its acronym in brackets, "World Health Organization
+    (WHO)": the acronym's letters are the initials of its words, in order, from the first."""
+    found = []
+    for m in _ACRONYM_NAME.finditer(text):
+        start, end = m.span("name")
+        while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
+            start = text.index(" ", start) + 1
+        words = text[start:end].split()
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        acronym = m.group("acr").upper()
+        if len(words) < 2 or not initials.startswith(acronym[0]) or not _subsequence(acronym, initials):
+            continue
+        hit = k.names.get(("en", text[start:end]))
+        found.append(Span(start, end, text[start:end], hit[1] if hit else "ORG", hit[0] if hit else None))
+    return found
+
+
+def _subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+def _bracketed_short_names(text: str, language: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """The short name in brackets right after an organisation's name ("(أوبك)", "(UNRWA)"), and
+    its later mentions, with the organisation's label and id."""
+    norm = _arabic_words(text)[0] if language == "ar" else text
+    found: list[Span] = []
+    for span in chosen:
+        m = _BRACKETED.match(text, span.end)
+        if span.label != "ORG" or m is None or len(m.group("short").split()) > 3:
+            continue
+        short = m.group("short").strip()
+        if language == "en" and not short.isupper():
+            continue
+        form = normalise(short, language)
+        hit = k.names.get((language, form))
+        if hit is not None and hit[1] != span.label:
+            continue
+        found.extend(
+            replace(s, label=span.label) for s in _occurrences(text, norm, form, language, span.entity_id, k)
+        )
     return found
 
 
@@ -564,16 +662,29 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     orgs = (
         _arabic_orgs(text, k) + _arabic_facilities(text, gazetteer, k)
         if language == "ar"
-        else _english_orgs(text, k)
+        else _english_orgs(text, k) + _english_acronym_names(text, k)
     )
     known = _longest_first(gazetteer + orgs + _dateline_agencies(text))
     learned = _longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
     rules = _arabic_people(text, k, gazetteer) if language == "ar" else _english_rules(text, k)
+    # a full name found by a rule wins over the surname the base knows inside it, and takes its id
+    surnames = {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}
+    known = _longest_first(
+        known
+        + [
+            replace(r, entity_id=entity_id)
+            for r in rules
+            if r.label == "PER"
+            for end, entity_id in surnames
+            if end == r.end and " " in r.text
+        ]
+    )
     chosen = _select(known + learned + _longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
-    return _select(chosen + _surname_mentions(text, language, people, k), len(text))
+    later = _surname_mentions(text, language, people, k) + _bracketed_short_names(text, language, chosen, k)
+    return _select(chosen + later, len(text))
 
 
 def annotate_entities(

