@@ -284,26 +284,11 @@ class _SplitWriters:
 def _fresh(table: pa.Table, arrow_schema: pa.Schema) -> pa.Table:
     """One contiguous chunk laid out as ``pa.Table.from_pylist`` lays it out.
 
-    Slices and filters keep offsets and all-valid bitmaps; the card's Arrow sizes (``nbytes``) and the
-    parquet pages would then depend on how the rows arrived, so the build could not be byte-identical.
+    Slices and filters keep offsets and all-valid validity bitmaps (in nested columns too), so the
+    card's Arrow sizes (``nbytes``) would depend on how rows arrived; concatenation copies into fresh
+    buffers with a bitmap only where something is null.
     """
-    taken = table.take(pa.array(range(table.num_rows), pa.int32()))
-    columns = [_without_empty_bitmaps(column.combine_chunks()) for column in taken.columns]
-    return pa.Table.from_arrays(columns, schema=arrow_schema)
-
-
-def _without_empty_bitmaps(array: pa.Array) -> pa.Array:
-    """``array`` (offset 0) without validity bitmaps where nothing is null, at every nesting level."""
-    kind = array.type
-    children = None
-    if pa.types.is_list(kind):
-        children = [_without_empty_bitmaps(array.values)]
-    elif pa.types.is_struct(kind):
-        children = [_without_empty_bitmaps(array.field(i)) for i in range(kind.num_fields)]
-    buffers = array.buffers()[: kind.num_buffers]
-    if array.null_count == 0:
-        buffers[0] = None
-    return pa.Array.from_buffers(kind, len(array), buffers, array.null_count, 0, children)
+    return pa.Table.from_arrays([c.combine_chunks() for c in table.columns], schema=arrow_schema)
 
 
 def _list_array(offsets: list[int], values: pa.Array, kind: pa.DataType) -> pa.Array:
