@@ -316,10 +316,12 @@ class _NerColumns:
             self.document_ids.append(doc_id)
             self.languages.append(language)
             self.statuses.append(status)
-            self.tokens.extend(text[a:b] for a, b in tokens)
-            self.tags.extend(tags)
-            self.starts.extend(a for a, _ in tokens)
-            self.ends.extend(b for _, b in tokens)
+            if tokens:
+                starts, ends = zip(*tokens, strict=True)
+                self.tokens.extend([text[a:b] for a, b in tokens])
+                self.tags.extend(tags)
+                self.starts.extend(starts)
+                self.ends.extend(ends)
             self.offsets.append(len(self.tags))
 
     def table(self, arrow_schema: pa.Schema) -> pa.Table:

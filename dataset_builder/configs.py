@@ -154,20 +154,17 @@ def tokenize(text: str, start: int, end: int, boundaries: Sequence[int] = ()) ->
     """
     tokens = [match.span() for match in _TOKEN.finditer(text, start, end)]
     cuts = boundaries[bisect_right(boundaries, start) : bisect_left(boundaries, end)]
-    if not cuts:  # the common case: no entity edge in this sentence falls inside a token
+    if not cuts:  # the common case: no entity edge in this sentence
         return tokens
-    out: list[Offsets] = []
-    j = 0
-    for a, b in tokens:  # merge the sorted cuts into the sorted tokens
-        while j < len(cuts) and cuts[j] <= a:
-            j += 1
-        edges = [a]
-        while j < len(cuts) and cuts[j] < b:
-            edges.append(cuts[j])
-            j += 1
-        edges.append(b)
-        out.extend(itertools.pairwise(edges))
-    return out
+    starts = [a for a, _ in tokens]
+    # Most edges fall between tokens: find the few inside one by bisection, not by walking every token.
+    # From the last cut back, so a split token keeps its index and start for the cuts before it.
+    for cut in reversed(cuts):
+        i = bisect_left(starts, cut) - 1
+        if i >= 0 and cut < tokens[i][1]:
+            a, b = tokens[i]
+            tokens[i : i + 1] = [(a, cut), (cut, b)]
+    return tokens
 
 
 @cache
