@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -324,7 +324,8 @@ class _NerColumns:
                 self.ends.extend(ends)
             self.offsets.append(len(self.tags))
 
-    def table(self, arrow_schema: pa.Schema) -> pa.Table:
+    def take_table(self, arrow_schema: pa.Schema) -> pa.Table:
+        """The rows so far as a table; the columns start empty again (memory stays at a batch)."""
         kind = {f.name: f.type for f in arrow_schema}
         lists = {
             "tokens": self.tokens,
@@ -341,6 +342,7 @@ class _NerColumns:
             _list_array(self.offsets, pa.array(values, kind[name].value_type), kind[name])
             for name, values in lists.items()
         ]
+        self.__init__()
         return pa.Table.from_arrays(columns, schema=arrow_schema)
 
 
@@ -376,6 +378,7 @@ def _write_configs(
     writers = _SplitWriters(root, topic_ids)
     stats = _Stats()
     skipped: list[str] = []
+    ner = {split: _NerColumns() for split in schema.SPLITS}
     bar = tqdm(total=len(keys), desc="configs", unit="doc", file=sys.stderr, disable=not progress)
     try:
         for batch in pq.ParquetFile(staging).iter_batches(batch_size=BATCH_ROWS):
@@ -385,15 +388,16 @@ def _write_configs(
             table = table.set_column(table.schema.get_field_index("event_id"), "event_id", events_column)
             splits = [plan.splits[i] for i in ids]
             stats.add_batch(table, splits)
-            ner = _ner_columns(table, splits)
+            for split, document in zip(splits, _ner_documents(table), strict=True):
+                ner[split].add(*document)
+                if len(ner[split].ids) >= BATCH_ROWS:
+                    writers.add("ner", split, ner[split].take_table(writers.schemas["ner"]))
             topics = _topics_table(table, topic_ids, writers.schemas["topics"])
             split_column = pa.array(splits, pa.string())
             for split in schema.SPLITS:
                 mask = pc.equal(split_column, split)
                 writers.add("documents", split, table.filter(mask))
                 writers.add("topics", split, topics.filter(mask))
-                if split in ner:
-                    writers.add("ner", split, ner[split].table(writers.schemas["ner"]))
             columns = {k: table.column(k).to_pylist() for k in ("translation_group", "language", "text")}
             for i, (doc_id, split) in enumerate(zip(ids, splits, strict=True)):
                 group = columns["translation_group"][i]
@@ -414,6 +418,8 @@ def _write_configs(
                         parallel = pa.Table.from_pylist(pairs, schema=writers.schemas["parallel"])
                         writers.add("parallel", split, parallel)
             bar.update(len(ids))
+        for split, columns in ner.items():
+            writers.add("ner", split, columns.take_table(writers.schemas["ner"]))
     finally:
         bar.close()
         writers.close()
@@ -423,27 +429,17 @@ def _write_configs(
     return stats.to_dict(topic_ids), skipped
 
 
-def _ner_columns(table: pa.Table, splits: Sequence[str]) -> dict[str, _NerColumns]:
-    """``ner`` columns per split of staging rows (entities are sorted and valid: ``_stage`` checked them)."""
+def _ner_documents(table: pa.Table) -> Iterator[tuple[str, str, str, str, list[configs.Span3]]]:
+    """What :meth:`_NerColumns.add` needs of each staging row (its entities are sorted and valid:
+    ``_stage`` checked them)."""
     entities = table.column("entities").combine_chunks()
     bounds = pc.subtract(entities.offsets, entities.offsets[0]).to_pylist()
     flat = pc.list_flatten(entities)
     starts, ends, labels = (flat.field(name).to_pylist() for name in ("start", "end", "label"))
-    columns = {
-        name: table.column(name).to_pylist() for name in ("id", "text", "language", "annotation_status")
-    }
-    out: dict[str, _NerColumns] = {}
-    for i, split in enumerate(splits):
+    columns = [table.column(name).to_pylist() for name in ("id", "text", "language", "annotation_status")]
+    for i, (doc_id, text, language, status) in enumerate(zip(*columns, strict=True)):
         a, b = bounds[i], bounds[i + 1]
-        spans = list(zip(starts[a:b], ends[a:b], labels[a:b], strict=True))
-        out.setdefault(split, _NerColumns()).add(
-            columns["id"][i],
-            columns["text"][i],
-            columns["language"][i],
-            columns["annotation_status"][i],
-            spans,
-        )
-    return out
+        yield doc_id, text, language, status, list(zip(starts[a:b], ends[a:b], labels[a:b], strict=True))
 
 
 @dataclass

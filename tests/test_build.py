@@ -271,12 +271,14 @@ def test_columnar_configs_are_exactly_the_rows_the_row_functions_define(
     rows = [configs.document_row(doc) for doc in docs]
     staged = pa.Table.from_pylist(rows, schema=features["documents"].arrow_schema)
 
-    ner = build._ner_columns(staged, splits)
+    ner = defaultdict(build._NerColumns)
+    for split, document in zip(splits, build._ner_documents(staged), strict=True):
+        ner[split].add(*document)
     topics = build._topics_table(staged, topic_ids, features["topics"].arrow_schema)
     for split in schema.SPLITS:
         mine = [row for row, s in zip(rows, splits, strict=True) if s == split]
         expected = [features["ner"].encode_example(r) for row in mine for r in configs.ner_rows(row)]
-        got = ner[split].table(features["ner"].arrow_schema).to_pylist() if split in ner else []
+        got = ner[split].take_table(features["ner"].arrow_schema).to_pylist()
         assert got == expected
         mask = pa.array([s == split for s in splits])
         assert topics.filter(mask).to_pylist() == [
