@@ -246,6 +246,7 @@ class _SplitWriters:
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
 
     def add(self, config: str, split: str, table: pa.Table) -> None:
+        """Queue rows of one config and split (any number, in file order); full batches are written."""
         if not table.num_rows:
             return
         self.rows[config][split] += table.num_rows
