@@ -20,6 +20,7 @@ from typing import Any
 
 import datasets
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
@@ -208,7 +209,6 @@ def _stage(
 ) -> list[events.EventKey]:
     """Pass 1: documents → staging parquet (``documents`` features); returns the event keys."""
     features = schema.documents_features()
-    encode = _label_encoder(features)
     topics = set(topic_ids)
     keys: list[events.EventKey] = []
     seen: set[str] = set()
@@ -220,7 +220,7 @@ def _stage(
             seen.add(doc.id)
             _check_document(doc, topics)
             keys.append(events.EventKey.of(doc))
-            batch.append(encode(configs.document_row(doc)))
+            batch.append(configs.document_row(doc))  # documents have no ClassLabel
             if len(batch) >= BATCH_ROWS:
                 writer.write_table(pa.Table.from_pylist(batch, schema=writer.schema))
                 batch.clear()
@@ -231,65 +231,132 @@ def _stage(
     return keys
 
 
-def _label_encoder(features: datasets.Features) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
-    """Row encoder that maps ClassLabel names to ids; arrow converts everything else itself.
-
-    ``Features.encode_example`` would do the same but walks every nested value (most of build time).
-    """
-    labels = {
-        name: feature.feature if isinstance(feature, datasets.List) else feature
-        for name, feature in features.items()
-        if isinstance(feature, datasets.ClassLabel)
-        or (isinstance(feature, datasets.List) and isinstance(feature.feature, datasets.ClassLabel))
-    }
-
-    def encode(row: Mapping[str, Any]) -> dict[str, Any]:
-        return {**row, **{name: label.str2int(row[name]) for name, label in labels.items()}}
-
-    return encode
-
-
 class _SplitWriters:
-    """One parquet file per config and split, written in fixed-size batches."""
+    """One parquet file per config and split, fed whole Arrow tables and written in tables of exactly
+    ``BATCH_ROWS`` rows (one row group each), so the file layout does not depend on how rows arrive."""
 
     def __init__(self, root: Path, topic_ids: Sequence[str]) -> None:
         self.root = root
-        self.features = configs.config_features(topic_ids)
-        self._encode = {name: _label_encoder(features) for name, features in self.features.items()}
+        self.schemas = {name: f.arrow_schema for name, f in configs.config_features(topic_ids).items()}
         zeros = {c: dict.fromkeys(schema.SPLITS, 0) for c in configs.CONFIG_NAMES}
         self.rows: dict[str, dict[str, int]] = zeros
         self.bytes: dict[str, dict[str, int]] = {c: dict(splits) for c, splits in zeros.items()}
-        self._buffers: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        self._pending: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
+        self._pending_rows: Counter[tuple[str, str]] = Counter()
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
 
-    def add(self, config: str, split: str, row: Mapping[str, Any]) -> None:
-        buffer = self._buffers[config, split]
-        buffer.append(self._encode[config](row))
-        self.rows[config][split] += 1
-        if len(buffer) >= BATCH_ROWS:
-            self._flush(config, split)
+    def add(self, config: str, split: str, table: pa.Table) -> None:
+        """Queue rows of one config and split (any number, in file order); full batches are written."""
+        if not table.num_rows:
+            return
+        self.rows[config][split] += table.num_rows
+        self._pending[config, split].append(table)
+        self._pending_rows[config, split] += table.num_rows
+        if self._pending_rows[config, split] >= BATCH_ROWS:
+            self._flush(config, split, last=False)
 
-    def _flush(self, config: str, split: str) -> None:
+    def _flush(self, config: str, split: str, *, last: bool) -> None:
+        table = pa.concat_tables(self._pending.pop((config, split)))
+        done = 0
+        while table.num_rows - done >= BATCH_ROWS or (last and done < table.num_rows):
+            self._write(config, split, table.slice(done, BATCH_ROWS))
+            done += BATCH_ROWS
+        self._pending_rows[config, split] = table.num_rows - done
+        if done < table.num_rows:
+            self._pending[config, split].append(table.slice(done))
+
+    def _write(self, config: str, split: str, table: pa.Table) -> None:
         if (config, split) not in self._writers:
             path = self.root / "data" / config / f"{split}.parquet"
-            self._writers[config, split] = _parquet_writer(path, self.features[config])
-        writer = self._writers[config, split]
-        table = pa.Table.from_pylist(self._buffers.pop((config, split)), schema=writer.schema)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._writers[config, split] = pq.ParquetWriter(path, self.schemas[config], **PARQUET_OPTIONS)
+        table = _fresh(table, self.schemas[config])
         self.bytes[config][split] += table.nbytes
-        writer.write_table(table)
+        self._writers[config, split].write_table(table)
 
     def close(self) -> None:
         """Flush what is left. A split without rows gets no file: ``datasets`` refuses empty splits."""
-        for config, split in list(self._buffers):
-            if self._buffers[config, split]:
-                self._flush(config, split)
+        for config, split in list(self._pending):
+            self._flush(config, split, last=True)
         for writer in self._writers.values():
             writer.close()
 
 
-def _staged_rows(staging: Path) -> Iterator[dict[str, Any]]:
-    for batch in pq.ParquetFile(staging).iter_batches(batch_size=BATCH_ROWS):
-        yield from batch.to_pylist()
+def _fresh(table: pa.Table, arrow_schema: pa.Schema) -> pa.Table:
+    """One contiguous chunk laid out as ``pa.Table.from_pylist`` lays it out.
+
+    Slices and filters keep offsets and all-valid validity bitmaps (in nested columns too), so the
+    card's Arrow sizes (``nbytes``) would depend on how rows arrived; concatenation copies into fresh
+    buffers with a bitmap only where something is null.
+    """
+    return pa.Table.from_arrays([c.combine_chunks() for c in table.columns], schema=arrow_schema)
+
+
+def _list_array(offsets: list[int], values: pa.Array, kind: pa.DataType) -> pa.Array:
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values, type=kind)
+
+
+class _NerColumns:
+    """``ner`` rows of one split as flat columns (the rows :func:`configs.ner_rows` defines, without
+    a dict per row or a ClassLabel lookup per tag)."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.document_ids: list[str] = []
+        self.languages: list[str] = []
+        self.statuses: list[str] = []
+        self.offsets: list[int] = [0]
+        self.tokens: list[str] = []
+        self.tags: list[int] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, doc_id: str, text: str, language: str, status: str, spans: list[configs.Span3]) -> None:
+        for index, (tokens, tags) in enumerate(configs.ner_sentences(text, language, spans)):
+            self.ids.append(configs.ner_row_id(doc_id, index))
+            self.document_ids.append(doc_id)
+            self.languages.append(language)
+            self.statuses.append(status)
+            if tokens:
+                starts, ends = zip(*tokens, strict=True)
+                self.tokens.extend([text[a:b] for a, b in tokens])
+                self.tags.extend(tags)
+                self.starts.extend(starts)
+                self.ends.extend(ends)
+            self.offsets.append(len(self.tags))
+
+    def take_table(self, arrow_schema: pa.Schema) -> pa.Table:
+        """The rows so far as a table; the columns start empty again (memory stays at a batch)."""
+        kind = {f.name: f.type for f in arrow_schema}
+        lists = {
+            "tokens": self.tokens,
+            "ner_tags": self.tags,
+            "token_starts": self.starts,
+            "token_ends": self.ends,
+        }
+        columns = [
+            pa.array(self.ids, pa.string()),
+            pa.array(self.document_ids, pa.string()),
+            pa.array(self.languages, pa.string()),
+            pa.array(self.statuses, pa.string()),
+        ] + [
+            _list_array(self.offsets, pa.array(values, kind[name].value_type), kind[name])
+            for name, values in lists.items()
+        ]
+        self.__init__()
+        return pa.Table.from_arrays(columns, schema=arrow_schema)
+
+
+def _topics_table(table: pa.Table, topic_ids: Sequence[str], arrow_schema: pa.Schema) -> pa.Table:
+    """``topics`` rows of staging rows (:func:`configs.topic_row`), topic names turned to ids at once."""
+    topics = table.column("topics").combine_chunks()
+    ids = pc.index_in(pc.list_flatten(topics), value_set=pa.array(topic_ids, pa.string()))
+    kind = arrow_schema.field("labels").type
+    labels = pa.ListArray.from_arrays(
+        pc.subtract(topics.offsets, topics.offsets[0]), ids.cast(kind.value_type), type=kind
+    )
+    columns = [table.column(name) for name in ("id", "language", "annotation_status", "text")]
+    return pa.Table.from_arrays([*columns, labels], schema=arrow_schema)
 
 
 def _write_configs(
@@ -300,35 +367,45 @@ def _write_configs(
     topic_ids: Sequence[str],
     progress: bool,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Pass 2: staging rows → every config and split; returns the card's statistics and warnings.
+    """Pass 2: staging batches → every config and split; returns the card's statistics and warnings.
 
-    A translation pair whose documents were recorded in different splits is left out of ``parallel``
-    (it would leak across splits) and reported.
+    ``documents`` and ``topics`` are staging batches filtered by split; ``ner`` is assembled as
+    columns; only ``parallel`` (few rows) goes through row dicts. A translation pair whose documents
+    were recorded in different splits is left out of ``parallel`` (it would leak across splits) and
+    reported.
     """
     group_sizes = Counter(k.translation_group for k in keys if k.translation_group)
     pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
     writers = _SplitWriters(root, topic_ids)
     stats = _Stats()
     skipped: list[str] = []
+    ner = {split: _NerColumns() for split in schema.SPLITS}
+    bar = tqdm(total=len(keys), desc="configs", unit="doc", file=sys.stderr, disable=not progress)
     try:
-        for row in tqdm(
-            _staged_rows(staging),
-            total=len(keys),
-            desc="configs",
-            unit="doc",
-            file=sys.stderr,
-            disable=not progress,
-        ):
-            row["event_id"] = plan.event_ids[row["id"]]
-            split = plan.splits[row["id"]]
-            stats.add(row, split)
-            writers.add("documents", split, row)
-            for ner_row in configs.ner_rows(row):
-                writers.add("ner", split, ner_row)
-            writers.add("topics", split, configs.topic_row(row))
-            group = row["translation_group"]
-            if group:
-                pending[group].append({k: row[k] for k in ("id", "language", "text")} | {"split": split})
+        for batch in pq.ParquetFile(staging).iter_batches(batch_size=BATCH_ROWS):
+            table = pa.Table.from_batches([batch])
+            ids = table.column("id").to_pylist()
+            events_column = pa.array([plan.event_ids[i] for i in ids], pa.string())
+            table = table.set_column(table.schema.get_field_index("event_id"), "event_id", events_column)
+            splits = [plan.splits[i] for i in ids]
+            stats.add_batch(table, splits)
+            for split, document in zip(splits, _ner_documents(table), strict=True):
+                ner[split].add(*document)
+                if len(ner[split].ids) >= BATCH_ROWS:
+                    writers.add("ner", split, ner[split].take_table(writers.schemas["ner"]))
+            topics = _topics_table(table, topic_ids, writers.schemas["topics"])
+            split_column = pa.array(splits, pa.string())
+            for split in schema.SPLITS:
+                mask = pc.equal(split_column, split)
+                writers.add("documents", split, table.filter(mask))
+                writers.add("topics", split, topics.filter(mask))
+            columns = {k: table.column(k).to_pylist() for k in ("translation_group", "language", "text")}
+            for i, (doc_id, split) in enumerate(zip(ids, splits, strict=True)):
+                group = columns["translation_group"][i]
+                if not group:
+                    continue
+                member = {"id": doc_id, "language": columns["language"][i], "text": columns["text"][i]}
+                pending[group].append(member | {"split": split})
                 if len(pending[group]) == group_sizes[group]:
                     members = pending.pop(group)
                     if len({m["split"] for m in members}) > 1:
@@ -337,14 +414,33 @@ def _write_configs(
                             f"translation group {group} left out of parallel: its documents were built in different splits ({where})"
                         )
                         continue
-                    for pair in configs.parallel_rows(group, members):
-                        writers.add("parallel", split, pair)
+                    pairs = list(configs.parallel_rows(group, members))
+                    if pairs:
+                        parallel = pa.Table.from_pylist(pairs, schema=writers.schemas["parallel"])
+                        writers.add("parallel", split, parallel)
+            bar.update(len(ids))
+        for split, columns in ner.items():
+            writers.add("ner", split, columns.take_table(writers.schemas["ner"]))
     finally:
+        bar.close()
         writers.close()
     stats.rows, stats.arrow_bytes = writers.rows, writers.bytes
     stats.events = len(set(plan.event_ids.values()))
     stats.translation_groups = len(group_sizes)
     return stats.to_dict(topic_ids), skipped
+
+
+def _ner_documents(table: pa.Table) -> Iterator[tuple[str, str, str, str, list[configs.Span3]]]:
+    """What :meth:`_NerColumns.add` needs of each staging row (its entities are sorted and valid:
+    ``_stage`` checked them)."""
+    entities = table.column("entities").combine_chunks()
+    bounds = pc.subtract(entities.offsets, entities.offsets[0]).to_pylist()
+    flat = pc.list_flatten(entities)
+    starts, ends, labels = (flat.field(name).to_pylist() for name in ("start", "end", "label"))
+    columns = [table.column(name).to_pylist() for name in ("id", "text", "language", "annotation_status")]
+    for i, (doc_id, text, language, status) in enumerate(zip(*columns, strict=True)):
+        a, b = bounds[i], bounds[i + 1]
+        yield doc_id, text, language, status, list(zip(starts[a:b], ends[a:b], labels[a:b], strict=True))
 
 
 @dataclass
@@ -363,15 +459,26 @@ class _Stats:
     events: int = 0
     translation_groups: int = 0
 
-    def add(self, row: Mapping[str, Any], split: str) -> None:
-        lang = row["language"]
-        self.documents[lang, split] += 1
-        self.seed_files.add(row["seed_file"])
-        self.characters[lang] += len(row["text"])
-        self.status[lang, row["annotation_status"]] += 1
-        self.dated[lang] += row["date"] is not None
-        self.entities.update((lang, s["label"]) for s in row["entities"])
-        self.topics.update((lang, t) for t in row["topics"])
+    def add_batch(self, table: pa.Table, splits: Sequence[str]) -> None:
+        """Count a staging batch column by column (no row dicts)."""
+        languages = table.column("language").to_pylist()
+        self.documents.update(zip(languages, splits, strict=True))
+        self.seed_files.update(table.column("seed_file").to_pylist())
+        lengths = pc.utf8_length(table.column("text")).to_pylist()
+        statuses = table.column("annotation_status").to_pylist()
+        self.status.update(zip(languages, statuses, strict=True))
+        dated = pc.is_valid(table.column("date")).to_pylist()
+        for lang, length, has_date in zip(languages, lengths, dated, strict=True):
+            self.characters[lang] += length
+            self.dated[lang] += has_date
+        for name, counter, values in (
+            ("entities", self.entities, lambda flat: flat.field("label")),
+            ("topics", self.topics, lambda flat: flat),
+        ):
+            column = table.column(name)
+            owners = pc.list_parent_indices(column).to_pylist()
+            names = values(pc.list_flatten(column).combine_chunks()).to_pylist()
+            counter.update((languages[i], n) for i, n in zip(owners, names, strict=True))
 
     def to_dict(self, topic_ids: Sequence[str]) -> dict[str, Any]:
         def per_language(

@@ -108,7 +108,11 @@ _SENTENCE_END = {
 }
 
 
-def _checked_spans(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+Span3 = tuple[int, int, str]
+"""``(start, end, label)`` of an entity: what the ``ner`` config needs of a span."""
+
+
+def _checked_spans(row: Mapping[str, Any]) -> list[Span3]:
     """Entities sorted by offset; IOB2 cannot express overlaps or spans with outer whitespace."""
     spans = sorted(row["entities"], key=lambda s: (s["start"], s["end"]))
     problems = validate_spans(
@@ -119,17 +123,17 @@ def _checked_spans(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     )
     if problems:
         raise InputError("\n".join(problems))
-    return spans
+    return [(s["start"], s["end"], s["label"]) for s in spans]
 
 
-def sentences(text: str, language: str, spans: Sequence[Mapping[str, Any]] = ()) -> list[Offsets]:
+def sentences(text: str, language: str, spans: Sequence[Span3] = ()) -> list[Offsets]:
     """Sentence offsets (stripped, non-empty); never cuts inside an entity span."""
-    starts = [s["start"] for s in spans]  # spans are sorted and flat (see _checked_spans)
+    starts = [s[0] for s in spans]  # spans are sorted and flat (see _checked_spans)
     cuts = [0]
     for match in _SENTENCE_END[language].finditer(text):
         at = match.end()
         covering = bisect_left(starts, at) - 1
-        if covering < 0 or not spans[covering]["end"] > at:
+        if covering < 0 or not spans[covering][1] > at:
             cuts.append(at)
     cuts.append(len(text))
     out: list[Offsets] = []
@@ -150,34 +154,38 @@ def tokenize(text: str, start: int, end: int, boundaries: Sequence[int] = ()) ->
     """
     tokens = [match.span() for match in _TOKEN.finditer(text, start, end)]
     cuts = boundaries[bisect_right(boundaries, start) : bisect_left(boundaries, end)]
-    if not cuts:  # the common case: no entity edge in this sentence falls inside a token
+    if not cuts:  # the common case: no entity edge in this sentence
         return tokens
-    out: list[Offsets] = []
-    j = 0
-    for a, b in tokens:  # merge the sorted cuts into the sorted tokens
-        while j < len(cuts) and cuts[j] <= a:
-            j += 1
-        edges = [a]
-        while j < len(cuts) and cuts[j] < b:
-            edges.append(cuts[j])
-            j += 1
-        edges.append(b)
-        out.extend(itertools.pairwise(edges))
-    return out
+    starts = [a for a, _ in tokens]
+    # Most edges fall between tokens: find the few inside one by bisection, not by walking every token.
+    # From the last cut back, so a split token keeps its index and start for the cuts before it.
+    for cut in reversed(cuts):
+        i = bisect_left(starts, cut) - 1
+        if i >= 0 and cut < tokens[i][1]:
+            a, b = tokens[i]
+            tokens[i : i + 1] = [(a, cut), (cut, b)]
+    return tokens
 
 
-def iob2_tags(tokens: Sequence[Offsets], spans: Sequence[Mapping[str, Any]]) -> list[str]:
-    """IOB2 tag per token; tokens never straddle a span edge (see :func:`tokenize`)."""
-    tags = ["O"] * len(tokens)
+@cache
+def ner_tag_ids() -> dict[str, int]:
+    """ClassLabel id of every IOB2 tag name, so the columnar build writes ids without encoding rows."""
+    return {name: i for i, name in enumerate(schema.ner_tag_names())}
+
+
+def iob2_tag_ids(tokens: Sequence[Offsets], spans: Sequence[Span3]) -> list[int]:
+    """IOB2 tag id per token; tokens never straddle a span edge (see :func:`tokenize`)."""
+    ids = ner_tag_ids()
+    tags = [ids["O"]] * len(tokens)
     starts = [t[0] for t in tokens]
-    for span in spans:
-        first = bisect_left(starts, span["start"])
-        inside = False
+    for start, end, label in spans:
+        first = bisect_left(starts, start)
+        tag = ids["B-" + label]
         for i in range(first, len(tokens)):
-            if tokens[i][1] > span["end"]:
+            if tokens[i][1] > end:
                 break
-            tags[i] = ("I-" if inside else "B-") + span["label"]
-            inside = True
+            tags[i] = tag
+            tag = ids["I-" + label]
     return tags
 
 
@@ -194,21 +202,37 @@ def spans_from_tags(
     return spans
 
 
-def ner_rows(row: Mapping[str, Any]) -> Iterator[Row]:
-    """One row per sentence of a ``documents`` row."""
-    text, spans = row["text"], _checked_spans(row)
-    boundaries = sorted({s["start"] for s in spans} | {s["end"] for s in spans})
-    starts = [s["start"] for s in spans]
-    for index, (start, end) in enumerate(sentences(text, row["language"], spans)):
+def ner_sentences(
+    text: str, language: str, spans: Sequence[Span3]
+) -> Iterator[tuple[list[Offsets], list[int]]]:
+    """Tokens and IOB2 tag ids of every sentence, for sorted, valid, flat ``spans``.
+
+    The one definition of ``ner`` rows: :func:`ner_rows` and the columnar build both read it.
+    """
+    boundaries = sorted({s[0] for s in spans} | {s[1] for s in spans})
+    starts = [s[0] for s in spans]
+    for start, end in sentences(text, language, spans):
         inner = spans[bisect_left(starts, start) : bisect_left(starts, end)]
         tokens = tokenize(text, start, end, boundaries)
+        yield tokens, iob2_tag_ids(tokens, inner)
+
+
+def ner_row_id(document_id: str, index: int) -> str:
+    return f"{document_id}-s{index:04d}"
+
+
+def ner_rows(row: Mapping[str, Any]) -> Iterator[Row]:
+    """One row per sentence of a ``documents`` row."""
+    text, names = row["text"], schema.ner_tag_names()
+    sentence_rows = ner_sentences(text, row["language"], _checked_spans(row))
+    for index, (tokens, tags) in enumerate(sentence_rows):
         yield {
-            "id": f"{row['id']}-s{index:04d}",
+            "id": ner_row_id(row["id"], index),
             "document_id": row["id"],
             "language": row["language"],
             "annotation_status": row["annotation_status"],
             "tokens": [text[a:b] for a, b in tokens],
-            "ner_tags": iob2_tags(tokens, inner),
+            "ner_tags": [names[t] for t in tags],
             "token_starts": [a for a, _ in tokens],
             "token_ends": [b for _, b in tokens],
         }

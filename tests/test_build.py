@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import io
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 import datasets
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import ANN, PROJECT, REPO, TAXONOMY
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from test_configs import documents_with_spans
 
-from dataset_builder import cli, configs, schema
+from dataset_builder import build, cli, configs, schema
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
@@ -233,3 +237,55 @@ def test_the_real_build_is_byte_identical_across_runs_and_ships_the_guidelines(t
     assert first == tree(tmp_path / "b")
     assert first["GUIDELINES.md"] == (ANN / "GUIDELINES.md").read_bytes()
     assert b"](GUIDELINES.md)" in first["README.md"]
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(table, sink, **build.PARQUET_OPTIONS)
+    return sink.getvalue()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents_with_spans(), min_size=1, max_size=6), st.data())
+def test_columnar_configs_are_exactly_the_rows_the_row_functions_define(
+    docs: list[Document], data: st.DataObject
+) -> None:
+    """The build assembles ``ner``/``topics``/``documents`` as Arrow columns; they must not drift from
+    :func:`configs.ner_rows` / :func:`configs.topic_row` nor from a ``from_pylist`` table's layout."""
+    topic_ids = [t.id for t in TAXONOMY]
+    docs = [
+        doc.with_(
+            id=f"d{i}",
+            topics=data.draw(st.lists(st.sampled_from(topic_ids), unique=True, max_size=3)),
+            annotation_status=data.draw(st.sampled_from(schema.STATUSES)),
+            date=data.draw(st.none() | st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1))),
+            title=data.draw(st.none() | st.text(max_size=5)),
+            entities=[  # linked and unlinked spans: nulls inside nested columns
+                dataclasses.replace(s, entity_id=data.draw(st.none() | st.just("Q1"))) for s in doc.entities
+            ],
+        )
+        for i, doc in enumerate(docs)
+    ]
+    splits = data.draw(st.lists(st.sampled_from(schema.SPLITS), min_size=len(docs), max_size=len(docs)))
+    features = configs.config_features(topic_ids)
+    rows = [configs.document_row(doc) for doc in docs]
+    staged = pa.Table.from_pylist(rows, schema=features["documents"].arrow_schema)
+
+    ner = defaultdict(build._NerColumns)
+    for split, document in zip(splits, build._ner_documents(staged), strict=True):
+        ner[split].add(*document)
+    topics = build._topics_table(staged, topic_ids, features["topics"].arrow_schema)
+    for split in schema.SPLITS:
+        mine = [row for row, s in zip(rows, splits, strict=True) if s == split]
+        expected = [features["ner"].encode_example(r) for row in mine for r in configs.ner_rows(row)]
+        got = ner[split].take_table(features["ner"].arrow_schema).to_pylist()
+        assert got == expected
+        mask = pa.array([s == split for s in splits])
+        assert topics.filter(mask).to_pylist() == [
+            features["topics"].encode_example(configs.topic_row(row)) for row in mine
+        ]
+        for config, table in (("documents", staged.filter(mask)), ("topics", topics.filter(mask))):
+            arrow_schema = features[config].arrow_schema
+            fresh = build._fresh(table, arrow_schema)
+            reference = pa.Table.from_pylist(table.to_pylist(), schema=arrow_schema)
+            assert (fresh.nbytes, parquet_bytes(fresh)) == (reference.nbytes, parquet_bytes(reference))

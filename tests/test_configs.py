@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import datasets
 import pytest
 from conftest import ANN, KNOWLEDGE, SEEDS, TAXONOMY
@@ -135,3 +137,17 @@ def test_evaluation_code_keeps_gold_only_as_the_card_advises(built, sample_docs)
         kept = ds.filter(lambda r: r["annotation_status"] == "gold")
         assert {r[document_of] for r in kept} == gold, name
         assert 0 < len(kept) < len(ds)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_tokens_are_the_word_tokens_cut_at_every_boundary_inside_them(data: st.DataObject) -> None:
+    text = data.draw(st.text(alphabet=ALPHABET, max_size=80))
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    boundaries = sorted(data.draw(st.sets(st.integers(0, len(text)), max_size=20)))
+    expected = []
+    for a, b in configs.tokenize(text, start, end):
+        edges = [a, *(c for c in boundaries if a < c < b), b]
+        expected += itertools.pairwise(edges)
+    assert configs.tokenize(text, start, end, boundaries) == expected
