@@ -410,9 +410,9 @@ def main(argv: list[str] | None = None) -> int:
         except DatasetBuilderError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        except BrokenPipeError:
+            raise  # handled below: not a filesystem error to report
         except OSError as exc:  # permissions, disk full: one line naming the path
-            if isinstance(exc, BrokenPipeError):
-                raise
             print(f"error: {os_error_line(exc)}", file=sys.stderr)
             return 2
         except Interrupted as exc:  # SIGTERM/SIGINT during a build: outputs were cleaned up on the way out

@@ -64,6 +64,21 @@ def _annotations(dest: Path) -> Path:
     return Path(shutil.copytree(ANN, dest))
 
 
+def build_argv(seeds: Path, annotations: Path, out: Path) -> list[str]:
+    """``dataset-builder build`` of the repository's project on other seeds and annotations."""
+    return [
+        "build",
+        "-C",
+        str(REPO),
+        "--seeds",
+        str(seeds),
+        "--annotations",
+        str(annotations),
+        "--out",
+        str(out),
+    ]
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -99,17 +114,7 @@ def test_ray_build_is_byte_identical_to_local_builds(
     }.items():
         annotations = _annotations(tmp_path / f"annotations-{name}")
         out = tmp_path / f"dist-{name}"
-        argv = [
-            "build",
-            "-C",
-            str(REPO),
-            "--seeds",
-            str(seeds),
-            "--annotations",
-            str(annotations),
-            "--out",
-            str(out),
-        ]
+        argv = build_argv(seeds, annotations, out)
         assert cli.main([*argv, "--no-progress", *options]) == 0
         outputs[name] = (_files(out), (annotations / "splits.json").read_bytes())
     assert ray.is_initialized()  # a cluster the build joined is left running
@@ -143,17 +148,7 @@ def test_input_error_in_a_ray_worker_is_the_same_error(
     assert str(remote.value) == str(local.value)
     assert "synthetic_004.txt: not UTF-8 at byte" in str(local.value)
 
-    argv = [
-        "build",
-        "-C",
-        str(REPO),
-        "--seeds",
-        str(seeds),
-        "--annotations",
-        str(annotations),
-        "--out",
-        str(out),
-    ]
+    argv = build_argv(seeds, annotations, out)
     capsys.readouterr()
     assert cli.main([*argv, "--no-progress", "--executor", "ray"]) == 2
     assert capsys.readouterr().err == f"error: {local.value}\n"

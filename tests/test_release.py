@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import mlcroissant as mlc
 import pyarrow.parquet as pq
@@ -161,6 +162,12 @@ def agreement_section(folder: Path) -> str:
     return text[text.index("### Agreement") : text.index("## Versioning")]
 
 
+def card_agreement(docs: list[Document], out: Path, agreement: dict[str, Any]) -> str:
+    """The agreement section of the card of ``docs`` built with ``agreement``."""
+    write_dataset(docs, out, project=PROJECT, taxonomy=TAXONOMY, progress=False, agreement=agreement)
+    return agreement_section(out)
+
+
 def assert_readable(section: str) -> None:
     """Prose and tables for people: no JSON, no Python repr, no list or dict syntax in any cell."""
     for mark in ("{", "}", "[", "]", "None", "null"):
@@ -184,15 +191,7 @@ def test_the_card_says_not_measured_yet_when_the_second_annotator_copied_the_lea
     assert {a.annotator for doc in stored.values() for a in doc.annotations} == {LEAD, ANNOTATOR_2}
     agreement = compute_agreement(stored, knowledge.topic_ids)
     assert agreement.excluded_annotators == {ANNOTATOR_2: (LEAD,)}
-    write_dataset(
-        sample_docs,
-        tmp_path / "dist",
-        project=PROJECT,
-        taxonomy=TAXONOMY,
-        progress=False,
-        agreement=agreement.to_dict(),
-    )
-    section = agreement_section(tmp_path / "dist")
+    section = card_agreement(sample_docs, tmp_path / "dist", agreement.to_dict())
     assert "**not measured yet**" in section and "1.000" not in section
     assert "Not counted: 1 annotator(s) whose every annotation is identical" in section
     assert ANNOTATOR_2 not in section and LEAD not in section  # no annotator's email in a public card
@@ -214,15 +213,7 @@ def test_the_card_gives_measured_figures_with_documents_and_annotators(
         for i, (d, topics) in enumerate((("d1", ["diplomacy", "defence"]), ("d2", ["diplomacy", "economy"])))
     }
     agreement = compute_agreement(stored, [t.id for t in TAXONOMY])
-    write_dataset(
-        sample_docs,
-        tmp_path / "dist",
-        project=PROJECT,
-        taxonomy=TAXONOMY,
-        progress=False,
-        agreement=agreement.to_dict(),
-    )
-    section = agreement_section(tmp_path / "dist")
+    section = card_agreement(sample_docs, tmp_path / "dist", agreement.to_dict())
     assert "(2 documents, 2 annotators)" in section
     assert "| entity F1, exact match | all labels | 1.000 | 2 | 2 |" in section
     assert "| entity F1, exact match | MISC | not measured yet | 0 | 0 |" in section
