@@ -15,6 +15,10 @@ own; a copy of the lead's annotations is detected and left out of the figures.
         import for the previous seed-campaign import (annotation ids restart on every new server).
     LABEL_STUDIO_API_KEY=... .venv/bin/python scripts/annotate_seeds.py --url URL --file FILE
         a running server; the key must be the file's annotator's own (the script checks the email).
+
+Run from the repository root (the dev venv, with the test extra): the throwaway server is the tests'
+harness, ``tests/support/labelstudio.py``, so the script puts the repository root on ``sys.path``
+to import it.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import client, tasks
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the server harness lives with the tests, not in the library
+from tests.support.labelstudio import local_server, sign_up  # noqa: E402
+
 PATTERN = "seed_annotations*.json"
 PROJECT = "dataset_builder seeds"
 IMPORTED = ("documents", "labelstudio")
@@ -138,11 +145,11 @@ def throwaway_campaign(hands: list[HandAnnotation], seeds_dir: Path, annotations
     ordered = [lead, *(h for h in hands if h is not lead)]
     with (
         tempfile.TemporaryDirectory(prefix="label-studio-") as data_dir,
-        client.local_server(Path(data_dir), username=lead.annotator) as server,
+        local_server(Path(data_dir), username=lead.annotator) as server,
     ):
         keys = {lead.annotator: server.api_key}
         for hand in ordered[1:]:
-            keys[hand.annotator] = client.sign_up(server, hand.annotator, secrets.token_urlsafe(16))
+            keys[hand.annotator] = sign_up(server, hand.annotator, secrets.token_urlsafe(16))
         return run_campaign(server.url, keys, ordered, seeds_dir, annotations_dir)
 
 

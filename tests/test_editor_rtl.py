@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labelstudio_server import label_studio  # noqa: F401  (session fixture)
 
 from dataset_builder import annotations, pipeline
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import tasks
-from dataset_builder.labelstudio.client import LocalServer, connect, local_server, project_task_keys, push
+from dataset_builder.labelstudio.client import connect, project_task_keys, push
+from tests.support.labelstudio import LocalServer, label_studio, local_server  # noqa: F401  (session fixture)
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
 

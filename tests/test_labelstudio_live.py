@@ -22,7 +22,6 @@ import pytest
 from conftest import PROJECT as REPO_PROJECT
 from conftest import TAXONOMY
 from label_studio_sdk import LabelStudio
-from labelstudio_server import label_studio, login  # noqa: F401  (session fixture)
 
 from dataset_builder import annotations, cli, pipeline
 from dataset_builder.build import build
@@ -33,15 +32,19 @@ from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.agreement import agreement_report
 from dataset_builder.labelstudio.client import (
     LabelStudioError,
-    LocalServer,
     PushReport,
-    free_port,
-    local_server,
     project_task_keys,
     pull,
     push,
     scrub,
     server_errors,
+)
+from tests.support.labelstudio import (  # noqa: F401  (label_studio: session fixture)
+    LocalServer,
+    free_port,
+    label_studio,
+    local_server,
+    login,
     sign_up,
 )
 

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_process import REPO, permissions_apply, run_cli
 from conftest import PROJECT, TAXONOMY
 
 from dataset_builder import cli
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document
 from dataset_builder.output import Interrupted, OutputError, write_files_atomic
+from tests.support.cli_process import REPO, permissions_apply, run_cli
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_process import permissions_apply, run_cli
 from conftest import ANN, KNOWLEDGE, REPO, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 from dataset_builder.documents import rebuild_seed
 from dataset_builder.errors import InputError
 from dataset_builder.seeds import find_cuts, read_seed, seed_files, split_seed
+from tests.support.cli_process import permissions_apply, run_cli
 
 SHARED = REPO.parent / "shared" / "seeds"
 RULES = KNOWLEDGE.seed_rules
