@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from dataset_builder import configs, events, output, pipeline, release, schema
+from dataset_builder import configs, events, output, pipeline, schema
 from dataset_builder.annotations import read_documents, write_atomic
 from dataset_builder.documents import Document, validate_spans
 from dataset_builder.errors import InputError
@@ -32,6 +32,9 @@ from dataset_builder.executors import Executor
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import compute_agreement
 from dataset_builder.project import Project
+from dataset_builder.release.card import GUIDELINES_NAME, release_info, write_card
+from dataset_builder.release.croissant import write_croissant
+from dataset_builder.release.manifest import unbumped_version, write_manifest
 from dataset_builder.report import write_report
 from dataset_builder.schema import Topic
 from dataset_builder.splits import LEDGER_NAME, SplitLedger, SplitPlan, assign_splits, check_ratios
@@ -119,7 +122,7 @@ def build(
         agreement=compute_agreement(
             read_documents(Path(annotations_dir), knowledge.topic_ids), knowledge.topic_ids
         ).to_dict(),
-        guidelines=annotations_dir / release.GUIDELINES_NAME,
+        guidelines=annotations_dir / GUIDELINES_NAME,
         ledger=SplitLedger.read(ledger_path),
         inputs=inputs,
         report=partial(
@@ -166,13 +169,13 @@ def write_dataset(
         stats, pair_warnings = _write_configs(staging, keys, plan, tmp, topic_ids, progress)
         staging.unlink()
         if guidelines is not None and guidelines.is_file():
-            shutil.copyfile(guidelines, tmp / release.GUIDELINES_NAME)
-        info = release.release_info(project.settings)
-        release.write_card(tmp, stats, agreement, taxonomy, info, project.card_template)
-        release.write_croissant(tmp, stats, topic_ids, info)
+            shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
+        info = release_info(project.settings)
+        write_card(tmp, stats, agreement, taxonomy, info, project.card_template)
+        write_croissant(tmp, stats, topic_ids, info)
         if report is not None:
             report(tmp)
-        manifest = release.write_manifest(tmp, stats["rows"], project.settings)
+        manifest = write_manifest(tmp, stats["rows"], project.settings)
         result = BuildResult(
             out_dir,
             project.settings.version,
@@ -181,7 +184,7 @@ def write_dataset(
             ledger=ledger.with_(plan.added),
             recorded=len(plan.added),
         )
-        warning = release.unbumped_version(project.releases_dir, manifest)
+        warning = unbumped_version(project.releases_dir, manifest)
         result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])
     return result
 
@@ -267,7 +270,7 @@ class _SplitWriters:
 
     def _write(self, config: str, split: str, table: pa.Table) -> None:
         if (config, split) not in self._writers:
-            path = self.root / "data" / config / f"{split}.parquet"
+            path = self.root / schema.data_file(config, split)
             path.parent.mkdir(parents=True, exist_ok=True)
             self._writers[config, split] = pq.ParquetWriter(path, self.schemas[config], **PARQUET_OPTIONS)
         table = _fresh(table, self.schemas[config])

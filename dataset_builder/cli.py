@@ -77,7 +77,7 @@ def _package_version() -> str:
 
 
 def _repo_id(value: str) -> str:
-    from dataset_builder.release import check_repo_id
+    from dataset_builder.release.publish import check_repo_id
 
     try:
         return check_repo_id(value)
@@ -288,7 +288,7 @@ def run(args: argparse.Namespace) -> str:
             f"{project.seeds_dir}, then run `dataset-builder build` there"
         )
     if args.command == "diff":
-        from dataset_builder.release import diff_releases
+        from dataset_builder.revisions import diff_releases
 
         diff = diff_releases(args.old, args.new, getattr(args, "project_dir", None))
         report = diff.to_json() if args.json else diff.to_text()
@@ -305,7 +305,7 @@ def run(args: argparse.Namespace) -> str:
     if args.command == "report":
         return _report(args)
     if args.command == "publish":
-        from dataset_builder.release import publish
+        from dataset_builder.release.publish import publish
         from dataset_builder.splits import LEDGER_NAME, SplitLedger
 
         repo_id = args.repo_id or project.settings.hub.repo_id

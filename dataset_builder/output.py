@@ -31,8 +31,8 @@ from typing import Any
 from dataset_builder.errors import DatasetBuilderError
 
 MANIFEST_NAME = "manifest.json"
-"""``release.MANIFEST_NAME``, which lists every other file of a built folder (not imported from there:
-this module stays light, the CLI imports it at start-up)."""
+"""The file that lists every other file of a built folder (see :mod:`dataset_builder.release.manifest`,
+which takes the name from here: this module stays light, the CLI imports it at start-up)."""
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

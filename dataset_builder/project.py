@@ -160,7 +160,7 @@ class Project:
 
     @property
     def releases_dir(self) -> Path:
-        """``releases/<version>.json``: what each published version held (see :mod:`release`)."""
+        """``releases/<version>.json``: what each published version held (see :mod:`release.manifest`)."""
         return self.root / RELEASES_DIR
 
     @property

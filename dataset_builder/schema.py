@@ -29,6 +29,20 @@ STATUSES: tuple[str, ...] = ("gold", "silver")
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 DEFAULT_SPLIT_RATIOS: tuple[float, float, float] = (0.8, 0.1, 0.1)
 
+DATA_DIR = "data"
+"""The folder of a built dataset that holds its parquet files, one per config and split."""
+
+
+def data_file(config: str, split: str) -> str:
+    """Where a config's split lives in a built folder (relative, POSIX): the one spelling of the layout
+    the build writes and the card, the Croissant metadata, the manifest and the diff read."""
+    return f"{DATA_DIR}/{config}/{split}.parquet"
+
+
+def data_glob(config: str) -> str:
+    """The glob of a config's split files in a built folder (the split is the file's stem)."""
+    return data_file(config, "*")
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:

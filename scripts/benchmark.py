@@ -66,9 +66,9 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("stage", "dataset_builder.build", "_stage"),
     ("events", "dataset_builder.splits", "assign_splits"),
     ("configs", "dataset_builder.build", "_write_configs"),
-    ("card", "dataset_builder.release", "write_card"),
-    ("croissant", "dataset_builder.release", "write_croissant"),
-    ("manifest", "dataset_builder.release", "write_manifest"),
+    ("card", "dataset_builder.build", "write_card"),
+    ("croissant", "dataset_builder.build", "write_croissant"),
+    ("manifest", "dataset_builder.build", "write_manifest"),
 )
 """Functions the build child meters (in the order the build runs them) by wrapping the module
 attribute, so the library stays untouched; one the build no longer has is reported as not timed.

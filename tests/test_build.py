@@ -47,9 +47,7 @@ def test_each_config_loads_offline_and_streaming_with_its_features(built: Path, 
         assert ds.features == configs.config_features([t.id for t in TAXONOMY])[config]
         assert list(streamed[split]) == ds.to_list()
     rows = sum(len(ds) for ds in loaded.values())
-    assert (
-        rows == sum(pq.ParquetFile(p).metadata.num_rows for p in built.glob(f"data/{config}/*.parquet")) > 0
-    )
+    assert rows == sum(pq.ParquetFile(p).metadata.num_rows for p in built.glob(schema.data_glob(config))) > 0
 
 
 def test_empty_splits_are_left_out_and_the_rest_still_loads(
@@ -59,7 +57,9 @@ def test_empty_splits_are_left_out_and_the_rest_still_loads(
     write_dataset(
         sample_docs, out, project=PROJECT, taxonomy=TAXONOMY, split_ratios=(1, 0, 0), progress=False
     )
-    assert sorted(p.name for p in out.glob("data/*/*")) == ["train.parquet"] * len(configs.CONFIG_NAMES)
+    assert sorted(p.name for p in out.glob(f"{schema.DATA_DIR}/*/*")) == ["train.parquet"] * len(
+        configs.CONFIG_NAMES
+    )
     for config in configs.CONFIG_NAMES:
         assert list(datasets.load_dataset(str(out), config)) == ["train"]
         assert list(datasets.load_dataset(str(out), config, streaming=True)) == ["train"]
@@ -93,7 +93,7 @@ def test_ner_feeds_token_classification_training(built: Path) -> None:
 
 def splits_of(built: Path, config: str, key: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
-    for path in built.glob(f"data/{config}/*.parquet"):
+    for path in built.glob(schema.data_glob(config)):
         for value in pq.read_table(path, columns=[key]).column(key).to_pylist():
             if value:
                 found[value].add(path.stem)

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import ANN, TAXONOMY
 
-from dataset_builder import cli, release
+from dataset_builder import cli
+from dataset_builder.errors import InputError
 from dataset_builder.labelstudio.config import labeling_config
+from dataset_builder.release.publish import check_repo_id, plan_publish
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -110,9 +112,9 @@ def test_an_invalid_repo_id_is_refused_before_any_work(
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "“not a repo id” is not a Hub repository id" in err and "no-such-dist" not in err
-    with pytest.raises(release.InputError, match="is not a Hub repository id"):
-        release.plan_publish(missing, "org//news")  # the library checks first too
-    assert release.check_repo_id("org/news-2.0") == "org/news-2.0"
+    with pytest.raises(InputError, match="is not a Hub repository id"):
+        plan_publish(missing, "org//news")  # the library checks first too
+    assert check_repo_id("org/news-2.0") == "org/news-2.0"
 
 
 def test_ctrl_c_says_interrupted_without_a_traceback(tmp_path: Path) -> None:

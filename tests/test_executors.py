@@ -16,7 +16,7 @@ from dataset_builder import cli, executors, pipeline
 from dataset_builder.build import build
 from dataset_builder.errors import InputError
 from dataset_builder.executors import RayExecutor
-from dataset_builder.release import MANIFEST_NAME
+from dataset_builder.release.manifest import MANIFEST_NAME
 
 ray = pytest.importorskip("ray")
 

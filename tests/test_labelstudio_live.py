@@ -23,7 +23,7 @@ from conftest import PROJECT as REPO_PROJECT
 from conftest import TAXONOMY
 from label_studio_sdk import LabelStudio
 
-from dataset_builder import annotations, cli, pipeline
+from dataset_builder import annotations, cli, pipeline, schema
 from dataset_builder.build import build
 from dataset_builder.documents import Document
 from dataset_builder.errors import InputError
@@ -202,7 +202,7 @@ def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
     )
     rows = [
         row
-        for path in sorted((tmp_path / "dist" / "data" / "documents").glob("*.parquet"))
+        for path in sorted((tmp_path / "dist").glob(schema.data_glob("documents")))
         for row in pq.read_table(path).to_pylist()
         if row["id"] == DOC
     ]

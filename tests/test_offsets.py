@@ -17,7 +17,7 @@ from dataset_builder.annotations import read_documents
 from dataset_builder.build import build
 from dataset_builder.labelstudio.tasks import build_tasks
 from dataset_builder.pipeline import silver_documents
-from dataset_builder.schema import ner_tag_names
+from dataset_builder.schema import data_glob, ner_tag_names
 
 TOPIC_IDS = [t.id for t in TAXONOMY]
 
@@ -30,11 +30,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _rows(dist: Path, config: str) -> list[dict]:
-    return [
-        row
-        for path in sorted((dist / "data" / config).glob("*.parquet"))
-        for row in pq.read_table(path).to_pylist()
-    ]
+    return [row for path in sorted(dist.glob(data_glob(config))) for row in pq.read_table(path).to_pylist()]
 
 
 def test_documents_parquet_spans(dist: Path) -> None:

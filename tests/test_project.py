@@ -13,10 +13,11 @@ import datasets
 import pytest
 from conftest import ANN, REPO
 
-from dataset_builder import cli, release
+from dataset_builder import cli
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge_schema import KNOWLEDGE_FILES
 from dataset_builder.project import DEFAULTS, PROJECT_FILE, Project, init_project
+from dataset_builder.release.manifest import read_manifest, record_release
 
 DEFAULTS_DIR = REPO / "dataset_builder" / DEFAULTS
 GENERAL = [f"annotations/{name}" for name in (*KNOWLEDGE_FILES, "GUIDELINES.md")] + ["DATASET_CARD.md"]
@@ -189,9 +190,7 @@ def test_a_changed_dataset_under_a_published_version_warns_once(tmp_path: Path, 
     monkeypatch.chdir(project)
     build = ["build", "--no-progress", "--workers", "1"]
     assert run(capsys, *build)[0] == 0
-    release.record_release(
-        project / "releases", release.read_manifest(project / "dist"), "org/news", "v1.0.0"
-    )
+    record_release(project / "releases", read_manifest(project / "dist"), "org/news", "v1.0.0")
     gold = project / "annotations" / "documents" / "002_a10ac565b067f4e4.json"
     original = gold.read_bytes()
     record = json.loads(original)

@@ -24,10 +24,12 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT, TAXONOMY
 
-from dataset_builder import cli, release
+from dataset_builder import cli, schema
 from dataset_builder.build import build, write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
+from dataset_builder.release.manifest import MANIFEST_NAME, manifest_files, read_manifest
+from dataset_builder.release.publish import plan_publish
 from dataset_builder.report import REPORT_NAME, collect, refresh_report, render, render_report, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +47,7 @@ def seeds_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def parquet_documents(folder: Path) -> dict[str, dict[str, Any]]:
     rows = {}
-    for path in folder.glob("data/documents/*.parquet"):
+    for path in folder.glob(schema.data_glob("documents")):
         rows.update((r["id"], r) for r in pq.read_table(path).to_pylist())
     return rows
 
@@ -123,10 +125,10 @@ def contract_problems(folder: Path, html: str) -> list[str]:
 
 
 def test_the_build_writes_the_report_and_its_manifest_lists_it(seeds_dist: Path) -> None:
-    manifest = release.read_manifest(seeds_dist)
+    manifest = read_manifest(seeds_dist)
     assert REPORT_NAME in manifest["files"]
-    assert release.manifest_files(seeds_dist) == manifest["files"]  # nothing unlisted
-    release.plan_publish(seeds_dist, "org/name")  # the folder still checks against its manifest
+    assert manifest_files(seeds_dist) == manifest["files"]  # nothing unlisted
+    plan_publish(seeds_dist, "org/name")  # the folder still checks against its manifest
 
 
 def test_every_document_and_entity_is_rendered_with_its_direction_and_span(seeds_dist: Path) -> None:
@@ -151,7 +153,7 @@ def test_report_command_rewrites_the_same_bytes_and_keeps_the_manifest(
     seeds_dist: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     dist = shutil.copytree(seeds_dist, tmp_path / "dist")
-    before = {p: (dist / p).read_bytes() for p in (REPORT_NAME, release.MANIFEST_NAME)}
+    before = {p: (dist / p).read_bytes() for p in (REPORT_NAME, MANIFEST_NAME)}
     (dist / REPORT_NAME).write_text("stale", encoding="utf-8")
     argv = ["report", str(dist), "--seeds", str(SEEDS), "--annotations", str(ANNOTATIONS)]
     assert cli.main(argv) == 0
@@ -165,8 +167,8 @@ def test_a_changed_report_is_listed_again_in_the_manifest(seeds_dist: Path, tmp_
     result = refresh_report(dist, seeds_dir=SEEDS, annotations_dir=ANNOTATIONS, max_documents=2)
     assert result.shown == 2 and result.total == 6 and result.manifest_updated
     assert (dist / REPORT_NAME).stat().st_size == result.size
-    assert release.manifest_files(dist) == release.read_manifest(dist)["files"]
-    release.plan_publish(dist, "org/name")
+    assert manifest_files(dist) == read_manifest(dist)["files"]
+    plan_publish(dist, "org/name")
 
 
 def test_a_report_outside_the_folder_leaves_the_folder_alone(seeds_dist: Path, tmp_path: Path) -> None:

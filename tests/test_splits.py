@@ -13,6 +13,7 @@ from conftest import PROJECT, TAXONOMY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dataset_builder import schema
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
@@ -63,7 +64,7 @@ def _article(doc_id: str, event: int, day: int = 0) -> Document:
 
 def _splits(out: Path) -> dict[str, str]:
     found = {}
-    for path in out.glob("data/documents/*.parquet"):
+    for path in out.glob(schema.data_glob("documents")):
         for doc_id in pq.read_table(path, columns=["id"]).column("id").to_pylist():
             found[doc_id] = path.stem
     return found
@@ -137,7 +138,7 @@ def test_translations_recorded_in_different_splits_leave_parallel_with_a_warning
         ledger=ledger,
     )
     assert _splits(tmp_path / "out") == {"t-ar": "train", "t-en": "test"}
-    assert not (tmp_path / "out/data/parallel").exists()
+    assert not (tmp_path / "out" / schema.DATA_DIR / "parallel").exists()
     assert any("translation group t" in w and "t-ar (train)" in w for w in result.warnings)
 
 
@@ -225,13 +226,13 @@ def test_the_build_records_new_documents_once_and_refuses_a_broken_ledger(tmp_pa
 
 
 def test_publish_refuses_a_build_in_which_a_recorded_document_changed_split(tmp_path: Path) -> None:
-    from dataset_builder import release
+    from dataset_builder.release.publish import plan_publish
 
     docs = [_article(f"a{e:02d}", e) for e in range(12)]
     built = write_dataset(
         docs, tmp_path / "v1", project=PROJECT, taxonomy=TAXONOMY, split_ratios=RATIOS, progress=False
     )
-    assert release.plan_publish(tmp_path / "v1", "org/news", ledger=built.ledger).files
+    assert plan_publish(tmp_path / "v1", "org/news", ledger=built.ledger).files
     moved = write_dataset(  # another build without the ledger: hashing with other ratios moves documents
         docs,
         tmp_path / "v2",
@@ -242,7 +243,7 @@ def test_publish_refuses_a_build_in_which_a_recorded_document_changed_split(tmp_
     )
     assert moved.rows != built.rows
     with pytest.raises(InputError, match=r"not published, documents would leak across splits") as refused:
-        release.plan_publish(tmp_path / "v2", "org/news", ledger=built.ledger)
+        plan_publish(tmp_path / "v2", "org/news", ledger=built.ledger)
     assert "was first built in" in str(refused.value)
     with pytest.raises(InputError, match=r"\(\w+\) is not in the split ledger"):
-        release.plan_publish(tmp_path / "v1", "org/news", ledger=SplitLedger())
+        plan_publish(tmp_path / "v1", "org/news", ledger=SplitLedger())

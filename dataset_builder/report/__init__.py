@@ -14,10 +14,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from dataset_builder import release
+from dataset_builder import schema
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.output import write_files_atomic
+from dataset_builder.release.croissant import CROISSANT_NAME
+from dataset_builder.release.manifest import MANIFEST_NAME, json_text, read_manifest
 from dataset_builder.report import collect, render
 
 REPORT_NAME = "report.html"
@@ -36,7 +38,7 @@ class ReportResult:
 
     def summary(self) -> str:
         shown = f"{self.shown:,} of {self.total:,} documents shown"
-        manifest = f"; {release.MANIFEST_NAME} updated" if self.manifest_updated else ""
+        manifest = f"; {MANIFEST_NAME} updated" if self.manifest_updated else ""
         return f"wrote {self.path} ({self.size / 1e6:.2f} MB): {shown}{manifest}"
 
 
@@ -80,7 +82,7 @@ def render_report(
 
 def _identity(folder: Path) -> tuple[str, str]:
     """Dataset name and version from ``croissant.json`` (written before the report and the manifest)."""
-    path = folder / release.CROISSANT_NAME
+    path = folder / CROISSANT_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return str(data["name"]), str(data["version"])
@@ -133,7 +135,7 @@ def refresh_report(
     together), so the folder still holds only listed files.
     """
     dist = Path(dist)
-    manifest = release.read_manifest(dist)
+    manifest = read_manifest(dist)
     path = Path(out) if out is not None else dist / REPORT_NAME
     html, shown, total = render_report(
         dist,
@@ -149,10 +151,11 @@ def refresh_report(
     except ValueError:
         write_files_atomic({path: data})
         return ReportResult(path, len(data), shown, total)
-    if not relative.endswith(".html") or relative.startswith("data/"):
-        raise InputError(f"{path}: inside the dataset folder the report must be an .html file outside data/")
+    if not relative.endswith(".html") or relative.startswith(f"{schema.DATA_DIR}/"):
+        raise InputError(
+            f"{path}: inside the dataset folder the report must be an .html file outside {schema.DATA_DIR}/"
+        )
     manifest["files"][relative] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
     manifest["files"] = dict(sorted(manifest["files"].items()))
-    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    write_files_atomic({path: data, dist / release.MANIFEST_NAME: text.encode("utf-8")})
+    write_files_atomic({path: data, dist / MANIFEST_NAME: json_text(manifest).encode("utf-8")})
     return ReportResult(path, len(data), shown, total, manifest_updated=True)

@@ -44,9 +44,9 @@ _META_COLUMNS = [
 
 def split_files(folder: Path) -> list[tuple[str, Path]]:
     """``(split, path)`` of every ``data/documents/<split>.parquet``, schema splits first."""
-    paths = sorted(Path(folder).glob("data/documents/*.parquet"))
+    paths = sorted(Path(folder).glob(schema.data_glob("documents")))
     if not paths:
-        raise InputError(f"{folder}: no data/documents/*.parquet (not a built dataset folder)")
+        raise InputError(f"{folder}: no {schema.data_glob('documents')} (not a built dataset folder)")
     order = {s: i for i, s in enumerate(schema.SPLITS)}
     return sorted(((p.stem, p) for p in paths), key=lambda sp: (order.get(sp[0], len(order)), sp[0]))
 

@@ -1,0 +1,248 @@
+"""Croissant 1.1 metadata (``croissant.json``) of a built folder, generated from the schema and its files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import datasets
+import mlcroissant as mlc
+
+from dataset_builder import configs, schema
+from dataset_builder.output import write_atomic
+from dataset_builder.release.card import (
+    FIELD_DESCRIPTIONS,
+    GUIDELINES_NAME,
+    SEMVER_RULE,
+    SPDX_URL,
+    ReleaseInfo,
+    data_files,
+)
+from dataset_builder.release.manifest import json_text, sha256_file
+
+CROISSANT_NAME = "croissant.json"
+CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"
+SC_ENUMERATION = "https://schema.org/Enumeration"  # sc:Enumeration; mlcroissant has no DataType for it
+
+_CROISSANT_TYPES = {
+    "string": mlc.DataType.TEXT,
+    "int32": mlc.DataType.INTEGER,
+    "int64": mlc.DataType.INTEGER,
+    "bool": mlc.DataType.BOOL,
+    "date32": mlc.DataType.DATE,
+}
+
+
+def _croissant_fields(
+    record_set: str, feats: Mapping[str, Any], file_set: str, column: str | None = None
+) -> list[mlc.Field]:
+    """Croissant fields of a features dict; struct members read their parent column through a JSON path."""
+    out = []
+    for name, feature in feats.items():
+        is_list = isinstance(feature, datasets.List)
+        inner = feature.feature if is_list else feature
+        if column is None:
+            source = mlc.Source(file_set=file_set, extract=mlc.Extract(column=name))
+        else:
+            source = mlc.Source(
+                file_set=file_set,
+                extract=mlc.Extract(column=column),
+                transforms=[mlc.Transform(json_path=name)],
+            )
+        description = FIELD_DESCRIPTIONS.get(name, name)
+        common = {"id": f"{record_set}/{name}", "name": name, "description": description, "source": source}
+        if isinstance(inner, datasets.Translation):
+            inner = {lang: datasets.Value("string") for lang in inner.languages}
+        if isinstance(inner, dict):
+            subs = _croissant_fields(f"{record_set}/{name}", inner, file_set, name)
+            out.append(mlc.Field(**common, is_array=is_list or None, sub_fields=subs))
+            continue
+        if isinstance(inner, datasets.ClassLabel):
+            # No cr:references to the enumeration: mlcroissant 1.1 cannot join on a list field.
+            common["description"] = (
+                f"{description} Ids into the {_classes_id(record_set, name)} record set: {', '.join(inner.names)}."
+            )
+            data_type = mlc.DataType.INTEGER
+        else:
+            data_type = _CROISSANT_TYPES[inner.dtype]
+        out.append(
+            mlc.Field(**common, data_types=[data_type], is_array=(is_list or column is not None) or None)
+        )
+    return out
+
+
+def _classes_id(config: str, name: str) -> str:
+    return f"{config}-{name}-classes"
+
+
+def _class_record_sets(config: str, feats: Mapping[str, Any]) -> list[mlc.RecordSet]:
+    """One ``sc:Enumeration`` RecordSet per ClassLabel feature, its names as inline data rows.
+
+    This is how Croissant states what the integer ids of a ClassLabel column mean (the names as data,
+    not prose), so that a consumer can map ``ner_tags`` or ``labels`` ids back to names.
+    """
+    out = []
+    for name, feature in feats.items():
+        inner = feature.feature if isinstance(feature, datasets.List) else feature
+        if not isinstance(inner, datasets.ClassLabel):
+            continue
+        rs = _classes_id(config, name)
+        out.append(
+            mlc.RecordSet(
+                id=rs,
+                name=rs,
+                description=f"Names of the ids of the {name} field of the {config} config (ClassLabel).",
+                data_types=[SC_ENUMERATION],
+                key=[f"{rs}/id"],
+                fields=[
+                    mlc.Field(
+                        id=f"{rs}/id",
+                        name="id",
+                        description="ClassLabel id.",
+                        data_types=[mlc.DataType.INTEGER],
+                    ),
+                    mlc.Field(
+                        id=f"{rs}/name",
+                        name="name",
+                        description="Name of the id.",
+                        data_types=[mlc.DataType.TEXT],
+                    ),
+                ],
+                data=[{f"{rs}/id": i, f"{rs}/name": n} for i, n in enumerate(inner.names)],
+            )
+        )
+    return out
+
+
+def croissant_metadata(
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo
+) -> dict[str, Any]:
+    """Croissant 1.1 JSON-LD with one FileObject (with sha256) per parquet, one RecordSet per config and
+    one enumeration RecordSet per ClassLabel."""
+    features = configs.config_features(topic_ids)
+    distribution: list[mlc.FileObject | mlc.FileSet] = []
+    record_sets = []
+    for config, splits in data_files(stats["rows"]).items():
+        for split, path in splits.items():
+            distribution.append(
+                mlc.FileObject(
+                    id=f"{config}-{split}",
+                    name=f"{config}-{split}",
+                    description=f"{config} config, {split} split",
+                    content_url=path,
+                    content_size=f"{(folder / path).stat().st_size} B",
+                    encoding_formats=["application/x-parquet"],
+                    sha256=sha256_file(folder / path),
+                )
+            )
+        file_set = f"{config}-parquet"
+        distribution.append(
+            mlc.FileSet(
+                id=file_set,
+                name=file_set,
+                description=f"All splits of the {config} config",
+                encoding_formats=["application/x-parquet"],
+                includes=[schema.data_glob(config)],
+            )
+        )
+        record_sets.append(
+            mlc.RecordSet(
+                id=config,
+                name=config,
+                description=f"Rows of the {config} config",
+                fields=[
+                    *_croissant_fields(config, features[config], file_set),
+                    mlc.Field(
+                        id=f"{config}/split",
+                        name="split",
+                        description=f"Split of the row: one of {', '.join(schema.SPLITS)} (the file name).",
+                        data_types=[mlc.DataType.TEXT],
+                        source=mlc.Source(
+                            file_set=file_set,
+                            extract=mlc.Extract(file_property=mlc.FileProperty.filename),
+                            transforms=[mlc.Transform(regex=r"^(.*)\.parquet$")],
+                        ),
+                    ),
+                ],
+            )
+        )
+        record_sets += _class_record_sets(config, features[config])
+    agreement_note = "Inter-annotator agreement is reported in the dataset card."
+    metadata = mlc.Metadata(
+        name=info.name,
+        description=f"{info.pretty_name}: Arabic and English news articles with named entities (IOB2), "
+        "publication dates, multi-label topics, events and Arabic–English translation pairs.",
+        conforms_to=[CROISSANT_VERSION],
+        version=info.version,
+        date_published=dt.datetime.combine(info.date, dt.time()) if info.date else None,
+        url=info.homepage,
+        creators=[mlc.Organization(name=a) if "," not in a else mlc.Person(name=a) for a in info.authors],
+        license=[
+            SPDX_URL.format(info.annotations_license or info.license),
+            *([info.license_details] if info.license_details else []),
+        ],
+        in_language=list(schema.LANGUAGES),
+        keywords=[
+            "named-entity-recognition",
+            "topic-classification",
+            "machine-translation",
+            "Arabic",
+            "news",
+        ],
+        cite_as=info.citation,
+        distribution=distribution,
+        record_sets=record_sets,
+        data_collection="News articles collected as plain-text seed files (one article, or an Arabic article "
+        "followed by its English version, per file), cleaned of boilerplate by rules that only delete "
+        "characters (the cuts are kept, so every seed can be rebuilt).",
+        data_collection_type=["Manual Human Curation"],
+        data_preprocessing_protocol=[
+            "Boilerplate removal by deletion only; language split of bilingual "
+            "seeds; offsets are Python code points into the cleaned text."
+        ],
+        data_annotation_protocol=[
+            "Silver annotations from gazetteer and rule-based annotators, corrected "
+            "and adjudicated by human annotators in Label Studio following "
+            + GUIDELINES_NAME
+            + ". "
+            + agreement_note
+        ],
+        data_annotation_platform=["Label Studio"],
+        annotations_per_item="Gold documents carry one adjudicated annotation built from one or more "
+        "annotators; silver documents carry one machine annotation (see annotation_status).",
+        machine_annotation_tools=[
+            "dataset_builder silver annotators (pyahocorasick gazetteer, trigger rules, date patterns, fastText language identification)"
+        ],
+        data_biases=[
+            "A handful of outlets and one news period: Egyptian and US diplomacy around the Gaza war dominates, "
+            "so entity and topic distributions are far from general news.",
+            "Official and state-aligned sources; their framing is kept as published.",
+        ],
+        data_limitations=[
+            f"Very small ({sum(stats['rows']['documents'].values())} documents): suitable for evaluation and "
+            "few-shot work, not for training large models alone.",
+            "Silver annotations are automatic and contain errors; filter on annotation_status for gold.",
+            "Paragraph alignment assumes the translation keeps the paragraph structure.",
+        ],
+        data_use_cases=[
+            "Arabic and English NER evaluation",
+            "multi-label topic classification",
+            "Arabic–English translation evaluation",
+        ],
+        personal_sensitive_information=[
+            "Names of public figures (politicians, officials) as they appear in published news; "
+            "no private individuals are annotated on purpose."
+        ],
+        data_release_maintenance_plan="Versioned with semantic versioning (" + SEMVER_RULE + "); "
+        "every release has a changelog entry generated from `dataset-builder diff`.",
+    )
+    return metadata.to_json()
+
+
+def write_croissant(
+    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo
+) -> None:
+    metadata = croissant_metadata(folder, stats, topic_ids, info)
+    write_atomic(folder / CROISSANT_NAME, json_text(metadata).encode("utf-8"))

@@ -1,0 +1,150 @@
+"""Diffs of git revisions (each built as the project was then), and the module graph that keeps release code from building."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+import dataset_builder
+from dataset_builder import cli
+from dataset_builder.errors import InputError
+from dataset_builder.revisions import diff_releases
+
+
+def test_diff_tells_a_folder_from_a_git_revision(
+    tmp_path: Path, built: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    with pytest.raises(
+        InputError, match=r"^dsit: no such folder, and not a git revision \(no dataset project"
+    ):
+        diff_releases("dsit", str(built))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "notes.txt").write_text("no seeds here", encoding="utf-8")
+    shutil.copy(REPO / "dataset.toml", repo / "dataset.toml")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    monkeypatch.chdir(repo)
+    # HEAD is a revision (without seeds: building it would fail), so the typo is found before any build
+    with pytest.raises(
+        InputError, match=r"^dsit: no such folder, and not a git revision \(no such commit in"
+    ):
+        diff_releases("HEAD", "dsit")
+    with pytest.raises(InputError, match=r"notes\.txt: a file, not a built dataset folder"):
+        diff_releases("notes.txt", str(built))
+    with pytest.raises(InputError, match="not a built dataset folder"):
+        diff_releases(str(tmp_path), str(built))
+    assert cli.main(["diff", "dsit", str(built)]) == 2
+    assert capsys.readouterr().err.startswith("error: dsit: no such folder, and not a git revision")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def test_diff_between_git_revisions_builds_each_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "seeds", repo / "seeds")
+    shutil.copytree(REPO / "annotations", repo / "annotations", ignore=shutil.ignore_patterns("labelstudio"))
+    for name in ("dataset.toml", "DATASET_CARD.md"):
+        shutil.copy(REPO / name, repo / name)
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    first = git(repo, "rev-parse", "HEAD")
+    shutil.copy(repo / "seeds" / "002_a10ac565b067f4e4.txt", repo / "seeds" / "005_copy.txt")
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "two")
+    monkeypatch.chdir(repo)
+    diff = diff_releases(first, "HEAD")
+    assert diff.added == ["005_copy"] and diff.removed == [] and diff.required_bump == "minor"
+    with pytest.raises(InputError, match="no-such-rev"):
+        diff_releases("no-such-rev", "HEAD")
+
+
+# --- the module graph -----------------------------------------------------------------------------
+
+PACKAGE = Path(dataset_builder.__file__).parent
+
+
+def module_names() -> list[str]:
+    """Every module of the package, by its dotted name."""
+    names = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def _runs(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """False for an import under ``if TYPE_CHECKING:`` (never executed)."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            return False
+    return True
+
+
+def imports_of(name: str, known: set[str]) -> set[str]:
+    """The package's modules that ``name`` imports anywhere: at the top, or lazily inside a function."""
+    module = importlib.import_module(name)
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    package = name if Path(module.__file__).name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not _runs(node, parents):
+            continue
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            # importing a.b.c runs a, a.b and a.b.c
+            parts = target.split(".")
+            found |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)} & known
+    return found - {name}
+
+
+def reachable(start: str, graph: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in graph[todo.pop()] - seen:
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
+
+
+def test_release_code_never_imports_the_build() -> None:
+    """The build writes release files; release code never builds (diffs of revisions live above both),
+    so build → release is one way: no release module reaches the build, even lazily or through others."""
+    names = module_names()
+    graph = {name: imports_of(name, set(names)) for name in names}  # imports every module too
+    release = [n for n in names if n == "dataset_builder.release" or n.startswith("dataset_builder.release.")]
+    assert {"dataset_builder.release.card", "dataset_builder.release.diff"} <= set(release)
+    assert "dataset_builder.release.card" in reachable(
+        "dataset_builder.build", graph
+    )  # the graph sees imports
+    assert "dataset_builder.build" in graph["dataset_builder.revisions"]
+    for name in release:
+        assert "dataset_builder.build" not in reachable(name, graph), f"{name} imports the build"
