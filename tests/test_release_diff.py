@@ -1,4 +1,5 @@
-"""Diffs of built folders: changes per field, the required semver bump, text and JSON for people and machines."""
+"""Diffs of built folders: changes per field, the semver bump they require, text and JSON for people
+and machines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Diffs of git revisions (each built as the project was then), and the module graph that keeps release code from building."""
+"""Diffs of git revisions (each built as the project was then), and the module graph that keeps
+release code from building."""
 
 from __future__ import annotations
 
