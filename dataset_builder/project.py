@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from dataset_builder.errors import InputError
+from dataset_builder.output import write_atomic
 from dataset_builder.schema import DEFAULT_SPLIT_RATIOS
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
@@ -201,8 +202,6 @@ class Project:
 
     def bump_version(self, part: str) -> str:
         """Raise the version in ``dataset.toml``, rewriting only that line; returns the new version."""
-        from dataset_builder.annotations import write_atomic
-
         text = self.file.read_text(encoding="utf-8")
         head = text.split("\n[", 1)[0]  # top-level keys come before the first table
         match = _VERSION_LINE.search(head)
