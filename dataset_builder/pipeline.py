@@ -16,11 +16,12 @@ from dataset_builder.annotators.dates import annotate_date
 from dataset_builder.annotators.entities import annotate_entities
 from dataset_builder.annotators.ner_model import ModelTagger, load_tagger
 from dataset_builder.annotators.topics import annotate_topics
+from dataset_builder.cache import SilverCache
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.executors import Executor, LocalExecutor, shards
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.seeds import read_seed, seed_files, split_seed
+from dataset_builder.seeds import read_seed, seed_bytes, seed_files, split_seed
 
 Step = Callable[[Document], Document]
 
@@ -47,9 +48,10 @@ def annotate_seed(path: Path, knowledge: Knowledge, tagger: ModelTagger | None =
     return docs
 
 
-def annotate_shard(context: SilverContext, paths: Sequence[Path]) -> list[Document]:
-    """A shard of seed files → their silver documents (what an executor runs; module-level, so it pickles)."""
-    return [doc for path in paths for doc in annotate_seed(path, context.knowledge, context.tagger())]
+def annotate_shard(context: SilverContext, paths: Sequence[Path]) -> list[list[Document]]:
+    """A shard of seed files → each file's silver documents (what an executor runs; module-level,
+    so it pickles)."""
+    return [annotate_seed(path, context.knowledge, context.tagger()) for path in paths]
 
 
 SHARD_FILES = 32
@@ -80,19 +82,39 @@ def silver_documents(
     workers: int = 1,
     executor: Executor | None = None,
     ner_model: Path | None = None,
+    cache: SilverCache | None = None,
 ) -> Iterator[Document]:
     """Cleaned, split and silver-annotated documents, in seed-file order.
 
     Seed files are cut into shards that ``executor`` (default: ``workers`` local processes) annotates,
     each worker receiving the compiled knowledge once; shards come back in order, so the output is the
-    same whatever runs them, and an error in a worker reaches the caller unchanged.
+    same whatever runs them, and an error in a worker reaches the caller unchanged. With ``cache``,
+    only the files it does not hold are annotated (and stored); the others are read back from it.
     """
     executor = executor or LocalExecutor(workers)
-    paths = shards(seed_files(Path(seeds_dir)), SHARD_FILES)
+    files = seed_files(Path(seeds_dir))
     context = SilverContext(knowledge, Path(ner_model) if ner_model is not None else None)
     context.tagger()  # a bad model folder is reported before any seed is annotated
-    for docs in executor.map(annotate_shard, context, paths):
-        yield from docs
+    if cache is None:
+        for results in executor.map(annotate_shard, context, shards(files, SHARD_FILES)):
+            for docs in results:
+                yield from docs
+        return
+    keys = [cache.key(path.name, seed_bytes(path)) for path in files]
+    stored = cache.present(keys)
+    todo = [path for path, key in zip(files, keys, strict=True) if key not in stored]
+    fresh = (
+        docs
+        for results in executor.map(annotate_shard, context, shards(todo, SHARD_FILES))
+        for docs in results
+    )
+    for key in keys:
+        if key in stored:
+            yield from cache.get(key)
+        else:
+            docs = next(fresh)
+            cache.put(key, docs)
+            yield from docs
 
 
 def documents(
@@ -102,13 +124,15 @@ def documents(
     workers: int = 1,
     executor: Executor | None = None,
     ner_model: Path | None = None,
+    cache: SilverCache | None = None,
 ) -> Iterator[Document]:
-    """Final documents: silver, with gold (``annotations_dir/documents``) applied and curated groups set."""
+    """Final documents: silver (from ``cache`` where it holds them), with gold
+    (``annotations_dir/documents``) applied and curated groups set."""
     annotations_dir = Path(annotations_dir)
     gold = gold_documents(annotations_dir, knowledge.topic_ids)
     groups = knowledge.groups
     seen: set[str] = set()
-    for doc in silver_documents(seeds_dir, knowledge, workers, executor, ner_model):
+    for doc in silver_documents(seeds_dir, knowledge, workers, executor, ner_model, cache):
         seen.add(doc.id)
         if doc.id in gold:
             doc = apply_gold(doc, gold[doc.id], knowledge, annotations_dir)
