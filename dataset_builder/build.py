@@ -68,8 +68,8 @@ class BuildResult:
     """The split ledger with this build's new documents added."""
     recorded: int = 0
     """How many documents this build added to the ledger."""
-    cache: tuple[int, int] | None = None
-    """Seed files whose silver documents came from the cache, and files annotated (with a cache)."""
+    steps: pipeline.PipelineStats = field(default_factory=pipeline.PipelineStats)
+    """What each step of the pipeline did (documents, counters, seconds summed over workers)."""
 
     def summary(self) -> str:
         lines = [f"built {self.out_dir} (version {self.version})"]
@@ -78,9 +78,13 @@ class BuildResult:
             lines.append(f"  {config}: {sum(splits.values())} rows ({sizes})")
         if self.recorded:
             lines.append(f"  split ledger: {self.recorded} new documents recorded")
-        if self.cache is not None:
-            reused, annotated = self.cache
+        cache = self.steps.get(pipeline.CACHE_STEP)
+        if cache is not None:
+            annotated, reused = (cache.counters[f"seed files {n}"] for n in ("annotated", "reused"))
             lines.append(f"  silver cache: {annotated} seed files annotated, {reused} unchanged ones reused")
+        if self.steps:
+            lines.append("  steps (seconds summed over workers):")
+            lines += [f"    {line}" for line in self.steps.to_text().splitlines()]
         return "\n".join(lines)
 
 
@@ -116,8 +120,9 @@ def build(
     output.check_out_dir(out_dir, inputs)  # before any work: --out may not hold the inputs
     knowledge = knowledge or Knowledge.load(annotations_dir)
     ledger_path = annotations_dir / LEDGER_NAME
+    steps = pipeline.PipelineStats()
     result = write_dataset(
-        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache),
+        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps),
         out_dir,
         project=project,
         taxonomy=knowledge.taxonomy,
@@ -139,7 +144,7 @@ def build(
         write_atomic(ledger_path, result.ledger.to_bytes())
     if cache is not None:
         cache.prune()
-        result.cache = (cache.hits, cache.misses)
+    result.steps = steps
     return result
 
 

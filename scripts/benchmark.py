@@ -327,6 +327,7 @@ def child_build(
         "peak_rss_mb": _peak_rss_mb(),
         "tree_peak_rss_mb": tree.peak_mb,
         "annotated_files": None if cache is None else cache.misses,
+        "step_seconds": {name: step.seconds for name, step in result.steps.items()},
     }
 
 
@@ -569,6 +570,8 @@ def render(results: Sequence[Mapping[str, Any]]) -> str:
             if b["annotated_files"] is not None:
                 shares += f" ({b['annotated_files']} seed files annotated, the rest from the silver cache)"
             lines.append(f"  N={r['n']} {name}: {shares}")
+            steps = ", ".join(f"{k} {v:.1f}" for k, v in b["step_seconds"].items())
+            lines.append(f"    pipeline steps, CPU s summed over workers: {steps}")
             rss = ", ".join(f"{k} {v:.0f}" for k, v in b["rss_after_stage_mb"].items())
             lines.append(
                 f"    builder's own peak RSS MB by the end of: imports {b['import_rss_mb']:.0f}, {rss}"
