@@ -15,13 +15,14 @@ entries it did not use are dropped, so the file holds one corpus' worth, not eve
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib.metadata
 import importlib.resources
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
@@ -162,15 +163,16 @@ class SilverCache:
         self._unsaved = 0
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatasetBuilderError(
+                f"{self.path.parent}: cannot create the silver cache's folder ({exc})"
+            ) from exc
+        with self._guarded():
             self._db = sqlite3.connect(self.path, timeout=60)
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS silver (key BLOB PRIMARY KEY, documents TEXT NOT NULL)"
             )
             self._db.commit()
-        except (OSError, sqlite3.Error) as exc:
-            raise DatasetBuilderError(
-                f"{self.path}: cannot use the silver cache ({exc}); run with --no-cache, or remove the file"
-            ) from exc
 
     @classmethod
     def open(cls, folder: Path, knowledge: Knowledge, ner_model: Path | None = None) -> SilverCache:
@@ -207,27 +209,26 @@ class SilverCache:
         """Store one seed file's documents (committed in groups of ``COMMIT_EVERY``)."""
         self.misses += 1
         self._used.add(key)
-        self._execute("INSERT OR REPLACE INTO silver (key, documents) VALUES (?, ?)", (key, encode(docs)))
+        self._query("INSERT OR REPLACE INTO silver (key, documents) VALUES (?, ?)", (key, encode(docs)))
         self._unsaved += 1
         if self._unsaved >= COMMIT_EVERY:
             self.commit()
 
     def commit(self) -> None:
         self._unsaved = 0
-        self._execute_commit()
+        with self._guarded():
+            self._db.commit()
 
     def prune(self) -> int:
         """Drop every entry this run did not read or write; returns how many. Call after a complete
         pass over a corpus (a build), so the file keeps one corpus' worth."""
         self.commit()
-        try:
+        with self._guarded():
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
             self._db.execute("DELETE FROM used")
             self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
             dropped = self._db.execute("DELETE FROM silver WHERE key NOT IN (SELECT key FROM used)").rowcount
             self._db.commit()
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
         return dropped
 
     def close(self) -> None:
@@ -240,25 +241,16 @@ class SilverCache:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """SQLite's errors (a damaged file, a full disk) as one line naming the file."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise DatasetBuilderError(
+                f"{self.path}: the silver cache failed ({exc}); run with --no-cache, or remove the file"
+            ) from exc
+
     def _query(self, sql: str, params: Iterable[object]) -> list[tuple[object, ...]]:
-        try:
+        with self._guarded():
             return self._db.execute(sql, tuple(params)).fetchall()
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-
-    def _execute(self, sql: str, params: tuple[object, ...]) -> None:
-        try:
-            self._db.execute(sql, params)
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-
-    def _execute_commit(self) -> None:
-        try:
-            self._db.commit()
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-
-    def _error(self, exc: sqlite3.Error) -> DatasetBuilderError:
-        return DatasetBuilderError(
-            f"{self.path}: the silver cache failed ({exc}); run with --no-cache, or remove the file"
-        )
