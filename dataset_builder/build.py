@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from dataset_builder import configs, events, output, pipeline, schema
 from dataset_builder.annotations import read_documents, write_atomic
+from dataset_builder.cache import SilverCache
 from dataset_builder.documents import Document, validate_spans
 from dataset_builder.errors import InputError
 from dataset_builder.executors import Executor
@@ -70,6 +71,8 @@ class BuildResult:
     """The split ledger with this build's new documents added."""
     recorded: int = 0
     """How many documents this build added to the ledger."""
+    steps: pipeline.PipelineStats = field(default_factory=pipeline.PipelineStats)
+    """What each step of the pipeline did (documents, counters, seconds summed over workers)."""
 
     def summary(self) -> str:
         lines = [f"built {self.out_dir} (version {self.version})"]
@@ -78,6 +81,13 @@ class BuildResult:
             lines.append(f"  {config}: {sum(splits.values())} rows ({sizes})")
         if self.recorded:
             lines.append(f"  split ledger: {self.recorded} new documents recorded")
+        cache = self.steps.get(pipeline.CACHE_STEP)
+        if cache is not None:
+            annotated, reused = (cache.counters[f"seed files {n}"] for n in ("annotated", "reused"))
+            lines.append(f"  silver cache: {annotated} seed files annotated, {reused} unchanged ones reused")
+        if self.steps:
+            lines.append("  steps (seconds summed over workers):")
+            lines += [f"    {line}" for line in self.steps.to_text().splitlines()]
         return "\n".join(lines)
 
 
@@ -93,6 +103,7 @@ def build(
     workers: int = 1,
     executor: Executor | None = None,
     ner_model: Path | None = None,
+    cache: SilverCache | None = None,
 ) -> BuildResult:
     """Build a project's dataset folder (the CLI's ``build``).
 
@@ -102,6 +113,8 @@ def build(
     does not depend on either. The split ledger (``annotations/splits.json``) is read first and gains
     the new documents once the dataset folder is in place, so a document keeps the split it was first
     built in. ``ner_model``: a local token-classification model folder whose entities join the silver ones.
+    ``cache`` (see :mod:`dataset_builder.cache`) gives the silver documents of seed files annotated
+    before, and keeps only this build's entries once the folder is in place.
     """
     seeds_dir = Path(seeds_dir or project.seeds_dir)
     annotations_dir = Path(annotations_dir or project.annotations_dir)
@@ -110,8 +123,9 @@ def build(
     output.check_out_dir(out_dir, inputs)  # before any work: --out may not hold the inputs
     knowledge = knowledge or Knowledge.load(annotations_dir)
     ledger_path = annotations_dir / LEDGER_NAME
+    steps = pipeline.PipelineStats()
     result = write_dataset(
-        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model),
+        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps),
         out_dir,
         project=project,
         taxonomy=knowledge.taxonomy,
@@ -131,6 +145,9 @@ def build(
     )
     if result.recorded:
         write_atomic(ledger_path, result.ledger.to_bytes())
+    if cache is not None:
+        cache.prune()
+    result.steps = steps
     return result
 
 

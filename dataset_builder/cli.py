@@ -8,8 +8,10 @@ working directory upwards. Paths not given default to the project's.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -20,11 +22,14 @@ from dataset_builder.output import Interrupted, os_error_line
 from dataset_builder.project import BUMP_PARTS, Project, init_project
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when a command needs them
+    from dataset_builder.cache import SilverCache
     from dataset_builder.knowledge import Knowledge
 
 DESCRIPTION = """Build a versioned, annotated Hugging Face dataset (entities, dates, topics, events, Arabic–English
 translation pairs) from a folder of Arabic and English news articles, run its annotation campaigns
 in Label Studio, compare two versions and publish a release to the Hub."""
+CACHE_ENV = "DATASET_BUILDER_CACHE"
+"""Folder of the silver cache, instead of the project's ``.cache`` (e.g. on a faster disk)."""
 EPILOG = "Run `dataset-builder COMMAND --help` for a command's options."
 
 
@@ -117,6 +122,13 @@ def _add_corpus_args(p: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         help="knowledge + gold folder (default: <project>/annotations)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="annotate every seed file again, without reading or writing the silver cache "
+        f"(${CACHE_ENV}, else <project>/.cache: each seed file's silver annotations, kept until "
+        "the file, the knowledge or the code changes)",
     )
 
 
@@ -324,6 +336,33 @@ def run(args: argparse.Namespace) -> str:
     from dataset_builder.knowledge import Knowledge
 
     knowledge = Knowledge.load(annotations)
+    with _silver_cache(args, project, knowledge) as cache:
+        return _run_corpus(args, project, seeds, annotations, knowledge, cache)
+
+
+@contextlib.contextmanager
+def _silver_cache(
+    args: argparse.Namespace, project: Project, knowledge: Knowledge
+) -> Iterator[SilverCache | None]:
+    """The project's silver cache for commands that annotate seeds, unless ``--no-cache``."""
+    if getattr(args, "no_cache", True):
+        yield None
+        return
+    from dataset_builder.cache import SilverCache
+
+    folder = Path(os.environ.get(CACHE_ENV) or project.cache_dir)
+    with SilverCache.open(folder, knowledge, getattr(args, "ner_model", None)) as cache:
+        yield cache
+
+
+def _run_corpus(
+    args: argparse.Namespace,
+    project: Project,
+    seeds: Path,
+    annotations: Path,
+    knowledge: Knowledge,
+    cache: SilverCache | None,
+) -> str:
     if args.command == "build":
         from dataset_builder.build import build
         from dataset_builder.executors import make_executor
@@ -338,6 +377,7 @@ def run(args: argparse.Namespace) -> str:
             progress=not args.no_progress,
             executor=make_executor(args.executor, args.workers, args.ray_address),
             ner_model=args.ner_model,
+            cache=cache,
         )
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -345,9 +385,9 @@ def run(args: argparse.Namespace) -> str:
     if args.command == "agreement":
         from dataset_builder.labelstudio.agreement import agreement_report
 
-        report = agreement_report(seeds, annotations, knowledge)
+        report = agreement_report(seeds, annotations, knowledge, cache)
         return report.to_json() if args.json else report.to_text()
-    return _run_labelstudio(args, seeds, annotations, knowledge)
+    return _run_labelstudio(args, seeds, annotations, knowledge, cache)
 
 
 def _report(args: argparse.Namespace) -> str:
@@ -370,7 +410,9 @@ def _report(args: argparse.Namespace) -> str:
     ).summary()
 
 
-def _run_labelstudio(args: argparse.Namespace, seeds: Path, annotations: Path, knowledge: Knowledge) -> str:
+def _run_labelstudio(
+    args: argparse.Namespace, seeds: Path, annotations: Path, knowledge: Knowledge, cache: SilverCache | None
+) -> str:
     cmd = args.ls_command
     if cmd == "config":
         from dataset_builder.labelstudio.config import labeling_config
@@ -379,11 +421,11 @@ def _run_labelstudio(args: argparse.Namespace, seeds: Path, annotations: Path, k
     if cmd == "export-tasks":
         from dataset_builder.labelstudio.tasks import write_tasks
 
-        return write_tasks(seeds, annotations, knowledge, args.out)
+        return write_tasks(seeds, annotations, knowledge, args.out, cache)
     if cmd == "import":
         from dataset_builder.labelstudio.importer import import_export
 
-        return import_export(args.export, seeds, annotations, knowledge).summary()
+        return import_export(args.export, seeds, annotations, knowledge, cache).summary()
     from dataset_builder.labelstudio import client
 
     if args.api_key:
@@ -394,7 +436,7 @@ def _run_labelstudio(args: argparse.Namespace, seeds: Path, annotations: Path, k
     source = "the --api-key value" if args.api_key else "$LABEL_STUDIO_API_KEY"
     api_key = client.clean_api_key(api_key, source)
     action = client.push if cmd == "push" else client.pull
-    return action(args.url, api_key, args.project, seeds, annotations, knowledge).summary()
+    return action(args.url, api_key, args.project, seeds, annotations, knowledge, cache).summary()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ pickles, so worker processes receive it once each (see :func:`pipeline.silver_do
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,9 @@ class Knowledge:
     entities: EntityKnowledge
     topic_rules: TopicRules
     groups: Groups
+    silver_fingerprint: str
+    """Hash of the files the silver annotators read (all but ``groups.json``, applied after them):
+    a key of the silver cache (:mod:`dataset_builder.cache`)."""
 
     @property
     def topic_ids(self) -> tuple[str, ...]:
@@ -82,4 +86,26 @@ class Knowledge:
             groups=Groups.compile(ks.load_groups_file(groups_path))
             if groups_path.exists()
             else Groups({}, {}),
+            silver_fingerprint=_fingerprint(folder, SILVER_FILES),
         )
+
+
+SILVER_FILES = (
+    ks.TAXONOMY,
+    ks.SEED_RULES,
+    ks.DATE_RULES,
+    ks.ENTITIES,
+    ks.ENTITY_RULES,
+    ks.LEARNED_ALIASES,
+    ks.TOPIC_RULES,
+)
+"""The knowledge files silver annotations depend on."""
+
+
+def _fingerprint(folder: Path, names: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for name in names:
+        path = folder / name
+        digest.update(f"{name}\0".encode())
+        digest.update(path.read_bytes() if path.exists() else b"\0missing")
+    return digest.hexdigest()

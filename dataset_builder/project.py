@@ -38,6 +38,7 @@ ANNOTATIONS_DIR = "annotations"
 CARD_TEMPLATE = "DATASET_CARD.md"
 DIST_DIR = "dist"
 RELEASES_DIR = "releases"
+CACHE_DIR = ".cache"
 DEFAULTS = "defaults"
 """Package data (``dataset_builder/defaults``) a new project starts from: the general knowledge,
 the guidelines, the card template and a ``dataset.toml`` template; never this repository's gold."""
@@ -165,6 +166,11 @@ class Project:
         return self.root / RELEASES_DIR
 
     @property
+    def cache_dir(self) -> Path:
+        """The silver cache (:mod:`dataset_builder.cache`): rebuilt from the seeds if removed, never in git."""
+        return self.root / CACHE_DIR
+
+    @property
     def split_ratios(self) -> tuple[float, float, float]:
         return self.settings.splits.ratios
 
@@ -251,7 +257,7 @@ def init_project(target: Path) -> Project:
         staging.chmod(0o755)  # mkdtemp makes it private; a project folder is not
         _copy_tree(defaults, staging)
         (staging / SEEDS_DIR).mkdir()
-        (staging / ".gitignore").write_text(f"{DIST_DIR}/\n", encoding="utf-8")
+        (staging / ".gitignore").write_text(f"{DIST_DIR}/\n{CACHE_DIR}/\n", encoding="utf-8")
         name = _slug(target.name)
         text = string.Template((defaults / PROJECT_FILE).read_text(encoding="utf-8")).substitute(
             name=name, pretty_name=target.name, year=dt.date.today().year, date=dt.date.today().isoformat()

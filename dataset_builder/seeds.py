@@ -92,12 +92,15 @@ def decode_seed(path: Path, data: bytes) -> str:
     return text
 
 
-def read_seed(path: Path) -> str:
+def seed_bytes(path: Path) -> bytes:
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the seed file ({exc.strerror or exc})") from exc
-    return decode_seed(path, data)
+
+
+def read_seed(path: Path) -> str:
+    return decode_seed(path, seed_bytes(path))
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dataset_builder.cli import CACHE_ENV
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.project import Project
@@ -47,6 +48,16 @@ def _make_doc(
         entities=spans,
         **fields,
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def silver_cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Commands run on this repository's project (``-C`` or from its folder) keep their silver cache
+    in a temporary folder, not in the checkout (subprocesses inherit the variable)."""
+    folder = tmp_path_factory.mktemp("silver-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from conftest import ANN, SEEDS
 from dataset_builder.documents import check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.pipeline import documents, silver_documents
+from dataset_builder.pipeline import GOLD_STEP, READ_STEP, PipelineStats, documents, silver_documents
 from dataset_builder.schema import DATE_SOURCES, ENTITY_LABELS, LANGUAGES
 
 
@@ -40,6 +40,23 @@ def test_every_field_is_filled_as_the_contract_says(final_docs: list, knowledge:
         assert doc.date_source is None or doc.date_source in DATE_SOURCES
         assert doc.annotation_status in ("gold", "silver")
         assert any(s.entity_id for s in doc.entities)
+
+
+def test_every_step_counts_what_it_did(knowledge: Knowledge) -> None:
+    stats = PipelineStats()
+    docs = list(documents(SEEDS, ANN, knowledge, stats=stats))
+    silver = list(silver_documents(SEEDS, knowledge))
+    assert list(stats) == [READ_STEP, "dates", "entities", "topics", GOLD_STEP]
+    assert all(step.documents == len(docs) for step in stats.values())
+    assert stats[READ_STEP].counters["seed files"] == len(list(SEEDS.glob("*.txt")))
+    assert stats[READ_STEP].counters["ar"] == sum(d.language == "ar" for d in docs)
+    entities = stats["entities"].counters
+    for label in ENTITY_LABELS:
+        assert entities[label] == sum(s.label == label for d in silver for s in d.entities)
+    assert stats["dates"].counters["undated"] == sum(d.date is None for d in silver)
+    assert stats[GOLD_STEP].counters["gold"] == sum(d.annotation_status == "gold" for d in docs) > 0
+    assert all(step.seconds >= 0 for step in stats.values())
+    assert "entities" in stats.to_text() and "documents" in stats.to_text()
 
 
 def test_seed_documents_are_gold_with_dates(final_docs: list) -> None:
@@ -132,9 +149,12 @@ def test_worker_processes_give_the_same_stream_and_the_same_errors(
     originals = sorted(SEEDS.glob("*.txt"))
     for i in range(min_files + 10):
         shutil.copy(originals[i % len(originals)], seeds / f"{i:04d}.txt")
-    one = list(silver_documents(seeds, knowledge, workers=1))
-    two = list(silver_documents(seeds, knowledge, workers=2))
+    stats = {workers: PipelineStats() for workers in (1, 2)}
+    one = list(silver_documents(seeds, knowledge, workers=1, stats=stats[1]))
+    two = list(silver_documents(seeds, knowledge, workers=2, stats=stats[2]))
     assert one == two and len(one) > min_files
+    counted = [{name: (s.documents, s.counters) for name, s in stats[w].items()} for w in (1, 2)]
+    assert counted[0] == counted[1]  # the workers' counters add up to the same figures
     (seeds / "0100.txt").write_bytes(b"\xff\xfe")
     with pytest.raises(InputError, match=r"0100\.txt"):
         list(silver_documents(seeds, knowledge, workers=2))

@@ -40,6 +40,7 @@ from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Span
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.cache import SilverCache
     from dataset_builder.knowledge import Knowledge
 
 
@@ -379,7 +380,9 @@ def _figures(
     return rows
 
 
-def agreement_report(seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge) -> AgreementReport:
+def agreement_report(
+    seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge, cache: SilverCache | None = None
+) -> AgreementReport:
     """Agreement over ``annotations_dir/documents``, checked against the documents built from ``seeds_dir``.
 
     Annotation files whose document is gone or whose text changed since import are listed as stale
@@ -388,7 +391,10 @@ def agreement_report(seeds_dir: Path, annotations_dir: Path, knowledge: Knowledg
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
     annotated = annotations.read_documents(Path(annotations_dir), knowledge.topic_ids)
-    current = {d.id: annotations.text_sha256(d.text) for d in pipeline.silver_documents(seeds_dir, knowledge)}
+    current = {
+        d.id: annotations.text_sha256(d.text)
+        for d in pipeline.silver_documents(seeds_dir, knowledge, cache=cache)
+    }
     report = compute_agreement(annotated, knowledge.topic_ids)
     report.documents_in_corpus = len(current)
     report.stale = [d for d, doc in annotated.items() if current.get(d) != doc.text_sha256]

@@ -49,6 +49,7 @@ from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.labelstudio import config, importer, tasks
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.cache import SilverCache
     from dataset_builder.knowledge import Knowledge
 
 log = logging.getLogger(__name__)
@@ -312,14 +313,20 @@ def _remove_racing_copies(
 
 
 def push(
-    url: str, api_key: str, project_title: str, seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge
+    url: str,
+    api_key: str,
+    project_title: str,
+    seeds_dir: Path,
+    annotations_dir: Path,
+    knowledge: Knowledge,
+    cache: SilverCache | None = None,
 ) -> PushReport:
     """Create or update the project and upload the tasks it does not have yet, with predictions."""
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
     api_key = clean_api_key(api_key)
     version = tasks.model_version(annotations_dir)
-    all_tasks = tasks.build_tasks(pipeline.silver_documents(Path(seeds_dir), knowledge), version)
+    all_tasks = tasks.build_tasks(pipeline.silver_documents(Path(seeds_dir), knowledge, cache=cache), version)
     label_config = config.labeling_config(knowledge.taxonomy)
     ls = connect(url, api_key)
     settings = {"model_version": version, "show_collab_predictions": True}
@@ -410,7 +417,13 @@ def export_snapshot(url: str, api_key: str, project_title: str) -> bytes:
 
 
 def pull(
-    url: str, api_key: str, project_title: str, seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge
+    url: str,
+    api_key: str,
+    project_title: str,
+    seeds_dir: Path,
+    annotations_dir: Path,
+    knowledge: Knowledge,
+    cache: SilverCache | None = None,
 ) -> importer.ImportReport:
     """Export the project's annotations and import them into ``annotations_dir`` (all or nothing)."""
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
@@ -421,7 +434,7 @@ def pull(
         exported = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
-    documents = {d.id: d for d in pipeline.silver_documents(Path(seeds_dir), knowledge)}
+    documents = {d.id: d for d in pipeline.silver_documents(Path(seeds_dir), knowledge, cache=cache)}
     report = importer.import_tasks(
         exported,
         raw,

@@ -44,6 +44,7 @@ from dataset_builder.errors import InputError
 from dataset_builder.labelstudio import config
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.cache import SilverCache
     from dataset_builder.knowledge import Knowledge
 
 MAX_ERRORS_SHOWN = 20
@@ -617,7 +618,11 @@ def import_tasks(
 
 
 def import_export(
-    export_path: Path, seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge
+    export_path: Path,
+    seeds_dir: Path,
+    annotations_dir: Path,
+    knowledge: Knowledge,
+    cache: SilverCache | None = None,
 ) -> ImportReport:
     """Import a Label Studio JSON export file against the documents built from ``seeds_dir``."""
     export_path = Path(export_path)
@@ -634,7 +639,7 @@ def import_export(
         ) from exc
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
-    documents = {doc.id: doc for doc in pipeline.silver_documents(Path(seeds_dir), knowledge)}
+    documents = {doc.id: doc for doc in pipeline.silver_documents(Path(seeds_dir), knowledge, cache=cache)}
     report = import_tasks(
         tasks, raw, documents, Path(annotations_dir), knowledge.topic_ids, source=str(export_path)
     )

