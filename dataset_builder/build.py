@@ -114,7 +114,7 @@ def build(
     the new documents once the dataset folder is in place, so a document keeps the split it was first
     built in. ``ner_model``: a local token-classification model folder whose entities join the silver ones.
     ``cache`` (see :mod:`dataset_builder.cache`) gives the silver documents of seed files annotated
-    before, and keeps only this build's entries once the folder is in place.
+    before, and stores the others.
     """
     seeds_dir = Path(seeds_dir or project.seeds_dir)
     annotations_dir = Path(annotations_dir or project.annotations_dir)
@@ -145,8 +145,6 @@ def build(
     )
     if result.recorded:
         write_atomic(ledger_path, result.ledger.to_bytes())
-    if cache is not None:
-        cache.prune()
     result.steps = steps
     return result
 

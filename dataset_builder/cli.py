@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.executors import EXECUTORS
 from dataset_builder.output import Interrupted, os_error_line
-from dataset_builder.project import BUMP_PARTS, Project, init_project
+from dataset_builder.project import BUMP_PARTS, CACHE_ENV, Project, init_project
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when a command needs them
     from dataset_builder.cache import SilverCache
@@ -28,8 +28,6 @@ if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when a
 DESCRIPTION = """Build a versioned, annotated Hugging Face dataset (entities, dates, topics, events, Arabic–English
 translation pairs) from a folder of Arabic and English news articles, run its annotation campaigns
 in Label Studio, compare two versions and publish a release to the Hub."""
-CACHE_ENV = "DATASET_BUILDER_CACHE"
-"""Folder of the silver cache, instead of the project's ``.cache`` (e.g. on a faster disk)."""
 EPILOG = "Run `dataset-builder COMMAND --help` for a command's options."
 
 
@@ -123,6 +121,10 @@ def _add_corpus_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="knowledge + gold folder (default: <project>/annotations)",
     )
+    _add_cache_arg(p)
+
+
+def _add_cache_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-cache",
         action="store_true",
@@ -244,6 +246,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 1 when NEW's version is not bumped enough, or goes backwards",
     )
+    _add_cache_arg(d)
 
     rep = sub.add_parser(
         "report",
@@ -302,7 +305,7 @@ def run(args: argparse.Namespace) -> str:
     if args.command == "diff":
         from dataset_builder.revisions import diff_releases
 
-        diff = diff_releases(args.old, args.new, getattr(args, "project_dir", None))
+        diff = diff_releases(args.old, args.new, getattr(args, "project_dir", None), cache=not args.no_cache)
         report = diff.to_json() if args.json else diff.to_text()
         problem = diff.version_problem()
         if args.check and problem:
@@ -350,8 +353,7 @@ def _silver_cache(
         return
     from dataset_builder.cache import SilverCache
 
-    folder = Path(os.environ.get(CACHE_ENV) or project.cache_dir)
-    with SilverCache.open(folder, knowledge, getattr(args, "ner_model", None)) as cache:
+    with SilverCache.open(project.cache_dir, knowledge, getattr(args, "ner_model", None)) as cache:
         yield cache
 
 
@@ -379,6 +381,8 @@ def _run_corpus(
             ner_model=args.ner_model,
             cache=cache,
         )
+        if cache is not None:
+            cache.prune()  # the cache keeps this build's files only
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         return result.summary()

@@ -39,6 +39,8 @@ CARD_TEMPLATE = "DATASET_CARD.md"
 DIST_DIR = "dist"
 RELEASES_DIR = "releases"
 CACHE_DIR = ".cache"
+CACHE_ENV = "DATASET_BUILDER_CACHE"
+"""A folder for the silver cache instead of the project's ``.cache`` (as ``HF_DATASETS_CACHE`` does)."""
 DEFAULTS = "defaults"
 """Package data (``dataset_builder/defaults``) a new project starts from: the general knowledge,
 the guidelines, the card template and a ``dataset.toml`` template; never this repository's gold."""
@@ -167,8 +169,9 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        """The silver cache (:mod:`dataset_builder.cache`): rebuilt from the seeds if removed, never in git."""
-        return self.root / CACHE_DIR
+        """The silver cache (:mod:`dataset_builder.cache`): ``$DATASET_BUILDER_CACHE``, else the project's
+        ``.cache``; rebuilt from the seeds if removed, never in git."""
+        return Path(os.environ.get(CACHE_ENV) or self.root / CACHE_DIR)
 
     @property
     def split_ratios(self) -> tuple[float, float, float]:

@@ -7,6 +7,7 @@ build: the build writes release files, and release code never builds.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import subprocess
 import tarfile
@@ -14,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from dataset_builder.build import build
+from dataset_builder.cache import SilverCache
 from dataset_builder.errors import InputError
 from dataset_builder.project import ANNOTATIONS_DIR, CARD_TEMPLATE, PROJECT_FILE, SEEDS_DIR, Project
 from dataset_builder.release.diff import VersionDiff, diff_folders
@@ -60,11 +62,13 @@ def _revision_repository(ref: str, project: Path) -> Path:
     return repo
 
 
-def _build_revision(repo: Path, revision: str, workdir: Path, project: Path) -> Path:
+def _build_revision(repo: Path, revision: str, workdir: Path, project: Path, cache: bool) -> Path:
     """Build the project as it was at a git revision, with the current code (read-only: ``git archive``).
 
     The revision's own ``dataset.toml``, card template, seeds and annotations (knowledge and gold)
-    are used, so the taxonomy and the version are those of that revision.
+    are used, so the taxonomy and the version are those of that revision. With ``cache``, seed
+    files the project's silver cache holds (for that revision's knowledge) are not annotated again;
+    nothing is removed from the cache.
     """
     rel = Path(project).resolve().relative_to(repo.resolve()).as_posix()
     parts = [
@@ -77,16 +81,23 @@ def _build_revision(repo: Path, revision: str, workdir: Path, project: Path) -> 
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(tree, filter="data")
     out = workdir / "dist"
-    build(Project.load(tree / rel), out_dir=out, progress=False)
+    built = Project.load(tree / rel)
+    knowledge = built.knowledge()
+    with contextlib.ExitStack() as stack:
+        silver = SilverCache.open(Project.load(project).cache_dir, knowledge) if cache else None
+        if silver is not None:
+            stack.enter_context(silver)
+        build(built, out_dir=out, progress=False, knowledge=knowledge, cache=silver)
     return out
 
 
-def diff_releases(old: str, new: str, project: Path | None = None) -> VersionDiff:
+def diff_releases(old: str, new: str, project: Path | None = None, cache: bool = True) -> VersionDiff:
     """Diff two built folders or two git revisions (each side may be either).
 
     A path that exists is a built folder; anything else must be a git revision of the repository
     holding the project (``project``, default: found from the working directory), built as the
-    project was at that revision. Both sides are checked before anything is built.
+    project was at that revision, reading the project's silver cache unless ``cache`` is false. Both
+    sides are checked before anything is built.
     """
     sides: list[Path | tuple[Path, str, Path]] = []
     for ref in (old, new):
@@ -113,5 +124,5 @@ def diff_releases(old: str, new: str, project: Path | None = None) -> VersionDif
             workdir = Path(tmp) / str(i)
             workdir.mkdir()
             repo, ref, root = side
-            folders.append(_build_revision(repo, ref, workdir, root))
+            folders.append(_build_revision(repo, ref, workdir, root, cache))
         return diff_folders(*folders)

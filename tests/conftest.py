@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from dataset_builder.cli import CACHE_ENV
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.project import Project
+from dataset_builder.project import CACHE_ENV, Project
 
 REPO = Path(__file__).resolve().parent.parent
 ANN = REPO / "annotations"

@@ -24,7 +24,7 @@ from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import agreement_report
 from dataset_builder.labelstudio.tasks import write_tasks
 from dataset_builder.pipeline import silver_documents
-from dataset_builder.project import Project
+from dataset_builder.project import CACHE_ENV, Project
 
 EXTRA = sorted((REPO / "tests" / "data" / "tuning").glob("t_*.txt"))[:4]
 """Articles beside the seeds, so that a corpus has several shards' worth of different files."""
@@ -33,7 +33,7 @@ EXTRA = sorted((REPO / "tests" / "data" / "tuning").glob("t_*.txt"))[:4]
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of this repository's project (seeds, knowledge, gold) whose cache is its own ``.cache``."""
-    monkeypatch.delenv(cli.CACHE_ENV, raising=False)
+    monkeypatch.delenv(CACHE_ENV, raising=False)
     root = tmp_path / "project"
     root.mkdir()
     for name in ("dataset.toml", "DATASET_CARD.md"):
@@ -131,7 +131,7 @@ def test_no_cache_reads_and_writes_none(project: Path, capsys: pytest.CaptureFix
 def test_the_cache_folder_can_be_moved_with_an_environment_variable(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv(cli.CACHE_ENV, str(tmp_path / "elsewhere"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "elsewhere"))
     build(project, capsys)
     assert (tmp_path / "elsewhere" / CACHE_FILE).is_file() and not (project / ".cache").exists()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from conftest import REPO
 
 import dataset_builder
 from dataset_builder import cli
+from dataset_builder.cache import CACHE_FILE
 from dataset_builder.errors import InputError
+from dataset_builder.project import CACHE_ENV
 from dataset_builder.revisions import diff_releases
 
 
@@ -71,8 +74,13 @@ def test_diff_between_git_revisions_builds_each_revision(
     git(repo, "add", ".")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "two")
     monkeypatch.chdir(repo)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     diff = diff_releases(first, "HEAD")
     assert diff.added == ["005_copy"] and diff.removed == [] and diff.required_bump == "minor"
+    # Both revisions went through the project's silver cache: 5 seed files, then one more.
+    with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as db:
+        assert db.execute("SELECT count(*) FROM silver").fetchone() == (6,)
+    assert diff_releases(first, "HEAD", cache=False).to_json() == diff.to_json()
     with pytest.raises(InputError, match="no-such-rev"):
         diff_releases("no-such-rev", "HEAD")
 
