@@ -276,7 +276,9 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
 def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) -> list[Span]:
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
-    name with the article, through compounds (عبد/أبو) and connectors (بن, آل)."""
+    name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A لل-word continues
+    the chain (المدير التنفيذي للبرنامج); punctuation between the chain and the name ends it (الفريق
+    المصري، فيما)."""
     norm, words = _arabic_words(text)
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
     for span in known:
@@ -291,13 +293,17 @@ def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) ->
             continue
         j = _after_title(norm, words, i, title_end, k)
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
-            if _modifier(words[j][2], k) or named[words[j][0]]:
+            if _modifier(words[j][2], k) or named[words[j][0]] or words[j][2].startswith("لل"):
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 j = _after_title(norm, words, j, chained, k)
             else:
                 break
-        name = _name_after(norm, words, j, k)
+        name = (
+            _name_after(norm, words, j, k)
+            if j < len(words) and _adjacent(norm, words[j - 1], words[j])
+            else []
+        )
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
@@ -333,18 +339,38 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             continue
         start += len(word) - len(head)
         construct = word in k.ar_org_complemented
-        last, nisba = None, False
-        for j in range(i + 1, min(i + 5, len(words))):
+        last, nisba, national = None, False, False
+        j = i + 1
+        while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
-            if not _adjacent(norm, words[j - 1], words[j]) or not w.startswith(("ال", "لل")):
+            if j > i + 1 and not nisba and w.startswith("وال") and _name_word(w[1:], k):
+                j += 1  # coordinated words inside the name (هيئة الكوارث والطوارئ التركية)
+                continue
+            if (
+                last is not None
+                and w.startswith("ل")
+                and not w.startswith(("لل", "ال"))
+                and j + 1 < len(words)
+                and _adjacent(norm, words[j], words[j + 1])
+                and words[j + 1][2].startswith("ال")
+                and _name_word(w[1:], k)
+            ):
+                last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم)
+                break
+            if not w.startswith(("ال", "لل")):
                 break
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
-            if construct and not _name_word(w, k) and not _nisba(w, k) and not place:
+            org_nisba = _nisba(w, k) or _place_nisba(w, k)
+            if construct and not _name_word(w, k) and not org_nisba and not place:
                 break  # a stopword, title or known place or person ends the name
-            if _nisba(w, k):
+            if org_nisba:
                 last, nisba = j, True
-            elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not nisba):
+                national = w in k.names  # a nationality ends the name; a generic nisba (الوطنية) need not
+            elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not national):
                 last = j
+                if nisba:
+                    break
+            j += 1
         if last is not None:
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
@@ -381,6 +407,12 @@ def _nisba(word: str, k: EntityKnowledge) -> bool:
     return word.startswith("ال") and len(word) >= 6 and word.endswith(("ي", "يه"))
 
 
+def _place_nisba(word: str, k: EntityKnowledge) -> bool:
+    """A place name that is also a feminine nisba (السعودية): the adjective after an institution's head."""
+    hit = k.names.get(("ar", word))
+    return hit is not None and hit[1] == "LOC" and word.startswith("ال") and word.endswith(("يه", "ية"))
+
+
 def _modifier(word: str, k: EntityKnowledge) -> bool:
     """A word that may sit inside a title chain: a listed modifier, or a known nationality or place."""
     hit = k.names.get(("ar", word))
@@ -413,6 +445,8 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
         w = word[2]
         if (name and not _adjacent(norm, words[j - 1], word)) or not _name_word(w, k):
             break
+        if name and _known_person(w, k) and _known_person(name[-1][2], k):
+            break  # two people the base knows, side by side (بوتين السيسي)
         if not name:
             if w.startswith("ال") or k.ar_verb.match(w) or k.ar_not_first.match(w) or w in k.ar_connectors:
                 break
@@ -437,6 +471,11 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
     while name and (name[-1][2] in k.ar_connectors or name[-1][2] in _COMPOUND_FIRST):
         name.pop()
     return name
+
+
+def _known_person(word: str, k: EntityKnowledge) -> bool:
+    hit = k.names.get(("ar", word))
+    return hit is not None and hit[1] == "PER"
 
 
 def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int | None:
@@ -668,7 +707,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     learned = _longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
-    rules = _arabic_people(text, k, gazetteer) if language == "ar" else _english_rules(text, k)
+    rules = _arabic_people(text, k, gazetteer + orgs) if language == "ar" else _english_rules(text, k)
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     surnames = {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}
     known = _longest_first(
