@@ -151,6 +151,9 @@ class EnglishEntityRules(_Strict):
     reporting_verbs: list[str] = Field(min_length=1)
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
+    company_suffixes: list[str] = []
+    """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
+    elsewhere in the same text, is the same company."""
 
 
 class GazetteerRules(_Strict):

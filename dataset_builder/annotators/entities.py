@@ -81,6 +81,7 @@ class EntityKnowledge:
     en_stopwords: frozenset[str]
     en_titles: frozenset[str]
     en_org_heads: frozenset[str]
+    en_company_suffixes: frozenset[str]
     ar_counterparts: frozenset[str]
     ar_connectors: frozenset[str]
     ar_verb: re.Pattern[str]
@@ -147,7 +148,9 @@ def compile_entity_knowledge(
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
     en_titles = "|".join(re.escape(t) for t in sorted(en.titles, key=len, reverse=True))
-    org_heads = "|".join(re.escape(h) for h in sorted(en.org_heads, key=len, reverse=True))
+    org_heads = "|".join(
+        re.escape(h) for h in sorted({*en.org_heads, *en.company_suffixes}, key=lambda h: (-len(h), h))
+    )
     name_part = rf"(?:(?:al|el|Al|El|ad|as|ash|an)-)?{_EN_NAME_WORD}"
     loc_heads = "|".join(re.escape(h) for h in sorted(en.loc_heads, key=len, reverse=True))
     loc_prefixes = "|".join(re.escape(h) for h in sorted(en.loc_prefixes, key=len, reverse=True))
@@ -165,7 +168,8 @@ def compile_entity_knowledge(
             rf"\b(?:{en_titles})\s+(?P<name>{name_part}(?:\s+(?:(?:{particles})\s+)?{name_part}){{0,4}})"
         ),
         en_org=re.compile(
-            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})"
+            rf"(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}}(?:\s+and(?:\s+{_EN_NAME_WORD}){{1,3}})?)?)\b"
         ),
         en_loc=re.compile(
             rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:\s+{_EN_NAME_WORD}){{1,3}})\b"
@@ -174,6 +178,7 @@ def compile_entity_knowledge(
         en_stopwords=frozenset(en.stopwords),
         en_titles=frozenset(t for t in en.titles if " " not in t),
         en_org_heads=frozenset(en.org_heads),
+        en_company_suffixes=frozenset(en.company_suffixes),
         ar_counterparts=frozenset(normalise(w, "ar") for w in ar.counterparts),
         ar_connectors=frozenset(normalise(w, "ar") for w in ar.connectors),
         ar_not_first=re.compile("|".join(f"(?:{p})" for p in ar.not_first_name_patterns)),
@@ -494,6 +499,21 @@ def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]
     return not norm[left[1] : right[0]].strip()
 
 
+_EN_POSSESSIVE = re.compile(r"\S+[’']s\s+(?=\S)")
+_SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "”")
+
+
+def _longer_name_before(text: str, at: int, before: str, k: EntityKnowledge) -> bool:
+    """Whether the capitalised word before ``at`` makes the name the end of a longer capitalised run
+    (Secretary of State John Kerry); not after a sentence's end, a line break or a possessive
+    (England's Geoff Hurst)."""
+    if "\n" in text[text.rfind(before, 0, at) : at] or before.endswith(_SENTENCE_END):
+        return False
+    if before.endswith(("’s", "'s")):
+        return False
+    return before[:1].isupper() or before in ("of", "the")
+
+
 def _english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry), and
     places named by their head (Downing Street, Mount Arafat)."""
@@ -501,6 +521,9 @@ def _english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     for pattern, label in ((k.en_org, "ORG"), (k.en_loc, "LOC")):
         for m in pattern.finditer(text):
             start, end = m.span("name")
+            possessive = _EN_POSSESSIVE.search(text, start, end)
+            if possessive is not None:
+                start = possessive.end()  # China's Alibaba Group: the owner is not in the name
             while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
                 start = text.index(" ", start) + 1
             if len(text[start:end].split()) >= 2:
@@ -531,7 +554,7 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
             if (
                 pattern is not k.en_particle_name
                 and before
-                and (before[-1][:1].isupper() or before[-1] in ("of", "the"))
+                and _longer_name_before(text, m.start("name"), before[-1], k)
             ):
                 continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
             if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
@@ -594,16 +617,44 @@ _AGENCY = re.compile(r"^(?P<head>[^\n()]{2,60}?)\s*\((?P<org>[^()\n\d]{2,24})\)\
 _DATELINE_LINES = 3
 
 
-def _dateline_agencies(text: str) -> list[Span]:
+def _dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span]:
     """The news agency in brackets after a dateline ("BAGHDAD, June 27, 2021 (Reuters) -", "(أ ف ب)")
-    in the first lines: the bracket follows a date or a place in capitals."""
+    in the first lines: the bracket follows a date, a place in capitals or a place the base knows
+    (أوسلو (أ ف ب) -)."""
     head_lines = "\n".join(text.split("\n", _DATELINE_LINES)[:_DATELINE_LINES])
     found = []
     for m in _AGENCY.finditer(head_lines):
         head = m.group("head").strip(" ,-—–")
-        if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3):
+        place = k.names.get((language, normalise(head, language)), (None, ""))[1] == "LOC"
+        if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3) or place:
             start, end = m.span("org")
             found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+_INITIAL_SKIP = frozenset({"of", "the", "and", "for", "on", "in"})
+
+
+def _english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """Later mentions of an organisation found in full: its acronym ("International Monetary Fund"
+    … "IMF") and a company's name without its suffix ("Alibaba Group" … "Alibaba")."""
+    forms: dict[str, str | None] = {}
+    for span in chosen:
+        words = span.text.split()
+        if span.label != "ORG" or len(words) < 2:
+            continue
+        acronym = "".join(w[0] for w in words if w not in _INITIAL_SKIP and w not in k.en_company_suffixes)
+        if len(acronym) >= 2 and acronym.isupper() and acronym.isalpha():
+            forms.setdefault(acronym, span.entity_id)
+        if words[-1] in k.en_company_suffixes and words[0] not in k.en_stopwords:
+            forms.setdefault(" ".join(words[:-1]), span.entity_id)
+    found = []
+    for form, entity_id in sorted(forms.items()):
+        hit = k.names.get(("en", form))
+        if hit is not None and hit[1] != "ORG":
+            continue
+        for m in re.finditer(rf"(?<![\w’'-]){re.escape(form)}(?![\w-])", text):
+            found.append(Span(m.start(), m.end(), form, "ORG", entity_id))
     return found
 
 
@@ -703,7 +754,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         if language == "ar"
         else _english_orgs(text, k) + _english_acronym_names(text, k)
     )
-    known = _longest_first(gazetteer + orgs + _dateline_agencies(text))
+    known = _longest_first(gazetteer + orgs + _dateline_agencies(text, language, k))
     learned = _longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
@@ -723,6 +774,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     chosen = _select(known + learned + _longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
     later = _surname_mentions(text, language, people, k) + _bracketed_short_names(text, language, chosen, k)
+    if language == "en":
+        later += _english_short_forms(text, chosen, k)
     return _select(chosen + later, len(text))
 
 
