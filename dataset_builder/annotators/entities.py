@@ -76,6 +76,8 @@ class EntityKnowledge:
     en_org: re.Pattern[str]
     en_loc: re.Pattern[str]
     """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
+    en_misc: re.Pattern[str]
+    """Capitalised words before an event or award head (World Cup) or after a storm or operation prefix."""
     ar_facilities: dict[str, str]
     """Facility heads (مطار), bare or behind a proclitic (بمطار) → the bare head; likewise below."""
     en_stopwords: frozenset[str]
@@ -171,6 +173,7 @@ def compile_entity_knowledge(
             rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})"
             rf"(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}}(?:\s+and(?:\s+{_EN_NAME_WORD}){{1,3}})?)?)\b"
         ),
+        en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
         en_loc=re.compile(
             rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:\s+{_EN_NAME_WORD}){{1,3}})\b"
         ),
@@ -196,6 +199,20 @@ def compile_entity_knowledge(
             rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{1,2}}),?\s+(?:{said})\b"
         ),
     )
+
+
+def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pattern[str]:
+    """Capitalised words before a head, or after a prefix (an empty list matches nothing)."""
+    parts = []
+    if heads:
+        parts.append(rf"(?:{_EN_NAME_WORD}\s+){{1,{words}}}(?:{_alternatives(heads)})")
+    if prefixes:
+        parts.append(rf"(?:{_alternatives(prefixes)})(?:\s+{_EN_NAME_WORD}){{1,{words}}}")
+    return re.compile(rf"\b(?P<name>{'|'.join(parts)})\b" if parts else r"(?!)")
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 _GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})
@@ -516,9 +533,9 @@ def _longer_name_before(text: str, at: int, before: str, k: EntityKnowledge) -> 
 
 def _english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry), and
-    places named by their head (Downing Street, Mount Arafat)."""
+    places and events named by their head (Downing Street, Mount Arafat, World Cup, Storm Daniel)."""
     found: list[Span] = []
-    for pattern, label in ((k.en_org, "ORG"), (k.en_loc, "LOC")):
+    for pattern, label in ((k.en_org, "ORG"), (k.en_loc, "LOC"), (k.en_misc, "MISC")):
         for m in pattern.finditer(text):
             start, end = m.span("name")
             possessive = _EN_POSSESSIVE.search(text, start, end)
