@@ -31,6 +31,9 @@ from dataset_builder.schema import ENTITY_LABELS
 _AR_NORMAL = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _WORD = re.compile(r"[^\W\d_]+")
 _COMPOUND_FIRST = frozenset({"عبد", "ابو"})
+_ARTICLE_BEHIND_PROCLITIC = ("لل", "وال", "فال", "بال", "كال")
+"""A word with the article behind a proclitic (للبرنامج, والتعاون): never a name's first word; in a title
+chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
 """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
 _EN_NAME_WORD = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
 _EN_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|as|ash|an)-")
@@ -167,15 +170,15 @@ def compile_entity_knowledge(
         ar_modifiers=frozenset(normalise(m, "ar") for m in ar.title_modifiers),
         ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
         en_person=re.compile(
-            rf"\b(?:{en_titles})\s+(?P<name>{name_part}(?:\s+(?:(?:{particles})\s+)?{name_part}){{0,4}})"
+            rf"\b(?:{en_titles})[^\S\n]+(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})"
         ),
         en_org=re.compile(
-            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})"
-            rf"(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}}(?:\s+and(?:\s+{_EN_NAME_WORD}){{1,3}})?)?)\b"
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,4}}(?:{org_heads})"
+            rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})?)?)\b"
         ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
         en_loc=re.compile(
-            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:\s+{_EN_NAME_WORD}){{1,3}})\b"
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})\b"
         ),
         ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
         en_stopwords=frozenset(en.stopwords),
@@ -190,13 +193,13 @@ def compile_entity_knowledge(
         ar_complemented=_with_proclitics(ar.titles_with_complement, ar.proclitics),
         ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar.verb_prefixes)) + r")\w{2,}$"),
         en_particle_name=re.compile(
-            rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
+            rf"\b(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+(?:{particles})[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
-        en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{name_part}){{1,2}})"),
+        en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(
-            rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{1,2}}),?\s+(?:{said})\b"
+            rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
         ),
     )
 
@@ -205,9 +208,9 @@ def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pat
     """Capitalised words before a head, or after a prefix (an empty list matches nothing)."""
     parts = []
     if heads:
-        parts.append(rf"(?:{_EN_NAME_WORD}\s+){{1,{words}}}(?:{_alternatives(heads)})")
+        parts.append(rf"(?:{_EN_NAME_WORD}[^\S\n]+){{1,{words}}}(?:{_alternatives(heads)})")
     if prefixes:
-        parts.append(rf"(?:{_alternatives(prefixes)})(?:\s+{_EN_NAME_WORD}){{1,{words}}}")
+        parts.append(rf"(?:{_alternatives(prefixes)})(?:[^\S\n]+{_EN_NAME_WORD}){{1,{words}}}")
     return re.compile(rf"\b(?P<name>{'|'.join(parts)})\b" if parts else r"(?!)")
 
 
@@ -298,8 +301,8 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
 def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) -> list[Span]:
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
-    name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A لل-word continues
-    the chain (المدير التنفيذي للبرنامج); punctuation between the chain and the name ends it (الفريق
+    name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A word with the
+    article behind a proclitic continues the chain (المدير التنفيذي للبرنامج); punctuation between the chain and the name ends it (الفريق
     المصري، فيما)."""
     norm, words = _arabic_words(text)
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
@@ -315,7 +318,11 @@ def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) ->
             continue
         j = _after_title(norm, words, i, title_end, k)
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
-            if _modifier(words[j][2], k) or named[words[j][0]] or words[j][2].startswith("لل"):
+            if (
+                _modifier(words[j][2], k)
+                or named[words[j][0]]
+                or words[j][2].startswith(_ARTICLE_BEHIND_PROCLITIC)
+            ):
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 j = _after_title(norm, words, j, chained, k)
@@ -365,7 +372,7 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
         j = i + 1
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
-            if j > i + 1 and not nisba and w.startswith("وال") and _name_word(w[1:], k):
+            if j > i + 1 and not national and w.startswith("وال") and _name_word(w[1:], k):
                 j += 1  # coordinated words inside the name (هيئة الكوارث والطوارئ التركية)
                 continue
             if (
@@ -387,7 +394,10 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
                 break  # a stopword, title or known place or person ends the name
             if org_nisba:
                 last, nisba = j, True
-                national = w in k.names  # a nationality ends the name; a generic nisba (الوطنية) need not
+                national = (
+                    "ar",
+                    w,
+                ) in k.names  # a nationality ends the name; a generic nisba (الوطنية) need not
             elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not national):
                 last = j
                 if nisba:
@@ -470,7 +480,12 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
         if name and _known_person(w, k) and _known_person(name[-1][2], k):
             break  # two people the base knows, side by side (بوتين السيسي)
         if not name:
-            if w.startswith("ال") or k.ar_verb.match(w) or k.ar_not_first.match(w) or w in k.ar_connectors:
+            if (
+                w.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC))
+                or k.ar_verb.match(w)
+                or k.ar_not_first.match(w)
+                or w in k.ar_connectors
+            ):
                 break
             plain = 1
         elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
@@ -580,7 +595,7 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
 
 
 _ACRONYM_NAME = re.compile(
-    r"(?P<name>(?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the|on|in)\s+)*){1,8}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
+    r"(?P<name>(?:[A-Z][\w’'-]*[^\S\n]+(?:(?:of|for|and|the|on|in)[^\S\n]+)*){1,8}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
 )
 _BRACKETED = re.compile(r"\s*\((?P<short>[^()\d\n]{2,30})\)")
 
