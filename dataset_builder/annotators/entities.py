@@ -563,6 +563,22 @@ def _english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+_EN_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Lines in headline case (Grace Period Ends For Migrants): no full stop at the end, at least
+    four words of three letters or more, nearly all capitalised."""
+    found = []
+    at = 0
+    for line in text.split("\n"):
+        long = [w for w in _EN_WORD.findall(line) if len(w) >= 3]
+        if not line.rstrip().endswith(".") and len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.8 * len(long):
+            found.append((at, at + len(line)))
+        at += len(line) + 1
+    return found
+
+
 def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
     found: list[Span] = []
     for m in k.en_person.finditer(text):
@@ -574,8 +590,11 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         start = end - len(text[start:end].lstrip())
         if (span := _english_person(text, start, end, 1, k)) is not None:
             found.append(span)
+    headlines = _headline_lines(text)
     for pattern in (k.en_particle_name, k.en_said, k.en_named):
         for m in pattern.finditer(text):
+            if pattern is k.en_named and any(a <= m.start() < b for a, b in headlines):
+                continue  # every word of a headline is capitalised: a given name there proves nothing
             before = text[: m.start("name")].rstrip().rsplit(None, 1)
             words = m.group("name").split()
             if pattern is k.en_named and (
