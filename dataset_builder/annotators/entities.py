@@ -36,6 +36,8 @@ _ARTICLE_BEHIND_PROCLITIC = ("لل", "وال", "فال", "بال", "كال")
 chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
 """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
 _EN_NAME_WORD = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
+_EN_FIRST_WORD = rf"{_EN_NAME_WORD}(?<![’']s)"
+"""A name's first word is no possessive: England's Mark Taylor is Mark Taylor."""
 _EN_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|as|ash|an)-")
 
 
@@ -196,10 +198,10 @@ def compile_entity_knowledge(
             rf"\b(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+(?:{particles})[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
-        en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
+        en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(
-            rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
+            rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
         ),
     )
 
@@ -386,8 +388,8 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             ):
                 last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم)
                 break
-            if not w.startswith(("ال", "لل")):
-                break
+            if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
+                break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
             org_nisba = _nisba(w, k) or _place_nisba(w, k)
             if construct and not _name_word(w, k) and not org_nisba and not place:
@@ -573,7 +575,11 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     at = 0
     for line in text.split("\n"):
         long = [w for w in _EN_WORD.findall(line) if len(w) >= 3]
-        if not line.rstrip().endswith(".") and len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.8 * len(long):
+        if (
+            not line.rstrip().endswith(".")
+            and len(long) >= 4
+            and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+        ):
             found.append((at, at + len(line)))
         at += len(line) + 1
     return found
