@@ -477,3 +477,9 @@ def test_english_events_awards_and_storms_and_no_people_from_headline_case() -> 
         ("Mark Taylor", "PER"),
         ("Lusail Stadium", "LOC"),
     ]
+
+
+def test_arabic_organisation_named_by_a_name_and_a_nisba_after_its_head() -> None:
+    ar = "قالت لجنة نوبل النرويجية إن قوات سوريا الديمقراطية انسحبت، وأكدت ذلك هيئة حكومية مصرية."
+    found = [(s.text, s.label) for s in find_entities(ar, "ar", KNOWLEDGE.entities)]
+    assert found == [("لجنة نوبل النرويجية", "ORG"), ("قوات سوريا الديمقراطية", "ORG"), ("مصرية", "MISC")]

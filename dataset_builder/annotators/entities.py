@@ -372,6 +372,8 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
         construct = word in k.ar_org_complemented
         last, nisba, national = None, False, False
         j = i + 1
+        if not head.startswith("ال") and _named_complement(norm, words, i, k):
+            last, nisba, national, j = i + 2, True, True, i + 3
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
             if j > i + 1 and not national and w.startswith("وال") and _name_word(w[1:], k):
@@ -439,6 +441,20 @@ def _nisba(word: str, k: EntityKnowledge) -> bool:
     if hit is not None:
         return hit[1] == "MISC"
     return word.startswith("ال") and len(word) >= 6 and word.endswith(("ي", "يه"))
+
+
+def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
+    """A head without the article, a name (no article, not an adjective: no ي or ة ending), a nisba
+    with the article: لجنة نوبل النرويجية, قوات سوريا الديمقراطية; not هيئة حكومية مصرية."""
+    if i + 2 >= len(words) or not (
+        _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
+    ):
+        return False
+    name, adjective = words[i + 1][2], words[i + 2][2]
+    plain = not name.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC)) and not name.endswith(("ه", "ي"))
+    definite = adjective.startswith("ال") and (_nisba(adjective, k) or _place_nisba(adjective, k))
+    place = k.names.get(("ar", name), (None, ""))[1] == "LOC"
+    return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
 
 
 def _place_nisba(word: str, k: EntityKnowledge) -> bool:
