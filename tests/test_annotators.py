@@ -483,3 +483,11 @@ def test_arabic_organisation_named_by_a_name_and_a_nisba_after_its_head() -> Non
     ar = "قالت لجنة نوبل النرويجية إن قوات سوريا الديمقراطية انسحبت، وأكدت ذلك هيئة حكومية مصرية."
     found = [(s.text, s.label) for s in find_entities(ar, "ar", KNOWLEDGE.entities)]
     assert found == [("لجنة نوبل النرويجية", "ORG"), ("قوات سوريا الديمقراطية", "ORG"), ("مصرية", "MISC")]
+
+
+def test_country_nisbas_before_towns_and_common_words_are_no_places() -> None:
+    k = KNOWLEDGE.entities
+    assert k.names[("ar", "الهندية")][1] == "MISC" and k.names[("ar", "السويدية")][1] == "MISC"
+    ar = "قالت سلطات الاحتلال في العام الجديد إن الوضع القائم لن يتغير، وزار الشركة الهندية وفد."
+    found = [(s.text, s.label) for s in find_entities(ar, "ar", k)]
+    assert found == [("الهندية", "MISC")]
