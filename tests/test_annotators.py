@@ -487,7 +487,7 @@ def test_arabic_organisation_named_by_a_name_and_a_nisba_after_its_head() -> Non
 
 def test_country_nisbas_before_towns_and_common_words_are_no_places() -> None:
     k = KNOWLEDGE.entities
-    assert k.names[("ar", "الهندية")][1] == "MISC" and k.names[("ar", "السويدية")][1] == "MISC"
-    ar = "قالت سلطات الاحتلال في العام الجديد إن الوضع القائم لن يتغير، وزار الشركة الهندية وفد."
+    assert k.link("الهندية", "ar") == "iso-in-nisba" and k.link("السويدية", "ar") == "iso-se-nisba"
+    ar = "قالت سلطات الاحتلال في العام الجديد إن الوضع القائم لن يتغير، وزار الشركات الهندية وفد."
     found = [(s.text, s.label) for s in find_entities(ar, "ar", k)]
     assert found == [("الهندية", "MISC")]
