@@ -491,3 +491,17 @@ def test_country_nisbas_before_towns_and_common_words_are_no_places() -> None:
     ar = "قالت سلطات الاحتلال في العام الجديد إن الوضع القائم لن يتغير، وزار الشركات الهندية وفد."
     found = [(s.text, s.label) for s in find_entities(ar, "ar", k)]
     assert found == [("الهندية", "MISC")]
+
+
+def test_english_names_with_acronyms_unknown_owners_and_a_descriptor_before_the_given_name() -> None:
+    en = (
+        "The Central Bank of the UAE followed the Federal Reserve, Moody's Investors Service said."
+        " Chief Economist Monica Malik agreed."
+    )
+    found = [(s.text, s.label) for s in find_entities(en, "en", KNOWLEDGE.entities)]
+    assert found == [
+        ("Central Bank of the UAE", "ORG"),
+        ("Federal Reserve", "ORG"),
+        ("Moody's Investors Service", "ORG"),
+        ("Monica Malik", "PER"),
+    ]

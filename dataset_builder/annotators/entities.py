@@ -176,7 +176,7 @@ def compile_entity_knowledge(
         ),
         en_org=re.compile(
             rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,4}}(?:{org_heads})"
-            rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})?)?)\b"
+            rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})?)?)\b"
         ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
         en_loc=re.compile(
@@ -549,7 +549,7 @@ def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]
     return not norm[left[1] : right[0]].strip()
 
 
-_EN_POSSESSIVE = re.compile(r"\S+[’']s\s+(?=\S)")
+_EN_POSSESSIVE = re.compile(r"(?P<owner>\S+)[’']s\s+(?=\S)")
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "”")
 
 
@@ -572,8 +572,8 @@ def _english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
         for m in pattern.finditer(text):
             start, end = m.span("name")
             possessive = _EN_POSSESSIVE.search(text, start, end)
-            if possessive is not None:
-                start = possessive.end()  # China's Alibaba Group: the owner is not in the name
+            if possessive is not None and ("en", possessive.group("owner")) in k.names:
+                start = possessive.end()  # China's Alibaba Group: a known owner is not in the name
             while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
                 start = text.index(" ", start) + 1
             if len(text[start:end].split()) >= 2:
@@ -601,6 +601,15 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
+    """Where a name after a title starts: at the second word when only it is a given name and a
+    family name follows (Chief Economist Monica Malik → Monica Malik)."""
+    words = text[start:end].split()
+    if len(words) >= 3 and words[0] not in k.en_first_names and words[1] in k.en_first_names:
+        return text.index(words[1], start + len(words[0]))
+    return start
+
+
 def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
     found: list[Span] = []
     for m in k.en_person.finditer(text):
@@ -610,6 +619,7 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         for word in words[: last_title + 1]:
             start = text.index(word, start) + len(word)
         start = end - len(text[start:end].lstrip())
+        start = _from_given_name(text, start, end, k)
         if (span := _english_person(text, start, end, 1, k)) is not None:
             found.append(span)
     headlines = _headline_lines(text)
