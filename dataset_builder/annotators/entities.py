@@ -510,7 +510,8 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
             if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
                 name.append(word)
                 break
-            plain += 1
+            # a compound given name counts once (عبد المجيد تبون), a compound family name ends it (سامي أبو زهري)
+            plain += not (len(name) == 1 and name[0][2] in _COMPOUND_FIRST)
         elif w in k.ar_connectors or w in _COMPOUND_FIRST:
             if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
                 break
