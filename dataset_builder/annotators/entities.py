@@ -154,13 +154,11 @@ def compile_entity_knowledge(
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
-    en_titles = "|".join(re.escape(t) for t in sorted(en.titles, key=len, reverse=True))
-    org_heads = "|".join(
-        re.escape(h) for h in sorted({*en.org_heads, *en.company_suffixes}, key=lambda h: (-len(h), h))
-    )
+    en_titles = _alternatives(en.titles)
+    org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
     name_part = rf"(?:(?:al|el|Al|El|ad|as|ash|an)-)?{_EN_NAME_WORD}"
-    loc_heads = "|".join(re.escape(h) for h in sorted(en.loc_heads, key=len, reverse=True))
-    loc_prefixes = "|".join(re.escape(h) for h in sorted(en.loc_prefixes, key=len, reverse=True))
+    loc_heads = _alternatives(en.loc_heads)
+    loc_prefixes = _alternatives(en.loc_prefixes)
     particles = "|".join(re.escape(w) for w in sorted(en.particles, key=len, reverse=True))
     articles = "al|el|Al|El|ad|as|ash|an"
     said = "|".join(map(re.escape, en.reporting_verbs))
@@ -217,7 +215,23 @@ def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pat
 
 
 def _alternatives(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    """The words as one regex, shaped as a letter trie (the longest first at every branch), so that
+    a long list costs one pass rather than one try per word."""
+    trie: dict = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        parts = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
 
 
 _GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})
