@@ -508,6 +508,8 @@ def test_english_names_with_acronyms_unknown_owners_and_a_descriptor_before_the_
 
 
 def test_arabic_compound_given_name_counts_once_and_a_governor_is_a_title() -> None:
-    ar = "أعلن الرئيس عبد المجيد تبون زيادة الأجور، وقال والي البنك المركزي عبد اللطيف الجواهري إن النمو تحسن."
+    ar = (
+        "أعلن الرئيس عبد المجيد تبون زيادة الأجور، وقال والي البنك المركزي عبد اللطيف الجواهري إن النمو تحسن."
+    )
     found = [s.text for s in find_entities(ar, "ar", KNOWLEDGE.entities) if s.label == "PER"]
     assert found == ["عبد المجيد تبون", "عبد اللطيف الجواهري"]
