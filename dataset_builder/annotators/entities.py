@@ -318,8 +318,8 @@ def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) ->
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
     name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A word with the
-    article behind a proclitic continues the chain (المدير التنفيذي للبرنامج); punctuation between the chain and the name ends it (الفريق
-    المصري، فيما)."""
+    article behind a proclitic continues the chain (المدير التنفيذي للبرنامج); punctuation between
+    the chain and the name ends it (الفريق المصري، فيما)."""
     norm, words = _arabic_words(text)
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
     for span in known:
@@ -412,10 +412,8 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
                 break  # a stopword, title or known place or person ends the name
             if org_nisba:
                 last, nisba = j, True
-                national = (
-                    "ar",
-                    w,
-                ) in k.names  # a nationality ends the name; a generic nisba (الوطنية) need not
+                # a nationality ends the name; a generic nisba (الوطنية) need not
+                national = ("ar", w) in k.names
             elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not national):
                 last = j
                 if nisba:
@@ -568,7 +566,7 @@ _EN_POSSESSIVE = re.compile(r"(?P<owner>\S+)[’']s\s+(?=\S)")
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "”")
 
 
-def _longer_name_before(text: str, at: int, before: str, k: EntityKnowledge) -> bool:
+def _longer_name_before(text: str, at: int, before: str) -> bool:
     """Whether the capitalised word before ``at`` makes the name the end of a longer capitalised run
     (Secretary of State John Kerry); not after a sentence's end, a line break or a possessive
     (England's Geoff Hurst)."""
@@ -652,7 +650,7 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
             if (
                 pattern is not k.en_particle_name
                 and before
-                and _longer_name_before(text, m.start("name"), before[-1], k)
+                and _longer_name_before(text, m.start("name"), before[-1])
             ):
                 continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
             if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
