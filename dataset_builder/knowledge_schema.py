@@ -151,6 +151,13 @@ class EnglishEntityRules(_Strict):
     reporting_verbs: list[str] = Field(min_length=1)
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
+    company_suffixes: list[str] = []
+    misc_heads: list[str] = []
+    """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
+    misc_prefixes: list[str] = []
+    """Words that start a named storm or operation (Storm Daniel, Operation Protective Edge)."""
+    """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
+    elsewhere in the same text, is the same company."""
 
 
 class GazetteerRules(_Strict):

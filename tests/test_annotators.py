@@ -391,3 +391,125 @@ def test_national_capitals_and_religious_groups_are_known() -> None:
     assert k.names[("en", "Bern")][1] == "LOC" and ("en", "Male") not in k.names
     found = [(s.text, s.label) for s in find_entities("Sunni and Shiite Muslims prayed in Nicosia.", "en", k)]
     assert found == [("Sunni", "MISC"), ("Shiite", "MISC"), ("Muslims", "MISC"), ("Nicosia", "LOC")]
+
+
+def test_arabic_organisations_with_coordination_a_construct_after_lam_and_a_place_nisba() -> None:
+    k = KNOWLEDGE.entities
+    ar = (
+        "قالت هيئة الإغاثة والطوارئ الأردنية إن وكالة الأنباء السعودية والهيئة الوطنية للانتخابات"
+        " والاتحاد الدولي لكرة السلة وافقت، وأعلنت وزارة الخارجية والمغتربين السورية أن الجيش"
+        " الإسرائيلي للمرة الثانية انسحب، وأن الاتحاد الأوروبي والرئيس الفرنسي رحبا."
+    )
+    found = [(s.text, s.label) for s in find_entities(ar, "ar", k)]
+    assert found == [
+        ("هيئة الإغاثة والطوارئ الأردنية", "ORG"),
+        ("وكالة الأنباء السعودية", "ORG"),
+        ("الهيئة الوطنية للانتخابات", "ORG"),
+        ("الاتحاد الدولي لكرة السلة", "ORG"),
+        ("وزارة الخارجية والمغتربين السورية", "ORG"),
+        ("الجيش الإسرائيلي", "ORG"),
+        ("الاتحاد الأوروبي", "ORG"),
+        ("الفرنسي", "MISC"),
+    ]
+
+
+def test_arabic_title_chains_through_complements_and_organisations_not_across_punctuation() -> None:
+    k = KNOWLEDGE.entities
+    ar = (
+        "وقال محافظ البنك المركزي الأردني عادل شركس إن المدير التنفيذي للصندوق خالد النمر سيزور"
+        " عمان، وهنأ الرئيس الروسي فلاديمير بوتين السيسي بفوزه. وتقدم الفريق المصري، فيما أحرز"
+        " الضيوف هدفا. والتقى وزير الخارجية والتعاون الدولي والمغتربين الجزائري رمطان لعمامرة الوفد."
+    )
+    found = [s.text for s in find_entities(ar, "ar", k) if s.label == "PER"]
+    assert found == ["عادل شركس", "خالد النمر", "فلاديمير بوتين", "السيسي", "رمطان لعمامرة"]
+
+
+def test_arabic_dateline_agency_after_a_known_place() -> None:
+    found = [
+        (s.text, s.label)
+        for s in find_entities("أوسلو (أ ف ب) - منحت اللجنة الجائزة.", "ar", KNOWLEDGE.entities)
+    ]
+    assert found == [("أوسلو", "LOC"), ("أ ف ب", "ORG")]
+
+
+def test_english_organisations_owners_acronyms_and_company_names() -> None:
+    k = KNOWLEDGE.entities
+    en = (
+        "Japan's SoftBank Group said the International Federation of Red Cross and Red Crescent Societies"
+        " and the International Monetary Fund would meet. The IMF agreed and SoftBank shares rose."
+        "\nAt Least Five\nIslamic Republic News Agency reported it."
+    )
+    found = [(s.text, s.label) for s in find_entities(en, "en", k)]
+    assert found == [
+        ("Japan", "LOC"),
+        ("SoftBank Group", "ORG"),
+        ("International Federation of Red Cross and Red Crescent Societies", "ORG"),
+        ("International Monetary Fund", "ORG"),
+        ("IMF", "ORG"),
+        ("SoftBank", "ORG"),
+        ("Islamic Republic News Agency", "ORG"),
+    ]
+
+
+def test_english_people_after_job_titles_sentence_ends_and_possessives() -> None:
+    k = KNOWLEDGE.entities
+    en = (
+        "Chief Executive Amin Nasser said the listing went well.\nGeorge Weah scored twice, and"
+        " England's Mark Taylor watched. Fed Chair Jerome Powell spoke. Candidate Abdelkader Bengrina"
+        " came second."
+    )
+    found = [s.text for s in find_entities(en, "en", k) if s.label == "PER"]
+    assert found == ["Amin Nasser", "George Weah", "Mark Taylor", "Jerome Powell", "Abdelkader Bengrina"]
+
+
+def test_english_events_awards_and_storms_and_no_people_from_headline_case() -> None:
+    k = KNOWLEDGE.entities
+    en = (
+        "Grace Period Ends For Migrants\nStorm Daniel hit the coast before the World Cup, and the"
+        " Nobel Peace Prize went to Grace Jones, who met Mark Taylor at Lusail Stadium."
+    )
+    found = [(s.text, s.label) for s in find_entities(en, "en", k)]
+    assert found == [
+        ("Storm Daniel", "MISC"),
+        ("World Cup", "MISC"),
+        ("Nobel Peace Prize", "MISC"),
+        ("Grace Jones", "PER"),
+        ("Mark Taylor", "PER"),
+        ("Lusail Stadium", "LOC"),
+    ]
+
+
+def test_arabic_organisation_named_by_a_name_and_a_nisba_after_its_head() -> None:
+    ar = "قالت لجنة نوبل النرويجية إن قوات سوريا الديمقراطية انسحبت، وأكدت ذلك هيئة حكومية مصرية."
+    found = [(s.text, s.label) for s in find_entities(ar, "ar", KNOWLEDGE.entities)]
+    assert found == [("لجنة نوبل النرويجية", "ORG"), ("قوات سوريا الديمقراطية", "ORG"), ("مصرية", "MISC")]
+
+
+def test_country_nisbas_before_towns_and_common_words_are_no_places() -> None:
+    k = KNOWLEDGE.entities
+    assert k.link("الهندية", "ar") == "iso-in-nisba" and k.link("السويدية", "ar") == "iso-se-nisba"
+    ar = "قالت سلطات الاحتلال في العام الجديد إن الوضع القائم لن يتغير، وزار الشركات الهندية وفد."
+    found = [(s.text, s.label) for s in find_entities(ar, "ar", k)]
+    assert found == [("الهندية", "MISC")]
+
+
+def test_english_names_with_acronyms_unknown_owners_and_a_descriptor_before_the_given_name() -> None:
+    en = (
+        "The Central Bank of the UAE followed the Federal Reserve, Moody's Investors Service said."
+        " Chief Economist Monica Malik agreed."
+    )
+    found = [(s.text, s.label) for s in find_entities(en, "en", KNOWLEDGE.entities)]
+    assert found == [
+        ("Central Bank of the UAE", "ORG"),
+        ("Federal Reserve", "ORG"),
+        ("Moody's Investors Service", "ORG"),
+        ("Monica Malik", "PER"),
+    ]
+
+
+def test_arabic_compound_given_name_counts_once_and_a_governor_is_a_title() -> None:
+    ar = (
+        "أعلن الرئيس عبد المجيد تبون زيادة الأجور، وقال والي البنك المركزي عبد اللطيف الجواهري إن النمو تحسن."
+    )
+    found = [s.text for s in find_entities(ar, "ar", KNOWLEDGE.entities) if s.label == "PER"]
+    assert found == ["عبد المجيد تبون", "عبد اللطيف الجواهري"]

@@ -26,15 +26,15 @@ def test_heldout_gold_offsets_read_their_text() -> None:
 def test_silver_on_heldout_news_stays_above_its_floor() -> None:
     result = evaluate(DATA / "heldout", KNOWLEDGE)
     print(result.report())
-    assert result.overall.precision >= 0.915
-    assert result.overall.recall >= 0.80
-    assert result.overall.f1 >= 0.855
+    assert result.overall.precision >= 0.925
+    assert result.overall.recall >= 0.805
+    assert result.overall.f1 >= 0.86
     assert result.language_right == result.documents
     assert result.date_right == result.documents
     assert result.dates_invented == 0
 
 
 def test_silver_on_the_tuning_set() -> None:
-    result = evaluate(DATA / "tuning", KNOWLEDGE)
-    assert result.overall.f1 >= 0.955 and result.overall.precision >= 0.99
+    result = evaluate(DATA / "tuning", KNOWLEDGE)  # 30 articles, 13 of them written after the rules
+    assert result.overall.f1 >= 0.91 and result.overall.precision >= 0.975
     assert result.date_right == result.documents

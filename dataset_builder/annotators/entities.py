@@ -31,8 +31,13 @@ from dataset_builder.schema import ENTITY_LABELS
 _AR_NORMAL = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _WORD = re.compile(r"[^\W\d_]+")
 _COMPOUND_FIRST = frozenset({"عبد", "ابو"})
+_ARTICLE_BEHIND_PROCLITIC = ("لل", "وال", "فال", "بال", "كال")
+"""A word with the article behind a proclitic (للبرنامج, والتعاون): never a name's first word; in a title
+chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
 """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
 _EN_NAME_WORD = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
+_EN_FIRST_WORD = rf"{_EN_NAME_WORD}(?<![’']s)"
+"""A name's first word is no possessive: England's Mark Taylor is Mark Taylor."""
 _EN_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|as|ash|an)-")
 
 
@@ -76,11 +81,14 @@ class EntityKnowledge:
     en_org: re.Pattern[str]
     en_loc: re.Pattern[str]
     """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
+    en_misc: re.Pattern[str]
+    """Capitalised words before an event or award head (World Cup) or after a storm or operation prefix."""
     ar_facilities: dict[str, str]
     """Facility heads (مطار), bare or behind a proclitic (بمطار) → the bare head; likewise below."""
     en_stopwords: frozenset[str]
     en_titles: frozenset[str]
     en_org_heads: frozenset[str]
+    en_company_suffixes: frozenset[str]
     ar_counterparts: frozenset[str]
     ar_connectors: frozenset[str]
     ar_verb: re.Pattern[str]
@@ -146,11 +154,11 @@ def compile_entity_knowledge(
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
-    en_titles = "|".join(re.escape(t) for t in sorted(en.titles, key=len, reverse=True))
-    org_heads = "|".join(re.escape(h) for h in sorted(en.org_heads, key=len, reverse=True))
+    en_titles = _alternatives(en.titles)
+    org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
     name_part = rf"(?:(?:al|el|Al|El|ad|as|ash|an)-)?{_EN_NAME_WORD}"
-    loc_heads = "|".join(re.escape(h) for h in sorted(en.loc_heads, key=len, reverse=True))
-    loc_prefixes = "|".join(re.escape(h) for h in sorted(en.loc_prefixes, key=len, reverse=True))
+    loc_heads = _alternatives(en.loc_heads)
+    loc_prefixes = _alternatives(en.loc_prefixes)
     particles = "|".join(re.escape(w) for w in sorted(en.particles, key=len, reverse=True))
     articles = "al|el|Al|El|ad|as|ash|an"
     said = "|".join(map(re.escape, en.reporting_verbs))
@@ -162,18 +170,21 @@ def compile_entity_knowledge(
         ar_modifiers=frozenset(normalise(m, "ar") for m in ar.title_modifiers),
         ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
         en_person=re.compile(
-            rf"\b(?:{en_titles})\s+(?P<name>{name_part}(?:\s+(?:(?:{particles})\s+)?{name_part}){{0,4}})"
+            rf"\b(?:{en_titles})[^\S\n]+(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})"
         ),
         en_org=re.compile(
-            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,4}}(?:{org_heads})(?:\s+of(?:\s+the)?(?:\s+{_EN_NAME_WORD}){{1,3}})?)\b"
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,4}}(?:{org_heads})"
+            rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})?)?)\b"
         ),
+        en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
         en_loc=re.compile(
-            rf"\b(?P<name>(?:{_EN_NAME_WORD}\s+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:\s+{_EN_NAME_WORD}){{1,3}})\b"
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})\b"
         ),
         ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
         en_stopwords=frozenset(en.stopwords),
         en_titles=frozenset(t for t in en.titles if " " not in t),
         en_org_heads=frozenset(en.org_heads),
+        en_company_suffixes=frozenset(en.company_suffixes),
         ar_counterparts=frozenset(normalise(w, "ar") for w in ar.counterparts),
         ar_connectors=frozenset(normalise(w, "ar") for w in ar.connectors),
         ar_not_first=re.compile("|".join(f"(?:{p})" for p in ar.not_first_name_patterns)),
@@ -182,15 +193,45 @@ def compile_entity_knowledge(
         ar_complemented=_with_proclitics(ar.titles_with_complement, ar.proclitics),
         ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar.verb_prefixes)) + r")\w{2,}$"),
         en_particle_name=re.compile(
-            rf"\b(?P<name>{_EN_NAME_WORD}(?:\s+(?:{particles})\s+{_EN_NAME_WORD}|\s+(?:{articles})-{_EN_NAME_WORD})+)"
+            rf"\b(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+(?:{particles})[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
-        en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{name_part}){{1,2}})"),
+        en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(
-            rf"(?<![\w’'-])(?P<name>{_EN_NAME_WORD}(?:\s+{_EN_NAME_WORD}){{1,2}}),?\s+(?:{said})\b"
+            rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
         ),
     )
+
+
+def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pattern[str]:
+    """Capitalised words before a head, or after a prefix (an empty list matches nothing)."""
+    parts = []
+    if heads:
+        parts.append(rf"(?:{_EN_NAME_WORD}[^\S\n]+){{1,{words}}}(?:{_alternatives(heads)})")
+    if prefixes:
+        parts.append(rf"(?:{_alternatives(prefixes)})(?:[^\S\n]+{_EN_NAME_WORD}){{1,{words}}}")
+    return re.compile(rf"\b(?P<name>{'|'.join(parts)})\b" if parts else r"(?!)")
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """The words as one regex, shaped as a letter trie (the longest first at every branch), so that
+    a long list costs one pass rather than one try per word."""
+    trie: dict = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        parts = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
 
 
 _GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})
@@ -276,7 +317,9 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
 def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) -> list[Span]:
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
-    name with the article, through compounds (عبد/أبو) and connectors (بن, آل)."""
+    name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A word with the
+    article behind a proclitic continues the chain (المدير التنفيذي للبرنامج); punctuation between
+    the chain and the name ends it (الفريق المصري، فيما)."""
     norm, words = _arabic_words(text)
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
     for span in known:
@@ -291,13 +334,21 @@ def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) ->
             continue
         j = _after_title(norm, words, i, title_end, k)
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
-            if _modifier(words[j][2], k) or named[words[j][0]]:
+            if (
+                _modifier(words[j][2], k)
+                or named[words[j][0]]
+                or words[j][2].startswith(_ARTICLE_BEHIND_PROCLITIC)
+            ):
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 j = _after_title(norm, words, j, chained, k)
             else:
                 break
-        name = _name_after(norm, words, j, k)
+        name = (
+            _name_after(norm, words, j, k)
+            if j < len(words) and _adjacent(norm, words[j - 1], words[j])
+            else []
+        )
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
@@ -333,18 +384,41 @@ def _arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             continue
         start += len(word) - len(head)
         construct = word in k.ar_org_complemented
-        last, nisba = None, False
-        for j in range(i + 1, min(i + 5, len(words))):
+        last, nisba, national = None, False, False
+        j = i + 1
+        if not head.startswith("ال") and _named_complement(norm, words, i, k):
+            last, nisba, national, j = i + 2, True, True, i + 3
+        while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
-            if not _adjacent(norm, words[j - 1], words[j]) or not w.startswith(("ال", "لل")):
+            if j > i + 1 and not national and w.startswith("وال") and _name_word(w[1:], k):
+                j += 1  # coordinated words inside the name (هيئة الكوارث والطوارئ التركية)
+                continue
+            if (
+                last is not None
+                and w.startswith("ل")
+                and not w.startswith(("لل", "ال"))
+                and j + 1 < len(words)
+                and _adjacent(norm, words[j], words[j + 1])
+                and words[j + 1][2].startswith("ال")
+                and _name_word(w[1:], k)
+            ):
+                last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم)
                 break
+            if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
+                break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
-            if construct and not _name_word(w, k) and not _nisba(w, k) and not place:
+            org_nisba = _nisba(w, k) or _place_nisba(w, k)
+            if construct and not _name_word(w, k) and not org_nisba and not place:
                 break  # a stopword, title or known place or person ends the name
-            if _nisba(w, k):
+            if org_nisba:
                 last, nisba = j, True
-            elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not nisba):
+                # a nationality ends the name; a generic nisba (الوطنية) need not
+                national = ("ar", w) in k.names
+            elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not national):
                 last = j
+                if nisba:
+                    break
+            j += 1
         if last is not None:
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
@@ -381,6 +455,26 @@ def _nisba(word: str, k: EntityKnowledge) -> bool:
     return word.startswith("ال") and len(word) >= 6 and word.endswith(("ي", "يه"))
 
 
+def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
+    """A head without the article, a name (no article, not an adjective: no ي or ة ending), a nisba
+    with the article: لجنة نوبل النرويجية, قوات سوريا الديمقراطية; not هيئة حكومية مصرية."""
+    if i + 2 >= len(words) or not (
+        _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
+    ):
+        return False
+    name, adjective = words[i + 1][2], words[i + 2][2]
+    plain = not name.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC)) and not name.endswith(("ه", "ي"))
+    definite = adjective.startswith("ال") and (_nisba(adjective, k) or _place_nisba(adjective, k))
+    place = k.names.get(("ar", name), (None, ""))[1] == "LOC"
+    return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
+
+
+def _place_nisba(word: str, k: EntityKnowledge) -> bool:
+    """A place name that is also a feminine nisba (السعودية): the adjective after an institution's head."""
+    hit = k.names.get(("ar", word))
+    return hit is not None and hit[1] == "LOC" and word.startswith("ال") and word.endswith(("يه", "ية"))
+
+
 def _modifier(word: str, k: EntityKnowledge) -> bool:
     """A word that may sit inside a title chain: a listed modifier, or a known nationality or place."""
     hit = k.names.get(("ar", word))
@@ -413,15 +507,23 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
         w = word[2]
         if (name and not _adjacent(norm, words[j - 1], word)) or not _name_word(w, k):
             break
+        if name and _known_person(w, k) and _known_person(name[-1][2], k):
+            break  # two people the base knows, side by side (بوتين السيسي)
         if not name:
-            if w.startswith("ال") or k.ar_verb.match(w) or k.ar_not_first.match(w) or w in k.ar_connectors:
+            if (
+                w.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC))
+                or k.ar_verb.match(w)
+                or k.ar_not_first.match(w)
+                or w in k.ar_connectors
+            ):
                 break
             plain = 1
         elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
             if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
                 name.append(word)
                 break
-            plain += 1
+            # a compound given name counts once (عبد المجيد تبون), a compound family name ends it (سامي أبو زهري)
+            plain += not (len(name) == 1 and name[0][2] in _COMPOUND_FIRST)
         elif w in k.ar_connectors or w in _COMPOUND_FIRST:
             if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
                 break
@@ -437,6 +539,11 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
     while name and (name[-1][2] in k.ar_connectors or name[-1][2] in _COMPOUND_FIRST):
         name.pop()
     return name
+
+
+def _known_person(word: str, k: EntityKnowledge) -> bool:
+    hit = k.names.get(("ar", word))
+    return hit is not None and hit[1] == "PER"
 
 
 def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int | None:
@@ -455,18 +562,65 @@ def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]
     return not norm[left[1] : right[0]].strip()
 
 
+_EN_POSSESSIVE = re.compile(r"(?P<owner>\S+)[’']s\s+(?=\S)")
+_SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "”")
+
+
+def _longer_name_before(text: str, at: int, before: str) -> bool:
+    """Whether the capitalised word before ``at`` makes the name the end of a longer capitalised run
+    (Secretary of State John Kerry); not after a sentence's end, a line break or a possessive
+    (England's Geoff Hurst)."""
+    if "\n" in text[text.rfind(before, 0, at) : at] or before.endswith(_SENTENCE_END):
+        return False
+    if before.endswith(("’s", "'s")):
+        return False
+    return before[:1].isupper() or before in ("of", "the")
+
+
 def _english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry), and
-    places named by their head (Downing Street, Mount Arafat)."""
+    places and events named by their head (Downing Street, Mount Arafat, World Cup, Storm Daniel)."""
     found: list[Span] = []
-    for pattern, label in ((k.en_org, "ORG"), (k.en_loc, "LOC")):
+    for pattern, label in ((k.en_org, "ORG"), (k.en_loc, "LOC"), (k.en_misc, "MISC")):
         for m in pattern.finditer(text):
             start, end = m.span("name")
+            possessive = _EN_POSSESSIVE.search(text, start, end)
+            if possessive is not None and ("en", possessive.group("owner")) in k.names:
+                start = possessive.end()  # China's Alibaba Group: a known owner is not in the name
             while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
                 start = text.index(" ", start) + 1
             if len(text[start:end].split()) >= 2:
                 found.append(Span(start, end, text[start:end], label, None))
     return found
+
+
+_EN_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Lines in headline case (Grace Period Ends For Migrants): no full stop at the end, at least
+    four words of three letters or more, nearly all capitalised."""
+    found = []
+    at = 0
+    for line in text.split("\n"):
+        long = [w for w in _EN_WORD.findall(line) if len(w) >= 3]
+        if (
+            not line.rstrip().endswith(".")
+            and len(long) >= 4
+            and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+        ):
+            found.append((at, at + len(line)))
+        at += len(line) + 1
+    return found
+
+
+def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
+    """Where a name after a title starts: at the second word when only it is a given name and a
+    family name follows (Chief Economist Monica Malik → Monica Malik)."""
+    words = text[start:end].split()
+    if len(words) >= 3 and words[0] not in k.en_first_names and words[1] in k.en_first_names:
+        return text.index(words[1], start + len(words[0]))
+    return start
 
 
 def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
@@ -478,10 +632,14 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         for word in words[: last_title + 1]:
             start = text.index(word, start) + len(word)
         start = end - len(text[start:end].lstrip())
+        start = _from_given_name(text, start, end, k)
         if (span := _english_person(text, start, end, 1, k)) is not None:
             found.append(span)
+    headlines = _headline_lines(text)
     for pattern in (k.en_particle_name, k.en_said, k.en_named):
         for m in pattern.finditer(text):
+            if pattern is k.en_named and any(a <= m.start() < b for a, b in headlines):
+                continue  # every word of a headline is capitalised: a given name there proves nothing
             before = text[: m.start("name")].rstrip().rsplit(None, 1)
             words = m.group("name").split()
             if pattern is k.en_named and (
@@ -492,7 +650,7 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
             if (
                 pattern is not k.en_particle_name
                 and before
-                and (before[-1][:1].isupper() or before[-1] in ("of", "the"))
+                and _longer_name_before(text, m.start("name"), before[-1])
             ):
                 continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
             if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
@@ -501,7 +659,7 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
 
 
 _ACRONYM_NAME = re.compile(
-    r"(?P<name>(?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the|on|in)\s+)*){1,8}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
+    r"(?P<name>(?:[A-Z][\w’'-]*[^\S\n]+(?:(?:of|for|and|the|on|in)[^\S\n]+)*){1,8}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
 )
 _BRACKETED = re.compile(r"\s*\((?P<short>[^()\d\n]{2,30})\)")
 
@@ -555,16 +713,44 @@ _AGENCY = re.compile(r"^(?P<head>[^\n()]{2,60}?)\s*\((?P<org>[^()\n\d]{2,24})\)\
 _DATELINE_LINES = 3
 
 
-def _dateline_agencies(text: str) -> list[Span]:
+def _dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span]:
     """The news agency in brackets after a dateline ("BAGHDAD, June 27, 2021 (Reuters) -", "(أ ف ب)")
-    in the first lines: the bracket follows a date or a place in capitals."""
+    in the first lines: the bracket follows a date, a place in capitals or a place the base knows
+    (أوسلو (أ ف ب) -)."""
     head_lines = "\n".join(text.split("\n", _DATELINE_LINES)[:_DATELINE_LINES])
     found = []
     for m in _AGENCY.finditer(head_lines):
         head = m.group("head").strip(" ,-—–")
-        if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3):
+        place = k.names.get((language, normalise(head, language)), (None, ""))[1] == "LOC"
+        if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3) or place:
             start, end = m.span("org")
             found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+_INITIAL_SKIP = frozenset({"of", "the", "and", "for", "on", "in"})
+
+
+def _english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """Later mentions of an organisation found in full: its acronym ("International Monetary Fund"
+    … "IMF") and a company's name without its suffix ("Alibaba Group" … "Alibaba")."""
+    forms: dict[str, str | None] = {}
+    for span in chosen:
+        words = span.text.split()
+        if span.label != "ORG" or len(words) < 2:
+            continue
+        acronym = "".join(w[0] for w in words if w not in _INITIAL_SKIP and w not in k.en_company_suffixes)
+        if len(acronym) >= 2 and acronym.isupper() and acronym.isalpha():
+            forms.setdefault(acronym, span.entity_id)
+        if words[-1] in k.en_company_suffixes and words[0] not in k.en_stopwords:
+            forms.setdefault(" ".join(words[:-1]), span.entity_id)
+    found = []
+    for form, entity_id in sorted(forms.items()):
+        hit = k.names.get(("en", form))
+        if hit is not None and hit[1] != "ORG":
+            continue
+        for m in re.finditer(rf"(?<![\w’'-]){re.escape(form)}(?![\w-])", text):
+            found.append(Span(m.start(), m.end(), form, "ORG", entity_id))
     return found
 
 
@@ -664,11 +850,11 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         if language == "ar"
         else _english_orgs(text, k) + _english_acronym_names(text, k)
     )
-    known = _longest_first(gazetteer + orgs + _dateline_agencies(text))
+    known = _longest_first(gazetteer + orgs + _dateline_agencies(text, language, k))
     learned = _longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
-    rules = _arabic_people(text, k, gazetteer) if language == "ar" else _english_rules(text, k)
+    rules = _arabic_people(text, k, gazetteer + orgs) if language == "ar" else _english_rules(text, k)
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     surnames = {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}
     known = _longest_first(
@@ -684,6 +870,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     chosen = _select(known + learned + _longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
     later = _surname_mentions(text, language, people, k) + _bracketed_short_names(text, language, chosen, k)
+    if language == "en":
+        later += _english_short_forms(text, chosen, k)
     return _select(chosen + later, len(text))
 
 

