@@ -9,6 +9,7 @@ groups). Everything is written to a staging folder next to ``out_dir`` and swapp
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sys
 from collections import Counter, defaultdict
@@ -330,18 +331,17 @@ class _NerColumns:
         self.ends: list[int] = []
 
     def add(self, doc_id: str, text: str, language: str, status: str, spans: list[configs.Span3]) -> None:
-        for index, (tokens, tags) in enumerate(configs.ner_sentences(text, language, spans)):
-            self.ids.append(configs.ner_row_id(doc_id, index))
-            self.document_ids.append(doc_id)
-            self.languages.append(language)
-            self.statuses.append(status)
-            if tokens:
-                starts, ends = zip(*tokens, strict=True)
-                self.tokens.extend([text[a:b] for a, b in tokens])
-                self.tags.extend(tags)
-                self.starts.extend(starts)
-                self.ends.extend(ends)
-            self.offsets.append(len(self.tags))
+        doc = configs.ner_tokens(text, language, spans)
+        sentences = len(doc.counts)
+        self.ids.extend(configs.ner_row_id(doc_id, index) for index in range(sentences))
+        self.document_ids.extend([doc_id] * sentences)
+        self.languages.extend([language] * sentences)
+        self.statuses.extend([status] * sentences)
+        self.offsets.extend(list(itertools.accumulate(doc.counts, initial=self.offsets[-1]))[1:])
+        self.tokens.extend(doc.tokens)
+        self.tags.extend(doc.tags)
+        self.starts.extend(doc.starts)
+        self.ends.extend(doc.ends)
 
     def take_table(self, arrow_schema: pa.Schema) -> pa.Table:
         """The rows so far as a table; the columns start empty again (memory stays at a batch)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -102,6 +103,8 @@ def document_row(doc: Document) -> Row:
 
 _TOKEN = regex.compile(r"(?:\p{Lu}\.){2,}|[\w\p{M}]+|[^\w\p{M}\s]")
 """Abbreviations (U.S.), runs of letters, digits and marks, or one other non-space character."""
+_PIECES = regex.compile(rf"(\s*)({_TOKEN.pattern})")
+"""The whitespace before a token, and the token: every character of a text is in one or the other."""
 _SENTENCE_END = {
     "ar": regex.compile(r"[.!?؟]+[\"'»”)]*(?=\s)|\n+"),
     "en": regex.compile(r"[.!?]+[\"'”)]*(?=\s+[\"“'(]?[\p{Lu}\d])|\n+"),
@@ -152,19 +155,32 @@ def tokenize(text: str, start: int, end: int, boundaries: Sequence[int] = ()) ->
     Cutting at entity boundaries is what splits Arabic proclitics (و ف ب ل ك) off a name:
     ``وبلينكن`` with a span on ``بلينكن`` gives ``و`` / ``بلينكن``.
     """
-    tokens = [match.span() for match in _TOKEN.finditer(text, start, end)]
-    cuts = boundaries[bisect_right(boundaries, start) : bisect_left(boundaries, end)]
-    if not cuts:  # the common case: no entity edge in this sentence
-        return tokens
-    starts = [a for a, _ in tokens]
+    _, starts, ends = _tokens(text, start, end, boundaries)
+    return list(zip(starts, ends, strict=True))
+
+
+def _tokens(
+    text: str, start: int, end: int, boundaries: Sequence[int]
+) -> tuple[list[str], list[int], list[int]]:
+    """:func:`tokenize` as (token texts, starts, ends). The gaps and tokens come from one ``findall``
+    and the offsets from their running lengths: no match object, no slice per token."""
+    pieces = _PIECES.findall(text, start, end)
+    if not pieces:
+        return [], [], []
+    gaps, words = zip(*pieces, strict=True)
+    lengths = itertools.chain.from_iterable(zip(map(len, gaps), map(len, words), strict=True))
+    bounds = list(itertools.accumulate(lengths, initial=start))
+    tokens, starts, ends = list(words), bounds[1::2], bounds[2::2]
     # Most edges fall between tokens: find the few inside one by bisection, not by walking every token.
     # From the last cut back, so a split token keeps its index and start for the cuts before it.
-    for cut in reversed(cuts):
+    for cut in reversed(boundaries[bisect_right(boundaries, start) : bisect_left(boundaries, end)]):
         i = bisect_left(starts, cut) - 1
-        if i >= 0 and cut < tokens[i][1]:
-            a, b = tokens[i]
-            tokens[i : i + 1] = [(a, cut), (cut, b)]
-    return tokens
+        if i >= 0 and cut < ends[i]:
+            a, b = starts[i], ends[i]
+            starts.insert(i + 1, cut)
+            ends.insert(i, cut)
+            tokens[i : i + 1] = [text[a:cut], text[cut:b]]
+    return tokens, starts, ends
 
 
 @cache
@@ -173,16 +189,15 @@ def ner_tag_ids() -> dict[str, int]:
     return {name: i for i, name in enumerate(schema.ner_tag_names())}
 
 
-def iob2_tag_ids(tokens: Sequence[Offsets], spans: Sequence[Span3]) -> list[int]:
-    """IOB2 tag id per token; tokens never straddle a span edge (see :func:`tokenize`)."""
+def iob2_tag_ids(starts: Sequence[int], ends: Sequence[int], spans: Sequence[Span3]) -> list[int]:
+    """IOB2 tag id per token (``starts[i]:ends[i]``); tokens never straddle a span edge (see
+    :func:`tokenize`)."""
     ids = ner_tag_ids()
-    tags = [ids["O"]] * len(tokens)
-    starts = [t[0] for t in tokens]
+    tags = [ids["O"]] * len(starts)
     for start, end, label in spans:
-        first = bisect_left(starts, start)
         tag = ids["B-" + label]
-        for i in range(first, len(tokens)):
-            if tokens[i][1] > end:
+        for i in range(bisect_left(starts, start), len(starts)):
+            if ends[i] > end:
                 break
             tags[i] = tag
             tag = ids["I-" + label]
@@ -202,19 +217,47 @@ def spans_from_tags(
     return spans
 
 
+@dataclass(frozen=True, slots=True)
+class NerTokens:
+    """The ``ner`` rows of one document as flat lists: its tokens (strings and offsets) and their IOB2
+    tag ids, sentence after sentence; ``counts[i]`` tokens belong to sentence ``i``."""
+
+    counts: list[int]
+    tokens: list[str]
+    starts: list[int]
+    ends: list[int]
+    tags: list[int]
+
+
+def ner_tokens(text: str, language: str, spans: Sequence[Span3]) -> NerTokens:
+    """Tokens and IOB2 tag ids of every sentence, for sorted, valid, flat ``spans``.
+
+    The one definition of ``ner`` rows (:func:`ner_sentences`, :func:`ner_rows` and the columnar
+    build all read it). What :func:`tokenize` would give sentence by sentence is computed for the
+    whole text at once, which is the same: a sentence starts after whitespace and ends before it,
+    where no token runs across, and no entity runs across a sentence end.
+    """
+    boundaries = sorted({s[0] for s in spans} | {s[1] for s in spans})
+    tokens, starts, ends = _tokens(text, 0, len(text), boundaries)
+    tags = iob2_tag_ids(starts, ends, spans)
+    ranges = [(bisect_left(starts, a), bisect_left(starts, b)) for a, b in sentences(text, language, spans)]
+    counts = [j - i for i, j in ranges]
+    if sum(counts) != len(tokens):  # tokens outside every sentence ([\x1c-\x1f] that strip() drops)
+        keep = [k for i, j in ranges for k in range(i, j)]
+        tokens, starts, ends, tags = ([column[k] for k in keep] for column in (tokens, starts, ends, tags))
+    return NerTokens(counts, tokens, starts, ends, tags)
+
+
 def ner_sentences(
     text: str, language: str, spans: Sequence[Span3]
 ) -> Iterator[tuple[list[Offsets], list[int]]]:
-    """Tokens and IOB2 tag ids of every sentence, for sorted, valid, flat ``spans``.
-
-    The one definition of ``ner`` rows: :func:`ner_rows` and the columnar build both read it.
-    """
-    boundaries = sorted({s[0] for s in spans} | {s[1] for s in spans})
-    starts = [s[0] for s in spans]
-    for start, end in sentences(text, language, spans):
-        inner = spans[bisect_left(starts, start) : bisect_left(starts, end)]
-        tokens = tokenize(text, start, end, boundaries)
-        yield tokens, iob2_tag_ids(tokens, inner)
+    """Token offsets and IOB2 tag ids of every sentence (:func:`ner_tokens`, sentence by sentence)."""
+    doc = ner_tokens(text, language, spans)
+    offsets = list(zip(doc.starts, doc.ends, strict=True))
+    i = 0
+    for count in doc.counts:
+        yield offsets[i : i + count], doc.tags[i : i + count]
+        i += count
 
 
 def ner_row_id(document_id: str, index: int) -> str:

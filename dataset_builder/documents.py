@@ -100,12 +100,14 @@ def validate_spans(
     ``names[i]`` says where span ``i`` came from (e.g. ``region entity-3``); messages read
     ``"{where}, {name}: ..."``.
     """
-    named = [names[i] if names else f"entity {i}" for i in range(len(spans))]
     problems: list[str] = []
+
+    def named(i: int) -> str:  # only for a problem: most span sets have none
+        return names[i] if names else f"entity {i}"
 
     def add(i: int, message: str) -> None:
         span = spans[i]
-        problems.append(f"{where}, {named[i]}: span {span.start}:{span.end} {span.text!r} {message}")
+        problems.append(f"{where}, {named(i)}: span {span.start}:{span.end} {span.text!r} {message}")
 
     for i, span in enumerate(spans):
         if not 0 <= span.start < span.end or span.end - span.start != len(span.text):
@@ -125,7 +127,7 @@ def validate_spans(
         a, b = spans[i], spans[j]
         if (a.start, a.end) == (b.start, b.end):
             again = "is listed twice" if a.label == b.label else f"has two labels ({a.label}, {b.label})"
-            add(j, f"{again}; also {named[i]}")
+            add(j, f"{again}; also {named(i)}")
     end_of, last, previous = -1, -1, None
     for i in order:
         span = spans[i]
@@ -134,7 +136,7 @@ def validate_spans(
         previous = (span.start, span.end)
         if span.start < end_of:
             other = spans[last]
-            add(i, f"overlaps {named[last]} {other.start}:{other.end} {other.text!r} (entities must be flat)")
+            add(i, f"overlaps {named(last)} {other.start}:{other.end} {other.text!r} (entities must be flat)")
         if span.end > end_of:
             end_of, last = span.end, i
     return problems

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
@@ -69,9 +70,16 @@ _worker_context: Any = None
 """The context of this worker process, set once by the pool's initializer."""
 
 
-def _init_worker(context: Any) -> None:
+def _init_worker(payload: bytes) -> None:
+    """Keep the context of ``payload``, the pickled ``(fn, context)``: ``fn`` comes along so that its
+    module is imported now, not with the first shard.
+
+    The pair comes pickled as bytes: the pool writes a new worker's arguments into a pipe that the
+    worker reads as it unpickles them, so arguments whose unpickling imports modules would keep the
+    pool (and this process) waiting for each worker's imports in turn; bytes are read at once.
+    """
     global _worker_context
-    _worker_context = context
+    _, _worker_context = pickle.loads(payload)
 
 
 def _run_in_worker(fn: ShardFn[Any, S, R], shard: S) -> R:
@@ -92,8 +100,12 @@ class LocalExecutor:
                 yield fn(context, shard)
             return
         ctx = multiprocessing.get_context("forkserver")
+        # The fork server imports fn's module once and forks workers that have it (when the server
+        # already runs, from an earlier map, it has whatever it preloaded then).
+        ctx.set_forkserver_preload(["__main__", fn.__module__])
+        payload = pickle.dumps((fn, context), pickle.HIGHEST_PROTOCOL)
         # Leaving the block (error, early stop) terminates the workers: nothing keeps running.
-        with ctx.Pool(self.workers, initializer=_init_worker, initargs=(context,)) as pool:
+        with ctx.Pool(self.workers, initializer=_init_worker, initargs=(payload,)) as pool:
             yield from _in_order(
                 lambda shard: pool.apply_async(_run_in_worker, (fn, shard)),
                 lambda result: result.get(),

@@ -4,6 +4,7 @@ found in a Ray worker reaches the user as the same error as in a local build."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 from collections.abc import Iterator
@@ -15,8 +16,9 @@ from conftest import ANN, PROJECT, REPO
 from dataset_builder import cli, executors, pipeline
 from dataset_builder.build import build
 from dataset_builder.errors import InputError
-from dataset_builder.executors import RayExecutor
+from dataset_builder.executors import LocalExecutor, RayExecutor
 from dataset_builder.release.manifest import MANIFEST_NAME
+from tests.support.shard_functions import shard_and_process
 
 ray = pytest.importorskip("ray")
 
@@ -99,6 +101,16 @@ def ray_cluster() -> Iterator[None]:
         yield
     finally:
         ray.shutdown()
+
+
+def test_local_workers_get_the_context_and_return_in_shard_order() -> None:
+    """Every shard runs in a worker process with the context, and comes back in shard order; a second
+    map reuses the fork server the first one started."""
+    shards = list(range(12))
+    for context in ("first", "second"):
+        results = list(LocalExecutor(2, min_shards=1).map(shard_and_process, context, shards))
+        assert [(c, shard) for c, shard, _ in results] == [(context, shard) for shard in shards]
+        assert os.getpid() not in {pid for _, _, pid in results}
 
 
 def test_ray_build_is_byte_identical_to_local_builds(

