@@ -9,10 +9,12 @@ annotations (gold over silver, :func:`annotations.apply_gold`) → curated group
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from dataset_builder.annotations import apply_gold, gold_documents
 from dataset_builder.annotators.dates import DateRules, annotate_date
@@ -70,14 +72,15 @@ class PipelineStats(dict[str, StepStats]):
         return "\n".join(lines)
 
 
-class PipelineStep:
+class PipelineStep(ABC):
     """A step over a batch of documents, in the shape of datatrove's ``PipelineStep``: it knows
     nothing of where it runs, counts what it does, and is timed by :meth:`__call__`."""
 
-    name = "step"
+    name: ClassVar[str]
 
+    @abstractmethod
     def process(self, doc: Document, stats: StepStats) -> Document:
-        raise NotImplementedError
+        """One document, annotated; ``stats.counters`` counts what the step found in it."""
 
     def __call__(self, docs: Sequence[Document], stats: PipelineStats) -> list[Document]:
         step = stats.step(self.name)
