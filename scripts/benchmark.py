@@ -146,12 +146,11 @@ def write_corpus(folder: Path, n: int, seed: int, pool: Mapping[str, Sequence[st
     return Corpus(folder, files, articles, size)
 
 
-def edit_one_article(corpus: Corpus) -> Path:
+def edit_one_article(corpus: Corpus) -> None:
     """Append a sentence to the middle file of the corpus: the one-article change of a rebuild."""
     path = corpus.folder / f"{corpus.files // 2:07d}.txt"
     with path.open("a", encoding="utf-8") as f:
         f.write("\nThe talks resumed on Tuesday, a spokesman said.\n")
-    return path
 
 
 def knowledge_dir(annotations_dir: Path, dest: Path) -> Path:
