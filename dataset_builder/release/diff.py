@@ -23,7 +23,7 @@ from dataset_builder.release.manifest import read_manifest
 
 BUMPS = ("none", "patch", "minor", "major")
 
-_NOT_ANNOTATIONS = ("id", "text")
+_NOT_ANNOTATIONS = (schema.ID, schema.TEXT)
 _TITLE_WIDTH = 60
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -308,8 +308,8 @@ def _documents(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str]]
     for path in sorted(folder.glob(schema.data_glob("documents"))):
         for batch in pq.ParquetFile(path).iter_batches():
             for row in batch.to_pylist():
-                rows[row["id"]] = row
-                splits[row["id"]] = path.stem
+                rows[row[schema.ID]] = row
+                splits[row[schema.ID]] = path.stem
     return rows, splits
 
 
@@ -395,12 +395,12 @@ def diff_folders(old: Path, new: Path) -> VersionDiff:
     diff = VersionDiff(read_manifest(old)["version"], read_manifest(new)["version"])
     diff.schema_changes = _schema_changes(_features(old), _features(new))
     (old_docs, old_splits), (new_docs, new_splits) = _documents(old), _documents(new)
-    diff.titles = {d: row["title"] for d, row in (old_docs | new_docs).items() if row.get("title")}
+    diff.titles = {d: row[schema.TITLE] for d, row in (old_docs | new_docs).items() if row.get(schema.TITLE)}
     diff.added = sorted(new_docs.keys() - old_docs.keys())
     diff.removed = sorted(old_docs.keys() - new_docs.keys())
     for doc_id in sorted(old_docs.keys() & new_docs.keys()):
         before, after = old_docs[doc_id], new_docs[doc_id]
-        if before["text"] != after["text"]:
+        if before[schema.TEXT] != after[schema.TEXT]:
             diff.text_changed.append(doc_id)
         if old_splits[doc_id] != new_splits[doc_id]:
             diff.split_moves.append(SplitMove(doc_id, old_splits[doc_id], new_splits[doc_id]))

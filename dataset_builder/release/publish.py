@@ -80,7 +80,7 @@ def _document_splits(folder: Path) -> dict[str, str]:
     return {
         doc_id: path.stem
         for path in sorted(folder.glob(schema.data_glob("documents")))
-        for doc_id in pq.read_table(path, columns=["id"]).column("id").to_pylist()
+        for doc_id in pq.read_table(path, columns=[schema.ID]).column(schema.ID).to_pylist()
     }
 
 

@@ -1,0 +1,155 @@
+"""Rules of the code's shape that review cannot keep by eye: every dataset field is spelled once, in the
+field table of :mod:`dataset_builder.schema`."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import dataset_builder
+from dataset_builder import schema
+
+PACKAGE = Path(dataset_builder.__file__).parent
+
+# --- the field table -----------------------------------------------------------------------------
+
+KEY_METHODS = frozenset(
+    {
+        "get",
+        "pop",
+        "setdefault",
+        "column",
+        "field",
+        "get_field_index",
+        "set_column",
+        "append_column",
+        "remove_column",
+        "select",
+        "drop_columns",
+        "rename_columns",
+    }
+)
+"""Calls whose first argument names a column (of a dict row, a pyarrow table or schema, a compute field)."""
+
+OTHERS_FILES: dict[str, str] = {
+    "build.py": "the speed engineer's file (the Document↔Arrow converter moves its column names to schema)",
+    "configs.py": "the speed engineer's file (config tables from Arrow batches move to schema constants)",
+    "report/collect.py": "the speed engineer's file (report statistics read Arrow columns)",
+}
+"""Whole files left for their owners' merge: the list can only shrink."""
+
+ALLOWED: dict[tuple[str, str], str] = {
+    ("annotations.py", "*"): "keys of the gold annotation files (annotations/documents/*.json), a file "
+    "format of its own that happens to share names with the columns",
+    ("annotators/learned.py", "learn_aliases"): "keys of the learned-aliases knowledge file, not columns",
+    ("annotators/dates.py", "find_dates"): "a named group of the date pattern (id: day of an ISO date)",
+    ("labelstudio/importer.py", "*"): "Label Studio export JSON (task data, region values, ids)",
+    ("labelstudio/tasks.py", "*"): "Label Studio task JSON (task data and region values)",
+    ("labelstudio/agreement.py", "*"): "Label Studio result kinds and the agreement report's keys",
+    ("labelstudio/client.py", "*"): "Label Studio task data keys",
+    ("silver_eval.py", "*"): "keys of the gold annotation files (annotations/documents/*.json)",
+    ("release/diff.py", "Change.to_dict"): "keys of `diff --json`, a documented format of its own",
+    ("release/diff.py", "VersionDiff.to_dict.docs"): "keys of `diff --json`, a documented format of its own",
+    ("release/diff.py", "VersionDiff.to_dict"): "keys of `diff --json`, a documented format of its own",
+    ("release/diff.py", "show_value"): "members of a span or a cut (start, end, text, label), not columns",
+    ("release/card.py", "ReleaseInfo.citation"): "BibTeX fields of the citation",
+    ("release/croissant.py", "_croissant_fields"): "keyword arguments of mlcroissant.Field (id, name, …)",
+    ("report/render.py", "overview_charts"): "chart descriptors for the report template (id, title, svg)",
+    ("report/render.py", "_agreement_charts"): "chart descriptors for the report template (id, title, svg)",
+    ("report/render.py", "_silver_charts"): "chart descriptors for the report template (id, title, svg)",
+    ("cli.py", "_Parser.add_subparsers"): "argparse's title of the commands group",
+}
+"""(file, function or ``*``) → why string literals equal to field names are not column keys there."""
+
+
+def _scopes(tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
+    """Every node with the dotted name of the function or class it sits in (``<module>`` at the top)."""
+
+    def walk(node: ast.AST, scope: str) -> Iterator[tuple[str, ast.AST]]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                inner = child.name if scope == "<module>" else f"{scope}.{child.name}"
+                yield from walk(child, inner)
+            else:
+                yield scope, child
+                yield from walk(child, scope)
+
+    yield from walk(tree, "<module>")
+
+
+def _string(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def column_keys(tree: ast.Module, names: set[str]) -> Iterator[tuple[str, int, str]]:
+    """(scope, line, name) of every field name spelled as a string and used as a column key: a subscript,
+    a dict key, or the first argument of a column-naming call (:data:`KEY_METHODS`)."""
+    for scope, node in _scopes(tree):
+        keys: list[ast.AST | None] = []
+        if isinstance(node, ast.Subscript):
+            keys = [node.slice]
+        elif isinstance(node, ast.Dict):
+            keys = list(node.keys)
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if called in KEY_METHODS:
+                first = node.args[0]
+                keys = list(first.elts) if isinstance(first, ast.List | ast.Tuple) else [first]
+        for key in keys:
+            if (value := _string(key)) in names:
+                yield scope, key.lineno, value  # type: ignore[union-attr]
+
+
+def _literals() -> dict[str, list[tuple[str, int, str]]]:
+    """Every field name used as a column key, by file (relative to the package), the field table excepted."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel != "schema.py":
+            found[rel] = list(column_keys(ast.parse(path.read_text(encoding="utf-8")), set(schema.FIELDS)))
+    return found
+
+
+def test_every_field_name_is_spelled_once_in_the_field_table() -> None:
+    found = [
+        f"dataset_builder/{rel}:{line} ({scope}): {name!r} — use schema.{name.upper()}"
+        for rel, hits in _literals().items()
+        if rel not in OTHERS_FILES and (rel, "*") not in ALLOWED
+        for scope, line, name in hits
+        if (rel, scope) not in ALLOWED
+    ]
+    assert not found, "field names spelled outside the field table:\n" + "\n".join(found)
+
+
+def test_the_allow_lists_can_only_shrink() -> None:
+    """An entry that no longer allows anything is stale (it would let a literal back in unseen): remove it."""
+    literals = _literals()
+    stale = [rel for rel in OTHERS_FILES if not literals.get(rel)]
+    stale += [
+        f"{rel} {scope}"
+        for rel, scope in ALLOWED
+        if not any(scope in ("*", s) for s, _, _ in literals.get(rel, []))
+    ]
+    assert not stale, "allow-list entries that allow nothing: " + ", ".join(stale)
+
+
+def test_the_scan_sees_column_keys() -> None:
+    """The scan is not blind: a subscript, a dict key and a column call are each found, a plain string is not."""
+    tree = ast.parse(
+        'def f(row, t):\n    x = "text"\n    return row["text"], {"id": 1}, t.column("language")\n'
+    )
+    assert [(s, n) for s, _, n in column_keys(tree, set(schema.FIELDS))] == [
+        ("f", "text"),
+        ("f", "id"),
+        ("f", "language"),
+    ]
+
+
+def test_every_constant_of_the_table_names_its_field() -> None:
+    """``schema.TEXT == "text"`` and so on: the constants code uses are the table's names."""
+    for name in schema.FIELDS:
+        assert getattr(schema, name.upper()) == name
+    for config, fields in schema.CONFIG_FIELDS.items():
+        assert list(schema.features(config, ["t"])) == list(fields)
