@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from dataset_builder.annotators.dates import find_dates, publication_date
 from dataset_builder.annotators.entities import find_entities
-from dataset_builder.annotators.language import identify, script_of
+from dataset_builder.language import identify, script_of
 from dataset_builder.annotators.topics import find_topics
 from dataset_builder.documents import Cut, Document, check_spans
 from dataset_builder.errors import InputError
@@ -193,7 +193,9 @@ def test_language_by_script_and_fasttext() -> None:
 def test_language_model_ships_with_the_package(tmp_path: Path) -> None:
     """The model is read from the installed wheel: no download, no cache folder (the build runs offline)."""
     cache = tmp_path / "cache"
-    code = "from dataset_builder.annotators.language import identify; print(identify('The talks resumed in Cairo today.'))"
+    code = (
+        "from dataset_builder.language import identify; print(identify('The talks resumed in Cairo today.'))"
+    )
     env = {**os.environ, "FTLANG_CACHE": str(cache)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "en" and not cache.exists()

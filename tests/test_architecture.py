@@ -1,5 +1,6 @@
 """Rules of the code's shape that review cannot keep by eye: every dataset field is spelled once, in the
-field table of :mod:`dataset_builder.schema`."""
+field table of :mod:`dataset_builder.schema`; no import cycle, between modules or between the package's
+layers (its subpackages and top-level modules); no lazy import but the listed ones."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import dataset_builder
 from dataset_builder import schema
+from tests.support.module_graph import cycles, graph
 
 PACKAGE = Path(dataset_builder.__file__).parent
 
@@ -153,3 +155,71 @@ def test_every_constant_of_the_table_names_its_field() -> None:
         assert getattr(schema, name.upper()) == name
     for config, fields in schema.CONFIG_FIELDS.items():
         assert list(schema.features(config, ["t"])) == list(fields)
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+CLI = "dataset_builder.cli"
+
+LAZY_IMPORTS: dict[tuple[str, str], str] = {
+    ("dataset_builder.project", "dataset_builder.knowledge"): "Project.knowledge() compiles the knowledge "
+    "(the annotators' rules, a second) only when asked; a caller could load it from annotations_dir itself",
+    ("dataset_builder.labelstudio.agreement", "dataset_builder.pipeline"): "agreement re-runs the silver "
+    "pipeline (issue 19: the CLI is to compute the documents once and pass them in)",
+    (
+        "dataset_builder.labelstudio.client",
+        "dataset_builder.pipeline",
+    ): "push/pull re-run the silver pipeline "
+    "(issue 19: the CLI is to compute the documents once and pass them in)",
+    ("dataset_builder.labelstudio.importer", "dataset_builder.pipeline"): "the import re-runs the silver "
+    "pipeline (issue 19: the CLI is to compute the documents once and pass them in)",
+    ("dataset_builder.labelstudio.tasks", "dataset_builder.pipeline"): "write_tasks re-runs the silver "
+    "pipeline (issue 19: the CLI is to compute the documents once and pass them in)",
+    ("dataset_builder.labelstudio.importer", "dataset_builder.annotators"): "learn_from_gold writes the "
+    "learned aliases (a knowledge file); it can be a top-level import now that learned.py no longer "
+    "imports the knowledge",
+    ("dataset_builder.labelstudio.importer", "dataset_builder.annotators.learned"): "as above",
+}
+"""(module, what it imports inside a function) → why. Every lazy import of a package module but the
+CLI's is here, so that this list can only shrink (a lazy import hides a layering problem, or a start-up
+cost)."""
+
+
+def _edges(lazy: bool = True) -> dict[str, frozenset[str]]:
+    """Who imports whom, without a module's edges to its own packages (always imported before it)."""
+    return {
+        name: frozenset(m for m in (imports.all if lazy else imports.top) if not name.startswith(m + "."))
+        for name, imports in graph().items()
+    }
+
+
+def layer(module: str) -> str:
+    """``dataset_builder.annotators.dates`` → ``dataset_builder.annotators``; a top-level module is its own."""
+    return ".".join(module.split(".")[:2])
+
+
+def test_no_module_imports_another_that_imports_it_back() -> None:
+    edges = _edges()
+    assert "dataset_builder.seeds" in edges["dataset_builder.knowledge"]  # the graph sees imports
+    assert cycles(edges) == []
+
+
+def test_no_layer_imports_another_that_imports_it_back() -> None:
+    """annotators → knowledge → seeds → annotators was such a loop: a subpackage is one layer, and layers
+    depend one way only, counting lazy imports."""
+    layers: dict[str, set[str]] = {}
+    for name, targets in _edges().items():
+        layers.setdefault(layer(name), set()).update(layer(t) for t in targets if layer(t) != layer(name))
+    assert "dataset_builder.annotators" in layers["dataset_builder.knowledge"]
+    assert cycles({name: frozenset(targets) for name, targets in layers.items()}) == []
+
+
+def test_lazy_imports_are_the_listed_ones_only() -> None:
+    """A function-level import of a package module is a layering violation unless listed with its reason;
+    the CLI is the top layer (nothing imports it) and imports each command's modules when it runs."""
+    lazy = {(name, m) for name, imports in graph().items() if name != CLI for m in imports.lazy}
+    assert lazy - LAZY_IMPORTS.keys() == set(), (
+        "unlisted lazy imports (import at the top, or list with a reason)"
+    )
+    assert LAZY_IMPORTS.keys() - lazy == set(), "listed lazy imports that are gone: remove them from the list"
+    assert not any(CLI in imports.all for imports in graph().values())

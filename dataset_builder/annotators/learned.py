@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dataset_builder.annotations import adjudicate, latest_per_annotator, read_documents, write_atomic
-from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge_schema import LEARNED_ALIASES
+
+if TYPE_CHECKING:  # the knowledge compiles the annotators' rules: importing it here would close a loop
+    from dataset_builder.knowledge import Knowledge
 
 _COMMENT = (
     "Entity surfaces learned from human gold (written by learn_aliases after each import; do not edit by hand: "
