@@ -31,6 +31,13 @@ STATUSES: tuple[str, ...] = ("gold", "silver")
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 DEFAULT_SPLIT_RATIOS: tuple[float, float, float] = (0.8, 0.1, 0.1)
 
+
+def split_ratios_ok(ratios: Sequence[float]) -> bool:
+    """The one rule of split ratios (``dataset.toml``, ``--split-ratios``, the split ledger): one
+    non-negative share per split, summing to 1."""
+    return len(ratios) == len(SPLITS) and all(r >= 0 for r in ratios) and abs(sum(ratios) - 1) <= 1e-9
+
+
 DATA_DIR = "data"
 """The folder of a built dataset that holds its parquet files, one per config and split."""
 

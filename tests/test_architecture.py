@@ -8,6 +8,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from conftest import REPO
+
 import dataset_builder
 from dataset_builder import schema
 from tests.support.module_graph import cycles, graph
@@ -223,3 +225,108 @@ def test_lazy_imports_are_the_listed_ones_only() -> None:
     )
     assert LAZY_IMPORTS.keys() - lazy == set(), "listed lazy imports that are gone: remove them from the list"
     assert not any(CLI in imports.all for imports in graph().values())
+
+
+# --- rules written once --------------------------------------------------------------------------
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    """Names a module defines itself (functions, classes, assignments at its top)."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def test_names_are_imported_from_the_module_that_defines_them() -> None:
+    """No re-exports (``write_atomic`` through ``annotations``): one place to look a name up."""
+    paths = {
+        p.relative_to(PACKAGE.parent).with_suffix("").as_posix().replace("/", "."): p
+        for p in PACKAGE.rglob("*.py")
+    }
+    paths = {name.removesuffix(".__init__"): p for name, p in paths.items()}
+    defined = {name: _defined(ast.parse(p.read_text(encoding="utf-8"))) for name, p in paths.items()}
+    found = []
+    for name, path in sorted(paths.items()):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module in paths:
+                for alias in node.names:
+                    submodule = f"{node.module}.{alias.name}" in paths
+                    if not submodule and alias.name not in defined[node.module]:
+                        found.append(
+                            f"{name} imports {alias.name} from {node.module}, which does not define it"
+                        )
+    assert found == []
+
+
+RATIOS = [
+    (0.8, 0.1, 0.1),
+    (1.0, 0.0, 0.0),
+    (0.5, 0.5, 0.5),
+    (0.7, 0.2, 0.1),
+    (1.1, -0.1, 0.0),
+    (float("nan"), 0.5, 0.5),
+]
+
+
+def test_split_ratios_are_checked_by_one_rule_everywhere() -> None:
+    """``dataset.toml``, ``--split-ratios`` and the split ledger accept exactly the same ratios."""
+    import argparse
+
+    from dataset_builder import cli, project, splits
+
+    for ratios in RATIOS:
+        expected = schema.split_ratios_ok(ratios)
+        try:
+            project.Splits(train=ratios[0], validation=ratios[1], test=ratios[2])
+            in_toml = True
+        except ValueError:
+            in_toml = False
+        try:
+            cli._ratios(",".join(map(str, ratios)))
+            on_command_line = True
+        except argparse.ArgumentTypeError:
+            on_command_line = False
+        try:
+            splits.check_ratios(ratios)
+            in_ledger = True
+        except ValueError:
+            in_ledger = False
+        assert in_toml == on_command_line == in_ledger == expected, ratios
+    assert schema.split_ratios_ok(schema.DEFAULT_SPLIT_RATIOS)
+
+
+def test_the_cache_and_label_studio_name_the_silver_annotators_with_one_fingerprint(tmp_path: Path) -> None:
+    """``model_version`` is the cache's fingerprint: a learned alias (which changes silver spans) or a
+    curated group (which does not) moves both or neither."""
+    import shutil
+
+    from dataset_builder import fingerprint
+    from dataset_builder.cache import SilverCache
+    from dataset_builder.knowledge import Knowledge
+    from dataset_builder.knowledge_schema import GROUPS, KNOWLEDGE_FILES, LEARNED_ALIASES
+    from dataset_builder.labelstudio.tasks import model_version
+
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    for name in KNOWLEDGE_FILES:
+        shutil.copy(REPO / "annotations" / name, folder / name)
+
+    def both() -> tuple[str, str]:
+        knowledge = Knowledge.load(folder)
+        with SilverCache.open(tmp_path / "cache", knowledge) as cache:
+            key = cache.fingerprint
+        assert model_version(folder).endswith("+" + fingerprint.silver(knowledge.silver_fingerprint)[:12])
+        return model_version(folder), key
+
+    first = both()
+    shutil.copy(REPO / "annotations" / GROUPS, folder / GROUPS)
+    assert both() == first
+    shutil.copy(REPO / "annotations" / LEARNED_ALIASES, folder / LEARNED_ALIASES)
+    second = both()
+    assert second[0] != first[0] and second[1] != first[1]

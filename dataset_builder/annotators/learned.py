@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dataset_builder.annotations import adjudicate, latest_per_annotator, read_documents, write_atomic
+from dataset_builder.annotations import adjudicate, latest_per_annotator, read_documents
 from dataset_builder.knowledge_schema import LEARNED_ALIASES
+from dataset_builder.output import write_atomic
 
 if TYPE_CHECKING:  # the knowledge compiles the annotators' rules: importing it here would close a loop
     from dataset_builder.knowledge import Knowledge

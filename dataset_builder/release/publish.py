@@ -15,8 +15,8 @@ from huggingface_hub.utils import validate_repo_id
 
 from dataset_builder import schema
 from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.output import MANIFEST_NAME
 from dataset_builder.release.manifest import (
-    MANIFEST_NAME,
     manifest_files,
     read_manifest,
     record_release,
