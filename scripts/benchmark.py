@@ -94,9 +94,9 @@ def paragraph_pool(seeds_dir: Path, annotations_dir: Path) -> dict[str, list[str
     Paragraphs under a third of the minimum run size are left out, so that any three of them make an
     article long enough to stay its own document in a bilingual file.
     """
-    from dataset_builder.language import MIN_RUN_LETTERS, script_of
     from dataset_builder.configs import paragraphs
     from dataset_builder.knowledge import Knowledge
+    from dataset_builder.language import MIN_RUN_LETTERS, script_of
     from dataset_builder.seeds import read_seed, seed_files, split_seed
 
     rules = Knowledge.load(annotations_dir).seed_rules

@@ -330,3 +330,17 @@ def test_the_cache_and_label_studio_name_the_silver_annotators_with_one_fingerpr
     shutil.copy(REPO / "annotations" / LEARNED_ALIASES, folder / LEARNED_ALIASES)
     second = both()
     assert second[0] != first[0] and second[1] != first[1]
+
+
+def test_no_script_and_no_library_module_imports_test_code() -> None:
+    """Scripts and the package run without the test tree (a harness they need belongs to the package)."""
+    found = []
+    for path in sorted([*(REPO / "scripts").glob("*.py"), *PACKAGE.rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            found += [
+                f"{path.relative_to(REPO)}: {n}" for n in names if n.split(".")[0] in ("tests", "conftest")
+            ]
+    assert found == []
