@@ -46,7 +46,6 @@ OTHERS_FILES: dict[str, str] = {
 ALLOWED: dict[tuple[str, str], str] = {
     ("annotations.py", "*"): "keys of the gold annotation files (annotations/documents/*.json), a file "
     "format of its own that happens to share names with the columns",
-    ("annotators/learned.py", "learn_aliases"): "keys of the learned-aliases knowledge file, not columns",
     ("annotators/dates.py", "find_dates"): "a named group of the date pattern (id: day of an ISO date)",
     ("labelstudio/importer.py", "*"): "Label Studio export JSON (task data, region values, ids)",
     ("labelstudio/tasks.py", "*"): "Label Studio task JSON (task data and region values)",
