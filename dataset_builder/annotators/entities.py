@@ -114,6 +114,25 @@ class EntityKnowledge:
     """Two or three capitalised words right before "said"/"told": a person."""
     model_labels: dict[str, str]
     """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
+    contextual: dict[tuple[str, str], tuple[str, str]]
+    """Names the base gives an entity only in context (brackets, quotes, after a descriptor)."""
+    ar_descriptors: dict[str, str]
+    """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
+    ar_not_names: frozenset[str]
+    learned_from: dict[tuple[str, str], frozenset[str]]
+    """Names the base and the registries lack, taught by gold alone → the documents that taught them."""
+    unlearned: frozenset[tuple[str, str]] = frozenset()
+    """Learned names left out (see :meth:`without_documents`)."""
+
+    def without_documents(self, document_ids: Iterable[str]) -> EntityKnowledge:
+        """This knowledge without the names only these documents' gold taught: silver re-annotating
+        a gold document must not read its own answer (an honest silver-versus-gold comparison)."""
+        ids = frozenset(document_ids)
+        drop = frozenset(key for key, sources in self.learned_from.items() if sources <= ids)
+        if not drop:
+            return self
+        names = {key: hit for key, hit in self.names.items() if key not in drop}
+        return replace(self, names=names, unlearned=self.unlearned | drop)
 
     def link(self, surface: str, language: str) -> str | None:
         """The knowledge-base id for a span's text, or None when the base does not know it."""
@@ -137,11 +156,12 @@ def compile_entity_knowledge(
     after_lam = _after_lam_forms(names, names)
     taken = names.keys() | after_lam.keys()
     stopwords = {"ar": frozenset(rules.ar.stopwords), "en": frozenset(rules.en.stopwords)}
-    extra = sorted(_learned_names(learned).items()) if learned else []
-    extra += sorted(
+    learned_names = _learned_names(learned) if learned else {}
+    places = sorted(
         ((language, normalise(surface, language)), hit)
         for (language, surface), hit in place_names(rules.gazetteer.model_dump(), stopwords).items()
     )
+    extra = sorted(learned_names.items()) + places
     for key, hit in extra:
         if key not in taken:
             names.setdefault(key, hit)
@@ -156,6 +176,9 @@ def compile_entity_knowledge(
             automaton = automata.setdefault(language, ahocorasick.Automaton())
             automaton.add_word(surface, (len(surface), entity_id, label, needs_lam))
     names.update(after_lam)
+    learned_from = (
+        _learned_sources(learned, learned_names, taken | {key for key, _ in places}, names) if learned else {}
+    )
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
@@ -201,6 +224,15 @@ def compile_entity_knowledge(
             rf"\b(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+(?:{particles})[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
+        contextual={
+            (language, normalise(surface, language)): (entity.id, entity.label)
+            for entity in kb.entities
+            for language, surfaces in entity.contextual.items()
+            for surface in surfaces
+        },
+        ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
+        ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
+        learned_from=learned_from,
         en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(
@@ -276,6 +308,35 @@ def _learned_names(learned: LearnedAliasesFile) -> dict[tuple[str, str], tuple[s
     return {key: min(hits, key=str) for key, hits in found.items() if len({label for _, label in hits}) == 1}
 
 
+def _learned_sources(
+    learned: LearnedAliasesFile,
+    learned_names: dict[tuple[str, str], tuple[str | None, str]],
+    taken: Iterable[tuple[str, str]],
+    names: dict[tuple[str, str], tuple[str | None, str]],
+) -> dict[tuple[str, str], frozenset[str]]:
+    """Each name in the table that only gold taught (with its forms after ل and in capitals) → the
+    documents whose gold taught it."""
+    sources: dict[tuple[str, str], set[str]] = {}
+    for alias in learned.aliases:
+        key = (alias.language, normalise(alias.surface, alias.language))
+        if key in learned_names:
+            sources.setdefault(key, set()).update(s.document_id for s in alias.sources)
+    taken = set(taken)
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for (language, surface), documents in sources.items():
+        if (language, surface) in taken or names.get((language, surface)) != learned_names[
+            (language, surface)
+        ]:
+            continue  # the base or a registry names it too: not the gold's alone
+        forms = [(language, surface), (language, surface.upper())]
+        if language == "ar" and surface.startswith("ال"):
+            forms.append(("ar", _after_lam(surface)))
+        for form in forms:
+            if names.get(form) == learned_names[(language, surface)] and form not in taken:
+                out[form] = frozenset(documents)
+    return out
+
+
 def _with_proclitics(heads: Iterable[str], proclitics: Iterable[str]) -> dict[str, str]:
     """Each head, bare and behind every proclitic (وزارة, بوزارة, لوزارة) → the bare head."""
     table: dict[str, str] = {}
@@ -314,6 +375,8 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
         if prefix and (language != "ar" or prefix not in k.proclitics):
             continue
         if needs_lam and not prefix.endswith("ل"):
+            continue
+        if k.unlearned and (language, norm[start:end]) in k.unlearned:
             continue
         found.append(Span(start, end, text[start:end], label, entity_id))
     return found
@@ -844,10 +907,77 @@ def _longest_first(spans: Iterable[Span]) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start - s.end, s.start))
 
 
+_MARKS = re.compile("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
+"""Tashkeel (vowels, shadda, sukun), the superscript alif, Quranic marks and tatweel: written or not,
+the same word (الأمم المتّحدة, المتحـــدة)."""
+
+
+def _without_marks(text: str) -> tuple[str, list[int]] | None:
+    """The text without Arabic marks and where each of its characters sits in ``text`` (one past
+    the end for the end), or None when the text has none."""
+    if _MARKS.search(text) is None:
+        return None
+    at = [i for i, ch in enumerate(text) if not _MARKS.match(ch)]
+    return "".join(text[i] for i in at), [*at, len(text)]
+
+
+def _marked_spans(text: str, plain: str, at: list[int], spans: Iterable[Span]) -> list[Span]:
+    """Spans found in the unmarked text, mapped back onto ``text``: a span ends after the marks on
+    its last letter (a vowel belongs to its letter), never on a tatweel."""
+    out = []
+    for span in spans:
+        start, end = at[span.start], at[span.end - 1] + 1
+        while end < len(text) and _MARKS.match(text[end]) and text[end] != "\u0640":
+            end += 1
+        out.append(replace(span, start=start, end=end, text=text[start:end]))
+    return out
+
+
+def _contextual_names(text: str, language: str, k: EntityKnowledge) -> list[Span]:
+    """Names the base gives an entity only in context: in brackets or quotes ("(بترا)", «العربية»),
+    after a descriptor word (صحيفة الشرق الأوسط, نادي النصر); a name no other entity has counts
+    everywhere in a text that once used it so."""
+    norm = _arabic_words(text)[0] if language == "ar" else text
+    found: list[Span] = []
+    for (lang, form), (entity_id, label) in sorted(k.contextual.items()):
+        if lang != language or form not in norm:
+            continue
+        hits = [
+            replace(s, label=label, entity_id=entity_id)
+            for s in _occurrences(text, norm, form, language, entity_id, k)
+        ]
+        in_context = [s for s in hits if _in_context(text, norm, s, language, k)]
+        found.extend(hits if in_context and (language, form) not in k.names else in_context)
+    return found
+
+
+_OPENING, _CLOSING = "(«\"“'", ")»\"”'"
+
+
+def _in_context(text: str, norm: str, span: Span, language: str, k: EntityKnowledge) -> bool:
+    before = text[: span.start].rstrip(" ـ")
+    after = text[span.end :].lstrip(" ")
+    if before and after and before[-1] in _OPENING and after[0] in _CLOSING:
+        return True
+    if language != "ar" or span.start - len(before) != 1:  # one space after the descriptor
+        return False
+    previous = norm[: len(before)].rsplit(None, 1)
+    return bool(previous) and previous[-1] in k.ar_descriptors
+
+
 def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[Span] = ()) -> list[Span]:
     """Entity spans in ``text``: knowledge-base matches first, then a model's spans (ids from the
     base), then rule matches, each where nothing is taken yet; then surname-only mentions of the
-    people found."""
+    people found. Arabic marks are read past (found in the text without them, offsets mapped back)."""
+    if language == "ar" and (unmarked := _without_marks(text)) is not None:
+        plain, at = unmarked
+        inside = {offset: i for i, offset in enumerate(at)}
+        model = [
+            replace(s, start=inside[s.start], end=inside[s.end], text=plain[inside[s.start] : inside[s.end]])
+            for s in model
+            if s.start in inside and s.end in inside
+        ]
+        return _marked_spans(text, plain, at, find_entities(plain, language, k, model))
     gazetteer = _gazetteer(text, language, k)
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (
@@ -855,7 +985,10 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         if language == "ar"
         else _english_orgs(text, k) + _english_acronym_names(text, k)
     )
-    known = _longest_first(gazetteer + orgs + _dateline_agencies(text, language, k))
+    # a name in context (بترا in brackets) wins over the same surface's other reading
+    known = _longest_first(
+        _contextual_names(text, language, k) + gazetteer + orgs + _dateline_agencies(text, language, k)
+    )
     learned = _longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
