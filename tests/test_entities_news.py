@@ -102,3 +102,39 @@ def test_arabic_marks_anywhere_leave_the_same_names_with_exact_offsets(marks: li
     assert [s.text.translate(strip) for s in spans] == [
         s.text for s in find_entities(MARKED, "ar", KNOWLEDGE.entities)
     ]
+
+
+def test_a_name_after_a_role_and_a_comma_is_a_person_and_so_is_its_later_surname() -> None:
+    text = "قال وزير الخارجية الروسي، سيرغي لافروف، إن موسكو تدعم الحل. وأضاف لافروف أن الحوار مستمر."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [
+        ("الروسي", "MISC"),
+        ("سيرغي لافروف", "PER"),
+        ("موسكو", "LOC"),
+        ("لافروف", "PER"),
+    ]
+    # a clause after the comma is no name
+    assert found("وقال الفريق المصري، سيلعب غدا، إن الاستعداد جيد.", "ar") == [("المصري", "MISC", "egyptian")]
+
+
+def test_a_compound_given_name_stays_whole_and_the_full_name_is_found_again_without_a_title() -> None:
+    text = "وقال اللاعب نور الدين أمرابط إن الفريق جاهز. وشارك نور الدين أمرابط في التدريب، وقال أمرابط إنه سعيد."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [
+        ("نور الدين أمرابط", "PER"),
+        ("نور الدين أمرابط", "PER"),
+        ("أمرابط", "PER"),
+    ]
+    # the compound's second word is never a surname on its own
+    assert found("وقال اللاعب نور الدين إن الدين مهم.", "ar") == [("نور الدين", "PER", None)]
+
+
+def test_roles_and_common_nouns_after_a_title_are_no_names() -> None:
+    text = (
+        "وقال وكيل الأمين العام للشؤون الإنسانية ومنسق الإغاثة في حالات الطوارئ إن الوضع صعب. "
+        "وقال المدرب قدم أداء جيدا. وأكد الوزير أهمية تطوير الخدمات."
+    )
+    assert [label for _, label, _ in found(text, "ar")] == []
+
+
+def test_a_heading_line_is_no_person_and_a_person_never_crosses_a_line() -> None:
+    assert found("Key Moments\nThe match ended in a draw.", "en") == []
+    assert [t for t, label, _ in found("وأكد الرئيس\nمحمد علي أن الخطة جاهزة.", "ar") if label == "PER"] == []

@@ -32,6 +32,9 @@ _AR_NORMAL = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي
 """Letter variants matched as one: one letter for one (offsets stay valid), none of them a target."""
 _WORD = re.compile(r"[^\W\d_]+")
 _COMPOUND_FIRST = frozenset({"عبد", "ابو"})
+_COMPOUND_SECOND = frozenset({"الدين", "الاسلام", "الله"})
+"""Second words of compound given names (نور الدين, سيف الإسلام, فتح الله): before another name word
+they belong to the given name, not the family name (نور الدين أمرابط)."""
 _ARTICLE_BEHIND_PROCLITIC = ("لل", "وال", "فال", "بال", "كال")
 """A word with the article behind a proclitic (للبرنامج, والتعاون): never a name's first word; in a title
 chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
@@ -415,7 +418,7 @@ def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) ->
         name = (
             _name_after(norm, words, j, k)
             if j < len(words) and _adjacent(norm, words[j - 1], words[j])
-            else []
+            else _apposition(norm, words, j, k)
         )
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
@@ -558,6 +561,7 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
         or word in k.ar_counterparts
         or word in k.ar_titles
         or word in k.ar_org_heads
+        or word in k.ar_not_names
         or (hit is not None and hit[1] != "PER")
     )
 
@@ -565,9 +569,12 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
 Word = tuple[int, int, str]
 
 
-def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+def _name_after(
+    norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False
+) -> list[Word]:
     """The name starting at ``words[j]``: at most two plain words, a family name with the article
-    ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along."""
+    ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along. ``verb_like``:
+    the first word may look like a verb (سيرغي), where commas around the name vouch for it."""
     name: list[Word] = []
     plain = 0
     while j < len(words) and len(name) < 6:
@@ -580,7 +587,7 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
         if not name:
             if (
                 w.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC))
-                or k.ar_verb.match(w)
+                or (k.ar_verb.match(w) and not verb_like)
                 or k.ar_not_first.match(w)
                 or w in k.ar_connectors
             ):
@@ -595,6 +602,15 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
         elif w in k.ar_connectors or w in _COMPOUND_FIRST:
             if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
                 break
+        elif (
+            len(name) == 1
+            and w in _COMPOUND_SECOND
+            and j + 1 < len(words)
+            and _adjacent(norm, word, words[j + 1])
+            and _name_word(words[j + 1][2], k)
+            and not k.ar_verb.match(words[j + 1][2])
+        ):
+            pass  # a compound given name counts once (نور الدين أمرابط)
         elif w.startswith("ال"):
             name.append(word)
             break
@@ -626,8 +642,24 @@ def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int
 
 
 def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
-    """Only spaces between two words (punctuation ends a name)."""
-    return not norm[left[1] : right[0]].strip()
+    """Only spaces between two words (punctuation and line breaks end a name)."""
+    gap = norm[left[1] : right[0]]
+    return not gap.strip() and "\n" not in gap
+
+
+_COMMA = re.compile(r"[^\S\n]*[،,][^\S\n]*")
+_CLAUSE_END = re.compile(r"[^\S\n]*(?:[،,.:؛]|$)")
+
+
+def _apposition(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+    """A name set off by commas after a title chain (وزير الخارجية الروسي، سيرغي لافروف، قال): two
+    words at least, and a comma, a full stop or the line's end right after it."""
+    if j >= len(words) or _COMMA.fullmatch(norm, words[j - 1][1], words[j][0]) is None:
+        return []
+    name = _name_after(norm, words, j, k, verb_like=True)
+    if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
+        return []
+    return name
 
 
 _EN_POSSESSIVE = re.compile(r"(?P<owner>\S+)[’']s\s+(?=\S)")
@@ -682,6 +714,14 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _whole_line(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a line of its own (leading and trailing spaces aside)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return line.strip() == text[start:end]
+
+
 def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
     """Where a name after a title starts: at the second word when only it is a given name and a
     family name follows (Chief Economist Monica Malik → Monica Malik)."""
@@ -708,6 +748,8 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         for m in pattern.finditer(text):
             if pattern is k.en_named and any(a <= m.start() < b for a, b in headlines):
                 continue  # every word of a headline is capitalised: a given name there proves nothing
+            if pattern is k.en_named and _whole_line(text, *m.span("name")):
+                continue  # a heading (Key Moments), not a name in a sentence
             before = text[: m.start("name")].rstrip().rsplit(None, 1)
             words = m.group("name").split()
             if pattern is k.en_named and (
@@ -847,9 +889,14 @@ def _surname_mentions(text: str, language: str, people: list[Span], k: EntityKno
     norm = _arabic_words(text)[0] if language == "ar" else text
     found: list[Span] = []
     seen: set[str] = set()
+    for person in people:  # the full name again elsewhere, with no title before it
+        form = normalise(person.text, language)
+        if len(person.text.split()) >= 2 and "\n" not in form and form not in seen:
+            seen.add(form)
+            found.extend(_occurrences(text, norm, form, language, person.entity_id, k))
     for person in people:
         surname = person.text.split()[-1] if len(person.text.split()) >= 2 else None
-        if surname is None or len(surname) < 3:
+        if surname is None or len(surname) < 3 or normalise(surname, language) in _COMPOUND_SECOND:
             continue
         forms = {normalise(surname, language)}
         if language == "en":
