@@ -138,3 +138,9 @@ def test_roles_and_common_nouns_after_a_title_are_no_names() -> None:
 def test_a_heading_line_is_no_person_and_a_person_never_crosses_a_line() -> None:
     assert found("Key Moments\nThe match ended in a draw.", "en") == []
     assert [t for t, label, _ in found("وأكد الرئيس\nمحمد علي أن الخطة جاهزة.", "ar") if label == "PER"] == []
+
+
+def test_a_registry_city_written_with_accents_is_found_as_english_news_spells_it() -> None:
+    found_ = found("Rescuers reached Duzce and Al-Kharijah on Monday.", "en")
+    assert [(t, label) for t, label, _ in found_] == [("Duzce", "LOC"), ("Al-Kharijah", "LOC")]
+    assert all(entity_id and entity_id.startswith("geonames-") for _, _, entity_id in found_)
