@@ -9,6 +9,9 @@ after a title, a title chain of any length or "his counterpart" (and English org
 that the base does not know: they get no id. Places come also from registry gazetteers
 (:mod:`gazetteer`) and names from human gold (``learned_aliases.json``, :mod:`learned`); the base
 wins over both. Once a person's full name is found, a later surname-only mention is the same person.
+Names that are also common words (الرجاء) or another entity's name (الشرق الأوسط the region and the
+paper) count only in context: brackets, quotes, after a descriptor (صحيفة, نادي). Arabic marks
+(tashkeel, shadda, tatweel) are read past: the text is matched without them and offsets mapped back.
 """
 
 from __future__ import annotations
