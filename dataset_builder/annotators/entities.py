@@ -971,7 +971,7 @@ def _without_marks(text: str) -> tuple[str, list[int]] | None:
     return "".join(text[i] for i in at), [*at, len(text)]
 
 
-def _marked_spans(text: str, plain: str, at: list[int], spans: Iterable[Span]) -> list[Span]:
+def _marked_spans(text: str, at: list[int], spans: Iterable[Span]) -> list[Span]:
     """Spans found in the unmarked text, mapped back onto ``text``: a span ends after the marks on
     its last letter (a vowel belongs to its letter), never on a tatweel."""
     out = []
@@ -1027,7 +1027,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
             for s in model
             if s.start in inside and s.end in inside
         ]
-        return _marked_spans(text, plain, at, find_entities(plain, language, k, model))
+        return _marked_spans(text, at, find_entities(plain, language, k, model))
     gazetteer = _gazetteer(text, language, k)
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (
