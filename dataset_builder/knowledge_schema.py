@@ -109,9 +109,13 @@ class EntityEntry(_Strict):
     id: str = NonEmpty
     label: EntityLabel
     names: dict[str, list[str]]
+    contextual: dict[str, list[str]] = {}
+    """Names that are also common words or other entities' names (الرجاء "please", الشرق الأوسط the
+    region, Petra the site): this entity only in brackets or quotes, after a descriptor word
+    (``descriptors`` of the entity rules: صحيفة, نادي), or where the same text used them so."""
     wikidata: str | None = None
 
-    @field_validator("names", mode="before")
+    @field_validator("names", "contextual", mode="before")
     @classmethod
     def _names(cls, value: Any) -> Any:
         return _language_table(value, "names")
@@ -136,6 +140,12 @@ class ArabicEntityRules(_Strict):
     منظمة التحرير الفلسطينية, وزارة الخارجية, جامعة الدول العربية."""
     titles_with_complement: list[str] = Field(min_length=1)
     facility_heads: list[str] = Field(min_length=1)
+    descriptors: list[str] = []
+    """Words in front of an outlet's or club's name (صحيفة, قناة, نادي), left out of the span: after
+    one, a contextual name of the knowledge base is that entity."""
+    not_names: list[str] = []
+    """Words that look like a name's first word after a title but are common nouns or verbs of news
+    text (منسق, أداء, تطوير): a rule never starts a person's name with them."""
 
     @field_validator("not_first_name_patterns")
     @classmethod

@@ -1,7 +1,8 @@
 """Scoring the silver annotators against a folder of gold articles they were not written for.
 
 The folder holds one ``.txt`` per article and ``gold.json`` (``{"documents": {id: {"language",
-"date", "entities": [{"start", "end", "text", "label"}]}}}``, offsets into the cleaned text). Each
+"date", "entities": [{"start", "end", "text", "label"}]}}}``, offsets into the cleaned text; or,
+when a gold lists its ``body_lines``, offsets into the raw file, silver scored on body lines only). Each
 article goes through the real silver pipeline (cleaning, language, date, entities); a span counts as
 right only with the exact offsets and label.
 """
@@ -45,6 +46,8 @@ class PRF:
 class Evaluation:
     per_label: dict[str, PRF]
     overall: PRF
+    per_language: dict[str, dict[str, PRF]]
+    """Language → label (and "overall") → counts."""
     documents: int
     language_right: int
     date_right: int
@@ -53,11 +56,17 @@ class Evaluation:
     errors: list[str] = field(default_factory=list)
 
     def report(self) -> str:
-        rows = [f"{'label':<8}{'precision':>10}{'recall':>8}{'F1':>7}{'gold':>6}{'found':>7}"]
+        rows = [f"{'label':<12}{'precision':>10}{'recall':>8}{'F1':>7}{'gold':>6}{'found':>7}"]
         for label, s in [*self.per_label.items(), ("overall", self.overall)]:
             rows.append(
-                f"{label:<8}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.tp + s.fn:>6}{s.tp + s.fp:>7}"
+                f"{label:<12}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.tp + s.fn:>6}{s.tp + s.fp:>7}"
             )
+        for language, labels in sorted(self.per_language.items()):
+            for label, s in labels.items():
+                rows.append(
+                    f"{language + ' ' + label:<12}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}"
+                    f"{s.tp + s.fn:>6}{s.tp + s.fp:>7}"
+                )
         rows.append(f"language {self.language_right}/{self.documents}")
         rows.append(
             f"date     {self.date_right}/{self.documents} right, {self.dates_invented} wrong or invented"
@@ -74,6 +83,35 @@ def _gold_spans(doc: Document, gold: dict, where: str) -> set[tuple[int, int, st
     return spans
 
 
+def _raw_spans(doc: Document, gold: dict, raw: str) -> set[tuple[int, int, str]]:
+    """The silver spans at offsets into the raw file (through the cleaning cuts), on body lines only."""
+    shifts: list[tuple[int, int]] = []  # (offset in the text where a cut was, characters cut so far)
+    cut_so_far = 0
+    for cut in sorted(doc.cuts, key=lambda c: c.start):
+        shifts.append((cut.start - doc.seed_start - cut_so_far, cut_so_far + len(cut.text)))
+        cut_so_far += len(cut.text)
+
+    def raw_at(offset: int, is_end: bool) -> int:
+        shift = 0
+        for at, total in shifts:
+            if at < offset or (at == offset and not is_end):
+                shift = total
+        return doc.seed_start + offset + shift
+
+    body, pos = [], 0
+    wanted = set(gold["body_lines"])
+    for line in raw.split("\n"):
+        if line in wanted:
+            body.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    spans = set()
+    for s in doc.entities:
+        start, end = raw_at(s.start, False), raw_at(s.end, True)
+        if raw[start:end] == s.text and any(a <= start and end <= b for a, b in body):
+            spans.add((start, end, s.label))
+    return spans
+
+
 def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
     """Run the silver annotators over every article of ``folder`` and score them against its gold."""
     folder = Path(folder)
@@ -82,6 +120,7 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
         raise InputError(f'{folder / "gold.json"}: expected {{"documents": {{id: gold}}}}')
     golds = raw["documents"]
     counts = {label: Counter() for label in ENTITY_LABELS}
+    by_language: dict[str, dict[str, Counter]] = {}
     lang = date = invented = 0
     errors: list[str] = []
     for doc_id, gold in sorted(golds.items()):
@@ -90,8 +129,18 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
             raise InputError(f"{folder / (doc_id + '.txt')}: expected one document, got {len(docs)}")
         doc = docs[0]
         check_spans(doc.text, doc.entities, doc_id)
-        expected = _gold_spans(doc, gold, f"{folder / 'gold.json'} ({doc_id})")
-        found = {(s.start, s.end, s.label) for s in doc.entities}
+        if "body_lines" in gold:
+            raw = (folder / f"{doc_id}.txt").read_text(encoding="utf-8")
+            expected = {(e["start"], e["end"], e["label"]) for e in gold["entities"]}
+            found = _raw_spans(doc, gold, raw)
+            text = raw
+        else:
+            expected = _gold_spans(doc, gold, f"{folder / 'gold.json'} ({doc_id})")
+            found = {(s.start, s.end, s.label) for s in doc.entities}
+            text = doc.text
+        language_counts = by_language.setdefault(
+            gold["language"], {label: Counter() for label in ENTITY_LABELS}
+        )
         for start, end, label in sorted(found | expected):
             key = (
                 "tp"
@@ -101,8 +150,9 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
                 else "fn"
             )
             counts[label][key] += 1
+            language_counts[label][key] += 1
             if key != "tp":
-                errors.append(f"{doc_id}\t{key}\t{label}\t{doc.text[start:end]}")
+                errors.append(f"{doc_id}\t{key}\t{label}\t{text[start:end]}")
         lang += doc.language == gold["language"]
         gold_date = dt.date.fromisoformat(gold["date"]) if gold["date"] else None
         date += doc.date == gold_date
@@ -113,6 +163,14 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
             )
         elif doc.date != gold_date:
             errors.append(f"{doc_id}\tdate\tmissed {gold_date}")
-    per_label = {label: PRF(c["tp"], c["fp"], c["fn"]) for label, c in counts.items()}
-    overall = PRF(*(sum(getattr(s, k) for s in per_label.values()) for k in ("tp", "fp", "fn")))
-    return Evaluation(per_label, overall, len(golds), lang, date, invented, errors)
+    per_label = _scores(counts)
+    overall = per_label.pop("overall")
+    per_language = {language: _scores(c) for language, c in sorted(by_language.items())}
+    return Evaluation(per_label, overall, per_language, len(golds), lang, date, invented, errors)
+
+
+def _scores(counts: dict[str, Counter]) -> dict[str, PRF]:
+    """Counts per label, and "overall" summed over them."""
+    scores = {label: PRF(c["tp"], c["fp"], c["fn"]) for label, c in counts.items()}
+    scores["overall"] = PRF(*(sum(getattr(s, k) for s in scores.values()) for k in ("tp", "fp", "fn")))
+    return scores

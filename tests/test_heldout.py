@@ -26,9 +26,10 @@ def test_heldout_gold_offsets_read_their_text() -> None:
 def test_silver_on_heldout_news_stays_above_its_floor() -> None:
     result = evaluate(DATA / "heldout", KNOWLEDGE)
     print(result.report())
-    assert result.overall.precision >= 0.925
-    assert result.overall.recall >= 0.805
-    assert result.overall.f1 >= 0.86
+    assert result.overall.precision >= 0.93  # measured 0.933
+    assert result.overall.recall >= 0.83  # 0.835
+    assert result.overall.f1 >= 0.875  # 0.881
+    assert result.per_language["ar"]["overall"].f1 >= 0.835  # 0.841
     assert result.language_right == result.documents
     assert result.date_right == result.documents
     assert result.dates_invented == 0
@@ -36,5 +37,17 @@ def test_silver_on_heldout_news_stays_above_its_floor() -> None:
 
 def test_silver_on_the_tuning_set() -> None:
     result = evaluate(DATA / "tuning", KNOWLEDGE)  # 30 articles, 13 of them written after the rules
-    assert result.overall.f1 >= 0.91 and result.overall.precision >= 0.975
+    assert result.overall.f1 >= 0.96 and result.overall.precision >= 0.985  # measured 0.968, 0.991
     assert result.date_right == result.documents
+
+
+def test_entities_on_the_real_mess_set_stay_above_their_floor() -> None:
+    """Scraped pages (tests/data/realmess, never tuned on): entities on the body lines, scored on raw
+    offsets through the cleaning cuts. Measured once: P 0.909, R 0.728, F1 0.808; Arabic F1 0.791."""
+    result = evaluate(DATA / "realmess", KNOWLEDGE)
+    print(result.report())
+    assert result.overall.precision >= 0.90
+    assert result.overall.recall >= 0.72
+    assert result.overall.f1 >= 0.80
+    assert result.per_language["ar"]["overall"].f1 >= 0.785
+    assert result.per_label["ORG"].recall >= 0.73

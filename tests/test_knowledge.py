@@ -95,7 +95,7 @@ def test_kb_ids_are_unique_sorted_slugs_with_valid_labels(kb: list[dict[str, Any
         assert entity["label"] in ENTITY_LABELS, entity["id"]
         assert entity["wikidata"] is None or re.fullmatch(r"Q\d+", entity["wikidata"]), entity["id"]
         assert set(entity["names"]) <= set(LANGUAGES), entity["id"]
-        assert any(entity["names"].values()), entity["id"]
+        assert any(entity["names"].values()) or any(entity.get("contextual", {}).values()), entity["id"]
 
 
 def test_no_name_belongs_to_two_entities(kb: list[dict[str, Any]], knowledge: Knowledge) -> None:

@@ -100,3 +100,58 @@ def test_a_surface_gold_labelled_two_ways_is_not_used(tmp_path: Path) -> None:
     ]
     (ann / "learned_aliases.json").write_text(json.dumps({"aliases": aliases}), encoding="utf-8")
     assert find_entities("Quintavalle spoke.", "en", Knowledge.load(ann).entities) == []
+
+
+def _write_learned(ann: Path, aliases: list[tuple[str, str, list[str]]]) -> None:
+    entries = [
+        {
+            "surface": surface,
+            "language": "en",
+            "label": label,
+            "entity_id": None,
+            "sources": [{"document_id": d, "annotator": "lead@example.org"} for d in documents],
+        }
+        for surface, label, documents in aliases
+    ]
+    (ann / "learned_aliases.json").write_text(json.dumps({"aliases": entries}), encoding="utf-8")
+
+
+def test_silver_of_a_gold_document_leaves_out_the_names_only_its_gold_taught(tmp_path: Path) -> None:
+    ann = knowledge_folder(tmp_path)
+    _write_learned(
+        ann,
+        [("Zorba Quintavalle", "PER", ["901_gold"]), ("Quintavalle Fund", "ORG", ["901_gold", "902_other"])],
+    )
+    text = "Talks with Zorba Quintavalle and the Quintavalle Fund went on."
+    knowledge = Knowledge.load(ann)
+    found = {s.text for s in find_entities(text, "en", knowledge.entities)}
+    assert found == {"Zorba Quintavalle", "Quintavalle Fund"}
+    honest = knowledge.without_learned_from(["901_gold"])
+    # taught by 901_gold alone: gone; taught by another document too: kept
+    assert {s.text for s in find_entities(text, "en", honest.entities)} == {"Quintavalle Fund"}
+    other = knowledge.without_learned_from(["902_other"])
+    assert {s.text for s in find_entities(text, "en", other.entities)} == found
+    assert {s.text for s in find_entities(text, "en", knowledge.entities)} == found  # unchanged
+
+
+def test_report_compares_silver_with_gold_without_the_documents_own_aliases(tmp_path: Path) -> None:
+    from dataset_builder.report import collect
+
+    ann = knowledge_folder(tmp_path)
+    _write_learned(ann, [("Zorba Quintavalle", "PER", ["901_gold"])])
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "901_gold.txt").write_text(GOLD_TEXT + "\n", encoding="utf-8")
+    gold = {"start": 11, "end": 28, "text": "Zorba Quintavalle", "label": "PER", "entity_id": None}
+    row = {
+        "id": "901_gold",
+        "seed_file": "901_gold.txt",
+        "text": GOLD_TEXT,
+        "annotation_status": "gold",
+        "entities": [gold, {"start": 40, "end": 45, "text": "Cairo", "label": "LOC", "entity_id": "cairo"}],
+    }
+    diff = collect.silver_diffs([row], seeds, Knowledge.load(ann))["901_gold"]
+    assert diff.unavailable is None
+    assert [(c.kind, c.gold.text if c.gold else None) for c in diff.changes] == [
+        ("missed", "Zorba Quintavalle")
+    ]

@@ -9,6 +9,9 @@ after a title, a title chain of any length or "his counterpart" (and English org
 that the base does not know: they get no id. Places come also from registry gazetteers
 (:mod:`gazetteer`) and names from human gold (``learned_aliases.json``, :mod:`learned`); the base
 wins over both. Once a person's full name is found, a later surname-only mention is the same person.
+Names that are also common words (الرجاء) or another entity's name (الشرق الأوسط the region and the
+paper) count only in context: brackets, quotes, after a descriptor (صحيفة, نادي). Arabic marks
+(tashkeel, shadda, tatweel) are read past: the text is matched without them and offsets mapped back.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ _AR_NORMAL = (("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي
 """Letter variants matched as one: one letter for one (offsets stay valid), none of them a target."""
 _WORD = re.compile(r"[^\W\d_]+")
 _COMPOUND_FIRST = frozenset({"عبد", "ابو"})
+_COMPOUND_SECOND = frozenset({"الدين", "الاسلام", "الله"})
+"""Second words of compound given names (نور الدين, سيف الإسلام, فتح الله): before another name word
+they belong to the given name, not the family name (نور الدين أمرابط)."""
 _ARTICLE_BEHIND_PROCLITIC = ("لل", "وال", "فال", "بال", "كال")
 """A word with the article behind a proclitic (للبرنامج, والتعاون): never a name's first word; in a title
 chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
@@ -114,6 +120,25 @@ class EntityKnowledge:
     """Two or three capitalised words right before "said"/"told": a person."""
     model_labels: dict[str, str]
     """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
+    contextual: dict[tuple[str, str], tuple[str, str]]
+    """Names the base gives an entity only in context (brackets, quotes, after a descriptor)."""
+    ar_descriptors: dict[str, str]
+    """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
+    ar_not_names: frozenset[str]
+    learned_from: dict[tuple[str, str], frozenset[str]]
+    """Names the base and the registries lack, taught by gold alone → the documents that taught them."""
+    unlearned: frozenset[tuple[str, str]] = frozenset()
+    """Learned names left out (see :meth:`without_documents`)."""
+
+    def without_documents(self, document_ids: Iterable[str]) -> EntityKnowledge:
+        """This knowledge without the names only these documents' gold taught: silver re-annotating
+        a gold document must not read its own answer (an honest silver-versus-gold comparison)."""
+        ids = frozenset(document_ids)
+        drop = frozenset(key for key, sources in self.learned_from.items() if sources <= ids)
+        if not drop:
+            return self
+        names = {key: hit for key, hit in self.names.items() if key not in drop}
+        return replace(self, names=names, unlearned=self.unlearned | drop)
 
     def link(self, surface: str, language: str) -> str | None:
         """The knowledge-base id for a span's text, or None when the base does not know it."""
@@ -137,11 +162,12 @@ def compile_entity_knowledge(
     after_lam = _after_lam_forms(names, names)
     taken = names.keys() | after_lam.keys()
     stopwords = {"ar": frozenset(rules.ar.stopwords), "en": frozenset(rules.en.stopwords)}
-    extra = sorted(_learned_names(learned).items()) if learned else []
-    extra += sorted(
+    learned_names = _learned_names(learned) if learned else {}
+    places = sorted(
         ((language, normalise(surface, language)), hit)
         for (language, surface), hit in place_names(rules.gazetteer.model_dump(), stopwords).items()
     )
+    extra = sorted(learned_names.items()) + places
     for key, hit in extra:
         if key not in taken:
             names.setdefault(key, hit)
@@ -156,6 +182,9 @@ def compile_entity_knowledge(
             automaton = automata.setdefault(language, ahocorasick.Automaton())
             automaton.add_word(surface, (len(surface), entity_id, label, needs_lam))
     names.update(after_lam)
+    learned_from = (
+        _learned_sources(learned, learned_names, taken | {key for key, _ in places}, names) if learned else {}
+    )
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
@@ -201,6 +230,15 @@ def compile_entity_knowledge(
             rf"\b(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+(?:{particles})[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
+        contextual={
+            (language, normalise(surface, language)): (entity.id, entity.label)
+            for entity in kb.entities
+            for language, surfaces in entity.contextual.items()
+            for surface in surfaces
+        },
+        ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
+        ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
+        learned_from=learned_from,
         en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(
@@ -276,6 +314,35 @@ def _learned_names(learned: LearnedAliasesFile) -> dict[tuple[str, str], tuple[s
     return {key: min(hits, key=str) for key, hits in found.items() if len({label for _, label in hits}) == 1}
 
 
+def _learned_sources(
+    learned: LearnedAliasesFile,
+    learned_names: dict[tuple[str, str], tuple[str | None, str]],
+    taken: Iterable[tuple[str, str]],
+    names: dict[tuple[str, str], tuple[str | None, str]],
+) -> dict[tuple[str, str], frozenset[str]]:
+    """Each name in the table that only gold taught (with its forms after ل and in capitals) → the
+    documents whose gold taught it."""
+    sources: dict[tuple[str, str], set[str]] = {}
+    for alias in learned.aliases:
+        key = (alias.language, normalise(alias.surface, alias.language))
+        if key in learned_names:
+            sources.setdefault(key, set()).update(s.document_id for s in alias.sources)
+    taken = set(taken)
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for (language, surface), documents in sources.items():
+        if (language, surface) in taken or names.get((language, surface)) != learned_names[
+            (language, surface)
+        ]:
+            continue  # the base or a registry names it too: not the gold's alone
+        forms = [(language, surface), (language, surface.upper())]
+        if language == "ar" and surface.startswith("ال"):
+            forms.append(("ar", _after_lam(surface)))
+        for form in forms:
+            if names.get(form) == learned_names[(language, surface)] and form not in taken:
+                out[form] = frozenset(documents)
+    return out
+
+
 def _with_proclitics(heads: Iterable[str], proclitics: Iterable[str]) -> dict[str, str]:
     """Each head, bare and behind every proclitic (وزارة, بوزارة, لوزارة) → the bare head."""
     table: dict[str, str] = {}
@@ -315,6 +382,8 @@ def _gazetteer(text: str, language: str, k: EntityKnowledge) -> list[Span]:
             continue
         if needs_lam and not prefix.endswith("ل"):
             continue
+        if k.unlearned and (language, norm[start:end]) in k.unlearned:
+            continue
         found.append(Span(start, end, text[start:end], label, entity_id))
     return found
 
@@ -352,7 +421,7 @@ def _arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) ->
         name = (
             _name_after(norm, words, j, k)
             if j < len(words) and _adjacent(norm, words[j - 1], words[j])
-            else []
+            else _apposition(norm, words, j, k)
         )
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
@@ -495,6 +564,7 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
         or word in k.ar_counterparts
         or word in k.ar_titles
         or word in k.ar_org_heads
+        or word in k.ar_not_names
         or (hit is not None and hit[1] != "PER")
     )
 
@@ -502,9 +572,12 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
 Word = tuple[int, int, str]
 
 
-def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+def _name_after(
+    norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False
+) -> list[Word]:
     """The name starting at ``words[j]``: at most two plain words, a family name with the article
-    ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along."""
+    ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along. ``verb_like``:
+    the first word may look like a verb (سيرغي), where commas around the name vouch for it."""
     name: list[Word] = []
     plain = 0
     while j < len(words) and len(name) < 6:
@@ -517,7 +590,7 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
         if not name:
             if (
                 w.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC))
-                or k.ar_verb.match(w)
+                or (k.ar_verb.match(w) and not verb_like)
                 or k.ar_not_first.match(w)
                 or w in k.ar_connectors
             ):
@@ -532,6 +605,15 @@ def _name_after(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> lis
         elif w in k.ar_connectors or w in _COMPOUND_FIRST:
             if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
                 break
+        elif (
+            len(name) == 1
+            and w in _COMPOUND_SECOND
+            and j + 1 < len(words)
+            and _adjacent(norm, word, words[j + 1])
+            and _name_word(words[j + 1][2], k)
+            and not k.ar_verb.match(words[j + 1][2])
+        ):
+            pass  # a compound given name counts once (نور الدين أمرابط)
         elif w.startswith("ال"):
             name.append(word)
             break
@@ -563,8 +645,24 @@ def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int
 
 
 def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
-    """Only spaces between two words (punctuation ends a name)."""
-    return not norm[left[1] : right[0]].strip()
+    """Only spaces between two words (punctuation and line breaks end a name)."""
+    gap = norm[left[1] : right[0]]
+    return not gap.strip() and "\n" not in gap
+
+
+_COMMA = re.compile(r"[^\S\n]*[،,][^\S\n]*")
+_CLAUSE_END = re.compile(r"[^\S\n]*(?:[،,.:؛]|$)")
+
+
+def _apposition(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+    """A name set off by commas after a title chain (وزير الخارجية الروسي، سيرغي لافروف، قال): two
+    words at least, and a comma, a full stop or the line's end right after it."""
+    if j >= len(words) or _COMMA.fullmatch(norm, words[j - 1][1], words[j][0]) is None:
+        return []
+    name = _name_after(norm, words, j, k, verb_like=True)
+    if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
+        return []
+    return name
 
 
 _EN_POSSESSIVE = re.compile(r"(?P<owner>\S+)[’']s\s+(?=\S)")
@@ -619,6 +717,14 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _whole_line(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a line of its own (leading and trailing spaces aside)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return line.strip() == text[start:end]
+
+
 def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
     """Where a name after a title starts: at the second word when only it is a given name and a
     family name follows (Chief Economist Monica Malik → Monica Malik)."""
@@ -645,6 +751,8 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         for m in pattern.finditer(text):
             if pattern is k.en_named and any(a <= m.start() < b for a, b in headlines):
                 continue  # every word of a headline is capitalised: a given name there proves nothing
+            if pattern is k.en_named and _whole_line(text, *m.span("name")):
+                continue  # a heading (Key Moments), not a name in a sentence
             before = text[: m.start("name")].rstrip().rsplit(None, 1)
             words = m.group("name").split()
             if pattern is k.en_named and (
@@ -784,9 +892,14 @@ def _surname_mentions(text: str, language: str, people: list[Span], k: EntityKno
     norm = _arabic_words(text)[0] if language == "ar" else text
     found: list[Span] = []
     seen: set[str] = set()
+    for person in people:  # the full name again elsewhere, with no title before it
+        form = normalise(person.text, language)
+        if len(person.text.split()) >= 2 and "\n" not in form and form not in seen:
+            seen.add(form)
+            found.extend(_occurrences(text, norm, form, language, person.entity_id, k))
     for person in people:
         surname = person.text.split()[-1] if len(person.text.split()) >= 2 else None
-        if surname is None or len(surname) < 3:
+        if surname is None or len(surname) < 3 or normalise(surname, language) in _COMPOUND_SECOND:
             continue
         forms = {normalise(surname, language)}
         if language == "en":
@@ -844,10 +957,77 @@ def _longest_first(spans: Iterable[Span]) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start - s.end, s.start))
 
 
+_MARKS = re.compile("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
+"""Tashkeel (vowels, shadda, sukun), the superscript alif, Quranic marks and tatweel: written or not,
+the same word (الأمم المتّحدة, المتحـــدة)."""
+
+
+def _without_marks(text: str) -> tuple[str, list[int]] | None:
+    """The text without Arabic marks and where each of its characters sits in ``text`` (one past
+    the end for the end), or None when the text has none."""
+    if _MARKS.search(text) is None:
+        return None
+    at = [i for i, ch in enumerate(text) if not _MARKS.match(ch)]
+    return "".join(text[i] for i in at), [*at, len(text)]
+
+
+def _marked_spans(text: str, at: list[int], spans: Iterable[Span]) -> list[Span]:
+    """Spans found in the unmarked text, mapped back onto ``text``: a span ends after the marks on
+    its last letter (a vowel belongs to its letter), never on a tatweel."""
+    out = []
+    for span in spans:
+        start, end = at[span.start], at[span.end - 1] + 1
+        while end < len(text) and _MARKS.match(text[end]) and text[end] != "\u0640":
+            end += 1
+        out.append(replace(span, start=start, end=end, text=text[start:end]))
+    return out
+
+
+def _contextual_names(text: str, language: str, k: EntityKnowledge) -> list[Span]:
+    """Names the base gives an entity only in context: in brackets or quotes ("(بترا)", «العربية»),
+    after a descriptor word (صحيفة الشرق الأوسط, نادي النصر); a name no other entity has counts
+    everywhere in a text that once used it so."""
+    norm = _arabic_words(text)[0] if language == "ar" else text
+    found: list[Span] = []
+    for (lang, form), (entity_id, label) in sorted(k.contextual.items()):
+        if lang != language or form not in norm:
+            continue
+        hits = [
+            replace(s, label=label, entity_id=entity_id)
+            for s in _occurrences(text, norm, form, language, entity_id, k)
+        ]
+        in_context = [s for s in hits if _in_context(text, norm, s, language, k)]
+        found.extend(hits if in_context and (language, form) not in k.names else in_context)
+    return found
+
+
+_OPENING, _CLOSING = "(«\"“'", ")»\"”'"
+
+
+def _in_context(text: str, norm: str, span: Span, language: str, k: EntityKnowledge) -> bool:
+    before = text[: span.start].rstrip(" ـ")
+    after = text[span.end :].lstrip(" ")
+    if before and after and before[-1] in _OPENING and after[0] in _CLOSING:
+        return True
+    if language != "ar" or span.start - len(before) != 1:  # one space after the descriptor
+        return False
+    previous = norm[: len(before)].rsplit(None, 1)
+    return bool(previous) and previous[-1] in k.ar_descriptors
+
+
 def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[Span] = ()) -> list[Span]:
     """Entity spans in ``text``: knowledge-base matches first, then a model's spans (ids from the
     base), then rule matches, each where nothing is taken yet; then surname-only mentions of the
-    people found."""
+    people found. Arabic marks are read past (found in the text without them, offsets mapped back)."""
+    if language == "ar" and (unmarked := _without_marks(text)) is not None:
+        plain, at = unmarked
+        inside = {offset: i for i, offset in enumerate(at)}
+        model = [
+            replace(s, start=inside[s.start], end=inside[s.end], text=plain[inside[s.start] : inside[s.end]])
+            for s in model
+            if s.start in inside and s.end in inside
+        ]
+        return _marked_spans(text, at, find_entities(plain, language, k, model))
     gazetteer = _gazetteer(text, language, k)
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (
@@ -855,7 +1035,10 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         if language == "ar"
         else _english_orgs(text, k) + _english_acronym_names(text, k)
     )
-    known = _longest_first(gazetteer + orgs + _dateline_agencies(text, language, k))
+    # a name in context (بترا in brackets) wins over the same surface's other reading
+    known = _longest_first(
+        _contextual_names(text, language, k) + gazetteer + orgs + _dateline_agencies(text, language, k)
+    )
     learned = _longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,13 @@ def _arabic(name: str, min_letters: int) -> str | None:
     if not _ARABIC_NAME.fullmatch(name) or len(name.replace(" ", "")) < min_letters:
         return None
     return name
+
+
+def _folded(name: str) -> str:
+    """A romanised name without its accents and dots, as English news writes it (Düzce → Duzce,
+    Al-Khārijah → Al-Kharijah)."""
+    plain = unicodedata.normalize("NFKD", name).replace("ı", "i")
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
 
 
 def _spelling_variant(alternate: str, name: str, min_letters: int) -> bool:
@@ -93,8 +101,9 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
     ]
     for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
         entity_id = f"geonames-{city['geonameid']}"
-        if _ENGLISH_NAME.fullmatch(city["name"]) and len(city["name"]) >= min_letters:
-            add("en", city["name"], entity_id)
+        english = city["name"] if _ENGLISH_NAME.fullmatch(city["name"]) else _folded(city["name"])
+        if _ENGLISH_NAME.fullmatch(english) and len(english) >= min_letters:
+            add("en", english, entity_id)
         for alternate in sorted(city["alternatenames"]):
             add("ar", _arabic(alternate, min_letters), entity_id)
             if city["countrycode"] in regional and _spelling_variant(alternate, city["name"], min_letters):

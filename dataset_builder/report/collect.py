@@ -259,7 +259,9 @@ def silver_diffs(
         by_file[row["seed_file"]].append(row)
     out: dict[str, SilverDiff] = {}
     for seed_file, members in sorted(by_file.items()):
-        silver, problem = _silver_of_seed(Path(seeds_dir) / seed_file, knowledge)
+        # without the names these documents' own gold taught: silver must not read its answer
+        honest = knowledge.without_learned_from(row["id"] for row in members)
+        silver, problem = _silver_of_seed(Path(seeds_dir) / seed_file, honest)
         for row in members:
             doc = silver.get(row["id"])
             if doc is None:

@@ -1,0 +1,146 @@
+"""Entities of real-world news: agencies and outlets in datelines, names written with Arabic marks,
+names after a role and a comma, and common words or headings that are no names (issue 17)."""
+
+from __future__ import annotations
+
+from conftest import KNOWLEDGE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataset_builder.annotators.entities import find_entities
+from dataset_builder.documents import check_spans
+
+
+def found(text: str, language: str) -> list[tuple[str, str, str | None]]:
+    spans = find_entities(text, language, KNOWLEDGE.entities)
+    check_spans(text, spans, "test")
+    return [(s.text, s.label, s.entity_id) for s in spans]
+
+
+def test_news_agencies_in_datelines_and_bylines_are_organisations() -> None:
+    assert ("وام", "ORG", "wam") in found("دبي (وام) - أعلن المركز الوطني للأرصاد عن أمطار.", "ar")
+    assert ("بترا", "ORG", "petra") in found("عمان (بترا) - قال المسؤول إن الأردن يرحب.", "ar")
+    assert ("أ ش أ", "ORG", "mena") in found("القاهرة - أ ش أ - أكدت الوزارة دعمها.", "ar")
+    english = found(
+        "KUWAIT, Jan 5 (KUNA) -- Oil rose, Reuters reported; CNN and the BBC said OPEC meets.", "en"
+    )
+    assert [(t, label) for t, label, _ in english] == [
+        ("KUWAIT", "LOC"),
+        ("KUNA", "ORG"),
+        ("Reuters", "ORG"),
+        ("CNN", "ORG"),
+        ("BBC", "ORG"),
+        ("OPEC", "ORG"),
+    ]
+
+
+def test_companies_and_international_bodies_are_organisations_not_people() -> None:
+    text = "Goldman Sachs and Sequoia Capital invested in Saudi Aramco, the IMF and World Bank said."
+    assert [(t, label) for t, label, _ in found(text, "en")] == [
+        ("Goldman Sachs", "ORG"),
+        ("Sequoia Capital", "ORG"),
+        ("Saudi Aramco", "ORG"),
+        ("IMF", "ORG"),
+        ("World Bank", "ORG"),
+    ]
+
+
+def test_a_name_that_is_also_a_common_word_or_a_region_counts_only_in_context() -> None:
+    text = "وقال مصدر لصحيفة الشرق الأوسط إن الوضع في الشرق الأوسط خطير، فيما نقلت «العربية» عن مسؤول."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [
+        ("الشرق الأوسط", "ORG"),
+        ("الشرق الأوسط", "LOC"),
+        ("العربية", "ORG"),
+    ]
+    # a club's name that is also a common word: after نادي, and then everywhere in that text
+    club = found("تعادل نادي النصر مع الزمالك، وقال مدرب النصر إن فريقه جاهز.", "ar")
+    assert [(t, label) for t, label, _ in club] == [("النصر", "ORG"), ("الزمالك", "ORG"), ("النصر", "ORG")]
+    assert found("احتفل الشعب بذكرى النصر في الميدان.", "ar") == []
+
+
+def test_places_spelled_otherwise_and_outermost_names() -> None:
+    text = "The International Organisation for Migration said floods in Derna (also Darnah) hit the Horn of Africa."
+    assert [(t, label) for t, label, _ in found(text, "en")] == [
+        ("International Organisation for Migration", "ORG"),
+        ("Derna", "LOC"),
+        ("Darnah", "LOC"),
+        ("Horn of Africa", "LOC"),
+    ]
+    ar = found("أعلن مركز أنباء الأمم المتحدة أن الجمهورية الجزائرية الديمقراطية الشعبية تدعم الخطة.", "ar")
+    assert [(t, label) for t, label, _ in ar] == [
+        ("مركز أنباء الأمم المتحدة", "ORG"),
+        ("الجمهورية الجزائرية الديمقراطية الشعبية", "LOC"),
+    ]
+
+
+MARKED = "قال الأمين العام للأمم المتحدة أنطونيو غوتيريش في القاهرة إن منظمة الصحة العالمية تدعم مصر وبلينكن."
+_MARKS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640"
+
+
+def test_a_shadda_does_not_hide_a_known_name() -> None:
+    text = "وقالت الأمم المتّحدة إن منظمة الصحـــة العالمية ستساعد."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [
+        ("الأمم المتّحدة", "ORG"),
+        ("منظمة الصحـــة العالمية", "ORG"),
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(MARKED)), st.sampled_from(_MARKS)), max_size=25))
+def test_arabic_marks_anywhere_leave_the_same_names_with_exact_offsets(marks: list[tuple[int, str]]) -> None:
+    """Diacritics and tatweel inserted at random: the same names are found, and every span reads
+    its text in the marked text (text[start:end] == span text)."""
+    text = MARKED
+    for at, mark in sorted(marks, reverse=True):
+        if at > 0 and "\u0621" <= text[at - 1] <= "\u064a":  # a mark only follows an Arabic letter
+            text = text[:at] + mark + text[at:]
+    spans = find_entities(text, "ar", KNOWLEDGE.entities)
+    check_spans(text, spans, "marked")
+    plain = [(s.label, s.entity_id) for s in find_entities(MARKED, "ar", KNOWLEDGE.entities)]
+    assert [(s.label, s.entity_id) for s in spans] == plain
+    strip = str.maketrans("", "", _MARKS)
+    assert [s.text.translate(strip) for s in spans] == [
+        s.text for s in find_entities(MARKED, "ar", KNOWLEDGE.entities)
+    ]
+
+
+def test_a_name_after_a_role_and_a_comma_is_a_person_and_so_is_its_later_surname() -> None:
+    text = "قال وزير الخارجية الروسي، سيرغي لافروف، إن موسكو تدعم الحل. وأضاف لافروف أن الحوار مستمر."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [
+        ("الروسي", "MISC"),
+        ("سيرغي لافروف", "PER"),
+        ("موسكو", "LOC"),
+        ("لافروف", "PER"),
+    ]
+    # a clause after the comma is no name
+    assert found("وقال الفريق المصري، سيلعب غدا، إن الاستعداد جيد.", "ar") == [("المصري", "MISC", "egyptian")]
+
+
+def test_a_compound_given_name_stays_whole_and_the_full_name_is_found_again_without_a_title() -> None:
+    text = "وقال اللاعب نور الدين أمرابط إن الفريق جاهز. وشارك نور الدين أمرابط في التدريب، وقال أمرابط إنه سعيد."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [
+        ("نور الدين أمرابط", "PER"),
+        ("نور الدين أمرابط", "PER"),
+        ("أمرابط", "PER"),
+    ]
+    # the compound's second word is never a surname on its own
+    assert found("وقال اللاعب نور الدين إن الدين مهم.", "ar") == [("نور الدين", "PER", None)]
+
+
+def test_roles_and_common_nouns_after_a_title_are_no_names() -> None:
+    text = (
+        "وقال وكيل الأمين العام للشؤون الإنسانية ومنسق الإغاثة في حالات الطوارئ إن الوضع صعب. "
+        "وقال المدرب قدم أداء جيدا. وأكد الوزير أهمية تطوير الخدمات."
+    )
+    assert [label for _, label, _ in found(text, "ar")] == []
+
+
+def test_a_heading_line_is_no_person_and_a_person_never_crosses_a_line() -> None:
+    assert found("Key Moments\nThe match ended in a draw.", "en") == []
+    assert [t for t, label, _ in found("وأكد الرئيس\nمحمد علي أن الخطة جاهزة.", "ar") if label == "PER"] == []
+
+
+def test_a_registry_city_written_with_accents_is_found_as_english_news_spells_it() -> None:
+    found_ = found("Rescuers reached Duzce and Al-Kharijah on Monday.", "en")
+    assert [(t, label) for t, label, _ in found_] == [("Duzce", "LOC"), ("Al-Kharijah", "LOC")]
+    assert all(entity_id and entity_id.startswith("geonames-") for _, _, entity_id in found_)
