@@ -166,3 +166,29 @@ def test_input_error_in_a_ray_worker_is_the_same_error(
     assert capsys.readouterr().err == f"error: {local.value}\n"
     assert not out.exists()
     assert ray.is_initialized()  # a cluster the build joined is left running
+
+
+def test_an_unreachable_ray_address_fails_at_once_in_one_line(tmp_path: Path) -> None:
+    """Ray alone retries a dead address for minutes; the build refuses it within 30 s, in one line."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{probe.getsockname()[1]}"
+    out = tmp_path / "dist"
+    argv = build_argv(SEEDS, _annotations(tmp_path / "annotations"), out)
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    ray_argv = ["--no-progress", "--executor", "ray", "--ray-address", address]
+    done = subprocess.run(
+        [sys.executable, "-m", "dataset_builder.cli", *argv, *ray_argv],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [done.stderr.strip()]
+    assert done.stderr.startswith(f"error: cannot join the Ray cluster at {address}: ")
+    assert not out.exists()
