@@ -139,7 +139,8 @@ class RayExecutor:
     """Shards as Ray tasks on a cluster: the one at ``address`` (or ``RAY_ADDRESS``), the one this
     process is already connected to, or else a local cluster started for the build (with
     ``num_cpus`` CPUs, default all) and shut down after it. A cluster's nodes need dataset_builder
-    installed (``pip install 'dataset_builder[ray]'``).
+    installed (``pip install 'dataset_builder[ray]'``), and none of the project's files: the build's
+    shards carry their seed files' bytes.
     """
 
     def __init__(self, address: str | None = None, num_cpus: int | None = None) -> None:
