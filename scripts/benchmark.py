@@ -584,6 +584,8 @@ def measure(
 
 
 def render(results: Sequence[Mapping[str, Any]]) -> str:
+    large = next((r["large"] for r in results if "large" in r), [])
+    results = [r for r in results if "large" not in r]
     head = (
         f"{'N':>7} {'build':>14} {'docs':>7} {'build s':>8} {'docs/s':>7} {'MB/s':>6} {'build/floor':>11} "
         f"{'tree RSS MB':>11} {'RSS/floor':>9} {'cluster start s':>15}"
@@ -626,8 +628,6 @@ def render(results: Sequence[Mapping[str, Any]]) -> str:
             )
     lines.append("")
     for r in results:
-        if "large" in r:
-            continue
         lid = r["langid"]
         lingua = "not installed" if lid["lingua_us"] is None else f"{lid['lingua_us']:.0f} µs"
         speedup = (
@@ -637,8 +637,6 @@ def render(results: Sequence[Mapping[str, Any]]) -> str:
             f"language id alone, N={r['n']} ({lid['documents']} documents): lingua {lingua}, "
             f"fastText {lid['fasttext_us']:.0f} µs per document{speedup}"
         )
-    large = next((r["large"] for r in results if "large" in r), [])
-    results = [r for r in results if "large" not in r]
     if large:
         first = large[0]
         lines.append("")
