@@ -159,7 +159,8 @@ class SilverCache:
         self.fingerprint = fingerprint
         self.hits = 0
         self.misses = 0
-        self._used: set[bytes] = set()
+        self._used: list[bytes] = []
+        """Keys read or written since the last flush into the ``used`` table (memory stays flat)."""
         self._unsaved = 0
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,6 +174,7 @@ class SilverCache:
                 "CREATE TABLE IF NOT EXISTS silver (key BLOB PRIMARY KEY, documents TEXT NOT NULL)"
             )
             self._db.execute("CREATE TABLE IF NOT EXISTS derived (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
             self._db.commit()
 
     @classmethod
@@ -203,13 +205,13 @@ class SilverCache:
         if not rows:
             raise DatasetBuilderError(f"{self.path}: an entry vanished while the build was reading it")
         self.hits += 1
-        self._used.add(key)
+        self._use([key])
         return decode(rows[0][0])
 
     def put(self, key: bytes, docs: Sequence[Document]) -> None:
         """Store one seed file's documents (committed in groups of ``COMMIT_EVERY``)."""
         self.misses += 1
-        self._used.add(key)
+        self._use([key])
         self._query("INSERT OR REPLACE INTO silver (key, documents) VALUES (?, ?)", (key, encode(docs)))
         self._unsaved += 1
         if self._unsaved >= COMMIT_EVERY:
@@ -232,16 +234,27 @@ class SilverCache:
             marks = ",".join("?" * len(chunk))
             rows = self._query(f"SELECT key, value FROM derived WHERE key IN ({marks})", chunk)
             found.update((bytes(k), bytes(v)) for k, v in rows)  # type: ignore[arg-type]
-        self._used.update(found)
+        self._use(found)
         return found
 
     def put_derived(self, key: bytes, value: bytes) -> None:
         """Store a derived value (committed with the silver entries)."""
-        self._used.add(key)
+        self._use([key])
         self._query("INSERT OR REPLACE INTO derived (key, value) VALUES (?, ?)", (key, value))
         self._unsaved += 1
         if self._unsaved >= COMMIT_EVERY:
             self.commit()
+
+    def _use(self, keys: Iterable[bytes]) -> None:
+        self._used.extend(keys)
+        if len(self._used) >= LOOKUP_BATCH:
+            with self._guarded():
+                self._flush_used()
+
+    def _flush_used(self) -> None:
+        """The keys used so far into SQLite's temporary ``used`` table (this connection's only)."""
+        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+        self._used.clear()
 
     def commit(self) -> None:
         self._unsaved = 0
@@ -253,9 +266,7 @@ class SilverCache:
         pass over a corpus (a build), so the file keeps one corpus' worth."""
         self.commit()
         with self._guarded():
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
-            self._db.execute("DELETE FROM used")
-            self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+            self._flush_used()
             dropped = self._db.execute("DELETE FROM silver WHERE key NOT IN (SELECT key FROM used)").rowcount
             self._db.execute("DELETE FROM derived WHERE key NOT IN (SELECT key FROM used)")
             self._db.commit()

@@ -290,11 +290,13 @@ def documents(
     annotations_dir = Path(annotations_dir)
     gold = gold_documents(annotations_dir, knowledge.topic_ids)
     groups = knowledge.groups
-    seen: set[str] = set()
+    members = groups.members
+    seen: set[str] = set()  # of the documents gold or the curated groups name: not every id
     for doc in silver_documents(seeds_dir, knowledge, workers, executor, ner_model, cache, stats):
         start = time.perf_counter()
         merge = stats.step(GOLD_STEP)
-        seen.add(doc.id)
+        if doc.id in gold or doc.id in members:
+            seen.add(doc.id)
         merge.counters["gold"] += doc.id in gold
         if doc.id in gold:
             doc = apply_gold(doc, gold[doc.id], knowledge, annotations_dir)
@@ -302,7 +304,7 @@ def documents(
             event_id=groups.event.get(doc.id, doc.event_id),
             translation_group=groups.translation.get(doc.id, doc.translation_group),
         )
-        merge.counters["in a curated group"] += doc.id in groups.members
+        merge.counters["in a curated group"] += doc.id in members
         merge.documents += 1
         merge.seconds += time.perf_counter() - start
         yield doc
@@ -311,7 +313,7 @@ def documents(
             f"{annotations_dir / 'documents' / (doc_id + '.json')}: annotation for unknown document "
             f"{doc_id!r} (no such document in {seeds_dir})"
         )
-    for doc_id in sorted(groups.members - seen):
+    for doc_id in sorted(members - seen):
         raise InputError(
             f"{knowledge.folder / 'groups.json'}: unknown document {doc_id!r} (no such document in {seeds_dir})"
         )
