@@ -9,6 +9,7 @@ groups). Everything is written to a staging folder next to ``out_dir`` and swapp
 
 from __future__ import annotations
 
+import functools
 import itertools
 import shutil
 import sys
@@ -143,6 +144,7 @@ def build(
         report=partial(
             write_report, seeds_dir=seeds_dir, annotations_dir=annotations_dir, knowledge=knowledge
         ),
+        cache=cache,
     )
     if result.recorded:
         output.write_atomic(ledger_path, result.ledger.to_bytes())
@@ -163,6 +165,7 @@ def write_dataset(
     ledger: SplitLedger | None = None,
     inputs: Mapping[str, Path] | None = None,
     report: Callable[[Path], object] | None = None,
+    cache: SilverCache | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
@@ -172,7 +175,8 @@ def write_dataset(
     guidelines) is shipped beside the card, which links to it. ``ledger`` holds the splits of
     documents built before (none: every event's split is hashed). ``out_dir`` is checked before
     ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``report`` writes
-    ``report.html`` into the folder before the manifest lists its files.
+    ``report.html`` into the folder before the manifest lists its files. ``cache`` keeps each
+    document's ``ner`` tokens, so that a rebuild tokenises only the documents that changed.
     """
     check_ratios(split_ratios)  # before any work
     ledger = ledger or SplitLedger()
@@ -182,7 +186,7 @@ def write_dataset(
         topic_ids = [t.id for t in taxonomy]
         keys = _stage(docs, staging, topic_ids, progress)
         plan = assign_splits(keys, ledger, split_ratios)
-        stats, pair_warnings = _write_configs(staging, keys, plan, tmp, topic_ids, progress)
+        stats, pair_warnings = _write_configs(staging, keys, plan, tmp, topic_ids, progress, cache)
         staging.unlink()
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
@@ -315,52 +319,110 @@ def _list_array(offsets: list[int], values: pa.Array, kind: pa.DataType) -> pa.A
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values, type=kind)
 
 
+@functools.cache
+def _ner_schema() -> pa.Schema:
+    return configs.ner_features().arrow_schema
+
+
+_TOKEN_COLUMNS = ("tokens", "ner_tags", "token_starts", "token_ends")
+"""The ``ner`` columns that come from a document's text and spans alone (what is cached)."""
+
+
+def _token_table(docs: Sequence[configs.NerTokens]) -> pa.Table:
+    """One row per sentence of ``docs``, in order, their :data:`_TOKEN_COLUMNS` (one conversion
+    for the lot: per document, Arrow's fixed cost per array would double the tokeniser's)."""
+    counts = [count for doc in docs for count in doc.counts]
+    offsets = pa.array(list(itertools.accumulate(counts, initial=0)), pa.int32())
+    fields = [_ner_schema().field(name) for name in _TOKEN_COLUMNS]
+    values = [
+        [v for doc in docs for v in getattr(doc, name)] for name in ("tokens", "tags", "starts", "ends")
+    ]
+    return pa.Table.from_arrays(
+        [
+            pa.ListArray.from_arrays(offsets, pa.array(v, f.type.value_type), type=f.type)
+            for v, f in zip(values, fields, strict=True)
+        ],
+        schema=pa.schema(fields),
+    )
+
+
+def _per_document(table: pa.Table, docs: Sequence[configs.NerTokens]) -> list[pa.Table]:
+    """:func:`_token_table` of several documents cut back into one table each (zero-copy slices)."""
+    out, at = [], 0
+    for doc in docs:
+        out.append(table.slice(at, len(doc.counts)))
+        at += len(doc.counts)
+    return out
+
+
+def _ipc_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _token_tables(
+    documents: Sequence[tuple[str, str, str, str, list[configs.Span3]]], cache: SilverCache | None
+) -> list[pa.Table]:
+    """Every document's :func:`_token_table`, read from ``cache`` where it holds it (keyed by the
+    text, language and spans: a rebuild tokenises only the documents that changed), else computed
+    and stored."""
+    if cache is None:
+        computed = [configs.ner_tokens(text, language, spans) for _, text, language, _, spans in documents]
+        return _per_document(_token_table(computed), computed)
+    keys = [
+        cache.derived_key("ner", language, text, repr(spans)) for _, text, language, _, spans in documents
+    ]
+    stored = cache.derived(keys)
+    missing = {key: i for i, key in enumerate(keys) if key not in stored}  # a repeated document once
+    computed = [configs.ner_tokens(*documents[i][1:3], documents[i][4]) for i in missing.values()]
+    tables = dict(zip(missing, _per_document(_token_table(computed), computed), strict=True))
+    for key, table in tables.items():
+        cache.put_derived(key, _ipc_bytes(table))
+    tables.update((key, pa.ipc.open_stream(value).read_all()) for key, value in stored.items())
+    return [tables[key] for key in keys]
+
+
 class _NerColumns:
-    """``ner`` rows of one split as flat columns (the rows :func:`configs.ner_rows` defines, without
-    a dict per row or a ClassLabel lookup per tag)."""
+    """``ner`` rows of one split: per-row columns as lists, the token columns as each document's
+    Arrow table (the rows :func:`configs.ner_rows` defines, without a dict per row or a ClassLabel
+    lookup per tag)."""
 
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.document_ids: list[str] = []
         self.languages: list[str] = []
         self.statuses: list[str] = []
-        self.offsets: list[int] = [0]
-        self.tokens: list[str] = []
-        self.tags: list[int] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.tokens: list[pa.Table] = []
 
     def add(self, doc_id: str, text: str, language: str, status: str, spans: list[configs.Span3]) -> None:
-        doc = configs.ner_tokens(text, language, spans)
-        sentences = len(doc.counts)
+        self.add_tokens(
+            doc_id, language, status, _token_tables([(doc_id, text, language, status, spans)], None)[0]
+        )
+
+    def add_tokens(self, doc_id: str, language: str, status: str, tokens: pa.Table) -> None:
+        """A document's rows, its :func:`_token_table` given."""
+        sentences = tokens.num_rows
         self.ids.extend(configs.ner_row_id(doc_id, index) for index in range(sentences))
         self.document_ids.extend([doc_id] * sentences)
         self.languages.extend([language] * sentences)
         self.statuses.extend([status] * sentences)
-        self.offsets.extend(list(itertools.accumulate(doc.counts, initial=self.offsets[-1]))[1:])
-        self.tokens.extend(doc.tokens)
-        self.tags.extend(doc.tags)
-        self.starts.extend(doc.starts)
-        self.ends.extend(doc.ends)
+        self.tokens.append(tokens)
 
     def take_table(self, arrow_schema: pa.Schema) -> pa.Table:
         """The rows so far as a table; the columns start empty again (memory stays at a batch)."""
-        kind = {f.name: f.type for f in arrow_schema}
-        lists = {
-            "tokens": self.tokens,
-            "ner_tags": self.tags,
-            "token_starts": self.starts,
-            "token_ends": self.ends,
-        }
         columns = [
             pa.array(self.ids, pa.string()),
             pa.array(self.document_ids, pa.string()),
             pa.array(self.languages, pa.string()),
             pa.array(self.statuses, pa.string()),
-        ] + [
-            _list_array(self.offsets, pa.array(values, kind[name].value_type), kind[name])
-            for name, values in lists.items()
         ]
+        if self.tokens:
+            tokens = pa.concat_tables(self.tokens)
+            columns += [tokens.column(name).combine_chunks() for name in _TOKEN_COLUMNS]
+        else:
+            columns += [pa.array([], arrow_schema.field(name).type) for name in _TOKEN_COLUMNS]
         self.__init__()
         return pa.Table.from_arrays(columns, schema=arrow_schema)
 
@@ -384,6 +446,7 @@ def _write_configs(
     root: Path,
     topic_ids: Sequence[str],
     progress: bool,
+    cache: SilverCache | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Pass 2: staging batches → every config and split; returns the card's statistics and warnings.
 
@@ -407,8 +470,11 @@ def _write_configs(
             table = table.set_column(table.schema.get_field_index("event_id"), "event_id", events_column)
             splits = [plan.splits[i] for i in ids]
             stats.add_batch(table, splits)
-            for split, document in zip(splits, _ner_documents(table), strict=True):
-                ner[split].add(*document)
+            documents = list(_ner_documents(table))
+            for split, (doc_id, _, language, status, _), tokens in zip(
+                splits, documents, _token_tables(documents, cache), strict=True
+            ):
+                ner[split].add_tokens(doc_id, language, status, tokens)
                 if len(ner[split].ids) >= BATCH_ROWS:
                     writers.add("ner", split, ner[split].take_table(writers.schemas["ner"]))
             topics = _topics_table(table, topic_ids, writers.schemas["topics"])

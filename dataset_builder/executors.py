@@ -12,10 +12,13 @@ naming the bad file) reaches the caller unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import pickle
+import socket
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
@@ -136,7 +139,8 @@ class RayExecutor:
     """Shards as Ray tasks on a cluster: the one at ``address`` (or ``RAY_ADDRESS``), the one this
     process is already connected to, or else a local cluster started for the build (with
     ``num_cpus`` CPUs, default all) and shut down after it. A cluster's nodes need dataset_builder
-    installed (``pip install 'dataset_builder[ray]'``).
+    installed (``pip install 'dataset_builder[ray]'``), and none of the project's files: the build's
+    shards carry their seed files' bytes.
     """
 
     def __init__(self, address: str | None = None, num_cpus: int | None = None) -> None:
@@ -144,6 +148,9 @@ class RayExecutor:
         self.num_cpus = num_cpus
 
     def map(self, fn: ShardFn[C, S, R], context: C, shards: Sequence[S]) -> Iterator[R]:
+        # Ray tries a cluster's address about once a second, 20 times by default: 10 keeps a wrong
+        # address under 30 s in all (read when Ray is first imported; the user's setting wins).
+        os.environ.setdefault("RAY_NUM_REDIS_GET_RETRIES", "10")
         try:
             import ray
         except ImportError as exc:
@@ -183,14 +190,50 @@ class RayExecutor:
     def _connect(self, ray: Any) -> None:
         address = self.address or os.environ.get("RAY_ADDRESS")
         options: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
+        if address:
+            _check_reachable(address)
         try:
             if address:
-                ray.init(address=address, **options)
+                with _stderr_silenced():  # Ray's C++ client logs each failed retry there
+                    ray.init(address=address, **options)
             else:
                 ray.init(num_cpus=self.num_cpus, include_dashboard=False, **options)
         except (ConnectionError, ValueError, RuntimeError) as exc:
             where = address or "a local Ray cluster"
             raise DatasetBuilderError(f"cannot start or join {where}: {exc}") from exc
+
+
+CONNECT_SECONDS = 10.0
+"""How long to try a cluster's address: Ray itself retries an unreachable one for minutes."""
+
+
+def _check_reachable(address: str) -> None:
+    """Refuse, in one line and within ``CONNECT_SECONDS``, a ``host:port`` (or ``ray://host:port``)
+    address that nothing answers on; ``auto`` and ``local`` are left to Ray."""
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        reason = exc.strerror or "no answer"
+        raise DatasetBuilderError(
+            f"cannot join the Ray cluster at {address}: {reason.lower()} (is `ray start --head` running there?)"
+        ) from None
+
+
+@contextlib.contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """File descriptor 2 to /dev/null meanwhile (it catches what native code writes, too)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "wb") as null:
+        os.dup2(null.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def make_executor(name: str, workers: int | None = None, ray_address: str | None = None) -> Executor:

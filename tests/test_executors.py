@@ -17,6 +17,7 @@ from dataset_builder import cli, executors, pipeline
 from dataset_builder.build import build
 from dataset_builder.errors import InputError
 from dataset_builder.executors import LocalExecutor, RayExecutor
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.output import MANIFEST_NAME
 from tests.support.shard_functions import shard_and_process
 
@@ -166,3 +167,43 @@ def test_input_error_in_a_ray_worker_is_the_same_error(
     assert capsys.readouterr().err == f"error: {local.value}\n"
     assert not out.exists()
     assert ray.is_initialized()  # a cluster the build joined is left running
+
+
+def test_an_unreachable_ray_address_fails_at_once_in_one_line(tmp_path: Path) -> None:
+    """Ray alone retries a dead address for minutes; the build refuses it within 30 s, in one line."""
+    import socket
+    import subprocess
+    import sys
+
+    out = tmp_path / "dist"
+    argv = build_argv(SEEDS, _annotations(tmp_path / "annotations"), out)
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    with socket.socket() as taken:  # bound, never listening: refused, and no other process gets it
+        taken.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        ray_argv = ["--no-progress", "--no-cache", "--executor", "ray", "--ray-address", address]
+        done = subprocess.run(
+            [sys.executable, "-m", "dataset_builder.cli", *argv, *ray_argv],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env=env,
+        )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [done.stderr.strip()]
+    assert done.stderr.startswith(f"error: cannot join the Ray cluster at {address}: ")
+    assert not out.exists()
+
+
+def test_ray_workers_need_no_access_to_the_seed_files(tmp_path: Path, ray_cluster: None) -> None:
+    """A shard carries its seeds' bytes: annotated on the cluster under a path that does not exist
+    there, a seed gives the documents its real file gives."""
+    knowledge = Knowledge.load(ANN)
+    path = sorted(SEEDS.glob("*.txt"))[0]
+    elsewhere = tmp_path / "not-on-this-node" / path.name
+    context = pipeline.SilverContext(knowledge)
+    (((remote,), _),) = RayExecutor().map(
+        pipeline.annotate_shard, context, [[(elsewhere, path.read_bytes())]]
+    )
+    local = pipeline.annotate_seed(path, knowledge)
+    assert remote == local

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -506,14 +508,13 @@ def _arabic_facilities(text: str, known: list[Span], k: EntityKnowledge) -> list
     for place in known:
         if place.label != "LOC":
             continue
-        before = norm[: place.start].rstrip(" ")
-        words = before.rsplit(None, 1)
-        if not words or place.start - len(before) != 1:
+        length, word = _last_word(norm, place.start, " ")
+        if word is None or place.start - length != 1:
             continue
-        head = k.ar_facilities.get(words[-1])
+        head = k.ar_facilities.get(word)
         if head is None:
             continue
-        start = len(before) - len(head)
+        start = length - len(head)
         end = place.end
         if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not _is_word_char(norm[end + 7])):
             end += 7
@@ -644,6 +645,20 @@ def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int
     return None
 
 
+def _last_word(s: str, at: int, strip: str | None = None) -> tuple[int, str | None]:
+    """``len(s[:at].rstrip(strip))`` and the last whitespace-separated word of that prefix (None when
+    it has none), reading back only as far as that word: slicing the whole prefix made the entity
+    step quadratic in a document's length."""
+    window = 64
+    while True:
+        lo = max(0, at - window)
+        piece = s[lo:at].rstrip(strip)
+        words = piece.rsplit(None, 1)
+        if lo == 0 or (words and len(words[-1]) < len(piece.rstrip())):
+            return lo + len(piece), words[-1] if words else None
+        window *= 4
+
+
 def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
     """Only spaces between two words (punctuation and line breaks end a name)."""
     gap = norm[left[1] : right[0]]
@@ -747,13 +762,15 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         if (span := _english_person(text, start, end, 1, k)) is not None:
             found.append(span)
     headlines = _headline_lines(text)
+    headline_starts = [a for a, _ in headlines]
     for pattern in (k.en_particle_name, k.en_said, k.en_named):
         for m in pattern.finditer(text):
-            if pattern is k.en_named and any(a <= m.start() < b for a, b in headlines):
+            line = bisect_right(headline_starts, m.start()) - 1
+            if pattern is k.en_named and line >= 0 and m.start() < headlines[line][1]:
                 continue  # every word of a headline is capitalised: a given name there proves nothing
             if pattern is k.en_named and _whole_line(text, *m.span("name")):
                 continue  # a heading (Key Moments), not a name in a sentence
-            before = text[: m.start("name")].rstrip().rsplit(None, 1)
+            before = _last_word(text, m.start("name"))[1]
             words = m.group("name").split()
             if pattern is k.en_named and (
                 words[0] not in k.en_first_names
@@ -762,8 +779,8 @@ def _english_rules(text: str, k: EntityKnowledge) -> list[Span]:
                 continue
             if (
                 pattern is not k.en_particle_name
-                and before
-                and _longer_name_before(text, m.start("name"), before[-1])
+                and before is not None
+                and _longer_name_before(text, m.start("name"), before)
             ):
                 continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
             if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
@@ -1044,15 +1061,17 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     )
     rules = _arabic_people(text, k, gazetteer + orgs) if language == "ar" else _english_rules(text, k)
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
-    surnames = {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}
+    # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)
+    surnames: dict[int, list[str | None]] = defaultdict(list)
+    for end, entity_id in {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}:
+        surnames[end].append(entity_id)
     known = _longest_first(
         known
         + [
             replace(r, entity_id=entity_id)
             for r in rules
-            if r.label == "PER"
-            for end, entity_id in surnames
-            if end == r.end and " " in r.text
+            if r.label == "PER" and " " in r.text
+            for entity_id in surnames.get(r.end, ())
         ]
     )
     chosen = _select(known + learned + _longest_first(rules), len(text))
