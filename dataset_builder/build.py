@@ -125,8 +125,22 @@ def build(
     knowledge = knowledge or Knowledge.load(annotations_dir)
     ledger_path = annotations_dir / LEDGER_NAME
     steps = pipeline.PipelineStats()
+    annotated = read_documents(Path(annotations_dir), knowledge.topic_ids)
+    texts: dict[str, str] = {}
+
+    def keep_annotated_texts(docs: Iterable[Document]) -> Iterator[Document]:
+        """The annotated documents' texts, for token-level agreement, as the build streams them."""
+        for doc in docs:
+            if doc.id in annotated:
+                texts[doc.id] = doc.text
+            yield doc
+
     result = write_dataset(
-        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps),
+        keep_annotated_texts(
+            pipeline.documents(
+                seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps
+            )
+        ),
         out_dir,
         project=project,
         taxonomy=knowledge.taxonomy,
@@ -134,9 +148,7 @@ def build(
         progress=progress,
         # The build itself rejects stale or unknown annotations, so agreement needs no second pass
         # over the seeds (agreement_report's check): the annotations alone give the figures.
-        agreement=compute_agreement(
-            read_documents(Path(annotations_dir), knowledge.topic_ids), knowledge.topic_ids
-        ).to_dict(),
+        agreement=lambda: compute_agreement(annotated, knowledge.topic_ids, texts).to_dict(),
         guidelines=annotations_dir / GUIDELINES_NAME,
         ledger=SplitLedger.read(ledger_path),
         inputs=inputs,
@@ -158,7 +170,7 @@ def write_dataset(
     taxonomy: Sequence[Topic],
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
-    agreement: Mapping[str, Any] | None = None,
+    agreement: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
     guidelines: Path | None = None,
     ledger: SplitLedger | None = None,
     inputs: Mapping[str, Path] | None = None,
@@ -187,6 +199,8 @@ def write_dataset(
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
         info = release_info(project.settings)
+        if callable(agreement):  # figures that need the documents streamed above
+            agreement = agreement()
         write_card(tmp, stats, agreement, taxonomy, info, project.card_template)
         write_croissant(tmp, stats, topic_ids, info)
         if report is not None:

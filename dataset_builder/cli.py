@@ -387,9 +387,12 @@ def _run_corpus(
             print(f"warning: {warning}", file=sys.stderr)
         return result.summary()
     if args.command == "agreement":
+        from dataset_builder import pipeline
         from dataset_builder.labelstudio.agreement import agreement_report
 
-        report = agreement_report(seeds, annotations, knowledge, cache)
+        report = agreement_report(
+            pipeline.silver_documents(seeds, knowledge, cache=cache), annotations, knowledge
+        )
         return report.to_json() if args.json else report.to_text()
     return _run_labelstudio(args, seeds, annotations, knowledge, cache)
 

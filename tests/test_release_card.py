@@ -102,10 +102,10 @@ def assert_readable(section: str) -> None:
         assert line.count("|") == 6 and "`" not in line and '"' not in line, line
 
 
-def test_the_card_says_not_measured_yet_when_the_second_annotator_copied_the_lead(
+def test_the_card_gives_full_agreement_when_the_second_annotator_made_the_leads_choices(
     tmp_path: Path, sample_docs: list[Document]
 ) -> None:
-    """The seed campaign's own export, re-imported: annotator2's annotations are the lead's, copied."""
+    """The seed campaign's own export, re-imported: annotator2 chose what the lead chose, an agreement."""
     ann_dir = shutil.copytree(
         REPO / "annotations", tmp_path / "annotations", ignore=shutil.ignore_patterns("documents")
     )
@@ -115,10 +115,12 @@ def test_the_card_says_not_measured_yet_when_the_second_annotator_copied_the_lea
     stored = read_documents(ann_dir, knowledge.topic_ids)
     assert {a.annotator for doc in stored.values() for a in doc.annotations} == {LEAD, ANNOTATOR_2}
     agreement = compute_agreement(stored, knowledge.topic_ids)
-    assert agreement.excluded_annotators == {ANNOTATOR_2: (LEAD,)}
+    assert agreement.documents_compared > 0
     section = card_agreement(sample_docs, tmp_path / "dist", agreement.to_dict())
-    assert "**not measured yet**" in section and "1.000" not in section
-    assert "Not counted: 1 annotator(s) whose every annotation is identical" in section
+    assert (
+        "**not measured yet**" not in section and "| entity F1, exact match | all labels | 1.000 |" in section
+    )
+    assert "Not counted" not in section
     assert ANNOTATOR_2 not in section and LEAD not in section  # no annotator's email in a public card
     assert_readable(section)
 
