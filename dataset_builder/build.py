@@ -74,12 +74,21 @@ class BuildResult:
     """How many documents this build added to the ledger."""
     steps: pipeline.PipelineStats = field(default_factory=pipeline.PipelineStats)
     """What each step of the pipeline did (documents, counters, seconds summed over workers)."""
+    statuses: dict[str, int] = field(default_factory=dict)
+    """Documents per ``annotation_status``."""
 
     def summary(self) -> str:
         lines = [f"built {self.out_dir} (version {self.version})"]
         for config, splits in self.rows.items():
             sizes = ", ".join(f"{split} {n}" for split, n in splits.items())
             lines.append(f"  {config}: {sum(splits.values())} rows ({sizes})")
+        if self.statuses:
+            lines.append("  annotation status: " + ", ".join(f"{n} {k}" for k, n in self.statuses.items()))
+        if self.statuses.get(schema.DISPUTED):
+            lines.append(
+                f"  {self.statuses[schema.DISPUTED]} disputed documents (annotators disagree) kept silver: "
+                "`dataset-builder labelstudio review` sends them to a reviewer"
+            )
         if self.recorded:
             lines.append(f"  split ledger: {self.recorded} new documents recorded")
         cache = self.steps.get(pipeline.CACHE_STEP)
@@ -213,6 +222,7 @@ def write_dataset(
             notes=list(stage.notes),
             ledger=ledger.with_(plan.added),
             recorded=len(plan.added),
+            statuses={k: sum(stats["status"][lang][k] for lang in schema.LANGUAGES) for k in schema.STATUSES},
         )
         warning = unbumped_version(project.releases_dir, manifest)
         result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])

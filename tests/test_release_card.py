@@ -160,4 +160,7 @@ def test_the_card_shows_how_to_keep_gold_only(built: Path) -> None:
     assert 'test.filter(lambda r: r["annotation_status"] == "gold")' in text
     for config in ("ner", "topics"):
         table = text[text.index(f"### `{config}`") :]
-        assert "| `annotation_status` | string | gold (human-adjudicated) or silver (automatic). |" in table
+        assert (
+            "| `annotation_status` | string | gold (human-adjudicated), silver (automatic), or disputed "
+            "(annotators disagree, a reviewer has not decided yet: silver annotations). |"
+        ) in table

@@ -95,25 +95,6 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _disagreements(anns: list[Annotation], topic_ids: Sequence[str]) -> list[str]:
-    """Items not chosen by every annotator of the document, with who chose them."""
-    out = []
-    spans = annotations.who_chose(anns, lambda a: a.entities)
-    for span in annotations.sort_spans(s for s, who in spans.items() if len(who) < len(anns)):
-        out.append(
-            f"entity {span.start}:{span.end} {span.label} {span.text!r}: only {', '.join(spans[span])}"
-        )
-    topics = annotations.who_chose(anns, lambda a: a.topics)
-    for topic in annotations.sort_topics((t for t, who in topics.items() if len(who) < len(anns)), topic_ids):
-        out.append(f"topic {topic}: only {', '.join(topics[topic])}")
-    for name in ("date", "language"):
-        values = {a.annotator: getattr(a, name) for a in anns}
-        if len(set(values.values())) > 1:
-            shown = ", ".join(f"{who}={v if v is not None else 'none'}" for who, v in values.items())
-            out.append(f"{name}: {shown}")
-    return out
-
-
 NOT_MEASURED = "not measured yet"
 
 
@@ -316,7 +297,7 @@ def compute_agreement(
     report.topics_alpha_per_topic = {t: _alpha(presence([t])) for t in topics}
     report.figures = _figures(report, compared, topic_ids, tokenized)
     for document_id, anns in compared.items():
-        items = _disagreements(anns, topic_ids)
+        items = annotations.disagreements(anns, topic_ids)
         if items:
             report.disagreements[document_id] = items
     return report
