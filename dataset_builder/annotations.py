@@ -400,6 +400,66 @@ def gold_documents(annotations_dir: Path, topic_ids: Sequence[str]) -> dict[str,
     return gold
 
 
+PSEUDONYM_PREFIX = "annotator-"
+PSEUDONYMS_FILE = ".cache/annotators.json"
+"""Where a project keeps its pseudonym mapping (relative to its root): beside the silver cache, out of git."""
+
+
+class Pseudonyms:
+    """Stable pseudonyms (``annotator-1``, ``annotator-2``, …) for annotator e-mails.
+
+    With ``pseudonymous = true`` in ``[labelstudio]``, ``annotations/`` (in git) holds only these; the
+    mapping from e-mail to pseudonym is kept in :data:`PSEUDONYMS_FILE`, out of git, so that the same
+    person keeps their pseudonym on every pull. A new e-mail gets the next number. Keep (back up) the
+    file: without it the pseudonyms already stored cannot be matched to people, so an import refuses
+    to run rather than give the same person a second pseudonym.
+    """
+
+    def __init__(self, path: Path, known: Mapping[str, str]) -> None:
+        self.path, self._known, self._saved = Path(path), dict(known), dict(known)
+
+    @classmethod
+    def load(cls, path: Path, annotations_dir: Path) -> Pseudonyms:
+        """The mapping in ``path``; refuses a missing one when ``annotations_dir`` already holds pseudonyms."""
+        path = Path(path)
+        if not path.exists():
+            folder = Path(annotations_dir) / DOCUMENTS_DIR
+            marker = f'"annotator": "{PSEUDONYM_PREFIX}'
+            holding = [p for p in sorted(folder.glob("*.json")) if marker in p.read_text(encoding="utf-8")]
+            if holding:
+                raise InputError(
+                    f"{path}: missing, but {holding[0]} holds pseudonymous annotators: restore the "
+                    "pseudonym mapping (it is kept out of git) before importing"
+                )
+            return cls(path, {})
+        try:
+            known = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"{path}: cannot read the pseudonym mapping ({exc})") from exc
+        if not (isinstance(known, dict) and all(isinstance(v, str) for v in known.values())):
+            raise InputError(f"{path}: expected an object mapping e-mails to pseudonyms")
+        if len(set(known.values())) != len(known):
+            raise InputError(f"{path}: two e-mails share a pseudonym")
+        return cls(path, known)
+
+    def name(self, email: str) -> str:
+        """The pseudonym of ``email``, a new one (the next number) if it has none yet."""
+        if email not in self._known:
+            taken = [
+                int(v.removeprefix(PSEUDONYM_PREFIX))
+                for v in self._known.values()
+                if v.removeprefix(PSEUDONYM_PREFIX).isdecimal()
+            ]
+            self._known[email] = f"{PSEUDONYM_PREFIX}{max(taken, default=0) + 1}"
+        return self._known[email]
+
+    def files(self) -> dict[Path, bytes]:
+        """The mapping file to write, when new e-mails were named (for an atomic write with the import)."""
+        if self._known == self._saved:
+            return {}
+        return {self.path: (json.dumps(self._known, indent=2, sort_keys=True) + "\n").encode("utf-8")}
+
+
 def nth_occurrence(text: str, surface: str, occurrence: int) -> int | None:
     """Start of the ``occurrence``-th (0-based) occurrence of ``surface`` in ``text``, or None.
 
