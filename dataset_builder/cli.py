@@ -431,8 +431,10 @@ def _run_labelstudio(
         return write_tasks(seeds, annotations, knowledge, args.out, cache)
     if cmd == "import":
         from dataset_builder.labelstudio.importer import import_export
+        from dataset_builder.pipeline import silver_documents
 
-        return import_export(args.export, seeds, annotations, knowledge, cache).summary()
+        documents = silver_documents(seeds, knowledge, cache=cache)
+        return import_export(args.export, documents, annotations, knowledge).summary()
     from dataset_builder.labelstudio import client
 
     if args.api_key:

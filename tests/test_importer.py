@@ -18,6 +18,7 @@ from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.importer import import_export, import_tasks, resolve_offsets
+from dataset_builder.pipeline import silver_documents
 
 TOPIC_IDS = [t.id for t in TAXONOMY]
 
@@ -346,7 +347,7 @@ def test_malformed_json_names_the_file(tmp_path: Path, ann_dir: Path, knowledge:
     bad = tmp_path / "export.json"
     bad.write_text('[{"id": 1,\n "data": }]', encoding="utf-8")
     with pytest.raises(InputError, match=r"export\.json: line 2"):
-        import_export(bad, tmp_path / "seeds", ann_dir, knowledge)
+        import_export(bad, silver_documents(tmp_path / "seeds", knowledge), ann_dir, knowledge)
     assert not (ann_dir / "documents").exists()
 
 
@@ -360,7 +361,7 @@ def test_real_seeds_round_trip(tmp_path: Path) -> None:
     docs = list(pipeline.silver_documents(seeds, knowledge))
     export_path = tmp_path / "export.json"
     export_path.write_text(json.dumps(fake_export(tasks.build_tasks(docs, "v1"))), encoding="utf-8")
-    report = import_export(export_path, seeds, ann_dir, knowledge)
+    report = import_export(export_path, silver_documents(seeds, knowledge), ann_dir, knowledge)
     assert report.annotations == len(docs)
     gold = annotations.gold_documents(ann_dir, TOPIC_IDS)
     for doc in docs:
@@ -758,7 +759,7 @@ def test_a_name_annotated_in_one_document_is_pre_annotated_in_another_after_the_
     export_path = tmp_path / "export.json"
     export_path.write_text(json.dumps(export), encoding="utf-8")
 
-    report = import_export(export_path, seeds, ann_dir, knowledge)
+    report = import_export(export_path, silver_documents(seeds, knowledge), ann_dir, knowledge)
     assert report.aliases and "entity names learned from gold" in report.summary()
     learned = json.loads((ann_dir / "learned_aliases.json").read_text(encoding="utf-8"))["aliases"]
     assert {"surface": name, "language": "en", "label": "PER"}.items() <= next(

@@ -18,6 +18,7 @@ from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import compute_agreement
 from dataset_builder.labelstudio.importer import import_export
+from dataset_builder.pipeline import silver_documents
 from dataset_builder.release.card import GUIDELINES_NAME, SEMVER_RULE, license_text, release_info
 from dataset_builder.release.manifest import read_manifest
 
@@ -111,7 +112,7 @@ def test_the_card_gives_full_agreement_when_the_second_annotator_made_the_leads_
     )
     (export,) = sorted((ann_dir / "labelstudio").glob("export-*.json"))
     knowledge = Knowledge.load(ann_dir)
-    import_export(export, REPO / "seeds", ann_dir, knowledge)
+    import_export(export, silver_documents(REPO / "seeds", knowledge), ann_dir, knowledge)
     stored = read_documents(ann_dir, knowledge.topic_ids)
     assert {a.annotator for doc in stored.values() for a in doc.annotations} == {LEAD, ANNOTATOR_2}
     agreement = compute_agreement(stored, knowledge.topic_ids)

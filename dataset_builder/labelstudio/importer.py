@@ -41,7 +41,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +54,6 @@ from dataset_builder.errors import InputError
 from dataset_builder.labelstudio import config
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
-    from dataset_builder.cache import SilverCache
     from dataset_builder.knowledge import Knowledge
 
 MAX_ERRORS_SHOWN = 20
@@ -677,13 +676,9 @@ def import_tasks(
 
 
 def import_export(
-    export_path: Path,
-    seeds_dir: Path,
-    annotations_dir: Path,
-    knowledge: Knowledge,
-    cache: SilverCache | None = None,
+    export_path: Path, documents: Iterable[Document], annotations_dir: Path, knowledge: Knowledge
 ) -> ImportReport:
-    """Import a Label Studio JSON export file against the documents built from ``seeds_dir``."""
+    """Import a Label Studio JSON export file against the corpus' current ``documents`` (from the CLI)."""
     export_path = Path(export_path)
     try:
         raw = export_path.read_bytes()
@@ -696,11 +691,13 @@ def import_export(
         raise InputError(
             f"{export_path}: line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})"
         ) from exc
-    from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
-
-    documents = {doc.id: doc for doc in pipeline.silver_documents(Path(seeds_dir), knowledge, cache=cache)}
     report = import_tasks(
-        tasks, raw, documents, Path(annotations_dir), knowledge.topic_ids, source=str(export_path)
+        tasks,
+        raw,
+        {d.id: d for d in documents},
+        Path(annotations_dir),
+        knowledge.topic_ids,
+        source=str(export_path),
     )
     return learn_from_gold(report, Path(annotations_dir), knowledge)
 
