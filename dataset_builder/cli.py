@@ -221,7 +221,11 @@ def parser() -> argparse.ArgumentParser:
     )
     i.add_argument("export", type=Path, help="Label Studio JSON export (with annotator emails)")
     _add_corpus_args(i)
-    for name, help_ in (("push", "create/update the project and upload tasks"), ("pull", "pull annotations")):
+    for name, help_ in (
+        ("push", "create/update the project and upload tasks"),
+        ("pull", "pull annotations (and the review project's decisions, once there is one)"),
+        ("review", "send disputed documents (annotators disagree) to a reviewer in the review project"),
+    ):
         p = ls.add_parser(name, parents=[_PROJECT], help=help_)
         _add_corpus_args(p)
         _add_server_args(p)
@@ -394,7 +398,7 @@ def _run_corpus(
             pipeline.silver_documents(seeds, knowledge, cache=cache), annotations, knowledge
         )
         return report.to_json() if args.json else report.to_text()
-    return _run_labelstudio(args, seeds, annotations, knowledge, cache)
+    return _run_labelstudio(args, project, seeds, annotations, knowledge, cache)
 
 
 def _report(args: argparse.Namespace) -> str:
@@ -418,7 +422,12 @@ def _report(args: argparse.Namespace) -> str:
 
 
 def _run_labelstudio(
-    args: argparse.Namespace, seeds: Path, annotations: Path, knowledge: Knowledge, cache: SilverCache | None
+    args: argparse.Namespace,
+    project: Project,
+    seeds: Path,
+    annotations: Path,
+    knowledge: Knowledge,
+    cache: SilverCache | None,
 ) -> str:
     cmd = args.ls_command
     if cmd == "config":
@@ -444,8 +453,54 @@ def _run_labelstudio(
         raise DatasetBuilderError("no API key: set LABEL_STUDIO_API_KEY (export LABEL_STUDIO_API_KEY=…)")
     source = "the --api-key value" if args.api_key else "$LABEL_STUDIO_API_KEY"
     api_key = client.clean_api_key(api_key, source)
-    action = client.push if cmd == "push" else client.pull
-    return action(args.url, api_key, args.project, seeds, annotations, knowledge, cache).summary()
+    if cmd == "push":
+        return client.push(args.url, api_key, args.project, seeds, annotations, knowledge, cache).summary()
+    return _campaign(args, project, api_key, seeds, annotations, knowledge, cache)
+
+
+def _campaign(
+    args: argparse.Namespace,
+    project: Project,
+    api_key: str,
+    seeds: Path,
+    annotations: Path,
+    knowledge: Knowledge,
+    cache: SilverCache | None,
+) -> str:
+    """``pull`` (then the review project's decisions) and ``review``: the documents computed here, once."""
+    from dataset_builder.annotations import PSEUDONYMS_FILE, Pseudonyms
+    from dataset_builder.labelstudio import client, importer, review
+    from dataset_builder.pipeline import silver_documents
+
+    settings = project.settings.labelstudio
+    documents = list(silver_documents(seeds, knowledge, cache=cache))
+    pseudonyms = (
+        Pseudonyms.load(project.root / PSEUDONYMS_FILE, annotations) if settings.pseudonymous else None
+    )
+    if args.ls_command == "review":
+        return review.push_review(
+            args.url, api_key, project, documents, annotations, knowledge.taxonomy
+        ).summary()
+    pulled = client.pull(
+        args.url,
+        api_key,
+        args.project,
+        seeds,
+        annotations,
+        knowledge,
+        cache,
+        reviewers=settings.reviewers,
+        pseudonyms=pseudonyms,
+    )
+    if settings.review_project_id is None:
+        return pulled.summary()
+    if pseudonyms is not None:  # the main pull saved the names it gave
+        pseudonyms = Pseudonyms.load(project.root / PSEUDONYMS_FILE, annotations)
+    decided = review.pull_review(
+        args.url, api_key, settings.review_project_id, documents, annotations, knowledge.topic_ids, pseudonyms
+    )
+    decided = importer.learn_from_gold(decided, annotations, knowledge)
+    return f"{pulled.summary()}\nreview project: {decided.summary()}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,7 +36,7 @@ import re
 import time
 import unicodedata
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,7 @@ from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.labelstudio import config, importer, tasks
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+    from dataset_builder.annotations import Pseudonyms
     from dataset_builder.cache import SilverCache
     from dataset_builder.knowledge import Knowledge
 
@@ -424,11 +425,20 @@ def pull(
     annotations_dir: Path,
     knowledge: Knowledge,
     cache: SilverCache | None = None,
+    *,
+    reviewers: Collection[str] = (),
+    pseudonyms: Pseudonyms | None = None,
 ) -> importer.ImportReport:
-    """Export the project's annotations and import them into ``annotations_dir`` (all or nothing)."""
+    """Export the project's annotations and import them into ``annotations_dir`` (all or nothing).
+
+    The export is the whole project: stored annotations of this project that it no longer holds are
+    withdrawn (see :mod:`importer`); ``reviewers`` and ``pseudonyms`` as in :func:`importer.import_tasks`.
+    """
     from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
 
     raw = export_snapshot(url, api_key, project_title)
+    with server_errors(url, api_key, f"finding project {project_title!r}"):
+        project = find_project(connect(url, api_key), project_title)
     source = f"export of project {project_title!r} at {url}"
     try:
         exported = json.loads(raw.decode("utf-8"))
@@ -443,5 +453,8 @@ def pull(
         knowledge.topic_ids,
         source=source,
         origin=f"Label Studio at {url}",
+        complete_for=importer.project_origin(f"Label Studio at {url}", project.id) if project else None,
+        reviewers=reviewers,
+        pseudonyms=pseudonyms,
     )
     return importer.learn_from_gold(report, Path(annotations_dir), knowledge)
