@@ -50,9 +50,16 @@ DISAGREEMENTS = "disagreements"
 """Task data key: the items the annotators disagree on, shown above the text."""
 
 
+TITLE_MAX = 50
+"""Label Studio refuses longer project titles."""
+
+
 def review_title(pretty_name: str) -> str:
-    """The review project's title: the dataset's pretty name and ``— review``."""
-    return f"{pretty_name} — review"
+    """The review project's title: the dataset's pretty name (shortened to fit) and ``— review``."""
+    suffix = " — review"
+    room = TITLE_MAX - len(suffix)
+    name = pretty_name if len(pretty_name) <= room else pretty_name[: room - 1].rstrip() + "…"
+    return name + suffix
 
 
 def review_config(taxonomy: Sequence[schema.Topic]) -> str:
