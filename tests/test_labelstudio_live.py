@@ -26,7 +26,6 @@ from label_studio_sdk import LabelStudio
 from dataset_builder import annotations, cli, pipeline, schema
 from dataset_builder.build import build
 from dataset_builder.documents import Document
-from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.agreement import agreement_report
@@ -193,21 +192,33 @@ def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
         [(s.start, s.end, s.text, s.label) for s in doc.entities if (s.start, s.end) != removed]
         + [(*added, ADDED[1], ADDED[2])]
     )
-    build(
-        REPO_PROJECT,
-        out_dir=tmp_path / "dist",
-        seeds_dir=campaign.seeds,
-        annotations_dir=campaign.annotations,
-        progress=False,
-    )
-    rows = [
-        row
-        for path in sorted((tmp_path / "dist").glob(schema.data_glob("documents")))
-        for row in pq.read_table(path).to_pylist()
-        if row["id"] == DOC
-    ]
-    assert len(rows) == 1
-    row = rows[0]
+
+    def built_row(annotations_dir: Path, out: Path) -> dict[str, Any]:
+        build(
+            REPO_PROJECT,
+            out_dir=out,
+            seeds_dir=campaign.seeds,
+            annotations_dir=annotations_dir,
+            progress=False,
+        )
+        (row,) = [
+            row
+            for path in sorted(out.glob(schema.data_glob("documents")))
+            for row in pq.read_table(path).to_pylist()
+            if row["id"] == DOC
+        ]
+        return row
+
+    # the two annotators disagree on a topic: the document is disputed, kept silver until a decision
+    assert built_row(campaign.annotations, tmp_path / "disputed")["annotation_status"] == "disputed"
+    # the reviewer's decision (annotator 1's annotation as ground truth) makes it gold
+    decided = shutil.copytree(campaign.annotations, tmp_path / "decided")
+    path = decided / annotations.DOCUMENTS_DIR / f"{DOC}.json"
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    for annotation in stored["annotations"]:
+        annotation["ground_truth"] = annotation["annotator"] == ANNOTATOR_1
+    path.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    row = built_row(decided, tmp_path / "dist")
     assert row["annotation_status"] == "gold"
     assert sorted((e["start"], e["end"], e["text"], e["label"]) for e in row["entities"]) == expected
     assert all(row["text"][e["start"] : e["end"]] == e["text"] for e in row["entities"])
@@ -216,7 +227,10 @@ def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
 
 
 def test_the_disagreement_shows_in_the_agreement_report(campaign: Campaign) -> None:
-    report = agreement_report(campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
+    knowledge = Knowledge.load(campaign.annotations)
+    report = agreement_report(
+        pipeline.silver_documents(campaign.seeds, knowledge), campaign.annotations, knowledge
+    )
     assert report.documents_compared == 1
     assert report.disagreements == {DOC: [f"topic {DROPPED_TOPIC}: only {ANNOTATOR_2}"]}
     assert report.entities_exact["micro"] == 1.0
@@ -235,8 +249,9 @@ def test_pulling_an_unchanged_project_again_changes_nothing(campaign: Campaign) 
     assert report.export == campaign.pull.export and report.unchanged == (DOC,) and report.written == ()
     assert files_of(campaign.annotations) == before
     stored_export = campaign.annotations / campaign.pull.export
+    knowledge = Knowledge.load(campaign.annotations)
     again = importer.import_export(
-        stored_export, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations)
+        stored_export, pipeline.silver_documents(campaign.seeds, knowledge), campaign.annotations, knowledge
     )
     assert again.unchanged == (DOC,) and files_of(campaign.annotations) == before
 
@@ -259,10 +274,10 @@ def test_a_failing_pull_names_the_server_and_leaves_annotations_untouched(
     assert files_of(campaign.annotations) == before
 
 
-def test_an_export_the_importer_refuses_leaves_annotations_untouched(campaign: Campaign) -> None:
-    """The server answers, but with a task of a document the seeds do not have: nothing is written."""
+def test_a_task_whose_document_is_gone_is_reported_and_the_pull_goes_on(campaign: Campaign) -> None:
+    """Before: one task of a removed seed made every pull refuse the whole export. Now it is named."""
     url, key = campaign.server.url, campaign.server.api_key
-    title = "live refused export"
+    title = "live removed seed"
     push(url, key, title, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
     admin = LabelStudio(base_url=url, api_key=key)
     project_id = next(p.id for p in admin.projects.list(title=title) if p.title == title)
@@ -272,10 +287,11 @@ def test_an_export_the_importer_refuses_leaves_annotations_untouched(campaign: C
         return_task_ids=True,
     )
     admin.annotations.create(id=imported.task_ids[0], result=[], lead_time=1.0)
-    before = files_of(campaign.annotations)
-    with pytest.raises(InputError, match="999_gone"):
-        pull(url, key, title, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
-    assert files_of(campaign.annotations) == before
+    before = files_of(campaign.annotations / annotations.DOCUMENTS_DIR)
+    report = pull(url, key, title, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
+    assert report.unknown_documents == [f"task {imported.task_ids[0]}: document '999_gone'"]
+    assert "999_gone" in report.summary()
+    assert files_of(campaign.annotations / annotations.DOCUMENTS_DIR) == before
 
 
 def test_a_changed_text_becomes_a_new_task_and_the_old_one_is_reported_stale(
