@@ -26,12 +26,11 @@ from dataset_builder.documents import Document
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import client, config, importer, review, tasks
 from dataset_builder.labelstudio.agreement import compute_agreement
-from dataset_builder.project import Project
+from dataset_builder.project import Project, init_project
 from tests.support.labelstudio import LocalServer, label_studio, sign_up  # noqa: F401
 
 pytestmark = pytest.mark.labelstudio
 
-TITLE = "review live"
 A, B, REVIEWER = "rev-a@example.org", "rev-b@example.org", "rev-lead@example.org"
 ONLY_A = "003_50d538c61f2444de"
 """Annotator A keeps every predicted span; B leaves the first one out."""
@@ -63,20 +62,20 @@ class Lab:
 
     def pull(self) -> tuple[importer.ImportReport, importer.ImportReport | None]:
         """``labelstudio pull`` as the CLI runs it: the project, then the review project if recorded."""
-        settings = self.project.settings.labelstudio
-        ann_dir, url, key = self.root / "annotations", self.server.url, self.server.api_key
-        pulled = client.pull(
-            url, key, TITLE, self.root / "seeds", ann_dir, self.knowledge, reviewers=settings.reviewers
-        )
+        project, knowledge = self.project, self.knowledge
+        url, key = self.server.url, self.server.api_key
+        pulled = client.pull(project, self.documents.values(), knowledge, url, key).imported
+        review_id = project.settings.labelstudio.review_project_id
         decided = None
-        if settings.review_project_id is not None:
+        if review_id is not None:
             decided = review.pull_review(
                 url,
                 key,
-                settings.review_project_id,
+                review_id,
                 self.documents.values(),
-                ann_dir,
-                self.knowledge.topic_ids,
+                project.annotations_dir,
+                knowledge.topic_ids,
+                dataset=project.settings.name,
             )
         return pulled, decided
 
@@ -101,19 +100,15 @@ def _first(result: list[dict[str, Any]], label: str | None = None) -> dict[str, 
 
 @pytest.fixture(scope="module")
 def lab(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:  # noqa: F811
-    root = tmp_path_factory.mktemp("review") / "project"
-    root.mkdir()
-    for name in ("dataset.toml", "DATASET_CARD.md"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "seeds", root / "seeds")
+    project = init_project(tmp_path_factory.mktemp("review") / "review-live")
+    shutil.copytree(REPO / "seeds", project.seeds_dir, dirs_exist_ok=True)
     kept_out = shutil.ignore_patterns(annotations.DOCUMENTS_DIR, annotations.EXPORTS_DIR)
-    shutil.copytree(REPO / "annotations", root / "annotations", ignore=kept_out)
-    with (root / "dataset.toml").open("a", encoding="utf-8") as toml:
-        toml.write(f'\n[labelstudio]\nreviewers = ["{REVIEWER}"]\n')
+    shutil.copytree(REPO / "annotations", project.annotations_dir, ignore=kept_out, dirs_exist_ok=True)
+    project = project.record_labelstudio(reviewers=[REVIEWER])
     url, key = label_studio.url, label_studio.api_key
-    knowledge = Knowledge.load(root / "annotations")
-    pushed = client.push(url, key, TITLE, root / "seeds", root / "annotations", knowledge)
-    documents = {d.id: d for d in pipeline.silver_documents(root / "seeds", knowledge)}
+    knowledge = Knowledge.load(project.annotations_dir)
+    documents = {d.id: d for d in pipeline.silver_documents(project.seeds_dir, knowledge)}
+    pushed = client.push(project, documents.values(), knowledge, url, key)
     admin = LabelStudio(base_url=url, api_key=key)
     keys = client.project_task_keys(admin, pushed.project_id)
     task_ids = {d: keys[tasks.task_key(d, annotations.text_sha256(doc.text))] for d, doc in documents.items()}
@@ -121,7 +116,7 @@ def lab(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> 
         who: LabelStudio(base_url=url, api_key=sign_up(label_studio, who, "review-me-1"))
         for who in (A, B, REVIEWER)
     }
-    yield Lab(label_studio, root, admin, people, pushed.project_id, task_ids, documents)
+    yield Lab(label_studio, project.root, admin, people, pushed.project_id, task_ids, documents)
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +202,7 @@ def test_the_reviewers_decision_lands_in_gold(lab: Lab, first_round: dict[str, A
     review_id = lab.project.settings.labelstudio.review_project_id
     assert review_id == pushed.project_id
     after = (lab.root / "dataset.toml").read_text(encoding="utf-8")
-    assert after.startswith(before.split("[labelstudio]")[0])  # the user's file is kept, one key added
+    assert after.replace(f"review_project_id = {review_id}\n", "") == before  # one key added, nothing else
     assert lab.admin.projects.get(review_id).title == review.review_title(lab.project.settings.pretty_name)
     again = review.push_review(
         lab.server.url,
@@ -300,8 +295,6 @@ def test_the_cli_review_command(
     lab: Lab, first_round: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", lab.server.api_key)
-    code = cli.main(
-        ["labelstudio", "review", "-C", str(lab.root), "--url", lab.server.url, "--project", TITLE]
-    )
+    code = cli.main(["labelstudio", "review", "-C", str(lab.root), "--url", lab.server.url])
     out = capsys.readouterr().out
     assert code == 0 and "review project (id" in out

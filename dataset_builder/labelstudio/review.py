@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,11 +32,11 @@ from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document
 from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.client import (
-    EXPORT_OPTIONS,
-    EXPORT_TIMEOUT,
     LabelStudioError,
+    check_dataset,
     clean_api_key,
     connect,
+    export_snapshot,
     server_errors,
 )
 
@@ -88,7 +87,10 @@ def _version(doc: Document, annotation: Annotation) -> dict[str, Any]:
 
 
 def review_tasks(
-    documents: Iterable[Document], annotated: Mapping[str, AnnotatedDocument], topic_ids: Sequence[str]
+    documents: Iterable[Document],
+    annotated: Mapping[str, AnnotatedDocument],
+    topic_ids: Sequence[str],
+    dataset: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """One task per disputed document, and the disputed documents left out because their text changed.
 
@@ -105,13 +107,10 @@ def review_tasks(
             stale.append(doc.id)
             continue
         latest = annotations.latest_per_annotator(stored.annotations)  # type: ignore[union-attr]
-        (base,) = tasks.build_tasks([doc], "review")
+        data = tasks.task_data(doc, dataset)
         shown = [(a.annotator, a.annotation_id, a.created_at, a.updated_at) for a in latest]
         digest = hashlib.sha256(json.dumps(shown).encode("utf-8")).hexdigest()[:16]
-        data = base["data"] | {
-            DISAGREEMENTS: "; ".join(gold.disagreements),
-            REVIEW_KEY: f"{base['data']['task_key']}:{digest}",
-        }
+        data |= {DISAGREEMENTS: "; ".join(gold.disagreements), REVIEW_KEY: f"{data['task_key']}:{digest}"}
         out.append({"data": data, "predictions": [_version(doc, a) for a in latest]})
     return out, stale
 
@@ -141,13 +140,10 @@ class ReviewReport:
         return "\n".join(lines)
 
 
-def _review_keys(ls: Any, project_id: int) -> set[str]:
-    found = set()
-    for task in ls.tasks.list(project=project_id, fields="task_only", include="id,data", page_size=1000):
-        key = (task.data or {}).get(REVIEW_KEY)
-        if isinstance(key, str):
-            found.add(key)
-    return found
+def _server_tasks(ls: Any, project_id: int) -> list[dict[str, Any]]:
+    """The review project's tasks as ``{id, data}``."""
+    listed = ls.tasks.list(project=project_id, fields="task_only", include="id,data", page_size=1000)
+    return [{"id": task.id, "data": task.data or {}} for task in listed]
 
 
 def push_review(
@@ -162,7 +158,7 @@ def push_review(
     api_key = clean_api_key(api_key)
     topic_ids = [t.id for t in taxonomy]
     annotated = annotations.read_documents(Path(annotations_dir), topic_ids)
-    to_review, stale = review_tasks(documents, annotated, topic_ids)
+    to_review, stale = review_tasks(documents, annotated, topic_ids, project.settings.name)
     ls = connect(url, api_key)
     settings = project.settings.labelstudio
     label_config = review_config(taxonomy)
@@ -183,7 +179,9 @@ def push_review(
             if (found.label_config or "").strip() != label_config.strip():
                 ls.projects.update(project_id, label_config=label_config)
     with server_errors(url, api_key, f"uploading review tasks to project {project_id}"):
-        present = _review_keys(ls, project_id)
+        on_server = _server_tasks(ls, project_id)
+        check_dataset(on_server, project.settings.name, url, project_id)
+        present = {t["data"].get(REVIEW_KEY) for t in on_server}
         new = [t for t in to_review if t["data"][REVIEW_KEY] not in present]
         if new:
             ls.projects.import_tasks(project_id, request=new, commit_to_project=True, return_task_ids=True)
@@ -197,30 +195,6 @@ def push_review(
     )
 
 
-def export_project(url: str, api_key: str, project_id: int) -> bytes:
-    """The complete JSON export of a project's annotated tasks, with annotator e-mails, as bytes."""
-    api_key = clean_api_key(api_key)
-    ls = connect(url, api_key)
-    with server_errors(url, api_key, f"exporting project {project_id}"):
-        snapshot = ls.projects.exports.create(
-            project_id,
-            title="dataset_builder pull of the review project",
-            serialization_options=EXPORT_OPTIONS,
-            task_filter_options={"only_with_annotations": True},
-        )
-        deadline = time.monotonic() + EXPORT_TIMEOUT
-        while snapshot.status != "completed":
-            if snapshot.status == "failed" or time.monotonic() > deadline:
-                raise LabelStudioError(
-                    f"Label Studio at {url}: export {snapshot.id} of project {project_id} {snapshot.status}"
-                )
-            time.sleep(1)
-            snapshot = ls.projects.exports.get(project_id, snapshot.id)
-        raw = b"".join(ls.projects.exports.download(project_id, snapshot.id, export_type="JSON"))
-        ls.projects.exports.delete(project_id, snapshot.id)
-    return raw
-
-
 def pull_review(
     url: str,
     api_key: str,
@@ -229,14 +203,17 @@ def pull_review(
     annotations_dir: Path,
     topic_ids: Sequence[str],
     pseudonyms: annotations.Pseudonyms | None = None,
+    dataset: str | None = None,
 ) -> importer.ImportReport:
     """Import the review project's annotations as reviewers' decisions (all or nothing, as a pull)."""
-    raw = export_project(url, api_key, project_id)
+    raw = export_snapshot(url, api_key, project_id)
     source = f"export of review project {project_id} at {url}"
     try:
         exported = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
+    if isinstance(exported, list) and dataset is not None:
+        check_dataset(exported, dataset, url, project_id)
     origin = f"Label Studio at {url}"
     return importer.import_tasks(
         exported,

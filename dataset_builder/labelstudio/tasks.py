@@ -41,6 +41,10 @@ def model_version(annotations_dir: Path) -> str:
     return f"dataset_builder-{dataset_builder.__version__}+{digest.hexdigest()[:12]}"
 
 
+DATASET_KEY = "dataset"
+"""Task data key holding the dataset's name (``dataset.toml`` ``name``)."""
+
+
 def task_key(document_id: str, text_sha256: str) -> str:
     """Task identity: the same document with the same text is the same task (a re-push never duplicates)."""
     return f"{document_id}:{text_sha256[:16]}"
@@ -75,24 +79,44 @@ def prediction_result(doc: Document) -> list[dict[str, Any]]:
     return result
 
 
-def build_tasks(documents: Iterable[Document], model_version: str) -> list[dict[str, Any]]:
-    """One task per document, in document order, with the silver annotations as one prediction."""
+def task_data(doc: Document, dataset: str | None = None) -> dict[str, Any]:
+    """A task's data: the text and what identifies it (document, text hash, and the dataset it belongs to)."""
+    sha = annotations.text_sha256(doc.text)
+    data = {
+        "text": doc.text,
+        "document_id": doc.id,
+        "seed_file": doc.seed_file,
+        "language": doc.language,
+        "direction": config.direction(doc.language),
+        "title": doc.title or "",
+        "text_sha256": sha,
+        "task_key": task_key(doc.id, sha),
+    }
+    if dataset is not None:
+        data[DATASET_KEY] = dataset
+    return data
+
+
+def build_tasks(
+    documents: Iterable[Document], model_version: str, dataset: str | None = None, predictions: bool = True
+) -> list[dict[str, Any]]:
+    """One task per document, in document order, with the silver annotations as one prediction.
+
+    ``dataset`` (the project's name) lets a push or pull tell its tasks from another dataset's;
+    ``predictions=False`` makes tasks for a blind pass (nothing to pre-annotate with).
+    """
     tasks = []
     for doc in documents:
-        sha = annotations.text_sha256(doc.text)
-        data = {
-            "text": doc.text,
-            "document_id": doc.id,
-            "seed_file": doc.seed_file,
-            "language": doc.language,
-            "direction": config.direction(doc.language),
-            "title": doc.title or "",
-            "text_sha256": sha,
-            "task_key": task_key(doc.id, sha),
-        }
-        prediction = {"model_version": model_version, "result": prediction_result(doc)}
-        tasks.append({"data": data, "predictions": [prediction]})
+        task: dict[str, Any] = {"data": task_data(doc, dataset)}
+        if predictions:
+            task["predictions"] = [prediction(doc, model_version)]
+        tasks.append(task)
     return tasks
+
+
+def prediction(doc: Document, model_version: str) -> dict[str, Any]:
+    """The silver annotations of ``doc`` as one Label Studio prediction."""
+    return {"model_version": model_version, "result": prediction_result(doc)}
 
 
 def tasks_json(tasks: list[dict[str, Any]]) -> str:
