@@ -87,6 +87,8 @@ class Annotation:
     unique_id: str | None = None
     review: bool = False
     """A reviewer's decision (review project, or a listed reviewer in the main project)."""
+    parent_annotation: int | None = None
+    """Label Studio's record that this annotation was created from another one (its id, same origin)."""
 
     def recency(self) -> tuple[dt.datetime, int]:
         """Sort key: later ``updated_at`` first wins, annotation id breaks ties."""
@@ -122,25 +124,29 @@ class Annotation:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "annotator": self.annotator,
-            "export": self.export,
-            "origin": self.origin or self.export,
-            "unique_id": self.unique_id,
-            "task_id": self.task_id,
-            "annotation_id": self.annotation_id,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "lead_time": self.lead_time,
-            "ground_truth": self.ground_truth,
-            "entities": [
-                {"start": s.start, "end": s.end, "text": s.text, "label": s.label} for s in self.entities
-            ],
-            "topics": list(self.topics),
-            "date": self.date.isoformat() if self.date else None,
-            "date_evidence": self.date_evidence,
-            "language": self.language,
-        } | ({"review": True} if self.review else {})
+        return (
+            {
+                "annotator": self.annotator,
+                "export": self.export,
+                "origin": self.origin or self.export,
+                "unique_id": self.unique_id,
+                "task_id": self.task_id,
+                "annotation_id": self.annotation_id,
+                "created_at": self.created_at,
+                "updated_at": self.updated_at,
+                "lead_time": self.lead_time,
+                "ground_truth": self.ground_truth,
+                "entities": [
+                    {"start": s.start, "end": s.end, "text": s.text, "label": s.label} for s in self.entities
+                ],
+                "topics": list(self.topics),
+                "date": self.date.isoformat() if self.date else None,
+                "date_evidence": self.date_evidence,
+                "language": self.language,
+            }
+            | ({"review": True} if self.review else {})
+            | ({"parent_annotation": self.parent_annotation} if self.parent_annotation is not None else {})
+        )
 
     def decides(self) -> bool:
         """Ground truth or a reviewer's annotation: it decides the document's gold."""
@@ -259,6 +265,9 @@ def _annotation_from_json(obj: Any, where: str, topic_ids: Sequence[str]) -> Ann
         origin=_field(obj, "origin", str, where) if "origin" in obj else export,
         unique_id=_field(obj, "unique_id", (str, type(None)), where) if "unique_id" in obj else None,
         review=_field(obj, "review", bool, where) if "review" in obj else False,
+        parent_annotation=_field(obj, "parent_annotation", int, where)
+        if "parent_annotation" in obj
+        else None,
     )
     problems = validate_spans(entities, schema.ENTITY_LABELS, where)
     if problems:

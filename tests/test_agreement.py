@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -179,7 +180,7 @@ def test_identical_independent_annotations_give_full_agreement() -> None:
     assert report.topics_alpha == 1.0 and report.date_agreement == 1.0 and report.language_agreement == 1.0
     assert report.disagreements == {}
     data = report.to_dict()
-    assert data["independent_annotators"] == 2 and "copied_annotations" not in data
+    assert data["independent_annotators"] == 2 and data["copied_annotation_count"] == 0
     assert "copies" not in report.to_text() and "not independent" not in report.to_text()
 
 
@@ -203,6 +204,23 @@ def test_token_alpha_matches_the_hand_computation() -> None:
     token = figures["entity tokens, Krippendorff's alpha (nominal)", "all labels"]
     assert (token.documents, token.annotators) == (1, 2)
     assert "[1 documents, 2 annotators]" in report.to_text()
+
+
+def test_only_a_copy_label_studio_records_is_left_out() -> None:
+    """Equal content is agreement; an annotation created from another annotator's (parent_annotation) is a copy."""
+    original = _ann(1, LEAD, [PER], ["diplomacy"], DAY)
+    same = _ann(2, OTHER, [PER], ["diplomacy"], DAY)
+    copied = replace(_ann(3, "copier@example.org", [PER], ["diplomacy"], DAY), parent_annotation=1)
+    report = compute_agreement({"d1": _doc("d1", original, same, copied)}, TOPIC_IDS)
+    assert report.compared == {"d1": (LEAD, OTHER)} and report.annotator_pairs == 1
+    assert report.copies == {
+        "d1": [
+            "annotation 3 by copier@example.org (task 1, labelstudio/export-0123456789ab.json) from "
+            f"annotation 1 by {LEAD} (task 1, labelstudio/export-0123456789ab.json)"
+        ]
+    }
+    assert report.to_dict()["copied_annotation_count"] == 1
+    assert "d1: left out, created from another annotator's: annotation 3" in report.to_text()
 
 
 def test_without_texts_token_alpha_is_not_measured() -> None:

@@ -298,3 +298,19 @@ def test_the_cli_review_command(
     code = cli.main(["labelstudio", "review", "-C", str(lab.root), "--url", lab.server.url])
     out = capsys.readouterr().out
     assert code == 0 and "review project (id" in out
+
+
+def test_only_a_copy_label_studio_records_is_left_out_of_agreement(
+    lab: Lab, first_round: dict[str, Any]
+) -> None:
+    """B creates an annotation from A's (``parent_annotation``), as the editor's copy does: not a judgement."""
+    original = lab.annotate(A, DELETED, lab.prediction(DELETED))
+    lab.people[B].annotations.create(
+        id=lab.task_ids[DELETED], result=lab.prediction(DELETED), lead_time=1.0, parent_annotation=original
+    )
+    lab.pull()
+    stored = lab.stored()[DELETED]
+    copy_of = {a.annotator: a.parent_annotation for a in stored.annotations}
+    assert copy_of == {A: None, B: original}
+    report = compute_agreement({DELETED: stored}, lab.knowledge.topic_ids)
+    assert report.documents_compared == 0 and len(report.copies[DELETED]) == 1

@@ -4,10 +4,11 @@ Each annotator counts once per document, with their latest annotation (as in adj
 
 Annotations by different annotators are independent judgements, whatever their content: two
 annotators who accept the same good pre-annotations agree, and identical work is full agreement.
-Nothing is left out for being equal to another annotation (equal content says nothing about
-copying; Label Studio's export records no copy of one annotator's annotation by another that
-:mod:`importer` could read, so no annotation is excluded). Without two annotators on a document
-there is no figure, and the report and the card say "not measured yet".
+Nothing is left out for being equal to another annotation: equal content says nothing about
+copying. Only what Label Studio records counts as a copy: an annotation created from another
+annotator's annotation of the same document (its ``parent_annotation``) is left out of that
+document's comparison and named. Without two annotators on a document there is no figure, and the
+report and the card say "not measured yet".
 
 - **Entities:** F1 between every pair of annotators of a document, micro-averaged over all pairs and
   per label. *Exact* match needs the same start, end and label; *overlap* match needs the same label
@@ -149,6 +150,8 @@ class AgreementReport:
     disagreements: dict[str, list[str]] = field(default_factory=dict)
     compared: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The documents compared, with their annotators (what every figure rests on)."""
+    copies: dict[str, list[str]] = field(default_factory=dict)
+    """Per document: annotations Label Studio records as created from another annotator's, left out."""
     documents_in_corpus: int | None = None
     stale: list[str] = field(default_factory=list)
 
@@ -166,6 +169,8 @@ class AgreementReport:
             "annotators": len(self.annotators),
             "independent_annotators": len(self.compared_annotators()),
             "annotator_pairs": self.annotator_pairs,
+            "copied_annotations": self.copies,
+            "copied_annotation_count": sum(len(v) for v in self.copies.values()),
             "figures": [f.to_dict() for f in self.figures],
             "entity_f1_exact": self.entities_exact or None,
             "entity_f1_overlap": self.entities_overlap or None,
@@ -189,6 +194,8 @@ class AgreementReport:
             f"annotators: {len(self.annotators)} ({len(self.compared_annotators())} on documents compared); "
             f"annotator pairs compared: {self.annotator_pairs}",
         ]
+        for document_id, copies in self.copies.items():
+            lines.append(f"{document_id}: left out, created from another annotator's: {'; '.join(copies)}")
         if self.stale:
             lines.append(f"stale annotation files (document gone or text changed): {', '.join(self.stale)}")
         if not self.documents_compared:
@@ -224,6 +231,12 @@ def compute_agreement(
     annotations were made on another text (stale) is left out of that one figure.
     """
     per_doc = {d: annotations.latest_per_annotator(doc.annotations) for d, doc in sorted(documents.items())}
+    copies: dict[str, list[str]] = {}
+    for document_id, anns in per_doc.items():
+        copied = _recorded_copies(anns, documents[document_id].annotations)
+        if copied:
+            copies[document_id] = [f"{a.describe()} from {b.describe()}" for a, b in copied]
+            per_doc[document_id] = [a for a in anns if a not in {a for a, _ in copied}]
     compared = {d: anns for d, anns in per_doc.items() if len(anns) >= 2}
     coders = tuple(sorted({a.annotator for anns in compared.values() for a in anns}))
     report = AgreementReport(
@@ -232,6 +245,7 @@ def compute_agreement(
         annotators=tuple(sorted({a.annotator for anns in per_doc.values() for a in anns})),
         annotator_pairs=sum(len(anns) * (len(anns) - 1) // 2 for anns in compared.values()),
         compared={d: tuple(a.annotator for a in anns) for d, anns in compared.items()},
+        copies=copies,
         token_alpha_measured=texts is not None,
     )
     if not compared:
@@ -301,6 +315,28 @@ def compute_agreement(
         if items:
             report.disagreements[document_id] = items
     return report
+
+
+def _recorded_copies(
+    latest: list[Annotation], everything: Sequence[Annotation]
+) -> list[tuple[Annotation, Annotation]]:
+    """(copy, original) for each latest annotation Label Studio records as created from another
+    annotator's annotation of the document (``parent_annotation``, same server and project)."""
+    out = []
+    for a in latest:
+        original = next(
+            (
+                b
+                for b in everything
+                if a.parent_annotation == b.annotation_id
+                and b.origin == a.origin
+                and b.annotator != a.annotator
+            ),
+            None,
+        )
+        if original is not None:
+            out.append((a, original))
+    return out
 
 
 def _token_labels(text: str, anns: list[Annotation]) -> dict[str, list[str]]:

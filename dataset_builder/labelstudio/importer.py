@@ -399,6 +399,7 @@ def _annotation(
         language=fields.get(config.LANGUAGE),
         origin=ctx.origin,
         unique_id=unique_id if isinstance(unique_id, str) else None,
+        parent_annotation=as_id(ann.get("parent_annotation")),
     )
     return annotation, moves
 
@@ -528,8 +529,16 @@ def _merge(stored: AnnotatedDocument, incoming: list[Annotation], report: Import
         if old is None:
             merged[ann.identity()] = ann
         elif ann.content() == old.content():
-            if old.unique_id is None and ann.unique_id is not None:
-                merged[ann.identity()] = replace(old, unique_id=ann.unique_id, origin=ann.origin)
+            if (old.unique_id, old.parent_annotation) == (None, None) and (
+                ann.unique_id,
+                ann.parent_annotation,
+            ) != (
+                None,
+                None,
+            ):  # fields recorded since: filled in from Label Studio
+                merged[ann.identity()] = replace(
+                    old, unique_id=ann.unique_id, origin=ann.origin, parent_annotation=ann.parent_annotation
+                )
         elif ann.recency() < old.recency():
             report.superseded += 1
         else:
