@@ -231,8 +231,17 @@ def parser() -> argparse.ArgumentParser:
         parents=[_PROJECT],
         help="create/update this dataset's Label Studio project: campaign settings, new and edited tasks",
     )
-    pull = ls.add_parser("pull", parents=[_PROJECT], help="pull annotations into annotations/")
-    for p in (push, pull):
+    pull = ls.add_parser(
+        "pull",
+        parents=[_PROJECT],
+        help="pull annotations into annotations/ (and the reviewer's decisions, once there is a review project)",
+    )
+    rev = ls.add_parser(
+        "review",
+        parents=[_PROJECT],
+        help="send disputed documents (annotators disagree) to a reviewer in the review project",
+    )
+    for p in (push, pull, rev):
         _add_corpus_args(p)
         _add_server_args(p)
     st = ls.add_parser(
@@ -454,9 +463,12 @@ def _run_corpus(
             print(f"warning: {warning}", file=sys.stderr)
         return result.summary()
     if args.command == "agreement":
+        from dataset_builder import pipeline
         from dataset_builder.labelstudio.agreement import agreement_report
 
-        report = agreement_report(seeds, annotations, knowledge, cache)
+        report = agreement_report(
+            pipeline.silver_documents(seeds, knowledge, cache=cache), annotations, knowledge
+        )
         return report.to_json() if args.json else report.to_text()
     return _run_labelstudio(args, project, seeds, annotations, knowledge, cache)
 
@@ -500,8 +512,10 @@ def _run_labelstudio(
         return write_tasks(seeds, annotations, knowledge, args.out, cache)
     if cmd == "import":
         from dataset_builder.labelstudio.importer import import_export
+        from dataset_builder.pipeline import silver_documents
 
-        return import_export(args.export, seeds, annotations, knowledge, cache).summary()
+        documents = silver_documents(seeds, knowledge, cache=cache)
+        return import_export(args.export, documents, annotations, knowledge).summary()
     if cmd == "next":
         from dataset_builder import pipeline
         from dataset_builder.labelstudio import campaign
@@ -554,6 +568,10 @@ def _run_server(
             project_id=args.project_id,
         )
         return state.to_json() if args.json else state.to_text()
+    if args.ls_command == "review":
+        from dataset_builder.labelstudio import review
+
+        return review.push_review(url, api_key, project, documents, annotations, knowledge.taxonomy).summary()
     if args.ls_command == "pull":
         report = client.pull(
             project,
@@ -564,7 +582,23 @@ def _run_server(
             annotations_dir=annotations,
             project_id=args.project_id,
         )
-        return report.summary()
+        review_id = project.settings.labelstudio.review_project_id
+        if review_id is None:
+            return report.summary()
+        from dataset_builder.labelstudio import importer, review
+
+        decided = review.pull_review(
+            url,
+            api_key,
+            review_id,
+            documents,
+            annotations,
+            knowledge.topic_ids,
+            client.pseudonyms(project, annotations),
+            project.settings.name,
+        )
+        decided = importer.learn_from_gold(decided, annotations, knowledge)
+        return f"{report.summary()}\nreview project {review_id}: {decided.summary()}"
     select = None
     if args.select is not None:
         from dataset_builder.labelstudio import campaign

@@ -25,7 +25,10 @@ ENTITY_LABELS: dict[str, str] = {
 """CoNLL-2003 / ANERcorp entity scheme, with the one-line definition shown to annotators."""
 
 DATE_SOURCES: tuple[str, ...] = ("header", "dateline", "text", "annotation")
-STATUSES: tuple[str, ...] = ("gold", "silver")
+DISPUTED = "disputed"
+STATUSES: tuple[str, ...] = ("gold", "silver", DISPUTED)
+"""``annotation_status`` values: ``disputed`` is a document whose annotators disagree and no reviewer
+has decided yet; it carries its silver annotations."""
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 DEFAULT_SPLIT_RATIOS: tuple[float, float, float] = (0.8, 0.1, 0.1)
 

@@ -26,7 +26,6 @@ from label_studio_sdk import LabelStudio
 from dataset_builder import annotations, cli, pipeline, schema
 from dataset_builder.build import build
 from dataset_builder.documents import Document
-from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.agreement import agreement_report
@@ -214,21 +213,33 @@ def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
         [(s.start, s.end, s.text, s.label) for s in doc.entities if (s.start, s.end) != removed]
         + [(*added, ADDED[1], ADDED[2])]
     )
-    build(
-        REPO_PROJECT,
-        out_dir=tmp_path / "dist",
-        seeds_dir=campaign.seeds,
-        annotations_dir=campaign.annotations,
-        progress=False,
-    )
-    rows = [
-        row
-        for path in sorted((tmp_path / "dist").glob(schema.data_glob("documents")))
-        for row in pq.read_table(path).to_pylist()
-        if row["id"] == DOC
-    ]
-    assert len(rows) == 1
-    row = rows[0]
+
+    def built_row(annotations_dir: Path, out: Path) -> dict[str, Any]:
+        build(
+            REPO_PROJECT,
+            out_dir=out,
+            seeds_dir=campaign.seeds,
+            annotations_dir=annotations_dir,
+            progress=False,
+        )
+        (row,) = [
+            row
+            for path in sorted(out.glob(schema.data_glob("documents")))
+            for row in pq.read_table(path).to_pylist()
+            if row["id"] == DOC
+        ]
+        return row
+
+    # the two annotators disagree on a topic: the document is disputed, kept silver until a decision
+    assert built_row(campaign.annotations, tmp_path / "disputed")["annotation_status"] == "disputed"
+    # the reviewer's decision (annotator 1's annotation as ground truth) makes it gold
+    decided = shutil.copytree(campaign.annotations, tmp_path / "decided")
+    path = decided / annotations.DOCUMENTS_DIR / f"{DOC}.json"
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    for annotation in stored["annotations"]:
+        annotation["ground_truth"] = annotation["annotator"] == ANNOTATOR_1
+    path.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    row = built_row(decided, tmp_path / "dist")
     assert row["annotation_status"] == "gold"
     assert sorted((e["start"], e["end"], e["text"], e["label"]) for e in row["entities"]) == expected
     assert all(row["text"][e["start"] : e["end"]] == e["text"] for e in row["entities"])
@@ -237,7 +248,9 @@ def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
 
 
 def test_the_disagreement_shows_in_the_agreement_report(campaign: Campaign) -> None:
-    report = agreement_report(campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
+    report = agreement_report(
+        documents_of(campaign.annotations), campaign.annotations, Knowledge.load(campaign.annotations)
+    )
     assert report.documents_compared == 1
     assert report.disagreements == {DOC: [f"topic {DROPPED_TOPIC}: only {ANNOTATOR_2}"]}
     assert report.entities_exact["micro"] == 1.0
@@ -250,7 +263,10 @@ def test_pulling_an_unchanged_project_again_changes_nothing(campaign: Campaign) 
     assert files_of(campaign.annotations) == before
     stored_export = campaign.annotations / campaign.pull.export
     again = importer.import_export(
-        stored_export, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations)
+        stored_export,
+        documents_of(campaign.annotations),
+        campaign.annotations,
+        Knowledge.load(campaign.annotations),
     )
     assert again.unchanged == (DOC,) and files_of(campaign.annotations) == before
 
@@ -273,11 +289,11 @@ def test_a_failing_pull_names_the_server_and_leaves_annotations_untouched(
     assert files_of(campaign.annotations) == before
 
 
-def test_an_export_the_importer_refuses_leaves_annotations_untouched(
+def test_a_task_of_a_document_the_seeds_do_not_have_is_reported_and_the_pull_goes_on(
     campaign: Campaign, tmp_path: Path
 ) -> None:
-    """The server answers, but with a task (not made by push) of a document the seeds do not have:
-    nothing is written."""
+    """A task (not made by push) of a document the seeds do not have: named, skipped, nothing else lost.
+    Before, one such task made every pull refuse the whole export."""
     url, key = campaign.server.url, campaign.server.api_key
     _, ann_dir = copy_corpus(tmp_path, "live refused export")
     project_id = push_dir(url, key, ann_dir).project_id
@@ -288,10 +304,12 @@ def test_an_export_the_importer_refuses_leaves_annotations_untouched(
         return_task_ids=True,
     )
     admin.annotations.create(id=imported.task_ids[0], result=[], lead_time=1.0)
-    before = files_of(ann_dir)
-    with pytest.raises(InputError, match="999_gone"):
-        pull_dir(url, key, ann_dir)
-    assert files_of(ann_dir) == before
+    report = pull_dir(url, key, ann_dir).imported
+    assert report.unknown_documents == [f"task {imported.task_ids[0]}: document '999_gone'"]
+    assert "999_gone" in report.summary() and report.written == ()
+    assert not (ann_dir / annotations.DOCUMENTS_DIR).exists() or not any(
+        (ann_dir / annotations.DOCUMENTS_DIR).iterdir()
+    )
 
 
 def test_a_changed_text_updates_its_task_in_place(

@@ -49,6 +49,7 @@ from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
 from dataset_builder.anchoring import TextMap
+from dataset_builder.annotations import PSEUDONYMS_FILE, Pseudonyms
 from dataset_builder.documents import Document
 from dataset_builder.errors import DatasetBuilderError, InputError
 from dataset_builder.labelstudio import config, importer, tasks
@@ -846,6 +847,13 @@ def export_snapshot(url: str, api_key: str, project_id: int) -> bytes:
     return raw
 
 
+def pseudonyms(project: Project, annotations_dir: Path) -> Pseudonyms | None:
+    """The project's pseudonym mapping when ``pseudonymous = true`` (see :class:`annotations.Pseudonyms`)."""
+    if not project.settings.labelstudio.pseudonymous:
+        return None
+    return Pseudonyms.load(project.root / PSEUDONYMS_FILE, annotations_dir)
+
+
 @dataclass
 class PullReport:
     """What a pull did: the import, and the tasks of documents no longer among the seeds (skipped)."""
@@ -879,7 +887,10 @@ def pull(
     """Export the bound project's annotations and import them into ``annotations/`` (all or nothing).
 
     A project holding another dataset's tasks is refused; tasks of this dataset whose document is no
-    longer among the seeds are reported and skipped, so they never block the rest.
+    longer among the seeds are reported and skipped, so they never block the rest. The export is the
+    whole project: stored annotations of this project it no longer holds (deleted) or holds cancelled
+    are withdrawn; annotations of listed ``reviewers`` are decisions; ``pseudonymous`` replaces e-mails
+    (see :mod:`importer`).
     """
     pid = bound_project_id(project, project_id)
     dataset = project.settings.name
@@ -907,6 +918,7 @@ def pull(
         exported = kept
     settings = project.settings.labelstudio
     annotations_dir = Path(annotations_dir or project.annotations_dir)
+    origin = f"Label Studio at {url}"
     report = importer.import_tasks(
         exported,
         raw,
@@ -914,7 +926,10 @@ def pull(
         annotations_dir,
         knowledge.topic_ids,
         source=source,
-        origin=f"Label Studio at {url}",
+        origin=origin,
+        complete_for=importer.project_origin(origin, pid),
+        reviewers=settings.reviewers,
+        pseudonyms=pseudonyms(project, annotations_dir),
     )
     recorded = (settings.url, settings.project_id) != (url, pid)
     if recorded:

@@ -46,7 +46,8 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "topics": "Taxonomy topic ids.",
     "event_id": "Id of the news event the document reports (documents of one event share a split).",
     "translation_group": "Id shared by an article and its translation.",
-    "annotation_status": "gold (human-adjudicated) or silver (automatic).",
+    "annotation_status": "gold (human-adjudicated), silver (automatic), or disputed (annotators disagree, "
+    "a reviewer has not decided yet: silver annotations).",
     "truncated": "True when the seed article was cut short.",
     "seed_start": "Offset of the document in its seed file (not in text).",
     "seed_end": "End offset of the document in its seed file (not in text).",
