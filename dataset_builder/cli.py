@@ -508,8 +508,10 @@ def _run_labelstudio(
         return labeling_config(knowledge.taxonomy)
     if cmd == "export-tasks":
         from dataset_builder.labelstudio.tasks import write_tasks
+        from dataset_builder.pipeline import silver_documents
 
-        return write_tasks(seeds, annotations, knowledge, args.out, cache)
+        documents = silver_documents(seeds, knowledge, cache=cache)
+        return write_tasks(documents, annotations, args.out, project.settings.name)
     if cmd == "import":
         from dataset_builder.labelstudio.importer import import_export
         from dataset_builder.pipeline import silver_documents

@@ -29,7 +29,7 @@ from dataset_builder import annotations, pipeline
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import tasks
 from dataset_builder.labelstudio.client import connect, project_task_keys, push
-from dataset_builder.project import PROJECT_FILE, Project
+from dataset_builder.project import init_project
 from tests.support.labelstudio import LocalServer, label_studio, local_server  # noqa: F401  (session fixture)
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
@@ -139,17 +139,8 @@ def open_tasks(
 
     knowledge = Knowledge.load(annotations_dir)
     documents = list(pipeline.silver_documents(seeds, knowledge))
-    project_dir = out_dir / "project"  # the push records its server here, never in the repository
-    project_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / PROJECT_FILE, project_dir / PROJECT_FILE)
-    report = push(
-        Project.load(project_dir),
-        documents,
-        knowledge,
-        server.url,
-        server.api_key,
-        annotations_dir=annotations_dir,
-    )
+    project = init_project(out_dir / "editor rtl")  # the push records its server there, not in the repository
+    report = push(project, documents, knowledge, server.url, server.api_key, annotations_dir=annotations_dir)
     docs = {d.id: d for d in documents if d.id in document_ids}
     task_ids = project_task_keys(connect(server.url, server.api_key), report.project_id)
     out_dir.mkdir(parents=True, exist_ok=True)

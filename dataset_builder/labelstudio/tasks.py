@@ -11,17 +11,13 @@ import json
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dataset_builder
 from dataset_builder import annotations
 from dataset_builder.documents import Document
 from dataset_builder.knowledge_schema import KNOWLEDGE_FILES
 from dataset_builder.labelstudio import config
-
-if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
-    from dataset_builder.cache import SilverCache
-    from dataset_builder.knowledge import Knowledge
 
 
 def model_version(annotations_dir: Path) -> str:
@@ -125,17 +121,15 @@ def tasks_json(tasks: list[dict[str, Any]]) -> str:
 
 
 def write_tasks(
-    seeds_dir: Path,
+    documents: Iterable[Document],
     annotations_dir: Path,
-    knowledge: Knowledge,
     out: Path | None = None,
-    cache: SilverCache | None = None,
+    dataset: str | None = None,
 ) -> str:
-    """Tasks for every silver document, written atomically to ``out`` (or returned as JSON text if None)."""
-    from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
-
+    """Tasks for ``documents`` (the CLI computes them), written atomically to ``out`` (or returned as JSON
+    text if None); ``dataset`` is the project's name, carried by each task as a push does."""
     version = model_version(annotations_dir)
-    tasks = build_tasks(pipeline.silver_documents(seeds_dir, knowledge, cache=cache), version)
+    tasks = build_tasks(documents, version, dataset=dataset)
     text = tasks_json(tasks)
     if out is None:
         return text.rstrip("\n")
