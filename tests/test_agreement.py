@@ -203,7 +203,7 @@ def test_token_alpha_matches_the_hand_computation() -> None:
     figures = {(f.measure, f.scope): f for f in report.figures}
     token = figures["entity tokens, Krippendorff's alpha (nominal)", "all labels"]
     assert (token.documents, token.annotators) == (1, 2)
-    assert "[1 documents, 2 annotators]" in report.to_text()
+    assert "[1 document, 2 annotators]" in report.to_text()
 
 
 def test_only_a_copy_label_studio_records_is_left_out() -> None:

@@ -205,7 +205,7 @@ class AgreementReport:
         lines.append("figure (scope): value [documents, annotators behind it]")
         lines += [
             f"  {f.measure}{f' ({f.scope})' if f.scope else ''}: {f.text()} "
-            f"[{f.documents} documents, {f.annotators} annotators]"
+            f"[{_count(f.documents, 'document')}, {_count(f.annotators, 'annotator')}]"
             for f in self.figures
         ]
         for document_id, items in self.disagreements.items():
@@ -218,6 +218,10 @@ class AgreementReport:
     def compared_annotators(self) -> tuple[str, ...]:
         """The annotators of the documents compared."""
         return tuple(sorted({who for names in self.compared.values() for who in names}))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def compute_agreement(
