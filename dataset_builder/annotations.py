@@ -41,7 +41,6 @@ if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when n
     from dataset_builder.knowledge import Knowledge
 
 # Atomic writes live with the other output safeguards; importers and tasks reach them from here.
-from dataset_builder.output import write_atomic as write_atomic
 from dataset_builder.output import write_files_atomic as write_files_atomic
 
 T = TypeVar("T", bound=Hashable)

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset_builder import configs, events, output, pipeline, schema
-from dataset_builder.annotations import read_documents, write_atomic
+from dataset_builder.annotations import read_documents
 from dataset_builder.cache import SilverCache
 from dataset_builder.documents import Document, validate_spans
 from dataset_builder.errors import InputError
@@ -166,7 +166,7 @@ def build(
         ),
     )
     if result.recorded:
-        write_atomic(ledger_path, result.ledger.to_bytes())
+        output.write_atomic(ledger_path, result.ledger.to_bytes())
     result.steps = steps
     return result
 

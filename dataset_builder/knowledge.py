@@ -8,10 +8,10 @@ pickles, so worker processes receive it once each (see :func:`pipeline.silver_do
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from dataset_builder import fingerprint
 from dataset_builder import knowledge_schema as ks
 from dataset_builder.annotators.dates import DateRules, compile_date_rules
 from dataset_builder.annotators.entities import EntityKnowledge, compile_entity_knowledge, normalise
@@ -86,26 +86,5 @@ class Knowledge:
             groups=Groups.compile(ks.load_groups_file(groups_path))
             if groups_path.exists()
             else Groups({}, {}),
-            silver_fingerprint=_fingerprint(folder, SILVER_FILES),
+            silver_fingerprint=fingerprint.knowledge_files(folder),
         )
-
-
-SILVER_FILES = (
-    ks.TAXONOMY,
-    ks.SEED_RULES,
-    ks.DATE_RULES,
-    ks.ENTITIES,
-    ks.ENTITY_RULES,
-    ks.LEARNED_ALIASES,
-    ks.TOPIC_RULES,
-)
-"""The knowledge files silver annotations depend on."""
-
-
-def _fingerprint(folder: Path, names: tuple[str, ...]) -> str:
-    digest = hashlib.sha256()
-    for name in names:
-        path = folder / name
-        digest.update(f"{name}\0".encode())
-        digest.update(path.read_bytes() if path.exists() else b"\0missing")
-    return digest.hexdigest()

@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING
 import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from dataset_builder import versions
 from dataset_builder.errors import InputError
 from dataset_builder.output import write_atomic
-from dataset_builder.schema import DEFAULT_SPLIT_RATIOS
+from dataset_builder.schema import DEFAULT_SPLIT_RATIOS, split_ratios_ok
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
     from dataset_builder.knowledge import Knowledge
@@ -46,8 +47,6 @@ DEFAULTS = "defaults"
 """Package data (``dataset_builder/defaults``) a new project starts from: the general knowledge,
 the guidelines, the card template and a ``dataset.toml`` template; never this repository's gold."""
 
-SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
-BUMP_PARTS = ("major", "minor", "patch")
 _VERSION_LINE = re.compile(r'^(?P<head>version\s*=\s*)(?P<quote>["\'])(?P<value>[^"\']*)(?P=quote)', re.M)
 _RELEASE_DATE_LINE = re.compile(r"^(?P<head>release_date\s*=\s*)(?P<value>\d{4}-\d{2}-\d{2})", re.M)
 
@@ -73,7 +72,7 @@ class Splits(_Strict):
 
     @model_validator(mode="after")
     def _sum(self) -> Splits:
-        if abs(sum(self.ratios) - 1) > 1e-9:
+        if not split_ratios_ok(self.ratios):  # each is in [0, 1] (the fields say so): the sum
             raise ValueError(f"the ratios must sum to 1 (they sum to {sum(self.ratios):g})")
         return self
 
@@ -125,7 +124,7 @@ class Settings(_Strict):
     @field_validator("version")
     @classmethod
     def _semver(cls, value: str) -> str:
-        if not SEMVER.fullmatch(value):
+        if not versions.SEMVER.fullmatch(value):
             raise ValueError(f"{value!r} is not a version MAJOR.MINOR.PATCH (e.g. 1.0.0)")
         return value
 
@@ -145,18 +144,6 @@ def parse_settings(path: Path, text: str) -> Settings:
             error["type"], error["msg"].removeprefix("Value error, ")
         )
         raise InputError(f"{path}: {key}: {message}") from None
-
-
-def bumped(version: str, part: str) -> str:
-    """``version`` with ``part`` (major, minor or patch) raised and the parts below reset."""
-    major, minor, patch = (int(p) for p in version.split("."))
-    if part == "major":
-        return f"{major + 1}.0.0"
-    if part == "minor":
-        return f"{major}.{minor + 1}.0"
-    if part == "patch":
-        return f"{major}.{minor}.{patch + 1}"
-    raise InputError(f"unknown version part {part!r}: one of {', '.join(BUMP_PARTS)}")
 
 
 @dataclass(frozen=True)
@@ -242,7 +229,7 @@ class Project:
             raise InputError(
                 f'{self.file}: no top-level line `version = "{self.settings.version}"` to rewrite'
             )
-        new = bumped(self.settings.version, part)
+        new = versions.raised(self.settings.version, part)
         updated = text[: match.start("value")] + new + text[match.end("value") :]
         head = updated.split("\n[", 1)[0]
         dated = _RELEASE_DATE_LINE.search(head)

@@ -9,7 +9,9 @@ project: the topic taxonomy is knowledge (``annotations/taxonomy.json``, see
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import datasets
 
@@ -31,6 +33,13 @@ STATUSES: tuple[str, ...] = ("gold", "silver", DISPUTED)
 has decided yet; it carries its silver annotations."""
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 DEFAULT_SPLIT_RATIOS: tuple[float, float, float] = (0.8, 0.1, 0.1)
+
+
+def split_ratios_ok(ratios: Sequence[float]) -> bool:
+    """The one rule of split ratios (``dataset.toml``, ``--split-ratios``, the split ledger): one
+    non-negative share per split, summing to 1."""
+    return len(ratios) == len(SPLITS) and all(r >= 0 for r in ratios) and abs(sum(ratios) - 1) <= 1e-9
+
 
 DATA_DIR = "data"
 """The folder of a built dataset that holds its parquet files, one per config and split."""
@@ -76,27 +85,214 @@ CUT_FEATURE = {
     "reason": datasets.Value("string"),
 }
 
+# --- the field table ------------------------------------------------------------------------------
+# Every column of every config is named here once; code elsewhere spells a column with these constants
+# (``tests/test_field_table.py`` fails on a string literal of a field name used as a column key).
+
+ID = "id"
+DOCUMENT_ID = "document_id"
+SEED_FILE = "seed_file"
+LANGUAGE = "language"
+TITLE = "title"
+TEXT = "text"
+DATE = "date"
+DATE_SOURCE = "date_source"
+DATE_EVIDENCE = "date_evidence"
+ENTITIES = "entities"
+TOPICS = "topics"
+EVENT_ID = "event_id"
+TRANSLATION_GROUP = "translation_group"
+ANNOTATION_STATUS = "annotation_status"
+TRUNCATED = "truncated"
+SEED_START = "seed_start"
+SEED_END = "seed_end"
+CUTS = "cuts"
+TOKENS = "tokens"
+NER_TAGS = "ner_tags"
+TOKEN_STARTS = "token_starts"
+TOKEN_ENDS = "token_ends"
+LABELS = "labels"
+ALIGNMENT = "alignment"
+TRANSLATION = "translation"
+
+Feature = Any
+"""A ``datasets`` feature (``Value``, ``List``, ``ClassLabel``, ``Translation`` or a dict of them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicLabels:
+    """The feature of a column whose class names are the project's topic ids (known only with the taxonomy)."""
+
+    def feature(self, topic_ids: Sequence[str]) -> Feature:
+        return datasets.List(datasets.ClassLabel(names=list(topic_ids)))
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One dataset column: its name, its feature, what the card and Croissant say of it, and the Label
+    Studio control that annotates it (``None`` when annotators do not edit it)."""
+
+    name: str
+    feature: Feature | TopicLabels
+    description: str
+    control: str | None = None
+
+    def feature_for(self, topic_ids: Sequence[str]) -> Feature:
+        return self.feature.feature(topic_ids) if isinstance(self.feature, TopicLabels) else self.feature
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field(ID, datasets.Value("string"), "Row id (document id, or document id + sentence/pair suffix)."),
+        Field(DOCUMENT_ID, datasets.Value("string"), "Id of the document the sentence comes from."),
+        Field(SEED_FILE, datasets.Value("string"), "Seed file the document was cut from."),
+        Field(LANGUAGE, datasets.Value("string"), "ISO 639-1 language code.", control=LANGUAGE),
+        Field(TITLE, datasets.Value("string"), "Headline, when the article has one."),
+        Field(
+            TEXT,
+            datasets.Value("string"),
+            "Cleaned article text; entity and token offsets point into it (Python code points).",
+            control=TEXT,
+        ),
+        Field(DATE, datasets.Value("date32"), "Publication date of the article.", control=DATE),
+        Field(
+            DATE_SOURCE,
+            datasets.Value("string"),
+            f"Where the date was found: one of {', '.join(DATE_SOURCES)}.",
+        ),
+        Field(DATE_EVIDENCE, datasets.Value("string"), "Text the date was read from.", control=DATE_EVIDENCE),
+        Field(
+            ENTITIES,
+            datasets.List(SPAN_FEATURE),
+            "Named-entity spans: start/end offsets into text, text, label, knowledge-base entity_id.",
+            control=ENTITIES,
+        ),
+        Field(TOPICS, datasets.List(datasets.Value("string")), "Taxonomy topic ids.", control=TOPICS),
+        Field(
+            EVENT_ID,
+            datasets.Value("string"),
+            "Id of the news event the document reports (documents of one event share a split).",
+        ),
+        Field(TRANSLATION_GROUP, datasets.Value("string"), "Id shared by an article and its translation."),
+        Field(
+            ANNOTATION_STATUS,
+            datasets.Value("string"),
+            "gold (human-adjudicated), silver (automatic), or disputed (annotators disagree, a reviewer "
+            "has not decided yet: silver annotations).",
+        ),
+        Field(TRUNCATED, datasets.Value("bool"), "True when the seed article was cut short."),
+        Field(SEED_START, datasets.Value("int32"), "Offset of the document in its seed file (not in text)."),
+        Field(
+            SEED_END, datasets.Value("int32"), "End offset of the document in its seed file (not in text)."
+        ),
+        Field(
+            CUTS,
+            datasets.List(CUT_FEATURE),
+            "Characters cleaning removed, each at a start offset into the seed file (not into text); "
+            "text plus cuts rebuild the file's characters seed_start:seed_end.",
+        ),
+        Field(
+            TOKENS,
+            datasets.List(datasets.Value("string")),
+            "Words and punctuation; tokens are also cut at entity boundaries (Arabic proclitics split off).",
+        ),
+        Field(
+            NER_TAGS,
+            datasets.List(datasets.ClassLabel(names=ner_tag_names())),
+            "IOB2 tag per token (ClassLabel).",
+        ),
+        Field(
+            TOKEN_STARTS, datasets.List(datasets.Value("int32")), "Offset of each token in the document text."
+        ),
+        Field(
+            TOKEN_ENDS,
+            datasets.List(datasets.Value("int32")),
+            "End offset of each token in the document text.",
+        ),
+        Field(
+            LABELS,
+            TopicLabels(),
+            "Topic labels (ClassLabel, multi-label).",
+        ),
+        Field(
+            ALIGNMENT,
+            datasets.Value("string"),
+            "paragraph (paragraphs aligned one to one) or document (whole articles).",
+        ),
+        Field(
+            TRANSLATION,
+            datasets.Translation(languages=list(LANGUAGES)),
+            "The Arabic and English texts, keyed by language code.",
+        ),
+    )
+}
+"""Every column of the dataset, in no particular order (each config orders its own)."""
+
+CONFIG_FIELDS: dict[str, tuple[str, ...]] = {
+    "documents": (
+        ID,
+        SEED_FILE,
+        LANGUAGE,
+        TITLE,
+        TEXT,
+        DATE,
+        DATE_SOURCE,
+        DATE_EVIDENCE,
+        ENTITIES,
+        TOPICS,
+        EVENT_ID,
+        TRANSLATION_GROUP,
+        ANNOTATION_STATUS,
+        TRUNCATED,
+        SEED_START,
+        SEED_END,
+        CUTS,
+    ),
+    # Sentence-level IOB2 rows; offsets point into the document text so spans can be traced back.
+    # ``annotation_status`` travels with every row, so evaluation can keep gold sentences only.
+    "ner": (ID, DOCUMENT_ID, LANGUAGE, ANNOTATION_STATUS, TOKENS, NER_TAGS, TOKEN_STARTS, TOKEN_ENDS),
+    # Multi-label document classification over the project's taxonomy (its order fixes the ids).
+    "topics": (ID, LANGUAGE, ANNOTATION_STATUS, TEXT, LABELS),
+    # Arabic–English pairs in the ``translation`` convention HF translation scripts expect.
+    "parallel": (ID, TRANSLATION_GROUP, ALIGNMENT, TRANSLATION),
+}
+"""The columns of each config, in their order (field names are a contract)."""
+
+CONFIG_NAMES: tuple[str, ...] = tuple(CONFIG_FIELDS)
+
+FIELD_DESCRIPTIONS: dict[str, str] = {name: f.description for name, f in FIELDS.items()}
+"""One description per field name, shared by the card and the Croissant metadata."""
+
+CONTROLS: dict[str, str] = {name: f.control for name, f in FIELDS.items() if f.control is not None}
+"""The Label Studio control (``from_name``) of each field annotators edit."""
+
+
+def features(config: str, topic_ids: Sequence[str] = ()) -> datasets.Features:
+    """The ``datasets`` features of a config, from the field table (only ``topics`` needs the taxonomy)."""
+    return datasets.Features({name: FIELDS[name].feature_for(topic_ids) for name in CONFIG_FIELDS[config]})
+
+
+def config_features(topic_ids: Sequence[str]) -> dict[str, datasets.Features]:
+    """The features of every config, by config name."""
+    return {config: features(config, topic_ids) for config in CONFIG_NAMES}
+
 
 def documents_features() -> datasets.Features:
-    """Features of the ``documents`` config (field names are a contract)."""
-    return datasets.Features(
-        {
-            "id": datasets.Value("string"),
-            "seed_file": datasets.Value("string"),
-            "language": datasets.Value("string"),
-            "title": datasets.Value("string"),
-            "text": datasets.Value("string"),
-            "date": datasets.Value("date32"),
-            "date_source": datasets.Value("string"),
-            "date_evidence": datasets.Value("string"),
-            "entities": datasets.List(SPAN_FEATURE),
-            "topics": datasets.List(datasets.Value("string")),
-            "event_id": datasets.Value("string"),
-            "translation_group": datasets.Value("string"),
-            "annotation_status": datasets.Value("string"),
-            "truncated": datasets.Value("bool"),
-            "seed_start": datasets.Value("int32"),
-            "seed_end": datasets.Value("int32"),
-            "cuts": datasets.List(CUT_FEATURE),
-        }
-    )
+    """Features of the ``documents`` config."""
+    return features("documents")
+
+
+def ner_features() -> datasets.Features:
+    """Features of the ``ner`` config."""
+    return features("ner")
+
+
+def topics_features(topic_ids: Sequence[str]) -> datasets.Features:
+    """Features of the ``topics`` config over the project's taxonomy."""
+    return features("topics", topic_ids)
+
+
+def parallel_features() -> datasets.Features:
+    """Features of the ``parallel`` config."""
+    return features("parallel")

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dataset_builder.annotators.language import LanguageRun, language_runs
 from dataset_builder.documents import Cut, Document
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge_schema import SeedRulesFile
+from dataset_builder.language import LanguageRun, language_runs
 
 SEED_SUFFIX = ".txt"
 _TERMINAL = tuple(".!?؟…")

@@ -31,7 +31,7 @@ LEDGER_FORMAT = 1
 
 
 def check_ratios(ratios: Sequence[float]) -> None:
-    if len(ratios) != len(schema.SPLITS) or any(r < 0 for r in ratios) or abs(sum(ratios) - 1) > 1e-9:
+    if not schema.split_ratios_ok(ratios):
         raise ValueError(
             f"split ratios {tuple(ratios)} must be {len(schema.SPLITS)} non-negative numbers summing to 1"
         )

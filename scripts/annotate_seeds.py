@@ -16,9 +16,8 @@ own; a copy of the lead's annotations is detected and left out of the figures.
     LABEL_STUDIO_API_KEY=... .venv/bin/python scripts/annotate_seeds.py --url URL --file FILE
         a running server; the key must be the file's annotator's own (the script checks the email).
 
-Run from the repository root (the dev venv, with the test extra): the throwaway server is the tests'
-harness, ``tests/support/labelstudio.py``, so the script puts the repository root on ``sys.path``
-to import it.
+Run from the repository root: the throwaway server is :mod:`dataset_builder.labelstudio.local_server`
+(the one the live tests use).
 """
 
 from __future__ import annotations
@@ -41,11 +40,10 @@ from dataset_builder.documents import Document, Span
 from dataset_builder.errors import DatasetBuilderError, InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import client, tasks
+from dataset_builder.labelstudio.local_server import local_server, sign_up
 from dataset_builder.project import PROJECT_FILE, Project
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the server harness lives with the tests, not in the library
-from tests.support.labelstudio import local_server, sign_up  # noqa: E402
 
 PATTERN = "seed_annotations*.json"
 IMPORTED = ("documents", "labelstudio")

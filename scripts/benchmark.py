@@ -94,9 +94,9 @@ def paragraph_pool(seeds_dir: Path, annotations_dir: Path) -> dict[str, list[str
     Paragraphs under a third of the minimum run size are left out, so that any three of them make an
     article long enough to stay its own document in a bilingual file.
     """
-    from dataset_builder.annotators.language import MIN_RUN_LETTERS, script_of
     from dataset_builder.configs import paragraphs
     from dataset_builder.knowledge import Knowledge
+    from dataset_builder.language import MIN_RUN_LETTERS, script_of
     from dataset_builder.seeds import read_seed, seed_files, split_seed
 
     rules = Knowledge.load(annotations_dir).seed_rules
@@ -341,7 +341,7 @@ LINGUA_CANDIDATES = (
 
 def child_langid(corpus: Path, documents: int) -> dict[str, Any]:
     """µs per document for the build's identifier and, when installed, lingua as the build used it."""
-    from dataset_builder.annotators.language import identify
+    from dataset_builder.language import identify
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))[:documents]]
 

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 from dataset_builder.annotators.dates import find_dates, publication_date
 from dataset_builder.annotators.entities import find_entities
-from dataset_builder.annotators.language import identify, script_of
 from dataset_builder.annotators.topics import find_topics
 from dataset_builder.documents import Cut, Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.events import EventKey
 from dataset_builder.knowledge import Knowledge
+from dataset_builder.language import identify, script_of
 from dataset_builder.splits import SplitLedger, assign_splits
 
 KB = {
@@ -69,6 +69,12 @@ def ann(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def small(ann: Path) -> Knowledge:
+    """:func:`ann` loaded once (compiling the knowledge takes a second: a property test's examples share it)."""
+    return Knowledge.load(ann)
+
+
 def doc(text: str, language: str, cuts: list[Cut] | None = None, title: str | None = None) -> Document:
     return Document("d", "d.txt", language, text, 0, len(text), cuts or [], title=title)
 
@@ -111,8 +117,8 @@ def test_date_sources_header_dateline_text() -> None:
     assert publication_date(past, rules) == (None, None, None)
 
 
-def test_proclitics_and_titles_stay_outside_spans(ann: Path) -> None:
-    k = Knowledge.load(ann).entities
+def test_proclitics_and_titles_stay_outside_spans(small: Knowledge) -> None:
+    k = small.entities
     text = "وأكد الرئيس المصري وبلينكن أهمية وقف إطلاق النار بقطاع غزة، ولحماس موقف."
     spans = find_entities(text, "ar", k)
     assert [(s.text, s.label, s.entity_id) for s in spans] == [
@@ -123,14 +129,14 @@ def test_proclitics_and_titles_stay_outside_spans(ann: Path) -> None:
     check_spans(text, spans, "test")
 
 
-def test_no_match_inside_a_longer_word(ann: Path) -> None:
-    k = Knowledge.load(ann).entities
+def test_no_match_inside_a_longer_word(small: Knowledge) -> None:
+    k = small.entities
     assert find_entities("المصريون والغزيون", "ar", k) == []
     assert find_entities("Gazans met Hamasite and Egyptology", "en", k) == []
 
 
-def test_rules_find_people_the_base_does_not_know(ann: Path) -> None:
-    k = Knowledge.load(ann).entities
+def test_rules_find_people_the_base_does_not_know(small: Knowledge) -> None:
+    k = small.entities
     ar = "بحضور وزير الخارجية الفرنسي جان نويل بارو، وقال المتحدث باسم الرئاسة أحمد فهمي إن"
     assert [(s.text, s.label, s.entity_id) for s in find_entities(ar, "ar", k)] == [
         ("الفرنسي", "MISC", "iso-fr-nisba"),  # nationalities come from the packages, not only the base
@@ -153,15 +159,15 @@ arabic_words = st.sampled_from(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(arabic_words, max_size=30), st.sampled_from(["ar", "en"]))
-def test_entity_offsets_always_match_text(ann: Path, parts: list[str], language: str) -> None:
+def test_entity_offsets_always_match_text(small: Knowledge, parts: list[str], language: str) -> None:
     text = "".join(parts)
-    spans = find_entities(text, language, Knowledge.load(ann).entities)
+    spans = find_entities(text, language, small.entities)
     check_spans(text, spans, "property")
     assert all(not a.overlaps(b) for a, b in itertools.pairwise(spans))
 
 
-def test_topic_rules_need_enough_distinct_keywords(ann: Path) -> None:
-    rules = Knowledge.load(ann).topic_rules
+def test_topic_rules_need_enough_distinct_keywords(small: Knowledge) -> None:
+    rules = small.topic_rules
     assert find_topics("Talks on a ceasefire and a truce; humanitarian aid.", "en", rules) == [
         "peace_process",
         "humanitarian_aid",
@@ -193,7 +199,9 @@ def test_language_by_script_and_fasttext() -> None:
 def test_language_model_ships_with_the_package(tmp_path: Path) -> None:
     """The model is read from the installed wheel: no download, no cache folder (the build runs offline)."""
     cache = tmp_path / "cache"
-    code = "from dataset_builder.annotators.language import identify; print(identify('The talks resumed in Cairo today.'))"
+    code = (
+        "from dataset_builder.language import identify; print(identify('The talks resumed in Cairo today.'))"
+    )
     env = {**os.environ, "FTLANG_CACHE": str(cache)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "en" and not cache.exists()

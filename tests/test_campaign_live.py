@@ -23,7 +23,7 @@ from label_studio_sdk import LabelStudio
 from dataset_builder import annotations, cli
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config, tasks
-from dataset_builder.labelstudio.campaign import status
+from dataset_builder.labelstudio.campaign import next_batch, status
 from dataset_builder.labelstudio.client import project_task_keys
 from dataset_builder.project import Project
 from tests.support.labelstudio import (  # noqa: F401  (label_studio: session fixture)
@@ -318,6 +318,32 @@ def test_a_removed_seed_is_reported_and_the_rest_still_pulls(
     assert not (ann_dir / "documents" / f"{annotated.id}.json").exists()
 
 
+# --- the next batch ------------------------------------------------------------------------------------
+
+
+def test_push_select_uploads_the_documents_next_ranks_first(
+    label_studio: LocalServer,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ann_dir = new_project(tmp_path, "Selected Batch", seeds=3)
+    project = Project.load(ann_dir.parent)
+    documents = documents_of(ann_dir)
+    ranked = next_batch(project, documents, ann_dir, Knowledge.load(ann_dir), 2)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.api_key)
+    code, out, err = run_cli(
+        capsys, "labelstudio", "push", "-C", str(project.root), "--url", label_studio.url, "--select", "2"
+    )
+    assert code == 0 and not err, err
+    assert "uploaded 2 new tasks" in out and f"{len(documents) - 2} documents not selected" in out
+    admin = LabelStudio(base_url=label_studio.url, api_key=label_studio.api_key)
+    project_id = Project.load(project.root).settings.labelstudio.project_id
+    assert project_id is not None
+    pushed = {t.data["document_id"] for t in admin.tasks.list(project=project_id, fields="task_only")}
+    assert pushed == {c.document_id for c in ranked}
+
+
 # --- case 7: status -----------------------------------------------------------------------------------
 
 
@@ -347,20 +373,26 @@ def test_status_counts_each_annotators_work_and_the_tasks_by_annotations(
         timeout=60,
     )
     assert draft.status_code in (200, 201), draft.text
+    # a document the two annotators disagree on: disputed once pulled, until a reviewer decides
+    (prediction,) = admin.predictions.list(task=ids[3])
+    assert entities_of(prediction.result), "the disputed document needs a predicted entity"
+    person_1.annotations.create(id=ids[3], result=prediction.result, lead_time=1.0)
+    person_2.annotations.create(id=ids[3], result=entities_of(prediction.result)[1:], lead_time=1.0)
+    pull_dir(url, key, ann_dir)
     knowledge = Knowledge.load(ann_dir)
     state = status(Project.load(ann_dir.parent), documents_of(ann_dir), knowledge, url, key)
-    assert state.annotated == {"0": len(ids) - 2, "1": 1, "2+": 1}
+    assert state.annotated == {"0": len(ids) - 3, "1": 1, "2+": 2}
     assert (state.annotators[one].done, state.annotators[one].skipped, state.annotators[one].in_progress) == (
-        2,
+        3,
         0,
         0,
     )
     assert (state.annotators[two].done, state.annotators[two].skipped, state.annotators[two].in_progress) == (
-        1,
+        2,
         1,
         1,
     )
-    assert state.disputed == 0 and state.reviewed == 0
+    assert state.disputed == 1 and state.reviewed == 0
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", key)
     code, out, err = run_cli(capsys, "labelstudio", "status", "-C", str(ann_dir.parent))
     assert code == 0 and not err

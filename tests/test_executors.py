@@ -17,7 +17,7 @@ from dataset_builder import cli, executors, pipeline
 from dataset_builder.build import build
 from dataset_builder.errors import InputError
 from dataset_builder.executors import LocalExecutor, RayExecutor
-from dataset_builder.release.manifest import MANIFEST_NAME
+from dataset_builder.output import MANIFEST_NAME
 from tests.support.shard_functions import shard_and_process
 
 ray = pytest.importorskip("ray")

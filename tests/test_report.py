@@ -28,7 +28,8 @@ from dataset_builder import cli, schema
 from dataset_builder.build import build, write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.release.manifest import MANIFEST_NAME, manifest_files, read_manifest
+from dataset_builder.output import MANIFEST_NAME
+from dataset_builder.release.manifest import manifest_files, read_manifest
 from dataset_builder.release.publish import plan_publish
 from dataset_builder.report import REPORT_NAME, collect, refresh_report, render, render_report, write_report
 

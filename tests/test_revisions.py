@@ -3,8 +3,6 @@ release code from building."""
 
 from __future__ import annotations
 
-import ast
-import importlib
 import shutil
 import sqlite3
 import subprocess
@@ -13,12 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-import dataset_builder
 from dataset_builder import cli
 from dataset_builder.cache import CACHE_FILE
 from dataset_builder.errors import InputError
 from dataset_builder.project import CACHE_ENV
 from dataset_builder.revisions import diff_releases
+from tests.support.module_graph import graph as module_graph
+from tests.support.module_graph import module_names, reachable
 
 
 def test_diff_tells_a_folder_from_a_git_revision(
@@ -87,68 +86,12 @@ def test_diff_between_git_revisions_builds_each_revision(
 
 # --- the module graph -----------------------------------------------------------------------------
 
-PACKAGE = Path(dataset_builder.__file__).parent
-
-
-def module_names() -> list[str]:
-    """Every module of the package, by its dotted name."""
-    names = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
-    return names
-
-
-def _runs(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
-    """False for an import under ``if TYPE_CHECKING:`` (never executed)."""
-    while node in parents:
-        node = parents[node]
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            return False
-    return True
-
-
-def imports_of(name: str, known: set[str]) -> set[str]:
-    """The package's modules that ``name`` imports anywhere: at the top, or lazily inside a function."""
-    module = importlib.import_module(name)
-    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    package = name if Path(module.__file__).name == "__init__.py" else name.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if not _runs(node, parents):
-            continue
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{anchor}.{base}" if base else anchor
-            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
-        else:
-            continue
-        for target in targets:
-            # importing a.b.c runs a, a.b and a.b.c
-            parts = target.split(".")
-            found |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)} & known
-    return found - {name}
-
-
-def reachable(start: str, graph: dict[str, set[str]]) -> set[str]:
-    seen, todo = set(), [start]
-    while todo:
-        for nxt in graph[todo.pop()] - seen:
-            seen.add(nxt)
-            todo.append(nxt)
-    return seen
-
 
 def test_release_code_never_imports_the_build() -> None:
     """The build writes release files; release code never builds (diffs of revisions live above both),
     so build → release is one way: no release module reaches the build, even lazily or through others."""
     names = module_names()
-    graph = {name: imports_of(name, set(names)) for name in names}  # imports every module too
+    graph = {name: imports.all for name, imports in module_graph().items()}
     release = [n for n in names if n == "dataset_builder.release" or n.startswith("dataset_builder.release.")]
     assert {"dataset_builder.release.card", "dataset_builder.release.diff"} <= set(release)
     assert "dataset_builder.release.card" in reachable(

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dataset_builder.annotations import adjudicate, latest_per_annotator, read_documents, write_atomic
-from dataset_builder.knowledge import Knowledge
-from dataset_builder.knowledge_schema import LEARNED_ALIASES
+from dataset_builder.annotations import adjudicate, latest_per_annotator, read_documents
+from dataset_builder.knowledge_schema import LEARNED_ALIASES, LearnedAlias, LearnedAliasesFile, LearnedSource
+from dataset_builder.output import write_atomic
+
+if TYPE_CHECKING:  # the knowledge compiles the annotators' rules: importing it here would close a loop
+    from dataset_builder.knowledge import Knowledge
 
 _COMMENT = (
     "Entity surfaces learned from human gold (written by learn_aliases after each import; do not edit by hand: "
@@ -47,18 +51,22 @@ def learn_aliases(annotations_dir: Path, knowledge: Knowledge) -> int:
             chose = sorted(a.annotator for a in annotators if span in a.entities) or ["adjudicated"]
             key = (language, span.text, span.label)
             aliases.setdefault(key, set()).update((document_id, who) for who in chose)
-    entries = [
-        {
-            "surface": surface,
-            "language": language,
-            "label": label,
-            "entity_id": knowledge.entities.link(surface, language),
-            "sources": [{"document_id": d, "annotator": a} for d, a in sorted(sources)],
-        }
-        for (language, surface, label), sources in sorted(aliases.items())
-    ]
-    data = json.dumps({"comment": _COMMENT, "aliases": entries}, ensure_ascii=False, indent=1) + "\n"
+    learned = LearnedAliasesFile(
+        comment=_COMMENT,
+        aliases=[
+            LearnedAlias(
+                surface=surface,
+                language=language,
+                label=label,
+                entity_id=knowledge.entities.link(surface, language),
+                sources=[LearnedSource(document_id=d, annotator=a) for d, a in sorted(sources)],
+            )
+            for (language, surface, label), sources in sorted(aliases.items())
+        ],
+    )
+    # Written through the schema the loader reads it with: a file the next build would refuse is never written.
+    data = json.dumps(learned.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
     path = annotations_dir / LEARNED_ALIASES
     if not path.exists() or path.read_text(encoding="utf-8") != data:
         write_atomic(path, data.encode("utf-8"))
-    return len(entries)
+    return len(learned.aliases)

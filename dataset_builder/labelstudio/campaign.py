@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from dataset_builder import annotations
+from dataset_builder.annotators.entities import normalise
 from dataset_builder.documents import Document, Span
 from dataset_builder.events import EventKey
 from dataset_builder.labelstudio import client
@@ -80,8 +81,6 @@ def untagged_names(doc: Document, knowledge: Knowledge) -> list[str]:
                 continue
             found.append(word)
     elif doc.language == "ar":
-        from dataset_builder.annotators.entities import normalise
-
         words = list(_ARABIC_WORD.finditer(doc.text))
         for title, nxt in itertools.pairwise(words):
             if normalise(title.group(), "ar") not in k.ar_titles:
@@ -96,8 +95,6 @@ def layer_disagreements(doc: Document, knowledge: Knowledge) -> list[str]:
     """Entities whose label differs from the one the knowledge base gives the same name (two rule
     layers, the gazetteer and the context rules, disagree)."""
     names = knowledge.entities.names
-    from dataset_builder.annotators.entities import normalise
-
     out = []
     for span in doc.entities:
         hit = names.get((doc.language, normalise(span.text, doc.language)))

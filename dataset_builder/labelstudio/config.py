@@ -1,7 +1,8 @@
 """The Label Studio labeling config, generated from :mod:`dataset_builder.schema`.
 
-The control names below are the contract between the config, the tasks' predictions and the
-importer: a region's ``from_name`` says which schema field it annotates.
+The control names below come from the field table (:data:`dataset_builder.schema.FIELDS`); they are the
+contract between the config, the tasks' predictions and the importer: a region's ``from_name`` says
+which schema field it annotates.
 
 Right-to-left text: Label Studio's ``Text`` tag has no direction attribute, and its ``View``/``Style``
 tags take no task data, so one config cannot switch ``direction`` per task. Label Studio 1.23 renders
@@ -23,12 +24,12 @@ from collections.abc import Sequence
 
 from dataset_builder import schema
 
-TEXT = "text"
-ENTITIES = "entities"
-TOPICS = "topics"
-LANGUAGE = "language"
-DATE = "date"
-DATE_EVIDENCE = "date_evidence"
+TEXT = schema.CONTROLS[schema.TEXT]
+ENTITIES = schema.CONTROLS[schema.ENTITIES]
+TOPICS = schema.CONTROLS[schema.TOPICS]
+LANGUAGE = schema.CONTROLS[schema.LANGUAGE]
+DATE = schema.CONTROLS[schema.DATE]
+DATE_EVIDENCE = schema.CONTROLS[schema.DATE_EVIDENCE]
 
 DATE_FORMAT = "%Y-%m-%d"
 """strftime format of the ``DateTime`` control (Label Studio's own default for ``only="date"``)."""

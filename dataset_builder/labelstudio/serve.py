@@ -16,8 +16,8 @@ import venv
 from pathlib import Path
 
 from dataset_builder.errors import DatasetBuilderError
+from dataset_builder.labelstudio.local_server import LABEL_STUDIO_VERSION
 
-LABEL_STUDIO_VERSION = "1.23.2"
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 

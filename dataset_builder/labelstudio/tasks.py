@@ -6,35 +6,26 @@ annotators that made them, so Label Studio can tell stale predictions from curre
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import dataset_builder
-from dataset_builder import annotations
+from dataset_builder import annotations, fingerprint
 from dataset_builder.documents import Document
-from dataset_builder.knowledge_schema import KNOWLEDGE_FILES
 from dataset_builder.labelstudio import config
+from dataset_builder.output import write_atomic
 
 
 def model_version(annotations_dir: Path) -> str:
-    """``dataset_builder-<version>+<hash>``, hashing the knowledge files and the annotators' code.
+    """``dataset_builder-<version>+<hash>``: the silver annotators' fingerprint (:mod:`dataset_builder.fingerprint`),
+    the one the silver cache uses.
 
-    Any edit to a rule, an alias or an annotator gives a new version, so predictions made by
+    Any edit to a rule, an alias or the code gives a new version, so predictions made by
     different silver annotators are never confused.
     """
-    digest = hashlib.sha256()
-    knowledge = [p for name in KNOWLEDGE_FILES if (p := Path(annotations_dir) / name).is_file()]
-    code = sorted(
-        (p for p in resources.files("dataset_builder.annotators").iterdir() if p.name.endswith(".py")),
-        key=lambda p: p.name,
-    )
-    for path in [*knowledge, *code]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return f"dataset_builder-{dataset_builder.__version__}+{digest.hexdigest()[:12]}"
+    return f"dataset_builder-{dataset_builder.__version__}+{fingerprint.silver(fingerprint.knowledge_files(annotations_dir))[:12]}"
 
 
 DATASET_KEY = "dataset"
@@ -133,5 +124,5 @@ def write_tasks(
     text = tasks_json(tasks)
     if out is None:
         return text.rstrip("\n")
-    annotations.write_atomic(Path(out), text.encode("utf-8"))
+    write_atomic(Path(out), text.encode("utf-8"))
     return f"wrote {len(tasks)} tasks to {out} (predictions by {version})"

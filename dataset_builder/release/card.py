@@ -16,7 +16,7 @@ import datasets
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from dataset_builder import configs, schema
+from dataset_builder import schema
 from dataset_builder.errors import InputError
 from dataset_builder.output import write_atomic
 from dataset_builder.project import Settings
@@ -32,46 +32,13 @@ SEMVER_RULE = (
 )
 SPDX_URL = "https://spdx.org/licenses/{}.html"
 
-FIELD_DESCRIPTIONS: dict[str, str] = {
-    "id": "Row id (document id, or document id + sentence/pair suffix).",
-    "document_id": "Id of the document the sentence comes from.",
-    "seed_file": "Seed file the document was cut from.",
-    "language": "ISO 639-1 language code.",
-    "title": "Headline, when the article has one.",
-    "text": "Cleaned article text; entity and token offsets point into it (Python code points).",
-    "date": "Publication date of the article.",
-    "date_source": f"Where the date was found: one of {', '.join(schema.DATE_SOURCES)}.",
-    "date_evidence": "Text the date was read from.",
-    "entities": "Named-entity spans: start/end offsets into text, text, label, knowledge-base entity_id.",
-    "topics": "Taxonomy topic ids.",
-    "event_id": "Id of the news event the document reports (documents of one event share a split).",
-    "translation_group": "Id shared by an article and its translation.",
-    "annotation_status": "gold (human-adjudicated), silver (automatic), or disputed (annotators disagree, "
-    "a reviewer has not decided yet: silver annotations).",
-    "truncated": "True when the seed article was cut short.",
-    "seed_start": "Offset of the document in its seed file (not in text).",
-    "seed_end": "End offset of the document in its seed file (not in text).",
-    "cuts": "Characters cleaning removed, each at a start offset into the seed file (not into text); "
-    "text plus cuts rebuild the file's characters seed_start:seed_end.",
-    "tokens": "Words and punctuation; tokens are also cut at entity boundaries (Arabic proclitics split off).",
-    "ner_tags": "IOB2 tag per token (ClassLabel).",
-    "token_starts": "Offset of each token in the document text.",
-    "token_ends": "End offset of each token in the document text.",
-    "labels": "Topic labels (ClassLabel, multi-label).",
-    "alignment": "paragraph (paragraphs aligned one to one) or document (whole articles).",
-    "translation": "The Arabic and English texts, keyed by language code.",
-}
-"""One description per field name, shared by the card and the Croissant metadata."""
-
 
 def data_files(rows: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, str]]:
     """``{config: {split: relative parquet path}}`` of the splits that have rows, in schema order.
 
     ``datasets`` refuses a split without rows, so empty splits (and configs) are left out.
     """
-    files = {
-        c: {s: schema.data_file(c, s) for s in schema.SPLITS if rows[c][s]} for c in configs.CONFIG_NAMES
-    }
+    files = {c: {s: schema.data_file(c, s) for s in schema.SPLITS if rows[c][s]} for c in schema.CONFIG_NAMES}
     return {c: splits for c, splits in files.items() if splits}
 
 
@@ -192,7 +159,7 @@ def card_data(
         ],
     )
     rows, arrow_bytes = stats["rows"], stats["arrow_bytes"]
-    features = configs.config_features(topic_ids)
+    features = schema.config_features(topic_ids)
     infos = DatasetInfosDict(
         {
             config: datasets.DatasetInfo(
@@ -239,8 +206,8 @@ def write_card(
         license=info.license,
         license_link=info.license_link,
         configs={
-            name: [(f, _type_name(t), FIELD_DESCRIPTIONS[f]) for f, t in features.items()]
-            for name, features in configs.config_features(topic_ids).items()
+            name: [(f, _type_name(t), schema.FIELD_DESCRIPTIONS[f]) for f, t in features.items()]
+            for name, features in schema.config_features(topic_ids).items()
         },
         entity_labels=schema.ENTITY_LABELS,
         taxonomy=tuple(taxonomy),

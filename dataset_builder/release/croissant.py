@@ -10,10 +10,9 @@ from typing import Any
 import datasets
 import mlcroissant as mlc
 
-from dataset_builder import configs, schema
+from dataset_builder import schema
 from dataset_builder.output import write_atomic
 from dataset_builder.release.card import (
-    FIELD_DESCRIPTIONS,
     GUIDELINES_NAME,
     SEMVER_RULE,
     SPDX_URL,
@@ -51,7 +50,7 @@ def _croissant_fields(
                 extract=mlc.Extract(column=column),
                 transforms=[mlc.Transform(json_path=name)],
             )
-        description = FIELD_DESCRIPTIONS.get(name, name)
+        description = schema.FIELD_DESCRIPTIONS.get(name, name)
         common = {"id": f"{record_set}/{name}", "name": name, "description": description, "source": source}
         if isinstance(inner, datasets.Translation):
             inner = {lang: datasets.Value("string") for lang in inner.languages}
@@ -121,7 +120,7 @@ def croissant_metadata(
 ) -> dict[str, Any]:
     """Croissant 1.1 JSON-LD with one FileObject (with sha256) per parquet, one RecordSet per config and
     one enumeration RecordSet per ClassLabel."""
-    features = configs.config_features(topic_ids)
+    features = schema.config_features(topic_ids)
     distribution: list[mlc.FileObject | mlc.FileSet] = []
     record_sets = []
     for config, splits in data_files(stats["rows"]).items():

@@ -16,14 +16,11 @@ import pyarrow.parquet as pq
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard
 
-from dataset_builder import schema
-from dataset_builder.errors import InputError
+from dataset_builder import schema, versions
 from dataset_builder.release.card import CARD_NAME, SEMVER_RULE
 from dataset_builder.release.manifest import read_manifest
 
-BUMPS = ("none", "patch", "minor", "major")
-
-_NOT_ANNOTATIONS = ("id", "text")
+_NOT_ANNOTATIONS = (schema.ID, schema.TEXT)
 _TITLE_WIDTH = 60
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -116,24 +113,6 @@ class SplitMove:
     new_split: str
 
 
-def _semver(version: str) -> tuple[int, int, int]:
-    parts = version.split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise InputError(f"dataset version {version} is not MAJOR.MINOR.PATCH")
-    return int(parts[0]), int(parts[1]), int(parts[2])
-
-
-def bumped(version: str, bump: str) -> str:
-    """``version`` raised by ``bump`` (one of :data:`BUMPS`)."""
-    major, minor, patch = _semver(version)
-    return {
-        "none": version,
-        "patch": f"{major}.{minor}.{patch + 1}",
-        "minor": f"{major}.{minor + 1}.0",
-        "major": f"{major + 1}.0.0",
-    }[bump]
-
-
 @dataclass
 class VersionDiff:
     """What changed between two builds, and the semver bump that requires."""
@@ -160,24 +139,21 @@ class VersionDiff:
 
     @property
     def actual_bump(self) -> str:
-        """The bump from ``old_version`` to ``new_version``: one of :data:`BUMPS`, or ``backwards``."""
-        old, new = _semver(self.old_version), _semver(self.new_version)
-        if new < old:
-            return "backwards"
-        return next(
-            (bump for i, bump in ((0, "major"), (1, "minor"), (2, "patch")) if new[i] > old[i]), "none"
-        )
+        """The bump from ``old_version`` to ``new_version``: one of :data:`~dataset_builder.versions.BUMPS`,
+        or ``backwards``."""
+        return versions.bump_between(self.old_version, self.new_version)
 
     def version_ok(self) -> bool:
         """Whether ``new_version`` is at least the required bump above ``old_version``."""
-        actual = self.actual_bump
-        return actual != "backwards" and BUMPS.index(actual) >= BUMPS.index(self.required_bump)
+        return versions.enough(self.actual_bump, self.required_bump)
 
     @property
     def next_version(self) -> str:
         """The version these changes are released as: ``new_version`` if it is bumped enough, else the
         smallest version that is."""
-        return self.new_version if self.version_ok() else bumped(self.old_version, self.required_bump)
+        return (
+            self.new_version if self.version_ok() else versions.bumped(self.old_version, self.required_bump)
+        )
 
     def version_problem(self) -> str | None:
         """Why ``new_version`` is wrong for these changes, naming the bump they need; None when it is right."""
@@ -318,8 +294,8 @@ def _documents(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str]]
     for path in sorted(folder.glob(schema.data_glob("documents"))):
         for batch in pq.ParquetFile(path).iter_batches():
             for row in batch.to_pylist():
-                rows[row["id"]] = row
-                splits[row["id"]] = path.stem
+                rows[row[schema.ID]] = row
+                splits[row[schema.ID]] = path.stem
     return rows, splits
 
 
@@ -405,16 +381,16 @@ def diff_folders(old: Path, new: Path) -> VersionDiff:
     diff = VersionDiff(read_manifest(old)["version"], read_manifest(new)["version"])
     diff.schema_changes = _schema_changes(_features(old), _features(new))
     (old_docs, old_splits), (new_docs, new_splits) = _documents(old), _documents(new)
-    diff.titles = {d: row["title"] for d, row in (old_docs | new_docs).items() if row.get("title")}
+    diff.titles = {d: row[schema.TITLE] for d, row in (old_docs | new_docs).items() if row.get(schema.TITLE)}
     diff.added = sorted(new_docs.keys() - old_docs.keys())
     diff.removed = sorted(old_docs.keys() - new_docs.keys())
     diff.disputed = {
-        side: sorted(d for d, row in docs.items() if row.get("annotation_status") == schema.DISPUTED)
+        side: sorted(d for d, row in docs.items() if row.get(schema.ANNOTATION_STATUS) == schema.DISPUTED)
         for side, docs in (("old", old_docs), ("new", new_docs))
     }
     for doc_id in sorted(old_docs.keys() & new_docs.keys()):
         before, after = old_docs[doc_id], new_docs[doc_id]
-        if before["text"] != after["text"]:
+        if before[schema.TEXT] != after[schema.TEXT]:
             diff.text_changed.append(doc_id)
         if old_splits[doc_id] != new_splits[doc_id]:
             diff.split_moves.append(SplitMove(doc_id, old_splits[doc_id], new_splits[doc_id]))

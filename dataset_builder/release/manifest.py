@@ -14,8 +14,10 @@ from typing import Any
 
 from dataset_builder import schema
 from dataset_builder.errors import InputError
-from dataset_builder.output import MANIFEST_NAME as MANIFEST_NAME  # output stays light: it is named there
-from dataset_builder.output import write_atomic
+from dataset_builder.output import (
+    MANIFEST_NAME,  # output stays light: it is named there
+    write_atomic,
+)
 from dataset_builder.project import Settings
 
 

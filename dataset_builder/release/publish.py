@@ -15,8 +15,8 @@ from huggingface_hub.utils import validate_repo_id
 
 from dataset_builder import schema
 from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.output import MANIFEST_NAME
 from dataset_builder.release.manifest import (
-    MANIFEST_NAME,
     manifest_files,
     read_manifest,
     record_release,
@@ -80,7 +80,7 @@ def _document_splits(folder: Path) -> dict[str, str]:
     return {
         doc_id: path.stem
         for path in sorted(folder.glob(schema.data_glob("documents")))
-        for doc_id in pq.read_table(path, columns=["id"]).column("id").to_pylist()
+        for doc_id in pq.read_table(path, columns=[schema.ID]).column(schema.ID).to_pylist()
     }
 
 

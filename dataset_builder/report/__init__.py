@@ -17,9 +17,9 @@ from pathlib import Path
 from dataset_builder import schema
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.output import write_files_atomic
+from dataset_builder.output import MANIFEST_NAME, write_files_atomic
 from dataset_builder.release.croissant import CROISSANT_NAME
-from dataset_builder.release.manifest import MANIFEST_NAME, json_text, read_manifest
+from dataset_builder.release.manifest import json_text, read_manifest
 from dataset_builder.report import collect, render
 
 REPORT_NAME = "report.html"

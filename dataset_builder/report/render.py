@@ -137,7 +137,7 @@ class DocView:
         return (
             self.silver is not None
             and self.silver.unavailable is None
-            and self.silver.silver_date != self.row["date"]
+            and self.silver.silver_date != self.row[schema.DATE]
         )
 
     @property
@@ -147,7 +147,7 @@ class DocView:
         if diff is None or diff.unavailable is not None:
             return False
         return bool(diff.changes or self.topics_added or self.topics_removed or self.date_changed) or (
-            diff.silver_language != self.row["language"]
+            diff.silver_language != self.row[schema.LANGUAGE]
         )
 
 
@@ -172,36 +172,40 @@ def document_views(
             events[meta.event_id].append(link)
     views = []
     for row in rows:
-        rtl = row["language"] in RTL_LANGUAGES
-        diff = silver.get(row["id"])
+        rtl = row[schema.LANGUAGE] in RTL_LANGUAGES
+        diff = silver.get(row[schema.ID])
         changes = {
             (c.gold.start, c.gold.end): c for c in (diff.changes if diff else ()) if c.gold is not None
         }
         partners = sorted(
-            (link for link in groups.get(row["translation_group"] or "", []) if link.id != row["id"]),
+            (
+                link
+                for link in groups.get(row[schema.TRANSLATION_GROUP] or "", [])
+                if link.id != row[schema.ID]
+            ),
             key=lambda link: link.id,
         )
-        members = [m for m in events.get(row["event_id"] or "", []) if m.id != row["id"]]
-        gold_topics, silver_topics = set(row["topics"]), set(diff.silver_topics if diff else ())
+        members = [m for m in events.get(row[schema.EVENT_ID] or "", []) if m.id != row[schema.ID]]
+        gold_topics, silver_topics = set(row[schema.TOPICS]), set(diff.silver_topics if diff else ())
         views.append(
             DocView(
                 row=row,
                 dir="rtl" if rtl else "ltr",
-                language_name=language_name(row["language"]),
-                topics=[(t, topic_names.get(t, t)) for t in row["topics"]],
-                labels=sorted({s["label"] for s in row["entities"]}),
-                text=text_html(row["id"], row["text"], row["entities"], rtl, changes),
+                language_name=language_name(row[schema.LANGUAGE]),
+                topics=[(t, topic_names.get(t, t)) for t in row[schema.TOPICS]],
+                labels=sorted({s["label"] for s in row[schema.ENTITIES]}),
+                text=text_html(row[schema.ID], row[schema.TEXT], row[schema.ENTITIES], rtl, changes),
                 partners=partners,
                 event_members=sorted(members, key=lambda m: (not m.rendered, m.id))[:MAX_EVENT_LINKS],
                 event_size=len(members) + 1,
                 silver=diff,
-                topics_added=[topic_names.get(t, t) for t in row["topics"] if t not in silver_topics],
+                topics_added=[topic_names.get(t, t) for t in row[schema.TOPICS] if t not in silver_topics],
                 topics_removed=[
                     topic_names.get(t, t)
                     for t in (diff.silver_topics if diff else ())
                     if t not in gold_topics
                 ],
-                annotators=agreement.documents.get(row["id"]),
+                annotators=agreement.documents.get(row[schema.ID]),
             )
         )
     return views
