@@ -6,16 +6,20 @@ gold is derived from them on every build, so changing the rule never loses an an
 
 Adjudication rule (one document at a time):
 
-1. **Ground truth wins.** If any annotation is marked ground truth in Label Studio, gold is that
-   annotation — the latest ``updated_at`` among ground truths (ties: the highest annotation id).
+1. **A decision wins.** If any annotation is marked ground truth in Label Studio, or is a reviewer's
+   (made in the review project of ``labelstudio review``, or by a user listed in ``reviewers`` of
+   ``[labelstudio]``: ``review`` in the file), gold is that annotation — the latest ``updated_at``
+   among decisions (ties: the highest annotation id). Rule ``ground_truth`` or ``review``.
 2. Otherwise each annotator counts once, with their latest annotation (latest ``updated_at``).
-3. **One annotator:** gold is their annotation.
-4. **Several annotators: per-item majority.** An entity span (exact start, end and label), a topic,
-   the date and the language are gold when more than half of the annotators chose them (for date and
-   language, "no value" is a value that can win). Items that some but not more than half of the
-   annotators chose are left out of gold and listed as disagreements; with no majority date or
-   language, gold has none and the disagreement is listed. The date evidence is the most frequent
-   evidence given by the annotators who chose the gold date.
+3. **One annotator:** gold is their annotation (rule ``single``).
+4. **Several annotators who agree on everything** (the same spans with the same labels, topics,
+   date and language): gold is their common annotation (rule ``unanimous``); the date evidence is
+   the most frequent one given.
+5. **Several annotators who disagree** on any item (a span, a topic, the date or the language not
+   chosen by all): the document is **disputed** (rule ``disputed``) until a reviewer decides. Nothing
+   is resolved by vote: the build keeps the document's silver content with ``annotation_status``
+   ``disputed`` (:func:`apply_gold`), counts it, and ``labelstudio review`` sends it to a reviewer.
+   The items every annotator chose are kept in :class:`Gold` for information only.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from dataset_builder.output import write_files_atomic as write_files_atomic
 T = TypeVar("T", bound=Hashable)
 
 DOCUMENTS_DIR = "documents"
+DISPUTED = schema.DISPUTED
+"""The rule of a document whose annotators disagree, and its ``annotation_status`` in the dataset."""
 EXPORTS_DIR = "labelstudio"
 
 
@@ -78,6 +84,10 @@ class Annotation:
     language: str | None
     origin: str = ""
     unique_id: str | None = None
+    review: bool = False
+    """A reviewer's decision (review project, or a listed reviewer in the main project)."""
+    parent_annotation: int | None = None
+    """Label Studio's record that this annotation was created from another one (its id, same origin)."""
 
     def recency(self) -> tuple[dt.datetime, int]:
         """Sort key: later ``updated_at`` first wins, annotation id breaks ties."""
@@ -109,28 +119,37 @@ class Annotation:
             self.date,
             self.date_evidence,
             self.language,
+            self.review,
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "annotator": self.annotator,
-            "export": self.export,
-            "origin": self.origin or self.export,
-            "unique_id": self.unique_id,
-            "task_id": self.task_id,
-            "annotation_id": self.annotation_id,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "lead_time": self.lead_time,
-            "ground_truth": self.ground_truth,
-            "entities": [
-                {"start": s.start, "end": s.end, "text": s.text, "label": s.label} for s in self.entities
-            ],
-            "topics": list(self.topics),
-            "date": self.date.isoformat() if self.date else None,
-            "date_evidence": self.date_evidence,
-            "language": self.language,
-        }
+        return (
+            {
+                "annotator": self.annotator,
+                "export": self.export,
+                "origin": self.origin or self.export,
+                "unique_id": self.unique_id,
+                "task_id": self.task_id,
+                "annotation_id": self.annotation_id,
+                "created_at": self.created_at,
+                "updated_at": self.updated_at,
+                "lead_time": self.lead_time,
+                "ground_truth": self.ground_truth,
+                "entities": [
+                    {"start": s.start, "end": s.end, "text": s.text, "label": s.label} for s in self.entities
+                ],
+                "topics": list(self.topics),
+                "date": self.date.isoformat() if self.date else None,
+                "date_evidence": self.date_evidence,
+                "language": self.language,
+            }
+            | ({"review": True} if self.review else {})
+            | ({"parent_annotation": self.parent_annotation} if self.parent_annotation is not None else {})
+        )
+
+    def decides(self) -> bool:
+        """Ground truth or a reviewer's annotation: it decides the document's gold."""
+        return self.ground_truth or self.review
 
 
 def _storage_order(a: Annotation) -> tuple[int, str, str, int]:
@@ -244,6 +263,10 @@ def _annotation_from_json(obj: Any, where: str, topic_ids: Sequence[str]) -> Ann
         # files imported before origins were recorded: the export that brought the annotation
         origin=_field(obj, "origin", str, where) if "origin" in obj else export,
         unique_id=_field(obj, "unique_id", (str, type(None)), where) if "unique_id" in obj else None,
+        review=_field(obj, "review", bool, where) if "review" in obj else False,
+        parent_annotation=_field(obj, "parent_annotation", int, where)
+        if "parent_annotation" in obj
+        else None,
     )
     problems = validate_spans(entities, schema.ENTITY_LABELS, where)
     if problems:
@@ -305,64 +328,62 @@ def who_chose(
     return chosen
 
 
-def _majority(chosen: Mapping[T, list[str]], n: int) -> list[T]:
-    return [x for x, who in chosen.items() if 2 * len(who) > n]
-
-
 def _describe_span(span: Span) -> str:
     return f"entity {span.start}:{span.end} {span.label} {span.text!r}"
 
 
-def _adjudicate_majority(doc: AnnotatedDocument, anns: list[Annotation], topic_ids: Sequence[str]) -> Gold:
+def disagreements(anns: Sequence[Annotation], topic_ids: Sequence[str]) -> list[str]:
+    """Every item not chosen by all of ``anns`` (each annotator's latest), with who chose it."""
     n = len(anns)
-    disagreements: list[str] = []
+    out = []
+    spans = who_chose(anns, lambda a: a.entities)
+    for span in sort_spans(s for s, who in spans.items() if len(who) < n):
+        out.append(f"{_describe_span(span)}: only {', '.join(spans[span])}")
+    topics = who_chose(anns, lambda a: a.topics)
+    for topic in sort_topics((t for t, who in topics.items() if len(who) < n), topic_ids):
+        out.append(f"topic {topic}: only {', '.join(topics[topic])}")
+    for name in ("date", "language"):
+        values = {a.annotator: getattr(a, name) for a in anns}
+        if len(set(values.values())) > 1:
+            shown = ", ".join(f"{who}={v if v is not None else 'none'}" for who, v in values.items())
+            out.append(f"{name}: {shown}")
+    return out
+
+
+def _adjudicate_several(doc: AnnotatedDocument, anns: list[Annotation], topic_ids: Sequence[str]) -> Gold:
+    """Unanimous gold, or a dispute listing every item not chosen by all (nothing decided by vote)."""
+    n = len(anns)
+    items = disagreements(anns, topic_ids)
     span_votes = who_chose(anns, lambda a: a.entities)
     topic_votes = who_chose(anns, lambda a: a.topics)
-    for span in sort_spans(s for s, who in span_votes.items() if 2 * len(who) <= n):
-        disagreements.append(f"{_describe_span(span)}: {len(span_votes[span])} of {n} annotators")
-    for topic in sort_topics((t for t, who in topic_votes.items() if 2 * len(who) <= n), topic_ids):
-        disagreements.append(f"topic {topic}: {len(topic_votes[topic])} of {n} annotators")
-
-    def single(name: str, value: Callable[[Annotation], Any]) -> Any:
-        counts = Counter(value(a) for a in anns)
-        winner = [v for v, k in counts.items() if 2 * k > n]
-        if len(counts) > 1 and not winner:
-            shown = ", ".join(
-                f"{v if v is not None else 'none'} ({k})"
-                for v, k in sorted(counts.items(), key=lambda vk: (vk[0] is None, str(vk[0])))
-            )
-            disagreements.append(f"{name}: {shown} of {n} annotators")
-        return winner[0] if winner else None
-
-    date = single("date", lambda a: a.date)
-    language = single("language", lambda a: a.language)
-    evidence = Counter(
-        a.date_evidence for a in anns if a.date == date and date is not None and a.date_evidence
-    )
+    first = anns[0]
+    same_date = all(a.date == first.date for a in anns)
+    evidence = Counter(a.date_evidence for a in anns if a.date_evidence) if same_date else Counter()
     return Gold(
         document_id=doc.document_id,
         text_sha256=doc.text_sha256,
-        entities=sort_spans(_majority(span_votes, n)),
-        topics=sort_topics(_majority(topic_votes, n), topic_ids),
-        date=date,
+        entities=sort_spans(s for s, who in span_votes.items() if len(who) == n),
+        topics=sort_topics((t for t, who in topic_votes.items() if len(who) == n), topic_ids),
+        date=first.date if same_date else None,
         date_evidence=min(evidence, key=lambda e: (-evidence[e], e)) if evidence else None,
-        language=language,
-        rule="majority",
-        disagreements=tuple(disagreements),
+        language=first.language if all(a.language == first.language for a in anns) else None,
+        rule=DISPUTED if items else "unanimous",
+        disagreements=tuple(items),
     )
 
 
 def adjudicate(doc: AnnotatedDocument, topic_ids: Sequence[str]) -> Gold | None:
     """Gold for one document by the module's rule; None when the file holds no annotation."""
-    ground_truths = [a for a in doc.annotations if a.ground_truth]
-    if ground_truths:
-        chosen, rule = max(ground_truths, key=Annotation.recency), "ground_truth"
+    decisions = [a for a in doc.annotations if a.decides()]
+    if decisions:
+        chosen = max(decisions, key=Annotation.recency)
+        rule = "ground_truth" if chosen.ground_truth else "review"
     else:
         anns = latest_per_annotator(doc.annotations)
         if not anns:
             return None
         if len(anns) > 1:
-            return _adjudicate_majority(doc, anns, topic_ids)
+            return _adjudicate_several(doc, anns, topic_ids)
         chosen, rule = anns[0], "single"
     return Gold(
         document_id=doc.document_id,
@@ -387,6 +408,66 @@ def gold_documents(annotations_dir: Path, topic_ids: Sequence[str]) -> dict[str,
     return gold
 
 
+PSEUDONYM_PREFIX = "annotator-"
+PSEUDONYMS_FILE = ".cache/annotators.json"
+"""Where a project keeps its pseudonym mapping (relative to its root): beside the silver cache, out of git."""
+
+
+class Pseudonyms:
+    """Stable pseudonyms (``annotator-1``, ``annotator-2``, …) for annotator e-mails.
+
+    With ``pseudonymous = true`` in ``[labelstudio]``, ``annotations/`` (in git) holds only these; the
+    mapping from e-mail to pseudonym is kept in :data:`PSEUDONYMS_FILE`, out of git, so that the same
+    person keeps their pseudonym on every pull. A new e-mail gets the next number. Keep (back up) the
+    file: without it the pseudonyms already stored cannot be matched to people, so an import refuses
+    to run rather than give the same person a second pseudonym.
+    """
+
+    def __init__(self, path: Path, known: Mapping[str, str]) -> None:
+        self.path, self._known, self._saved = Path(path), dict(known), dict(known)
+
+    @classmethod
+    def load(cls, path: Path, annotations_dir: Path) -> Pseudonyms:
+        """The mapping in ``path``; refuses a missing one when ``annotations_dir`` already holds pseudonyms."""
+        path = Path(path)
+        if not path.exists():
+            folder = Path(annotations_dir) / DOCUMENTS_DIR
+            marker = f'"annotator": "{PSEUDONYM_PREFIX}'
+            holding = [p for p in sorted(folder.glob("*.json")) if marker in p.read_text(encoding="utf-8")]
+            if holding:
+                raise InputError(
+                    f"{path}: missing, but {holding[0]} holds pseudonymous annotators: restore the "
+                    "pseudonym mapping (it is kept out of git) before importing"
+                )
+            return cls(path, {})
+        try:
+            known = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"{path}: cannot read the pseudonym mapping ({exc})") from exc
+        if not (isinstance(known, dict) and all(isinstance(v, str) for v in known.values())):
+            raise InputError(f"{path}: expected an object mapping e-mails to pseudonyms")
+        if len(set(known.values())) != len(known):
+            raise InputError(f"{path}: two e-mails share a pseudonym")
+        return cls(path, known)
+
+    def name(self, email: str) -> str:
+        """The pseudonym of ``email``, a new one (the next number) if it has none yet."""
+        if email not in self._known:
+            taken = [
+                int(v.removeprefix(PSEUDONYM_PREFIX))
+                for v in self._known.values()
+                if v.removeprefix(PSEUDONYM_PREFIX).isdecimal()
+            ]
+            self._known[email] = f"{PSEUDONYM_PREFIX}{max(taken, default=0) + 1}"
+        return self._known[email]
+
+    def files(self) -> dict[Path, bytes]:
+        """The mapping file to write, when new e-mails were named (for an atomic write with the import)."""
+        if self._known == self._saved:
+            return {}
+        return {self.path: (json.dumps(self._known, indent=2, sort_keys=True) + "\n").encode("utf-8")}
+
+
 def nth_occurrence(text: str, surface: str, occurrence: int) -> int | None:
     """Start of the ``occurrence``-th (0-based) occurrence of ``surface`` in ``text``, or None.
 
@@ -402,13 +483,19 @@ def nth_occurrence(text: str, surface: str, occurrence: int) -> int | None:
 
 
 def apply_gold(doc: Document, gold: Gold, knowledge: Knowledge, annotations_dir: Path) -> Document:
-    """Human annotations over silver: gold fields replace silver ones; entity ids come from the base."""
+    """Human annotations over silver: gold fields replace silver ones; entity ids come from the base.
+
+    A disputed document keeps its silver content, marked ``disputed``: no annotator's version is
+    chosen before a reviewer decides, and nothing any annotator marked is lost (it stays in the file).
+    """
     where = f"{Path(annotations_dir) / DOCUMENTS_DIR / (doc.id + '.json')}"
     if gold.text_sha256 != text_sha256(doc.text):
         raise InputError(
             f"{where}: annotated text differs from the current text of seeds/{doc.seed_file}; "
             "pull or re-import the annotations so their spans are re-anchored"
         )
+    if gold.rule == DISPUTED:
+        return doc.with_(annotation_status=DISPUTED)
     language = gold.language or doc.language
     entities = [
         Span(s.start, s.end, s.text, s.label, knowledge.entities.link(s.text, language))

@@ -75,12 +75,21 @@ class BuildResult:
     """How many documents this build added to the ledger."""
     steps: pipeline.PipelineStats = field(default_factory=pipeline.PipelineStats)
     """What each step of the pipeline did (documents, counters, seconds summed over workers)."""
+    statuses: dict[str, int] = field(default_factory=dict)
+    """Documents per ``annotation_status``."""
 
     def summary(self) -> str:
         lines = [f"built {self.out_dir} (version {self.version})"]
         for config, splits in self.rows.items():
             sizes = ", ".join(f"{split} {n}" for split, n in splits.items())
             lines.append(f"  {config}: {sum(splits.values())} rows ({sizes})")
+        if self.statuses:
+            lines.append("  annotation status: " + ", ".join(f"{n} {k}" for k, n in self.statuses.items()))
+        if self.statuses.get(schema.DISPUTED):
+            lines.append(
+                f"  {self.statuses[schema.DISPUTED]} disputed documents (annotators disagree) kept silver: "
+                "`dataset-builder labelstudio review` sends them to a reviewer"
+            )
         if self.recorded:
             lines.append(f"  split ledger: {self.recorded} new documents recorded")
         cache = self.steps.get(pipeline.CACHE_STEP)
@@ -126,8 +135,22 @@ def build(
     knowledge = knowledge or Knowledge.load(annotations_dir)
     ledger_path = annotations_dir / LEDGER_NAME
     steps = pipeline.PipelineStats()
+    annotated = read_documents(Path(annotations_dir), knowledge.topic_ids)
+    texts: dict[str, str] = {}
+
+    def keep_annotated_texts(docs: Iterable[Document]) -> Iterator[Document]:
+        """The annotated documents' texts, for token-level agreement, as the build streams them."""
+        for doc in docs:
+            if doc.id in annotated:
+                texts[doc.id] = doc.text
+            yield doc
+
     result = write_dataset(
-        pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps),
+        keep_annotated_texts(
+            pipeline.documents(
+                seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps
+            )
+        ),
         out_dir,
         project=project,
         taxonomy=knowledge.taxonomy,
@@ -135,9 +158,7 @@ def build(
         progress=progress,
         # The build itself rejects stale or unknown annotations, so agreement needs no second pass
         # over the seeds (agreement_report's check): the annotations alone give the figures.
-        agreement=compute_agreement(
-            read_documents(Path(annotations_dir), knowledge.topic_ids), knowledge.topic_ids
-        ).to_dict(),
+        agreement=lambda: compute_agreement(annotated, knowledge.topic_ids, texts).to_dict(),
         guidelines=annotations_dir / GUIDELINES_NAME,
         ledger=SplitLedger.read(ledger_path),
         inputs=inputs,
@@ -160,7 +181,7 @@ def write_dataset(
     taxonomy: Sequence[Topic],
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
-    agreement: Mapping[str, Any] | None = None,
+    agreement: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
     guidelines: Path | None = None,
     ledger: SplitLedger | None = None,
     inputs: Mapping[str, Path] | None = None,
@@ -191,6 +212,8 @@ def write_dataset(
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
         info = release_info(project.settings)
+        if callable(agreement):  # figures that need the documents streamed above
+            agreement = agreement()
         write_card(tmp, stats, agreement, taxonomy, info, project.card_template)
         write_croissant(tmp, stats, topic_ids, info)
         if report is not None:
@@ -203,6 +226,7 @@ def write_dataset(
             notes=list(stage.notes),
             ledger=ledger.with_(plan.added),
             recorded=len(plan.added),
+            statuses={k: sum(stats["status"][lang][k] for lang in schema.LANGUAGES) for k in schema.STATUSES},
         )
         warning = unbumped_version(project.releases_dir, manifest)
         result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])

@@ -139,8 +139,9 @@ def _add_cache_arg(p: argparse.ArgumentParser) -> None:
 def _add_server_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--url",
-        default=os.environ.get("LABEL_STUDIO_URL", "http://127.0.0.1:8080"),
-        help="Label Studio server (default: $LABEL_STUDIO_URL, else http://127.0.0.1:8080)",
+        default=None,
+        help="Label Studio server (default: url under [labelstudio] in dataset.toml, recorded by the first "
+        "push; else $LABEL_STUDIO_URL; else http://127.0.0.1:8080)",
     )
     p.add_argument(
         "--api-key",
@@ -149,7 +150,11 @@ def _add_server_args(p: argparse.ArgumentParser) -> None:
         "set $LABEL_STUDIO_API_KEY instead (the default; never written anywhere)",
     )
     p.add_argument(
-        "--project", default="dataset_builder", help="Label Studio project title (found again by title)"
+        "--project-id",
+        type=int,
+        default=None,
+        help="bind this dataset project to that Label Studio project (default: project_id under "
+        "[labelstudio] in dataset.toml, recorded by the first push, which creates the project)",
     )
 
 
@@ -223,10 +228,74 @@ def parser() -> argparse.ArgumentParser:
     )
     i.add_argument("export", type=Path, help="Label Studio JSON export (with annotator emails)")
     _add_corpus_args(i)
-    for name, help_ in (("push", "create/update the project and upload tasks"), ("pull", "pull annotations")):
-        p = ls.add_parser(name, parents=[_PROJECT], help=help_)
+    push = ls.add_parser(
+        "push",
+        parents=[_PROJECT],
+        help="create/update this dataset's Label Studio project: campaign settings, new and edited tasks",
+    )
+    pull = ls.add_parser(
+        "pull",
+        parents=[_PROJECT],
+        help="pull annotations into annotations/ (and the reviewer's decisions, once there is a review project)",
+    )
+    rev = ls.add_parser(
+        "review",
+        parents=[_PROJECT],
+        help="send disputed documents (annotators disagree) to a reviewer in the review project",
+    )
+    for p in (push, pull, rev):
         _add_corpus_args(p)
         _add_server_args(p)
+    st = ls.add_parser(
+        "status",
+        parents=[_PROJECT],
+        help="campaign progress: per annotator done / skipped / in progress, tasks by annotations, disputed",
+    )
+    _add_corpus_args(st)
+    _add_server_args(st)
+    st.add_argument("--json", action="store_true", help="machine-readable output")
+    nx = ls.add_parser(
+        "next",
+        parents=[_PROJECT],
+        help="which documents to annotate next, and why (test and validation first, then the least sure)",
+    )
+    _add_corpus_args(nx)
+    nx.add_argument("-n", "--size", type=int, default=20, help="documents in the batch")
+    nx.add_argument(
+        "--ner-model",
+        type=Path,
+        default=None,
+        help="a local token-classification model folder: documents where it and the rules disagree rank higher",
+    )
+    sv = ls.add_parser(
+        "serve",
+        help="run a Label Studio server on 127.0.0.1 (installed into its own venv the first time)",
+        description="Run Label Studio 1.23.2 on 127.0.0.1 for a campaign, from its own venv (created and "
+        "installed from PyPI the first time) with its state in one folder; prints the URL and how to get "
+        "the API key.",
+    )
+    sv.add_argument(
+        "--venv",
+        type=Path,
+        default=None,
+        help="Label Studio's venv (default: $XDG_DATA_HOME/dataset-builder/label-studio/venv, i.e. "
+        "~/.local/share/dataset-builder/label-studio/venv)",
+    )
+    sv.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="the server's state: database, uploads, exports (default: "
+        "~/.local/share/dataset-builder/label-studio/data)",
+    )
+    sv.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1")
+    push.add_argument(
+        "--select",
+        type=int,
+        default=None,
+        metavar="N",
+        help="upload only the N documents `labelstudio next` ranks first (default: every new document)",
+    )
 
     a = sub.add_parser("agreement", parents=[_PROJECT], help="inter-annotator agreement report")
     _add_corpus_args(a)
@@ -304,6 +373,13 @@ def run(args: argparse.Namespace) -> str:
             f"created dataset project {project.settings.name} in {project.root}: put .txt articles in "
             f"{project.seeds_dir}, then run `dataset-builder build` there"
         )
+    if args.command == "labelstudio" and args.ls_command == "serve":
+        from dataset_builder.labelstudio.serve import serve
+
+        code = serve(args.venv, args.data_dir, args.port)
+        if code:
+            raise DatasetBuilderError(f"Label Studio stopped with exit code {code}")
+        return ""
     if args.command == "diff":
         from dataset_builder.revisions import diff_releases
 
@@ -389,11 +465,14 @@ def _run_corpus(
             print(f"warning: {warning}", file=sys.stderr)
         return result.summary()
     if args.command == "agreement":
+        from dataset_builder import pipeline
         from dataset_builder.labelstudio.agreement import agreement_report
 
-        report = agreement_report(seeds, annotations, knowledge, cache)
+        report = agreement_report(
+            pipeline.silver_documents(seeds, knowledge, cache=cache), annotations, knowledge
+        )
         return report.to_json() if args.json else report.to_text()
-    return _run_labelstudio(args, seeds, annotations, knowledge, cache)
+    return _run_labelstudio(args, project, seeds, annotations, knowledge, cache)
 
 
 def _report(args: argparse.Namespace) -> str:
@@ -417,7 +496,12 @@ def _report(args: argparse.Namespace) -> str:
 
 
 def _run_labelstudio(
-    args: argparse.Namespace, seeds: Path, annotations: Path, knowledge: Knowledge, cache: SilverCache | None
+    args: argparse.Namespace,
+    project: Project,
+    seeds: Path,
+    annotations: Path,
+    knowledge: Knowledge,
+    cache: SilverCache | None,
 ) -> str:
     cmd = args.ls_command
     if cmd == "config":
@@ -426,12 +510,44 @@ def _run_labelstudio(
         return labeling_config(knowledge.taxonomy)
     if cmd == "export-tasks":
         from dataset_builder.labelstudio.tasks import write_tasks
+        from dataset_builder.pipeline import silver_documents
 
-        return write_tasks(seeds, annotations, knowledge, args.out, cache)
+        documents = silver_documents(seeds, knowledge, cache=cache)
+        return write_tasks(documents, annotations, args.out, project.settings.name)
     if cmd == "import":
         from dataset_builder.labelstudio.importer import import_export
+        from dataset_builder.pipeline import silver_documents
 
-        return import_export(args.export, seeds, annotations, knowledge, cache).summary()
+        documents = silver_documents(seeds, knowledge, cache=cache)
+        return import_export(args.export, documents, annotations, knowledge).summary()
+    if cmd == "next":
+        from dataset_builder import pipeline
+        from dataset_builder.labelstudio import campaign
+
+        documents = list(pipeline.silver_documents(seeds, knowledge, cache=cache))
+        model = None
+        if args.ner_model is not None:
+            from dataset_builder.annotators.ner_model import load_tagger, model_spans
+
+            tagger = load_tagger(args.ner_model)
+            labels = knowledge.entities.model_labels
+            model = {d.id: model_spans(d.text, tagger, labels) for d in documents}
+        return campaign.batch_text(
+            campaign.next_batch(project, documents, annotations, knowledge, args.size, model)
+        )
+    return _run_server(args, project, seeds, annotations, knowledge, cache)
+
+
+def _run_server(
+    args: argparse.Namespace,
+    project: Project,
+    seeds: Path,
+    annotations: Path,
+    knowledge: Knowledge,
+    cache: SilverCache | None,
+) -> str:
+    """push and pull: the documents are computed here, once, and handed to the client."""
+    from dataset_builder import pipeline
     from dataset_builder.labelstudio import client
 
     if args.api_key:
@@ -441,8 +557,71 @@ def _run_labelstudio(
         raise DatasetBuilderError("no API key: set LABEL_STUDIO_API_KEY (export LABEL_STUDIO_API_KEY=…)")
     source = "the --api-key value" if args.api_key else "$LABEL_STUDIO_API_KEY"
     api_key = client.clean_api_key(api_key, source)
-    action = client.push if cmd == "push" else client.pull
-    return action(args.url, api_key, args.project, seeds, annotations, knowledge, cache).summary()
+    url = client.server_url(project, args.url)
+    documents = list(pipeline.silver_documents(seeds, knowledge, cache=cache))
+    if args.ls_command == "status":
+        from dataset_builder.labelstudio import campaign
+
+        state = campaign.status(
+            project,
+            documents,
+            knowledge,
+            url,
+            api_key,
+            annotations_dir=annotations,
+            project_id=args.project_id,
+        )
+        return state.to_json() if args.json else state.to_text()
+    if args.ls_command == "review":
+        from dataset_builder.labelstudio import review
+
+        return review.push_review(url, api_key, project, documents, annotations, knowledge.taxonomy).summary()
+    if args.ls_command == "pull":
+        report = client.pull(
+            project,
+            documents,
+            knowledge,
+            url,
+            api_key,
+            annotations_dir=annotations,
+            project_id=args.project_id,
+        )
+        review_id = project.settings.labelstudio.review_project_id
+        if review_id is None:
+            return report.summary()
+        from dataset_builder.labelstudio import importer, review
+
+        decided = review.pull_review(
+            url,
+            api_key,
+            review_id,
+            documents,
+            annotations,
+            knowledge.topic_ids,
+            client.pseudonyms(project, annotations),
+            project.settings.name,
+        )
+        decided = importer.learn_from_gold(decided, annotations, knowledge)
+        return f"{report.summary()}\nreview project {review_id}: {decided.summary()}"
+    select = None
+    if args.select is not None:
+        from dataset_builder.labelstudio import campaign
+
+        select = {
+            c.document_id
+            for c in campaign.next_batch(project, documents, annotations, knowledge, args.select)
+        }
+    report = client.push(
+        project,
+        documents,
+        knowledge,
+        url,
+        api_key,
+        annotations_dir=annotations,
+        project_id=args.project_id,
+        select=select,
+    )
+    return report.summary()
 
 
 def main(argv: list[str] | None = None) -> int:

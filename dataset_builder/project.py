@@ -23,6 +23,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from dataset_builder import versions
@@ -80,6 +81,28 @@ class Splits(_Strict):
         return self.train, self.validation, self.test
 
 
+class LabelStudioSettings(_Strict):
+    """The ``[labelstudio]`` table: which server and project a campaign uses, and how it runs.
+
+    ``url`` and ``project_id`` are recorded by the first push so that later commands use exactly that
+    project (never one found by title); the campaign keys are set on the server at every push.
+    """
+
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    project_id: int | None = Field(default=None, ge=1)
+    review_project_id: int | None = Field(default=None, ge=1)
+    annotators_per_task: int = Field(default=1, ge=1)
+    """Label Studio's ``maximum_annotations``: how many people annotate one task."""
+    overlap_percent: int = Field(default=100, ge=0, le=100)
+    """Label Studio's ``overlap_cohort_percentage``: the share of tasks annotated by several people."""
+    show_predictions: bool = True
+    """False: a blind pass, annotators see no pre-annotations."""
+    reviewers: list[str] = Field(default_factory=list)
+    """Label Studio user e-mails who may decide disputes."""
+    pseudonymous: bool = False
+    """True: ``annotations/`` stores stable pseudonyms instead of annotator e-mails."""
+
+
 class Settings(_Strict):
     """The content of ``dataset.toml``: what the card, Croissant, manifest and publish say."""
 
@@ -96,6 +119,7 @@ class Settings(_Strict):
     citation: Citation | None = None
     hub: Hub = Hub()
     splits: Splits = Splits()
+    labelstudio: LabelStudioSettings = LabelStudioSettings()
 
     @field_validator("version")
     @classmethod
@@ -215,6 +239,32 @@ class Project:
         parse_settings(self.file, updated)  # never write a file the next command would refuse
         write_atomic(self.file, updated.encode("utf-8"))
         return new
+
+    def record_labelstudio(self, **values: object) -> Project:
+        """Write ``values`` into the ``[labelstudio]`` table of ``dataset.toml`` and return the new project.
+
+        Only those keys change: tomlkit keeps every other line and comment byte for byte (the file is
+        the user's). The new text is validated before it is written, atomically.
+        """
+        unknown = sorted(set(values) - set(LabelStudioSettings.model_fields))
+        if unknown:
+            raise InputError(f"{self.file}: labelstudio: unknown key {unknown[0]}")
+        text = self.file.read_text(encoding="utf-8")
+        document = tomlkit.parse(text)
+        table = document.get("labelstudio")
+        if table is None:
+            table = tomlkit.table()
+            document.add("labelstudio", table)
+        for key, value in values.items():
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
+        updated = tomlkit.dumps(document)
+        settings = parse_settings(self.file, updated)  # never write a file the next command would refuse
+        if updated != text:
+            write_atomic(self.file, updated.encode("utf-8"))
+        return Project(self.root, settings)
 
 
 def _copy_tree(source: Traversable, target: Path) -> None:

@@ -27,7 +27,10 @@ ENTITY_LABELS: dict[str, str] = {
 """CoNLL-2003 / ANERcorp entity scheme, with the one-line definition shown to annotators."""
 
 DATE_SOURCES: tuple[str, ...] = ("header", "dateline", "text", "annotation")
-STATUSES: tuple[str, ...] = ("gold", "silver")
+DISPUTED = "disputed"
+STATUSES: tuple[str, ...] = ("gold", "silver", DISPUTED)
+"""``annotation_status`` values: ``disputed`` is a document whose annotators disagree and no reviewer
+has decided yet; it carries its silver annotations."""
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 DEFAULT_SPLIT_RATIOS: tuple[float, float, float] = (0.8, 0.1, 0.1)
 
@@ -172,7 +175,12 @@ FIELDS: dict[str, Field] = {
             "Id of the news event the document reports (documents of one event share a split).",
         ),
         Field(TRANSLATION_GROUP, datasets.Value("string"), "Id shared by an article and its translation."),
-        Field(ANNOTATION_STATUS, datasets.Value("string"), "gold (human-adjudicated) or silver (automatic)."),
+        Field(
+            ANNOTATION_STATUS,
+            datasets.Value("string"),
+            "gold (human-adjudicated), silver (automatic), or disputed (annotators disagree, a reviewer "
+            "has not decided yet: silver annotations).",
+        ),
         Field(TRUNCATED, datasets.Value("bool"), "True when the seed article was cut short."),
         Field(SEED_START, datasets.Value("int32"), "Offset of the document in its seed file (not in text)."),
         Field(

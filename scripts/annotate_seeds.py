@@ -41,11 +41,11 @@ from dataset_builder.errors import DatasetBuilderError, InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import client, tasks
 from dataset_builder.labelstudio.local_server import local_server, sign_up
+from dataset_builder.project import PROJECT_FILE, Project
 
 ROOT = Path(__file__).resolve().parent.parent
 
 PATTERN = "seed_annotations*.json"
-PROJECT = "dataset_builder seeds"
 IMPORTED = ("documents", "labelstudio")
 """The sub-folders of ``annotations/`` that an import writes (and ``--replace`` swaps)."""
 
@@ -122,18 +122,32 @@ def submit(url: str, api_key: str, project_id: int, hand: HandAnnotation) -> tup
 def run_campaign(
     url: str, keys: dict[str, str], hands: list[HandAnnotation], seeds_dir: Path, annotations_dir: Path
 ) -> str:
-    """Push with the first key, submit each annotator's work with their key, pull; returns what to print."""
+    """Push with the first key, submit each annotator's work with their key, pull; returns what to print.
+
+    The push binds a copy of the repository's ``dataset.toml`` (in a temporary folder) to the server's
+    project, so a throwaway server is never recorded in the repository's project file.
+    """
     first = keys[hands[0].annotator]
     knowledge = Knowledge.load(annotations_dir)
-    pushed = client.push(url, first, PROJECT, seeds_dir, annotations_dir, knowledge)
-    lines = [pushed.summary()]
-    for hand in hands:
-        key = keys[hand.annotator]
-        with client.server_errors(url, key, f"submitting {hand.path.name} to project {pushed.project_id}"):
-            created, updated, unchanged = submit(url, key, pushed.project_id, hand)
-        role = " (ground truth)" if hand.ground_truth else ""
-        lines.append(f"{hand.annotator}{role}: {created} created, {updated} updated, {unchanged} unchanged")
-    lines.append(client.pull(url, first, PROJECT, seeds_dir, annotations_dir, knowledge).summary())
+    documents = list(pipeline.silver_documents(seeds_dir, knowledge))
+    with tempfile.TemporaryDirectory(prefix="seed-campaign-") as tmp:
+        shutil.copy(ROOT / PROJECT_FILE, Path(tmp) / PROJECT_FILE)
+        project = Project.load(Path(tmp))
+        pushed = client.push(project, documents, knowledge, url, first, annotations_dir=annotations_dir)
+        lines = [pushed.summary()]
+        for hand in hands:
+            key = keys[hand.annotator]
+            with client.server_errors(
+                url, key, f"submitting {hand.path.name} to project {pushed.project_id}"
+            ):
+                created, updated, unchanged = submit(url, key, pushed.project_id, hand)
+            role = " (ground truth)" if hand.ground_truth else ""
+            lines.append(
+                f"{hand.annotator}{role}: {created} created, {updated} updated, {unchanged} unchanged"
+            )
+        project = Project.load(Path(tmp))
+        pulled = client.pull(project, documents, knowledge, url, first, annotations_dir=annotations_dir)
+        lines.append(pulled.summary())
     return "\n".join(lines)
 
 

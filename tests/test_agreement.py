@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -111,7 +112,7 @@ def test_two_annotators_figures_match_hand_computation() -> None:
     data = report.to_dict()
     assert data["annotators"] == 2 and data["entity_f1_exact"]["micro"] == 0.4
     assert json.loads(report.to_json()) == json.loads(json.dumps(data))
-    assert "entity F1 (exact match): micro 0.400" in report.to_text()
+    assert "entity F1, exact match (all labels): 0.400 [2 documents, 2 annotators]" in report.to_text()
     assert report.to_json() == compute_agreement(docs, TOPIC_IDS).to_json()
 
 
@@ -148,55 +149,85 @@ def test_every_figure_says_how_many_documents_and_annotators_it_rests_on() -> No
     assert figures["date, share of pairs agreeing", ""].text() == "0.500"
 
 
-LEAD, COPIER, OTHER = "lead@example.org", "copier@example.org", "other@example.org"
+LEAD, OTHER = "lead@example.org", "other@example.org"
 EARLY, LATE = "2026-11-23T12:00:00Z", "2026-11-23T13:00:00Z"
+TEXT = "Aaaaa met Bbbbb in Ccccc today."
 
 
-def test_an_annotator_who_copies_another_is_excluded_and_named() -> None:
-    """Same spans, labels, topics and date as the lead's on every document: not a second judgement."""
+def _texts(*document_ids: str) -> dict[str, str]:
+    return dict.fromkeys(document_ids, TEXT)
+
+
+def _on_text(document_id: str, *anns: Annotation) -> AnnotatedDocument:
+    return AnnotatedDocument(document_id, annotations.text_sha256(TEXT), anns)
+
+
+def test_identical_independent_annotations_give_full_agreement() -> None:
+    """Two annotators who make the same choices (accepting the same pre-annotations) agree: 1.0."""
+    per, loc = Span(0, 5, "Aaaaa", "PER"), Span(19, 24, "Ccccc", "LOC")
     docs = {
-        d: _doc(
+        d: _on_text(
             d,
-            _ann(i, LEAD, [PER, LOC_A], ["diplomacy"], DAY, created_at=EARLY, date_evidence="today"),
-            _ann(
-                i + 10, COPIER, [LOC_A, PER], ["diplomacy"], DAY, created_at=LATE, date_evidence="other words"
-            ),
+            _ann(i, LEAD, [per, loc], [topic], DAY, created_at=EARLY),
+            _ann(i + 10, OTHER, [loc, per], [topic], DAY, created_at=LATE),
         )
-        for i, d in enumerate(("d1", "d2"), start=1)
+        for i, (d, topic) in enumerate((("d1", "diplomacy"), ("d2", "economy")), start=1)
     }
-    report = compute_agreement(docs, TOPIC_IDS)
-    assert report.documents_compared == 0 and report.annotator_pairs == 0
-    assert report.excluded_annotators == {COPIER: (LEAD,)}
-    assert report.copies == {"d1": [f"{COPIER} copies {LEAD}"], "d2": [f"{COPIER} copies {LEAD}"]}
-    assert report.entities_exact == {} and report.topics_alpha is None
-    text = report.to_text()
-    assert f"excluded annotator {COPIER}: every annotation is identical to {LEAD}'s" in text
-    assert "agreement: not measured yet" in text
-    data = report.to_dict()
-    assert data["excluded_annotators"] == {COPIER: [LEAD]} and data["independent_annotators"] == 1
-    assert all(f["value"] is None and f["shown"] == "not measured yet" for f in data["figures"])
-
-
-def test_a_copied_annotation_is_left_out_but_the_annotators_other_work_counts() -> None:
-    docs = {
-        "d1": _doc(  # copier copies the lead here; other disagrees on a topic: lead vs other compared
-            "d1",
-            _ann(1, LEAD, [PER], ["diplomacy"], DAY, created_at=EARLY),
-            _ann(2, COPIER, [PER], ["diplomacy"], DAY, created_at=LATE),
-            _ann(3, OTHER, [PER], ["diplomacy", "economy"], DAY, created_at=LATE),
-        ),
-        "d2": _doc(  # copier's own work: compared with the lead's
-            "d2",
-            _ann(4, LEAD, [PER], [], DAY, created_at=EARLY),
-            _ann(5, COPIER, [PER, ORG], [], DAY, created_at=LATE),
-        ),
-    }
-    report = compute_agreement(docs, TOPIC_IDS)
-    assert report.copies == {"d1": [f"{COPIER} copies {LEAD}"]} and report.excluded_annotators == {}
+    report = compute_agreement(docs, TOPIC_IDS, _texts("d1", "d2"))
     assert report.documents_compared == 2 and report.annotator_pairs == 2
-    assert report.disagreements["d1"] == [f"topic economy: only {OTHER}"]
-    # d1: lead–other both [PER] (1 match of 1+1); d2: lead [PER] vs copier [PER, ORG] (1 match of 1+2)
-    assert report.entities_exact["micro"] == pytest.approx(round(2 * 2 / (2 + 3), 4))
+    assert report.entities_exact["micro"] == 1.0 and report.entities_overlap["micro"] == 1.0
+    assert report.entities_token_alpha == 1.0
+    assert report.topics_alpha == 1.0 and report.date_agreement == 1.0 and report.language_agreement == 1.0
+    assert report.disagreements == {}
+    data = report.to_dict()
+    assert data["independent_annotators"] == 2 and data["copied_annotation_count"] == 0
+    assert "copies" not in report.to_text() and "not independent" not in report.to_text()
+
+
+def test_token_alpha_matches_the_hand_computation() -> None:
+    """Nominal alpha of two coders: 1 - (n-1)·2·disagreeing units / (n² - Σ n_c²), n = all values."""
+    a = _ann(1, LEAD, [Span(0, 5, "Aaaaa", "PER"), Span(19, 24, "Ccccc", "LOC")])
+    b = _ann(
+        2, OTHER, [Span(0, 5, "Aaaaa", "PER"), Span(10, 15, "Bbbbb", "PER"), Span(19, 24, "Ccccc", "ORG")]
+    )
+    report = compute_agreement({"d1": _on_text("d1", a, b)}, TOPIC_IDS, _texts("d1"))
+    # tokens: Aaaaa met Bbbbb in Ccccc today .
+    first = ["PER", "O", "O", "O", "LOC", "O", "O"]
+    second = ["PER", "O", "PER", "O", "ORG", "O", "O"]
+    values = first + second
+    n, disagreeing = len(values), sum(x != y for x, y in zip(first, second, strict=True))
+    expected = 1 - (n - 1) * 2 * disagreeing / (n * n - sum(values.count(v) ** 2 for v in set(values)))
+    assert report.entities_token_alpha == pytest.approx(round(expected, 4))
+    per = [(int(x == "PER"), int(y == "PER")) for x, y in zip(first, second, strict=True)]
+    assert report.entities_token_alpha_per_label["PER"] == pytest.approx(round(_nominal_binary_alpha(per), 4))
+    figures = {(f.measure, f.scope): f for f in report.figures}
+    token = figures["entity tokens, Krippendorff's alpha (nominal)", "all labels"]
+    assert (token.documents, token.annotators) == (1, 2)
+    assert "[1 document, 2 annotators]" in report.to_text()
+
+
+def test_only_a_copy_label_studio_records_is_left_out() -> None:
+    """Equal content is agreement; an annotation created from another annotator's (parent_annotation) is a copy."""
+    original = _ann(1, LEAD, [PER], ["diplomacy"], DAY)
+    same = _ann(2, OTHER, [PER], ["diplomacy"], DAY)
+    copied = replace(_ann(3, "copier@example.org", [PER], ["diplomacy"], DAY), parent_annotation=1)
+    report = compute_agreement({"d1": _doc("d1", original, same, copied)}, TOPIC_IDS)
+    assert report.compared == {"d1": (LEAD, OTHER)} and report.annotator_pairs == 1
+    assert report.copies == {
+        "d1": [
+            "annotation 3 by copier@example.org (task 1, labelstudio/export-0123456789ab.json) from "
+            f"annotation 1 by {LEAD} (task 1, labelstudio/export-0123456789ab.json)"
+        ]
+    }
+    assert report.to_dict()["copied_annotation_count"] == 1
+    assert "d1: left out, created from another annotator's: annotation 3" in report.to_text()
+
+
+def test_without_texts_token_alpha_is_not_measured() -> None:
+    docs = {"d1": _on_text("d1", _ann(1, LEAD, [PER]), _ann(2, OTHER, [PER]))}
+    report = compute_agreement(docs, TOPIC_IDS)
+    assert report.entities_token_alpha is None
+    assert not any(f.measure.startswith("entity tokens") for f in report.figures)
 
 
 def test_the_repository_seed_annotations_measure_no_agreement() -> None:
@@ -216,5 +247,6 @@ def test_report_flags_stale_annotation_files(tmp_path: Path) -> None:
     for document_id, sha in ((first.id, annotations.text_sha256(first.text)), ("999_gone", "0" * 64)):
         doc = AnnotatedDocument(document_id, sha, (_ann(1, "a"),))
         (ann_dir / "documents" / f"{document_id}.json").write_bytes(doc.to_bytes())
-    report = agreement_report(seeds, ann_dir, Knowledge.load(ann_dir))
+    knowledge = Knowledge.load(ann_dir)
+    report = agreement_report(pipeline.silver_documents(seeds, knowledge), ann_dir, knowledge)
     assert report.stale == ["999_gone"] and report.documents_in_corpus and report.documents_in_corpus > 1

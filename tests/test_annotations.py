@@ -98,7 +98,8 @@ def test_latest_ground_truth_wins_over_everything(ann_dir: Path) -> None:
     assert gold.entities == spans(CAIRO) and gold.topics == ("diplomacy",)
 
 
-def test_majority_keeps_items_chosen_by_more_than_half_and_lists_the_rest(ann_dir: Path) -> None:
+def test_several_annotators_who_disagree_leave_a_dispute_not_a_vote(ann_dir: Path) -> None:
+    """Three annotators, two of whom agree on most items: nothing is decided by majority."""
     write_doc(
         ann_dir,
         [
@@ -110,20 +111,23 @@ def test_majority_keeps_items_chosen_by_more_than_half_and_lists_the_rest(ann_di
         ],
     )
     gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
-    assert gold.rule == "majority"
-    assert gold.entities == spans(BLINKEN, SISI)  # 3/3 and 2/3; each Cairo reading has 1/3
-    assert gold.topics == ("diplomacy", "economy")  # 2/3 each, in taxonomy order; defence 1/3
-    assert gold.date is None and gold.date_evidence is None  # three different dates: no majority
-    assert gold.language == "en"
+    assert gold.rule == "disputed"
+    assert gold.entities == spans(BLINKEN)  # chosen by all three: kept for information only
+    assert gold.topics == () and gold.date is None and gold.language is None
     assert gold.disagreements == (
-        "entity 20:25 LOC 'Cairo': 1 of 3 annotators",
-        "entity 20:25 ORG 'Cairo': 1 of 3 annotators",
-        "topic defence: 1 of 3 annotators",
-        "date: 2024-02-06 (1), 2024-02-07 (1), none (1) of 3 annotators",
+        "entity 12:16 PER 'Sisi': only a, c",
+        "entity 20:25 LOC 'Cairo': only a",
+        "entity 20:25 ORG 'Cairo': only b",
+        *sorted(  # topics in taxonomy order
+            ("topic diplomacy: only a, b", "topic economy: only a, c", "topic defence: only c"),
+            key=lambda item: TOPIC_IDS.index(item.split()[1].rstrip(":")),
+        ),
+        "date: a=2024-02-06, b=2024-02-07, c=none",
+        "language: a=en, b=ar, c=en",
     )
 
 
-def test_two_annotators_need_to_agree(ann_dir: Path) -> None:
+def test_a_span_only_one_of_two_annotators_marked_leaves_the_document_disputed(ann_dir: Path) -> None:
     write_doc(
         ann_dir,
         [
@@ -133,12 +137,55 @@ def test_two_annotators_need_to_agree(ann_dir: Path) -> None:
         ],
     )
     gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
-    assert gold.entities == spans(BLINKEN) and gold.topics == ("diplomacy",)
-    assert gold.date == dt.date(2024, 2, 6) and gold.date_evidence == "6 Feb"
-    assert gold.disagreements == (
-        "entity 12:16 PER 'Sisi': 1 of 2 annotators",
-        "topic economy: 1 of 2 annotators",
+    assert gold.rule == "disputed"
+    assert gold.disagreements == ("entity 12:16 PER 'Sisi': only a", "topic economy: only a")
+
+
+def test_unanimous_annotators_make_gold(ann_dir: Path) -> None:
+    write_doc(
+        ann_dir,
+        [ann(1, "a", date_evidence="6 Feb"), ann(2, "b"), ann(3, "c", date_evidence="6 Feb")],
     )
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
+    assert gold.rule == "unanimous" and gold.disagreements == ()
+    assert gold.entities == spans(BLINKEN, SISI) and gold.topics == ("diplomacy",)
+    assert gold.date == dt.date(2024, 2, 6) and gold.date_evidence == "6 Feb" and gold.language == "en"
+
+
+def test_cairo_loc_against_org_is_a_dispute_the_build_keeps_silver_and_marks(ann_dir: Path) -> None:
+    """Before: majority gold with no entity at Cairo. Now: the silver document, marked disputed."""
+    from dataset_builder.documents import Document
+
+    write_doc(ann_dir, [ann(1, "a", entities=[CAIRO]), ann(2, "b", entities=[CAIRO_ORG])])
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
+    assert gold.rule == "disputed"
+    assert gold.disagreements == ("entity 20:25 LOC 'Cairo': only a", "entity 20:25 ORG 'Cairo': only b")
+    silver = Document("001_x", "001_x.txt", "en", TEXT, 0, len(TEXT), entities=[Span(20, 25, "Cairo", "LOC")])
+    built = annotations.apply_gold(silver, gold, KNOWLEDGE, ann_dir)
+    assert built.annotation_status == "disputed"
+    assert built.entities == silver.entities and built.topics == silver.topics
+
+
+def test_a_reviewers_decision_settles_a_dispute(ann_dir: Path) -> None:
+    write_doc(
+        ann_dir,
+        [
+            ann(1, "a", entities=[CAIRO]),
+            ann(2, "b", entities=[CAIRO_ORG]),
+            ann(3, "lead", entities=[CAIRO_ORG], review=True, updated_at="2026-11-24T00:00:00Z"),
+        ],
+    )
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["001_x"]
+    assert gold.rule == "review" and gold.entities == spans(CAIRO_ORG)
+    path = ann_dir / "documents" / "001_x.json"
+    stored = annotations.read_document_file(path, TOPIC_IDS)
+    assert [a.review for a in stored.annotations] == [False, False, True]
+    data = json.loads(stored.to_bytes())
+    assert ["review" in a for a in data["annotations"]] == [
+        False,
+        False,
+        True,
+    ]  # files without reviews unchanged
 
 
 def test_invalid_json_names_file_and_line(ann_dir: Path) -> None:

@@ -180,11 +180,15 @@ def test_label_studio_commands_reuse_the_builds_silver_documents(
     build(project, capsys)
     p = Project.load(project)
     knowledge = p.knowledge()
-    plain = write_tasks(p.seeds_dir, p.annotations_dir, knowledge, project / "plain.json")
+    plain = write_tasks(silver_documents(p.seeds_dir, knowledge), p.annotations_dir, project / "plain.json")
     with SilverCache.open(p.cache_dir, knowledge) as cache:
-        cached = write_tasks(p.seeds_dir, p.annotations_dir, knowledge, project / "cached.json", cache)
-        report = agreement_report(p.seeds_dir, p.annotations_dir, knowledge, cache)
+        documents = silver_documents(p.seeds_dir, knowledge, cache=cache)
+        cached = write_tasks(documents, p.annotations_dir, project / "cached.json")
+        report = agreement_report(
+            silver_documents(p.seeds_dir, knowledge, cache=cache), p.annotations_dir, knowledge
+        )
         assert (cache.misses, cache.hits) == (0, 2 * seed_count(project))
     assert plain.replace("plain", "cached") == cached
     assert (project / "plain.json").read_bytes() == (project / "cached.json").read_bytes()
-    assert report.to_text() == agreement_report(p.seeds_dir, p.annotations_dir, knowledge).to_text()
+    again = agreement_report(silver_documents(p.seeds_dir, knowledge), p.annotations_dir, knowledge)
+    assert report.to_text() == again.to_text()

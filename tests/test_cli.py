@@ -126,7 +126,8 @@ def test_ctrl_c_says_interrupted_without_a_traceback(tmp_path: Path) -> None:
         silent.listen()
         url = f"http://127.0.0.1:{silent.getsockname()[1]}"
         proc = run_cli(
-            "labelstudio", "pull", "--url", url, "--annotations", str(annotations), env={"LABEL_STUDIO_API_KEY": "k"},
+            "labelstudio", "pull", "--url", url, "--project-id", "1", "--annotations", str(annotations),
+            env={"LABEL_STUDIO_API_KEY": "k"},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             # a shell without job control starts background jobs with SIGINT ignored: undo that
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),

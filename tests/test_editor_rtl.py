@@ -29,6 +29,7 @@ from dataset_builder import annotations, pipeline
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import tasks
 from dataset_builder.labelstudio.client import connect, project_task_keys, push
+from dataset_builder.project import init_project
 from tests.support.labelstudio import LocalServer, label_studio, local_server  # noqa: F401  (session fixture)
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
@@ -136,14 +137,11 @@ def open_tasks(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    report = push(
-        server.url, server.api_key, "editor rtl", seeds, annotations_dir, Knowledge.load(annotations_dir)
-    )
-    docs = {
-        d.id: d
-        for d in pipeline.silver_documents(seeds, Knowledge.load(annotations_dir))
-        if d.id in document_ids
-    }
+    knowledge = Knowledge.load(annotations_dir)
+    documents = list(pipeline.silver_documents(seeds, knowledge))
+    project = init_project(out_dir / "editor rtl")  # the push records its server there, not in the repository
+    report = push(project, documents, knowledge, server.url, server.api_key, annotations_dir=annotations_dir)
+    docs = {d.id: d for d in documents if d.id in document_ids}
     task_ids = project_task_keys(connect(server.url, server.api_key), report.project_id)
     out_dir.mkdir(parents=True, exist_ok=True)
     views = {}

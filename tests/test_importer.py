@@ -16,8 +16,9 @@ from dataset_builder import annotations
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.labelstudio import config, tasks
+from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.importer import import_export, import_tasks, resolve_offsets
+from dataset_builder.pipeline import silver_documents
 
 TOPIC_IDS = [t.id for t in TAXONOMY]
 
@@ -311,10 +312,14 @@ def test_unknown_control_is_rejected(ann_dir: Path) -> None:
     _assert_rejected(export, ann_dir, "task 100", "annotation 1", "region x1", "unknown control 'sentiment'")
 
 
-def test_unknown_document_is_rejected(ann_dir: Path) -> None:
-    export = _valid_export()
-    export[0]["data"]["document_id"] = "999_gone"
-    _assert_rejected(export, ann_dir, "task 100", "unknown document '999_gone'")
+def test_a_task_whose_document_is_gone_is_reported_and_the_rest_still_imports(ann_dir: Path) -> None:
+    """Before: one removed seed made the whole export fail. Now: its task is named, the others import."""
+    export = fake_export(tasks.build_tasks(make_documents(), "v1"))
+    export[0]["data"] = {**export[0]["data"], "document_id": "999_gone"}
+    report = run_import(export, ann_dir)
+    assert report.unknown_documents == ["task 100: document '999_gone'"]
+    assert report.written == ("900_test-en",)
+    assert "1 tasks skipped, their document is no longer among the seeds" in report.summary()
 
 
 def test_changed_text_reanchors_spans_that_still_occur(ann_dir: Path) -> None:
@@ -342,7 +347,7 @@ def test_malformed_json_names_the_file(tmp_path: Path, ann_dir: Path, knowledge:
     bad = tmp_path / "export.json"
     bad.write_text('[{"id": 1,\n "data": }]', encoding="utf-8")
     with pytest.raises(InputError, match=r"export\.json: line 2"):
-        import_export(bad, tmp_path / "seeds", ann_dir, knowledge)
+        import_export(bad, silver_documents(tmp_path / "seeds", knowledge), ann_dir, knowledge)
     assert not (ann_dir / "documents").exists()
 
 
@@ -356,7 +361,7 @@ def test_real_seeds_round_trip(tmp_path: Path) -> None:
     docs = list(pipeline.silver_documents(seeds, knowledge))
     export_path = tmp_path / "export.json"
     export_path.write_text(json.dumps(fake_export(tasks.build_tasks(docs, "v1"))), encoding="utf-8")
-    report = import_export(export_path, seeds, ann_dir, knowledge)
+    report = import_export(export_path, silver_documents(seeds, knowledge), ann_dir, knowledge)
     assert report.annotations == len(docs)
     gold = annotations.gold_documents(ann_dir, TOPIC_IDS)
     for doc in docs:
@@ -602,20 +607,106 @@ def test_an_export_from_a_fresh_server_never_replaces_the_leads_ground_truth(ann
     assert report.updated == 0 and report.annotations == 1
 
 
-def test_a_changed_ground_truth_is_an_error_naming_both_versions(ann_dir: Path) -> None:
+def test_a_reviewers_correction_of_a_ground_truth_supersedes_it_and_other_tasks_import(ann_dir: Path) -> None:
+    """Before: a conflict error that blocked every task of the export. Now: the newer version is kept."""
     run_import(_lead_export(), ann_dir, [_news_doc()])
     edited = _lead_export(updated_at="2026-12-01T09:00:00.000000Z")
     result = edited[0]["annotations"][0]["result"]
     result[:] = [r for r in result if r["type"] != "labels" or r["value"]["text"] != "UN"]
-    _assert_rejected(
-        edited,
+    report = run_import(edited, ann_dir, [_news_doc()])
+    assert report.corrected_ground_truths == 1 and report.updated == 1
+    assert "1 ground truths corrected in Label Studio" in report.summary()
+    (lead,) = annotations.read_documents(ann_dir, TOPIC_IDS)["901_news-en"].annotations
+    assert lead.ground_truth and "UN" not in [s.text for s in lead.entities]
+    assert lead.updated_at == "2026-12-01T09:00:00.000000Z"
+
+
+# --- the server follows the project: cancelled and deleted annotations are withdrawn ---
+
+SERVER = "Label Studio at http://127.0.0.1:1"
+
+
+def _pull(export: list[dict[str, Any]], ann_dir: Path, project: int = 1, **kwargs: Any):
+    """An import as a pull makes it: the complete export of one project of one server."""
+    for task in export:
+        task["project"] = project
+    raw = json.dumps(export, ensure_ascii=False).encode("utf-8")
+    documents = {d.id: d for d in make_documents()}
+    return import_tasks(
+        export,
+        raw,
+        documents,
         ann_dir,
-        "901_news-en.json",
-        "ground-truth annotation 1 by lead@example.org (task 100",
-        "updated 2026-12-01T09:00:00.000000Z",
-        "never changes a ground truth",
-        docs=[_news_doc()],
+        TOPIC_IDS,
+        source="pull",
+        origin=SERVER,
+        complete_for=importer.project_origin(SERVER, project),
+        **kwargs,
     )
+
+
+def test_cancelled_or_deleted_annotations_are_withdrawn_from_their_own_origin_only(ann_dir: Path) -> None:
+    task_list = tasks.build_tasks(make_documents(), "v1")
+    both = fake_export(task_list) + fake_export(task_list, annotator=7, first_id=50)
+    _pull(copy.deepcopy(both), ann_dir)
+    run_import(fake_export(task_list, annotator=9, first_id=80), ann_dir)  # a file import: another origin
+
+    def ids(d: str) -> list[int]:
+        return sorted(a.annotation_id for a in annotations.read_documents(ann_dir, TOPIC_IDS)[d].annotations)
+
+    assert ids("900_test-en") == [2, 51, 81] and ids("900_test-ar") == [1, 50, 80]
+
+    later = copy.deepcopy(both)
+    later[0]["annotations"][0]["was_cancelled"] = True  # annotation 1 (ar) cancelled
+    del later[3]  # annotation 51 (en) deleted
+    report = _pull(later, ann_dir)
+    assert ids("900_test-ar") == [50, 80] and ids("900_test-en") == [2, 81]
+    assert [w.split(" (")[0] for w in report.withdrawn] == [
+        "900_test-ar: annotation 1 by ann1@example.org",
+        "900_test-en: annotation 51 by user-7",
+    ]
+    assert "2 stored annotations withdrawn (cancelled or deleted in Label Studio)" in report.summary()
+    # everything deleted on the server: the file keeps only the other origin's annotation
+    report = _pull([], ann_dir)
+    assert ids("900_test-ar") == [80] and ids("900_test-en") == [81] and len(report.withdrawn) == 2
+    # another project of the same server never withdraws this one's
+    assert _pull([], ann_dir, project=2).withdrawn == []
+
+
+def test_pseudonymous_annotators_are_stable_and_the_mapping_stays_out_of_annotations(
+    tmp_path: Path, ann_dir: Path
+) -> None:
+    task_list = tasks.build_tasks(make_documents(), "v1")
+    mapping = tmp_path / ".cache" / "annotators.json"
+    export = fake_export(task_list, annotator={"id": 3, "email": "zed@example.org"}) + fake_export(
+        task_list, annotator={"id": 4, "email": "amy@example.org"}, first_id=50
+    )
+    _pull(copy.deepcopy(export), ann_dir, pseudonyms=annotations.Pseudonyms.load(mapping, ann_dir))
+    stored = annotations.read_documents(ann_dir, TOPIC_IDS)
+    assert {a.annotator for d in stored.values() for a in d.annotations} == {"annotator-1", "annotator-2"}
+    assert "@" not in "".join(p.read_text(encoding="utf-8") for p in (ann_dir / "documents").glob("*.json"))
+    assert json.loads(mapping.read_text(encoding="utf-8")) == {
+        "zed@example.org": "annotator-1",
+        "amy@example.org": "annotator-2",
+    }
+    before = snapshot(ann_dir / "documents")
+    report = _pull(copy.deepcopy(export), ann_dir, pseudonyms=annotations.Pseudonyms.load(mapping, ann_dir))
+    assert snapshot(ann_dir / "documents") == before and report.withdrawn == []
+    mapping.unlink()
+    with pytest.raises(InputError, match=r"annotators\.json: missing, but .* holds pseudonymous annotators"):
+        annotations.Pseudonyms.load(mapping, ann_dir)
+
+
+def test_a_listed_reviewers_annotation_is_a_decision(ann_dir: Path) -> None:
+    task_list = tasks.build_tasks(make_documents(), "v1")
+    export = fake_export(task_list)
+    reviewer = fake_export(task_list, annotator={"id": 5, "email": "lead@example.org"}, first_id=50)
+    reviewer[1]["annotations"][0]["result"] = [
+        r for r in reviewer[1]["annotations"][0]["result"] if r["type"] != "labels"
+    ]
+    _pull(export + reviewer, ann_dir, reviewers=["lead@example.org"])
+    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["900_test-en"]
+    assert gold.rule == "review" and gold.entities == ()
 
 
 def test_files_written_before_origins_load_and_match_their_export_again(ann_dir: Path) -> None:
@@ -668,7 +759,7 @@ def test_a_name_annotated_in_one_document_is_pre_annotated_in_another_after_the_
     export_path = tmp_path / "export.json"
     export_path.write_text(json.dumps(export), encoding="utf-8")
 
-    report = import_export(export_path, seeds, ann_dir, knowledge)
+    report = import_export(export_path, silver_documents(seeds, knowledge), ann_dir, knowledge)
     assert report.aliases and "entity names learned from gold" in report.summary()
     learned = json.loads((ann_dir / "learned_aliases.json").read_text(encoding="utf-8"))["aliases"]
     assert {"surface": name, "language": "en", "label": "PER"}.items() <= next(

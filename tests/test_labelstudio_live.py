@@ -26,12 +26,12 @@ from label_studio_sdk import LabelStudio
 from dataset_builder import annotations, cli, pipeline, schema
 from dataset_builder.build import build
 from dataset_builder.documents import Document
-from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.agreement import agreement_report
 from dataset_builder.labelstudio.client import (
     LabelStudioError,
+    PullReport,
     PushReport,
     project_task_keys,
     pull,
@@ -39,6 +39,7 @@ from dataset_builder.labelstudio.client import (
     scrub,
     server_errors,
 )
+from dataset_builder.project import Project, init_project
 from tests.support.labelstudio import (  # noqa: F401  (label_studio: session fixture)
     LocalServer,
     free_port,
@@ -51,7 +52,6 @@ from tests.support.labelstudio import (  # noqa: F401  (label_studio: session fi
 pytestmark = pytest.mark.labelstudio
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = "live round trip"
 DOC = "000_7b0c189a82ed960c-ar"
 ANNOTATOR_1, ANNOTATOR_2 = "annotator1@example.org", "annotator2@example.org"
 REMOVED = ("لأهالي غزة", "غزة")
@@ -62,11 +62,31 @@ DATE, EVIDENCE = "2024-06-10", "اليوم"
 DROPPED_TOPIC, ADDED_TOPIC = "humanitarian_aid", "armed_conflict"
 
 
-def copy_corpus(base: Path) -> tuple[Path, Path]:
-    """Temp copies of the seeds and the knowledge files (no imported annotations)."""
-    seeds = shutil.copytree(ROOT / "seeds", base / "seeds")
+def copy_corpus(base: Path, name: str | None = None) -> tuple[Path, Path]:
+    """A new dataset project (as ``init`` makes it, named after ``base``) holding copies of this
+    repository's seeds and knowledge files (no imported annotations); returns its seeds and annotations."""
+    project = init_project(base / (name or base.name))
+    seeds = shutil.copytree(ROOT / "seeds", project.seeds_dir, dirs_exist_ok=True)
     kept_out = shutil.ignore_patterns(annotations.DOCUMENTS_DIR, annotations.EXPORTS_DIR)
-    return seeds, shutil.copytree(ROOT / "annotations", base / "annotations", ignore=kept_out)
+    return seeds, shutil.copytree(
+        ROOT / "annotations", project.annotations_dir, ignore=kept_out, dirs_exist_ok=True
+    )
+
+
+def documents_of(ann_dir: Path) -> list[Document]:
+    return list(pipeline.silver_documents(ann_dir.parent / "seeds", Knowledge.load(ann_dir)))
+
+
+def push_dir(url: str, key: str, ann_dir: Path, **options: Any) -> PushReport:
+    """``labelstudio push`` in the dataset project holding ``ann_dir``, as the CLI calls it."""
+    knowledge = Knowledge.load(ann_dir)
+    return push(Project.load(ann_dir.parent), documents_of(ann_dir), knowledge, url, key, **options)
+
+
+def pull_dir(url: str, key: str, ann_dir: Path, **options: Any) -> PullReport:
+    """``labelstudio pull`` in the dataset project holding ``ann_dir``, as the CLI calls it."""
+    knowledge = Knowledge.load(ann_dir)
+    return pull(Project.load(ann_dir.parent), documents_of(ann_dir), knowledge, url, key, **options)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -136,8 +156,8 @@ def campaign(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory
     """Push twice, let two annotators correct the Arabic prediction through the API, pull once."""
     seeds, ann_dir = copy_corpus(tmp_path_factory.mktemp("campaign"))
     url, key = label_studio.url, label_studio.api_key
-    first = push(url, key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
-    second = push(url, key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
+    first = push_dir(url, key, ann_dir)
+    second = push_dir(url, key, ann_dir)
     documents = {d.id: d for d in pipeline.silver_documents(seeds, Knowledge.load(ann_dir))}
     doc = documents[DOC]
 
@@ -151,7 +171,7 @@ def campaign(label_studio: LocalServer, tmp_path_factory: pytest.TempPathFactory
         person.annotations.create(
             id=task_id, result=corrected(prediction.result, doc, topics), lead_time=42.5
         )
-    report = pull(url, key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
+    report = pull_dir(url, key, ann_dir).imported
     return Campaign(
         label_studio, seeds, ann_dir, documents, first, second, report, prediction.result, topics_1
     )
@@ -193,21 +213,33 @@ def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
         [(s.start, s.end, s.text, s.label) for s in doc.entities if (s.start, s.end) != removed]
         + [(*added, ADDED[1], ADDED[2])]
     )
-    build(
-        REPO_PROJECT,
-        out_dir=tmp_path / "dist",
-        seeds_dir=campaign.seeds,
-        annotations_dir=campaign.annotations,
-        progress=False,
-    )
-    rows = [
-        row
-        for path in sorted((tmp_path / "dist").glob(schema.data_glob("documents")))
-        for row in pq.read_table(path).to_pylist()
-        if row["id"] == DOC
-    ]
-    assert len(rows) == 1
-    row = rows[0]
+
+    def built_row(annotations_dir: Path, out: Path) -> dict[str, Any]:
+        build(
+            REPO_PROJECT,
+            out_dir=out,
+            seeds_dir=campaign.seeds,
+            annotations_dir=annotations_dir,
+            progress=False,
+        )
+        (row,) = [
+            row
+            for path in sorted(out.glob(schema.data_glob("documents")))
+            for row in pq.read_table(path).to_pylist()
+            if row["id"] == DOC
+        ]
+        return row
+
+    # the two annotators disagree on a topic: the document is disputed, kept silver until a decision
+    assert built_row(campaign.annotations, tmp_path / "disputed")["annotation_status"] == "disputed"
+    # the reviewer's decision (annotator 1's annotation as ground truth) makes it gold
+    decided = shutil.copytree(campaign.annotations, tmp_path / "decided")
+    path = decided / annotations.DOCUMENTS_DIR / f"{DOC}.json"
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    for annotation in stored["annotations"]:
+        annotation["ground_truth"] = annotation["annotator"] == ANNOTATOR_1
+    path.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    row = built_row(decided, tmp_path / "dist")
     assert row["annotation_status"] == "gold"
     assert sorted((e["start"], e["end"], e["text"], e["label"]) for e in row["entities"]) == expected
     assert all(row["text"][e["start"] : e["end"]] == e["text"] for e in row["entities"])
@@ -216,7 +248,9 @@ def test_annotator_changes_reach_the_built_dataset_with_exact_offsets(
 
 
 def test_the_disagreement_shows_in_the_agreement_report(campaign: Campaign) -> None:
-    report = agreement_report(campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
+    report = agreement_report(
+        documents_of(campaign.annotations), campaign.annotations, Knowledge.load(campaign.annotations)
+    )
     assert report.documents_compared == 1
     assert report.disagreements == {DOC: [f"topic {DROPPED_TOPIC}: only {ANNOTATOR_2}"]}
     assert report.entities_exact["micro"] == 1.0
@@ -224,19 +258,15 @@ def test_the_disagreement_shows_in_the_agreement_report(campaign: Campaign) -> N
 
 def test_pulling_an_unchanged_project_again_changes_nothing(campaign: Campaign) -> None:
     before = files_of(campaign.annotations)
-    report = pull(
-        campaign.server.url,
-        campaign.server.api_key,
-        PROJECT,
-        campaign.seeds,
-        campaign.annotations,
-        Knowledge.load(campaign.annotations),
-    )
+    report = pull_dir(campaign.server.url, campaign.server.api_key, campaign.annotations).imported
     assert report.export == campaign.pull.export and report.unchanged == (DOC,) and report.written == ()
     assert files_of(campaign.annotations) == before
     stored_export = campaign.annotations / campaign.pull.export
     again = importer.import_export(
-        stored_export, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations)
+        stored_export,
+        documents_of(campaign.annotations),
+        campaign.annotations,
+        Knowledge.load(campaign.annotations),
     )
     assert again.unchanged == (DOC,) and files_of(campaign.annotations) == before
 
@@ -245,46 +275,52 @@ def test_pulling_an_unchanged_project_again_changes_nothing(campaign: Campaign) 
 def test_a_failing_pull_names_the_server_and_leaves_annotations_untouched(
     campaign: Campaign, what: str
 ) -> None:
-    url, key, title = campaign.server.url, campaign.server.api_key, PROJECT
+    url, key, project_id = campaign.server.url, campaign.server.api_key, None
     if what == "nothing listening":
         url = f"http://127.0.0.1:{free_port()}"
     elif what == "wrong key":
         key = "0" * 40
     else:
-        title = "no such project"
+        project_id = 999_999
     before = files_of(campaign.annotations)
     with pytest.raises(LabelStudioError) as caught:
-        pull(url, key, title, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
+        pull_dir(url, key, campaign.annotations, project_id=project_id)
     assert url in str(caught.value) and key not in str(caught.value)
     assert files_of(campaign.annotations) == before
 
 
-def test_an_export_the_importer_refuses_leaves_annotations_untouched(campaign: Campaign) -> None:
-    """The server answers, but with a task of a document the seeds do not have: nothing is written."""
+def test_a_task_of_a_document_the_seeds_do_not_have_is_reported_and_the_pull_goes_on(
+    campaign: Campaign, tmp_path: Path
+) -> None:
+    """A task (not made by push) of a document the seeds do not have: named, skipped, nothing else lost.
+    Before, one such task made every pull refuse the whole export."""
     url, key = campaign.server.url, campaign.server.api_key
-    title = "live refused export"
-    push(url, key, title, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
+    _, ann_dir = copy_corpus(tmp_path, "live refused export")
+    project_id = push_dir(url, key, ann_dir).project_id
     admin = LabelStudio(base_url=url, api_key=key)
-    project_id = next(p.id for p in admin.projects.list(title=title) if p.title == title)
     imported = admin.projects.import_tasks(
         project_id,
         request=[{"data": {"text": "Orphan text.", "title": "", "document_id": "999_gone"}}],
         return_task_ids=True,
     )
     admin.annotations.create(id=imported.task_ids[0], result=[], lead_time=1.0)
-    before = files_of(campaign.annotations)
-    with pytest.raises(InputError, match="999_gone"):
-        pull(url, key, title, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
-    assert files_of(campaign.annotations) == before
+    report = pull_dir(url, key, ann_dir).imported
+    assert report.unknown_documents == [f"task {imported.task_ids[0]}: document '999_gone'"]
+    assert "999_gone" in report.summary() and report.written == ()
+    assert not (ann_dir / annotations.DOCUMENTS_DIR).exists() or not any(
+        (ann_dir / annotations.DOCUMENTS_DIR).iterdir()
+    )
 
 
-def test_a_changed_text_becomes_a_new_task_and_the_old_one_is_reported_stale(
+def test_a_changed_text_updates_its_task_in_place(
     label_studio: LocalServer,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     seeds, ann_dir = copy_corpus(tmp_path)
-    url, key, title = label_studio.url, label_studio.api_key, "live stale"
-    push(url, key, title, seeds, ann_dir, Knowledge.load(ann_dir))
+    url, key = label_studio.url, label_studio.api_key
+    first = push_dir(url, key, ann_dir)
+    admin = LabelStudio(base_url=url, api_key=key)
+    ids_before = project_task_keys(admin, first.project_id)
     before = {d.id: d for d in pipeline.silver_documents(seeds, Knowledge.load(ann_dir))}
     seed = sorted(seeds.glob("004_*.txt"))[0]
     seed.write_text(
@@ -292,10 +328,19 @@ def test_a_changed_text_becomes_a_new_task_and_the_old_one_is_reported_stale(
     )
     doc_id = seed.stem
     old_key = tasks.task_key(doc_id, annotations.text_sha256(before[doc_id].text))
-    report = push(url, key, title, seeds, ann_dir, Knowledge.load(ann_dir))
-    assert report.uploaded == (doc_id,) and report.stale == (old_key,)
+    report = push_dir(url, key, ann_dir)
+    assert report.uploaded == () and report.stale == () and report.updated == (doc_id,)
     assert report.already_present == len(before) - 1
-    assert old_key in report.summary()
+    assert doc_id in report.summary()
+    after = {d.id: d for d in documents_of(ann_dir)}
+    new_key = tasks.task_key(doc_id, annotations.text_sha256(after[doc_id].text))
+    ids_after = project_task_keys(admin, first.project_id)
+    assert ids_after[new_key] == ids_before[old_key] and old_key not in ids_after
+    assert len(ids_after) == len(ids_before)
+    task = admin.tasks.get(str(ids_after[new_key]))
+    assert task.data["text"] == after[doc_id].text
+    (prediction,) = admin.predictions.list(task=task.id)
+    assert prediction.result == tasks.prediction_result(after[doc_id])
 
 
 def test_the_api_key_is_never_logged_nor_written(
@@ -303,8 +348,8 @@ def test_the_api_key_is_never_logged_nor_written(
 ) -> None:
     url, key = campaign.server.url, campaign.server.api_key
     with caplog.at_level(logging.DEBUG):
-        push(url, key, PROJECT, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
-        pull(url, key, PROJECT, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations))
+        push_dir(url, key, campaign.annotations)
+        pull_dir(url, key, campaign.annotations)
     assert caplog.records, "logging at DEBUG should have captured the HTTP traffic"
     assert key not in caplog.text
     assert all(key.encode() not in data for data in files_of(campaign.annotations).values())
@@ -319,9 +364,7 @@ def test_a_personal_access_token_works_as_the_lead_would_use_it(campaign: Campai
     )
     assert created.status_code == 201, created.text
     token = created.json()["token"]
-    report = push(
-        server.url, token, PROJECT, campaign.seeds, campaign.annotations, Knowledge.load(campaign.annotations)
-    )
+    report = push_dir(server.url, token, campaign.annotations)
     assert report.uploaded == () and report.already_present == len(campaign.documents)
 
 
@@ -334,8 +377,8 @@ def test_the_cli_pulls_with_the_key_from_the_environment(
         str(campaign.seeds),
         "--annotations",
         str(campaign.annotations),
-        "--project",
-        PROJECT,
+        "-C",
+        str(campaign.annotations.parent),
     ]
     assert cli.main(["labelstudio", "pull", *common, "--url", campaign.server.url]) == 0
     assert f"{campaign.pull.export}: 1 tasks, 2 annotations imported" in capsys.readouterr().out
@@ -374,7 +417,15 @@ def test_a_key_with_a_trailing_crlf_never_shows_anywhere(
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", key)
     log_size = campaign.server.log_path.stat().st_size
     common = ["--seeds", str(campaign.seeds), "--annotations", str(campaign.annotations)]
-    args = ["labelstudio", "push", *common, "--project", PROJECT, "--url", campaign.server.url]
+    args = [
+        "labelstudio",
+        "push",
+        "-C",
+        str(campaign.annotations.parent),
+        *common,
+        "--url",
+        campaign.server.url,
+    ]
     with caplog.at_level(logging.DEBUG):
         code = cli.main(args)
     out, err = capsys.readouterr()
@@ -396,14 +447,7 @@ def test_a_key_with_a_character_a_header_cannot_carry_is_refused_without_showing
 ) -> None:
     key = "a1b2c3d4e5f6a7b8c9d0" + bad + "e1f2a3b4"
     with pytest.raises(LabelStudioError) as caught:
-        push(
-            campaign.server.url,
-            key,
-            PROJECT,
-            campaign.seeds,
-            campaign.annotations,
-            Knowledge.load(campaign.annotations),
-        )
+        push_dir(campaign.server.url, key, campaign.annotations)
     message = str(caught.value)
     assert "API key contains" in message and "character 21 of" in message
     assert_hidden(key, message)
@@ -436,13 +480,13 @@ def tasks_per_key(admin: LabelStudio, project_id: int) -> Counter[str]:
     return Counter(t.data["task_key"] for t in admin.tasks.list(project=project_id, page_size=1000))
 
 
-def push_at_once(server: LocalServer, title: str, seeds: Path, ann_dir: Path, n: int = 2) -> list[PushReport]:
+def push_at_once(server: LocalServer, ann_dir: Path, n: int = 2) -> list[PushReport]:
     """``n`` pushes started together (threads released by a barrier), as two terminals would."""
     barrier = threading.Barrier(n)
 
     def one() -> PushReport:
         barrier.wait()
-        return push(server.url, server.api_key, title, seeds, ann_dir, Knowledge.load(ann_dir))
+        return push_dir(server.url, server.api_key, ann_dir)
 
     with ThreadPoolExecutor(n) as pool:
         return [f.result() for f in [pool.submit(one) for _ in range(n)]]
@@ -454,16 +498,17 @@ def test_two_pushes_at_once_leave_each_document_once(
     tmp_path: Path,
     project: str,
 ) -> None:
-    seeds, ann_dir = copy_corpus(tmp_path)
-    title = f"live concurrent {project}"
+    seeds, ann_dir = copy_corpus(tmp_path, f"live concurrent {project}")
+    title = Project.load(ann_dir.parent).settings.pretty_name
     admin = LabelStudio(base_url=label_studio.url, api_key=label_studio.api_key)
     if project == "existing":  # as a first push leaves it before its upload: no task yet
-        admin.projects.create(
+        made = admin.projects.create(
             title=title,
             label_config=config.labeling_config(Knowledge.load(ann_dir).taxonomy),
             model_version=tasks.model_version(ann_dir),
         )
-    reports = push_at_once(label_studio, title, seeds, ann_dir)
+        Project.load(ann_dir.parent).record_labelstudio(url=label_studio.url, project_id=made.id)
+    reports = push_at_once(label_studio, ann_dir)
     documents = {d.id: d for d in pipeline.silver_documents(seeds, Knowledge.load(ann_dir))}
     (found,) = [p for p in admin.projects.list(title=title) if p.title == title]
     assert {r.project_id for r in reports} == {found.id}
@@ -474,7 +519,7 @@ def test_two_pushes_at_once_leave_each_document_once(
     claimed = [d for r in reports for d in r.uploaded]
     assert len(claimed) == len(set(claimed)) and set(claimed) <= set(documents)
     assert all(r.duplicates == {} for r in reports)
-    again = push(label_studio.url, label_studio.api_key, title, seeds, ann_dir, Knowledge.load(ann_dir))
+    again = push_dir(label_studio.url, label_studio.api_key, ann_dir)
     assert again.uploaded == () and again.duplicates == {} and not again.removed_duplicates
 
 
@@ -482,9 +527,9 @@ def test_every_push_names_duplicates_already_on_the_server_and_keeps_annotated_o
     label_studio: LocalServer,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    seeds, ann_dir = copy_corpus(tmp_path)
-    url, key, title = label_studio.url, label_studio.api_key, "live duplicates"
-    first = push(url, key, title, seeds, ann_dir, Knowledge.load(ann_dir))
+    _, ann_dir = copy_corpus(tmp_path)
+    url, key = label_studio.url, label_studio.api_key
+    first = push_dir(url, key, ann_dir)
     admin = LabelStudio(base_url=url, api_key=key)
     original = project_task_keys(admin, first.project_id)
     doc_key = sorted(original)[0]
@@ -492,7 +537,7 @@ def test_every_push_names_duplicates_already_on_the_server_and_keeps_annotated_o
     copy = admin.projects.import_tasks(first.project_id, request=[{"data": data}], return_task_ids=True)
     (copy_id,) = copy.task_ids
     admin.annotations.create(id=copy_id, result=[], lead_time=1.0)
-    report = push(url, key, title, seeds, ann_dir, Knowledge.load(ann_dir))
+    report = push_dir(url, key, ann_dir)
     assert report.duplicates == {doc_key: (original[doc_key], copy_id)}
     assert f"{doc_key} (tasks {original[doc_key]}, {copy_id})" in report.summary()
     assert tasks_per_key(admin, first.project_id)[doc_key] == 2, "push deleted a task it did not create"
@@ -502,8 +547,10 @@ def test_a_pull_from_a_fresh_server_keeps_the_leads_ground_truth(tmp_path: Path)
     """A new server restarts task and annotation ids at 1: the lead annotating task 1 there (annotation
     1, like the lead's ground truth of the seed campaign) and another annotator must add annotations,
     never replace the stored ones, and gold stays the lead's ground truth."""
-    seeds = shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    ann_dir = shutil.copytree(ROOT / "annotations", tmp_path / "annotations")  # with the seed campaign
+    project_dir = init_project(tmp_path / "fresh").root
+    shutil.copytree(ROOT / "seeds", project_dir / "seeds", dirs_exist_ok=True)
+    # with the seed campaign
+    ann_dir = shutil.copytree(ROOT / "annotations", project_dir / "annotations", dirs_exist_ok=True)
     before = annotations.read_documents(ann_dir, [t.id for t in TAXONOMY])
     lead = "lead@dataset-builder.local"
     leads_gold = {
@@ -513,16 +560,15 @@ def test_a_pull_from_a_fresh_server_keeps_the_leads_ground_truth(tmp_path: Path)
     gold_before = annotations.gold_documents(ann_dir, [t.id for t in TAXONOMY])
 
     with local_server(tmp_path / "fresh-server", username=lead, startup_timeout=900) as server:
-        push(server.url, server.api_key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
+        project = push_dir(server.url, server.api_key, ann_dir)
         admin = LabelStudio(base_url=server.url, api_key=server.api_key)
-        project = next(p for p in admin.projects.list(title=PROJECT) if p.title == PROJECT)
-        task_ids = sorted(t.id for t in admin.tasks.list(project=project.id, fields="task_only"))
+        task_ids = sorted(t.id for t in admin.tasks.list(project=project.project_id, fields="task_only"))
         other = LabelStudio(base_url=server.url, api_key=sign_up(server, ANNOTATOR_2, "annotate-me-2"))
         for person, task_id in ((admin, task_ids[0]), (other, task_ids[1])):
             (prediction,) = admin.predictions.list(task=task_id)
             kept = [r for r in prediction.result if r["from_name"] != config.ENTITIES][:2]
             person.annotations.create(id=task_id, result=kept, lead_time=3.0)
-        report = pull(server.url, server.api_key, PROJECT, seeds, ann_dir, Knowledge.load(ann_dir))
+        report = pull_dir(server.url, server.api_key, ann_dir).imported
 
     after = annotations.read_documents(ann_dir, [t.id for t in TAXONOMY])
     for doc_id, doc in before.items():  # every stored annotation is still there, unchanged
@@ -543,5 +589,5 @@ def test_a_pull_from_a_fresh_server_keeps_the_leads_ground_truth(tmp_path: Path)
     for a in new:  # the fresh server reused the ids of the lead's ground truth of the same documents
         doc_id = next(d for d, doc in after.items() if a in doc.annotations)
         assert a.annotation_id in [b.annotation_id for b in before[doc_id].annotations if b.ground_truth]
-        assert a.unique_id and a.origin == f"Label Studio at {server.url}, project {project.id}"
+        assert a.unique_id and a.origin == f"Label Studio at {server.url}, project {project.project_id}"
     assert report.annotations == 2 and report.updated == 0 and len(report.written) == 2

@@ -185,6 +185,59 @@ def test_version_bump_rewrites_only_the_version_line(tmp_path: Path, capsys) -> 
     assert run(capsys, "version", "-C", str(project)) == (0, "2.0.1\n", "")
 
 
+# --- the [labelstudio] table -------------------------------------------------------------------------
+
+
+def test_record_labelstudio_adds_the_table_and_keeps_the_rest_byte_for_byte(tmp_path: Path) -> None:
+    project = Project.load(copy_repo_project(tmp_path / "news"))
+    before = project.file.read_text(encoding="utf-8")
+    assert project.settings.labelstudio.project_id is None
+    assert project.settings.labelstudio.annotators_per_task == 1
+    recorded = project.record_labelstudio(url="http://127.0.0.1:8080", project_id=12)
+    after = project.file.read_text(encoding="utf-8")
+    assert after.startswith(before)
+    assert after[len(before) :] == '\n[labelstudio]\nurl = "http://127.0.0.1:8080"\nproject_id = 12\n'
+    assert recorded.settings.labelstudio.project_id == 12
+    assert Project.load(project.root).settings == recorded.settings
+
+
+def test_record_labelstudio_rewrites_only_its_keys_and_keeps_comments(tmp_path: Path) -> None:
+    project_dir = copy_repo_project(tmp_path / "news")
+    path = project_dir / PROJECT_FILE
+    table = (
+        "\n# the campaign\n[labelstudio]\n"
+        "project_id = 3   # recorded by the first push\n"
+        "annotators_per_task = 2  # two people per article\n"
+        'reviewers = ["lead@example.org"]\n'
+    )
+    path.write_text(path.read_text(encoding="utf-8") + table, encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    project = Project.load(project_dir)
+    assert project.settings.labelstudio.reviewers == ["lead@example.org"]
+    recorded = project.record_labelstudio(project_id=13, review_project_id=14)
+    expected = before.replace("project_id = 3   #", "project_id = 13   #") + "review_project_id = 14\n"
+    assert path.read_text(encoding="utf-8") == expected
+    settings = recorded.settings.labelstudio
+    assert (settings.project_id, settings.review_project_id, settings.annotators_per_task) == (13, 14, 2)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"project": 3}, "labelstudio: unknown key project"),
+        ({"overlap_percent": 150}, "labelstudio.overlap_percent"),
+    ],
+)
+def test_record_labelstudio_never_writes_a_file_the_next_command_would_refuse(
+    tmp_path: Path, values: dict[str, object], message: str
+) -> None:
+    project = Project.load(copy_repo_project(tmp_path / "news"))
+    before = project.file.read_bytes()
+    with pytest.raises(InputError, match=message):
+        project.record_labelstudio(**values)
+    assert project.file.read_bytes() == before
+
+
 def test_a_changed_dataset_under_a_published_version_warns_once(tmp_path: Path, monkeypatch, capsys) -> None:
     project = copy_repo_project(tmp_path / "news")
     monkeypatch.chdir(project)

@@ -18,6 +18,7 @@ from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import compute_agreement
 from dataset_builder.labelstudio.importer import import_export
+from dataset_builder.pipeline import silver_documents
 from dataset_builder.release.card import GUIDELINES_NAME, SEMVER_RULE, license_text, release_info
 from dataset_builder.release.manifest import read_manifest
 
@@ -102,23 +103,25 @@ def assert_readable(section: str) -> None:
         assert line.count("|") == 6 and "`" not in line and '"' not in line, line
 
 
-def test_the_card_says_not_measured_yet_when_the_second_annotator_copied_the_lead(
+def test_the_card_gives_full_agreement_when_the_second_annotator_made_the_leads_choices(
     tmp_path: Path, sample_docs: list[Document]
 ) -> None:
-    """The seed campaign's own export, re-imported: annotator2's annotations are the lead's, copied."""
+    """The seed campaign's own export, re-imported: annotator2 chose what the lead chose, an agreement."""
     ann_dir = shutil.copytree(
         REPO / "annotations", tmp_path / "annotations", ignore=shutil.ignore_patterns("documents")
     )
     (export,) = sorted((ann_dir / "labelstudio").glob("export-*.json"))
     knowledge = Knowledge.load(ann_dir)
-    import_export(export, REPO / "seeds", ann_dir, knowledge)
+    import_export(export, silver_documents(REPO / "seeds", knowledge), ann_dir, knowledge)
     stored = read_documents(ann_dir, knowledge.topic_ids)
     assert {a.annotator for doc in stored.values() for a in doc.annotations} == {LEAD, ANNOTATOR_2}
     agreement = compute_agreement(stored, knowledge.topic_ids)
-    assert agreement.excluded_annotators == {ANNOTATOR_2: (LEAD,)}
+    assert agreement.documents_compared > 0
     section = card_agreement(sample_docs, tmp_path / "dist", agreement.to_dict())
-    assert "**not measured yet**" in section and "1.000" not in section
-    assert "Not counted: 1 annotator(s) whose every annotation is identical" in section
+    assert (
+        "**not measured yet**" not in section and "| entity F1, exact match | all labels | 1.000 |" in section
+    )
+    assert "Not counted" not in section
     assert ANNOTATOR_2 not in section and LEAD not in section  # no annotator's email in a public card
     assert_readable(section)
 
@@ -158,4 +161,7 @@ def test_the_card_shows_how_to_keep_gold_only(built: Path) -> None:
     assert 'test.filter(lambda r: r["annotation_status"] == "gold")' in text
     for config in ("ner", "topics"):
         table = text[text.index(f"### `{config}`") :]
-        assert "| `annotation_status` | string | gold (human-adjudicated) or silver (automatic). |" in table
+        assert (
+            "| `annotation_status` | string | gold (human-adjudicated), silver (automatic), or disputed "
+            "(annotators disagree, a reviewer has not decided yet: silver annotations). |"
+        ) in table

@@ -21,8 +21,18 @@ one in ``annotations/`` must stay the same, so the fix is made in Label Studio a
 
 Annotations are identified by annotator, task, Label Studio id and creation time
 (:meth:`Annotation.identity`), never by the id alone, which restarts at 1 on every server. A newer
-version of the same annotation replaces the stored one, except a ground-truth annotation, which an
-import never overwrites: a changed ground truth is an error naming both versions.
+version of the same annotation replaces the stored one, ground truth included (a reviewer's
+correction of a ground truth supersedes it, and is counted; git keeps the version before).
+
+The server follows the project: a pull exports the whole project, so a stored annotation that came
+from that same server and project (its ``origin``) and is no longer in the export, or is there
+cancelled (``was_cancelled``), was deleted or cancelled in Label Studio and is withdrawn from
+``annotations/`` (listed in the report). Annotations from any other origin are never touched. A task
+whose document is no longer among the seeds is reported and skipped; the rest still imports.
+
+Reviewers' decisions: annotations of the review project (``labelstudio review``) and those of a user
+listed in ``reviewers`` are stored with ``review`` set, which adjudication takes as a decision.
+With ``pseudonymous``, annotators are stored under stable pseudonyms (:class:`annotations.Pseudonyms`).
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +54,6 @@ from dataset_builder.errors import InputError
 from dataset_builder.labelstudio import config
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
-    from dataset_builder.cache import SilverCache
     from dataset_builder.knowledge import Knowledge
 
 MAX_ERRORS_SHOWN = 20
@@ -80,6 +89,12 @@ class ImportReport:
     cancelled: int = 0
     superseded: int = 0
     updated: int = 0
+    corrected_ground_truths: int = 0
+    """Newer versions of stored ground truths (a reviewer's correction) that replaced them."""
+    withdrawn: list[str] = field(default_factory=list)
+    """Stored annotations cancelled or deleted in Label Studio since, removed from ``annotations/``."""
+    unknown_documents: list[str] = field(default_factory=list)
+    """Tasks whose document is no longer among the seeds: reported, not imported."""
     moved: list[MovedSpan] = field(default_factory=list)
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
@@ -98,6 +113,21 @@ class ImportReport:
             f"{self.superseded} older than the stored version kept out); "
             f"{len(self.written)} document files written, {len(self.unchanged)} unchanged"
         ]
+        if self.corrected_ground_truths:
+            lines.append(
+                f"{self.corrected_ground_truths} ground truths corrected in Label Studio: newer version kept"
+            )
+        if self.withdrawn:
+            lines.append(
+                f"{len(self.withdrawn)} stored annotations withdrawn (cancelled or deleted in Label Studio):"
+            )
+            lines += [f"  {w}" for w in self.withdrawn]
+        if self.unknown_documents:
+            lines.append(
+                f"{len(self.unknown_documents)} tasks skipped, their document is no longer among the seeds "
+                "(archive or delete them in Label Studio):"
+            )
+            lines += [f"  {u}" for u in self.unknown_documents]
         if self.aliases is not None:
             lines.append(
                 f"learned_aliases.json: {self.aliases} entity names learned from gold for the silver annotator"
@@ -369,6 +399,7 @@ def _annotation(
         language=fields.get(config.LANGUAGE),
         origin=ctx.origin,
         unique_id=unique_id if isinstance(unique_id, str) else None,
+        parent_annotation=as_id(ann.get("parent_annotation")),
     )
     return annotation, moves
 
@@ -380,6 +411,7 @@ def _task_context(
     origin: str,
     documents: Mapping[str, Document],
     errors: _Errors,
+    unknown: list[str],
 ) -> _TaskContext | None:
     data = task.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("document_id"), str):
@@ -389,7 +421,7 @@ def _task_context(
         return None
     document_id = data["document_id"]
     if document_id not in documents:
-        errors.add(where, f"unknown document {document_id!r} (not among the seeds' documents)")
+        unknown.append(f"{where}: document {document_id!r}")
         return None
     current = documents[document_id]
     current_sha = annotations.text_sha256(current.text)
@@ -405,7 +437,7 @@ def _task_context(
     ctx = _TaskContext(
         f"{where} (document {document_id})",
         task_id,
-        f"{origin}, project {project}" if project is not None else origin,
+        project_origin(origin, project) if project is not None else origin,
         seen_text,
         current,
         changed,
@@ -416,6 +448,11 @@ def _task_context(
         except ValueError as exc:
             errors.add(ctx.where, f"the document's text changed and {exc}; annotate it again")
     return ctx
+
+
+def project_origin(origin: str, project_id: int) -> str:
+    """The ``origin`` stored with the annotations of one Label Studio project: server and project id."""
+    return f"{origin}, project {project_id}"
 
 
 def _old_text(stored: AnnotatedDocument, annotations_dir: Path, cache: dict[str, Any]) -> str | None:
@@ -484,36 +521,30 @@ def _reanchor_stored(
     return AnnotatedDocument(stored.document_id, sha, tuple(moved))
 
 
-def _merge(
-    stored: AnnotatedDocument,
-    incoming: list[Annotation],
-    path: Path,
-    source: str,
-    report: ImportReport,
-    errors: _Errors,
-) -> AnnotatedDocument:
-    """Stored and incoming annotations of one document; a ground truth is never overwritten."""
+def _merge(stored: AnnotatedDocument, incoming: list[Annotation], report: ImportReport) -> AnnotatedDocument:
+    """Stored and incoming annotations of one document: the newer version of each annotation wins."""
     merged = {a.identity(): a for a in stored.annotations}
     for ann in incoming:
         old = merged.get(ann.identity())
         if old is None:
             merged[ann.identity()] = ann
         elif ann.content() == old.content():
-            if old.unique_id is None and ann.unique_id is not None:
-                merged[ann.identity()] = replace(old, unique_id=ann.unique_id, origin=ann.origin)
+            if (old.unique_id, old.parent_annotation) == (None, None) and (
+                ann.unique_id,
+                ann.parent_annotation,
+            ) != (
+                None,
+                None,
+            ):  # fields recorded since: filled in from Label Studio
+                merged[ann.identity()] = replace(
+                    old, unique_id=ann.unique_id, origin=ann.origin, parent_annotation=ann.parent_annotation
+                )
         elif ann.recency() < old.recency():
             report.superseded += 1
-        elif old.ground_truth:
-            errors.add(
-                str(path),
-                f"ground-truth {old.describe()} would be overwritten by a different version of it in "
-                f"{source} ({ann.describe()}, updated {ann.updated_at}): an import never changes a "
-                "ground truth; to accept the change, remove the stored one from this file "
-                "(git keeps it) and import again",
-            )
         else:
             merged[ann.identity()] = ann
             report.updated += 1
+            report.corrected_ground_truths += old.ground_truth
     return AnnotatedDocument(stored.document_id, stored.text_sha256, tuple(merged.values()))
 
 
@@ -525,15 +556,22 @@ def import_tasks(
     topic_ids: Sequence[str],
     source: str = "Label Studio export",
     origin: str = "Label Studio export",
+    *,
+    complete_for: str | None = None,
+    reviewers: Collection[str] = (),
+    review: bool = False,
+    pseudonyms: annotations.Pseudonyms | None = None,
 ) -> ImportReport:
     """Validate an export's tasks against ``documents`` and merge their annotations into ``annotations_dir``.
 
     ``raw_bytes`` is the export as received; it is kept as ``labelstudio/export-<sha256[:12]>.json``.
     ``origin`` names the server the export came from (with each task's project id appended).
-    Annotations are merged by :meth:`Annotation.identity`: a newer version replaces the stored one
-    (unless the stored one is ground truth: an error), an older one is kept out, and every other
-    annotation stays. Nothing is written unless the whole export is valid; re-importing the same
-    export rewrites nothing.
+    Annotations are merged by :meth:`Annotation.identity`: a newer version replaces the stored one,
+    an older one is kept out, and every other annotation stays. ``complete_for``: the origin (see
+    :func:`project_origin`) of which this export is complete (a pull): stored annotations of that
+    origin it no longer holds, or holds cancelled, are withdrawn. ``reviewers`` (e-mails) and
+    ``review`` (the review project) mark decisions; ``pseudonyms`` replaces e-mails. Nothing is
+    written unless the whole export is valid; re-importing the same export rewrites nothing.
     """
     annotations_dir = Path(annotations_dir)
     export = f"{annotations.EXPORTS_DIR}/export-{hashlib.sha256(raw_bytes).hexdigest()[:12]}.json"
@@ -551,7 +589,7 @@ def import_tasks(
         if not isinstance(task, dict):
             errors.add(where, "a task must be a JSON object")
             continue
-        ctx = _task_context(task, task_id, where, origin, documents, errors)
+        ctx = _task_context(task, task_id, where, origin, documents, errors, report.unknown_documents)
         anns = task.get("annotations", [])
         if ctx is None or not isinstance(anns, list):
             if ctx is not None:
@@ -576,33 +614,60 @@ def import_tasks(
                 )
                 continue
             seen_ids[annotation.annotation_id] = ctx.where
+            email = annotation.annotator
+            annotation = replace(
+                annotation,
+                annotator=pseudonyms.name(email) if pseudonyms is not None else email,
+                review=review or email in reviewers,
+            )
             incoming.setdefault(ctx.current.id, []).append(annotation)
             report.annotations += 1
             report.moved += moves
     errors.raise_if_any()
 
+    live = {a.identity() for anns in incoming.values() for a in anns}
+    stored_files = annotations.read_documents(annotations_dir, topic_ids) if complete_for else {}
+    withdrawing = {
+        document_id
+        for document_id, doc in stored_files.items()
+        if document_id in documents
+        and any(a.origin == complete_for and a.identity() not in live for a in doc.annotations)
+    }
     files: dict[Path, bytes] = {}
     written, unchanged = [], []
     exports_read: dict[str, Any] = {}
-    for document_id in sorted(incoming):
+    for document_id in sorted(set(incoming) | withdrawing):
         path = annotations_dir / annotations.DOCUMENTS_DIR / f"{document_id}.json"
         current = documents[document_id]
         sha = annotations.text_sha256(current.text)
-        stored = (
-            _reanchor_stored(
-                annotations.read_document_file(path, topic_ids),
-                current,
-                path,
-                annotations_dir,
-                exports_read,
-                report,
-                errors,
+        if document_id not in incoming:  # only withdrawals: the file keeps its text
+            stored = stored_files[document_id]
+            merged = AnnotatedDocument(document_id, stored.text_sha256, stored.annotations)
+        else:
+            stored = (
+                _reanchor_stored(
+                    annotations.read_document_file(path, topic_ids),
+                    current,
+                    path,
+                    annotations_dir,
+                    exports_read,
+                    report,
+                    errors,
+                )
+                if path.exists()
+                else AnnotatedDocument(document_id, sha, ())
             )
-            if path.exists()
-            else AnnotatedDocument(document_id, sha, ())
-        )
-        merged = _merge(stored, incoming[document_id], path, source, report, errors)
-        data = AnnotatedDocument(document_id, sha, merged.annotations).to_bytes()
+            merged = _merge(stored, incoming[document_id], report)
+            merged = AnnotatedDocument(document_id, sha, merged.annotations)
+        if document_id in withdrawing:
+            gone = [a for a in merged.annotations if a.origin == complete_for and a.identity() not in live]
+            report.withdrawn += [
+                f"{document_id}: {a.describe()}" for a in sorted(gone, key=Annotation.recency)
+            ]
+            merged = AnnotatedDocument(
+                document_id, merged.text_sha256, tuple(a for a in merged.annotations if a not in gone)
+            )
+        data = merged.to_bytes()
         if path.exists() and path.read_bytes() == data:
             unchanged.append(document_id)
         else:
@@ -612,19 +677,17 @@ def import_tasks(
     export_path = annotations_dir / export
     if not export_path.exists() or export_path.read_bytes() != raw_bytes:
         files[export_path] = raw_bytes
+    if pseudonyms is not None:
+        files.update(pseudonyms.files())
     annotations.write_files_atomic(files)
     report.written, report.unchanged = tuple(written), tuple(unchanged)
     return report
 
 
 def import_export(
-    export_path: Path,
-    seeds_dir: Path,
-    annotations_dir: Path,
-    knowledge: Knowledge,
-    cache: SilverCache | None = None,
+    export_path: Path, documents: Iterable[Document], annotations_dir: Path, knowledge: Knowledge
 ) -> ImportReport:
-    """Import a Label Studio JSON export file against the documents built from ``seeds_dir``."""
+    """Import a Label Studio JSON export file against the corpus' current ``documents`` (from the CLI)."""
     export_path = Path(export_path)
     try:
         raw = export_path.read_bytes()
@@ -637,11 +700,13 @@ def import_export(
         raise InputError(
             f"{export_path}: line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})"
         ) from exc
-    from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
-
-    documents = {doc.id: doc for doc in pipeline.silver_documents(Path(seeds_dir), knowledge, cache=cache)}
     report = import_tasks(
-        tasks, raw, documents, Path(annotations_dir), knowledge.topic_ids, source=str(export_path)
+        tasks,
+        raw,
+        {d.id: d for d in documents},
+        Path(annotations_dir),
+        knowledge.topic_ids,
+        source=str(export_path),
     )
     return learn_from_gold(report, Path(annotations_dir), knowledge)
 

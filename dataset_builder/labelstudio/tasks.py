@@ -9,17 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dataset_builder
 from dataset_builder import annotations, fingerprint
 from dataset_builder.documents import Document
 from dataset_builder.labelstudio import config
 from dataset_builder.output import write_atomic
-
-if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
-    from dataset_builder.cache import SilverCache
-    from dataset_builder.knowledge import Knowledge
 
 
 def model_version(annotations_dir: Path) -> str:
@@ -30,6 +26,10 @@ def model_version(annotations_dir: Path) -> str:
     different silver annotators are never confused.
     """
     return f"dataset_builder-{dataset_builder.__version__}+{fingerprint.silver(fingerprint.knowledge_files(annotations_dir))[:12]}"
+
+
+DATASET_KEY = "dataset"
+"""Task data key holding the dataset's name (``dataset.toml`` ``name``)."""
 
 
 def task_key(document_id: str, text_sha256: str) -> str:
@@ -66,24 +66,44 @@ def prediction_result(doc: Document) -> list[dict[str, Any]]:
     return result
 
 
-def build_tasks(documents: Iterable[Document], model_version: str) -> list[dict[str, Any]]:
-    """One task per document, in document order, with the silver annotations as one prediction."""
+def task_data(doc: Document, dataset: str | None = None) -> dict[str, Any]:
+    """A task's data: the text and what identifies it (document, text hash, and the dataset it belongs to)."""
+    sha = annotations.text_sha256(doc.text)
+    data = {
+        "text": doc.text,
+        "document_id": doc.id,
+        "seed_file": doc.seed_file,
+        "language": doc.language,
+        "direction": config.direction(doc.language),
+        "title": doc.title or "",
+        "text_sha256": sha,
+        "task_key": task_key(doc.id, sha),
+    }
+    if dataset is not None:
+        data[DATASET_KEY] = dataset
+    return data
+
+
+def build_tasks(
+    documents: Iterable[Document], model_version: str, dataset: str | None = None, predictions: bool = True
+) -> list[dict[str, Any]]:
+    """One task per document, in document order, with the silver annotations as one prediction.
+
+    ``dataset`` (the project's name) lets a push or pull tell its tasks from another dataset's;
+    ``predictions=False`` makes tasks for a blind pass (nothing to pre-annotate with).
+    """
     tasks = []
     for doc in documents:
-        sha = annotations.text_sha256(doc.text)
-        data = {
-            "text": doc.text,
-            "document_id": doc.id,
-            "seed_file": doc.seed_file,
-            "language": doc.language,
-            "direction": config.direction(doc.language),
-            "title": doc.title or "",
-            "text_sha256": sha,
-            "task_key": task_key(doc.id, sha),
-        }
-        prediction = {"model_version": model_version, "result": prediction_result(doc)}
-        tasks.append({"data": data, "predictions": [prediction]})
+        task: dict[str, Any] = {"data": task_data(doc, dataset)}
+        if predictions:
+            task["predictions"] = [prediction(doc, model_version)]
+        tasks.append(task)
     return tasks
+
+
+def prediction(doc: Document, model_version: str) -> dict[str, Any]:
+    """The silver annotations of ``doc`` as one Label Studio prediction."""
+    return {"model_version": model_version, "result": prediction_result(doc)}
 
 
 def tasks_json(tasks: list[dict[str, Any]]) -> str:
@@ -92,17 +112,15 @@ def tasks_json(tasks: list[dict[str, Any]]) -> str:
 
 
 def write_tasks(
-    seeds_dir: Path,
+    documents: Iterable[Document],
     annotations_dir: Path,
-    knowledge: Knowledge,
     out: Path | None = None,
-    cache: SilverCache | None = None,
+    dataset: str | None = None,
 ) -> str:
-    """Tasks for every silver document, written atomically to ``out`` (or returned as JSON text if None)."""
-    from dataset_builder import pipeline  # the pipeline imports the annotators: load it only when needed
-
+    """Tasks for ``documents`` (the CLI computes them), written atomically to ``out`` (or returned as JSON
+    text if None); ``dataset`` is the project's name, carried by each task as a push does."""
     version = model_version(annotations_dir)
-    tasks = build_tasks(pipeline.silver_documents(seeds_dir, knowledge, cache=cache), version)
+    tasks = build_tasks(documents, version, dataset=dataset)
     text = tasks_json(tasks)
     if out is None:
         return text.rstrip("\n")

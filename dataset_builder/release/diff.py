@@ -126,6 +126,8 @@ class VersionDiff:
     changes: list[Change] = field(default_factory=list)
     split_moves: list[SplitMove] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
+    disputed: dict[str, list[str]] = field(default_factory=lambda: {"old": [], "new": []})
+    """Documents whose annotators disagree and wait for a reviewer (``annotation_status`` disputed)."""
 
     @property
     def required_bump(self) -> str:
@@ -197,6 +199,13 @@ class VersionDiff:
         section("Documents added", [self.ref(d) for d in self.added])
         section("Documents removed", [self.ref(d) for d in self.removed])
         section("Text changed", [self.ref(d) for d in self.text_changed])
+        if self.disputed["old"] or self.disputed["new"]:
+            lines += [
+                "",
+                f"Disputed documents (annotators disagree, kept silver until a reviewer decides): "
+                f"{len(self.disputed['old'])} → {len(self.disputed['new'])}",
+                *(f"  {self.ref(d)}" for d in self.disputed["new"]),
+            ]
         section(
             "Documents that changed split",
             [f"{self.ref(m.document_id)}: {m.old_split} → {m.new_split}" for m in self.split_moves],
@@ -247,6 +256,7 @@ class VersionDiff:
                 for m in self.split_moves
             ],
             "annotation_changes": [c.to_dict(self.titles.get(c.document_id)) for c in self.changes],
+            "disputed_documents": {k: docs(v) for k, v in self.disputed.items()},
             "changelog": changelog_entry(self) if self.has_changes else None,
         }
 
@@ -374,6 +384,10 @@ def diff_folders(old: Path, new: Path) -> VersionDiff:
     diff.titles = {d: row[schema.TITLE] for d, row in (old_docs | new_docs).items() if row.get(schema.TITLE)}
     diff.added = sorted(new_docs.keys() - old_docs.keys())
     diff.removed = sorted(old_docs.keys() - new_docs.keys())
+    diff.disputed = {
+        side: sorted(d for d, row in docs.items() if row.get(schema.ANNOTATION_STATUS) == schema.DISPUTED)
+        for side, docs in (("old", old_docs), ("new", new_docs))
+    }
     for doc_id in sorted(old_docs.keys() & new_docs.keys()):
         before, after = old_docs[doc_id], new_docs[doc_id]
         if before[schema.TEXT] != after[schema.TEXT]:

@@ -64,7 +64,7 @@ def render_report(
     sample = collect.choose_sample(overview.documents, max_documents, max_characters)
     rows = collect.read_rows(folder, sample.ids)
     silver = collect.silver_diffs(rows, seeds_dir, knowledge)
-    agreement = collect.agreement(annotated, overview.text_sha256, knowledge)
+    agreement = collect.agreement(annotated, overview.text_sha256, knowledge, overview.annotated_texts)
     topic_order, topic_names = render.topic_table(knowledge.taxonomy if knowledge else None)
     html = render.render_page(
         name=name,

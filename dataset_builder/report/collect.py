@@ -78,6 +78,8 @@ class Overview:
     documents_with_topics: int = 0
     text_sha256: dict[str, str] = field(default_factory=dict)
     """sha256 of the text of the documents that have an annotation file (to check it still fits)."""
+    annotated_texts: dict[str, str] = field(default_factory=dict)
+    """The texts of those documents (token-level agreement needs their tokens)."""
 
     @property
     def languages(self) -> list[str]:
@@ -116,6 +118,7 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
                 strict=True,
             ):
                 out.text_sha256[doc_id] = annotations.text_sha256(text)
+                out.annotated_texts[doc_id] = text
     return out
 
 
@@ -342,7 +345,10 @@ def read_annotations(
 
 
 def agreement(
-    annotated: Mapping[str, AnnotatedDocument], text_sha256: Mapping[str, str], knowledge: Knowledge | None
+    annotated: Mapping[str, AnnotatedDocument],
+    text_sha256: Mapping[str, str],
+    knowledge: Knowledge | None,
+    texts: Mapping[str, str] | None = None,
 ) -> Agreement:
     """Agreement over the annotation files that fit this build's texts; disputes of every such document."""
     fitting = {d: doc for d, doc in annotated.items() if text_sha256.get(d) == doc.text_sha256}
@@ -366,7 +372,7 @@ def agreement(
         spans.update(d.label for d in disputes if d.kind == "entity")
         topics.update(d.label for d in disputes if d.kind == "topic")
         views[doc_id] = AnnotatorView(tuple(names[a.annotator] for a in latest), gold.rule, disputes)
-    figures = compute_agreement(fitting, knowledge.topic_ids).to_dict()
+    figures = compute_agreement(fitting, knowledge.topic_ids, texts).to_dict()
     return Agreement(figures, views, spans, topics, stale)
 
 
