@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset_builder import configs, events, output, pipeline, schema
-from dataset_builder.annotations import read_documents, write_atomic
+from dataset_builder.annotations import read_documents
 from dataset_builder.cache import SilverCache
 from dataset_builder.documents import Document, validate_spans
 from dataset_builder.errors import InputError
@@ -39,7 +39,15 @@ from dataset_builder.release.croissant import write_croissant
 from dataset_builder.release.manifest import unbumped_version, write_manifest
 from dataset_builder.report import write_report
 from dataset_builder.schema import Topic
-from dataset_builder.splits import LEDGER_NAME, SplitLedger, SplitPlan, assign_splits, check_ratios
+from dataset_builder.splits import (
+    LEDGER_NAME,
+    SplitLedger,
+    SplitPlan,
+    assign_splits,
+    check_ratios,
+    restore_ledger,
+    write_ledger,
+)
 
 BATCH_ROWS = 1000
 """Rows per parquet write (one row group each): bounds memory and fixes the file layout."""
@@ -124,6 +132,7 @@ def build(
     output.check_out_dir(out_dir, inputs)  # before any work: --out may not hold the inputs
     knowledge = knowledge or Knowledge.load(annotations_dir)
     ledger_path = annotations_dir / LEDGER_NAME
+    ledger, restored = restore_ledger(ledger_path, out_dir, project.releases_dir)
     steps = pipeline.PipelineStats()
     result = write_dataset(
         pipeline.documents(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps),
@@ -138,14 +147,15 @@ def build(
             read_documents(Path(annotations_dir), knowledge.topic_ids), knowledge.topic_ids
         ).to_dict(),
         guidelines=annotations_dir / GUIDELINES_NAME,
-        ledger=SplitLedger.read(ledger_path),
+        ledger=ledger,
         inputs=inputs,
         report=partial(
             write_report, seeds_dir=seeds_dir, annotations_dir=annotations_dir, knowledge=knowledge
         ),
     )
-    if result.recorded:
-        write_atomic(ledger_path, result.ledger.to_bytes())
+    if result.recorded or restored:
+        write_ledger(ledger_path, result.ledger)
+    result.warnings += restored
     result.steps = steps
     return result
 

@@ -443,12 +443,28 @@ def _run_labelstudio(
     return action(args.url, api_key, args.project, seeds, annotations, knowledge, cache).summary()
 
 
+_WRITERS = {"build", "publish", "labelstudio import", "labelstudio pull", "labelstudio push", "version bump"}
+"""Commands that write into the project (ledger, cache, annotations/, dataset.toml, releases/)."""
+
+
+def _project_lock(args: argparse.Namespace) -> contextlib.AbstractContextManager[None]:
+    """The project's lock (see :mod:`dataset_builder.lock`) for a command that writes into it."""
+    sub = getattr(args, "ls_command", None) or getattr(args, "version_command", None)
+    command = " ".join(filter(None, [args.command, sub]))
+    if command not in _WRITERS:
+        return contextlib.nullcontext()
+    from dataset_builder.lock import project_lock
+
+    return project_lock(_project(args).root, command)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 done, 1 a ``--check`` failed, 2 bad input or usage, 130 interrupted."""
     try:
         args = parser().parse_args(argv)
         try:
-            out = run(args)
+            with _project_lock(args):
+                out = run(args)
         except _CheckFailed as exc:
             print(exc.report)
             print(f"check failed: {exc}", file=sys.stderr)
