@@ -273,6 +273,18 @@ def parser() -> argparse.ArgumentParser:
         "--max-documents", type=int, default=None, help="documents shown in full (default: 1000)"
     )
 
+    sp = sub.add_parser(
+        "splits",
+        help="the split ledger (annotations/splits.json)",
+        description="Join two split ledgers, e.g. after a git merge (usable as a git merge driver).",
+    ).add_subparsers(dest="splits_command", required=True)
+    sm = sp.add_parser(
+        "merge", help="join two ledgers into OURS; refuses, naming them, documents recorded twice"
+    )
+    sm.add_argument("ours", type=Path, metavar="OURS", help="our ledger (the merged one is written here)")
+    sm.add_argument("theirs", type=Path, metavar="THEIRS", help="their ledger")
+    sm.add_argument("--out", type=Path, default=None, help="write the merged ledger here instead of OURS")
+
     pub = sub.add_parser("publish", parents=[_PROJECT], help="upload a built folder to the Hugging Face Hub")
     pub.add_argument(
         "--dist", type=Path, default=None, help="built folder to upload (default: <project>/dist)"
@@ -311,6 +323,10 @@ def run(args: argparse.Namespace) -> str:
         if args.check and problem:
             raise _CheckFailed(problem, report)
         return report
+    if args.command == "splits":
+        from dataset_builder.splits import merge_files
+
+        return merge_files(args.ours, args.theirs, args.out)
     project = _project(args)
     if args.command == "version":
         if args.version_command == "bump":
