@@ -178,7 +178,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="TRAIN,VALIDATION,TEST",
         help="shares of new events per split, summing to 1 (default: [splits] of dataset.toml)",
     )
-    b.add_argument("--no-progress", action="store_true", help="no progress bars (they go to stderr)")
+    b.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bars (drawn on stderr, only when it is a terminal)",
+    )
     b.add_argument(
         "--workers",
         type=int,
@@ -392,7 +396,7 @@ def _run_corpus(
             annotations_dir=annotations,
             knowledge=knowledge,
             split_ratios=args.split_ratios,
-            progress=not args.no_progress,
+            progress=not args.no_progress and sys.stderr.isatty(),  # bars would fill a log
             executor=make_executor(args.executor, args.workers, args.ray_address),
             ner_model=args.ner_model,
             cache=cache,
@@ -503,10 +507,11 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader went away (`| head`): as the Python docs advise, point stdout at devnull so the
-        # interpreter's final flush does not fail again, and exit without a traceback.
+        # The reader went away (`| head`) after the command's work was done: as the Python docs
+        # advise, point stdout at devnull so the interpreter's final flush does not fail again, and
+        # exit 0 quietly (as `cat` | head does), so scripts under `set -o pipefail` go on.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return 0
     return 0
 
 
