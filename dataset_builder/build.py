@@ -45,6 +45,7 @@ from dataset_builder.splits import (
     SplitPlan,
     assign_splits,
     check_ratios,
+    empty_split_notes,
     restore_ledger,
     write_ledger,
 )
@@ -212,6 +213,7 @@ def write_dataset(
         )
         warning = unbumped_version(project.releases_dir, manifest)
         result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])
+        result.warnings += empty_split_notes(manifest["rows"]["documents"], stats["events"], split_ratios)
     return result
 
 

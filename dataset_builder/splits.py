@@ -320,3 +320,17 @@ def write_ledger(path: Path, ledger: SplitLedger) -> None:
             f"(nothing written): {'; '.join(conflicts[:5])}"
         )
     write_atomic(path, merged.to_bytes())
+
+
+def empty_split_notes(documents: Mapping[str, int], events: int, ratios: Sequence[float]) -> list[str]:
+    """Why a split the ratios ask for has no rows (``ner["validation"]`` would be a KeyError), and
+    what to do: each event goes whole to one split, so a small corpus can leave one empty."""
+    total = sum(documents.values())
+    return [
+        f"the {split} split is empty: {total} documents in {events} events are too few for a "
+        f"{ratio:g} share (each event goes whole to one split), so the dataset has no {split!r} split; "
+        "add articles, or set its share to 0 under [splits] in dataset.toml and split train in your "
+        "training code (README: Small corpora)"
+        for split, ratio in zip(schema.SPLITS, ratios, strict=True)
+        if ratio > 0 and not documents.get(split)
+    ]

@@ -342,3 +342,21 @@ def test_a_deleted_ledger_of_a_published_project_without_a_build_is_refused(tmp_
         SplitLedger(),
         [],
     )
+
+
+def test_a_small_corpus_is_told_why_a_split_is_missing(tmp_path: Path) -> None:
+    """Case 11: a small corpus had no validation split at all (`ner["validation"]` a KeyError in
+    training code), with no word of why or what to do."""
+    docs = [_article(f"a{e:02d}", e) for e in range(2)]
+    built = write_dataset(
+        docs,
+        tmp_path / "dist",
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        split_ratios=(0.5, 0.4, 0.1),
+        progress=False,
+    )
+    empty = [s for s in schema.SPLITS if not built.rows["documents"][s]]
+    assert empty
+    notes = [w for w in built.warnings if "split is empty" in w]
+    assert [n.split()[1] for n in notes] == empty and all("[splits] in dataset.toml" in n for n in notes)
