@@ -359,6 +359,12 @@ def run(args: argparse.Namespace) -> str:
     from dataset_builder.knowledge import Knowledge
 
     knowledge = Knowledge.load(annotations)
+    if args.command == "build":  # a refused --out is refused before the silver cache makes .cache/
+        from dataset_builder.output import check_out_dir
+
+        check_out_dir(
+            args.out or project.dist_dir, {"seeds folder": seeds, "annotations folder": annotations}
+        )
     with _silver_cache(args, project, knowledge) as cache:
         return _run_corpus(args, project, seeds, annotations, knowledge, cache)
 

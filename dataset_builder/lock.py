@@ -5,7 +5,7 @@ finished last wrote its own entries over the other's (thousands of documents los
 split). Commands that write into the project (the ledger, the silver cache, ``annotations/``) take
 this lock first: a second one says it is waiting, then refuses in one line after a timeout. The lock
 is an ``fcntl.flock`` on ``.cache/lock`` in the project (git-ignored), so the kernel releases it
-when its holder dies, even after ``kill -9``.
+when its holder dies, even after ``kill -9`` (the file is then left, empty of meaning, and reused).
 """
 
 from __future__ import annotations
@@ -53,38 +53,60 @@ def project_lock(
     """Hold the project's lock for the block; wait for it (saying so) at most ``timeout`` seconds.
 
     The lock file holds the holder's pid and command, so the waiting one can name what it waits for.
+    It is removed on release (with ``.cache`` if the lock made it), so a command leaves nothing behind;
+    a waiter that then holds the removed file locks the new one instead.
     """
-    timeout = _timeout() if timeout is None else timeout
+    deadline = time.monotonic() + (_timeout() if timeout is None else timeout)
     path = lock_path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    made_folder = not path.parent.exists()
+    waiting = False
+    while True:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            waiting = _acquire(fd, path, deadline, waiting, say)
+        except BaseException:
+            os.close(fd)
+            raise
+        if _is_current(fd, path):
+            break
+        os.close(fd)  # its holder removed it on release: lock the file there now
     try:
-        _acquire(fd, path, timeout, say)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {command}\n".encode(), 0)
         yield
     finally:
+        path.unlink(missing_ok=True)
+        if made_folder:
+            with contextlib.suppress(OSError):  # not empty: the silver cache lives there too
+                path.parent.rmdir()
         os.close(fd)  # releases the lock
 
 
-def _acquire(fd: int, path: Path, timeout: float, say: Callable[[str], None]) -> None:
-    deadline = time.monotonic() + timeout
-    said = False
+def _is_current(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+def _acquire(fd: int, path: Path, deadline: float, waiting: bool, say: Callable[[str], None]) -> bool:
+    """Lock ``fd``, polling until ``deadline``; whether the user was told that this command waits."""
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
+            return waiting
         except BlockingIOError:
             pass
         holder = _holder(path)
         if time.monotonic() >= deadline:
             raise InputError(
                 f"{path.parent.parent}: another dataset-builder command ({holder}) is writing into this "
-                f"project; gave up after {timeout:g} s (${TIMEOUT_ENV} sets the wait)"
+                f"project; gave up waiting (${TIMEOUT_ENV} sets the wait in seconds)"
             )
-        if not said:
+        if not waiting:
             say(f"waiting for another dataset-builder command ({holder}) to finish with this project…")
-            said = True
+            waiting = True
         time.sleep(POLL)
 
 

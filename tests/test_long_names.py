@@ -1,0 +1,46 @@
+"""File names at the file system's limit: written, or refused in one line naming the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dataset_builder.output import OutputError, write_atomic, write_files_atomic
+
+
+def test_a_name_that_fits_is_written_even_when_a_temp_name_beside_it_would_not(tmp_path: Path) -> None:
+    """Case 6: the temp file (`.NAME.xxxxxxxx.tmp`) was 14 bytes longer than the file, so a
+    251-character name failed, naming the temp file instead of the seed's."""
+    path = tmp_path / ("L" * 246 + "-ar.json")
+    write_atomic(path, b"{}")
+    assert path.read_bytes() == b"{}" and [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_name_too_long_for_the_file_system_is_refused_naming_it_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    ok, long = tmp_path / "ok.json", tmp_path / ("L" * 251 + "-ar.json")
+    with pytest.raises(OutputError) as refused:
+        write_files_atomic({ok: b"1", long: b"2"})
+    message = str(refused.value)
+    assert (
+        message.startswith(f"{long}: file name too long (259 bytes, at most 255)") and ".tmp" not in message
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_build_creates_no_silver_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Case 10: `build --out seeds` was refused, but `.cache/silver.sqlite` had been created first."""
+    from dataset_builder import cli
+    from dataset_builder.project import CACHE_ENV, init_project
+
+    root = tmp_path / "project"
+    init_project(root)
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    assert cli.main(["build", "-C", str(root), "--out", str(root / "seeds"), "--no-progress"]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {root / 'seeds'}: ")
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
