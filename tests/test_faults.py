@@ -1,4 +1,4 @@
-"""File names at the file system's limit: written, or refused in one line naming the file."""
+"""Faults a user can reach, each answered in one line naming the file, nothing written."""
 
 from __future__ import annotations
 
@@ -44,3 +44,29 @@ def test_a_refused_build_creates_no_silver_cache(
     assert cli.main(["build", "-C", str(root), "--out", str(root / "seeds"), "--no-progress"]) == 2
     assert capsys.readouterr().err.startswith(f"error: {root / 'seeds'}: ")
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+@pytest.mark.parametrize("row", ["[[1, 2]]", "{oops", '"text"'])
+def test_a_silver_cache_row_of_the_wrong_shape_is_one_line_naming_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], row: str
+) -> None:
+    """Case 5: a row of the wrong shape was a traceback (ValueError, JSONDecodeError), exit 1."""
+    import shutil
+    import sqlite3
+
+    from dataset_builder import cli
+    from dataset_builder.cache import CACHE_FILE
+    from dataset_builder.project import CACHE_ENV, init_project
+
+    root = tmp_path / "project"
+    init_project(root)
+    shutil.copy(sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))[0], root / "seeds")
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    args = ["build", "-C", str(root), "--no-progress", "--workers", "1"]
+    assert cli.main(args) == 0
+    capsys.readouterr()
+    with sqlite3.connect(root / ".cache" / CACHE_FILE) as db:
+        db.execute("UPDATE silver SET documents = ?", (row,))
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {root / '.cache' / CACHE_FILE}: a damaged"), err
