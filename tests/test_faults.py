@@ -70,3 +70,15 @@ def test_a_silver_cache_row_of_the_wrong_shape_is_one_line_naming_the_cache(
     assert cli.main(args) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"error: {root / '.cache' / CACHE_FILE}: a damaged"), err
+
+
+def test_two_seed_files_whose_names_differ_only_in_the_suffix_case_are_both_named(tmp_path: Path) -> None:
+    """Case 10: `dup.txt` and `dup.TXT` give the same document ids; the error named only one file."""
+    from dataset_builder.errors import InputError
+    from dataset_builder.seeds import seed_files
+
+    for name in ("dup.txt", "dup.TXT", "other.txt"):
+        (tmp_path / name).write_text("Cairo met Paris.\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        seed_files(tmp_path)
+    assert str(tmp_path / "dup.TXT") in str(refused.value) and str(tmp_path / "dup.txt") in str(refused.value)
