@@ -83,12 +83,15 @@ class BuildResult:
     """How many documents this build added to the ledger."""
     steps: pipeline.PipelineStats = field(default_factory=pipeline.PipelineStats)
     """What each step of the pipeline did (documents, counters, seconds summed over workers)."""
+    advice: list[str] = field(default_factory=list)
+    """Notes for the user in the summary, not warnings: e.g. why a split is empty and what to do."""
 
     def summary(self) -> str:
         lines = [f"built {self.out_dir} (version {self.version})"]
         for config, splits in self.rows.items():
             sizes = ", ".join(f"{split} {n}" for split, n in splits.items())
             lines.append(f"  {config}: {sum(splits.values())} rows ({sizes})")
+        lines += [f"  note: {note}" for note in self.advice]
         if self.recorded:
             lines.append(f"  split ledger: {self.recorded} new documents recorded")
         cache = self.steps.get(pipeline.CACHE_STEP)
@@ -213,7 +216,7 @@ def write_dataset(
         )
         warning = unbumped_version(project.releases_dir, manifest)
         result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])
-        result.warnings += empty_split_notes(manifest["rows"]["documents"], stats["events"], split_ratios)
+        result.advice += empty_split_notes(manifest["rows"]["documents"], stats["events"], split_ratios)
     return result
 
 

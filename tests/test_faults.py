@@ -82,3 +82,14 @@ def test_two_seed_files_whose_names_differ_only_in_the_suffix_case_are_both_name
     with pytest.raises(InputError) as refused:
         seed_files(tmp_path)
     assert str(tmp_path / "dup.TXT") in str(refused.value) and str(tmp_path / "dup.txt") in str(refused.value)
+
+
+def test_init_into_a_symbolic_link_to_an_empty_folder_fills_the_folder(tmp_path: Path) -> None:
+    """Case 10: `init LINK` (LINK → an empty folder) failed with "Not a directory"."""
+    from dataset_builder.project import init_project
+
+    folder, link = tmp_path / "real", tmp_path / "link"
+    folder.mkdir()
+    link.symlink_to(folder)
+    project = init_project(link)
+    assert project.root == folder and (folder / "dataset.toml").is_file() and link.is_symlink()

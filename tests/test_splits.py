@@ -358,5 +358,6 @@ def test_a_small_corpus_is_told_why_a_split_is_missing(tmp_path: Path) -> None:
     )
     empty = [s for s in schema.SPLITS if not built.rows["documents"][s]]
     assert empty
-    notes = [w for w in built.warnings if "split is empty" in w]
+    notes = [n for n in built.advice if "split is empty" in n]
     assert [n.split()[1] for n in notes] == empty and all("[splits] in dataset.toml" in n for n in notes)
+    assert all(f"  note: {n}" in built.summary().splitlines() for n in notes)
