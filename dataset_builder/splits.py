@@ -112,9 +112,12 @@ def _parse_ledger(path: Path, text: str) -> dict[str, Assignment]:
     try:
         raw = json.loads(text, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
+        where = _at(path, _line_of(text, exc.key, 2))
+        if exc.key in _LedgerFile.model_fields or exc.key in _Entry.model_fields:
+            raise InputError(f"{where}: key {exc.key!r} given twice") from None
         raise InputError(
-            f"{_at(path, _line_of(text, exc.key, 2))}: document {exc.key} is recorded twice (a hand edit "
-            "or a merge?); keep one entry (`dataset-builder splits merge` joins two ledgers)"
+            f"{where}: document {exc.key} is recorded twice (a hand edit or a merge?); keep one entry "
+            "(`dataset-builder splits merge` joins two ledgers)"
         ) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})") from None
