@@ -40,7 +40,16 @@ from dataset_builder.release.croissant import write_croissant
 from dataset_builder.release.manifest import unbumped_version, write_manifest
 from dataset_builder.report import write_report
 from dataset_builder.schema import Topic
-from dataset_builder.splits import LEDGER_NAME, SplitLedger, SplitPlan, assign_splits, check_ratios
+from dataset_builder.splits import (
+    LEDGER_NAME,
+    SplitLedger,
+    SplitPlan,
+    assign_splits,
+    check_ratios,
+    empty_split_notes,
+    restore_ledger,
+    write_ledger,
+)
 
 BATCH_ROWS = 1000
 """Rows per parquet write (one row group each): bounds memory and fixes the file layout."""
@@ -77,6 +86,8 @@ class BuildResult:
     """What each step of the pipeline did (documents, counters, seconds summed over workers)."""
     statuses: dict[str, int] = field(default_factory=dict)
     """Documents per ``annotation_status``."""
+    advice: list[str] = field(default_factory=list)
+    """Notes for the user in the summary, not warnings: e.g. why a split is empty and what to do."""
 
     def summary(self) -> str:
         lines = [f"built {self.out_dir} (version {self.version})"]
@@ -90,6 +101,7 @@ class BuildResult:
                 f"  {self.statuses[schema.DISPUTED]} disputed documents (annotators disagree) kept silver: "
                 "`dataset-builder labelstudio review` sends them to a reviewer"
             )
+        lines += [f"  note: {note}" for note in self.advice]
         if self.recorded:
             lines.append(f"  split ledger: {self.recorded} new documents recorded")
         cache = self.steps.get(pipeline.CACHE_STEP)
@@ -134,6 +146,7 @@ def build(
     output.check_out_dir(out_dir, inputs)  # before any work: --out may not hold the inputs
     knowledge = knowledge or Knowledge.load(annotations_dir)
     ledger_path = annotations_dir / LEDGER_NAME
+    ledger, restored = restore_ledger(ledger_path, out_dir, project.releases_dir)
     steps = pipeline.PipelineStats()
     annotated = read_documents(Path(annotations_dir), knowledge.topic_ids)
     texts: dict[str, str] = {}
@@ -160,15 +173,16 @@ def build(
         # over the seeds (agreement_report's check): the annotations alone give the figures.
         agreement=lambda: compute_agreement(annotated, knowledge.topic_ids, texts).to_dict(),
         guidelines=annotations_dir / GUIDELINES_NAME,
-        ledger=SplitLedger.read(ledger_path),
+        ledger=ledger,
         inputs=inputs,
         report=partial(
             write_report, seeds_dir=seeds_dir, annotations_dir=annotations_dir, knowledge=knowledge
         ),
         cache=cache,
     )
-    if result.recorded:
-        output.write_atomic(ledger_path, result.ledger.to_bytes())
+    if result.recorded or restored:
+        write_ledger(ledger_path, result.ledger)
+    result.warnings += restored
     result.steps = steps
     return result
 
@@ -230,6 +244,7 @@ def write_dataset(
         )
         warning = unbumped_version(project.releases_dir, manifest)
         result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])
+        result.advice += empty_split_notes(manifest["rows"]["documents"], stats["events"], split_ratios)
     return result
 
 

@@ -163,9 +163,16 @@ class SilverCache:
         rows = self._query("SELECT documents FROM silver WHERE key = ?", (key,))
         if not rows:
             raise DatasetBuilderError(f"{self.path}: an entry vanished while the build was reading it")
+        try:
+            docs = decode(rows[0][0])
+        except (ValueError, TypeError, AttributeError) as exc:  # not what encode wrote: a damaged row
+            raise DatasetBuilderError(
+                f"{self.path}: a damaged silver cache entry (not the documents the build stored); "
+                "run with --no-cache, or remove the file"
+            ) from exc
         self.hits += 1
         self._use([key])
-        return decode(rows[0][0])
+        return docs
 
     def put(self, key: bytes, docs: Sequence[Document]) -> None:
         """Store one seed file's documents (committed in groups of ``COMMIT_EVERY``)."""

@@ -185,7 +185,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="TRAIN,VALIDATION,TEST",
         help="shares of new events per split, summing to 1 (default: [splits] of dataset.toml)",
     )
-    b.add_argument("--no-progress", action="store_true", help="no progress bars (they go to stderr)")
+    b.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bars (drawn on stderr, only when it is a terminal)",
+    )
     b.add_argument(
         "--workers",
         type=int,
@@ -344,6 +348,18 @@ def parser() -> argparse.ArgumentParser:
         "--max-documents", type=int, default=None, help="documents shown in full (default: 1000)"
     )
 
+    sp = sub.add_parser(
+        "splits",
+        help="the split ledger (annotations/splits.json)",
+        description="Join two split ledgers, e.g. after a git merge (usable as a git merge driver).",
+    ).add_subparsers(dest="splits_command", required=True)
+    sm = sp.add_parser(
+        "merge", help="join two ledgers into OURS; refuses, naming them, documents recorded twice"
+    )
+    sm.add_argument("ours", type=Path, metavar="OURS", help="our ledger (the merged one is written here)")
+    sm.add_argument("theirs", type=Path, metavar="THEIRS", help="their ledger")
+    sm.add_argument("--out", type=Path, default=None, help="write the merged ledger here instead of OURS")
+
     pub = sub.add_parser("publish", parents=[_PROJECT], help="upload a built folder to the Hugging Face Hub")
     pub.add_argument(
         "--dist", type=Path, default=None, help="built folder to upload (default: <project>/dist)"
@@ -389,6 +405,10 @@ def run(args: argparse.Namespace) -> str:
         if args.check and problem:
             raise _CheckFailed(problem, report)
         return report
+    if args.command == "splits":
+        from dataset_builder.splits import merge_files
+
+        return merge_files(args.ours, args.theirs, args.out)
     project = _project(args)
     if args.command == "version":
         if args.version_command == "bump":
@@ -417,6 +437,12 @@ def run(args: argparse.Namespace) -> str:
     from dataset_builder.knowledge import Knowledge
 
     knowledge = Knowledge.load(annotations)
+    if args.command == "build":  # a refused --out is refused before the silver cache makes .cache/
+        from dataset_builder.output import check_out_dir
+
+        check_out_dir(
+            args.out or project.dist_dir, {"seeds folder": seeds, "annotations folder": annotations}
+        )
     with _silver_cache(args, project, knowledge) as cache:
         return _run_corpus(args, project, seeds, annotations, knowledge, cache)
 
@@ -454,7 +480,7 @@ def _run_corpus(
             annotations_dir=annotations,
             knowledge=knowledge,
             split_ratios=args.split_ratios,
-            progress=not args.no_progress,
+            progress=not args.no_progress and sys.stderr.isatty(),  # bars would fill a log
             executor=make_executor(args.executor, args.workers, args.ray_address),
             ner_model=args.ner_model,
             cache=cache,
@@ -624,12 +650,28 @@ def _run_server(
     return report.summary()
 
 
+_WRITERS = {"build", "publish", "labelstudio import", "labelstudio pull", "labelstudio push", "version bump"}
+"""Commands that write into the project (ledger, cache, annotations/, dataset.toml, releases/)."""
+
+
+def _project_lock(args: argparse.Namespace) -> contextlib.AbstractContextManager[None]:
+    """The project's lock (see :mod:`dataset_builder.lock`) for a command that writes into it."""
+    sub = getattr(args, "ls_command", None) or getattr(args, "version_command", None)
+    command = " ".join(filter(None, [args.command, sub]))
+    if command not in _WRITERS:
+        return contextlib.nullcontext()
+    from dataset_builder.lock import project_lock
+
+    return project_lock(_project(args).root, command)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Exit codes: 0 done, 1 a ``--check`` failed, 2 bad input or usage, 130 interrupted."""
     try:
         args = parser().parse_args(argv)
         try:
-            out = run(args)
+            with _project_lock(args):
+                out = run(args)
         except _CheckFailed as exc:
             print(exc.report)
             print(f"check failed: {exc}", file=sys.stderr)
@@ -652,10 +694,11 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader went away (`| head`): as the Python docs advise, point stdout at devnull so the
-        # interpreter's final flush does not fail again, and exit without a traceback.
+        # The reader went away (`| head`) after the command's work was done: as the Python docs
+        # advise, point stdout at devnull so the interpreter's final flush does not fail again, and
+        # exit 0 quietly (as `cat` | head does), so scripts under `set -o pipefail` go on.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return 0
     return 0
 
 

@@ -128,12 +128,15 @@ def write_files_atomic(files: Mapping[Path, bytes]) -> None:
     Nothing is replaced until every temp file is written, so a failure (disk full, bad path) or a
     SIGTERM/SIGINT leaves all previous outputs untouched and no temp file behind.
     """
+    for path in files:
+        _check_name(path)
     staged: list[tuple[str, Path]] = []
     with _SignalGuard() as guard:
         try:
             for path, data in files.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                # a short prefix: a temp name must fit wherever the file's own name fits
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:32]}.", suffix=".tmp")
                 staged.append((tmp, path))
                 os.fchmod(fd, 0o644)  # mkstemp makes it private; outputs are read by others (and published)
                 with os.fdopen(fd, "wb") as f:
@@ -144,6 +147,20 @@ def write_files_atomic(files: Mapping[Path, bytes]) -> None:
         finally:
             for tmp, _ in staged:
                 Path(tmp).unlink(missing_ok=True)
+
+
+NAME_MAX = 255
+"""Bytes of one file name on Linux file systems (ext4, xfs, btrfs, tmpfs)."""
+
+
+def _check_name(path: Path) -> None:
+    """Refuse, before anything is written, a file name the file system cannot hold (naming it)."""
+    size = len(os.fsencode(path.name))
+    if size > NAME_MAX:
+        raise OutputError(
+            f"{path}: file name too long ({size} bytes, at most {NAME_MAX}); shorten the name it comes "
+            "from (e.g. the seed file's)"
+        )
 
 
 def write_atomic(path: Path, data: bytes) -> None:

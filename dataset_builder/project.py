@@ -288,6 +288,8 @@ def init_project(target: Path) -> Project:
     or not at all (it is assembled beside the target, then renamed).
     """
     target = Path(target).absolute()
+    if target.is_symlink() and target.is_dir():  # a link to an empty folder: fill the folder itself
+        target = target.resolve()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError(f"{target}: already exists and is not an empty folder; init never overwrites")
     target.parent.mkdir(parents=True, exist_ok=True)

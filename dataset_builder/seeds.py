@@ -65,6 +65,11 @@ def seed_files(seeds_dir: Path) -> list[Path]:
         if not path.is_file():
             what = "broken symbolic link" if path.is_symlink() and not path.exists() else "not a regular file"
             raise InputError(f"{path}: {what}, not a seed file")
+        twin = next((f for f in files if f.stem == path.stem), None)
+        if twin is not None:  # both would give the same document ids
+            raise InputError(
+                f"{twin} and {path}: two seed files of one name (documents {path.stem}-…); rename one"
+            )
         files.append(path)
     if not files:
         raise InputError(f"{seeds_dir}: no {SEED_SUFFIX} seed files")

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dataset_builder import schema
 from dataset_builder.errors import InputError
 from dataset_builder.events import EventKey, event_groups
-from dataset_builder.knowledge_schema import read_json
+from dataset_builder.output import write_atomic
 
 LEDGER_NAME = "splits.json"
 LEDGER_FORMAT = 1
@@ -57,6 +61,95 @@ class Assignment:
     event: str
 
 
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    split: Literal["train", "validation", "test"]
+    event: str = Field(min_length=1)
+
+
+class _LedgerFile(BaseModel):
+    """The schema of ``splits.json``: a format number and document id → split and event."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    format: Literal[1]
+    documents: dict[str, _Entry]
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` that refuses a key given twice (``json`` would keep the last silently)."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+def _line_of(text: str, key: str, occurrence: int = 1) -> int | None:
+    """The line of the ``occurrence``-th ``"key":`` in ``text`` (None if not found as written)."""
+    found = 0
+    for written in dict.fromkeys((json.dumps(key, ensure_ascii=False), json.dumps(key))):
+        for match in re.finditer(re.escape(written) + r"\s*:", text):
+            found += 1
+            if found == occurrence:
+                return text.count("\n", 0, match.start()) + 1
+        found = 0
+    return None
+
+
+def _at(path: Path, line: int | None) -> str:
+    return f"{path}: line {line}" if line else str(path)
+
+
+def _parse_ledger(path: Path, text: str) -> dict[str, Assignment]:
+    """The entries of ledger ``text``; every error names the file and the line."""
+    try:
+        raw = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        where = _at(path, _line_of(text, exc.key, 2))
+        if exc.key in _LedgerFile.model_fields or exc.key in _Entry.model_fields:
+            raise InputError(f"{where}: key {exc.key!r} given twice") from None
+        raise InputError(
+            f"{where}: document {exc.key} is recorded twice (a hand edit or a merge?); keep one entry "
+            "(`dataset-builder splits merge` joins two ledgers)"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})") from None
+    try:
+        parsed = _LedgerFile.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        loc = error["loc"]
+        if len(loc) >= 2 and loc[0] == "documents":
+            doc_id = str(loc[1])
+            key = str(loc[2]) if len(loc) > 2 else None
+            value = (
+                raw["documents"][doc_id].get(key)
+                if key and isinstance(raw["documents"][doc_id], dict)
+                else None
+            )
+            if key == "split" and value is not None:
+                why = f"unknown split {json.dumps(value, ensure_ascii=False)} (known: {', '.join(schema.SPLITS)})"
+            elif key == "event":
+                why = f"event {json.dumps(value, ensure_ascii=False)}: expected a non-empty event id"
+            elif key is not None and error["type"] == "extra_forbidden":
+                why = f"unknown key {json.dumps(key, ensure_ascii=False)}"
+            else:
+                why = f'expected {{"split": one of {", ".join(schema.SPLITS)}, "event": "<event id>"}}'
+            raise InputError(f"{_at(path, _line_of(text, doc_id))}: document {doc_id}: {why}") from None
+        raise InputError(
+            f"{path}: not a split ledger of format {LEDGER_FORMAT} "
+            '({"format": 1, "documents": {document id: {"split": …, "event": …}}})'
+        ) from None
+    return {doc_id: Assignment(e.split, e.event) for doc_id, e in parsed.documents.items()}
+
+
 @dataclass(frozen=True)
 class SplitLedger:
     """Recorded assignments by document id; entries are only ever added, never changed."""
@@ -65,28 +158,16 @@ class SplitLedger:
 
     @classmethod
     def read(cls, path: Path) -> SplitLedger:
-        """The ledger at ``path`` (empty when the file does not exist yet)."""
-        if not path.exists():
+        """The ledger at ``path`` (empty when the file does not exist yet), validated by its schema."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
             return cls()
-        raw = read_json(path)
-        if not isinstance(raw, dict) or raw.get("format") != LEDGER_FORMAT:
-            raise InputError(f"{path}: not a split ledger of format {LEDGER_FORMAT}")
-        documents = raw.get("documents")
-        if not isinstance(documents, dict):
-            raise InputError(f"{path}: 'documents' must be an object of document id → split and event")
-        entries = {}
-        for doc_id, entry in documents.items():
-            if (
-                not isinstance(entry, dict)
-                or entry.get("split") not in schema.SPLITS
-                or not isinstance(entry.get("event"), str)
-            ):
-                raise InputError(
-                    f'{path}: document {doc_id}: expected {{"split": one of {", ".join(schema.SPLITS)}, '
-                    '"event": "<event id>"}'
-                )
-            entries[doc_id] = Assignment(entry["split"], entry["event"])
-        return cls(entries)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 at byte {exc.start}") from None
+        return cls(_parse_ledger(Path(path), text))
 
     def with_(self, added: Mapping[str, Assignment]) -> SplitLedger:
         clash = sorted(set(added) & set(self.entries))
@@ -101,6 +182,41 @@ class SplitLedger:
         }
         body = {"format": LEDGER_FORMAT, "documents": documents}
         return (json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def merge_ledgers(ours: SplitLedger, theirs: SplitLedger) -> tuple[SplitLedger, list[str]]:
+    """Both ledgers' entries, and every document the two record differently (a real conflict).
+
+    Entries are only ever added, so two branches that each built new documents merge without loss;
+    a document recorded in two splits (or events) is never settled by a guess.
+    """
+    conflicts = [
+        f"{doc_id}: {a.split} (event {a.event}) here, {theirs.entries[doc_id].split} "
+        f"(event {theirs.entries[doc_id].event}) there"
+        for doc_id, a in sorted(ours.entries.items())
+        if doc_id in theirs.entries and theirs.entries[doc_id] != a
+    ]
+    return SplitLedger({**theirs.entries, **ours.entries}), conflicts
+
+
+def merge_files(ours: Path, theirs: Path, out: Path | None = None) -> str:
+    """``dataset-builder splits merge``: join two ledger files into ``out`` (default ``ours``).
+
+    Usable as a git merge driver (``%A %B``): nothing is written when a document is recorded
+    differently, and the error names each such document.
+    """
+    mine = SplitLedger.read(ours)
+    merged, conflicts = merge_ledgers(mine, SplitLedger.read(theirs))
+    if conflicts:
+        shown = "\n  ".join(conflicts)
+        raise InputError(
+            f"{ours} and {theirs}: {len(conflicts)} document(s) recorded in different splits or events; "
+            f"nothing written. Decide each one (it must stay where it was published):\n  {shown}"
+        )
+    target = Path(out or ours)
+    write_atomic(target, merged.to_bytes())
+    gained = len(merged.entries) - len(mine.entries)
+    return f"{target}: {len(merged.entries)} documents recorded ({gained} from {theirs})"
 
 
 @dataclass(frozen=True)
@@ -151,3 +267,73 @@ def _placement(
     split = min(votes, key=lambda s: (-votes[s], schema.SPLITS.index(s)))
     event = min(a.event for a in recorded.values() if a.split == split)
     return split, event
+
+
+def built_assignments(folder: Path) -> dict[str, Assignment]:
+    """Split and event of each document of a built folder (``data/documents/<split>.parquet``)."""
+    import pyarrow.parquet as pq
+
+    found: dict[str, Assignment] = {}
+    for path in sorted(Path(folder).glob(schema.data_glob("documents"))):
+        table = pq.read_table(path, columns=["id", "event_id"])
+        for doc_id, event in zip(
+            table.column("id").to_pylist(), table.column("event_id").to_pylist(), strict=True
+        ):
+            found[doc_id] = Assignment(path.stem, event)
+    return found
+
+
+def restore_ledger(
+    ledger_path: Path, built: Path, releases_dir: Path | None = None
+) -> tuple[SplitLedger, list[str]]:
+    """The ledger at ``ledger_path``, with the documents of the previous build (``built``) it lacks.
+
+    A missing or truncated ledger would otherwise give released documents new splits from the hash
+    (a document released in test could move to train). What the previous build holds is put back,
+    and said; when nothing can be restored but a version was published, the build is refused.
+    """
+    ledger = SplitLedger.read(ledger_path)
+    previous = built_assignments(built) if Path(built).is_dir() else {}
+    missing = {doc_id: a for doc_id, a in sorted(previous.items()) if doc_id not in ledger.entries}
+    if missing:
+        note = (
+            f"split ledger: {len(missing)} document(s) missing from {ledger_path} restored from the "
+            f"previous build in {built} (e.g. {next(iter(missing))}), so no built document moves"
+        )
+        return ledger.with_(missing), [note]
+    published = (
+        sorted(Path(releases_dir).glob("*.json")) if releases_dir and Path(releases_dir).is_dir() else []
+    )
+    if not ledger_path.exists() and published:
+        raise InputError(
+            f"{ledger_path}: missing, but {published[-1]} records a published version, and there is no "
+            f"previous build in {built} to restore it from: every document would get its split anew and "
+            "released ones could move. Restore the file from git (git checkout -- <path>) or from the release"
+        )
+    return ledger, []
+
+
+def write_ledger(path: Path, ledger: SplitLedger) -> None:
+    """Write ``ledger`` joined with what is on disk now: an entry another writer recorded is kept,
+    and a document recorded differently there is refused, never overwritten."""
+    merged, conflicts = merge_ledgers(ledger, SplitLedger.read(path))
+    if conflicts:
+        raise InputError(
+            f"{path}: changed during the build; {len(conflicts)} document(s) recorded differently there "
+            f"(nothing written): {'; '.join(conflicts[:5])}"
+        )
+    write_atomic(path, merged.to_bytes())
+
+
+def empty_split_notes(documents: Mapping[str, int], events: int, ratios: Sequence[float]) -> list[str]:
+    """Why a split the ratios ask for has no rows (``ner["validation"]`` would be a KeyError), and
+    what to do: each event goes whole to one split, so a small corpus can leave one empty."""
+    total = sum(documents.values())
+    return [
+        f"the {split} split is empty: {total} documents in {events} events are too few for a "
+        f"{ratio:g} share (each event goes whole to one split), so the dataset has no {split!r} split; "
+        "add articles, or set its share to 0 under [splits] in dataset.toml and split train in your "
+        "training code (README: Small corpora)"
+        for split, ratio in zip(schema.SPLITS, ratios, strict=True)
+        if ratio > 0 and not documents.get(split)
+    ]

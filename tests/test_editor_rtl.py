@@ -222,6 +222,93 @@ def test_english_lines_still_run_left_to_right(editor: dict[str, EditorView]) ->
     assert direction_problems(editor[ENGLISH], "ltr") == []
 
 
+SELECT_JS = """
+const [word, nth] = arguments;
+const root = document.querySelector('.lsf-richtext, .htx-richtext');
+const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+let seen = 0;
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  for (let i = node.data.indexOf(word); i >= 0; i = node.data.indexOf(word, i + 1)) {
+    if (seen++ !== nth) continue;
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + word.length);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    const box = range.getBoundingClientRect();
+    for (const type of ['mousedown', 'mouseup']) {  // what a drag over the word ends with
+      node.parentElement.dispatchEvent(
+        new MouseEvent(type, {bubbles: true, clientX: box.right, clientY: box.top + 2}));
+    }
+    return node.data.slice(i, i + word.length);
+  }
+}
+return null;
+"""
+ASTRAL_TEXT = "🇪🇬🇪🇬🇪🇬 Egypt Egypt and Cairo"
+ASTRAL_CONFIG = (
+    '<View><Labels name="label" toName="text"><Label value="LOC"/></Labels>'
+    '<Text name="text" value="$text"/></View>'
+)
+
+
+def _log_in(driver: Any, server: LocalServer) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{server.url}/user/login/")
+    driver.find_element(By.NAME, "email").send_keys(server.username)
+    driver.find_element(By.NAME, "password").send_keys(server.password)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
+    WebDriverWait(driver, EDITOR_TIMEOUT).until(lambda d: "/user/login" not in d.current_url)
+
+
+def label_in_editor(server: LocalServer, text: str, word: str, nth: int) -> dict[str, Any]:
+    """Select the ``nth`` ``word`` of ``text`` with the mouse in the real editor, label it, submit;
+    the region exactly as Label Studio saved it."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ls = connect(server.url, server.api_key)
+    project = ls.projects.create(title="offset unit", label_config=ASTRAL_CONFIG)
+    ls.projects.import_tasks(id=project.id, request=[{"text": text}])
+    task = next(iter(ls.tasks.list(project=project.id)))
+    with chromium() as driver:
+        _log_in(driver, server)
+        driver.get(f"{server.url}/projects/{project.id}/data?task={task.id}")
+        wait = WebDriverWait(driver, EDITOR_TIMEOUT)
+        shown = "return (document.querySelector('.lsf-richtext, .htx-richtext') || {}).textContent || ''"
+        wait.until(lambda d: word in d.execute_script(shown))
+        label = "//*[normalize-space(text())='LOC']"
+        clicking = WebDriverWait(driver, EDITOR_TIMEOUT, ignored_exceptions=[StaleElementReferenceException])
+        clicking.until(lambda d: d.find_element(By.XPATH, label).click() is None)
+        assert driver.execute_script(SELECT_JS, word, nth) == word
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".htx-highlight"))
+        driver.find_element(By.XPATH, "//button[normalize-space()='Submit']").click()
+        wait.until(lambda d: list(ls.annotations.list(id=task.id)))
+    (annotation,) = ls.annotations.list(id=task.id)
+    (region,) = annotation.result
+    return region["value"]
+
+
+def test_the_editor_saves_text_regions_in_code_points(label_studio: LocalServer) -> None:  # noqa: F811
+    """Case 4: which unit Label Studio 1.23.2 saves for a <Text> region after astral characters
+    (each flag is 2 code points, 4 UTF-16 units); the importer reads exactly that unit."""
+    from dataset_builder.labelstudio.importer import resolve_offsets
+
+    reason = browser_missing()
+    if reason:
+        pytest.skip(reason)
+    value = label_in_editor(label_studio, ASTRAL_TEXT, "Egypt", 0)
+    code_points = ASTRAL_TEXT.index("Egypt")
+    utf16 = len(ASTRAL_TEXT[:code_points].encode("utf-16-le")) // 2
+    assert (code_points, utf16) == (7, 13)
+    assert (value["start"], value["end"], value["text"]) == (code_points, code_points + 5, "Egypt")
+    assert resolve_offsets(ASTRAL_TEXT, value["start"], value["end"], value["text"]) == (7, 12)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Script mode: screenshot the editor on a throwaway server and print what it checked."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

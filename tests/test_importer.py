@@ -219,31 +219,27 @@ def _entity_region(export: list[dict[str, Any]], task: int = 1, index: int = 1) 
     return [r for r in export[task]["annotations"][0]["result"] if r["type"] == "labels"][index]
 
 
-def test_utf16_offsets_are_converted_to_code_points(ann_dir: Path) -> None:
+def test_utf16_offsets_are_refused_naming_the_task_and_region(ann_dir: Path) -> None:
+    """The editor saves code points (tests/test_editor_rtl.py): UTF-16 offsets are not guessed at."""
     docs = make_documents()
     export = fake_export(tasks.build_tasks(docs, "v1"))
-    for task in export:
-        text = task["data"]["text"]
-        for region in task["annotations"][0]["result"]:
-            if region["type"] == "labels":
-                v = region["value"]
-                v["start"] = len(text[: v["start"]].encode("utf-16-le")) // 2
-                v["end"] = len(text[: v["end"]].encode("utf-16-le")) // 2
-    assert _entity_region(export)["value"]["start"] != docs[1].entities[1].start  # the emoji shifts UTF-16
-    run_import(export, ann_dir)
-    gold = annotations.gold_documents(ann_dir, TOPIC_IDS)
-    assert gold["900_test-en"].entities == annotations.sort_spans(docs[1].entities)
+    text = export[1]["data"]["text"]
+    v = _entity_region(export)["value"]
+    v["start"] = len(text[: v["start"]].encode("utf-16-le")) // 2
+    v["end"] = len(text[: v["end"]].encode("utf-16-le")) // 2
+    assert v["start"] != docs[1].entities[1].start  # the emoji shifts UTF-16
+    _assert_rejected(export, ann_dir, f"offsets {v['start']}:{v['end']} (code points", "region")
 
 
-def test_resolve_offsets_prefers_code_points_and_handles_newlines() -> None:
+def test_resolve_offsets_reads_code_points_only_and_handles_newlines() -> None:
     text = "a😀b\r\nCairo"
     start = text.index("Cairo")
     assert resolve_offsets(text, start, start + 5, "Cairo") == (start, start + 5)
     utf16 = len(text[:start].encode("utf-16-le")) // 2
-    assert resolve_offsets(text, utf16, utf16 + 5, "Cairo") == (start, start + 5)
+    assert "the region says 'Cairo'" in resolve_offsets(text, utf16, utf16 + 5, "Cairo")
     assert resolve_offsets(text, 2, 7, "b\n\nCa") == (2, 7)  # the editor shows \r\n as two line breaks
-    assert resolve_offsets(text, 1, 2, "x") is None
-    assert resolve_offsets(text, 0, 99, None) is None
+    assert "the region says 'x'" in resolve_offsets(text, 1, 2, "x")
+    assert "nothing (the text has 10 characters)" in resolve_offsets(text, 0, 99, None)
 
 
 def _assert_rejected(export: list[dict[str, Any]], ann_dir: Path, *fragments: str, docs=None) -> None:

@@ -15,6 +15,7 @@ from conftest import ANN, KNOWLEDGE, PROJECT, SEEDS, TAXONOMY
 
 from dataset_builder.annotations import read_documents
 from dataset_builder.build import build
+from dataset_builder.labelstudio.importer import resolve_offsets
 from dataset_builder.labelstudio.tasks import build_tasks
 from dataset_builder.pipeline import silver_documents
 from dataset_builder.schema import data_glob, ner_tag_names
@@ -97,3 +98,38 @@ def test_stored_human_annotations_spans() -> None:
                     value = region.get("value", {})
                     if "labels" in value:
                         assert task["data"]["text"][value["start"] : value["end"]] == value["text"]
+
+
+FLAGS = "🇪🇬🇪🇬🇪🇬 Egypt Egypt and Cairo"
+
+
+def test_offsets_readable_two_ways_are_refused_not_guessed() -> None:
+    """Case 4: 13:18 are the second 'Egypt' in code points and the first in UTF-16 units; the
+    importer used to take the code-point reading (or UTF-16 when that matched first) silently."""
+    second = FLAGS.index("Egypt", FLAGS.index("Egypt") + 1)
+    found = resolve_offsets(FLAGS, second, second + 5, "Egypt")
+    assert isinstance(found, str) and "ambiguous" in found and f"{FLAGS.index('Egypt')}:" in found
+    first = FLAGS.index("Egypt")  # the first one: no other reading lands on 'Egypt'
+    assert resolve_offsets(FLAGS, first, first + 5, "Egypt") == (first, first + 5)
+    utf16 = len(FLAGS[:second].encode("utf-16-le")) // 2  # UTF-16 units are not read at all
+    assert isinstance(resolve_offsets(FLAGS, utf16, utf16 + 5, "Egypt"), str)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("Cafe\u0301 noir", 0, 4),  # NFD é: the span ends between the e and its acute accent
+        ("Cafe\u0301 noir", 4, 10),  # starts on the combining mark
+        ("\u0645\u064f\u062d\u064e\u0645\u064e\u0651\u062f", 0, 3),  # Arabic: a letter without its harakah
+        (FLAGS, 1, 2),  # half a flag
+    ],
+)
+def test_a_span_may_not_split_a_letter_from_its_combining_marks(text: str, start: int, end: int) -> None:
+    """Case 10: a span ending between a base letter and its combining mark (NFD) was accepted."""
+    found = resolve_offsets(text, start, end, text[start:end])
+    assert isinstance(found, str) and "split a character" in found
+
+
+def test_whole_graphemes_are_accepted() -> None:
+    assert resolve_offsets("Cafe\u0301 noir", 0, 5, "Cafe\u0301") == (0, 5)
+    assert resolve_offsets(FLAGS, 0, 2, "🇪🇬") == (0, 2)

@@ -18,7 +18,7 @@ from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.events import EventKey
-from dataset_builder.splits import Assignment, SplitLedger, assign_splits, split_of
+from dataset_builder.splits import Assignment, SplitLedger, assign_splits, merge_files, split_of
 
 RATIOS = (0.4, 0.3, 0.3)
 
@@ -247,3 +247,117 @@ def test_publish_refuses_a_build_in_which_a_recorded_document_changed_split(tmp_
     assert "was first built in" in str(refused.value)
     with pytest.raises(InputError, match=r"\(\w+\) is not in the split ledger"):
         plan_publish(tmp_path / "v1", "org/news", ledger=SplitLedger())
+
+
+LEDGER_LINES = '{"format": 1, "documents": {\n "a": {"split": "train", "event": "e1"},\n "b": %s\n}}\n'
+
+
+@pytest.mark.parametrize(
+    ("b", "message"),
+    [
+        (
+            '{"split": "test", "event": "e2"},\n "a": {"split": "test", "event": "e1"}',
+            r"line 4: document a is recorded twice",
+        ),
+        ('{"split": "dev", "event": "e2"}', r'line 3: document b: unknown split "dev" \(known: train'),
+        ('{"split": "test", "event": ""}', r'line 3: document b: event "": expected a non-empty event id'),
+        ('{"split": "test", "event": "e2", "moved": true}', r'line 3: document b: unknown key "moved"'),
+    ],
+)
+def test_the_ledger_schema_names_the_line_and_the_value(tmp_path: Path, b: str, message: str) -> None:
+    """Case 2 and 10: a duplicate id (the last entry used to win: the document moved), an unknown split
+    (refused without the value), a bad event or key: each an error naming the file and the line."""
+    path = tmp_path / "splits.json"
+    path.write_text(LEDGER_LINES % b, encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{path}: {message}"):
+        SplitLedger.read(path)
+
+
+def _entries(path: Path) -> dict[str, tuple[str, str]]:
+    return {d: (a.split, a.event) for d, a in SplitLedger.read(path).entries.items()}
+
+
+def test_splits_merge_joins_two_ledgers_and_names_every_conflict(tmp_path: Path) -> None:
+    """Case 3: two branches that each added articles give two ledgers; the helper joins them, and
+    refuses (writing nothing) when a document is recorded differently, naming each one."""
+    from dataset_builder.cli import main
+
+    base = {"a": Assignment("train", "e1"), "b": Assignment("test", "e2")}
+    ours, theirs = tmp_path / "ours.json", tmp_path / "theirs.json"
+    ours.write_bytes(SplitLedger({**base, "c": Assignment("test", "e2")}).to_bytes())
+    theirs.write_bytes(SplitLedger({**base, "d": Assignment("validation", "e3")}).to_bytes())
+    assert main(["splits", "merge", str(ours), str(theirs)]) == 0
+    assert _entries(ours) == {
+        "a": ("train", "e1"),
+        "b": ("test", "e2"),
+        "c": ("test", "e2"),
+        "d": ("validation", "e3"),
+    }
+    theirs.write_bytes(SplitLedger({"a": Assignment("test", "e1"), "b": Assignment("test", "e9")}).to_bytes())
+    before = ours.read_bytes()
+    with pytest.raises(InputError, match="2 document") as refused:
+        merge_files(ours, theirs)
+    assert "a: train (event e1) here, test (event e1) there" in str(refused.value)
+    assert "b: test (event e2) here, test (event e9) there" in str(refused.value)
+    assert ours.read_bytes() == before
+
+
+def test_a_deleted_ledger_is_restored_from_the_previous_build_never_rehashed(tmp_path: Path) -> None:
+    """Case 3: with splits.json deleted, the build used to hash every event again (documents
+    released in test moved to train, reported as "2 new documents recorded")."""
+    import shutil
+
+    from dataset_builder.build import build
+
+    repo = Path(__file__).resolve().parent.parent
+    seeds, annotations = tmp_path / "seeds", tmp_path / "annotations"
+    shutil.copytree(repo / "seeds", seeds)
+    shutil.copytree(repo / "annotations", annotations, ignore=shutil.ignore_patterns("splits.json"))
+    kwargs = {
+        "seeds_dir": seeds,
+        "annotations_dir": annotations,
+        "out_dir": tmp_path / "dist",
+        "progress": False,
+    }
+    build(PROJECT, split_ratios=(0.0, 0.0, 1.0), **kwargs)  # released: all in test
+    first, ledger = _splits(tmp_path / "dist"), annotations / "splits.json"
+    recorded = ledger.read_bytes()
+    assert set(first.values()) == {"test"}
+    ledger.unlink()
+    again = build(PROJECT, split_ratios=(1.0, 0.0, 0.0), **kwargs)  # hashing now gives train only
+    assert _splits(tmp_path / "dist") == first
+    assert ledger.read_bytes() == recorded
+    assert any("restored from the previous build" in w for w in again.warnings), again.warnings
+
+
+def test_a_deleted_ledger_of_a_published_project_without_a_build_is_refused(tmp_path: Path) -> None:
+    from dataset_builder.splits import restore_ledger
+
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    (releases / "0.1.0.json").write_text("{}")
+    with pytest.raises(InputError, match=r"splits\.json: missing, but .*0\.1\.0\.json records a published"):
+        restore_ledger(tmp_path / "splits.json", tmp_path / "dist", releases)
+    assert restore_ledger(tmp_path / "splits.json", tmp_path / "dist", tmp_path / "none") == (
+        SplitLedger(),
+        [],
+    )
+
+
+def test_a_small_corpus_is_told_why_a_split_is_missing(tmp_path: Path) -> None:
+    """Case 11: a small corpus had no validation split at all (`ner["validation"]` a KeyError in
+    training code), with no word of why or what to do."""
+    docs = [_article(f"a{e:02d}", e) for e in range(2)]
+    built = write_dataset(
+        docs,
+        tmp_path / "dist",
+        project=PROJECT,
+        taxonomy=TAXONOMY,
+        split_ratios=(0.5, 0.4, 0.1),
+        progress=False,
+    )
+    empty = [s for s in schema.SPLITS if not built.rows["documents"][s]]
+    assert empty
+    notes = [n for n in built.advice if "split is empty" in n]
+    assert [n.split()[1] for n in notes] == empty and all("[splits] in dataset.toml" in n for n in notes)
+    assert all(f"  note: {n}" in built.summary().splitlines() for n in notes)

@@ -46,6 +46,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import regex
+
 from dataset_builder import annotations, schema
 from dataset_builder.anchoring import TextMap
 from dataset_builder.annotations import AnnotatedDocument, Annotation
@@ -145,7 +147,7 @@ def _same_text(a: str, b: str) -> bool:
 
 def _utf16_to_code_points(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Code-point offsets of UTF-16 code-unit offsets; None if out of range or inside a surrogate pair."""
-    units = text.encode("utf-16-le")
+    units = text.encode("utf-16-le", "surrogatepass")
     if not 0 <= start < end <= len(units) // 2:
         return None
     try:
@@ -154,14 +156,47 @@ def _utf16_to_code_points(text: str, start: int, end: int) -> tuple[int, int] | 
         return None
 
 
-def resolve_offsets(text: str, start: int, end: int, region_text: str | None) -> tuple[int, int] | None:
-    """Code-point offsets of a region in ``text`` (code points first, then UTF-16); None if neither fits."""
-    if 0 <= start < end <= len(text) and (region_text is None or _same_text(text[start:end], region_text)):
-        return start, end
-    converted = _utf16_to_code_points(text, start, end)
-    if converted and (region_text is None or _same_text(text[converted[0] : converted[1]], region_text)):
-        return converted
-    return None
+def _grapheme_edges(text: str) -> set[int]:
+    """Offsets between two user-perceived characters (a base letter and its marks, a flag's pair)."""
+    return {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
+
+
+def resolve_offsets(text: str, start: int, end: int, region_text: str | None) -> tuple[int, int] | str:
+    """Code-point offsets of a region of ``text``, or why they cannot be trusted.
+
+    Label Studio 1.23.2's editor saves ``<Text>`` regions in code points (established in the real
+    editor: tests/test_editor_rtl.py), so that is the one unit read. Offsets that would also read
+    as UTF-16 code units onto other matching text are refused: another tool may have written them,
+    and picking one reading put spans on the wrong word. A span must not split a grapheme (a base
+    letter from its combining marks, or half a flag).
+    """
+    fits = 0 <= start < end <= len(text)
+    shown = repr(text[start:end]) if fits else f"nothing (the text has {len(text)} characters)"
+    if not fits or (region_text is not None and not _same_text(text[start:end], region_text)):
+        return (
+            f"offsets {start}:{end} (code points, the unit the Label Studio editor saves) read {shown}, "
+            f"the region says {region_text!r}"
+        )
+    other = _utf16_to_code_points(text, start, end)
+    if (
+        other is not None
+        and other != (start, end)
+        and region_text is not None
+        and _same_text(text[other[0] : other[1]], region_text)
+    ):
+        return (
+            f"offsets {start}:{end} are ambiguous: as code points they cover {region_text!r} at "
+            f"{start}:{end}, as UTF-16 units the same text at {other[0]}:{other[1]}; nothing guessed, "
+            "annotate it again in the Label Studio editor"
+        )
+    edges = _grapheme_edges(text)
+    for offset in (start, end):
+        if offset not in edges:
+            return (
+                f"offsets {start}:{end} split a character at {offset} (a letter from its combining "
+                f"marks, e.g. {text[max(0, offset - 1) : offset + 1]!r}); extend the region to whole characters"
+            )
+    return start, end
 
 
 def as_id(value: Any) -> int | None:
@@ -238,9 +273,8 @@ def _entity(region: dict[str, Any], ctx: _TaskContext, where: str, errors: _Erro
         errors.add(where, "the task has no text: its offsets cannot be checked")
         return None
     offsets = resolve_offsets(ctx.seen_text, start, end, region_text)
-    if offsets is None:
-        shown = ctx.seen_text[start:end] if 0 <= start < end <= len(ctx.seen_text) else "<out of range>"
-        errors.add(where, f"offsets {start}:{end} read {shown!r}, the region says {region_text!r}")
+    if isinstance(offsets, str):
+        errors.add(where, offsets)
         return None
     start, end = offsets
     return Span(start, end, ctx.seen_text[start:end], labels[0])

@@ -129,7 +129,7 @@ def card_data(
         license=info.license,
         license_name=info.license_name,
         license_link=info.license_link,
-        license_details=info.license_details,
+        license_details=info.license_details or "",  # the card shows no placeholder (None)
         multilinguality="multilingual",
         size_categories=next(
             name
@@ -214,7 +214,7 @@ def write_card(
         splits=schema.SPLITS,
         languages=schema.LANGUAGES,
         annotations_license=info.annotations_license,
-        license_details=info.license_details,
+        license_details=info.license_details or "",  # the card shows no placeholder (None)
         semver_rule=SEMVER_RULE,
         dataset_name=info.name,
         pretty_name=info.pretty_name,
