@@ -82,6 +82,8 @@ class TopicEntry(_Strict):
     iptc_label: str | None = None
     iptc_note: str | None = None
     definition: str = NonEmpty
+    parent: str | None = None
+    """The id of a broader topic of the same taxonomy: a document with this topic has its parent too."""
 
 
 class TaxonomyFile(_Strict):
@@ -92,17 +94,24 @@ class TaxonomyFile(_Strict):
 
 class TopicRule(_Strict):
     topic: str
-    keywords: dict[str, list[str]]
+    keywords: dict[str, list[str]] = {}
+    """Stems: Arabic ones match anywhere in a word, English ones at the start of a word (``negotiat``)."""
+    words: dict[str, list[str]] = {}
+    """Whole words only, in either language (``war``, not ``warning``; ``art``, not ``article``)."""
     min_matches: int = Field(default=1, ge=1)
 
-    @field_validator("keywords", mode="before")
+    @field_validator("keywords", "words", mode="before")
     @classmethod
     def _keywords(cls, value: Any) -> Any:
         return _language_table(value, "keywords")
 
 
 class TopicRulesFile(_Strict):
+    comment: str | None = None
     rules: list[TopicRule]
+    fallback_min_matches: int | None = Field(default=None, ge=1)
+    """When no topic reaches its ``min_matches``: the top-level topic with the most distinct matches,
+    if it has at least this many (a news article should get its most likely topic, not none)."""
 
 
 class EntityEntry(_Strict):
@@ -325,9 +334,29 @@ def _duplicates(path: Path, raw: Any, table: str, values: Sequence[str], what: s
 
 
 def load_taxonomy_file(path: Path) -> TaxonomyFile:
-    return load(
-        path, TaxonomyFile, lambda t, raw: _duplicates(path, raw, "topics", [x.id for x in t.topics], "id")
-    )
+    """The taxonomy; a ``parent`` must be another topic of the file, itself at the top level (one level
+    of subtopics, as IPTC's top level and the topics under it)."""
+
+    def check(taxonomy: TaxonomyFile, raw: Any) -> None:
+        _duplicates(path, raw, "topics", [x.id for x in taxonomy.topics], "id")
+        parents = {x.id: x.parent for x in taxonomy.topics}
+        for i, topic in enumerate(taxonomy.topics):
+            if topic.parent is None:
+                continue
+            if topic.parent not in parents or topic.parent == topic.id:
+                problem = (
+                    f"unknown topic {topic.parent!r}"
+                    if topic.parent != topic.id
+                    else "a topic is not its own parent"
+                )
+                raise InputError(f"{where(path, raw, ('topics', i, 'parent'))}: {problem}")
+            if parents[topic.parent] is not None:
+                raise InputError(
+                    f"{where(path, raw, ('topics', i, 'parent'))}: {topic.parent!r} is itself a subtopic "
+                    f"(of {parents[topic.parent]!r}); a parent must be a top-level topic"
+                )
+
+    return load(path, TaxonomyFile, check)
 
 
 def load_topic_rules_file(path: Path, topic_ids: Sequence[str]) -> TopicRulesFile:
