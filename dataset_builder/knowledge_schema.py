@@ -233,16 +233,72 @@ class DateRulesFile(_Strict):
         return value
 
 
+class LineRule(_Strict):
+    """Page furniture cut as whole lines (datatrove's C4/Gopher line filters, trafilatura's boilerplate
+    heuristics): a line is cut when it matches one of ``patterns`` whole, or when it is made of ``words``
+    (at least ``min_share`` of its words, at most ``max_words`` words, no sentence punctuation). A line
+    longer than ``max_chars`` is never cut: article sentences are long."""
+
+    id: str = NonEmpty
+    comment: str | None = None
+    patterns: list[str] = []
+    """Python regular expressions matched against the whole line, spaces trimmed (``(?i)`` for any case)."""
+    words: list[str] = []
+    """Menu, section and share words (any case; a phrase of several words counts as its words)."""
+    min_share: float = Field(default=1.0, gt=0, le=1)
+    max_words: int = Field(default=8, ge=1)
+    max_chars: int = Field(default=160, ge=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        return _regexes(value)
+
+
+class RelatedRule(_Strict):
+    """Lists of other articles' headlines, each followed by its timestamp line."""
+
+    comment: str | None = None
+    timestamps: list[str] = Field(min_length=1)
+    """Patterns of a timestamp line (``منذ 3 ساعات``, ``2 hours ago``, ``Oct 8, 2023``), matched whole."""
+    headline_max_chars: int = Field(default=160, ge=1)
+    min_pairs: int = Field(default=2, ge=1)
+    """A run needs this many headline + timestamp pairs: one pair is the article's own headline and date."""
+
+    @field_validator("timestamps")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        return _regexes(value)
+
+
 class SeedRulesFile(_Strict):
     comment: str | None = None
     metadata_prefixes: list[str] = Field(min_length=1)
     read_also_markers: list[str] = Field(min_length=1)
     read_also_link_max_chars: int = Field(ge=0)
+    line_rules: list[LineRule] = []
+    """Furniture lines, tried in order; the first rule that matches names the cut."""
+    related: RelatedRule | None = None
+    title_skip: list[str] = []
+    """Lines kept in the text that are never the title (a dateline alone: ``مكة المكرمة (واس)``)."""
 
-    @field_validator("metadata_prefixes")
+    @field_validator("metadata_prefixes", "title_skip")
     @classmethod
     def _patterns(cls, value: list[str]) -> list[str]:
         return _regexes(value)
+
+    @field_validator("line_rules")
+    @classmethod
+    def _unique(cls, value: list[LineRule]) -> list[LineRule]:
+        ids = [rule.id for rule in value]
+        for i, rule_id in enumerate(ids):
+            if rule_id in ids[:i] or rule_id in _RESERVED_CUTS:
+                raise ValueError(f"[{i}] id {rule_id!r} is already the name of another cut")
+        return value
+
+
+_RESERVED_CUTS = frozenset({"metadata", "read_also", "whitespace", "newline", "bom", "related"})
+"""Cut reasons the cleaner itself gives: a line rule may not take one (the per-rule counts would mix)."""
 
 
 class Group(_Strict):

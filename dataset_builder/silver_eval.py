@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dataset_builder.documents import Document, check_spans, rebuild_seed
+from dataset_builder.documents import CHARACTER_CUTS, Document, check_spans, rebuild_seed
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge_schema import read_json
@@ -201,7 +201,7 @@ def evaluate_mess(folder: Path, knowledge: Knowledge) -> MessEvaluation:
         text = rebuild_seed(docs)
         cut = _cut_positions(docs)
         body = set(gold["body_lines"])
-        result.cut_by_rule.update(c.reason for d in docs for c in d.cuts if c.reason not in _NOT_LINES)
+        result.cut_by_rule.update(c.reason for d in docs for c in d.cuts if c.reason not in CHARACTER_CUTS)
         pos = 0
         for line in text.split("\n"):
             visible = [pos + i for i, ch in enumerate(line) if not ch.isspace()]
@@ -221,7 +221,3 @@ def evaluate_mess(folder: Path, knowledge: Knowledge) -> MessEvaluation:
                     result.errors.append(f"{doc_id}\tfurniture kept\t{line[:80]}")
     result.per_topic = {t: PRF(c["tp"], c["fp"], c["fn"]) for t, c in counts.items()}
     return result
-
-
-_NOT_LINES = frozenset({"whitespace", "newline", "bom"})
-"""Cut reasons that remove characters, not lines of text."""

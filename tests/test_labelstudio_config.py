@@ -75,4 +75,6 @@ def test_config_is_deterministic_and_follows_the_taxonomy(tmp_path: Path) -> Non
     assert [c.get("value") for c in choices] == [t.id for t in TAXONOMY] + ["vaccines"]
     health, vaccines = choices[[t.id for t in TAXONOMY].index("health")], choices[-1]
     assert health.get("hint").startswith("Health: ")  # a subtopic's hint names its parent
-    assert vaccines.get("value") == "vaccines" and vaccines.get("hint") == "Health › Vaccines: Doses & <care>."
+    assert (
+        vaccines.get("value") == "vaccines" and vaccines.get("hint") == "Health › Vaccines: Doses & <care>."
+    )
