@@ -66,7 +66,8 @@ class LineRule:
             )
             known += size
             i += size or 1
-        return known / len(tokens) >= self.min_share
+        # two menu words at least, or all of a shorter line: "الكويت - كونا" is a dateline, not a menu
+        return known / len(tokens) >= self.min_share and (known >= 2 or known == len(tokens))
 
 
 @dataclass(frozen=True, slots=True)
