@@ -121,6 +121,16 @@ CASES: list[tuple[str, Any, str]] = [
         r"metadata_prefixes: \[\d+\] '\(' is not",
     ),
     (
+        "seed_rules.json",
+        lambda d: d["line_rules"][0].update(id="metadata"),
+        r"line_rules: \[0\] id 'metadata' is already the name of another cut",
+    ),
+    (
+        "seed_rules.json",
+        lambda d: d["line_rules"][1]["patterns"].append("(?i)[a-"),
+        r"line_rules\[1\] \(id 'breaking'\): patterns: \[\d+\] '\(\?i\)\[a-' is not",
+    ),
+    (
         "groups.json",
         lambda d: d["events"][1]["documents"].append(d["events"][0]["documents"][0]),
         r"events\[1\] \(id '[\w-]+'\): documents: document '\w+' is also in events\[0\]",
