@@ -70,17 +70,17 @@ CASES: list[tuple[str, Any, str]] = [
     (
         "taxonomy.json",
         lambda d: d["topics"].append(d["topics"][0]),
-        r"topics\[23\] \(id 'economy'\): duplicate id",
+        r"topics\[23\] \(id 'diplomacy'\): duplicate id",
     ),
     (
         "taxonomy.json",
-        lambda d: d["topics"][16].update(parent="politcs"),
-        r"topics\[16\] \(id 'diplomacy'\): parent: unknown topic 'politcs'",
+        lambda d: d["topics"][0].update(parent="politcs"),
+        r"topics\[0\] \(id 'diplomacy'\): parent: unknown topic 'politcs'",
     ),
     (
         "taxonomy.json",
-        lambda d: d["topics"][17].update(parent="diplomacy"),
-        r"topics\[17\] \(id 'armed_conflict'\): parent: 'diplomacy' is itself a subtopic \(of 'politics'\); "
+        lambda d: d["topics"][1].update(parent="diplomacy"),
+        r"topics\[1\] \(id 'armed_conflict'\): parent: 'diplomacy' is itself a subtopic \(of 'politics'\); "
         r"a parent must be a top-level topic",
     ),
     (
