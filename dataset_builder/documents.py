@@ -45,6 +45,14 @@ class Cut:
     reason: str
 
 
+CHARACTER_CUTS = frozenset({"whitespace", "newline", "bom"})
+"""Reasons of the cuts that remove characters (spaces, CR, BOM), not a line of text: the others are
+counted per rule in a build's step table."""
+DATE_CUTS = frozenset({"metadata", "date_line"})
+"""Reasons of the cuts whose text may hold the publication date (a header, a date line under the
+headline): the date annotator reads them, since the text no longer holds them."""
+
+
 @dataclass(slots=True)
 class Document:
     """One article in one language, with its annotations (silver or gold)."""

@@ -71,7 +71,7 @@ class Knowledge:
         """Read, validate and compile every knowledge file of ``annotations_dir`` (errors name file and entry)."""
         folder = Path(annotations_dir)
         taxonomy = tuple(
-            Topic(t.id, t.name, t.iptc, t.iptc_label, t.definition)
+            Topic(t.id, t.name, t.iptc, t.iptc_label, t.definition, t.parent)
             for t in ks.load_taxonomy_file(folder / ks.TAXONOMY).topics
         )
         topic_ids = [t.id for t in taxonomy]
@@ -87,7 +87,9 @@ class Knowledge:
                 ks.load(learned, ks.LearnedAliasesFile) if learned.exists() else None,
             ),
             topic_rules=compile_topic_rules(
-                ks.load_topic_rules_file(folder / ks.TOPIC_RULES, topic_ids), topic_ids
+                ks.load_topic_rules_file(folder / ks.TOPIC_RULES, topic_ids),
+                topic_ids,
+                {t.id: t.parent for t in taxonomy},
             ),
             groups=Groups.compile(ks.load_groups_file(groups_path))
             if groups_path.exists()

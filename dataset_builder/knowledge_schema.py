@@ -82,6 +82,8 @@ class TopicEntry(_Strict):
     iptc_label: str | None = None
     iptc_note: str | None = None
     definition: str = NonEmpty
+    parent: str | None = None
+    """The id of a broader topic of the same taxonomy: a document with this topic has its parent too."""
 
 
 class TaxonomyFile(_Strict):
@@ -92,17 +94,24 @@ class TaxonomyFile(_Strict):
 
 class TopicRule(_Strict):
     topic: str
-    keywords: dict[str, list[str]]
+    keywords: dict[str, list[str]] = {}
+    """Stems: Arabic ones match anywhere in a word, English ones at the start of a word (``negotiat``)."""
+    words: dict[str, list[str]] = {}
+    """Whole words only, in either language (``war``, not ``warning``; ``art``, not ``article``)."""
     min_matches: int = Field(default=1, ge=1)
 
-    @field_validator("keywords", mode="before")
+    @field_validator("keywords", "words", mode="before")
     @classmethod
     def _keywords(cls, value: Any) -> Any:
         return _language_table(value, "keywords")
 
 
 class TopicRulesFile(_Strict):
+    comment: str | None = None
     rules: list[TopicRule]
+    fallback_min_matches: int | None = Field(default=None, ge=1)
+    """When no topic reaches its ``min_matches``: the top-level topic with the most distinct matches,
+    if it has at least this many (a news article should get its most likely topic, not none)."""
 
 
 class EntityEntry(_Strict):
@@ -234,16 +243,72 @@ class DateRulesFile(_Strict):
         return value
 
 
+class LineRule(_Strict):
+    """Page furniture cut as whole lines (datatrove's C4/Gopher line filters, trafilatura's boilerplate
+    heuristics): a line is cut when it matches one of ``patterns`` whole, or when it is made of ``words``
+    (at least ``min_share`` of its words, at most ``max_words`` words, no sentence punctuation). A line
+    longer than ``max_chars`` is never cut: article sentences are long."""
+
+    id: str = NonEmpty
+    comment: str | None = None
+    patterns: list[str] = []
+    """Python regular expressions matched against the whole line, spaces trimmed (``(?i)`` for any case)."""
+    words: list[str] = []
+    """Menu, section and share words (any case; a phrase of several words counts as its words)."""
+    min_share: float = Field(default=1.0, gt=0, le=1)
+    max_words: int = Field(default=8, ge=1)
+    max_chars: int = Field(default=160, ge=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        return _regexes(value)
+
+
+class RelatedRule(_Strict):
+    """Lists of other articles' headlines, each followed by its timestamp line."""
+
+    comment: str | None = None
+    timestamps: list[str] = Field(min_length=1)
+    """Patterns of a timestamp line (``منذ 3 ساعات``, ``2 hours ago``, ``Oct 8, 2023``), matched whole."""
+    headline_max_chars: int = Field(default=160, ge=1)
+    min_pairs: int = Field(default=2, ge=1)
+    """A run needs this many headline + timestamp pairs: one pair is the article's own headline and date."""
+
+    @field_validator("timestamps")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        return _regexes(value)
+
+
 class SeedRulesFile(_Strict):
     comment: str | None = None
     metadata_prefixes: list[str] = Field(min_length=1)
     read_also_markers: list[str] = Field(min_length=1)
     read_also_link_max_chars: int = Field(ge=0)
+    line_rules: list[LineRule] = []
+    """Furniture lines, tried in order; the first rule that matches names the cut."""
+    related: RelatedRule | None = None
+    title_skip: list[str] = []
+    """Lines kept in the text that are never the title (a dateline alone: ``مكة المكرمة (واس)``)."""
 
-    @field_validator("metadata_prefixes")
+    @field_validator("metadata_prefixes", "title_skip")
     @classmethod
     def _patterns(cls, value: list[str]) -> list[str]:
         return _regexes(value)
+
+    @field_validator("line_rules")
+    @classmethod
+    def _unique(cls, value: list[LineRule]) -> list[LineRule]:
+        ids = [rule.id for rule in value]
+        for i, rule_id in enumerate(ids):
+            if rule_id in ids[:i] or rule_id in _RESERVED_CUTS:
+                raise ValueError(f"[{i}] id {rule_id!r} is already the name of another cut")
+        return value
+
+
+_RESERVED_CUTS = frozenset({"metadata", "read_also", "whitespace", "newline", "bom", "related"})
+"""Cut reasons the cleaner itself gives: a line rule may not take one (the per-rule counts would mix)."""
 
 
 class Group(_Strict):
@@ -335,9 +400,29 @@ def _duplicates(path: Path, raw: Any, table: str, values: Sequence[str], what: s
 
 
 def load_taxonomy_file(path: Path) -> TaxonomyFile:
-    return load(
-        path, TaxonomyFile, lambda t, raw: _duplicates(path, raw, "topics", [x.id for x in t.topics], "id")
-    )
+    """The taxonomy; a ``parent`` must be another topic of the file, itself at the top level (one level
+    of subtopics, as IPTC's top level and the topics under it)."""
+
+    def check(taxonomy: TaxonomyFile, raw: Any) -> None:
+        _duplicates(path, raw, "topics", [x.id for x in taxonomy.topics], "id")
+        parents = {x.id: x.parent for x in taxonomy.topics}
+        for i, topic in enumerate(taxonomy.topics):
+            if topic.parent is None:
+                continue
+            if topic.parent not in parents or topic.parent == topic.id:
+                problem = (
+                    f"unknown topic {topic.parent!r}"
+                    if topic.parent != topic.id
+                    else "a topic is not its own parent"
+                )
+                raise InputError(f"{where(path, raw, ('topics', i, 'parent'))}: {problem}")
+            if parents[topic.parent] is not None:
+                raise InputError(
+                    f"{where(path, raw, ('topics', i, 'parent'))}: {topic.parent!r} is itself a subtopic "
+                    f"(of {parents[topic.parent]!r}); a parent must be a top-level topic"
+                )
+
+    return load(path, TaxonomyFile, check)
 
 
 def load_topic_rules_file(path: Path, topic_ids: Sequence[str]) -> TopicRulesFile:

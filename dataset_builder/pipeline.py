@@ -22,7 +22,7 @@ from dataset_builder.annotators.entities import EntityKnowledge, annotate_entiti
 from dataset_builder.annotators.ner_model import ModelTagger, load_tagger
 from dataset_builder.annotators.topics import TopicRules, annotate_topics
 from dataset_builder.cache import SilverCache
-from dataset_builder.documents import Document, check_spans
+from dataset_builder.documents import CHARACTER_CUTS, Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.executors import Executor, LocalExecutor, shards
 from dataset_builder.knowledge import Knowledge
@@ -154,6 +154,9 @@ def read_and_split(files: Sequence[SeedFile], rules: SeedRules, stats: PipelineS
         step.counters["seed files"] += 1
         step.counters.update(doc.language for doc in docs)
         step.counters["lines cut"] += sum(len(doc.cuts) for doc in docs)
+        step.counters.update(
+            f"cut by {c.reason}" for doc in docs for c in doc.cuts if c.reason not in CHARACTER_CUTS
+        )
     step.seconds += time.perf_counter() - start
     return per_file
 

@@ -65,6 +65,8 @@ class Topic:
     iptc: str | None
     iptc_label: str | None
     definition: str
+    parent: str | None = None
+    """The broader topic this one refines (``diplomacy`` under ``politics``); ``None`` at the top level."""
 
 
 def ner_tag_names() -> list[str]:

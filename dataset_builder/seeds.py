@@ -1,7 +1,8 @@
 """Read seed articles, clean them, and split a file into one document per language.
 
-Cleaning only ever *deletes* characters (metadata header lines, "read also" link lines, stray
-whitespace, ``\\r`` of CRLF); each deletion is a :class:`~dataset_builder.documents.Cut`, so
+Cleaning only ever *deletes* characters (metadata header lines, "read also" link lines, page
+furniture lines named by the seed rules' ``line_rules``, related-article lists, stray whitespace,
+``\\r`` of CRLF); each deletion is a :class:`~dataset_builder.documents.Cut`, so
 ``documents.rebuild_seed`` gives back the file's text exactly.
 """
 
@@ -24,6 +25,51 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 """Control characters (Unicode category Cc) that no text article holds; tab, newlines and form feed may."""
 
 
+_SENTENCE_MARKS = re.compile(r"[.!?؟…:;؛،,]\s*\S|[.!?؟…]$")
+"""Punctuation inside or at the end of a sentence: a line made of menu words has none."""
+_SEPARATORS = re.compile(r"[\s|/>»›<«‹•·\-–—:]+")
+RELATED = "related"
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    """A furniture rule compiled: whole-line patterns, or a share of menu words (phrases as word tuples)."""
+
+    id: str
+    pattern: re.Pattern[str] | None
+    phrases: frozenset[tuple[str, ...]]
+    longest: int
+    min_share: float
+    max_words: int
+    max_chars: int
+
+    def matches(self, line: str) -> bool:
+        stripped = line.strip()
+        if not stripped or len(stripped) > self.max_chars:
+            return False
+        if self.pattern is not None and self.pattern.fullmatch(stripped):
+            return True
+        if not self.phrases or _SENTENCE_MARKS.search(stripped):
+            return False
+        tokens = [t for t in _SEPARATORS.split(stripped.casefold()) if t]
+        if not tokens or len(tokens) > self.max_words:
+            return False
+        known = i = 0
+        while i < len(tokens):
+            size = next(
+                (
+                    n
+                    for n in range(min(self.longest, len(tokens) - i), 0, -1)
+                    if tuple(tokens[i : i + n]) in self.phrases
+                ),
+                0,
+            )
+            known += size
+            i += size or 1
+        # two menu words at least, or all of a shorter line: "الكويت - كونا" is a dateline, not a menu
+        return known / len(tokens) >= self.min_share and (known >= 2 or known == len(tokens))
+
+
 @dataclass(frozen=True, slots=True)
 class SeedRules:
     """Cleaning knowledge compiled from ``seed_rules.json``."""
@@ -31,13 +77,57 @@ class SeedRules:
     metadata: re.Pattern[str]
     read_also: re.Pattern[str]
     link_max_chars: int
+    line_rules: tuple[LineRule, ...] = ()
+    timestamp: re.Pattern[str] | None = None
+    headline_max_chars: int = 160
+    min_pairs: int = 2
+    title_skip: re.Pattern[str] | None = None
+
+    def furniture(self, line: str) -> str | None:
+        """The id of the first line rule that cuts ``line``, or ``None`` (article text)."""
+        return next((rule.id for rule in self.line_rules if rule.matches(line)), None)
+
+
+_GLOBAL_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
+    """One pattern for several; a leading ``(?i)`` of one of them becomes a group flag ``(?i:…)``."""
+    groups = [
+        _GLOBAL_FLAGS.sub(r"(?\1:", p) + ")" if _GLOBAL_FLAGS.match(p) else f"(?:{p})" for p in patterns
+    ]
+    return re.compile("|".join(groups)) if groups else None
 
 
 def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
     metadata = re.compile(r"[ \t]*(?:" + "|".join(raw.metadata_prefixes) + ")", re.IGNORECASE)
     markers = sorted(raw.read_also_markers, key=len, reverse=True)
     read_also = re.compile(r"[ \t]*(?:" + "|".join(map(re.escape, markers)) + r")[ \t]*[:：]?", re.IGNORECASE)
-    return SeedRules(metadata, read_also, raw.read_also_link_max_chars)
+    rules = []
+    for rule in raw.line_rules:
+        phrases = frozenset(tuple(t for t in _SEPARATORS.split(w.casefold()) if t) for w in rule.words)
+        rules.append(
+            LineRule(
+                rule.id,
+                _alternation(rule.patterns),
+                phrases,
+                max((len(p) for p in phrases), default=0),
+                rule.min_share,
+                rule.max_words,
+                rule.max_chars,
+            )
+        )
+    related = raw.related
+    return SeedRules(
+        metadata,
+        read_also,
+        raw.read_also_link_max_chars,
+        tuple(rules),
+        _alternation(related.timestamps) if related else None,
+        related.headline_max_chars if related else 160,
+        related.min_pairs if related else 2,
+        _alternation(raw.title_skip),
+    )
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
@@ -126,10 +216,40 @@ def _looks_like_link(line: str, max_chars: int) -> bool:
     return 0 < len(stripped) <= max_chars and not stripped.endswith(_TERMINAL)
 
 
+def _related_runs(lines: list[tuple[int, str]], rules: SeedRules) -> set[int]:
+    """Indices of the lines in runs of at least ``min_pairs`` (headline, timestamp) pairs, blank lines
+    between them allowed: a related-articles list."""
+    if rules.timestamp is None:
+        return set()
+    stamp = rules.timestamp
+    filled = [i for i, (_, line) in enumerate(lines) if line.strip()]
+    runs: set[int] = set()
+    run: list[int] = []
+    k = 0
+    while k <= len(filled):
+        pair = filled[k : k + 2]
+        headline, time = (lines[i][1].strip() for i in pair) if len(pair) == 2 else ("", "")
+        if (
+            time
+            and stamp.fullmatch(time)
+            and not stamp.fullmatch(headline)
+            and _looks_like_link(headline, rules.headline_max_chars)
+        ):
+            run += pair
+            k += 2
+            continue
+        if len(run) >= 2 * rules.min_pairs:
+            runs.update(run)
+        run = []
+        k += 1
+    return runs
+
+
 def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
-    """Metadata headers, "read also" blocks and CR characters to delete, in seed coordinates."""
+    """Metadata headers, "read also" blocks, page furniture and CR characters to delete, in seed coordinates."""
     cuts: list[Cut] = []
     lines = list(_lines(text))
+    related = _related_runs([(s, line.rstrip("\r")) for s, line in lines], rules)
     in_links = drop_next_blank = False
     prev_blank = True
     for index, (start, line) in enumerate(lines):
@@ -156,6 +276,11 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
             drop_next_blank = False
             continue
         drop_next_blank = False
+        furniture = RELATED if index in related and not blank else None if blank else rules.furniture(line)
+        if furniture is not None:
+            cuts.append(Cut(start, text[start:end], furniture))
+            drop_next_blank = prev_blank
+            continue
         meta = rules.metadata.match(line)
         if meta and _is_blank(line[meta.end() :]):
             cuts.append(Cut(start, text[start:end], "metadata"))
@@ -217,9 +342,16 @@ def _apply(text: str, seg_start: int, seg_end: int, cuts: list[Cut]) -> str:
     return "".join(parts)
 
 
-def _title(text: str) -> str | None:
-    """The first line when it reads as a headline: short, no sentence punctuation, more text after."""
+def _title(text: str, skip: re.Pattern[str] | None = None) -> str | None:
+    """The first line when it reads as a headline: short, no sentence punctuation, more text after.
+
+    Lines ``skip`` matches (a dateline alone above the headline) are passed over, three at most.
+    """
     first, sep, rest = text.partition("\n")
+    for _ in range(3):
+        if skip is None or not sep or not skip.fullmatch(first.strip()):
+            break
+        first, sep, rest = rest.partition("\n")
     first = first.strip()
     if not sep or not rest.strip() or not first or len(first) > 200 or len(first.split()) > 25:
         return None
@@ -273,7 +405,7 @@ def split_seed(path: Path, text: str, rules: SeedRules) -> list[Document]:
                 seed_start=run.start,
                 seed_end=run.end,
                 cuts=seg_cuts,
-                title=_title(body),
+                title=_title(body, rules.title_skip),
                 truncated=_truncated(body),
                 translation_group=stem if len(set(languages)) > 1 else None,
             )

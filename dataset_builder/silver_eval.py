@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dataset_builder.documents import Document, check_spans
+from dataset_builder.documents import CHARACTER_CUTS, Document, check_spans, rebuild_seed
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge_schema import read_json
@@ -174,3 +174,108 @@ def _scores(counts: dict[str, Counter]) -> dict[str, PRF]:
     scores = {label: PRF(c["tp"], c["fp"], c["fn"]) for label, c in counts.items()}
     scores["overall"] = PRF(*(sum(getattr(s, k) for s in scores.values()) for k in ("tp", "fp", "fn")))
     return scores
+
+
+@dataclass(slots=True)
+class MessEvaluation:
+    """Topics and cleaning scored on scraped pages whose gold names the body lines (tests/data/realmess).
+
+    Topics are compared on the gold's topic ids only (the taxonomy's top level): a subtopic the
+    silver annotator adds is neither right nor wrong there.
+    """
+
+    documents: int
+    with_topic: int
+    per_topic: dict[str, PRF]
+    furniture_lines: int
+    furniture_cut: int
+    body_lines: int
+    body_lost: int
+    cut_by_rule: Counter[str]
+    title_right: int
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def topics_overall(self) -> PRF:
+        return PRF(*(sum(getattr(s, k) for s in self.per_topic.values()) for k in ("tp", "fp", "fn")))
+
+    def report(self) -> str:
+        rows = [f"{'topic':<20}{'precision':>10}{'recall':>8}{'gold':>6}{'found':>7}"]
+        for topic, s in [*sorted(self.per_topic.items()), ("overall", self.topics_overall)]:
+            rows.append(f"{topic:<20}{s.precision:>10.3f}{s.recall:>8.3f}{s.tp + s.fn:>6}{s.tp + s.fp:>7}")
+        rows.append(f"documents with a topic  {self.with_topic}/{self.documents}")
+        rows.append(f"titles right            {self.title_right}/{self.documents}")
+        rows.append(f"furniture lines cut     {self.furniture_cut}/{self.furniture_lines}")
+        rows.append(f"body lines lost         {self.body_lost}/{self.body_lines}")
+        rows.append(
+            "lines cut per rule      " + ", ".join(f"{r} {n}" for r, n in sorted(self.cut_by_rule.items()))
+        )
+        return "\n".join(rows)
+
+
+def _cut_positions(docs: list[Document]) -> set[int]:
+    return {i for d in docs for c in d.cuts for i in range(c.start, c.start + len(c.text))}
+
+
+def evaluate_mess(folder: Path, knowledge: Knowledge) -> MessEvaluation:
+    """Run the pipeline over every page of ``folder``; score its topics and which lines cleaning cut.
+
+    A body line is lost when any of its non-blank characters was cut; a furniture line (any other
+    non-blank line) counts as cut only when all of them were.
+    """
+    folder = Path(folder)
+    raw = read_json(folder / "gold.json")
+    if not isinstance(raw, dict) or not isinstance(raw.get("documents"), dict):
+        raise InputError(f'{folder / "gold.json"}: expected {{"documents": {{id: gold}}}}')
+    golds = raw["documents"]
+    scored = sorted(
+        {t for g in golds.values() for t in g["topics"]} | {t.id for t in knowledge.taxonomy if not t.parent}
+    )
+    counts = {t: Counter() for t in scored}
+    result = MessEvaluation(len(golds), 0, {}, 0, 0, 0, 0, Counter(), 0)
+    for doc_id, gold in sorted(golds.items()):
+        path = folder / f"{doc_id}.txt"
+        docs = annotate_seed(path, knowledge)
+        found = {t for d in docs for t in d.topics}
+        result.with_topic += bool(found)
+        expected = set(gold["topics"])
+        for topic in scored:
+            key = (
+                "tp"
+                if topic in found & expected
+                else "fp"
+                if topic in found
+                else "fn"
+                if topic in expected
+                else None
+            )
+            if key:
+                counts[topic][key] += 1
+                if key != "tp":
+                    result.errors.append(f"{doc_id}\ttopic {key}\t{topic}")
+        result.title_right += docs[0].title == gold.get("title")
+        if docs[0].title != gold.get("title"):
+            result.errors.append(f"{doc_id}\ttitle\t{docs[0].title!r}")
+        text = rebuild_seed(docs)
+        cut = _cut_positions(docs)
+        body = set(gold["body_lines"])
+        result.cut_by_rule.update(c.reason for d in docs for c in d.cuts if c.reason not in CHARACTER_CUTS)
+        pos = 0
+        for line in text.split("\n"):
+            visible = [pos + i for i, ch in enumerate(line) if not ch.isspace()]
+            pos += len(line) + 1
+            if not visible:
+                continue
+            if line in body:
+                result.body_lines += 1
+                if any(i in cut for i in visible):
+                    result.body_lost += 1
+                    result.errors.append(f"{doc_id}\tbody lost\t{line[:80]}")
+            else:
+                result.furniture_lines += 1
+                if all(i in cut for i in visible):
+                    result.furniture_cut += 1
+                else:
+                    result.errors.append(f"{doc_id}\tfurniture kept\t{line[:80]}")
+    result.per_topic = {t: PRF(c["tp"], c["fp"], c["fn"]) for t, c in counts.items()}
+    return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -167,7 +168,7 @@ def test_entity_offsets_always_match_text(small: Knowledge, parts: list[str], la
 
 
 def test_topic_rules_need_enough_distinct_keywords(small: Knowledge) -> None:
-    rules = small.topic_rules
+    rules = dataclasses.replace(small.topic_rules, parents={})  # no hierarchy: rules alone
     assert find_topics("Talks on a ceasefire and a truce; humanitarian aid.", "en", rules) == [
         "peace_process",
         "humanitarian_aid",
@@ -175,6 +176,20 @@ def test_topic_rules_need_enough_distinct_keywords(small: Knowledge) -> None:
     assert find_topics("A ceasefire, a ceasefire, a ceasefire.", "en", rules) == []
     assert find_topics("جهود وقف إطلاق النار والهدنة", "ar", rules) == ["peace_process"]
     assert find_topics("unnegotiated truce", "en", rules) == []
+
+
+def test_a_subtopic_needs_its_parent_and_every_news_article_gets_a_topic() -> None:
+    rules = KNOWLEDGE.topic_rules
+    # "visit", "meeting" and "talks" are diplomacy's words, but a football report is not politics
+    football = "The coach said the visit of the champions was a tough meeting; talks with the striker follow the match."
+    assert find_topics(football, "en", rules) == ["sport"]
+    talks = "The foreign minister met with his counterpart for talks on bilateral relations during an official visit."
+    assert find_topics(talks, "en", rules) == ["diplomacy", "politics"]  # taxonomy order
+    # whole words: "war" is not "warning", "art" not "article"
+    assert find_topics("A warning in the article about warm weather and rain.", "en", rules) == ["weather"]
+    # fallback: one keyword is enough when nothing else fires
+    assert find_topics("سجلت 50 درجة مئوية", "ar", rules) == ["weather"]
+    assert find_topics("Nothing here at all.", "en", rules) == []
 
 
 def test_language_by_script_and_fasttext() -> None:

@@ -78,7 +78,7 @@ def test_topic_rules_load_and_cover_every_topic_once(knowledge: Knowledge) -> No
     for rule in rules:
         assert rule["min_matches"] >= 1
         for language in LANGUAGES:
-            words = rule["keywords"][language]
+            words = rule["keywords"][language] + rule.get("words", {}).get(language, [])
             assert words and len(set(words)) == len(words), (rule["topic"], language)
             assert all(w == w.strip() and w for w in words), (rule["topic"], language)
 

@@ -70,7 +70,18 @@ CASES: list[tuple[str, Any, str]] = [
     (
         "taxonomy.json",
         lambda d: d["topics"].append(d["topics"][0]),
-        r"topics\[8\] \(id 'diplomacy'\): duplicate id",
+        r"topics\[23\] \(id 'diplomacy'\): duplicate id",
+    ),
+    (
+        "taxonomy.json",
+        lambda d: d["topics"][0].update(parent="politcs"),
+        r"topics\[0\] \(id 'diplomacy'\): parent: unknown topic 'politcs'",
+    ),
+    (
+        "taxonomy.json",
+        lambda d: d["topics"][1].update(parent="diplomacy"),
+        r"topics\[1\] \(id 'armed_conflict'\): parent: 'diplomacy' is itself a subtopic \(of 'politics'\); "
+        r"a parent must be a top-level topic",
     ),
     (
         "taxonomy.json",
@@ -108,6 +119,16 @@ CASES: list[tuple[str, Any, str]] = [
         "seed_rules.json",
         lambda d: d["metadata_prefixes"].append("("),
         r"metadata_prefixes: \[\d+\] '\(' is not",
+    ),
+    (
+        "seed_rules.json",
+        lambda d: d["line_rules"][0].update(id="metadata"),
+        r"line_rules: \[0\] id 'metadata' is already the name of another cut",
+    ),
+    (
+        "seed_rules.json",
+        lambda d: d["line_rules"][1]["patterns"].append("(?i)[a-"),
+        r"line_rules\[1\] \(id 'breaking'\): patterns: \[\d+\] '\(\?i\)\[a-' is not",
     ),
     (
         "groups.json",

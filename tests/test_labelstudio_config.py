@@ -60,15 +60,21 @@ def test_config_is_deterministic_and_follows_the_taxonomy(tmp_path: Path) -> Non
     taxonomy = json.loads((ann_dir / "taxonomy.json").read_text(encoding="utf-8"))
     taxonomy["topics"].append(
         {
-            "id": "health",
-            "name": "Health",
+            "id": "vaccines",
+            "name": "Vaccines",
             "iptc": None,
             "iptc_label": None,
-            "definition": "Disease & <care>.",
+            "definition": "Doses & <care>.",
+            "parent": "health",
         }
     )
     (ann_dir / "taxonomy.json").write_text(json.dumps(taxonomy), encoding="utf-8")
     changed = config.labeling_config(Knowledge.load(ann_dir).taxonomy)
     assert changed != config.labeling_config(TAXONOMY)
-    health = _choices(ET.fromstring(changed), config.TOPICS)[-1]
-    assert health.get("value") == "health" and health.get("hint") == "Health: Disease & <care>."
+    choices = _choices(ET.fromstring(changed), config.TOPICS)
+    assert [c.get("value") for c in choices] == [t.id for t in TAXONOMY] + ["vaccines"]
+    health, vaccines = choices[[t.id for t in TAXONOMY].index("health")], choices[-1]
+    assert health.get("hint").startswith("Health: ")  # a subtopic's hint names its parent
+    assert (
+        vaccines.get("value") == "vaccines" and vaccines.get("hint") == "Health › Vaccines: Doses & <care>."
+    )

@@ -151,20 +151,27 @@ def test_the_projects_taxonomy_reaches_the_config_features_card_and_croissant(
     project = copy_repo_project(tmp_path / "news")
     path = project / "annotations" / "taxonomy.json"
     taxonomy = json.loads(path.read_text(encoding="utf-8"))
-    health = {"id": "health", "name": "Health", "iptc": None, "iptc_label": None, "definition": "Disease."}
-    taxonomy["topics"] = [health, *reversed(taxonomy["topics"])]
+    space = {
+        "id": "space",
+        "name": "Space",
+        "iptc": None,
+        "iptc_label": None,
+        "definition": "Probes.",
+        "parent": "science_technology",
+    }
+    taxonomy["topics"] = [space, *reversed(taxonomy["topics"])]
     path.write_text(json.dumps(taxonomy), encoding="utf-8")
     order = [t["id"] for t in taxonomy["topics"]]
     monkeypatch.chdir(project)
     code, out, _ = run(capsys, "labelstudio", "config")
-    assert code == 0 and 'value="health"' in out
+    assert code == 0 and 'value="space"' in out
     assert run(capsys, "build", "--no-progress")[0] == 0
     topics = datasets.load_dataset(str(project / "dist"), "topics", split="train")
     assert topics.features["labels"].feature.names == order
     croissant = json.loads((project / "dist" / "croissant.json").read_text(encoding="utf-8"))
     [classes] = [r for r in croissant["recordSet"] if r["@id"] == "topics-labels-classes"]
     assert [row["topics-labels-classes/name"] for row in classes["data"]] == order
-    assert "`health` (Health)" in (project / "dist" / "README.md").read_text(encoding="utf-8")
+    assert "`space` (Space)" in (project / "dist" / "README.md").read_text(encoding="utf-8")
 
 
 # --- versions ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dataset_builder.documents import Document
+from dataset_builder.documents import DATE_CUTS, Document
 from dataset_builder.knowledge_schema import DateRulesFile
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -145,7 +145,7 @@ def publication_date(doc: Document, rules: DateRules) -> tuple[dt.date | None, s
     dateline; a dateline whose weekday contradicts the text's "today" is dropped.
     """
     for cut in doc.cuts:
-        if cut.reason == "metadata" and (dates := find_dates(cut.text, rules)):
+        if cut.reason in DATE_CUTS and (dates := find_dates(cut.text, rules)):
             return dates[0].date, "header", _flagged(doc, dates[0], cut.text.strip(), rules)
     offset = 0
     for line in doc.text[: rules.dateline_chars * 2].split("\n")[:3]:

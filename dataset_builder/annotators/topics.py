@@ -2,13 +2,16 @@
 
 A topic is assigned when at least ``min_matches`` distinct keywords of the document's language
 occur. Arabic keywords match anywhere in a word (proclitics and suffixes attach to stems); English
-keywords match at the start of a word, case-insensitively. One Aho-Corasick pass per document.
+keywords match at the start of a word, case-insensitively; ``words`` match whole words only. One
+Aho-Corasick pass per document. A subtopic (a taxonomy entry with a ``parent``) refines its parent,
+so it is kept only when the parent is found too: "meeting" and "visit" in a football report do not
+make it diplomacy. When nothing fires, the optional fallback gives the best-supported top-level topic.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
@@ -23,18 +26,24 @@ class TopicRules:
     automata: dict[str, ahocorasick.Automaton]
     min_matches: dict[str, int]
     order: tuple[str, ...]
+    parents: dict[str, str]
+    """Subtopic id → its parent's id."""
+    fallback_min_matches: int | None = None
 
 
-def compile_topic_rules(raw: TopicRulesFile, topic_ids: Sequence[str]) -> TopicRules:
+def compile_topic_rules(
+    raw: TopicRulesFile, topic_ids: Sequence[str], parents: Mapping[str, str | None] | None = None
+) -> TopicRules:
     """One automaton per language; ``topic_ids`` (the taxonomy order) orders the topics found."""
-    keywords: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    keywords: dict[str, dict[str, set[tuple[str, bool]]]] = defaultdict(lambda: defaultdict(set))
     min_matches: dict[str, int] = {}
     for rule in raw.rules:
         min_matches[rule.topic] = rule.min_matches
-        for language, words in rule.keywords.items():
-            for word in words:
-                key = normalise(word, language)
-                keywords[language][key.lower() if language == "en" else key].add(rule.topic)
+        for whole, table in ((False, rule.keywords), (True, rule.words)):
+            for language, words in table.items():
+                for word in words:
+                    key = normalise(word, language)
+                    keywords[language][key.lower() if language == "en" else key].add((rule.topic, whole))
     automata = {}
     for language, table in keywords.items():
         automaton = ahocorasick.Automaton()
@@ -42,23 +51,41 @@ def compile_topic_rules(raw: TopicRulesFile, topic_ids: Sequence[str]) -> TopicR
             automaton.add_word(word, (word, tuple(sorted(topics))))
         automaton.make_automaton()
         automata[language] = automaton
-    return TopicRules(automata, min_matches, tuple(topic_ids))
+    links = {child: parent for child, parent in (parents or {}).items() if parent is not None}
+    return TopicRules(automata, min_matches, tuple(topic_ids), links, raw.fallback_min_matches)
 
 
-def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:
-    """Taxonomy ids whose rules fire, in taxonomy order."""
+def topic_matches(text: str, language: str, rules: TopicRules) -> dict[str, set[str]]:
+    """Topic id → the distinct keywords of its rules found in ``text``."""
     automaton = rules.automata.get(language)
     if automaton is None:
-        return []
+        return {}
     haystack = text.lower() if language == "en" else normalise(text, language)
     hits: dict[str, set[str]] = defaultdict(set)
     for last, (word, topics) in automaton.iter(haystack):
         start = last - len(word) + 1
-        if language == "en" and start > 0 and haystack[start - 1].isalnum():
-            continue
-        for topic in topics:
-            hits[topic].add(word)
-    return [t for t in rules.order if len(hits.get(t, ())) >= rules.min_matches.get(t, 1)]
+        left = start == 0 or not haystack[start - 1].isalnum()
+        right = last + 1 == len(haystack) or not haystack[last + 1].isalnum()
+        for topic, whole in topics:
+            if (left and right) if whole else (left or language != "en"):
+                hits[topic].add(word)
+    return hits
+
+
+def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:
+    """Taxonomy ids whose rules fire, in taxonomy order (a subtopic only with its parent)."""
+    hits = topic_matches(text, language, rules)
+    found = {t for t in rules.order if len(hits.get(t, ())) >= rules.min_matches.get(t, 1)}
+    found = {t for t in found if t not in rules.parents or rules.parents[t] in found}
+    if not found and rules.fallback_min_matches is not None:
+        best = max(
+            (t for t in rules.order if t not in rules.parents),
+            key=lambda t: len(hits.get(t, ())),
+            default=None,
+        )  # max keeps the first of equals: ties go to the earlier topic of the taxonomy
+        if best is not None and len(hits.get(best, ())) >= rules.fallback_min_matches:
+            found = {best}
+    return [t for t in rules.order if t in found]
 
 
 def annotate_topics(doc: Document, rules: TopicRules) -> Document:

@@ -66,8 +66,12 @@ def labeling_config(taxonomy: Sequence[schema.Topic]) -> str:
 
     ET.SubElement(view, "Header", value="Topics")
     topics = ET.SubElement(view, "Choices", name=TOPICS, toName=TEXT, choice="multiple")
-    for topic in taxonomy:
-        ET.SubElement(topics, "Choice", value=topic.id, hint=f"{topic.name}: {topic.definition}")
+    names = {topic.id: topic.name for topic in taxonomy}
+    for topic in (
+        taxonomy
+    ):  # flat choices (one value per id, as the importer reads them); a subtopic's hint names its parent
+        name = f"{names[topic.parent]} › {topic.name}" if topic.parent in names else topic.name
+        ET.SubElement(topics, "Choice", value=topic.id, hint=f"{name}: {topic.definition}")
 
     ET.SubElement(view, "Header", value="Language")
     languages = ET.SubElement(view, "Choices", name=LANGUAGE, toName=TEXT, choice="single", showInline="true")

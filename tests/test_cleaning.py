@@ -1,0 +1,161 @@
+"""Cleaning scraped news pages: furniture lines cut by the seed rules, article lines kept, and the
+seed still rebuilt byte for byte from the documents and their cuts.
+
+tests/data/scraped_tuning is the set the furniture rules were tuned on; tests/data/realmess is held
+out (never tuned on): its floors sit just under what the rules reach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from conftest import KNOWLEDGE
+
+from dataset_builder.documents import CHARACTER_CUTS, check_spans, rebuild_seed
+from dataset_builder.pipeline import READ_STEP, annotate_files
+from dataset_builder.seeds import split_seed
+from dataset_builder.silver_eval import evaluate_mess
+
+DATA = Path(__file__).resolve().parent / "data"
+RULE_IDS = {r.id for r in KNOWLEDGE.seed_rules.line_rules} | {"metadata", "read_also", "related"}
+
+
+def test_scraped_pages_lose_their_furniture_and_keep_every_article_line() -> None:
+    result = evaluate_mess(DATA / "scraped_tuning", KNOWLEDGE)
+    print(result.report())
+    assert result.documents == 12 and result.body_lost == 0
+    assert result.furniture_cut >= result.furniture_lines - 1
+    assert result.title_right >= result.documents - 1
+    assert result.with_topic == result.documents
+    assert result.topics_overall.recall == 1.0 and result.topics_overall.precision >= 0.85
+
+
+def test_cleaning_only_deletes_and_names_the_rule_of_every_cut() -> None:
+    for path in sorted((DATA / "scraped_tuning").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        docs = split_seed(path, text, KNOWLEDGE.seed_rules)
+        assert rebuild_seed(docs) == text, path.name
+        reasons = {c.reason for d in docs for c in d.cuts} - CHARACTER_CUTS
+        assert reasons and reasons <= RULE_IDS, (path.name, reasons - RULE_IDS)
+        for doc in docs:
+            check_spans(doc.text, doc.entities, doc.id)
+
+
+def test_related_headlines_with_timestamps_go_but_the_articles_headline_and_date_stay_known(
+    tmp_path: Path,
+) -> None:
+    page = (
+        "عاجل\n"
+        "ارتفاع صادرات مصر من الغاز الطبيعي المسال\n"
+        "الأحد 12 مارس 2023 - 10:15 ص\n"
+        "ارتفعت صادرات مصر من الغاز الطبيعي المسال خلال الربع الأول، وفق بيان لوزارة البترول.\n"
+        "وأضاف البيان أن الشحنات توجهت إلى أوروبا وآسيا.\n"
+        "الذهب يستقر قرب أعلى مستوى في أسبوعين\n"
+        "منذ ساعتين\n"
+        "\n"
+        "البورصة تغلق على ارتفاع\n"
+        "منذ 4 ساعات\n"
+    )
+    path = tmp_path / "page.txt"
+    path.write_text(page, encoding="utf-8")
+    ((doc,),), stats = annotate_files([path], KNOWLEDGE)
+    assert doc.title == "ارتفاع صادرات مصر من الغاز الطبيعي المسال"
+    assert doc.text.splitlines() == page.splitlines()[1:2] + page.splitlines()[3:5]
+    assert (doc.date, doc.date_source) == (dt.date(2023, 3, 12), "header")
+    assert [c.reason for c in doc.cuts if c.reason not in CHARACTER_CUTS] == [
+        "breaking",
+        "date_line",
+        "related",
+        "related",
+        "related",
+        "related",
+    ]
+    assert rebuild_seed([doc]) == page
+    counters = stats[READ_STEP].counters
+    assert counters["cut by related"] == 4 and counters["cut by breaking"] == 1
+    assert "cut by related 4" in stats.to_text()
+
+
+def test_one_headline_and_timestamp_is_the_article_not_a_related_list(tmp_path: Path) -> None:
+    page = (
+        "Oil prices climb on supply worries\n2 hours ago\nOil prices rose on Monday as supply worries grew.\n"
+    )
+    path = tmp_path / "page.txt"
+    path.write_text(page, encoding="utf-8")
+    ((doc,),), _ = annotate_files([path], KNOWLEDGE)
+    assert doc.text.startswith("Oil prices climb on supply worries\n") and doc.title == (
+        "Oil prices climb on supply worries"
+    )
+
+
+def test_real_mess_pages_held_out() -> None:
+    gold = json.loads((DATA / "realmess" / "gold.json").read_text(encoding="utf-8"))["documents"]
+    result = evaluate_mess(DATA / "realmess", KNOWLEDGE)
+    print(result.report())
+    assert result.documents == len(gold) == 16
+    assert result.body_lost <= FLOORS["body_lost"]
+    assert result.furniture_cut >= FLOORS["furniture_cut"]
+    assert result.with_topic >= FLOORS["with_topic"]
+    assert result.title_right >= FLOORS["title_right"]
+    assert result.topics_overall.precision >= FLOORS["topic_precision"]
+    assert result.topics_overall.recall >= FLOORS["topic_recall"]
+
+
+FLOORS: dict[str, float] = {
+    "body_lost": 0,
+    "furniture_cut": 120,  # of 194 (124 reached; 9 before the line rules)
+    "with_topic": 16,  # 5 with the politics-only taxonomy
+    "title_right": 4,
+    "topic_precision": 0.6,  # 0.621 reached, 19 gold topics, 29 found
+    "topic_recall": 0.9,  # 0.947 reached; 0.158 before
+}
+"""Just under what the rules reach on tests/data/realmess (measured once, after tuning elsewhere)."""
+
+
+ARTICLE_LINES = [
+    "Follow-up talks are expected next week",
+    "Pictures of the flood spread on social media, showing cars swept away",
+    "The court ruled the copyright claim invalid",
+    "The bakery sold 10,000 cookies",
+    "The company updated its privacy policy after the fine",
+    "Welcome to the new era, said the minister.",
+    "Subscribers to the service rose 10%",
+    "سجل معدل التضخم 21% في ديسمبر",
+    "تبرع رجل أعمال بمليون دولار للمستشفى",
+    "تقرير أممي يحذر من مجاعة في السودان",
+    "تحرير سعر الصرف",
+    "موقع أثري جديد في الأقصر",
+    "صور الأقمار الصناعية أظهرت حجم الدمار في المدينة",
+    "تابعوا باهتمام تطورات الأزمة",
+    "الكويت - كونا",
+    "أخبار سارة للمزارعين",
+]
+FURNITURE_LINES = [
+    "Follow us on Twitter @GHDaily",
+    "تابعونا على فيسبوك وتويتر",
+    "اشترك في النشرة البريدية",
+    "We use cookies to improve your experience. By continuing you accept our Privacy Policy.",
+    "© 2022 Global Health Daily. All rights reserved.",
+    "جميع الحقوق محفوظة © 2023 بوابة الأخبار",
+    "كتب: محمد عبد الرحمن",
+    "By Jane Doe and Ahmed Ali",
+    "Welcome to Global Health Daily",
+    "مرحبا بكم في موقع الخبر",
+    "Support Our Journalism",
+    "Text Size",
+    "الرئيسية القائمة البحث",
+    "Home > Business > Markets",
+    "IMG_20230202_1455.jpg",
+    "Federal Reserve Chair Jerome Powell speaks in Washington. REUTERS/Evelyn Hockstein",
+    "صورة أرشيفية",
+    "عاجل",
+    "مشاركة :",
+]
+
+
+def test_article_lines_that_look_like_furniture_are_kept_and_furniture_is_not() -> None:
+    rules = KNOWLEDGE.seed_rules
+    assert [line for line in ARTICLE_LINES if rules.furniture(line)] == []
+    assert [line for line in FURNITURE_LINES if not rules.furniture(line)] == []
