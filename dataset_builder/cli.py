@@ -650,7 +650,15 @@ def _run_server(
     return report.summary()
 
 
-_WRITERS = {"build", "publish", "labelstudio import", "labelstudio pull", "labelstudio push", "version bump"}
+_WRITERS = {
+    "build",
+    "publish",
+    "labelstudio import",
+    "labelstudio pull",
+    "labelstudio push",
+    "labelstudio review",
+    "version bump",
+}
 """Commands that write into the project (ledger, cache, annotations/, dataset.toml, releases/)."""
 
 
