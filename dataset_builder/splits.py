@@ -275,9 +275,9 @@ def built_assignments(folder: Path) -> dict[str, Assignment]:
 
     found: dict[str, Assignment] = {}
     for path in sorted(Path(folder).glob(schema.data_glob("documents"))):
-        table = pq.read_table(path, columns=["id", "event_id"])
+        table = pq.read_table(path, columns=[schema.ID, schema.EVENT_ID])
         for doc_id, event in zip(
-            table.column("id").to_pylist(), table.column("event_id").to_pylist(), strict=True
+            table.column(schema.ID).to_pylist(), table.column(schema.EVENT_ID).to_pylist(), strict=True
         ):
             found[doc_id] = Assignment(path.stem, event)
     return found
