@@ -135,6 +135,9 @@ def scrub(message: str, api_key: str) -> str:
     return _CREDENTIAL.sub(lambda m: f"{m.group(1)}{m.group(2)}{HIDDEN}", message)
 
 
+_HTML = re.compile(r"\s*<(?:!doctype|html|head|body|\?xml)", re.IGNORECASE)
+
+
 @contextlib.contextmanager
 def server_errors(url: str, api_key: str, doing: str) -> Iterator[None]:
     """Turn transport and HTTP errors into :class:`LabelStudioError` naming the URL and the step.
@@ -149,6 +152,8 @@ def server_errors(url: str, api_key: str, doing: str) -> Iterator[None]:
     except ApiError as exc:
         body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body, default=str)
         hint = " (the API key was refused)" if exc.status_code in (401, 403) else ""
+        if _HTML.match(body):  # a web page, not the API: the URL has a path, or another server answers
+            body = "the server sent a web page, not an API answer; give the server's root URL (e.g. http://127.0.0.1:8080)"
         message = f"Label Studio at {url}: {doing} failed with HTTP {exc.status_code}{hint}: {body[:500]}"
         raise LabelStudioError(scrub(message, api_key)) from None
     except httpx.LocalProtocolError:

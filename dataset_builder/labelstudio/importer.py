@@ -216,6 +216,24 @@ def annotator_of(completed_by: Any) -> str | None:
     return f"user-{user_id}" if user_id is not None else None
 
 
+def _not_unicode(value: Any, path: str = "") -> str | None:
+    """The first field (a dotted path) whose string holds a lone surrogate, which UTF-8 cannot encode.
+
+    JSON lets ``\\ud83c`` stand alone; such a text or e-mail would fail later when it is hashed or
+    stored, so the task is refused up front with its field named.
+    """
+    if isinstance(value, str):
+        return (path or "the task") if _SURROGATE.search(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if (found := _not_unicode(item, f"{path}.{key}" if path else str(key))) is not None:
+            return found
+    return None
+
+
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
+
+
 class _Errors:
     """Collects every problem of an export so that one run reports them all."""
 
@@ -622,6 +640,9 @@ def import_tasks(
         where = f"task {task_id}"
         if not isinstance(task, dict):
             errors.add(where, "a task must be a JSON object")
+            continue
+        if (field := _not_unicode(task)) is not None:
+            errors.add(where, f"{field} holds a lone surrogate (\\ud800-\\udfff), which is not text")
             continue
         ctx = _task_context(task, task_id, where, origin, documents, errors, report.unknown_documents)
         anns = task.get("annotations", [])
