@@ -60,7 +60,7 @@ def test_related_headlines_with_timestamps_go_but_the_articles_headline_and_date
     )
     path = tmp_path / "page.txt"
     path.write_text(page, encoding="utf-8")
-    ((doc,),), stats = annotate_files([path], KNOWLEDGE)
+    ((doc,),), stats = annotate_files([(path, path.read_bytes())], KNOWLEDGE)
     assert doc.title == "ارتفاع صادرات مصر من الغاز الطبيعي المسال"
     assert doc.text.splitlines() == page.splitlines()[1:2] + page.splitlines()[3:5]
     assert (doc.date, doc.date_source) == (dt.date(2023, 3, 12), "header")
@@ -84,7 +84,7 @@ def test_one_headline_and_timestamp_is_the_article_not_a_related_list(tmp_path: 
     )
     path = tmp_path / "page.txt"
     path.write_text(page, encoding="utf-8")
-    ((doc,),), _ = annotate_files([path], KNOWLEDGE)
+    ((doc,),), _ = annotate_files([(path, path.read_bytes())], KNOWLEDGE)
     assert doc.text.startswith("Oil prices climb on supply worries\n") and doc.title == (
         "Oil prices climb on supply worries"
     )
