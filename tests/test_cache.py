@@ -24,7 +24,7 @@ from dataset_builder.documents import Document
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import agreement_report
 from dataset_builder.labelstudio.tasks import write_tasks
-from dataset_builder.pipeline import silver_documents
+from dataset_builder.pipeline import CACHE_STEP, PipelineStats, silver_documents
 from dataset_builder.project import CACHE_ENV, Project
 
 EXTRA = sorted((REPO / "tests" / "data" / "tuning").glob("t_*.txt"))[:4]
@@ -192,3 +192,18 @@ def test_label_studio_commands_reuse_the_builds_silver_documents(
     assert (project / "plain.json").read_bytes() == (project / "cached.json").read_bytes()
     again = agreement_report(silver_documents(p.seeds_dir, knowledge), p.annotations_dir, knowledge)
     assert report.to_text() == again.to_text()
+
+
+def test_the_cache_rows_of_the_step_table_count_every_document_it_passed_on(tmp_path: Path) -> None:
+    knowledge = Knowledge.load(ANN)
+    for run in ("cold", "warm"):
+        stats = PipelineStats()
+        with SilverCache.open(tmp_path, knowledge) as cache:
+            docs = list(silver_documents(SEEDS, knowledge, cache=cache, stats=stats))
+        row = stats[CACHE_STEP]
+        assert row.documents == len(docs) > 0, run  # a cold build used to say "0 documents"
+        assert sum(row.counters.values()) == seed_count_in(SEEDS), run
+
+
+def seed_count_in(folder: Path) -> int:
+    return len(list(folder.glob("*.txt")))
