@@ -818,6 +818,16 @@ def bound_project_id(project: Project, project_id: int | None) -> int:
     return found
 
 
+def exported_tasks(url: str, api_key: str, project_id: int, kind: str) -> tuple[bytes, Any, str]:
+    """A project's export as received, parsed, and how messages name it (``kind``: project, review project)."""
+    raw = export_snapshot(url, api_key, project_id)
+    source = f"export of {kind} {project_id} at {url}"
+    try:
+        return raw, json.loads(raw.decode("utf-8")), source
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
+
+
 def export_snapshot(url: str, api_key: str, project_id: int) -> bytes:
     """The complete JSON export of the project's annotated tasks, with annotator emails, as bytes."""
     api_key = clean_api_key(api_key)
@@ -899,12 +909,7 @@ def pull(
     """
     pid = bound_project_id(project, project_id)
     dataset = project.settings.name
-    raw = export_snapshot(url, api_key, pid)
-    source = f"export of project {pid} at {url}"
-    try:
-        exported = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
+    raw, exported, source = exported_tasks(url, api_key, pid, "project")
     by_id = {d.id: d for d in documents}
     removed: list[str] = []
     if isinstance(exported, list):

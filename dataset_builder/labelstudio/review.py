@@ -32,11 +32,10 @@ from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document
 from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.client import (
-    LabelStudioError,
     check_dataset,
     clean_api_key,
     connect,
-    export_snapshot,
+    exported_tasks,
     server_errors,
 )
 
@@ -206,12 +205,7 @@ def pull_review(
     dataset: str | None = None,
 ) -> importer.ImportReport:
     """Import the review project's annotations as reviewers' decisions (all or nothing, as a pull)."""
-    raw = export_snapshot(url, api_key, project_id)
-    source = f"export of review project {project_id} at {url}"
-    try:
-        exported = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
+    raw, exported, source = exported_tasks(url, api_key, project_id, "review project")
     if isinstance(exported, list) and dataset is not None:
         check_dataset(exported, dataset, url, project_id)
     origin = f"Label Studio at {url}"
