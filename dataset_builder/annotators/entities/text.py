@@ -7,26 +7,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import lru_cache
 
 from dataset_builder.documents import Span
-from dataset_builder.knowledge.text import normalise
 
 _WORD = re.compile(r"[^\W\d_]+")
+Word = tuple[int, int, str]
+"""A word of the text: start, end and the word (in the normalised text)."""
 
 
-@lru_cache(maxsize=4)
-def arabic_words(text: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """The normalised text and its words (start, end, word); every Arabic rule reads them."""
-    norm = normalise(text, "ar")
-    return norm, [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
+def arabic_words(norm: str) -> list[Word]:
+    """The words (start, end, word) of a normalised Arabic text: every Arabic rule reads them, so
+    :func:`~dataset_builder.annotators.entities.find_entities` finds them once per document."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
 
 
 def is_word_char(ch: str) -> bool:
     return ch.isalnum() or unicodedata.category(ch) == "Mn"
-
-
-Word = tuple[int, int, str]
 
 
 def last_word(s: str, at: int, strip: str | None = None) -> tuple[int, str | None]:
