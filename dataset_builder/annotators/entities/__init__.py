@@ -39,7 +39,7 @@ from dataset_builder.annotators.entities.known import (
     gazetteer_matches,
 )
 from dataset_builder.annotators.entities.select import longest_first, select, surname_mentions
-from dataset_builder.annotators.entities.text import arabic_words, marked_spans, without_marks
+from dataset_builder.annotators.entities.text import arabic_words, marked_spans, unmarked_spans, without_marks
 from dataset_builder.annotators.ner_model import ModelTagger, model_spans
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge.entities import EntityKnowledge
@@ -52,13 +52,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     people found. Arabic marks are read past (found in the text without them, offsets mapped back)."""
     if language == "ar" and (unmarked := without_marks(text)) is not None:
         plain, at = unmarked
-        inside = {offset: i for i, offset in enumerate(at)}
-        model = [
-            replace(s, start=inside[s.start], end=inside[s.end], text=plain[inside[s.start] : inside[s.end]])
-            for s in model
-            if s.start in inside and s.end in inside
-        ]
-        return marked_spans(text, at, find_entities(plain, language, k, model))
+        return marked_spans(text, at, find_entities(plain, language, k, unmarked_spans(plain, at, model)))
     norm = normalise(text, language)
     words = arabic_words(norm) if language == "ar" else []
     gazetteer = gazetteer_matches(text, norm, language, k)
