@@ -13,7 +13,15 @@ from conftest import ANN, SEEDS
 from dataset_builder.documents import check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.pipeline import GOLD_STEP, READ_STEP, PipelineStats, documents, silver_documents
+from dataset_builder.pipeline import (
+    GOLD_STEP,
+    GROUPS_STEP,
+    READ_STEP,
+    SHARDS_STEP,
+    PipelineStats,
+    documents,
+    silver_documents,
+)
 from dataset_builder.schema import DATE_SOURCES, ENTITY_LABELS, LANGUAGES
 
 
@@ -46,7 +54,7 @@ def test_every_step_counts_what_it_did(knowledge: Knowledge) -> None:
     stats = PipelineStats()
     docs = list(documents(SEEDS, ANN, knowledge, stats=stats))
     silver = list(silver_documents(SEEDS, knowledge))
-    assert list(stats) == [READ_STEP, "dates", "entities", "topics", GOLD_STEP]
+    assert list(stats) == [READ_STEP, "dates", "entities", "topics", SHARDS_STEP, GOLD_STEP, GROUPS_STEP]
     assert all(step.documents == len(docs) for step in stats.values())
     assert stats[READ_STEP].counters["seed files"] == len(list(SEEDS.glob("*.txt")))
     assert stats[READ_STEP].counters["ar"] == sum(d.language == "ar" for d in docs)
