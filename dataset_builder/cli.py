@@ -492,7 +492,7 @@ def _run_corpus(
         return result.summary()
     if args.command == "agreement":
         from dataset_builder import pipeline
-        from dataset_builder.labelstudio.agreement import agreement_report
+        from dataset_builder.agreement import agreement_report
 
         report = agreement_report(
             pipeline.silver_documents(seeds, knowledge, cache=cache), annotations, knowledge
