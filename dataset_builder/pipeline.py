@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from dataset_builder.annotations import Gold, apply_gold, gold_documents
 from dataset_builder.annotators.dates import annotate_date
-from dataset_builder.annotators.entities import EntityKnowledge, annotate_entities
+from dataset_builder.annotators.entities import annotate_entities
 from dataset_builder.annotators.ner_model import ModelTagger, load_tagger
 from dataset_builder.annotators.topics import annotate_topics
 from dataset_builder.cache import SilverCache
@@ -29,7 +29,9 @@ from dataset_builder.documents import CHARACTER_CUTS, Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.executors import Executor, LocalExecutor, shards
 from dataset_builder.knowledge import Groups, Knowledge
-from dataset_builder.seeds import SeedRules, decode_seed, seed_bytes, seed_files, split_seed
+from dataset_builder.knowledge.entities import EntityKnowledge
+from dataset_builder.knowledge.seeds import SeedRules
+from dataset_builder.seeds import decode_seed, seed_bytes, seed_files, split_seed
 
 READ_STEP = "read + clean + split"
 CACHE_STEP = "silver cache"
