@@ -498,19 +498,15 @@ class _Corpus:
         return list(pipeline.silver_documents(self.seeds, self.knowledge, cache=self.cache))
 
 
-def _knowledge(args: argparse.Namespace) -> tuple[Project, Path, Knowledge]:
-    from dataset_builder.knowledge import Knowledge
-
-    project = _project(args)
-    annotations = args.annotations or project.annotations_dir
-    return project, annotations, Knowledge.load(annotations)
-
-
 @contextlib.contextmanager
 def _corpus(args: argparse.Namespace, *, writes_out: bool = False) -> Iterator[_Corpus]:
     """The command's corpus, with the project's silver cache open unless ``--no-cache``; with
     ``writes_out``, a refused ``--out`` is refused before the silver cache makes ``.cache/``."""
-    project, annotations, knowledge = _knowledge(args)
+    from dataset_builder.knowledge import Knowledge
+
+    project = _project(args)
+    annotations = args.annotations or project.annotations_dir
+    knowledge = Knowledge.load(annotations)
     corpus = _Corpus(project, args.seeds or project.seeds_dir, annotations, knowledge)
     if writes_out:
         from dataset_builder.output import check_out_dir
@@ -561,9 +557,10 @@ def _agreement(args: argparse.Namespace) -> str:
 
 
 def _labeling_config(args: argparse.Namespace) -> str:
+    from dataset_builder.knowledge import Knowledge
     from dataset_builder.labelstudio.config import labeling_config
 
-    return labeling_config(_knowledge(args)[2].taxonomy)
+    return labeling_config(Knowledge.load(args.annotations or _project(args).annotations_dir).taxonomy)
 
 
 def _export_tasks(args: argparse.Namespace) -> str:
