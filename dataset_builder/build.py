@@ -27,13 +27,13 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset_builder import configs, events, output, pipeline, schema
+from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import read_documents
 from dataset_builder.cache import SilverCache
 from dataset_builder.documents import Document, validate_spans
 from dataset_builder.errors import InputError
 from dataset_builder.executors import Executor
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.labelstudio.agreement import compute_agreement
 from dataset_builder.project import Project
 from dataset_builder.release.card import GUIDELINES_NAME, release_info, write_card
 from dataset_builder.release.croissant import write_croissant

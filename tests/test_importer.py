@@ -16,8 +16,9 @@ from dataset_builder import annotations
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.labelstudio import config, importer, tasks
-from dataset_builder.labelstudio.importer import import_export, import_tasks, resolve_offsets
+from dataset_builder.labelstudio import config, parse, tasks
+from dataset_builder.labelstudio.importer import import_export, import_tasks
+from dataset_builder.labelstudio.parse import resolve_offsets
 from dataset_builder.pipeline import silver_documents
 
 TOPIC_IDS = [t.id for t in TAXONOMY]
@@ -393,7 +394,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "labelstudio"
 
 def test_realistic_export_with_two_annotators_and_a_cancelled_one(ann_dir: Path) -> None:
     """A full Label Studio export (all its bookkeeping fields) of the English document."""
-    from dataset_builder.labelstudio.agreement import compute_agreement
+    from dataset_builder.agreement import compute_agreement
 
     raw = (FIXTURES / "export-two-annotators.json").read_bytes()
     docs = {d.id: d for d in make_documents()}
@@ -636,7 +637,7 @@ def _pull(export: list[dict[str, Any]], ann_dir: Path, project: int = 1, **kwarg
         TOPIC_IDS,
         source="pull",
         origin=SERVER,
-        complete_for=importer.project_origin(SERVER, project),
+        complete_for=parse.project_origin(SERVER, project),
         **kwargs,
     )
 

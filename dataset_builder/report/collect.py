@@ -22,11 +22,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dataset_builder import annotations, pipeline, schema
+from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.labelstudio.agreement import compute_agreement
 
 BATCH_ROWS = 4096
 _META_COLUMNS = [
