@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from dataset_builder import configs, events, output, pipeline, schema
+from dataset_builder import configs, events, output, pipeline, rows, schema
 from dataset_builder.annotations import read_documents
 from dataset_builder.cache import SilverCache
 from dataset_builder.documents import Document, validate_spans
@@ -274,7 +274,7 @@ def _stage(
     topics = set(topic_ids)
     keys: list[events.EventKey] = []
     seen: set[str] = set()
-    batch: list[dict[str, Any]] = []
+    batch: list[Document] = []
     with _parquet_writer(staging, features) as writer:
         for doc in tqdm(docs, desc="documents", unit="doc", file=sys.stderr, disable=not progress):
             if doc.id in seen:
@@ -282,12 +282,12 @@ def _stage(
             seen.add(doc.id)
             _check_document(doc, topics)
             keys.append(events.EventKey.of(doc))
-            batch.append(configs.document_row(doc))  # documents have no ClassLabel
+            batch.append(doc)
             if len(batch) >= BATCH_ROWS:
-                writer.write_table(pa.Table.from_pylist(batch, schema=writer.schema))
+                writer.write_table(rows.documents_table(batch))
                 batch.clear()
         if batch:
-            writer.write_table(pa.Table.from_pylist(batch, schema=writer.schema))
+            writer.write_table(rows.documents_table(batch))
     if not keys:
         raise InputError("no documents: the seeds folder gave nothing to build")
     return keys
