@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_configs import documents_with_spans
 
-from dataset_builder import configs, rows, schema
+from dataset_builder import rows, schema
 from dataset_builder.documents import Cut, Document, Span
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.pipeline import silver_documents
+from tests.support import oracles
 
 
 @st.composite
@@ -56,7 +57,7 @@ def test_documents_come_back_from_their_rows(docs: list[Document]) -> None:
 @given(st.lists(full_documents(), max_size=4))
 def test_the_arrow_rows_are_the_documents_rows_of_the_oracle(docs: list[Document]) -> None:
     table = rows.documents_table(docs)
-    reference = pa.Table.from_pylist([configs.document_row(d) for d in docs], schema=rows.documents_schema())
+    reference = pa.Table.from_pylist([oracles.document_row(d) for d in docs], schema=rows.documents_schema())
     assert table.equals(reference) and table.nbytes == reference.nbytes
 
 
