@@ -9,8 +9,10 @@ groups). Everything is written to a staging folder next to ``out_dir`` and swapp
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,9 +44,9 @@ from dataset_builder.splits import (
     LEDGER_NAME,
     SplitLedger,
     SplitPlan,
-    assign_splits,
     check_ratios,
     empty_split_notes,
+    plan_splits,
     restore_ledger,
     write_ledger,
 )
@@ -163,6 +165,7 @@ def build(
             write_report, seeds_dir=seeds_dir, annotations_dir=annotations_dir, knowledge=knowledge
         ),
         cache=cache,
+        steps=steps,
     )
     if result.recorded or restored:
         write_ledger(ledger_path, result.ledger)
@@ -185,6 +188,7 @@ def write_dataset(
     inputs: Mapping[str, Path] | None = None,
     report: Callable[[Path], object] | None = None,
     cache: SilverCache | None = None,
+    steps: pipeline.PipelineStats | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
@@ -196,6 +200,8 @@ def write_dataset(
     ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``report`` writes
     ``report.html`` into the folder before the manifest lists its files. ``cache`` keeps each
     document's ``ner`` tokens, so that a rebuild tokenises only the documents that changed.
+    ``steps`` gains a row per global stage (events, splits, configs, card, croissant, report,
+    manifest), after the pipeline's steps.
     """
     check_ratios(split_ratios)  # before any work
     ledger = ledger or SplitLedger()
@@ -204,19 +210,28 @@ def write_dataset(
         staging = tmp / STAGING_NAME
         topic_ids = [t.id for t in taxonomy]
         keys = _stage(docs, staging, topic_ids, progress)
-        plan = assign_splits(keys, ledger, split_ratios)
-        stats, pair_warnings = _write_configs(staging, keys, plan, tmp, topic_ids, progress, cache)
+        timed = partial(_timed, steps if steps is not None else pipeline.PipelineStats(), len(keys))
+        with timed("events"):
+            groups = events.event_groups(keys)
+        with timed("splits"):
+            plan = plan_splits(groups, ledger, split_ratios)
+        with timed("configs"):
+            stats, pair_warnings = _write_configs(staging, keys, plan, tmp, topic_ids, progress, cache)
         staging.unlink()
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
         info = release_info(project.settings)
-        if callable(agreement):  # figures that need the documents streamed above
-            agreement = agreement()
-        write_card(tmp, stats, agreement, taxonomy, info, project.card_template)
-        write_croissant(tmp, stats, topic_ids, info)
+        with timed("card"):
+            if callable(agreement):  # figures that need the documents streamed above
+                agreement = agreement()
+            write_card(tmp, stats, agreement, taxonomy, info, project.card_template)
+        with timed("croissant"):
+            write_croissant(tmp, stats, topic_ids, info)
         if report is not None:
-            report(tmp)
-        manifest = write_manifest(tmp, stats["rows"], project.settings)
+            with timed("report"):
+                report(tmp)
+        with timed("manifest"):
+            manifest = write_manifest(tmp, stats["rows"], project.settings)
         result = BuildResult(
             out_dir,
             project.settings.version,
@@ -230,6 +245,16 @@ def write_dataset(
         result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])
         result.advice += empty_split_notes(manifest["rows"]["documents"], stats["events"], split_ratios)
     return result
+
+
+@contextlib.contextmanager
+def _timed(steps: pipeline.PipelineStats, documents: int, name: str) -> Iterator[None]:
+    """A global stage of the build as a row of the step table (the documents it covered, its seconds)."""
+    start = time.perf_counter()
+    yield
+    stage = steps.step(name)
+    stage.documents += documents
+    stage.seconds += time.perf_counter() - start
 
 
 def _check_document(doc: Document, topics: set[str]) -> None:

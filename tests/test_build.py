@@ -23,6 +23,7 @@ from dataset_builder import cli, configs, parquet_files, schema
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
+from dataset_builder.pipeline import PipelineStats
 from dataset_builder.rows import documents_table
 from tests.support import oracles
 
@@ -181,6 +182,17 @@ def test_two_builds_are_byte_identical(tmp_path: Path, sample_docs: list[Documen
         progress=False,
     )
     assert tree(tmp_path / "again") == tree(built)
+
+
+def test_the_global_stages_are_rows_of_the_step_table(tmp_path: Path, sample_docs: list[Document]) -> None:
+    steps = PipelineStats()
+    write_dataset(
+        sample_docs, tmp_path / "out", project=PROJECT, taxonomy=TAXONOMY, progress=False, steps=steps
+    )
+    stages = ["events", "splits", "configs", "card", "croissant", "manifest"]
+    assert list(steps) == stages
+    assert all(steps[s].documents == len(sample_docs) and steps[s].seconds > 0 for s in stages)
+    assert "croissant" in steps.to_text()
 
 
 def failing(docs: list[Document]) -> Iterator[Document]:
