@@ -17,7 +17,13 @@ from dataset_builder.knowledge.schema import EntitiesFile, EntityRulesFile, Lear
 from dataset_builder.knowledge.text import after_lam, normalise
 from dataset_builder.schema import ENTITY_LABELS
 
-_EN_NAME_WORD = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
+_EN_NAME_WORD = r"[A-Z][A-Z’'\-]*+[a-z][A-Za-z’'\-]*+"
+"""A capitalised word with a lowercase letter (Sisi, McDonald, O'Brien), always its whole run of letters,
+apostrophes and hyphens: possessive, so a failed match never retries the word's shorter prefixes (the
+backtracking that made the English rules the entity step's slowest part). Used only where whitespace or
+the pattern's end follows the word, where no shorter prefix could match anyway."""
+_EN_NAME_WORD_BEFORE_BOUNDARY = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
+"""The same word before a ``\\b``, where a prefix may end the match (Egypt’s: Egypt)."""
 _EN_FIRST_WORD = rf"{_EN_NAME_WORD}(?<![’']s)"
 """A name's first word is no possessive: England's Mark Taylor is Mark Taylor."""
 
@@ -73,6 +79,18 @@ class EntityKnowledge:
     ar_not_names: frozenset[str]
     learned_from: dict[tuple[str, str], frozenset[str]]
     """Names the base and the registries lack, taught by gold alone → the documents that taught them."""
+    ar_compound_first: frozenset[str]
+    """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
+    ar_compound_second: frozenset[str]
+    """Second words of compound given names (نور الدين): they belong to the given name."""
+    ar_article_behind_proclitic: tuple[str, ...]
+    """Word starts with the article behind a proclitic (للبرنامج): never a name's first word."""
+    en_article: re.Pattern[str]
+    """The romanised article and its hyphen at a word's start (al-Sisi), left out of a surname's mentions."""
+    en_acronym_name: re.Pattern[str]
+    """Capitalised words (with joiners: of, the) before an acronym in brackets: World Health Organization (WHO)."""
+    en_name_joiners: frozenset[str]
+    """Small words inside a capitalised name, skipped by its acronym."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
     """Learned names left out (see :meth:`without_documents`)."""
 
@@ -111,7 +129,7 @@ def compile_entity_knowledge(
     learned_names = _learned_names(learned) if learned else {}
     places = sorted(
         ((language, normalise(surface, language)), hit)
-        for (language, surface), hit in place_names(rules.gazetteer.model_dump(), stopwords).items()
+        for (language, surface), hit in place_names(rules.gazetteer, stopwords).items()
     )
     extra = sorted(learned_names.items()) + places
     for key, hit in extra:
@@ -136,11 +154,12 @@ def compile_entity_knowledge(
     ar, en = rules.ar, rules.en
     en_titles = _alternatives(en.titles)
     org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
-    name_part = rf"(?:(?:al|el|Al|El|ad|as|ash|an)-)?{_EN_NAME_WORD}"
+    articles = "|".join(map(re.escape, en.articles))
+    name_part = rf"(?:(?:{articles})-)?{_EN_NAME_WORD}"
     loc_heads = _alternatives(en.loc_heads)
     loc_prefixes = _alternatives(en.loc_prefixes)
     particles = "|".join(re.escape(w) for w in sorted(en.particles, key=len, reverse=True))
-    articles = "al|el|Al|El|ad|as|ash|an"
+    joiners = "|".join(map(re.escape, en.name_joiners))
     said = "|".join(map(re.escape, en.reporting_verbs))
     return EntityKnowledge(
         automata=automata,
@@ -154,11 +173,11 @@ def compile_entity_knowledge(
         ),
         en_org=re.compile(
             rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,4}}(?:{org_heads})"
-            rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})?)?)\b"
+            rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD_BEFORE_BOUNDARY}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})?)?)\b"
         ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
         en_loc=re.compile(
-            rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})\b"
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
         ),
         ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
         en_stopwords=frozenset(en.stopwords),
@@ -185,6 +204,14 @@ def compile_entity_knowledge(
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
         learned_from=learned_from,
+        ar_compound_first=frozenset(normalise(w, "ar") for w in ar.compound_first),
+        ar_compound_second=frozenset(normalise(w, "ar") for w in ar.compound_second),
+        ar_article_behind_proclitic=tuple(ar.articles_behind_proclitics),
+        en_article=re.compile(rf"^(?:{articles})-"),
+        en_acronym_name=re.compile(
+            rf"(?P<name>(?:[A-Z][\w’'-]*[^\S\n]+(?:(?:{joiners})[^\S\n]+)*){{1,8}}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{{1,7}})\)"
+        ),
+        en_name_joiners=frozenset(en.name_joiners),
         en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(
@@ -199,7 +226,9 @@ def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pat
     if heads:
         parts.append(rf"(?:{_EN_NAME_WORD}[^\S\n]+){{1,{words}}}(?:{_alternatives(heads)})")
     if prefixes:
-        parts.append(rf"(?:{_alternatives(prefixes)})(?:[^\S\n]+{_EN_NAME_WORD}){{1,{words}}}")
+        parts.append(
+            rf"(?:{_alternatives(prefixes)})(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,{words}}}"
+        )
     return re.compile(rf"\b(?P<name>{'|'.join(parts)})\b" if parts else r"(?!)")
 
 

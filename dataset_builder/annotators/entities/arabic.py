@@ -6,27 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from dataset_builder.annotators.entities.text import Word, arabic_words, is_word_char, last_word
+from dataset_builder.annotators.entities.text import Word, is_word_char, last_word
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 
-_COMPOUND_FIRST = frozenset({"عبد", "ابو"})
-"""First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
-COMPOUND_SECOND = frozenset({"الدين", "الاسلام", "الله"})
-"""Second words of compound given names (نور الدين, سيف الإسلام, فتح الله): before another name word
-they belong to the given name, not the family name (نور الدين أمرابط)."""
-_ARTICLE_BEHIND_PROCLITIC = ("لل", "وال", "فال", "بال", "كال")
-"""A word with the article behind a proclitic (للبرنامج, والتعاون): never a name's first word; in a title
-chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
 
-
-def arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) -> list[Span]:
+def arabic_people(
+    text: str, norm: str, words: list[Word], k: EntityKnowledge, known: Iterable[Span] = ()
+) -> list[Span]:
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
     name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A word with the
     article behind a proclitic continues the chain (المدير التنفيذي للبرنامج); punctuation between
     the chain and the name ends it (الفريق المصري، فيما)."""
-    norm, words = arabic_words(text)
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
     for span in known:
         if span.label != "PER":
@@ -43,7 +35,7 @@ def arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) -> 
             if (
                 _modifier(words[j][2], k)
                 or named[words[j][0]]
-                or words[j][2].startswith(_ARTICLE_BEHIND_PROCLITIC)
+                or words[j][2].startswith(k.ar_article_behind_proclitic)
             ):
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
@@ -77,12 +69,11 @@ def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: Entity
     return j
 
 
-def arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """An institution head, then words with the article (or لل, the article behind ل), ending in a
     nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي. A head in the
     construct state names the body with its complement alone (وزارة الخارجية, مجلس الأمن), or with
     more words ending in a nisba or a لل-word (منظمة البلدان المصدرة للبترول)."""
-    norm, words = arabic_words(text)
     found = []
     for i, (start, _, word) in enumerate(words):
         head = k.ar_org_heads.get(word)
@@ -131,9 +122,8 @@ def arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
-def arabic_facilities(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
     """A facility named after a known place is one place: مطار بغداد (الدولي), معبر رفح."""
-    norm = arabic_words(text)[0]
     found = []
     for place in known:
         if place.label != "LOC":
@@ -168,7 +158,7 @@ def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) 
     ):
         return False
     name, adjective = words[i + 1][2], words[i + 2][2]
-    plain = not name.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC)) and not name.endswith(("ه", "ي"))
+    plain = not name.startswith(("ال", *k.ar_article_behind_proclitic)) and not name.endswith(("ه", "ي"))
     definite = adjective.startswith("ال") and (_nisba(adjective, k) or _place_nisba(adjective, k))
     place = k.names.get(("ar", name), (None, ""))[1] == "LOC"
     return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
@@ -217,25 +207,25 @@ def _name_after(
             break  # two people the base knows, side by side (بوتين السيسي)
         if not name:
             if (
-                w.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC))
+                w.startswith(("ال", *k.ar_article_behind_proclitic))
                 or (k.ar_verb.match(w) and not verb_like)
                 or k.ar_not_first.match(w)
                 or w in k.ar_connectors
             ):
                 break
             plain = 1
-        elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
+        elif name[-1][2] in k.ar_compound_first or name[-1][2] in k.ar_connectors:
             if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
                 name.append(word)
                 break
             # a compound given name counts once (عبد المجيد تبون), a compound family name ends it (سامي أبو زهري)
-            plain += not (len(name) == 1 and name[0][2] in _COMPOUND_FIRST)
-        elif w in k.ar_connectors or w in _COMPOUND_FIRST:
+            plain += not (len(name) == 1 and name[0][2] in k.ar_compound_first)
+        elif w in k.ar_connectors or w in k.ar_compound_first:
             if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
                 break
         elif (
             len(name) == 1
-            and w in COMPOUND_SECOND
+            and w in k.ar_compound_second
             and j + 1 < len(words)
             and _adjacent(norm, word, words[j + 1])
             and _name_word(words[j + 1][2], k)
@@ -251,7 +241,7 @@ def _name_after(
             break
         name.append(word)
         j += 1
-    while name and (name[-1][2] in k.ar_connectors or name[-1][2] in _COMPOUND_FIRST):
+    while name and (name[-1][2] in k.ar_connectors or name[-1][2] in k.ar_compound_first):
         name.pop()
     return name
 
