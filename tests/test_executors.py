@@ -114,6 +114,7 @@ def test_local_workers_get_the_context_and_return_in_shard_order() -> None:
         assert os.getpid() not in {pid for _, _, pid in results}
 
 
+@pytest.mark.slow
 def test_ray_build_is_byte_identical_to_local_builds(
     tmp_path: Path, small_shards: None, ray_cluster: None
 ) -> None:
@@ -139,6 +140,7 @@ def test_ray_build_is_byte_identical_to_local_builds(
         assert outputs[name] == outputs["local-1"], name
 
 
+@pytest.mark.slow
 def test_input_error_in_a_ray_worker_is_the_same_error(
     tmp_path: Path, small_shards: None, ray_cluster: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -195,6 +197,7 @@ def test_an_unreachable_ray_address_fails_at_once_in_one_line(tmp_path: Path) ->
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_ray_workers_need_no_access_to_the_seed_files(tmp_path: Path, ray_cluster: None) -> None:
     """A shard carries its seeds' bytes: annotated on the cluster under a path that does not exist
     there, a seed gives the documents its real file gives."""
