@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ANN, REPO, SEEDS
+from conftest import ANN, KNOWLEDGE, REPO, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_configs import documents_with_spans
@@ -21,7 +21,6 @@ from test_configs import documents_with_spans
 from dataset_builder import cli
 from dataset_builder.cache import CACHE_FILE, SilverCache, decode, encode
 from dataset_builder.documents import Document
-from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.agreement import agreement_report
 from dataset_builder.labelstudio.tasks import write_tasks
 from dataset_builder.pipeline import CACHE_STEP, PipelineStats, silver_documents
@@ -70,7 +69,7 @@ def test_documents_come_back_from_the_cache_unchanged(docs: list[Document]) -> N
 
 
 def test_the_seeds_documents_come_back_from_the_cache_unchanged() -> None:
-    docs = list(silver_documents(SEEDS, Knowledge.load(ANN)))
+    docs = list(silver_documents(SEEDS, KNOWLEDGE))
     assert docs and decode(encode(docs)) == docs
     assert any(d.cuts for d in docs) and any(d.date for d in docs) and any(d.entities for d in docs)
 
@@ -199,7 +198,7 @@ def test_label_studio_commands_reuse_the_builds_silver_documents(
 
 
 def test_the_cache_rows_of_the_step_table_count_every_document_it_passed_on(tmp_path: Path) -> None:
-    knowledge = Knowledge.load(ANN)
+    knowledge = KNOWLEDGE
     for run in ("cold", "warm"):
         stats = PipelineStats()
         with SilverCache.open(tmp_path, knowledge) as cache:
