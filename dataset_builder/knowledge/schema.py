@@ -5,11 +5,13 @@ hand, so every mistake must come back as an error naming the file and the entry 
 ``annotations/entities.json: entities[12] (id 'egypt'): names: expected an object {language: [names]}``.
 Unknown keys are errors too: a misspelt key (``min_match``) would otherwise be silently ignored.
 Checks across entries (duplicate ids, a name given to two entities, a rule naming an unknown topic)
-are made here as well, so the compiled knowledge (:mod:`dataset_builder.knowledge`) can trust it.
+are made here as well, so the compiled knowledge (:mod:`dataset_builder.knowledge`) can trust it. Files
+the code writes (learned aliases) go through the same models (:func:`write`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -19,6 +21,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dataset_builder.errors import InputError
+from dataset_builder.output import write_atomic
 from dataset_builder.schema import ENTITY_LABELS, LANGUAGES
 
 TAXONOMY = "taxonomy.json"
@@ -38,6 +41,28 @@ KNOWLEDGE_FILES: tuple[str, ...] = (
     SEED_RULES,
 )
 """The general knowledge every project has (``groups.json`` is curated per corpus and optional)."""
+
+SILVER_FILES = (
+    TAXONOMY,
+    SEED_RULES,
+    DATE_RULES,
+    ENTITIES,
+    ENTITY_RULES,
+    LEARNED_ALIASES,
+    TOPIC_RULES,
+)
+"""The knowledge files silver annotations depend on (all but ``groups.json``, applied after them)."""
+
+
+def silver_files_digest(folder: Path) -> str:
+    """The silver knowledge files of ``folder``, by name and content (a missing one counts as missing)."""
+    digest = hashlib.sha256()
+    for name in SILVER_FILES:
+        path = Path(folder) / name
+        digest.update(f"{name}\0".encode())
+        digest.update(path.read_bytes() if path.exists() else b"\0missing")
+    return digest.hexdigest()
+
 
 NonEmpty = Field(min_length=1)
 
@@ -141,6 +166,14 @@ class ArabicEntityRules(_Strict):
     stopwords: list[str]
     counterparts: list[str] = Field(min_length=1)
     connectors: list[str] = Field(min_length=1)
+    compound_first: list[str] = Field(min_length=1)
+    """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
+    compound_second: list[str] = Field(min_length=1)
+    """Second words of compound given names (نور الدين, سيف الإسلام, فتح الله): before another name word
+    they belong to the given name, not the family name (نور الدين أمرابط)."""
+    articles_behind_proclitics: list[str] = Field(min_length=1)
+    """The article behind a proclitic (للبرنامج, والتعاون): such a word never starts a name; in a title
+    chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
     verb_prefixes: list[str] = Field(min_length=1)
     not_first_name_patterns: list[str] = Field(min_length=1)
     org_heads: list[str] = Field(min_length=1)
@@ -167,16 +200,22 @@ class EnglishEntityRules(_Strict):
     org_heads: list[str]
     stopwords: list[str]
     particles: list[str] = Field(min_length=1)
+    articles: list[str] = Field(min_length=1)
+    """The Arabic article as romanised before a hyphen (al-Sisi, el-Sheikh): part of a name, left out
+    of its surname's later mentions (Sisi)."""
+    name_joiners: list[str] = Field(min_length=1)
+    """Small words inside a capitalised name (World Health Organization, Bank of England), skipped by
+    its acronym."""
     reporting_verbs: list[str] = Field(min_length=1)
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
     company_suffixes: list[str] = []
+    """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
+    elsewhere in the same text, is the same company."""
     misc_heads: list[str] = []
     """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
     misc_prefixes: list[str] = []
     """Words that start a named storm or operation (Storm Daniel, Operation Protective Edge)."""
-    """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
-    elsewhere in the same text, is the same company."""
 
 
 class GazetteerRules(_Strict):
@@ -189,6 +228,8 @@ class GazetteerRules(_Strict):
     """National capitals count from this many people (Bern, Nicosia), below min_population."""
     regional_countries: list[str] = []
     min_letters: int = Field(ge=1)
+    name_particles: list[str] = Field(min_length=1)
+    """Lowercase words a romanised place name may hold (Sharm el-Sheikh, Ras al-Khaimah)."""
     skip: dict[str, list[str]] = {}
 
 
@@ -387,6 +428,18 @@ def load(path: Path, model: type[M], check: Callable[[M, Any], None] | None = No
     if check is not None:
         check(parsed, raw)
     return parsed
+
+
+def write(path: Path, model: BaseModel) -> bool:
+    """Write a knowledge file from its model, so the code never writes a file the loader would refuse:
+    canonical JSON (one space of indent, UTF-8), so git shows real changes only. Atomic; not rewritten
+    when unchanged. True when written."""
+    data = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+    path = Path(path)
+    if path.exists() and path.read_text(encoding="utf-8") == data:
+        return False
+    write_atomic(path, data.encode("utf-8"))
+    return True
 
 
 def _duplicates(path: Path, raw: Any, table: str, values: Sequence[str], what: str) -> None:
