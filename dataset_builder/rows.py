@@ -53,13 +53,9 @@ def _list_array(lists: Sequence[Sequence[Any]], values: pa.Array, kind: pa.ListT
     return pa.ListArray.from_arrays(offsets, values, type=kind)
 
 
-def _columns(objects: Sequence[Any], names: Sequence[str]) -> list[Sequence[Any]]:
-    """The values of each attribute of ``objects`` (one attrgetter call per object, then transposed)."""
-    if not objects:
-        return [() for _ in names]
-    if len(names) == 1:  # attrgetter of one name gives the value, not a 1-tuple
-        return [[getattr(o, names[0]) for o in objects]]
-    return list(zip(*map(operator.attrgetter(*names), objects), strict=True))
+def _columns(objects: Sequence[Any], names: Sequence[str]) -> list[list[Any]]:
+    """The values of each attribute of ``objects`` (``map`` of an attrgetter: no Python call per value)."""
+    return [list(map(operator.attrgetter(name), objects)) for name in names]
 
 
 def _struct_lists(lists: Sequence[Sequence[Any]], kind: pa.ListType) -> pa.Array:
