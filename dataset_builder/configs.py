@@ -349,6 +349,11 @@ def _pair(id_: str, group: str, alignment: str, texts: tuple[str, str]) -> Row:
     }
 
 
+@cache
+def _parallel_schema() -> pa.Schema:
+    return parallel_features().arrow_schema
+
+
 class ParallelPairs:
     """``parallel`` rows of the translation groups of a stream of ``documents`` batches: a group's
     rows come once all its members (``group_sizes``) have arrived. A group whose documents were built
@@ -381,4 +386,4 @@ class ParallelPairs:
                 continue
             pairs = list(parallel_rows(group, [m for m, _ in members]))
             if pairs:
-                yield split, pa.Table.from_pylist(pairs, schema=parallel_features().arrow_schema)
+                yield split, pa.Table.from_pylist(pairs, schema=_parallel_schema())
