@@ -90,6 +90,9 @@ def doc(text: str, language: str, cuts: list[Cut] | None = None, title: str | No
         ("dated 10/06/2024", dt.date(2024, 6, 10)),
         ("ISO 2019-01-10.", dt.date(2019, 1, 10)),
         ("7 أكتوبر/تشرين الأول 2023", dt.date(2023, 10, 7)),
+        ("الإثنين 12/أبريل/2021 - 12:53 م", dt.date(2021, 4, 12)),
+        ("12-نيسان-2021", dt.date(2021, 4, 12)),
+        ("12 / Apr / 2021", dt.date(2021, 4, 12)),
     ],
 )
 def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expected: dt.date) -> None:
@@ -97,7 +100,16 @@ def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expect
 
 
 @pytest.mark.parametrize(
-    "text", ["اليوم الثلاثاء", "on Thursday", "31/02/2024", "ديسمبر 2023", "6 مايو الماضي"]
+    "text",
+    [
+        "اليوم الثلاثاء",
+        "on Thursday",
+        "31/02/2024",
+        "ديسمبر 2023",
+        "6 مايو الماضي",
+        "12/أبريل 2021",
+        "31/أبريل/2021",
+    ],
 )
 def test_no_date_is_invented_from_partial_or_invalid_dates(text: str) -> None:
     rules = KNOWLEDGE.date_rules
@@ -334,6 +346,7 @@ def test_gazetteer_places_come_from_the_packages_and_skip_common_words() -> None
             (None, None),
         ),
         ("بغداد في 27 يونيو 2021\nوصل الرئيس اليوم الاثنين.", (None, None)),
+        ("عاجل\nالإثنين 12/أبريل/2021 - 12:53 م\nوصل الرئيس.", (dt.date(2021, 4, 12), "dateline")),
     ],
 )
 def test_datelines_are_lines_that_start_with_the_date(text: str, expected: tuple) -> None:
