@@ -178,7 +178,8 @@ def _scores(counts: dict[str, Counter]) -> dict[str, PRF]:
 
 @dataclass(slots=True)
 class MessEvaluation:
-    """Topics and cleaning scored on scraped pages whose gold names the body lines (tests/data/realmess).
+    """Topics scored on a set whose gold lists them; titles and cleaning on the pages whose gold also
+    gives the title and names the body lines (tests/data/realmess).
 
     Topics are compared on the gold's topic ids only (the taxonomy's top level): a subtopic the
     silver annotator adds is neither right nor wrong there.
@@ -193,6 +194,10 @@ class MessEvaluation:
     body_lost: int
     cut_by_rule: Counter[str]
     title_right: int
+    titled: int = 0
+    """Documents whose gold gives a title."""
+    pages: int = 0
+    """Documents whose gold names the body lines (the cleaning figures count only these)."""
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -204,7 +209,10 @@ class MessEvaluation:
         for topic, s in [*sorted(self.per_topic.items()), ("overall", self.topics_overall)]:
             rows.append(f"{topic:<20}{s.precision:>10.3f}{s.recall:>8.3f}{s.tp + s.fn:>6}{s.tp + s.fp:>7}")
         rows.append(f"documents with a topic  {self.with_topic}/{self.documents}")
-        rows.append(f"titles right            {self.title_right}/{self.documents}")
+        if self.titled:
+            rows.append(f"titles right            {self.title_right}/{self.titled}")
+        if not self.pages:
+            return "\n".join(rows)
         rows.append(f"furniture lines cut     {self.furniture_cut}/{self.furniture_lines}")
         rows.append(f"body lines lost         {self.body_lost}/{self.body_lines}")
         rows.append(
@@ -218,7 +226,7 @@ def _cut_positions(docs: list[Document]) -> set[int]:
 
 
 def evaluate_mess(folder: Path, knowledge: Knowledge) -> MessEvaluation:
-    """Run the pipeline over every page of ``folder``; score its topics and which lines cleaning cut.
+    """Run the pipeline over every article of ``folder``; score its topics, titles and which lines cleaning cut.
 
     A body line is lost when any of its non-blank characters was cut; a furniture line (any other
     non-blank line) counts as cut only when all of them were.
@@ -253,9 +261,14 @@ def evaluate_mess(folder: Path, knowledge: Knowledge) -> MessEvaluation:
                 counts[topic][key] += 1
                 if key != "tp":
                     result.errors.append(f"{doc_id}\ttopic {key}\t{topic}")
-        result.title_right += docs[0].title == gold.get("title")
-        if docs[0].title != gold.get("title"):
-            result.errors.append(f"{doc_id}\ttitle\t{docs[0].title!r}")
+        if "title" in gold:
+            result.titled += 1
+            result.title_right += docs[0].title == gold["title"]
+            if docs[0].title != gold["title"]:
+                result.errors.append(f"{doc_id}\ttitle\t{docs[0].title!r}")
+        if "body_lines" not in gold:
+            continue
+        result.pages += 1
         text = rebuild_seed(docs)
         cut = _cut_positions(docs)
         body = set(gold["body_lines"])

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from dataset_builder.annotators.dates import find_dates, publication_date
 from dataset_builder.annotators.entities import find_entities
-from dataset_builder.annotators.topics import find_topics
+from dataset_builder.annotators.topics import find_topics, topic_matches
 from dataset_builder.documents import Cut, Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.events import EventKey
@@ -202,6 +202,26 @@ def test_a_subtopic_needs_its_parent_and_every_news_article_gets_a_topic() -> No
     # fallback: one keyword is enough when nothing else fires
     assert find_topics("سجلت 50 درجة مئوية", "ar", rules) == ["weather"]
     assert find_topics("Nothing here at all.", "en", rules) == []
+
+
+def test_topics_count_nested_keywords_once_and_second_topics_need_the_lead() -> None:
+    rules = KNOWLEDGE.topic_rules
+    # "الزلزال" holds "زلزال": one piece of evidence, below disaster's two
+    quake = "وقع الزلزال فجرا."
+    assert len(topic_matches(quake, "ar", rules)["disaster_accident"]) == 1
+    # a hospital and patients further down an earthquake report do not make it a health article
+    report = (
+        "A magnitude 7.8 earthquake struck before dawn; rescue teams searched the rubble for survivors. "
+        + "Officials gave a rising death toll through the day as aftershocks shook the region. " * 3
+        + "Hospitals were full and patients were treated in tents."
+    )
+    assert report.index("Hospitals") > rules.lead_chars
+    assert find_topics(report, "en", rules) == ["disaster_accident"]
+    # in the lead, a second topic stays (a court case about buildings that fell in a quake)
+    court = "A court jailed the contractors after the earthquake, a verdict for the victims' families. " * 2
+    assert find_topics(court, "en", rules) == ["disaster_accident", "crime_law"]
+    one = dataclasses.replace(rules, max_topics=1)
+    assert find_topics(court, "en", one) == ["crime_law"]  # the best-supported: court, verdict, jail
 
 
 def test_language_by_script_and_fasttext() -> None:
