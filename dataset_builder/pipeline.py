@@ -17,16 +17,20 @@ from pathlib import Path
 from typing import ClassVar
 
 from dataset_builder.annotations import apply_gold, gold_documents
-from dataset_builder.annotators.dates import DateRules, annotate_date
-from dataset_builder.annotators.entities import EntityKnowledge, annotate_entities
+from dataset_builder.annotators.dates import annotate_date
+from dataset_builder.annotators.entities import annotate_entities
 from dataset_builder.annotators.ner_model import ModelTagger, load_tagger
-from dataset_builder.annotators.topics import TopicRules, annotate_topics
+from dataset_builder.annotators.topics import annotate_topics
 from dataset_builder.cache import SilverCache
 from dataset_builder.documents import CHARACTER_CUTS, Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.executors import Executor, LocalExecutor, shards
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.seeds import SeedRules, decode_seed, seed_bytes, seed_files, split_seed
+from dataset_builder.knowledge.dates import DateRules
+from dataset_builder.knowledge.entities import EntityKnowledge
+from dataset_builder.knowledge.seeds import SeedRules
+from dataset_builder.knowledge.topics import TopicRules
+from dataset_builder.seeds import decode_seed, seed_bytes, seed_files, split_seed
 
 READ_STEP = "read + clean + split"
 CACHE_STEP = "silver cache"

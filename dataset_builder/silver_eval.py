@@ -17,7 +17,7 @@ from pathlib import Path
 from dataset_builder.documents import CHARACTER_CUTS, Document, check_spans, rebuild_seed
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.knowledge_schema import read_json
+from dataset_builder.knowledge.schema import read_json
 from dataset_builder.pipeline import annotate_seed
 from dataset_builder.schema import ENTITY_LABELS
 

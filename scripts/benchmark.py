@@ -200,7 +200,7 @@ def edit_one_article(corpus: Corpus) -> None:
 
 def knowledge_dir(annotations_dir: Path, dest: Path) -> Path:
     """The annotators' knowledge files only: gold and curated groups name real documents, not ours."""
-    from dataset_builder.knowledge_schema import KNOWLEDGE_FILES
+    from dataset_builder.knowledge.schema import KNOWLEDGE_FILES
 
     dest.mkdir(parents=True)
     for name in KNOWLEDGE_FILES:

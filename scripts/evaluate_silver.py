@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.knowledge_schema import read_json
+from dataset_builder.knowledge.schema import read_json
 from dataset_builder.silver_eval import evaluate, evaluate_mess
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -192,7 +192,7 @@ def layer(module: str) -> str:
 
 def test_no_module_imports_another_that_imports_it_back() -> None:
     edges = _edges()
-    assert "dataset_builder.seeds" in edges["dataset_builder.knowledge"]  # the graph sees imports
+    assert "dataset_builder.knowledge.seeds" in edges["dataset_builder.seeds"]  # the graph sees imports
     assert cycles(edges) == []
 
 
@@ -202,8 +202,22 @@ def test_no_layer_imports_another_that_imports_it_back() -> None:
     layers: dict[str, set[str]] = {}
     for name, targets in _edges().items():
         layers.setdefault(layer(name), set()).update(layer(t) for t in targets if layer(t) != layer(name))
-    assert "dataset_builder.annotators" in layers["dataset_builder.knowledge"]
+    assert "dataset_builder.knowledge" in layers["dataset_builder.annotators"]
     assert cycles({name: frozenset(targets) for name, targets in layers.items()}) == []
+
+
+def test_knowledge_imports_no_stage_that_reads_it() -> None:
+    """The knowledge is compiled before any stage runs and passed to them: it never imports the
+    annotators, the seed reader or the pipeline (the loop annotators → knowledge → seeds → annotators)."""
+    readers = ("dataset_builder.annotators", "dataset_builder.seeds", "dataset_builder.pipeline")
+    imported = {
+        target
+        for name, targets in _edges().items()
+        if layer(name) == "dataset_builder.knowledge"
+        for target in targets
+    }
+    assert "dataset_builder.knowledge.schema" in imported  # the graph sees the package's modules
+    assert [t for t in imported if t.startswith(readers)] == []
 
 
 def test_lazy_imports_are_the_listed_ones_only() -> None:
@@ -299,7 +313,7 @@ def test_the_cache_and_label_studio_name_the_silver_annotators_with_one_fingerpr
     from dataset_builder import fingerprint
     from dataset_builder.cache import SilverCache
     from dataset_builder.knowledge import Knowledge
-    from dataset_builder.knowledge_schema import GROUPS, KNOWLEDGE_FILES, LEARNED_ALIASES
+    from dataset_builder.knowledge.schema import GROUPS, KNOWLEDGE_FILES, LEARNED_ALIASES
     from dataset_builder.labelstudio.tasks import model_version
 
     folder = tmp_path / "annotations"

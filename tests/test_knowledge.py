@@ -20,9 +20,9 @@ from conftest import ANN, SEEDS
 
 from dataset_builder import pipeline
 from dataset_builder.annotations import nth_occurrence
-from dataset_builder.annotators.entities import normalise
 from dataset_builder.documents import Document
 from dataset_builder.knowledge import Knowledge
+from dataset_builder.knowledge.text import normalise
 from dataset_builder.schema import ENTITY_LABELS, LANGUAGES
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -14,6 +14,7 @@ from conftest import ANN, REPO, SEEDS
 from dataset_builder import cli
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
+from dataset_builder.knowledge import schema as ks
 
 
 def _project(tmp_path: Path) -> Path:
@@ -177,3 +178,25 @@ def test_the_cli_reports_a_broken_file_without_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {folder / 'entities.json'}: entities[12]") and "Traceback" not in err
     assert not (tmp_path / "dist").exists()
+
+
+def test_a_file_written_through_its_model_is_read_back_equal(tmp_path: Path) -> None:
+    """``schema.write`` is the loader's inverse (learned aliases are written this way), and leaves an
+    unchanged file alone."""
+    aliases = ks.LearnedAliasesFile(
+        comment="c",
+        aliases=[
+            ks.LearnedAlias(
+                surface="بلينكن",
+                language="ar",
+                label="PER",
+                entity_id=None,
+                sources=[ks.LearnedSource(document_id="d1", annotator="a")],
+            )
+        ],
+    )
+    path = tmp_path / ks.LEARNED_ALIASES
+    assert ks.write(path, aliases)
+    assert ks.load(path, ks.LearnedAliasesFile) == aliases
+    assert "بلينكن" in path.read_text(encoding="utf-8")  # UTF-8, not \u escapes
+    assert not ks.write(path, aliases)

@@ -15,7 +15,7 @@ from conftest import ANN, REPO
 
 from dataset_builder import cli
 from dataset_builder.errors import InputError
-from dataset_builder.knowledge_schema import KNOWLEDGE_FILES
+from dataset_builder.knowledge.schema import KNOWLEDGE_FILES
 from dataset_builder.project import DEFAULTS, PROJECT_FILE, Project, init_project
 from dataset_builder.release.manifest import read_manifest, record_release
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from dataset_builder.documents import DATE_CUTS, Document
-from dataset_builder.knowledge_schema import DateRulesFile
+from dataset_builder.knowledge.dates import DateRules
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 """Arabic-Indic and Persian digits → ASCII, one code point for one, so offsets are kept."""
@@ -30,60 +30,12 @@ _LONGEST_DATE = 40
 
 
 @dataclass(frozen=True, slots=True)
-class DateRules:
-    pattern: re.Pattern[str]
-    months: dict[str, int]
-    today: re.Pattern[str]
-    today_window: int
-    dateline_chars: int
-    weekdays: dict[str, int]
-    """Weekday name (casefolded) → ``date.weekday()``."""
-    today_weekday: re.Pattern[str]
-    """"today" followed by a weekday (اليوم الاثنين): the event's day, which a dateline date must match."""
-    header: re.Pattern[str]
-    dateline_prefix_words: int
-    day_first: bool
-
-
-@dataclass(frozen=True, slots=True)
 class FoundDate:
     date: dt.date
     start: int
     end: int
     ambiguous: bool = False
     """A numeric date whose day and month could be swapped (05/03/2023)."""
-
-
-def compile_date_rules(raw: DateRulesFile) -> DateRules:
-    months = {name.casefold(): int(num) for num, names in raw.months.items() for name in names}
-    alt = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
-    month = rf"(?:{alt})\.?"
-    pattern = re.compile(
-        r"(?<!\d)(?:"
-        r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
-        r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4})"
-        rf"|(?P<ad>\d{{1,2}})(?:\s*(?:من\s+)?|\s*(?P<sep>[/.-])\s*)(?P<am>{month})(?:\s*/\s*{month})?"
-        r"(?(sep)\s*(?P=sep)\s*|\s*,?\s*(?:عام\s+|سنة\s+)?)(?P<ay>\d{4})"
-        rf"|(?P<bm>{month})\s+(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<by>\d{{4}})"
-        r")(?!\d)",
-        re.IGNORECASE,
-    )
-    markers = "|".join(map(re.escape, raw.today_markers))
-    today = re.compile(rf"\b(?:{markers})\b", re.IGNORECASE)
-    weekdays = {name.casefold(): int(num) for num, names in raw.weekdays.items() for name in names}
-    days = "|".join(re.escape(d) for d in sorted(weekdays, key=len, reverse=True))
-    return DateRules(
-        pattern,
-        months,
-        today,
-        raw.today_window_chars,
-        raw.dateline_chars,
-        weekdays,
-        re.compile(rf"(?:{markers})\s*\(?\s*(?P<day>{days})\b", re.IGNORECASE),
-        re.compile(r"^\s*(?:" + "|".join(map(re.escape, raw.header_markers)) + r")\b", re.IGNORECASE),
-        raw.dateline_prefix_words,
-        raw.numeric_order == "day-first",
-    )
 
 
 def find_dates(text: str, rules: DateRules) -> list[FoundDate]:

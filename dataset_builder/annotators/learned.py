@@ -9,15 +9,19 @@ sources (document and annotator), and its knowledge-base id where the base knows
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dataset_builder.annotations import adjudicate, latest_per_annotator, read_documents
-from dataset_builder.knowledge_schema import LEARNED_ALIASES, LearnedAlias, LearnedAliasesFile, LearnedSource
-from dataset_builder.output import write_atomic
+from dataset_builder.knowledge.schema import (
+    LEARNED_ALIASES,
+    LearnedAlias,
+    LearnedAliasesFile,
+    LearnedSource,
+    write,
+)
 
-if TYPE_CHECKING:  # the knowledge compiles the annotators' rules: importing it here would close a loop
+if TYPE_CHECKING:  # a type only: the caller has compiled the knowledge already
     from dataset_builder.knowledge import Knowledge
 
 _COMMENT = (
@@ -65,8 +69,5 @@ def learn_aliases(annotations_dir: Path, knowledge: Knowledge) -> int:
         ],
     )
     # Written through the schema the loader reads it with: a file the next build would refuse is never written.
-    data = json.dumps(learned.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
-    path = annotations_dir / LEARNED_ALIASES
-    if not path.exists() or path.read_text(encoding="utf-8") != data:
-        write_atomic(path, data.encode("utf-8"))
+    write(annotations_dir / LEARNED_ALIASES, learned)
     return len(learned.aliases)

@@ -12,58 +12,10 @@ make it diplomacy. Top-level topics after the best-supported one need a match in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-import ahocorasick
-
-from dataset_builder.annotators.entities import normalise
 from dataset_builder.documents import Document
-from dataset_builder.knowledge_schema import TopicRulesFile
-
-
-@dataclass(frozen=True, slots=True)
-class TopicRules:
-    automata: dict[str, ahocorasick.Automaton]
-    min_matches: dict[str, int]
-    order: tuple[str, ...]
-    parents: dict[str, str]
-    """Subtopic id → its parent's id."""
-    fallback_min_matches: int | None = None
-    lead_chars: int | None = None
-    max_topics: int | None = None
-
-
-def compile_topic_rules(
-    raw: TopicRulesFile, topic_ids: Sequence[str], parents: Mapping[str, str | None] | None = None
-) -> TopicRules:
-    """One automaton per language; ``topic_ids`` (the taxonomy order) orders the topics found."""
-    keywords: dict[str, dict[str, set[tuple[str, bool]]]] = defaultdict(lambda: defaultdict(set))
-    min_matches: dict[str, int] = {}
-    for rule in raw.rules:
-        min_matches[rule.topic] = rule.min_matches
-        for whole, table in ((False, rule.keywords), (True, rule.words)):
-            for language, words in table.items():
-                for word in words:
-                    key = normalise(word, language)
-                    keywords[language][key.lower() if language == "en" else key].add((rule.topic, whole))
-    automata = {}
-    for language, table in keywords.items():
-        automaton = ahocorasick.Automaton()
-        for word, topics in sorted(table.items()):
-            automaton.add_word(word, (word, tuple(sorted(topics))))
-        automaton.make_automaton()
-        automata[language] = automaton
-    links = {child: parent for child, parent in (parents or {}).items() if parent is not None}
-    return TopicRules(
-        automata,
-        min_matches,
-        tuple(topic_ids),
-        links,
-        raw.fallback_min_matches,
-        raw.lead_chars,
-        raw.max_topics,
-    )
+from dataset_builder.knowledge.text import normalise
+from dataset_builder.knowledge.topics import TopicRules
 
 
 def topic_matches(text: str, language: str, rules: TopicRules) -> dict[str, set[str]]:

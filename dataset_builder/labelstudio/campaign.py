@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from dataset_builder import annotations
-from dataset_builder.annotators.entities import normalise
 from dataset_builder.documents import Document, Span
 from dataset_builder.events import EventKey
+from dataset_builder.knowledge.text import normalise
 from dataset_builder.labelstudio import client
 from dataset_builder.project import Project
 from dataset_builder.splits import LEDGER_NAME, SplitLedger, assign_splits

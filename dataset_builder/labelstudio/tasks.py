@@ -14,6 +14,7 @@ from typing import Any
 import dataset_builder
 from dataset_builder import annotations, fingerprint
 from dataset_builder.documents import Document
+from dataset_builder.knowledge.schema import silver_files_digest
 from dataset_builder.labelstudio import config
 from dataset_builder.output import write_atomic
 
@@ -25,7 +26,7 @@ def model_version(annotations_dir: Path) -> str:
     Any edit to a rule, an alias or the code gives a new version, so predictions made by
     different silver annotators are never confused.
     """
-    return f"dataset_builder-{dataset_builder.__version__}+{fingerprint.silver(fingerprint.knowledge_files(annotations_dir))[:12]}"
+    return f"dataset_builder-{dataset_builder.__version__}+{fingerprint.silver(silver_files_digest(annotations_dir))[:12]}"
 
 
 DATASET_KEY = "dataset"

@@ -5,11 +5,13 @@ hand, so every mistake must come back as an error naming the file and the entry 
 ``annotations/entities.json: entities[12] (id 'egypt'): names: expected an object {language: [names]}``.
 Unknown keys are errors too: a misspelt key (``min_match``) would otherwise be silently ignored.
 Checks across entries (duplicate ids, a name given to two entities, a rule naming an unknown topic)
-are made here as well, so the compiled knowledge (:mod:`dataset_builder.knowledge`) can trust it.
+are made here as well, so the compiled knowledge (:mod:`dataset_builder.knowledge`) can trust it. Files
+the code writes (learned aliases) go through the same models (:func:`write`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -19,6 +21,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dataset_builder.errors import InputError
+from dataset_builder.output import write_atomic
 from dataset_builder.schema import ENTITY_LABELS, LANGUAGES
 
 TAXONOMY = "taxonomy.json"
@@ -38,6 +41,28 @@ KNOWLEDGE_FILES: tuple[str, ...] = (
     SEED_RULES,
 )
 """The general knowledge every project has (``groups.json`` is curated per corpus and optional)."""
+
+SILVER_FILES = (
+    TAXONOMY,
+    SEED_RULES,
+    DATE_RULES,
+    ENTITIES,
+    ENTITY_RULES,
+    LEARNED_ALIASES,
+    TOPIC_RULES,
+)
+"""The knowledge files silver annotations depend on (all but ``groups.json``, applied after them)."""
+
+
+def silver_files_digest(folder: Path) -> str:
+    """The silver knowledge files of ``folder``, by name and content (a missing one counts as missing)."""
+    digest = hashlib.sha256()
+    for name in SILVER_FILES:
+        path = Path(folder) / name
+        digest.update(f"{name}\0".encode())
+        digest.update(path.read_bytes() if path.exists() else b"\0missing")
+    return digest.hexdigest()
+
 
 NonEmpty = Field(min_length=1)
 
@@ -393,6 +418,18 @@ def load(path: Path, model: type[M], check: Callable[[M, Any], None] | None = No
     if check is not None:
         check(parsed, raw)
     return parsed
+
+
+def write(path: Path, model: BaseModel) -> bool:
+    """Write a knowledge file from its model, so the code never writes a file the loader would refuse:
+    canonical JSON (one space of indent, UTF-8), so git shows real changes only. Atomic; not rewritten
+    when unchanged. True when written."""
+    data = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+    path = Path(path)
+    if path.exists() and path.read_text(encoding="utf-8") == data:
+        return False
+    write_atomic(path, data.encode("utf-8"))
+    return True
 
 
 def _duplicates(path: Path, raw: Any, table: str, values: Sequence[str], what: str) -> None:

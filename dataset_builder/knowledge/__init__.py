@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dataset_builder import fingerprint
-from dataset_builder import knowledge_schema as ks
-from dataset_builder.annotators.dates import DateRules, compile_date_rules
-from dataset_builder.annotators.entities import EntityKnowledge, compile_entity_knowledge, normalise
-from dataset_builder.annotators.topics import TopicRules, compile_topic_rules
+from dataset_builder.knowledge import schema as ks
+from dataset_builder.knowledge.dates import DateRules, compile_date_rules
+from dataset_builder.knowledge.entities import EntityKnowledge, compile_entity_knowledge
+from dataset_builder.knowledge.seeds import SeedRules, compile_seed_rules
+from dataset_builder.knowledge.text import normalise
+from dataset_builder.knowledge.topics import TopicRules, compile_topic_rules
 from dataset_builder.schema import Topic
-from dataset_builder.seeds import SeedRules, compile_seed_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,5 +94,5 @@ class Knowledge:
             groups=Groups.compile(ks.load_groups_file(groups_path))
             if groups_path.exists()
             else Groups({}, {}),
-            silver_fingerprint=fingerprint.knowledge_files(folder),
+            silver_fingerprint=ks.silver_files_digest(folder),
         )

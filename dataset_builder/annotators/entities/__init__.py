@@ -1,0 +1,102 @@
+"""Entity pre-annotation: a gazetteer from the knowledge base, plus rules for names it lacks.
+
+The knowledge base (``annotations/entities.json``) is compiled into one Aho-Corasick automaton
+(pyahocorasick). Arabic is matched on a length-preserving normalisation (أ/إ/آ → ا, ى → ي, ة → ه),
+so offsets found there are offsets in the original text. A match may sit after Arabic proclitics
+inside a word (وبلينكن → بلينكن), which stay outside the span; titles are never in the base, so
+they never enter a span. Trigger rules from ``annotations/entity_rules.json`` find person names
+after a title, a title chain of any length or "his counterpart" (and English organisation names)
+that the base does not know: they get no id. Places come also from registry gazetteers
+(:mod:`dataset_builder.knowledge.gazetteer`) and names from human gold (``learned_aliases.json``,
+:mod:`dataset_builder.annotators.learned`); the base wins over both. Once a person's full name is
+found, a later surname-only mention is the same person. Names that are also common words (الرجاء) or
+another entity's name (الشرق الأوسط the region and the paper) count only in context: brackets,
+quotes, after a descriptor (صحيفة, نادي). Arabic marks (tashkeel, shadda, tatweel) are read past:
+the text is matched without them and offsets mapped back.
+
+The knowledge is compiled in :mod:`dataset_builder.knowledge.entities`; here, by concern: :mod:`.text`
+(the text as the rules read it), :mod:`.known` (what the knowledge names), :mod:`.arabic` and
+:mod:`.english` (rules for names it lacks), :mod:`.select` (choosing among candidates).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+
+from dataset_builder.annotators.entities.arabic import arabic_facilities, arabic_orgs, arabic_people
+from dataset_builder.annotators.entities.english import (
+    english_acronym_names,
+    english_orgs,
+    english_rules,
+    english_short_forms,
+)
+from dataset_builder.annotators.entities.known import (
+    bracketed_short_names,
+    contextual_names,
+    dateline_agencies,
+    gazetteer_matches,
+)
+from dataset_builder.annotators.entities.select import longest_first, select, surname_mentions
+from dataset_builder.annotators.entities.text import marked_spans, without_marks
+from dataset_builder.annotators.ner_model import ModelTagger, model_spans
+from dataset_builder.documents import Document, Span
+from dataset_builder.knowledge.entities import EntityKnowledge
+
+
+def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[Span] = ()) -> list[Span]:
+    """Entity spans in ``text``: knowledge-base matches first, then a model's spans (ids from the
+    base), then rule matches, each where nothing is taken yet; then surname-only mentions of the
+    people found. Arabic marks are read past (found in the text without them, offsets mapped back)."""
+    if language == "ar" and (unmarked := without_marks(text)) is not None:
+        plain, at = unmarked
+        inside = {offset: i for i, offset in enumerate(at)}
+        model = [
+            replace(s, start=inside[s.start], end=inside[s.end], text=plain[inside[s.start] : inside[s.end]])
+            for s in model
+            if s.start in inside and s.end in inside
+        ]
+        return marked_spans(text, at, find_entities(plain, language, k, model))
+    gazetteer = gazetteer_matches(text, language, k)
+    # an institution named with a nationality is one span, over the nationality the base knows
+    orgs = (
+        arabic_orgs(text, k) + arabic_facilities(text, gazetteer, k)
+        if language == "ar"
+        else english_orgs(text, k) + english_acronym_names(text, k)
+    )
+    # a name in context (بترا in brackets) wins over the same surface's other reading
+    known = longest_first(
+        contextual_names(text, language, k) + gazetteer + orgs + dateline_agencies(text, language, k)
+    )
+    learned = longest_first(
+        s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
+    )
+    rules = arabic_people(text, k, gazetteer + orgs) if language == "ar" else english_rules(text, k)
+    # a full name found by a rule wins over the surname the base knows inside it, and takes its id
+    # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)
+    surnames: dict[int, list[str | None]] = defaultdict(list)
+    for end, entity_id in {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}:
+        surnames[end].append(entity_id)
+    known = longest_first(
+        known
+        + [
+            replace(r, entity_id=entity_id)
+            for r in rules
+            if r.label == "PER" and " " in r.text
+            for entity_id in surnames.get(r.end, ())
+        ]
+    )
+    chosen = select(known + learned + longest_first(rules), len(text))
+    people = [s for s in chosen if s.label == "PER"]
+    later = surname_mentions(text, language, people, k) + bracketed_short_names(text, language, chosen, k)
+    if language == "en":
+        later += english_short_forms(text, chosen, k)
+    return select(chosen + later, len(text))
+
+
+def annotate_entities(
+    doc: Document, knowledge: EntityKnowledge, tagger: ModelTagger | None = None
+) -> Document:
+    model = model_spans(doc.text, tagger, knowledge.model_labels) if tagger is not None else ()
+    return doc.with_(entities=find_entities(doc.text, doc.language, knowledge, model))

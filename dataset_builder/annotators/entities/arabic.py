@@ -1,0 +1,295 @@
+"""Arabic rules for names the knowledge base lacks: people after a title chain or نظيره,
+organisations named by an institution head, facilities named after a known place."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from dataset_builder.annotators.entities.text import Word, arabic_words, is_word_char, last_word
+from dataset_builder.documents import Span
+from dataset_builder.knowledge.entities import EntityKnowledge
+
+_COMPOUND_FIRST = frozenset({"عبد", "ابو"})
+"""First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
+COMPOUND_SECOND = frozenset({"الدين", "الاسلام", "الله"})
+"""Second words of compound given names (نور الدين, سيف الإسلام, فتح الله): before another name word
+they belong to the given name, not the family name (نور الدين أمرابط)."""
+_ARTICLE_BEHIND_PROCLITIC = ("لل", "وال", "فال", "بال", "كال")
+"""A word with the article behind a proclitic (للبرنامج, والتعاون): never a name's first word; in a title
+chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
+
+
+def arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) -> list[Span]:
+    """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
+    or after نظيره: a first name that is no verb and has no article, then name words up to a family
+    name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A word with the
+    article behind a proclitic continues the chain (المدير التنفيذي للبرنامج); punctuation between
+    the chain and the name ends it (الفريق المصري، فيما)."""
+    norm, words = arabic_words(text)
+    named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
+    for span in known:
+        if span.label != "PER":
+            named[span.start : span.end] = b"\x01" * (span.end - span.start)
+    found: list[Span] = []
+    i = 0
+    while i < len(words):
+        title_end = _title_end(norm, words[i], k)
+        if title_end is None:
+            i += 1
+            continue
+        j = _after_title(norm, words, i, title_end, k)
+        while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+            if (
+                _modifier(words[j][2], k)
+                or named[words[j][0]]
+                or words[j][2].startswith(_ARTICLE_BEHIND_PROCLITIC)
+            ):
+                j += 1
+            elif (chained := _title_end(norm, words[j], k)) is not None:
+                j = _after_title(norm, words, j, chained, k)
+            else:
+                break
+        name = (
+            _name_after(norm, words, j, k)
+            if j < len(words) and _adjacent(norm, words[j - 1], words[j])
+            else _apposition(norm, words, j, k)
+        )
+        if len(name) >= 2:
+            start, end = name[0][0], name[-1][1]
+            found.append(Span(start, end, text[start:end], "PER", None))
+        i = max(j + len(name), i + 1)
+    return found
+
+
+def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: EntityKnowledge) -> int:
+    """Index of the first word after the title starting at ``words[i]`` (with its complement)."""
+    j = i + 1
+    while j < len(words) and words[j][0] < title_end:
+        j += 1
+    title = norm[words[i][0] : title_end]
+    bare = k.ar_complemented.get(title)
+    if bare is not None and j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+        complement = words[j][2]
+        hit = k.names.get(("ar", complement))
+        if complement.startswith("ال") and (hit is None or hit[1] != "PER"):
+            j += 1
+    return j
+
+
+def arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+    """An institution head, then words with the article (or لل, the article behind ل), ending in a
+    nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي. A head in the
+    construct state names the body with its complement alone (وزارة الخارجية, مجلس الأمن), or with
+    more words ending in a nisba or a لل-word (منظمة البلدان المصدرة للبترول)."""
+    norm, words = arabic_words(text)
+    found = []
+    for i, (start, _, word) in enumerate(words):
+        head = k.ar_org_heads.get(word)
+        if head is None:
+            continue
+        start += len(word) - len(head)
+        construct = word in k.ar_org_complemented
+        last, nisba, national = None, False, False
+        j = i + 1
+        if not head.startswith("ال") and _named_complement(norm, words, i, k):
+            last, nisba, national, j = i + 2, True, True, i + 3
+        while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
+            w = words[j][2]
+            if j > i + 1 and not national and w.startswith("وال") and _name_word(w[1:], k):
+                j += 1  # coordinated words inside the name (هيئة الكوارث والطوارئ التركية)
+                continue
+            if (
+                last is not None
+                and w.startswith("ل")
+                and not w.startswith(("لل", "ال"))
+                and j + 1 < len(words)
+                and _adjacent(norm, words[j], words[j + 1])
+                and words[j + 1][2].startswith("ال")
+                and _name_word(w[1:], k)
+            ):
+                last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم)
+                break
+            if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
+                break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
+            place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
+            org_nisba = _nisba(w, k) or _place_nisba(w, k)
+            if construct and not _name_word(w, k) and not org_nisba and not place:
+                break  # a stopword, title or known place or person ends the name
+            if org_nisba:
+                last, nisba = j, True
+                # a nationality ends the name; a generic nisba (الوطنية) need not
+                national = ("ar", w) in k.names
+            elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not national):
+                last = j
+                if nisba:
+                    break
+            j += 1
+        if last is not None:
+            end = words[last][1]
+            found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+def arabic_facilities(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A facility named after a known place is one place: مطار بغداد (الدولي), معبر رفح."""
+    norm = arabic_words(text)[0]
+    found = []
+    for place in known:
+        if place.label != "LOC":
+            continue
+        length, word = last_word(norm, place.start, " ")
+        if word is None or place.start - length != 1:
+            continue
+        head = k.ar_facilities.get(word)
+        if head is None:
+            continue
+        start = length - len(head)
+        end = place.end
+        if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
+            end += 7
+        found.append(Span(start, end, text[start:end], "LOC", None))
+    return found
+
+
+def _nisba(word: str, k: EntityKnowledge) -> bool:
+    """A relational adjective with the article: a known nationality, or ال…ي / ال…ية."""
+    hit = k.names.get(("ar", word))
+    if hit is not None:
+        return hit[1] == "MISC"
+    return word.startswith("ال") and len(word) >= 6 and word.endswith(("ي", "يه"))
+
+
+def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
+    """A head without the article, a name (no article, not an adjective: no ي or ة ending), a nisba
+    with the article: لجنة نوبل النرويجية, قوات سوريا الديمقراطية; not هيئة حكومية مصرية."""
+    if i + 2 >= len(words) or not (
+        _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
+    ):
+        return False
+    name, adjective = words[i + 1][2], words[i + 2][2]
+    plain = not name.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC)) and not name.endswith(("ه", "ي"))
+    definite = adjective.startswith("ال") and (_nisba(adjective, k) or _place_nisba(adjective, k))
+    place = k.names.get(("ar", name), (None, ""))[1] == "LOC"
+    return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
+
+
+def _place_nisba(word: str, k: EntityKnowledge) -> bool:
+    """A place name that is also a feminine nisba (السعودية): the adjective after an institution's head."""
+    hit = k.names.get(("ar", word))
+    return hit is not None and hit[1] == "LOC" and word.startswith("ال") and word.endswith(("يه", "ية"))
+
+
+def _modifier(word: str, k: EntityKnowledge) -> bool:
+    """A word that may sit inside a title chain: a listed modifier, or a known nationality or place."""
+    hit = k.names.get(("ar", word))
+    return word in k.ar_modifiers or (hit is not None and hit[1] in ("MISC", "LOC")) or _nisba(word, k)
+
+
+def _name_word(word: str, k: EntityKnowledge) -> bool:
+    """Not a stopword, title, modifier, counterpart, nor a known non-person name."""
+    hit = k.names.get(("ar", word))
+    return not (
+        word in k.ar_stopwords
+        or word in k.ar_modifiers
+        or word in k.ar_counterparts
+        or word in k.ar_titles
+        or word in k.ar_org_heads
+        or word in k.ar_not_names
+        or (hit is not None and hit[1] != "PER")
+    )
+
+
+def _name_after(
+    norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False
+) -> list[Word]:
+    """The name starting at ``words[j]``: at most two plain words, a family name with the article
+    ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along. ``verb_like``:
+    the first word may look like a verb (سيرغي), where commas around the name vouch for it."""
+    name: list[Word] = []
+    plain = 0
+    while j < len(words) and len(name) < 6:
+        word = words[j]
+        w = word[2]
+        if (name and not _adjacent(norm, words[j - 1], word)) or not _name_word(w, k):
+            break
+        if name and _known_person(w, k) and _known_person(name[-1][2], k):
+            break  # two people the base knows, side by side (بوتين السيسي)
+        if not name:
+            if (
+                w.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC))
+                or (k.ar_verb.match(w) and not verb_like)
+                or k.ar_not_first.match(w)
+                or w in k.ar_connectors
+            ):
+                break
+            plain = 1
+        elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
+            if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
+                name.append(word)
+                break
+            # a compound given name counts once (عبد المجيد تبون), a compound family name ends it (سامي أبو زهري)
+            plain += not (len(name) == 1 and name[0][2] in _COMPOUND_FIRST)
+        elif w in k.ar_connectors or w in _COMPOUND_FIRST:
+            if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
+                break
+        elif (
+            len(name) == 1
+            and w in COMPOUND_SECOND
+            and j + 1 < len(words)
+            and _adjacent(norm, word, words[j + 1])
+            and _name_word(words[j + 1][2], k)
+            and not k.ar_verb.match(words[j + 1][2])
+        ):
+            pass  # a compound given name counts once (نور الدين أمرابط)
+        elif w.startswith("ال"):
+            name.append(word)
+            break
+        elif plain < 2:
+            plain += 1
+        else:
+            break
+        name.append(word)
+        j += 1
+    while name and (name[-1][2] in k.ar_connectors or name[-1][2] in _COMPOUND_FIRST):
+        name.pop()
+    return name
+
+
+def _known_person(word: str, k: EntityKnowledge) -> bool:
+    hit = k.names.get(("ar", word))
+    return hit is not None and hit[1] == "PER"
+
+
+def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int | None:
+    """End offset of a title starting at ``word`` (after an optional proclitic), else None."""
+    skip, titles = k.ar_titles.get(word[2], (0, ()))
+    at = word[0] + skip
+    for title in titles:
+        end = at + len(title)
+        if norm.startswith(title, at) and (end == len(norm) or not is_word_char(norm[end])):
+            return end
+    return None
+
+
+def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
+    """Only spaces between two words (punctuation and line breaks end a name)."""
+    gap = norm[left[1] : right[0]]
+    return not gap.strip() and "\n" not in gap
+
+
+_COMMA = re.compile(r"[^\S\n]*[،,][^\S\n]*")
+
+
+_CLAUSE_END = re.compile(r"[^\S\n]*(?:[،,.:؛]|$)")
+
+
+def _apposition(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+    """A name set off by commas after a title chain (وزير الخارجية الروسي، سيرغي لافروف، قال): two
+    words at least, and a comma, a full stop or the line's end right after it."""
+    if j >= len(words) or _COMMA.fullmatch(norm, words[j - 1][1], words[j][0]) is None:
+        return []
+    name = _name_after(norm, words, j, k, verb_like=True)
+    if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
+        return []
+    return name

@@ -1,0 +1,194 @@
+"""English rules for names the knowledge base lacks: people after a title, before "said", with a
+particle or a known given name; organisations, places and events by their head; acronyms."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from dataset_builder.annotators.entities.text import last_word
+from dataset_builder.documents import Span
+from dataset_builder.knowledge.entities import EntityKnowledge
+
+_EN_POSSESSIVE = re.compile(r"(?P<owner>\S+)[’']s\s+(?=\S)")
+
+
+_SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "”")
+
+
+def _longer_name_before(text: str, at: int, before: str) -> bool:
+    """Whether the capitalised word before ``at`` makes the name the end of a longer capitalised run
+    (Secretary of State John Kerry); not after a sentence's end, a line break or a possessive
+    (England's Geoff Hurst)."""
+    if "\n" in text[text.rfind(before, 0, at) : at] or before.endswith(_SENTENCE_END):
+        return False
+    if before.endswith(("’s", "'s")):
+        return False
+    return before[:1].isupper() or before in ("of", "the")
+
+
+def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+    """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry), and
+    places and events named by their head (Downing Street, Mount Arafat, World Cup, Storm Daniel)."""
+    found: list[Span] = []
+    for pattern, label in ((k.en_org, "ORG"), (k.en_loc, "LOC"), (k.en_misc, "MISC")):
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            possessive = _EN_POSSESSIVE.search(text, start, end)
+            if possessive is not None and ("en", possessive.group("owner")) in k.names:
+                start = possessive.end()  # China's Alibaba Group: a known owner is not in the name
+            while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
+                start = text.index(" ", start) + 1
+            if len(text[start:end].split()) >= 2:
+                found.append(Span(start, end, text[start:end], label, None))
+    return found
+
+
+_EN_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Lines in headline case (Grace Period Ends For Migrants): no full stop at the end, at least
+    four words of three letters or more, nearly all capitalised."""
+    found = []
+    at = 0
+    for line in text.split("\n"):
+        long = [w for w in _EN_WORD.findall(line) if len(w) >= 3]
+        if (
+            not line.rstrip().endswith(".")
+            and len(long) >= 4
+            and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+        ):
+            found.append((at, at + len(line)))
+        at += len(line) + 1
+    return found
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a line of its own (leading and trailing spaces aside)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return line.strip() == text[start:end]
+
+
+def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
+    """Where a name after a title starts: at the second word when only it is a given name and a
+    family name follows (Chief Economist Monica Malik → Monica Malik)."""
+    words = text[start:end].split()
+    if len(words) >= 3 and words[0] not in k.en_first_names and words[1] in k.en_first_names:
+        return text.index(words[1], start + len(words[0]))
+    return start
+
+
+def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
+    found: list[Span] = []
+    for m in k.en_person.finditer(text):
+        start, end = m.span("name")
+        words = text[start:end].split()
+        last_title = max((i for i, w in enumerate(words) if w in k.en_titles), default=-1)
+        for word in words[: last_title + 1]:
+            start = text.index(word, start) + len(word)
+        start = end - len(text[start:end].lstrip())
+        start = _from_given_name(text, start, end, k)
+        if (span := _english_person(text, start, end, 1, k)) is not None:
+            found.append(span)
+    headlines = _headline_lines(text)
+    headline_starts = [a for a, _ in headlines]
+    for pattern in (k.en_particle_name, k.en_said, k.en_named):
+        for m in pattern.finditer(text):
+            line = bisect_right(headline_starts, m.start()) - 1
+            if pattern is k.en_named and line >= 0 and m.start() < headlines[line][1]:
+                continue  # every word of a headline is capitalised: a given name there proves nothing
+            if pattern is k.en_named and _whole_line(text, *m.span("name")):
+                continue  # a heading (Key Moments), not a name in a sentence
+            before = last_word(text, m.start("name"))[1]
+            words = m.group("name").split()
+            if pattern is k.en_named and (
+                words[0] not in k.en_first_names
+                or any(w in k.en_titles or w in k.en_stopwords for w in words)
+            ):
+                continue
+            if (
+                pattern is not k.en_particle_name
+                and before is not None
+                and _longer_name_before(text, m.start("name"), before)
+            ):
+                continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
+            if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
+                found.append(span)
+    return found
+
+
+_ACRONYM_NAME = re.compile(
+    r"(?P<name>(?:[A-Z][\w’'-]*[^\S\n]+(?:(?:of|for|and|the|on|in)[^\S\n]+)*){1,8}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
+)
+
+
+def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
+    """A capitalised name spelled out before its acronym in brackets, "World Health Organization
+    (WHO)": the acronym's letters are the initials of its words, in order, from the first."""
+    found = []
+    for m in _ACRONYM_NAME.finditer(text):
+        start, end = m.span("name")
+        while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
+            start = text.index(" ", start) + 1
+        words = text[start:end].split()
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        acronym = m.group("acr").upper()
+        if len(words) < 2 or not initials.startswith(acronym[0]) or not _subsequence(acronym, initials):
+            continue
+        hit = k.names.get(("en", text[start:end]))
+        found.append(Span(start, end, text[start:end], hit[1] if hit else "ORG", hit[0] if hit else None))
+    return found
+
+
+def _subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+_INITIAL_SKIP = frozenset({"of", "the", "and", "for", "on", "in"})
+
+
+def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """Later mentions of an organisation found in full: its acronym ("International Monetary Fund"
+    … "IMF") and a company's name without its suffix ("Alibaba Group" … "Alibaba")."""
+    forms: dict[str, str | None] = {}
+    for span in chosen:
+        words = span.text.split()
+        if span.label != "ORG" or len(words) < 2:
+            continue
+        acronym = "".join(w[0] for w in words if w not in _INITIAL_SKIP and w not in k.en_company_suffixes)
+        if len(acronym) >= 2 and acronym.isupper() and acronym.isalpha():
+            forms.setdefault(acronym, span.entity_id)
+        if words[-1] in k.en_company_suffixes and words[0] not in k.en_stopwords:
+            forms.setdefault(" ".join(words[:-1]), span.entity_id)
+    found = []
+    for form, entity_id in sorted(forms.items()):
+        hit = k.names.get(("en", form))
+        if hit is not None and hit[1] != "ORG":
+            continue
+        for m in re.finditer(rf"(?<![\w’'-]){re.escape(form)}(?![\w-])", text):
+            found.append(Span(m.start(), m.end(), form, "ORG", entity_id))
+    return found
+
+
+def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKnowledge) -> Span | None:
+    """The name in ``text[start:end]`` without leading stopwords and cut before any later one;
+    None when too short or when a word is an organisation head or a known non-person name."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    while words and (text[slice(*words[0])] in k.en_stopwords or text[slice(*words[0])] in k.en_titles):
+        words.pop(0)
+    for n, (a, b) in enumerate(words):
+        if text[a:b] in k.en_stopwords:
+            words = words[:n]
+            break
+    if len(words) < min_words:
+        return None
+    for a, b in words:
+        hit = k.names.get(("en", text[a:b]))
+        if text[a:b] in k.en_org_heads or (hit is not None and hit[1] != "PER"):
+            return None
+    start, end = words[0][0], words[-1][1]
+    return Span(start, end, text[start:end], "PER", None)

@@ -1,0 +1,142 @@
+"""Names the knowledge knows: knowledge-base and gazetteer matches (one Aho-Corasick pass), names
+that count only in context, whole-word occurrences of a known form, short names in brackets and the
+news agency of a dateline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from dataset_builder.annotators.entities.text import arabic_words, is_word_char
+from dataset_builder.documents import Span
+from dataset_builder.knowledge.entities import EntityKnowledge
+from dataset_builder.knowledge.text import after_lam, normalise
+
+
+def gazetteer_matches(text: str, language: str, k: EntityKnowledge) -> list[Span]:
+    automaton = k.automata.get(language)
+    if automaton is None:
+        return []
+    norm = arabic_words(text)[0] if language == "ar" else text
+    found: list[Span] = []
+    for last, (length, entity_id, label, needs_lam) in automaton.iter(norm):
+        start, end = last - length + 1, last + 1
+        if end < len(text) and is_word_char(text[end]):
+            continue
+        word_start = start
+        while word_start > 0 and is_word_char(text[word_start - 1]):
+            word_start -= 1
+        prefix = norm[word_start:start]
+        if prefix and (language != "ar" or prefix not in k.proclitics):
+            continue
+        if needs_lam and not prefix.endswith("ل"):
+            continue
+        if k.unlearned and (language, norm[start:end]) in k.unlearned:
+            continue
+        found.append(Span(start, end, text[start:end], label, entity_id))
+    return found
+
+
+_BRACKETED = re.compile(r"\s*\((?P<short>[^()\d\n]{2,30})\)")
+
+
+def bracketed_short_names(text: str, language: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """The short name in brackets right after an organisation's name ("(أوبك)", "(UNRWA)"), and
+    its later mentions, with the organisation's label and id."""
+    norm = arabic_words(text)[0] if language == "ar" else text
+    found: list[Span] = []
+    for span in chosen:
+        m = _BRACKETED.match(text, span.end)
+        if span.label != "ORG" or m is None or len(m.group("short").split()) > 3:
+            continue
+        short = m.group("short").strip()
+        if language == "en" and not short.isupper():
+            continue
+        form = normalise(short, language)
+        hit = k.names.get((language, form))
+        if hit is not None and hit[1] != span.label:
+            continue
+        found.extend(
+            replace(s, label=span.label) for s in occurrences(text, norm, form, language, span.entity_id, k)
+        )
+    return found
+
+
+_AGENCY = re.compile(r"^(?P<head>[^\n()]{2,60}?)\s*\((?P<org>[^()\n\d]{2,24})\)\s*(?:[-—–]|$)", re.MULTILINE)
+
+
+_DATELINE_LINES = 3
+
+
+def dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span]:
+    """The news agency in brackets after a dateline ("BAGHDAD, June 27, 2021 (Reuters) -", "(أ ف ب)")
+    in the first lines: the bracket follows a date, a place in capitals or a place the base knows
+    (أوسلو (أ ف ب) -)."""
+    head_lines = "\n".join(text.split("\n", _DATELINE_LINES)[:_DATELINE_LINES])
+    found = []
+    for m in _AGENCY.finditer(head_lines):
+        head = m.group("head").strip(" ,-—–")
+        place = k.names.get((language, normalise(head, language)), (None, ""))[1] == "LOC"
+        if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3) or place:
+            start, end = m.span("org")
+            found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+def occurrences(
+    text: str, norm: str, form: str, language: str, entity_id: str | None, k: EntityKnowledge
+) -> list[Span]:
+    """Whole-word occurrences of ``form`` (in Arabic also behind proclitics, لل for ل + ال)."""
+    found = []
+    variants = [(form, False)]
+    if language == "ar" and form.startswith("ال"):
+        variants.append((after_lam(form), True))
+    for variant, needs_lam in variants:
+        at = norm.find(variant)
+        while at >= 0:
+            end = at + len(variant)
+            word_start = at
+            while word_start > 0 and is_word_char(text[word_start - 1]):
+                word_start -= 1
+            prefix = norm[word_start:at]
+            after_ok = end == len(text) or not is_word_char(text[end])
+            if language == "en":
+                prefix_ok = not prefix and (at == 0 or text[at - 1] not in "-")
+            else:
+                prefix_ok = (not prefix or prefix in k.proclitics) and (not needs_lam or prefix.endswith("ل"))
+            if after_ok and prefix_ok:
+                found.append(Span(at, end, text[at:end], "PER", entity_id))
+            at = norm.find(variant, at + 1)
+    return found
+
+
+def contextual_names(text: str, language: str, k: EntityKnowledge) -> list[Span]:
+    """Names the base gives an entity only in context: in brackets or quotes ("(بترا)", «العربية»),
+    after a descriptor word (صحيفة الشرق الأوسط, نادي النصر); a name no other entity has counts
+    everywhere in a text that once used it so."""
+    norm = arabic_words(text)[0] if language == "ar" else text
+    found: list[Span] = []
+    for (lang, form), (entity_id, label) in sorted(k.contextual.items()):
+        if lang != language or form not in norm:
+            continue
+        hits = [
+            replace(s, label=label, entity_id=entity_id)
+            for s in occurrences(text, norm, form, language, entity_id, k)
+        ]
+        in_context = [s for s in hits if _in_context(text, norm, s, language, k)]
+        found.extend(hits if in_context and (language, form) not in k.names else in_context)
+    return found
+
+
+_OPENING, _CLOSING = "(«\"“'", ")»\"”'"
+
+
+def _in_context(text: str, norm: str, span: Span, language: str, k: EntityKnowledge) -> bool:
+    before = text[: span.start].rstrip(" ـ")
+    after = text[span.end :].lstrip(" ")
+    if before and after and before[-1] in _OPENING and after[0] in _CLOSING:
+        return True
+    if language != "ar" or span.start - len(before) != 1:  # one space after the descriptor
+        return False
+    previous = norm[: len(before)].rsplit(None, 1)
+    return bool(previous) and previous[-1] in k.ar_descriptors

@@ -1,0 +1,59 @@
+"""Choosing among candidate spans: longest first, nothing overlapping; then the later surname-only
+mentions of the people chosen."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from dataset_builder.annotators.entities.arabic import COMPOUND_SECOND
+from dataset_builder.annotators.entities.known import occurrences
+from dataset_builder.annotators.entities.text import arabic_words
+from dataset_builder.documents import Span
+from dataset_builder.knowledge.entities import EntityKnowledge
+from dataset_builder.knowledge.text import normalise
+
+_EN_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|as|ash|an)-")
+
+
+def surname_mentions(text: str, language: str, people: list[Span], k: EntityKnowledge) -> list[Span]:
+    """Surname-only mentions of people named in full elsewhere in the text, with the same id."""
+    norm = arabic_words(text)[0] if language == "ar" else text
+    found: list[Span] = []
+    seen: set[str] = set()
+    for person in people:  # the full name again elsewhere, with no title before it
+        form = normalise(person.text, language)
+        if len(person.text.split()) >= 2 and "\n" not in form and form not in seen:
+            seen.add(form)
+            found.extend(occurrences(text, norm, form, language, person.entity_id, k))
+    for person in people:
+        surname = person.text.split()[-1] if len(person.text.split()) >= 2 else None
+        if surname is None or len(surname) < 3 or normalise(surname, language) in COMPOUND_SECOND:
+            continue
+        forms = {normalise(surname, language)}
+        if language == "en":
+            forms.add(_EN_ARTICLE.sub("", surname))
+        for form in sorted(forms - seen):
+            seen.add(form)
+            hit = k.names.get((language, form))
+            if len(form) < 3 or (hit is not None and hit[1] != "PER") or form in k.en_stopwords:
+                continue
+            if language == "ar" and (form in k.ar_stopwords or form in k.ar_titles or form in k.ar_modifiers):
+                continue
+            found.extend(occurrences(text, norm, form, language, person.entity_id, k))
+    return found
+
+
+def select(candidates: list[Span], length: int) -> list[Span]:
+    """Non-overlapping spans, longest first (gazetteer before rules on ties), in text order."""
+    taken = bytearray(length)
+    chosen: list[Span] = []
+    for span in candidates:
+        if not any(taken[span.start : span.end]):
+            taken[span.start : span.end] = b"\x01" * (span.end - span.start)
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: (s.start, s.end))
+
+
+def longest_first(spans: Iterable[Span]) -> list[Span]:
+    return sorted(spans, key=lambda s: (s.start - s.end, s.start))

@@ -1,0 +1,310 @@
+"""Entity knowledge compiled: the knowledge base (``entities.json``), the registry gazetteer
+(:mod:`dataset_builder.knowledge.gazetteer`), the names learned from gold (``learned_aliases.json``)
+as one Aho-Corasick automaton per language, and the trigger rules of ``entity_rules.json`` as
+patterns and word tables. Applied by :mod:`dataset_builder.annotators.entities`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from importlib import resources
+
+import ahocorasick
+
+from dataset_builder.knowledge.gazetteer import place_names
+from dataset_builder.knowledge.schema import EntitiesFile, EntityRulesFile, LearnedAliasesFile
+from dataset_builder.knowledge.text import after_lam, normalise
+from dataset_builder.schema import ENTITY_LABELS
+
+_EN_NAME_WORD = r"[A-Z][A-Za-z’'\-]*[a-z][A-Za-z’'\-]*"
+_EN_FIRST_WORD = rf"{_EN_NAME_WORD}(?<![’']s)"
+"""A name's first word is no possessive: England's Mark Taylor is Mark Taylor."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityKnowledge:
+    """The compiled knowledge base and rules (see :class:`dataset_builder.knowledge.Knowledge`)."""
+
+    automata: dict[str, ahocorasick.Automaton]
+    names: dict[tuple[str, str], tuple[str, str]]
+    proclitics: frozenset[str]
+    ar_titles: dict[str, tuple[int, tuple[str, ...]]]
+    """Arabic titles by the word they start with, bare or behind a proclitic (ووزير): the proclitic's
+    length and the titles, longest first — one dict look-up per word of the text."""
+    ar_modifiers: frozenset[str]
+    ar_stopwords: frozenset[str]
+    en_person: re.Pattern[str]
+    en_org: re.Pattern[str]
+    en_loc: re.Pattern[str]
+    """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
+    en_misc: re.Pattern[str]
+    """Capitalised words before an event or award head (World Cup) or after a storm or operation prefix."""
+    ar_facilities: dict[str, str]
+    """Facility heads (مطار), bare or behind a proclitic (بمطار) → the bare head; likewise below."""
+    en_stopwords: frozenset[str]
+    en_titles: frozenset[str]
+    en_org_heads: frozenset[str]
+    en_company_suffixes: frozenset[str]
+    ar_counterparts: frozenset[str]
+    ar_connectors: frozenset[str]
+    ar_verb: re.Pattern[str]
+    """Imperfect verb forms (يستقبل, يتوجه): a verb never starts a name."""
+    ar_not_first: re.Pattern[str]
+    """Verbal-noun patterns (تقدير, استقبال, إعلان) that never start a name."""
+    ar_org_heads: dict[str, str]
+    ar_org_complemented: dict[str, str]
+    """Organisation heads in the construct state: their first article word is part of the name."""
+    ar_complemented: dict[str, str]
+    """Titles that take a genitive complement (وزيرة الخزانة, قائد الجيش): one article word after them."""
+    en_particle_name: re.Pattern[str]
+    """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
+    en_said: re.Pattern[str]
+    en_named: re.Pattern[str]
+    """Two or three capitalised words: a person when the first is a known given name (Michel Aoun)."""
+    en_first_names: frozenset[str]
+    """Two or three capitalised words right before "said"/"told": a person."""
+    model_labels: dict[str, str]
+    """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
+    contextual: dict[tuple[str, str], tuple[str, str]]
+    """Names the base gives an entity only in context (brackets, quotes, after a descriptor)."""
+    ar_descriptors: dict[str, str]
+    """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
+    ar_not_names: frozenset[str]
+    learned_from: dict[tuple[str, str], frozenset[str]]
+    """Names the base and the registries lack, taught by gold alone → the documents that taught them."""
+    unlearned: frozenset[tuple[str, str]] = frozenset()
+    """Learned names left out (see :meth:`without_documents`)."""
+
+    def without_documents(self, document_ids: Iterable[str]) -> EntityKnowledge:
+        """This knowledge without the names only these documents' gold taught: silver re-annotating
+        a gold document must not read its own answer (an honest silver-versus-gold comparison)."""
+        ids = frozenset(document_ids)
+        drop = frozenset(key for key, sources in self.learned_from.items() if sources <= ids)
+        if not drop:
+            return self
+        names = {key: hit for key, hit in self.names.items() if key not in drop}
+        return replace(self, names=names, unlearned=self.unlearned | drop)
+
+    def link(self, surface: str, language: str) -> str | None:
+        """The knowledge-base id for a span's text, or None when the base does not know it."""
+        hit = self.names.get((language, normalise(surface, language)))
+        return hit[0] if hit else None
+
+
+def compile_entity_knowledge(
+    kb: EntitiesFile, rules: EntityRulesFile, learned: LearnedAliasesFile | None = None
+) -> EntityKnowledge:
+    """The automata and tables of a validated base, its rules, the registry gazetteer and the names
+    learned from gold (the base wins over the other two; names are unique across its entities)."""
+    names: dict[tuple[str, str], tuple[str | None, str]] = {
+        (language, normalise(surface, language)): (entity.id, entity.label)
+        for entity in kb.entities
+        for language, surfaces in entity.names.items()
+        for surface in surfaces
+    }
+    # the base's own forms after the preposition ل come first, so that no learned or registry name
+    # (without an id) can stand in for them
+    after_lam = _after_lam_forms(names, names)
+    taken = names.keys() | after_lam.keys()
+    stopwords = {"ar": frozenset(rules.ar.stopwords), "en": frozenset(rules.en.stopwords)}
+    learned_names = _learned_names(learned) if learned else {}
+    places = sorted(
+        ((language, normalise(surface, language)), hit)
+        for (language, surface), hit in place_names(rules.gazetteer.model_dump(), stopwords).items()
+    )
+    extra = sorted(learned_names.items()) + places
+    for key, hit in extra:
+        if key not in taken:
+            names.setdefault(key, hit)
+    for (language, surface), hit in sorted(names.items()):
+        # datelines write places in capitals (BAGHDAD, SHARM EL-SHEIKH)
+        if language == "en" and hit[1] == "LOC" and len(surface) >= 4 and not surface.isupper():
+            names.setdefault(("en", surface.upper()), hit)
+    after_lam |= _after_lam_forms(names, names.keys() | after_lam.keys())
+    automata: dict[str, ahocorasick.Automaton] = {}
+    for table, needs_lam in ((names, False), (after_lam, True)):
+        for (language, surface), (entity_id, label) in sorted(table.items()):
+            automaton = automata.setdefault(language, ahocorasick.Automaton())
+            automaton.add_word(surface, (len(surface), entity_id, label, needs_lam))
+    names.update(after_lam)
+    learned_from = (
+        _learned_sources(learned, learned_names, taken | {key for key, _ in places}, names) if learned else {}
+    )
+    for automaton in automata.values():
+        automaton.make_automaton()
+    ar, en = rules.ar, rules.en
+    en_titles = _alternatives(en.titles)
+    org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
+    name_part = rf"(?:(?:al|el|Al|El|ad|as|ash|an)-)?{_EN_NAME_WORD}"
+    loc_heads = _alternatives(en.loc_heads)
+    loc_prefixes = _alternatives(en.loc_prefixes)
+    particles = "|".join(re.escape(w) for w in sorted(en.particles, key=len, reverse=True))
+    articles = "al|el|Al|El|ad|as|ash|an"
+    said = "|".join(map(re.escape, en.reporting_verbs))
+    return EntityKnowledge(
+        automata=automata,
+        names=names,
+        proclitics=frozenset(ar.proclitics),
+        ar_titles=_title_starts((normalise(t, "ar") for t in [*ar.titles, *ar.counterparts]), ar.proclitics),
+        ar_modifiers=frozenset(normalise(m, "ar") for m in ar.title_modifiers),
+        ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
+        en_person=re.compile(
+            rf"\b(?:{en_titles})[^\S\n]+(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})"
+        ),
+        en_org=re.compile(
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,4}}(?:{org_heads})"
+            rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})?)?)\b"
+        ),
+        en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
+        en_loc=re.compile(
+            rf"\b(?P<name>(?:{_EN_NAME_WORD}[^\S\n]+){{1,3}}(?:{loc_heads})|(?:{loc_prefixes})(?:[^\S\n]+{_EN_NAME_WORD}){{1,3}})\b"
+        ),
+        ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
+        en_stopwords=frozenset(en.stopwords),
+        en_titles=frozenset(t for t in en.titles if " " not in t),
+        en_org_heads=frozenset(en.org_heads),
+        en_company_suffixes=frozenset(en.company_suffixes),
+        ar_counterparts=frozenset(normalise(w, "ar") for w in ar.counterparts),
+        ar_connectors=frozenset(normalise(w, "ar") for w in ar.connectors),
+        ar_not_first=re.compile("|".join(f"(?:{p})" for p in ar.not_first_name_patterns)),
+        ar_org_heads=_with_proclitics([*ar.org_heads, *ar.org_heads_with_complement], ar.proclitics),
+        ar_org_complemented=_with_proclitics(ar.org_heads_with_complement, ar.proclitics),
+        ar_complemented=_with_proclitics(ar.titles_with_complement, ar.proclitics),
+        ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar.verb_prefixes)) + r")\w{2,}$"),
+        en_particle_name=re.compile(
+            rf"\b(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+(?:{particles})[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
+        ),
+        model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
+        contextual={
+            (language, normalise(surface, language)): (entity.id, entity.label)
+            for entity in kb.entities
+            for language, surfaces in entity.contextual.items()
+            for surface in surfaces
+        },
+        ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
+        ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
+        learned_from=learned_from,
+        en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
+        en_first_names=_given_names(),
+        en_said=re.compile(
+            rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
+        ),
+    )
+
+
+def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pattern[str]:
+    """Capitalised words before a head, or after a prefix (an empty list matches nothing)."""
+    parts = []
+    if heads:
+        parts.append(rf"(?:{_EN_NAME_WORD}[^\S\n]+){{1,{words}}}(?:{_alternatives(heads)})")
+    if prefixes:
+        parts.append(rf"(?:{_alternatives(prefixes)})(?:[^\S\n]+{_EN_NAME_WORD}){{1,{words}}}")
+    return re.compile(rf"\b(?P<name>{'|'.join(parts)})\b" if parts else r"(?!)")
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """The words as one regex, shaped as a letter trie (the longest first at every branch), so that
+    a long list costs one pass rather than one try per word."""
+    trie: dict = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        parts = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
+
+
+_GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})
+
+
+def _given_names() -> frozenset[str]:
+    """Given names from gender-guesser's name dictionary (Jörg Michael's, 40,000 names from every
+    region, Arabic ones transliterated), leaving out the names it gives to either sex."""
+    data = resources.files("gender_guesser") / "data" / "nam_dict.txt"
+    names = set()
+    with data.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split(None, 2)
+            if len(parts) >= 2 and parts[0] in _GENDERS and "+" not in parts[1] and len(parts[1]) >= 3:
+                names.add(parts[1])
+    return frozenset(names)
+
+
+def _after_lam_forms(
+    names: dict[tuple[str, str], tuple[str | None, str]], taken: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """Arabic names with the article as written after the preposition ل (see :func:`~dataset_builder.knowledge.text.after_lam`)."""
+    taken = set(taken)
+    return {
+        ("ar", after_lam(surface)): hit
+        for (language, surface), hit in names.items()
+        if language == "ar" and surface.startswith("ال") and ("ar", after_lam(surface)) not in taken
+    }
+
+
+def _learned_names(learned: LearnedAliasesFile) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """Names learned from human gold; a surface gold gave two labels is left out (ambiguous)."""
+    found: dict[tuple[str, str], set[tuple[str | None, str]]] = {}
+    for alias in learned.aliases:
+        key = (alias.language, normalise(alias.surface, alias.language))
+        found.setdefault(key, set()).add((alias.entity_id, alias.label))
+    return {key: min(hits, key=str) for key, hits in found.items() if len({label for _, label in hits}) == 1}
+
+
+def _learned_sources(
+    learned: LearnedAliasesFile,
+    learned_names: dict[tuple[str, str], tuple[str | None, str]],
+    taken: Iterable[tuple[str, str]],
+    names: dict[tuple[str, str], tuple[str | None, str]],
+) -> dict[tuple[str, str], frozenset[str]]:
+    """Each name in the table that only gold taught (with its forms after ل and in capitals) → the
+    documents whose gold taught it."""
+    sources: dict[tuple[str, str], set[str]] = {}
+    for alias in learned.aliases:
+        key = (alias.language, normalise(alias.surface, alias.language))
+        if key in learned_names:
+            sources.setdefault(key, set()).update(s.document_id for s in alias.sources)
+    taken = set(taken)
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for (language, surface), documents in sources.items():
+        if (language, surface) in taken or names.get((language, surface)) != learned_names[
+            (language, surface)
+        ]:
+            continue  # the base or a registry names it too: not the gold's alone
+        forms = [(language, surface), (language, surface.upper())]
+        if language == "ar" and surface.startswith("ال"):
+            forms.append(("ar", after_lam(surface)))
+        for form in forms:
+            if names.get(form) == learned_names[(language, surface)] and form not in taken:
+                out[form] = frozenset(documents)
+    return out
+
+
+def _with_proclitics(heads: Iterable[str], proclitics: Iterable[str]) -> dict[str, str]:
+    """Each head, bare and behind every proclitic (وزارة, بوزارة, لوزارة) → the bare head."""
+    table: dict[str, str] = {}
+    for head in sorted(normalise(h, "ar") for h in heads):
+        for prefix in ("", *sorted(proclitics)):
+            table.setdefault(prefix + head, head)
+    return table
+
+
+def _title_starts(titles: Iterable[str], proclitics: Iterable[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
+    by_first: dict[str, list[str]] = {}
+    for title in titles:
+        by_first.setdefault(title.split()[0], []).append(title)
+    table: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for first, group in by_first.items():
+        ordered = tuple(sorted(group, key=len, reverse=True))
+        for prefix in ("", *proclitics):
+            table.setdefault(prefix + first, (len(prefix), ordered))
+    return table

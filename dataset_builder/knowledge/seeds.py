@@ -1,0 +1,112 @@
+"""Seed cleaning rules (``seed_rules.json``) compiled: metadata and "read also" patterns, furniture
+line rules, the related-articles list's shape. Applied by :mod:`dataset_builder.seeds`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dataset_builder.knowledge.schema import SeedRulesFile
+
+_SENTENCE_MARKS = re.compile(r"[.!?؟…:;؛،,]\s*\S|[.!?؟…]$")
+"""Punctuation inside or at the end of a sentence: a line made of menu words has none."""
+_SEPARATORS = re.compile(r"[\s|/>»›<«‹•·\-–—:]+")
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    """A furniture rule compiled: whole-line patterns, or a share of menu words (phrases as word tuples)."""
+
+    id: str
+    pattern: re.Pattern[str] | None
+    phrases: frozenset[tuple[str, ...]]
+    longest: int
+    min_share: float
+    max_words: int
+    max_chars: int
+
+    def matches(self, line: str) -> bool:
+        stripped = line.strip()
+        if not stripped or len(stripped) > self.max_chars:
+            return False
+        if self.pattern is not None and self.pattern.fullmatch(stripped):
+            return True
+        if not self.phrases or _SENTENCE_MARKS.search(stripped):
+            return False
+        tokens = [t for t in _SEPARATORS.split(stripped.casefold()) if t]
+        if not tokens or len(tokens) > self.max_words:
+            return False
+        known = i = 0
+        while i < len(tokens):
+            size = next(
+                (
+                    n
+                    for n in range(min(self.longest, len(tokens) - i), 0, -1)
+                    if tuple(tokens[i : i + n]) in self.phrases
+                ),
+                0,
+            )
+            known += size
+            i += size or 1
+        # two menu words at least, or all of a shorter line: "الكويت - كونا" is a dateline, not a menu
+        return known / len(tokens) >= self.min_share and (known >= 2 or known == len(tokens))
+
+
+@dataclass(frozen=True, slots=True)
+class SeedRules:
+    """Cleaning knowledge compiled from ``seed_rules.json``."""
+
+    metadata: re.Pattern[str]
+    read_also: re.Pattern[str]
+    link_max_chars: int
+    line_rules: tuple[LineRule, ...] = ()
+    timestamp: re.Pattern[str] | None = None
+    headline_max_chars: int = 160
+    min_pairs: int = 2
+    title_skip: re.Pattern[str] | None = None
+
+    def furniture(self, line: str) -> str | None:
+        """The id of the first line rule that cuts ``line``, or ``None`` (article text)."""
+        return next((rule.id for rule in self.line_rules if rule.matches(line)), None)
+
+
+_GLOBAL_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
+    """One pattern for several; a leading ``(?i)`` of one of them becomes a group flag ``(?i:…)``."""
+    groups = [
+        _GLOBAL_FLAGS.sub(r"(?\1:", p) + ")" if _GLOBAL_FLAGS.match(p) else f"(?:{p})" for p in patterns
+    ]
+    return re.compile("|".join(groups)) if groups else None
+
+
+def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
+    metadata = re.compile(r"[ \t]*(?:" + "|".join(raw.metadata_prefixes) + ")", re.IGNORECASE)
+    markers = sorted(raw.read_also_markers, key=len, reverse=True)
+    read_also = re.compile(r"[ \t]*(?:" + "|".join(map(re.escape, markers)) + r")[ \t]*[:：]?", re.IGNORECASE)
+    rules = []
+    for rule in raw.line_rules:
+        phrases = frozenset(tuple(t for t in _SEPARATORS.split(w.casefold()) if t) for w in rule.words)
+        rules.append(
+            LineRule(
+                rule.id,
+                _alternation(rule.patterns),
+                phrases,
+                max((len(p) for p in phrases), default=0),
+                rule.min_share,
+                rule.max_words,
+                rule.max_chars,
+            )
+        )
+    related = raw.related
+    return SeedRules(
+        metadata,
+        read_also,
+        raw.read_also_link_max_chars,
+        tuple(rules),
+        _alternation(related.timestamps) if related else None,
+        related.headline_max_chars if related else 160,
+        related.min_pairs if related else 2,
+        _alternation(raw.title_skip),
+    )
