@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dataset_builder.documents import CHARACTER_CUTS, Document, check_spans, rebuild_seed
 from dataset_builder.errors import InputError
@@ -141,14 +143,7 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
         language_counts = by_language.setdefault(
             gold["language"], {label: Counter() for label in ENTITY_LABELS}
         )
-        for start, end, label in sorted(found | expected):
-            key = (
-                "tp"
-                if (start, end, label) in found & expected
-                else "fp"
-                if (start, end, label) in found
-                else "fn"
-            )
+        for (start, end, label), key in _outcomes(found, expected):
             counts[label][key] += 1
             language_counts[label][key] += 1
             if key != "tp":
@@ -167,6 +162,16 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
     overall = per_label.pop("overall")
     per_language = {language: _scores(c) for language, c in sorted(by_language.items())}
     return Evaluation(per_label, overall, per_language, len(golds), lang, date, invented, errors)
+
+
+def _outcomes(
+    found: set[tuple[int, int, str]], expected: set[tuple[int, int, str]]
+) -> list[tuple[tuple[int, int, str], str]]:
+    """Each span of either set with "tp" (in both), "fp" (silver only) or "fn" (gold only), in text order."""
+    return [
+        (span, "tp" if span in expected and span in found else "fp" if span in found else "fn")
+        for span in sorted(found | expected)
+    ]
 
 
 def _scores(counts: dict[str, Counter]) -> dict[str, PRF]:
@@ -292,3 +297,44 @@ def evaluate_mess(folder: Path, knowledge: Knowledge) -> MessEvaluation:
                     result.errors.append(f"{doc_id}\tfurniture kept\t{line[:80]}")
     result.per_topic = {t: PRF(c["tp"], c["fp"], c["fn"]) for t, c in counts.items()}
     return result
+
+
+def silver_against_gold(
+    gold: Iterable[Document], seeds_dir: Path, knowledge: Knowledge
+) -> dict[str, Any] | None:
+    """Strict precision, recall and F1 of the silver entities on a build's gold documents, for the card.
+
+    Each gold document's seed file is annotated again without the names that document's own gold
+    taught (its learned aliases), so silver cannot read its answer: recall is not 100% by
+    construction. ``None`` when the build has no gold document.
+    """
+    by_file: dict[str, list[Document]] = {}
+    for doc in gold:
+        by_file.setdefault(doc.seed_file, []).append(doc)
+    if not by_file:
+        return None
+    counts = {label: Counter() for label in ENTITY_LABELS}
+    compared = 0
+    for seed_file, docs in sorted(by_file.items()):
+        honest = knowledge.without_learned_from(d.id for d in docs)
+        silver = {d.id: d for d in annotate_seed(Path(seeds_dir) / seed_file, honest)}
+        for doc in docs:
+            redone = silver.get(doc.id)
+            if redone is None or redone.text != doc.text:
+                continue  # the build checked gold against its text: only an edited seed lands here
+            compared += 1
+            found = {(s.start, s.end, s.label) for s in redone.entities}
+            for span, key in _outcomes(found, {(s.start, s.end, s.label) for s in doc.entities}):
+                counts[span[2]][key] += 1
+    rows = [
+        {
+            "label": label,
+            "precision": f"{s.precision:.3f}",
+            "recall": f"{s.recall:.3f}",
+            "f1": f"{s.f1:.3f}",
+            "gold": s.tp + s.fn,
+            "silver": s.tp + s.fp,
+        }
+        for label, s in _scores(counts).items()
+    ]
+    return {"documents": compared, "rows": rows}
