@@ -350,6 +350,13 @@ def test_gazetteer_places_come_from_the_packages_and_skip_common_words() -> None
         "BAGHDAD",
         "Aqaba",
     ]
+    # cities of half a million and more (San Francisco, Seattle), not those that are also people's names
+    world = "SEATTLE (Reuters) - The San Francisco firm hired Kennedy and Victoria from Salem Austin."
+    assert [s.text for s in find_entities(world, "en", k) if s.label == "LOC"] == ["SEATTLE", "San Francisco"]
+    assert [s.text for s in find_entities("زار سالم بيرم سياتل وسان فرانسيسكو.", "ar", k)] == [
+        "سياتل",
+        "سان فرانسيسكو",
+    ]
 
 
 @pytest.mark.parametrize(
