@@ -108,9 +108,9 @@ def test_real_mess_pages_held_out() -> None:
 
 FLOORS: dict[str, float] = {
     "body_lost": 0,
-    "furniture_cut": 120,  # of 194 (124 reached; 9 before the line rules)
+    "furniture_cut": 135,  # of 194 (136 reached; 121 before the outlets' mastheads and forms; 9 before the line rules)
     "with_topic": 16,  # 5 with the politics-only taxonomy
-    "title_right": 4,
+    "title_right": 8,  # 8 reached (4 before the outlets' mastheads)
     "topic_precision": 0.88,  # 0.895 reached, 19 gold topics, 19 found (0.621, 29 found, before lead_chars)
     "topic_recall": 0.88,  # 0.895 reached (0.947 before lead_chars and max_topics; 0.158 before the taxonomy)
 }
