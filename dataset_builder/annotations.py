@@ -40,9 +40,6 @@ from dataset_builder.errors import InputError
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
     from dataset_builder.knowledge import Knowledge
 
-# Atomic writes live with the other output safeguards; importers and tasks reach them from here.
-from dataset_builder.output import write_files_atomic as write_files_atomic
-
 T = TypeVar("T", bound=Hashable)
 
 DOCUMENTS_DIR = "documents"

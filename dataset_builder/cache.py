@@ -16,20 +16,19 @@ entries it did not use are dropped, so the file holds one corpus' worth, not eve
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from dataset_builder import fingerprint
-from dataset_builder.documents import Cut, Document, Span
+from dataset_builder import fingerprint, rows
+from dataset_builder.documents import Document
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.knowledge import Knowledge
 
 CACHE_FILE = "silver.sqlite"
-FORMAT = 1
+FORMAT = 2
 """Bumped when the stored layout changes (it is part of every key)."""
 COMMIT_EVERY = 256
 """Seed files written per transaction: few commits, little lost to an interruption."""
@@ -48,63 +47,19 @@ def silver_fingerprint(knowledge: Knowledge, ner_model: Path | None = None) -> s
 
 
 def encode(docs: Sequence[Document]) -> str:
-    """One seed file's documents as compact JSON (field order fixed by :func:`decode`)."""
-    return json.dumps(
-        [
-            [
-                d.id,
-                d.seed_file,
-                d.language,
-                d.text,
-                d.seed_start,
-                d.seed_end,
-                [[c.start, c.text, c.reason] for c in d.cuts],
-                d.title,
-                d.date.isoformat() if d.date else None,
-                d.date_source,
-                d.date_evidence,
-                [[s.start, s.end, s.text, s.label, s.entity_id] for s in d.entities],
-                d.topics,
-                d.event_id,
-                d.translation_group,
-                d.annotation_status,
-                d.truncated,
-            ]
-            for d in docs
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """One seed file's documents as compact JSON: their ``documents`` rows (:func:`rows.document_record`).
+
+    JSON, not Arrow IPC: measured on the 1,805 entries of a 2,000-article corpus (one seed file each,
+    one or two documents), IPC took 2-3x as long to encode and to decode (0.71 s and 0.66 s against
+    0.13 s and 0.36 s; an IPC stream or a record batch costs a fixed ~0.4 ms however small) and twice
+    the space.
+    """
+    return json.dumps([rows.document_record(d) for d in docs], ensure_ascii=False, separators=(",", ":"))
 
 
 def decode(value: str) -> list[Document]:
     """The documents :func:`encode` stored, equal to the ones it was given."""
-    docs = []
-    for row in json.loads(value):
-        (doc_id, seed_file, language, text, start, end, cuts, title, date) = row[:9]
-        (date_source, evidence, entities, topics, event, group, status, truncated) = row[9:]
-        docs.append(
-            Document(
-                doc_id,
-                seed_file,
-                language,
-                text,
-                start,
-                end,
-                [Cut(*c) for c in cuts],
-                title,
-                dt.date.fromisoformat(date) if date else None,
-                date_source,
-                evidence,
-                [Span(*s) for s in entities],
-                topics,
-                event,
-                group,
-                status,
-                truncated,
-            )
-        )
-    return docs
+    return [rows.document_from_record(record) for record in json.loads(value)]
 
 
 # --- the store --------------------------------------------------------------------------------------
@@ -165,7 +120,12 @@ class SilverCache:
             raise DatasetBuilderError(f"{self.path}: an entry vanished while the build was reading it")
         try:
             docs = decode(rows[0][0])
-        except (ValueError, TypeError, AttributeError) as exc:  # not what encode wrote: a damaged row
+        except (
+            ValueError,
+            TypeError,
+            AttributeError,
+            KeyError,
+        ) as exc:  # not what encode wrote: a damaged row
             raise DatasetBuilderError(
                 f"{self.path}: a damaged silver cache entry (not the documents the build stored); "
                 "run with --no-cache, or remove the file"

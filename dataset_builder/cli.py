@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -25,6 +26,7 @@ from dataset_builder.versions import BUMP_PARTS
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when a command needs them
     from dataset_builder.cache import SilverCache
+    from dataset_builder.documents import Document
     from dataset_builder.knowledge import Knowledge
 
 DESCRIPTION = """Build a versioned, annotated Hugging Face dataset (entities, dates, topics, events, Arabic–English
@@ -103,7 +105,12 @@ def _ratios(value: str) -> tuple[float, float, float]:
     return parts[0], parts[1], parts[2]
 
 
-_PROJECT = argparse.ArgumentParser(add_help=False)
+def _options() -> argparse.ArgumentParser:
+    """A parent parser: options written once, shared by the commands that take them."""
+    return argparse.ArgumentParser(add_help=False)
+
+
+_PROJECT = _options()
 _PROJECT.add_argument(
     "-C",
     "--project-dir",
@@ -111,62 +118,61 @@ _PROJECT.add_argument(
     default=argparse.SUPPRESS,  # so that `version -C DIR bump` keeps DIR
     help="the dataset project folder (default: the nearest folder holding dataset.toml, from here upwards)",
 )
-
-
-def _add_corpus_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--seeds", type=Path, default=None, help="folder of .txt articles (default: <project>/seeds)"
-    )
-    p.add_argument(
-        "--annotations",
-        type=Path,
-        default=None,
-        help="knowledge + gold folder (default: <project>/annotations)",
-    )
-    _add_cache_arg(p)
-
-
-def _add_cache_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="annotate every seed file again, without reading or writing the silver cache "
-        f"(${CACHE_ENV}, else <project>/.cache: each seed file's silver annotations, kept until "
-        "the file, the knowledge or the code changes)",
-    )
-
-
-def _add_server_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--url",
-        default=None,
-        help="Label Studio server (default: url under [labelstudio] in dataset.toml, recorded by the first "
-        "push; else $LABEL_STUDIO_URL; else http://127.0.0.1:8080)",
-    )
-    p.add_argument(
-        "--api-key",
-        default=None,
-        help="avoid: a key on the command line is visible in the process list and the shell history; "
-        "set $LABEL_STUDIO_API_KEY instead (the default; never written anywhere)",
-    )
-    p.add_argument(
-        "--project-id",
-        type=int,
-        default=None,
-        help="bind this dataset project to that Label Studio project (default: project_id under "
-        "[labelstudio] in dataset.toml, recorded by the first push, which creates the project)",
-    )
+_SEEDS = _options()
+_SEEDS.add_argument(
+    "--seeds", type=Path, default=None, help="folder of .txt articles (default: <project>/seeds)"
+)
+_ANNOTATIONS = _options()
+_ANNOTATIONS.add_argument(
+    "--annotations",
+    type=Path,
+    default=None,
+    help="knowledge + gold folder (default: <project>/annotations)",
+)
+_CACHE = _options()
+_CACHE.add_argument(
+    "--no-cache",
+    action="store_true",
+    help="annotate every seed file again, without reading or writing the silver cache "
+    f"(${CACHE_ENV}, else <project>/.cache: each seed file's silver annotations, kept until "
+    "the file, the knowledge or the code changes)",
+)
+_CORPUS = argparse.ArgumentParser(add_help=False, parents=[_PROJECT, _SEEDS, _ANNOTATIONS, _CACHE])
+"""The options of a command that reads the corpus: the project, its seeds, annotations and cache."""
+_SERVER = _options()
+_SERVER.add_argument(
+    "--url",
+    default=None,
+    help="Label Studio server (default: url under [labelstudio] in dataset.toml, recorded by the first "
+    "push; else $LABEL_STUDIO_URL; else http://127.0.0.1:8080)",
+)
+_SERVER.add_argument(
+    "--api-key",
+    default=None,
+    help="avoid: a key on the command line is visible in the process list and the shell history; "
+    "set $LABEL_STUDIO_API_KEY instead (the default; never written anywhere)",
+)
+_SERVER.add_argument(
+    "--project-id",
+    type=int,
+    default=None,
+    help="bind this dataset project to that Label Studio project (default: project_id under "
+    "[labelstudio] in dataset.toml, recorded by the first push, which creates the project)",
+)
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line: each command's parser names the function that runs it (``func``)."""
     ap = _Parser(prog="dataset-builder", description=DESCRIPTION, epilog=EPILOG)
     ap.add_argument("--version", action="version", version=f"%(prog)s {_package_version()}")
     sub = ap.add_subparsers(dest="command", required=True)
 
     init = sub.add_parser("init", help="create a new dataset project in a new or empty folder")
     init.add_argument("dir", type=Path, metavar="DIR", help="folder of the new project (created if missing)")
+    init.set_defaults(func=_init)
 
     v = sub.add_parser("version", parents=[_PROJECT], help="show the dataset version, or bump it")
+    v.set_defaults(func=_version)
     v_sub = v.add_subparsers(dest="version_command")
     bump = v_sub.add_parser("bump", parents=[_PROJECT], help="raise the version in dataset.toml")
     bump.add_argument(
@@ -174,9 +180,9 @@ def parser() -> argparse.ArgumentParser:
         choices=BUMP_PARTS,
         help="major: schema change; minor: documents or annotations added or removed; patch: corrections",
     )
+    bump.set_defaults(func=_bump)
 
-    b = sub.add_parser("build", parents=[_PROJECT], help="build the Hub-ready dataset folder")
-    _add_corpus_args(b)
+    b = sub.add_parser("build", parents=[_CORPUS], help="build the Hub-ready dataset folder")
     b.add_argument("--out", type=Path, default=None, help="dataset folder to write (default: <project>/dist)")
     b.add_argument(
         "--split-ratios",
@@ -208,6 +214,7 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="a local Hugging Face token-classification model folder whose entities join the silver ones",
     )
+    b.set_defaults(func=_build)
 
     ls = sub.add_parser(
         "labelstudio",
@@ -216,54 +223,52 @@ def parser() -> argparse.ArgumentParser:
         "pull, and importing an export into annotations/.",
     ).add_subparsers(dest="ls_command", required=True)
     c = ls.add_parser(
-        "config", parents=[_PROJECT], help="print the labeling config generated from the schema"
+        "config", parents=[_PROJECT, _ANNOTATIONS], help="print the labeling config generated from the schema"
     )
-    c.add_argument(
-        "--annotations",
-        type=Path,
-        default=None,
-        help="knowledge + gold folder (default: <project>/annotations)",
-    )
-    t = ls.add_parser("export-tasks", parents=[_PROJECT], help="write tasks with the builder's predictions")
-    _add_corpus_args(t)
+    c.set_defaults(func=_labeling_config)
+    t = ls.add_parser("export-tasks", parents=[_CORPUS], help="write tasks with the builder's predictions")
     t.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
-    i = ls.add_parser(
-        "import", parents=[_PROJECT], help="import a Label Studio JSON export into annotations/"
-    )
+    t.set_defaults(func=_export_tasks)
+    i = ls.add_parser("import", parents=[_CORPUS], help="import a Label Studio JSON export into annotations/")
     i.add_argument("export", type=Path, help="Label Studio JSON export (with annotator emails)")
-    _add_corpus_args(i)
+    i.set_defaults(func=_import)
     push = ls.add_parser(
         "push",
-        parents=[_PROJECT],
+        parents=[_CORPUS, _SERVER],
         help="create/update this dataset's Label Studio project: campaign settings, new and edited tasks",
     )
+    push.add_argument(
+        "--select",
+        type=int,
+        default=None,
+        metavar="N",
+        help="upload only the N documents `labelstudio next` ranks first (default: every new document)",
+    )
+    push.set_defaults(func=_push)
     pull = ls.add_parser(
         "pull",
-        parents=[_PROJECT],
+        parents=[_CORPUS, _SERVER],
         help="pull annotations into annotations/ (and the reviewer's decisions, once there is a review project)",
     )
+    pull.set_defaults(func=_pull)
     rev = ls.add_parser(
         "review",
-        parents=[_PROJECT],
+        parents=[_CORPUS, _SERVER],
         help="send disputed documents (annotators disagree) to a reviewer in the review project",
     )
-    for p in (push, pull, rev):
-        _add_corpus_args(p)
-        _add_server_args(p)
+    rev.set_defaults(func=_review)
     st = ls.add_parser(
         "status",
-        parents=[_PROJECT],
+        parents=[_CORPUS, _SERVER],
         help="campaign progress: per annotator done / skipped / in progress, tasks by annotations, disputed",
     )
-    _add_corpus_args(st)
-    _add_server_args(st)
     st.add_argument("--json", action="store_true", help="machine-readable output")
+    st.set_defaults(func=_status)
     nx = ls.add_parser(
         "next",
-        parents=[_PROJECT],
+        parents=[_CORPUS],
         help="which documents to annotate next, and why (test and validation first, then the least sure)",
     )
-    _add_corpus_args(nx)
     nx.add_argument("-n", "--size", type=int, default=20, help="documents in the batch")
     nx.add_argument(
         "--ner-model",
@@ -271,6 +276,7 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="a local token-classification model folder: documents where it and the rules disagree rank higher",
     )
+    nx.set_defaults(func=_next)
     sv = ls.add_parser(
         "serve",
         help="run a Label Studio server on 127.0.0.1 (installed into its own venv the first time)",
@@ -293,35 +299,32 @@ def parser() -> argparse.ArgumentParser:
         "~/.local/share/dataset-builder/label-studio/data)",
     )
     sv.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1")
-    push.add_argument(
-        "--select",
-        type=int,
-        default=None,
-        metavar="N",
-        help="upload only the N documents `labelstudio next` ranks first (default: every new document)",
-    )
+    sv.set_defaults(func=_serve)
 
-    a = sub.add_parser("agreement", parents=[_PROJECT], help="inter-annotator agreement report")
-    _add_corpus_args(a)
+    a = sub.add_parser("agreement", parents=[_CORPUS], help="inter-annotator agreement report")
     a.add_argument("--json", action="store_true", help="machine-readable output")
+    a.set_defaults(func=_agreement)
 
+    compared = _options()  # diff's own arguments come before --no-cache in its help
+    compared.add_argument("old", metavar="OLD", help="built folder or git revision of the previous version")
+    compared.add_argument("new", metavar="NEW", help="built folder or git revision of the new version")
+    compared.add_argument(
+        "--json", action="store_true", help="machine-readable output (keys listed in the README)"
+    )
+    compared.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when NEW's version is not bumped enough, or goes backwards",
+    )
     d = sub.add_parser(
         "diff",
-        parents=[_PROJECT],
+        parents=[_PROJECT, compared, _CACHE],
         help="compare two built folders or two git revisions",
         description="What changed between two versions, the version bump it requires and a CHANGELOG "
         "entry. OLD and NEW are each a built folder (a path that exists) or a git revision of the "
         "project's repository (built with the current code).",
     )
-    d.add_argument("old", metavar="OLD", help="built folder or git revision of the previous version")
-    d.add_argument("new", metavar="NEW", help="built folder or git revision of the new version")
-    d.add_argument("--json", action="store_true", help="machine-readable output (keys listed in the README)")
-    d.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 when NEW's version is not bumped enough, or goes backwards",
-    )
-    _add_cache_arg(d)
+    d.set_defaults(func=_diff)
 
     rep = sub.add_parser(
         "report",
@@ -347,6 +350,7 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--max-documents", type=int, default=None, help="documents shown in full (default: 1000)"
     )
+    rep.set_defaults(func=_report)
 
     sp = sub.add_parser(
         "splits",
@@ -359,6 +363,7 @@ def parser() -> argparse.ArgumentParser:
     sm.add_argument("ours", type=Path, metavar="OURS", help="our ledger (the merged one is written here)")
     sm.add_argument("theirs", type=Path, metavar="THEIRS", help="their ledger")
     sm.add_argument("--out", type=Path, default=None, help="write the merged ledger here instead of OURS")
+    sm.set_defaults(func=_splits_merge)
 
     pub = sub.add_parser("publish", parents=[_PROJECT], help="upload a built folder to the Hugging Face Hub")
     pub.add_argument(
@@ -373,6 +378,7 @@ def parser() -> argparse.ArgumentParser:
     )
     pub.add_argument("--tag", default=None, help="tag of the release (default: v<dataset version>)")
     pub.add_argument("--dry-run", action="store_true", help="list the files, commit and tag; upload nothing")
+    pub.set_defaults(func=_publish)
     return ap
 
 
@@ -382,123 +388,73 @@ def _project(args: argparse.Namespace) -> Project:
 
 
 def run(args: argparse.Namespace) -> str:
-    """Dispatch to the library; returns what to print (warnings go to stderr here)."""
-    if args.command == "init":
-        project = init_project(args.dir)
-        return (
-            f"created dataset project {project.settings.name} in {project.root}: put .txt articles in "
-            f"{project.seeds_dir}, then run `dataset-builder build` there"
-        )
-    if args.command == "labelstudio" and args.ls_command == "serve":
-        from dataset_builder.labelstudio.serve import serve
+    """Run the command the arguments name; returns what to print (warnings go to stderr there)."""
+    return args.func(args)
 
-        code = serve(args.venv, args.data_dir, args.port)
-        if code:
-            raise DatasetBuilderError(f"Label Studio stopped with exit code {code}")
-        return ""
-    if args.command == "diff":
-        from dataset_builder.revisions import diff_releases
 
-        diff = diff_releases(args.old, args.new, getattr(args, "project_dir", None), cache=not args.no_cache)
-        report = diff.to_json() if args.json else diff.to_text()
-        problem = diff.version_problem()
-        if args.check and problem:
-            raise _CheckFailed(problem, report)
-        return report
-    if args.command == "splits":
-        from dataset_builder.splits import merge_files
+# --- commands without a corpus ------------------------------------------------------------------------
 
-        return merge_files(args.ours, args.theirs, args.out)
+
+def _init(args: argparse.Namespace) -> str:
+    project = init_project(args.dir)
+    return (
+        f"created dataset project {project.settings.name} in {project.root}: put .txt articles in "
+        f"{project.seeds_dir}, then run `dataset-builder build` there"
+    )
+
+
+def _serve(args: argparse.Namespace) -> str:
+    from dataset_builder.labelstudio.serve import serve
+
+    code = serve(args.venv, args.data_dir, args.port)
+    if code:
+        raise DatasetBuilderError(f"Label Studio stopped with exit code {code}")
+    return ""
+
+
+def _diff(args: argparse.Namespace) -> str:
+    from dataset_builder.revisions import diff_releases
+
+    diff = diff_releases(args.old, args.new, getattr(args, "project_dir", None), cache=not args.no_cache)
+    report = diff.to_json() if args.json else diff.to_text()
+    problem = diff.version_problem()
+    if args.check and problem:
+        raise _CheckFailed(problem, report)
+    return report
+
+
+def _splits_merge(args: argparse.Namespace) -> str:
+    from dataset_builder.splits import merge_files
+
+    return merge_files(args.ours, args.theirs, args.out)
+
+
+def _version(args: argparse.Namespace) -> str:
+    return _project(args).settings.version
+
+
+def _bump(args: argparse.Namespace) -> str:
     project = _project(args)
-    if args.command == "version":
-        if args.version_command == "bump":
-            new = project.bump_version(args.part)
-            return f"{project.settings.version} → {new} ({project.file})"
-        return project.settings.version
-    if args.command == "report":
-        return _report(args)
-    if args.command == "publish":
-        from dataset_builder.release.publish import publish
-        from dataset_builder.splits import LEDGER_NAME, SplitLedger
-
-        repo_id = args.repo_id or project.settings.hub.repo_id
-        if not repo_id:
-            raise DatasetBuilderError(f"no --repo-id given and no [hub] repo_id in {project.file}")
-        return publish(
-            args.dist or project.dist_dir,
-            repo_id,
-            tag=args.tag,
-            dry_run=args.dry_run,
-            releases_dir=project.releases_dir,
-            ledger=SplitLedger.read(project.annotations_dir / LEDGER_NAME),
-        ).to_text()
-    seeds = getattr(args, "seeds", None) or project.seeds_dir
-    annotations = args.annotations or project.annotations_dir
-    from dataset_builder.knowledge import Knowledge
-
-    knowledge = Knowledge.load(annotations)
-    if args.command == "build":  # a refused --out is refused before the silver cache makes .cache/
-        from dataset_builder.output import check_out_dir
-
-        check_out_dir(
-            args.out or project.dist_dir, {"seeds folder": seeds, "annotations folder": annotations}
-        )
-    with _silver_cache(args, project, knowledge) as cache:
-        return _run_corpus(args, project, seeds, annotations, knowledge, cache)
+    new = project.bump_version(args.part)
+    return f"{project.settings.version} → {new} ({project.file})"
 
 
-@contextlib.contextmanager
-def _silver_cache(
-    args: argparse.Namespace, project: Project, knowledge: Knowledge
-) -> Iterator[SilverCache | None]:
-    """The project's silver cache for commands that annotate seeds, unless ``--no-cache``."""
-    if getattr(args, "no_cache", True):
-        yield None
-        return
-    from dataset_builder.cache import SilverCache
+def _publish(args: argparse.Namespace) -> str:
+    from dataset_builder.release.publish import publish
+    from dataset_builder.splits import LEDGER_NAME, SplitLedger
 
-    with SilverCache.open(project.cache_dir, knowledge, getattr(args, "ner_model", None)) as cache:
-        yield cache
-
-
-def _run_corpus(
-    args: argparse.Namespace,
-    project: Project,
-    seeds: Path,
-    annotations: Path,
-    knowledge: Knowledge,
-    cache: SilverCache | None,
-) -> str:
-    if args.command == "build":
-        from dataset_builder.build import build
-        from dataset_builder.executors import make_executor
-
-        result = build(
-            project,
-            out_dir=args.out,
-            seeds_dir=seeds,
-            annotations_dir=annotations,
-            knowledge=knowledge,
-            split_ratios=args.split_ratios,
-            progress=not args.no_progress and sys.stderr.isatty(),  # bars would fill a log
-            executor=make_executor(args.executor, args.workers, args.ray_address),
-            ner_model=args.ner_model,
-            cache=cache,
-        )
-        if cache is not None:
-            cache.prune()  # the cache keeps this build's files only
-        for warning in result.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        return result.summary()
-    if args.command == "agreement":
-        from dataset_builder import pipeline
-        from dataset_builder.labelstudio.agreement import agreement_report
-
-        report = agreement_report(
-            pipeline.silver_documents(seeds, knowledge, cache=cache), annotations, knowledge
-        )
-        return report.to_json() if args.json else report.to_text()
-    return _run_labelstudio(args, project, seeds, annotations, knowledge, cache)
+    project = _project(args)
+    repo_id = args.repo_id or project.settings.hub.repo_id
+    if not repo_id:
+        raise DatasetBuilderError(f"no --repo-id given and no [hub] repo_id in {project.file}")
+    return publish(
+        args.dist or project.dist_dir,
+        repo_id,
+        tag=args.tag,
+        dry_run=args.dry_run,
+        releases_dir=project.releases_dir,
+        ledger=SplitLedger.read(project.annotations_dir / LEDGER_NAME),
+    ).to_text()
 
 
 def _report(args: argparse.Namespace) -> str:
@@ -521,59 +477,131 @@ def _report(args: argparse.Namespace) -> str:
     ).summary()
 
 
-def _run_labelstudio(
-    args: argparse.Namespace,
-    project: Project,
-    seeds: Path,
-    annotations: Path,
-    knowledge: Knowledge,
-    cache: SilverCache | None,
-) -> str:
-    cmd = args.ls_command
-    if cmd == "config":
-        from dataset_builder.labelstudio.config import labeling_config
+# --- commands on the corpus ---------------------------------------------------------------------------
 
-        return labeling_config(knowledge.taxonomy)
-    if cmd == "export-tasks":
-        from dataset_builder.labelstudio.tasks import write_tasks
-        from dataset_builder.pipeline import silver_documents
 
-        documents = silver_documents(seeds, knowledge, cache=cache)
-        return write_tasks(documents, annotations, args.out, project.settings.name)
-    if cmd == "import":
-        from dataset_builder.labelstudio.importer import import_export
-        from dataset_builder.pipeline import silver_documents
+@dataclass
+class _Corpus:
+    """What a command on the corpus works with: the project, its folders, the knowledge loaded once,
+    and the silver cache (None with ``--no-cache``)."""
 
-        documents = silver_documents(seeds, knowledge, cache=cache)
-        return import_export(args.export, documents, annotations, knowledge).summary()
-    if cmd == "next":
+    project: Project
+    seeds: Path
+    annotations: Path
+    knowledge: Knowledge
+    cache: SilverCache | None = None
+
+    def silver_documents(self) -> list[Document]:
+        """The corpus' silver documents, computed once here and handed to the command's library call."""
         from dataset_builder import pipeline
-        from dataset_builder.labelstudio import campaign
 
-        documents = list(pipeline.silver_documents(seeds, knowledge, cache=cache))
+        return list(pipeline.silver_documents(self.seeds, self.knowledge, cache=self.cache))
+
+
+@contextlib.contextmanager
+def _corpus(args: argparse.Namespace, *, writes_out: bool = False) -> Iterator[_Corpus]:
+    """The command's corpus, with the project's silver cache open unless ``--no-cache``; with
+    ``writes_out``, a refused ``--out`` is refused before the silver cache makes ``.cache/``."""
+    from dataset_builder.knowledge import Knowledge
+
+    project = _project(args)
+    annotations = args.annotations or project.annotations_dir
+    knowledge = Knowledge.load(annotations)
+    corpus = _Corpus(project, args.seeds or project.seeds_dir, annotations, knowledge)
+    if writes_out:
+        from dataset_builder.output import check_out_dir
+
+        check_out_dir(
+            args.out or project.dist_dir, {"seeds folder": corpus.seeds, "annotations folder": annotations}
+        )
+    if args.no_cache:
+        yield corpus
+        return
+    from dataset_builder.cache import SilverCache
+
+    with SilverCache.open(project.cache_dir, knowledge, getattr(args, "ner_model", None)) as cache:
+        corpus.cache = cache
+        yield corpus
+
+
+def _build(args: argparse.Namespace) -> str:
+    from dataset_builder.build import build
+    from dataset_builder.executors import make_executor
+
+    with _corpus(args, writes_out=True) as corpus:
+        result = build(
+            corpus.project,
+            out_dir=args.out,
+            seeds_dir=corpus.seeds,
+            annotations_dir=corpus.annotations,
+            knowledge=corpus.knowledge,
+            split_ratios=args.split_ratios,
+            progress=not args.no_progress and sys.stderr.isatty(),  # bars would fill a log
+            executor=make_executor(args.executor, args.workers, args.ray_address),
+            ner_model=args.ner_model,
+            cache=corpus.cache,
+        )
+        if corpus.cache is not None:
+            corpus.cache.prune()  # the cache keeps this build's files only
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return result.summary()
+
+
+def _agreement(args: argparse.Namespace) -> str:
+    from dataset_builder.agreement import agreement_report
+
+    with _corpus(args) as corpus:
+        report = agreement_report(corpus.silver_documents(), corpus.annotations, corpus.knowledge)
+    return report.to_json() if args.json else report.to_text()
+
+
+def _labeling_config(args: argparse.Namespace) -> str:
+    from dataset_builder.knowledge import Knowledge
+    from dataset_builder.labelstudio.config import labeling_config
+
+    return labeling_config(Knowledge.load(args.annotations or _project(args).annotations_dir).taxonomy)
+
+
+def _export_tasks(args: argparse.Namespace) -> str:
+    from dataset_builder.labelstudio.tasks import write_tasks
+
+    with _corpus(args) as corpus:
+        documents = corpus.silver_documents()
+        return write_tasks(documents, corpus.annotations, args.out, corpus.project.settings.name)
+
+
+def _import(args: argparse.Namespace) -> str:
+    from dataset_builder.labelstudio.importer import import_export
+
+    with _corpus(args) as corpus:
+        documents = corpus.silver_documents()
+        return import_export(args.export, documents, corpus.annotations, corpus.knowledge).summary()
+
+
+def _next(args: argparse.Namespace) -> str:
+    from dataset_builder.labelstudio import campaign
+
+    with _corpus(args) as corpus:
+        documents = corpus.silver_documents()
         model = None
         if args.ner_model is not None:
             from dataset_builder.annotators.ner_model import load_tagger, model_spans
 
             tagger = load_tagger(args.ner_model)
-            labels = knowledge.entities.model_labels
+            labels = corpus.knowledge.entities.model_labels
             model = {d.id: model_spans(d.text, tagger, labels) for d in documents}
-        return campaign.batch_text(
-            campaign.next_batch(project, documents, annotations, knowledge, args.size, model)
+        batch = campaign.next_batch(
+            corpus.project, documents, corpus.annotations, corpus.knowledge, args.size, model
         )
-    return _run_server(args, project, seeds, annotations, knowledge, cache)
+    return campaign.batch_text(batch)
 
 
-def _run_server(
-    args: argparse.Namespace,
-    project: Project,
-    seeds: Path,
-    annotations: Path,
-    knowledge: Knowledge,
-    cache: SilverCache | None,
-) -> str:
-    """push and pull: the documents are computed here, once, and handed to the client."""
-    from dataset_builder import pipeline
+# --- commands on a Label Studio server ----------------------------------------------------------------
+
+
+def _server(args: argparse.Namespace, project: Project) -> tuple[str, str]:
+    """The server's URL and the API key (warning when it came on the command line)."""
     from dataset_builder.labelstudio import client
 
     if args.api_key:
@@ -582,27 +610,48 @@ def _run_server(
     if not api_key:
         raise DatasetBuilderError("no API key: set LABEL_STUDIO_API_KEY (export LABEL_STUDIO_API_KEY=…)")
     source = "the --api-key value" if args.api_key else "$LABEL_STUDIO_API_KEY"
-    api_key = client.clean_api_key(api_key, source)
-    url = client.server_url(project, args.url)
-    documents = list(pipeline.silver_documents(seeds, knowledge, cache=cache))
-    if args.ls_command == "status":
-        from dataset_builder.labelstudio import campaign
+    return client.server_url(project, args.url), client.clean_api_key(api_key, source)
 
+
+def _status(args: argparse.Namespace) -> str:
+    from dataset_builder.labelstudio import campaign
+
+    with _corpus(args) as corpus:
+        url, api_key = _server(args, corpus.project)
         state = campaign.status(
-            project,
-            documents,
-            knowledge,
+            corpus.project,
+            corpus.silver_documents(),
+            corpus.knowledge,
             url,
             api_key,
-            annotations_dir=annotations,
+            annotations_dir=corpus.annotations,
             project_id=args.project_id,
         )
-        return state.to_json() if args.json else state.to_text()
-    if args.ls_command == "review":
-        from dataset_builder.labelstudio import review
+    return state.to_json() if args.json else state.to_text()
 
-        return review.push_review(url, api_key, project, documents, annotations, knowledge.taxonomy).summary()
-    if args.ls_command == "pull":
+
+def _review(args: argparse.Namespace) -> str:
+    from dataset_builder.labelstudio import review
+
+    with _corpus(args) as corpus:
+        url, api_key = _server(args, corpus.project)
+        return review.push_review(
+            url,
+            api_key,
+            corpus.project,
+            corpus.silver_documents(),
+            corpus.annotations,
+            corpus.knowledge.taxonomy,
+        ).summary()
+
+
+def _pull(args: argparse.Namespace) -> str:
+    from dataset_builder.labelstudio import client
+
+    with _corpus(args) as corpus:
+        project, annotations, knowledge = corpus.project, corpus.annotations, corpus.knowledge
+        url, api_key = _server(args, project)
+        documents = corpus.silver_documents()
         report = client.pull(
             project,
             documents,
@@ -628,25 +677,32 @@ def _run_server(
             project.settings.name,
         )
         decided = importer.learn_from_gold(decided, annotations, knowledge)
-        return f"{report.summary()}\nreview project {review_id}: {decided.summary()}"
-    select = None
-    if args.select is not None:
-        from dataset_builder.labelstudio import campaign
+    return f"{report.summary()}\nreview project {review_id}: {decided.summary()}"
 
-        select = {
-            c.document_id
-            for c in campaign.next_batch(project, documents, annotations, knowledge, args.select)
-        }
-    report = client.push(
-        project,
-        documents,
-        knowledge,
-        url,
-        api_key,
-        annotations_dir=annotations,
-        project_id=args.project_id,
-        select=select,
-    )
+
+def _push(args: argparse.Namespace) -> str:
+    from dataset_builder.labelstudio import client
+
+    with _corpus(args) as corpus:
+        project, annotations, knowledge = corpus.project, corpus.annotations, corpus.knowledge
+        url, api_key = _server(args, project)
+        documents = corpus.silver_documents()
+        select = None
+        if args.select is not None:
+            from dataset_builder.labelstudio import campaign
+
+            batch = campaign.next_batch(project, documents, annotations, knowledge, args.select)
+            select = {c.document_id for c in batch}
+        report = client.push(
+            project,
+            documents,
+            knowledge,
+            url,
+            api_key,
+            annotations_dir=annotations,
+            project_id=args.project_id,
+            select=select,
+        )
     return report.summary()
 
 

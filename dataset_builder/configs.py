@@ -1,24 +1,27 @@
-"""Rows and features of the four dataset configs, derived from ``documents`` rows.
+"""The tables of the four dataset configs, built column by column from ``documents`` rows in Arrow.
 
-Every config is a pure function of a ``documents`` row (the staging format of the build), so that
-the build can stream: ``ner`` and ``topics`` rows come from one document, ``parallel`` rows from the
-documents of one translation group. Labels always come from :mod:`dataset_builder.schema`.
+Every config is a function of ``documents`` rows (the staging format of the build), so that the build
+can stream: ``ner`` and ``topics`` rows come from one document, ``parallel`` rows from the documents of
+one translation group. Labels and column names always come from :mod:`dataset_builder.schema`. The
+row-wise definitions these tables must equal live in the tests (``tests/support/oracles.py``).
 """
 
 from __future__ import annotations
 
 import itertools
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import regex
 
 from dataset_builder import schema
-from dataset_builder.documents import Document, Span, validate_spans
-from dataset_builder.errors import InputError
+from dataset_builder.cache import SilverCache
 
 # The features come from the field table (schema); these names stay until callers import schema.
 CONFIG_NAMES = schema.CONFIG_NAMES
@@ -29,23 +32,6 @@ parallel_features = schema.parallel_features
 
 Row = dict[str, Any]
 Offsets = tuple[int, int]
-
-
-@cache
-def _document_fields() -> tuple[str, ...]:
-    return tuple(schema.documents_features())
-
-
-def document_row(doc: Document) -> Row:
-    """The ``documents`` row of a document (field for field, spans and cuts as dicts)."""
-    row = {name: getattr(doc, name) for name in _document_fields()}
-    row["entities"] = [
-        {"start": s.start, "end": s.end, "text": s.text, "label": s.label, "entity_id": s.entity_id}
-        for s in sorted(doc.entities, key=lambda s: (s.start, s.end))
-    ]
-    row["cuts"] = [{"start": c.start, "text": c.text, "reason": c.reason} for c in doc.cuts]
-    row["topics"] = list(doc.topics)
-    return row
 
 
 # --- ner ------------------------------------------------------------------------------------------
@@ -60,27 +46,13 @@ _SENTENCE_END = {
 }
 
 
-Span3 = tuple[int, int, str]
-"""``(start, end, label)`` of an entity: what the ``ner`` config needs of a span."""
+EntityOffsets = tuple[int, int, str]
+"""``(start, end, label)`` of an entity: all the ``ner`` config needs of a span."""
 
 
-def _checked_spans(row: Mapping[str, Any]) -> list[Span3]:
-    """Entities sorted by offset; IOB2 cannot express overlaps or spans with outer whitespace."""
-    spans = sorted(row["entities"], key=lambda s: (s["start"], s["end"]))
-    problems = validate_spans(
-        [Span(s["start"], s["end"], s["text"], s["label"]) for s in spans],
-        schema.ENTITY_LABELS,
-        f"document {row['id']}",
-        row["text"],
-    )
-    if problems:
-        raise InputError("\n".join(problems))
-    return [(s["start"], s["end"], s["label"]) for s in spans]
-
-
-def sentences(text: str, language: str, spans: Sequence[Span3] = ()) -> list[Offsets]:
+def sentences(text: str, language: str, spans: Sequence[EntityOffsets] = ()) -> list[Offsets]:
     """Sentence offsets (stripped, non-empty); never cuts inside an entity span."""
-    starts = [s[0] for s in spans]  # spans are sorted and flat (see _checked_spans)
+    starts = [s[0] for s in spans]  # spans are sorted and flat (the build checked them)
     cuts = [0]
     for match in _SENTENCE_END[language].finditer(text):
         at = match.end()
@@ -138,7 +110,7 @@ def ner_tag_ids() -> dict[str, int]:
     return {name: i for i, name in enumerate(schema.ner_tag_names())}
 
 
-def iob2_tag_ids(starts: Sequence[int], ends: Sequence[int], spans: Sequence[Span3]) -> list[int]:
+def iob2_tag_ids(starts: Sequence[int], ends: Sequence[int], spans: Sequence[EntityOffsets]) -> list[int]:
     """IOB2 tag id per token (``starts[i]:ends[i]``); tokens never straddle a span edge (see
     :func:`tokenize`)."""
     ids = ner_tag_ids()
@@ -153,19 +125,6 @@ def iob2_tag_ids(starts: Sequence[int], ends: Sequence[int], spans: Sequence[Spa
     return tags
 
 
-def spans_from_tags(
-    starts: Sequence[int], ends: Sequence[int], tags: Sequence[str]
-) -> list[tuple[int, int, str]]:
-    """Decode IOB2 tags back to ``(start, end, label)`` character spans."""
-    spans: list[tuple[int, int, str]] = []
-    for start, end, tag in zip(starts, ends, tags, strict=True):
-        if tag.startswith("I-") and spans and spans[-1][2] == tag[2:]:
-            spans[-1] = (spans[-1][0], end, spans[-1][2])
-        elif tag != "O":
-            spans.append((start, end, tag[2:]))
-    return spans
-
-
 @dataclass(frozen=True, slots=True)
 class NerTokens:
     """The ``ner`` rows of one document as flat lists: its tokens (strings and offsets) and their IOB2
@@ -178,12 +137,11 @@ class NerTokens:
     tags: list[int]
 
 
-def ner_tokens(text: str, language: str, spans: Sequence[Span3]) -> NerTokens:
+def ner_tokens(text: str, language: str, spans: Sequence[EntityOffsets]) -> NerTokens:
     """Tokens and IOB2 tag ids of every sentence, for sorted, valid, flat ``spans``.
 
-    The one definition of ``ner`` rows (:func:`ner_sentences`, :func:`ner_rows` and the columnar
-    build all read it). What :func:`tokenize` would give sentence by sentence is computed for the
-    whole text at once, which is the same: a sentence starts after whitespace and ends before it,
+    The one definition of ``ner`` rows (:class:`NerRows` and the tests' row-wise oracle read it).
+    What :func:`tokenize` would give sentence by sentence is computed for the whole text at once, which is the same: a sentence starts after whitespace and ends before it,
     where no token runs across, and no entity runs across a sentence end.
     """
     boundaries = sorted({s[0] for s in spans} | {s[1] for s in spans})
@@ -197,50 +155,154 @@ def ner_tokens(text: str, language: str, spans: Sequence[Span3]) -> NerTokens:
     return NerTokens(counts, tokens, starts, ends, tags)
 
 
-def ner_sentences(
-    text: str, language: str, spans: Sequence[Span3]
-) -> Iterator[tuple[list[Offsets], list[int]]]:
-    """Token offsets and IOB2 tag ids of every sentence (:func:`ner_tokens`, sentence by sentence)."""
-    doc = ner_tokens(text, language, spans)
-    offsets = list(zip(doc.starts, doc.ends, strict=True))
-    i = 0
-    for count in doc.counts:
-        yield offsets[i : i + count], doc.tags[i : i + count]
-        i += count
-
-
 def ner_row_id(document_id: str, index: int) -> str:
     return f"{document_id}-s{index:04d}"
 
 
-def ner_rows(row: Mapping[str, Any]) -> Iterator[Row]:
-    """One row per sentence of a ``documents`` row."""
-    text, names = row["text"], schema.ner_tag_names()
-    sentence_rows = ner_sentences(text, row["language"], _checked_spans(row))
-    for index, (tokens, tags) in enumerate(sentence_rows):
-        yield {
-            "id": ner_row_id(row["id"], index),
-            "document_id": row["id"],
-            "language": row["language"],
-            "annotation_status": row["annotation_status"],
-            "tokens": [text[a:b] for a, b in tokens],
-            "ner_tags": [names[t] for t in tags],
-            "token_starts": [a for a, _ in tokens],
-            "token_ends": [b for _, b in tokens],
-        }
+TOKEN_COLUMNS = (schema.TOKENS, schema.NER_TAGS, schema.TOKEN_STARTS, schema.TOKEN_ENDS)
+"""The ``ner`` columns that come from a document's text and spans alone (what is cached)."""
+
+
+@cache
+def _ner_schema() -> pa.Schema:
+    return ner_features().arrow_schema
+
+
+def _token_table(docs: Sequence[NerTokens]) -> pa.Table:
+    """One row per sentence of ``docs``, in order, their :data:`TOKEN_COLUMNS` (one conversion
+    for the lot: per document, Arrow's fixed cost per array would double the tokeniser's)."""
+    counts = [count for doc in docs for count in doc.counts]
+    offsets = pa.array(list(itertools.accumulate(counts, initial=0)), pa.int32())
+    fields = [_ner_schema().field(name) for name in TOKEN_COLUMNS]
+    values = [
+        [v for doc in docs for v in getattr(doc, name)] for name in ("tokens", "tags", "starts", "ends")
+    ]
+    return pa.Table.from_arrays(
+        [
+            pa.ListArray.from_arrays(offsets, pa.array(v, f.type.value_type), type=f.type)
+            for v, f in zip(values, fields, strict=True)
+        ],
+        schema=pa.schema(fields),
+    )
+
+
+def _per_document(table: pa.Table, docs: Sequence[NerTokens]) -> list[pa.Table]:
+    """:func:`_token_table` of several documents cut back into one table each (zero-copy slices)."""
+    out, at = [], 0
+    for doc in docs:
+        out.append(table.slice(at, len(doc.counts)))
+        at += len(doc.counts)
+    return out
+
+
+def _ipc_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+class NerSource(NamedTuple):
+    """What the ``ner`` rows of one document are made of (its entities sorted and valid)."""
+
+    id: str
+    text: str
+    language: str
+    status: str
+    spans: list[EntityOffsets]
+
+
+def ner_sources(table: pa.Table) -> Iterator[NerSource]:
+    """The :class:`NerSource` of each ``documents`` row of ``table``."""
+    entities = table.column(schema.ENTITIES).combine_chunks()
+    bounds = pc.subtract(entities.offsets, entities.offsets[0]).to_pylist()
+    flat = pc.list_flatten(entities)
+    starts, ends, labels = (flat.field(name).to_pylist() for name in ("start", "end", "label"))
+    names = (schema.ID, schema.TEXT, schema.LANGUAGE, schema.ANNOTATION_STATUS)
+    columns = [table.column(name).to_pylist() for name in names]
+    for i, (doc_id, text, language, status) in enumerate(zip(*columns, strict=True)):
+        a, b = bounds[i], bounds[i + 1]
+        spans = list(zip(starts[a:b], ends[a:b], labels[a:b], strict=True))
+        yield NerSource(doc_id, text, language, status, spans)
+
+
+def token_tables(documents: Sequence[NerSource], cache: SilverCache | None) -> list[pa.Table]:
+    """Every document's :data:`TOKEN_COLUMNS` table (one row per sentence), read from ``cache``
+    where it holds it (keyed by the text, language and spans: a rebuild tokenises only the documents
+    that changed), else computed and stored."""
+    if cache is None:
+        computed = [ner_tokens(d.text, d.language, d.spans) for d in documents]
+        return _per_document(_token_table(computed), computed)
+    keys = [cache.derived_key("ner", d.language, d.text, repr(d.spans)) for d in documents]
+    stored = cache.derived(keys)
+    missing = {key: i for i, key in enumerate(keys) if key not in stored}  # a repeated document once
+    computed = [
+        ner_tokens(documents[i].text, documents[i].language, documents[i].spans) for i in missing.values()
+    ]
+    tables = dict(zip(missing, _per_document(_token_table(computed), computed), strict=True))
+    for key, table in tables.items():
+        cache.put_derived(key, _ipc_bytes(table))
+    tables.update((key, pa.ipc.open_stream(value).read_all()) for key, value in stored.items())
+    return [tables[key] for key in keys]
+
+
+class NerRows:
+    """``ner`` rows of one split: per-row columns as lists, the token columns as each document's
+    Arrow table (the rows the tests' oracle defines, without a dict per row or a ClassLabel lookup
+    per tag)."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.document_ids: list[str] = []
+        self.languages: list[str] = []
+        self.statuses: list[str] = []
+        self.tokens: list[pa.Table] = []
+
+    def add(self, document: NerSource) -> None:
+        """A document's rows, tokenised here."""
+        self.add_tokens(document, token_tables([document], None)[0])
+
+    def add_tokens(self, document: NerSource, tokens: pa.Table) -> None:
+        """A document's rows, its :func:`token_tables` table given."""
+        sentences = tokens.num_rows
+        self.ids.extend(ner_row_id(document.id, index) for index in range(sentences))
+        self.document_ids.extend([document.id] * sentences)
+        self.languages.extend([document.language] * sentences)
+        self.statuses.extend([document.status] * sentences)
+        self.tokens.append(tokens)
+
+    def take_table(self) -> pa.Table:
+        """The rows so far as a table; the columns start empty again (memory stays at a batch)."""
+        arrow_schema = _ner_schema()
+        columns = [
+            pa.array(self.ids, pa.string()),
+            pa.array(self.document_ids, pa.string()),
+            pa.array(self.languages, pa.string()),
+            pa.array(self.statuses, pa.string()),
+        ]
+        if self.tokens:
+            tokens = pa.concat_tables(self.tokens)
+            columns += [tokens.column(name).combine_chunks() for name in TOKEN_COLUMNS]
+        else:
+            columns += [pa.array([], arrow_schema.field(name).type) for name in TOKEN_COLUMNS]
+        self.__init__()
+        return pa.Table.from_arrays(columns, schema=arrow_schema)
 
 
 # --- topics and parallel --------------------------------------------------------------------------
 
 
-def topic_row(row: Mapping[str, Any]) -> Row:
-    return {
-        "id": row["id"],
-        "language": row["language"],
-        "annotation_status": row["annotation_status"],
-        "text": row["text"],
-        "labels": list(row["topics"]),
-    }
+def topics_table(table: pa.Table, topic_ids: Sequence[str]) -> pa.Table:
+    """``topics`` rows of ``documents`` rows, topic names turned to ClassLabel ids at once."""
+    arrow_schema = topics_features(topic_ids).arrow_schema
+    topics = table.column(schema.TOPICS).combine_chunks()
+    ids = pc.index_in(pc.list_flatten(topics), value_set=pa.array(topic_ids, pa.string()))
+    kind = arrow_schema.field(schema.LABELS).type
+    labels = pa.ListArray.from_arrays(
+        pc.subtract(topics.offsets, topics.offsets[0]), ids.cast(kind.value_type), type=kind
+    )
+    names = (schema.ID, schema.LANGUAGE, schema.ANNOTATION_STATUS, schema.TEXT)
+    return pa.Table.from_arrays([*(table.column(name) for name in names), labels], schema=arrow_schema)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -248,22 +310,64 @@ def paragraphs(text: str) -> list[str]:
 
 
 def parallel_rows(group: str, members: Sequence[Mapping[str, Any]]) -> Iterator[Row]:
-    """Pairs across the two schema languages (Arabic–English) of a translation group.
+    """Pairs across the two schema languages (Arabic–English) of a translation group (its
+    ``documents`` rows, or their id, language and text).
 
     Aligned by paragraph when both documents have as many non-empty lines, else one document pair.
     """
     first, second = schema.LANGUAGES
-    for a in sorted((m for m in members if m["language"] == first), key=lambda m: m["id"]):
-        for b in sorted((m for m in members if m["language"] == second), key=lambda m: m["id"]):
-            stem = f"{a['id']}+{b['id']}"
-            a_par, b_par = paragraphs(a["text"]), paragraphs(b["text"])
+    by_id = lambda m: m[schema.ID]  # noqa: E731
+    for a in sorted((m for m in members if m[schema.LANGUAGE] == first), key=by_id):
+        for b in sorted((m for m in members if m[schema.LANGUAGE] == second), key=by_id):
+            stem = f"{a[schema.ID]}+{b[schema.ID]}"
+            a_text, b_text = a[schema.TEXT], b[schema.TEXT]
+            a_par, b_par = paragraphs(a_text), paragraphs(b_text)
             if len(a_par) == len(b_par):
                 for i, pair in enumerate(zip(a_par, b_par, strict=True)):
                     yield _pair(f"{stem}-p{i:03d}", group, "paragraph", pair)
             else:
-                yield _pair(f"{stem}-doc", group, "document", (a["text"].strip(), b["text"].strip()))
+                yield _pair(f"{stem}-doc", group, "document", (a_text.strip(), b_text.strip()))
 
 
 def _pair(id_: str, group: str, alignment: str, texts: tuple[str, str]) -> Row:
     translation = dict(zip(schema.LANGUAGES, texts, strict=True))
-    return {"id": id_, "translation_group": group, "alignment": alignment, "translation": translation}
+    return {
+        schema.ID: id_,
+        schema.TRANSLATION_GROUP: group,
+        schema.ALIGNMENT: alignment,
+        schema.TRANSLATION: translation,
+    }
+
+
+class ParallelPairs:
+    """``parallel`` rows of the translation groups of a stream of ``documents`` batches: a group's
+    rows come once all its members (``group_sizes``) have arrived. A group whose documents were built
+    in different splits is left out (it would leak across splits) and said in :attr:`skipped`."""
+
+    def __init__(self, group_sizes: Mapping[str, int]) -> None:
+        self.group_sizes = group_sizes
+        self.skipped: list[str] = []
+        self._pending: dict[str, list[tuple[Row, str]]] = defaultdict(list)
+
+    def add(self, table: pa.Table, splits: Sequence[str]) -> Iterator[tuple[str, pa.Table]]:
+        """``(split, parallel rows)`` of every group that ``table``'s rows (in ``splits``) complete."""
+        names = (schema.ID, schema.LANGUAGE, schema.TEXT, schema.TRANSLATION_GROUP)
+        columns = [table.column(name).to_pylist() for name in names]
+        for doc_id, language, text, group, split in zip(*columns, splits, strict=True):
+            if not group:
+                continue
+            member = {schema.ID: doc_id, schema.LANGUAGE: language, schema.TEXT: text}
+            self._pending[group].append((member, split))
+            if len(self._pending[group]) < self.group_sizes[group]:
+                continue
+            members = self._pending.pop(group)
+            if len({s for _, s in members}) > 1:
+                where = ", ".join(f"{m[schema.ID]} ({s})" for m, s in members)
+                self.skipped.append(
+                    f"translation group {group} left out of parallel: its documents were built in "
+                    f"different splits ({where})"
+                )
+                continue
+            pairs = list(parallel_rows(group, [m for m, _ in members]))
+            if pairs:
+                yield split, pa.Table.from_pylist(pairs, schema=parallel_features().arrow_schema)

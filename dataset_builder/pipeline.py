@@ -1,9 +1,11 @@
-"""The flow from seed files to final documents, as a stream.
+"""The flow from seed files to final documents, as a stream of steps.
 
-read seeds → split into documents → annotate (language, date, entities, topics) → merge human
-annotations (gold over silver, :func:`annotations.apply_gold`) → curated groups. The annotators are
-:class:`PipelineStep` objects over a batch of documents (a shard's), with counters; only
-:func:`silver_documents` touches the file system (the seed files, the silver cache).
+read seeds → split into documents → annotate (dates, entities, topics) → silver cache → merge human
+annotations (gold over silver, :func:`annotations.apply_gold`) → curated groups. Every stage is a
+:class:`PipelineStep` in datatrove's shape: ``run(documents, stats)`` is a generator over a stream of
+documents that counts what it does, and the pipeline chains the steps' generators. The per-shard
+steps (:func:`shard_steps`) run wherever an executor sends a shard of seed files; the others
+(:func:`pipeline_steps`) run in this process over the shards' documents, in seed-file order.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TypeVar
 
-from dataset_builder.annotations import apply_gold, gold_documents
+from dataset_builder.annotations import Gold, apply_gold, gold_documents
 from dataset_builder.annotators.dates import annotate_date
 from dataset_builder.annotators.entities import annotate_entities
 from dataset_builder.annotators.ner_model import ModelTagger, load_tagger
@@ -25,23 +28,26 @@ from dataset_builder.cache import SilverCache
 from dataset_builder.documents import CHARACTER_CUTS, Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.executors import Executor, LocalExecutor, shards
-from dataset_builder.knowledge import Knowledge
-from dataset_builder.knowledge.dates import DateRules
+from dataset_builder.knowledge import Groups, Knowledge
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.seeds import SeedRules
-from dataset_builder.knowledge.topics import TopicRules
 from dataset_builder.seeds import decode_seed, seed_bytes, seed_files, split_seed
 
 READ_STEP = "read + clean + split"
 CACHE_STEP = "silver cache"
-GOLD_STEP = "gold + curated groups"
-"""Names of the steps that are not annotators (the annotators' are their classes' ``name``)."""
+SHARDS_STEP = "silver shards"
+GOLD_STEP = "gold"
+GROUPS_STEP = "curated groups"
+"""Names of the steps that are not annotators (the annotators' are given in :func:`annotator_steps`)."""
+
+T = TypeVar("T")
 
 
 @dataclass
 class StepStats:
-    """What one step did in a run: documents it saw, seconds it took (summed over workers), and its
-    own counters (e.g. spans per label). Stats of shards run anywhere add up (:meth:`merge`)."""
+    """What one step did in a run: documents it passed on, seconds it took (its own, not its input's;
+    summed over workers), and its own counters (e.g. spans per label). Stats of shards run anywhere
+    add up (:meth:`merge`)."""
 
     documents: int = 0
     seconds: float = 0.0
@@ -51,6 +57,19 @@ class StepStats:
         self.documents += other.documents
         self.seconds += other.seconds
         self.counters.update(other.counters)
+
+    def untimed(self, items: Iterable[T]) -> Iterator[T]:
+        """``items``, the time spent producing them taken off this step's seconds: it is other steps'."""
+        source = iter(items)
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(source)
+            except StopIteration:
+                return
+            finally:
+                self.seconds -= time.perf_counter() - start
+            yield item
 
 
 class PipelineStats(dict[str, StepStats]):
@@ -77,106 +96,141 @@ class PipelineStats(dict[str, StepStats]):
 
 
 class PipelineStep(ABC):
-    """A step over a batch of documents, in the shape of datatrove's ``PipelineStep``: it knows
-    nothing of where it runs, counts what it does, and is timed by :meth:`__call__`."""
+    """A stage of the flow, in the shape of datatrove's ``PipelineStep``: a generator over a stream of
+    documents that knows nothing of where it runs and counts what it does; calling it times it and
+    counts the documents it passes on."""
 
-    name: ClassVar[str]
+    name: str
 
     @abstractmethod
-    def process(self, doc: Document, stats: StepStats) -> Document:
-        """One document, annotated; ``stats.counters`` counts what the step found in it."""
+    def run(self, documents: Iterable[Document], stats: StepStats) -> Iterator[Document]:
+        """The step's documents, given those of the steps before; ``stats.counters`` counts what it found."""
 
-    def __call__(self, docs: Sequence[Document], stats: PipelineStats) -> list[Document]:
+    def __call__(self, documents: Iterable[Document], stats: PipelineStats) -> Iterator[Document]:
         step = stats.step(self.name)
-        start = time.perf_counter()
-        out = [self.process(doc, step) for doc in docs]
-        step.documents += len(docs)
-        step.seconds += time.perf_counter() - start
-        return out
+        out = self.run(step.untimed(documents), step)
+        while True:
+            start = time.perf_counter()
+            try:
+                doc = next(out)
+            except StopIteration:
+                return
+            finally:
+                step.seconds += time.perf_counter() - start
+            step.documents += 1
+            yield doc
 
 
-class DateStep(PipelineStep):
-    name = "dates"
-
-    def __init__(self, rules: DateRules) -> None:
-        self.rules = rules
-
-    def process(self, doc: Document, stats: StepStats) -> Document:
-        doc = annotate_date(doc, self.rules)
-        stats.counters[f"from {doc.date_source}" if doc.date else "undated"] += 1
-        return doc
-
-
-class EntityStep(PipelineStep):
-    name = "entities"
-
-    def __init__(self, knowledge: EntityKnowledge, tagger: ModelTagger | None = None) -> None:
-        self.knowledge, self.tagger = knowledge, tagger
-
-    def process(self, doc: Document, stats: StepStats) -> Document:
-        doc = annotate_entities(doc, self.knowledge, self.tagger)
-        check_spans(doc.text, doc.entities, f"{doc.seed_file} ({doc.id})")
-        stats.counters.update(span.label for span in doc.entities)
-        stats.counters["linked to an id"] += sum(span.entity_id is not None for span in doc.entities)
-        return doc
+def run_steps(
+    steps: Sequence[PipelineStep], stats: PipelineStats, documents: Iterable[Document] = ()
+) -> Iterator[Document]:
+    """The steps chained, each over the stream of the one before (the first one's input: ``documents``);
+    their rows of ``stats`` in the steps' order, even for a step that passes nothing on."""
+    for step in steps:
+        stats.step(step.name)
+    for step in steps:
+        documents = step(documents, stats)
+    yield from documents
 
 
-class TopicStep(PipelineStep):
-    name = "topics"
-
-    def __init__(self, rules: TopicRules) -> None:
-        self.rules = rules
-
-    def process(self, doc: Document, stats: StepStats) -> Document:
-        doc = annotate_topics(doc, self.rules)
-        stats.counters["with a topic" if doc.topics else "without a topic"] += 1
-        return doc
-
-
-def silver_steps(knowledge: Knowledge, tagger: ModelTagger | None = None) -> list[PipelineStep]:
-    """The builder's own annotators, in order (language is set when a seed is split); with
-    ``tagger``, a local token-classification model adds its entities to the silver ones."""
-    return [
-        DateStep(knowledge.date_rules),
-        EntityStep(knowledge.entities, tagger),
-        TopicStep(knowledge.topic_rules),
-    ]
-
+# --- the per-shard steps -----------------------------------------------------------------------------
 
 SeedFile = tuple[Path, bytes]
 """A seed file's path (documents are named after it) and its bytes, read by the driver: a shard
 carries its seeds, so a cluster's nodes need no access to the project's files."""
 
 
-def read_and_split(files: Sequence[SeedFile], rules: SeedRules, stats: PipelineStats) -> list[list[Document]]:
-    """The first step, over files: each seed file decoded, cleaned and cut into one document per language."""
-    step = stats.step(READ_STEP)
-    start = time.perf_counter()
-    per_file = [split_seed(path, decode_seed(path, data), rules) for path, data in files]
-    for docs in per_file:
-        step.documents += len(docs)
-        step.counters["seed files"] += 1
-        step.counters.update(doc.language for doc in docs)
-        step.counters["lines cut"] += sum(len(doc.cuts) for doc in docs)
-        step.counters.update(
-            f"cut by {c.reason}" for doc in docs for c in doc.cuts if c.reason not in CHARACTER_CUTS
-        )
-    step.seconds += time.perf_counter() - start
-    return per_file
+class ReadSeeds(PipelineStep):
+    """The first step, a reader (as datatrove's, it passes its input on first): each seed file
+    decoded, cleaned and cut into one document per language run."""
+
+    name = READ_STEP
+
+    def __init__(self, files: Sequence[SeedFile], rules: SeedRules) -> None:
+        self.files, self.rules = files, rules
+
+    def run(self, documents: Iterable[Document], stats: StepStats) -> Iterator[Document]:
+        yield from documents
+        for path, data in self.files:
+            docs = split_seed(path, decode_seed(path, data), self.rules)
+            stats.counters["seed files"] += 1
+            stats.counters.update(doc.language for doc in docs)
+            stats.counters["lines cut"] += sum(len(doc.cuts) for doc in docs)
+            stats.counters.update(
+                f"cut by {c.reason}" for doc in docs for c in doc.cuts if c.reason not in CHARACTER_CUTS
+            )
+            yield from docs
+
+
+@dataclass(frozen=True)
+class Annotator(PipelineStep):
+    """A silver annotator as a step: ``annotate`` fills a document's field, ``count`` says what it
+    found there (counter → amount)."""
+
+    name: str  # type: ignore[misc]
+    annotate: Callable[[Document], Document]
+    count: Callable[[Document], Mapping[str, int]]
+
+    def run(self, documents: Iterable[Document], stats: StepStats) -> Iterator[Document]:
+        for doc in documents:
+            doc = self.annotate(doc)
+            stats.counters.update(self.count(doc))
+            yield doc
+
+
+def _date_counts(doc: Document) -> Mapping[str, int]:
+    return {f"from {doc.date_source}" if doc.date else "undated": 1}
+
+
+def _checked_entities(doc: Document, knowledge: EntityKnowledge, tagger: ModelTagger | None) -> Document:
+    doc = annotate_entities(doc, knowledge, tagger)
+    check_spans(doc.text, doc.entities, f"{doc.seed_file} ({doc.id})")
+    return doc
+
+
+def _entity_counts(doc: Document) -> Mapping[str, int]:
+    counts = Counter(span.label for span in doc.entities)
+    counts["linked to an id"] = sum(span.entity_id is not None for span in doc.entities)
+    return counts
+
+
+def _topic_counts(doc: Document) -> Mapping[str, int]:
+    return {"with a topic" if doc.topics else "without a topic": 1}
+
+
+def annotator_steps(knowledge: Knowledge, tagger: ModelTagger | None = None) -> list[PipelineStep]:
+    """The builder's own annotators, in order (a document's language is set when its seed is split,
+    by language); with ``tagger``, a local token-classification model adds its entities to the
+    silver ones."""
+    return [
+        Annotator("dates", partial(annotate_date, rules=knowledge.date_rules), _date_counts),
+        Annotator(
+            "entities",
+            partial(_checked_entities, knowledge=knowledge.entities, tagger=tagger),
+            _entity_counts,
+        ),
+        Annotator("topics", partial(annotate_topics, rules=knowledge.topic_rules), _topic_counts),
+    ]
+
+
+def shard_steps(
+    files: Sequence[SeedFile], knowledge: Knowledge, tagger: ModelTagger | None = None
+) -> list[PipelineStep]:
+    """The steps a shard of seed files goes through, wherever it runs: read and split, then annotate."""
+    return [ReadSeeds(files, knowledge.seed_rules), *annotator_steps(knowledge, tagger)]
 
 
 def annotate_files(
     files: Sequence[SeedFile], knowledge: Knowledge, tagger: ModelTagger | None = None
 ) -> tuple[list[list[Document]], PipelineStats]:
-    """Seed files → each file's silver documents, and what every step did: the steps run over the
-    whole batch of the files' documents."""
+    """Seed files → each file's silver documents (what the cache keeps), and what every step did."""
     stats = PipelineStats()
-    per_file = read_and_split(files, knowledge.seed_rules, stats)
-    batch = [doc for docs in per_file for doc in docs]
-    for step in silver_steps(knowledge, tagger):
-        batch = step(batch, stats)
-    done = iter(batch)
-    return [[next(done) for _ in docs] for docs in per_file], stats
+    stream = run_steps(shard_steps(files, knowledge, tagger), stats)
+    per_file: list[list[Document]] = [[] for _ in files]
+    index = {path.name: i for i, (path, _) in enumerate(files)}
+    for doc in stream:
+        per_file[index[doc.seed_file]].append(doc)
+    return per_file, stats
 
 
 def annotate_seed(path: Path, knowledge: Knowledge, tagger: ModelTagger | None = None) -> list[Document]:
@@ -229,6 +283,153 @@ class SilverContext:
         return {"knowledge": self.knowledge, "ner_model": self.ner_model, "_tagger": None}
 
 
+# --- the steps in this process -----------------------------------------------------------------------
+
+
+class AnnotateSeeds(PipelineStep):
+    """Seed files → silver documents, in file order (a reader: it passes its input on first).
+
+    The files go in shards through :func:`shard_steps` on ``executor``, whose stats join
+    ``shard_stats``; with ``cache``, only the files it does not hold do (and are stored), the others
+    are read back from it. Its own row is the cache's (``silver cache``), else the shards' dispatch.
+    """
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        context: SilverContext,
+        executor: Executor,
+        shard_stats: PipelineStats,
+        cache: SilverCache | None = None,
+    ) -> None:
+        self.files, self.context, self.executor = files, context, executor
+        self.shard_stats, self.cache = shard_stats, cache
+        self.name = SHARDS_STEP if cache is None else CACHE_STEP
+
+    def _annotated(self, paths: Sequence[Path]) -> Iterator[list[Document]]:
+        for per_file, stats in self.executor.map(annotate_shard, self.context, _SeedShards(paths)):
+            self.shard_stats.merge(stats)
+            yield from per_file
+
+    def run(self, documents: Iterable[Document], stats: StepStats) -> Iterator[Document]:
+        yield from documents
+        if self.cache is None:
+            for docs in stats.untimed(self._annotated(self.files)):
+                yield from docs
+            return
+        cache = self.cache
+        keys = [cache.key(path.name, seed_bytes(path)) for path in self.files]
+        stored = cache.present(keys)
+        fresh = stats.untimed(
+            self._annotated([path for path, key in zip(self.files, keys, strict=True) if key not in stored])
+        )
+        for key in keys:
+            if key in stored:
+                docs = cache.get(key)
+                stats.counters["seed files reused"] += 1
+            else:
+                docs = next(fresh)
+                cache.put(key, docs)
+                stats.counters["seed files annotated"] += 1
+            yield from docs
+
+
+class ApplyGold(PipelineStep):
+    """Human annotations over silver (:func:`annotations.apply_gold`); a gold file of no document is
+    an error once the stream has ended."""
+
+    name = GOLD_STEP
+
+    def __init__(
+        self, gold: Mapping[str, Gold], knowledge: Knowledge, annotations_dir: Path, seeds_dir: Path
+    ) -> None:
+        self.gold, self.knowledge = gold, knowledge
+        self.annotations_dir, self.seeds_dir = annotations_dir, seeds_dir
+
+    def run(self, documents: Iterable[Document], stats: StepStats) -> Iterator[Document]:
+        seen: set[str] = set()  # of the documents gold names: not every id
+        for doc in documents:
+            stats.counters["gold"] += doc.id in self.gold
+            if doc.id in self.gold:
+                seen.add(doc.id)
+                doc = apply_gold(doc, self.gold[doc.id], self.knowledge, self.annotations_dir)
+            yield doc
+        for doc_id in sorted(set(self.gold) - seen):
+            raise InputError(
+                f"{self.annotations_dir / 'documents' / (doc_id + '.json')}: annotation for unknown document "
+                f"{doc_id!r} (no such document in {self.seeds_dir})"
+            )
+
+
+class CuratedGroups(PipelineStep):
+    """Events and translation groups curated in ``groups.json`` set on their documents; a member of no
+    document is an error once the stream has ended."""
+
+    name = GROUPS_STEP
+
+    def __init__(self, groups: Groups, groups_file: Path, seeds_dir: Path) -> None:
+        self.groups, self.members = groups, groups.members
+        self.groups_file, self.seeds_dir = groups_file, seeds_dir
+
+    def run(self, documents: Iterable[Document], stats: StepStats) -> Iterator[Document]:
+        seen: set[str] = set()  # of the documents the groups name: not every id
+        for doc in documents:
+            if doc.id in self.members:
+                seen.add(doc.id)
+            doc = doc.with_(
+                event_id=self.groups.event.get(doc.id, doc.event_id),
+                translation_group=self.groups.translation.get(doc.id, doc.translation_group),
+            )
+            stats.counters["in a curated group"] += doc.id in self.members
+            yield doc
+        for doc_id in sorted(self.members - seen):
+            raise InputError(
+                f"{self.groups_file}: unknown document {doc_id!r} (no such document in {self.seeds_dir})"
+            )
+
+
+def _silver_step(
+    seeds_dir: Path,
+    knowledge: Knowledge,
+    workers: int,
+    executor: Executor | None,
+    ner_model: Path | None,
+    cache: SilverCache | None,
+    stats: PipelineStats,
+) -> AnnotateSeeds:
+    files = seed_files(Path(seeds_dir))
+    context = SilverContext(knowledge, Path(ner_model) if ner_model is not None else None)
+    context.tagger()  # a bad model folder is reported before any seed is annotated
+    for step in shard_steps([], knowledge):  # their rows first, in order, even when the cache holds all
+        stats.step(step.name)
+    return AnnotateSeeds(files, context, executor or LocalExecutor(workers), stats, cache)
+
+
+def pipeline_steps(
+    seeds_dir: Path,
+    annotations_dir: Path,
+    knowledge: Knowledge,
+    workers: int = 1,
+    executor: Executor | None = None,
+    ner_model: Path | None = None,
+    cache: SilverCache | None = None,
+    stats: PipelineStats | None = None,
+) -> list[PipelineStep]:
+    """Every step this process runs, in order: the silver documents (:class:`AnnotateSeeds`, which
+    sends the per-shard steps to the executor), gold, curated groups. ``stats`` gets the shards' rows."""
+    annotations_dir = Path(annotations_dir)
+    silver = _silver_step(
+        seeds_dir, knowledge, workers, executor, ner_model, cache, PipelineStats() if stats is None else stats
+    )
+    return [
+        silver,
+        ApplyGold(
+            gold_documents(annotations_dir, knowledge.topic_ids), knowledge, annotations_dir, seeds_dir
+        ),
+        CuratedGroups(knowledge.groups, knowledge.folder / "groups.json", seeds_dir),
+    ]
+
+
 def silver_documents(
     seeds_dir: Path,
     knowledge: Knowledge,
@@ -247,39 +448,8 @@ def silver_documents(
     ``stats`` gathers what every step did, as the documents stream by.
     """
     stats = PipelineStats() if stats is None else stats
-    executor = executor or LocalExecutor(workers)
-    files = seed_files(Path(seeds_dir))
-    context = SilverContext(knowledge, Path(ner_model) if ner_model is not None else None)
-    context.tagger()  # a bad model folder is reported before any seed is annotated
-
-    def annotated(paths: list[Path]) -> Iterator[list[Document]]:
-        for per_file, shard_stats in executor.map(annotate_shard, context, _SeedShards(paths)):
-            stats.merge(shard_stats)
-            yield from per_file
-
-    if cache is None:
-        for docs in annotated(files):
-            yield from docs
-        return
-    lookup = stats.step(CACHE_STEP)
-    start = time.perf_counter()
-    keys = [cache.key(path.name, seed_bytes(path)) for path in files]
-    stored = cache.present(keys)
-    fresh = annotated([path for path, key in zip(files, keys, strict=True) if key not in stored])
-    lookup.seconds += time.perf_counter() - start
-    for key in keys:
-        if key in stored:
-            start = time.perf_counter()
-            docs = cache.get(key)
-            lookup.seconds += time.perf_counter() - start
-            lookup.documents += len(docs)
-            lookup.counters["seed files reused"] += 1
-        else:
-            docs = next(fresh)
-            cache.put(key, docs)
-            lookup.documents += len(docs)  # the row counts every document the cache step passed on
-            lookup.counters["seed files annotated"] += 1
-        yield from docs
+    silver = _silver_step(seeds_dir, knowledge, workers, executor, ner_model, cache, stats)
+    yield from run_steps([silver], stats)
 
 
 def documents(
@@ -295,33 +465,5 @@ def documents(
     """Final documents: silver (from ``cache`` where it holds them), with gold
     (``annotations_dir/documents``) applied and curated groups set; ``stats`` as in :func:`silver_documents`."""
     stats = PipelineStats() if stats is None else stats
-    annotations_dir = Path(annotations_dir)
-    gold = gold_documents(annotations_dir, knowledge.topic_ids)
-    groups = knowledge.groups
-    members = groups.members
-    seen: set[str] = set()  # of the documents gold or the curated groups name: not every id
-    for doc in silver_documents(seeds_dir, knowledge, workers, executor, ner_model, cache, stats):
-        start = time.perf_counter()
-        merge = stats.step(GOLD_STEP)
-        if doc.id in gold or doc.id in members:
-            seen.add(doc.id)
-        merge.counters["gold"] += doc.id in gold
-        if doc.id in gold:
-            doc = apply_gold(doc, gold[doc.id], knowledge, annotations_dir)
-        doc = doc.with_(
-            event_id=groups.event.get(doc.id, doc.event_id),
-            translation_group=groups.translation.get(doc.id, doc.translation_group),
-        )
-        merge.counters["in a curated group"] += doc.id in members
-        merge.documents += 1
-        merge.seconds += time.perf_counter() - start
-        yield doc
-    for doc_id in sorted(set(gold) - seen):
-        raise InputError(
-            f"{annotations_dir / 'documents' / (doc_id + '.json')}: annotation for unknown document "
-            f"{doc_id!r} (no such document in {seeds_dir})"
-        )
-    for doc_id in sorted(members - seen):
-        raise InputError(
-            f"{knowledge.folder / 'groups.json'}: unknown document {doc_id!r} (no such document in {seeds_dir})"
-        )
+    steps = pipeline_steps(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, stats)
+    yield from run_steps(steps, stats)

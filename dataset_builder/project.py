@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -30,9 +29,6 @@ from dataset_builder import versions
 from dataset_builder.errors import InputError
 from dataset_builder.output import write_atomic
 from dataset_builder.schema import DEFAULT_SPLIT_RATIOS, split_ratios_ok
-
-if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
-    from dataset_builder.knowledge import Knowledge
 
 PROJECT_FILE = "dataset.toml"
 SEEDS_DIR = "seeds"
@@ -187,12 +183,6 @@ class Project:
     @property
     def split_ratios(self) -> tuple[float, float, float]:
         return self.settings.splits.ratios
-
-    def knowledge(self) -> Knowledge:
-        """The project's knowledge files, read, validated and compiled (once per call: keep the result)."""
-        from dataset_builder.knowledge import Knowledge
-
-        return Knowledge.load(self.annotations_dir)
 
     @classmethod
     def load(cls, root: Path) -> Project:

@@ -17,6 +17,7 @@ from pathlib import Path
 from dataset_builder.build import build
 from dataset_builder.cache import SilverCache
 from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.project import ANNOTATIONS_DIR, CARD_TEMPLATE, PROJECT_FILE, SEEDS_DIR, Project
 from dataset_builder.release.diff import VersionDiff, diff_folders
 from dataset_builder.release.manifest import read_manifest
@@ -82,7 +83,7 @@ def _build_revision(repo: Path, revision: str, workdir: Path, project: Path, cac
         tar.extractall(tree, filter="data")
     out = workdir / "dist"
     built = Project.load(tree / rel)
-    knowledge = built.knowledge()
+    knowledge = Knowledge.load(built.annotations_dir)
     with contextlib.ExitStack() as stack:
         silver = SilverCache.open(Project.load(project).cache_dir, knowledge) if cache else None
         if silver is not None:

@@ -237,9 +237,19 @@ def assign_splits(
     keys: Iterable[EventKey], ledger: SplitLedger, ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS
 ) -> SplitPlan:
     """Event ids and splits for every document; recorded documents keep their split."""
+    return plan_splits(event_groups(keys), ledger, ratios)
+
+
+def plan_splits(
+    groups: Iterable[tuple[Sequence[str], str | None]],
+    ledger: SplitLedger,
+    ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
+) -> SplitPlan:
+    """:func:`assign_splits` of the events already grouped (``events.event_groups``: documents of an
+    event, and its curated id if any), so that a build times grouping and splitting apart."""
     check_ratios(ratios)
     plan = SplitPlan({}, {}, {}, [])
-    for members, curated in event_groups(keys):
+    for members, curated in groups:
         recorded = {m: ledger.entries[m] for m in members if m in ledger.entries}
         new = [m for m in members if m not in recorded]
         split, event = _placement(members, curated, recorded, ratios)

@@ -515,7 +515,7 @@ def measure(
     executors: Sequence[str],
     rebuild: bool = True,
 ) -> dict[str, Any]:
-    from dataset_builder.build import BATCH_ROWS, PARQUET_OPTIONS
+    from dataset_builder.parquet_files import BATCH_ROWS, PARQUET_OPTIONS
 
     start = time.perf_counter()
     corpus = write_corpus(root / "seeds", n, seed, pool)

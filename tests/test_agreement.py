@@ -13,10 +13,10 @@ from conftest import ANN as ANN_DIR
 from conftest import TAXONOMY
 
 from dataset_builder import annotations
+from dataset_builder.agreement import agreement_report, compute_agreement
 from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Span
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.labelstudio.agreement import agreement_report, compute_agreement
 
 TOPIC_IDS = [t.id for t in TAXONOMY]
 

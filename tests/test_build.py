@@ -19,10 +19,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_configs import documents_with_spans
 
-from dataset_builder import build, cli, configs, schema
+from dataset_builder import cli, configs, parquet_files, schema
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
+from dataset_builder.pipeline import PipelineStats
+from dataset_builder.rows import documents_table
+from tests.support import oracles
 
 
 @pytest.fixture(autouse=True)
@@ -181,6 +184,17 @@ def test_two_builds_are_byte_identical(tmp_path: Path, sample_docs: list[Documen
     assert tree(tmp_path / "again") == tree(built)
 
 
+def test_the_global_stages_are_rows_of_the_step_table(tmp_path: Path, sample_docs: list[Document]) -> None:
+    steps = PipelineStats()
+    write_dataset(
+        sample_docs, tmp_path / "out", project=PROJECT, taxonomy=TAXONOMY, progress=False, steps=steps
+    )
+    stages = ["events", "splits", "configs", "card", "croissant", "manifest"]
+    assert list(steps) == stages
+    assert all(steps[s].documents == len(sample_docs) and steps[s].seconds > 0 for s in stages)
+    assert "croissant" in steps.to_text()
+
+
 def failing(docs: list[Document]) -> Iterator[Document]:
     yield from docs[:3]
     raise InputError("seeds/bad.txt: line 1: broken seed")
@@ -249,7 +263,7 @@ def test_the_real_build_is_byte_identical_across_runs_and_ships_the_guidelines(t
 
 def parquet_bytes(table: pa.Table) -> bytes:
     sink = io.BytesIO()
-    pq.write_table(table, sink, **build.PARQUET_OPTIONS)
+    pq.write_table(table, sink, **parquet_files.PARQUET_OPTIONS)
     return sink.getvalue()
 
 
@@ -259,7 +273,7 @@ def test_columnar_configs_are_exactly_the_rows_the_row_functions_define(
     docs: list[Document], data: st.DataObject
 ) -> None:
     """The build assembles ``ner``/``topics``/``documents`` as Arrow columns; they must not drift from
-    :func:`configs.ner_rows` / :func:`configs.topic_row` nor from a ``from_pylist`` table's layout."""
+    the row-wise oracles (``tests/support/oracles.py``) nor from a ``from_pylist`` table's layout."""
     topic_ids = [t.id for t in TAXONOMY]
     docs = [
         doc.with_(
@@ -276,24 +290,24 @@ def test_columnar_configs_are_exactly_the_rows_the_row_functions_define(
     ]
     splits = data.draw(st.lists(st.sampled_from(schema.SPLITS), min_size=len(docs), max_size=len(docs)))
     features = configs.config_features(topic_ids)
-    rows = [configs.document_row(doc) for doc in docs]
-    staged = pa.Table.from_pylist(rows, schema=features["documents"].arrow_schema)
+    rows = [oracles.document_row(doc) for doc in docs]
+    staged = documents_table(docs)
 
-    ner = defaultdict(build._NerColumns)
-    for split, document in zip(splits, build._ner_documents(staged), strict=True):
-        ner[split].add(*document)
-    topics = build._topics_table(staged, topic_ids, features["topics"].arrow_schema)
+    ner = defaultdict(configs.NerRows)
+    for split, document in zip(splits, configs.ner_sources(staged), strict=True):
+        ner[split].add(document)
+    topics = configs.topics_table(staged, topic_ids)
     for split in schema.SPLITS:
         mine = [row for row, s in zip(rows, splits, strict=True) if s == split]
-        expected = [features["ner"].encode_example(r) for row in mine for r in configs.ner_rows(row)]
-        got = ner[split].take_table(features["ner"].arrow_schema).to_pylist()
+        expected = [features["ner"].encode_example(r) for row in mine for r in oracles.ner_rows(row)]
+        got = ner[split].take_table().to_pylist()
         assert got == expected
         mask = pa.array([s == split for s in splits])
         assert topics.filter(mask).to_pylist() == [
-            features["topics"].encode_example(configs.topic_row(row)) for row in mine
+            features["topics"].encode_example(oracles.topic_row(row)) for row in mine
         ]
         for config, table in (("documents", staged.filter(mask)), ("topics", topics.filter(mask))):
             arrow_schema = features[config].arrow_schema
-            fresh = build._fresh(table, arrow_schema)
+            fresh = parquet_files.fresh(table, arrow_schema)
             reference = pa.Table.from_pylist(table.to_pylist(), schema=arrow_schema)
             assert (fresh.nbytes, parquet_bytes(fresh)) == (reference.nbytes, parquet_bytes(reference))

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from test_configs import documents_with_spans
 
 from dataset_builder import cli
+from dataset_builder.agreement import agreement_report
 from dataset_builder.cache import CACHE_FILE, SilverCache, decode, encode
 from dataset_builder.documents import Document
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.labelstudio.agreement import agreement_report
 from dataset_builder.labelstudio.tasks import write_tasks
 from dataset_builder.pipeline import CACHE_STEP, PipelineStats, silver_documents
 from dataset_builder.project import CACHE_ENV, Project
@@ -179,7 +179,7 @@ def test_label_studio_commands_reuse_the_builds_silver_documents(
 ) -> None:
     build(project, capsys)
     p = Project.load(project)
-    knowledge = p.knowledge()
+    knowledge = Knowledge.load(p.annotations_dir)
     plain = write_tasks(silver_documents(p.seeds_dir, knowledge), p.annotations_dir, project / "plain.json")
     with SilverCache.open(p.cache_dir, knowledge) as cache:
         documents = silver_documents(p.seeds_dir, knowledge, cache=cache)

@@ -29,7 +29,7 @@ def project(tmp_path: Path) -> Project:
 
 
 def silver(project: Project) -> tuple[list[Document], Knowledge]:
-    knowledge = project.knowledge()
+    knowledge = Knowledge.load(project.annotations_dir)
     return list(pipeline.silver_documents(project.seeds_dir, knowledge)), knowledge
 
 

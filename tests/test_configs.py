@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from dataset_builder import configs, schema
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
+from tests.support import oracles
 
 ALPHABET = "ابتثجحخدذرسشصضطظعغفقكلمنهوي" + "ًٌٍَُِّْ" + "ـال" + "abcXYZ" + "0123" + " \n.,!?؟«»\"'-" + "\u200d"
 
@@ -20,12 +21,12 @@ ALPHABET = "ابتثجحخدذرسشصضطظعغفقكلمنهوي" + "ًٌٍَ�
 def rebuilt_spans(doc: Document) -> list[tuple[int, int, str]]:
     """Spans decoded back from the ``ner`` rows of a document."""
     out = []
-    for row in configs.ner_rows(configs.document_row(doc)):
+    for row in oracles.ner_rows(oracles.document_row(doc)):
         assert row["tokens"] == [
             doc.text[a:b] for a, b in zip(row["token_starts"], row["token_ends"], strict=True)
         ]
         assert all(t.strip() == t and t for t in row["tokens"])
-        out += configs.spans_from_tags(row["token_starts"], row["token_ends"], row["ner_tags"])
+        out += oracles.spans_from_tags(row["token_starts"], row["token_ends"], row["ner_tags"])
     return out
 
 
@@ -63,7 +64,7 @@ def test_tags_rebuild_spans_of_every_real_document() -> None:
 
 def test_arabic_proclitic_is_split_off_at_the_span_start(make_doc) -> None:
     doc = make_doc("x", "ar", "التقى السيسي وبلينكن.", [("بلينكن", "PER")])
-    (row,) = configs.ner_rows(configs.document_row(doc))
+    (row,) = oracles.ner_rows(oracles.document_row(doc))
     tagged = dict(zip(row["tokens"], row["ner_tags"], strict=True))
     assert tagged == {"التقى": "O", "السيسي": "O", "و": "O", "بلينكن": "B-PER", ".": "O"}
 
@@ -83,14 +84,14 @@ def test_sentences_split_on_arabic_and_english_marks_but_never_inside_an_entity(
         "Later",
     ]
     doc = make_doc("y", "en", "Talks in Washington D.C. Then Doha.", [("Washington D.C. Then Doha", "MISC")])
-    rows = list(configs.ner_rows(configs.document_row(doc)))
+    rows = list(oracles.ner_rows(oracles.document_row(doc)))
     assert len(rows) == 1 and rebuilt_spans(doc) == doc_spans(doc)
 
 
 def test_overlapping_entities_are_rejected_with_the_document_named(make_doc) -> None:
     doc = make_doc("bad-doc", "en", "New York City", [("New York", "LOC"), ("York City", "LOC")])
     with pytest.raises(InputError, match=r"bad-doc.*overlap"):
-        list(configs.ner_rows(configs.document_row(doc)))
+        list(oracles.ner_rows(oracles.document_row(doc)))
 
 
 def test_class_labels_come_from_the_schema() -> None:
@@ -118,11 +119,11 @@ def test_ner_and_topics_rows_carry_the_annotation_status(make_doc, status: str) 
     doc = make_doc(
         "d", "en", "Sisi met Blinken. They talked.", [("Blinken", "PER")], annotation_status=status
     )
-    row = configs.document_row(doc)
-    ner = list(configs.ner_rows(row))
+    row = oracles.document_row(doc)
+    ner = list(oracles.ner_rows(row))
     assert len(ner) == 2 and all(r["annotation_status"] == status for r in ner)
-    assert configs.topic_row(row)["annotation_status"] == status
-    for name, rows in (("ner", ner), ("topics", [configs.topic_row(row)])):
+    assert oracles.topic_row(row)["annotation_status"] == status
+    for name, rows in (("ner", ner), ("topics", [oracles.topic_row(row)])):
         features = configs.config_features([t.id for t in TAXONOMY])[name]
         assert features["annotation_status"] == datasets.Value("string")
         assert all(set(r) == set(features) for r in rows), name

@@ -296,7 +296,7 @@ def label_in_editor(server: LocalServer, text: str, word: str, nth: int) -> dict
 def test_the_editor_saves_text_regions_in_code_points(label_studio: LocalServer) -> None:  # noqa: F811
     """Case 4: which unit Label Studio 1.23.2 saves for a <Text> region after astral characters
     (each flag is 2 code points, 4 UTF-16 units); the importer reads exactly that unit."""
-    from dataset_builder.labelstudio.importer import resolve_offsets
+    from dataset_builder.labelstudio.parse import resolve_offsets
 
     reason = browser_missing()
     if reason:

@@ -16,9 +16,11 @@ from dataset_builder import annotations
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.labelstudio import config, importer, tasks
-from dataset_builder.labelstudio.importer import import_export, import_tasks, resolve_offsets
+from dataset_builder.labelstudio import config, parse, tasks
+from dataset_builder.labelstudio.importer import import_export, import_tasks
+from dataset_builder.labelstudio.parse import resolve_offsets
 from dataset_builder.pipeline import silver_documents
+from tests.support import oracles
 
 TOPIC_IDS = [t.id for t in TAXONOMY]
 
@@ -393,7 +395,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "labelstudio"
 
 def test_realistic_export_with_two_annotators_and_a_cancelled_one(ann_dir: Path) -> None:
     """A full Label Studio export (all its bookkeeping fields) of the English document."""
-    from dataset_builder.labelstudio.agreement import compute_agreement
+    from dataset_builder.agreement import compute_agreement
 
     raw = (FIXTURES / "export-two-annotators.json").read_bytes()
     docs = {d.id: d for d in make_documents()}
@@ -555,13 +557,11 @@ def test_spans_the_build_would_reject_are_refused_at_import(
 
 
 def test_every_span_the_import_accepts_the_build_accepts(ann_dir: Path) -> None:
-    from dataset_builder import configs
-
     export = _with_regions((0, 5, "LOC"), (10, 15, "LOC"), (38, 40, "ORG"))
     run_import(export, ann_dir, [_news_doc()])
     gold = annotations.gold_documents(ann_dir, TOPIC_IDS)["901_news-en"]
     doc = annotations.apply_gold(_news_doc(), gold, KNOWLEDGE, ann_dir)
-    rows = list(configs.ner_rows(configs.document_row(doc)))
+    rows = list(oracles.ner_rows(oracles.document_row(doc)))
     assert sum(tag.startswith("B-") for row in rows for tag in row["ner_tags"]) == 3
 
 
@@ -636,7 +636,7 @@ def _pull(export: list[dict[str, Any]], ann_dir: Path, project: int = 1, **kwarg
         TOPIC_IDS,
         source="pull",
         origin=SERVER,
-        complete_for=importer.project_origin(SERVER, project),
+        complete_for=parse.project_origin(SERVER, project),
         **kwargs,
     )
 

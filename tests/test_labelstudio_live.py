@@ -24,11 +24,11 @@ from conftest import TAXONOMY
 from label_studio_sdk import LabelStudio
 
 from dataset_builder import annotations, cli, pipeline, schema
+from dataset_builder.agreement import agreement_report
 from dataset_builder.build import build
 from dataset_builder.documents import Document
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config, importer, tasks
-from dataset_builder.labelstudio.agreement import agreement_report
 from dataset_builder.labelstudio.client import (
     LabelStudioError,
     PullReport,

@@ -15,7 +15,7 @@ from conftest import ANN, KNOWLEDGE, PROJECT, SEEDS, TAXONOMY
 
 from dataset_builder.annotations import read_documents
 from dataset_builder.build import build
-from dataset_builder.labelstudio.importer import resolve_offsets
+from dataset_builder.labelstudio.parse import resolve_offsets
 from dataset_builder.labelstudio.tasks import build_tasks
 from dataset_builder.pipeline import silver_documents
 from dataset_builder.schema import data_glob, ner_tag_names

@@ -5,15 +5,32 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ANN, SEEDS
 
-from dataset_builder.documents import check_spans
+from dataset_builder.cache import SilverCache
+from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.pipeline import GOLD_STEP, READ_STEP, PipelineStats, documents, silver_documents
+from dataset_builder.pipeline import (
+    CACHE_STEP,
+    GOLD_STEP,
+    GROUPS_STEP,
+    READ_STEP,
+    SHARDS_STEP,
+    Annotator,
+    PipelineStats,
+    PipelineStep,
+    StepStats,
+    annotator_steps,
+    documents,
+    run_steps,
+    silver_documents,
+)
 from dataset_builder.schema import DATE_SOURCES, ENTITY_LABELS, LANGUAGES
 
 
@@ -46,7 +63,7 @@ def test_every_step_counts_what_it_did(knowledge: Knowledge) -> None:
     stats = PipelineStats()
     docs = list(documents(SEEDS, ANN, knowledge, stats=stats))
     silver = list(silver_documents(SEEDS, knowledge))
-    assert list(stats) == [READ_STEP, "dates", "entities", "topics", GOLD_STEP]
+    assert list(stats) == [READ_STEP, "dates", "entities", "topics", SHARDS_STEP, GOLD_STEP, GROUPS_STEP]
     assert all(step.documents == len(docs) for step in stats.values())
     assert stats[READ_STEP].counters["seed files"] == len(list(SEEDS.glob("*.txt")))
     assert stats[READ_STEP].counters["ar"] == sum(d.language == "ar" for d in docs)
@@ -57,6 +74,53 @@ def test_every_step_counts_what_it_did(knowledge: Knowledge) -> None:
     assert stats[GOLD_STEP].counters["gold"] == sum(d.annotation_status == "gold" for d in docs) > 0
     assert all(step.seconds >= 0 for step in stats.values())
     assert "entities" in stats.to_text() and "documents" in stats.to_text()
+
+
+def test_the_annotators_are_one_step_class(knowledge: Knowledge) -> None:
+    steps = annotator_steps(knowledge)
+    assert [step.name for step in steps] == ["dates", "entities", "topics"]
+    assert all(type(step) is Annotator for step in steps)
+
+
+def test_the_step_table_lists_every_stage_when_the_cache_holds_every_file(
+    tmp_path: Path, knowledge: Knowledge
+) -> None:
+    """A warm run still shows the per-shard stages (with no documents), in the order they run."""
+    order = [READ_STEP, "dates", "entities", "topics", CACHE_STEP, GOLD_STEP, GROUPS_STEP]
+    for run, read in (("cold", None), ("warm", 0)):
+        stats = PipelineStats()
+        with SilverCache.open(tmp_path, knowledge) as cache:
+            docs = list(documents(SEEDS, ANN, knowledge, cache=cache, stats=stats))
+        assert list(stats) == order, run
+        assert stats[READ_STEP].documents == (len(docs) if read is None else read), run
+        assert stats[CACHE_STEP].documents == stats[GROUPS_STEP].documents == len(docs), run
+
+
+class _Source(PipelineStep):
+    name = "source"
+
+    def __init__(self, docs: list[Document], pause: float) -> None:
+        self.docs, self.pause = docs, pause
+
+    def run(self, documents: Iterable[Document], stats: StepStats) -> Iterator[Document]:
+        for doc in self.docs:
+            time.sleep(self.pause)
+            yield doc
+
+
+class _PassOn(PipelineStep):
+    name = "pass on"
+
+    def run(self, documents: Iterable[Document], stats: StepStats) -> Iterator[Document]:
+        yield from documents
+
+
+def test_a_step_is_timed_without_the_time_of_the_steps_before_it(final_docs: list) -> None:
+    stats = PipelineStats()
+    out = list(run_steps([_Source(final_docs[:4], 0.05), _PassOn()], stats))
+    assert out == final_docs[:4]
+    assert stats["source"].seconds >= 0.2 > 0.05 > stats["pass on"].seconds
+    assert stats["source"].documents == stats["pass on"].documents == 4
 
 
 def test_seed_documents_are_gold_with_dates(final_docs: list) -> None:

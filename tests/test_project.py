@@ -15,6 +15,7 @@ from conftest import ANN, REPO
 
 from dataset_builder import cli
 from dataset_builder.errors import InputError
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge.schema import KNOWLEDGE_FILES
 from dataset_builder.project import DEFAULTS, PROJECT_FILE, Project, init_project
 from dataset_builder.release.manifest import read_manifest, record_release
@@ -111,7 +112,7 @@ def test_init_makes_a_project_from_the_defaults_without_this_repositorys_gold(tm
     assert sorted(files) == sorted([*GENERAL, ".gitignore", PROJECT_FILE])
     assert all(files[name] == (DEFAULTS_DIR / name).read_bytes() for name in GENERAL)
     assert project.seeds_dir.is_dir() and not any(project.seeds_dir.iterdir())
-    assert project.knowledge().groups.members == set()
+    assert Knowledge.load(project.annotations_dir).groups.members == set()
 
 
 def test_init_never_overwrites(tmp_path: Path, capsys) -> None:

@@ -12,11 +12,11 @@ from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard
 
 from dataset_builder import configs, schema
+from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import AnnotatedDocument, Annotation, read_documents
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.labelstudio.agreement import compute_agreement
 from dataset_builder.labelstudio.importer import import_export
 from dataset_builder.pipeline import silver_documents
 from dataset_builder.release.card import GUIDELINES_NAME, SEMVER_RULE, license_text, release_info

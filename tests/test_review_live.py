@@ -20,12 +20,12 @@ from conftest import REPO
 from label_studio_sdk import LabelStudio
 
 from dataset_builder import annotations, cli, pipeline, schema
+from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import Annotation
 from dataset_builder.build import build
 from dataset_builder.documents import Document
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import client, config, importer, review, tasks
-from dataset_builder.labelstudio.agreement import compute_agreement
 from dataset_builder.project import Project, init_project
 from tests.support.labelstudio import LocalServer, label_studio, sign_up  # noqa: F401
 

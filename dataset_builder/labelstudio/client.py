@@ -52,7 +52,7 @@ from dataset_builder.anchoring import TextMap
 from dataset_builder.annotations import PSEUDONYMS_FILE, Pseudonyms
 from dataset_builder.documents import Document
 from dataset_builder.errors import DatasetBuilderError, InputError
-from dataset_builder.labelstudio import config, importer, tasks
+from dataset_builder.labelstudio import config, importer, parse, tasks
 from dataset_builder.project import LabelStudioSettings, Project, Settings
 
 if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
@@ -937,7 +937,7 @@ def pull(
         knowledge.topic_ids,
         source=source,
         origin=origin,
-        complete_for=importer.project_origin(origin, pid),
+        complete_for=parse.project_origin(origin, pid),
         reviewers=settings.reviewers,
         pseudonyms=pseudonyms(project, annotations_dir),
     )

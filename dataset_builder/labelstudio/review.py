@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from dataset_builder import annotations, schema
 from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document
-from dataset_builder.labelstudio import config, importer, tasks
+from dataset_builder.labelstudio import config, importer, parse, tasks
 from dataset_builder.labelstudio.client import (
     check_dataset,
     clean_api_key,
@@ -217,7 +217,7 @@ def pull_review(
         topic_ids,
         source=source,
         origin=origin,
-        complete_for=importer.project_origin(origin, project_id),
+        complete_for=parse.project_origin(origin, project_id),
         review=True,
         pseudonyms=pseudonyms,
     )

@@ -3,6 +3,7 @@ and the semver bump those changes require."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import unicodedata
@@ -12,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard
 
-from dataset_builder import schema, versions
+from dataset_builder import rows, schema, versions
+from dataset_builder.documents import Document
 from dataset_builder.release.card import CARD_NAME, SEMVER_RULE
 from dataset_builder.release.manifest import read_manifest
 
@@ -287,16 +290,26 @@ def changelog_entry(diff: VersionDiff) -> str:
     return "\n".join(out) + "\n"
 
 
-def _documents(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    """Rows of the documents config by id, and each document's split (its parquet file's name)."""
-    rows: dict[str, dict[str, Any]] = {}
+def _documents(folder: Path) -> tuple[dict[str, Document], dict[str, str]]:
+    """The documents of the documents config by id, and each one's split (its parquet file's name)."""
+    docs: dict[str, Document] = {}
     splits: dict[str, str] = {}
     for path in sorted(folder.glob(schema.data_glob("documents"))):
-        for batch in pq.ParquetFile(path).iter_batches():
-            for row in batch.to_pylist():
-                rows[row[schema.ID]] = row
-                splits[row[schema.ID]] = path.stem
-    return rows, splits
+        table = pq.read_table(path)
+        for f in rows.documents_schema():  # a field an older build did not have: empty
+            if f.name not in table.column_names:
+                table = table.append_column(f, pa.nulls(table.num_rows, f.type))
+        for doc in rows.documents_from_table(table):
+            docs[doc.id] = doc
+            splits[doc.id] = path.stem
+    return docs, splits
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as ``diff`` shows it: spans and cuts as dicts of their members."""
+    if isinstance(value, list):
+        return [dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v for v in value]
+    return value
 
 
 def _features(folder: Path) -> dict[str, Any]:
@@ -381,19 +394,21 @@ def diff_folders(old: Path, new: Path) -> VersionDiff:
     diff = VersionDiff(read_manifest(old)["version"], read_manifest(new)["version"])
     diff.schema_changes = _schema_changes(_features(old), _features(new))
     (old_docs, old_splits), (new_docs, new_splits) = _documents(old), _documents(new)
-    diff.titles = {d: row[schema.TITLE] for d, row in (old_docs | new_docs).items() if row.get(schema.TITLE)}
+    diff.titles = {d: doc.title for d, doc in (old_docs | new_docs).items() if doc.title}
     diff.added = sorted(new_docs.keys() - old_docs.keys())
     diff.removed = sorted(old_docs.keys() - new_docs.keys())
     diff.disputed = {
-        side: sorted(d for d, row in docs.items() if row.get(schema.ANNOTATION_STATUS) == schema.DISPUTED)
+        side: sorted(d for d, doc in docs.items() if doc.annotation_status == schema.DISPUTED)
         for side, docs in (("old", old_docs), ("new", new_docs))
     }
+    annotations = sorted(set(schema.CONFIG_FIELDS["documents"]) - set(_NOT_ANNOTATIONS))
     for doc_id in sorted(old_docs.keys() & new_docs.keys()):
         before, after = old_docs[doc_id], new_docs[doc_id]
-        if before[schema.TEXT] != after[schema.TEXT]:
+        if before.text != after.text:
             diff.text_changed.append(doc_id)
         if old_splits[doc_id] != new_splits[doc_id]:
             diff.split_moves.append(SplitMove(doc_id, old_splits[doc_id], new_splits[doc_id]))
-        for name in sorted((before.keys() | after.keys()) - set(_NOT_ANNOTATIONS)):
-            diff.changes += _field_changes(doc_id, name, before.get(name), after.get(name))
+        for name in annotations:
+            old_value, new_value = (_plain(getattr(doc, name)) for doc in (before, after))
+            diff.changes += _field_changes(doc_id, name, old_value, new_value)
     return diff

@@ -22,23 +22,23 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dataset_builder import annotations, pipeline, schema
+from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.labelstudio.agreement import compute_agreement
 
 BATCH_ROWS = 4096
 _META_COLUMNS = [
-    "id",
-    "language",
-    "date",
-    "annotation_status",
-    "event_id",
-    "translation_group",
-    "entities",
-    "topics",
-    "text",
+    schema.ID,
+    schema.LANGUAGE,
+    schema.DATE,
+    schema.ANNOTATION_STATUS,
+    schema.EVENT_ID,
+    schema.TRANSLATION_GROUP,
+    schema.ENTITIES,
+    schema.TOPICS,
+    schema.TEXT,
 ]
 
 
@@ -93,28 +93,36 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
     out = Overview()
     for split, path in split_files(folder):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=_META_COLUMNS):
-            cols = {name: batch.column(name) for name in _META_COLUMNS if name not in ("entities", "topics")}
+            cols = {
+                name: batch.column(name)
+                for name in _META_COLUMNS
+                if name not in (schema.ENTITIES, schema.TOPICS)
+            }
             rows = zip(
-                *(cols[n].to_pylist() for n in ("id", "language", "annotation_status", "date")), strict=True
+                *(
+                    cols[n].to_pylist()
+                    for n in (schema.ID, schema.LANGUAGE, schema.ANNOTATION_STATUS, schema.DATE)
+                ),
+                strict=True,
             )
-            events, groups = (cols[n].to_pylist() for n in ("event_id", "translation_group"))
-            lengths = pc.utf8_length(cols["text"]).to_pylist()
-            languages = cols["language"].to_pylist()
+            events, groups = (cols[n].to_pylist() for n in (schema.EVENT_ID, schema.TRANSLATION_GROUP))
+            lengths = pc.utf8_length(cols[schema.TEXT]).to_pylist()
+            languages = cols[schema.LANGUAGE].to_pylist()
             for i, (doc_id, lang, status, date) in enumerate(rows):
                 out.documents.append(DocMeta(doc_id, lang, split, status, events[i], groups[i], lengths[i]))
                 out.per_split[lang, split] += 1
                 out.per_status[lang, status] += 1
                 out.per_month[lang, date.strftime("%Y-%m") if date else None] += 1
-            entity_pairs = _flat_pairs(batch.column("entities"), "label")
+            entity_pairs = _flat_pairs(batch.column(schema.ENTITIES), "label")
             out.entities.update((languages[doc], label) for doc, label in entity_pairs)
             out.documents_with_label.update(label for _, label in set(entity_pairs))
-            topic_pairs = _flat_pairs(batch.column("topics"))
+            topic_pairs = _flat_pairs(batch.column(schema.TOPICS))
             out.documents_with_topics += len({doc for doc, _ in topic_pairs})
             out.topics.update((languages[doc], topic) for doc, topic in topic_pairs)
-            annotated = pc.is_in(cols["id"], value_set=wanted)
+            annotated = pc.is_in(cols[schema.ID], value_set=wanted)
             for doc_id, text in zip(
-                cols["id"].filter(annotated).to_pylist(),
-                cols["text"].filter(annotated).to_pylist(),
+                cols[schema.ID].filter(annotated).to_pylist(),
+                cols[schema.TEXT].filter(annotated).to_pylist(),
                 strict=True,
             ):
                 out.text_sha256[doc_id] = annotations.text_sha256(text)
@@ -182,9 +190,9 @@ def read_rows(folder: Path, ids: Iterable[str]) -> list[dict[str, Any]]:
     rows = []
     for split, path in split_files(folder):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
-            picked = batch.filter(pc.is_in(batch.column("id"), value_set=wanted))
+            picked = batch.filter(pc.is_in(batch.column(schema.ID), value_set=wanted))
             rows += [row | {"split": split} for row in picked.to_pylist()]
-    return sorted(rows, key=lambda r: r["id"])
+    return sorted(rows, key=lambda r: r[schema.ID])
 
 
 # --- silver against gold --------------------------------------------------------------------------
@@ -251,33 +259,33 @@ def silver_diffs(
     rows: Sequence[Mapping[str, Any]], seeds_dir: Path | None, knowledge: Knowledge | None
 ) -> dict[str, SilverDiff]:
     """Silver against gold for the gold rows, re-running the silver annotators on their seed files only."""
-    gold = [r for r in rows if r["annotation_status"] == "gold"]
+    gold = [r for r in rows if r[schema.ANNOTATION_STATUS] == "gold"]
     if not gold:
         return {}
     if seeds_dir is None or knowledge is None:
         reason = "no seeds and annotations folders were given, so the silver spans cannot be rebuilt"
-        return {r["id"]: SilverDiff(unavailable=reason) for r in gold}
+        return {r[schema.ID]: SilverDiff(unavailable=reason) for r in gold}
     by_file: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for row in gold:
-        by_file[row["seed_file"]].append(row)
+        by_file[row[schema.SEED_FILE]].append(row)
     out: dict[str, SilverDiff] = {}
     for seed_file, members in sorted(by_file.items()):
         # without the names these documents' own gold taught: silver must not read its answer
-        honest = knowledge.without_learned_from(row["id"] for row in members)
+        honest = knowledge.without_learned_from(row[schema.ID] for row in members)
         silver, problem = _silver_of_seed(Path(seeds_dir) / seed_file, honest)
         for row in members:
-            doc = silver.get(row["id"])
+            doc = silver.get(row[schema.ID])
             if doc is None:
-                out[row["id"]] = SilverDiff(
+                out[row[schema.ID]] = SilverDiff(
                     unavailable=problem or f"seeds/{seed_file} no longer gives this document"
                 )
-            elif doc.text != row["text"]:
-                out[row["id"]] = SilverDiff(
+            elif doc.text != row[schema.TEXT]:
+                out[row[schema.ID]] = SilverDiff(
                     unavailable=f"the text of seeds/{seed_file} changed since this build"
                 )
             else:
-                agreed, changes = span_changes(doc.entities, [Span(**s) for s in row["entities"]])
-                out[row["id"]] = SilverDiff(
+                agreed, changes = span_changes(doc.entities, [Span(**s) for s in row[schema.ENTITIES]])
+                out[row[schema.ID]] = SilverDiff(
                     agreed, tuple(changes), doc.date, doc.date_source, tuple(doc.topics), doc.language
                 )
     return out

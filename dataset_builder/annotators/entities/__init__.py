@@ -39,10 +39,11 @@ from dataset_builder.annotators.entities.known import (
     gazetteer_matches,
 )
 from dataset_builder.annotators.entities.select import longest_first, select, surname_mentions
-from dataset_builder.annotators.entities.text import marked_spans, without_marks
+from dataset_builder.annotators.entities.text import arabic_words, marked_spans, unmarked_spans, without_marks
 from dataset_builder.annotators.ner_model import ModelTagger, model_spans
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge.entities import EntityKnowledge
+from dataset_builder.knowledge.text import normalise
 
 
 def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[Span] = ()) -> list[Span]:
@@ -51,28 +52,26 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     people found. Arabic marks are read past (found in the text without them, offsets mapped back)."""
     if language == "ar" and (unmarked := without_marks(text)) is not None:
         plain, at = unmarked
-        inside = {offset: i for i, offset in enumerate(at)}
-        model = [
-            replace(s, start=inside[s.start], end=inside[s.end], text=plain[inside[s.start] : inside[s.end]])
-            for s in model
-            if s.start in inside and s.end in inside
-        ]
-        return marked_spans(text, at, find_entities(plain, language, k, model))
-    gazetteer = gazetteer_matches(text, language, k)
+        return marked_spans(text, at, find_entities(plain, language, k, unmarked_spans(plain, at, model)))
+    norm = normalise(text, language)
+    words = arabic_words(norm) if language == "ar" else []
+    gazetteer = gazetteer_matches(text, norm, language, k)
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (
-        arabic_orgs(text, k) + arabic_facilities(text, gazetteer, k)
+        arabic_orgs(text, norm, words, k) + arabic_facilities(text, norm, gazetteer, k)
         if language == "ar"
         else english_orgs(text, k) + english_acronym_names(text, k)
     )
     # a name in context (بترا in brackets) wins over the same surface's other reading
     known = longest_first(
-        contextual_names(text, language, k) + gazetteer + orgs + dateline_agencies(text, language, k)
+        contextual_names(text, norm, language, k) + gazetteer + orgs + dateline_agencies(text, language, k)
     )
     learned = longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
-    rules = arabic_people(text, k, gazetteer + orgs) if language == "ar" else english_rules(text, k)
+    rules = (
+        arabic_people(text, norm, words, k, gazetteer + orgs) if language == "ar" else english_rules(text, k)
+    )
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)
     surnames: dict[int, list[str | None]] = defaultdict(list)
@@ -89,7 +88,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     )
     chosen = select(known + learned + longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
-    later = surname_mentions(text, language, people, k) + bracketed_short_names(text, language, chosen, k)
+    later = surname_mentions(text, norm, language, people, k) + bracketed_short_names(
+        text, norm, language, chosen, k
+    )
     if language == "en":
         later += english_short_forms(text, chosen, k)
     return select(chosen + later, len(text))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from dataset_builder.annotators.entities.text import Word, arabic_words, is_word_char, last_word
+from dataset_builder.annotators.entities.text import Word, is_word_char, last_word
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 
@@ -20,13 +20,14 @@ _ARTICLE_BEHIND_PROCLITIC = ("لل", "وال", "فال", "بال", "كال")
 chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
 
 
-def arabic_people(text: str, k: EntityKnowledge, known: Iterable[Span] = ()) -> list[Span]:
+def arabic_people(
+    text: str, norm: str, words: list[Word], k: EntityKnowledge, known: Iterable[Span] = ()
+) -> list[Span]:
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
     name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A word with the
     article behind a proclitic continues the chain (المدير التنفيذي للبرنامج); punctuation between
     the chain and the name ends it (الفريق المصري، فيما)."""
-    norm, words = arabic_words(text)
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
     for span in known:
         if span.label != "PER":
@@ -77,12 +78,11 @@ def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: Entity
     return j
 
 
-def arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """An institution head, then words with the article (or لل, the article behind ل), ending in a
     nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي. A head in the
     construct state names the body with its complement alone (وزارة الخارجية, مجلس الأمن), or with
     more words ending in a nisba or a لل-word (منظمة البلدان المصدرة للبترول)."""
-    norm, words = arabic_words(text)
     found = []
     for i, (start, _, word) in enumerate(words):
         head = k.ar_org_heads.get(word)
@@ -131,9 +131,8 @@ def arabic_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
-def arabic_facilities(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
     """A facility named after a known place is one place: مطار بغداد (الدولي), معبر رفح."""
-    norm = arabic_words(text)[0]
     found = []
     for place in known:
         if place.label != "LOC":

@@ -7,17 +7,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dataset_builder.annotators.entities.text import arabic_words, is_word_char
+from dataset_builder.annotators.entities.text import is_word_char
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.text import after_lam, normalise
 
 
-def gazetteer_matches(text: str, language: str, k: EntityKnowledge) -> list[Span]:
+def gazetteer_matches(text: str, norm: str, language: str, k: EntityKnowledge) -> list[Span]:
     automaton = k.automata.get(language)
     if automaton is None:
         return []
-    norm = arabic_words(text)[0] if language == "ar" else text
     found: list[Span] = []
     for last, (length, entity_id, label, needs_lam) in automaton.iter(norm):
         start, end = last - length + 1, last + 1
@@ -40,10 +39,11 @@ def gazetteer_matches(text: str, language: str, k: EntityKnowledge) -> list[Span
 _BRACKETED = re.compile(r"\s*\((?P<short>[^()\d\n]{2,30})\)")
 
 
-def bracketed_short_names(text: str, language: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+def bracketed_short_names(
+    text: str, norm: str, language: str, chosen: list[Span], k: EntityKnowledge
+) -> list[Span]:
     """The short name in brackets right after an organisation's name ("(أوبك)", "(UNRWA)"), and
     its later mentions, with the organisation's label and id."""
-    norm = arabic_words(text)[0] if language == "ar" else text
     found: list[Span] = []
     for span in chosen:
         m = _BRACKETED.match(text, span.end)
@@ -110,11 +110,10 @@ def occurrences(
     return found
 
 
-def contextual_names(text: str, language: str, k: EntityKnowledge) -> list[Span]:
+def contextual_names(text: str, norm: str, language: str, k: EntityKnowledge) -> list[Span]:
     """Names the base gives an entity only in context: in brackets or quotes ("(بترا)", «العربية»),
     after a descriptor word (صحيفة الشرق الأوسط, نادي النصر); a name no other entity has counts
     everywhere in a text that once used it so."""
-    norm = arabic_words(text)[0] if language == "ar" else text
     found: list[Span] = []
     for (lang, form), (entity_id, label) in sorted(k.contextual.items()):
         if lang != language or form not in norm:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from dataset_builder.annotators.entities.arabic import COMPOUND_SECOND
 from dataset_builder.annotators.entities.known import occurrences
-from dataset_builder.annotators.entities.text import arabic_words
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.text import normalise
@@ -16,9 +15,10 @@ from dataset_builder.knowledge.text import normalise
 _EN_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|as|ash|an)-")
 
 
-def surname_mentions(text: str, language: str, people: list[Span], k: EntityKnowledge) -> list[Span]:
+def surname_mentions(
+    text: str, norm: str, language: str, people: list[Span], k: EntityKnowledge
+) -> list[Span]:
     """Surname-only mentions of people named in full elsewhere in the text, with the same id."""
-    norm = arabic_words(text)[0] if language == "ar" else text
     found: list[Span] = []
     seen: set[str] = set()
     for person in people:  # the full name again elsewhere, with no title before it

@@ -5,28 +5,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import lru_cache
 
 from dataset_builder.documents import Span
-from dataset_builder.knowledge.text import normalise
 
 _WORD = re.compile(r"[^\W\d_]+")
+Word = tuple[int, int, str]
+"""A word of the text: start, end and the word (in the normalised text)."""
 
 
-@lru_cache(maxsize=4)
-def arabic_words(text: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """The normalised text and its words (start, end, word); every Arabic rule reads them."""
-    norm = normalise(text, "ar")
-    return norm, [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
+def arabic_words(norm: str) -> list[Word]:
+    """The words (start, end, word) of a normalised Arabic text: every Arabic rule reads them, so
+    :func:`~dataset_builder.annotators.entities.find_entities` finds them once per document."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
 
 
 def is_word_char(ch: str) -> bool:
     return ch.isalnum() or unicodedata.category(ch) == "Mn"
-
-
-Word = tuple[int, int, str]
 
 
 def last_word(s: str, at: int, strip: str | None = None) -> tuple[int, str | None]:
@@ -51,10 +48,24 @@ the same word (الأمم المتّحدة, المتحـــدة)."""
 def without_marks(text: str) -> tuple[str, list[int]] | None:
     """The text without Arabic marks and where each of its characters sits in ``text`` (one past
     the end for the end), or None when the text has none."""
-    if _MARKS.search(text) is None:
+    marks = [m.start() for m in _MARKS.finditer(text)]
+    if not marks:
         return None
-    at = [i for i, ch in enumerate(text) if not _MARKS.match(ch)]
-    return "".join(text[i] for i in at), [*at, len(text)]
+    at: list[int] = []
+    for start, end in zip([-1, *marks], [*marks, len(text)], strict=True):
+        at.extend(range(start + 1, end))  # the letters between two marks
+    return _MARKS.sub("", text), [*at, len(text)]
+
+
+def unmarked_spans(plain: str, at: list[int], spans: Iterable[Span]) -> list[Span]:
+    """Spans of ``text`` (a model's) moved onto its unmarked text ``plain``; a span starting or ending
+    on a mark is dropped."""
+    out = []
+    for span in spans:
+        start, end = bisect_left(at, span.start), bisect_left(at, span.end)
+        if start < len(at) and at[start] == span.start and end < len(at) and at[end] == span.end:
+            out.append(replace(span, start=start, end=end, text=plain[start:end]))
+    return out
 
 
 def marked_spans(text: str, at: list[int], spans: Iterable[Span]) -> list[Span]:

@@ -1,0 +1,104 @@
+"""Every parquet file a build writes: the fixed writer options, the batch size, the staging writer and
+the writers of each config's splits.
+
+Byte-identical builds depend on all of it together: the options, one row group per ``BATCH_ROWS``
+rows, and tables laid out the same way however their rows arrived (:func:`fresh`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dataset_builder import schema
+
+BATCH_ROWS = 1000
+"""Rows per parquet write (one row group each): bounds memory and fixes the file layout."""
+
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "version": "2.6",
+    "data_page_version": "1.0",
+    "store_schema": True,
+}
+"""Fixed writer options, so that two builds of the same input are byte-identical."""
+
+
+def writer(path: Path, arrow_schema: pa.Schema) -> pq.ParquetWriter:
+    """A writer with :data:`PARQUET_OPTIONS` (its folder created): e.g. the build's staging file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return pq.ParquetWriter(path, arrow_schema, **PARQUET_OPTIONS)
+
+
+def fresh(table: pa.Table, arrow_schema: pa.Schema) -> pa.Table:
+    """One contiguous chunk laid out as ``pa.Table.from_pylist`` lays it out.
+
+    Slices and filters keep offsets and all-valid validity bitmaps (in nested columns too), so the
+    card's Arrow sizes (``nbytes``) would depend on how rows arrived; concatenation copies into fresh
+    buffers with a bitmap only where something is null.
+    """
+    return pa.Table.from_arrays([c.combine_chunks() for c in table.columns], schema=arrow_schema)
+
+
+class SplitWriters:
+    """One parquet file per config and split, fed whole Arrow tables and written in tables of exactly
+    ``BATCH_ROWS`` rows (one row group each), so the file layout does not depend on how rows arrive."""
+
+    def __init__(self, root: Path, schemas: dict[str, pa.Schema]) -> None:
+        self.root = root
+        self.schemas = schemas
+        zeros = {c: dict.fromkeys(schema.SPLITS, 0) for c in schemas}
+        self.rows: dict[str, dict[str, int]] = zeros
+        self.bytes: dict[str, dict[str, int]] = {c: dict(splits) for c, splits in zeros.items()}
+        self._pending: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
+        self._pending_rows: Counter[tuple[str, str]] = Counter()
+        self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+
+    def add(self, config: str, split: str, table: pa.Table) -> None:
+        """Queue rows of one config and split (any number, in file order); full batches are written."""
+        if not table.num_rows:
+            return
+        self.rows[config][split] += table.num_rows
+        self._pending[config, split].append(table)
+        self._pending_rows[config, split] += table.num_rows
+        if self._pending_rows[config, split] >= BATCH_ROWS:
+            self._flush(config, split, last=False)
+
+    def add_split_tables(self, config: str, table: pa.Table, splits: pa.Array) -> None:
+        """Rows of one config, each to the split named in ``splits`` (row for row)."""
+        for split in schema.SPLITS:
+            self.add(config, split, table.filter(pc.equal(splits, split)))
+
+    def _flush(self, config: str, split: str, *, last: bool) -> None:
+        table = pa.concat_tables(self._pending.pop((config, split)))
+        done = 0
+        while table.num_rows - done >= BATCH_ROWS or (last and done < table.num_rows):
+            self._write(config, split, table.slice(done, BATCH_ROWS))
+            done += BATCH_ROWS
+        self._pending_rows[config, split] = table.num_rows - done
+        if done < table.num_rows:
+            self._pending[config, split].append(table.slice(done))
+
+    def _write(self, config: str, split: str, table: pa.Table) -> None:
+        if (config, split) not in self._writers:
+            self._writers[config, split] = writer(
+                self.root / schema.data_file(config, split), self.schemas[config]
+            )
+        table = fresh(table, self.schemas[config])
+        self.bytes[config][split] += table.nbytes
+        self._writers[config, split].write_table(table)
+
+    def close(self) -> None:
+        """Flush what is left. A split without rows gets no file: ``datasets`` refuses empty splits."""
+        for config, split in list(self._pending):
+            self._flush(config, split, last=True)
+        for w in self._writers.values():
+            w.close()

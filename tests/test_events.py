@@ -1,0 +1,115 @@
+"""Event grouping (:mod:`dataset_builder.events`) against the rule it states, checked on every pair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataset_builder.documents import Document, Span
+from dataset_builder.events import MAX_ENTITIES, EventKey, event_groups
+
+DAY0 = dt.date(2024, 6, 10)
+
+
+def same_event(a: EventKey, b: EventKey) -> bool:
+    """The module's rule written pair by pair: a curated event, a translation, or dates at most a day
+    apart and two linked entities in common."""
+    if a.event_id is not None and a.event_id == b.event_id:
+        return True
+    if a.translation_group is not None and a.translation_group == b.translation_group:
+        return True
+    if a.date is None or b.date is None or abs((a.date - b.date).days) > 1:
+        return False
+    return len(set(a.entity_ids) & set(b.entity_ids)) >= 2
+
+
+def oracle(keys: list[EventKey]) -> list[tuple[tuple[str, ...], str | None]]:
+    """The transitive closure of :func:`same_event` over all pairs (quadratic: fine for a test)."""
+    group = {k.id: {k.id} for k in keys}
+    for a, b in itertools.combinations(keys, 2):
+        if same_event(a, b) and group[a.id] is not group[b.id]:
+            merged = group[a.id] | group[b.id]
+            for member in merged:
+                group[member] = merged
+    curated = {k.id: k.event_id for k in keys if k.event_id}
+    out = []
+    for members in sorted({tuple(sorted(g)) for g in group.values()}):
+        names = sorted({curated[d] for d in members if d in curated})
+        out.append((members, names[0] if names else None))
+    return out
+
+
+@st.composite
+def event_keys(draw: st.DrawFn) -> list[EventKey]:
+    """Few entities, dates and groups, so that links (and chains of them) are common."""
+    n = draw(st.integers(0, 12))
+    keys = []
+    for i in range(n):
+        date = draw(st.none() | st.integers(0, 4).map(lambda d: DAY0 + dt.timedelta(days=d)))
+        ids = draw(st.lists(st.sampled_from("abcde"), max_size=4, unique=True)) if date else []
+        keys.append(
+            EventKey(
+                f"doc{i:02d}",
+                date,
+                tuple(sorted(ids)),
+                draw(st.none() | st.sampled_from(["t1", "t2"])),
+                draw(st.none() | st.sampled_from(["ev-b", "ev-a"])),
+            )
+        )
+    return keys
+
+
+@settings(max_examples=300, deadline=None)
+@given(event_keys(), st.randoms(use_true_random=False))
+def test_groups_are_the_closure_of_the_pairwise_rule_in_any_order(
+    keys: list[EventKey], rng: random.Random
+) -> None:
+    expected = oracle(keys)
+    assert event_groups(keys) == expected
+    shuffled = list(keys)
+    rng.shuffle(shuffled)
+    assert event_groups(shuffled) == expected
+    assert sorted(d for members, _ in expected for d in members) == sorted(k.id for k in keys)
+
+
+def test_two_days_apart_or_one_shared_entity_is_not_the_same_event() -> None:
+    keys = [
+        EventKey("a", DAY0, ("blinken", "sisi"), None, None),
+        EventKey("b", DAY0 + dt.timedelta(days=2), ("blinken", "sisi"), None, None),
+        EventKey("c", DAY0, ("blinken", "shoukry"), None, None),
+        EventKey("d", DAY0 - dt.timedelta(days=1), ("blinken", "sisi", "shoukry"), None, None),
+    ]
+    assert event_groups(keys[:3]) == [(("a",), None), (("b",), None), (("c",), None)]
+    # d is a day before a (shares blinken+sisi) and c (shares blinken+shoukry): it joins both, not b
+    assert event_groups(keys) == [(("a", "c", "d"), None), (("b",), None)]
+
+
+def test_a_group_with_two_curated_events_takes_the_smallest_name() -> None:
+    keys = [
+        EventKey("x-ar", None, (), "x", "summit-b"),
+        EventKey("x-en", None, (), "x", "summit-a"),
+        EventKey("y", None, (), None, "summit-b"),
+    ]
+    assert event_groups(keys) == [(("x-ar", "x-en", "y"), "summit-a")]
+
+
+def _doc(entity_ids: list[str | None], date: dt.date | None) -> Document:
+    words = [f"w{i}" for i in range(len(entity_ids))]
+    text = " ".join(words)
+    starts = list(itertools.accumulate((len(w) + 1 for w in words[:-1]), initial=0))
+    spans = [Span(s, s + len(w), w, "PER", e) for s, w, e in zip(starts, words, entity_ids, strict=True)]
+    return Document(
+        "d-en", "d.txt", "en", text, 0, len(text), entities=spans, date=date, translation_group="g"
+    )
+
+
+def test_a_key_keeps_the_first_distinct_linked_ids_and_none_without_a_date() -> None:
+    ids = [f"e{i:02d}" for i in reversed(range(MAX_ENTITIES + 3))]
+    key = EventKey.of(_doc([*ids, None, ids[0]], DAY0))
+    assert key.entity_ids == tuple(sorted(ids)[:MAX_ENTITIES])
+    assert (key.id, key.date, key.translation_group, key.event_id) == ("d-en", DAY0, "g", None)
+    assert EventKey.of(_doc(ids, None)).entity_ids == ()
