@@ -105,6 +105,14 @@ CASES: list[tuple[str, Any, str]] = [
         r"entities\[0\] \(id '[\w-]+'\): label: unknown label 'PERSON' \(known: PER, ORG, LOC, MISC\)",
     ),
     ("entity_rules.json", lambda d: d["ar"].pop("titles"), r"ar\.titles: missing"),
+    # rule constants that were code: required, so a project's rules never silently fall back to defaults
+    ("entity_rules.json", lambda d: d["ar"].pop("compound_first"), r"ar\.compound_first: missing"),
+    ("entity_rules.json", lambda d: d["en"].pop("articles"), r"en\.articles: missing"),
+    (
+        "entity_rules.json",
+        lambda d: d["gazetteer"].pop("name_particles"),
+        r"gazetteer\.name_particles: missing",
+    ),
     (
         "entity_rules.json",
         lambda d: d["en"]["stopwords"].append(3),

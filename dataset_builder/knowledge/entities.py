@@ -79,6 +79,18 @@ class EntityKnowledge:
     ar_not_names: frozenset[str]
     learned_from: dict[tuple[str, str], frozenset[str]]
     """Names the base and the registries lack, taught by gold alone → the documents that taught them."""
+    ar_compound_first: frozenset[str]
+    """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
+    ar_compound_second: frozenset[str]
+    """Second words of compound given names (نور الدين): they belong to the given name."""
+    ar_article_behind_proclitic: tuple[str, ...]
+    """Word starts with the article behind a proclitic (للبرنامج): never a name's first word."""
+    en_article: re.Pattern[str]
+    """The romanised article and its hyphen at a word's start (al-Sisi), left out of a surname's mentions."""
+    en_acronym_name: re.Pattern[str]
+    """Capitalised words (with joiners: of, the) before an acronym in brackets: World Health Organization (WHO)."""
+    en_name_joiners: frozenset[str]
+    """Small words inside a capitalised name, skipped by its acronym."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
     """Learned names left out (see :meth:`without_documents`)."""
 
@@ -117,7 +129,7 @@ def compile_entity_knowledge(
     learned_names = _learned_names(learned) if learned else {}
     places = sorted(
         ((language, normalise(surface, language)), hit)
-        for (language, surface), hit in place_names(rules.gazetteer.model_dump(), stopwords).items()
+        for (language, surface), hit in place_names(rules.gazetteer, stopwords).items()
     )
     extra = sorted(learned_names.items()) + places
     for key, hit in extra:
@@ -142,11 +154,12 @@ def compile_entity_knowledge(
     ar, en = rules.ar, rules.en
     en_titles = _alternatives(en.titles)
     org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
-    name_part = rf"(?:(?:al|el|Al|El|ad|as|ash|an)-)?{_EN_NAME_WORD}"
+    articles = "|".join(map(re.escape, en.articles))
+    name_part = rf"(?:(?:{articles})-)?{_EN_NAME_WORD}"
     loc_heads = _alternatives(en.loc_heads)
     loc_prefixes = _alternatives(en.loc_prefixes)
     particles = "|".join(re.escape(w) for w in sorted(en.particles, key=len, reverse=True))
-    articles = "al|el|Al|El|ad|as|ash|an"
+    joiners = "|".join(map(re.escape, en.name_joiners))
     said = "|".join(map(re.escape, en.reporting_verbs))
     return EntityKnowledge(
         automata=automata,
@@ -191,6 +204,14 @@ def compile_entity_knowledge(
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
         learned_from=learned_from,
+        ar_compound_first=frozenset(normalise(w, "ar") for w in ar.compound_first),
+        ar_compound_second=frozenset(normalise(w, "ar") for w in ar.compound_second),
+        ar_article_behind_proclitic=tuple(ar.articles_behind_proclitics),
+        en_article=re.compile(rf"^(?:{articles})-"),
+        en_acronym_name=re.compile(
+            rf"(?P<name>(?:[A-Z][\w’'-]*[^\S\n]+(?:(?:{joiners})[^\S\n]+)*){{1,8}}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{{1,7}})\)"
+        ),
+        en_name_joiners=frozenset(en.name_joiners),
         en_named=re.compile(rf"(?<![\w’'-])(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(

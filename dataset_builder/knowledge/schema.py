@@ -172,6 +172,14 @@ class ArabicEntityRules(_Strict):
     stopwords: list[str]
     counterparts: list[str] = Field(min_length=1)
     connectors: list[str] = Field(min_length=1)
+    compound_first: list[str] = Field(min_length=1)
+    """First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
+    compound_second: list[str] = Field(min_length=1)
+    """Second words of compound given names (نور الدين, سيف الإسلام, فتح الله): before another name word
+    they belong to the given name, not the family name (نور الدين أمرابط)."""
+    articles_behind_proclitics: list[str] = Field(min_length=1)
+    """The article behind a proclitic (للبرنامج, والتعاون): such a word never starts a name; in a title
+    chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
     verb_prefixes: list[str] = Field(min_length=1)
     not_first_name_patterns: list[str] = Field(min_length=1)
     org_heads: list[str] = Field(min_length=1)
@@ -198,16 +206,22 @@ class EnglishEntityRules(_Strict):
     org_heads: list[str]
     stopwords: list[str]
     particles: list[str] = Field(min_length=1)
+    articles: list[str] = Field(min_length=1)
+    """The Arabic article as romanised before a hyphen (al-Sisi, el-Sheikh): part of a name, left out
+    of its surname's later mentions (Sisi)."""
+    name_joiners: list[str] = Field(min_length=1)
+    """Small words inside a capitalised name (World Health Organization, Bank of England), skipped by
+    its acronym."""
     reporting_verbs: list[str] = Field(min_length=1)
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
     company_suffixes: list[str] = []
+    """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
+    elsewhere in the same text, is the same company."""
     misc_heads: list[str] = []
     """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
     misc_prefixes: list[str] = []
     """Words that start a named storm or operation (Storm Daniel, Operation Protective Edge)."""
-    """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
-    elsewhere in the same text, is the same company."""
 
 
 class GazetteerRules(_Strict):
@@ -220,6 +234,8 @@ class GazetteerRules(_Strict):
     """National capitals count from this many people (Bern, Nicosia), below min_population."""
     regional_countries: list[str] = []
     min_letters: int = Field(ge=1)
+    name_particles: list[str] = Field(min_length=1)
+    """Lowercase words a romanised place name may hold (Sharm el-Sheikh, Ras al-Khaimah)."""
     skip: dict[str, list[str]] = {}
 
 

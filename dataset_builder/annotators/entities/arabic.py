@@ -10,15 +10,6 @@ from dataset_builder.annotators.entities.text import Word, is_word_char, last_wo
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 
-_COMPOUND_FIRST = frozenset({"عبد", "ابو"})
-"""First-name words that take a second word (عبد الفتاح, أبو مازن) before the family name."""
-COMPOUND_SECOND = frozenset({"الدين", "الاسلام", "الله"})
-"""Second words of compound given names (نور الدين, سيف الإسلام, فتح الله): before another name word
-they belong to the given name, not the family name (نور الدين أمرابط)."""
-_ARTICLE_BEHIND_PROCLITIC = ("لل", "وال", "فال", "بال", "كال")
-"""A word with the article behind a proclitic (للبرنامج, والتعاون): never a name's first word; in a title
-chain it is the title's complement (المدير التنفيذي للبرنامج, وزير الخارجية والتعاون الدولي)."""
-
 
 def arabic_people(
     text: str, norm: str, words: list[Word], k: EntityKnowledge, known: Iterable[Span] = ()
@@ -44,7 +35,7 @@ def arabic_people(
             if (
                 _modifier(words[j][2], k)
                 or named[words[j][0]]
-                or words[j][2].startswith(_ARTICLE_BEHIND_PROCLITIC)
+                or words[j][2].startswith(k.ar_article_behind_proclitic)
             ):
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
@@ -167,7 +158,7 @@ def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) 
     ):
         return False
     name, adjective = words[i + 1][2], words[i + 2][2]
-    plain = not name.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC)) and not name.endswith(("ه", "ي"))
+    plain = not name.startswith(("ال", *k.ar_article_behind_proclitic)) and not name.endswith(("ه", "ي"))
     definite = adjective.startswith("ال") and (_nisba(adjective, k) or _place_nisba(adjective, k))
     place = k.names.get(("ar", name), (None, ""))[1] == "LOC"
     return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
@@ -216,25 +207,25 @@ def _name_after(
             break  # two people the base knows, side by side (بوتين السيسي)
         if not name:
             if (
-                w.startswith(("ال", *_ARTICLE_BEHIND_PROCLITIC))
+                w.startswith(("ال", *k.ar_article_behind_proclitic))
                 or (k.ar_verb.match(w) and not verb_like)
                 or k.ar_not_first.match(w)
                 or w in k.ar_connectors
             ):
                 break
             plain = 1
-        elif name[-1][2] in _COMPOUND_FIRST or name[-1][2] in k.ar_connectors:
+        elif name[-1][2] in k.ar_compound_first or name[-1][2] in k.ar_connectors:
             if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
                 name.append(word)
                 break
             # a compound given name counts once (عبد المجيد تبون), a compound family name ends it (سامي أبو زهري)
-            plain += not (len(name) == 1 and name[0][2] in _COMPOUND_FIRST)
-        elif w in k.ar_connectors or w in _COMPOUND_FIRST:
+            plain += not (len(name) == 1 and name[0][2] in k.ar_compound_first)
+        elif w in k.ar_connectors or w in k.ar_compound_first:
             if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
                 break
         elif (
             len(name) == 1
-            and w in COMPOUND_SECOND
+            and w in k.ar_compound_second
             and j + 1 < len(words)
             and _adjacent(norm, word, words[j + 1])
             and _name_word(words[j + 1][2], k)
@@ -250,7 +241,7 @@ def _name_after(
             break
         name.append(word)
         j += 1
-    while name and (name[-1][2] in k.ar_connectors or name[-1][2] in _COMPOUND_FIRST):
+    while name and (name[-1][2] in k.ar_connectors or name[-1][2] in k.ar_compound_first):
         name.pop()
     return name
 

@@ -120,16 +120,11 @@ def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
-_ACRONYM_NAME = re.compile(
-    r"(?P<name>(?:[A-Z][\w’'-]*[^\S\n]+(?:(?:of|for|and|the|on|in)[^\S\n]+)*){1,8}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
-)
-
-
 def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
     """A capitalised name spelled out before its acronym in brackets, "World Health Organization
     (WHO)": the acronym's letters are the initials of its words, in order, from the first."""
     found = []
-    for m in _ACRONYM_NAME.finditer(text):
+    for m in k.en_acronym_name.finditer(text):
         start, end = m.span("name")
         while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
             start = text.index(" ", start) + 1
@@ -148,9 +143,6 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in letters for ch in short)
 
 
-_INITIAL_SKIP = frozenset({"of", "the", "and", "for", "on", "in"})
-
-
 def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
     """Later mentions of an organisation found in full: its acronym ("International Monetary Fund"
     … "IMF") and a company's name without its suffix ("Alibaba Group" … "Alibaba")."""
@@ -159,7 +151,9 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
         words = span.text.split()
         if span.label != "ORG" or len(words) < 2:
             continue
-        acronym = "".join(w[0] for w in words if w not in _INITIAL_SKIP and w not in k.en_company_suffixes)
+        acronym = "".join(
+            w[0] for w in words if w not in k.en_name_joiners and w not in k.en_company_suffixes
+        )
         if len(acronym) >= 2 and acronym.isupper() and acronym.isalpha():
             forms.setdefault(acronym, span.entity_id)
         if words[-1] in k.en_company_suffixes and words[0] not in k.en_stopwords:

@@ -3,16 +3,12 @@ mentions of the people chosen."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from dataset_builder.annotators.entities.arabic import COMPOUND_SECOND
 from dataset_builder.annotators.entities.known import occurrences
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.text import normalise
-
-_EN_ARTICLE = re.compile(r"^(?:al|el|Al|El|ad|as|ash|an)-")
 
 
 def surname_mentions(
@@ -28,11 +24,11 @@ def surname_mentions(
             found.extend(occurrences(text, norm, form, language, person.entity_id, k))
     for person in people:
         surname = person.text.split()[-1] if len(person.text.split()) >= 2 else None
-        if surname is None or len(surname) < 3 or normalise(surname, language) in COMPOUND_SECOND:
+        if surname is None or len(surname) < 3 or normalise(surname, language) in k.ar_compound_second:
             continue
         forms = {normalise(surname, language)}
         if language == "en":
-            forms.add(_EN_ARTICLE.sub("", surname))
+            forms.add(k.en_article.sub("", surname))
         for form in sorted(forms - seen):
             seen.add(form)
             hit = k.names.get((language, form))
