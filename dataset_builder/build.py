@@ -40,6 +40,7 @@ from dataset_builder.release.manifest import unbumped_version, write_manifest
 from dataset_builder.release.stats import CardStats
 from dataset_builder.report import write_report
 from dataset_builder.schema import Topic
+from dataset_builder.silver_eval import silver_against_gold
 from dataset_builder.splits import (
     LEDGER_NAME,
     SplitLedger,
@@ -136,12 +137,16 @@ def build(
     steps = pipeline.PipelineStats()
     annotated = read_documents(Path(annotations_dir), knowledge.topic_ids)
     texts: dict[str, str] = {}
+    gold: list[Document] = []
 
     def keep_annotated_texts(docs: Iterable[Document]) -> Iterator[Document]:
-        """The annotated documents' texts, for token-level agreement, as the build streams them."""
+        """The annotated documents' texts, for token-level agreement, and the gold documents, for the
+        card's silver-against-gold figures, as the build streams them."""
         for doc in docs:
             if doc.id in annotated:
                 texts[doc.id] = doc.text
+                if doc.annotation_status == "gold":
+                    gold.append(doc)
             yield doc
 
     result = write_dataset(
@@ -158,6 +163,7 @@ def build(
         # The build itself rejects stale or unknown annotations, so agreement needs no second pass
         # over the seeds (agreement_report's check): the annotations alone give the figures.
         agreement=lambda: compute_agreement(annotated, knowledge.topic_ids, texts).to_dict(),
+        silver_vs_gold=lambda: silver_against_gold(gold, seeds_dir, knowledge),
         guidelines=annotations_dir / GUIDELINES_NAME,
         ledger=ledger,
         inputs=inputs,
@@ -183,6 +189,7 @@ def write_dataset(
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
     agreement: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+    silver_vs_gold: Callable[[], Mapping[str, Any] | None] | None = None,
     guidelines: Path | None = None,
     ledger: SplitLedger | None = None,
     inputs: Mapping[str, Path] | None = None,
@@ -224,7 +231,8 @@ def write_dataset(
         with timed("card"):
             if callable(agreement):  # figures that need the documents streamed above
                 agreement = agreement()
-            write_card(tmp, stats, agreement, taxonomy, info, project.card_template)
+            silver = silver_vs_gold() if silver_vs_gold is not None else None
+            write_card(tmp, stats, agreement, taxonomy, info, project.card_template, silver)
         with timed("croissant"):
             write_croissant(tmp, stats, topic_ids, info)
         if report is not None:

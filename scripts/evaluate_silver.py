@@ -2,8 +2,9 @@
 
 python scripts/evaluate_silver.py [--set tests/data/heldout] [--annotations annotations] [--errors]
 
-A set whose gold names body lines (tests/data/realmess: scraped pages) is scored for topics (per
-topic precision and recall) and cleaning (furniture lines cut, body lines lost, lines cut per rule).
+A set whose gold lists topics is scored for them (precision and recall per topic); one whose gold
+also names body lines (tests/data/realmess: scraped pages) for titles and cleaning (furniture lines
+cut, body lines lost, lines cut per rule).
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ def main() -> None:
         knowledge = Knowledge.load(args.annotations)
         golds = read_json(args.set / "gold.json")["documents"]
         mess = all("body_lines" in g for g in golds.values())  # scraped pages: topics and cleaning too
+        topics = all("topics" in g for g in golds.values())
         entities = not mess or any(g.get("entities") for g in golds.values())
         results = [evaluate(args.set, knowledge)] if entities else []
-        if mess:
+        if topics:
             results.append(evaluate_mess(args.set, knowledge))
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from dataset_builder.annotators.dates import find_dates, publication_date
 from dataset_builder.annotators.entities import find_entities
-from dataset_builder.annotators.topics import find_topics
+from dataset_builder.annotators.topics import find_topics, topic_matches
 from dataset_builder.documents import Cut, Document, check_spans
 from dataset_builder.errors import InputError
 from dataset_builder.events import EventKey
@@ -90,6 +90,9 @@ def doc(text: str, language: str, cuts: list[Cut] | None = None, title: str | No
         ("dated 10/06/2024", dt.date(2024, 6, 10)),
         ("ISO 2019-01-10.", dt.date(2019, 1, 10)),
         ("7 أكتوبر/تشرين الأول 2023", dt.date(2023, 10, 7)),
+        ("الإثنين 12/أبريل/2021 - 12:53 م", dt.date(2021, 4, 12)),
+        ("12-نيسان-2021", dt.date(2021, 4, 12)),
+        ("12 / Apr / 2021", dt.date(2021, 4, 12)),
     ],
 )
 def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expected: dt.date) -> None:
@@ -97,7 +100,16 @@ def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expect
 
 
 @pytest.mark.parametrize(
-    "text", ["اليوم الثلاثاء", "on Thursday", "31/02/2024", "ديسمبر 2023", "6 مايو الماضي"]
+    "text",
+    [
+        "اليوم الثلاثاء",
+        "on Thursday",
+        "31/02/2024",
+        "ديسمبر 2023",
+        "6 مايو الماضي",
+        "12/أبريل 2021",
+        "31/أبريل/2021",
+    ],
 )
 def test_no_date_is_invented_from_partial_or_invalid_dates(text: str) -> None:
     rules = KNOWLEDGE.date_rules
@@ -190,6 +202,26 @@ def test_a_subtopic_needs_its_parent_and_every_news_article_gets_a_topic() -> No
     # fallback: one keyword is enough when nothing else fires
     assert find_topics("سجلت 50 درجة مئوية", "ar", rules) == ["weather"]
     assert find_topics("Nothing here at all.", "en", rules) == []
+
+
+def test_topics_count_nested_keywords_once_and_second_topics_need_the_lead() -> None:
+    rules = KNOWLEDGE.topic_rules
+    # "الزلزال" holds "زلزال": one piece of evidence, below disaster's two
+    quake = "وقع الزلزال فجرا."
+    assert len(topic_matches(quake, "ar", rules)["disaster_accident"]) == 1
+    # a hospital and patients further down an earthquake report do not make it a health article
+    report = (
+        "A magnitude 7.8 earthquake struck before dawn; rescue teams searched the rubble for survivors. "
+        + "Officials gave a rising death toll through the day as aftershocks shook the region. " * 3
+        + "Hospitals were full and patients were treated in tents."
+    )
+    assert report.index("Hospitals") > rules.lead_chars
+    assert find_topics(report, "en", rules) == ["disaster_accident"]
+    # in the lead, a second topic stays (a court case about buildings that fell in a quake)
+    court = "A court jailed the contractors after the earthquake, a verdict for the victims' families. " * 2
+    assert find_topics(court, "en", rules) == ["disaster_accident", "crime_law"]
+    one = dataclasses.replace(rules, max_topics=1)
+    assert find_topics(court, "en", one) == ["crime_law"]  # the best-supported: court, verdict, jail
 
 
 def test_language_by_script_and_fasttext() -> None:
@@ -318,6 +350,13 @@ def test_gazetteer_places_come_from_the_packages_and_skip_common_words() -> None
         "BAGHDAD",
         "Aqaba",
     ]
+    # cities of half a million and more (San Francisco, Seattle), not those that are also people's names
+    world = "SEATTLE (Reuters) - The San Francisco firm hired Kennedy and Victoria from Salem Austin."
+    assert [s.text for s in find_entities(world, "en", k) if s.label == "LOC"] == ["SEATTLE", "San Francisco"]
+    assert [s.text for s in find_entities("زار سالم بيرم سياتل وسان فرانسيسكو.", "ar", k)] == [
+        "سياتل",
+        "سان فرانسيسكو",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -334,6 +373,7 @@ def test_gazetteer_places_come_from_the_packages_and_skip_common_words() -> None
             (None, None),
         ),
         ("بغداد في 27 يونيو 2021\nوصل الرئيس اليوم الاثنين.", (None, None)),
+        ("عاجل\nالإثنين 12/أبريل/2021 - 12:53 م\nوصل الرئيس.", (dt.date(2021, 4, 12), "dateline")),
     ],
 )
 def test_datelines_are_lines_that_start_with_the_date(text: str, expected: tuple) -> None:

@@ -25,11 +25,14 @@ RULE_IDS = {r.id for r in KNOWLEDGE.seed_rules.line_rules} | {"metadata", "read_
 def test_scraped_pages_lose_their_furniture_and_keep_every_article_line() -> None:
     result = evaluate_mess(DATA / "scraped_tuning", KNOWLEDGE)
     print(result.report())
-    assert result.documents == 12 and result.body_lost == 0
-    assert result.furniture_cut >= result.furniture_lines - 1
-    assert result.title_right >= result.documents - 1
+    assert result.documents == 18 and result.body_lost == 0
+    # 197/204; the six pages added for outlets' mastheads, newsletter forms, comment forms, "Keep
+    # reading" lists and bracketed photo credits: 38/89 of their furniture lines cut before
+    assert result.furniture_cut >= result.furniture_lines - 7
+    assert result.title_right == result.documents  # 13/18 before (mastheads and "Skip links" as titles)
     assert result.with_topic == result.documents
-    assert result.topics_overall.recall == 1.0 and result.topics_overall.precision >= 0.85
+    # one second topic too many (disaster on schools reopening after a quake); 0.875 before lead_chars
+    assert result.topics_overall.recall == 1.0 and result.topics_overall.precision >= 0.95
 
 
 def test_cleaning_only_deletes_and_names_the_rule_of_every_cut() -> None:
@@ -105,11 +108,11 @@ def test_real_mess_pages_held_out() -> None:
 
 FLOORS: dict[str, float] = {
     "body_lost": 0,
-    "furniture_cut": 120,  # of 194 (124 reached; 9 before the line rules)
+    "furniture_cut": 135,  # of 194 (136 reached; 121 before the outlets' mastheads and forms; 9 before the line rules)
     "with_topic": 16,  # 5 with the politics-only taxonomy
-    "title_right": 4,
-    "topic_precision": 0.6,  # 0.621 reached, 19 gold topics, 29 found
-    "topic_recall": 0.9,  # 0.947 reached; 0.158 before
+    "title_right": 8,  # 8 reached (4 before the outlets' mastheads)
+    "topic_precision": 0.88,  # 0.895 reached, 19 gold topics, 19 found (0.621, 29 found, before lead_chars)
+    "topic_recall": 0.88,  # 0.895 reached (0.947 before lead_chars and max_topics; 0.158 before the taxonomy)
 }
 """Just under what the rules reach on tests/data/realmess (measured once, after tuning elsewhere)."""
 
@@ -131,6 +134,15 @@ ARTICLE_LINES = [
     "تابعوا باهتمام تطورات الأزمة",
     "الكويت - كونا",
     "أخبار سارة للمزارعين",
+    "Sources said the talks would resume on Monday.",
+    "Save the Children said 40 children were missing.",
+    "Followers of the cleric gathered outside the court",
+    "Golf courses were flooded after the storm",
+    "المصدر الرئيسي للدخل هو السياحة",
+    "الاسم الجديد للمدينة أثار جدلا",
+    "قراءة في نتائج الانتخابات",
+    "الشرق الأوسط يشهد موجة حر",
+    "Al Jazeera's correspondent in Gaza said the strikes continued.",
 ]
 FURNITURE_LINES = [
     "Follow us on Twitter @GHDaily",
@@ -152,6 +164,23 @@ FURNITURE_LINES = [
     "صورة أرشيفية",
     "عاجل",
     "مشاركة :",
+    "Updated 2 years ago",
+    "August 17, 2023 4:02 AM GMT+3",
+    "Click here to share on social media",
+    "Sign up here.",
+    "Purchase Licensing Rights, opens new tab",
+    "Source: Al Jazeera and news agencies",
+    "A man carries bread outside a bakery in Cairo [File: Amr Abdallah Dalsh/Reuters]",
+    "https://arab.news/8bq2x",
+    "Arab News",
+    "Football",
+    "اليوم السابع",
+    "هسبريس",
+    "قراءة 2 دقائق",
+    "تعليقات (0)",
+    "إضافة تعليق",
+    "تابعوا آخر أخبار الإمارات عبر Google News",
+    "المصدر: وكالات",
 ]
 
 

@@ -34,6 +34,19 @@ def test_news_agencies_in_datelines_and_bylines_are_organisations() -> None:
     ]
 
 
+def test_iranian_and_french_agencies_by_their_arabic_descriptions() -> None:
+    text = "ونقلت وكالة تسنيم للأنباء ووكالة الأنباء الإيرانية عن مسؤول، بحسب وكالة الأنباء الفرنسية."
+    assert [(t, i) for t, _, i in found(text, "ar")] == [
+        ("وكالة تسنيم للأنباء", "tasnim"),
+        ("وكالة الأنباء الإيرانية", "irna"),
+        ("وكالة الأنباء الفرنسية", "afp"),
+    ]
+    assert [(t, i) for t, _, i in found("Tasnim and Fars News Agency said.", "en")] == [
+        ("Tasnim", "tasnim"),
+        ("Fars News Agency", "fars"),
+    ]
+
+
 def test_companies_and_international_bodies_are_organisations_not_people() -> None:
     text = "Goldman Sachs and Sequoia Capital invested in Saudi Aramco, the IMF and World Bank said."
     assert [(t, label) for t, label, _ in found(text, "en")] == [

@@ -33,7 +33,8 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
         r"(?<!\d)(?:"
         r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
         r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4})"
-        rf"|(?P<ad>\d{{1,2}})\s*(?:من\s+)?(?P<am>{month})(?:\s*/\s*{month})?\s*,?\s*(?:عام\s+|سنة\s+)?(?P<ay>\d{{4}})"
+        rf"|(?P<ad>\d{{1,2}})(?:\s*(?:من\s+)?|\s*(?P<sep>[/.-])\s*)(?P<am>{month})(?:\s*/\s*{month})?"
+        r"(?(sep)\s*(?P=sep)\s*|\s*,?\s*(?:عام\s+|سنة\s+)?)(?P<ay>\d{4})"
         rf"|(?P<bm>{month})\s+(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<by>\d{{4}})"
         r")(?!\d)",
         re.IGNORECASE,

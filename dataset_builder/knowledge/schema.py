@@ -137,6 +137,12 @@ class TopicRulesFile(_Strict):
     fallback_min_matches: int | None = Field(default=None, ge=1)
     """When no topic reaches its ``min_matches``: the top-level topic with the most distinct matches,
     if it has at least this many (a news article should get its most likely topic, not none)."""
+    lead_chars: int | None = Field(default=None, ge=1)
+    """A top-level topic other than the best-supported one needs a match in the text's first
+    ``lead_chars`` characters: the title and lead say what an article is about, and a passing
+    mention further down (a hospital in an earthquake report) does not make it a second topic."""
+    max_topics: int | None = Field(default=None, ge=1)
+    """At most this many top-level topics, the best-supported (most distinct matches) first."""
 
 
 class EntityEntry(_Strict):

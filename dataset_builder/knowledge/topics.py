@@ -21,6 +21,8 @@ class TopicRules:
     parents: dict[str, str]
     """Subtopic id → its parent's id."""
     fallback_min_matches: int | None = None
+    lead_chars: int | None = None
+    max_topics: int | None = None
 
 
 def compile_topic_rules(
@@ -44,4 +46,12 @@ def compile_topic_rules(
         automaton.make_automaton()
         automata[language] = automaton
     links = {child: parent for child, parent in (parents or {}).items() if parent is not None}
-    return TopicRules(automata, min_matches, tuple(topic_ids), links, raw.fallback_min_matches)
+    return TopicRules(
+        automata,
+        min_matches,
+        tuple(topic_ids),
+        links,
+        raw.fallback_min_matches,
+        raw.lead_chars,
+        raw.max_topics,
+    )

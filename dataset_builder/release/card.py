@@ -190,8 +190,12 @@ def write_card(
     taxonomy: Sequence[schema.Topic],
     info: ReleaseInfo,
     template: Path,
+    silver_vs_gold: Mapping[str, Any] | None = None,
 ) -> None:
-    """Render the project's card template into ``folder/README.md``, and the license file its YAML links to."""
+    """Render the project's card template into ``folder/README.md``, and the license file its YAML links to.
+
+    ``silver_vs_gold``: the silver annotators' figures on the gold documents (see
+    :func:`dataset_builder.silver_eval.silver_against_gold`), ``None`` without gold."""
     if not Path(template).is_file():
         raise InputError(f"{template}: card template not found")
     topic_ids = [t.id for t in taxonomy]
@@ -200,6 +204,7 @@ def write_card(
         template_path=str(template),
         stats=stats,
         agreement=agreement,
+        silver_vs_gold=silver_vs_gold,
         version=info.version,
         release_date=info.date.isoformat() if info.date else None,
         homepage=info.homepage,
