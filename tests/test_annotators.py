@@ -277,8 +277,8 @@ def test_events_group_same_day_same_people_and_translations() -> None:
     [
         ("entities.json", '{"entities": [{"id": "x", "label": "PER"}]}'),
         ("entities.json", "{not json"),
-        ("entity_rules.json", '{"ar": {}}'),
-        ("date_rules.json", '{"months": {"1": ["يناير"]}}'),
+        ("entity_rules.json", '{"ar": []}'),
+        ("date_rules.json", '{"months": ["يناير"]}'),
         ("topic_rules.json", '{"rules": [{"topic": "no-such-topic", "keywords": {}}]}'),
         (
             "seed_rules.json",
