@@ -66,8 +66,9 @@ def render_report(
         knowledge = Knowledge.load(Path(annotations_dir))
     annotated = collect.read_annotations(annotations_dir, knowledge)
     overview = collect.read_overview(folder, annotated)
-    sample = collect.choose_sample(overview.documents, max_documents, max_characters)
+    sample = collect.choose_sample(folder, overview, max_documents, max_characters)
     rows = collect.read_rows(folder, sample.ids)
+    neighbours = collect.read_neighbours(folder, rows)
     diffs = collect.silver_diffs(rows, silver)
     agreement = collect.agreement(annotated, overview.text_sha256, knowledge, overview.annotated_texts)
     topic_order, topic_names = render.topic_table(knowledge.taxonomy if knowledge else None)
@@ -76,13 +77,13 @@ def render_report(
         version=version,
         overview=overview,
         sample=sample,
-        docs=render.document_views(rows, overview, sample, diffs, agreement, topic_names),
+        docs=render.document_views(rows, neighbours, sample, diffs, agreement, topic_names),
         chart_list=render.overview_charts(overview, agreement, diffs, topic_order, topic_names),
         agreement=agreement,
         silver_source="seeds and annotations" if silver is not None and annotations_dir else None,
         topic_names=topic_names,
     )
-    return html, len(sample), len(overview.documents)
+    return html, len(sample), overview.total
 
 
 def _identity(folder: Path) -> tuple[str, str]:

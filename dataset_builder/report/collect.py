@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,23 +53,19 @@ def split_files(folder: Path) -> list[tuple[str, Path]]:
 
 
 @dataclass(frozen=True, slots=True)
-class DocMeta:
-    """The small per-document facts the overview and the sample need (never the text)."""
+class Neighbour:
+    """A document linked to a shown one (same translation group or event): what its link shows."""
 
     id: str
     language: str
-    split: str
-    status: str
     event_id: str | None
     translation_group: str | None
-    characters: int
 
 
 @dataclass
 class Overview:
-    """Counters over every document of the folder."""
+    """Counters over every document of the folder; per-document facts stay in Arrow (``sample_keys``)."""
 
-    documents: list[DocMeta] = field(default_factory=list)
     per_split: Counter[tuple[str, str]] = field(default_factory=Counter)
     per_status: Counter[tuple[str, str]] = field(default_factory=Counter)
     per_month: Counter[tuple[str, str | None]] = field(default_factory=Counter)
@@ -77,21 +73,51 @@ class Overview:
     documents_with_label: Counter[str] = field(default_factory=Counter)
     topics: Counter[tuple[str, str]] = field(default_factory=Counter)
     documents_with_topics: int = 0
+    events: int = 0
+    """Distinct event ids."""
+    groups: int = 0
+    """Distinct translation groups."""
+    sample_keys: pa.Table = field(default_factory=lambda: _SAMPLE_SCHEMA.empty_table())
+    """Per document: its group key (translation group, else id), whether it is gold, its characters."""
     text_sha256: dict[str, str] = field(default_factory=dict)
     """sha256 of the text of the documents that have an annotation file (to check it still fits)."""
     annotated_texts: dict[str, str] = field(default_factory=dict)
     """The texts of those documents (token-level agreement needs their tokens)."""
 
     @property
+    def total(self) -> int:
+        return sum(self.per_split.values())
+
+    @property
+    def gold(self) -> int:
+        return sum(n for (_, status), n in self.per_status.items() if status == "gold")
+
+    @property
+    def splits(self) -> set[str]:
+        return {split for _, split in self.per_split}
+
+    @property
+    def statuses(self) -> set[str]:
+        return {status for _, status in self.per_status}
+
+    @property
     def languages(self) -> list[str]:
-        seen = {d.language for d in self.documents}
+        seen = {lang for lang, _ in self.per_split}
         return [lang for lang in schema.LANGUAGES if lang in seen] + sorted(seen - set(schema.LANGUAGES))
 
 
+_KEY, _GOLD, _CHARACTERS, _HASH = "key", "gold", "characters", "hash"
+_SAMPLE_SCHEMA = pa.schema([(_KEY, pa.string()), (_GOLD, pa.bool_()), (_CHARACTERS, pa.int64())])
+
+
 def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
-    """One streaming pass over the ``documents`` parquet files (texts are read batch by batch, not kept)."""
+    """One streaming pass over the ``documents`` parquet files: counters, and per document only the
+    three Arrow columns the sample is chosen from (texts are read batch by batch, not kept)."""
     wanted = pa.array(sorted(set(annotated_ids)), type=pa.string())
     out = Overview()
+    keys: list[pa.Table] = []
+    events: list[pa.Array] = []
+    groups: list[pa.Array] = []
     for split, path in split_files(folder):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=_META_COLUMNS):
             cols = {
@@ -100,20 +126,26 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
                 if name not in (schema.ENTITIES, schema.TOPICS)
             }
             rows = zip(
-                *(
-                    cols[n].to_pylist()
-                    for n in (schema.ID, schema.LANGUAGE, schema.ANNOTATION_STATUS, schema.DATE)
-                ),
+                *(cols[n].to_pylist() for n in (schema.LANGUAGE, schema.ANNOTATION_STATUS, schema.DATE)),
                 strict=True,
             )
-            events, groups = (cols[n].to_pylist() for n in (schema.EVENT_ID, schema.TRANSLATION_GROUP))
-            lengths = pc.utf8_length(cols[schema.TEXT]).to_pylist()
             languages = cols[schema.LANGUAGE].to_pylist()
-            for i, (doc_id, lang, status, date) in enumerate(rows):
-                out.documents.append(DocMeta(doc_id, lang, split, status, events[i], groups[i], lengths[i]))
+            for lang, status, date in rows:
                 out.per_split[lang, split] += 1
                 out.per_status[lang, status] += 1
                 out.per_month[lang, date.strftime("%Y-%m") if date else None] += 1
+            keys.append(
+                pa.table(
+                    [
+                        pc.coalesce(cols[schema.TRANSLATION_GROUP], cols[schema.ID]),
+                        pc.equal(cols[schema.ANNOTATION_STATUS], "gold"),
+                        pc.cast(pc.utf8_length(cols[schema.TEXT]), pa.int64()),
+                    ],
+                    schema=_SAMPLE_SCHEMA,
+                )
+            )
+            events.append(_distinct_set(cols[schema.EVENT_ID]))
+            groups.append(_distinct_set(cols[schema.TRANSLATION_GROUP]))
             entity_pairs = _flat_pairs(batch.column(schema.ENTITIES), "label")
             out.entities.update((languages[doc], label) for doc, label in entity_pairs)
             out.documents_with_label.update(label for _, label in set(entity_pairs))
@@ -128,7 +160,19 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
             ):
                 out.text_sha256[doc_id] = annotations.text_sha256(text)
                 out.annotated_texts[doc_id] = text
+    out.sample_keys = pa.concat_tables(keys) if keys else out.sample_keys
+    out.events = _count_distinct(events)
+    out.groups = _count_distinct(groups)
     return out
+
+
+def _distinct_set(column: pa.Array) -> pa.Array:
+    """The distinct non-empty values of a string column (null and ``""`` mean "none")."""
+    return pc.unique(column.filter(pc.fill_null(pc.not_equal(column, ""), False)))
+
+
+def _count_distinct(chunks: list[pa.Array]) -> int:
+    return pc.count_distinct(pa.chunked_array(chunks, pa.string())).as_py() if chunks else 0
 
 
 def _flat_pairs(column: pa.ChunkedArray | pa.Array, struct_field: str | None = None) -> list[tuple[int, Any]]:
@@ -155,34 +199,73 @@ class Sample:
         return len(self.ids)
 
 
-def choose_sample(docs: Sequence[DocMeta], max_documents: int, max_characters: int) -> Sample:
+def choose_sample(folder: Path, overview: Overview, max_documents: int, max_characters: int) -> Sample:
     """A deterministic sample: gold groups first, then the rest by sha256 of the group key.
 
     A translation group is taken whole or not at all (its partner links must resolve); groups are
-    added in that order while both limits hold, so the file's size stays bounded.
+    added in that order while both limits hold, so the file's size stays bounded. The groups are
+    aggregated and ordered in Arrow and walked in slices; only the chosen keys become Python.
     """
     if max_documents < 1 or max_characters < 1:
         raise InputError(
             f"the report must be allowed at least one document and one character "
             f"(got {max_documents} documents, {max_characters} characters)"
         )
-    groups: dict[str, list[DocMeta]] = defaultdict(list)
-    for doc in docs:
-        groups[doc.translation_group or doc.id].append(doc)
+    grouped = overview.sample_keys.group_by(_KEY).aggregate(
+        [(_GOLD, "any"), (_CHARACTERS, "sum"), (_KEY, "count")]
+    )
+    hashes = [
+        hashlib.sha256(key.encode("utf-8")).hexdigest()
+        for chunk in grouped.column(_KEY).chunks
+        for key in chunk.to_pylist()
+    ]
+    grouped = grouped.append_column(_HASH, pa.array(hashes, pa.string()))
+    del hashes
+    ordered = grouped.sort_by([(f"{_GOLD}_any", "descending"), (_HASH, "ascending")])
+    chosen: list[str] = []
+    documents = characters = 0
+    for batch in ordered.to_batches(max_chunksize=BATCH_ROWS):
+        for key, size, members in zip(
+            *(batch.column(n).to_pylist() for n in (_KEY, f"{_CHARACTERS}_sum", f"{_KEY}_count")),
+            strict=True,
+        ):
+            if documents + members <= max_documents and characters + size <= max_characters:
+                chosen.append(key)
+                documents += members
+                characters += size
+    return Sample(frozenset(_ids_of_keys(folder, chosen)), max_documents, max_characters)
 
-    def priority(key: str) -> tuple[int, str]:
-        gold = any(d.status == "gold" for d in groups[key])
-        return (0 if gold else 1), hashlib.sha256(key.encode("utf-8")).hexdigest()
 
-    chosen: set[str] = set()
-    characters = 0
-    for key in sorted(groups, key=priority):
-        members = groups[key]
-        size = sum(d.characters for d in members)
-        if len(chosen) + len(members) <= max_documents and characters + size <= max_characters:
-            chosen.update(d.id for d in members)
-            characters += size
-    return Sample(frozenset(chosen), max_documents, max_characters)
+def _ids_of_keys(folder: Path, keys: Sequence[str]) -> list[str]:
+    """The ids of the documents whose group key (translation group, else id) is one of ``keys``."""
+    wanted = pa.array(sorted(keys), type=pa.string())
+    ids: list[str] = []
+    for _, path in split_files(folder):
+        columns = [schema.ID, schema.TRANSLATION_GROUP]
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=columns):
+            key = pc.coalesce(batch.column(schema.TRANSLATION_GROUP), batch.column(schema.ID))
+            ids += batch.column(schema.ID).filter(pc.is_in(key, value_set=wanted)).to_pylist()
+    return ids
+
+
+def read_neighbours(folder: Path, rows: Sequence[Mapping[str, Any]]) -> list[Neighbour]:
+    """The documents sharing a translation group or an event with one of ``rows``, in folder order."""
+    groups = pa.array(sorted({g for r in rows if (g := r[schema.TRANSLATION_GROUP])}), pa.string())
+    events = pa.array(sorted({e for r in rows if (e := r[schema.EVENT_ID])}), pa.string())
+    columns = [schema.ID, schema.LANGUAGE, schema.EVENT_ID, schema.TRANSLATION_GROUP]
+    out: list[Neighbour] = []
+    for _, path in split_files(folder):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=columns):
+            linked = pc.or_(
+                pc.is_in(batch.column(schema.TRANSLATION_GROUP), value_set=groups),
+                pc.is_in(batch.column(schema.EVENT_ID), value_set=events),
+            )
+            picked = batch.filter(linked)
+            out += [
+                Neighbour(*values)
+                for values in zip(*(picked.column(n).to_pylist() for n in columns), strict=True)
+            ]
+    return out
 
 
 def read_gold(folder: Path) -> list[Document]:

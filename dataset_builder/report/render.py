@@ -18,6 +18,7 @@ from dataset_builder.report.collect import (
     CHANGE_KINDS,
     Agreement,
     AnnotatorView,
+    Neighbour,
     Overview,
     Sample,
     SilverDiff,
@@ -156,7 +157,7 @@ MAX_EVENT_LINKS = 12
 
 def document_views(
     rows: Sequence[dict[str, Any]],
-    overview: Overview,
+    neighbours: Sequence[Neighbour],
     sample: Sample,
     silver: Mapping[str, SilverDiff],
     agreement: Agreement,
@@ -164,7 +165,7 @@ def document_views(
 ) -> list[DocView]:
     groups: dict[str, list[Link]] = defaultdict(list)
     events: dict[str, list[Link]] = defaultdict(list)
-    for meta in overview.documents:
+    for meta in neighbours:
         link = Link(meta.id, meta.language, meta.id in sample.ids)
         if meta.translation_group:
             groups[meta.translation_group].append(link)
@@ -230,11 +231,9 @@ def overview_charts(
     """Each chart with its title, SVG and the note saying how many documents are behind it."""
     langs = overview.languages
     lang_series = _series(langs, LANGUAGE_COLOURS, LANGUAGE_NAMES)
-    total = len(overview.documents)
-    splits = [
-        s for s in (*schema.SPLITS, *sorted({m.split for m in overview.documents} - set(schema.SPLITS)))
-    ]
-    statuses = [*schema.STATUSES, *sorted({m.status for m in overview.documents} - set(schema.STATUSES))]
+    total = overview.total
+    splits = [s for s in (*schema.SPLITS, *sorted(overview.splits - set(schema.SPLITS)))]
+    statuses = [*schema.STATUSES, *sorted(overview.statuses - set(schema.STATUSES))]
     out = []
 
     out.append(
@@ -468,8 +467,8 @@ def render_page(
     silver_source: str | None,
     topic_names: Mapping[str, str],
 ) -> str:
-    total = len(overview.documents)
-    gold_total = sum(1 for m in overview.documents if m.status == "gold")
+    total = overview.total
+    gold_total = overview.gold
     labels = [
         *schema.ENTITY_LABELS,
         *sorted({label for _, label in overview.entities} - set(schema.ENTITY_LABELS)),
@@ -482,8 +481,8 @@ def render_page(
             version=version,
             total=total,
             gold_total=gold_total,
-            events=len({m.event_id for m in overview.documents if m.event_id}),
-            groups=len({m.translation_group for m in overview.documents if m.translation_group}),
+            events=overview.events,
+            groups=overview.groups,
             entities=sum(overview.entities.values()),
             sample=sample,
             docs=docs,
@@ -492,14 +491,14 @@ def render_page(
             labels=labels,
             label_colours={label: LABEL_COLOURS.get(label, OTHER_COLOUR) for label in labels},
             splits=sorted(
-                {m.split for m in overview.documents},
+                overview.splits,
                 key=lambda s: (
                     s not in schema.SPLITS,
                     schema.SPLITS.index(s) if s in schema.SPLITS else 0,
                     s,
                 ),
             ),
-            statuses=sorted({m.status for m in overview.documents}),
+            statuses=sorted(overview.statuses),
             change_kinds=CHANGE_KINDS,
             change_names=CHANGE_NAMES,
             change_colours=CHANGE_COLOURS,
