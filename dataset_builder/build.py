@@ -2,8 +2,8 @@
 
 Pass 1 streams documents into a staging parquet and keeps only small :class:`events.EventKey`s;
 events are assigned; pass 2 re-reads the staging file in batches and writes every config and
-split. Memory stays flat in the number of documents (apart from the keys and open translation
-groups). Everything is written to a staging folder next to ``out_dir`` and swapped in at the end
+split. Memory stays flat in the number of documents (apart from the keys until the split plan is
+made, the plan, and open translation groups). Everything is written to a staging folder next to ``out_dir`` and swapped in at the end
 (``output.staged_folder``), so a failed or interrupted build leaves the previous output untouched.
 """
 
@@ -213,14 +213,15 @@ def write_dataset(
         staging = tmp / STAGING_NAME
         topic_ids = [t.id for t in taxonomy]
         gold: list[Document] = []
+        steps = steps if steps is not None else pipeline.PipelineStats()
         keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress)
-        timed = partial(_timed, steps if steps is not None else pipeline.PipelineStats(), len(keys))
-        with timed("events"):
-            groups = events.event_groups(keys)
-        with timed("splits"):
-            plan = plan_splits(groups, ledger, split_ratios)
+        plan, group_sizes, documents = _plan(keys, ledger, split_ratios, steps)
+        del keys  # the plan holds what the configs need; the keys and their entity ids go now
+        timed = partial(_timed, steps, documents)
         with timed("configs"):
-            stats, pair_warnings = _write_configs(staging, keys, plan, tmp, topic_ids, progress, cache)
+            stats, pair_warnings = _write_configs(
+                staging, documents, group_sizes, plan, tmp, topic_ids, progress, cache
+            )
         staging.unlink()
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
@@ -259,6 +260,19 @@ def _keep_gold(docs: Iterable[Document], gold: list[Document]) -> Iterator[Docum
         if doc.annotation_status == "gold":
             gold.append(doc)
         yield doc
+
+
+def _plan(
+    keys: list[events.EventKey], ledger: SplitLedger, ratios: Sequence[float], steps: pipeline.PipelineStats
+) -> tuple[SplitPlan, Counter[str], int]:
+    """Events, then splits (each a timed stage): the plan, each translation group's size and the
+    number of documents, all the configs pass needs of the keys (the event groups are dropped here)."""
+    timed = partial(_timed, steps, len(keys))
+    with timed("events"):
+        groups = events.event_groups(keys)
+    with timed("splits"):
+        plan = plan_splits(groups, ledger, ratios)
+    return plan, Counter(k.translation_group for k in keys if k.translation_group), len(keys)
 
 
 @contextlib.contextmanager
@@ -313,7 +327,8 @@ def _stage(
 
 def _write_configs(
     staging: Path,
-    keys: Sequence[events.EventKey],
+    total: int,
+    group_sizes: Mapping[str, int],
     plan: SplitPlan,
     root: Path,
     topic_ids: Sequence[str],
@@ -325,12 +340,11 @@ def _write_configs(
     ``documents`` and ``topics`` are staging batches filtered by split; ``ner`` is assembled as
     columns; only ``parallel`` (few rows) goes through row dicts (see :mod:`dataset_builder.configs`).
     """
-    group_sizes = Counter(k.translation_group for k in keys if k.translation_group)
     writers = SplitWriters(root, {n: f.arrow_schema for n, f in configs.config_features(topic_ids).items()})
     stats = CardStats()
     parallel = configs.ParallelPairs(group_sizes)
     ner = {split: configs.NerRows() for split in schema.SPLITS}
-    bar = tqdm(total=len(keys), desc="configs", unit="doc", file=sys.stderr, disable=not progress)
+    bar = tqdm(total=total, desc="configs", unit="doc", file=sys.stderr, disable=not progress)
     try:
         for batch in pq.ParquetFile(staging).iter_batches(batch_size=BATCH_ROWS):
             table = pa.Table.from_batches([batch])

@@ -262,7 +262,7 @@ def plan_splits(
         for m in members:
             plan.event_ids[m] = curated or (recorded[m].event if m in recorded else event)
             plan.splits[m] = recorded[m].split if m in recorded else split
-        plan.added.update({m: Assignment(split, curated or event) for m in new})
+        plan.added.update(dict.fromkeys(new, Assignment(split, curated or event)))  # one per event
     return plan
 
 
