@@ -56,19 +56,20 @@ class _UnionFind:
 def event_groups(keys: Iterable[EventKey]) -> list[tuple[tuple[str, ...], str | None]]:
     """Documents of the same event, each group sorted, with its curated name (the smallest) if any."""
     uf = _UnionFind()
-    first_with: dict[tuple[str, object], str] = {}
+    first_with: dict[tuple[object, ...], str] = {}
     curated: dict[str, str] = {}
     for key in keys:
         uf.find(key.id)
-        links: list[tuple[str, object]] = []
+        links: list[tuple[object, ...]] = []
         if key.event_id:
             curated[key.id] = key.event_id
             links.append(("event", key.event_id))
         if key.translation_group:
             links.append(("translation", key.translation_group))
         if key.date is not None:
-            for pair in combinations(key.entity_ids, 2):
-                links.extend(("pair", (key.date + dt.timedelta(days=d), pair)) for d in (0, 1))
+            day = key.date.toordinal()  # flat (day, id, id) keys: a third of nested (date, pair) ones
+            for a, b in combinations(key.entity_ids, 2):
+                links += [(day, a, b), (day + 1, a, b)]
         for link in links:
             other = first_with.setdefault(link, key.id)
             uf.union(other, key.id)
