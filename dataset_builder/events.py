@@ -9,6 +9,7 @@ translations of each other always share an event. The test is run through keys
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
@@ -33,7 +34,8 @@ class EventKey:
     def of(cls, doc: Document) -> EventKey:
         """Only what grouping uses: the first ``MAX_ENTITIES`` linked ids, none without a date."""
         ids = sorted({s.entity_id for s in doc.entities if s.entity_id})[:MAX_ENTITIES] if doc.date else []
-        return cls(doc.id, doc.date, tuple(ids), doc.translation_group, doc.event_id)
+        # entity ids recur across documents: interned, every key of a build shares one copy of each
+        return cls(doc.id, doc.date, tuple(map(sys.intern, ids)), doc.translation_group, doc.event_id)
 
 
 class _UnionFind:
