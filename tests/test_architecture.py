@@ -357,3 +357,21 @@ def test_no_script_and_no_library_module_imports_test_code() -> None:
                 f"{path.relative_to(REPO)}: {n}" for n in names if n.split(".")[0] in ("tests", "conftest")
             ]
     assert found == []
+
+
+def test_no_module_cache_is_keyed_by_an_argument() -> None:
+    """Knowledge and models are loaded once and passed explicitly: ``functools.cache``/``lru_cache``
+    builds constants (of no argument, or keyed by a type), never keyed by a path or a text."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+            names = {d.attr if isinstance(d, ast.Attribute) else getattr(d, "id", None) for d in decorators}
+            arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+            arguments += [a for a in (node.args.vararg, node.args.kwarg) if a is not None]
+            keys = [ast.unparse(a.annotation) if a.annotation else "?" for a in arguments]
+            if names & {"cache", "lru_cache"} and any(k != "type" for k in keys):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
+    assert found == []
