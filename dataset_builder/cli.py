@@ -578,7 +578,7 @@ def _export_tasks(args: argparse.Namespace) -> str:
 
     with _corpus(args) as corpus:
         documents = corpus.silver_documents()
-        return write_tasks(documents, corpus.annotations, args.out, corpus.project.settings.name)
+        return write_tasks(documents, corpus.knowledge, args.out, corpus.project.settings.name)
 
 
 def _import(args: argparse.Namespace) -> str:

@@ -334,8 +334,8 @@ def test_the_cache_and_label_studio_name_the_silver_annotators_with_one_fingerpr
         knowledge = Knowledge.load(folder)
         with SilverCache.open(tmp_path / "cache", knowledge) as cache:
             key = cache.fingerprint
-        assert model_version(folder).endswith("+" + fingerprint.silver(knowledge.silver_fingerprint)[:12])
-        return model_version(folder), key
+        assert model_version(knowledge).endswith("+" + fingerprint.silver(knowledge.silver_fingerprint)[:12])
+        return model_version(knowledge), key
 
     first = both()
     shutil.copy(REPO / "annotations" / GROUPS, folder / GROUPS)
