@@ -256,7 +256,7 @@ def write_dataset(
 def _keep_gold(docs: Iterable[Document], gold: list[Document]) -> Iterator[Document]:
     """``docs`` unchanged, the gold ones also added to ``gold`` as they stream by."""
     for doc in docs:
-        if doc.annotation_status == "gold":
+        if doc.annotation_status == schema.GOLD:
             gold.append(doc)
         yield doc
 

@@ -159,6 +159,39 @@ def test_every_constant_of_the_table_names_its_field() -> None:
         assert list(schema.features(config, ["t"])) == list(fields)
 
 
+STATUS_WORDS: dict[tuple[str, str], str] = {
+    ("labelstudio/campaign.py", "CampaignStatus.to_json"): "keys of `status --json`, a documented format",
+    ("pipeline.py", "<module>"): "the gold step's name in the build's stats",
+    ("pipeline.py", "ApplyGold.run"): "a counter of the gold step",
+    ("report/render.py", "_silver_charts"): "the id of the report's silver chart",
+    ("silver_eval.py", "Evaluation.report"): "a column heading of the evaluation's table",
+    ("silver_eval.py", "MessEvaluation.report"): "a column heading of the evaluation's table",
+    ("silver_eval.py", "silver_against_gold"): "keys of the silver-against-gold JSON",
+}
+"""(file, function) → why the words of :data:`schema.STATUSES` are spelled there not as a document's status."""
+
+
+def _status_words() -> list[tuple[str, str, int]]:
+    """(file, scope, line) of every string equal to an annotation status, outside the field table."""
+    return [
+        (rel, scope, node.lineno)
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (rel := path.relative_to(PACKAGE).as_posix()) != "schema.py"
+        for scope, node in _scopes(ast.parse(path.read_text(encoding="utf-8")))
+        if _string(node) in schema.STATUSES
+    ]
+
+
+def test_annotation_statuses_are_spelled_once_in_the_field_table() -> None:
+    """``schema.GOLD``, ``SILVER``, ``DISPUTED``: a status compared or set as a string literal is a
+    typo waiting to happen (``"Gold"`` matches nothing, silently)."""
+    found = _status_words()
+    assert not [f"{rel}:{line} ({scope})" for rel, scope, line in found if (rel, scope) not in STATUS_WORDS]
+    stale = STATUS_WORDS.keys() - {(rel, scope) for rel, scope, _ in found}
+    assert not stale, "allow-list entries that allow nothing"
+    assert [(s, n) for s, n in _scopes(ast.parse('x = 1 if s == "gold" else 2')) if _string(n)]
+
+
 # --- imports -------------------------------------------------------------------------------------
 
 CLI = "dataset_builder.cli"

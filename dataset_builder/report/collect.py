@@ -171,7 +171,7 @@ def choose_sample(docs: Sequence[DocMeta], max_documents: int, max_characters: i
         groups[doc.translation_group or doc.id].append(doc)
 
     def priority(key: str) -> tuple[int, str]:
-        gold = any(d.status == "gold" for d in groups[key])
+        gold = any(d.status == schema.GOLD for d in groups[key])
         return (0 if gold else 1), hashlib.sha256(key.encode("utf-8")).hexdigest()
 
     chosen: set[str] = set()
@@ -190,7 +190,7 @@ def read_gold(folder: Path) -> list[Document]:
     gold = []
     for _, path in split_files(folder):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
-            picked = batch.filter(pc.equal(batch.column(schema.ANNOTATION_STATUS), "gold"))
+            picked = batch.filter(pc.equal(batch.column(schema.ANNOTATION_STATUS), schema.GOLD))
             gold += documents_from_table(pa.Table.from_batches([picked]))
     return gold
 
@@ -273,7 +273,7 @@ def silver_diffs(
     is none (``None``: no seeds and annotations to rebuild it from)."""
     out: dict[str, SilverDiff] = {}
     for row in rows:
-        if row[schema.ANNOTATION_STATUS] != "gold":
+        if row[schema.ANNOTATION_STATUS] != schema.GOLD:
             continue
         if silver is None:
             reason = "no seeds and annotations folders were given, so the silver spans cannot be rebuilt"
