@@ -461,8 +461,8 @@ def _report(args: argparse.Namespace) -> str:
     """The report of a project's build, or of a folder alone (a release downloaded outside a project)."""
     from dataset_builder import report
     from dataset_builder.knowledge import Knowledge
+    from dataset_builder.pipeline import silver_of_gold
     from dataset_builder.report.collect import read_gold
-    from dataset_builder.silver_eval import silver_of_gold
 
     try:
         project: Project | None = _project(args)

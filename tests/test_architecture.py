@@ -262,6 +262,14 @@ def test_the_report_and_the_release_never_run_the_annotators() -> None:
     assert sorted(t for t in reached if t.startswith(runners)) == []
 
 
+def test_scoring_is_apart_from_the_builds_re_annotation() -> None:
+    """``silver_eval`` scores (held-out gold for ``scripts/evaluate_silver.py``, a build's gold for the card);
+    re-annotating a build's gold is the pipeline's (``pipeline.silver_of_gold``): in the package, only the
+    build imports the scorer, for the card's table."""
+    importers = {name for name, targets in _edges().items() if "dataset_builder.silver_eval" in targets}
+    assert importers == {"dataset_builder.build"}
+
+
 def test_lazy_imports_are_the_listed_ones_only() -> None:
     """A function-level import of a package module is a layering violation unless listed with its reason;
     the CLI is the top layer (nothing imports it) and imports each command's modules when it runs."""

@@ -1,7 +1,7 @@
 """What the report shows, read from a built folder (and the project's annotations).
 
 The built parquet holds only the final spans; the silver a gold document is compared with is given
-by the caller (:func:`dataset_builder.silver_eval.silver_of_gold`, computed once by the build for the
+by the caller (:func:`dataset_builder.pipeline.silver_of_gold`, computed once by the build for the
 card and the report, or by ``dataset-builder report`` from :func:`read_gold`), and the annotators'
 own annotations are read from ``annotations/documents``, checked against the built text (sha256): an
 annotation file that changed since the build is reported as such, never compared against the wrong text.
