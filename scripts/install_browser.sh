@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install Debian's headless-capable Chromium and its WebDriver (for tests/test_editor_rtl.py).
+# Install Debian's headless-capable Chromium and its WebDriver (for tests/labelstudio/test_editor_rtl.py).
 # Idempotent: does nothing when both are already on PATH. Needs root (apt-get).
 set -euo pipefail
 

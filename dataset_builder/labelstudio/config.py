@@ -12,7 +12,7 @@ is not inherited, so it must sit on the lines themselves): every line takes its 
 first strong character, so Arabic lines run and align right-to-left and English lines left-to-right,
 without touching the characters (offsets stay those of the task text). ``white-space: pre-wrap``
 keeps the text's spaces visible, as the ``Text`` tag documentation advises; the title header gets
-the same per-line direction. ``tests/test_editor_rtl.py`` checks this in the real editor with
+the same per-line direction. ``tests/labelstudio/test_editor_rtl.py`` checks this in the real editor with
 headless Chromium, from the glyph positions of pre-annotated spans.
 Tasks also carry ``"direction"`` (see :func:`direction`) for exports and custom views.
 """

@@ -83,7 +83,7 @@ def resolve_offsets(text: str, start: int, end: int, region_text: str | None) ->
     """Code-point offsets of a region of ``text``, or why they cannot be trusted.
 
     Label Studio 1.23.2's editor saves ``<Text>`` regions in code points (established in the real
-    editor: tests/test_editor_rtl.py), so that is the one unit read. Offsets that would also read
+    editor: tests/labelstudio/test_editor_rtl.py), so that is the one unit read. Offsets that would also read
     as UTF-16 code units onto other matching text are refused: another tool may have written them,
     and picking one reading put spans on the wrong word. A span must not split a grapheme (a base
     letter from its combining marks, or half a flag).

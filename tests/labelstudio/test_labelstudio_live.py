@@ -51,7 +51,7 @@ from tests.support.labelstudio import (  # noqa: F401  (label_studio: session fi
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC = "000_7b0c189a82ed960c-ar"
 ANNOTATOR_1, ANNOTATOR_2 = "annotator1@example.org", "annotator2@example.org"
 REMOVED = ("لأهالي غزة", "غزة")

@@ -226,7 +226,7 @@ def _entity_region(export: list[dict[str, Any]], task: int = 1, index: int = 1) 
 
 
 def test_utf16_offsets_are_refused_naming_the_task_and_region(ann_dir: Path) -> None:
-    """The editor saves code points (tests/test_editor_rtl.py): UTF-16 offsets are not guessed at."""
+    """The editor saves code points (tests/labelstudio/test_editor_rtl.py): UTF-16 offsets are not guessed at."""
     docs = make_documents()
     export = fake_export(tasks.build_tasks(docs, "v1"))
     text = export[1]["data"]["text"]
@@ -394,7 +394,7 @@ def test_duplicate_annotation_ids_are_rejected(ann_dir: Path) -> None:
     _assert_rejected(export, ann_dir, "task 101", "annotation 1", "id also used in task 100")
 
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "labelstudio"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "labelstudio"
 
 
 def test_realistic_export_with_two_annotators_and_a_cancelled_one(ann_dir: Path) -> None:

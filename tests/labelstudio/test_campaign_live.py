@@ -26,6 +26,7 @@ from dataset_builder.labelstudio import config, tasks
 from dataset_builder.labelstudio.campaign import next_batch, status
 from dataset_builder.labelstudio.client import project_task_keys
 from dataset_builder.project import Project
+from tests.labelstudio.test_labelstudio_live import copy_corpus, documents_of, pull_dir, push_dir
 from tests.support.labelstudio import (  # noqa: F401  (label_studio: session fixture)
     LocalServer,
     free_port,
@@ -33,11 +34,10 @@ from tests.support.labelstudio import (  # noqa: F401  (label_studio: session fi
     label_studio_executable,
     sign_up,
 )
-from tests.test_labelstudio_live import copy_corpus, documents_of, pull_dir, push_dir
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def new_project(base: Path, name: str, seeds: int | None = None, **labelstudio: Any) -> Path:

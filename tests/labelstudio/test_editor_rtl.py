@@ -6,7 +6,7 @@ left; the English task of the same seed still runs left to right. The checks rea
 (highlight elements and glyph positions), not the config.
 
 Script mode saves the Arabic screenshot to a path, on a throwaway server:
-``.venv/bin/python tests/test_editor_rtl.py editor.png``
+``PYTHONPATH=. .venv/bin/python tests/labelstudio/test_editor_rtl.py editor.png``
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from tests.support.labelstudio import LocalServer, label_studio, local_server  #
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ARABIC, ENGLISH = "000_7b0c189a82ed960c-ar", "000_7b0c189a82ed960c-en"
 ARABIC_LETTER = r"[\u0600-\u06FF]"
 CHROMIUM, CHROMEDRIVER = "chromium", "chromedriver"

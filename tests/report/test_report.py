@@ -5,7 +5,7 @@ and read the rendered page: every document's direction, every entity's text, the
 links between translations; they save screenshots of the overview and of an Arabic and an English
 document.
 
-Script mode saves the README's screenshot: ``.venv/bin/python tests/test_report.py docs/report.png``
+Script mode saves the README's screenshot: ``PYTHONPATH=.:tests .venv/bin/python tests/report/test_report.py docs/report.png``
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from dataset_builder.release.manifest import manifest_files, read_manifest
 from dataset_builder.release.publish import plan_publish
 from dataset_builder.report import REPORT_NAME, collect, refresh_report, render, render_report, write_report
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS, ANNOTATIONS = ROOT / "seeds", ROOT / "annotations"
 ARABIC, ENGLISH = "001_91a43c286490f4bd", "002_a10ac565b067f4e4"
 
@@ -432,7 +432,7 @@ def visible_documents(driver: Any) -> list[str]:
 def test_in_chromium_every_document_reads_in_its_direction_and_the_page_works(
     seeds_dist: Path, tmp_path: Path
 ) -> None:
-    from test_editor_rtl import browser_missing, chromium
+    from tests.labelstudio.test_editor_rtl import browser_missing, chromium
 
     reason = browser_missing()
     if reason:
@@ -504,8 +504,7 @@ def screenshots(driver: Any, report: Path, out_dir: Path) -> dict[str, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Script mode: build the seeds, render the report and save the overview's screenshot."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from test_editor_rtl import browser_missing, chromium
+    from tests.labelstudio.test_editor_rtl import browser_missing, chromium
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", type=Path, help="PNG file to write")
