@@ -511,5 +511,5 @@ def apply_gold(doc: Document, gold: Gold, knowledge: Knowledge, annotations_dir:
         date=date,
         date_source=source,
         date_evidence=evidence,
-        annotation_status="gold",
+        annotation_status=schema.GOLD,
     )

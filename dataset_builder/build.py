@@ -40,7 +40,7 @@ from dataset_builder.release.manifest import unbumped_version, write_manifest
 from dataset_builder.release.stats import CardStats
 from dataset_builder.report import write_report
 from dataset_builder.schema import Topic
-from dataset_builder.silver_eval import silver_against_gold, silver_of_gold
+from dataset_builder.silver_eval import silver_against_gold
 from dataset_builder.splits import (
     LEDGER_NAME,
     SplitLedger,
@@ -159,7 +159,7 @@ def build(
         # The build itself rejects stale or unknown annotations, so agreement needs no second pass
         # over the seeds (agreement_report's check): the annotations alone give the figures.
         agreement=lambda: compute_agreement(annotated, knowledge.topic_ids, texts).to_dict(),
-        silver_of_gold=partial(silver_of_gold, seeds_dir=seeds_dir, knowledge=knowledge),
+        silver_of_gold=partial(pipeline.silver_of_gold, seeds_dir=seeds_dir, knowledge=knowledge),
         guidelines=annotations_dir / GUIDELINES_NAME,
         ledger=ledger,
         inputs=inputs,
@@ -199,7 +199,7 @@ def write_dataset(
     guidelines) is shipped beside the card, which links to it. ``ledger`` holds the splits of
     documents built before (none: every event's split is hashed). ``out_dir`` is checked before
     ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``silver_of_gold``
-    re-annotates the gold documents streamed (:func:`silver_eval.silver_of_gold`), once, for the
+    re-annotates the gold documents streamed (:func:`pipeline.silver_of_gold`), once, for the
     card's silver-against-gold table and the report. ``report`` writes ``report.html`` into the folder
     (given that silver) before the manifest lists its files. ``cache`` keeps each
     document's ``ner`` tokens, so that a rebuild tokenises only the documents that changed.
@@ -257,7 +257,7 @@ def write_dataset(
 def _keep_gold(docs: Iterable[Document], gold: list[Document]) -> Iterator[Document]:
     """``docs`` unchanged, the gold ones also added to ``gold`` as they stream by."""
     for doc in docs:
-        if doc.annotation_status == "gold":
+        if doc.annotation_status == schema.GOLD:
             gold.append(doc)
         yield doc
 

@@ -461,8 +461,8 @@ def _report(args: argparse.Namespace) -> str:
     """The report of a project's build, or of a folder alone (a release downloaded outside a project)."""
     from dataset_builder import report
     from dataset_builder.knowledge import Knowledge
+    from dataset_builder.pipeline import silver_of_gold
     from dataset_builder.report.collect import read_gold
-    from dataset_builder.silver_eval import silver_of_gold
 
     try:
         project: Project | None = _project(args)
@@ -578,7 +578,7 @@ def _export_tasks(args: argparse.Namespace) -> str:
 
     with _corpus(args) as corpus:
         documents = corpus.silver_documents()
-        return write_tasks(documents, corpus.annotations, args.out, corpus.project.settings.name)
+        return write_tasks(documents, corpus.knowledge, args.out, corpus.project.settings.name)
 
 
 def _import(args: argparse.Namespace) -> str:

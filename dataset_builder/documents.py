@@ -13,6 +13,7 @@ import operator
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from dataset_builder import schema
 from dataset_builder.errors import InputError
 
 
@@ -73,7 +74,7 @@ class Document:
     topics: list[str] = field(default_factory=list)
     event_id: str | None = None
     translation_group: str | None = None
-    annotation_status: str = "silver"
+    annotation_status: str = schema.SILVER
     truncated: bool = False
 
     def with_(self, **changes: object) -> Document:

@@ -1,5 +1,5 @@
 """Every parquet file a build writes: the fixed writer options, the batch size, the staging writer and
-the writers of each config's splits.
+the writers of each subset's splits (a Hugging Face "config": ``documents``, ``ner``…).
 
 Byte-identical builds depend on all of it together: the options, one row group per ``BATCH_ROWS``
 rows, and tables laid out the same way however their rows arrived (:func:`fresh`).
@@ -49,7 +49,7 @@ def fresh(table: pa.Table, arrow_schema: pa.Schema) -> pa.Table:
 
 
 class SplitWriters:
-    """One parquet file per config and split, fed whole Arrow tables and written in tables of exactly
+    """One parquet file per subset and split, fed whole Arrow tables and written in tables of exactly
     ``BATCH_ROWS`` rows (one row group each), so the file layout does not depend on how rows arrive."""
 
     def __init__(self, root: Path, schemas: dict[str, pa.Schema]) -> None:
@@ -62,43 +62,43 @@ class SplitWriters:
         self._pending_rows: Counter[tuple[str, str]] = Counter()
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
 
-    def add(self, config: str, split: str, table: pa.Table) -> None:
-        """Queue rows of one config and split (any number, in file order); full batches are written."""
+    def add(self, subset: str, split: str, table: pa.Table) -> None:
+        """Queue rows of one subset and split (any number, in file order); full batches are written."""
         if not table.num_rows:
             return
-        self.rows[config][split] += table.num_rows
-        self._pending[config, split].append(table)
-        self._pending_rows[config, split] += table.num_rows
-        if self._pending_rows[config, split] >= BATCH_ROWS:
-            self._flush(config, split, last=False)
+        self.rows[subset][split] += table.num_rows
+        self._pending[subset, split].append(table)
+        self._pending_rows[subset, split] += table.num_rows
+        if self._pending_rows[subset, split] >= BATCH_ROWS:
+            self._flush(subset, split, last=False)
 
-    def add_split_tables(self, config: str, table: pa.Table, splits: pa.Array) -> None:
-        """Rows of one config, each to the split named in ``splits`` (row for row)."""
+    def add_split_tables(self, subset: str, table: pa.Table, splits: pa.Array) -> None:
+        """Rows of one subset, each to the split named in ``splits`` (row for row)."""
         for split in schema.SPLITS:
-            self.add(config, split, table.filter(pc.equal(splits, split)))
+            self.add(subset, split, table.filter(pc.equal(splits, split)))
 
-    def _flush(self, config: str, split: str, *, last: bool) -> None:
-        table = pa.concat_tables(self._pending.pop((config, split)))
+    def _flush(self, subset: str, split: str, *, last: bool) -> None:
+        table = pa.concat_tables(self._pending.pop((subset, split)))
         done = 0
         while table.num_rows - done >= BATCH_ROWS or (last and done < table.num_rows):
-            self._write(config, split, table.slice(done, BATCH_ROWS))
+            self._write(subset, split, table.slice(done, BATCH_ROWS))
             done += BATCH_ROWS
-        self._pending_rows[config, split] = table.num_rows - done
+        self._pending_rows[subset, split] = table.num_rows - done
         if done < table.num_rows:
-            self._pending[config, split].append(table.slice(done))
+            self._pending[subset, split].append(table.slice(done))
 
-    def _write(self, config: str, split: str, table: pa.Table) -> None:
-        if (config, split) not in self._writers:
-            self._writers[config, split] = writer(
-                self.root / schema.data_file(config, split), self.schemas[config]
+    def _write(self, subset: str, split: str, table: pa.Table) -> None:
+        if (subset, split) not in self._writers:
+            self._writers[subset, split] = writer(
+                self.root / schema.data_file(subset, split), self.schemas[subset]
             )
-        table = fresh(table, self.schemas[config])
-        self.bytes[config][split] += table.nbytes
-        self._writers[config, split].write_table(table)
+        table = fresh(table, self.schemas[subset])
+        self.bytes[subset][split] += table.nbytes
+        self._writers[subset, split].write_table(table)
 
     def close(self) -> None:
         """Flush what is left. A split without rows gets no file: ``datasets`` refuses empty splits."""
-        for config, split in list(self._pending):
-            self._flush(config, split, last=True)
+        for subset, split in list(self._pending):
+            self._flush(subset, split, last=True)
         for w in self._writers.values():
             w.close()

@@ -467,3 +467,44 @@ def documents(
     stats = PipelineStats() if stats is None else stats
     steps = pipeline_steps(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, stats)
     yield from run_steps(steps, stats)
+
+
+# --- the silver of gold documents ---------------------------------------------------------------------
+
+
+def silver_of_gold(
+    gold: Iterable[Document], seeds_dir: Path, knowledge: Knowledge
+) -> dict[str, Document | str]:
+    """Each gold document's silver, annotated again from its seed file, or why there is none.
+
+    A seed file is annotated without the names its gold documents taught (their learned aliases), so
+    silver cannot read its answer: recall is not 100% by construction. The build computes this once
+    for the card (:func:`silver_eval.silver_against_gold`) and the report, ``dataset-builder report`` for the gold
+    of a built folder; a seed file that is gone, fails, or no longer gives the gold text is named.
+    """
+    by_file: dict[str, list[Document]] = {}
+    for doc in gold:
+        by_file.setdefault(doc.seed_file, []).append(doc)
+    out: dict[str, Document | str] = {}
+    for seed_file, docs in sorted(by_file.items()):
+        silver, problem = _silver_of_seed(
+            Path(seeds_dir) / seed_file, knowledge.without_learned_from(d.id for d in docs)
+        )
+        for doc in docs:
+            redone = silver.get(doc.id)
+            if redone is None:
+                out[doc.id] = problem or f"seeds/{seed_file} no longer gives this document"
+            elif redone.text != doc.text:
+                out[doc.id] = f"the text of seeds/{seed_file} changed since this build"
+            else:
+                out[doc.id] = redone
+    return out
+
+
+def _silver_of_seed(path: Path, knowledge: Knowledge) -> tuple[dict[str, Document], str | None]:
+    if not path.is_file():
+        return {}, f"seed file {path.name} is not in the seeds folder"
+    try:
+        return {d.id: d for d in annotate_seed(path, knowledge)}, None
+    except InputError as exc:
+        return {}, f"the silver annotators failed on {path.name}: {exc}"

@@ -27,8 +27,10 @@ ENTITY_LABELS: dict[str, str] = {
 """CoNLL-2003 / ANERcorp entity scheme, with the one-line definition shown to annotators."""
 
 DATE_SOURCES: tuple[str, ...] = ("header", "dateline", "text", "annotation")
+GOLD = "gold"
+SILVER = "silver"
 DISPUTED = "disputed"
-STATUSES: tuple[str, ...] = ("gold", "silver", DISPUTED)
+STATUSES: tuple[str, ...] = (GOLD, SILVER, DISPUTED)
 """``annotation_status`` values: ``disputed`` is a document whose annotators disagree and no reviewer
 has decided yet; it carries its silver annotations."""
 SPLITS: tuple[str, ...] = ("train", "validation", "test")

@@ -159,6 +159,39 @@ def test_every_constant_of_the_table_names_its_field() -> None:
         assert list(schema.features(config, ["t"])) == list(fields)
 
 
+STATUS_WORDS: dict[tuple[str, str], str] = {
+    ("labelstudio/campaign.py", "CampaignStatus.to_json"): "keys of `status --json`, a documented format",
+    ("pipeline.py", "<module>"): "the gold step's name in the build's stats",
+    ("pipeline.py", "ApplyGold.run"): "a counter of the gold step",
+    ("report/render.py", "_silver_charts"): "the id of the report's silver chart",
+    ("silver_eval.py", "Evaluation.report"): "a column heading of the evaluation's table",
+    ("silver_eval.py", "MessEvaluation.report"): "a column heading of the evaluation's table",
+    ("silver_eval.py", "silver_against_gold"): "keys of the silver-against-gold JSON",
+}
+"""(file, function) → why the words of :data:`schema.STATUSES` are spelled there not as a document's status."""
+
+
+def _status_words() -> list[tuple[str, str, int]]:
+    """(file, scope, line) of every string equal to an annotation status, outside the field table."""
+    return [
+        (rel, scope, node.lineno)
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (rel := path.relative_to(PACKAGE).as_posix()) != "schema.py"
+        for scope, node in _scopes(ast.parse(path.read_text(encoding="utf-8")))
+        if _string(node) in schema.STATUSES
+    ]
+
+
+def test_annotation_statuses_are_spelled_once_in_the_field_table() -> None:
+    """``schema.GOLD``, ``SILVER``, ``DISPUTED``: a status compared or set as a string literal is a
+    typo waiting to happen (``"Gold"`` matches nothing, silently)."""
+    found = _status_words()
+    assert not [f"{rel}:{line} ({scope})" for rel, scope, line in found if (rel, scope) not in STATUS_WORDS]
+    stale = STATUS_WORDS.keys() - {(rel, scope) for rel, scope, _ in found}
+    assert not stale, "allow-list entries that allow nothing"
+    assert [(s, n) for s, n in _scopes(ast.parse('x = 1 if s == "gold" else 2')) if _string(n)]
+
+
 # --- imports -------------------------------------------------------------------------------------
 
 CLI = "dataset_builder.cli"
@@ -227,6 +260,14 @@ def test_the_report_and_the_release_never_run_the_annotators() -> None:
             todo.append(target)
     assert "dataset_builder.documents" in reached  # the walk follows imports
     assert sorted(t for t in reached if t.startswith(runners)) == []
+
+
+def test_scoring_is_apart_from_the_builds_re_annotation() -> None:
+    """``silver_eval`` scores (held-out gold for ``scripts/evaluate_silver.py``, a build's gold for the card);
+    re-annotating a build's gold is the pipeline's (``pipeline.silver_of_gold``): in the package, only the
+    build imports the scorer, for the card's table."""
+    importers = {name for name, targets in _edges().items() if "dataset_builder.silver_eval" in targets}
+    assert importers == {"dataset_builder.build"}
 
 
 def test_lazy_imports_are_the_listed_ones_only() -> None:
@@ -334,8 +375,8 @@ def test_the_cache_and_label_studio_name_the_silver_annotators_with_one_fingerpr
         knowledge = Knowledge.load(folder)
         with SilverCache.open(tmp_path / "cache", knowledge) as cache:
             key = cache.fingerprint
-        assert model_version(folder).endswith("+" + fingerprint.silver(knowledge.silver_fingerprint)[:12])
-        return model_version(folder), key
+        assert model_version(knowledge).endswith("+" + fingerprint.silver(knowledge.silver_fingerprint)[:12])
+        return model_version(knowledge), key
 
     first = both()
     shutil.copy(REPO / "annotations" / GROUPS, folder / GROUPS)
@@ -356,4 +397,22 @@ def test_no_script_and_no_library_module_imports_test_code() -> None:
             found += [
                 f"{path.relative_to(REPO)}: {n}" for n in names if n.split(".")[0] in ("tests", "conftest")
             ]
+    assert found == []
+
+
+def test_no_module_cache_is_keyed_by_an_argument() -> None:
+    """Knowledge and models are loaded once and passed explicitly: ``functools.cache``/``lru_cache``
+    builds constants (of no argument, or keyed by a type), never keyed by a path or a text."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+            names = {d.attr if isinstance(d, ast.Attribute) else getattr(d, "id", None) for d in decorators}
+            arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+            arguments += [a for a in (node.args.vararg, node.args.kwarg) if a is not None]
+            keys = [ast.unparse(a.annotation) if a.annotation else "?" for a in arguments]
+            if names & {"cache", "lru_cache"} and any(k != "type" for k in keys):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
     assert found == []

@@ -184,10 +184,10 @@ def test_label_studio_commands_reuse_the_builds_silver_documents(
     build(project, capsys)
     p = Project.load(project)
     knowledge = Knowledge.load(p.annotations_dir)
-    plain = write_tasks(silver_documents(p.seeds_dir, knowledge), p.annotations_dir, project / "plain.json")
+    plain = write_tasks(silver_documents(p.seeds_dir, knowledge), knowledge, project / "plain.json")
     with SilverCache.open(p.cache_dir, knowledge) as cache:
         documents = silver_documents(p.seeds_dir, knowledge, cache=cache)
-        cached = write_tasks(documents, p.annotations_dir, project / "cached.json")
+        cached = write_tasks(documents, knowledge, project / "cached.json")
         report = agreement_report(
             silver_documents(p.seeds_dir, knowledge, cache=cache), p.annotations_dir, knowledge
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +56,10 @@ class ModelTagger:
         return found
 
 
-@cache
 def load_tagger(model_dir: Path) -> ModelTagger:
-    """The model in ``model_dir`` (``save_pretrained`` layout), loaded once per process."""
+    """The model in ``model_dir`` (``save_pretrained`` layout). Each call loads it: the caller loads it
+    once and passes it on (the silver context, once per worker; a command, once per run), rather than
+    a module cache keyed by the path."""
     model_dir = Path(model_dir)
     if not (model_dir / "config.json").is_file():
         raise InputError(f"{model_dir}: not a Hugging Face model folder (no config.json)")

@@ -345,6 +345,6 @@ def status(
             Path(annotations_dir or project.annotations_dir), knowledge.topic_ids
         ).values()
     )
-    result.disputed = rules.get("disputed", 0)
+    result.disputed = rules.get(annotations.DISPUTED, 0)
     result.reviewed = rules.get("review", 0) + rules.get("ground_truth", 0)
     return result

@@ -671,7 +671,7 @@ def push(
     dataset = project.settings.name
     annotations_dir = Path(annotations_dir or project.annotations_dir)
     blind = not settings.show_predictions
-    version = tasks.model_version(annotations_dir)
+    version = tasks.model_version(knowledge)
     docs = list(documents)
     all_tasks = tasks.build_tasks(docs, version, dataset=dataset, predictions=not blind)
     by_document = {t["data"]["document_id"]: t for t in all_tasks}

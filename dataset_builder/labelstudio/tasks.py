@@ -14,19 +14,19 @@ from typing import Any
 import dataset_builder
 from dataset_builder import annotations, fingerprint
 from dataset_builder.documents import Document
-from dataset_builder.knowledge.schema import silver_files_digest
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config
 from dataset_builder.output import write_atomic
 
 
-def model_version(annotations_dir: Path) -> str:
-    """``dataset_builder-<version>+<hash>``: the silver annotators' fingerprint (:mod:`dataset_builder.fingerprint`),
-    the one the silver cache uses.
+def model_version(knowledge: Knowledge) -> str:
+    """``dataset_builder-<version>+<hash>``: the silver annotators' fingerprint (:mod:`dataset_builder.fingerprint`)
+    of the loaded ``knowledge``, from the digest its loading computed once, as the silver cache's key.
 
     Any edit to a rule, an alias or the code gives a new version, so predictions made by
     different silver annotators are never confused.
     """
-    return f"dataset_builder-{dataset_builder.__version__}+{fingerprint.silver(silver_files_digest(annotations_dir))[:12]}"
+    return f"dataset_builder-{dataset_builder.__version__}+{fingerprint.silver(knowledge.silver_fingerprint)[:12]}"
 
 
 DATASET_KEY = "dataset"
@@ -114,13 +114,13 @@ def tasks_json(tasks: list[dict[str, Any]]) -> str:
 
 def write_tasks(
     documents: Iterable[Document],
-    annotations_dir: Path,
+    knowledge: Knowledge,
     out: Path | None = None,
     dataset: str | None = None,
 ) -> str:
     """Tasks for ``documents`` (the CLI computes them), written atomically to ``out`` (or returned as JSON
     text if None); ``dataset`` is the project's name, carried by each task as a push does."""
-    version = model_version(annotations_dir)
+    version = model_version(knowledge)
     tasks = build_tasks(documents, version, dataset=dataset)
     text = tasks_json(tasks)
     if out is None:

@@ -72,11 +72,11 @@ def _croissant_fields(
     return out
 
 
-def _classes_id(config: str, name: str) -> str:
-    return f"{config}-{name}-classes"
+def _classes_id(subset: str, name: str) -> str:
+    return f"{subset}-{name}-classes"
 
 
-def _class_record_sets(config: str, feats: Mapping[str, Any]) -> list[mlc.RecordSet]:
+def _class_record_sets(subset: str, feats: Mapping[str, Any]) -> list[mlc.RecordSet]:
     """One ``sc:Enumeration`` RecordSet per ClassLabel feature, its names as inline data rows.
 
     This is how Croissant states what the integer ids of a ClassLabel column mean (the names as data,
@@ -87,12 +87,12 @@ def _class_record_sets(config: str, feats: Mapping[str, Any]) -> list[mlc.Record
         inner = feature.feature if isinstance(feature, datasets.List) else feature
         if not isinstance(inner, datasets.ClassLabel):
             continue
-        rs = _classes_id(config, name)
+        rs = _classes_id(subset, name)
         out.append(
             mlc.RecordSet(
                 id=rs,
                 name=rs,
-                description=f"Names of the ids of the {name} field of the {config} config (ClassLabel).",
+                description=f"Names of the ids of the {name} field of the {subset} config (ClassLabel).",
                 data_types=[SC_ENUMERATION],
                 key=[f"{rs}/id"],
                 fields=[
@@ -123,38 +123,38 @@ def croissant_metadata(
     features = schema.config_features(topic_ids)
     distribution: list[mlc.FileObject | mlc.FileSet] = []
     record_sets = []
-    for config, splits in data_files(stats["rows"]).items():
+    for subset, splits in data_files(stats["rows"]).items():
         for split, path in splits.items():
             distribution.append(
                 mlc.FileObject(
-                    id=f"{config}-{split}",
-                    name=f"{config}-{split}",
-                    description=f"{config} config, {split} split",
+                    id=f"{subset}-{split}",
+                    name=f"{subset}-{split}",
+                    description=f"{subset} config, {split} split",
                     content_url=path,
                     content_size=f"{(folder / path).stat().st_size} B",
                     encoding_formats=["application/x-parquet"],
                     sha256=sha256_file(folder / path),
                 )
             )
-        file_set = f"{config}-parquet"
+        file_set = f"{subset}-parquet"
         distribution.append(
             mlc.FileSet(
                 id=file_set,
                 name=file_set,
-                description=f"All splits of the {config} config",
+                description=f"All splits of the {subset} config",
                 encoding_formats=["application/x-parquet"],
-                includes=[schema.data_glob(config)],
+                includes=[schema.data_glob(subset)],
             )
         )
         record_sets.append(
             mlc.RecordSet(
-                id=config,
-                name=config,
-                description=f"Rows of the {config} config",
+                id=subset,
+                name=subset,
+                description=f"Rows of the {subset} config",
                 fields=[
-                    *_croissant_fields(config, features[config], file_set),
+                    *_croissant_fields(subset, features[subset], file_set),
                     mlc.Field(
-                        id=f"{config}/split",
+                        id=f"{subset}/split",
                         name="split",
                         description=f"Split of the row: one of {', '.join(schema.SPLITS)} (the file name).",
                         data_types=[mlc.DataType.TEXT],
@@ -167,7 +167,7 @@ def croissant_metadata(
                 ],
             )
         )
-        record_sets += _class_record_sets(config, features[config])
+        record_sets += _class_record_sets(subset, features[subset])
     agreement_note = "Inter-annotator agreement is reported in the dataset card."
     metadata = mlc.Metadata(
         name=info.name,

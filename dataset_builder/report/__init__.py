@@ -4,7 +4,7 @@ The build writes it into the dataset folder before the manifest (so the manifest
 ``dataset-builder report DIST`` writes it again, byte for byte the same from the same folder,
 silver and annotations, and updates the manifest's entry. What the report needs beyond the folder:
 the silver of its gold documents, given by the caller (computed from the project's seeds, never by the
-report: see :func:`dataset_builder.silver_eval.silver_of_gold`), and the annotators' agreement, from
+report: see :func:`dataset_builder.pipeline.silver_of_gold`), and the annotators' agreement, from
 the annotations folder; see :mod:`dataset_builder.report.collect`.
 """
 
@@ -56,7 +56,7 @@ def render_report(
 ) -> tuple[str, int, int]:
     """The report's HTML for a built folder, with the number of documents shown and in the folder.
 
-    ``silver``: each gold document's silver, or why there is none (:func:`silver_eval.silver_of_gold`
+    ``silver``: each gold document's silver, or why there is none (:func:`pipeline.silver_of_gold`
     of the folder's gold, :func:`collect.read_gold`); ``None`` when there are no seeds to rebuild it
     from. ``knowledge`` is that of ``annotations_dir`` (loaded from it when not given).
     """

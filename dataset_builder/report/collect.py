@@ -1,7 +1,7 @@
 """What the report shows, read from a built folder (and the project's annotations).
 
 The built parquet holds only the final spans; the silver a gold document is compared with is given
-by the caller (:func:`dataset_builder.silver_eval.silver_of_gold`, computed once by the build for the
+by the caller (:func:`dataset_builder.pipeline.silver_of_gold`, computed once by the build for the
 card and the report, or by ``dataset-builder report`` from :func:`read_gold`), and the annotators'
 own annotations are read from ``annotations/documents``, checked against the built text (sha256): an
 annotation file that changed since the build is reported as such, never compared against the wrong text.
@@ -90,7 +90,7 @@ class Overview:
 
     @property
     def gold(self) -> int:
-        return sum(n for (_, status), n in self.per_status.items() if status == "gold")
+        return sum(n for (_, status), n in self.per_status.items() if status == schema.GOLD)
 
     @property
     def splits(self) -> set[str]:
@@ -106,7 +106,7 @@ class Overview:
         return [lang for lang in schema.LANGUAGES if lang in seen] + sorted(seen - set(schema.LANGUAGES))
 
 
-_KEY, _GOLD, _CHARACTERS, _HASH = "key", "gold", "characters", "hash"
+_KEY, _GOLD, _CHARACTERS, _HASH = "key", "is_gold", "characters", "hash"
 _SAMPLE_SCHEMA = pa.schema([(_KEY, pa.string()), (_GOLD, pa.bool_()), (_CHARACTERS, pa.int64())])
 
 
@@ -138,7 +138,7 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
                 pa.table(
                     [
                         pc.coalesce(cols[schema.TRANSLATION_GROUP], cols[schema.ID]),
-                        pc.equal(cols[schema.ANNOTATION_STATUS], "gold"),
+                        pc.equal(cols[schema.ANNOTATION_STATUS], schema.GOLD),
                         pc.cast(pc.utf8_length(cols[schema.TEXT]), pa.int64()),
                     ],
                     schema=_SAMPLE_SCHEMA,
@@ -273,7 +273,7 @@ def read_gold(folder: Path) -> list[Document]:
     gold = []
     for _, path in split_files(folder):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
-            picked = batch.filter(pc.equal(batch.column(schema.ANNOTATION_STATUS), "gold"))
+            picked = batch.filter(pc.equal(batch.column(schema.ANNOTATION_STATUS), schema.GOLD))
             gold += documents_from_table(pa.Table.from_batches([picked]))
     return gold
 
@@ -356,7 +356,7 @@ def silver_diffs(
     is none (``None``: no seeds and annotations to rebuild it from)."""
     out: dict[str, SilverDiff] = {}
     for row in rows:
-        if row[schema.ANNOTATION_STATUS] != "gold":
+        if row[schema.ANNOTATION_STATUS] != schema.GOLD:
             continue
         if silver is None:
             reason = "no seeds and annotations folders were given, so the silver spans cannot be rebuilt"

@@ -29,7 +29,7 @@ LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
 RTL_LANGUAGES = frozenset({"ar"})
 LANGUAGE_COLOURS = {"ar": "#0072b2", "en": "#e69f00"}
 SPLIT_COLOURS = {"train": "#4c78a8", "validation": "#72b7b2", "test": "#f58518"}
-STATUS_COLOURS = {"gold": "#d4a017", "silver": "#9aa5b1", "disputed": "#d55e00"}
+STATUS_COLOURS = {schema.GOLD: "#d4a017", schema.SILVER: "#9aa5b1", schema.DISPUTED: "#d55e00"}
 LABEL_COLOURS = {"PER": "#c0392b", "ORG": "#1f6fb2", "LOC": "#1e8449", "MISC": "#8e44ad"}
 CHANGE_COLOURS = {
     "agreed": "#b8c4ce",
@@ -262,7 +262,7 @@ def overview_charts(
                 ],
                 _series(statuses, STATUS_COLOURS),
             ),
-            "note": f"{sum(overview.per_status[lang, 'gold'] for lang in langs):,} gold of {total:,} documents; "
+            "note": f"{sum(overview.per_status[lang, schema.GOLD] for lang in langs):,} gold of {total:,} documents; "
             f"{sum(overview.per_status[lang, schema.DISPUTED] for lang in langs):,} disputed (waiting for review)",
         }
     )

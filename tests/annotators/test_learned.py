@@ -135,8 +135,8 @@ def test_silver_of_a_gold_document_leaves_out_the_names_only_its_gold_taught(tmp
 
 
 def test_report_compares_silver_with_gold_without_the_documents_own_aliases(tmp_path: Path) -> None:
+    from dataset_builder.pipeline import silver_of_gold
     from dataset_builder.report import collect
-    from dataset_builder.silver_eval import silver_of_gold
 
     ann = knowledge_folder(tmp_path)
     _write_learned(ann, [("Zorba Quintavalle", "PER", ["901_gold"])])

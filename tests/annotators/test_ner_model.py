@@ -23,11 +23,12 @@ except ImportError:
 
 from conftest import KNOWLEDGE
 
+from dataset_builder import pipeline
 from dataset_builder.annotators.entities import annotate_entities
 from dataset_builder.annotators.ner_model import load_tagger
 from dataset_builder.documents import Document, check_spans
 from dataset_builder.errors import InputError
-from dataset_builder.pipeline import silver_documents
+from dataset_builder.pipeline import SHARD_FILES, silver_documents
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "zorba", "quintavalle", "cairo", "met", "in", "."]
 LABELS = ["O", "B-PERS", "I-PERS", "B-GPE", "I-GPE"]
@@ -104,6 +105,29 @@ def test_build_pipeline_takes_the_model_folder(model_dir: Path, tmp_path: Path) 
     )
     (doc,) = silver_documents(seeds, KNOWLEDGE, ner_model=model_dir)
     assert ("Zorba Quintavalle", "PER") in [(s.text, s.label) for s in doc.entities]
+
+
+def test_the_model_is_loaded_once_per_build_and_passed_not_cached_by_path(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The silver context loads it once and every shard uses that one; no module cache keyed by the
+    folder keeps a model alive (or hands a stale one back) after the build that loaded it."""
+    assert load_tagger(model_dir) is not load_tagger(model_dir)
+    loaded: list[Path] = []
+
+    def counted(folder: Path) -> object:
+        loaded.append(folder)
+        return load_tagger(folder)
+
+    monkeypatch.setattr(pipeline, "load_tagger", counted)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for i in range(SHARD_FILES + 1):  # two shards
+        (seeds / f"{100 + i}_model.txt").write_text(f"Talks {i}\nZorba Quintavalle met in Cairo.\n", "utf-8")
+    docs = list(silver_documents(seeds, KNOWLEDGE, ner_model=model_dir))
+    assert len(docs) == SHARD_FILES + 1
+    assert all(("Zorba Quintavalle", "PER") in [(s.text, s.label) for s in d.entities] for d in docs)
+    assert loaded == [model_dir]
 
 
 def test_a_folder_without_a_model_is_a_clear_error(tmp_path: Path, model_dir: Path) -> None:

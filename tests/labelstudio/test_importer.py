@@ -154,11 +154,15 @@ def test_tasks_carry_identity_direction_and_predictions() -> None:
     assert tasks.tasks_json(built) == tasks.tasks_json(tasks.build_tasks(docs, "v1"))
 
 
-def test_model_version_follows_the_knowledge_files(ann_dir: Path) -> None:
-    before = tasks.model_version(ann_dir)
-    assert before.startswith("dataset_builder-") and before == tasks.model_version(ann_dir)
-    (ann_dir / "entities.json").write_text('{"entities": []}\n', encoding="utf-8")
-    assert tasks.model_version(ann_dir) != before
+def test_model_version_follows_the_knowledge_files(tmp_path: Path) -> None:
+    folder = tmp_path / "annotations"
+    shutil.copytree(ANN, folder, ignore=shutil.ignore_patterns("documents", "labelstudio"))
+    before = tasks.model_version(Knowledge.load(folder))
+    assert before.startswith("dataset_builder-") and before == tasks.model_version(Knowledge.load(folder))
+    entities = json.loads((folder / "entities.json").read_text(encoding="utf-8"))
+    entities["entities"] = entities["entities"][1:]
+    (folder / "entities.json").write_text(json.dumps(entities), encoding="utf-8")
+    assert tasks.model_version(Knowledge.load(folder)) != before
 
 
 def test_round_trip_gold_equals_silver_and_reimport_is_byte_identical(ann_dir: Path) -> None:

@@ -505,7 +505,7 @@ def test_two_pushes_at_once_leave_each_document_once(
         made = admin.projects.create(
             title=title,
             label_config=config.labeling_config(Knowledge.load(ann_dir).taxonomy),
-            model_version=tasks.model_version(ann_dir),
+            model_version=tasks.model_version(Knowledge.load(ann_dir)),
         )
         Project.load(ann_dir.parent).record_labelstudio(url=label_studio.url, project_id=made.id)
     reports = push_at_once(label_studio, ann_dir)

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import regex
-from conftest import ANN, TAXONOMY
+from conftest import KNOWLEDGE, TAXONOMY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -177,8 +177,8 @@ def test_written_tasks_are_deterministic_json_with_the_models_version(
 ) -> None:
     out = tmp_path / "out" / "tasks.json"
     out.parent.mkdir()
-    message = tasks.write_tasks(reversed(sample_docs), ANN, out, dataset="news")
-    version = tasks.model_version(ANN)
+    message = tasks.write_tasks(reversed(sample_docs), KNOWLEDGE, out, dataset="news")
+    version = tasks.model_version(KNOWLEDGE)
     assert message == f"wrote {len(sample_docs)} tasks to {out} (predictions by {version})"
     text = out.read_text(encoding="utf-8")
     assert text == tasks.tasks_json(tasks.build_tasks(reversed(sample_docs), version, dataset="news"))
@@ -186,5 +186,5 @@ def test_written_tasks_are_deterministic_json_with_the_models_version(
     loaded = json.loads(text)
     assert [t["data"]["document_id"] for t in loaded] == [d.id for d in reversed(sample_docs)]
     assert loaded[0]["predictions"][0]["model_version"] == version
-    assert tasks.write_tasks(reversed(sample_docs), ANN, dataset="news") == text.rstrip("\n")
+    assert tasks.write_tasks(reversed(sample_docs), KNOWLEDGE, dataset="news") == text.rstrip("\n")
     assert list(out.parent.iterdir()) == [out]  # written atomically: no temporary file left

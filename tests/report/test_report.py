@@ -25,15 +25,15 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT, TAXONOMY
 
-from dataset_builder import cli, pipeline, schema, silver_eval
+from dataset_builder import cli, pipeline, schema
 from dataset_builder.build import build, write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.output import MANIFEST_NAME
+from dataset_builder.pipeline import silver_of_gold
 from dataset_builder.release.manifest import manifest_files, read_manifest
 from dataset_builder.release.publish import plan_publish
 from dataset_builder.report import REPORT_NAME, collect, refresh_report, render, render_report, write_report
-from dataset_builder.silver_eval import silver_of_gold
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS, ANNOTATIONS = ROOT / "seeds", ROOT / "annotations"
@@ -362,7 +362,6 @@ def test_a_build_annotates_each_gold_seed_file_again_once_for_the_card_and_the_r
         return real(path, knowledge, tagger)
 
     monkeypatch.setattr(pipeline, "annotate_seed", counted)
-    monkeypatch.setattr(silver_eval, "annotate_seed", counted)
     dist = tmp_path / "dist"
     build(PROJECT, seeds_dir=SEEDS, annotations_dir=ANNOTATIONS, out_dir=dist, progress=False)
     gold = {r["seed_file"] for r in parquet_documents(dist).values() if r["annotation_status"] == "gold"}
