@@ -17,7 +17,8 @@ def arabic_people(
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
     name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A word with the
-    article behind a proclitic continues the chain (المدير التنفيذي للبرنامج); punctuation between
+    article behind a proclitic continues the chain (المدير التنفيذي للبرنامج), and so does a known
+    name behind one (المديرة العامة لصندوق النقد الدولي); punctuation between
     the chain and the name ends it (الفريق المصري، فيما)."""
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
     for span in known:
@@ -34,7 +35,7 @@ def arabic_people(
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
             if (
                 _modifier(words[j][2], k)
-                or named[words[j][0]]
+                or named[words[j][1] - 1]  # also behind a proclitic: لصندوق النقد الدولي
                 or words[j][2].startswith(k.ar_article_behind_proclitic)
             ):
                 j += 1

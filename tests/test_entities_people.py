@@ -1,0 +1,25 @@
+"""Arabic people and organisations the gazetteer lacks, found by rules (issue 17): one test per rule,
+on sentences written for it."""
+
+from __future__ import annotations
+
+from conftest import KNOWLEDGE
+
+from dataset_builder.annotators.entities import find_entities
+from dataset_builder.documents import check_spans
+
+
+def found(text: str, language: str = "ar") -> list[tuple[str, str]]:
+    spans = find_entities(text, language, KNOWLEDGE.entities)
+    check_spans(text, spans, "test")
+    return [(s.text, s.label) for s in spans]
+
+
+def test_a_known_body_behind_a_proclitic_continues_a_title_chain() -> None:
+    text = "ورحبت المديرة العامة لصندوق النقد الدولي كريستين لاغارد بالقرار."
+    assert found(text) == [("صندوق النقد الدولي", "ORG"), ("كريستين لاغارد", "PER")]
+
+
+def test_a_professor_of_a_subject_is_a_title_and_the_later_surname_follows() -> None:
+    text = "أعلنت الهيئة فوز أستاذ القانون الدستوري قيس سعيد بالانتخابات. وهزم سعيد منافسه."
+    assert found(text) == [("قيس سعيد", "PER"), ("سعيد", "PER")]
