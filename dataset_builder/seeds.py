@@ -39,6 +39,7 @@ def seed_files(seeds_dir: Path) -> list[Path]:
     if not seeds_dir.is_dir():
         raise InputError(f"{seeds_dir}: seeds folder not found")
     files = []
+    stems: dict[str, Path] = {}  # a twin is found by name, not by a scan of the files so far
     for path in sorted(seeds_dir.iterdir()):
         if path.name.startswith("."):
             continue
@@ -52,8 +53,8 @@ def seed_files(seeds_dir: Path) -> list[Path]:
         if not path.is_file():
             what = "broken symbolic link" if path.is_symlink() and not path.exists() else "not a regular file"
             raise InputError(f"{path}: {what}, not a seed file")
-        twin = next((f for f in files if f.stem == path.stem), None)
-        if twin is not None:  # both would give the same document ids
+        twin = stems.setdefault(path.stem, path)
+        if twin is not path:  # both would give the same document ids
             raise InputError(
                 f"{twin} and {path}: two seed files of one name (documents {path.stem}-…); rename one"
             )

@@ -212,6 +212,7 @@ def test_a_failing_build_leaves_the_previous_output_untouched(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no temporary folder left
 
 
+@pytest.mark.slow
 def test_a_bad_seed_makes_the_cli_exit_non_zero_and_keeps_the_output(tmp_path: Path, capsys) -> None:
     seeds = tmp_path / "seeds"
     shutil.copytree(REPO / "seeds", seeds)
@@ -243,6 +244,7 @@ def test_duplicate_ids_and_unknown_topics_are_input_errors(tmp_path: Path, make_
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
+@pytest.mark.slow
 def test_the_real_build_is_byte_identical_across_runs_and_ships_the_guidelines(tmp_path: Path) -> None:
     args = ["build", "-C", str(REPO), "--seeds", str(REPO / "seeds"), "--no-progress", "--out"]
     assert cli.main([*args, str(tmp_path / "a")]) == 0

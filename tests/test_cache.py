@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ANN, REPO, SEEDS
+from conftest import ANN, KNOWLEDGE, REPO, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_configs import documents_with_spans
@@ -70,11 +70,12 @@ def test_documents_come_back_from_the_cache_unchanged(docs: list[Document]) -> N
 
 
 def test_the_seeds_documents_come_back_from_the_cache_unchanged() -> None:
-    docs = list(silver_documents(SEEDS, Knowledge.load(ANN)))
+    docs = list(silver_documents(SEEDS, KNOWLEDGE))
     assert docs and decode(encode(docs)) == docs
     assert any(d.cuts for d in docs) and any(d.date for d in docs) and any(d.entities for d in docs)
 
 
+@pytest.mark.slow
 def test_a_rebuild_annotates_only_the_edited_article_and_matches_a_clean_build(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -104,6 +105,7 @@ def derived_keys(project: Path) -> set[bytes]:
         return {row[0] for row in db.execute("SELECT key FROM derived")}
 
 
+@pytest.mark.slow
 def test_a_rebuild_tokenises_only_the_edited_articles_documents(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -123,6 +125,7 @@ def test_a_rebuild_tokenises_only_the_edited_articles_documents(
     assert files(clean) == files(project / "dist")
 
 
+@pytest.mark.slow
 def test_a_knowledge_change_annotates_everything_again(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -137,6 +140,7 @@ def test_a_knowledge_change_annotates_everything_again(
     assert build(project, capsys).startswith("silver cache: 0 seed files annotated")
 
 
+@pytest.mark.slow
 def test_the_cache_keeps_only_the_last_builds_files(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -195,7 +199,7 @@ def test_label_studio_commands_reuse_the_builds_silver_documents(
 
 
 def test_the_cache_rows_of_the_step_table_count_every_document_it_passed_on(tmp_path: Path) -> None:
-    knowledge = Knowledge.load(ANN)
+    knowledge = KNOWLEDGE
     for run in ("cold", "warm"):
         stats = PipelineStats()
         with SilverCache.open(tmp_path, knowledge) as cache:

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ANN, SEEDS
+from conftest import ANN, KNOWLEDGE, SEEDS
 
 from dataset_builder import annotations, cli, pipeline
 from dataset_builder.documents import Document
@@ -98,7 +98,7 @@ def test_the_next_batch_is_deterministic_and_skips_annotated_documents(project: 
 
 
 def test_words_that_look_like_names_but_nobody_tagged_make_a_document_less_sure(make_doc) -> None:
-    knowledge = Knowledge.load(ANN)
+    knowledge = KNOWLEDGE
     tagged = make_doc(
         "900_tagged-en",
         "en",

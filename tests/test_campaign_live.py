@@ -35,7 +35,7 @@ from tests.support.labelstudio import (  # noqa: F401  (label_studio: session fi
 )
 from tests.test_labelstudio_live import copy_corpus, documents_of, pull_dir, push_dir
 
-pytestmark = pytest.mark.labelstudio
+pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 

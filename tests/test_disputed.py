@@ -58,6 +58,7 @@ def build(project: Path, out: str, capsys: pytest.CaptureFixture[str]) -> tuple[
     return summary, rows
 
 
+@pytest.mark.slow
 def test_a_span_only_one_annotator_marked_is_neither_dropped_nor_added_silently(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -32,7 +32,7 @@ from dataset_builder.labelstudio.client import connect, project_task_keys, push
 from dataset_builder.project import init_project
 from tests.support.labelstudio import LocalServer, label_studio, local_server  # noqa: F401  (session fixture)
 
-pytestmark = [pytest.mark.labelstudio, pytest.mark.browser]
+pytestmark = [pytest.mark.labelstudio, pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 ARABIC, ENGLISH = "000_7b0c189a82ed960c-ar", "000_7b0c189a82ed960c-en"

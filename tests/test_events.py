@@ -63,7 +63,7 @@ def event_keys(draw: st.DrawFn) -> list[EventKey]:
     return keys
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(event_keys(), st.randoms(use_true_random=False))
 def test_groups_are_the_closure_of_the_pairwise_rule_in_any_order(
     keys: list[EventKey], rng: random.Random

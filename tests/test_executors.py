@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ANN, PROJECT, REPO
+from conftest import ANN, KNOWLEDGE, PROJECT, REPO
 
 from dataset_builder import cli, executors, pipeline
 from dataset_builder.build import build
 from dataset_builder.errors import InputError
 from dataset_builder.executors import LocalExecutor, RayExecutor
-from dataset_builder.knowledge import Knowledge
 from dataset_builder.output import MANIFEST_NAME
 from tests.support.shard_functions import shard_and_process
 
@@ -114,6 +113,7 @@ def test_local_workers_get_the_context_and_return_in_shard_order() -> None:
         assert os.getpid() not in {pid for _, _, pid in results}
 
 
+@pytest.mark.slow
 def test_ray_build_is_byte_identical_to_local_builds(
     tmp_path: Path, small_shards: None, ray_cluster: None
 ) -> None:
@@ -139,6 +139,7 @@ def test_ray_build_is_byte_identical_to_local_builds(
         assert outputs[name] == outputs["local-1"], name
 
 
+@pytest.mark.slow
 def test_input_error_in_a_ray_worker_is_the_same_error(
     tmp_path: Path, small_shards: None, ray_cluster: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -195,10 +196,11 @@ def test_an_unreachable_ray_address_fails_at_once_in_one_line(tmp_path: Path) ->
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_ray_workers_need_no_access_to_the_seed_files(tmp_path: Path, ray_cluster: None) -> None:
     """A shard carries its seeds' bytes: annotated on the cluster under a path that does not exist
     there, a seed gives the documents its real file gives."""
-    knowledge = Knowledge.load(ANN)
+    knowledge = KNOWLEDGE
     path = sorted(SEEDS.glob("*.txt"))[0]
     elsewhere = tmp_path / "not-on-this-node" / path.name
     context = pipeline.SilverContext(knowledge)

@@ -46,6 +46,7 @@ def test_a_refused_build_creates_no_silver_cache(
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("row", ["[[1, 2]]", "{oops", '"text"'])
 def test_a_silver_cache_row_of_the_wrong_shape_is_one_line_naming_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], row: str

@@ -49,7 +49,7 @@ from tests.support.labelstudio import (  # noqa: F401  (label_studio: session fi
     sign_up,
 )
 
-pytestmark = pytest.mark.labelstudio
+pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = "000_7b0c189a82ed960c-ar"

@@ -59,6 +59,7 @@ def _finish(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
     return [(p.returncode, out, err) for p, (out, err) in zip(procs, outputs, strict=True)]
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_keep_both_ledgers_entries(tmp_path: Path) -> None:
     """Case 1: build X (its own new files) and build Y (others) at once; X's entries used to be lost."""
     root = _project(tmp_path)

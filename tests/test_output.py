@@ -165,6 +165,7 @@ def test_an_empty_folder_and_a_built_folder_are_replaced(tmp_path: Path, sample_
 # --- leftovers of killed builds -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_next_build_restores_the_backup_of_a_build_killed_between_the_two_renames(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -183,6 +184,7 @@ def test_the_next_build_restores_the_backup_of_a_build_killed_between_the_two_re
     assert leftovers(project) == [".dist.tmp-notours"]
 
 
+@pytest.mark.slow
 def test_a_backup_left_beside_a_complete_output_is_removed_and_reported(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -237,6 +239,7 @@ def stopped_mid_build(project: Path) -> subprocess.Popen[str]:
     return proc
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
 def test_a_signal_mid_build_removes_the_staging_folder_and_keeps_the_previous_output(
     project: Path, signum: signal.Signals
@@ -254,6 +257,7 @@ def test_a_signal_mid_build_removes_the_staging_folder_and_keeps_the_previous_ou
     assert leftovers(project) == [] and tree(project / "dist") == before
 
 
+@pytest.mark.slow
 def test_the_next_build_removes_what_a_killed_build_left(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

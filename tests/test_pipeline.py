@@ -201,6 +201,7 @@ def test_annotation_over_changed_text_is_an_error(tmp_path: Path) -> None:
         list(documents(SEEDS, ann, Knowledge.load(ann)))
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_stream_and_the_same_errors(
     tmp_path: Path, knowledge: Knowledge
 ) -> None:

@@ -246,6 +246,7 @@ def test_record_labelstudio_never_writes_a_file_the_next_command_would_refuse(
     assert project.file.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_changed_dataset_under_a_published_version_warns_once(tmp_path: Path, monkeypatch, capsys) -> None:
     project = copy_repo_project(tmp_path / "news")
     monkeypatch.chdir(project)

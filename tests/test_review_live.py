@@ -29,7 +29,7 @@ from dataset_builder.labelstudio import client, config, importer, review, tasks
 from dataset_builder.project import Project, init_project
 from tests.support.labelstudio import LocalServer, label_studio, sign_up  # noqa: F401
 
-pytestmark = pytest.mark.labelstudio
+pytestmark = [pytest.mark.labelstudio, pytest.mark.slow]
 
 A, B, REVIEWER = "rev-a@example.org", "rev-b@example.org", "rev-lead@example.org"
 ONLY_A = "003_50d538c61f2444de"

@@ -57,6 +57,7 @@ def git(repo: Path, *args: str) -> str:
     ).stdout.strip()
 
 
+@pytest.mark.slow
 def test_diff_between_git_revisions_builds_each_revision(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -195,6 +195,7 @@ def test_the_ledger_round_trips_and_rejects_what_it_cannot_read(tmp_path: Path) 
             SplitLedger.read(path)
 
 
+@pytest.mark.slow
 def test_the_build_records_new_documents_once_and_refuses_a_broken_ledger(tmp_path: Path) -> None:
     import shutil
 
@@ -302,6 +303,7 @@ def test_splits_merge_joins_two_ledgers_and_names_every_conflict(tmp_path: Path)
     assert ours.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_deleted_ledger_is_restored_from_the_previous_build_never_rehashed(tmp_path: Path) -> None:
     """Case 3: with splits.json deleted, the build used to hash every event again (documents
     released in test moved to train, reported as "2 new documents recorded")."""

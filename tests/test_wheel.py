@@ -19,6 +19,7 @@ import sysconfig
 from pathlib import Path
 
 import datasets
+import pytest
 from conftest import REPO, SEEDS
 
 
@@ -42,6 +43,7 @@ def run(*argv: str | Path, cwd: Path, env: dict[str, str]) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_the_wheel_inits_and_builds_a_project_without_writing_elsewhere(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()

@@ -175,7 +175,7 @@ class ExportErrors:
 
 
 @dataclass
-class TaskContext:
+class _TaskContext:
     """What a region's offsets are checked against: the text the annotator saw and today's text."""
 
     where: str
@@ -187,7 +187,7 @@ class TaskContext:
     text_map: TextMap | None = None
 
 
-def _entity(region: dict[str, Any], ctx: TaskContext, where: str, errors: ExportErrors) -> Span | None:
+def _entity(region: dict[str, Any], ctx: _TaskContext, where: str, errors: ExportErrors) -> Span | None:
     """A labels region as a span of the text the annotator saw (offsets resolved to code points)."""
     value = region.get("value")
     if not isinstance(value, dict):
@@ -275,8 +275,8 @@ _REGION_TYPES = {
 }
 
 
-def parse_annotation(
-    ann: dict[str, Any], ctx: TaskContext, export: str, topic_ids: Sequence[str], errors: ExportErrors
+def _annotation(
+    ann: dict[str, Any], ctx: _TaskContext, export: str, topic_ids: Sequence[str], errors: ExportErrors
 ) -> tuple[Annotation, list[MovedSpan]] | None:
     """One Label Studio annotation as a normalised :class:`Annotation` and the spans it moved."""
     ann_id = as_id(ann.get("id"))
@@ -374,7 +374,7 @@ def parse_annotation(
     return annotation, moves
 
 
-def task_context(
+def _task_context(
     task: dict[str, Any],
     task_id: int,
     where: str,
@@ -382,7 +382,7 @@ def task_context(
     documents: Mapping[str, Document],
     errors: ExportErrors,
     unknown: list[str],
-) -> TaskContext | None:
+) -> _TaskContext | None:
     data = task.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("document_id"), str):
         errors.add(
@@ -404,7 +404,7 @@ def task_context(
     if seen_text is None and not changed:
         seen_text = current.text
     project = as_id(task.get("project"))
-    ctx = TaskContext(
+    ctx = _TaskContext(
         f"{where} (document {document_id})",
         task_id,
         project_origin(origin, project) if project is not None else origin,
@@ -466,7 +466,7 @@ def parse_tasks(
         if (field := _not_unicode(task)) is not None:
             errors.add(where, f"{field} holds a lone surrogate (\\ud800-\\udfff), which is not text")
             continue
-        ctx = task_context(task, task_id, where, origin, documents, errors, parsed.unknown_documents)
+        ctx = _task_context(task, task_id, where, origin, documents, errors, parsed.unknown_documents)
         anns = task.get("annotations", [])
         if ctx is None or not isinstance(anns, list):
             if ctx is not None:
@@ -480,7 +480,7 @@ def parse_tasks(
             if ann.get("was_cancelled"):
                 parsed.cancelled += 1
                 continue
-            got = parse_annotation(ann, ctx, export, topic_ids, errors)
+            got = _annotation(ann, ctx, export, topic_ids, errors)
             if got is None:
                 continue
             annotation, moves = got
