@@ -23,3 +23,14 @@ def test_a_known_body_behind_a_proclitic_continues_a_title_chain() -> None:
 def test_a_professor_of_a_subject_is_a_title_and_the_later_surname_follows() -> None:
     text = "أعلنت الهيئة فوز أستاذ القانون الدستوري قيس سعيد بالانتخابات. وهزم سعيد منافسه."
     assert found(text) == [("قيس سعيد", "PER"), ("سعيد", "PER")]
+
+
+def test_after_a_ruling_familys_honorific_the_name_runs_through_its_lineage() -> None:
+    text = "وعرض أمير الكويت الشيخ صباح الأحمد الجابر الصباح التوسط، وقال الأمير فيصل الفرحان السعودي إن"
+    assert found(text) == [
+        ("الكويت", "LOC"),
+        ("صباح الأحمد الجابر الصباح", "PER"),
+        ("فيصل الفرحان", "PER"),
+        ("السعودي", "MISC"),
+    ]
+    assert found("وقال الرئيس محمد الصباح الجديد") == [("محمد الصباح", "PER")]

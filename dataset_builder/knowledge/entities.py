@@ -82,6 +82,10 @@ class EntityKnowledge:
     ar_descriptors: dict[str, str]
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_not_names: frozenset[str]
+    ar_lineage_titles: dict[str, str]
+    """Honorifics of ruling families, bare or behind a proclitic: the name after them takes its lineage."""
+    ar_lineage_families: frozenset[str]
+    """Family names with the article that end a lineage (الصباح)."""
     learned_from: dict[tuple[str, str], frozenset[str]]
     """Names the base and the registries lack, taught by gold alone → the documents that taught them."""
     ar_compound_first: frozenset[str]
@@ -208,6 +212,8 @@ def compile_entity_knowledge(
         },
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
+        ar_lineage_titles=_with_proclitics(ar.lineage_titles, ar.proclitics),
+        ar_lineage_families=frozenset(normalise(w, "ar") for w in ar.lineage_families),
         learned_from=learned_from,
         ar_compound_first=frozenset(normalise(w, "ar") for w in ar.compound_first),
         ar_compound_second=frozenset(normalise(w, "ar") for w in ar.compound_second),

@@ -44,7 +44,7 @@ def arabic_people(
             else:
                 break
         name = (
-            _name_after(norm, words, j, k)
+            _name_after(norm, words, j, k, lineage=words[j - 1][2] in k.ar_lineage_titles)
             if j < len(words) and _adjacent(norm, words[j - 1], words[j])
             else _apposition(norm, words, j, k)
         )
@@ -192,11 +192,13 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
 
 
 def _name_after(
-    norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False
+    norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False, lineage: bool = False
 ) -> list[Word]:
     """The name starting at ``words[j]``: at most two plain words, a family name with the article
     ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along. ``verb_like``:
-    the first word may look like a verb (سيرغي), where commas around the name vouch for it."""
+    the first word may look like a verb (سيرغي), where commas around the name vouch for it.
+    ``lineage``: after a ruling family's honorific, article words continue the name up to a lineage
+    family name (الشيخ صباح الأحمد الجابر الصباح)."""
     name: list[Word] = []
     plain = 0
     while j < len(words) and len(name) < 6:
@@ -234,8 +236,9 @@ def _name_after(
         ):
             pass  # a compound given name counts once (نور الدين أمرابط)
         elif w.startswith("ال"):
-            name.append(word)
-            break
+            if not (lineage and _lineage_next(norm, words, j, k)):
+                name.append(word)
+                break
         elif plain < 2:
             plain += 1
         else:
@@ -245,6 +248,18 @@ def _name_after(
     while name and (name[-1][2] in k.ar_connectors or name[-1][2] in k.ar_compound_first):
         name.pop()
     return name
+
+
+def _lineage_next(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A lineage family name (الصباح) comes after ``words[j]``, through adjacent article name words."""
+    while j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
+        j += 1
+        after = words[j][2]
+        if not (after.startswith("ال") and _name_word(after, k)):
+            return False
+        if after in k.ar_lineage_families:
+            return True
+    return False
 
 
 def _known_person(word: str, k: EntityKnowledge) -> bool:
