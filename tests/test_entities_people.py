@@ -34,3 +34,17 @@ def test_after_a_ruling_familys_honorific_the_name_runs_through_its_lineage() ->
         ("السعودي", "MISC"),
     ]
     assert found("وقال الرئيس محمد الصباح الجديد") == [("محمد الصباح", "PER")]
+
+
+def test_a_construct_head_a_noun_and_a_known_place_name_one_party() -> None:
+    text = "وحل حزب قلب تونس ثانيا بعد حزب نداء تونس، وقالت وزارة خارجية مصر إن"
+    assert found(text) == [("حزب قلب تونس", "ORG"), ("حزب نداء تونس", "ORG"), ("مصر", "LOC")]
+
+
+def test_a_known_body_and_a_nationality_are_one_national_body() -> None:
+    text = "وقال الدفاع المدني السوري إن الهلال الأحمر الفلسطيني والهلال الأحمر الدولي أرسلا فرقا."
+    assert found(text) == [
+        ("الدفاع المدني السوري", "ORG"),
+        ("الهلال الأحمر الفلسطيني", "ORG"),
+        ("الهلال الأحمر", "ORG"),
+    ]

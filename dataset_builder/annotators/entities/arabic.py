@@ -86,6 +86,10 @@ def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> 
         j = i + 1
         if not head.startswith("ال") and _named_complement(norm, words, i, k):
             last, nisba, national, j = i + 2, True, True, i + 3
+        elif construct and not head.startswith("ال") and _place_complement(norm, words, i, k):
+            end = words[i + 2][1]
+            found.append(Span(start, end, text[start:end], "ORG", None))
+            continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
             if j > i + 1 and not national and w.startswith("وال") and _name_word(w[1:], k):
@@ -121,6 +125,24 @@ def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> 
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
     return found
+
+
+def arabic_national_orgs(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A known body of several words, then a nationality, is one body: الهلال الأحمر الفلسطيني,
+    الدفاع المدني السوري (the national society, not the movement and a nationality)."""
+    found = []
+    for body in known:
+        if body.label != "ORG" or " " not in body.text:
+            continue
+        after = _NEXT_WORD.match(norm, body.end)
+        if after is None or not after.group(1).startswith("ال") or not _nisba(after.group(1), k):
+            continue
+        if ("ar", after.group(1)) in k.names:  # a known nationality, not any adjective (الدولي)
+            found.append(Span(body.start, after.end(), text[body.start : after.end()], "ORG", None))
+    return found
+
+
+_NEXT_WORD = re.compile(r"[^\S\n]+(\w+)\b")
 
 
 def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
@@ -163,6 +185,23 @@ def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) 
     definite = adjective.startswith("ال") and (_nisba(adjective, k) or _place_nisba(adjective, k))
     place = k.names.get(("ar", name), (None, ""))[1] == "LOC"
     return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
+
+
+def _place_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
+    """After a construct head without the article, a plain noun and a known place close the name:
+    حزب قلب تونس, هيئة تحرير الشام (not وزارة خارجية مصر: the noun has no ة ending)."""
+    if i + 2 >= len(words) or not (
+        _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
+    ):
+        return False
+    noun, place = words[i + 1][2], words[i + 2][2]
+    plain = not noun.startswith(("ال", *k.ar_article_behind_proclitic)) and not noun.endswith(("ه", "ي"))
+    return (
+        plain
+        and _name_word(noun, k)
+        and not k.ar_verb.match(noun)
+        and k.names.get(("ar", place), (None, ""))[1] == "LOC"
+    )
 
 
 def _place_nisba(word: str, k: EntityKnowledge) -> bool:
