@@ -44,7 +44,7 @@ from dataset_builder import annotations, configs, schema
 from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document, Span
 
-if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+if TYPE_CHECKING:  # a type only: the caller loads the knowledge and passes it
     from dataset_builder.knowledge import Knowledge
 
 

@@ -37,7 +37,7 @@ from dataset_builder import schema
 from dataset_builder.documents import Document, Span, validate_spans
 from dataset_builder.errors import InputError
 
-if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+if TYPE_CHECKING:  # a type only: the caller loads the knowledge and passes it
     from dataset_builder.knowledge import Knowledge
 
 T = TypeVar("T", bound=Hashable)

@@ -24,7 +24,7 @@ from dataset_builder.project import CACHE_ENV, Project, init_project
 from dataset_builder.schema import split_ratios_ok
 from dataset_builder.versions import BUMP_PARTS
 
-if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when a command needs them
+if TYPE_CHECKING:  # types only: each command loads the knowledge when it needs it
     from dataset_builder.cache import SilverCache
     from dataset_builder.documents import Document
     from dataset_builder.knowledge import Knowledge

@@ -168,12 +168,18 @@ def _ner_schema() -> pa.Schema:
     return ner_features().arrow_schema
 
 
+@cache
+def _token_schema() -> pa.Schema:
+    """The schema of a document's :data:`TOKEN_COLUMNS` table (cached ones are stored without it)."""
+    return pa.schema([_ner_schema().field(name) for name in TOKEN_COLUMNS])
+
+
 def _token_table(docs: Sequence[NerTokens]) -> pa.Table:
     """One row per sentence of ``docs``, in order, their :data:`TOKEN_COLUMNS` (one conversion
     for the lot: per document, Arrow's fixed cost per array would double the tokeniser's)."""
     counts = [count for doc in docs for count in doc.counts]
     offsets = pa.array(list(itertools.accumulate(counts, initial=0)), pa.int32())
-    fields = [_ner_schema().field(name) for name in TOKEN_COLUMNS]
+    fields = list(_token_schema())
     values = [
         [v for doc in docs for v in getattr(doc, name)] for name in ("tokens", "tags", "starts", "ends")
     ]
@@ -182,7 +188,7 @@ def _token_table(docs: Sequence[NerTokens]) -> pa.Table:
             pa.ListArray.from_arrays(offsets, pa.array(v, f.type.value_type), type=f.type)
             for v, f in zip(values, fields, strict=True)
         ],
-        schema=pa.schema(fields),
+        schema=_token_schema(),
     )
 
 
@@ -195,11 +201,15 @@ def _per_document(table: pa.Table, docs: Sequence[NerTokens]) -> list[pa.Table]:
     return out
 
 
-def _ipc_bytes(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+def _batch_bytes(table: pa.Table) -> bytes:
+    """A document's token table as one IPC record batch without its schema: reading it back
+    (:func:`_table_of`) costs a quarter of an IPC stream's, which repeats the schema in every entry."""
+    columns = [column.combine_chunks() for column in table.columns]
+    return pa.record_batch(columns, schema=_token_schema()).serialize().to_pybytes()
+
+
+def _table_of(value: bytes) -> pa.Table:
+    return pa.Table.from_batches([pa.ipc.read_record_batch(pa.py_buffer(value), _token_schema())])
 
 
 class NerSource(NamedTuple):
@@ -241,8 +251,8 @@ def token_tables(documents: Sequence[NerSource], cache: SilverCache | None) -> l
     ]
     tables = dict(zip(missing, _per_document(_token_table(computed), computed), strict=True))
     for key, table in tables.items():
-        cache.put_derived(key, _ipc_bytes(table))
-    tables.update((key, pa.ipc.open_stream(value).read_all()) for key, value in stored.items())
+        cache.put_derived(key, _batch_bytes(table))
+    tables.update((key, _table_of(value)) for key, value in stored.items())
     return [tables[key] for key in keys]
 
 
@@ -339,6 +349,11 @@ def _pair(id_: str, group: str, alignment: str, texts: tuple[str, str]) -> Row:
     }
 
 
+@cache
+def _parallel_schema() -> pa.Schema:
+    return parallel_features().arrow_schema
+
+
 class ParallelPairs:
     """``parallel`` rows of the translation groups of a stream of ``documents`` batches: a group's
     rows come once all its members (``group_sizes``) have arrived. A group whose documents were built
@@ -351,11 +366,12 @@ class ParallelPairs:
 
     def add(self, table: pa.Table, splits: Sequence[str]) -> Iterator[tuple[str, pa.Table]]:
         """``(split, parallel rows)`` of every group that ``table``'s rows (in ``splits``) complete."""
+        grouped = pc.fill_null(pc.not_equal(table.column(schema.TRANSLATION_GROUP), ""), False)
+        rows = pc.indices_nonzero(grouped)  # only these rows' texts become Python strings
         names = (schema.ID, schema.LANGUAGE, schema.TEXT, schema.TRANSLATION_GROUP)
-        columns = [table.column(name).to_pylist() for name in names]
-        for doc_id, language, text, group, split in zip(*columns, splits, strict=True):
-            if not group:
-                continue
+        columns = [table.column(name).take(rows).to_pylist() for name in names]
+        picked = [splits[i] for i in rows.to_pylist()]
+        for doc_id, language, text, group, split in zip(*columns, picked, strict=True):
             member = {schema.ID: doc_id, schema.LANGUAGE: language, schema.TEXT: text}
             self._pending[group].append((member, split))
             if len(self._pending[group]) < self.group_sizes[group]:
@@ -370,4 +386,4 @@ class ParallelPairs:
                 continue
             pairs = list(parallel_rows(group, [m for m, _ in members]))
             if pairs:
-                yield split, pa.Table.from_pylist(pairs, schema=parallel_features().arrow_schema)
+                yield split, pa.Table.from_pylist(pairs, schema=_parallel_schema())

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -43,8 +44,8 @@ def _field_order() -> tuple[str, ...]:
     return names
 
 
-def _span_order(span: Span) -> tuple[int, int]:
-    return span.start, span.end
+_BY_OFFSET = operator.attrgetter("start", "end")
+"""The order of a row's entities: by offset (one C call per span, not a Python key function)."""
 
 
 def _list_array(lists: Sequence[Sequence[Any]], values: pa.Array, kind: pa.ListType) -> pa.Array:
@@ -52,12 +53,17 @@ def _list_array(lists: Sequence[Sequence[Any]], values: pa.Array, kind: pa.ListT
     return pa.ListArray.from_arrays(offsets, values, type=kind)
 
 
+def _columns(objects: Sequence[Any], names: Sequence[str]) -> list[list[Any]]:
+    """The values of each attribute of ``objects`` (``map`` of an attrgetter: no Python call per value)."""
+    return [list(map(operator.attrgetter(name), objects)) for name in names]
+
+
 def _struct_lists(lists: Sequence[Sequence[Any]], kind: pa.ListType) -> pa.Array:
     """A list<struct> column of items whose attributes are the struct's fields."""
     struct = kind.value_type
-    children = [
-        pa.array([getattr(item, f.name) for items in lists for item in items], f.type) for f in struct
-    ]
+    items = [item for items in lists for item in items]
+    values = _columns(items, [f.name for f in struct])
+    children = [pa.array(v, f.type) for v, f in zip(values, struct, strict=True)]
     return _list_array(lists, pa.StructArray.from_arrays(children, fields=list(struct)), kind)
 
 
@@ -65,18 +71,18 @@ def documents_table(docs: Iterable[Document]) -> pa.Table:
     """The ``documents`` rows of ``docs``, in order (entities sorted by offset, as the config holds them)."""
     docs = list(docs)
     arrow = documents_schema()
+    values = _columns(docs, arrow.names)
     columns = []
-    for f in arrow:
+    for f, column in zip(arrow, values, strict=True):
         if f.name == schema.ENTITIES:
-            columns.append(_struct_lists([sorted(d.entities, key=_span_order) for d in docs], f.type))
+            columns.append(_struct_lists([sorted(spans, key=_BY_OFFSET) for spans in column], f.type))
         elif f.name in _ITEMS:
-            columns.append(_struct_lists([getattr(d, f.name) for d in docs], f.type))
+            columns.append(_struct_lists(column, f.type))
         elif pa.types.is_list(f.type):
-            lists = [getattr(d, f.name) for d in docs]
-            values = pa.array([v for items in lists for v in items], f.type.value_type)
-            columns.append(_list_array(lists, values, f.type))
+            items = pa.array([v for items in column for v in items], f.type.value_type)
+            columns.append(_list_array(column, items, f.type))
         else:
-            columns.append(pa.array([getattr(d, f.name) for d in docs], f.type))
+            columns.append(pa.array(column, f.type))
     return pa.Table.from_arrays(columns, schema=arrow)
 
 

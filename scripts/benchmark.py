@@ -71,7 +71,8 @@ LARGE_LANGUAGE = "en"
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("annotate", "dataset_builder.pipeline", "documents"),
     ("stage", "dataset_builder.build", "_stage"),
-    ("events", "dataset_builder.splits", "assign_splits"),
+    ("events", "dataset_builder.events", "event_groups"),
+    ("splits", "dataset_builder.build", "plan_splits"),
     ("configs", "dataset_builder.build", "_write_configs"),
     ("card", "dataset_builder.build", "write_card"),
     ("croissant", "dataset_builder.build", "write_croissant"),

@@ -71,6 +71,25 @@ def test_every_option_has_help_with_its_default() -> None:
     )
 
 
+def test_every_command_names_the_function_that_runs_it() -> None:
+    """A command's parser sets ``func`` (no dispatch by name), and the options shared by several
+    commands are the same option objects, written once."""
+    ap = cli.parser()
+    for p in parsers(ap):
+        groups = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+        if p is not ap and (not groups or not groups[0].required):
+            assert callable(p.get_default("func")), p.prog
+    by_prog = {p.prog.removeprefix("dataset-builder "): p for p in parsers(ap)}
+    corpus = ("build", "agreement", "labelstudio export-tasks", "labelstudio import", "labelstudio next")
+    server = ("labelstudio push", "labelstudio pull", "labelstudio review", "labelstudio status")
+    for option, commands in [
+        *((o, corpus + server) for o in ("-C", "--seeds", "--annotations", "--no-cache")),
+        *((o, server) for o in ("--url", "--api-key", "--project-id")),
+    ]:
+        found = [a for name in commands for a in by_prog[name]._actions if option in a.option_strings]
+        assert len(found) == len(commands) and len({id(a) for a in found}) == 1, option
+
+
 @pytest.mark.parametrize("argv", [[], ["labelstudio"]])
 def test_a_command_group_without_a_command_lists_its_commands(
     argv: list[str], capsys: pytest.CaptureFixture[str]

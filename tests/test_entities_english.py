@@ -36,13 +36,16 @@ def _oracle(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(text)
 
 
-def _lines() -> list[str]:
+def _fuzzed_lines() -> list[str]:
     rng = random.Random(19)
     lines = [
         "".join(rng.choice(PIECES) + rng.choice(["", " ", " ", "-", "'"]) for _ in range(40))
-        for _ in range(3000)
+        for _ in range(1000)
     ]
     return [*lines, "Foreign Minister Sameh Shoukry said the Bank of Egypt’s Governor met Al-Ahly2 fans."]
+
+
+LINES = _fuzzed_lines()
 
 
 @pytest.mark.parametrize("name", PATTERNS)
@@ -50,8 +53,8 @@ def test_a_fast_pattern_finds_what_the_plain_one_finds(name: str) -> None:
     fast = getattr(KNOWLEDGE.entities, name)
     plain = _oracle(fast)
     found = 0
-    for line in _lines():
+    for line in LINES:
         spans = [m.span("name") for m in fast.finditer(line)]
         assert spans == [m.span("name") for m in plain.finditer(line)], line
         found += len(spans)
-    assert found > 100  # the lines hold names of every kind
+    assert found > 50  # the lines hold names of every kind

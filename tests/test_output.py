@@ -334,6 +334,7 @@ def test_atomic_files_are_all_or_nothing_under_a_signal(tmp_path: Path) -> None:
 # --- filesystem errors ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_write_error_mid_build_is_one_line_naming_the_folder(project: Path) -> None:
     assert cli.main(build_args("dist")) == 0
     before = tree(project / "dist")

@@ -125,7 +125,7 @@ def ledgered_project(root: Path, dist: Path) -> Path:
 
     (root / "annotations").mkdir(parents=True)
     shutil.copy(REPO / "dataset.toml", root / "dataset.toml")
-    rows, splits = _documents(dist)
-    ledger = SplitLedger({d: Assignment(splits[d], rows[d]["event_id"]) for d in rows})
+    docs, splits = _documents(dist)
+    ledger = SplitLedger({d: Assignment(splits[d], doc.event_id) for d, doc in docs.items()})
     (root / "annotations" / "splits.json").write_bytes(ledger.to_bytes())
     return root

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
+import regex
 from conftest import ANN, TAXONOMY
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from dataset_builder import annotations, schema
 from dataset_builder.documents import Document, Span
 from dataset_builder.labelstudio import config, tasks
+from dataset_builder.labelstudio.parse import ExportErrors, parse_tasks
 
 TOPIC_IDS = [t.id for t in TAXONOMY]
 ALPHABET = "ابتثجحخدذرسشصضطظعغفقكلمنهوي" + "ًٌَُ" + "abcXYZ" + "0123" + " \n\r.,؟«»-" + "😀🇪🇬" + "\u200d"
@@ -45,6 +47,22 @@ def annotated_documents(draw: st.DrawFn) -> Document:
         entities=spans,
         topics=draw(st.lists(st.sampled_from(TOPIC_IDS), max_size=3, unique=True)),
     )
+
+
+@st.composite
+def valid_documents(draw: st.DrawFn) -> Document:
+    """:func:`annotated_documents` as the pipeline makes them: spans the build accepts (flat, no
+    whitespace at an edge) over whole characters (a letter with its marks, a flag), topics in
+    taxonomy order."""
+    doc = draw(annotated_documents())
+    edges = {0} | {m.end() for m in regex.finditer(r"\X", doc.text)}
+    spans, end = [], 0
+    for span in sorted(doc.entities, key=lambda s: (s.start, s.end)):
+        whole = span.start in edges and span.end in edges
+        if whole and span.start >= end and span.text.strip() == span.text:
+            spans.append(span)
+            end = span.end
+    return doc.with_(entities=spans, topics=sorted(doc.topics, key=TOPIC_IDS.index))
 
 
 def controls() -> dict[str, ET.Element]:
@@ -80,6 +98,47 @@ def test_a_prediction_holds_every_annotation_exactly_and_only_what_the_config_kn
     assert by_control.get(config.DATE) == ({"datetime": doc.date.isoformat()} if doc.date else None)
     evidence = by_control.get(config.DATE_EVIDENCE)
     assert evidence == ({"text": [doc.date_evidence]} if doc.date_evidence else None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_documents())
+def test_an_annotator_who_accepts_the_prediction_gives_back_the_documents_annotations(doc: Document) -> None:
+    """Tasks → the export of a submitted, unchanged prediction → the importer's reading: the same spans,
+    topics, date and evidence (offsets, astral characters and CRLF included)."""
+    (task,) = tasks.build_tasks([doc], "v1")
+    annotation = {
+        "id": 7,
+        "completed_by": {"id": 1, "email": "ann@example.org"},
+        "result": task["predictions"][0]["result"],
+        "was_cancelled": False,
+        "ground_truth": False,
+        "created_at": "2026-11-23T12:00:00.000000Z",
+        "updated_at": "2026-11-23T12:01:00.000000Z",
+        "lead_time": 4.5,
+    }
+    errors = ExportErrors("export.json")
+    parsed = parse_tasks(
+        [{"id": 3, "data": task["data"], "annotations": [annotation]}],
+        "export.json",
+        "Label Studio",
+        {doc.id: doc},
+        TOPIC_IDS,
+        errors,
+    )
+    assert errors.items == []
+    ((document_id, (got,)),) = parsed.incoming.items()
+    assert document_id == doc.id and (got.task_id, got.annotation_id, got.annotator) == (
+        3,
+        7,
+        "ann@example.org",
+    )
+    assert sorted(got.entities, key=lambda s: (s.start, s.end)) == doc.entities
+    assert (list(got.topics), got.date, got.date_evidence, got.language) == (
+        doc.topics,
+        doc.date,
+        doc.date_evidence,
+        doc.language,
+    )
 
 
 @settings(max_examples=100, deadline=None)

@@ -32,7 +32,7 @@ from dataset_builder.labelstudio import client
 from dataset_builder.project import Project
 from dataset_builder.splits import LEDGER_NAME, SplitLedger, assign_splits
 
-if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+if TYPE_CHECKING:  # a type only: the caller loads the knowledge and passes it
     from dataset_builder.knowledge import Knowledge
 
 SPLIT_PRIORITY = {"test": 0, "validation": 1, "train": 2}

@@ -55,7 +55,7 @@ from dataset_builder.errors import DatasetBuilderError, InputError
 from dataset_builder.labelstudio import config, importer, parse, tasks
 from dataset_builder.project import LabelStudioSettings, Project, Settings
 
-if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+if TYPE_CHECKING:  # a type only: the caller loads the knowledge and passes it
     from dataset_builder.knowledge import Knowledge
 
 log = logging.getLogger(__name__)

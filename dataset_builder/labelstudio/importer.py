@@ -30,7 +30,7 @@ from dataset_builder.labelstudio import merge
 from dataset_builder.labelstudio.parse import ExportErrors, MovedSpan, parse_tasks
 from dataset_builder.output import write_files_atomic
 
-if TYPE_CHECKING:  # the knowledge imports the annotators: load them only when needed
+if TYPE_CHECKING:  # a type only: the caller loads the knowledge and passes it
     from dataset_builder.knowledge import Knowledge
 
 

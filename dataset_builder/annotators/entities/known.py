@@ -5,9 +5,8 @@ news agency of a dateline."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from dataset_builder.annotators.entities.text import is_word_char
+from dataset_builder.annotators.entities.text import is_word_char, last_word
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.text import after_lam, normalise
@@ -56,9 +55,7 @@ def bracketed_short_names(
         hit = k.names.get((language, form))
         if hit is not None and hit[1] != span.label:
             continue
-        found.extend(
-            replace(s, label=span.label) for s in occurrences(text, norm, form, language, span.entity_id, k)
-        )
+        found.extend(occurrences(text, norm, form, language, span.entity_id, k, span.label))
     return found
 
 
@@ -84,9 +81,16 @@ def dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span
 
 
 def occurrences(
-    text: str, norm: str, form: str, language: str, entity_id: str | None, k: EntityKnowledge
+    text: str,
+    norm: str,
+    form: str,
+    language: str,
+    entity_id: str | None,
+    k: EntityKnowledge,
+    label: str = "PER",
 ) -> list[Span]:
-    """Whole-word occurrences of ``form`` (in Arabic also behind proclitics, لل for ل + ال)."""
+    """Whole-word occurrences of ``form`` (in Arabic also behind proclitics, لل for ل + ال), as spans
+    of ``label``."""
     found = []
     variants = [(form, False)]
     if language == "ar" and form.startswith("ال"):
@@ -105,7 +109,7 @@ def occurrences(
             else:
                 prefix_ok = (not prefix or prefix in k.proclitics) and (not needs_lam or prefix.endswith("ل"))
             if after_ok and prefix_ok:
-                found.append(Span(at, end, text[at:end], "PER", entity_id))
+                found.append(Span(at, end, text[at:end], label, entity_id))
             at = norm.find(variant, at + 1)
     return found
 
@@ -118,10 +122,7 @@ def contextual_names(text: str, norm: str, language: str, k: EntityKnowledge) ->
     for (lang, form), (entity_id, label) in sorted(k.contextual.items()):
         if lang != language or form not in norm:
             continue
-        hits = [
-            replace(s, label=label, entity_id=entity_id)
-            for s in occurrences(text, norm, form, language, entity_id, k)
-        ]
+        hits = occurrences(text, norm, form, language, entity_id, k, label)
         in_context = [s for s in hits if _in_context(text, norm, s, language, k)]
         found.extend(hits if in_context and (language, form) not in k.names else in_context)
     return found
@@ -131,11 +132,16 @@ _OPENING, _CLOSING = "(«\"“'", ")»\"”'"
 
 
 def _in_context(text: str, norm: str, span: Span, language: str, k: EntityKnowledge) -> bool:
-    before = text[: span.start].rstrip(" ـ")
-    after = text[span.end :].lstrip(" ")
-    if before and after and before[-1] in _OPENING and after[0] in _CLOSING:
+    """In brackets or quotes, or one space after a descriptor word; read only as far as the marks and
+    the word around the span (slicing the text before it made the step quadratic in a document's length)."""
+    before, after = span.start, span.end
+    while before > 0 and text[before - 1] in " ـ":
+        before -= 1
+    while after < len(text) and text[after] == " ":
+        after += 1
+    if before > 0 and after < len(text) and text[before - 1] in _OPENING and text[after] in _CLOSING:
         return True
-    if language != "ar" or span.start - len(before) != 1:  # one space after the descriptor
+    if language != "ar" or span.start - before != 1:  # one space after the descriptor
         return False
-    previous = norm[: len(before)].rsplit(None, 1)
-    return bool(previous) and previous[-1] in k.ar_descriptors
+    previous = last_word(norm, before)[1]
+    return previous is not None and previous in k.ar_descriptors

@@ -76,5 +76,5 @@ def marked_spans(text: str, at: list[int], spans: Iterable[Span]) -> list[Span]:
         start, end = at[span.start], at[span.end - 1] + 1
         while end < len(text) and _MARKS.match(text[end]) and text[end] != "\u0640":
             end += 1
-        out.append(replace(span, start=start, end=end, text=text[start:end]))
+        out.append(Span(start, end, text[start:end], span.label, span.entity_id))
     return out
