@@ -48,3 +48,20 @@ def test_a_known_body_and_a_nationality_are_one_national_body() -> None:
         ("الهلال الأحمر الفلسطيني", "ORG"),
         ("الهلال الأحمر", "ORG"),
     ]
+
+
+def test_an_english_organisation_head_and_of_starts_its_name() -> None:
+    text = "Bank of England held rates; a Ministry of Defence statement cited the League of Arab States."
+    assert found(text, "en") == [
+        ("Bank of England", "ORG"),
+        ("Ministry of Defence", "ORG"),
+        ("League of Arab States", "ORG"),
+    ]
+
+
+def test_centres_surveys_and_bureaus_are_organisations_not_storms() -> None:
+    text = "The National Hurricane Center said, and the Federal Bureau of Investigation reported."
+    assert found(text, "en") == [
+        ("National Hurricane Center", "ORG"),
+        ("Federal Bureau of Investigation", "ORG"),
+    ]

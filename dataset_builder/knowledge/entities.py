@@ -47,6 +47,9 @@ class EntityKnowledge:
     ar_stopwords: frozenset[str]
     en_person: re.Pattern[str]
     en_org: re.Pattern[str]
+    en_org_of: re.Pattern[str]
+    """An organisation head, then "of" and capitalised words (Bank of England, Ministry of Health):
+    the name starts at its head."""
     en_loc: re.Pattern[str]
     """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
     en_misc: re.Pattern[str]
@@ -183,6 +186,9 @@ def compile_entity_knowledge(
         en_org=re.compile(
             rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads})"
             rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD_BEFORE_BOUNDARY}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})?)?)\b"
+        ),
+        en_org_of=re.compile(
+            rf"\b(?P<name>(?:{org_heads})[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
         ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
         en_loc=re.compile(
