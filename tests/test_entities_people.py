@@ -65,3 +65,7 @@ def test_centres_surveys_and_bureaus_are_organisations_not_storms() -> None:
         ("National Hurricane Center", "ORG"),
         ("Federal Bureau of Investigation", "ORG"),
     ]
+
+
+def test_a_skipped_place_is_skipped_however_the_registry_spells_its_hamza() -> None:
+    assert found("وقال اشرف وأشرف إن") == []
