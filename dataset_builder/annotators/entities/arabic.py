@@ -233,8 +233,8 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
 def _name_after(
     norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False, lineage: bool = False
 ) -> list[Word]:
-    """The name starting at ``words[j]``: at most two plain words, a family name with the article
-    ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along. ``verb_like``:
+    """The name starting at ``words[j]``: at most two plain words (three when what follows closes
+    the name), a family name with the article ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along. ``verb_like``:
     the first word may look like a verb (سيرغي), where commas around the name vouch for it.
     ``lineage``: after a ruling family's honorific, article words continue the name up to a lineage
     family name (الشيخ صباح الأحمد الجابر الصباح)."""
@@ -278,7 +278,7 @@ def _name_after(
             if not (lineage and _lineage_next(norm, words, j, k)):
                 name.append(word)
                 break
-        elif plain < 2:
+        elif plain < 2 or (plain == 2 and _third_name(norm, words, j, k)):
             plain += 1
         else:
             break
@@ -287,6 +287,22 @@ def _name_after(
     while name and (name[-1][2] in k.ar_connectors or name[-1][2] in k.ar_compound_first):
         name.pop()
     return name
+
+
+def _third_name(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A third plain word ``words[j]`` belongs to the name (محمد شوقي عياد) when what follows closes
+    it: a bracket, a stopword (في, الذي) or a title (رئيس حزب الغد); not a word with ة (a noun:
+    رسالة) nor the article behind a proclitic (للصحفيين). A full stop or a comma does not: a predicate may stand before it (حكيم زياش جاهز.)."""
+    word = words[j][2]
+    if word.endswith("ه") or word.startswith(k.ar_article_behind_proclitic) or j + 1 >= len(words):
+        return False
+    gap = norm[words[j][1] : words[j + 1][0]]
+    after = words[j + 1][2]
+    if gap.strip() == "(":
+        return True
+    return _adjacent(norm, words[j], words[j + 1]) and (
+        after in k.ar_stopwords or _title_end(norm, words[j + 1], k) is not None
+    )
 
 
 def _lineage_next(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
