@@ -78,3 +78,15 @@ def test_a_third_plain_name_word_joins_when_a_stopword_a_title_or_a_bracket_clos
     assert found("وقال اللاعب حكيم زياش جاهز.") == [("حكيم زياش", "PER")]
     assert found("ووجه الرئيس محمد مرسي رسالة إلى") == [("محمد مرسي", "PER")]
     assert found("وقال الوزير عبد العزيز بن سلمان للصحفيين إن") == [("عبد العزيز بن سلمان", "PER")]
+
+
+def test_a_title_with_a_possessive_pronoun_and_a_coachs_team_lead_to_a_name() -> None:
+    text = "وقالت المفوضية الأوروبية إن رئيستها أورسولا فون دير لاين ستزور، وقال مدرب المنتخب المغربي وليد الركراكي"
+    assert found(text) == [
+        ("المفوضية الأوروبية", "ORG"),
+        ("أورسولا فون دير لاين", "PER"),
+        ("المغربي", "MISC"),
+        ("وليد الركراكي", "PER"),
+    ]
+    text = "إن منظمة الصحة العالمية ومديرها العام تيدروس أدهانوم في جنيف"
+    assert ("تيدروس أدهانوم", "PER") in found(text)
