@@ -90,3 +90,16 @@ def test_a_title_with_a_possessive_pronoun_and_a_coachs_team_lead_to_a_name() ->
     ]
     text = "إن منظمة الصحة العالمية ومديرها العام تيدروس أدهانوم في جنيف"
     assert ("تيدروس أدهانوم", "PER") in found(text)
+
+
+def test_a_preposition_or_a_company_before_a_known_name_keeps_the_title_chain_going() -> None:
+    assert found("وقال المتحدث باسم وزارة الصحة في غزة أشرف القدرة إن") == [
+        ("وزارة الصحة", "ORG"),
+        ("غزة", "LOC"),
+        ("أشرف القدرة", "PER"),
+    ]
+    assert found("وقال رئيس مجلس إدارة شركة أرامكو السعودية ياسر الرميان إن") == [
+        ("أرامكو السعودية", "ORG"),
+        ("ياسر الرميان", "PER"),
+    ]
+    assert found("وقال الرئيس في القاهرة إن مصر") == [("القاهرة", "LOC"), ("مصر", "LOC")]

@@ -85,6 +85,8 @@ class EntityKnowledge:
     ar_descriptors: dict[str, str]
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_not_names: frozenset[str]
+    ar_chain_bridges: frozenset[str]
+    """Words that keep a title chain going before a known name: prepositions, organisation heads, descriptors."""
     ar_lineage_titles: dict[str, str]
     """Honorifics of ruling families, bare or behind a proclitic: the name after them takes its lineage."""
     ar_lineage_families: frozenset[str]
@@ -218,6 +220,14 @@ def compile_entity_knowledge(
         },
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
+        ar_chain_bridges=frozenset(
+            [
+                *(normalise(w, "ar") for w in ar.chain_bridges),
+                *_with_proclitics(
+                    [*ar.org_heads, *ar.org_heads_with_complement, *ar.descriptors], ar.proclitics
+                ),
+            ]
+        ),
         ar_lineage_titles=_with_proclitics(ar.lineage_titles, ar.proclitics),
         ar_lineage_families=frozenset(normalise(w, "ar") for w in ar.lineage_families),
         learned_from=learned_from,

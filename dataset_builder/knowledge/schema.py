@@ -191,6 +191,9 @@ class ArabicEntityRules(_Strict):
     descriptors: list[str] = []
     """Words in front of an outlet's or club's name (صحيفة, قناة, نادي), left out of the span: after
     one, a contextual name of the knowledge base is that entity."""
+    chain_bridges: list[str] = []
+    """Prepositions that keep a title chain going when a known name follows them (المتحدث باسم
+    وزارة الصحة في غزة أشرف القدرة); organisation heads and descriptors do too (شركة أرامكو)."""
     lineage_titles: list[str] = []
     """Honorifics of ruling families (الشيخ, الأمير): after one, a name runs through its lineage of
     article words up to a ``lineage_families`` name (الشيخ صباح الأحمد الجابر الصباح) instead of

@@ -18,7 +18,8 @@ def arabic_people(
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
     name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A word with the
     article behind a proclitic continues the chain (المدير التنفيذي للبرنامج), and so does a known
-    name behind one (المديرة العامة لصندوق النقد الدولي); punctuation between
+    name behind one (المديرة العامة لصندوق النقد الدولي) or after a bridge (في غزة, شركة أرامكو);
+    punctuation between
     the chain and the name ends it (الفريق المصري، فيما)."""
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
     for span in known:
@@ -41,6 +42,13 @@ def arabic_people(
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 j = _after_title(norm, words, j, chained, k)
+            elif (
+                words[j][2] in k.ar_chain_bridges
+                and j + 1 < len(words)
+                and _adjacent(norm, words[j], words[j + 1])
+                and named[words[j + 1][1] - 1]
+            ):
+                j += 1  # في غزة, شركة أرامكو: a known name after it continues the chain
             else:
                 break
         name = (
