@@ -103,3 +103,10 @@ def test_a_preposition_or_a_company_before_a_known_name_keeps_the_title_chain_go
         ("ياسر الرميان", "PER"),
     ]
     assert found("وقال الرئيس في القاهرة إن مصر") == [("القاهرة", "LOC"), ("مصر", "LOC")]
+
+
+def test_feminine_titles_and_charities_before_a_reporting_verb() -> None:
+    text = "وقالت الممثلة السامية للاتحاد الأوروبي للشؤون الخارجية والسياسة الأمنية كايا كالاس إن"
+    assert ("كايا كالاس", "PER") in found(text)
+    text = "Medecins Sans Frontieres warned, the Red Crescent said."
+    assert found(text, "en") == [("Medecins Sans Frontieres", "ORG"), ("Red Crescent", "ORG")]
