@@ -110,3 +110,21 @@ def test_feminine_titles_and_charities_before_a_reporting_verb() -> None:
     assert ("كايا كالاس", "PER") in found(text)
     text = "Medecins Sans Frontieres warned, the Red Crescent said."
     assert found(text, "en") == [("Medecins Sans Frontieres", "ORG"), ("Red Crescent", "ORG")]
+
+
+def test_a_coordinated_word_that_is_a_head_starts_the_next_body() -> None:
+    text = "وقالت وكالة الطاقة الدولية والوكالة الدولية للطاقة الذرية وهيئة الكوارث والطوارئ التركية"
+    assert found(text) == [
+        ("وكالة الطاقة الدولية", "ORG"),
+        ("الوكالة الدولية للطاقة الذرية", "ORG"),
+        ("هيئة الكوارث والطوارئ التركية", "ORG"),
+    ]
+
+
+def test_a_head_before_a_known_place_and_an_observatory_are_bodies() -> None:
+    text = "وقالت جامعة القاهرة والمرصد السوري لحقوق الإنسان إن نادي الزمالك"
+    assert found(text) == [
+        ("جامعة القاهرة", "ORG"),
+        ("المرصد السوري لحقوق الإنسان", "ORG"),
+        ("الزمالك", "ORG"),
+    ]

@@ -98,10 +98,23 @@ def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> 
             end = words[i + 2][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
+        elif not head.startswith("ال") and word not in k.ar_descriptors and _place_after(norm, words, i, k):
+            end = words[i + 1][1]  # a body of a place: جامعة القاهرة, بنك مصر (not نادي برشلونة)
+            found.append(Span(start, end, text[start:end], "ORG", None))
+            continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
-            if j > i + 1 and not national and w.startswith("وال") and _name_word(w[1:], k):
-                j += 1  # coordinated words inside the name (هيئة الكوارث والطوارئ التركية)
+            if (
+                j > i + 1
+                and not national
+                and w.startswith("وال")
+                and _name_word(w[1:], k)
+                and w[1:] not in k.ar_org_heads
+                and w[3:] not in k.ar_org_heads  # والوكالة: a head with the article
+            ):
+                # coordinated words inside the name (هيئة الكوارث والطوارئ التركية); before another
+                # head, the next body (وكالة الطاقة الدولية والوكالة الدولية)
+                j += 1
                 continue
             if (
                 last is not None
@@ -210,6 +223,16 @@ def _place_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) 
         and not k.ar_verb.match(noun)
         and k.names.get(("ar", place), (None, ""))[1] == "LOC"
     )
+
+
+def _place_after(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
+    """A known one-word place right after ``words[i]``, with no nisba after it (that is the
+    nationality rule's: جامعة الدول العربية is not a place's)."""
+    if i + 1 >= len(words) or not _adjacent(norm, words[i], words[i + 1]):
+        return False
+    if i + 2 < len(words) and _adjacent(norm, words[i + 1], words[i + 2]) and _nisba(words[i + 2][2], k):
+        return False
+    return k.names.get(("ar", words[i + 1][2]), (None, ""))[1] == "LOC"
 
 
 def _place_nisba(word: str, k: EntityKnowledge) -> bool:
