@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ANN, REPO, SEEDS
+from conftest import ANN, KNOWLEDGE, REPO, SEEDS
 
 from dataset_builder import cli
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge import schema as ks
+from dataset_builder.pipeline import silver_documents
 
 
 def _project(tmp_path: Path) -> Path:
@@ -104,15 +106,8 @@ CASES: list[tuple[str, Any, str]] = [
         lambda d: d["entities"][0].update(label="PERSON"),
         r"entities\[0\] \(id '[\w-]+'\): label: unknown label 'PERSON' \(known: PER, ORG, LOC, MISC\)",
     ),
-    ("entity_rules.json", lambda d: d["ar"].pop("titles"), r"ar\.titles: missing"),
-    # rule constants that were code: required, so a project's rules never silently fall back to defaults
-    ("entity_rules.json", lambda d: d["ar"].pop("compound_first"), r"ar\.compound_first: missing"),
-    ("entity_rules.json", lambda d: d["en"].pop("articles"), r"en\.articles: missing"),
-    (
-        "entity_rules.json",
-        lambda d: d["gazetteer"].pop("name_particles"),
-        r"gazetteer\.name_particles: missing",
-    ),
+    # a key the packaged default has is taken from it (test_an_older_projects_file_takes_…), a wrong one is not
+    ("entity_rules.json", lambda d: d.update(ar=["وزير"]), r"ar: expected an object"),
     (
         "entity_rules.json",
         lambda d: d["en"]["stopwords"].append(3),
@@ -208,3 +203,61 @@ def test_a_file_written_through_its_model_is_read_back_equal(tmp_path: Path) -> 
     assert ks.load(path, ks.LearnedAliasesFile) == aliases
     assert "بلينكن" in path.read_text(encoding="utf-8")  # UTF-8, not \u escapes
     assert not ks.write(path, aliases)
+
+
+OLD_ENTITY_RULES = "25dedfe"
+"""A version whose entity_rules.json lacks keys added since (ar.compound_first, en.articles, …)."""
+
+
+def _old_entity_rules(tmp_path: Path) -> Path:
+    """A project made by ``init`` of version 25dedfe: its entity_rules.json, the rest current."""
+    folder = _project(tmp_path)
+    old = subprocess.run(
+        ["git", "show", f"{OLD_ENTITY_RULES}:dataset_builder/defaults/annotations/{ks.ENTITY_RULES}"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout
+    (folder / ks.ENTITY_RULES).write_bytes(old)
+    return folder
+
+
+def test_an_older_projects_file_takes_the_missing_keys_from_the_defaults(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After an upgrade, an older project still builds, with the same entities, and is told which keys
+    its file lacks, once."""
+    folder = _old_entity_rules(tmp_path)
+    knowledge = Knowledge.load(folder)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{folder / ks.ENTITY_RULES}: no ")
+    keys = ("ar.compound_first", "ar.compound_second", "ar.articles_behind_proclitics", "en.articles")
+    for key in (*keys, "en.name_joiners", "gazetteer.name_particles"):
+        assert key in lines[0]
+    assert lines[0].endswith("using the defaults; add them to the file to change them")
+    assert knowledge.silver_fingerprint != KNOWLEDGE.silver_fingerprint
+
+    def entities(k: Knowledge) -> list[list[tuple[int, int, str, str | None]]]:
+        return [
+            [(s.start, s.end, s.label, s.entity_id) for s in doc.entities]
+            for doc in silver_documents(SEEDS, k)
+        ]
+
+    assert entities(knowledge) == entities(KNOWLEDGE)
+    assert Knowledge.load(ANN) and not capsys.readouterr().err  # a complete file: no notice
+
+
+def test_a_missing_key_with_a_wrong_type_beside_it_still_fails(tmp_path: Path) -> None:
+    folder = _old_entity_rules(tmp_path)
+    path = _edit(folder, ks.ENTITY_RULES, lambda d: d["ar"].update(titles="وزير"))
+    _refused(folder, f"{path}: ar.titles: expected a list")
+
+
+def test_a_missing_key_the_defaults_lack_and_an_unknown_key_still_fail(tmp_path: Path) -> None:
+    folder = _old_entity_rules(tmp_path)
+    path = _edit(folder, ks.ENTITY_RULES, lambda d: d["en"].update(article=["al"]))
+    _refused(folder, f"{path}: en.article: unknown key")
+    _edit(folder, ks.ENTITY_RULES, lambda d: d["en"].pop("article"))
+    path = _edit(folder, ks.GROUPS, lambda d: d["events"][0].pop("id"))
+    _refused(folder, f"{path}: events[0]: id: missing")

@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Callable, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -42,6 +44,9 @@ KNOWLEDGE_FILES: tuple[str, ...] = (
 )
 """The general knowledge every project has (``groups.json`` is curated per corpus and optional)."""
 
+DEFAULTS = ("defaults", "annotations")
+"""Where the package keeps its own knowledge files (``dataset-builder init`` copies them)."""
+
 SILVER_FILES = (
     TAXONOMY,
     SEED_RULES,
@@ -55,12 +60,17 @@ SILVER_FILES = (
 
 
 def silver_files_digest(folder: Path) -> str:
-    """The silver knowledge files of ``folder``, by name and content (a missing one counts as missing)."""
+    """The silver knowledge files of ``folder``, by name and content (a missing one counts as missing),
+    and the packaged defaults used for the keys they lack (:func:`with_defaults`)."""
     digest = hashlib.sha256()
     for name in SILVER_FILES:
         path = Path(folder) / name
         digest.update(f"{name}\0".encode())
         digest.update(path.read_bytes() if path.exists() else b"\0missing")
+        if path.exists() and name in MODELS:
+            merged, added = with_defaults(path, MODELS[name], read_json(path))
+            if added:
+                digest.update(json.dumps(merged, ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -380,8 +390,20 @@ class GroupsFile(_Strict):
 
 M = TypeVar("M", bound=BaseModel)
 
+MODELS: dict[str, type[BaseModel]] = {
+    TAXONOMY: TaxonomyFile,
+    TOPIC_RULES: TopicRulesFile,
+    ENTITIES: EntitiesFile,
+    ENTITY_RULES: EntityRulesFile,
+    DATE_RULES: DateRulesFile,
+    SEED_RULES: SeedRulesFile,
+    LEARNED_ALIASES: LearnedAliasesFile,
+}
+"""Each silver knowledge file's model (for :func:`silver_files_digest`)."""
+
 _MESSAGES = {
     "dict_type": "expected an object",
+    "model_type": "expected an object",
     "list_type": "expected a list",
     "string_type": "expected a string",
     "int_type": "expected an integer",
@@ -426,6 +448,35 @@ def read_json(path: Path) -> Any:
         raise InputError(f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})") from exc
 
 
+def _fill(model: type[BaseModel], raw: Any, default: Any, prefix: str, added: list[str]) -> Any:
+    """``raw`` with the required keys of ``model`` it lacks taken from ``default``, down through nested objects."""
+    if not isinstance(raw, dict) or not isinstance(default, dict):
+        return raw
+    out = dict(raw)
+    for key, field in model.model_fields.items():
+        if key not in default:
+            continue
+        if key not in raw:
+            if field.is_required():
+                out[key] = default[key]
+                added.append(prefix + key)
+        elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            out[key] = _fill(field.annotation, raw[key], default[key], f"{prefix}{key}.", added)
+    return out
+
+
+def with_defaults(path: Path, model: type[M], raw: Any) -> tuple[Any, list[str]]:
+    """``raw`` with the required keys it lacks taken from the packaged default file of the same name, and
+    those keys: a project made by an older version keeps building when a rule moves from code into
+    its file. Optional keys are left out (their absence means something); lists are never merged."""
+    default = resources.files("dataset_builder").joinpath(*DEFAULTS, Path(path).name)
+    if not default.is_file():
+        return raw, []
+    added: list[str] = []
+    merged = _fill(model, raw, json.loads(default.read_text(encoding="utf-8")), "", added)
+    return merged, added
+
+
 def validate(path: Path, model: type[M], raw: Any) -> M:
     """``raw`` as ``model``; the first error names the file, the entry and the key."""
     try:
@@ -437,8 +488,15 @@ def validate(path: Path, model: type[M], raw: Any) -> M:
 
 
 def load(path: Path, model: type[M], check: Callable[[M, Any], None] | None = None) -> M:
-    """Read, validate and cross-check one knowledge file."""
-    raw = read_json(path)
+    """Read, validate and cross-check one knowledge file; the packaged defaults of the required keys it
+    lacks are used, and said once on stderr (:func:`with_defaults`)."""
+    raw, added = with_defaults(path, model, read_json(path))
+    if added:
+        print(
+            f"{path}: no {', '.join(added)} (added in a later version of dataset-builder): "
+            "using the defaults; add them to the file to change them",
+            file=sys.stderr,
+        )
     parsed = validate(path, model, raw)
     if check is not None:
         check(parsed, raw)
