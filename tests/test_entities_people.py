@@ -128,3 +128,12 @@ def test_a_head_before_a_known_place_and_an_observatory_are_bodies() -> None:
         ("المرصد السوري لحقوق الإنسان", "ORG"),
         ("الزمالك", "ORG"),
     ]
+
+
+def test_an_owner_of_two_words_stays_out_and_for_joins_an_organisations_name() -> None:
+    text = "Saudi Arabia's Public Investment Fund and the Office for the Coordination of Humanitarian Affairs"
+    assert found(text, "en") == [
+        ("Saudi Arabia", "LOC"),
+        ("Public Investment Fund", "ORG"),
+        ("Office for the Coordination of Humanitarian Affairs", "ORG"),
+    ]

@@ -48,8 +48,8 @@ class EntityKnowledge:
     en_person: re.Pattern[str]
     en_org: re.Pattern[str]
     en_org_of: re.Pattern[str]
-    """An organisation head, then "of" and capitalised words (Bank of England, Ministry of Health):
-    the name starts at its head."""
+    """An organisation head, then "of" or "for" and capitalised words, once or twice (Bank of England,
+    Office for the Coordination of Humanitarian Affairs): the name starts at its head."""
     en_loc: re.Pattern[str]
     """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
     en_misc: re.Pattern[str]
@@ -190,7 +190,7 @@ def compile_entity_knowledge(
             rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD_BEFORE_BOUNDARY}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})?)?)\b"
         ),
         en_org_of=re.compile(
-            rf"\b(?P<name>(?:{org_heads})[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
+            rf"\b(?P<name>(?:{org_heads})(?:[^\S\n]+(?:of|for)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
         ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
         en_loc=re.compile(

@@ -37,7 +37,10 @@ def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
         for m in pattern.finditer(text):
             start, end = m.span("name")
             possessive = _EN_POSSESSIVE.search(text, start, end)
-            if possessive is not None and ("en", possessive.group("owner")) in k.names:
+            if possessive is not None and (
+                ("en", possessive.group("owner")) in k.names
+                or ("en", text[start : possessive.end("owner")]) in k.names  # Saudi Arabia's
+            ):
                 start = possessive.end()  # China's Alibaba Group: a known owner is not in the name
             while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
                 start = text.index(" ", start) + 1
