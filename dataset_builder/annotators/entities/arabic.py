@@ -265,8 +265,9 @@ def _name_after(
     norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False, lineage: bool = False
 ) -> list[Word]:
     """The name starting at ``words[j]``: at most two plain words (three when what follows closes
-    the name), a family name with the article ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along. ``verb_like``:
-    the first word may look like a verb (سيرغي), where commas around the name vouch for it.
+    the name), a family name with the article ends it, compounds (عبد الله) and connectors (بن, آل)
+    take the next word along. ``verb_like``: the first word may look like a verb (سيرغي), where
+    commas around the name vouch for it.
     ``lineage``: after a ruling family's honorific, article words continue the name up to a lineage
     family name (الشيخ صباح الأحمد الجابر الصباح)."""
     name: list[Word] = []
