@@ -137,3 +137,8 @@ def test_an_owner_of_two_words_stays_out_and_for_joins_an_organisations_name() -
         ("Public Investment Fund", "ORG"),
         ("Office for the Coordination of Humanitarian Affairs", "ORG"),
     ]
+
+
+def test_a_rival_is_a_counterpart_before_a_name() -> None:
+    text = "وحصل منافسه الوحيد موسى مصطفى موسى رئيس حزب الغد على 3 في المئة، وقال إن منافسه سيخسر."
+    assert found(text) == [("موسى مصطفى موسى", "PER"), ("حزب الغد", "ORG")]
