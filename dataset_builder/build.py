@@ -40,7 +40,7 @@ from dataset_builder.release.manifest import unbumped_version, write_manifest
 from dataset_builder.release.stats import CardStats
 from dataset_builder.report import write_report
 from dataset_builder.schema import Topic
-from dataset_builder.silver_eval import silver_against_gold
+from dataset_builder.silver_eval import silver_against_gold, silver_of_gold
 from dataset_builder.splits import (
     LEDGER_NAME,
     SplitLedger,
@@ -137,16 +137,12 @@ def build(
     steps = pipeline.PipelineStats()
     annotated = read_documents(Path(annotations_dir), knowledge.topic_ids)
     texts: dict[str, str] = {}
-    gold: list[Document] = []
 
     def keep_annotated_texts(docs: Iterable[Document]) -> Iterator[Document]:
-        """The annotated documents' texts, for token-level agreement, and the gold documents, for the
-        card's silver-against-gold figures, as the build streams them."""
+        """The annotated documents' texts, for token-level agreement, as the build streams them."""
         for doc in docs:
             if doc.id in annotated:
                 texts[doc.id] = doc.text
-                if doc.annotation_status == "gold":
-                    gold.append(doc)
             yield doc
 
     result = write_dataset(
@@ -163,13 +159,11 @@ def build(
         # The build itself rejects stale or unknown annotations, so agreement needs no second pass
         # over the seeds (agreement_report's check): the annotations alone give the figures.
         agreement=lambda: compute_agreement(annotated, knowledge.topic_ids, texts).to_dict(),
-        silver_vs_gold=lambda: silver_against_gold(gold, seeds_dir, knowledge),
+        silver_of_gold=partial(silver_of_gold, seeds_dir=seeds_dir, knowledge=knowledge),
         guidelines=annotations_dir / GUIDELINES_NAME,
         ledger=ledger,
         inputs=inputs,
-        report=partial(
-            write_report, seeds_dir=seeds_dir, annotations_dir=annotations_dir, knowledge=knowledge
-        ),
+        report=partial(write_report, annotations_dir=annotations_dir, knowledge=knowledge),
         cache=cache,
         steps=steps,
     )
@@ -189,11 +183,11 @@ def write_dataset(
     split_ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
     progress: bool = True,
     agreement: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
-    silver_vs_gold: Callable[[], Mapping[str, Any] | None] | None = None,
+    silver_of_gold: Callable[[Sequence[Document]], Mapping[str, Document | str]] | None = None,
     guidelines: Path | None = None,
     ledger: SplitLedger | None = None,
     inputs: Mapping[str, Path] | None = None,
-    report: Callable[[Path], object] | None = None,
+    report: Callable[[Path, Mapping[str, Document | str] | None], object] | None = None,
     cache: SilverCache | None = None,
     steps: pipeline.PipelineStats | None = None,
 ) -> BuildResult:
@@ -204,8 +198,10 @@ def write_dataset(
     ClassLabel names (in its order) and the card's topic table. ``guidelines`` (the annotation
     guidelines) is shipped beside the card, which links to it. ``ledger`` holds the splits of
     documents built before (none: every event's split is hashed). ``out_dir`` is checked before
-    ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``report`` writes
-    ``report.html`` into the folder before the manifest lists its files. ``cache`` keeps each
+    ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``silver_of_gold``
+    re-annotates the gold documents streamed (:func:`silver_eval.silver_of_gold`), once, for the
+    card's silver-against-gold table and the report. ``report`` writes ``report.html`` into the folder
+    (given that silver) before the manifest lists its files. ``cache`` keeps each
     document's ``ner`` tokens, so that a rebuild tokenises only the documents that changed.
     ``steps`` gains a row per global stage (events, splits, configs, card, croissant, report,
     manifest), after the pipeline's steps.
@@ -216,7 +212,8 @@ def write_dataset(
         out_dir, tmp = stage.out_dir, stage.path
         staging = tmp / STAGING_NAME
         topic_ids = [t.id for t in taxonomy]
-        keys = _stage(docs, staging, topic_ids, progress)
+        gold: list[Document] = []
+        keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress)
         timed = partial(_timed, steps if steps is not None else pipeline.PipelineStats(), len(keys))
         with timed("events"):
             groups = events.event_groups(keys)
@@ -231,13 +228,14 @@ def write_dataset(
         with timed("card"):
             if callable(agreement):  # figures that need the documents streamed above
                 agreement = agreement()
-            silver = silver_vs_gold() if silver_vs_gold is not None else None
-            write_card(tmp, stats, agreement, taxonomy, info, project.card_template, silver)
+            silver = silver_of_gold(gold) if silver_of_gold is not None else None
+            figures = silver_against_gold(gold, silver) if silver is not None else None
+            write_card(tmp, stats, agreement, taxonomy, info, project.card_template, figures)
         with timed("croissant"):
             write_croissant(tmp, stats, topic_ids, info)
         if report is not None:
             with timed("report"):
-                report(tmp)
+                report(tmp, silver)
         with timed("manifest"):
             manifest = write_manifest(tmp, stats["rows"], project.settings)
         result = BuildResult(
@@ -253,6 +251,14 @@ def write_dataset(
         result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])
         result.advice += empty_split_notes(manifest["rows"]["documents"], stats["events"], split_ratios)
     return result
+
+
+def _keep_gold(docs: Iterable[Document], gold: list[Document]) -> Iterator[Document]:
+    """``docs`` unchanged, the gold ones also added to ``gold`` as they stream by."""
+    for doc in docs:
+        if doc.annotation_status == "gold":
+            gold.append(doc)
+        yield doc
 
 
 @contextlib.contextmanager

@@ -460,6 +460,9 @@ def _publish(args: argparse.Namespace) -> str:
 def _report(args: argparse.Namespace) -> str:
     """The report of a project's build, or of a folder alone (a release downloaded outside a project)."""
     from dataset_builder import report
+    from dataset_builder.knowledge import Knowledge
+    from dataset_builder.report.collect import read_gold
+    from dataset_builder.silver_eval import silver_of_gold
 
     try:
         project: Project | None = _project(args)
@@ -468,11 +471,18 @@ def _report(args: argparse.Namespace) -> str:
             raise
         project = None
     dist = args.dist or project.dist_dir  # type: ignore[union-attr]
+    seeds = args.seeds or (project.seeds_dir if project else None)
+    annotations = args.annotations or (project.annotations_dir if project else None)
+    knowledge = Knowledge.load(annotations) if annotations is not None else None
+    silver = None
+    if seeds is not None and knowledge is not None:  # the silver the build gave its card and report
+        silver = silver_of_gold(read_gold(dist), seeds, knowledge)
     return report.refresh_report(
         dist,
+        silver,
         out=args.out,
-        seeds_dir=args.seeds or (project.seeds_dir if project else None),
-        annotations_dir=args.annotations or (project.annotations_dir if project else None),
+        annotations_dir=annotations,
+        knowledge=knowledge,
         max_documents=report.DEFAULT_MAX_DOCUMENTS if args.max_documents is None else args.max_documents,
     ).summary()
 

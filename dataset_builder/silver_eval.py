@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,33 +299,65 @@ def evaluate_mess(folder: Path, knowledge: Knowledge) -> MessEvaluation:
     return result
 
 
-def silver_against_gold(
+def silver_of_gold(
     gold: Iterable[Document], seeds_dir: Path, knowledge: Knowledge
-) -> dict[str, Any] | None:
-    """Strict precision, recall and F1 of the silver entities on a build's gold documents, for the card.
+) -> dict[str, Document | str]:
+    """Each gold document's silver, annotated again from its seed file, or why there is none.
 
-    Each gold document's seed file is annotated again without the names that document's own gold
-    taught (its learned aliases), so silver cannot read its answer: recall is not 100% by
-    construction. ``None`` when the build has no gold document.
+    A seed file is annotated without the names its gold documents taught (their learned aliases), so
+    silver cannot read its answer: recall is not 100% by construction. The build computes this once
+    for the card (:func:`silver_against_gold`) and the report, ``dataset-builder report`` for the gold
+    of a built folder; a seed file that is gone, fails, or no longer gives the gold text is named.
     """
     by_file: dict[str, list[Document]] = {}
     for doc in gold:
         by_file.setdefault(doc.seed_file, []).append(doc)
-    if not by_file:
+    out: dict[str, Document | str] = {}
+    for seed_file, docs in sorted(by_file.items()):
+        silver, problem = _silver_of_seed(
+            Path(seeds_dir) / seed_file, knowledge.without_learned_from(d.id for d in docs)
+        )
+        for doc in docs:
+            redone = silver.get(doc.id)
+            if redone is None:
+                out[doc.id] = problem or f"seeds/{seed_file} no longer gives this document"
+            elif redone.text != doc.text:
+                out[doc.id] = f"the text of seeds/{seed_file} changed since this build"
+            else:
+                out[doc.id] = redone
+    return out
+
+
+def _silver_of_seed(path: Path, knowledge: Knowledge) -> tuple[dict[str, Document], str | None]:
+    if not path.is_file():
+        return {}, f"seed file {path.name} is not in the seeds folder"
+    try:
+        return {d.id: d for d in annotate_seed(path, knowledge)}, None
+    except InputError as exc:
+        return {}, f"the silver annotators failed on {path.name}: {exc}"
+
+
+def silver_against_gold(
+    gold: Iterable[Document], silver: Mapping[str, Document | str]
+) -> dict[str, Any] | None:
+    """Strict precision, recall and F1 of the silver entities on a build's gold documents, for the card.
+
+    ``silver`` is :func:`silver_of_gold` of these documents; one without silver (only an edited seed:
+    the build checked gold against its text) is left out. ``None`` when the build has no gold document.
+    """
+    gold = list(gold)
+    if not gold:
         return None
     counts = {label: Counter() for label in ENTITY_LABELS}
     compared = 0
-    for seed_file, docs in sorted(by_file.items()):
-        honest = knowledge.without_learned_from(d.id for d in docs)
-        silver = {d.id: d for d in annotate_seed(Path(seeds_dir) / seed_file, honest)}
-        for doc in docs:
-            redone = silver.get(doc.id)
-            if redone is None or redone.text != doc.text:
-                continue  # the build checked gold against its text: only an edited seed lands here
-            compared += 1
-            found = {(s.start, s.end, s.label) for s in redone.entities}
-            for span, key in _outcomes(found, {(s.start, s.end, s.label) for s in doc.entities}):
-                counts[span[2]][key] += 1
+    for doc in gold:
+        redone = silver.get(doc.id)
+        if not isinstance(redone, Document):
+            continue
+        compared += 1
+        found = {(s.start, s.end, s.label) for s in redone.entities}
+        for span, key in _outcomes(found, {(s.start, s.end, s.label) for s in doc.entities}):
+            counts[span[2]][key] += 1
     rows = [
         {
             "label": label,

@@ -212,6 +212,23 @@ def test_knowledge_imports_no_stage_that_reads_it() -> None:
     assert [t for t in imported if t.startswith(readers)] == []
 
 
+def test_the_report_and_the_release_never_run_the_annotators() -> None:
+    """They show documents computed once by the build or the CLI and handed to them: no module of theirs
+    reaches, even through another module, the pipeline, the annotators or the silver evaluation that runs
+    them (the report once re-annotated gold documents itself, a second time in every build)."""
+    runners = ("dataset_builder.pipeline", "dataset_builder.annotators", "dataset_builder.silver_eval")
+    edges = _edges()
+    reached: set[str] = set()
+    todo = [n for n in edges if layer(n) in ("dataset_builder.report", "dataset_builder.release")]
+    assert "dataset_builder.report.collect" in todo and "dataset_builder.release.card" in todo
+    while todo:
+        for target in edges.get(todo.pop(), frozenset()) - reached:
+            reached.add(target)
+            todo.append(target)
+    assert "dataset_builder.documents" in reached  # the walk follows imports
+    assert sorted(t for t in reached if t.startswith(runners)) == []
+
+
 def test_lazy_imports_are_the_listed_ones_only() -> None:
     """A function-level import of a package module is a layering violation unless listed with its reason;
     the CLI is the top layer (nothing imports it) and imports each command's modules when it runs."""

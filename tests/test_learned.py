@@ -11,7 +11,7 @@ from conftest import ANN
 from dataset_builder.annotations import AnnotatedDocument, Annotation, text_sha256
 from dataset_builder.annotators.entities import find_entities
 from dataset_builder.annotators.learned import learn_aliases
-from dataset_builder.documents import Span
+from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
 
 GOLD_TEXT = "Talks with Zorba Quintavalle went on in Cairo."
@@ -136,6 +136,7 @@ def test_silver_of_a_gold_document_leaves_out_the_names_only_its_gold_taught(tmp
 
 def test_report_compares_silver_with_gold_without_the_documents_own_aliases(tmp_path: Path) -> None:
     from dataset_builder.report import collect
+    from dataset_builder.silver_eval import silver_of_gold
 
     ann = knowledge_folder(tmp_path)
     _write_learned(ann, [("Zorba Quintavalle", "PER", ["901_gold"])])
@@ -150,7 +151,9 @@ def test_report_compares_silver_with_gold_without_the_documents_own_aliases(tmp_
         "annotation_status": "gold",
         "entities": [gold, {"start": 40, "end": 45, "text": "Cairo", "label": "LOC", "entity_id": "cairo"}],
     }
-    diff = collect.silver_diffs([row], seeds, Knowledge.load(ann))["901_gold"]
+    gold = Document("901_gold", "901_gold.txt", "en", GOLD_TEXT, 0, len(GOLD_TEXT), annotation_status="gold")
+    silver = silver_of_gold([gold], seeds, Knowledge.load(ann))
+    diff = collect.silver_diffs([row], silver)["901_gold"]
     assert diff.unavailable is None
     assert [(c.kind, c.gold.text if c.gold else None) for c in diff.changes] == [
         ("missed", "Zorba Quintavalle")

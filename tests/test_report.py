@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -24,7 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT, TAXONOMY
 
-from dataset_builder import cli, schema
+from dataset_builder import cli, pipeline, schema, silver_eval
 from dataset_builder.build import build, write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge import Knowledge
@@ -32,6 +33,7 @@ from dataset_builder.output import MANIFEST_NAME
 from dataset_builder.release.manifest import manifest_files, read_manifest
 from dataset_builder.release.publish import plan_publish
 from dataset_builder.report import REPORT_NAME, collect, refresh_report, render, render_report, write_report
+from dataset_builder.silver_eval import silver_of_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS, ANNOTATIONS = ROOT / "seeds", ROOT / "annotations"
@@ -44,6 +46,11 @@ def seeds_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("seeds-build") / "dist"
     build(PROJECT, seeds_dir=SEEDS, annotations_dir=ANNOTATIONS, out_dir=out, progress=False)
     return out
+
+
+def gold_silver(folder: Path, annotations_dir: Path = ANNOTATIONS) -> dict[str, Document | str]:
+    """What ``dataset-builder report`` gives the report: the folder's gold re-annotated from the seeds."""
+    return silver_of_gold(collect.read_gold(folder), SEEDS, Knowledge.load(annotations_dir))
 
 
 def parquet_documents(folder: Path) -> dict[str, dict[str, Any]]:
@@ -165,7 +172,7 @@ def test_report_command_rewrites_the_same_bytes_and_keeps_the_manifest(
 
 def test_a_changed_report_is_listed_again_in_the_manifest(seeds_dist: Path, tmp_path: Path) -> None:
     dist = shutil.copytree(seeds_dist, tmp_path / "dist")
-    result = refresh_report(dist, seeds_dir=SEEDS, annotations_dir=ANNOTATIONS, max_documents=2)
+    result = refresh_report(dist, gold_silver(dist), annotations_dir=ANNOTATIONS, max_documents=2)
     assert result.shown == 2 and result.total == 6 and result.manifest_updated
     assert (dist / REPORT_NAME).stat().st_size == result.size
     assert manifest_files(dist) == read_manifest(dist)["files"]
@@ -176,7 +183,7 @@ def test_a_report_outside_the_folder_leaves_the_folder_alone(seeds_dist: Path, t
     dist = shutil.copytree(seeds_dist, tmp_path / "dist")
     before = {p: p.read_bytes() for p in dist.rglob("*") if p.is_file()}
     out = tmp_path / "elsewhere" / "r.html"
-    result = refresh_report(dist, out=out, seeds_dir=SEEDS, annotations_dir=ANNOTATIONS)
+    result = refresh_report(dist, gold_silver(dist), out=out, annotations_dir=ANNOTATIONS)
     assert not result.manifest_updated
     assert out.read_bytes() == (dist / REPORT_NAME).read_bytes()
     assert {p: p.read_bytes() for p in dist.rglob("*") if p.is_file()} == before
@@ -299,7 +306,7 @@ def test_silver_diffs_of_the_seeds_turn_silver_into_gold(seeds_dist: Path, tmp_p
     )
     knowledge = Knowledge.load(unlearned)
     rows = sorted(parquet_documents(seeds_dist).values(), key=lambda r: r["id"])
-    diffs = collect.silver_diffs(rows, SEEDS, knowledge)
+    diffs = collect.silver_diffs(rows, gold_silver(seeds_dist, unlearned))
     assert set(diffs) == {r["id"] for r in rows if r["annotation_status"] == "gold"} and diffs
     from dataset_builder import pipeline
 
@@ -313,7 +320,7 @@ def test_silver_diffs_of_the_seeds_turn_silver_into_gold(seeds_dist: Path, tmp_p
         assert spans == {(s["start"], s["end"], s["label"]) for s in row["entities"]}
     changed = [c for d in diffs.values() for c in d.changes]
     assert changed, "the seeds' gold changes the silver somewhere"
-    html, _, _ = render_report(seeds_dist, seeds_dir=SEEDS, annotations_dir=unlearned)
+    html, _, _ = render_report(seeds_dist, gold_silver(seeds_dist, unlearned), annotations_dir=unlearned)
     page = parse(html)
     marked = [e for d in page.documents.values() for e in d["entities"] if e["diff"]]
     assert len(marked) == sum(1 for c in changed if c.gold is not None)
@@ -321,6 +328,45 @@ def test_silver_diffs_of_the_seeds_turn_silver_into_gold(seeds_dist: Path, tmp_p
         shown = page.documents[row["id"]]
         if any(e["diff"] for e in shown["entities"]) or row["date_source"] == "annotation":
             assert shown["attrs"]["data-changed"] == "1", row["id"]
+
+
+def test_the_reports_silver_against_gold_counts_what_the_cards_table_counts(seeds_dist: Path) -> None:
+    """Both compare the gold with the same silver (annotated again without the gold's own aliases)."""
+    card = (seeds_dist / "README.md").read_text(encoding="utf-8")
+    table = card[card.index("### Silver against gold") :]
+    documents = int(re.search(r"run again on the (\d+) gold documents", table)[1])  # type: ignore[index]
+    overall = re.search(r"^\| overall \| ([\d.]+) \| ([\d.]+) \| [\d.]+ \| (\d+) \| (\d+) \|$", table, re.M)
+    assert overall is not None
+    precision, recall, gold, silver = float(overall[1]), float(overall[2]), int(overall[3]), int(overall[4])
+    report = (seeds_dist / REPORT_NAME).read_text(encoding="utf-8")
+    note = re.search(
+        r"(\d+) gold documents shown below, re-annotated by the silver pipeline; (\d+) spans identical",
+        report,
+    )
+    assert note is not None and gold > silver > 0  # the seeds' silver misses a gold span: a real comparison
+    assert (
+        (int(note[1]), int(note[2]))
+        == (documents, round(precision * silver))
+        == (documents, round(recall * gold))
+    )
+
+
+def test_a_build_annotates_each_gold_seed_file_again_once_for_the_card_and_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotated: list[str] = []
+    real = pipeline.annotate_seed
+
+    def counted(path: Path, knowledge: Knowledge, tagger: Any = None) -> list[Document]:
+        annotated.append(Path(path).name)
+        return real(path, knowledge, tagger)
+
+    monkeypatch.setattr(pipeline, "annotate_seed", counted)
+    monkeypatch.setattr(silver_eval, "annotate_seed", counted)
+    dist = tmp_path / "dist"
+    build(PROJECT, seeds_dir=SEEDS, annotations_dir=ANNOTATIONS, out_dir=dist, progress=False)
+    gold = {r["seed_file"] for r in parquet_documents(dist).values() if r["annotation_status"] == "gold"}
+    assert len(gold) > 1 and sorted(annotated) == sorted(gold)
 
 
 def test_without_the_project_the_report_says_what_it_cannot_show(seeds_dist: Path) -> None:
@@ -341,7 +387,7 @@ def test_annotator_disputes_are_shown_with_pseudonyms(seeds_dist: Path, tmp_path
     dropped = other["entities"].pop(0)
     data["annotations"].append(other)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    html, _, _ = render_report(seeds_dist, seeds_dir=SEEDS, annotations_dir=ann_dir)
+    html, _, _ = render_report(seeds_dist, gold_silver(seeds_dist, ann_dir), annotations_dir=ann_dir)
     doc_html = html[html.index(f'data-doc-id="{ARABIC}"') :]
     doc_html = doc_html[: doc_html.index("</article>")]
     assert "1 item not chosen by everyone" in doc_html

@@ -2,19 +2,22 @@
 
 The build writes it into the dataset folder before the manifest (so the manifest lists it);
 ``dataset-builder report DIST`` writes it again, byte for byte the same from the same folder,
-seeds and annotations, and updates the manifest's entry. What the report needs beyond the folder
-(the silver spans gold replaced, the annotators' agreement) comes from the project's seeds and
-annotations folders; see :mod:`dataset_builder.report.collect`.
+silver and annotations, and updates the manifest's entry. What the report needs beyond the folder:
+the silver of its gold documents, given by the caller (computed from the project's seeds, never by the
+report: see :func:`dataset_builder.silver_eval.silver_of_gold`), and the annotators' agreement, from
+the annotations folder; see :mod:`dataset_builder.report.collect`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from dataset_builder import schema
+from dataset_builder.documents import Document
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.output import MANIFEST_NAME, write_files_atomic
@@ -44,8 +47,8 @@ class ReportResult:
 
 def render_report(
     folder: Path,
+    silver: Mapping[str, Document | str] | None = None,
     *,
-    seeds_dir: Path | None = None,
     annotations_dir: Path | None = None,
     knowledge: Knowledge | None = None,
     max_documents: int = DEFAULT_MAX_DOCUMENTS,
@@ -53,7 +56,9 @@ def render_report(
 ) -> tuple[str, int, int]:
     """The report's HTML for a built folder, with the number of documents shown and in the folder.
 
-    ``knowledge`` is that of ``annotations_dir`` (loaded from it when not given).
+    ``silver``: each gold document's silver, or why there is none (:func:`silver_eval.silver_of_gold`
+    of the folder's gold, :func:`collect.read_gold`); ``None`` when there are no seeds to rebuild it
+    from. ``knowledge`` is that of ``annotations_dir`` (loaded from it when not given).
     """
     folder = Path(folder)
     name, version = _identity(folder)
@@ -63,7 +68,7 @@ def render_report(
     overview = collect.read_overview(folder, annotated)
     sample = collect.choose_sample(overview.documents, max_documents, max_characters)
     rows = collect.read_rows(folder, sample.ids)
-    silver = collect.silver_diffs(rows, seeds_dir, knowledge)
+    diffs = collect.silver_diffs(rows, silver)
     agreement = collect.agreement(annotated, overview.text_sha256, knowledge, overview.annotated_texts)
     topic_order, topic_names = render.topic_table(knowledge.taxonomy if knowledge else None)
     html = render.render_page(
@@ -71,10 +76,10 @@ def render_report(
         version=version,
         overview=overview,
         sample=sample,
-        docs=render.document_views(rows, overview, sample, silver, agreement, topic_names),
-        chart_list=render.overview_charts(overview, agreement, silver, topic_order, topic_names),
+        docs=render.document_views(rows, overview, sample, diffs, agreement, topic_names),
+        chart_list=render.overview_charts(overview, agreement, diffs, topic_order, topic_names),
         agreement=agreement,
-        silver_source="seeds and annotations" if seeds_dir and annotations_dir else None,
+        silver_source="seeds and annotations" if silver is not None and annotations_dir else None,
         topic_names=topic_names,
     )
     return html, len(sample), len(overview.documents)
@@ -92,22 +97,23 @@ def _identity(folder: Path) -> tuple[str, str]:
 
 def write_report(
     folder: Path,
+    silver: Mapping[str, Document | str] | None = None,
     *,
-    seeds_dir: Path | None = None,
     annotations_dir: Path | None = None,
     knowledge: Knowledge | None = None,
     out: Path | None = None,
     max_documents: int = DEFAULT_MAX_DOCUMENTS,
     max_characters: int = DEFAULT_MAX_CHARACTERS,
 ) -> ReportResult:
-    """Write the report (default ``folder/report.html``) atomically; the build's report step.
+    """Write the report (default ``folder/report.html``) atomically; the build's report step
+    (``silver`` as in :func:`render_report`).
 
     Leaves the manifest alone: the build writes it afterwards. Use :func:`refresh_report` on a
     finished folder.
     """
     html, shown, total = render_report(
         folder,
-        seeds_dir=seeds_dir,
+        silver,
         annotations_dir=annotations_dir,
         knowledge=knowledge,
         max_documents=max_documents,
@@ -121,15 +127,16 @@ def write_report(
 
 def refresh_report(
     dist: Path,
+    silver: Mapping[str, Document | str] | None = None,
     *,
-    seeds_dir: Path | None = None,
     annotations_dir: Path | None = None,
     knowledge: Knowledge | None = None,
     out: Path | None = None,
     max_documents: int = DEFAULT_MAX_DOCUMENTS,
     max_characters: int = DEFAULT_MAX_CHARACTERS,
 ) -> ReportResult:
-    """``dataset-builder report``: (re)write the report of a built folder.
+    """``dataset-builder report``: (re)write the report of a built folder (``silver`` as in
+    :func:`render_report`).
 
     A report written inside the folder is listed in its manifest (report and manifest are replaced
     together), so the folder still holds only listed files.
@@ -139,7 +146,7 @@ def refresh_report(
     path = Path(out) if out is not None else dist / REPORT_NAME
     html, shown, total = render_report(
         dist,
-        seeds_dir=seeds_dir,
+        silver,
         annotations_dir=annotations_dir,
         knowledge=knowledge,
         max_documents=max_documents,

@@ -1,10 +1,10 @@
-"""What the report shows, read from a built folder (and the project's seeds and annotations).
+"""What the report shows, read from a built folder (and the project's annotations).
 
-The built parquet holds only the final spans; the silver spans a gold document replaced are found
-again by re-running the silver annotators on that document's seed file (only the seed files of the
-gold documents shown), and the annotators' own annotations are read from ``annotations/documents``.
-Both are checked against the built text (sha256): a seed or annotation file that changed since the
-build is reported as such, never compared against the wrong text.
+The built parquet holds only the final spans; the silver a gold document is compared with is given
+by the caller (:func:`dataset_builder.silver_eval.silver_of_gold`, computed once by the build for the
+card and the report, or by ``dataset-builder report`` from :func:`read_gold`), and the annotators'
+own annotations are read from ``annotations/documents``, checked against the built text (sha256): an
+annotation file that changed since the build is reported as such, never compared against the wrong text.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dataset_builder import annotations, pipeline, schema
+from dataset_builder import annotations, schema
 from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
+from dataset_builder.rows import documents_from_table
 
 BATCH_ROWS = 4096
 _META_COLUMNS = [
@@ -184,6 +185,16 @@ def choose_sample(docs: Sequence[DocMeta], max_documents: int, max_characters: i
     return Sample(frozenset(chosen), max_documents, max_characters)
 
 
+def read_gold(folder: Path) -> list[Document]:
+    """The gold documents of a built folder (what the build re-annotated for its silver against gold)."""
+    gold = []
+    for _, path in split_files(folder):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+            picked = batch.filter(pc.equal(batch.column(schema.ANNOTATION_STATUS), "gold"))
+            gold += documents_from_table(pa.Table.from_batches([picked]))
+    return gold
+
+
 def read_rows(folder: Path, ids: Iterable[str]) -> list[dict[str, Any]]:
     """The full ``documents`` rows of ``ids`` (with a ``split`` key), in id order."""
     wanted = pa.array(sorted(set(ids)), type=pa.string())
@@ -256,48 +267,27 @@ class SilverDiff:
 
 
 def silver_diffs(
-    rows: Sequence[Mapping[str, Any]], seeds_dir: Path | None, knowledge: Knowledge | None
+    rows: Sequence[Mapping[str, Any]], silver: Mapping[str, Document | str] | None
 ) -> dict[str, SilverDiff]:
-    """Silver against gold for the gold rows, re-running the silver annotators on their seed files only."""
-    gold = [r for r in rows if r[schema.ANNOTATION_STATUS] == "gold"]
-    if not gold:
-        return {}
-    if seeds_dir is None or knowledge is None:
-        reason = "no seeds and annotations folders were given, so the silver spans cannot be rebuilt"
-        return {r[schema.ID]: SilverDiff(unavailable=reason) for r in gold}
-    by_file: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for row in gold:
-        by_file[row[schema.SEED_FILE]].append(row)
+    """Silver against gold for the gold rows; ``silver`` gives each one's silver document or why there
+    is none (``None``: no seeds and annotations to rebuild it from)."""
     out: dict[str, SilverDiff] = {}
-    for seed_file, members in sorted(by_file.items()):
-        # without the names these documents' own gold taught: silver must not read its answer
-        honest = knowledge.without_learned_from(row[schema.ID] for row in members)
-        silver, problem = _silver_of_seed(Path(seeds_dir) / seed_file, honest)
-        for row in members:
-            doc = silver.get(row[schema.ID])
-            if doc is None:
-                out[row[schema.ID]] = SilverDiff(
-                    unavailable=problem or f"seeds/{seed_file} no longer gives this document"
-                )
-            elif doc.text != row[schema.TEXT]:
-                out[row[schema.ID]] = SilverDiff(
-                    unavailable=f"the text of seeds/{seed_file} changed since this build"
-                )
-            else:
-                agreed, changes = span_changes(doc.entities, [Span(**s) for s in row[schema.ENTITIES]])
-                out[row[schema.ID]] = SilverDiff(
-                    agreed, tuple(changes), doc.date, doc.date_source, tuple(doc.topics), doc.language
-                )
+    for row in rows:
+        if row[schema.ANNOTATION_STATUS] != "gold":
+            continue
+        if silver is None:
+            reason = "no seeds and annotations folders were given, so the silver spans cannot be rebuilt"
+            out[row[schema.ID]] = SilverDiff(unavailable=reason)
+            continue
+        doc = silver[row[schema.ID]]
+        if isinstance(doc, str):
+            out[row[schema.ID]] = SilverDiff(unavailable=doc)
+        else:
+            agreed, changes = span_changes(doc.entities, [Span(**s) for s in row[schema.ENTITIES]])
+            out[row[schema.ID]] = SilverDiff(
+                agreed, tuple(changes), doc.date, doc.date_source, tuple(doc.topics), doc.language
+            )
     return out
-
-
-def _silver_of_seed(path: Path, knowledge: Knowledge) -> tuple[dict[str, Document], str | None]:
-    if not path.is_file():
-        return {}, f"seed file {path.name} is not in the seeds folder"
-    try:
-        return {d.id: d for d in pipeline.annotate_seed(path, knowledge)}, None
-    except InputError as exc:
-        return {}, f"the silver annotators failed on {path.name}: {exc}"
 
 
 # --- annotators -----------------------------------------------------------------------------------
