@@ -27,9 +27,10 @@ def test_silver_on_heldout_news_stays_above_its_floor() -> None:
     result = evaluate(DATA / "heldout", KNOWLEDGE)
     print(result.report())
     assert result.overall.precision >= 0.93  # measured 0.933
-    assert result.overall.recall >= 0.83  # 0.835
-    assert result.overall.f1 >= 0.875  # 0.881
-    assert result.per_language["ar"]["overall"].f1 >= 0.835  # 0.841
+    assert result.overall.recall >= 0.835  # 0.840 (0.835 before issue 17's people rules)
+    assert result.overall.f1 >= 0.88  # 0.884 (0.881)
+    assert result.per_language["ar"]["overall"].f1 >= 0.84  # 0.847 (0.841)
+    assert result.per_language["ar"]["PER"].f1 >= 0.83  # 0.833 (0.800)
     assert result.language_right == result.documents
     assert result.date_right == result.documents
     assert result.dates_invented == 0
@@ -37,7 +38,8 @@ def test_silver_on_heldout_news_stays_above_its_floor() -> None:
 
 def test_silver_on_the_tuning_set() -> None:
     result = evaluate(DATA / "tuning", KNOWLEDGE)  # 30 articles, 13 of them written after the rules
-    assert result.overall.f1 >= 0.96 and result.overall.precision >= 0.985  # measured 0.968, 0.991
+    assert result.overall.f1 >= 0.98 and result.overall.precision >= 0.995  # measured 0.985, 1.000
+    assert result.per_language["ar"]["PER"].f1 >= 0.96  # 0.964 (0.861 before issue 17's people rules)
     assert result.date_right == result.documents
     topics = evaluate_mess(DATA / "tuning", KNOWLEDGE)  # topics only: no body lines in its gold
     assert topics.with_topic == topics.documents and topics.pages == 0
@@ -47,11 +49,13 @@ def test_silver_on_the_tuning_set() -> None:
 
 def test_entities_on_the_real_mess_set_stay_above_their_floor() -> None:
     """Scraped pages (tests/data/realmess, never tuned on): entities on the body lines, scored on raw
-    offsets through the cleaning cuts. Measured once: P 0.909, R 0.728, F1 0.808; Arabic F1 0.791."""
+    offsets through the cleaning cuts. Measured once: P 0.909, R 0.728, F1 0.808; Arabic F1 0.791.
+    After issue 17's people and organisation rules (measured once): P 0.910, R 0.741, F1 0.817, ORG
+    recall 0.760 (was 0.733)."""
     result = evaluate(DATA / "realmess", KNOWLEDGE)
     print(result.report())
     assert result.overall.precision >= 0.90
     assert result.overall.recall >= 0.72
-    assert result.overall.f1 >= 0.80
+    assert result.overall.f1 >= 0.81
     assert result.per_language["ar"]["overall"].f1 >= 0.785
-    assert result.per_label["ORG"].recall >= 0.73
+    assert result.per_label["ORG"].recall >= 0.75

@@ -47,6 +47,9 @@ class EntityKnowledge:
     ar_stopwords: frozenset[str]
     en_person: re.Pattern[str]
     en_org: re.Pattern[str]
+    en_org_of: re.Pattern[str]
+    """An organisation head, then "of" or "for" and capitalised words, once or twice (Bank of England,
+    Office for the Coordination of Humanitarian Affairs): the name starts at its head."""
     en_loc: re.Pattern[str]
     """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
     en_misc: re.Pattern[str]
@@ -82,6 +85,12 @@ class EntityKnowledge:
     ar_descriptors: dict[str, str]
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_not_names: frozenset[str]
+    ar_chain_bridges: frozenset[str]
+    """Words that keep a title chain going before a known name: prepositions, organisation heads, descriptors."""
+    ar_lineage_titles: dict[str, str]
+    """Honorifics of ruling families, bare or behind a proclitic: the name after them takes its lineage."""
+    ar_lineage_families: frozenset[str]
+    """Family names with the article that end a lineage (الصباح)."""
     learned_from: dict[tuple[str, str], frozenset[str]]
     """Names the base and the registries lack, taught by gold alone → the documents that taught them."""
     ar_compound_first: frozenset[str]
@@ -180,6 +189,9 @@ def compile_entity_knowledge(
             rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads})"
             rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD_BEFORE_BOUNDARY}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})?)?)\b"
         ),
+        en_org_of=re.compile(
+            rf"\b(?P<name>(?:{org_heads})(?:[^\S\n]+(?:of|for)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
+        ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
         en_loc=re.compile(
             rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,2}}(?:{loc_heads})|\b(?:{loc_prefixes})(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
@@ -208,6 +220,16 @@ def compile_entity_knowledge(
         },
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
+        ar_chain_bridges=frozenset(
+            [
+                *(normalise(w, "ar") for w in ar.chain_bridges),
+                *_with_proclitics(
+                    [*ar.org_heads, *ar.org_heads_with_complement, *ar.descriptors], ar.proclitics
+                ),
+            ]
+        ),
+        ar_lineage_titles=_with_proclitics(ar.lineage_titles, ar.proclitics),
+        ar_lineage_families=frozenset(normalise(w, "ar") for w in ar.lineage_families),
         learned_from=learned_from,
         ar_compound_first=frozenset(normalise(w, "ar") for w in ar.compound_first),
         ar_compound_second=frozenset(normalise(w, "ar") for w in ar.compound_second),

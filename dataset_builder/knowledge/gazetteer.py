@@ -22,6 +22,7 @@ import pycountry
 from nationality.nationality import nationality_mapping
 
 from dataset_builder.knowledge.schema import GazetteerRules
+from dataset_builder.knowledge.text import normalise
 
 _TASHKEEL = re.compile("[\u0640\u064b-\u065f\u0670]")
 _ARABIC_NAME = re.compile(r"[\u0621-\u063a\u0641-\u064a]+(?: [\u0621-\u063a\u0641-\u064a]+)*")
@@ -67,12 +68,17 @@ def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]])
     Arabic nisbas of countries, then cities, the most populous first.
     """
     min_letters = config.min_letters
-    skip = {lang: frozenset(config.skip.get(lang, ())) for lang in ("ar", "en")}
+    # compared as matching reads them: skipping أشرف also skips the registry's اشرف
+    skip = {lang: frozenset(normalise(w, lang) for w in config.skip.get(lang, ())) for lang in ("ar", "en")}
     english_name = _english_name(config.name_particles)
     found: PlaceNames = {}
 
     def add(language: str, surface: str | None, entity_id: str) -> None:
-        if surface is None or surface in skip[language] or surface in stopwords[language]:
+        if (
+            surface is None
+            or normalise(surface, language) in skip[language]
+            or surface in stopwords[language]
+        ):
             return
         found.setdefault((language, surface), (entity_id, "MISC" if entity_id.endswith("-nisba") else "LOC"))
 
@@ -89,7 +95,7 @@ def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]])
             nisbas.extend((form, f"{entity_id}-nisba") for form in _nisba_forms(name))
     # a country's nisba before any city: الهندية is Indian, not the town of that name
     for form, entity_id in nisbas:
-        if form not in skip["ar"] and form not in stopwords["ar"]:
+        if normalise(form, "ar") not in skip["ar"] and form not in stopwords["ar"]:
             found.setdefault(("ar", form), (entity_id, "MISC"))
 
     regional = frozenset(config.regional_countries)

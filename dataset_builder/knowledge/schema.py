@@ -201,6 +201,15 @@ class ArabicEntityRules(_Strict):
     descriptors: list[str] = []
     """Words in front of an outlet's or club's name (صحيفة, قناة, نادي), left out of the span: after
     one, a contextual name of the knowledge base is that entity."""
+    chain_bridges: list[str] = []
+    """Prepositions that keep a title chain going when a known name follows them (المتحدث باسم
+    وزارة الصحة في غزة أشرف القدرة); organisation heads and descriptors do too (شركة أرامكو)."""
+    lineage_titles: list[str] = []
+    """Honorifics of ruling families (الشيخ, الأمير): after one, a name runs through its lineage of
+    article words up to a ``lineage_families`` name (الشيخ صباح الأحمد الجابر الصباح) instead of
+    ending at the first article word."""
+    lineage_families: list[str] = []
+    """Family names with the article that end a lineage (الصباح)."""
     not_names: list[str] = []
     """Words that look like a name's first word after a title but are common nouns or verbs of news
     text (منسق, أداء, تطوير): a rule never starts a person's name with them."""

@@ -25,7 +25,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from dataset_builder.annotators.entities.arabic import arabic_facilities, arabic_orgs, arabic_people
+from dataset_builder.annotators.entities.arabic import (
+    arabic_facilities,
+    arabic_national_orgs,
+    arabic_orgs,
+    arabic_people,
+)
 from dataset_builder.annotators.entities.english import (
     english_acronym_names,
     english_orgs,
@@ -58,7 +63,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     gazetteer = gazetteer_matches(text, norm, language, k)
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (
-        arabic_orgs(text, norm, words, k) + arabic_facilities(text, norm, gazetteer, k)
+        arabic_orgs(text, norm, words, k)
+        + arabic_facilities(text, norm, gazetteer, k)
+        + arabic_national_orgs(text, norm, gazetteer, k)
         if language == "ar"
         else english_orgs(text, k) + english_acronym_names(text, k)
     )

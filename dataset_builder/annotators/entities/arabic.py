@@ -17,7 +17,9 @@ def arabic_people(
     """Names after a title chain of any length (titles, nisba adjectives, places, و-joined titles)
     or after نظيره: a first name that is no verb and has no article, then name words up to a family
     name with the article, through compounds (عبد/أبو) and connectors (بن, آل). A word with the
-    article behind a proclitic continues the chain (المدير التنفيذي للبرنامج); punctuation between
+    article behind a proclitic continues the chain (المدير التنفيذي للبرنامج), and so does a known
+    name behind one (المديرة العامة لصندوق النقد الدولي) or after a bridge (في غزة, شركة أرامكو);
+    punctuation between
     the chain and the name ends it (الفريق المصري، فيما)."""
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
     for span in known:
@@ -34,16 +36,23 @@ def arabic_people(
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
             if (
                 _modifier(words[j][2], k)
-                or named[words[j][0]]
+                or named[words[j][1] - 1]  # also behind a proclitic: لصندوق النقد الدولي
                 or words[j][2].startswith(k.ar_article_behind_proclitic)
             ):
                 j += 1
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 j = _after_title(norm, words, j, chained, k)
+            elif (
+                words[j][2] in k.ar_chain_bridges
+                and j + 1 < len(words)
+                and _adjacent(norm, words[j], words[j + 1])
+                and named[words[j + 1][1] - 1]
+            ):
+                j += 1  # في غزة, شركة أرامكو: a known name after it continues the chain
             else:
                 break
         name = (
-            _name_after(norm, words, j, k)
+            _name_after(norm, words, j, k, lineage=words[j - 1][2] in k.ar_lineage_titles)
             if j < len(words) and _adjacent(norm, words[j - 1], words[j])
             else _apposition(norm, words, j, k)
         )
@@ -85,10 +94,27 @@ def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> 
         j = i + 1
         if not head.startswith("ال") and _named_complement(norm, words, i, k):
             last, nisba, national, j = i + 2, True, True, i + 3
+        elif construct and not head.startswith("ال") and _place_complement(norm, words, i, k):
+            end = words[i + 2][1]
+            found.append(Span(start, end, text[start:end], "ORG", None))
+            continue
+        elif not head.startswith("ال") and word not in k.ar_descriptors and _place_after(norm, words, i, k):
+            end = words[i + 1][1]  # a body of a place: جامعة القاهرة, بنك مصر (not نادي برشلونة)
+            found.append(Span(start, end, text[start:end], "ORG", None))
+            continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
-            if j > i + 1 and not national and w.startswith("وال") and _name_word(w[1:], k):
-                j += 1  # coordinated words inside the name (هيئة الكوارث والطوارئ التركية)
+            if (
+                j > i + 1
+                and not national
+                and w.startswith("وال")
+                and _name_word(w[1:], k)
+                and w[1:] not in k.ar_org_heads
+                and w[3:] not in k.ar_org_heads  # والوكالة: a head with the article
+            ):
+                # coordinated words inside the name (هيئة الكوارث والطوارئ التركية); before another
+                # head, the next body (وكالة الطاقة الدولية والوكالة الدولية)
+                j += 1
                 continue
             if (
                 last is not None
@@ -120,6 +146,24 @@ def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> 
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
     return found
+
+
+def arabic_national_orgs(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A known body of several words, then a nationality, is one body: الهلال الأحمر الفلسطيني,
+    الدفاع المدني السوري (the national society, not the movement and a nationality)."""
+    found = []
+    for body in known:
+        if body.label != "ORG" or " " not in body.text:
+            continue
+        after = _NEXT_WORD.match(norm, body.end)
+        if after is None or not after.group(1).startswith("ال") or not _nisba(after.group(1), k):
+            continue
+        if ("ar", after.group(1)) in k.names:  # a known nationality, not any adjective (الدولي)
+            found.append(Span(body.start, after.end(), text[body.start : after.end()], "ORG", None))
+    return found
+
+
+_NEXT_WORD = re.compile(r"[^\S\n]+(\w+)\b")
 
 
 def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
@@ -164,6 +208,33 @@ def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) 
     return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
 
 
+def _place_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
+    """After a construct head without the article, a plain noun and a known place close the name:
+    حزب قلب تونس, هيئة تحرير الشام (not وزارة خارجية مصر: the noun has no ة ending)."""
+    if i + 2 >= len(words) or not (
+        _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
+    ):
+        return False
+    noun, place = words[i + 1][2], words[i + 2][2]
+    plain = not noun.startswith(("ال", *k.ar_article_behind_proclitic)) and not noun.endswith(("ه", "ي"))
+    return (
+        plain
+        and _name_word(noun, k)
+        and not k.ar_verb.match(noun)
+        and k.names.get(("ar", place), (None, ""))[1] == "LOC"
+    )
+
+
+def _place_after(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
+    """A known one-word place right after ``words[i]``, with no nisba after it (that is the
+    nationality rule's: جامعة الدول العربية is not a place's)."""
+    if i + 1 >= len(words) or not _adjacent(norm, words[i], words[i + 1]):
+        return False
+    if i + 2 < len(words) and _adjacent(norm, words[i + 1], words[i + 2]) and _nisba(words[i + 2][2], k):
+        return False
+    return k.names.get(("ar", words[i + 1][2]), (None, ""))[1] == "LOC"
+
+
 def _place_nisba(word: str, k: EntityKnowledge) -> bool:
     """A place name that is also a feminine nisba (السعودية): the adjective after an institution's head."""
     hit = k.names.get(("ar", word))
@@ -191,11 +262,14 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
 
 
 def _name_after(
-    norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False
+    norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False, lineage: bool = False
 ) -> list[Word]:
-    """The name starting at ``words[j]``: at most two plain words, a family name with the article
-    ends it, compounds (عبد الله) and connectors (بن, آل) take the next word along. ``verb_like``:
-    the first word may look like a verb (سيرغي), where commas around the name vouch for it."""
+    """The name starting at ``words[j]``: at most two plain words (three when what follows closes
+    the name), a family name with the article ends it, compounds (عبد الله) and connectors (بن, آل)
+    take the next word along. ``verb_like``: the first word may look like a verb (سيرغي), where
+    commas around the name vouch for it.
+    ``lineage``: after a ruling family's honorific, article words continue the name up to a lineage
+    family name (الشيخ صباح الأحمد الجابر الصباح)."""
     name: list[Word] = []
     plain = 0
     while j < len(words) and len(name) < 6:
@@ -233,9 +307,10 @@ def _name_after(
         ):
             pass  # a compound given name counts once (نور الدين أمرابط)
         elif w.startswith("ال"):
-            name.append(word)
-            break
-        elif plain < 2:
+            if not (lineage and _lineage_next(norm, words, j, k)):
+                name.append(word)
+                break
+        elif plain < 2 or (plain == 2 and _third_name(norm, words, j, k)):
             plain += 1
         else:
             break
@@ -244,6 +319,34 @@ def _name_after(
     while name and (name[-1][2] in k.ar_connectors or name[-1][2] in k.ar_compound_first):
         name.pop()
     return name
+
+
+def _third_name(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A third plain word ``words[j]`` belongs to the name (محمد شوقي عياد) when what follows closes
+    it: a bracket, a stopword (في, الذي) or a title (رئيس حزب الغد); not a word with ة (a noun:
+    رسالة) nor the article behind a proclitic (للصحفيين). A full stop or a comma does not: a predicate may stand before it (حكيم زياش جاهز.)."""
+    word = words[j][2]
+    if word.endswith("ه") or word.startswith(k.ar_article_behind_proclitic) or j + 1 >= len(words):
+        return False
+    gap = norm[words[j][1] : words[j + 1][0]]
+    after = words[j + 1][2]
+    if gap.strip() == "(":
+        return True
+    return _adjacent(norm, words[j], words[j + 1]) and (
+        after in k.ar_stopwords or _title_end(norm, words[j + 1], k) is not None
+    )
+
+
+def _lineage_next(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A lineage family name (الصباح) comes after ``words[j]``, through adjacent article name words."""
+    while j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
+        j += 1
+        after = words[j][2]
+        if not (after.startswith("ال") and _name_word(after, k)):
+            return False
+        if after in k.ar_lineage_families:
+            return True
+    return False
 
 
 def _known_person(word: str, k: EntityKnowledge) -> bool:

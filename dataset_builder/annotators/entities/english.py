@@ -28,14 +28,19 @@ def _longer_name_before(text: str, at: int, before: str) -> bool:
 
 
 def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
-    """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry), and
-    places and events named by their head (Downing Street, Mount Arafat, World Cup, Storm Daniel)."""
+    """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry) or a
+    head and "of" (Bank of England), and places and events named by their head (Downing Street,
+    Mount Arafat, World Cup, Storm Daniel)."""
     found: list[Span] = []
-    for pattern, label in ((k.en_org, "ORG"), (k.en_loc, "LOC"), (k.en_misc, "MISC")):
+    patterns = ((k.en_org, "ORG"), (k.en_org_of, "ORG"), (k.en_loc, "LOC"), (k.en_misc, "MISC"))
+    for pattern, label in patterns:
         for m in pattern.finditer(text):
             start, end = m.span("name")
             possessive = _EN_POSSESSIVE.search(text, start, end)
-            if possessive is not None and ("en", possessive.group("owner")) in k.names:
+            if possessive is not None and (
+                ("en", possessive.group("owner")) in k.names
+                or ("en", text[start : possessive.end("owner")]) in k.names  # Saudi Arabia's
+            ):
                 start = possessive.end()  # China's Alibaba Group: a known owner is not in the name
             while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
                 start = text.index(" ", start) + 1
