@@ -140,22 +140,33 @@ def _ray_shard(fn: ShardFn[Any, S, R], context_ref: list[Any], shard: S) -> R:
 
 @contextlib.contextmanager
 def _own_signal_handlers() -> Iterator[None]:
-    """Keep this process's SIGINT/SIGTERM handlers across the block: a SIGTERM then ends a Ray build
-    as it ends a local one (outputs cleaned up, one line, exit 143), not through Ray's ``sys.exit(15)``."""
+    """Hold SIGINT/SIGTERM back across a Ray call and keep this process's handlers after it.
+
+    A signal that arrives meanwhile is raised as :class:`Interrupted` once the call is over, so a
+    Ray build ends as a local one ends (outputs cleaned up, one line, exit 143): not half shut down
+    (``ray.shutdown`` interrupted, then exit 1 at interpreter exit), nor through the ``sys.exit``
+    of the handler ``ray.init`` installs.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    arrived: list[int] = []
+    saved = {
+        signum: signal.signal(signum, lambda signum, frame: arrived.append(signum))
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
-    except SystemExit as exc:  # Ray's handler ran: a SIGTERM arrived during ray.init
+    except SystemExit as exc:  # Ray's own handler ran: a SIGTERM arrived during ray.init
         if exc.code != signal.SIGTERM:
             raise
-        raise Interrupted(signal.SIGTERM) from None
+        arrived.append(signal.SIGTERM)
     finally:
         for signum, handler in saved.items():
             if handler is not None:
                 signal.signal(signum, handler)
+    if arrived:
+        raise Interrupted(arrived[0])
 
 
 class RayExecutor:
@@ -174,6 +185,9 @@ class RayExecutor:
         # Ray tries a cluster's address about once a second, 20 times by default: 10 keeps a wrong
         # address under 30 s in all (read when Ray is first imported; the user's setting wins).
         os.environ.setdefault("RAY_NUM_REDIS_GET_RETRIES", "10")
+        # Ray's C++ crash handler also takes SIGTERM, and ray.shutdown leaves its default action
+        # behind (a SIGTERM then kills the build with its staging folder left over): keep Python's.
+        os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
         try:
             import ray
         except ImportError as exc:
@@ -216,7 +230,8 @@ class RayExecutor:
             for ref in pending:
                 ray.cancel(ref, force=True)
             if connected_here:
-                ray.shutdown()  # stops a cluster started here; only disconnects from another one
+                with _own_signal_handlers():  # a signal waits until the cluster is stopped
+                    ray.shutdown()  # stops a cluster started here; only disconnects from another one
 
     def _connect(self, ray: Any) -> None:
         address = self.address or os.environ.get("RAY_ADDRESS")
