@@ -85,6 +85,7 @@ class Knowledge:
                 ks.load_entities_file(folder / ks.ENTITIES, normalise),
                 ks.load(folder / ks.ENTITY_RULES, ks.EntityRulesFile),
                 ks.load(learned, ks.LearnedAliasesFile) if learned.exists() else None,
+                str(folder / ks.ENTITY_RULES),
             ),
             topic_rules=compile_topic_rules(
                 ks.load_topic_rules_file(folder / ks.TOPIC_RULES, topic_ids),

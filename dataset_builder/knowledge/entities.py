@@ -12,9 +12,10 @@ from importlib import resources
 
 import ahocorasick
 
+from dataset_builder.errors import InputError
 from dataset_builder.knowledge.gazetteer import place_names
 from dataset_builder.knowledge.schema import EntitiesFile, EntityRulesFile, LearnedAliasesFile
-from dataset_builder.knowledge.text import after_lam, normalise
+from dataset_builder.knowledge.text import LetterMarks, after_lam, letter_marks, normalise
 from dataset_builder.schema import ENTITY_LABELS
 
 _EN_NAME_WORD = r"[A-Z][A-Z’'\-]*+[a-z][A-Za-z’'\-]*+"
@@ -91,6 +92,8 @@ class EntityKnowledge:
     """Honorifics of ruling families, bare or behind a proclitic: the name after them takes its lineage."""
     ar_lineage_families: frozenset[str]
     """Family names with the article that end a lineage (الصباح)."""
+    ar_marked_names: dict[str, tuple[tuple[LetterMarks, str, str], ...]]
+    """Letters of a name told apart by its marks → (the marks that tell it, entity id, label)."""
     learned_from: dict[tuple[str, str], frozenset[str]]
     """Names the base and the registries lack, taught by gold alone → the documents that taught them."""
     ar_compound_first: frozenset[str]
@@ -125,10 +128,14 @@ class EntityKnowledge:
 
 
 def compile_entity_knowledge(
-    kb: EntitiesFile, rules: EntityRulesFile, learned: LearnedAliasesFile | None = None
+    kb: EntitiesFile,
+    rules: EntityRulesFile,
+    learned: LearnedAliasesFile | None = None,
+    rules_path: str = "entity_rules.json",
 ) -> EntityKnowledge:
     """The automata and tables of a validated base, its rules, the registry gazetteer and the names
-    learned from gold (the base wins over the other two; names are unique across its entities)."""
+    learned from gold (the base wins over the other two; names are unique across its entities).
+    ``rules_path`` names the rules file in errors."""
     names: dict[tuple[str, str], tuple[str | None, str]] = {
         (language, normalise(surface, language)): (entity.id, entity.label)
         for entity in kb.entities
@@ -230,6 +237,7 @@ def compile_entity_knowledge(
         ),
         ar_lineage_titles=_with_proclitics(ar.lineage_titles, ar.proclitics),
         ar_lineage_families=frozenset(normalise(w, "ar") for w in ar.lineage_families),
+        ar_marked_names=_marked_names(ar.marked_names, names, rules_path),
         learned_from=learned_from,
         ar_compound_first=frozenset(normalise(w, "ar") for w in ar.compound_first),
         ar_compound_second=frozenset(normalise(w, "ar") for w in ar.compound_second),
@@ -245,6 +253,25 @@ def compile_entity_knowledge(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
         ),
     )
+
+
+def _marked_names(
+    marked: dict[str, str], names: dict[tuple[str, str], tuple[str | None, str]], rules_path: str
+) -> dict[str, tuple[tuple[LetterMarks, str, str], ...]]:
+    """``ar.marked_names`` by their letters; every id must be one the base or the registry knows."""
+    labels = {entity_id: label for entity_id, label in names.values() if entity_id}
+    table: dict[str, list[tuple[LetterMarks, str, str]]] = {}
+    for form, entity_id in sorted(marked.items()):
+        if entity_id not in labels:
+            raise InputError(
+                f"{rules_path}: ar.marked_names: {form!r} names {entity_id!r}, an id neither "
+                "entities.json nor the place registry knows"
+            )
+        letters, marks = letter_marks(form)
+        if not any(marks):
+            raise InputError(f"{rules_path}: ar.marked_names: {form!r} has no marks to tell it apart by")
+        table.setdefault(normalise(letters, "ar"), []).append((marks, entity_id, labels[entity_id]))
+    return {letters: tuple(forms) for letters, forms in table.items()}
 
 
 def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pattern[str]:

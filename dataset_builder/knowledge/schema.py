@@ -210,6 +210,10 @@ class ArabicEntityRules(_Strict):
     ending at the first article word."""
     lineage_families: list[str] = []
     """Family names with the article that end a lineage (الصباح)."""
+    marked_names: dict[str, str] = {}
+    """Names told apart only by their marks, written with the marks that tell them → the id of the
+    entity they name (عمّان, with the shadda, is Amman; عمان without marks stays the base's Oman): a
+    span whose letters carry at least those marks takes that id."""
     not_names: list[str] = []
     """Words that look like a name's first word after a title but are common nouns or verbs of news
     text (منسق, أداء, تطوير): a rule never starts a person's name with them."""

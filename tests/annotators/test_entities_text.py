@@ -40,3 +40,16 @@ def test_find_entities_keeps_a_model_span_on_marked_text() -> None:
     found = find_entities(MARKED, "ar", KNOWLEDGE.entities, model)
     assert [(s.start, s.end, s.label) for s in found if s.start == start] == [(start, end, "PER")]
     assert all(MARKED[s.start : s.end] == s.text for s in found)
+
+
+def test_a_names_marks_tell_which_place_it_is() -> None:
+    """عمّان (a shadda on the mim) is Amman; عمان without marks, or عُمان, stays Oman."""
+    text = "ووصل الوفد إلى عمّان أمس، ثم إلى عَمَّـان، قادما من عمان ومن عُمان."
+    spans = find_entities(text, "ar", KNOWLEDGE.entities)
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    assert [(s.text, s.label, s.entity_id) for s in spans] == [
+        ("عمّان", "LOC", "geonames-250441"),
+        ("عَمَّـان", "LOC", "geonames-250441"),
+        ("عمان", "LOC", "iso-om"),
+        ("عُمان", "LOC", "iso-om"),
+    ]

@@ -151,6 +151,18 @@ def test_every_file_names_itself_and_the_entry(tmp_path: Path, name: str, change
         Knowledge.load(folder)
 
 
+def test_a_marked_name_needs_a_known_id_and_marks(tmp_path: Path) -> None:
+    folder = _project(tmp_path)
+    path = _edit(folder, "entity_rules.json", lambda d: d["ar"]["marked_names"].update({"عمّان": "amman"}))
+    _refused(
+        folder,
+        f"{path}: ar.marked_names: 'عمّان' names 'amman', an id neither entities.json nor the place "
+        "registry knows",
+    )
+    path = _edit(folder, "entity_rules.json", lambda d: d["ar"].update(marked_names={"عمان": "iso-om"}))
+    _refused(folder, f"{path}: ar.marked_names: 'عمان' has no marks to tell it apart by")
+
+
 def test_invalid_json_and_a_missing_file_are_named(tmp_path: Path) -> None:
     folder = _project(tmp_path)
     (folder / "date_rules.json").write_text('{"months": \n', encoding="utf-8")

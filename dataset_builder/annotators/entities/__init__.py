@@ -48,7 +48,7 @@ from dataset_builder.annotators.entities.text import arabic_words, marked_spans,
 from dataset_builder.annotators.ner_model import ModelTagger, model_spans
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge.entities import EntityKnowledge
-from dataset_builder.knowledge.text import normalise
+from dataset_builder.knowledge.text import letter_marks, normalise
 
 
 def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[Span] = ()) -> list[Span]:
@@ -57,7 +57,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     people found. Arabic marks are read past (found in the text without them, offsets mapped back)."""
     if language == "ar" and (unmarked := without_marks(text)) is not None:
         plain, at = unmarked
-        return marked_spans(text, at, find_entities(plain, language, k, unmarked_spans(plain, at, model)))
+        spans = marked_spans(text, at, find_entities(plain, language, k, unmarked_spans(plain, at, model)))
+        return [_told_by_marks(s, k) for s in spans] if k.ar_marked_names else spans
     norm = normalise(text, language)
     words = arabic_words(norm) if language == "ar" else []
     gazetteer = gazetteer_matches(text, norm, language, k)
@@ -101,6 +102,15 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     if language == "en":
         later += english_short_forms(text, chosen, k)
     return select(chosen + later, len(text))
+
+
+def _told_by_marks(span: Span, k: EntityKnowledge) -> Span:
+    """The entity a span's marks tell (عمّان is Amman where عمان is Oman), else the span as found."""
+    letters, marks = letter_marks(span.text)
+    for wanted, entity_id, label in k.ar_marked_names.get(normalise(letters, "ar"), ()):
+        if all(w <= m for w, m in zip(wanted, marks, strict=True)):
+            return replace(span, entity_id=entity_id, label=label)
+    return span
 
 
 def annotate_entities(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from dataset_builder.documents import Span
+from dataset_builder.knowledge.text import MARKS
 
 _WORD = re.compile(r"[^\W\d_]+")
 Word = tuple[int, int, str]
@@ -40,21 +41,16 @@ def last_word(s: str, at: int, strip: str | None = None) -> tuple[int, str | Non
         window *= 4
 
 
-_MARKS = re.compile("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
-"""Tashkeel (vowels, shadda, sukun), the superscript alif, Quranic marks and tatweel: written or not,
-the same word (الأمم المتّحدة, المتحـــدة)."""
-
-
 def without_marks(text: str) -> tuple[str, list[int]] | None:
     """The text without Arabic marks and where each of its characters sits in ``text`` (one past
     the end for the end), or None when the text has none."""
-    marks = [m.start() for m in _MARKS.finditer(text)]
+    marks = [m.start() for m in MARKS.finditer(text)]
     if not marks:
         return None
     at: list[int] = []
     for start, end in zip([-1, *marks], [*marks, len(text)], strict=True):
         at.extend(range(start + 1, end))  # the letters between two marks
-    return _MARKS.sub("", text), [*at, len(text)]
+    return MARKS.sub("", text), [*at, len(text)]
 
 
 def unmarked_spans(plain: str, at: list[int], spans: Iterable[Span]) -> list[Span]:
@@ -74,7 +70,7 @@ def marked_spans(text: str, at: list[int], spans: Iterable[Span]) -> list[Span]:
     out = []
     for span in spans:
         start, end = at[span.start], at[span.end - 1] + 1
-        while end < len(text) and _MARKS.match(text[end]) and text[end] != "\u0640":
+        while end < len(text) and MARKS.match(text[end]) and text[end] != "\u0640":
             end += 1
         out.append(Span(start, end, text[start:end], span.label, span.entity_id))
     return out
