@@ -48,6 +48,9 @@ class EntityKnowledge:
     ar_stopwords: frozenset[str]
     en_person: re.Pattern[str]
     en_org: re.Pattern[str]
+    en_country_org: re.Pattern[str]
+    """A country's abbreviation the base knows, then capitalised words ending in an organisation head:
+    one government body (US Geological Survey, UK Met Office, US Navy), not a place and a body."""
     en_org_of: re.Pattern[str]
     """An organisation head, then "of" or "for" and capitalised words, once or twice (Bank of England,
     Office for the Coordination of Humanitarian Affairs): the name starts at its head."""
@@ -196,6 +199,9 @@ def compile_entity_knowledge(
             rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads})"
             rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD_BEFORE_BOUNDARY}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})?)?)\b"
         ),
+        en_country_org=re.compile(
+            rf"(?<![\w.])(?P<name>(?:{_country_abbreviations(kb)})[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads}))\b"
+        ),
         en_org_of=re.compile(
             rf"\b(?P<name>(?:{org_heads})(?:[^\S\n]+(?:of|for)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
         ),
@@ -253,6 +259,18 @@ def compile_entity_knowledge(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
         ),
     )
+
+
+def _country_abbreviations(kb: EntitiesFile) -> str:
+    """The base's English names of places written as an abbreviation (US, U.S., UAE), as alternatives."""
+    forms = {
+        name
+        for entity in kb.entities
+        if entity.label == "LOC"
+        for name in entity.names.get("en", ())
+        if name.isupper() and len(name.replace(".", "")) <= 4
+    }
+    return "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) or "(?!)"
 
 
 def _marked_names(

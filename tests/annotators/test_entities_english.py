@@ -20,11 +20,11 @@ ORACLE_PARTS = {
     compiled._EN_FIRST_WORD: rf"(?<![\w’'-]){_WORD}(?<![’']s)",
     compiled._EN_NAME_WORD: _WORD,
 }
-PATTERNS = ("en_org", "en_loc", "en_misc", "en_particle_name", "en_said", "en_named")
+PATTERNS = ("en_org", "en_country_org", "en_loc", "en_misc", "en_particle_name", "en_said", "en_named")
 PIECES = [
     "Al", "al-", "Sisi", "McDonald", "O'Brien", "Egypt’s", "England's", "Bank", "Ministry", "of", "the",
     "Foreign", "said", "told", ",", "\n", "2", "é", "Côte", "-", "’", "X", "AB", "Group", "Street",
-    "Mount", "Storm", "bin", "Abu", "Mr.", "President", "Ahly2", "_", "and", "Michel", "John", "Cup",
+    "Mount", "Storm", "US", "U.S.", "bin", "Abu", "Mr.", "President", "Ahly2", "_", "and", "Michel", "John", "Cup", "UK",
 ]  # fmt: skip
 
 

@@ -157,3 +157,20 @@ def test_a_registry_city_written_with_accents_is_found_as_english_news_spells_it
     found_ = found("Rescuers reached Duzce and Al-Kharijah on Monday.", "en")
     assert [(t, label) for t, label, _ in found_] == [("Duzce", "LOC"), ("Al-Kharijah", "LOC")]
     assert all(entity_id and entity_id.startswith("geonames-") for _, _, entity_id in found_)
+
+
+def test_a_government_body_after_a_countrys_abbreviation_is_one_organisation() -> None:
+    """Guidelines 3.5: a government body with its country is one ORG span (US State Department); a
+    country before anything else stays a place (US Secretary of State → US)."""
+    text = (
+        "The US Geological Survey said the quake struck at dawn, and the U.S. Coast Guard and the "
+        "UK Met Office issued warnings. US Secretary of State Antony Blinken said the US administration"
+    )
+    assert found(text, "en") == [
+        ("US Geological Survey", "ORG", None),
+        ("U.S. Coast Guard", "ORG", None),
+        ("UK Met Office", "ORG", None),
+        ("US", "LOC", "united-states"),
+        ("Antony Blinken", "PER", "antony-blinken"),
+        ("US", "LOC", "united-states"),
+    ]
