@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -171,6 +172,10 @@ def document_views(
             groups[meta.translation_group].append(link)
         if meta.event_id:
             events[meta.event_id].append(link)
+    # each event's members in link order once (rendered ones first), not once per document shown:
+    # a large event's members were sorted again for each of its documents
+    for members in events.values():
+        members.sort(key=lambda m: (not m.rendered, m.id))
     views = []
     for row in rows:
         rtl = row[schema.LANGUAGE] in RTL_LANGUAGES
@@ -186,7 +191,8 @@ def document_views(
             ),
             key=lambda link: link.id,
         )
-        members = [m for m in events.get(row[schema.EVENT_ID] or "", []) if m.id != row[schema.ID]]
+        event = events.get(row[schema.EVENT_ID] or "", [])
+        shown = list(itertools.islice((m for m in event if m.id != row[schema.ID]), MAX_EVENT_LINKS))
         gold_topics, silver_topics = set(row[schema.TOPICS]), set(diff.silver_topics if diff else ())
         views.append(
             DocView(
@@ -197,8 +203,8 @@ def document_views(
                 labels=sorted({s["label"] for s in row[schema.ENTITIES]}),
                 text=text_html(row[schema.ID], row[schema.TEXT], row[schema.ENTITIES], rtl, changes),
                 partners=partners,
-                event_members=sorted(members, key=lambda m: (not m.rendered, m.id))[:MAX_EVENT_LINKS],
-                event_size=len(members) + 1,
+                event_members=shown,
+                event_size=max(len(event), 1),
                 silver=diff,
                 topics_added=[topic_names.get(t, t) for t in row[schema.TOPICS] if t not in silver_topics],
                 topics_removed=[
