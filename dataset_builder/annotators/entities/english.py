@@ -29,8 +29,8 @@ def _longer_name_before(text: str, at: int, before: str) -> bool:
 
 def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     """Capitalised words ending in an organisation head (Saudi Press Agency, Foreign Ministry), also
-    after a country's abbreviation (US Geological Survey), or a head and "of" (Bank of England), and places and events named by their head (Downing Street,
-    Mount Arafat, World Cup, Storm Daniel)."""
+    after a country's abbreviation (US Geological Survey), or a head and "of" (Bank of England), and
+    places and events named by their head (Downing Street, Mount Arafat, World Cup, Storm Daniel)."""
     found: list[Span] = []
     patterns = (
         (k.en_org, "ORG"),
