@@ -163,8 +163,9 @@ def _own_signal_handlers() -> Iterator[None]:
         arrived.append(signal.SIGTERM)
     finally:
         for signum, handler in saved.items():
-            if handler is not None:
-                signal.signal(signum, handler)
+            # None: a handler installed outside Python, which cannot be put back; never leave the
+            # recording one behind (it would swallow every later signal)
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
     if arrived:
         raise Interrupted(arrived[0])
 

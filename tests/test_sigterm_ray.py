@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,11 +44,17 @@ def _annotating(cmdlines: list[str]) -> bool:
     return any(c.startswith("ray::_ray_shard") for c in cmdlines)
 
 
-def _cluster_stopped(cmdlines: list[str], seen: list[bool]) -> bool:
-    """The local cluster was up and is gone: the build is in its global stages."""
-    up = any("raylet" in c for c in cmdlines)
-    seen[0] = seen[0] or up
-    return seen[0] and not up
+def _cluster_up(cmdlines: list[str]) -> bool:
+    return any("raylet" in c for c in cmdlines)
+
+
+def _wait_for(proc: subprocess.Popen[str], reached: Callable[[list[str]], bool], what: str) -> None:
+    """Poll the build's process tree until ``reached`` holds (the build must still be running)."""
+    deadline = time.monotonic() + 240
+    while not reached(_descendants(proc.pid)):
+        assert proc.poll() is None, f"the build ended before {what}: {proc.communicate()}"
+        assert time.monotonic() < deadline, f"the build did not reach {what}"
+        time.sleep(0.05)
 
 
 @pytest.mark.slow
@@ -70,13 +77,11 @@ def test_sigterm_to_a_ray_build_gives_143_and_one_line(tmp_path: Path, moment: s
         stderr=subprocess.PIPE,
         text=True,
     )
-    seen = [False]
-    reached = _annotating if moment == "annotating" else lambda c: _cluster_stopped(c, seen)
-    deadline = time.monotonic() + 240
-    while not reached(_descendants(proc.pid)) and proc.poll() is None:
-        assert time.monotonic() < deadline, f"the build did not reach '{moment}'"
-        time.sleep(0.05)
-    assert proc.poll() is None, proc.communicate()
+    if moment == "annotating":
+        _wait_for(proc, _annotating, "a shard running")
+    else:  # the global stages: the local cluster was up and is gone
+        _wait_for(proc, _cluster_up, "the cluster started")
+        _wait_for(proc, lambda cmdlines: not _cluster_up(cmdlines), "the cluster stopped")
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 143, err

@@ -14,7 +14,7 @@ import ahocorasick
 
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge.gazetteer import place_names
-from dataset_builder.knowledge.schema import EntitiesFile, EntityRulesFile, LearnedAliasesFile
+from dataset_builder.knowledge.schema import ENTITY_RULES, EntitiesFile, EntityRulesFile, LearnedAliasesFile
 from dataset_builder.knowledge.text import LetterMarks, after_lam, letter_marks, normalise
 from dataset_builder.schema import ENTITY_LABELS
 
@@ -134,7 +134,7 @@ def compile_entity_knowledge(
     kb: EntitiesFile,
     rules: EntityRulesFile,
     learned: LearnedAliasesFile | None = None,
-    rules_path: str = "entity_rules.json",
+    rules_path: str = ENTITY_RULES,
 ) -> EntityKnowledge:
     """The automata and tables of a validated base, its rules, the registry gazetteer and the names
     learned from gold (the base wins over the other two; names are unique across its entities).
