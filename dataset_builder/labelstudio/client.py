@@ -267,13 +267,27 @@ def _bind(
         )
         found = _titled(ls, title)
         if found and found[0].id != mine.id:  # another project of that title appeared meanwhile
-            ls.projects.delete(mine.id)
             if not _racing(found[0], dataset, started):
+                ls.projects.delete(mine.id)
                 raise _not_ours(url, found[:1], title)
-            log.info("project %r was created twice at once: using id %s", title, found[0].id)
+            # every later copy goes, not only this call's: a create the client retried after the
+            # server had committed it left a copy that no push holds (its creator sees it here)
+            for copy in found[1:]:
+                if copy.id == mine.id or _racing(copy, dataset, started):
+                    _delete_copy(ls, copy.id)
+            log.info("project %r was created more than once at once: using id %s", title, found[0].id)
             return found[0], False
     log.info("created project %r (id %s) at %s", title, mine.id, url)
     return mine, True
+
+
+def _delete_copy(ls: LabelStudio, project_id: int) -> None:
+    """Delete a racing copy of the project; another push may have deleted it first."""
+    try:
+        ls.projects.delete(project_id)
+    except ApiError as exc:
+        if exc.status_code != 404:
+            raise
 
 
 def _get_project(ls: LabelStudio, url: str, api_key: str, project_id: int, project: Project) -> Any:

@@ -523,6 +523,32 @@ def test_two_pushes_at_once_leave_each_document_once(
     assert again.uploaded == () and again.duplicates == {} and not again.removed_duplicates
 
 
+def test_a_create_retried_after_the_server_committed_it_leaves_no_copy_behind(
+    label_studio: LocalServer,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seen in CI: two pushes at once, and the client retried one's project create after the server
+    had committed it; that push deleted its retried copy only, and the committed one stayed, held by
+    no push. The creates are the server's own, in the order the race made them."""
+    _, ann_dir = copy_corpus(tmp_path, "live retried create")
+    title = Project.load(ann_dir.parent).settings.pretty_name
+    admin = LabelStudio(base_url=label_studio.url, api_key=label_studio.api_key)
+    projects = type(admin.projects)
+    create = projects.create
+
+    def raced_and_retried(self: Any, **kwargs: Any) -> Any:
+        create(self, **kwargs)  # another push of this dataset, a moment earlier
+        create(self, **kwargs)  # this push's create: committed, its response lost
+        return create(self, **kwargs)  # the client's retry
+
+    monkeypatch.setattr(projects, "create", raced_and_retried)
+    report = push_dir(label_studio.url, label_studio.api_key, ann_dir)
+    monkeypatch.undo()
+    (found,) = [p for p in admin.projects.list(title=title) if p.title == title]
+    assert report.project_id == found.id
+
+
 def test_every_push_names_duplicates_already_on_the_server_and_keeps_annotated_ones(
     label_studio: LocalServer,  # noqa: F811
     tmp_path: Path,
