@@ -25,6 +25,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 RELATED = "related"
+TAIL_LIST = "tail_list"
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
@@ -143,11 +144,34 @@ def _related_runs(lines: list[tuple[int, str]], rules: SeedRules) -> set[int]:
     return runs
 
 
+def _is_sentence(line: str, max_chars: int) -> bool:
+    """Article text rather than a list item: long, or ending a sentence (a headline may ask a question)."""
+    return len(line) > max_chars or line.rstrip(_CLOSERS).endswith((".", "!", "…", "،", ","))
+
+
+def _tail_list(lines: list[tuple[int, str]], rules: SeedRules) -> int:
+    """Index of the first line of the lists that end the page (a heading, then only short lines that
+    are no sentence, furniture or other headings, to the end of the text); ``len(lines)`` when none."""
+    if rules.tail_heading is None:
+        return len(lines)
+    start = len(lines)
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index][1].strip()
+        if not line:
+            continue
+        if rules.tail_heading.fullmatch(line):
+            start = index
+        elif _is_sentence(line, rules.tail_item_max_chars) and rules.furniture(line) is None:
+            break
+    return start
+
+
 def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     """Metadata headers, "read also" blocks, page furniture and CR characters to delete, in seed coordinates."""
     cuts: list[Cut] = []
     lines = list(_lines(text))
     related = _related_runs([(s, line.rstrip("\r")) for s, line in lines], rules)
+    tail = _tail_list(lines, rules)
     in_links = drop_next_blank = False
     prev_blank = True
     for index, (start, line) in enumerate(lines):
@@ -174,7 +198,9 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
             drop_next_blank = False
             continue
         drop_next_blank = False
-        furniture = RELATED if index in related and not blank else None if blank else rules.furniture(line)
+        furniture = None if blank else RELATED if index in related else rules.furniture(line)
+        if furniture is None and index >= tail and not blank:
+            furniture = TAIL_LIST
         if furniture is not None:
             cuts.append(Cut(start, text[start:end], furniture))
             drop_next_blank = prev_blank

@@ -57,8 +57,18 @@ class Evaluation:
     dates_invented: int
     """Dates given where gold has none, or a different date than gold (a wrong date is worse than none)."""
     errors: list[str] = field(default_factory=list)
+    spans: bool = True
+    """Whether the set's gold annotates entities (a cleaning set scores language and dates only)."""
 
     def report(self) -> str:
+        rows = self._span_rows() if self.spans else []
+        rows.append(f"language {self.language_right}/{self.documents}")
+        rows.append(
+            f"date     {self.date_right}/{self.documents} right, {self.dates_invented} wrong or invented"
+        )
+        return "\n".join(rows)
+
+    def _span_rows(self) -> list[str]:
         rows = [f"{'label':<12}{'precision':>10}{'recall':>8}{'F1':>7}{'gold':>6}{'found':>7}"]
         for label, s in [*self.per_label.items(), ("overall", self.overall)]:
             rows.append(
@@ -70,11 +80,7 @@ class Evaluation:
                     f"{language + ' ' + label:<12}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}"
                     f"{s.tp + s.fn:>6}{s.tp + s.fp:>7}"
                 )
-        rows.append(f"language {self.language_right}/{self.documents}")
-        rows.append(
-            f"date     {self.date_right}/{self.documents} right, {self.dates_invented} wrong or invented"
-        )
-        return "\n".join(rows)
+        return rows
 
 
 def _gold_spans(doc: Document, gold: dict, where: str) -> set[tuple[int, int, str]]:
@@ -122,6 +128,7 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
     if not isinstance(raw, dict) or not isinstance(raw.get("documents"), dict):
         raise InputError(f'{folder / "gold.json"}: expected {{"documents": {{id: gold}}}}')
     golds = raw["documents"]
+    spans = any("body_lines" not in g or g.get("entities") for g in golds.values())
     counts = {label: Counter() for label in ENTITY_LABELS}
     by_language: dict[str, dict[str, Counter]] = {}
     lang = date = invented = 0
@@ -144,7 +151,7 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
         language_counts = by_language.setdefault(
             gold["language"], {label: Counter() for label in ENTITY_LABELS}
         )
-        for (start, end, label), key in _outcomes(found, expected):
+        for (start, end, label), key in _outcomes(found, expected) if spans else ():
             counts[label][key] += 1
             language_counts[label][key] += 1
             if key != "tp":
@@ -162,7 +169,7 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
     per_label = _scores(counts)
     overall = per_label.pop("overall")
     per_language = {language: _scores(c) for language, c in sorted(by_language.items())}
-    return Evaluation(per_label, overall, per_language, len(golds), lang, date, invented, errors)
+    return Evaluation(per_label, overall, per_language, len(golds), lang, date, invented, errors, spans)
 
 
 def _outcomes(

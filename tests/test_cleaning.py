@@ -16,23 +16,28 @@ from conftest import KNOWLEDGE
 from dataset_builder.documents import CHARACTER_CUTS, check_spans, rebuild_seed
 from dataset_builder.pipeline import READ_STEP, annotate_files
 from dataset_builder.seeds import split_seed
-from dataset_builder.silver_eval import evaluate_mess
+from dataset_builder.silver_eval import evaluate, evaluate_mess
 
 DATA = Path(__file__).resolve().parent / "data"
-RULE_IDS = {r.id for r in KNOWLEDGE.seed_rules.line_rules} | {"metadata", "read_also", "related"}
+RULE_IDS = {r.id for r in KNOWLEDGE.seed_rules.line_rules} | {"metadata", "read_also", "related", "tail_list"}
 
 
 def test_scraped_pages_lose_their_furniture_and_keep_every_article_line() -> None:
     result = evaluate_mess(DATA / "scraped_tuning", KNOWLEDGE)
     print(result.report())
-    assert result.documents == 18 and result.body_lost == 0
-    # 197/204; the six pages added for outlets' mastheads, newsletter forms, comment forms, "Keep
-    # reading" lists and bracketed photo credits: 38/89 of their furniture lines cut before
-    assert result.furniture_cut >= result.furniture_lines - 7
-    assert result.title_right == result.documents  # 13/18 before (mastheads and "Skip links" as titles)
+    assert result.documents == 30 and result.body_lost == 0
+    # 314/324. The first 18 pages: 197/204 (the six added for outlets' mastheads, newsletter forms,
+    # comment forms, "Keep reading" lists and bracketed photo credits: 38/89 cut before). The 12
+    # added for other sites' forms (time-first and Hijri date lines, capitalised and Arabic bylines
+    # with a dash, BBC image captions, tag lists ending the page, "Listen in Arabic", view counts,
+    # separator lines, "ثقافة وفنون" menus): 77/120 cut before, 117/120 now
+    assert result.furniture_cut >= result.furniture_lines - 10
+    # 29/30: a site's own "Trending:" links above the headline are taken as it (13/18, then 23/30 before)
+    assert result.title_right >= result.documents - 1
     assert result.with_topic == result.documents
-    # one second topic too many (disaster on schools reopening after a quake); 0.875 before lead_chars
-    assert result.topics_overall.recall == 1.0 and result.topics_overall.precision >= 0.95
+    # the first 18 pages: recall 1.0, precision 0.95 (disaster on schools reopening after a quake);
+    # the 12 added ones miss 3 topics and add 3 (their keywords were not added: see the closing note)
+    assert result.topics_overall.recall >= 0.91 and result.topics_overall.precision >= 0.88
 
 
 def test_cleaning_only_deletes_and_names_the_rule_of_every_cut() -> None:
@@ -108,9 +113,10 @@ def test_real_mess_pages_held_out() -> None:
 
 FLOORS: dict[str, float] = {
     "body_lost": 0,
-    "furniture_cut": 135,  # of 194 (136 reached; 121 before the outlets' mastheads and forms; 9 before the line rules)
+    "furniture_cut": 148,  # of 194 (150 reached; 136 before the second tuning batch, 121 before the
+    # outlets' mastheads and forms, 9 before the line rules)
     "with_topic": 16,  # 5 with the politics-only taxonomy
-    "title_right": 8,  # 8 reached (4 before the outlets' mastheads)
+    "title_right": 9,  # 9 reached (8 before the second tuning batch, 4 before the outlets' mastheads)
     "topic_precision": 0.88,  # 0.895 reached, 19 gold topics, 19 found (0.621, 29 found, before lead_chars)
     "topic_recall": 0.88,  # 0.895 reached (0.947 before lead_chars and max_topics; 0.158 before the taxonomy)
 }
@@ -143,6 +149,10 @@ ARTICLE_LINES = [
     "قراءة في نتائج الانتخابات",
     "الشرق الأوسط يشهد موجة حر",
     "Al Jazeera's correspondent in Gaza said the strikes continued.",
+    "Israeli strike kills Al Jazeera correspondent",
+    "مصر والسعودية تبحثان تعزيز التعاون",
+    "Copy of the letter was sent to the court",
+    "Comments by the minister angered farmers",
 ]
 FURNITURE_LINES = [
     "Follow us on Twitter @GHDaily",
@@ -181,6 +191,22 @@ FURNITURE_LINES = [
     "إضافة تعليق",
     "تابعوا آخر أخبار الإمارات عبر Google News",
     "المصدر: وكالات",
+    "BY MARK HENDERSON",
+    "Updated 4:32 PM GMT+2, November 8, 2023",
+    "نشر: 18:20-1 أكتوبر 2023 م ـ 16 ربيع الأول 1445 هـ",
+    "| الأحد 05-11-2023 14:22",
+    "كتبت- سارة علي:",
+    "Associated Press writer Jill Lawless contributed to this report.",
+    "Health and science correspondent",
+    "Image source, Getty Images",
+    "___",
+    "Link copied",
+    "Scroll to continue with content",
+    "Listen In Arabic",
+    "Leave a comment",
+    "عدد المشاهدات: 1520",
+    "لمزيد من أخبار التكنولوجيا اضغط هنا",
+    "ثقافة وفنون",
 ]
 
 
@@ -188,3 +214,33 @@ def test_article_lines_that_look_like_furniture_are_kept_and_furniture_is_not() 
     rules = KNOWLEDGE.seed_rules
     assert [line for line in ARTICLE_LINES if rules.furniture(line)] == []
     assert [line for line in FURNITURE_LINES if not rules.furniture(line)] == []
+
+
+def _kept(page: str) -> tuple[str, int]:
+    """What cleaning keeps of ``page``, and how many lines the tail-list rule cut."""
+    (doc,) = split_seed(Path("page.txt"), page, KNOWLEDGE.seed_rules)
+    return doc.text, sum(c.reason == "tail_list" for c in doc.cuts)
+
+
+def test_a_list_under_a_heading_at_the_end_of_the_page_goes_but_not_an_article_that_goes_on() -> None:
+    body = "Measles cases rose sharply in Europe last year.\nThe agency urged governments to act."
+    tail = (
+        "Related topics\nVaccination\nWorld Health Organization\nMore on this story\nWhy are cases rising?\n"
+    )
+    assert _kept(f"{body}\n{tail}") == (body, 4)  # "World Health Organization" goes as a menu line
+    # a furniture line (a copyright) may close the list; the heading's line may end with a colon
+    copyright_line = "© 2024 Example Media. All rights reserved."
+    tagged = f"{body}\nTopics:\nArtificial intelligence\n{copyright_line}\n"
+    assert _kept(tagged) == (body, 1)  # "Topics:" itself goes as a tags line
+    # a sentence after the heading: the article goes on, nothing is a list
+    going_on = f"{body}\nMore on this story\nOfficials said the campaign would start in May."
+    assert _kept(going_on) == (going_on, 0)
+    no_heading = f"{body}\nVaccination\nSemiconductors"
+    assert _kept(no_heading) == (no_heading, 0)
+
+
+def test_every_scraped_page_gets_its_publication_date() -> None:
+    result = evaluate(DATA / "scraped_tuning", KNOWLEDGE)
+    print(result.report())
+    # 28/30 before year-first dates (2024/03/28) and time-first date lines with a Hijri date were read
+    assert (result.date_right, result.dates_invented, result.documents) == (30, 0, 30)

@@ -31,7 +31,7 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
     month = rf"(?:{alt})\.?"
     pattern = re.compile(
         r"(?<!\d)(?:"
-        r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+        r"(?P<iy>\d{4})(?P<isep>[/.-])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})"
         r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4})"
         rf"|(?P<ad>\d{{1,2}})(?:\s*(?:من\s+)?|\s*(?P<sep>[/.-])\s*)(?P<am>{month})(?:\s*/\s*{month})?"
         r"(?(sep)\s*(?P=sep)\s*|\s*,?\s*(?:عام\s+|سنة\s+)?)(?P<ay>\d{4})"

@@ -351,6 +351,16 @@ class RelatedRule(_Strict):
         return _regexes(value)
 
 
+class TailListsRule(_Strict):
+    """Lists that end a page (tags, topics, related stories): a heading, then only short lines."""
+
+    comment: str | None = None
+    headings: list[str] = Field(min_length=1)
+    """Headings, matched whole and whatever their case (a colon after one is allowed)."""
+    item_max_chars: int = Field(default=100, ge=1)
+    """A line under the heading longer than this, or ending a sentence, is article text: no list."""
+
+
 class SeedRulesFile(_Strict):
     comment: str | None = None
     metadata_prefixes: list[str] = Field(min_length=1)
@@ -359,6 +369,7 @@ class SeedRulesFile(_Strict):
     line_rules: list[LineRule] = []
     """Furniture lines, tried in order; the first rule that matches names the cut."""
     related: RelatedRule | None = None
+    tail_lists: TailListsRule | None = None
     title_skip: list[str] = []
     """Lines kept in the text that are never the title (a dateline alone: ``مكة المكرمة (واس)``)."""
 
@@ -377,7 +388,7 @@ class SeedRulesFile(_Strict):
         return value
 
 
-_RESERVED_CUTS = frozenset({"metadata", "read_also", "whitespace", "newline", "bom", "related"})
+_RESERVED_CUTS = frozenset({"metadata", "read_also", "whitespace", "newline", "bom", "related", "tail_list"})
 """Cut reasons the cleaner itself gives: a line rule may not take one (the per-rule counts would mix)."""
 
 

@@ -11,6 +11,10 @@ from dataset_builder.knowledge.schema import SeedRulesFile
 _SENTENCE_MARKS = re.compile(r"[.!?؟…:;؛،,]\s*\S|[.!?؟…]$")
 """Punctuation inside or at the end of a sentence: a line made of menu words has none."""
 _SEPARATORS = re.compile(r"[\s|/>»›<«‹•·\-–—:]+")
+_EDGES = "|•·▪►"
+"""Decoration around a furniture line (``| 2024/03/28 09:30``), taken off before the rules match it."""
+_AND = "و"
+"""Arabic's conjunction, written onto the next word: a menu's ``ثقافة وفنون`` is two menu words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +30,7 @@ class LineRule:
     max_chars: int
 
     def matches(self, line: str) -> bool:
-        stripped = line.strip()
+        stripped = line.strip().strip(_EDGES).strip()
         if not stripped or len(stripped) > self.max_chars:
             return False
         if self.pattern is not None and self.pattern.fullmatch(stripped):
@@ -36,7 +40,7 @@ class LineRule:
         tokens = [t for t in _SEPARATORS.split(stripped.casefold()) if t]
         if not tokens or len(tokens) > self.max_words:
             return False
-        known = i = 0
+        known = i = joined = 0
         while i < len(tokens):
             size = next(
                 (
@@ -46,8 +50,13 @@ class LineRule:
                 ),
                 0,
             )
+            if not size and tokens[i][:1] == _AND and (tokens[i][1:],) in self.phrases:
+                size = joined = 1
             known += size
             i += size or 1
+        # a joined word counts on a line of menu words only: "مصر والسعودية تبحثان …" is a headline
+        if joined:
+            return known == len(tokens)
         # two menu words at least, or all of a shorter line: "الكويت - كونا" is a dateline, not a menu
         return known / len(tokens) >= self.min_share and (known >= 2 or known == len(tokens))
 
@@ -64,6 +73,9 @@ class SeedRules:
     headline_max_chars: int = 160
     min_pairs: int = 2
     title_skip: re.Pattern[str] | None = None
+    tail_heading: re.Pattern[str] | None = None
+    """A heading of a list that ends the page (tags, topics, related stories), matched whole."""
+    tail_item_max_chars: int = 100
 
     def furniture(self, line: str) -> str | None:
         """The id of the first line rule that cuts ``line``, or ``None`` (article text)."""
@@ -109,4 +121,11 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
         related.headline_max_chars if related else 160,
         related.min_pairs if related else 2,
         _alternation(raw.title_skip),
+        _tail_heading(raw.tail_lists.headings) if raw.tail_lists else None,
+        raw.tail_lists.item_max_chars if raw.tail_lists else 100,
     )
+
+
+def _tail_heading(headings: list[str]) -> re.Pattern[str]:
+    names = "|".join(map(re.escape, sorted(headings, key=len, reverse=True)))
+    return re.compile(rf"(?:{names})\s*[:：]?", re.IGNORECASE)

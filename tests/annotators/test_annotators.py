@@ -93,6 +93,8 @@ def doc(text: str, language: str, cuts: list[Cut] | None = None, title: str | No
         ("الإثنين 12/أبريل/2021 - 12:53 م", dt.date(2021, 4, 12)),
         ("12-نيسان-2021", dt.date(2021, 4, 12)),
         ("12 / Apr / 2021", dt.date(2021, 4, 12)),
+        ("| 2024/03/28 09:30 ص", dt.date(2024, 3, 28)),
+        ("2023.06.05 | 10:15", dt.date(2023, 6, 5)),
     ],
 )
 def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expected: dt.date) -> None:
@@ -109,6 +111,7 @@ def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expect
         "6 مايو الماضي",
         "12/أبريل 2021",
         "31/أبريل/2021",
+        "2024/03-28",
     ],
 )
 def test_no_date_is_invented_from_partial_or_invalid_dates(text: str) -> None:
