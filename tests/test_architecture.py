@@ -164,7 +164,7 @@ STATUS_WORDS: dict[tuple[str, str], str] = {
     ("pipeline.py", "<module>"): "the gold step's name in the build's stats",
     ("pipeline.py", "ApplyGold.run"): "a counter of the gold step",
     ("report/render.py", "_silver_charts"): "the id of the report's silver chart",
-    ("silver_eval.py", "Evaluation.report"): "a column heading of the evaluation's table",
+    ("silver_eval.py", "Evaluation._span_rows"): "a column heading of the evaluation's table",
     ("silver_eval.py", "MessEvaluation.report"): "a column heading of the evaluation's table",
     ("silver_eval.py", "silver_against_gold"): "keys of the silver-against-gold JSON",
 }
