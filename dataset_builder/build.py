@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from dataset_builder import configs, events, output, parquet_files, pipeline, rows, schema
+from dataset_builder import configs, events, output, parquet_files, pipeline, rows, schema, staged
 from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import read_documents
 from dataset_builder.cache import SilverCache
@@ -137,6 +137,11 @@ def build(
     steps = pipeline.PipelineStats()
     annotated = read_documents(Path(annotations_dir), knowledge.topic_ids)
     texts: dict[str, str] = {}
+    reuse = (
+        None
+        if cache is None
+        else staged.plan_reuse(cache.path.parent, {*annotated, *knowledge.groups.members})
+    )
 
     def keep_annotated_texts(docs: Iterable[Document]) -> Iterator[Document]:
         """The annotated documents' texts, for token-level agreement, as the build streams them."""
@@ -148,7 +153,7 @@ def build(
     result = write_dataset(
         keep_annotated_texts(
             pipeline.documents(
-                seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps
+                seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps, reuse
             )
         ),
         out_dir,
@@ -166,6 +171,7 @@ def build(
         report=partial(write_report, annotations_dir=annotations_dir, knowledge=knowledge),
         cache=cache,
         steps=steps,
+        reuse=reuse,
     )
     if result.recorded or restored:
         write_ledger(ledger_path, result.ledger)
@@ -190,6 +196,7 @@ def write_dataset(
     report: Callable[[Path, Mapping[str, Document | str] | None], object] | None = None,
     cache: SilverCache | None = None,
     steps: pipeline.PipelineStats | None = None,
+    reuse: staged.Reuse | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
@@ -204,7 +211,8 @@ def write_dataset(
     (given that silver) before the manifest lists its files. ``cache`` keeps each
     document's ``ner`` tokens, so that a rebuild tokenises only the documents that changed.
     ``steps`` gains a row per global stage (events, splits, configs, card, croissant, report,
-    manifest), after the pipeline's steps.
+    manifest), after the pipeline's steps. With ``reuse`` (see :mod:`dataset_builder.staged`), the rows of
+    the seed files it names come from the last build's staging table, and this build's is kept in turn.
     """
     check_ratios(split_ratios)  # before any work
     ledger = ledger or SplitLedger()
@@ -214,7 +222,7 @@ def write_dataset(
         topic_ids = [t.id for t in taxonomy]
         gold: list[Document] = []
         steps = steps if steps is not None else pipeline.PipelineStats()
-        keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress)
+        keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress, reuse)
         plan, group_sizes, documents = _plan(keys, ledger, split_ratios, steps)
         del keys  # the plan holds what the configs need; the keys and their entity ids go now
         timed = partial(_timed, steps, documents)
@@ -222,7 +230,10 @@ def write_dataset(
             stats, pair_warnings = _write_configs(
                 staging, documents, group_sizes, plan, tmp, topic_ids, progress, cache
             )
-        staging.unlink()
+        if reuse is None:
+            staging.unlink()
+        else:
+            staged.keep(staging, reuse.path.parent)
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
         info = release_info(project.settings)
@@ -299,16 +310,49 @@ def _check_document(doc: Document, topics: set[str]) -> None:
 
 
 def _stage(
-    docs: Iterable[Document], staging: Path, topic_ids: Sequence[str], progress: bool
+    docs: Iterable[Document],
+    staging: Path,
+    topic_ids: Sequence[str],
+    progress: bool,
+    reuse: staged.Reuse | None = None,
 ) -> list[events.EventKey]:
-    """Pass 1: documents → staging parquet (``documents`` features); returns the event keys."""
-    features = schema.documents_features()
+    """Pass 1: documents → staging parquet (``documents`` features); returns the event keys.
+
+    With ``reuse``, the rows of the seed files it names are taken from the last build's staging table
+    and merged in seed-file order; each row gets its seed file's key (:mod:`dataset_builder.staged`).
+    """
     topics = set(topic_ids)
     keys: list[events.EventKey] = []
     seen: set[str] = set()
     batch: list[Document] = []
-    with parquet_files.writer(staging, features.arrow_schema) as writer:
+    reused = staged.ReusedRows(reuse) if reuse is not None else None
+    arrow_schema = staged.staging_schema() if reuse is not None else schema.documents_features().arrow_schema
+    with parquet_files.writer(staging, arrow_schema) as writer:
+        out = _BatchWriter(writer, arrow_schema)
+
+        def flush_new() -> None:
+            if batch:
+                table = rows.documents_table(batch)
+                if reuse is not None:
+                    key_column = pa.array([reuse.file_keys[d.seed_file] for d in batch], pa.binary())
+                    table = table.append_column(staged.KEY, key_column)
+                out.add(table)
+                batch.clear()
+
+        def take_reused(before: str | None) -> None:
+            for table in reused.before(before) if reused is not None else ():
+                flush_new()
+                for doc_id, seed_file in zip(
+                    *(table.column(c).to_pylist() for c in (schema.ID, schema.SEED_FILE)), strict=True
+                ):
+                    if doc_id in seen:
+                        raise InputError(f"{seed_file}: duplicate document id {doc_id}")
+                    seen.add(doc_id)
+                keys.extend(events.keys_of_rows(table))
+                out.add(table)
+
         for doc in tqdm(docs, desc="documents", unit="doc", file=sys.stderr, disable=not progress):
+            take_reused(doc.seed_file)
             if doc.id in seen:
                 raise InputError(f"{doc.seed_file}: duplicate document id {doc.id}")
             seen.add(doc.id)
@@ -316,13 +360,43 @@ def _stage(
             keys.append(events.EventKey.of(doc))
             batch.append(doc)
             if len(batch) >= BATCH_ROWS:
-                writer.write_table(rows.documents_table(batch))
-                batch.clear()
-        if batch:
-            writer.write_table(rows.documents_table(batch))
+                flush_new()
+        take_reused(None)
+        flush_new()
+        out.close()
     if not keys:
         raise InputError("no documents: the seeds folder gave nothing to build")
     return keys
+
+
+class _BatchWriter:
+    """Writes rows in tables of exactly ``BATCH_ROWS`` (one row group each), however they arrive: the
+    configs pass reads the staging file batch by batch, the same batches whatever was taken back."""
+
+    def __init__(self, writer: pq.ParquetWriter, arrow_schema: pa.Schema) -> None:
+        self.writer, self.schema = writer, arrow_schema
+        self.pending: list[pa.Table] = []
+        self.rows = 0
+
+    def add(self, table: pa.Table) -> None:
+        self.pending.append(table)
+        self.rows += table.num_rows
+        if self.rows >= BATCH_ROWS:
+            self._write(last=False)
+
+    def close(self) -> None:
+        self._write(last=True)
+
+    def _write(self, *, last: bool) -> None:
+        if not self.pending:
+            return
+        table = pa.concat_tables(self.pending)
+        done = 0
+        while table.num_rows - done >= BATCH_ROWS or (last and done < table.num_rows):
+            self.writer.write_table(parquet_files.fresh(table.slice(done, BATCH_ROWS), self.schema))
+            done += BATCH_ROWS
+        self.pending = [table.slice(done)] if done < table.num_rows else []
+        self.rows = table.num_rows - done
 
 
 def _write_configs(
@@ -348,6 +422,8 @@ def _write_configs(
     try:
         for batch in pq.ParquetFile(staging).iter_batches(batch_size=BATCH_ROWS):
             table = pa.Table.from_batches([batch])
+            if staged.KEY in table.column_names:
+                table = table.drop_columns([staged.KEY])
             ids = table.column(schema.ID).to_pylist()
             events_column = pa.array([plan.event_ids[i] for i in ids], pa.string())
             table = table.set_column(

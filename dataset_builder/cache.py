@@ -134,6 +134,11 @@ class SilverCache:
         self._use([key])
         return docs
 
+    def touch(self, key: bytes) -> None:
+        """Keep an entry this run did not read (a rebuild took its rows from elsewhere) past :meth:`prune`."""
+        self.hits += 1
+        self._use([key])
+
     def put(self, key: bytes, docs: Sequence[Document]) -> None:
         """Store one seed file's documents (committed in groups of ``COMMIT_EVERY``)."""
         self.misses += 1

@@ -1,0 +1,148 @@
+"""The previous build's staged ``documents`` rows, which a rebuild takes back for unchanged seed files.
+
+After a pull or an edit, most articles are the same as in the last build. The silver cache avoids
+annotating them again, but turning each cached document back into Python objects, checking it and
+turning it into Arrow again cost more than writing the dataset does. So a build keeps its staging
+table (the ``documents`` row of every final document, in seed-file order) in the project's cache
+folder. Each row carries its seed file's key (:meth:`SilverCache.key`: the file's name and bytes, the
+knowledge, the code). The next build takes the rows of a file whose key is unchanged straight from
+that table, as Arrow. The file's documents must also be plain silver: not gold or disputed, named by
+no human annotation, in no curated group. Every other file goes through the pipeline, and
+:class:`ReusedRows` merges both in seed-file order. The output is then byte for byte what a clean
+build writes (the staging table keeps its layout of one row group per ``BATCH_ROWS`` rows).
+
+The table is a cache: an unreadable or outdated one is ignored, and keys that do not match are
+never read.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dataset_builder import schema
+from dataset_builder.parquet_files import BATCH_ROWS
+
+STAGED_FILE = "staged.parquet"
+KEY = "_seed_key"
+"""The staging table's column of seed-file keys (dropped from every config)."""
+
+
+def staging_schema() -> pa.Schema:
+    """The ``documents`` features and each row's seed-file key."""
+    return schema.documents_features().arrow_schema.append(pa.field(KEY, pa.binary()))
+
+
+@dataclass
+class Reuse:
+    """Which seed files a build takes from the previous staging table, and the keys of the others."""
+
+    path: Path
+    rows: dict[bytes, int]
+    """Key of each reusable seed file → how many documents it gave (the pipeline keeps those of the
+    files it is given)."""
+    file_keys: dict[str, bytes] = field(default_factory=dict)
+    """Seed file name → key, filled in by the pipeline as it computes them (for the rows it stages)."""
+
+
+def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
+    """The seed files of the previous build whose rows may be taken back (see the module's docstring).
+
+    ``human_ids``: documents a human annotation or a curated group names (never taken back).
+    """
+    path = Path(cache_dir) / STAGED_FILE
+    columns = [
+        KEY,
+        schema.ID,
+        schema.SEED_FILE,
+        schema.LANGUAGE,
+        schema.ANNOTATION_STATUS,
+        schema.EVENT_ID,
+        schema.TRANSLATION_GROUP,
+    ]
+    try:
+        if not pq.read_schema(path).equals(staging_schema()):
+            return Reuse(path, {})
+        table = pq.read_table(path, columns=columns)
+    except (OSError, pa.ArrowException):  # none yet, or damaged: every file goes through the pipeline
+        return Reuse(path, {})
+    by_key: dict[bytes, list[tuple[str, ...]]] = {}
+    for key, *row in zip(*(table.column(c).to_pylist() for c in columns), strict=True):
+        by_key.setdefault(key, []).append(row)
+    return Reuse(path, {key: len(rows) for key, rows in by_key.items() if _plain_silver(rows, human_ids)})
+
+
+def _plain_silver(rows: list[tuple[str, ...]], human_ids: Collection[str]) -> bool:
+    """Whether one seed file's rows are what the silver pipeline alone gives (no gold, no curation)."""
+    languages = {language for _, _, language, _, _, _ in rows}
+    for doc_id, seed_file, _, status, event_id, translation_group in rows:
+        silver_group = Path(seed_file).stem if len(languages) > 1 else None
+        if doc_id in human_ids or status != schema.SILVER or event_id is not None:
+            return False
+        if translation_group != silver_group:
+            return False
+    return True
+
+
+class ReusedRows:
+    """The reusable rows of the previous staging table, streamed in its (seed-file) order."""
+
+    def __init__(self, reuse: Reuse) -> None:
+        self._reuse = reuse
+        self._batches: Iterator[pa.Table] | None = None
+        self._table: pa.Table | None = None
+        self._files: list[str] = []
+        self._at = 0
+
+    @staticmethod
+    def _filtered(path: Path, keys: pa.Array) -> Iterator[pa.Table]:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+            table = pa.Table.from_batches([batch])
+            table = table.filter(pc.is_in(table.column(KEY), value_set=keys))
+            if table.num_rows:
+                yield table
+
+    def before(self, seed_file: str | None) -> Iterator[pa.Table]:
+        """The rows of the seed files named before ``seed_file`` (None: all that are left).
+
+        Read from the first call on: the pipeline has by then kept only the files of this corpus.
+        """
+        if self._batches is None:
+            rows = self._reuse.rows
+            keys = pa.array(list(rows), pa.binary())
+            self._batches = self._filtered(self._reuse.path, keys) if rows else iter(())
+        while True:
+            if self._table is None or self._at == len(self._files):
+                self._table = next(self._batches, None)
+                if self._table is None:
+                    return
+                self._files, self._at = self._table.column(schema.SEED_FILE).to_pylist(), 0
+            end = self._at
+            while end < len(self._files) and (seed_file is None or self._files[end] < seed_file):
+                end += 1
+            if end > self._at:
+                yield self._table.slice(self._at, end - self._at)
+                self._at = end
+            if end < len(self._files):
+                return
+
+
+def keep(staging: Path, cache_dir: Path) -> None:
+    """Keep a build's staging table in the cache folder, replacing the previous one in one step."""
+    target = Path(cache_dir) / STAGED_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{STAGED_FILE}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.move(staging, tmp)  # a rename on one file system, a copy across two
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
