@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
@@ -222,13 +223,15 @@ def write_dataset(
         topic_ids = [t.id for t in taxonomy]
         gold: list[Document] = []
         steps = steps if steps is not None else pipeline.PipelineStats()
-        keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress, reuse)
+        keys = _stage(
+            _keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress, cache, reuse
+        )
         plan, group_sizes, documents = _plan(keys, ledger, split_ratios, steps)
         del keys  # the plan holds what the configs need; the keys and their entity ids go now
         timed = partial(_timed, steps, documents)
         with timed("configs"):
             stats, pair_warnings = _write_configs(
-                staging, documents, group_sizes, plan, tmp, topic_ids, progress, cache
+                staging, documents, group_sizes, plan, tmp, topic_ids, progress
             )
         if reuse is None:
             staging.unlink()
@@ -314,29 +317,32 @@ def _stage(
     staging: Path,
     topic_ids: Sequence[str],
     progress: bool,
+    cache: SilverCache | None = None,
     reuse: staged.Reuse | None = None,
 ) -> list[events.EventKey]:
-    """Pass 1: documents → staging parquet (``documents`` features); returns the event keys.
+    """Pass 1: documents → staging parquet (:func:`staged.staging_schema`: the ``documents`` row, the
+    ``ner`` tokens, from ``cache`` where it holds them, and the seed file's key); returns the event keys.
 
     With ``reuse``, the rows of the seed files it names are taken from the last build's staging table
-    and merged in seed-file order; each row gets its seed file's key (:mod:`dataset_builder.staged`).
+    and merged in seed-file order (:mod:`dataset_builder.staged`).
     """
     topics = set(topic_ids)
     keys: list[events.EventKey] = []
     seen: set[str] = set()
     batch: list[Document] = []
     reused = staged.ReusedRows(reuse) if reuse is not None else None
-    arrow_schema = staged.staging_schema() if reuse is not None else schema.documents_features().arrow_schema
-    with parquet_files.writer(staging, arrow_schema) as writer:
+    arrow_schema = staged.staging_schema()
+    with parquet_files.writer(staging, arrow_schema, parquet_files.STAGING_OPTIONS) as writer:
         out = _BatchWriter(writer, arrow_schema)
 
         def flush_new() -> None:
             if batch:
                 table = rows.documents_table(batch)
-                if reuse is not None:
-                    key_column = pa.array([reuse.file_keys[d.seed_file] for d in batch], pa.binary())
-                    table = table.append_column(staged.KEY, key_column)
-                out.add(table)
+                tokens = configs.staged_token_columns(list(configs.ner_sources(table)), cache)
+                file_keys = reuse.file_keys if reuse is not None else {}
+                key_column = pa.array([file_keys.get(d.seed_file) for d in batch], pa.binary())
+                columns = [*table.columns, *tokens, key_column]
+                out.add(pa.Table.from_arrays(columns, schema=arrow_schema))
                 batch.clear()
 
         def take_reused(before: str | None) -> None:
@@ -407,23 +413,22 @@ def _write_configs(
     root: Path,
     topic_ids: Sequence[str],
     progress: bool,
-    cache: SilverCache | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Pass 2: staging batches → every config and split; returns the card's statistics and warnings.
 
-    ``documents`` and ``topics`` are staging batches filtered by split; ``ner`` is assembled as
-    columns; only ``parallel`` (few rows) goes through row dicts (see :mod:`dataset_builder.configs`).
+    ``documents`` and ``topics`` are staging batches filtered by split; ``ner`` is cut from the tokens
+    staged beside them; only ``parallel`` (few rows) goes through row dicts (see
+    :mod:`dataset_builder.configs`).
     """
     writers = SplitWriters(root, {n: f.arrow_schema for n, f in configs.config_features(topic_ids).items()})
     stats = CardStats()
     parallel = configs.ParallelPairs(group_sizes)
-    ner = {split: configs.NerRows() for split in schema.SPLITS}
     bar = tqdm(total=total, desc="configs", unit="doc", file=sys.stderr, disable=not progress)
     try:
         for batch in pq.ParquetFile(staging).iter_batches(batch_size=BATCH_ROWS):
             table = pa.Table.from_batches([batch])
-            if staged.KEY in table.column_names:
-                table = table.drop_columns([staged.KEY])
+            ner = configs.ner_table(table)
+            table = table.drop_columns(list(staged.STAGING_ONLY))
             ids = table.column(schema.ID).to_pylist()
             events_column = pa.array([plan.event_ids[i] for i in ids], pa.string())
             table = table.set_column(
@@ -431,21 +436,14 @@ def _write_configs(
             )
             splits = [plan.splits[i] for i in ids]
             stats.add_batch(table, splits)
-            documents = list(configs.ner_sources(table))
-            for split, document, tokens in zip(
-                splits, documents, configs.token_tables(documents, cache), strict=True
-            ):
-                ner[split].add_tokens(document, tokens)
-                if len(ner[split].ids) >= BATCH_ROWS:
-                    writers.add("ner", split, ner[split].take_table())
             split_column = pa.array(splits, pa.string())
+            owners = pc.list_parent_indices(batch.column(configs.STAGED_SENTENCES))
+            writers.add_split_tables("ner", ner, split_column.take(owners))
             writers.add_split_tables("documents", table, split_column)
             writers.add_split_tables("topics", configs.topics_table(table, topic_ids), split_column)
             for split, pairs in parallel.add(table, splits):
                 writers.add("parallel", split, pairs)
             bar.update(len(ids))
-        for split, columns in ner.items():
-            writers.add("ner", split, columns.take_table())
     finally:
         bar.close()
         writers.close()

@@ -256,47 +256,58 @@ def token_tables(documents: Sequence[NerSource], cache: SilverCache | None) -> l
     return [tables[key] for key in keys]
 
 
-class NerRows:
-    """``ner`` rows of one split: per-row columns as lists, the token columns as each document's
-    Arrow table (the rows the tests' oracle defines, without a dict per row or a ClassLabel lookup
-    per tag)."""
+STAGED_SENTENCES = "_ner_sentences"
+"""Staging column: the number of tokens of each of a document's sentences."""
+STAGED_TOKENS = {name: f"_ner_{name}" for name in TOKEN_COLUMNS}
+"""Staging columns: each :data:`TOKEN_COLUMNS` column of a document's sentences, run together."""
 
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.document_ids: list[str] = []
-        self.languages: list[str] = []
-        self.statuses: list[str] = []
-        self.tokens: list[pa.Table] = []
 
-    def add(self, document: NerSource) -> None:
-        """A document's rows, tokenised here."""
-        self.add_tokens(document, token_tables([document], None)[0])
+@cache
+def staged_token_fields() -> list[pa.Field]:
+    """The fields a document's ``ner`` rows are kept in beside its ``documents`` row while a build
+    stages it (and a rebuild takes them back: :mod:`dataset_builder.staged`)."""
+    return [
+        pa.field(STAGED_SENTENCES, pa.list_(pa.int32())),
+        *(pa.field(STAGED_TOKENS[name], _ner_schema().field(name).type) for name in TOKEN_COLUMNS),
+    ]
 
-    def add_tokens(self, document: NerSource, tokens: pa.Table) -> None:
-        """A document's rows, its :func:`token_tables` table given."""
-        sentences = tokens.num_rows
-        self.ids.extend(ner_row_id(document.id, index) for index in range(sentences))
-        self.document_ids.extend([document.id] * sentences)
-        self.languages.extend([document.language] * sentences)
-        self.statuses.extend([document.status] * sentences)
-        self.tokens.append(tokens)
 
-    def take_table(self) -> pa.Table:
-        """The rows so far as a table; the columns start empty again (memory stays at a batch)."""
-        arrow_schema = _ner_schema()
-        columns = [
-            pa.array(self.ids, pa.string()),
-            pa.array(self.document_ids, pa.string()),
-            pa.array(self.languages, pa.string()),
-            pa.array(self.statuses, pa.string()),
-        ]
-        if self.tokens:
-            tokens = pa.concat_tables(self.tokens)
-            columns += [tokens.column(name).combine_chunks() for name in TOKEN_COLUMNS]
-        else:
-            columns += [pa.array([], arrow_schema.field(name).type) for name in TOKEN_COLUMNS]
-        self.__init__()
-        return pa.Table.from_arrays(columns, schema=arrow_schema)
+def staged_token_columns(documents: Sequence[NerSource], cache: SilverCache | None) -> list[pa.Array]:
+    """The :func:`staged_token_fields` columns of ``documents`` (one row each), from their
+    :func:`token_tables` (``cache`` as there)."""
+    tables = token_tables(documents, cache)
+    sentences = pa.concat_tables(tables) if tables else _token_schema().empty_table()
+    starts = pa.array(list(itertools.accumulate((t.num_rows for t in tables), initial=0)), pa.int32())
+    first = sentences.column(TOKEN_COLUMNS[0]).combine_chunks()
+    counts = pc.list_value_length(first).cast(pa.int32())
+    columns = [pa.ListArray.from_arrays(starts, counts)]
+    for name in TOKEN_COLUMNS:
+        column = sentences.column(name).combine_chunks()
+        bounds = pc.subtract(column.offsets, column.offsets[0]).take(starts)  # each document's first token
+        kind = _ner_schema().field(name).type
+        columns.append(pa.ListArray.from_arrays(bounds, pc.list_flatten(column), type=kind))
+    return columns
+
+
+def ner_table(table: pa.Table) -> pa.Table:
+    """The ``ner`` rows of staged ``documents`` rows (with their :func:`staged_token_fields`), in order:
+    one row per sentence, cut from the columns without a Python object per token."""
+    sentences = table.column(STAGED_SENTENCES).combine_chunks()
+    owners = pc.list_parent_indices(sentences)
+    firsts = pc.subtract(sentences.offsets, sentences.offsets[0]).to_pylist()
+    ids = table.column(schema.ID).to_pylist()
+    row_ids = [ner_row_id(ids[o], k - firsts[o]) for k, o in enumerate(owners.to_pylist())]
+    counts = pc.list_flatten(sentences)
+    offsets = pa.array(list(itertools.accumulate(counts.to_pylist(), initial=0)), pa.int32())
+    per_document = (schema.ID, schema.LANGUAGE, schema.ANNOTATION_STATUS)
+    columns = [
+        pa.array(row_ids, pa.string()),
+        *(table.column(name).combine_chunks().take(owners) for name in per_document),
+    ]
+    for name in TOKEN_COLUMNS:
+        flat = pc.list_flatten(table.column(STAGED_TOKENS[name]).combine_chunks())
+        columns.append(pa.ListArray.from_arrays(offsets, flat, type=_ner_schema().field(name).type))
+    return pa.Table.from_arrays(columns, schema=_ner_schema())
 
 
 # --- topics and parallel --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dataset_builder import schema
+from dataset_builder import configs, schema
 from dataset_builder.parquet_files import BATCH_ROWS
 
 STAGED_FILE = "staged.parquet"
@@ -37,8 +37,17 @@ KEY = "_seed_key"
 
 
 def staging_schema() -> pa.Schema:
-    """The ``documents`` features and each row's seed-file key."""
-    return schema.documents_features().arrow_schema.append(pa.field(KEY, pa.binary()))
+    """The ``documents`` features, each document's ``ner`` tokens (:func:`configs.staged_token_fields`)
+    and its seed file's key (null in a build without the silver cache)."""
+    fields = [*configs.staged_token_fields(), pa.field(KEY, pa.binary())]
+    arrow_schema = schema.documents_features().arrow_schema
+    for f in fields:
+        arrow_schema = arrow_schema.append(f)
+    return arrow_schema
+
+
+STAGING_ONLY = (configs.STAGED_SENTENCES, *configs.STAGED_TOKENS.values(), KEY)
+"""The staging columns that are no ``documents`` column."""
 
 
 @dataclass
@@ -106,9 +115,11 @@ class ReusedRows:
     def _filtered(path: Path, keys: pa.Array) -> Iterator[pa.Table]:
         for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
             table = pa.Table.from_batches([batch])
-            table = table.filter(pc.is_in(table.column(KEY), value_set=keys))
-            if table.num_rows:
+            taken = pc.is_in(table.column(KEY), value_set=keys)
+            if pc.all(taken).as_py():  # the usual rebuild: every row (no copy)
                 yield table
+            elif pc.any(taken).as_py():
+                yield table.filter(taken)
 
     def before(self, seed_file: str | None) -> Iterator[pa.Table]:
         """The rows of the seed files named before ``seed_file`` (None: all that are left).
