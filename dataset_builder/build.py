@@ -169,7 +169,6 @@ def build(
         ledger=ledger,
         inputs=inputs,
         report=partial(write_report, annotations_dir=annotations_dir, knowledge=knowledge),
-        cache=cache,
         steps=steps,
         reuse=reuse,
     )
@@ -194,7 +193,6 @@ def write_dataset(
     ledger: SplitLedger | None = None,
     inputs: Mapping[str, Path] | None = None,
     report: Callable[[Path, Mapping[str, Document | str] | None], object] | None = None,
-    cache: SilverCache | None = None,
     steps: pipeline.PipelineStats | None = None,
     reuse: staged.Reuse | None = None,
 ) -> BuildResult:
@@ -208,9 +206,7 @@ def write_dataset(
     ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``silver_of_gold``
     re-annotates the gold documents streamed (:func:`pipeline.silver_of_gold`), once, for the
     card's silver-against-gold table and the report. ``report`` writes ``report.html`` into the folder
-    (given that silver) before the manifest lists its files. ``cache`` keeps each
-    document's ``ner`` tokens, so that a rebuild tokenises only the documents that changed.
-    ``steps`` gains a row per global stage (events, splits, configs, card, croissant, report,
+    (given that silver) before the manifest lists its files. ``steps`` gains a row per global stage (events, splits, configs, card, croissant, report,
     manifest), after the pipeline's steps. With ``reuse`` (see :mod:`dataset_builder.staged`), the rows of
     the seed files it names come from the last build's staging table, and this build's is kept in turn.
     """
@@ -222,9 +218,7 @@ def write_dataset(
         topic_ids = [t.id for t in taxonomy]
         gold: list[Document] = []
         steps = steps if steps is not None else pipeline.PipelineStats()
-        keys = _stage(
-            _keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress, cache, reuse
-        )
+        keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress, reuse)
         plan, group_sizes, documents = _plan(keys, ledger, split_ratios, steps)
         del keys  # the plan holds what the configs need; the keys and their entity ids go now
         timed = partial(_timed, steps, documents)
@@ -316,11 +310,10 @@ def _stage(
     staging: Path,
     topic_ids: Sequence[str],
     progress: bool,
-    cache: SilverCache | None = None,
     reuse: staged.Reuse | None = None,
 ) -> list[events.EventKey]:
     """Pass 1: documents → staging table (:func:`staged.staging_schema`: the ``documents`` row, the
-    ``ner`` tokens, from ``cache`` where it holds them, and the seed file's key); returns the event keys.
+    ``ner`` tokens and the seed file's key); returns the event keys.
 
     With ``reuse``, the rows of the seed files it names are taken from the last build's staging table
     and merged in seed-file order (:mod:`dataset_builder.staged`).
@@ -336,7 +329,7 @@ def _stage(
         def flush_new() -> None:
             if batch:
                 table = rows.documents_table(batch)
-                tokens = configs.staged_token_columns(list(configs.ner_sources(table)), cache)
+                tokens = configs.staged_token_columns(list(configs.ner_sources(table)))
                 file_keys = reuse.file_keys if reuse is not None else {}
                 key_column = pa.array([file_keys.get(d.seed_file) for d in batch], pa.binary())
                 columns = [*table.columns, *tokens, key_column]

@@ -21,7 +21,6 @@ import pyarrow.compute as pc
 import regex
 
 from dataset_builder import schema
-from dataset_builder.cache import SilverCache
 
 # The features come from the field table (schema); these names stay until callers import schema.
 CONFIG_NAMES = schema.CONFIG_NAMES
@@ -192,26 +191,6 @@ def _token_table(docs: Sequence[NerTokens]) -> pa.Table:
     )
 
 
-def _per_document(table: pa.Table, docs: Sequence[NerTokens]) -> list[pa.Table]:
-    """:func:`_token_table` of several documents cut back into one table each (zero-copy slices)."""
-    out, at = [], 0
-    for doc in docs:
-        out.append(table.slice(at, len(doc.counts)))
-        at += len(doc.counts)
-    return out
-
-
-def _batch_bytes(table: pa.Table) -> bytes:
-    """A document's token table as one IPC record batch without its schema: reading it back
-    (:func:`_table_of`) costs a quarter of an IPC stream's, which repeats the schema in every entry."""
-    columns = [column.combine_chunks() for column in table.columns]
-    return pa.record_batch(columns, schema=_token_schema()).serialize().to_pybytes()
-
-
-def _table_of(value: bytes) -> pa.Table:
-    return pa.Table.from_batches([pa.ipc.read_record_batch(pa.py_buffer(value), _token_schema())])
-
-
 class NerSource(NamedTuple):
     """What the ``ner`` rows of one document are made of (its entities sorted and valid)."""
 
@@ -236,26 +215,6 @@ def ner_sources(table: pa.Table) -> Iterator[NerSource]:
         yield NerSource(doc_id, text, language, status, spans)
 
 
-def token_tables(documents: Sequence[NerSource], cache: SilverCache | None) -> list[pa.Table]:
-    """Every document's :data:`TOKEN_COLUMNS` table (one row per sentence), read from ``cache``
-    where it holds it (keyed by the text, language and spans: a rebuild tokenises only the documents
-    that changed), else computed and stored."""
-    if cache is None:
-        computed = [ner_tokens(d.text, d.language, d.spans) for d in documents]
-        return _per_document(_token_table(computed), computed)
-    keys = [cache.derived_key("ner", d.language, d.text, repr(d.spans)) for d in documents]
-    stored = cache.derived(keys)
-    missing = {key: i for i, key in enumerate(keys) if key not in stored}  # a repeated document once
-    computed = [
-        ner_tokens(documents[i].text, documents[i].language, documents[i].spans) for i in missing.values()
-    ]
-    tables = dict(zip(missing, _per_document(_token_table(computed), computed), strict=True))
-    for key, table in tables.items():
-        cache.put_derived(key, _batch_bytes(table))
-    tables.update((key, _table_of(value)) for key, value in stored.items())
-    return [tables[key] for key in keys]
-
-
 STAGED_SENTENCES = "_ner_sentences"
 """Staging column: the number of tokens of each of a document's sentences."""
 STAGED_TOKENS = {name: f"_ner_{name}" for name in TOKEN_COLUMNS}
@@ -272,12 +231,13 @@ def staged_token_fields() -> list[pa.Field]:
     ]
 
 
-def staged_token_columns(documents: Sequence[NerSource], cache: SilverCache | None) -> list[pa.Array]:
-    """The :func:`staged_token_fields` columns of ``documents`` (one row each), from their
-    :func:`token_tables` (``cache`` as there)."""
-    tables = token_tables(documents, cache)
-    sentences = pa.concat_tables(tables) if tables else _token_schema().empty_table()
-    starts = pa.array(list(itertools.accumulate((t.num_rows for t in tables), initial=0)), pa.int32())
+def staged_token_columns(documents: Sequence[NerSource]) -> list[pa.Array]:
+    """The :func:`staged_token_fields` columns of ``documents`` (one row each): their sentences
+    tokenised and tagged (:func:`ner_tokens`). A rebuild takes the tokens of unchanged documents back
+    with their staged rows (:mod:`dataset_builder.staged`): only new or changed documents come here."""
+    computed = [ner_tokens(d.text, d.language, d.spans) for d in documents]
+    sentences = _token_table(computed)
+    starts = pa.array(list(itertools.accumulate((len(t.counts) for t in computed), initial=0)), pa.int32())
     first = sentences.column(TOKEN_COLUMNS[0]).combine_chunks()
     counts = pc.list_value_length(first).cast(pa.int32())
     columns = [pa.ListArray.from_arrays(starts, counts)]

@@ -304,7 +304,7 @@ def test_columnar_configs_are_exactly_the_rows_the_row_functions_define(
     rows = [oracles.document_row(doc) for doc in docs]
     staged = documents_table(docs)
 
-    tokens = configs.staged_token_columns(list(configs.ner_sources(staged)), None)
+    tokens = configs.staged_token_columns(list(configs.ner_sources(staged)))
     ner = configs.ner_table(pa.Table.from_arrays([*staged.columns, *tokens], schema=with_tokens(staged)))
     sentences = pc.list_value_length(tokens[0]).to_pylist()
     ner_splits = pa.array(

@@ -13,14 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import REPO
 from test_cache import EXTRA, build, files, project  # noqa: F401 (project: a fixture)
 
-from dataset_builder import schema
-from dataset_builder.staged import KEY, STAGED_FILE, StagingWriter, read_batches
+from dataset_builder import configs, schema
+from dataset_builder.staged import KEY, STAGED_FILE, StagingWriter, read_batches, staging_schema
 
 
 def _staged(root: Path) -> Path:
@@ -85,41 +84,51 @@ def test_a_rebuild_that_takes_rows_back_writes_what_a_clean_build_writes(
     assert files(project / "clean") == rebuilt
 
 
-def _retitle(root: Path, seed_file: str, title: str) -> None:
-    """Change the staged title of ``seed_file``'s documents (as if the last build had given it)."""
-    table = pa.Table.from_batches(list(read_batches(_staged(root))))
-    titles = pc.if_else(
-        pc.equal(table.column(schema.SEED_FILE), seed_file), title, table.column(schema.TITLE)
-    )
-    table = table.set_column(table.schema.get_field_index(schema.TITLE), schema.TITLE, titles)
+def _tamper(root: Path, seed_file: str) -> None:
+    """Give ``seed_file``'s staged rows another title and other tokens (as if the last build had)."""
+    rows = pa.Table.from_batches(list(read_batches(_staged(root)))).to_pylist()
+    for row in rows:
+        if row[schema.SEED_FILE] == seed_file:
+            row[schema.TITLE] = "taken back"
+            row[configs.STAGED_TOKENS[schema.TOKENS]] = ["taken"] * len(
+                row[configs.STAGED_TOKENS[schema.TOKENS]]
+            )
     with StagingWriter(_staged(root)) as writer:
-        writer.add(table)
+        writer.add(pa.Table.from_pylist(rows, schema=staging_schema()))
         writer.close()
 
 
-def _titles(root: Path, seed_file: str) -> set[str]:
-    table = pa.concat_tables(pq.read_table(p) for p in sorted((root / "dist").rglob("documents/*.parquet")))
-    return {
-        t
-        for s, t in zip(*(table.column(c).to_pylist() for c in (schema.SEED_FILE, schema.TITLE)), strict=True)
-        if s == seed_file
+def _built(root: Path, config: str) -> pa.Table:
+    return pa.concat_tables(pq.read_table(p) for p in sorted((root / "dist").rglob(f"{config}/*.parquet")))
+
+
+def _taken_back(root: Path, seed_file: str) -> tuple[bool, bool]:
+    """Whether the built title and ``ner`` tokens of ``seed_file``'s documents are the tampered ones."""
+    documents = _built(root, "documents").to_pylist()
+    ids = {d[schema.ID] for d in documents if d[schema.SEED_FILE] == seed_file}
+    titles = {d[schema.TITLE] for d in documents if d[schema.ID] in ids}
+    tokens = {
+        t for r in _built(root, "ner").to_pylist() if r[schema.DOCUMENT_ID] in ids for t in r[schema.TOKENS]
     }
+    return titles == {"taken back"}, tokens == {"taken"}
 
 
 def test_the_rows_of_an_unchanged_silver_file_are_taken_back_and_never_those_of_a_changed_one(
     project: Path,  # noqa: F811
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """Title and ``ner`` tokens (a rebuild tokenises only the documents that changed) come back from
+    the staged rows for an unchanged silver file; never for an edited file nor for gold."""
     build(project, capsys)
     unchanged, edited = EXTRA[2].name, EXTRA[0].name
     gold = next(
         p.name for p in sorted((project / "seeds").glob("*.txt")) if p.name not in {e.name for e in EXTRA}
     )
     for seed_file in (unchanged, edited, gold):
-        _retitle(project, seed_file, "taken back")
+        _tamper(project, seed_file)
     _edit(project)
     build(project, capsys)
-    assert _titles(project, unchanged) == {"taken back"}  # the row, not the document made again
-    assert "taken back" not in _titles(project, edited)  # a new key: annotated again
-    assert "taken back" not in _titles(project, gold)  # gold is applied again, never taken back
+    assert _taken_back(project, unchanged) == (True, True)  # the rows, not the documents made again
+    assert _taken_back(project, edited) == (False, False)  # a new key: annotated again
+    assert _taken_back(project, gold) == (False, False)  # gold is applied again, never taken back
     assert next(read_batches(_staged(project))).schema.names[-1] == KEY
