@@ -332,6 +332,8 @@ def _stage(
                 tokens = configs.staged_token_columns(list(configs.ner_sources(table)))
                 file_keys = reuse.file_keys if reuse is not None else {}
                 key_column = pa.array([file_keys.get(d.seed_file) for d in batch], pa.binary())
+                for name in {d.seed_file for d in batch} - {batch[-1].seed_file}:  # the last may go on
+                    file_keys.pop(name, None)
                 columns = [*table.columns, *tokens, key_column]
                 out.add(pa.Table.from_arrays(columns, schema=arrow_schema))
                 batch.clear()

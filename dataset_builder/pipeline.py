@@ -323,7 +323,6 @@ class AnnotateSeeds(PipelineStep):
         keys = [cache.key(path.name, seed_bytes(path)) for path in self.files]
         reused: dict[bytes, int] = {}
         if self.reuse is not None:  # only files of this corpus, unchanged: an edited one has a new key
-            self.reuse.file_keys.update((path.name, key) for path, key in zip(self.files, keys, strict=True))
             reused = self.reuse.rows = {key: self.reuse.rows[key] for key in keys if key in self.reuse.rows}
         stored = cache.present([key for key in keys if key not in reused])
         fresh = stats.untimed(
@@ -335,7 +334,7 @@ class AnnotateSeeds(PipelineStep):
                 ]
             )
         )
-        for key in keys:
+        for path, key in zip(self.files, keys, strict=True):
             if key in reused:  # its rows are taken back from the last build's staging table
                 cache.touch(key)
                 stats.documents += reused[key]
@@ -348,6 +347,8 @@ class AnnotateSeeds(PipelineStep):
                 docs = next(fresh)
                 cache.put(key, docs)
                 stats.counters["seed files annotated"] += 1
+            if self.reuse is not None:
+                self.reuse.file_keys[path.name] = key  # for the staged rows (the stage takes it back)
             yield from docs
 
 

@@ -17,12 +17,15 @@ never read.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 import shutil
 import tempfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -62,7 +65,8 @@ class Reuse:
     """Key of each reusable seed file → how many documents it gave (the pipeline keeps those of the
     files it is given)."""
     file_keys: dict[str, bytes] = field(default_factory=dict)
-    """Seed file name → key, filled in by the pipeline as it computes them (for the rows it stages)."""
+    """Seed file name → key of the files whose documents the pipeline passes on, set as it does and
+    taken back by the stage once their rows are written (memory stays at a batch's worth)."""
 
 
 def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
@@ -80,22 +84,30 @@ def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
         schema.EVENT_ID,
         schema.TRANSLATION_GROUP,
     ]
-    by_key: dict[bytes, list[tuple[str, ...]]] = {}
+    rows: dict[bytes, int] = {}
     try:
         with pa.memory_map(str(path)) as source:
             reader = pa.ipc.open_file(source)
             if not reader.schema.equals(staging_schema()):
                 return Reuse(path, {})
-            for i in range(reader.num_record_batches):  # every batch read: a damaged one fails here
-                batch = reader.get_batch(i)
-                for key, *row in zip(*(batch.column(c).to_pylist() for c in columns), strict=True):
-                    by_key.setdefault(key, []).append(row)
+            # a file's rows are consecutive: one group at a time in memory (every batch read, so a
+            # damaged one fails here, not halfway through the build)
+            for key, group in itertools.groupby(_rows(reader, columns), key=operator.itemgetter(0)):
+                members = [row[1:] for row in group]
+                if _plain_silver(members, human_ids):
+                    rows[key] = len(members)
     except (OSError, pa.ArrowException):  # none yet, or damaged: every file goes through the pipeline
         return Reuse(path, {})
-    return Reuse(path, {key: len(rows) for key, rows in by_key.items() if _plain_silver(rows, human_ids)})
+    return Reuse(path, rows)
 
 
-def _plain_silver(rows: list[tuple[str, ...]], human_ids: Collection[str]) -> bool:
+def _rows(reader: pa.ipc.RecordBatchFileReader, columns: list[str]) -> Iterator[tuple[Any, ...]]:
+    for i in range(reader.num_record_batches):
+        batch = reader.get_batch(i)
+        yield from zip(*(batch.column(c).to_pylist() for c in columns), strict=True)
+
+
+def _plain_silver(rows: list[tuple[Any, ...]], human_ids: Collection[str]) -> bool:
     """Whether one seed file's rows are what the silver pipeline alone gives (no gold, no curation)."""
     languages = {language for _, _, language, _, _, _ in rows}
     for doc_id, seed_file, _, status, event_id, translation_group in rows:
