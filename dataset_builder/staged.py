@@ -1,15 +1,16 @@
-"""The previous build's staged ``documents`` rows, which a rebuild takes back for unchanged seed files.
+"""The build's staging table, and the rows of it a rebuild takes back for unchanged seed files.
 
-After a pull or an edit, most articles are the same as in the last build. The silver cache avoids
-annotating them again, but turning each cached document back into Python objects, checking it and
-turning it into Arrow again cost more than writing the dataset does. So a build keeps its staging
-table (the ``documents`` row of every final document, in seed-file order) in the project's cache
-folder. Each row carries its seed file's key (:meth:`SilverCache.key`: the file's name and bytes, the
-knowledge, the code). The next build takes the rows of a file whose key is unchanged straight from
-that table, as Arrow. The file's documents must also be plain silver: not gold or disputed, named by
-no human annotation, in no curated group. Every other file goes through the pipeline, and
+The staging table holds every final document in seed-file order: its ``documents`` row, its ``ner``
+tokens (:func:`configs.staged_token_fields`) and its seed file's key. After a pull or an edit, most
+articles are the same as in the last build. The silver cache avoids annotating them again, but
+turning each cached document back into Python objects, checking it, tokenising it and turning it
+into Arrow again cost more than writing the dataset does. So a build keeps its staging table in the
+project's cache folder, and the next build takes the rows of a file whose key
+(:meth:`SilverCache.key`: the file's name and bytes, the knowledge, the code) is unchanged straight
+from it, as Arrow. The file's documents must also be plain silver: not gold or disputed, named by no
+human annotation, in no curated group. Every other file goes through the pipeline, and
 :class:`ReusedRows` merges both in seed-file order. The output is then byte for byte what a clean
-build writes (the staging table keeps its layout of one row group per ``BATCH_ROWS`` rows).
+build writes (:class:`StagingWriter` gives the table the same record batches however rows arrive).
 
 The table is a cache: an unreadable or outdated one is ignored, and keys that do not match are
 never read.
@@ -86,7 +87,7 @@ def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
     ]
     rows: dict[bytes, int] = {}
     try:
-        with pa.memory_map(str(path)) as source:
+        with pa.OSFile(str(path)) as source:
             reader = pa.ipc.open_file(source)
             if not reader.schema.equals(staging_schema()):
                 return Reuse(path, {})
@@ -210,8 +211,9 @@ class StagingWriter:
 
 
 def read_batches(path: Path) -> Iterator[pa.RecordBatch]:
-    """The record batches of a staging table, in order (the file memory-mapped while they are read)."""
-    with pa.memory_map(str(path)) as source:
+    """The record batches of a staging table, in order, one read at a time (not memory-mapped: the
+    pages of a mapped file stay in the process's memory once read, growing it with the corpus)."""
+    with pa.OSFile(str(path)) as source:
         reader = pa.ipc.open_file(source)
         for i in range(reader.num_record_batches):
             yield reader.get_batch(i)
