@@ -134,7 +134,9 @@ def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
 def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
     """A capitalised name spelled out before its acronym in brackets, "World Health Organization
     (WHO)": the acronym's letters are the initials of its words, in order, from the first."""
-    found = []
+    found: list[Span] = []
+    if k.en_acronym.search(text) is None:
+        return found
     for m in k.en_acronym_name.finditer(text):
         start, end = m.span("name")
         while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
