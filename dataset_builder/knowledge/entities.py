@@ -59,6 +59,12 @@ class EntityKnowledge:
     """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
     en_misc: re.Pattern[str]
     """Capitalised words before an event or award head (World Cup) or after a storm or operation prefix."""
+    en_loc_cue: re.Pattern[str]
+    """Any place head or prefix (the schema requires both): a text without one holds no ``en_loc``
+    match and is not searched for one (``en_loc`` starts with two alternatives, so re tries it at
+    every position)."""
+    en_misc_cue: re.Pattern[str]
+    """Any event head or prefix, likewise for ``en_misc``."""
     ar_facilities: dict[str, str]
     """Facility heads (مطار), bare or behind a proclitic (بمطار) → the bare head; likewise below."""
     en_stopwords: frozenset[str]
@@ -219,6 +225,8 @@ def compile_entity_knowledge(
             rf"(?P<name>{_word_start_alternatives([*en.org_heads, *en.company_suffixes])}(?:[^\S\n]+(?:of|for)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
         ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
+        en_loc_cue=_cue([*en.loc_heads, *en.loc_prefixes]),
+        en_misc_cue=_cue([*en.misc_heads, *en.misc_prefixes]),
         en_loc=re.compile(
             rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,2}}(?:{loc_heads})|{loc_prefixes}(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
         ),
@@ -334,6 +342,11 @@ def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pat
     return re.compile(rf"(?P<name>{'|'.join(parts)})\b" if parts else r"(?!)")
 
 
+def _cue(words: list[str]) -> re.Pattern[str]:
+    """Any of the words anywhere (an empty list matches nothing)."""
+    return re.compile(_alternatives(words) if words else r"(?!)")
+
+
 def _alternatives(words: Iterable[str]) -> str:
     """The words as one regex, shaped as a letter trie (the longest first at every branch), so that
     a long list costs one pass rather than one try per word."""
@@ -346,7 +359,7 @@ def _word_start_alternatives(words: Iterable[str]) -> str:
     while ``\\b`` first is tried at every position. After a first letter that is a word character,
     "no word character before it" is the ``\\b``; other words keep the ``\\b``."""
     trie = _trie(words)
-    if "" in trie or not all(re.fullmatch(r"\w", ch) for ch in trie):
+    if not trie or "" in trie or not all(re.fullmatch(r"\w", ch) for ch in trie):
         return rf"\b(?:{_branch(trie)})"
     parts = [rf"{re.escape(ch)}(?<!\w{re.escape(ch)}){_branch(child)}" for ch, child in sorted(trie.items())]
     return "(?:" + "|".join(parts) + ")"

@@ -51,3 +51,20 @@ def test_no_acronym_name_in_a_text_without_a_bracketed_acronym(
     text = "".join(parts)
     if knowledge.entities.en_acronym.search(text) is None:
         assert knowledge.entities.en_acronym_name.search(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Downing", "Street", "Mount", "Arafat", "World", "Cup", "Storm", "Daniel", " ", "\n", "x"]
+        ),
+        max_size=10,
+    )
+)
+def test_no_place_or_event_name_in_a_text_without_its_cue(knowledge: Knowledge, parts: list[str]) -> None:
+    text = "".join(parts)
+    k = knowledge.entities
+    for pattern, cue in ((k.en_loc, k.en_loc_cue), (k.en_misc, k.en_misc_cue)):
+        if cue.search(text) is None:
+            assert pattern.search(text) is None

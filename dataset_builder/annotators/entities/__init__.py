@@ -88,7 +88,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     known = longest_first(
         known
         + [
-            replace(r, entity_id=entity_id)
+            Span(r.start, r.end, r.text, r.label, entity_id)  # not replace(): several times faster
             for r in rules
             if r.label == "PER" and " " in r.text
             for entity_id in surnames.get(r.end, ())

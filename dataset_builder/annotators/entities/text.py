@@ -20,15 +20,7 @@ Word = tuple[int, int, str]
 def arabic_words(norm: str) -> list[Word]:
     """The words (start, end, word) of a normalised Arabic text: every Arabic rule reads them, so
     :func:`~dataset_builder.annotators.entities.find_entities` finds them once per document."""
-    words = []
-    at = 0
-    for word in _WORD.findall(norm):
-        # the match starts at the first letter after the last one, so the word's first occurrence
-        # from there is it: str.find is faster than a match object per word
-        at = norm.find(word, at)
-        words.append((at, at + len(word), word))
-        at += len(word)
-    return words
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
 
 
 def is_word_char(ch: str) -> bool:
