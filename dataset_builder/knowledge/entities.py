@@ -93,9 +93,10 @@ class EntityKnowledge:
     """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
     contextual: dict[tuple[str, str], tuple[str, str]]
     """Names the base gives an entity only in context (brackets, quotes, after a descriptor)."""
-    contextual_forms: dict[str, tuple[tuple[str, str, str], ...]]
-    """``contextual`` by language, in its sorted order: (form, entity id, label), sorted once here
-    rather than for every document."""
+    contextual_forms: dict[str, ahocorasick.Automaton]
+    """``contextual`` by language as one automaton each, a form's value (its rank in sorted order,
+    form, entity id, label): one pass finds which forms a document holds, rather than one search
+    per form."""
     ar_descriptors: dict[str, str]
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_not_names: frozenset[str]
@@ -247,7 +248,7 @@ def compile_entity_knowledge(
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
         contextual=contextual,
-        contextual_forms=_by_language(contextual),
+        contextual_forms=_contextual_automata(contextual),
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
         ar_chain_bridges=frozenset(
@@ -279,14 +280,16 @@ def compile_entity_knowledge(
     )
 
 
-def _by_language(
+def _contextual_automata(
     table: dict[tuple[str, str], tuple[str, str]],
-) -> dict[str, tuple[tuple[str, str, str], ...]]:
-    """A (language, form) → (id, label) table by language, each language's forms in sorted order."""
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for (language, form), (entity_id, label) in sorted(table.items()):
-        out.setdefault(language, []).append((form, entity_id, label))
-    return {language: tuple(forms) for language, forms in out.items()}
+) -> dict[str, ahocorasick.Automaton]:
+    """A (language, form) → (id, label) table as one automaton per language (see ``contextual_forms``)."""
+    automata: dict[str, ahocorasick.Automaton] = {}
+    for rank, ((language, form), (entity_id, label)) in enumerate(sorted(table.items())):
+        automata.setdefault(language, ahocorasick.Automaton()).add_word(form, (rank, form, entity_id, label))
+    for automaton in automata.values():
+        automaton.make_automaton()
+    return automata
 
 
 def _country_abbreviations(kb: EntitiesFile) -> str:

@@ -3,6 +3,7 @@ look-behind moved after a pattern's first letter, a text skipped when it has no 
 
 from __future__ import annotations
 
+import random
 import re
 
 from hypothesis import given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge.entities import _alternatives, _word_start_alternatives
+from dataset_builder.knowledge.text import normalise
 
 _CHARS = st.sampled_from(list("abAB_1 .-’\nاب\u064e"))
 _WORDS = st.lists(st.text(_CHARS, min_size=1, max_size=4), min_size=1, max_size=6)
@@ -68,3 +70,17 @@ def test_no_place_or_event_name_in_a_text_without_its_cue(knowledge: Knowledge, 
     for pattern, cue in ((k.en_loc, k.en_loc_cue), (k.en_misc, k.en_misc_cue)):
         if cue.search(text) is None:
             assert pattern.search(text) is None
+
+
+def test_contextual_forms_found_in_one_pass_are_those_a_search_per_form_finds(knowledge: Knowledge) -> None:
+    k = knowledge.entities
+    table = sorted(k.contextual.items())
+    for language in ("ar", "en"):
+        forms = [form for (lang, form), _ in table if lang == language]
+        rng = random.Random(18)
+        for _ in range(300):
+            pieces = [rng.choice(forms)[: rng.randint(1, 8)] for _ in range(rng.randint(0, 6))]
+            norm = normalise(" ".join(rng.sample(forms, 2) + pieces), language)
+            automaton = k.contextual_forms[language]
+            one_pass = [form for _, form, _, _ in sorted({hit for _, hit in automaton.iter(norm)})]
+            assert one_pass == [form for form in forms if form in norm]
