@@ -91,12 +91,11 @@ class EntityKnowledge:
     """Two or three capitalised words right before "said"/"told": a person."""
     model_labels: dict[str, str]
     """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
-    contextual: dict[tuple[str, str], tuple[str, str]]
-    """Names the base gives an entity only in context (brackets, quotes, after a descriptor)."""
     contextual_forms: dict[str, ahocorasick.Automaton]
-    """``contextual`` by language as one automaton each, a form's value (its rank in sorted order,
-    form, entity id, label): one pass finds which forms a document holds, rather than one search
-    per form."""
+    """Names the base gives an entity only in context (brackets, quotes, after a descriptor)
+    (:func:`contextual_table`), one automaton per language, a form's value (its rank in sorted
+    order, form, entity id, label): one pass finds which forms a document holds, rather than one
+    search per form."""
     ar_descriptors: dict[str, str]
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_not_names: frozenset[str]
@@ -190,12 +189,6 @@ def compile_entity_knowledge(
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
-    contextual = {
-        (language, normalise(surface, language)): (entity.id, entity.label)
-        for entity in kb.entities
-        for language, surfaces in entity.contextual.items()
-        for surface in surfaces
-    }
     en_titles = _word_start_alternatives(en.titles)
     org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
     articles = "|".join(map(re.escape, en.articles))
@@ -247,8 +240,7 @@ def compile_entity_knowledge(
             rf"(?P<name>{_EN_NAME_WORD_AT_START}(?:[^\S\n]+(?:{particles})[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
-        contextual=contextual,
-        contextual_forms=_contextual_automata(contextual),
+        contextual_forms=_contextual_automata(contextual_table(kb)),
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
         ar_chain_bridges=frozenset(
@@ -280,10 +272,20 @@ def compile_entity_knowledge(
     )
 
 
+def contextual_table(kb: EntitiesFile) -> dict[tuple[str, str], tuple[str, str]]:
+    """(language, normalised form) → (entity id, label) of the names the base gives only in context."""
+    return {
+        (language, normalise(surface, language)): (entity.id, entity.label)
+        for entity in kb.entities
+        for language, surfaces in entity.contextual.items()
+        for surface in surfaces
+    }
+
+
 def _contextual_automata(
     table: dict[tuple[str, str], tuple[str, str]],
 ) -> dict[str, ahocorasick.Automaton]:
-    """A (language, form) → (id, label) table as one automaton per language (see ``contextual_forms``)."""
+    """A :func:`contextual_table` as one automaton per language (see ``contextual_forms``)."""
     automata: dict[str, ahocorasick.Automaton] = {}
     for rank, ((language, form), (entity_id, label)) in enumerate(sorted(table.items())):
         automata.setdefault(language, ahocorasick.Automaton()).add_word(form, (rank, form, entity_id, label))

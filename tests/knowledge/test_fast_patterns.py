@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.knowledge.entities import _alternatives, _word_start_alternatives
+from dataset_builder.knowledge import schema as ks
+from dataset_builder.knowledge.entities import _alternatives, _word_start_alternatives, contextual_table
 from dataset_builder.knowledge.text import normalise
 
 _CHARS = st.sampled_from(list("abAB_1 .-’\nاب\u064e"))
@@ -74,7 +75,7 @@ def test_no_place_or_event_name_in_a_text_without_its_cue(knowledge: Knowledge, 
 
 def test_contextual_forms_found_in_one_pass_are_those_a_search_per_form_finds(knowledge: Knowledge) -> None:
     k = knowledge.entities
-    table = sorted(k.contextual.items())
+    table = sorted(contextual_table(ks.load_entities_file(knowledge.folder / ks.ENTITIES, normalise)).items())
     for language in ("ar", "en"):
         forms = [form for (lang, form), _ in table if lang == language]
         rng = random.Random(18)
