@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
 from tqdm import tqdm
 
-from dataset_builder import configs, events, output, parquet_files, pipeline, rows, schema
+from dataset_builder import configs, events, output, pipeline, rows, schema, staged
 from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import read_documents
 from dataset_builder.cache import SilverCache
@@ -52,7 +52,7 @@ from dataset_builder.splits import (
     write_ledger,
 )
 
-STAGING_NAME = ".staging.parquet"
+STAGING_NAME = ".staging.arrow"
 
 
 @dataclass
@@ -137,6 +137,11 @@ def build(
     steps = pipeline.PipelineStats()
     annotated = read_documents(Path(annotations_dir), knowledge.topic_ids)
     texts: dict[str, str] = {}
+    reuse = (
+        None
+        if cache is None
+        else staged.plan_reuse(cache.path.parent, {*annotated, *knowledge.groups.members})
+    )
 
     def keep_annotated_texts(docs: Iterable[Document]) -> Iterator[Document]:
         """The annotated documents' texts, for token-level agreement, as the build streams them."""
@@ -148,7 +153,7 @@ def build(
     result = write_dataset(
         keep_annotated_texts(
             pipeline.documents(
-                seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps
+                seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, steps, reuse
             )
         ),
         out_dir,
@@ -164,8 +169,8 @@ def build(
         ledger=ledger,
         inputs=inputs,
         report=partial(write_report, annotations_dir=annotations_dir, knowledge=knowledge),
-        cache=cache,
         steps=steps,
+        reuse=reuse,
     )
     if result.recorded or restored:
         write_ledger(ledger_path, result.ledger)
@@ -188,8 +193,8 @@ def write_dataset(
     ledger: SplitLedger | None = None,
     inputs: Mapping[str, Path] | None = None,
     report: Callable[[Path, Mapping[str, Document | str] | None], object] | None = None,
-    cache: SilverCache | None = None,
     steps: pipeline.PipelineStats | None = None,
+    reuse: staged.Reuse | None = None,
 ) -> BuildResult:
     """Write the dataset folder for a stream of final documents (``build`` minus the pipeline).
 
@@ -201,10 +206,9 @@ def write_dataset(
     ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``silver_of_gold``
     re-annotates the gold documents streamed (:func:`pipeline.silver_of_gold`), once, for the
     card's silver-against-gold table and the report. ``report`` writes ``report.html`` into the folder
-    (given that silver) before the manifest lists its files. ``cache`` keeps each
-    document's ``ner`` tokens, so that a rebuild tokenises only the documents that changed.
-    ``steps`` gains a row per global stage (events, splits, configs, card, croissant, report,
-    manifest), after the pipeline's steps.
+    (given that silver) before the manifest lists its files. ``steps`` gains a row per global stage (events, splits, configs, card, croissant, report,
+    manifest), after the pipeline's steps. With ``reuse`` (see :mod:`dataset_builder.staged`), the rows of
+    the seed files it names come from the last build's staging table, and this build's is kept in turn.
     """
     check_ratios(split_ratios)  # before any work
     ledger = ledger or SplitLedger()
@@ -214,15 +218,18 @@ def write_dataset(
         topic_ids = [t.id for t in taxonomy]
         gold: list[Document] = []
         steps = steps if steps is not None else pipeline.PipelineStats()
-        keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress)
+        keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress, reuse)
         plan, group_sizes, documents = _plan(keys, ledger, split_ratios, steps)
         del keys  # the plan holds what the configs need; the keys and their entity ids go now
         timed = partial(_timed, steps, documents)
         with timed("configs"):
             stats, pair_warnings = _write_configs(
-                staging, documents, group_sizes, plan, tmp, topic_ids, progress, cache
+                staging, documents, group_sizes, plan, tmp, topic_ids, progress
             )
-        staging.unlink()
+        if reuse is None:
+            staging.unlink()
+        else:
+            staged.keep(staging, reuse.path.parent)
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
         info = release_info(project.settings)
@@ -299,16 +306,52 @@ def _check_document(doc: Document, topics: set[str]) -> None:
 
 
 def _stage(
-    docs: Iterable[Document], staging: Path, topic_ids: Sequence[str], progress: bool
+    docs: Iterable[Document],
+    staging: Path,
+    topic_ids: Sequence[str],
+    progress: bool,
+    reuse: staged.Reuse | None = None,
 ) -> list[events.EventKey]:
-    """Pass 1: documents → staging parquet (``documents`` features); returns the event keys."""
-    features = schema.documents_features()
+    """Pass 1: documents → staging table (:func:`staged.staging_schema`: the ``documents`` row, the
+    ``ner`` tokens and the seed file's key); returns the event keys.
+
+    With ``reuse``, the rows of the seed files it names are taken from the last build's staging table
+    and merged in seed-file order (:mod:`dataset_builder.staged`).
+    """
     topics = set(topic_ids)
     keys: list[events.EventKey] = []
     seen: set[str] = set()
     batch: list[Document] = []
-    with parquet_files.writer(staging, features.arrow_schema) as writer:
+    reused = staged.ReusedRows(reuse) if reuse is not None else None
+    arrow_schema = staged.staging_schema()
+    with staged.StagingWriter(staging) as out:
+
+        def flush_new() -> None:
+            if batch:
+                table = rows.documents_table(batch)
+                tokens = configs.staged_token_columns(list(configs.ner_sources(table)))
+                file_keys = reuse.file_keys if reuse is not None else {}
+                key_column = pa.array([file_keys.get(d.seed_file) for d in batch], pa.binary())
+                for name in {d.seed_file for d in batch} - {batch[-1].seed_file}:  # the last may go on
+                    file_keys.pop(name, None)
+                columns = [*table.columns, *tokens, key_column]
+                out.add(pa.Table.from_arrays(columns, schema=arrow_schema))
+                batch.clear()
+
+        def take_reused(before: str | None) -> None:
+            for table in reused.before(before) if reused is not None else ():
+                flush_new()
+                for doc_id, seed_file in zip(
+                    *(table.column(c).to_pylist() for c in (schema.ID, schema.SEED_FILE)), strict=True
+                ):
+                    if doc_id in seen:
+                        raise InputError(f"{seed_file}: duplicate document id {doc_id}")
+                    seen.add(doc_id)
+                keys.extend(events.keys_of_rows(table))
+                out.add(table)
+
         for doc in tqdm(docs, desc="documents", unit="doc", file=sys.stderr, disable=not progress):
+            take_reused(doc.seed_file)
             if doc.id in seen:
                 raise InputError(f"{doc.seed_file}: duplicate document id {doc.id}")
             seen.add(doc.id)
@@ -316,10 +359,10 @@ def _stage(
             keys.append(events.EventKey.of(doc))
             batch.append(doc)
             if len(batch) >= BATCH_ROWS:
-                writer.write_table(rows.documents_table(batch))
-                batch.clear()
-        if batch:
-            writer.write_table(rows.documents_table(batch))
+                flush_new()
+        take_reused(None)
+        flush_new()
+        out.close()
     if not keys:
         raise InputError("no documents: the seeds folder gave nothing to build")
     return keys
@@ -333,21 +376,22 @@ def _write_configs(
     root: Path,
     topic_ids: Sequence[str],
     progress: bool,
-    cache: SilverCache | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Pass 2: staging batches → every config and split; returns the card's statistics and warnings.
 
-    ``documents`` and ``topics`` are staging batches filtered by split; ``ner`` is assembled as
-    columns; only ``parallel`` (few rows) goes through row dicts (see :mod:`dataset_builder.configs`).
+    ``documents`` and ``topics`` are staging batches filtered by split; ``ner`` is cut from the tokens
+    staged beside them; only ``parallel`` (few rows) goes through row dicts (see
+    :mod:`dataset_builder.configs`).
     """
     writers = SplitWriters(root, {n: f.arrow_schema for n, f in configs.config_features(topic_ids).items()})
     stats = CardStats()
     parallel = configs.ParallelPairs(group_sizes)
-    ner = {split: configs.NerRows() for split in schema.SPLITS}
     bar = tqdm(total=total, desc="configs", unit="doc", file=sys.stderr, disable=not progress)
     try:
-        for batch in pq.ParquetFile(staging).iter_batches(batch_size=BATCH_ROWS):
+        for batch in staged.read_batches(staging):
             table = pa.Table.from_batches([batch])
+            ner = configs.ner_table(table)
+            table = table.drop_columns(list(staged.STAGING_ONLY))
             ids = table.column(schema.ID).to_pylist()
             events_column = pa.array([plan.event_ids[i] for i in ids], pa.string())
             table = table.set_column(
@@ -355,21 +399,14 @@ def _write_configs(
             )
             splits = [plan.splits[i] for i in ids]
             stats.add_batch(table, splits)
-            documents = list(configs.ner_sources(table))
-            for split, document, tokens in zip(
-                splits, documents, configs.token_tables(documents, cache), strict=True
-            ):
-                ner[split].add_tokens(document, tokens)
-                if len(ner[split].ids) >= BATCH_ROWS:
-                    writers.add("ner", split, ner[split].take_table())
             split_column = pa.array(splits, pa.string())
+            owners = pc.list_parent_indices(batch.column(configs.STAGED_SENTENCES))
+            writers.add_split_tables("ner", ner, split_column.take(owners))
             writers.add_split_tables("documents", table, split_column)
             writers.add_split_tables("topics", configs.topics_table(table, topic_ids), split_column)
             for split, pairs in parallel.add(table, splits):
                 writers.add("parallel", split, pairs)
             bar.update(len(ids))
-        for split, columns in ner.items():
-            writers.add("ner", split, columns.take_table())
     finally:
         bar.close()
         writers.close()

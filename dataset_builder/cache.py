@@ -87,7 +87,7 @@ class SilverCache:
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS silver (key BLOB PRIMARY KEY, documents TEXT NOT NULL)"
             )
-            self._db.execute("CREATE TABLE IF NOT EXISTS derived (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+            self._db.execute("DROP TABLE IF EXISTS derived")  # ner tokens, cached here until they were staged
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
             self._db.commit()
 
@@ -134,39 +134,16 @@ class SilverCache:
         self._use([key])
         return docs
 
+    def touch(self, key: bytes) -> None:
+        """Keep an entry this run did not read (a rebuild took its rows from elsewhere) past :meth:`prune`."""
+        self.hits += 1
+        self._use([key])
+
     def put(self, key: bytes, docs: Sequence[Document]) -> None:
         """Store one seed file's documents (committed in groups of ``COMMIT_EVERY``)."""
         self.misses += 1
         self._use([key])
         self._query("INSERT OR REPLACE INTO silver (key, documents) VALUES (?, ?)", (key, encode(docs)))
-        self._unsaved += 1
-        if self._unsaved >= COMMIT_EVERY:
-            self.commit()
-
-    def derived_key(self, *parts: str) -> bytes:
-        """The key of a value derived from a final document (``parts``: what it depends on besides
-        the code): gold and curated groups are applied after the silver cache, so they key it too."""
-        digest = hashlib.sha256(self.fingerprint.encode())
-        for part in parts:
-            digest.update(f"\0{len(part)}\0".encode())
-            digest.update(part.encode())
-        return digest.digest()
-
-    def derived(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
-        """The values stored under those of ``keys`` that :meth:`put_derived` stored."""
-        found: dict[bytes, bytes] = {}
-        for i in range(0, len(keys), LOOKUP_BATCH):
-            chunk = list(dict.fromkeys(keys[i : i + LOOKUP_BATCH]))
-            marks = ",".join("?" * len(chunk))
-            rows = self._query(f"SELECT key, value FROM derived WHERE key IN ({marks})", chunk)
-            found.update((bytes(k), bytes(v)) for k, v in rows)  # type: ignore[arg-type]
-        self._use(found)
-        return found
-
-    def put_derived(self, key: bytes, value: bytes) -> None:
-        """Store a derived value (committed with the silver entries)."""
-        self._use([key])
-        self._query("INSERT OR REPLACE INTO derived (key, value) VALUES (?, ?)", (key, value))
         self._unsaved += 1
         if self._unsaved >= COMMIT_EVERY:
             self.commit()
@@ -194,7 +171,6 @@ class SilverCache:
         with self._guarded():
             self._flush_used()
             dropped = self._db.execute("DELETE FROM silver WHERE key NOT IN (SELECT key FROM used)").rowcount
-            self._db.execute("DELETE FROM derived WHERE key NOT IN (SELECT key FROM used)")
             self._db.commit()
         return dropped
 

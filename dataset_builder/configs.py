@@ -21,7 +21,6 @@ import pyarrow.compute as pc
 import regex
 
 from dataset_builder import schema
-from dataset_builder.cache import SilverCache
 
 # The features come from the field table (schema); these names stay until callers import schema.
 CONFIG_NAMES = schema.CONFIG_NAMES
@@ -192,26 +191,6 @@ def _token_table(docs: Sequence[NerTokens]) -> pa.Table:
     )
 
 
-def _per_document(table: pa.Table, docs: Sequence[NerTokens]) -> list[pa.Table]:
-    """:func:`_token_table` of several documents cut back into one table each (zero-copy slices)."""
-    out, at = [], 0
-    for doc in docs:
-        out.append(table.slice(at, len(doc.counts)))
-        at += len(doc.counts)
-    return out
-
-
-def _batch_bytes(table: pa.Table) -> bytes:
-    """A document's token table as one IPC record batch without its schema: reading it back
-    (:func:`_table_of`) costs a quarter of an IPC stream's, which repeats the schema in every entry."""
-    columns = [column.combine_chunks() for column in table.columns]
-    return pa.record_batch(columns, schema=_token_schema()).serialize().to_pybytes()
-
-
-def _table_of(value: bytes) -> pa.Table:
-    return pa.Table.from_batches([pa.ipc.read_record_batch(pa.py_buffer(value), _token_schema())])
-
-
 class NerSource(NamedTuple):
     """What the ``ner`` rows of one document are made of (its entities sorted and valid)."""
 
@@ -236,67 +215,59 @@ def ner_sources(table: pa.Table) -> Iterator[NerSource]:
         yield NerSource(doc_id, text, language, status, spans)
 
 
-def token_tables(documents: Sequence[NerSource], cache: SilverCache | None) -> list[pa.Table]:
-    """Every document's :data:`TOKEN_COLUMNS` table (one row per sentence), read from ``cache``
-    where it holds it (keyed by the text, language and spans: a rebuild tokenises only the documents
-    that changed), else computed and stored."""
-    if cache is None:
-        computed = [ner_tokens(d.text, d.language, d.spans) for d in documents]
-        return _per_document(_token_table(computed), computed)
-    keys = [cache.derived_key("ner", d.language, d.text, repr(d.spans)) for d in documents]
-    stored = cache.derived(keys)
-    missing = {key: i for i, key in enumerate(keys) if key not in stored}  # a repeated document once
-    computed = [
-        ner_tokens(documents[i].text, documents[i].language, documents[i].spans) for i in missing.values()
+STAGED_SENTENCES = "_ner_sentences"
+"""Staging column: the number of tokens of each of a document's sentences."""
+STAGED_TOKENS = {name: f"_ner_{name}" for name in TOKEN_COLUMNS}
+"""Staging columns: each :data:`TOKEN_COLUMNS` column of a document's sentences, run together."""
+
+
+@cache
+def staged_token_fields() -> list[pa.Field]:
+    """The fields a document's ``ner`` rows are kept in beside its ``documents`` row while a build
+    stages it (and a rebuild takes them back: :mod:`dataset_builder.staged`)."""
+    return [
+        pa.field(STAGED_SENTENCES, pa.list_(pa.int32())),
+        *(pa.field(STAGED_TOKENS[name], _ner_schema().field(name).type) for name in TOKEN_COLUMNS),
     ]
-    tables = dict(zip(missing, _per_document(_token_table(computed), computed), strict=True))
-    for key, table in tables.items():
-        cache.put_derived(key, _batch_bytes(table))
-    tables.update((key, _table_of(value)) for key, value in stored.items())
-    return [tables[key] for key in keys]
 
 
-class NerRows:
-    """``ner`` rows of one split: per-row columns as lists, the token columns as each document's
-    Arrow table (the rows the tests' oracle defines, without a dict per row or a ClassLabel lookup
-    per tag)."""
+def staged_token_columns(documents: Sequence[NerSource]) -> list[pa.Array]:
+    """The :func:`staged_token_fields` columns of ``documents`` (one row each): their sentences
+    tokenised and tagged (:func:`ner_tokens`). A rebuild takes the tokens of unchanged documents back
+    with their staged rows (:mod:`dataset_builder.staged`): only new or changed documents come here."""
+    computed = [ner_tokens(d.text, d.language, d.spans) for d in documents]
+    sentences = _token_table(computed)
+    starts = pa.array(list(itertools.accumulate((len(t.counts) for t in computed), initial=0)), pa.int32())
+    first = sentences.column(TOKEN_COLUMNS[0]).combine_chunks()
+    counts = pc.list_value_length(first).cast(pa.int32())
+    columns = [pa.ListArray.from_arrays(starts, counts)]
+    for name in TOKEN_COLUMNS:
+        column = sentences.column(name).combine_chunks()
+        bounds = pc.subtract(column.offsets, column.offsets[0]).take(starts)  # each document's first token
+        kind = _ner_schema().field(name).type
+        columns.append(pa.ListArray.from_arrays(bounds, pc.list_flatten(column), type=kind))
+    return columns
 
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.document_ids: list[str] = []
-        self.languages: list[str] = []
-        self.statuses: list[str] = []
-        self.tokens: list[pa.Table] = []
 
-    def add(self, document: NerSource) -> None:
-        """A document's rows, tokenised here."""
-        self.add_tokens(document, token_tables([document], None)[0])
-
-    def add_tokens(self, document: NerSource, tokens: pa.Table) -> None:
-        """A document's rows, its :func:`token_tables` table given."""
-        sentences = tokens.num_rows
-        self.ids.extend(ner_row_id(document.id, index) for index in range(sentences))
-        self.document_ids.extend([document.id] * sentences)
-        self.languages.extend([document.language] * sentences)
-        self.statuses.extend([document.status] * sentences)
-        self.tokens.append(tokens)
-
-    def take_table(self) -> pa.Table:
-        """The rows so far as a table; the columns start empty again (memory stays at a batch)."""
-        arrow_schema = _ner_schema()
-        columns = [
-            pa.array(self.ids, pa.string()),
-            pa.array(self.document_ids, pa.string()),
-            pa.array(self.languages, pa.string()),
-            pa.array(self.statuses, pa.string()),
-        ]
-        if self.tokens:
-            tokens = pa.concat_tables(self.tokens)
-            columns += [tokens.column(name).combine_chunks() for name in TOKEN_COLUMNS]
-        else:
-            columns += [pa.array([], arrow_schema.field(name).type) for name in TOKEN_COLUMNS]
-        self.__init__()
-        return pa.Table.from_arrays(columns, schema=arrow_schema)
+def ner_table(table: pa.Table) -> pa.Table:
+    """The ``ner`` rows of staged ``documents`` rows (with their :func:`staged_token_fields`), in order:
+    one row per sentence, cut from the columns without a Python object per token."""
+    sentences = table.column(STAGED_SENTENCES).combine_chunks()
+    owners = pc.list_parent_indices(sentences)
+    firsts = pc.subtract(sentences.offsets, sentences.offsets[0]).to_pylist()
+    ids = table.column(schema.ID).to_pylist()
+    row_ids = [ner_row_id(ids[o], k - firsts[o]) for k, o in enumerate(owners.to_pylist())]
+    counts = pc.list_flatten(sentences)
+    offsets = pa.array(list(itertools.accumulate(counts.to_pylist(), initial=0)), pa.int32())
+    per_document = (schema.ID, schema.LANGUAGE, schema.ANNOTATION_STATUS)
+    columns = [
+        pa.array(row_ids, pa.string()),
+        *(table.column(name).combine_chunks().take(owners) for name in per_document),
+    ]
+    for name in TOKEN_COLUMNS:
+        flat = pc.list_flatten(table.column(STAGED_TOKENS[name]).combine_chunks())
+        columns.append(pa.ListArray.from_arrays(offsets, flat, type=_ner_schema().field(name).type))
+    return pa.Table.from_arrays(columns, schema=_ner_schema())
 
 
 # --- topics and parallel --------------------------------------------------------------------------

@@ -14,6 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataset_builder import schema
 from dataset_builder.documents import Document
 
 MAX_ENTITIES = 8
@@ -36,6 +40,23 @@ class EventKey:
         ids = sorted({s.entity_id for s in doc.entities if s.entity_id})[:MAX_ENTITIES] if doc.date else []
         # entity ids recur across documents: interned, every key of a build shares one copy of each
         return cls(doc.id, doc.date, tuple(map(sys.intern, ids)), doc.translation_group, doc.event_id)
+
+
+def keys_of_rows(table: pa.Table) -> list[EventKey]:
+    """The keys of ``documents`` rows, equal to :meth:`EventKey.of` of their documents (a rebuild takes
+    rows of unchanged seed files back as Arrow, without making documents again)."""
+    entities = table.column(schema.ENTITIES).combine_chunks()
+    offsets = pc.subtract(entities.offsets, entities.offsets[0]).to_pylist()  # a slice's start at 0
+    linked = entities.flatten().field("entity_id").to_pylist()
+    columns = (
+        table.column(c).to_pylist()
+        for c in (schema.ID, schema.DATE, schema.TRANSLATION_GROUP, schema.EVENT_ID)
+    )
+    keys = []
+    for i, (doc_id, date, translation_group, event_id) in enumerate(zip(*columns, strict=True)):
+        ids = sorted({e for e in linked[offsets[i] : offsets[i + 1]] if e})[:MAX_ENTITIES] if date else []
+        keys.append(EventKey(doc_id, date, tuple(map(sys.intern, ids)), translation_group, event_id))
+    return keys
 
 
 class _UnionFind:

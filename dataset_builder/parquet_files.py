@@ -33,7 +33,7 @@ PARQUET_OPTIONS: dict[str, Any] = {
 
 
 def writer(path: Path, arrow_schema: pa.Schema) -> pq.ParquetWriter:
-    """A writer with :data:`PARQUET_OPTIONS` (its folder created): e.g. the build's staging file."""
+    """A writer with :data:`PARQUET_OPTIONS` (its folder created)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return pq.ParquetWriter(path, arrow_schema, **PARQUET_OPTIONS)
 

@@ -32,6 +32,7 @@ from dataset_builder.knowledge import Groups, Knowledge
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.seeds import SeedRules
 from dataset_builder.seeds import decode_seed, seed_bytes, seed_files, split_seed
+from dataset_builder.staged import Reuse
 
 READ_STEP = "read + clean + split"
 CACHE_STEP = "silver cache"
@@ -301,9 +302,10 @@ class AnnotateSeeds(PipelineStep):
         executor: Executor,
         shard_stats: PipelineStats,
         cache: SilverCache | None = None,
+        reuse: Reuse | None = None,
     ) -> None:
         self.files, self.context, self.executor = files, context, executor
-        self.shard_stats, self.cache = shard_stats, cache
+        self.shard_stats, self.cache, self.reuse = shard_stats, cache, reuse
         self.name = SHARDS_STEP if cache is None else CACHE_STEP
 
     def _annotated(self, paths: Sequence[Path]) -> Iterator[list[Document]]:
@@ -319,11 +321,25 @@ class AnnotateSeeds(PipelineStep):
             return
         cache = self.cache
         keys = [cache.key(path.name, seed_bytes(path)) for path in self.files]
-        stored = cache.present(keys)
+        reused: dict[bytes, int] = {}
+        if self.reuse is not None:  # only files of this corpus, unchanged: an edited one has a new key
+            reused = self.reuse.rows = {key: self.reuse.rows[key] for key in keys if key in self.reuse.rows}
+        stored = cache.present([key for key in keys if key not in reused])
         fresh = stats.untimed(
-            self._annotated([path for path, key in zip(self.files, keys, strict=True) if key not in stored])
+            self._annotated(
+                [
+                    p
+                    for p, key in zip(self.files, keys, strict=True)
+                    if key not in stored and key not in reused
+                ]
+            )
         )
-        for key in keys:
+        for path, key in zip(self.files, keys, strict=True):
+            if key in reused:  # its rows are taken back from the last build's staging table
+                cache.touch(key)
+                stats.documents += reused[key]
+                stats.counters["seed files reused"] += 1
+                continue
             if key in stored:
                 docs = cache.get(key)
                 stats.counters["seed files reused"] += 1
@@ -331,6 +347,8 @@ class AnnotateSeeds(PipelineStep):
                 docs = next(fresh)
                 cache.put(key, docs)
                 stats.counters["seed files annotated"] += 1
+            if self.reuse is not None:
+                self.reuse.file_keys[path.name] = key  # for the staged rows (the stage takes it back)
             yield from docs
 
 
@@ -396,13 +414,14 @@ def _silver_step(
     ner_model: Path | None,
     cache: SilverCache | None,
     stats: PipelineStats,
+    reuse: Reuse | None = None,
 ) -> AnnotateSeeds:
     files = seed_files(Path(seeds_dir))
     context = SilverContext(knowledge, Path(ner_model) if ner_model is not None else None)
     context.tagger()  # a bad model folder is reported before any seed is annotated
     for step in shard_steps([], knowledge):  # their rows first, in order, even when the cache holds all
         stats.step(step.name)
-    return AnnotateSeeds(files, context, executor or LocalExecutor(workers), stats, cache)
+    return AnnotateSeeds(files, context, executor or LocalExecutor(workers), stats, cache, reuse)
 
 
 def pipeline_steps(
@@ -414,12 +433,21 @@ def pipeline_steps(
     ner_model: Path | None = None,
     cache: SilverCache | None = None,
     stats: PipelineStats | None = None,
+    reuse: Reuse | None = None,
 ) -> list[PipelineStep]:
     """Every step this process runs, in order: the silver documents (:class:`AnnotateSeeds`, which
-    sends the per-shard steps to the executor), gold, curated groups. ``stats`` gets the shards' rows."""
+    sends the per-shard steps to the executor), gold, curated groups. ``stats`` gets the shards' rows;
+    the seed files ``reuse`` names give no document (the build takes their rows back as Arrow)."""
     annotations_dir = Path(annotations_dir)
     silver = _silver_step(
-        seeds_dir, knowledge, workers, executor, ner_model, cache, PipelineStats() if stats is None else stats
+        seeds_dir,
+        knowledge,
+        workers,
+        executor,
+        ner_model,
+        cache,
+        PipelineStats() if stats is None else stats,
+        reuse,
     )
     return [
         silver,
@@ -461,11 +489,15 @@ def documents(
     ner_model: Path | None = None,
     cache: SilverCache | None = None,
     stats: PipelineStats | None = None,
+    reuse: Reuse | None = None,
 ) -> Iterator[Document]:
     """Final documents: silver (from ``cache`` where it holds them), with gold
-    (``annotations_dir/documents``) applied and curated groups set; ``stats`` as in :func:`silver_documents`."""
+    (``annotations_dir/documents``) applied and curated groups set; ``stats`` as in :func:`silver_documents`;
+    ``reuse`` as in :func:`pipeline_steps`."""
     stats = PipelineStats() if stats is None else stats
-    steps = pipeline_steps(seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, stats)
+    steps = pipeline_steps(
+        seeds_dir, annotations_dir, knowledge, workers, executor, ner_model, cache, stats, reuse
+    )
     yield from run_steps(steps, stats)
 
 

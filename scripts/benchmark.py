@@ -256,28 +256,35 @@ def _timed(fn: Callable[..., Any], meters: _Meters, label: str) -> Callable[...,
 
 
 class _TreeRss:
-    """Peak RSS of this process and all its descendants (worker processes, Ray's daemons), sampled."""
+    """Peak memory of this process and all its descendants (worker processes, Ray's daemons), sampled:
+    the sum of their RSS (the aim's measure), and of their PSS, where a page that forked workers share
+    with their fork server counts once (RSS counts it in every process), where Linux gives it."""
 
     def __init__(self) -> None:
         import psutil
 
         self._root = psutil.Process()
         self.peak_mb = 0.0
+        self.peak_pss_mb: float | None = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self) -> float:
+    def _sample(self) -> tuple[float, float | None]:
         import psutil
 
-        total = 0
+        rss, pss = 0, 0
         for proc in [self._root, *self._root.children(recursive=True)]:
             with contextlib.suppress(psutil.Error):  # a process that just ended
-                total += proc.memory_info().rss
-        return total / MB
+                info = proc.memory_full_info()
+                rss += info.rss
+                pss = pss + info.pss if pss is not None and hasattr(info, "pss") else None
+        return rss / MB, None if pss is None else pss / MB
 
     def _run(self) -> None:
         while not self._stop.wait(RSS_SAMPLE_SECONDS):
-            self.peak_mb = max(self.peak_mb, self._sample())
+            rss, pss = self._sample()
+            self.peak_mb = max(self.peak_mb, rss)
+            self.peak_pss_mb = None if pss is None or self.peak_pss_mb is None else max(self.peak_pss_mb, pss)
 
     def __enter__(self) -> _TreeRss:
         self._thread.start()
@@ -371,6 +378,7 @@ def child_build(
         "import_rss_mb": import_rss,
         "peak_rss_mb": _peak_rss_mb(),
         "tree_peak_rss_mb": tree.peak_mb,
+        "tree_peak_pss_mb": tree.peak_pss_mb,
         "annotated_files": None if cache is None else cache.misses,
         "step_seconds": {name: step.seconds for name, step in result.steps.items()},
     }
@@ -584,12 +592,16 @@ def measure(
     return result
 
 
+def _mb(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
 def render(results: Sequence[Mapping[str, Any]]) -> str:
     large = next((r["large"] for r in results if "large" in r), [])
     results = [r for r in results if "large" not in r]
     head = (
         f"{'N':>7} {'build':>14} {'docs':>7} {'build s':>8} {'docs/s':>7} {'MB/s':>6} {'build/floor':>11} "
-        f"{'tree RSS MB':>11} {'RSS/floor':>9} {'cluster start s':>15}"
+        f"{'tree RSS MB':>11} {'RSS/floor':>9} {'tree PSS MB':>11} {'cluster start s':>15}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
@@ -598,7 +610,8 @@ def render(results: Sequence[Mapping[str, Any]]) -> str:
             lines.append(
                 f"{r['n']:>7} {name:>14} {b['documents']:>7} {b['seconds']:>8.2f} {b['docs_per_s']:>7.0f} "
                 f"{b['mb_per_s']:>6.2f} {b['ratio']:>10.1f}× {b['tree_peak_rss_mb']:>11.0f} "
-                f"{b['tree_peak_rss_mb'] / floor['peak_rss_mb']:>8.1f}× {b['cluster_start_seconds']:>15.1f}"
+                f"{b['tree_peak_rss_mb'] / floor['peak_rss_mb']:>8.1f}× {_mb(b.get('tree_peak_pss_mb')):>11} "
+                f"{b['cluster_start_seconds']:>15.1f}"
             )
         lines.append(
             f"{r['n']:>7} {'floor':>14} {'':>7} {floor['seconds']:>8.2f} {'':>7} {r['floor_mb_per_s']:>6.2f} "

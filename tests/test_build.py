@@ -12,6 +12,7 @@ from pathlib import Path
 
 import datasets
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import ANN, PROJECT, REPO, TAXONOMY
@@ -269,6 +270,14 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
+def with_tokens(table: pa.Table) -> pa.Schema:
+    """``documents`` rows' schema and the ``ner`` token columns staged beside them."""
+    arrow_schema = table.schema
+    for field in configs.staged_token_fields():
+        arrow_schema = arrow_schema.append(field)
+    return arrow_schema
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(documents_with_spans(), min_size=1, max_size=6), st.data())
 def test_columnar_configs_are_exactly_the_rows_the_row_functions_define(
@@ -295,14 +304,17 @@ def test_columnar_configs_are_exactly_the_rows_the_row_functions_define(
     rows = [oracles.document_row(doc) for doc in docs]
     staged = documents_table(docs)
 
-    ner = defaultdict(configs.NerRows)
-    for split, document in zip(splits, configs.ner_sources(staged), strict=True):
-        ner[split].add(document)
+    tokens = configs.staged_token_columns(list(configs.ner_sources(staged)))
+    ner = configs.ner_table(pa.Table.from_arrays([*staged.columns, *tokens], schema=with_tokens(staged)))
+    sentences = pc.list_value_length(tokens[0]).to_pylist()
+    ner_splits = pa.array(
+        [split for split, n in zip(splits, sentences, strict=True) for _ in range(n)], pa.string()
+    )
     topics = configs.topics_table(staged, topic_ids)
     for split in schema.SPLITS:
         mine = [row for row, s in zip(rows, splits, strict=True) if s == split]
         expected = [features["ner"].encode_example(r) for row in mine for r in oracles.ner_rows(row)]
-        got = ner[split].take_table().to_pylist()
+        got = ner.filter(pc.equal(ner_splits, split)).to_pylist()
         assert got == expected
         mask = pa.array([s == split for s in splits])
         assert topics.filter(mask).to_pylist() == [

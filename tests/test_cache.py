@@ -11,7 +11,6 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from conftest import ANN, KNOWLEDGE, REPO, SEEDS
 from hypothesis import given, settings
@@ -98,31 +97,6 @@ def test_a_rebuild_annotates_only_the_edited_article_and_matches_a_clean_build(
     clean = project.parent / "clean"
     assert build(project, capsys, "--no-cache", "--out", str(clean)) == ""
     assert files(clean) == rebuilt
-
-
-def derived_keys(project: Path) -> set[bytes]:
-    with sqlite3.connect(project / ".cache" / CACHE_FILE) as db:
-        return {row[0] for row in db.execute("SELECT key FROM derived")}
-
-
-@pytest.mark.slow
-def test_a_rebuild_tokenises_only_the_edited_articles_documents(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Each document's ``ner`` tokens are cached: a rebuild after one edit adds the edited documents'
-    entries only, drops the ones they replace, and writes what a clean build writes."""
-    build(project, capsys)
-    documents = pq.read_table(project / "dist" / "data" / "documents").num_rows
-    before = derived_keys(project)
-    assert len(before) == documents
-    edited = project / "seeds" / EXTRA[0].name
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe envoy left on Monday.\n", encoding="utf-8")
-    build(project, capsys)
-    after = derived_keys(project)
-    assert len(after) == documents and len(after - before) == len(before - after) >= 1
-    clean = project.parent / "clean"
-    build(project, capsys, "--no-cache", "--out", str(clean))
-    assert files(clean) == files(project / "dist")
 
 
 @pytest.mark.slow

@@ -9,8 +9,9 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dataset_builder import rows
 from dataset_builder.documents import Document, Span
-from dataset_builder.events import MAX_ENTITIES, EventKey, event_groups
+from dataset_builder.events import MAX_ENTITIES, EventKey, event_groups, keys_of_rows
 
 DAY0 = dt.date(2024, 6, 10)
 
@@ -113,3 +114,31 @@ def test_a_key_keeps_the_first_distinct_linked_ids_and_none_without_a_date() -> 
     assert key.entity_ids == tuple(sorted(ids)[:MAX_ENTITIES])
     assert (key.id, key.date, key.translation_group, key.event_id) == ("d-en", DAY0, "g", None)
     assert EventKey.of(_doc(ids, None)).entity_ids == ()
+
+
+@st.composite
+def linked_documents(draw: st.DrawFn) -> list[Document]:
+    """Documents with linked, unlinked and repeated entity ids, dated or not, grouped or not."""
+    docs = []
+    for i in range(draw(st.integers(1, 6))):
+        ids = draw(
+            st.lists(st.sampled_from(["e1", "e2", "e3", "e4", None]), min_size=1, max_size=MAX_ENTITIES + 4)
+        )
+        doc = _doc(ids, draw(st.sampled_from([None, DAY0])))
+        docs.append(
+            doc.with_(
+                id=f"d{i}",
+                translation_group=draw(st.sampled_from([None, "g"])),
+                event_id=draw(st.sampled_from([None, "curated"])),
+            )
+        )
+    return docs
+
+
+@settings(max_examples=100, deadline=None)
+@given(linked_documents(), st.integers(0, 5))
+def test_the_keys_of_staged_rows_are_the_keys_of_their_documents(docs: list[Document], skip: int) -> None:
+    """A rebuild takes unchanged files' rows back (:mod:`dataset_builder.staged`): their keys, read
+    from the rows (a slice of a table too), must be those the documents would have given."""
+    table = rows.documents_table(docs).slice(min(skip, len(docs) - 1))
+    assert keys_of_rows(table) == [EventKey.of(d) for d in docs[min(skip, len(docs) - 1) :]]

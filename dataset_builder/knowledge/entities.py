@@ -29,6 +29,7 @@ _EN_NAME_WORD_AT_START = r"[A-Z](?<!\w[A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+"
 """The word after ``\\b``, written to start with its capital: a pattern that starts with a character
 set is only tried where one of those characters stands, several times faster than trying ``\\b`` at
 every position. The look-behind (no word character before the capital) is the ``\\b``."""
+_EN_ACRONYM = r"\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
 _EN_FIRST_WORD = r"[A-Z](?<![\w’'-][A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+(?<![’']s)"
 """A name's first word: no word character, apostrophe or hyphen before it, and no possessive
 (England's Mark Taylor is Mark Taylor); starts with its capital, as above."""
@@ -58,6 +59,12 @@ class EntityKnowledge:
     """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
     en_misc: re.Pattern[str]
     """Capitalised words before an event or award head (World Cup) or after a storm or operation prefix."""
+    en_loc_cue: re.Pattern[str]
+    """Any place head or prefix (the schema requires both): a text without one holds no ``en_loc``
+    match and is not searched for one (``en_loc`` starts with two alternatives, so re tries it at
+    every position)."""
+    en_misc_cue: re.Pattern[str]
+    """Any event head or prefix, likewise for ``en_misc``."""
     ar_facilities: dict[str, str]
     """Facility heads (مطار), bare or behind a proclitic (بمطار) → the bare head; likewise below."""
     en_stopwords: frozenset[str]
@@ -84,8 +91,11 @@ class EntityKnowledge:
     """Two or three capitalised words right before "said"/"told": a person."""
     model_labels: dict[str, str]
     """A token-classification model's entity types → the schema's labels (PERS → PER, GPE → LOC)."""
-    contextual: dict[tuple[str, str], tuple[str, str]]
-    """Names the base gives an entity only in context (brackets, quotes, after a descriptor)."""
+    contextual_forms: dict[str, ahocorasick.Automaton]
+    """Names the base gives an entity only in context (brackets, quotes, after a descriptor)
+    (:func:`contextual_table`), one automaton per language, a form's value (its rank in sorted
+    order, form, entity id, label): one pass finds which forms a document holds, rather than one
+    search per form."""
     ar_descriptors: dict[str, str]
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_not_names: frozenset[str]
@@ -109,6 +119,9 @@ class EntityKnowledge:
     """The romanised article and its hyphen at a word's start (al-Sisi), left out of a surname's mentions."""
     en_acronym_name: re.Pattern[str]
     """Capitalised words (with joiners: of, the) before an acronym in brackets: World Health Organization (WHO)."""
+    en_acronym: re.Pattern[str]
+    """The acronym in brackets alone: a text without one is not searched for names before it (the
+    costly part of ``en_acronym_name``, which tries up to eight words at every capital)."""
     en_name_joiners: frozenset[str]
     """Small words inside a capitalised name, skipped by its acronym."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
@@ -176,12 +189,12 @@ def compile_entity_knowledge(
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
-    en_titles = _alternatives(en.titles)
+    en_titles = _word_start_alternatives(en.titles)
     org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
     articles = "|".join(map(re.escape, en.articles))
     name_part = rf"(?:(?:{articles})-)?{_EN_NAME_WORD}"
     loc_heads = _alternatives(en.loc_heads)
-    loc_prefixes = _alternatives(en.loc_prefixes)
+    loc_prefixes = _word_start_alternatives(en.loc_prefixes)
     particles = "|".join(re.escape(w) for w in sorted(en.particles, key=len, reverse=True))
     joiners = "|".join(map(re.escape, en.name_joiners))
     said = "|".join(map(re.escape, en.reporting_verbs))
@@ -193,21 +206,23 @@ def compile_entity_knowledge(
         ar_modifiers=frozenset(normalise(m, "ar") for m in ar.title_modifiers),
         ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
         en_person=re.compile(
-            rf"\b(?:{en_titles})[^\S\n]+(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})"
+            rf"{en_titles}[^\S\n]+(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})"
         ),
         en_org=re.compile(
             rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads})"
             rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD_BEFORE_BOUNDARY}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})?)?)\b"
         ),
         en_country_org=re.compile(
-            rf"(?<![\w.])(?P<name>(?:{_country_abbreviations(kb)})[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads}))\b"
+            rf"(?P<name>(?:{_country_abbreviations(kb)})[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads}))\b"
         ),
         en_org_of=re.compile(
-            rf"\b(?P<name>(?:{org_heads})(?:[^\S\n]+(?:of|for)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
+            rf"(?P<name>{_word_start_alternatives([*en.org_heads, *en.company_suffixes])}(?:[^\S\n]+(?:of|for)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
         ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
+        en_loc_cue=_cue([*en.loc_heads, *en.loc_prefixes]),
+        en_misc_cue=_cue([*en.misc_heads, *en.misc_prefixes]),
         en_loc=re.compile(
-            rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,2}}(?:{loc_heads})|\b(?:{loc_prefixes})(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
+            rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,2}}(?:{loc_heads})|{loc_prefixes}(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
         ),
         ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
         en_stopwords=frozenset(en.stopwords),
@@ -225,12 +240,7 @@ def compile_entity_knowledge(
             rf"(?P<name>{_EN_NAME_WORD_AT_START}(?:[^\S\n]+(?:{particles})[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
-        contextual={
-            (language, normalise(surface, language)): (entity.id, entity.label)
-            for entity in kb.entities
-            for language, surfaces in entity.contextual.items()
-            for surface in surfaces
-        },
+        contextual_forms=_contextual_automata(contextual_table(kb)),
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
         ar_chain_bridges=frozenset(
@@ -250,8 +260,9 @@ def compile_entity_knowledge(
         ar_article_behind_proclitic=tuple(ar.articles_behind_proclitics),
         en_article=re.compile(rf"^(?:{articles})-"),
         en_acronym_name=re.compile(
-            rf"(?P<name>(?:[A-Z][\w’'-]*[^\S\n]+(?:(?:{joiners})[^\S\n]+)*){{1,8}}[A-Z][\w’'-]*)\s*\((?P<acr>[A-Z][A-Za-z]{{1,7}})\)"
+            rf"(?P<name>(?:[A-Z][\w’'-]*[^\S\n]+(?:(?:{joiners})[^\S\n]+)*){{1,8}}[A-Z][\w’'-]*)\s*{_EN_ACRONYM}"
         ),
+        en_acronym=re.compile(_EN_ACRONYM),
         en_name_joiners=frozenset(en.name_joiners),
         en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
@@ -261,8 +272,32 @@ def compile_entity_knowledge(
     )
 
 
+def contextual_table(kb: EntitiesFile) -> dict[tuple[str, str], tuple[str, str]]:
+    """(language, normalised form) → (entity id, label) of the names the base gives only in context."""
+    return {
+        (language, normalise(surface, language)): (entity.id, entity.label)
+        for entity in kb.entities
+        for language, surfaces in entity.contextual.items()
+        for surface in surfaces
+    }
+
+
+def _contextual_automata(
+    table: dict[tuple[str, str], tuple[str, str]],
+) -> dict[str, ahocorasick.Automaton]:
+    """A :func:`contextual_table` as one automaton per language (see ``contextual_forms``)."""
+    automata: dict[str, ahocorasick.Automaton] = {}
+    for rank, ((language, form), (entity_id, label)) in enumerate(sorted(table.items())):
+        automata.setdefault(language, ahocorasick.Automaton()).add_word(form, (rank, form, entity_id, label))
+    for automaton in automata.values():
+        automaton.make_automaton()
+    return automata
+
+
 def _country_abbreviations(kb: EntitiesFile) -> str:
-    """The base's English names of places written as an abbreviation (US, U.S., UAE), as alternatives."""
+    """The base's English names of places written as an abbreviation (US, U.S., UAE), as alternatives,
+    none after a word character or a full stop: written after each one's first letter (as in
+    :func:`_word_start_alternatives`), so that the pattern is only tried where such a letter stands."""
     forms = {
         name
         for entity in kb.entities
@@ -270,7 +305,13 @@ def _country_abbreviations(kb: EntitiesFile) -> str:
         for name in entity.names.get("en", ())
         if name.isupper() and len(name.replace(".", "")) <= 4
     }
-    return "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) or "(?!)"
+    return (
+        "|".join(
+            rf"{re.escape(f[0])}(?<![\w.]{re.escape(f[0])}){re.escape(f[1:])}"
+            for f in sorted(forms, key=lambda f: (-len(f), f))
+        )
+        or "(?!)"
+    )
 
 
 def _marked_names(
@@ -301,29 +342,50 @@ def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pat
         )
     if prefixes:
         parts.append(
-            rf"\b(?:{_alternatives(prefixes)})(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,{words}}}"
+            rf"{_word_start_alternatives(prefixes)}(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,{words}}}"
         )
     return re.compile(rf"(?P<name>{'|'.join(parts)})\b" if parts else r"(?!)")
+
+
+def _cue(words: list[str]) -> re.Pattern[str]:
+    """Any of the words anywhere (an empty list matches nothing)."""
+    return re.compile(_alternatives(words) if words else r"(?!)")
 
 
 def _alternatives(words: Iterable[str]) -> str:
     """The words as one regex, shaped as a letter trie (the longest first at every branch), so that
     a long list costs one pass rather than one try per word."""
+    return _branch(_trie(words))
+
+
+def _word_start_alternatives(words: Iterable[str]) -> str:
+    """``\\b(?:{_alternatives(words)})``, written to start with the words' first letters: a pattern
+    that starts with literals is only tried where one of them stands (see ``_EN_NAME_WORD_AT_START``),
+    while ``\\b`` first is tried at every position. After a first letter that is a word character,
+    "no word character before it" is the ``\\b``; other words keep the ``\\b``."""
+    trie = _trie(words)
+    if not trie or "" in trie or not all(re.fullmatch(r"\w", ch) for ch in trie):
+        return rf"\b(?:{_branch(trie)})"
+    parts = [rf"{re.escape(ch)}(?<!\w{re.escape(ch)}){_branch(child)}" for ch, child in sorted(trie.items())]
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _trie(words: Iterable[str]) -> dict:
     trie: dict = {}
     for word in set(words):
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
+    return trie
 
-    def branch(node: dict) -> str:
-        parts = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
-        if not parts:
-            return ""
-        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-        return f"(?:{body})?" if "" in node else body
 
-    return branch(trie)
+def _branch(node: dict) -> str:
+    parts = [re.escape(ch) + _branch(child) for ch, child in sorted(node.items()) if ch]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 _GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})

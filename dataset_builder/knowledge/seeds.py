@@ -29,8 +29,8 @@ class LineRule:
     max_words: int
     max_chars: int
 
-    def matches(self, line: str) -> bool:
-        stripped = line.strip().strip(_EDGES).strip()
+    def matches(self, stripped: str) -> bool:
+        """Whether the rule cuts a line, given stripped of spaces and decoration (:func:`bare`)."""
         if not stripped or len(stripped) > self.max_chars:
             return False
         if self.pattern is not None and self.pattern.fullmatch(stripped):
@@ -76,10 +76,19 @@ class SeedRules:
     tail_heading: re.Pattern[str] | None = None
     """A heading of a list that ends the page (tags, topics, related stories), matched whole."""
     tail_item_max_chars: int = 100
+    longest_furniture: int = 0
+    """The longest line a rule may cut (set from the rules)."""
 
     def furniture(self, line: str) -> str | None:
         """The id of the first line rule that cuts ``line``, or ``None`` (article text)."""
-        return next((rule.id for rule in self.line_rules if rule.matches(line)), None)
+        stripped = bare(line)
+        if len(stripped) > self.longest_furniture:  # most article lines: no rule is tried
+            return None
+        return next((rule.id for rule in self.line_rules if rule.matches(stripped)), None)
+
+def bare(line: str) -> str:
+    """A line without its surrounding spaces and decoration (``| 2024/03/28 09:30`` → the date)."""
+    return line.strip().strip(_EDGES).strip()
 
 
 _GLOBAL_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
@@ -123,6 +132,7 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
         _alternation(raw.title_skip),
         _tail_heading(raw.tail_lists.headings) if raw.tail_lists else None,
         raw.tail_lists.item_max_chars if raw.tail_lists else 100,
+        max((rule.max_chars for rule in rules), default=0),
     )
 
 

@@ -125,15 +125,10 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
                 for name in _META_COLUMNS
                 if name not in (schema.ENTITIES, schema.TOPICS)
             }
-            rows = zip(
-                *(cols[n].to_pylist() for n in (schema.LANGUAGE, schema.ANNOTATION_STATUS, schema.DATE)),
-                strict=True,
-            )
-            languages = cols[schema.LANGUAGE].to_pylist()
-            for lang, status, date in rows:
-                out.per_split[lang, split] += 1
-                out.per_status[lang, status] += 1
-                out.per_month[lang, date.strftime("%Y-%m") if date else None] += 1
+            languages = cols[schema.LANGUAGE]
+            out.per_split.update({(lang, split): n for (lang,), n in _counts([languages]).items()})
+            out.per_status.update(_counts([languages, cols[schema.ANNOTATION_STATUS]]))
+            out.per_month.update(_counts([languages, pc.strftime(cols[schema.DATE], "%Y-%m")]))
             keys.append(
                 pa.table(
                     [
@@ -146,12 +141,21 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
             )
             events.append(_distinct_set(cols[schema.EVENT_ID]))
             groups.append(_distinct_set(cols[schema.TRANSLATION_GROUP]))
-            entity_pairs = _flat_pairs(batch.column(schema.ENTITIES), "label")
-            out.entities.update((languages[doc], label) for doc, label in entity_pairs)
-            out.documents_with_label.update(label for _, label in set(entity_pairs))
-            topic_pairs = _flat_pairs(batch.column(schema.TOPICS))
-            out.documents_with_topics += len({doc for doc, _ in topic_pairs})
-            out.topics.update((languages[doc], topic) for doc, topic in topic_pairs)
+            entities, topics = batch.column(schema.ENTITIES), batch.column(schema.TOPICS)
+            owners, labels = (
+                pc.list_parent_indices(entities),
+                pc.struct_field(pc.list_flatten(entities), "label"),
+            )
+            out.entities.update(_counts([languages.take(owners), labels]))
+            labelled = (
+                pa.table([owners, labels], names=["doc", "label"]).group_by(["doc", "label"]).aggregate([])
+            )
+            out.documents_with_label.update(
+                {label: n for (label,), n in _counts([labelled["label"]]).items()}
+            )
+            owners = pc.list_parent_indices(topics)
+            out.documents_with_topics += pc.count_distinct(owners).as_py()
+            out.topics.update(_counts([languages.take(owners), pc.list_flatten(topics)]))
             annotated = pc.is_in(cols[schema.ID], value_set=wanted)
             for doc_id, text in zip(
                 cols[schema.ID].filter(annotated).to_pylist(),
@@ -175,13 +179,13 @@ def _count_distinct(chunks: list[pa.Array]) -> int:
     return pc.count_distinct(pa.chunked_array(chunks, pa.string())).as_py() if chunks else 0
 
 
-def _flat_pairs(column: pa.ChunkedArray | pa.Array, struct_field: str | None = None) -> list[tuple[int, Any]]:
-    """``(row index, item)`` for every item of a list column (one struct field of it, if named)."""
-    parents = pc.list_parent_indices(column).to_pylist()
-    items = pc.list_flatten(column)
-    if struct_field is not None:
-        items = pc.struct_field(items, struct_field)
-    return list(zip(parents, items.to_pylist(), strict=True))
+def _counts(columns: list[pa.Array | pa.ChunkedArray]) -> dict[tuple[Any, ...], int]:
+    """How many rows hold each combination of values of ``columns`` (nulls included), in the order
+    the combinations first appear: counted by Arrow, not a Python loop per document."""
+    names = [f"c{i}" for i in range(len(columns))]
+    grouped = pa.table(columns, names=names).group_by(names, use_threads=False).aggregate([([], "count_all")])
+    values = zip(*(grouped[name].to_pylist() for name in names), strict=True)
+    return dict(zip(values, grouped["count_all"].to_pylist(), strict=True))
 
 
 # --- the sample -----------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from dataset_builder.annotators.entities.text import arabic_words, marked_spans,
 from dataset_builder.annotators.ner_model import ModelTagger, model_spans
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge.entities import EntityKnowledge
-from dataset_builder.knowledge.text import letter_marks, normalise
+from dataset_builder.knowledge.text import MARKS, letter_marks, normalise
 
 
 def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[Span] = ()) -> list[Span]:
@@ -88,7 +88,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     known = longest_first(
         known
         + [
-            replace(r, entity_id=entity_id)
+            Span(r.start, r.end, r.text, r.label, entity_id)  # not replace(): several times faster
             for r in rules
             if r.label == "PER" and " " in r.text
             for entity_id in surnames.get(r.end, ())
@@ -105,9 +105,14 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
 
 
 def _told_by_marks(span: Span, k: EntityKnowledge) -> Span:
-    """The entity a span's marks tell (عمّان is Amman where عمان is Oman), else the span as found."""
-    letters, marks = letter_marks(span.text)
-    for wanted, entity_id, label in k.ar_marked_names.get(normalise(letters, "ar"), ()):
+    """The entity a span's marks tell (عمّان is Amman where عمان is Oman), else the span as found.
+    Most spans' letters name no marked name: one look-up on the text without marks settles them
+    before each letter's marks are read."""
+    told = k.ar_marked_names.get(normalise(MARKS.sub("", span.text), "ar"))
+    if told is None:
+        return span
+    marks = letter_marks(span.text)[1]
+    for wanted, entity_id, label in told:
         if all(w <= m for w, m in zip(wanted, marks, strict=True)):
             return replace(span, entity_id=entity_id, label=label)
     return span

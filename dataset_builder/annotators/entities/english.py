@@ -33,13 +33,15 @@ def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     places and events named by their head (Downing Street, Mount Arafat, World Cup, Storm Daniel)."""
     found: list[Span] = []
     patterns = (
-        (k.en_org, "ORG"),
-        (k.en_country_org, "ORG"),
-        (k.en_org_of, "ORG"),
-        (k.en_loc, "LOC"),
-        (k.en_misc, "MISC"),
+        (k.en_org, "ORG", None),
+        (k.en_country_org, "ORG", None),
+        (k.en_org_of, "ORG", None),
+        (k.en_loc, "LOC", k.en_loc_cue),
+        (k.en_misc, "MISC", k.en_misc_cue),
     )
-    for pattern, label in patterns:
+    for pattern, label, cue in patterns:
+        if cue is not None and cue.search(text) is None:
+            continue  # no head or prefix in the text: no match (see EntityKnowledge.en_loc_cue)
         for m in pattern.finditer(text):
             start, end = m.span("name")
             possessive = _EN_POSSESSIVE.search(text, start, end)
@@ -64,13 +66,10 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
     found = []
     at = 0
     for line in text.split("\n"):
-        long = [w for w in _EN_WORD.findall(line) if len(w) >= 3]
-        if (
-            not line.rstrip().endswith(".")
-            and len(long) >= 4
-            and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
-        ):
-            found.append((at, at + len(line)))
+        if not line.rstrip().endswith("."):  # most lines end a sentence: their words are not read
+            long = [w for w in _EN_WORD.findall(line) if len(w) >= 3]
+            if len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.8 * len(long):
+                found.append((at, at + len(line)))
         at += len(line) + 1
     return found
 
@@ -108,18 +107,15 @@ def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
     headline_starts = [a for a, _ in headlines]
     for pattern in (k.en_particle_name, k.en_said, k.en_named):
         for m in pattern.finditer(text):
+            # the cheapest test first: most capitalised pairs start with no given name
+            if pattern is k.en_named and not _given_name_first(m.group("name").split(), k):
+                continue
             line = bisect_right(headline_starts, m.start()) - 1
             if pattern is k.en_named and line >= 0 and m.start() < headlines[line][1]:
                 continue  # every word of a headline is capitalised: a given name there proves nothing
             if pattern is k.en_named and _whole_line(text, *m.span("name")):
                 continue  # a heading (Key Moments), not a name in a sentence
             before = last_word(text, m.start("name"))[1]
-            words = m.group("name").split()
-            if pattern is k.en_named and (
-                words[0] not in k.en_first_names
-                or any(w in k.en_titles or w in k.en_stopwords for w in words)
-            ):
-                continue
             if (
                 pattern is not k.en_particle_name
                 and before is not None
@@ -131,10 +127,17 @@ def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+def _given_name_first(words: list[str], k: EntityKnowledge) -> bool:
+    """A known given name first, and no title or stopword among the words."""
+    return words[0] in k.en_first_names and not any(w in k.en_titles or w in k.en_stopwords for w in words)
+
+
 def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
     """A capitalised name spelled out before its acronym in brackets, "World Health Organization
     (WHO)": the acronym's letters are the initials of its words, in order, from the first."""
-    found = []
+    found: list[Span] = []
+    if k.en_acronym.search(text) is None:
+        return found
     for m in k.en_acronym_name.finditer(text):
         start, end = m.span("name")
         while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:

@@ -17,9 +17,10 @@ def gazetteer_matches(text: str, norm: str, language: str, k: EntityKnowledge) -
     if automaton is None:
         return []
     found: list[Span] = []
+    size = len(text)
     for last, (length, entity_id, label, needs_lam) in automaton.iter(norm):
         start, end = last - length + 1, last + 1
-        if end < len(text) and is_word_char(text[end]):
+        if end < size and is_word_char(text[end]):
             continue
         word_start = start
         while word_start > 0 and is_word_char(text[word_start - 1]):
@@ -119,9 +120,11 @@ def contextual_names(text: str, norm: str, language: str, k: EntityKnowledge) ->
     after a descriptor word (صحيفة الشرق الأوسط, نادي النصر); a name no other entity has counts
     everywhere in a text that once used it so."""
     found: list[Span] = []
-    for (lang, form), (entity_id, label) in sorted(k.contextual.items()):
-        if lang != language or form not in norm:
-            continue
+    automaton = k.contextual_forms.get(language)
+    if automaton is None:
+        return found
+    # the forms the text holds (each at least once), in sorted order
+    for _, form, entity_id, label in sorted({hit for _, hit in automaton.iter(norm)}):
         hits = occurrences(text, norm, form, language, entity_id, k, label)
         in_context = [s for s in hits if _in_context(text, norm, s, language, k)]
         found.extend(hits if in_context and (language, form) not in k.names else in_context)

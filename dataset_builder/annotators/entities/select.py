@@ -45,7 +45,7 @@ def select(candidates: list[Span], length: int) -> list[Span]:
     taken = bytearray(length)
     chosen: list[Span] = []
     for span in candidates:
-        if not any(taken[span.start : span.end]):
+        if taken.find(1, span.start, span.end) < 0:  # nothing taken there (no slice copied)
             taken[span.start : span.end] = b"\x01" * (span.end - span.start)
             chosen.append(span)
     return sorted(chosen, key=lambda s: (s.start, s.end))

@@ -24,7 +24,8 @@ def arabic_words(norm: str) -> list[Word]:
 
 
 def is_word_char(ch: str) -> bool:
-    return ch.isalnum() or unicodedata.category(ch) == "Mn"
+    # a space, the commonest non-word character, is settled before the Unicode category is read
+    return ch != " " and (ch.isalnum() or unicodedata.category(ch) == "Mn")
 
 
 def last_word(s: str, at: int, strip: str | None = None) -> tuple[int, str | None]:

@@ -1,0 +1,232 @@
+"""The build's staging table, and the rows of it a rebuild takes back for unchanged seed files.
+
+The staging table holds every final document in seed-file order: its ``documents`` row, its ``ner``
+tokens (:func:`configs.staged_token_fields`) and its seed file's key. After a pull or an edit, most
+articles are the same as in the last build. The silver cache avoids annotating them again, but
+turning each cached document back into Python objects, checking it, tokenising it and turning it
+into Arrow again cost more than writing the dataset does. So a build keeps its staging table in the
+project's cache folder, and the next build takes the rows of a file whose key
+(:meth:`SilverCache.key`: the file's name and bytes, the knowledge, the code) is unchanged straight
+from it, as Arrow. The file's documents must also be plain silver: not gold or disputed, named by no
+human annotation, in no curated group. Every other file goes through the pipeline, and
+:class:`ReusedRows` merges both in seed-file order. The output is then byte for byte what a clean
+build writes (:class:`StagingWriter` gives the table the same record batches however rows arrive).
+
+The table is a cache: an unreadable or outdated one is ignored, and keys that do not match are
+never read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import os
+import shutil
+import tempfile
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataset_builder import configs, schema
+from dataset_builder.parquet_files import BATCH_ROWS
+
+STAGED_FILE = "staged.arrow"
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+"""The staging table is an Arrow IPC file: written once and read twice per build, never published.
+Measured on 10k documents: 0.08 s to write and 0.04 s to read, against 0.67 s and 0.40 s as parquet
+(lz4), for 41 MB."""
+KEY = "_seed_key"
+"""The staging table's column of seed-file keys (dropped from every config)."""
+
+
+def staging_schema() -> pa.Schema:
+    """The ``documents`` features, each document's ``ner`` tokens (:func:`configs.staged_token_fields`)
+    and its seed file's key (null in a build without the silver cache)."""
+    fields = [*configs.staged_token_fields(), pa.field(KEY, pa.binary())]
+    arrow_schema = schema.documents_features().arrow_schema
+    for f in fields:
+        arrow_schema = arrow_schema.append(f)
+    return arrow_schema
+
+
+STAGING_ONLY = (configs.STAGED_SENTENCES, *configs.STAGED_TOKENS.values(), KEY)
+"""The staging columns that are no ``documents`` column."""
+
+
+@dataclass
+class Reuse:
+    """Which seed files a build takes from the previous staging table, and the keys of the others."""
+
+    path: Path
+    rows: dict[bytes, int]
+    """Key of each reusable seed file → how many documents it gave (the pipeline keeps those of the
+    files it is given)."""
+    file_keys: dict[str, bytes] = field(default_factory=dict)
+    """Seed file name → key of the files whose documents the pipeline passes on, set as it does and
+    taken back by the stage once their rows are written (memory stays at a batch's worth)."""
+
+
+def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
+    """The seed files of the previous build whose rows may be taken back (see the module's docstring).
+
+    ``human_ids``: documents a human annotation or a curated group names (never taken back).
+    """
+    path = Path(cache_dir) / STAGED_FILE
+    columns = [
+        KEY,
+        schema.ID,
+        schema.SEED_FILE,
+        schema.LANGUAGE,
+        schema.ANNOTATION_STATUS,
+        schema.EVENT_ID,
+        schema.TRANSLATION_GROUP,
+    ]
+    rows: dict[bytes, int] = {}
+    try:
+        with pa.OSFile(str(path)) as source:
+            reader = pa.ipc.open_file(source)
+            if not reader.schema.equals(staging_schema()):
+                return Reuse(path, {})
+            # a file's rows are consecutive: one group at a time in memory (every batch read, so a
+            # damaged one fails here, not halfway through the build)
+            for key, group in itertools.groupby(_rows(reader, columns), key=operator.itemgetter(0)):
+                members = [row[1:] for row in group]
+                if _plain_silver(members, human_ids):
+                    rows[key] = len(members)
+    except (OSError, pa.ArrowException):  # none yet, or damaged: every file goes through the pipeline
+        return Reuse(path, {})
+    return Reuse(path, rows)
+
+
+def _rows(reader: pa.ipc.RecordBatchFileReader, columns: list[str]) -> Iterator[tuple[Any, ...]]:
+    for i in range(reader.num_record_batches):
+        batch = reader.get_batch(i)
+        yield from zip(*(batch.column(c).to_pylist() for c in columns), strict=True)
+
+
+def _plain_silver(rows: list[tuple[Any, ...]], human_ids: Collection[str]) -> bool:
+    """Whether one seed file's rows are what the silver pipeline alone gives (no gold, no curation)."""
+    languages = {language for _, _, language, _, _, _ in rows}
+    for doc_id, seed_file, _, status, event_id, translation_group in rows:
+        silver_group = Path(seed_file).stem if len(languages) > 1 else None
+        if doc_id in human_ids or status != schema.SILVER or event_id is not None:
+            return False
+        if translation_group != silver_group:
+            return False
+    return True
+
+
+class ReusedRows:
+    """The reusable rows of the previous staging table, streamed in its (seed-file) order."""
+
+    def __init__(self, reuse: Reuse) -> None:
+        self._reuse = reuse
+        self._batches: Iterator[pa.Table] | None = None
+        self._table: pa.Table | None = None
+        self._files: list[str] = []
+        self._at = 0
+
+    @staticmethod
+    def _filtered(path: Path, keys: pa.Array) -> Iterator[pa.Table]:
+        for batch in read_batches(path):
+            table = pa.Table.from_batches([batch])
+            taken = pc.is_in(table.column(KEY), value_set=keys)
+            if pc.all(taken).as_py():  # the usual rebuild: every row (no copy)
+                yield table
+            elif pc.any(taken).as_py():
+                yield table.filter(taken)
+
+    def before(self, seed_file: str | None) -> Iterator[pa.Table]:
+        """The rows of the seed files named before ``seed_file`` (None: all that are left).
+
+        Read from the first call on: the pipeline has by then kept only the files of this corpus.
+        """
+        if self._batches is None:
+            rows = self._reuse.rows
+            keys = pa.array(list(rows), pa.binary())
+            self._batches = self._filtered(self._reuse.path, keys) if rows else iter(())
+        while True:
+            if self._table is None or self._at == len(self._files):
+                self._table = next(self._batches, None)
+                if self._table is None:
+                    return
+                self._files, self._at = self._table.column(schema.SEED_FILE).to_pylist(), 0
+            end = self._at
+            while end < len(self._files) and (seed_file is None or self._files[end] < seed_file):
+                end += 1
+            if end > self._at:
+                yield self._table.slice(self._at, end - self._at)
+                self._at = end
+            if end < len(self._files):
+                return
+
+
+class StagingWriter:
+    """Writes a staging table (:func:`staging_schema`) in record batches of exactly ``BATCH_ROWS`` rows,
+    however the rows arrive: the configs pass reads it batch by batch, the same batches whatever a
+    rebuild took back, so the output does not depend on it."""
+
+    def __init__(self, path: Path) -> None:
+        self._writer = pa.ipc.new_file(str(path), staging_schema(), options=_IPC_OPTIONS)
+        self._pending: list[pa.Table] = []
+        self._rows = 0
+        self._closed = False
+
+    def add(self, table: pa.Table) -> None:
+        self._pending.append(table)
+        self._rows += table.num_rows
+        if self._rows >= BATCH_ROWS:
+            self._write(last=False)
+
+    def close(self) -> None:
+        """Write what is left and close the file."""
+        self._write(last=True)
+        self._exit()
+
+    def __enter__(self) -> StagingWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._exit()
+
+    def _exit(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._writer.close()
+
+    def _write(self, *, last: bool) -> None:
+        if not self._pending:
+            return
+        table = pa.concat_tables(self._pending)
+        done = 0
+        while table.num_rows - done >= BATCH_ROWS or (last and done < table.num_rows):
+            self._writer.write_table(table.slice(done, BATCH_ROWS).combine_chunks())  # one batch
+            done += BATCH_ROWS
+        self._pending = [table.slice(done)] if done < table.num_rows else []
+        self._rows = table.num_rows - done
+
+
+def read_batches(path: Path) -> Iterator[pa.RecordBatch]:
+    """The record batches of a staging table, in order, one read at a time (not memory-mapped: the
+    pages of a mapped file stay in the process's memory once read, growing it with the corpus)."""
+    with pa.OSFile(str(path)) as source:
+        reader = pa.ipc.open_file(source)
+        for i in range(reader.num_record_batches):
+            yield reader.get_batch(i)
+
+
+def keep(staging: Path, cache_dir: Path) -> None:
+    """Keep a build's staging table in the cache folder, replacing the previous one in one step."""
+    target = Path(cache_dir) / STAGED_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{STAGED_FILE}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.move(staging, tmp)  # a rename on one file system, a copy across two
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

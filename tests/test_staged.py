@@ -1,0 +1,134 @@
+"""A rebuild takes the staged rows of unchanged seed files back from the last build, and writes byte for
+byte what a clean build writes, whatever changed in between.
+
+Every test runs the real CLI on a project of its own (the repository's seeds and gold, plus a few
+silver articles: gold is never taken back), with the cache in that project's ``.cache``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import REPO
+from test_cache import EXTRA, build, files, project  # noqa: F401 (project: a fixture)
+
+from dataset_builder import configs, schema
+from dataset_builder.staged import KEY, STAGED_FILE, StagingWriter, read_batches, staging_schema
+
+
+def _staged(root: Path) -> Path:
+    return root / ".cache" / STAGED_FILE
+
+
+def _group(root: Path, documents: list[str]) -> None:
+    """A curated event of ``documents`` in the project's ``groups.json``."""
+    path = root / "annotations" / "groups.json"
+    groups = json.loads(path.read_text(encoding="utf-8"))
+    groups["events"].append({"id": "curated-in-a-test", "documents": documents})
+    path.write_text(json.dumps(groups, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _ungroup(root: Path) -> None:
+    path = root / "annotations" / "groups.json"
+    groups = json.loads(path.read_text(encoding="utf-8"))
+    groups["events"] = [g for g in groups["events"] if g["id"] != "curated-in-a-test"]
+    path.write_text(json.dumps(groups, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _edit(root: Path) -> None:
+    seed = root / "seeds" / EXTRA[0].name
+    seed.write_text(
+        seed.read_text(encoding="utf-8") + "\nA closing line added by an editor.\n", encoding="utf-8"
+    )
+
+
+def _add(root: Path) -> None:
+    added = sorted((REPO / "tests" / "data" / "tuning").glob("t_*.txt"))[len(EXTRA)]
+    shutil.copy(added, root / "seeds" / "z_added.txt")
+
+
+CHANGES: dict[str, tuple[Callable[[Path], None] | None, Callable[[Path], None] | None]] = {
+    "nothing": (None, None),
+    "an edited article": (None, _edit),
+    "a removed article": (None, lambda p: (p / "seeds" / EXTRA[1].name).unlink()),
+    "an added article": (None, _add),
+    "a new curated event": (None, lambda p: _group(p, [EXTRA[0].stem, EXTRA[2].stem])),
+    "a curated event undone": (lambda p: _group(p, [EXTRA[0].stem, EXTRA[2].stem]), _ungroup),
+    "a damaged staging table": (None, lambda p: _staged(p).write_bytes(b"ARROW1 not an Arrow file")),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_rebuild_that_takes_rows_back_writes_what_a_clean_build_writes(
+    project: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    change: str,
+) -> None:
+    before, after = CHANGES[change]
+    if before is not None:
+        before(project)
+    build(project, capsys)
+    assert _staged(project).is_file()
+    if after is not None:
+        after(project)
+    build(project, capsys)
+    rebuilt = files(project / "dist")
+    _staged(project).unlink()
+    build(project, capsys, "--out", str(project / "clean"))
+    assert files(project / "clean") == rebuilt
+
+
+def _tamper(root: Path, seed_file: str) -> None:
+    """Give ``seed_file``'s staged rows another title and other tokens (as if the last build had)."""
+    rows = pa.Table.from_batches(list(read_batches(_staged(root)))).to_pylist()
+    for row in rows:
+        if row[schema.SEED_FILE] == seed_file:
+            row[schema.TITLE] = "taken back"
+            row[configs.STAGED_TOKENS[schema.TOKENS]] = ["taken"] * len(
+                row[configs.STAGED_TOKENS[schema.TOKENS]]
+            )
+    with StagingWriter(_staged(root)) as writer:
+        writer.add(pa.Table.from_pylist(rows, schema=staging_schema()))
+        writer.close()
+
+
+def _built(root: Path, config: str) -> pa.Table:
+    return pa.concat_tables(pq.read_table(p) for p in sorted((root / "dist").rglob(f"{config}/*.parquet")))
+
+
+def _taken_back(root: Path, seed_file: str) -> tuple[bool, bool]:
+    """Whether the built title and ``ner`` tokens of ``seed_file``'s documents are the tampered ones."""
+    documents = _built(root, "documents").to_pylist()
+    ids = {d[schema.ID] for d in documents if d[schema.SEED_FILE] == seed_file}
+    titles = {d[schema.TITLE] for d in documents if d[schema.ID] in ids}
+    tokens = {
+        t for r in _built(root, "ner").to_pylist() if r[schema.DOCUMENT_ID] in ids for t in r[schema.TOKENS]
+    }
+    return titles == {"taken back"}, tokens == {"taken"}
+
+
+def test_the_rows_of_an_unchanged_silver_file_are_taken_back_and_never_those_of_a_changed_one(
+    project: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Title and ``ner`` tokens (a rebuild tokenises only the documents that changed) come back from
+    the staged rows for an unchanged silver file; never for an edited file nor for gold."""
+    build(project, capsys)
+    unchanged, edited = EXTRA[2].name, EXTRA[0].name
+    gold = next(
+        p.name for p in sorted((project / "seeds").glob("*.txt")) if p.name not in {e.name for e in EXTRA}
+    )
+    for seed_file in (unchanged, edited, gold):
+        _tamper(project, seed_file)
+    _edit(project)
+    build(project, capsys)
+    assert _taken_back(project, unchanged) == (True, True)  # the rows, not the documents made again
+    assert _taken_back(project, edited) == (False, False)  # a new key: annotated again
+    assert _taken_back(project, gold) == (False, False)  # gold is applied again, never taken back
+    assert next(read_batches(_staged(project))).schema.names[-1] == KEY
