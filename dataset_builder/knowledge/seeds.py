@@ -86,6 +86,7 @@ class SeedRules:
             return None
         return next((rule.id for rule in self.line_rules if rule.matches(stripped)), None)
 
+
 def bare(line: str) -> str:
     """A line without its surrounding spaces and decoration (``| 2024/03/28 09:30`` → the date)."""
     return line.strip().strip(_EDGES).strip()
