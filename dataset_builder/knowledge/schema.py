@@ -217,6 +217,9 @@ class ArabicEntityRules(_Strict):
     not_names: list[str] = []
     """Words that look like a name's first word after a title but are common nouns or verbs of news
     text (منسق, أداء, تطوير): a rule never starts a person's name with them."""
+    reporting_verbs: list[str] = Field(min_length=1)
+    """Verbs that bring a speaker's words (قال, أكد, صرح), with their proclitics as written: right
+    after one, a name followed by a comma and a role is a person (وقال محمد العبار، رئيس ...)."""
 
     @field_validator("not_first_name_patterns")
     @classmethod

@@ -142,3 +142,17 @@ def test_an_owner_of_two_words_stays_out_and_for_joins_an_organisations_name() -
 def test_a_rival_is_a_counterpart_before_a_name() -> None:
     text = "وحصل منافسه الوحيد موسى مصطفى موسى رئيس حزب الغد على 3 في المئة، وقال إن منافسه سيخسر."
     assert found(text) == [("موسى مصطفى موسى", "PER"), ("حزب الغد", "ORG")]
+
+
+def test_a_speaker_named_right_after_the_verb_and_set_off_by_a_role_is_a_person() -> None:
+    text = "وقال محمد العبار، رئيس مجلس إدارة الشركة، إن المبيعات ارتفعت. وأشار العبار إلى خطة جديدة."
+    assert found(text) == [("محمد العبار", "PER"), ("العبار", "PER")]
+    text = "وصرح عبد الرحمن الشمري، مدير عام الهيئة، بأن العمل مستمر."
+    assert ("عبد الرحمن الشمري", "PER") in found(text)
+    # no role after the comma, or a common noun after the verb: no name
+    assert [s for s in found("وقال محمد العبار، في مؤتمر صحفي، إن") if s[1] == "PER"] == []
+    assert [s for s in found("وقال مصدر مطلع، رئيس لجنة، إن الأمر حسم.") if s[1] == "PER"] == []
+
+
+def test_a_feminine_title_leads_to_a_name() -> None:
+    assert found("وقالت وزيرة الصحة الدكتورة هالة زايد إن الوزارة مستعدة.") == [("هالة زايد", "PER")]

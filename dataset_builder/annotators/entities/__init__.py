@@ -30,6 +30,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_national_orgs,
     arabic_orgs,
     arabic_people,
+    arabic_speakers,
 )
 from dataset_builder.annotators.entities.english import (
     english_acronym_names,
@@ -78,7 +79,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
     rules = (
-        arabic_people(text, norm, words, k, gazetteer + orgs) if language == "ar" else english_rules(text, k)
+        arabic_people(text, norm, words, k, gazetteer + orgs) + arabic_speakers(text, norm, words, k)
+        if language == "ar"
+        else english_rules(text, k)
     )
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)

@@ -67,6 +67,27 @@ def arabic_people(
     return found
 
 
+def arabic_speakers(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A name right after a reporting verb, set off by a comma before a role: the role vouches for
+    the name (وقال محمد العبار، رئيس مجلس إدارة إعمار، إن). Two name words at least, the first no
+    verb and without the article (:func:`_name_after`)."""
+    found: list[Span] = []
+    for i in range(len(words) - 2):
+        if words[i][2] not in k.ar_reporting_verbs or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        name = _name_after(norm, words, i + 1, k)
+        j = i + 1 + len(name)
+        if (
+            len(name) >= 2
+            and j < len(words)
+            and _COMMA.fullmatch(norm, name[-1][1], words[j][0])
+            and (_title_end(norm, words[j], k) is not None or words[j][2] in k.ar_complemented)
+        ):
+            start, end = name[0][0], name[-1][1]
+            found.append(Span(start, end, text[start:end], "PER", None))
+    return found
+
+
 def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: EntityKnowledge) -> int:
     """Index of the first word after the title starting at ``words[i]`` (with its complement)."""
     j = i + 1
