@@ -206,9 +206,10 @@ def write_dataset(
     ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``silver_of_gold``
     re-annotates the gold documents streamed (:func:`pipeline.silver_of_gold`), once, for the
     card's silver-against-gold table and the report. ``report`` writes ``report.html`` into the folder
-    (given that silver) before the manifest lists its files. ``steps`` gains a row per global stage (events, splits, configs, card, croissant, report,
-    manifest), after the pipeline's steps. With ``reuse`` (see :mod:`dataset_builder.staged`), the rows of
-    the seed files it names come from the last build's staging table, and this build's is kept in turn.
+    (given that silver) before the manifest lists its files. ``steps`` gains a row per global stage
+    (events, splits, configs, card, croissant, report, manifest), after the pipeline's steps. With
+    ``reuse`` (see :mod:`dataset_builder.staged`), the rows of the seed files it names come from the
+    last build's staging table, and this build's is kept in turn.
     """
     check_ratios(split_ratios)  # before any work
     ledger = ledger or SplitLedger()
@@ -361,6 +362,8 @@ def _stage(
             if len(batch) >= BATCH_ROWS:
                 flush_new()
         take_reused(None)
+        if reused is not None:
+            reused.check_all_taken()
         flush_new()
         out.close()
     if not keys:

@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataset_builder import configs, schema
+from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.parquet_files import BATCH_ROWS
 
 STAGED_FILE = "staged.arrow"
@@ -129,6 +130,18 @@ class ReusedRows:
         self._table: pa.Table | None = None
         self._files: list[str] = []
         self._at = 0
+        self._taken = 0
+
+    def check_all_taken(self) -> None:
+        """Refuse a build that did not get every row it planned to take back: the table was replaced
+        after it was read (a build of another project sharing the cache folder, at the same time)."""
+        planned = sum(self._reuse.rows.values())
+        if self._taken != planned:
+            raise DatasetBuilderError(
+                f"{self._reuse.path}: the staged rows changed while this build read them ({self._taken} of "
+                f"{planned} taken back; another build sharing this cache folder?); nothing was written, "
+                "build again"
+            )
 
     @staticmethod
     def _filtered(path: Path, keys: pa.Array) -> Iterator[pa.Table]:
@@ -159,6 +172,7 @@ class ReusedRows:
             while end < len(self._files) and (seed_file is None or self._files[end] < seed_file):
                 end += 1
             if end > self._at:
+                self._taken += end - self._at
                 yield self._table.slice(self._at, end - self._at)
                 self._at = end
             if end < len(self._files):

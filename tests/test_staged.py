@@ -13,13 +13,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import REPO
 from test_cache import EXTRA, build, files, project  # noqa: F401 (project: a fixture)
 
 from dataset_builder import configs, schema
-from dataset_builder.staged import KEY, STAGED_FILE, StagingWriter, read_batches, staging_schema
+from dataset_builder.errors import DatasetBuilderError
+from dataset_builder.staged import (
+    KEY,
+    STAGED_FILE,
+    ReusedRows,
+    StagingWriter,
+    plan_reuse,
+    read_batches,
+    staging_schema,
+)
 
 
 def _staged(root: Path) -> Path:
@@ -132,3 +142,24 @@ def test_the_rows_of_an_unchanged_silver_file_are_taken_back_and_never_those_of_
     assert _taken_back(project, edited) == (False, False)  # a new key: annotated again
     assert _taken_back(project, gold) == (False, False)  # gold is applied again, never taken back
     assert next(read_batches(_staged(project))).schema.names[-1] == KEY
+
+
+def test_a_staged_table_replaced_while_a_build_reads_it_stops_the_build_not_a_document(
+    project: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Two projects sharing a cache folder ($DATASET_BUILDER_CACHE) may replace each other's table
+    between the plan and the read: a file's rows missing then would be documents missing silently."""
+    build(project, capsys)
+    before = files(project / "dist")
+    reuse = plan_reuse(project / ".cache", set())
+    table = pa.Table.from_batches(list(read_batches(_staged(project))))
+    gone = table.filter(pc.not_equal(table.column(schema.SEED_FILE), EXTRA[2].name))
+    with StagingWriter(_staged(project)) as writer:  # what the other build kept in the meantime
+        writer.add(gone)
+        writer.close()
+    rows = ReusedRows(reuse)
+    assert 0 < sum(t.num_rows for t in rows.before(None)) < sum(reuse.rows.values())
+    with pytest.raises(DatasetBuilderError, match="changed while this build read them"):
+        rows.check_all_taken()
+    assert files(project / "dist") == before
