@@ -36,11 +36,14 @@ def _project(tmp_path: Path) -> Path:
     return root
 
 
-def _seeds(root: Path, name: str, numbers: list[int]) -> Path:
+def _seeds(root: Path, name: str, numbers: list[int], padding: int = 0) -> Path:
+    """Articles ``numbers`` in a seeds folder of the project; ``padding`` lines of plain text after
+    each make a build last long enough for another to start while it holds the lock."""
     folder = root / name
     folder.mkdir()
+    filler = "The talks went on for many hours and covered trade, water and transport.\n" * padding
     for n in numbers:
-        (folder / f"{n:03d}_article.txt").write_text(_article(n), encoding="utf-8")
+        (folder / f"{n:03d}_article.txt").write_text(_article(n) + filler, encoding="utf-8")
     return folder
 
 
@@ -63,7 +66,8 @@ def _finish(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
 def test_two_builds_at_once_keep_both_ledgers_entries(tmp_path: Path) -> None:
     """Case 1: build X (its own new files) and build Y (others) at once; X's entries used to be lost."""
     root = _project(tmp_path)
-    x, y = _seeds(root, "seeds-x", [1, 2, 3]), _seeds(root, "seeds-y", [4, 5])
+    # long enough that the second build starts while the first holds the lock, however fast they run
+    x, y = _seeds(root, "seeds-x", [1, 2, 3], padding=4000), _seeds(root, "seeds-y", [4, 5], padding=4000)
     procs = [_build(root, x), _build(root, y)]
     results = _finish(procs)
     assert all(p.returncode == 0 for p in procs), results
