@@ -91,7 +91,11 @@ def _is_current(fd: int, path: Path) -> bool:
 
 
 def _acquire(fd: int, path: Path, deadline: float, waiting: bool, say: Callable[[str], None]) -> bool:
-    """Lock ``fd``, polling until ``deadline``; whether the user was told that this command waits."""
+    """Lock ``fd``, polling until ``deadline``; whether the user was told that this command waits.
+
+    A holder that has just taken the lock has not written its name yet: the message waits for it a
+    moment (``NAME_GRACE``), so that it names the command rather than saying "starting"."""
+    blocked = time.monotonic()
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -104,10 +108,15 @@ def _acquire(fd: int, path: Path, deadline: float, waiting: bool, say: Callable[
                 f"{path.parent.parent}: another dataset-builder command ({holder}) is writing into this "
                 f"project; gave up waiting (${TIMEOUT_ENV} sets the wait in seconds)"
             )
-        if not waiting:
+        if not waiting and (holder != _STARTING or time.monotonic() - blocked >= NAME_GRACE):
             say(f"waiting for another dataset-builder command ({holder}) to finish with this project…")
             waiting = True
         time.sleep(POLL)
+
+
+_STARTING = "starting"
+NAME_GRACE = 2.0
+"""Seconds a waiter gives a holder that has just taken the lock to write its name."""
 
 
 def _holder(path: Path) -> str:
@@ -115,4 +124,4 @@ def _holder(path: Path) -> str:
         pid, _, command = path.read_text(encoding="utf-8", errors="replace").strip().partition(" ")
     except OSError:
         return "unknown"
-    return f"{command or 'a command'}, pid {pid}" if pid else "starting"
+    return f"{command or 'a command'}, pid {pid}" if pid else _STARTING

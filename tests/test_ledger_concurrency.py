@@ -119,3 +119,32 @@ def test_random_interleavings_of_builds_never_lose_or_move_an_entry(tmp_path: Pa
 
 def _numbers(seeds: Path) -> list[int]:
     return [int(p.name[:3]) for p in seeds.glob("*.txt")]
+
+
+def test_a_waiter_names_the_command_that_has_just_taken_the_lock(tmp_path: Path) -> None:
+    """The holder writes its name just after it takes the lock: a waiter reading in between used to
+    say it waits for "starting" (seen in CI); it now gives the name a moment to appear."""
+    import fcntl
+    import os
+    import threading
+
+    from dataset_builder import lock
+
+    path = lock.lock_path(_project(tmp_path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holder = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    waiter = os.open(path, os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # taken, no name written yet
+    said: list[str] = []
+    writer = threading.Timer(0.3, lambda: os.pwrite(holder, b"4242 build\n", 0))
+    writer.start()
+    try:
+        with pytest.raises(lock.InputError, match="build, pid 4242"):
+            lock._acquire(waiter, path, time.monotonic() + 1.0, False, said.append)
+    finally:
+        writer.join()
+        os.close(waiter)
+        os.close(holder)
+    assert said == [
+        "waiting for another dataset-builder command (build, pid 4242) to finish with this project…"
+    ]
