@@ -106,6 +106,8 @@ class EntityKnowledge:
     ar_lineage_families: frozenset[str]
     ar_reporting_verbs: frozenset[str]
     """Verbs that bring a speaker's words, normalised (see the rules' schema)."""
+    ar_given_names: frozenset[str]
+    """Given names that start a person's name with no title before it, normalised (see the rules' schema)."""
     """Family names with the article that end a lineage (الصباح)."""
     ar_marked_names: dict[str, tuple[tuple[LetterMarks, str, str], ...]]
     """Letters of a name told apart by its marks → (the marks that tell it, entity id, label)."""
@@ -256,6 +258,7 @@ def compile_entity_knowledge(
         ar_lineage_titles=_with_proclitics(ar.lineage_titles, ar.proclitics),
         ar_lineage_families=frozenset(normalise(w, "ar") for w in ar.lineage_families),
         ar_reporting_verbs=frozenset(normalise(w, "ar") for w in ar.reporting_verbs),
+        ar_given_names=frozenset(normalise(w, "ar") for w in ar.given_names),
         ar_marked_names=_marked_names(ar.marked_names, names, rules_path),
         learned_from=learned_from,
         ar_compound_first=frozenset(normalise(w, "ar") for w in ar.compound_first),

@@ -220,6 +220,10 @@ class ArabicEntityRules(_Strict):
     reporting_verbs: list[str] = Field(min_length=1)
     """Verbs that bring a speaker's words (قال, أكد, صرح), with their proclitics as written: right
     after one, a name followed by a comma and a role is a person (وقال محمد العبار، رئيس ...)."""
+    given_names: list[str] = []
+    """Given names that are no common word of news text (not سعيد "happy", not أمين "secretary", not
+    علي, written like the preposition على once normalised): one of them, then a family name, is a
+    person with no title before it (غاب حكيم زياش, لكن سالم الدوسري)."""
 
     @field_validator("not_first_name_patterns")
     @classmethod

@@ -174,3 +174,37 @@ def test_a_government_body_after_a_countrys_abbreviation_is_one_organisation() -
         ("Antony Blinken", "PER", "antony-blinken"),
         ("US", "LOC", "united-states"),
     ]
+
+
+def test_a_source_after_a_dash_on_the_datelines_own_line_is_an_organisation() -> None:
+    """A bare source only when the base names an organisation so (قنا is also an Egyptian city); one in
+    quotes whatever its name; not the first words of a sentence."""
+    assert found("الدوحة - قنا\nأكد الوزير دعم بلاده.", "ar")[:2] == [
+        ("الدوحة", "LOC", "doha"),
+        ("قنا", "ORG", "qna"),
+    ]
+    quoted = found("الخرطوم – «الراكوبة»\nأعلنت الوزارة.", "ar")
+    assert quoted == [("الخرطوم", "LOC", "khartoum"), ("الراكوبة", "ORG", None)]
+    assert [s for s in found("القاهرة - وصل الرئيس\nوقال الوزير.", "ar") if s[1] == "ORG"] == []
+
+
+def test_arabic_outlets_agencies_and_bodies_of_scraped_news_are_in_the_base() -> None:
+    text = (
+        "وقال لـCNN بالعربية ولـ«الجزيرة نت» إن شركة الزيت العربية السعودية وصندوق الاستثمارات العامة "
+        "والموساد ومجلس حقوق الإنسان والجمعية العامة للأمم المتحدة يتابعون."
+    )
+    ids = [entity_id for _, label, entity_id in found(text, "ar") if label == "ORG"]
+    assert ids == [
+        "cnn",
+        "al-jazeera",
+        "saudi-aramco",
+        "public-investment-fund",
+        "mossad",
+        "un-human-rights-council",
+        "un-general-assembly",
+    ]
+
+
+def test_a_club_after_its_coach_or_player_is_an_organisation_everywhere_in_the_text() -> None:
+    text = "فاز الهلال على النصر. وقال مدرب النصر إن فريقه قدم أداء جيدا."
+    assert [t for t, label, _ in found(text, "ar") if label == "ORG"] == ["النصر", "النصر"]

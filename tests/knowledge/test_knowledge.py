@@ -253,3 +253,16 @@ def test_guidelines_state_every_topic_definition_and_keep_an_adjudication_sectio
     for topic in knowledge.taxonomy:
         assert f"`{topic.id}`" in text and topic.definition in text, topic.id
     assert re.search(r"^## \d+\. Adjudication$", text, re.M)
+
+
+def test_arabic_given_names_are_compiled_normalised_and_none_is_a_title_or_a_stopword(
+    knowledge: Knowledge, entity_rules: dict[str, Any]
+) -> None:
+    given = knowledge.entities.ar_given_names
+    assert normalise("أحمد", "ar") in given and "حكيم" in given
+    assert normalise("على", "ar") not in given  # علي would be the preposition على once normalised
+    listed = {normalise(w, "ar") for w in entity_rules["ar"]["given_names"]}
+    others = {
+        normalise(w, "ar") for key in ("titles", "stopwords", "not_names") for w in entity_rules["ar"][key]
+    }
+    assert listed == given and not listed & others

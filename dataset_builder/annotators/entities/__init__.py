@@ -27,9 +27,11 @@ from dataclasses import replace
 
 from dataset_builder.annotators.entities.arabic import (
     arabic_facilities,
+    arabic_given_names,
     arabic_national_orgs,
     arabic_orgs,
     arabic_people,
+    arabic_role_appositions,
     arabic_speakers,
 )
 from dataset_builder.annotators.entities.english import (
@@ -65,7 +67,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     gazetteer = gazetteer_matches(text, norm, language, k)
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (
-        arabic_orgs(text, norm, words, k)
+        arabic_orgs(text, norm, words, k, gazetteer)
         + arabic_facilities(text, norm, gazetteer, k)
         + arabic_national_orgs(text, norm, gazetteer, k)
         if language == "ar"
@@ -79,7 +81,10 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
     )
     rules = (
-        arabic_people(text, norm, words, k, gazetteer + orgs) + arabic_speakers(text, norm, words, k)
+        arabic_people(text, norm, words, k, gazetteer + orgs)
+        + arabic_speakers(text, norm, words, k)
+        + arabic_role_appositions(text, norm, words, k)
+        + arabic_given_names(text, norm, words, k)
         if language == "ar"
         else english_rules(text, k)
     )

@@ -1,5 +1,6 @@
-"""Arabic rules for names the knowledge base lacks: people after a title chain or نظيره,
-organisations named by an institution head, facilities named after a known place."""
+"""Arabic rules for names the knowledge base lacks: people after a title chain or نظيره, after a
+reporting verb or a role and a comma, or starting with a listed given name; organisations named by
+an institution head, facilities named after a known place."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ def arabic_people(
                 or words[j][2].startswith(k.ar_article_behind_proclitic)
             ):
                 j += 1
+            elif _before_connector(norm, words, j, k):
+                break  # a title word before بن is a given name (المهندس أمين بن حسن الناصر)
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 j = _after_title(norm, words, j, chained, k)
             elif (
@@ -56,9 +59,9 @@ def arabic_people(
             else:
                 break
         name = (
-            _name_after(norm, words, j, k, lineage=words[j - 1][2] in k.ar_lineage_titles)
+            _name_after(text, norm, words, j, k, lineage=words[j - 1][2] in k.ar_lineage_titles)
             if j < len(words) and _adjacent(norm, words[j - 1], words[j])
-            else _apposition(norm, words, j, k)
+            else _apposition(text, norm, words, j, k)
         )
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
@@ -75,7 +78,7 @@ def arabic_speakers(text: str, norm: str, words: list[Word], k: EntityKnowledge)
     for i in range(len(words) - 2):
         if words[i][2] not in k.ar_reporting_verbs or not _adjacent(norm, words[i], words[i + 1]):
             continue
-        name = _name_after(norm, words, i + 1, k)
+        name = _name_after(text, norm, words, i + 1, k)
         j = i + 1 + len(name)
         if (
             len(name) >= 2
@@ -86,6 +89,66 @@ def arabic_speakers(text: str, norm: str, words: list[Word], k: EntityKnowledge)
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
     return found
+
+
+def arabic_given_names(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A listed given name, then a family name, is a person with no title before it (غاب حكيم زياش،
+    لكن سالم الدوسري): two name words at least (:func:`_name_after`). Not inside another name (after
+    بن, عبد, أبو, الدين or a compound: بن سالم, عبد الرحمن أحمد التوم) nor after a facility's head (ملعب محمد
+    الخامس is a place). With no title to vouch for it, an article word after two plain words is not
+    taken as the family name (كريستيانو رونالدو الفارق)."""
+    found: list[Span] = []
+    for j, word in enumerate(words):
+        if word[2] not in k.ar_given_names:
+            continue
+        before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], word) else None
+        if before is not None and (
+            before in k.ar_connectors
+            or before in k.ar_compound_first
+            or before in k.ar_compound_second
+            or before in k.ar_facilities
+            or (j > 1 and words[j - 2][2] in k.ar_compound_first)  # عبد الرحمن أحمد
+        ):
+            continue
+        name = _name_after(text, norm, words, j, k)
+        if len(name) == 3 and name[-1][2].startswith("ال") and name[1][2] not in k.ar_compound_first:
+            name = name[:2]
+        if len(name) >= 2:
+            start, end = name[0][0], name[-1][1]
+            found.append(Span(start, end, text[start:end], "PER", None))
+    return found
+
+
+def arabic_role_appositions(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A name set off by commas after a role that a phrase or a bracket separates from it (وكيل
+    الأمين العام ... في حالات الطوارئ، مارتن غريفيث، / المفوض العام للأونروا (الأونروا)، فيليب
+    لازاريني، إن): a title within the clause before the comma vouches for the name, which then
+    ends the clause (two words at least; the first may look like a verb, as after a title chain)."""
+    found: list[Span] = []
+    for j in range(1, len(words)):
+        if _ROLE_COMMA.fullmatch(norm, words[j - 1][1], words[j][0]) is None:
+            continue
+        name = _name_after(text, norm, words, j, k, verb_like=True)
+        if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
+            continue
+        i = j - 1
+        while i >= max(0, j - _ROLE_WORDS) and (
+            i == j - 1 or not _PHRASE_GAP.search(norm, words[i][1], words[i + 1][0])
+        ):
+            if words[i][2] in k.ar_titles and _title_end(norm, words[i], k) is not None:
+                start, end = name[0][0], name[-1][1]
+                found.append(Span(start, end, text[start:end], "PER", None))
+                break
+            i -= 1
+    return found
+
+
+_ROLE_COMMA = re.compile(r"[^\S\n]*\)?[^\S\n]*[،,][^\S\n]*")
+"""A comma before a name, maybe after a bracket that closes the role (الأونروا)،."""
+_PHRASE_GAP = re.compile(r"[^\s()]")
+"""Between two words of one phrase only spaces and brackets: punctuation ends the phrase."""
+_ROLE_WORDS = 14
+"""How many words back a role may start before the comma."""
 
 
 def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: EntityKnowledge) -> int:
@@ -103,11 +166,16 @@ def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: Entity
     return j
 
 
-def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+def arabic_orgs(
+    text: str, norm: str, words: list[Word], k: EntityKnowledge, known: Iterable[Span] = ()
+) -> list[Span]:
     """An institution head, then words with the article (or لل, the article behind ل), ending in a
     nisba: وكالة الأنباء السعودية, الجيش السوداني, المجلس الأعلى للأمن القومي. A head in the
     construct state names the body with its complement alone (وزارة الخارجية, مجلس الأمن), or with
-    more words ending in a nisba or a لل-word (منظمة البلدان المصدرة للبترول)."""
+    more words ending in a nisba or a لل-word (منظمة البلدان المصدرة للبترول). Words joined by و
+    right after the name's last word belong to it (هيئة الطرق والمواصلات, لإدارة الطوارئ والأزمات
+    والكوارث), unless a name ``known`` starts there (مجلس الأمن والأمم المتحدة: two bodies)."""
+    starts = {span.start for span in known}
     found = []
     for i, (start, _, word) in enumerate(words):
         head = k.ar_org_heads.get(word)
@@ -129,16 +197,11 @@ def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> 
             continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
-            if (
-                j > i + 1
-                and not national
-                and w.startswith("وال")
-                and _name_word(w[1:], k)
-                and w[1:] not in k.ar_org_heads
-                and w[3:] not in k.ar_org_heads  # والوكالة: a head with the article
-            ):
+            if j > i + 1 and not national and _coordinated(words[j], k, starts):
                 # coordinated words inside the name (هيئة الكوارث والطوارئ التركية); before another
                 # head, the next body (وكالة الطاقة الدولية والوكالة الدولية)
+                if last == j - 1:
+                    last = j
                 j += 1
                 continue
             if (
@@ -151,6 +214,12 @@ def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> 
                 and _name_word(w[1:], k)
             ):
                 last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم)
+                while (
+                    last + 1 < len(words)
+                    and _adjacent(norm, words[last], words[last + 1])
+                    and _coordinated(words[last + 1], k, starts)
+                ):
+                    last += 1
                 break
             if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
                 break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
@@ -171,6 +240,19 @@ def arabic_orgs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> 
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
     return found
+
+
+def _coordinated(word: Word, k: EntityKnowledge, starts: set[int]) -> bool:
+    """A word with و and the article that may continue a body's name: a name word, no head (والوكالة
+    starts the next body) and no known name starting after the و."""
+    w = word[2]
+    return (
+        w.startswith("وال")
+        and _name_word(w[1:], k)
+        and w[1:] not in k.ar_org_heads
+        and w[3:] not in k.ar_org_heads  # والوكالة: a head with the article
+        and word[0] + 1 not in starts
+    )
 
 
 def arabic_national_orgs(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
@@ -287,26 +369,38 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
 
 
 def _name_after(
-    norm: str, words: list[Word], j: int, k: EntityKnowledge, verb_like: bool = False, lineage: bool = False
+    text: str,
+    norm: str,
+    words: list[Word],
+    j: int,
+    k: EntityKnowledge,
+    verb_like: bool = False,
+    lineage: bool = False,
 ) -> list[Word]:
     """The name starting at ``words[j]``: at most two plain words (three when what follows closes
     the name), a family name with the article ends it, compounds (عبد الله) and connectors (بن, آل)
     take the next word along. ``verb_like``: the first word may look like a verb (سيرغي), where
     commas around the name vouch for it.
     ``lineage``: after a ruling family's honorific, article words continue the name up to a lineage
-    family name (الشيخ صباح الأحمد الجابر الصباح)."""
+    family name (الشيخ صباح الأحمد الجابر الصباح). The first word's article is read in ``text``: ال with a
+    hamza (ألكسندر) starts a foreign name, not the article (last, ألباريس closes a name like it)."""
     name: list[Word] = []
     plain = 0
-    while j < len(words) and len(name) < 6:
+    while j < len(words) and len(name) < _NAME_WORDS:
         word = words[j]
         w = word[2]
-        if (name and not _adjacent(norm, words[j - 1], word)) or not _name_word(w, k):
+        if (name and not _adjacent(norm, words[j - 1], word)) or not (
+            _name_word(w, k) or (w in k.ar_titles and _before_connector(norm, words, j, k))
+        ):
             break
+        if len(w) >= 5 and w.endswith(_POSSESSIVE):
+            break  # a noun with a possessive (إدارييها): no name word
         if name and _known_person(w, k) and _known_person(name[-1][2], k):
             break  # two people the base knows, side by side (بوتين السيسي)
         if not name:
             if (
-                w.startswith(("ال", *k.ar_article_behind_proclitic))
+                _article(text, word)
+                or w.startswith(k.ar_article_behind_proclitic)
                 or (k.ar_verb.match(w) and not verb_like)
                 or k.ar_not_first.match(w)
                 or w in k.ar_connectors
@@ -332,6 +426,8 @@ def _name_after(
         ):
             pass  # a compound given name counts once (نور الدين أمرابط)
         elif w.startswith("ال"):
+            if k.ar_not_first.match(w[2:]):
+                break  # a verbal noun (التسجيل) is no family name
             if not (lineage and _lineage_next(norm, words, j, k)):
                 name.append(word)
                 break
@@ -344,6 +440,25 @@ def _name_after(
     while name and (name[-1][2] in k.ar_connectors or name[-1][2] in k.ar_compound_first):
         name.pop()
     return name
+
+
+def _article(text: str, word: Word) -> bool:
+    """The word starts with the article: ال in the text, not أل/إل/آل (normalised alike)."""
+    return word[2].startswith("ال") and text.startswith("ال", word[0])
+
+
+_NAME_WORDS = 7
+"""Words of a name at most: محمد بن عبدالرحمن بن جاسم آل ثاني."""
+_POSSESSIVE = ("ها", "هم", "هما")
+"""Possessive suffixes (normalised): a long word ending in one is a noun (كبير إدارييها), not a name."""
+
+
+def _before_connector(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """``words[j]`` is followed by a lineage connector (بن, ولد): a given name, even one that is
+    also a title (أمين بن حسن)."""
+    return (
+        j + 1 < len(words) and words[j + 1][2] in k.ar_connectors and _adjacent(norm, words[j], words[j + 1])
+    )
 
 
 def _third_name(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
@@ -402,12 +517,12 @@ _COMMA = re.compile(r"[^\S\n]*[،,][^\S\n]*")
 _CLAUSE_END = re.compile(r"[^\S\n]*(?:[،,.:؛]|$)")
 
 
-def _apposition(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+def _apposition(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
     """A name set off by commas after a title chain (وزير الخارجية الروسي، سيرغي لافروف، قال): two
     words at least, and a comma, a full stop or the line's end right after it."""
     if j >= len(words) or _COMMA.fullmatch(norm, words[j - 1][1], words[j][0]) is None:
         return []
-    name = _name_after(norm, words, j, k, verb_like=True)
+    name = _name_after(text, norm, words, j, k, verb_like=True)
     if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
         return []
     return name

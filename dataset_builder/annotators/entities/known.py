@@ -63,13 +63,23 @@ def bracketed_short_names(
 _AGENCY = re.compile(r"^(?P<head>[^\n()]{2,60}?)\s*\((?P<org>[^()\n\d]{2,24})\)\s*(?:[-—–]|$)", re.MULTILINE)
 
 
+_DASHED = re.compile(
+    r"^(?P<head>[^\n()«»\-–—]{2,30}?)[^\S\n]*[-–—][^\S\n]*"
+    r"(?:«(?P<quoted>[^«»\n]{2,40})»|(?P<org>[^\n()«»\-–—\d]{2,30}?))[^\S\n]*$",
+    re.MULTILINE,
+)
+"""A dateline line that is only a place, a dash and a source: دمشق-سانا, بيروت - «الوكالة الوطنية للإعلام»."""
+
+
 _DATELINE_LINES = 3
 
 
 def dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span]:
     """The news agency in brackets after a dateline ("BAGHDAD, June 27, 2021 (Reuters) -", "(أ ف ب)")
     in the first lines: the bracket follows a date, a place in capitals or a place the base knows
-    (أوسلو (أ ف ب) -)."""
+    (أوسلو (أ ف ب) -). Scraped Arabic pages also give the source after a dash on the dateline's own
+    line (الدوحة - قنا): a source in quotes there is an outlet whatever its name, a bare one only a
+    name the base gives an organisation (قنا is also a city, so it counts only there)."""
     head_lines = "\n".join(text.split("\n", _DATELINE_LINES)[:_DATELINE_LINES])
     found = []
     for m in _AGENCY.finditer(head_lines):
@@ -78,7 +88,23 @@ def dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span
         if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3) or place:
             start, end = m.span("org")
             found.append(Span(start, end, text[start:end], "ORG", None))
+    for m in _DASHED.finditer(head_lines):
+        if k.names.get((language, normalise(m.group("head"), language)), (None, ""))[1] != "LOC":
+            continue
+        group = "quoted" if m.group("quoted") else "org"
+        start, end = m.span(group)
+        form = normalise(m.group(group), language)
+        entity_id, label = k.names.get((language, form)) or _contextual(form, language, k) or (None, "")
+        if group == "quoted" or label == "ORG":
+            found.append(Span(start, end, text[start:end], "ORG", entity_id))
     return found
+
+
+def _contextual(form: str, language: str, k: EntityKnowledge) -> tuple[str, str] | None:
+    """The entity id and label the base gives ``form`` in context, if any."""
+    automaton = k.contextual_forms.get(language)
+    hit = automaton.get(form, None) if automaton is not None else None
+    return (hit[2], hit[3]) if hit is not None else None
 
 
 def occurrences(

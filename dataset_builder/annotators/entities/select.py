@@ -23,7 +23,7 @@ def surname_mentions(
             seen.add(form)
             found.extend(occurrences(text, norm, form, language, person.entity_id, k))
     for person in people:
-        surname = person.text.split()[-1] if len(person.text.split()) >= 2 else None
+        surname = _surname(person.text, language, k)
         if surname is None or len(surname) < 3 or normalise(surname, language) in k.ar_compound_second:
             continue
         forms = {normalise(surname, language)}
@@ -38,6 +38,22 @@ def surname_mentions(
                 continue
             found.extend(occurrences(text, norm, form, language, person.entity_id, k))
     return found
+
+
+def _surname(name: str, language: str, k: EntityKnowledge) -> str | None:
+    """The family name of a full name: its last word with the عبد, أبو or particles (فون, دير) before
+    it (خالد أبو بكر is later أبو بكر, not بكر; أورسولا فون دير لاين is فون دير لاين); None for a
+    one-word name."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    first = len(words) - 1
+    if language == "ar":
+        while first > 1 and (
+            (form := normalise(words[first - 1], language)) in k.ar_compound_first or form in k.ar_connectors
+        ):
+            first -= 1
+    return " ".join(words[first:])
 
 
 def select(candidates: list[Span], length: int) -> list[Span]:
