@@ -312,7 +312,8 @@ def split_seed(path: Path, text: str, rules: SeedRules) -> list[Document]:
     """Clean one seed and cut it into one :class:`Document` per language run."""
     cuts = find_cuts(text, rules)
     runs: list[LanguageRun] = language_runs(path, _kept_lines(text, cuts), len(text))
-    stem = Path(path).stem
+    path = Path(path)
+    stem, name = path.stem, path.name
     languages = [r.language for r in runs]
     docs: list[Document] = []
     for run in runs:
@@ -323,7 +324,7 @@ def split_seed(path: Path, text: str, rules: SeedRules) -> list[Document]:
         docs.append(
             Document(
                 id=doc_id,
-                seed_file=Path(path).name,
+                seed_file=name,
                 language=run.language,
                 text=body,
                 seed_start=run.start,

@@ -17,6 +17,13 @@ from dataset_builder.documents import Document
 from dataset_builder.knowledge.text import normalise
 from dataset_builder.knowledge.topics import TopicRules
 
+Match = tuple[int, tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+"""What the keyword automaton reports: the end of a keyword in the text, and the keyword's entry."""
+
+
+def _haystack(text: str, language: str) -> str:
+    return text.lower() if language == "en" else normalise(text, language)
+
 
 def topic_matches(text: str, language: str, rules: TopicRules) -> dict[str, set[str]]:
     """Topic id → the distinct keywords of its rules found in ``text``.
@@ -27,24 +34,52 @@ def topic_matches(text: str, language: str, rules: TopicRules) -> dict[str, set[
     automaton = rules.automata.get(language)
     if automaton is None:
         return {}
-    haystack = text.lower() if language == "en" else normalise(text, language)
+    haystack = _haystack(text, language)
+    return _topic_words(haystack, list(automaton.iter(haystack)))
+
+
+def _topic_words(haystack: str, matches: list[Match]) -> dict[str, set[str]]:
+    """:func:`topic_matches` of the automaton's ``matches`` in ``haystack``."""
     found: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for last, (word, topics) in automaton.iter(haystack):
-        start = last - len(word) + 1
-        left = start == 0 or not haystack[start - 1].isalnum()
-        right = last + 1 == len(haystack) or not haystack[last + 1].isalnum()
-        for topic, whole in topics:
-            if (left and right) if whole else (left or language != "en"):
-                found[topic].append((start, -last, word))
+    for last, (word, length, anywhere, word_start, whole_word) in matches:
+        start = last - length + 1
+        span = (start, -last, word)
+        for topic in anywhere:
+            found[topic].append(span)
+        if (word_start or whole_word) and (start == 0 or not haystack[start - 1].isalnum()):
+            for topic in word_start:
+                found[topic].append(span)
+            if whole_word and (last + 1 == len(haystack) or not haystack[last + 1].isalnum()):
+                for topic in whole_word:
+                    found[topic].append(span)
     hits: dict[str, set[str]] = {}
-    for topic, matches in found.items():
+    for topic, spans in found.items():
         words, reach = set(), -1
-        for _start, neg_last, word in sorted(matches):  # by start, the longest first
+        for _start, neg_last, word in sorted(spans):  # by start, the longest first
             if -neg_last > reach:  # not inside a match that started earlier or is longer
                 words.add(word)
                 reach = -neg_last
         hits[topic] = words
     return hits
+
+
+def _text_and_lead_matches(
+    text: str, language: str, rules: TopicRules
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """:func:`topic_matches` of ``text`` and of its lead, from one pass of the automaton: the lead's
+    matches are those ending inside it (unless lowering the lead alone writes it otherwise)."""
+    automaton = rules.automata.get(language)
+    if automaton is None:
+        return {}, {}
+    haystack = _haystack(text, language)
+    matches = list(automaton.iter(haystack))
+    hits = _topic_words(haystack, matches)
+    if not rules.lead_chars:
+        return hits, {}
+    lead = _haystack(text[: rules.lead_chars], language)
+    if not haystack.startswith(lead):  # a final sigma, a character lowered to two
+        return hits, topic_matches(text[: rules.lead_chars], language, rules)
+    return hits, _topic_words(lead, [m for m in matches if m[0] < len(lead)])
 
 
 def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:
@@ -54,8 +89,7 @@ def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:
     order); those after the first need a match in the lead, and at most ``max_topics`` are kept.
     When none reaches its ``min_matches``, the first of the ranking is the fallback.
     """
-    hits = topic_matches(text, language, rules)
-    lead = topic_matches(text[: rules.lead_chars], language, rules) if rules.lead_chars else {}
+    hits, lead = _text_and_lead_matches(text, language, rules)
     ranked = sorted(
         (t for t in rules.order if t in hits and t not in rules.parents),
         key=lambda t: (-len(hits[t]), -len(lead.get(t, ()))),

@@ -4,7 +4,13 @@ line rules, the related-articles list's shape. Applied by :mod:`dataset_builder.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+import ahocorasick
 
 from dataset_builder.knowledge.schema import SeedRulesFile
 
@@ -29,11 +35,12 @@ class LineRule:
     max_words: int
     max_chars: int
 
-    def matches(self, stripped: str) -> bool:
-        """Whether the rule cuts a line, given stripped of spaces and decoration (:func:`bare`)."""
+    def matches(self, stripped: str, try_pattern: bool = True) -> bool:
+        """Whether the rule cuts a line, given stripped of spaces and decoration (:func:`bare`);
+        without ``try_pattern`` (a :class:`PatternScreen` found that it cannot match), by its words only."""
         if not stripped or len(stripped) > self.max_chars:
             return False
-        if self.pattern is not None and self.pattern.fullmatch(stripped):
+        if try_pattern and self.pattern is not None and self.pattern.fullmatch(stripped):
             return True
         if not self.phrases or _SENTENCE_MARKS.search(stripped):
             return False
@@ -78,13 +85,115 @@ class SeedRules:
     tail_item_max_chars: int = 100
     longest_furniture: int = 0
     """The longest line a rule may cut (set from the rules)."""
+    screen: PatternScreen | None = None
+    """Which rules' patterns a line may match (none: all are tried)."""
 
     def furniture(self, line: str) -> str | None:
         """The id of the first line rule that cuts ``line``, or ``None`` (article text)."""
         stripped = bare(line)
         if len(stripped) > self.longest_furniture:  # most article lines: no rule is tried
             return None
-        return next((rule.id for rule in self.line_rules if rule.matches(stripped)), None)
+        possible = self.screen.possible(stripped) if self.screen is not None else None
+        for index, rule in enumerate(self.line_rules):
+            if len(stripped) > rule.max_chars:
+                continue
+            pattern = possible is None or index in possible
+            if (pattern or rule.phrases) and rule.matches(stripped, pattern):
+                return rule.id
+        return None
+
+
+_UNFOLDED = re.compile(
+    r"[^\x00-\xff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u2000-\u206f]"
+)
+"""A character outside Latin-1, the Arabic blocks and general punctuation: in those, ``str.lower``
+folds a character exactly as ``re.IGNORECASE`` matches it (elsewhere not: ``(?i)s`` matches ``ſ``,
+``"İ".lower()`` is two characters), so a line or literal holding one is not screened."""
+
+
+@dataclass(frozen=True, slots=True)
+class PatternScreen:
+    """Which line rules' patterns may match a line, found by one Aho-Corasick pass over it.
+
+    Every match of a rule's pattern holds one of a few literal strings (:func:`needed_literals`); a
+    line that holds none of them is not tried against the pattern. Most lines hold none, and the
+    costly patterns are those that backtrack through the whole line (``.*cookies.*``).
+    """
+
+    automaton: ahocorasick.Automaton
+    """Lowered literal → the indices of the rules that need it."""
+    unscreened: frozenset[int]
+    """Rules whose pattern has no needed literal: always tried."""
+
+    def possible(self, stripped: str) -> set[int] | None:
+        """Indices of the rules whose pattern may match ``stripped``; ``None``: any may."""
+        if _UNFOLDED.search(stripped):
+            return None
+        found = set(self.unscreened)
+        for _, indices in self.automaton.iter(stripped.lower()):
+            found.update(indices)
+        return found
+
+
+def needed_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lowered strings one of which every match of ``pattern`` holds, or ``None`` when none is known.
+
+    Read off the parsed pattern: a run of literal characters of a sequence is needed, and so is what
+    a group, or a repetition of at least once, needs; a branch needs one of its alternatives' needs.
+    Anything else (a class, an optional part, a look-around) needs nothing known. Of a sequence's
+    needs, the one whose shortest string is longest is kept (it is the rarest in text).
+    """
+    return _sequence_needs(_parser.parse(pattern.pattern, pattern.flags))
+
+
+def _sequence_needs(items: _parser.SubPattern) -> frozenset[str] | None:
+    needs: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is sre.LITERAL:
+            run.append(chr(av))
+            continue
+        text = "".join(run)
+        if text and not _UNFOLDED.search(text):
+            needs.append(frozenset({text.lower()}))
+        run = []
+        if op is not None and (need := _item_needs(op, av)) is not None:
+            needs.append(need)
+    return max(needs, key=lambda need: (min(map(len, need)), -len(need)), default=None)
+
+
+def _item_needs(op: object, av: Any) -> frozenset[str] | None:
+    if op is sre.BRANCH:
+        branches = [_sequence_needs(branch) for branch in av[1]]
+        return None if any(need is None for need in branches) else frozenset().union(*branches)
+    if op is sre.SUBPATTERN:
+        return _sequence_needs(av[3])
+    if op is sre.ATOMIC_GROUP:
+        return _sequence_needs(av)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _sequence_needs(av[2])
+    return None
+
+
+def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
+    """The screen of the rules' patterns, or ``None`` when no pattern needs a literal."""
+    rules_of: dict[str, set[int]] = defaultdict(set)
+    unscreened = set()
+    for index, rule in enumerate(rules):
+        if rule.pattern is None:
+            continue
+        literals = needed_literals(rule.pattern)
+        if literals is None:
+            unscreened.add(index)
+        for literal in literals or ():
+            rules_of[literal].add(index)
+    if not rules_of:
+        return None
+    automaton = ahocorasick.Automaton()
+    for literal, indices in sorted(rules_of.items()):
+        automaton.add_word(literal, tuple(sorted(indices)))
+    automaton.make_automaton()
+    return PatternScreen(automaton, frozenset(unscreened))
 
 
 def bare(line: str) -> str:
@@ -134,6 +243,7 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
         _tail_heading(raw.tail_lists.headings) if raw.tail_lists else None,
         raw.tail_lists.item_max_chars if raw.tail_lists else 100,
         max((rule.max_chars for rule in rules), default=0),
+        _pattern_screen(rules),
     )
 
 

@@ -16,6 +16,9 @@ from dataset_builder.knowledge.text import normalise
 @dataclass(frozen=True, slots=True)
 class TopicRules:
     automata: dict[str, ahocorasick.Automaton]
+    """Language → its keywords, each found as ``(word, its length, topics counting it anywhere, topics
+    counting it at a word start, topics counting it as a whole word)``: split by the check a match
+    needs, so most matches need none."""
     min_matches: dict[str, int]
     order: tuple[str, ...]
     parents: dict[str, str]
@@ -42,7 +45,10 @@ def compile_topic_rules(
     for language, table in keywords.items():
         automaton = ahocorasick.Automaton()
         for word, topics in sorted(table.items()):
-            automaton.add_word(word, (word, tuple(sorted(topics))))
+            anywhere = tuple(t for t, whole in sorted(topics) if not whole and language != "en")
+            word_start = tuple(t for t, whole in sorted(topics) if not whole and language == "en")
+            whole_word = tuple(t for t, whole in sorted(topics) if whole)
+            automaton.add_word(word, (word, len(word), anywhere, word_start, whole_word))
         automaton.make_automaton()
         automata[language] = automaton
     links = {child: parent for child, parent in (parents or {}).items() if parent is not None}

@@ -1,0 +1,71 @@
+"""Topic keywords found in one automaton pass, the lead's taken from the text's, are those a pass
+per text and a check of every (topic, whole word) pair of a match find."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataset_builder.annotators.topics import _haystack, _text_and_lead_matches
+from dataset_builder.knowledge import Knowledge
+from dataset_builder.knowledge.topics import TopicRules
+
+
+def _straightforward(text: str, language: str, rules: TopicRules) -> dict[str, set[str]]:
+    automaton = rules.automata.get(language)
+    if automaton is None:
+        return {}
+    haystack = _haystack(text, language)
+    found: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for last, (word, _, anywhere, word_start, whole_word) in automaton.iter(haystack):
+        start = last - len(word) + 1
+        left = start == 0 or not haystack[start - 1].isalnum()
+        right = last + 1 == len(haystack) or not haystack[last + 1].isalnum()
+        pairs = [(t, False) for t in anywhere + word_start] + [(t, True) for t in whole_word]
+        for topic, whole in pairs:
+            if (left and right) if whole else (left or language != "en"):
+                found[topic].append((start, -last, word))
+    hits: dict[str, set[str]] = {}
+    for topic, matches in found.items():
+        words, reach = set(), -1
+        for _start, neg_last, word in sorted(matches):
+            if -neg_last > reach:
+                words.add(word)
+                reach = -neg_last
+        hits[topic] = words
+    return hits
+
+
+def _keywords(knowledge: Knowledge, language: str) -> list[str]:
+    return sorted(knowledge.topic_rules.automata[language].keys())[::7]
+
+
+_FILLER = ["", " ", "  ", "\n", "x", "al", "ال", "و", ".", "-", "Σ", "İ", "ς", "1"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data(), st.sampled_from(["ar", "en"]), st.integers(0, 260))
+def test_text_and_lead_matches_are_those_of_a_pass_each(
+    knowledge: Knowledge, data: st.DataObject, language: str, cut: int
+) -> None:
+    pieces = st.sampled_from(_keywords(knowledge, language) + _FILLER)
+    parts = data.draw(st.lists(pieces, max_size=60))
+    text = "".join(p.upper() if language == "en" and i % 3 == 0 else p for i, p in enumerate(parts))
+    text = text[:cut] + "Σ" + text[cut:] if cut % 5 == 0 else text
+    rules = knowledge.topic_rules
+    hits, lead = _text_and_lead_matches(text, language, rules)
+    assert hits == _straightforward(text, language, rules)
+    assert lead == _straightforward(text[: rules.lead_chars], language, rules)
+
+
+def test_a_lead_lowered_otherwise_alone_is_matched_apart(knowledge: Knowledge) -> None:
+    rules = knowledge.topic_rules
+    assert rules.lead_chars is not None
+    keyword = _keywords(knowledge, "en")[0]
+    text = "x " * ((rules.lead_chars - 2) // 2) + "ΑΣΑ " + keyword + " " + keyword.upper()
+    assert not _haystack(text, "en").startswith(_haystack(text[: rules.lead_chars], "en"))
+    hits, lead = _text_and_lead_matches(text, "en", rules)
+    assert hits == _straightforward(text, "en", rules)
+    assert lead == _straightforward(text[: rules.lead_chars], "en", rules)
