@@ -104,11 +104,11 @@ class EntityKnowledge:
     ar_lineage_titles: dict[str, str]
     """Honorifics of ruling families, bare or behind a proclitic: the name after them takes its lineage."""
     ar_lineage_families: frozenset[str]
+    """Family names with the article that end a lineage (الصباح)."""
     ar_reporting_verbs: frozenset[str]
     """Verbs that bring a speaker's words, normalised (see the rules' schema)."""
     ar_given_names: frozenset[str]
     """Given names that start a person's name with no title before it, normalised (see the rules' schema)."""
-    """Family names with the article that end a lineage (الصباح)."""
     ar_marked_names: dict[str, tuple[tuple[LetterMarks, str, str], ...]]
     """Letters of a name told apart by its marks → (the marks that tell it, entity id, label)."""
     learned_from: dict[tuple[str, str], frozenset[str]]
