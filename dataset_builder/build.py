@@ -13,13 +13,13 @@ import contextlib
 import shutil
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
@@ -221,7 +221,7 @@ def write_dataset(
         steps = steps if steps is not None else pipeline.PipelineStats()
         keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress, reuse)
         plan, group_sizes, documents = _plan(keys, ledger, split_ratios, steps)
-        del keys  # the plan holds what the configs need; the keys and their entity ids go now
+        del keys  # the plan holds what the configs need; the keys go now
         timed = partial(_timed, steps, documents)
         with timed("configs"):
             stats, pair_warnings = _write_configs(
@@ -271,16 +271,20 @@ def _keep_gold(docs: Iterable[Document], gold: list[Document]) -> Iterator[Docum
 
 
 def _plan(
-    keys: list[events.EventKey], ledger: SplitLedger, ratios: Sequence[float], steps: pipeline.PipelineStats
-) -> tuple[SplitPlan, Counter[str], int]:
+    keys: events.KeyTable, ledger: SplitLedger, ratios: Sequence[float], steps: pipeline.PipelineStats
+) -> tuple[SplitPlan, dict[str, int], int]:
     """Events, then splits (each a timed stage): the plan, each translation group's size and the
-    number of documents, all the configs pass needs of the keys (the event groups are dropped here)."""
-    timed = partial(_timed, steps, len(keys))
+    number of documents, all the configs pass needs of the keys."""
+    table = keys.table()
+    timed = partial(_timed, steps, table.num_rows)
     with timed("events"):
-        groups = events.event_groups(keys)
+        labels = events.group_labels(table, len(keys.entity_ids))
     with timed("splits"):
-        plan = plan_splits(groups, ledger, ratios)
-    return plan, Counter(k.translation_group for k in keys if k.translation_group), len(keys)
+        plan = plan_splits(table, labels, ledger, ratios)
+    groups = table.column(schema.TRANSLATION_GROUP)
+    sizes = pc.value_counts(groups.filter(pc.fill_null(pc.not_equal(groups, ""), False)))
+    group_sizes = dict(zip(*(sizes.field(f).to_pylist() for f in ("values", "counts")), strict=True))
+    return plan, group_sizes, table.num_rows
 
 
 @contextlib.contextmanager
@@ -312,16 +316,15 @@ def _stage(
     topic_ids: Sequence[str],
     progress: bool,
     reuse: staged.Reuse | None = None,
-) -> list[events.EventKey]:
+) -> events.KeyTable:
     """Pass 1: documents → staging table (:func:`staged.staging_schema`: the ``documents`` row, the
-    ``ner`` tokens and the seed file's key); returns the event keys.
+    ``ner`` tokens and the seed file's key); returns the event keys, in the staging table's order.
 
     With ``reuse``, the rows of the seed files it names are taken from the last build's staging table
     and merged in seed-file order (:mod:`dataset_builder.staged`).
     """
     topics = set(topic_ids)
-    keys: list[events.EventKey] = []
-    seen: set[str] = set()
+    keys = events.KeyTable()
     batch: list[Document] = []
     reused = staged.ReusedRows(reuse) if reuse is not None else None
     arrow_schema = staged.staging_schema()
@@ -335,6 +338,7 @@ def _stage(
                 key_column = pa.array([file_keys.get(d.seed_file) for d in batch], pa.binary())
                 for name in {d.seed_file for d in batch} - {batch[-1].seed_file}:  # the last may go on
                     file_keys.pop(name, None)
+                keys.add_rows(table)
                 columns = [*table.columns, *tokens, key_column]
                 out.add(pa.Table.from_arrays(columns, schema=arrow_schema))
                 batch.clear()
@@ -342,22 +346,12 @@ def _stage(
         def take_reused(before: str | None) -> None:
             for table in reused.before(before) if reused is not None else ():
                 flush_new()
-                for doc_id, seed_file in zip(
-                    *(table.column(c).to_pylist() for c in (schema.ID, schema.SEED_FILE)), strict=True
-                ):
-                    if doc_id in seen:
-                        raise InputError(f"{seed_file}: duplicate document id {doc_id}")
-                    seen.add(doc_id)
-                keys.extend(events.keys_of_rows(table))
+                keys.add_rows(table)
                 out.add(table)
 
         for doc in tqdm(docs, desc="documents", unit="doc", file=sys.stderr, disable=not progress):
             take_reused(doc.seed_file)
-            if doc.id in seen:
-                raise InputError(f"{doc.seed_file}: duplicate document id {doc.id}")
-            seen.add(doc.id)
             _check_document(doc, topics)
-            keys.append(events.EventKey.of(doc))
             batch.append(doc)
             if len(batch) >= BATCH_ROWS:
                 flush_new()
@@ -366,9 +360,25 @@ def _stage(
             reused.check_all_taken()
         flush_new()
         out.close()
-    if not keys:
+    if not keys.rows:
         raise InputError("no documents: the seeds folder gave nothing to build")
+    _check_unique(keys.table())
     return keys
+
+
+def _check_unique(keys: pa.Table) -> None:
+    """Refuse a document id given twice, naming the seed file of the first repeat in build order."""
+    ids = keys.column(schema.ID)
+    counts = pc.value_counts(ids)
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    if not len(repeated):
+        return
+    rows = np.flatnonzero(pc.is_in(ids, value_set=repeated).to_numpy(zero_copy_only=False))
+    met: set[str] = set()
+    for row, doc_id in zip(rows.tolist(), ids.take(pa.array(rows)).to_pylist(), strict=True):
+        if doc_id in met:
+            raise InputError(f"{keys.column(schema.SEED_FILE)[row]}: duplicate document id {doc_id}")
+        met.add(doc_id)
 
 
 def _write_configs(
@@ -390,30 +400,31 @@ def _write_configs(
     stats = CardStats()
     parallel = configs.ParallelPairs(group_sizes)
     bar = tqdm(total=total, desc="configs", unit="doc", file=sys.stderr, disable=not progress)
+    done = 0  # the staging table's rows are in the plan's (the keys') order
     try:
         for batch in staged.read_batches(staging):
             table = pa.Table.from_batches([batch])
             ner = configs.ner_table(table)
             table = table.drop_columns(list(staged.STAGING_ONLY))
-            ids = table.column(schema.ID).to_pylist()
-            events_column = pa.array([plan.event_ids[i] for i in ids], pa.string())
+            events_column = plan.events.slice(done, table.num_rows)
             table = table.set_column(
                 table.schema.get_field_index(schema.EVENT_ID), schema.EVENT_ID, events_column
             )
-            splits = [plan.splits[i] for i in ids]
+            split_column = plan.splits.slice(done, table.num_rows)
+            splits = split_column.to_pylist()
             stats.add_batch(table, splits)
-            split_column = pa.array(splits, pa.string())
             owners = pc.list_parent_indices(batch.column(configs.STAGED_SENTENCES))
             writers.add_split_tables("ner", ner, split_column.take(owners))
             writers.add_split_tables("documents", table, split_column)
             writers.add_split_tables("topics", configs.topics_table(table, topic_ids), split_column)
             for split, pairs in parallel.add(table, splits):
                 writers.add("parallel", split, pairs)
-            bar.update(len(ids))
+            done += table.num_rows
+            bar.update(table.num_rows)
     finally:
         bar.close()
         writers.close()
     stats.rows, stats.arrow_bytes = writers.rows, writers.bytes
-    stats.events = len(set(plan.event_ids.values()))
+    stats.events = pc.count_distinct(plan.events).as_py()
     stats.translation_groups = len(group_sizes)
     return stats.to_dict(topic_ids), parallel.skipped

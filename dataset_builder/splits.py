@@ -19,15 +19,19 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import ijson
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dataset_builder import schema
 from dataset_builder.errors import InputError
-from dataset_builder.events import EventKey, event_groups
+from dataset_builder.events import EventKey, KeyTable, group_labels
 from dataset_builder.output import write_atomic
 
 LEDGER_NAME = "splits.json"
@@ -150,38 +154,140 @@ def _parse_ledger(path: Path, text: str) -> dict[str, Assignment]:
     return {doc_id: Assignment(e.split, e.event) for doc_id, e in parsed.documents.items()}
 
 
-@dataclass(frozen=True)
-class SplitLedger:
-    """Recorded assignments by document id; entries are only ever added, never changed."""
+LEDGER_COLUMNS = pa.schema([(schema.ID, pa.string()), ("split", pa.string()), ("event", pa.string())])
+"""The ledger in memory: one row per document, sorted by id (never a dict of a million entries)."""
 
-    entries: Mapping[str, Assignment] = field(default_factory=dict)
+CHUNK = 1 << 16
+"""Entries read, planned and written this many at a time (bounds the Python objects alive)."""
+
+
+class _NotCanonical(Exception):
+    """The file is not laid out as :meth:`SplitLedger.to_bytes` writes it (so it is read whole)."""
+
+
+_ENTRY_EVENTS = ["start_map", ("map_key", "event"), "string", ("map_key", "split"), "string", "end_map"]
+
+
+def _stream_entries(path: Path) -> pa.Table:
+    """The entries of a ledger laid out as this module writes it (ids sorted, each entry exactly
+    ``{"event": …, "split": …}``), parsed as a stream into Arrow; anything else raises
+    :class:`_NotCanonical`, and :func:`_parse_ledger` reads the file whole to say what is wrong."""
+    batches: list[pa.RecordBatch] = []
+    columns: tuple[list[str], list[str], list[str]] = ([], [], [])
+    top: list[str] = []
+    last: str | None = None
+    try:
+        with open(path, "rb") as f:
+            events = ijson.parse(f)
+            for prefix, event, value in events:
+                if prefix == "" and event == "map_key":
+                    top.append(value)
+                elif prefix == "format" and (event != "number" or type(value) is not int or value != 1):
+                    raise _NotCanonical
+                elif prefix == "documents" and event == "map_key":
+                    entry = [next(events) for _ in _ENTRY_EVENTS]
+                    shape = [(e, v) if e == "map_key" else e for _, e, v in entry]
+                    event_id, split = entry[2][2], entry[4][2]
+                    if (last is not None and value <= last) or shape != _ENTRY_EVENTS:
+                        raise _NotCanonical  # unsorted, given twice, or another shape
+                    if not event_id or split not in schema.SPLITS:
+                        raise _NotCanonical
+                    last = value
+                    for column, item in zip(columns, (value, split, event_id), strict=True):
+                        column.append(item)
+                    if len(columns[0]) >= CHUNK:
+                        batches.append(pa.record_batch(list(columns), schema=LEDGER_COLUMNS))
+                        for column in columns:
+                            column.clear()
+    except (ijson.JSONError, UnicodeDecodeError, StopIteration):
+        raise _NotCanonical from None
+    if top != ["documents", "format"]:
+        raise _NotCanonical
+    batches.append(pa.record_batch(list(columns), schema=LEDGER_COLUMNS))
+    return pa.Table.from_batches(batches, schema=LEDGER_COLUMNS)
+
+
+class SplitLedger:
+    """Recorded assignments, one row per document id (:data:`LEDGER_COLUMNS`); entries are only ever
+    added, never changed."""
+
+    def __init__(self, table: pa.Table | None = None) -> None:
+        """``table``: rows sorted by id, each id once (see :meth:`of` to make one from entries)."""
+        self.table = (table if table is not None else LEDGER_COLUMNS.empty_table()).combine_chunks()
+
+    @classmethod
+    def of(cls, entries: Mapping[str, Assignment]) -> SplitLedger:
+        ids = sorted(entries)
+        columns = [ids, [entries[i].split for i in ids], [entries[i].event for i in ids]]
+        return cls(pa.table(columns, schema=LEDGER_COLUMNS))
 
     @classmethod
     def read(cls, path: Path) -> SplitLedger:
         """The ledger at ``path`` (empty when the file does not exist yet), validated by its schema."""
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            return cls(_stream_entries(path))
         except FileNotFoundError:
             return cls()
         except OSError as exc:
             raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        except _NotCanonical:
+            pass
+        try:  # a hand edit (or another layout): read whole, for an error naming the line
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: not UTF-8 at byte {exc.start}") from None
-        return cls(_parse_ledger(Path(path), text))
+        return cls.of(_parse_ledger(Path(path), text))
 
-    def with_(self, added: Mapping[str, Assignment]) -> SplitLedger:
-        clash = sorted(set(added) & set(self.entries))
-        if clash:
-            raise ValueError(f"documents already recorded in the split ledger: {', '.join(clash)}")
-        return SplitLedger({**self.entries, **added})
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SplitLedger) and self.table.equals(other.table)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_dict(self) -> dict[str, Assignment]:
+        """Every entry as a dict (for a few documents: a large ledger stays in Arrow)."""
+        ids, splits, events = (self.table.column(c).to_pylist() for c in LEDGER_COLUMNS.names)
+        return {i: Assignment(s, e) for i, s, e in zip(ids, splits, events, strict=True)}
+
+    def lookup(self, ids: pa.Array) -> pa.Table:
+        """The split and event recorded for each of ``ids`` (null where none is)."""
+        at = pc.index_in(ids, value_set=self.table.column(schema.ID))
+        return self.table.select(["split", "event"]).take(at)
+
+    def with_(self, added: SplitLedger) -> SplitLedger:
+        clash = self.table.column(schema.ID).filter(
+            pc.is_in(self.table.column(schema.ID), value_set=added.table.column(schema.ID))
+        )
+        if len(clash):
+            raise ValueError(
+                f"documents already recorded in the split ledger: {', '.join(clash.to_pylist())}"
+            )
+        return SplitLedger(pa.concat_tables([self.table, added.table]).sort_by(schema.ID))
 
     def to_bytes(self) -> bytes:
-        """Canonical bytes (sorted ids), so the file diffs line by line in git."""
-        documents = {
-            doc_id: {"event": a.event, "split": a.split} for doc_id, a in sorted(self.entries.items())
-        }
-        body = {"format": LEDGER_FORMAT, "documents": documents}
-        return (json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        """Canonical bytes, ``json.dumps(…, indent=1, sort_keys=True)`` of the entries (ids sorted, so
+        the file diffs line by line in git), written a chunk of entries at a time."""
+        if not len(self):
+            return b'{\n "documents": {},\n "format": 1\n}\n'
+        parts = [b'{\n "documents": {\n']
+        for batch in self.table.to_batches(CHUNK):
+            ids, splits, events = (batch.column(c).to_pylist() for c in LEDGER_COLUMNS.names)
+            entries = (
+                f'  {_json(i)}: {{\n   "event": {_json(e)},\n   "split": {_json(s)}\n  }}'
+                for i, s, e in zip(ids, splits, events, strict=True)
+            )
+            parts.append((",\n".join(entries)).encode("utf-8"))
+            parts.append(b",\n")
+        parts[-1] = b'\n },\n "format": 1\n}\n'
+        return b"".join(parts)
+
+
+def _json(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def merge_ledgers(ours: SplitLedger, theirs: SplitLedger) -> tuple[SplitLedger, list[str]]:
@@ -190,13 +296,20 @@ def merge_ledgers(ours: SplitLedger, theirs: SplitLedger) -> tuple[SplitLedger, 
     Entries are only ever added, so two branches that each built new documents merge without loss;
     a document recorded in two splits (or events) is never settled by a guess.
     """
+    at = pc.index_in(theirs.table.column(schema.ID), value_set=ours.table.column(schema.ID))
+    both = theirs.table.filter(pc.is_valid(at))
+    mine = ours.table.take(at.drop_null())
+    differ = pc.or_(
+        pc.not_equal(both.column("split"), mine.column("split")),
+        pc.not_equal(both.column("event"), mine.column("event")),
+    )
+    ours_rows, their_rows = (t.filter(differ).to_pylist() for t in (mine, both))
     conflicts = [
-        f"{doc_id}: {a.split} (event {a.event}) here, {theirs.entries[doc_id].split} "
-        f"(event {theirs.entries[doc_id].event}) there"
-        for doc_id, a in sorted(ours.entries.items())
-        if doc_id in theirs.entries and theirs.entries[doc_id] != a
+        f"{a[schema.ID]}: {a['split']} (event {a['event']}) here, {b['split']} (event {b['event']}) there"
+        for a, b in zip(ours_rows, their_rows, strict=True)
     ]
-    return SplitLedger({**theirs.entries, **ours.entries}), conflicts
+    added = theirs.table.filter(pc.is_null(at))
+    return SplitLedger(pa.concat_tables([ours.table, added]).sort_by(schema.ID)), conflicts
 
 
 def merge_files(ours: Path, theirs: Path, out: Path | None = None) -> str:
@@ -215,17 +328,17 @@ def merge_files(ours: Path, theirs: Path, out: Path | None = None) -> str:
         )
     target = Path(out or ours)
     write_atomic(target, merged.to_bytes())
-    gained = len(merged.entries) - len(mine.entries)
-    return f"{target}: {len(merged.entries)} documents recorded ({gained} from {theirs})"
+    gained = len(merged) - len(mine)
+    return f"{target}: {len(merged)} documents recorded ({gained} from {theirs})"
 
 
 @dataclass(frozen=True)
 class SplitPlan:
-    """The event id and split of every document of a build, and what the ledger gains."""
+    """The event id and split of every document of a build (in key order), and what the ledger gains."""
 
-    event_ids: dict[str, str]
-    splits: dict[str, str]
-    added: dict[str, Assignment]
+    events: pa.Array
+    splits: pa.Array
+    added: SplitLedger
     conflicts: list[str]
 
 
@@ -236,34 +349,99 @@ def _new_event_id(members: Iterable[str]) -> str:
 def assign_splits(
     keys: Iterable[EventKey], ledger: SplitLedger, ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS
 ) -> SplitPlan:
-    """Event ids and splits for every document; recorded documents keep their split."""
-    return plan_splits(event_groups(keys), ledger, ratios)
+    """Event ids and splits for every document (in ``keys`` order); recorded documents keep their split."""
+    table = KeyTable()
+    table.add_keys(keys)
+    rows = table.table()
+    return plan_splits(rows, group_labels(rows, len(table.entity_ids)), ledger, ratios)
 
 
 def plan_splits(
-    groups: Iterable[tuple[Sequence[str], str | None]],
+    keys: pa.Table,
+    labels: np.ndarray,
     ledger: SplitLedger,
     ratios: Sequence[float] = schema.DEFAULT_SPLIT_RATIOS,
 ) -> SplitPlan:
-    """:func:`assign_splits` of the events already grouped (``events.event_groups``: documents of an
-    event, and its curated id if any), so that a build times grouping and splitting apart."""
+    """:func:`assign_splits` of key rows already grouped (``events.group_labels``), so that a build
+    times grouping and splitting apart.
+
+    Events are planned in the order of their smallest member id, a chunk of rows at a time; only the
+    chunk's ids and recorded entries are Python objects at once.
+    """
     check_ratios(ratios)
-    plan = SplitPlan({}, {}, {}, [])
-    for members, curated in groups:
-        recorded = {m: ledger.entries[m] for m in members if m in ledger.entries}
-        new = [m for m in members if m not in recorded]
-        split, event = _placement(members, curated, recorded, ratios)
-        if new and len({a.split for a in recorded.values()}) > 1:
-            where = ", ".join(f"{m} ({a.split})" for m, a in sorted(recorded.items()))
-            plan.conflicts.append(
+    ids = keys.column(schema.ID).combine_chunks()
+    recorded = ledger.lookup(ids)
+    rank = np.empty(len(ids), np.int64)
+    rank[pc.sort_indices(ids).to_numpy()] = np.arange(len(ids))
+    first = np.full(labels.max() + 1 if len(labels) else 0, len(ids))
+    np.minimum.at(first, labels, rank)
+    order = np.lexsort((rank, first[labels]))  # events by smallest member id, members by id
+    ends = np.flatnonzero(np.diff(first[labels][order], append=-1)) + 1
+    events: list[pa.Array] = []
+    splits: list[pa.Array] = []
+    added: list[pa.Table] = []
+    conflicts: list[str] = []
+    start = 0
+    while start < len(order):
+        stop = ends[np.searchsorted(ends, start + CHUNK)] if start + CHUNK < len(order) else len(order)
+        rows = pa.array(order[start:stop])
+        chunk = _plan_chunk(
+            ids.take(rows).to_pylist(),
+            keys.column(schema.EVENT_ID).take(rows).to_pylist(),
+            recorded.take(rows),
+            ends[(ends > start) & (ends <= stop)] - start,
+            ratios,
+        )
+        events.append(chunk[0]), splits.append(chunk[1]), added.append(chunk[2])
+        conflicts += chunk[3]
+        start = stop
+    back = pa.array(np.argsort(order))  # key order again
+    return SplitPlan(
+        pa.concat_arrays(events or [pa.array([], pa.string())]).take(back),
+        pa.concat_arrays(splits or [pa.array([], pa.string())]).take(back),
+        SplitLedger(pa.concat_tables([LEDGER_COLUMNS.empty_table(), *added]).sort_by(schema.ID)),
+        conflicts,
+    )
+
+
+def _plan_chunk(
+    ids: list[str],
+    curated_ids: list[str | None],
+    recorded: pa.Table,
+    ends: np.ndarray,
+    ratios: Sequence[float],
+) -> tuple[pa.Array, pa.Array, pa.Table, list[str]]:
+    """Events and splits of whole events (rows ``ends``-delimited, each sorted by id)."""
+    splits_in, events_in = (recorded.column(c).to_pylist() for c in ("split", "event"))
+    event_of: list[str] = []
+    split_of_row: list[str] = []
+    new_rows: list[tuple[str, str, str]] = []
+    conflicts: list[str] = []
+    start = 0
+    for end in ends.tolist():
+        members = ids[start:end]
+        names = sorted({c for c in curated_ids[start:end] if c})
+        curated = names[0] if names else None
+        known = {
+            m: Assignment(s, e)
+            for m, s, e in zip(members, splits_in[start:end], events_in[start:end], strict=True)
+            if s is not None
+        }
+        new = [m for m in members if m not in known]
+        split, event = _placement(members, curated, known, ratios)
+        if new and len({a.split for a in known.values()}) > 1:
+            where = ", ".join(f"{m} ({a.split})" for m, a in sorted(known.items()))
+            conflicts.append(
                 f"new document(s) {', '.join(new)} join documents already built in different splits "
                 f"({where}); they go to {split} and no built document moves"
             )
         for m in members:
-            plan.event_ids[m] = curated or (recorded[m].event if m in recorded else event)
-            plan.splits[m] = recorded[m].split if m in recorded else split
-        plan.added.update(dict.fromkeys(new, Assignment(split, curated or event)))  # one per event
-    return plan
+            event_of.append(curated or (known[m].event if m in known else event))
+            split_of_row.append(known[m].split if m in known else split)
+        new_rows += [(m, split, curated or event) for m in new]
+        start = end
+    added = pa.table([list(c) for c in zip(*new_rows, strict=True)] or [[], [], []], schema=LEDGER_COLUMNS)
+    return pa.array(event_of, pa.string()), pa.array(split_of_row, pa.string()), added, conflicts
 
 
 def _placement(
@@ -279,18 +457,21 @@ def _placement(
     return split, event
 
 
-def built_assignments(folder: Path) -> dict[str, Assignment]:
+def built_assignments(folder: Path) -> SplitLedger:
     """Split and event of each document of a built folder (``data/documents/<split>.parquet``)."""
     import pyarrow.parquet as pq
 
-    found: dict[str, Assignment] = {}
+    tables = []
     for path in sorted(Path(folder).glob(schema.data_glob("documents"))):
         table = pq.read_table(path, columns=[schema.ID, schema.EVENT_ID])
-        for doc_id, event in zip(
-            table.column(schema.ID).to_pylist(), table.column(schema.EVENT_ID).to_pylist(), strict=True
-        ):
-            found[doc_id] = Assignment(path.stem, event)
-    return found
+        split = pa.array([path.stem] * table.num_rows, pa.string())
+        columns = [
+            table.column(schema.ID).cast(pa.string()),
+            split,
+            table.column(schema.EVENT_ID).cast(pa.string()),
+        ]
+        tables.append(pa.Table.from_arrays(columns, schema=LEDGER_COLUMNS))
+    return SplitLedger(pa.concat_tables([LEDGER_COLUMNS.empty_table(), *tables]).sort_by(schema.ID))
 
 
 def restore_ledger(
@@ -303,14 +484,15 @@ def restore_ledger(
     and said; when nothing can be restored but a version was published, the build is refused.
     """
     ledger = SplitLedger.read(ledger_path)
-    previous = built_assignments(built) if Path(built).is_dir() else {}
-    missing = {doc_id: a for doc_id, a in sorted(previous.items()) if doc_id not in ledger.entries}
-    if missing:
+    previous = built_assignments(built).table if Path(built).is_dir() else LEDGER_COLUMNS.empty_table()
+    ids = previous.column(schema.ID)
+    missing = previous.filter(pc.invert(pc.is_in(ids, value_set=ledger.table.column(schema.ID))))
+    if missing.num_rows:
         note = (
-            f"split ledger: {len(missing)} document(s) missing from {ledger_path} restored from the "
-            f"previous build in {built} (e.g. {next(iter(missing))}), so no built document moves"
+            f"split ledger: {missing.num_rows} document(s) missing from {ledger_path} restored from the "
+            f"previous build in {built} (e.g. {missing.column(schema.ID)[0].as_py()}), so no built document moves"
         )
-        return ledger.with_(missing), [note]
+        return ledger.with_(SplitLedger(missing)), [note]
     published = (
         sorted(Path(releases_dir).glob("*.json")) if releases_dir and Path(releases_dir).is_dir() else []
     )

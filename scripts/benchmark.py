@@ -71,7 +71,7 @@ LARGE_LANGUAGE = "en"
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("annotate", "dataset_builder.pipeline", "documents"),
     ("stage", "dataset_builder.build", "_stage"),
-    ("events", "dataset_builder.events", "event_groups"),
+    ("events", "dataset_builder.events", "group_labels"),
     ("splits", "dataset_builder.build", "plan_splits"),
     ("configs", "dataset_builder.build", "_write_configs"),
     ("card", "dataset_builder.build", "write_card"),

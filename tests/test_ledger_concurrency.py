@@ -54,7 +54,7 @@ def _build(root: Path, seeds: Path, delay: float = 0.0) -> subprocess.Popen[str]
 
 
 def _ledger(root: Path) -> dict[str, Assignment]:
-    return dict(SplitLedger.read(root / "annotations" / "splits.json").entries)
+    return SplitLedger.read(root / "annotations" / "splits.json").to_dict()
 
 
 def _finish(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:

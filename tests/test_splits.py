@@ -13,12 +13,12 @@ from conftest import PROJECT, TAXONOMY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dataset_builder import schema
+from dataset_builder import schema, splits
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.events import EventKey
-from dataset_builder.splits import Assignment, SplitLedger, assign_splits, merge_files, split_of
+from dataset_builder.splits import Assignment, SplitLedger, SplitPlan, assign_splits, merge_files, split_of
 
 RATIOS = (0.4, 0.3, 0.3)
 
@@ -115,19 +115,20 @@ def test_follow_up_articles_never_move_built_documents(tmp_path: Path) -> None:
 
 def test_a_document_bridging_two_recorded_splits_is_reported_and_nothing_moves(tmp_path: Path) -> None:
     keys = [EventKey("x", DAY, ("p", "q"), None, None), EventKey("y", DAY, ("r", "s"), None, None)]
-    ledger = SplitLedger({"x": Assignment("train", "event-x"), "y": Assignment("test", "event-y")})
+    ledger = SplitLedger.of({"x": Assignment("train", "event-x"), "y": Assignment("test", "event-y")})
     bridge = EventKey("z", DAY, ("p", "q", "r", "s"), None, None)
     plan = assign_splits([*keys, bridge], ledger, RATIOS)
-    assert plan.splits["x"] == "train" and plan.splits["y"] == "test"
-    assert plan.event_ids["x"] == "event-x" and plan.event_ids["y"] == "event-y"
-    assert plan.splits["z"] in {"train", "test"} and set(plan.added) == {"z"}
+    splits, events = _by_id([*keys, bridge], plan)
+    assert splits["x"] == "train" and splits["y"] == "test"
+    assert events["x"] == "event-x" and events["y"] == "event-y"
+    assert splits["z"] in {"train", "test"} and set(plan.added.to_dict()) == {"z"}
     assert len(plan.conflicts) == 1 and "z" in plan.conflicts[0] and "x (train)" in plan.conflicts[0]
 
 
 def test_translations_recorded_in_different_splits_leave_parallel_with_a_warning(tmp_path: Path) -> None:
     docs = [_article("t-ar", 1), _article("t-en", 2)]
     docs = [d.with_(translation_group="t") for d in docs]
-    ledger = SplitLedger({"t-ar": Assignment("train", "e1"), "t-en": Assignment("test", "e2")})
+    ledger = SplitLedger.of({"t-ar": Assignment("train", "e1"), "t-en": Assignment("test", "e2")})
     result = write_dataset(
         docs,
         tmp_path / "out",
@@ -163,36 +164,86 @@ def test_no_sequence_of_additions_moves_a_recorded_document(
                 EventKey(f"v{version}-{i}", DAY + dt.timedelta(days=day), tuple(sorted({a, b})), None, None)
             )
         plan = assign_splits(keys, ledger, RATIOS)
+        splits, events = _by_id(keys, plan)
         for doc_id, split in recorded.items():
-            assert plan.splits[doc_id] == split
+            assert splits[doc_id] == split
         ledger = ledger.with_(plan.added)
-        recorded = {k.id: plan.splits[k.id] for k in keys}
+        recorded = splits
         by_event = defaultdict(set)
-        for doc_id, event in plan.event_ids.items():
-            by_event[event].add(plan.splits[doc_id])
+        for doc_id, event in events.items():
+            by_event[event].add(splits[doc_id])
         if not plan.conflicts:
             assert all(len(s) == 1 for s in by_event.values())
 
 
 def test_an_empty_ledger_gives_the_hash_assignment() -> None:
     keys = [EventKey(f"d{i}", None, (), None, None) for i in range(30)]
-    plan = assign_splits(keys, SplitLedger(), RATIOS)
-    assert all(plan.splits[k.id] == split_of(plan.event_ids[k.id], RATIOS) for k in keys)
+    splits, events = _by_id(keys, assign_splits(keys, SplitLedger(), RATIOS))
+    assert all(splits[k.id] == split_of(events[k.id], RATIOS) for k in keys)
+
+
+def _by_id(keys: list[EventKey], plan: SplitPlan) -> tuple[dict[str, str], dict[str, str]]:
+    """The plan's split and event of each key's document (the plan lists them in key order)."""
+    ids = [k.id for k in keys]
+    return dict(zip(ids, plan.splits.to_pylist(), strict=True)), dict(
+        zip(ids, plan.events.to_pylist(), strict=True)
+    )
 
 
 def test_the_ledger_round_trips_and_rejects_what_it_cannot_read(tmp_path: Path) -> None:
-    ledger = SplitLedger({"b": Assignment("test", "e2"), "a": Assignment("train", "e1")})
+    ledger = SplitLedger.of({"b": Assignment("test", "e2"), "a": Assignment("train", "e1")})
     path = tmp_path / "splits.json"
     path.write_bytes(ledger.to_bytes())
     assert SplitLedger.read(path) == ledger
     assert list(json.loads(path.read_text())["documents"]) == ["a", "b"]
     assert SplitLedger.read(tmp_path / "missing.json") == SplitLedger()
     with pytest.raises(ValueError, match="already recorded"):
-        ledger.with_({"a": Assignment("test", "e1")})
+        ledger.with_(SplitLedger.of({"a": Assignment("test", "e1")}))
     for bad in ('{"format": 1, "documents": {"a": {"split": "dev", "event": "e"}}}', "{oops", "[]"):
         path.write_text(bad)
         with pytest.raises(InputError, match=str(path)):
             SplitLedger.read(path)
+
+
+_ids = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    entries=st.dictionaries(_ids, st.tuples(st.sampled_from(schema.SPLITS), _ids), max_size=12),
+    chunk=st.integers(1, 4),
+)
+def test_the_ledger_file_is_the_canonical_json_of_its_entries_and_streams_back(
+    entries: dict[str, tuple[str, str]], chunk: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The bytes are ``json.dumps(indent=1, sort_keys=True)`` of the entries (written a chunk at a
+    time), and they read back as a stream; the same entries laid out otherwise (a hand edit: unsorted,
+    other spacing) read back the same through the whole-file parser."""
+    ledger = SplitLedger.of({d: Assignment(s, e) for d, (s, e) in entries.items()})
+    documents = {d: {"event": e, "split": s} for d, (s, e) in entries.items()}
+    canonical = json.dumps(
+        {"format": 1, "documents": documents}, ensure_ascii=False, indent=1, sort_keys=True
+    )
+    path = tmp_path_factory.mktemp("ledger") / "splits.json"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splits, "CHUNK", chunk)
+        patch.setattr(splits, "_parse_ledger", None)  # the file as written never needs the whole-file parse
+        assert ledger.to_bytes() == (canonical + "\n").encode("utf-8")
+        path.write_bytes(ledger.to_bytes())
+        assert SplitLedger.read(path) == ledger
+    hand_edited = {"documents": dict(reversed(documents.items())), "format": 1}
+    path.write_text(json.dumps(hand_edited, ensure_ascii=True), encoding="utf-8")
+    assert SplitLedger.read(path) == ledger
+
+
+def test_a_ledger_merged_with_another_keeps_every_entry_and_names_each_conflict() -> None:
+    ours = SplitLedger.of({"a": Assignment("train", "e1"), "c": Assignment("test", "e3")})
+    theirs = SplitLedger.of(
+        {"a": Assignment("train", "e1"), "b": Assignment("validation", "e2"), "c": Assignment("train", "e3")}
+    )
+    merged, conflicts = splits.merge_ledgers(ours, theirs)
+    assert merged.to_dict() == {**theirs.to_dict(), **ours.to_dict()}
+    assert conflicts == ["c: test (event e3) here, train (event e3) there"]
 
 
 @pytest.mark.slow
@@ -209,9 +260,9 @@ def test_the_build_records_new_documents_once_and_refuses_a_broken_ledger(tmp_pa
         PROJECT, seeds_dir=seeds, annotations_dir=annotations, out_dir=tmp_path / "dist", progress=False
     )
     ledger = annotations / "splits.json"
-    recorded = SplitLedger.read(ledger)
-    assert first.recorded == len(recorded.entries) == sum(first.rows["documents"].values())
-    assert {doc_id: a.split for doc_id, a in recorded.entries.items()} == _splits(tmp_path / "dist")
+    recorded = SplitLedger.read(ledger).to_dict()
+    assert first.recorded == len(recorded) == sum(first.rows["documents"].values())
+    assert {doc_id: a.split for doc_id, a in recorded.items()} == _splits(tmp_path / "dist")
 
     again = build(
         PROJECT, seeds_dir=seeds, annotations_dir=annotations, out_dir=tmp_path / "dist", progress=False
@@ -275,7 +326,7 @@ def test_the_ledger_schema_names_the_line_and_the_value(tmp_path: Path, b: str, 
 
 
 def _entries(path: Path) -> dict[str, tuple[str, str]]:
-    return {d: (a.split, a.event) for d, a in SplitLedger.read(path).entries.items()}
+    return {d: (a.split, a.event) for d, a in SplitLedger.read(path).to_dict().items()}
 
 
 def test_splits_merge_joins_two_ledgers_and_names_every_conflict(tmp_path: Path) -> None:
@@ -285,8 +336,8 @@ def test_splits_merge_joins_two_ledgers_and_names_every_conflict(tmp_path: Path)
 
     base = {"a": Assignment("train", "e1"), "b": Assignment("test", "e2")}
     ours, theirs = tmp_path / "ours.json", tmp_path / "theirs.json"
-    ours.write_bytes(SplitLedger({**base, "c": Assignment("test", "e2")}).to_bytes())
-    theirs.write_bytes(SplitLedger({**base, "d": Assignment("validation", "e3")}).to_bytes())
+    ours.write_bytes(SplitLedger.of({**base, "c": Assignment("test", "e2")}).to_bytes())
+    theirs.write_bytes(SplitLedger.of({**base, "d": Assignment("validation", "e3")}).to_bytes())
     assert main(["splits", "merge", str(ours), str(theirs)]) == 0
     assert _entries(ours) == {
         "a": ("train", "e1"),
@@ -294,7 +345,9 @@ def test_splits_merge_joins_two_ledgers_and_names_every_conflict(tmp_path: Path)
         "c": ("test", "e2"),
         "d": ("validation", "e3"),
     }
-    theirs.write_bytes(SplitLedger({"a": Assignment("test", "e1"), "b": Assignment("test", "e9")}).to_bytes())
+    theirs.write_bytes(
+        SplitLedger.of({"a": Assignment("test", "e1"), "b": Assignment("test", "e9")}).to_bytes()
+    )
     before = ours.read_bytes()
     with pytest.raises(InputError, match="2 document") as refused:
         merge_files(ours, theirs)

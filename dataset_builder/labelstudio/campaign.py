@@ -119,7 +119,7 @@ def document_splits(documents: Sequence[Document], annotations_dir: Path, projec
     """Each document's split: the ledger's, else the one the next build would give it."""
     ledger = SplitLedger.read(Path(annotations_dir) / LEDGER_NAME)
     plan = assign_splits((EventKey.of(d) for d in documents), ledger, project.split_ratios)
-    return plan.splits
+    return dict(zip((d.id for d in documents), plan.splits.to_pylist(), strict=True))
 
 
 def annotated_documents(annotations_dir: Path, topic_ids: Sequence[str]) -> set[str]:

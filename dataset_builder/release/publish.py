@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2
+import pyarrow as pa
 import pyarrow.parquet as pq
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 from huggingface_hub.errors import HFValidationError, RepositoryNotFoundError
@@ -86,13 +87,14 @@ def _document_splits(folder: Path) -> dict[str, str]:
 
 def split_moves_against(dist: Path, ledger: SplitLedger) -> list[str]:
     """Documents of ``dist`` whose split is not the one the project's split ledger recorded."""
+    built = sorted(_document_splits(dist).items())
+    recorded = ledger.lookup(pa.array([doc_id for doc_id, _ in built], pa.string())).column("split")
     problems = []
-    for doc_id, split in sorted(_document_splits(dist).items()):
-        entry = ledger.entries.get(doc_id)
-        if entry is None:
+    for (doc_id, split), first in zip(built, recorded.to_pylist(), strict=True):
+        if first is None:
             problems.append(f"{doc_id} ({split}) is not in the split ledger")
-        elif entry.split != split:
-            problems.append(f"{doc_id} is in {split}, but was first built in {entry.split}")
+        elif first != split:
+            problems.append(f"{doc_id} is in {split}, but was first built in {first}")
     return problems
 
 

@@ -268,11 +268,14 @@ def test_events_group_same_day_same_people_and_translations() -> None:
         EventKey("e", None, (), None, "curated"),
         EventKey("f", dt.date(2019, 1, 10), ("pompeo",), None, "curated"),
     ]
-    events = assign_splits(keys, SplitLedger()).event_ids
+    events = dict(
+        zip([k.id for k in keys], assign_splits(keys, SplitLedger()).events.to_pylist(), strict=True)
+    )
     assert events["a-ar"] == events["a-en"] == events["b"]
     assert events["c"] != events["a-ar"]
     assert events["e"] == events["f"] == "curated"
-    assert assign_splits(reversed(keys), SplitLedger()).event_ids == events
+    backwards = assign_splits(reversed(keys), SplitLedger()).events.to_pylist()
+    assert dict(zip([k.id for k in reversed(keys)], backwards, strict=True)) == events
 
 
 @pytest.mark.parametrize(

@@ -126,6 +126,6 @@ def ledgered_project(root: Path, dist: Path) -> Path:
     (root / "annotations").mkdir(parents=True)
     shutil.copy(REPO / "dataset.toml", root / "dataset.toml")
     docs, splits = _documents(dist)
-    ledger = SplitLedger({d: Assignment(splits[d], doc.event_id) for d, doc in docs.items()})
+    ledger = SplitLedger.of({d: Assignment(splits[d], doc.event_id) for d, doc in docs.items()})
     (root / "annotations" / "splits.json").write_bytes(ledger.to_bytes())
     return root
