@@ -50,11 +50,22 @@ class Executor(Protocol):
         ...
 
 
-def shards(items: Sequence[S], size: int) -> list[list[S]]:
-    """Consecutive groups of ``size`` items: fixed by the items alone, never by the workers."""
-    if size < 1:
-        raise ValueError(f"shard size must be at least 1, not {size}")
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+class Shards(Sequence[list[S]]):
+    """Consecutive groups of ``size`` items: fixed by the items alone, never by the workers. A group
+    is cut from ``items`` when it is asked for (a lazy sequence of seed files stays lazy)."""
+
+    def __init__(self, items: Sequence[S], size: int) -> None:
+        if size < 1:
+            raise ValueError(f"shard size must be at least 1, not {size}")
+        self.items, self.size = items, size
+
+    def __len__(self) -> int:
+        return -(-len(self.items) // self.size)
+
+    def __getitem__(self, index: int) -> list[S]:  # type: ignore[override]
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return list(self.items[index * self.size : (index + 1) * self.size])
 
 
 def _in_order(

@@ -19,6 +19,9 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+import pyarrow as pa
+
 from dataset_builder.annotations import Gold, apply_gold, gold_documents
 from dataset_builder.annotators.dates import annotate_date
 from dataset_builder.annotators.entities import annotate_entities
@@ -27,11 +30,11 @@ from dataset_builder.annotators.topics import annotate_topics
 from dataset_builder.cache import SilverCache
 from dataset_builder.documents import CHARACTER_CUTS, Document, check_spans
 from dataset_builder.errors import InputError
-from dataset_builder.executors import Executor, LocalExecutor, shards
+from dataset_builder.executors import Executor, LocalExecutor, Shards
 from dataset_builder.knowledge import Groups, Knowledge
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.seeds import SeedRules
-from dataset_builder.seeds import decode_seed, seed_bytes, seed_files, split_seed
+from dataset_builder.seeds import SeedFiles, decode_seed, seed_bytes, seed_files, split_seed
 from dataset_builder.staged import Reuse
 
 READ_STEP = "read + clean + split"
@@ -253,7 +256,7 @@ class _SeedShards(Sequence[list[SeedFile]]):
     with the shard, and only the shards in flight are in memory."""
 
     def __init__(self, paths: Sequence[Path]) -> None:
-        self.groups = shards(paths, SHARD_FILES)
+        self.groups = Shards(paths, SHARD_FILES)
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -297,7 +300,7 @@ class AnnotateSeeds(PipelineStep):
 
     def __init__(
         self,
-        files: Sequence[Path],
+        files: SeedFiles,
         context: SilverContext,
         executor: Executor,
         shard_stats: PipelineStats,
@@ -320,27 +323,18 @@ class AnnotateSeeds(PipelineStep):
                 yield from docs
             return
         cache = self.cache
-        keys = [cache.key(path.name, seed_bytes(path)) for path in self.files]
-        reused: dict[bytes, int] = {}
-        if self.reuse is not None:  # only files of this corpus, unchanged: an edited one has a new key
-            reused = self.reuse.rows = {key: self.reuse.rows[key] for key in keys if key in self.reuse.rows}
-        stored = cache.present([key for key in keys if key not in reused])
-        fresh = stats.untimed(
-            self._annotated(
-                [
-                    p
-                    for p, key in zip(self.files, keys, strict=True)
-                    if key not in stored and key not in reused
-                ]
-            )
-        )
-        for path, key in zip(self.files, keys, strict=True):
-            if key in reused:  # its rows are taken back from the last build's staging table
+        keys = _file_keys(cache, self.files)
+        reused = self.reuse.keep(keys) if self.reuse is not None else np.zeros(len(keys), np.int64)
+        stored = _present(cache, keys, reused == 0)
+        fresh = stats.untimed(self._annotated(self.files.subset((reused == 0) & ~stored)))
+        for i, path in enumerate(self.files):
+            key = keys[i].as_py()
+            if reused[i]:  # its rows are taken back from the last build's staging table
                 cache.touch(key)
-                stats.documents += reused[key]
+                stats.documents += int(reused[i])
                 stats.counters["seed files reused"] += 1
                 continue
-            if key in stored:
+            if stored[i]:
                 docs = cache.get(key)
                 stats.counters["seed files reused"] += 1
             else:
@@ -350,6 +344,30 @@ class AnnotateSeeds(PipelineStep):
             if self.reuse is not None:
                 self.reuse.file_keys[path.name] = key  # for the staged rows (the stage takes it back)
             yield from docs
+
+
+KEY_CHUNK = 1 << 16
+"""Seed files whose cache keys are Python bytes at once (a build holds them as one Arrow array)."""
+
+
+def _file_keys(cache: SilverCache, files: SeedFiles) -> pa.Array:
+    """Each seed file's cache key (a file read at a time), as one Arrow array: 32 bytes a file."""
+    chunks = [
+        pa.array([cache.key(path.name, seed_bytes(path)) for path in files[i : i + KEY_CHUNK]], pa.binary())
+        for i in range(0, len(files), KEY_CHUNK)
+    ]
+    return pa.concat_arrays([pa.array([], pa.binary()), *chunks])
+
+
+def _present(cache: SilverCache, keys: pa.Array, asked: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` (where ``asked``) the cache holds, as a mask."""
+    found = np.zeros(len(keys), bool)
+    for start in range(0, len(keys), KEY_CHUNK):
+        rows = np.flatnonzero(asked[start : start + KEY_CHUNK]) + start
+        chunk = keys.take(pa.array(rows, pa.int64())).to_pylist()
+        stored = cache.present(chunk)
+        found[rows] = [key in stored for key in chunk]
+    return found
 
 
 class ApplyGold(PipelineStep):

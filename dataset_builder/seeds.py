@@ -8,9 +8,15 @@ furniture lines named by the seed rules' ``line_rules``, related-article lists, 
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import overload
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dataset_builder.documents import Cut, Document
 from dataset_builder.errors import InputError
@@ -28,41 +34,89 @@ RELATED = "related"
 TAIL_LIST = "tail_list"
 
 
-def seed_files(seeds_dir: Path) -> list[Path]:
+class SeedFiles(Sequence[Path]):
+    """The seed files of a folder in name order: their names in one Arrow array, each :class:`Path`
+    made when asked for (a list of a million ``Path`` objects held over a gigabyte)."""
+
+    def __init__(self, folder: Path, names: Sequence[str] | pa.Array) -> None:
+        self.folder = Path(folder)
+        self.names = names if isinstance(names, pa.Array) else pa.array(names, pa.string())
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Path]: ...
+
+    def __getitem__(self, index: int | slice) -> Path | list[Path]:
+        if isinstance(index, slice):
+            return [self.folder / name for name in self.names[index].to_pylist()]
+        return self.folder / self.names[index].as_py()
+
+    def subset(self, keep: np.ndarray) -> SeedFiles:
+        """The files where the mask ``keep`` is true."""
+        return SeedFiles(self.folder, self.names.filter(pa.array(keep, pa.bool_())))
+
+
+def seed_files(seeds_dir: Path) -> SeedFiles:
     """The seed files in a stable (name) order; the folder is a flat, open set of ``*.txt`` files.
 
     The suffix is matched whatever its case (``.TXT``). Hidden files (``.x.txt``, macOS's ``._x.txt``)
     are skipped. A subfolder is an error rather than skipped: seeds put there would silently be left
     out of the dataset. So is a ``.txt`` entry that is not a regular file (a broken symbolic link, a
-    pipe); :func:`read_seed` names a seed it cannot read.
+    pipe); :func:`read_seed` names a seed it cannot read. Two files of one stem (``a.txt``, ``a.TXT``)
+    are an error: both would give the same document ids.
     """
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise InputError(f"{seeds_dir}: seeds folder not found")
-    files = []
-    stems: dict[str, Path] = {}  # a twin is found by name, not by a scan of the files so far
-    for path in sorted(seeds_dir.iterdir()):
-        if path.name.startswith("."):
-            continue
-        if path.is_dir():
-            raise InputError(
-                f"{path}: a subfolder in the seeds folder: seeds must be {SEED_SUFFIX} files directly in "
-                f"{seeds_dir} (move its files up, or the folder out)"
-            )
-        if path.suffix.lower() != SEED_SUFFIX:
-            continue
-        if not path.is_file():
-            what = "broken symbolic link" if path.is_symlink() and not path.exists() else "not a regular file"
-            raise InputError(f"{path}: {what}, not a seed file")
-        twin = stems.setdefault(path.stem, path)
-        if twin is not path:  # both would give the same document ids
-            raise InputError(
-                f"{twin} and {path}: two seed files of one name (documents {path.stem}-…); rename one"
-            )
-        files.append(path)
-    if not files:
+    names = []
+    with os.scandir(seeds_dir) as entries:  # a directory entry knows its type: no stat per file
+        for entry in sorted(entries, key=lambda e: e.name):
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir():
+                raise InputError(
+                    f"{seeds_dir / name}: a subfolder in the seeds folder: seeds must be {SEED_SUFFIX} "
+                    f"files directly in {seeds_dir} (move its files up, or the folder out)"
+                )
+            if not name.lower().endswith(SEED_SUFFIX):
+                continue
+            if not entry.is_file():
+                path = seeds_dir / name
+                what = (
+                    "broken symbolic link"
+                    if path.is_symlink() and not path.exists()
+                    else "not a regular file"
+                )
+                raise InputError(f"{path}: {what}, not a seed file")
+            names.append(name)
+    if not names:
         raise InputError(f"{seeds_dir}: no {SEED_SUFFIX} seed files")
-    return files
+    _check_twins(seeds_dir, names)
+    return SeedFiles(seeds_dir, names)
+
+
+def _check_twins(seeds_dir: Path, names: list[str]) -> None:
+    """Refuse two files of one stem, naming the first such pair in name order."""
+    stems = pa.array([name[: -len(SEED_SUFFIX)] for name in names], pa.string())
+    counts = pc.value_counts(stems)
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    if not len(repeated):
+        return
+    first: dict[str, str] = {}
+    for i in np.flatnonzero(pc.is_in(stems, value_set=repeated).to_numpy(zero_copy_only=False)).tolist():
+        stem = stems[i].as_py()
+        if stem in first:
+            raise InputError(
+                f"{seeds_dir / first[stem]} and {seeds_dir / names[i]}: two seed files of one name "
+                f"(documents {stem}-…); rename one"
+            )
+        first[stem] = names[i]
 
 
 def decode_seed(path: Path, data: bytes) -> str:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -58,17 +59,28 @@ STAGING_ONLY = (configs.STAGED_SENTENCES, *configs.STAGED_TOKENS.values(), KEY)
 """The staging columns that are no ``documents`` column."""
 
 
+REUSE_COLUMNS = pa.schema([(KEY, pa.binary()), ("documents", pa.int64())])
+
+
 @dataclass
 class Reuse:
     """Which seed files a build takes from the previous staging table, and the keys of the others."""
 
     path: Path
-    rows: dict[bytes, int]
-    """Key of each reusable seed file → how many documents it gave (the pipeline keeps those of the
-    files it is given)."""
+    rows: pa.Table = field(default_factory=REUSE_COLUMNS.empty_table)
+    """Key of each reusable seed file and how many documents it gave (:data:`REUSE_COLUMNS`; the
+    pipeline keeps those of the files it is given, :meth:`keep`)."""
     file_keys: dict[str, bytes] = field(default_factory=dict)
     """Seed file name → key of the files whose documents the pipeline passes on, set as it does and
     taken back by the stage once their rows are written (memory stays at a batch's worth)."""
+
+    def keep(self, keys: pa.Array) -> np.ndarray:
+        """Keep only the reusable files among ``keys`` (this corpus's files, unchanged: an edited one
+        has a new key); how many documents each of ``keys`` gives back (0: not reused)."""
+        at = pc.index_in(keys, value_set=self.rows.column(KEY))
+        counts = pc.fill_null(self.rows.column("documents").take(at), 0).to_numpy()
+        self.rows = self.rows.filter(pc.is_in(self.rows.column(KEY), value_set=keys))
+        return counts
 
 
 def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
@@ -86,21 +98,28 @@ def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
         schema.EVENT_ID,
         schema.TRANSLATION_GROUP,
     ]
-    rows: dict[bytes, int] = {}
+    keys: list[bytes] = []
+    counts: list[int] = []
+    batches: list[pa.RecordBatch] = []
     try:
         with pa.OSFile(str(path)) as source:
             reader = pa.ipc.open_file(source)
             if not reader.schema.equals(staging_schema()):
-                return Reuse(path, {})
+                return Reuse(path)
             # a file's rows are consecutive: one group at a time in memory (every batch read, so a
             # damaged one fails here, not halfway through the build)
             for key, group in itertools.groupby(_rows(reader, columns), key=operator.itemgetter(0)):
                 members = [row[1:] for row in group]
                 if _plain_silver(members, human_ids):
-                    rows[key] = len(members)
+                    keys.append(key)
+                    counts.append(len(members))
+                if len(keys) >= BATCH_ROWS:  # a million files' keys as Python bytes: ~70 MB
+                    batches.append(pa.record_batch([keys, counts], schema=REUSE_COLUMNS))
+                    keys, counts = [], []
     except (OSError, pa.ArrowException):  # none yet, or damaged: every file goes through the pipeline
-        return Reuse(path, {})
-    return Reuse(path, rows)
+        return Reuse(path)
+    batches.append(pa.record_batch([keys, counts], schema=REUSE_COLUMNS))
+    return Reuse(path, pa.Table.from_batches(batches).combine_chunks())
 
 
 def _rows(reader: pa.ipc.RecordBatchFileReader, columns: list[str]) -> Iterator[tuple[Any, ...]]:
@@ -135,7 +154,7 @@ class ReusedRows:
     def check_all_taken(self) -> None:
         """Refuse a build that did not get every row it planned to take back: the table was replaced
         after it was read (a build of another project sharing the cache folder, at the same time)."""
-        planned = sum(self._reuse.rows.values())
+        planned = pc.sum(self._reuse.rows.column("documents")).as_py() or 0
         if self._taken != planned:
             raise DatasetBuilderError(
                 f"{self._reuse.path}: the staged rows changed while this build read them ({self._taken} of "
@@ -159,9 +178,8 @@ class ReusedRows:
         Read from the first call on: the pipeline has by then kept only the files of this corpus.
         """
         if self._batches is None:
-            rows = self._reuse.rows
-            keys = pa.array(list(rows), pa.binary())
-            self._batches = self._filtered(self._reuse.path, keys) if rows else iter(())
+            keys = self._reuse.rows.column(KEY)
+            self._batches = self._filtered(self._reuse.path, keys) if len(keys) else iter(())
         while True:
             if self._table is None or self._at == len(self._files):
                 self._table = next(self._batches, None)

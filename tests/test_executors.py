@@ -118,7 +118,7 @@ def test_ray_build_is_byte_identical_to_local_builds(
     tmp_path: Path, small_shards: None, ray_cluster: None
 ) -> None:
     seeds = _seeds(tmp_path / "seeds", 14)
-    assert len(executors.shards(sorted(seeds.glob("*.txt")), pipeline.SHARD_FILES)) == 7
+    assert len(executors.Shards(sorted(seeds.glob("*.txt")), pipeline.SHARD_FILES)) == 7
     outputs = {}
     for name, options in {
         "local-1": ["--executor", "local", "--workers", "1"],

@@ -159,7 +159,7 @@ def test_a_staged_table_replaced_while_a_build_reads_it_stops_the_build_not_a_do
         writer.add(gone)
         writer.close()
     rows = ReusedRows(reuse)
-    assert 0 < sum(t.num_rows for t in rows.before(None)) < sum(reuse.rows.values())
+    assert 0 < sum(t.num_rows for t in rows.before(None)) < pc.sum(reuse.rows.column("documents")).as_py()
     with pytest.raises(DatasetBuilderError, match="changed while this build read them"):
         rows.check_all_taken()
     assert files(project / "dist") == before
