@@ -29,6 +29,9 @@ _EN_NAME_WORD_AT_START = r"[A-Z](?<!\w[A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+"
 """The word after ``\\b``, written to start with its capital: a pattern that starts with a character
 set is only tried where one of those characters stands, several times faster than trying ``\\b`` at
 every position. The look-behind (no word character before the capital) is the ``\\b``."""
+_EN_ACRONYM_AT_START = r"[A-Z](?<!\w[A-Z])[A-Z]++"
+"""An acronym starting a name (HSBC Holdings, NBD): capitals only, whole (possessive), after no word
+character; starts with its capital, as above."""
 _EN_ACRONYM = r"\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
 _EN_FIRST_WORD = r"[A-Z](?<![\w’'-][A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+(?<![’']s)"
 """A name's first word: no word character, apostrophe or hyphen before it, and no possessive
@@ -128,6 +131,18 @@ class EntityKnowledge:
     costly part of ``en_acronym_name``, which tries up to eight words at every capital)."""
     en_name_joiners: frozenset[str]
     """Small words inside a capitalised name, skipped by its acronym."""
+    ar_org_name_adjectives: frozenset[str]
+    """Adjectives that continue a body's name like a nisba (العليا), normalised (see the rules' schema)."""
+    ar_org_end_adjectives: frozenset[str]
+    """Nisba-shaped adjectives that end a body's name (الرسمية), normalised."""
+    ar_generic_bodies: frozenset[str]
+    """Common nouns shaped like a body's name (مجلس الإدارة), normalised."""
+    ar_ministry_short_forms: dict[str, str]
+    """A ministry's domain (الخارجية), bare or behind a proclitic → the bare word."""
+    ar_place_descriptors: frozenset[str]
+    """Nouns before a place's name (محافظة) that join it inside a local body's name, normalised."""
+    ar_namesake_honorifics: frozenset[str]
+    """Honorifics of the namesakes of bodies and facilities (الملك), normalised."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
     """Learned names left out (see :meth:`without_documents`)."""
 
@@ -213,14 +228,14 @@ def compile_entity_knowledge(
             rf"{en_titles}[^\S\n]+(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})"
         ),
         en_org=re.compile(
-            rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads})"
-            rf"(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD_BEFORE_BOUNDARY}|[A-Z]{{2,}})){{1,3}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})?)?)\b"
+            rf"(?P<name>(?:{_EN_NAME_WORD_AT_START}|{_EN_ACRONYM_AT_START})[^\S\n]+(?:(?:{_EN_NAME_WORD}|[A-Z]{{2,}}+)[^\S\n]+){{0,3}}(?:{org_heads})(?!-)"
+            rf"(?:(?:[^\S\n]+(?:of|for|on)(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD_BEFORE_BOUNDARY}|[A-Z]{{2,}})){{1,3}}){{1,2}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})?)?)\b"
         ),
         en_country_org=re.compile(
             rf"(?P<name>(?:{_country_abbreviations(kb)})[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads}))\b"
         ),
         en_org_of=re.compile(
-            rf"(?P<name>{_word_start_alternatives([*en.org_heads, *en.company_suffixes])}(?:[^\S\n]+(?:of|for)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
+            rf"(?P<name>{_word_start_alternatives([*en.org_heads, *en.company_suffixes])}(?:[^\S\n]+(?:of|for|on)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
         ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
         en_loc_cue=_cue([*en.loc_heads, *en.loc_prefixes]),
@@ -270,6 +285,12 @@ def compile_entity_knowledge(
         ),
         en_acronym=re.compile(_EN_ACRONYM),
         en_name_joiners=frozenset(en.name_joiners),
+        ar_org_name_adjectives=frozenset(normalise(w, "ar") for w in ar.org_name_adjectives),
+        ar_org_end_adjectives=frozenset(normalise(w, "ar") for w in ar.org_end_adjectives),
+        ar_generic_bodies=frozenset(normalise(w, "ar") for w in ar.generic_bodies),
+        ar_ministry_short_forms=_with_proclitics(ar.ministry_short_forms, ar.proclitics),
+        ar_place_descriptors=frozenset(normalise(w, "ar") for w in ar.place_descriptors),
+        ar_namesake_honorifics=frozenset(normalise(w, "ar") for w in ar.namesake_honorifics),
         en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(

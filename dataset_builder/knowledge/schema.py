@@ -196,6 +196,25 @@ class ArabicEntityRules(_Strict):
     org_heads_with_complement: list[str] = Field(min_length=1)
     """Heads in the construct state (منظمة, وزارة) whose genitive complement names the body:
     منظمة التحرير الفلسطينية, وزارة الخارجية, جامعة الدول العربية."""
+    org_name_adjectives: list[str] = []
+    """Adjectives that continue a body's name after its head and complement, as a nisba does, though
+    they are none by form: المحكمة الاتحادية العليا, جمعية المستشفيات الخاصة, رابطة الأندية المحترفة."""
+    org_end_adjectives: list[str] = []
+    """Adjectives shaped like a nisba that describe a body rather than name it: they end its name
+    (وكالة الأنباء الإيرانية الرسمية is the agency; الجمعية العمومية is no body's name)."""
+    generic_bodies: list[str] = []
+    """Common nouns shaped like a body's name (مجلس الإدارة, the board of any company; هيئة التدريس, a
+    faculty's teachers): never an organisation by the head rules."""
+    ministry_short_forms: list[str] = []
+    """A ministry's domain standing for the ministry (الخارجية, الصحة): before a feminine nationality,
+    agreeing with the وزارة left out, it is that ministry (الخارجية التركية, الدفاع الروسية)."""
+    place_descriptors: list[str] = []
+    """Nouns in front of a place's name (محافظة, مدينة): after a construct head they belong to a local
+    body's name with the place (مجلس محافظة كركوك, مجلس مدينة الدار البيضاء)."""
+    namesake_honorifics: list[str] = []
+    """Honorifics of the namesakes of bodies and facilities: a head, one of them and a name is one
+    name (جامعة الملك سعود, مركز الملك سلمان للإغاثة), as is a head and a listed given name's full
+    name (جامعة حمد بن خليفة, ملعب محمد الخامس)."""
     titles_with_complement: list[str] = Field(min_length=1)
     facility_heads: list[str] = Field(min_length=1)
     descriptors: list[str] = []

@@ -28,6 +28,8 @@ from dataclasses import replace
 from dataset_builder.annotators.entities.arabic import (
     arabic_facilities,
     arabic_given_names,
+    arabic_ministries,
+    arabic_namesakes,
     arabic_national_orgs,
     arabic_orgs,
     arabic_people,
@@ -70,6 +72,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         arabic_orgs(text, norm, words, k, gazetteer)
         + arabic_facilities(text, norm, gazetteer, k)
         + arabic_national_orgs(text, norm, gazetteer, k)
+        + arabic_ministries(text, norm, words, k)
+        + arabic_namesakes(text, norm, words, k)
         if language == "ar"
         else english_orgs(text, k) + english_acronym_names(text, k)
     )

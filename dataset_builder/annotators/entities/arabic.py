@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataset_builder.annotators.entities.text import Word, is_word_char, last_word
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
+from dataset_builder.knowledge.text import normalise
 
 
 def arabic_people(
@@ -175,7 +176,12 @@ def arabic_orgs(
     more words ending in a nisba or a لل-word (منظمة البلدان المصدرة للبترول). Words joined by و
     right after the name's last word belong to it (هيئة الطرق والمواصلات, لإدارة الطوارئ والأزمات
     والكوارث), unless a name ``known`` starts there (مجلس الأمن والأمم المتحدة: two bodies)."""
-    starts = {span.start for span in known}
+    starts: set[int] = set()
+    places: dict[int, int] = {}  # a known place's start → its end (الدار البيضاء)
+    for span in known:
+        starts.add(span.start)
+        if span.label == "LOC":
+            places[span.start] = max(span.end, places.get(span.start, 0))
     found = []
     for i, (start, _, word) in enumerate(words):
         head = k.ar_org_heads.get(word)
@@ -187,8 +193,9 @@ def arabic_orgs(
         j = i + 1
         if not head.startswith("ال") and _named_complement(norm, words, i, k):
             last, nisba, national, j = i + 2, True, True, i + 3
-        elif construct and not head.startswith("ال") and _place_complement(norm, words, i, k):
-            end = words[i + 2][1]
+        elif (
+            construct and not head.startswith("ال") and (end := _place_complement(norm, words, i, k, places))
+        ):
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
         elif not head.startswith("ال") and word not in k.ar_descriptors and _place_after(norm, words, i, k):
@@ -221,6 +228,12 @@ def arabic_orgs(
                 ):
                     last += 1
                 break
+            if w in k.ar_org_end_adjectives:
+                break  # describes the body, names none of it (وكالة الأنباء الإيرانية الرسمية)
+            if last is not None and not national and w in k.ar_org_name_adjectives:
+                last, nisba = j, True  # continues the name like a nisba (المحكمة الاتحادية العليا)
+                j += 1
+                continue
             if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
                 break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
@@ -234,12 +247,113 @@ def arabic_orgs(
             elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not national):
                 last = j
                 if nisba:
+                    if (
+                        j + 1 < len(words)
+                        and _adjacent(norm, words[j], words[j + 1])
+                        and _nisba(words[j + 1][2], k)
+                    ):
+                        last = j + 1  # what it is for, with its adjective (للأمن السيبراني)
                     break
             j += 1
-        if last is not None:
+        if last is not None and normalise(text[start : words[last][1]], "ar") not in k.ar_generic_bodies:
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
     return found
+
+
+def arabic_ministries(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A ministry's domain and a feminine nationality name the ministry, the adjective agreeing with
+    the وزارة left out: الخارجية التركية, الدفاع الروسية, لخارجية الأمريكية (not الدفاع الروسي, the
+    Russian defence; nor السياسة الخارجية الأمريكية, where an article noun before makes the domain an
+    adjective)."""
+    found = []
+    for i in range(len(words) - 1):
+        word = words[i][2]
+        bare = k.ar_ministry_short_forms.get(word)
+        skip = len(word) - len(bare) if bare is not None else 0
+        if bare is None and word.startswith("لل") and "ال" + word[2:] in k.ar_ministry_short_forms:
+            skip = 1  # ل + the article written لل: the article's ل stays in the span
+        elif bare is None:
+            continue
+        adjective = words[i + 1][2]
+        if not (
+            _adjacent(norm, words[i], words[i + 1])
+            and adjective.startswith("ال")
+            and adjective.endswith("يه")
+            and (k.names.get(("ar", adjective), (None, ""))[1] == "MISC" or _place_nisba(adjective, k))
+        ):
+            continue
+        if i and _adjacent(norm, words[i - 1], words[i]) and words[i - 1][2].startswith("ال"):
+            continue
+        start, end = words[i][0] + skip, words[i + 1][1]
+        found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A body or facility named after a person is one name, a body's an organisation and a facility's
+    a place: a head without the article, a namesake's honorific and a name (جامعة الملك سعود), or a
+    listed given name's full name (جامعة حمد بن خليفة, ملعب محمد الخامس), then what the body is for
+    (مركز الملك سلمان للإغاثة والأعمال الإنسانية, جامعة محمد بن زايد للذكاء الاصطناعي)."""
+    found = []
+    for i in range(len(words) - 2):
+        word = words[i][2]
+        head, label = k.ar_org_heads.get(word), "ORG"
+        if head is None:
+            head, label = k.ar_facilities.get(word), "LOC"
+        if head is None or head.startswith("ال") or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        j = i + 1
+        honorific = words[j][2] in k.ar_namesake_honorifics
+        if honorific:
+            j += 1
+            if not _adjacent(norm, words[j - 1], words[j]):
+                continue
+        elif words[j][2] not in k.ar_given_names:
+            continue
+        name = _name_after(text, norm, words, j, k, lineage=honorific)
+        if len(name) < (1 if honorific else 2):
+            continue
+        last = _purpose_end(norm, words, j + len(name) - 1, k)
+        start, end = words[i][0] + len(word) - len(head), words[last][1]
+        found.append(Span(start, end, text[start:end], label, None))
+    return found
+
+
+def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) -> int:
+    """The last word of what a named body is for, after its name's last word ``words[last]``: a
+    لل-word or ل and a construct (للإغاثة, لكرة القدم), then article words, و-joined ones too
+    (للإغاثة والأعمال الإنسانية); ``last`` when none follows."""
+    nxt = last + 1
+    if nxt >= len(words) or not _adjacent(norm, words[last], words[nxt]):
+        return last
+    w = words[nxt][2]
+    if w.startswith("لل") and _name_word("ال" + w[2:], k):
+        last = nxt
+    elif (
+        w.startswith("ل")
+        and _name_word(w[1:], k)
+        and nxt + 1 < len(words)
+        and _adjacent(norm, words[nxt], words[nxt + 1])
+        and words[nxt + 1][2].startswith("ال")
+    ):
+        last = nxt + 1
+    else:
+        return last
+    for _ in range(_PURPOSE_WORDS):
+        nxt = last + 1
+        if nxt >= len(words) or not _adjacent(norm, words[last], words[nxt]):
+            break
+        w = words[nxt][2]
+        bare = w[1:] if w.startswith("وال") else w
+        if not bare.startswith("ال") or not _name_word(bare, k) or bare in k.ar_org_end_adjectives:
+            break
+        last = nxt
+    return last
+
+
+_PURPOSE_WORDS = 3
+"""Article words at most after the لل-word of what a body is for."""
 
 
 def _coordinated(word: Word, k: EntityKnowledge, starts: set[int]) -> bool:
@@ -315,21 +429,28 @@ def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) 
     return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
 
 
-def _place_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
-    """After a construct head without the article, a plain noun and a known place close the name:
-    حزب قلب تونس, هيئة تحرير الشام (not وزارة خارجية مصر: the noun has no ة ending)."""
+def _place_complement(
+    norm: str, words: list[Word], i: int, k: EntityKnowledge, places: dict[int, int]
+) -> int | None:
+    """Where the name ends when, after a construct head without the article, a plain noun and a
+    known place close it: حزب قلب تونس, هيئة تحرير الشام (not وزارة خارجية مصر: the noun has no ة
+    ending); a place's descriptor may have one, and the place several words (مجلس مدينة الدار
+    البيضاء, مجلس محافظة كركوك). None when they do not."""
     if i + 2 >= len(words) or not (
         _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
     ):
-        return False
-    noun, place = words[i + 1][2], words[i + 2][2]
-    plain = not noun.startswith(("ال", *k.ar_article_behind_proclitic)) and not noun.endswith(("ه", "ي"))
-    return (
-        plain
-        and _name_word(noun, k)
-        and not k.ar_verb.match(noun)
-        and k.names.get(("ar", place), (None, ""))[1] == "LOC"
-    )
+        return None
+    noun, place = words[i + 1][2], words[i + 2]
+    if noun not in k.ar_place_descriptors and (
+        noun.startswith(("ال", *k.ar_article_behind_proclitic))
+        or noun.endswith(("ه", "ي"))
+        or not _name_word(noun, k)
+        or k.ar_verb.match(noun)
+    ):
+        return None
+    if k.names.get(("ar", place[2]), (None, ""))[1] == "LOC":
+        return max(place[1], places.get(place[0], 0))
+    return places.get(place[0])
 
 
 def _place_after(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
@@ -395,6 +516,8 @@ def _name_after(
             break
         if len(w) >= 5 and w.endswith(_POSSESSIVE):
             break  # a noun with a possessive (إدارييها): no name word
+        if w.startswith("لل"):
+            break  # ل and the article (للإغاثة): the name has ended (كالاس, والاس may be names)
         if name and _known_person(w, k) and _known_person(name[-1][2], k):
             break  # two people the base knows, side by side (بوتين السيسي)
         if not name:

@@ -52,9 +52,39 @@ def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
                 start = possessive.end()  # China's Alibaba Group: a known owner is not in the name
             while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
                 start = text.index(" ", start) + 1
+            end = _name_end(text, start, end, k)
+            if label == "ORG" and (split := _two_bodies(text, start, end, k)) is not None:
+                found.append(Span(split, end, text[split:end], label, None))
+                end = text.rindex(" and ", start, split)
             if len(text[start:end].split()) >= 2:
                 found.append(Span(start, end, text[start:end], label, None))
     return found
+
+
+_JOINED = re.compile(r" (?:of|for|on)(?: the)? (?P<word>\S+)")
+"""A joiner inside a name and the word after it."""
+
+
+def _name_end(text: str, start: int, end: int, k: EntityKnowledge) -> int:
+    """Where a name ends: before a joiner followed by a stopword (the Security Council on Monday) and
+    before a possessive (the Central Bank of Argentina's board)."""
+    for m in _JOINED.finditer(text, start, end):
+        if m.group("word") in k.en_stopwords:
+            end = m.start()
+            break
+    if text.endswith(("’s", "'s"), start, end):
+        end -= 2
+    return end
+
+
+def _two_bodies(text: str, start: int, end: int, k: EntityKnowledge) -> int | None:
+    """Where the second of two bodies joined by "and" starts, when the words after "and" end in an
+    organisation head of their own (Massachusetts Institute of Technology and Tsinghua University);
+    None for one name (Ministry of Trade and Industry)."""
+    at = text.rfind(" and ", start, end)
+    if at < 0 or text[start:end].rsplit(None, 1)[-1] not in k.en_org_heads:
+        return None
+    return at + len(" and ")
 
 
 _EN_WORD = re.compile(r"[A-Za-z][\w’'-]*")
@@ -170,8 +200,9 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
         )
         if len(acronym) >= 2 and acronym.isupper() and acronym.isalpha():
             forms.setdefault(acronym, span.entity_id)
-        if words[-1] in k.en_company_suffixes and words[0] not in k.en_stopwords:
-            forms.setdefault(" ".join(words[:-1]), span.entity_id)
+        while len(words) > 1 and words[-1] in k.en_company_suffixes and words[0] not in k.en_stopwords:
+            words = words[:-1]  # every suffix off in turn (HSBC Holdings Plc: HSBC Holdings, HSBC)
+            forms.setdefault(" ".join(words), span.entity_id)
     found = []
     for form, entity_id in sorted(forms.items()):
         hit = k.names.get(("en", form))
@@ -185,6 +216,8 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
 def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKnowledge) -> Span | None:
     """The name in ``text[start:end]`` without leading stopwords and cut before any later one;
     None when too short or when a word is an organisation head or a known non-person name."""
+    if text.endswith(("’s", "'s"), start, end):
+        end -= 2  # the possessive is outside the name (Jacob Zuma's party)
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
     while words and (text[slice(*words[0])] in k.en_stopwords or text[slice(*words[0])] in k.en_titles):
         words.pop(0)
