@@ -176,6 +176,32 @@ def test_no_sequence_of_additions_moves_a_recorded_document(
             assert all(len(s) == 1 for s in by_event.values())
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from("pqrs"), st.sampled_from("pqrs"), st.booleans()),
+        max_size=10,
+    ),
+    chunk=st.integers(1, 4),
+)
+def test_the_plan_is_the_same_whatever_the_chunk_of_rows_planned_at_once(
+    keys: list[tuple[int, str, str, bool]], chunk: int
+) -> None:
+    """Events are planned a chunk of rows at a time (never cut in two): the plan may not depend on it."""
+    event_keys = [
+        EventKey(f"d{i}", DAY + dt.timedelta(days=day), tuple(sorted({a, b})), None, None)
+        for i, (day, a, b, _) in enumerate(keys)
+    ]
+    recorded = {f"d{i}": Assignment("test", f"e{i % 2}") for i, (*_, old) in enumerate(keys) if old}
+    ledger = SplitLedger.of(recorded)
+    whole = assign_splits(event_keys, ledger, RATIOS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splits, "CHUNK", chunk)
+        cut = assign_splits(event_keys, ledger, RATIOS)
+    assert _by_id(event_keys, cut) == _by_id(event_keys, whole)
+    assert (cut.added, cut.conflicts) == (whole.added, whole.conflicts)
+
+
 def test_an_empty_ledger_gives_the_hash_assignment() -> None:
     keys = [EventKey(f"d{i}", None, (), None, None) for i in range(30)]
     splits, events = _by_id(keys, assign_splits(keys, SplitLedger(), RATIOS))
