@@ -286,9 +286,9 @@ def test_the_build_records_new_documents_once_and_refuses_a_broken_ledger(tmp_pa
         PROJECT, seeds_dir=seeds, annotations_dir=annotations, out_dir=tmp_path / "dist", progress=False
     )
     ledger = annotations / "splits.json"
-    recorded = SplitLedger.read(ledger).to_dict()
+    recorded = SplitLedger.read(ledger)
     assert first.recorded == len(recorded) == sum(first.rows["documents"].values())
-    assert {doc_id: a.split for doc_id, a in recorded.items()} == _splits(tmp_path / "dist")
+    assert {doc_id: a.split for doc_id, a in recorded.to_dict().items()} == _splits(tmp_path / "dist")
 
     again = build(
         PROJECT, seeds_dir=seeds, annotations_dir=annotations, out_dir=tmp_path / "dist", progress=False
