@@ -377,7 +377,7 @@ def _check_unique(keys: pa.Table) -> None:
     met: set[str] = set()
     for row, doc_id in zip(rows.tolist(), ids.take(pa.array(rows)).to_pylist(), strict=True):
         if doc_id in met:
-            raise InputError(f"{keys.column(schema.SEED_FILE)[row]}: duplicate document id {doc_id}")
+            raise InputError(f"{keys.column(schema.SEED_FILE)[row].as_py()}: duplicate document id {doc_id}")
         met.add(doc_id)
 
 

@@ -232,8 +232,10 @@ def test_a_bad_seed_makes_the_cli_exit_non_zero_and_keeps_the_output(tmp_path: P
 
 def test_duplicate_ids_and_unknown_topics_are_input_errors(tmp_path: Path, make_doc) -> None:
     doc = make_doc("001_x", "en", "Text")
-    with pytest.raises(InputError, match="duplicate document id 001_x"):
-        write_dataset([doc, doc], tmp_path / "a", project=PROJECT, taxonomy=TAXONOMY, progress=False)
+    other = make_doc("002_y", "en", "Text")
+    twice = [doc, other, doc.with_(seed_file="003_z.txt"), other.with_(seed_file="004_w.txt")]
+    with pytest.raises(InputError, match=r"^003_z\.txt: duplicate document id 001_x$"):
+        write_dataset(twice, tmp_path / "a", project=PROJECT, taxonomy=TAXONOMY, progress=False)
     with pytest.raises(InputError, match=r"001_x.*no_such_topic"):
         write_dataset(
             [doc.with_(topics=["no_such_topic"])],
