@@ -25,6 +25,7 @@ from scipy.sparse.csgraph import connected_components
 
 from dataset_builder import schema
 from dataset_builder.documents import Document
+from dataset_builder.errors import DatasetBuilderError
 
 MAX_ENTITIES = 8
 """Only a document's first few distinct linked entities make links (bounds the link count)."""
@@ -176,7 +177,10 @@ def _link_edges(keys: pa.Table, entity_count: int) -> Iterable[tuple[np.ndarray,
         return
     span = (pc.max(days).as_py() - start_day + 2) * entity_count * entity_count
     if span >= 2**63:
-        raise ValueError(f"too many distinct linked entities ({entity_count}) to group events")
+        raise DatasetBuilderError(  # a link is one int64: days × entities² must fit
+            f"cannot group events: {entity_count:,} distinct linked entities over "
+            f"{pc.max(days).as_py() - start_day + 1:,} day(s) is more than one build can number"
+        )
     seen = np.empty(0, np.int64)  # every link met so far, sorted
     seen_row = np.empty(0, np.int64)  # the first row with it
     for start in range(0, keys.num_rows, LINK_ROWS):
