@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from conftest import ANN, KNOWLEDGE, PROJECT, REPO
 
@@ -104,13 +105,26 @@ def ray_cluster() -> Iterator[None]:
 
 
 def test_local_workers_get_the_context_and_return_in_shard_order() -> None:
-    """Every shard runs in a worker process with the context, and comes back in shard order; a second
-    map reuses the fork server the first one started."""
+    """Every shard runs in a worker process with the context, and comes back in shard order; each map
+    stops its fork server when done (it would hold the annotators' imports for the rest of a build),
+    and a second map starts another."""
     shards = list(range(12))
     for context in ("first", "second"):
         results = list(LocalExecutor(2, min_shards=1).map(shard_and_process, context, shards))
         assert [(c, shard) for c, shard, _ in results] == [(context, shard) for shard in shards]
         assert os.getpid() not in {pid for _, _, pid in results}
+        left = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True)]
+        assert not [c for c in left if "forkserver" in c], left
+
+
+def test_local_workers_stopped_early_leave_no_process() -> None:
+    """A caller that stops reading after the first result (an error in the build) leaves neither
+    workers nor the fork server running."""
+    results = LocalExecutor(2, min_shards=1).map(shard_and_process, "early", list(range(12)))
+    assert next(results)[:2] == ("early", 0)
+    results.close()
+    left = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True)]
+    assert not [c for c in left if "forkserver" in c], left
 
 
 @pytest.mark.slow

@@ -218,13 +218,7 @@ def choose_sample(folder: Path, overview: Overview, max_documents: int, max_char
     grouped = overview.sample_keys.group_by(_KEY).aggregate(
         [(_GOLD, "any"), (_CHARACTERS, "sum"), (_KEY, "count")]
     )
-    hashes = [
-        hashlib.sha256(key.encode("utf-8")).hexdigest()
-        for chunk in grouped.column(_KEY).chunks
-        for key in chunk.to_pylist()
-    ]
-    grouped = grouped.append_column(_HASH, pa.array(hashes, pa.string()))
-    del hashes
+    grouped = grouped.append_column(_HASH, _sha256(grouped.column(_KEY)))
     ordered = grouped.sort_by([(f"{_GOLD}_any", "descending"), (_HASH, "ascending")])
     chosen: list[str] = []
     documents = characters = 0
@@ -238,6 +232,25 @@ def choose_sample(folder: Path, overview: Overview, max_documents: int, max_char
                 documents += members
                 characters += size
     return Sample(frozenset(_ids_of_keys(folder, chosen)), max_documents, max_characters)
+
+
+def _sha256(keys: pa.ChunkedArray, batch_rows: int = BATCH_ROWS) -> pa.ChunkedArray:
+    """Each key's sha256 as 32 raw bytes, which sort as their hex digests do, made ``batch_rows`` keys
+    at a time: a million hex digests as Python strings would be over 100 MB of the report's peak."""
+    return pa.chunked_array(
+        [
+            pa.array(
+                [
+                    hashlib.sha256(key.encode("utf-8")).digest()
+                    for key in chunk.slice(at, batch_rows).to_pylist()
+                ],
+                pa.binary(32),
+            )
+            for chunk in keys.chunks
+            for at in range(0, len(chunk), batch_rows)
+        ],
+        pa.binary(32),
+    )
 
 
 def _ids_of_keys(folder: Path, keys: Sequence[str]) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import re
 import shutil
@@ -21,9 +22,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT, TAXONOMY
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dataset_builder import cli, pipeline, schema
 from dataset_builder.build import build, write_dataset
@@ -280,6 +285,17 @@ def test_the_sample_keeps_gold_and_translation_pairs_and_states_the_count(
     assert contract_problems(dist, html) == []
     few = render_report(dist, max_characters=100)
     assert few[1] == len(parse(few[0]).documents) < shown
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=40), st.integers(1, 5))
+def test_keys_sort_by_their_raw_sha256_as_by_its_hex_digest(keys: list[str], chunk: int) -> None:
+    """The sample's order is by the hex sha256 of each group key; the report sorts the raw 32 bytes
+    (hashed a batch at a time) instead, which must give the same order, whatever the batching."""
+    digests = collect._sha256(pa.chunked_array([pa.array(keys, pa.string())], pa.string()), chunk)
+    order = pc.sort_indices(pa.table({"hash": digests}), [("hash", "ascending")]).to_pylist()
+    by_hex = sorted(range(len(keys)), key=lambda i: (hashlib.sha256(keys[i].encode()).hexdigest(), i))
+    assert [keys[i] for i in order] == [keys[i] for i in by_hex]
 
 
 def test_span_changes_name_every_difference_between_silver_and_gold() -> None:
