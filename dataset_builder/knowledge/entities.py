@@ -101,6 +101,8 @@ class EntityKnowledge:
     search per form."""
     ar_descriptors: dict[str, str]
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
+    ar_company_descriptors: dict[str, str]
+    """Words in front of a company's name (شركة), bare or behind a proclitic → the bare word."""
     ar_not_names: frozenset[str]
     ar_chain_bridges: frozenset[str]
     """Words that keep a title chain going before a known name: prepositions, organisation heads, descriptors."""
@@ -261,6 +263,7 @@ def compile_entity_knowledge(
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
         contextual_forms=_contextual_automata(contextual_table(kb)),
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
+        ar_company_descriptors=_with_proclitics(ar.company_descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
         ar_chain_bridges=frozenset(
             [

@@ -220,6 +220,10 @@ class ArabicEntityRules(_Strict):
     descriptors: list[str] = []
     """Words in front of an outlet's or club's name (صحيفة, قناة, نادي), left out of the span: after
     one, a contextual name of the knowledge base is that entity."""
+    company_descriptors: list[str] = []
+    """Words in front of a company's name, left out of the span (شركة): after one, plain name words the
+    base does not know, up to a nisba, punctuation or a stopword, are the company (شركة إيني
+    الإيطالية, شركة بي بي), with what it is for after them (شركة النيل للتوريدات)."""
     chain_bridges: list[str] = []
     """Prepositions that keep a title chain going when a known name follows them (المتحدث باسم
     وزارة الصحة في غزة أشرف القدرة); organisation heads and descriptors do too (شركة أرامكو)."""

@@ -208,3 +208,33 @@ def test_arabic_outlets_agencies_and_bodies_of_scraped_news_are_in_the_base() ->
 def test_a_club_after_its_coach_or_player_is_an_organisation_everywhere_in_the_text() -> None:
     text = "فاز الهلال على النصر. وقال مدرب النصر إن فريقه قدم أداء جيدا."
     assert [t for t, label, _ in found(text, "ar") if label == "ORG"] == ["النصر", "النصر"]
+
+
+def test_a_company_after_its_descriptor_keeps_its_nationality_apart() -> None:
+    """شركة (company_descriptors) is left out; plain words the base does not know name the company,
+    with what it is for or a number; a nisba after it is the nationality; adjectives are no name."""
+    text = (
+        "وقعت شركة كوسموتك الإيطالية وشركة النيل للتوريدات وشركة جي 42 اتفاقا، "
+        "فيما أعلنت شركة ناشئة صينية وشركة كبرى عن خطط."
+    )
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [
+        ("كوسموتك", "ORG"),
+        ("الإيطالية", "MISC"),
+        ("النيل للتوريدات", "ORG"),
+        ("جي 42", "ORG"),
+        ("صينية", "MISC"),
+    ]
+
+
+def test_a_ministry_domain_after_an_article_noun_is_an_adjective() -> None:
+    text = "انتقد التقرير السياسة الخارجية الأمريكية، وقالت الخارجية الأمريكية إن الاتفاق صامد."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [
+        ("الأمريكية", "MISC"),
+        ("الخارجية الأمريكية", "ORG"),
+    ]
+
+
+def test_a_reporting_verb_after_a_comma_starts_no_name() -> None:
+    text = "التقى مصطفى مدبولي رئيس الوزراء في القاهرة، وأكد يحيى السنوار أن الوضع صعب."
+    people = [t for t, label, _ in found(text, "ar") if label == "PER"]
+    assert people == ["مصطفى مدبولي", "يحيى السنوار"]

@@ -16,6 +16,7 @@ from dataset_builder import cli
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge import schema as ks
+from dataset_builder.knowledge.text import normalise
 from dataset_builder.pipeline import silver_documents
 
 
@@ -112,6 +113,11 @@ CASES: list[tuple[str, Any, str]] = [
         "entity_rules.json",
         lambda d: d["en"]["stopwords"].append(3),
         r"en\.stopwords\[\d+\]: expected a string",
+    ),
+    (
+        "entity_rules.json",
+        lambda d: d["ar"].update(company_descriptors="شركة"),
+        r"ar\.company_descriptors: expected a list",
     ),
     (
         "date_rules.json",
@@ -273,3 +279,12 @@ def test_a_missing_key_the_defaults_lack_and_an_unknown_key_still_fail(tmp_path:
     _edit(folder, ks.ENTITY_RULES, lambda d: d["en"].pop("article"))
     path = _edit(folder, ks.GROUPS, lambda d: d["events"][0].pop("id"))
     _refused(folder, f"{path}: events[0]: id: missing")
+
+
+def test_company_descriptors_are_read_behind_proclitics_and_default_to_none(tmp_path: Path) -> None:
+    """ar.company_descriptors (شركة) is compiled normalised, bare and behind every proclitic; a file
+    without the key has none (no company rule), like the other optional Arabic lists."""
+    assert KNOWLEDGE.entities.ar_company_descriptors[normalise("لشركة", "ar")] == normalise("شركة", "ar")
+    folder = _project(tmp_path)
+    _edit(folder, ks.ENTITY_RULES, lambda d: d["ar"].pop("company_descriptors"))
+    assert Knowledge.load(folder).entities.ar_company_descriptors == {}

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from dataset_builder.annotators.entities.arabic import (
+    arabic_companies,
     arabic_facilities,
     arabic_given_names,
     arabic_ministries,
@@ -35,6 +36,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_people,
     arabic_role_appositions,
     arabic_speakers,
+    without_adjectival_domains,
 )
 from dataset_builder.annotators.entities.english import (
     english_acronym_names,
@@ -67,6 +69,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     norm = normalise(text, language)
     words = arabic_words(norm) if language == "ar" else []
     gazetteer = gazetteer_matches(text, norm, language, k)
+    if language == "ar":
+        gazetteer = without_adjectival_domains(norm, words, gazetteer, k)
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (
         arabic_orgs(text, norm, words, k, gazetteer)
@@ -74,6 +78,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_national_orgs(text, norm, gazetteer, k)
         + arabic_ministries(text, norm, words, k)
         + arabic_namesakes(text, norm, words, k)
+        + arabic_companies(text, norm, words, k)
         if language == "ar"
         else english_orgs(text, k) + english_acronym_names(text, k)
     )

@@ -320,6 +320,85 @@ def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge
     return found
 
 
+def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A company the base does not know, after a company descriptor left out of the span: plain name
+    words (no article, no ة ending, no verb, stopword or known non-person name), up to
+    ``_COMPANY_WORDS``, then what it is for (شركة إيني الإيطالية → إيني, شركة إتش سي للأوراق المالية);
+    or one article word with what it is for (شركة النيل للتوريدات). A nisba after the name is no part
+    of it (the nationality's own span)."""
+    found = []
+    for i in range(len(words) - 1):
+        head = k.ar_company_descriptors.get(words[i][2])
+        if head is None or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        j = i + 1
+        while (
+            j < len(words)
+            and j - i <= _COMPANY_WORDS
+            and (j == i + 1 or _adjacent(norm, words[j - 1], words[j]))
+            and _company_word(words[j][2], k)
+        ):
+            j += 1
+        if j == i + 1:  # no plain word: an article word or a place names it only with its purpose
+            w = words[j][2]
+            place = k.names.get(("ar", w), (None, ""))[1] == "LOC"  # شركة مصر للطيران
+            if not place and (not w.startswith("ال") or not _name_word(w, k) or _nisba(w, k)):
+                continue
+            last = _purpose_end(norm, words, j, k)
+            if last == j:
+                continue
+        else:
+            last = _purpose_end(norm, words, j - 1, k)
+        start, end = words[i + 1][0], words[last][1]
+        if last == j - 1 and (number := _NUMBER_AFTER.match(norm, end)) is not None:
+            end = number.end()  # a number ends the name (شركة جي 42)
+        found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+_NUMBER_AFTER = re.compile(r"[^\S\n]\d+\b")
+
+
+_COMPANY_WORDS = 3
+"""Plain words at most in a company's name after its descriptor (شركة بريتش أميركان توباكو)."""
+
+
+def _company_word(word: str, k: EntityKnowledge) -> bool:
+    """A plain word that may be part of a company's name: no article or لل, no ة ending (شركة ناشئة,
+    شركة صينية), no verb, stopword or known non-person name."""
+    return (
+        not word.startswith(("ال", *k.ar_article_behind_proclitic))
+        and not word.endswith("ه")
+        and _name_word(word, k)
+        and not k.ar_verb.match(word)
+        and not k.ar_not_first.match(word)
+        and word not in k.ar_reporting_verbs
+    )
+
+
+def without_adjectival_domains(
+    norm: str, words: list[Word], spans: list[Span], k: EntityKnowledge
+) -> list[Span]:
+    """The spans without the ministries named by a domain that is an adjective here: after a noun with
+    the article, الخارجية الأمريكية is the foreign of السياسة الخارجية الأمريكية (US foreign policy),
+    not the State Department (as in :func:`arabic_ministries`)."""
+    starts = {w[0]: n for n, w in enumerate(words)}
+    kept = []
+    for span in spans:
+        n = starts.get(span.start)
+        if (
+            span.label == "ORG"
+            and n  # not the first word
+            and words[n][2] in k.ar_ministry_short_forms
+            and _adjacent(norm, words[n - 1], words[n])
+            and words[n - 1][2].startswith("ال")
+            and words[n - 1][2] not in k.ar_titles
+        ):
+            continue
+        kept.append(span)
+    return kept
+
+
 def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) -> int:
     """The last word of what a named body is for, after its name's last word ``words[last]``: a
     لل-word or ل and a construct (للإغاثة, لكرة القدم), then article words, و-joined ones too
@@ -370,12 +449,13 @@ def _coordinated(word: Word, k: EntityKnowledge, starts: set[int]) -> bool:
 
 
 def arabic_national_orgs(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
-    """A known body of several words, then a nationality, is one body: الهلال الأحمر الفلسطيني,
-    الدفاع المدني السوري (the national society, not the movement and a nationality)."""
+    """A known body of several words with the article, then a nationality, is one body: الهلال الأحمر
+    الفلسطيني, الدفاع المدني السوري (the national society, not the movement and a nationality); not a
+    company's name (بي بي البريطانية: the company and its nationality)."""
     found = []
     for body in known:
-        if body.label != "ORG" or " " not in body.text:
-            continue
+        if body.label != "ORG" or " " not in body.text or not norm.startswith("ال", body.start):
+            continue  # a company's nationality is its own span (بي بي البريطانية)
         after = _NEXT_WORD.match(norm, body.end)
         if after is None or not after.group(1).startswith("ال") or not _nisba(after.group(1), k):
             continue
@@ -485,6 +565,7 @@ def _name_word(word: str, k: EntityKnowledge) -> bool:
         or word in k.ar_titles
         or word in k.ar_org_heads
         or word in k.ar_not_names
+        or word in k.ar_company_descriptors
         or (hit is not None and hit[1] != "PER")
     )
 
@@ -527,6 +608,7 @@ def _name_after(
                 or (k.ar_verb.match(w) and not verb_like)
                 or k.ar_not_first.match(w)
                 or w in k.ar_connectors
+                or w in k.ar_reporting_verbs  # وأكد after a comma starts a clause, not a name
             ):
                 break
             plain = 1
