@@ -412,7 +412,7 @@ def _write_configs(
             )
             split_column = plan.splits.slice(done, table.num_rows)
             splits = split_column.to_pylist()
-            stats.add_batch(table, splits)
+            stats.add_batch(table, split_column)
             owners = pc.list_parent_indices(batch.column(configs.STAGED_SENTENCES))
             writers.add_split_tables("ner", ner, split_column.take(owners))
             writers.add_split_tables("documents", table, split_column)

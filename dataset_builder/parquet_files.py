@@ -8,6 +8,7 @@ rows, and tables laid out the same way however their rows arrived (:func:`fresh`
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,10 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "store_schema": True,
 }
 """Fixed writer options, so that two builds of the same input are byte-identical."""
+
+WRITE_THREADS = 2
+"""Threads encoding and compressing row groups (pyarrow releases the GIL for it), while the build's
+own thread derives the next batch: each file still gets its row groups one at a time, in order."""
 
 
 def writer(path: Path, arrow_schema: pa.Schema) -> pq.ParquetWriter:
@@ -61,6 +66,8 @@ class SplitWriters:
         self._pending: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
         self._pending_rows: Counter[tuple[str, str]] = Counter()
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+        self._writing: dict[tuple[str, str], Future[None]] = {}
+        self._threads = ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="parquet")
 
     def add(self, subset: str, split: str, table: pa.Table) -> None:
         """Queue rows of one subset and split (any number, in file order); full batches are written."""
@@ -94,11 +101,18 @@ class SplitWriters:
             )
         table = fresh(table, self.schemas[subset])
         self.bytes[subset][split] += table.nbytes
-        self._writers[subset, split].write_table(table)
+        if (writing := self._writing.get((subset, split))) is not None:
+            writing.result()  # one row group in flight per file: in order, and memory stays bounded
+        self._writing[subset, split] = self._threads.submit(self._writers[subset, split].write_table, table)
 
     def close(self) -> None:
         """Flush what is left. A split without rows gets no file: ``datasets`` refuses empty splits."""
-        for subset, split in list(self._pending):
-            self._flush(subset, split, last=True)
-        for w in self._writers.values():
-            w.close()
+        try:
+            for subset, split in list(self._pending):
+                self._flush(subset, split, last=True)
+            for writing in self._writing.values():
+                writing.result()
+        finally:
+            self._threads.shutdown()
+            for w in self._writers.values():
+                w.close()

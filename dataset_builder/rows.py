@@ -132,3 +132,14 @@ def document_from_record(record: dict[str, Any]) -> Document:
     if record[schema.DATE] is not None:
         record[schema.DATE] = dt.date.fromisoformat(record[schema.DATE])
     return Document(**record)
+
+
+def count_rows(columns: Sequence[pa.Array | pa.ChunkedArray]) -> dict[tuple[Any, ...], int]:
+    """How many rows hold each combination of values of ``columns`` (nulls included), in the order
+    the combinations first appear: counted by Arrow, not a Python loop per document."""
+    names = [f"c{i}" for i in range(len(columns))]
+    grouped = (
+        pa.table(list(columns), names=names).group_by(names, use_threads=False).aggregate([([], "count_all")])
+    )
+    values = zip(*(grouped[name].to_pylist() for name in names), strict=True)
+    return dict(zip(values, grouped["count_all"].to_pylist(), strict=True))

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataset_builder import schema
+from dataset_builder.rows import count_rows
 
 
 @dataclass
@@ -34,26 +35,37 @@ class CardStats:
     events: int = 0
     translation_groups: int = 0
 
-    def add_batch(self, table: pa.Table, splits: Sequence[str]) -> None:
-        """Count a batch of ``documents`` rows column by column (no row dicts)."""
-        languages = table.column(schema.LANGUAGE).to_pylist()
-        self.documents.update(zip(languages, splits, strict=True))
+    def add_batch(self, table: pa.Table, splits: pa.Array) -> None:
+        """Count a batch of ``documents`` rows (``splits``: each row's split) in Arrow: no Python loop
+        per document or per span."""
+        languages = table.column(schema.LANGUAGE)
+        self.documents.update(count_rows([languages, splits]))
         self.seed_files.append(pc.unique(table.column(schema.SEED_FILE).combine_chunks()))
-        lengths = pc.utf8_length(table.column(schema.TEXT)).to_pylist()
-        statuses = table.column(schema.ANNOTATION_STATUS).to_pylist()
-        self.status.update(zip(languages, statuses, strict=True))
-        dated = pc.is_valid(table.column(schema.DATE)).to_pylist()
-        for lang, length, has_date in zip(languages, lengths, dated, strict=True):
-            self.characters[lang] += length
-            self.dated[lang] += has_date
+        self.status.update(count_rows([languages, table.column(schema.ANNOTATION_STATUS)]))
+        sums = (
+            pa.table(
+                {
+                    schema.LANGUAGE: languages,
+                    "characters": pc.cast(pc.utf8_length(table.column(schema.TEXT)), pa.int64()),
+                    "dated": pc.cast(pc.is_valid(table.column(schema.DATE)), pa.int64()),
+                }
+            )
+            .group_by(schema.LANGUAGE, use_threads=False)
+            .aggregate([("characters", "sum"), ("dated", "sum")])
+        )
+        columns = (sums.column(n).to_pylist() for n in (schema.LANGUAGE, "characters_sum", "dated_sum"))
+        for lang, characters, dated in zip(*columns, strict=True):
+            self.characters[lang] += characters
+            self.dated[lang] += dated
         for name, counter, values in (
             (schema.ENTITIES, self.entities, lambda flat: flat.field("label")),
             (schema.TOPICS, self.topics, lambda flat: flat),
         ):
             column = table.column(name)
-            owners = pc.list_parent_indices(column).to_pylist()
-            names = values(pc.list_flatten(column).combine_chunks()).to_pylist()
-            counter.update((languages[i], n) for i, n in zip(owners, names, strict=True))
+            owners = pc.list_parent_indices(column)
+            counter.update(
+                count_rows([languages.take(owners), values(pc.list_flatten(column).combine_chunks())])
+            )
 
     def to_dict(self, topic_ids: Sequence[str]) -> dict[str, Any]:
         def per_language(

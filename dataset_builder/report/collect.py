@@ -27,7 +27,7 @@ from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.rows import documents_from_table
+from dataset_builder.rows import count_rows, documents_from_table
 
 BATCH_ROWS = 4096
 _META_COLUMNS = [
@@ -126,9 +126,9 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
                 if name not in (schema.ENTITIES, schema.TOPICS)
             }
             languages = cols[schema.LANGUAGE]
-            out.per_split.update({(lang, split): n for (lang,), n in _counts([languages]).items()})
-            out.per_status.update(_counts([languages, cols[schema.ANNOTATION_STATUS]]))
-            out.per_month.update(_counts([languages, pc.strftime(cols[schema.DATE], "%Y-%m")]))
+            out.per_split.update({(lang, split): n for (lang,), n in count_rows([languages]).items()})
+            out.per_status.update(count_rows([languages, cols[schema.ANNOTATION_STATUS]]))
+            out.per_month.update(count_rows([languages, pc.strftime(cols[schema.DATE], "%Y-%m")]))
             keys.append(
                 pa.table(
                     [
@@ -146,16 +146,16 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
                 pc.list_parent_indices(entities),
                 pc.struct_field(pc.list_flatten(entities), "label"),
             )
-            out.entities.update(_counts([languages.take(owners), labels]))
+            out.entities.update(count_rows([languages.take(owners), labels]))
             labelled = (
                 pa.table([owners, labels], names=["doc", "label"]).group_by(["doc", "label"]).aggregate([])
             )
             out.documents_with_label.update(
-                {label: n for (label,), n in _counts([labelled["label"]]).items()}
+                {label: n for (label,), n in count_rows([labelled["label"]]).items()}
             )
             owners = pc.list_parent_indices(topics)
             out.documents_with_topics += pc.count_distinct(owners).as_py()
-            out.topics.update(_counts([languages.take(owners), pc.list_flatten(topics)]))
+            out.topics.update(count_rows([languages.take(owners), pc.list_flatten(topics)]))
             annotated = pc.is_in(cols[schema.ID], value_set=wanted)
             for doc_id, text in zip(
                 cols[schema.ID].filter(annotated).to_pylist(),
@@ -177,15 +177,6 @@ def _distinct_set(column: pa.Array) -> pa.Array:
 
 def _count_distinct(chunks: list[pa.Array]) -> int:
     return pc.count_distinct(pa.chunked_array(chunks, pa.string())).as_py() if chunks else 0
-
-
-def _counts(columns: list[pa.Array | pa.ChunkedArray]) -> dict[tuple[Any, ...], int]:
-    """How many rows hold each combination of values of ``columns`` (nulls included), in the order
-    the combinations first appear: counted by Arrow, not a Python loop per document."""
-    names = [f"c{i}" for i in range(len(columns))]
-    grouped = pa.table(columns, names=names).group_by(names, use_threads=False).aggregate([([], "count_all")])
-    values = zip(*(grouped[name].to_pylist() for name in names), strict=True)
-    return dict(zip(values, grouped["count_all"].to_pylist(), strict=True))
 
 
 # --- the sample -----------------------------------------------------------------------------------

@@ -1,0 +1,68 @@
+"""The split writers: row groups written in background threads must give the files a plain, in-order
+writer gives, however rows of several files arrive interleaved."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dataset_builder import schema
+from dataset_builder.parquet_files import BATCH_ROWS, SplitWriters, fresh, writer
+
+SCHEMA = pa.schema([("n", pa.int64()), ("text", pa.string())])
+
+
+def _rows(first: int, count: int) -> pa.Table:
+    return pa.table(
+        {"n": range(first, first + count), "text": [f"row {i}" for i in range(first, first + count)]}
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b"]), st.sampled_from(schema.SPLITS), st.integers(1, 2500)),
+        max_size=12,
+    )
+)
+def test_files_equal_an_in_order_single_thread_write(
+    tmp_path_factory: pytest.TempPathFactory, adds: list[tuple[str, str, int]]
+) -> None:
+    root = tmp_path_factory.mktemp("out")
+    writers = SplitWriters(root, {"a": SCHEMA, "b": SCHEMA})
+    expected: dict[tuple[str, str], list[pa.Table]] = {}
+    for at, (subset, split, count) in enumerate(adds):
+        table = _rows(at * 10_000, count)
+        writers.add(subset, split, table)
+        expected.setdefault((subset, split), []).append(table)
+    writers.close()
+    written = {p.relative_to(root).as_posix() for p in root.rglob("*.parquet")}
+    assert written == {schema.data_file(s, sp) for s, sp in expected}
+    for (subset, split), tables in expected.items():
+        whole = pa.concat_tables(tables)
+        plain = root.parent / f"plain-{subset}-{split}.parquet"
+        with writer(plain, SCHEMA) as w:
+            for start in range(0, whole.num_rows, BATCH_ROWS):
+                w.write_table(fresh(whole.slice(start, BATCH_ROWS), SCHEMA))
+        assert (root / schema.data_file(subset, split)).read_bytes() == plain.read_bytes()
+        assert writers.rows[subset][split] == whole.num_rows
+
+
+def test_a_failed_write_reaches_the_caller_and_stops_the_threads(tmp_path: Path) -> None:
+    """A disk that fills up while a thread writes a row group: the error reaches the build."""
+    target = tmp_path / schema.data_file("a", "train")
+    target.parent.mkdir(parents=True)
+    target.symlink_to("/dev/full")
+    before = threading.active_count()
+    writers = SplitWriters(tmp_path, {"a": SCHEMA})
+    with pytest.raises(OSError, match="No space left"):
+        for start in range(0, 20 * BATCH_ROWS, BATCH_ROWS):
+            writers.add("a", "train", _rows(start, BATCH_ROWS))
+        writers.close()
+    writers.close()  # the build's ``finally`` closes them again: nothing left running either way
+    assert threading.active_count() <= before
