@@ -9,11 +9,12 @@ project: the topic taxonomy is knowledge (``annotations/taxonomy.json``, see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import datasets
+if TYPE_CHECKING:
+    import datasets
 
 LANGUAGES: tuple[str, ...] = ("ar", "en")
 """ISO 639-1 codes of the languages the builder accepts; anything else is rejected."""
@@ -76,18 +77,59 @@ def ner_tag_names() -> list[str]:
     return ["O"] + [f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I")]
 
 
-SPAN_FEATURE = {
-    "start": datasets.Value("int32"),
-    "end": datasets.Value("int32"),
-    "text": datasets.Value("string"),
-    "label": datasets.Value("string"),
-    "entity_id": datasets.Value("string"),
-}
-CUT_FEATURE = {
-    "start": datasets.Value("int32"),
-    "text": datasets.Value("string"),
-    "reason": datasets.Value("string"),
-}
+Feature = Any
+"""A ``datasets`` feature (``Value``, ``List``, ``ClassLabel``, ``Translation`` or a dict of them)."""
+FeatureSpec = Callable[[Sequence[str]], Feature]
+"""Makes a column's feature, given the project's topic ids (only ``labels`` reads them).
+
+Features are made when asked for, never at import: the annotating workers import this module for its
+names and labels, and ``datasets`` (with pandas) would add about 70 MB to each of them and to their
+fork server, through the whole annotation of a large corpus."""
+
+
+def _datasets() -> Any:
+    import datasets  # here, not at the top: see FeatureSpec
+
+    return datasets
+
+
+def _value(dtype: str) -> FeatureSpec:
+    return lambda _topic_ids: _datasets().Value(dtype)
+
+
+def _list(item: FeatureSpec) -> FeatureSpec:
+    return lambda topic_ids: _datasets().List(item(topic_ids))
+
+
+def _struct(fields: dict[str, FeatureSpec]) -> FeatureSpec:
+    return lambda topic_ids: {name: make(topic_ids) for name, make in fields.items()}
+
+
+_SPAN = _struct(
+    {
+        "start": _value("int32"),
+        "end": _value("int32"),
+        "text": _value("string"),
+        "label": _value("string"),
+        "entity_id": _value("string"),
+    }
+)
+_CUT = _struct({"start": _value("int32"), "text": _value("string"), "reason": _value("string")})
+_STRING = _value("string")
+_INT32 = _value("int32")
+
+
+def _ner_tags(_topic_ids: Sequence[str]) -> Feature:
+    return _datasets().ClassLabel(names=ner_tag_names())
+
+
+def _topic_labels(topic_ids: Sequence[str]) -> Feature:
+    return _datasets().ClassLabel(names=list(topic_ids))
+
+
+def _translation(_topic_ids: Sequence[str]) -> Feature:
+    return _datasets().Translation(languages=list(LANGUAGES))
+
 
 # --- the field table ------------------------------------------------------------------------------
 # Every column of every config is named here once; code elsewhere spells a column with these constants
@@ -119,17 +161,6 @@ LABELS = "labels"
 ALIGNMENT = "alignment"
 TRANSLATION = "translation"
 
-Feature = Any
-"""A ``datasets`` feature (``Value``, ``List``, ``ClassLabel``, ``Translation`` or a dict of them)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TopicLabels:
-    """The feature of a column whose class names are the project's topic ids (known only with the taxonomy)."""
-
-    def feature(self, topic_ids: Sequence[str]) -> Feature:
-        return datasets.List(datasets.ClassLabel(names=list(topic_ids)))
-
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -137,96 +168,89 @@ class Field:
     Studio control that annotates it (``None`` when annotators do not edit it)."""
 
     name: str
-    feature: Feature | TopicLabels
+    feature: FeatureSpec
     description: str
     control: str | None = None
-
-    def feature_for(self, topic_ids: Sequence[str]) -> Feature:
-        return self.feature.feature(topic_ids) if isinstance(self.feature, TopicLabels) else self.feature
 
 
 FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
-        Field(ID, datasets.Value("string"), "Row id (document id, or document id + sentence/pair suffix)."),
-        Field(DOCUMENT_ID, datasets.Value("string"), "Id of the document the sentence comes from."),
-        Field(SEED_FILE, datasets.Value("string"), "Seed file the document was cut from."),
-        Field(LANGUAGE, datasets.Value("string"), "ISO 639-1 language code.", control=LANGUAGE),
-        Field(TITLE, datasets.Value("string"), "Headline, when the article has one."),
+        Field(ID, _STRING, "Row id (document id, or document id + sentence/pair suffix)."),
+        Field(DOCUMENT_ID, _STRING, "Id of the document the sentence comes from."),
+        Field(SEED_FILE, _STRING, "Seed file the document was cut from."),
+        Field(LANGUAGE, _STRING, "ISO 639-1 language code.", control=LANGUAGE),
+        Field(TITLE, _STRING, "Headline, when the article has one."),
         Field(
             TEXT,
-            datasets.Value("string"),
+            _STRING,
             "Cleaned article text; entity and token offsets point into it (Python code points).",
             control=TEXT,
         ),
-        Field(DATE, datasets.Value("date32"), "Publication date of the article.", control=DATE),
+        Field(DATE, _value("date32"), "Publication date of the article.", control=DATE),
         Field(
             DATE_SOURCE,
-            datasets.Value("string"),
+            _STRING,
             f"Where the date was found: one of {', '.join(DATE_SOURCES)}.",
         ),
-        Field(DATE_EVIDENCE, datasets.Value("string"), "Text the date was read from.", control=DATE_EVIDENCE),
+        Field(DATE_EVIDENCE, _STRING, "Text the date was read from.", control=DATE_EVIDENCE),
         Field(
             ENTITIES,
-            datasets.List(SPAN_FEATURE),
+            _list(_SPAN),
             "Named-entity spans: start/end offsets into text, text, label, knowledge-base entity_id.",
             control=ENTITIES,
         ),
-        Field(TOPICS, datasets.List(datasets.Value("string")), "Taxonomy topic ids.", control=TOPICS),
+        Field(TOPICS, _list(_STRING), "Taxonomy topic ids.", control=TOPICS),
         Field(
             EVENT_ID,
-            datasets.Value("string"),
+            _STRING,
             "Id of the news event the document reports (documents of one event share a split).",
         ),
-        Field(TRANSLATION_GROUP, datasets.Value("string"), "Id shared by an article and its translation."),
+        Field(TRANSLATION_GROUP, _STRING, "Id shared by an article and its translation."),
         Field(
             ANNOTATION_STATUS,
-            datasets.Value("string"),
+            _STRING,
             "gold (human-adjudicated), silver (automatic), or disputed (annotators disagree, a reviewer "
             "has not decided yet: silver annotations).",
         ),
-        Field(TRUNCATED, datasets.Value("bool"), "True when the seed article was cut short."),
-        Field(SEED_START, datasets.Value("int32"), "Offset of the document in its seed file (not in text)."),
-        Field(
-            SEED_END, datasets.Value("int32"), "End offset of the document in its seed file (not in text)."
-        ),
+        Field(TRUNCATED, _value("bool"), "True when the seed article was cut short."),
+        Field(SEED_START, _INT32, "Offset of the document in its seed file (not in text)."),
+        Field(SEED_END, _INT32, "End offset of the document in its seed file (not in text)."),
         Field(
             CUTS,
-            datasets.List(CUT_FEATURE),
+            _list(_CUT),
             "Characters cleaning removed, each at a start offset into the seed file (not into text); "
             "text plus cuts rebuild the file's characters seed_start:seed_end.",
         ),
         Field(
             TOKENS,
-            datasets.List(datasets.Value("string")),
+            _list(_STRING),
             "Words and punctuation; tokens are also cut at entity boundaries (Arabic proclitics split off).",
         ),
         Field(
             NER_TAGS,
-            datasets.List(datasets.ClassLabel(names=ner_tag_names())),
+            _list(_ner_tags),
             "IOB2 tag per token (ClassLabel).",
         ),
-        Field(
-            TOKEN_STARTS, datasets.List(datasets.Value("int32")), "Offset of each token in the document text."
-        ),
+        Field(TOKEN_STARTS, _list(_INT32), "Offset of each token in the document text."),
         Field(
             TOKEN_ENDS,
-            datasets.List(datasets.Value("int32")),
+            _list(_INT32),
             "End offset of each token in the document text.",
         ),
         Field(
             LABELS,
-            TopicLabels(),
+            _list(_topic_labels),
             "Topic labels (ClassLabel, multi-label).",
         ),
         Field(
             ALIGNMENT,
-            datasets.Value("string"),
+            _STRING,
             "paragraph (paragraphs aligned one to one) or document (whole articles).",
         ),
         Field(
             TRANSLATION,
-            datasets.Translation(languages=list(LANGUAGES)),
+            _translation,
             "The Arabic and English texts, keyed by language code.",
         ),
     )
@@ -274,7 +298,7 @@ CONTROLS: dict[str, str] = {name: f.control for name, f in FIELDS.items() if f.c
 
 def features(config: str, topic_ids: Sequence[str] = ()) -> datasets.Features:
     """The ``datasets`` features of a config, from the field table (only ``topics`` needs the taxonomy)."""
-    return datasets.Features({name: FIELDS[name].feature_for(topic_ids) for name in CONFIG_FIELDS[config]})
+    return _datasets().Features({name: FIELDS[name].feature(topic_ids) for name in CONFIG_FIELDS[config]})
 
 
 def config_features(topic_ids: Sequence[str]) -> dict[str, datasets.Features]:

@@ -7,6 +7,8 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -223,3 +225,12 @@ def test_ray_workers_need_no_access_to_the_seed_files(tmp_path: Path, ray_cluste
     )
     local = pipeline.annotate_seed(path, knowledge)
     assert remote == local
+
+
+def test_the_annotating_workers_do_not_import_datasets_or_pandas() -> None:
+    """The fork server preloads the pipeline's module and every worker has it: ``datasets`` and
+    pandas in it would be about 70 MB more in each of those processes for the whole annotation
+    (features are made only when the driver asks for them)."""
+    code = "import sys, dataset_builder.pipeline; print(sorted({'datasets', 'pandas'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
