@@ -136,7 +136,7 @@ class LocalExecutor:
 def _stop_fork_server() -> None:
     """Stop the fork server once its workers are gone.
 
-    It holds the modules it preloaded (about 160 MB with the annotators) for as long as the builder
+    It holds the modules it preloaded (about 100 MB with the annotators) for as long as the builder
     lives: through the splits, the configs and the report of a large corpus, where the process tree's
     peak memory is. The next map starts a new one, preloading that map's module. ``_stop`` is
     private to ``multiprocessing`` (CPython's own tests use it); there is no public way to do this.
