@@ -140,10 +140,13 @@ def _stop_fork_server() -> None:
     lives: through the splits, the configs and the report of a large corpus, where the process tree's
     peak memory is. The next map starts a new one, preloading that map's module. ``_stop`` is
     private to ``multiprocessing`` (CPython's own tests use it); there is no public way to do this.
+    When the builder is interrupted, ``multiprocessing`` may already have removed the temporary
+    folder that held the server's socket by the time this runs: the server is stopped all the same.
     """
     from multiprocessing import forkserver
 
-    forkserver._forkserver._stop()
+    with contextlib.suppress(FileNotFoundError):
+        forkserver._forkserver._stop()
 
 
 # --- Ray ---------------------------------------------------------------------------------------------

@@ -129,6 +129,20 @@ def test_local_workers_stopped_early_leave_no_process() -> None:
     assert not [c for c in left if "forkserver" in c], left
 
 
+def test_local_map_closed_after_its_socket_is_gone_stops_quietly() -> None:
+    """An interrupted builder exits while ``multiprocessing`` removes the temporary folder holding
+    the fork server's socket: stopping the server must not then print a traceback after the
+    interruption's message, and must still leave no server behind."""
+    from multiprocessing import forkserver
+
+    results = LocalExecutor(2, min_shards=1).map(shard_and_process, "gone", list(range(12)))
+    assert next(results)[:2] == ("gone", 0)
+    os.unlink(forkserver._forkserver._forkserver_address)
+    results.close()
+    left = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True)]
+    assert not [c for c in left if "forkserver" in c], left
+
+
 @pytest.mark.slow
 def test_ray_build_is_byte_identical_to_local_builds(
     tmp_path: Path, small_shards: None, ray_cluster: None
