@@ -34,6 +34,7 @@ from dataset_builder.executors import Executor, LocalExecutor, Shards
 from dataset_builder.knowledge import Groups, Knowledge
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.seeds import SeedRules
+from dataset_builder.rows import iter_values
 from dataset_builder.seeds import SeedFiles, decode_seed, seed_bytes, seed_files, split_seed
 from dataset_builder.staged import Reuse
 
@@ -327,8 +328,8 @@ class AnnotateSeeds(PipelineStep):
         reused = self.reuse.keep(keys) if self.reuse is not None else np.zeros(len(keys), np.int64)
         stored = _present(cache, keys, reused == 0)
         fresh = stats.untimed(self._annotated(self.files.subset((reused == 0) & ~stored)))
-        for i, path in enumerate(self.files):
-            key = keys[i].as_py()
+        names, file_keys = iter_values(self.files.names, KEY_CHUNK), iter_values(keys, KEY_CHUNK)
+        for i, (name, key) in enumerate(zip(names, file_keys, strict=True)):
             if reused[i]:  # its rows are taken back from the last build's staging table
                 cache.touch(key)
                 stats.documents += int(reused[i])
@@ -342,18 +343,18 @@ class AnnotateSeeds(PipelineStep):
                 cache.put(key, docs)
                 stats.counters["seed files annotated"] += 1
             if self.reuse is not None:
-                self.reuse.file_keys[path.name] = key  # for the staged rows (the stage takes it back)
+                self.reuse.file_keys[name] = key  # for the staged rows (the stage takes it back)
             yield from docs
 
 
 KEY_CHUNK = 1 << 16
-"""Seed files whose cache keys are Python bytes at once (a build holds them as one Arrow array)."""
+"""Seed files whose names or cache keys are Python objects at once (a build holds them in Arrow)."""
 
 
 def _file_keys(cache: SilverCache, files: SeedFiles) -> pa.Array:
-    """Each seed file's cache key (a file read at a time), as one Arrow array: 32 bytes a file."""
+    """Each seed file's cache key, as one Arrow array: 32 bytes a file."""
     chunks = [
-        pa.array([cache.key(path.name, seed_bytes(path)) for path in files[i : i + KEY_CHUNK]], pa.binary())
+        pa.array(cache.keys(files.folder, files.names[i : i + KEY_CHUNK].to_pylist()), pa.binary())
         for i in range(0, len(files), KEY_CHUNK)
     ]
     return pa.concat_arrays([pa.array([], pa.binary()), *chunks])

@@ -7,6 +7,7 @@ few held-in articles), with the cache in that project's ``.cache``.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -17,10 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_configs import documents_with_spans
 
-from dataset_builder import cli
+from dataset_builder import cache, cli
 from dataset_builder.agreement import agreement_report
 from dataset_builder.cache import CACHE_FILE, SilverCache, decode, encode
 from dataset_builder.documents import Document
+from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio.tasks import write_tasks
 from dataset_builder.pipeline import CACHE_STEP, PipelineStats, silver_documents
@@ -116,14 +118,88 @@ def test_a_knowledge_change_annotates_everything_again(
 
 @pytest.mark.slow
 def test_the_cache_keeps_only_the_last_builds_files(
-    project: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)  # every file's digest is remembered
     build(project, capsys)
     (project / "seeds" / EXTRA[1].name).unlink()
     build(project, capsys)
     with sqlite3.connect(project / ".cache" / CACHE_FILE) as db:
         (entries,) = db.execute("SELECT count(*) FROM silver").fetchone()
+        remembered = {Path(path).name for (path,) in db.execute("SELECT path FROM seed_digests")}
     assert entries == seed_count(project)
+    assert remembered == {p.name for p in (project / "seeds").glob("*.txt")}
+
+
+def write_seeds(folder: Path, texts: dict[str, str]) -> list[str]:
+    folder.mkdir(exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return sorted(texts)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the seed files the cache reads to key them, in order."""
+    seen: list[str] = []
+    real = cache.seed_bytes
+
+    def counted(path: Path) -> bytes:
+        seen.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(cache, "seed_bytes", counted)
+    return seen
+
+
+@pytest.mark.slow
+def test_a_rebuild_reads_only_the_seed_files_whose_signature_changed(
+    tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys from remembered digests are the keys of the files' bytes; a file is read again when its
+    size, modification time, change time or inode moved, even by an edit that keeps its size and
+    puts its modification time back (its change time still moves)."""
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    seeds = tmp_path / "seeds"
+    names = write_seeds(
+        seeds, {"a.txt": "Alpha.\n", "b.txt": "Beta.\n", "c.txt": "Gamma.\n", "d.txt": "D.\n"}
+    )
+    with SilverCache(tmp_path / CACHE_FILE, "fp") as store:
+
+        def expected() -> list[bytes]:
+            return [store.key(name, (seeds / name).read_bytes()) for name in names]
+
+        assert store.keys(seeds, names) == expected()
+        assert reads == names
+        reads.clear()
+        assert store.keys(seeds, names) == expected()
+        assert reads == []
+
+        before = (seeds / "a.txt").stat()
+        (seeds / "a.txt").write_text("Alphx.\n", encoding="utf-8")  # same size, same mtime put back
+        os.utime(seeds / "a.txt", ns=(before.st_atime_ns, before.st_mtime_ns))
+        (seeds / "b.txt").write_text("Beta, longer.\n", encoding="utf-8")
+        (seeds / "c.new").write_text("Gamma!\n", encoding="utf-8")  # an editor's save: a new inode
+        os.replace(seeds / "c.new", seeds / "c.txt")
+        keys = store.keys(seeds, names)
+        assert keys == expected()
+        assert reads == ["a.txt", "b.txt", "c.txt"]
+
+
+def test_a_seed_file_changed_within_the_settling_time_is_read_again(tmp_path: Path, reads: list[str]) -> None:
+    """A file changed just now may change again within the file system's timestamp granularity
+    without its signature moving: its digest is not remembered, so the next build reads it."""
+    seeds = tmp_path / "seeds"
+    names = write_seeds(seeds, {"a.txt": "Alpha.\n"})
+    with SilverCache(tmp_path / CACHE_FILE, "fp") as store:
+        first = store.keys(seeds, names)
+        assert store.keys(seeds, names) == first
+    assert reads == ["a.txt", "a.txt"]
+
+
+def test_a_seed_file_gone_before_it_is_keyed_is_an_error_naming_it(tmp_path: Path) -> None:
+    with SilverCache(tmp_path / CACHE_FILE, "fp") as store, pytest.raises(InputError, match=r"gone\.txt"):
+        store.keys(tmp_path, ["gone.txt"])
 
 
 def test_no_cache_reads_and_writes_none(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
