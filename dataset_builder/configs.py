@@ -336,7 +336,17 @@ class ParallelPairs:
         self._pending: dict[str, list[tuple[Row, str]]] = defaultdict(list)
 
     def add(self, table: pa.Table, splits: Sequence[str]) -> Iterator[tuple[str, pa.Table]]:
-        """``(split, parallel rows)`` of every group that ``table``'s rows (in ``splits``) complete."""
+        """``(split, parallel rows)`` of the groups that ``table``'s rows (in ``splits``) complete, one
+        table per split in the order they complete (a table per group cost more than its rows)."""
+        completed: dict[str, list[Row]] = defaultdict(list)
+        for split, pairs in self._completed(table, splits):
+            completed[split].extend(pairs)
+        for split, pairs in completed.items():
+            if pairs:
+                yield split, pa.Table.from_pylist(pairs, schema=_parallel_schema())
+
+    def _completed(self, table: pa.Table, splits: Sequence[str]) -> Iterator[tuple[str, list[Row]]]:
+        """``(split, rows)`` of each group ``table`` completes (a group across splits goes to skipped)."""
         grouped = pc.fill_null(pc.not_equal(table.column(schema.TRANSLATION_GROUP), ""), False)
         rows = pc.indices_nonzero(grouped)  # only these rows' texts become Python strings
         names = (schema.ID, schema.LANGUAGE, schema.TEXT, schema.TRANSLATION_GROUP)
@@ -355,6 +365,4 @@ class ParallelPairs:
                     f"different splits ({where})"
                 )
                 continue
-            pairs = list(parallel_rows(group, [m for m, _ in members]))
-            if pairs:
-                yield split, pa.Table.from_pylist(pairs, schema=_parallel_schema())
+            yield split, list(parallel_rows(group, [m for m, _ in members]))
