@@ -17,6 +17,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import REPO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_cache import EXTRA, build, files, project  # noqa: F401 (project: a fixture)
 
 from dataset_builder import configs, schema
@@ -163,3 +165,71 @@ def test_a_staged_table_replaced_while_a_build_reads_it_stops_the_build_not_a_do
     with pytest.raises(DatasetBuilderError, match="changed while this build read them"):
         rows.check_all_taken()
     assert files(project / "dist") == before
+
+
+@st.composite
+def staged_files(draw: st.DrawFn) -> list[dict[str, object]]:
+    """Staging rows of a few seed files (consecutive, one key each), each row plain silver or not in
+    one of the ways that keep a file from being taken back."""
+    rows: list[dict[str, object]] = []
+    for n in range(draw(st.integers(0, 12))):
+        stem = f"f{n:02}"
+        languages = draw(st.lists(st.sampled_from(["ar", "en"]), min_size=1, max_size=3))
+        for i, language in enumerate(languages):
+            paired = len(set(languages)) > 1
+            rows.append(
+                {
+                    KEY: stem.encode(),
+                    schema.ID: f"{stem}-{i}",
+                    schema.SEED_FILE: f"{stem}.txt",
+                    schema.LANGUAGE: language,
+                    schema.ANNOTATION_STATUS: draw(
+                        st.sampled_from([schema.SILVER, schema.SILVER, schema.GOLD])
+                    ),
+                    schema.EVENT_ID: draw(st.sampled_from([None, None, "curated"])),
+                    schema.TRANSLATION_GROUP: draw(
+                        st.sampled_from([stem if paired else None, stem if paired else None, "other"])
+                    ),
+                }
+            )
+    return rows
+
+
+def _reference(rows: list[dict[str, object]], human_ids: set[str]) -> list[tuple[bytes, int]]:
+    """The rule, a file at a time: a file is taken back when every row is plain silver."""
+    taken = []
+    for key in dict.fromkeys(row[KEY] for row in rows):
+        members = [row for row in rows if row[KEY] == key]
+        paired = len({row[schema.LANGUAGE] for row in members}) > 1
+        stem = str(members[0][schema.SEED_FILE]).removesuffix(".txt")
+        if all(
+            row[schema.ID] not in human_ids
+            and row[schema.ANNOTATION_STATUS] == schema.SILVER
+            and row[schema.EVENT_ID] is None
+            and row[schema.TRANSLATION_GROUP] == (stem if paired else None)
+            for row in members
+        ):
+            taken.append((key, len(members)))
+    return taken
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(staged_files(), st.integers(1, 7), st.sets(st.sampled_from(["f00-0", "f01-1", "f03-0"])))
+def test_the_files_taken_back_are_those_the_rule_allows_whatever_the_batches(
+    tmp_path: Path, rows: list[dict[str, object]], batch_rows: int, human_ids: set[str]
+) -> None:
+    """``plan_reuse`` reads the staging table batch by batch, and a file's rows may straddle two
+    batches: the files it takes back, and their document counts, are the rule's on the whole table."""
+    columns = {f.name: pa.nulls(len(rows), f.type) for f in staging_schema()}
+    for name in rows[0] if rows else ():
+        columns[name] = pa.array([row[name] for row in rows], staging_schema().field(name).type)
+    table = pa.table(columns, schema=staging_schema())
+    path = tmp_path / STAGED_FILE
+    with pa.ipc.new_file(str(path), staging_schema()) as writer:
+        for start in range(0, len(rows), batch_rows):
+            writer.write_table(table.slice(start, batch_rows).combine_chunks())
+    reuse = plan_reuse(tmp_path, human_ids)
+    planned = list(
+        zip(reuse.rows.column(KEY).to_pylist(), reuse.rows.column("documents").to_pylist(), strict=True)
+    )
+    assert planned == _reference(rows, human_ids)
