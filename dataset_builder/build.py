@@ -227,6 +227,8 @@ def write_dataset(
             stats, pair_warnings = _write_configs(
                 staging, documents, group_sizes, plan, tmp, topic_ids, progress
             )
+        added, conflicts = plan.added, plan.conflicts
+        del plan  # its per-document columns (tens of MB at 1M) go before the card and the report
         if reuse is None:
             staging.unlink()
         else:
@@ -252,12 +254,12 @@ def write_dataset(
             project.settings.version,
             manifest["rows"],
             notes=list(stage.notes),
-            ledger=ledger.with_(plan.added),
-            recorded=len(plan.added),
+            ledger=ledger.with_(added),
+            recorded=len(added),
             statuses={k: sum(stats["status"][lang][k] for lang in schema.LANGUAGES) for k in schema.STATUSES},
         )
         warning = unbumped_version(project.releases_dir, manifest)
-        result.warnings += plan.conflicts + pair_warnings + ([warning] if warning else [])
+        result.warnings += conflicts + pair_warnings + ([warning] if warning else [])
         result.advice += empty_split_notes(manifest["rows"]["documents"], stats["events"], split_ratios)
     return result
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -106,7 +107,7 @@ class Overview:
         return [lang for lang in schema.LANGUAGES if lang in seen] + sorted(seen - set(schema.LANGUAGES))
 
 
-_KEY, _GOLD, _CHARACTERS, _HASH = "key", "is_gold", "characters", "hash"
+_KEY, _GOLD, _CHARACTERS, _HASH, _PREFIX = "key", "is_gold", "characters", "hash", "prefix"
 _SAMPLE_SCHEMA = pa.schema([(_KEY, pa.string()), (_GOLD, pa.bool_()), (_CHARACTERS, pa.int64())])
 
 
@@ -198,31 +199,65 @@ def choose_sample(folder: Path, overview: Overview, max_documents: int, max_char
     """A deterministic sample: gold groups first, then the rest by sha256 of the group key.
 
     A translation group is taken whole or not at all (its partner links must resolve); groups are
-    added in that order while both limits hold, so the file's size stays bounded. The groups are
-    aggregated and ordered in Arrow and walked in slices; only the chosen keys become Python.
+    added in that order while both limits hold, so the file's size stays bounded. The documents are
+    ordered in Arrow, a group's members together, and walked in slices; only the chosen keys become
+    Python.
     """
     if max_documents < 1 or max_characters < 1:
         raise InputError(
             f"the report must be allowed at least one document and one character "
             f"(got {max_documents} documents, {max_characters} characters)"
         )
-    grouped = overview.sample_keys.group_by(_KEY).aggregate(
-        [(_GOLD, "any"), (_CHARACTERS, "sum"), (_KEY, "count")]
+    sample_keys = overview.sample_keys
+    if not sample_keys.num_rows:
+        return Sample(frozenset(), max_documents, max_characters)
+    gold = pc.is_in(
+        sample_keys.column(_KEY),
+        value_set=pc.unique(sample_keys.column(_KEY).filter(sample_keys.column(_GOLD))),
     )
-    grouped = grouped.append_column(_HASH, _sha256(grouped.column(_KEY)))
-    ordered = grouped.sort_by([(f"{_GOLD}_any", "descending"), (_HASH, "ascending")])
+    digests = _sha256(sample_keys.column(_KEY)).combine_chunks()
+    # The documents in order (gold groups first, then by the key's sha256: its first 8 bytes as a
+    # number, then the rest), so that a group's members are consecutive: no hash table of a million
+    # groups, nor a sorted copy of them (about 180 MB of the report's peak at a million documents
+    # with Arrow's group_by and sort_by). Sorting on the 8-byte prefix first is 3x faster.
+    words = np.frombuffer(digests.buffers()[1], dtype=">u8", count=4 * (digests.offset + len(digests)))
+    prefix = pa.array(words.reshape(-1, 4)[digests.offset :, 0].astype(np.uint64))
+    order = pc.sort_indices(
+        pa.table(
+            [gold, prefix, digests],
+            names=[_GOLD, _PREFIX, _HASH],
+        ),
+        sort_keys=[(_GOLD, "descending"), (_PREFIX, "ascending"), (_HASH, "ascending")],
+    )
+    del digests, prefix, words
+    # walked a slice at a time: taking from one array is 5x faster than from the batches' chunks
+    keys, characters_of = (sample_keys.column(n).combine_chunks() for n in (_KEY, _CHARACTERS))
     chosen: list[str] = []
     documents = characters = 0
-    for batch in ordered.to_batches(max_chunksize=BATCH_ROWS):
-        for key, size, members in zip(
-            *(batch.column(n).to_pylist() for n in (_KEY, f"{_CHARACTERS}_sum", f"{_KEY}_count")),
-            strict=True,
-        ):
-            if documents + members <= max_documents and characters + size <= max_characters:
-                chosen.append(key)
-                documents += members
-                characters += size
+    for key, size, members in _groups_in_order(keys, characters_of, order):
+        if documents + members <= max_documents and characters + size <= max_characters:
+            chosen.append(key)
+            documents += members
+            characters += size
     return Sample(frozenset(_ids_of_keys(folder, chosen)), max_documents, max_characters)
+
+
+def _groups_in_order(keys: pa.Array, characters: pa.Array, order: pa.Array) -> Iterator[tuple[str, int, int]]:
+    """``(key, characters, documents)`` of each run of equal keys, the rows taken in ``order`` a
+    slice at a time."""
+    current: str | None = None
+    size = members = 0
+    for at in range(0, len(order), BATCH_ROWS):
+        rows = order.slice(at, BATCH_ROWS)
+        for key, length in zip(keys.take(rows).to_pylist(), characters.take(rows).to_pylist(), strict=True):
+            if key != current:
+                if current is not None:
+                    yield current, size, members
+                current, size, members = key, 0, 0
+            size += length
+            members += 1
+    if current is not None:
+        yield current, size, members
 
 
 def _sha256(keys: pa.ChunkedArray, batch_rows: int = BATCH_ROWS) -> pa.ChunkedArray:

@@ -298,6 +298,52 @@ def test_keys_sort_by_their_raw_sha256_as_by_its_hex_digest(keys: list[str], chu
     assert [keys[i] for i in order] == [keys[i] for i in by_hex]
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c", "d", "e", "f", "ü", ""]), st.booleans(), st.integers(0, 9)),
+        max_size=30,
+    ),
+    st.integers(1, 6),
+    st.integers(1, 5),
+    st.integers(1, 40),
+)
+def test_the_sample_is_the_groups_gold_first_then_by_sha256_while_both_limits_hold(
+    rows: list[tuple[str, bool, int]], chunk: int, max_documents: int, max_characters: int
+) -> None:
+    """The sample, chosen in Arrow from the overview's rows (in batches of any size), is what the rule
+    gives written plainly: a group (rows of one key) with any gold first, then by the hex sha256 of
+    its key, each group taken whole while the documents and characters chosen stay within the limits."""
+    table = pa.table(
+        [pa.array([r[0] for r in rows], pa.string()), [r[1] for r in rows], [r[2] for r in rows]],
+        schema=collect._SAMPLE_SCHEMA,
+    )
+    overview = collect.Overview()
+    overview.sample_keys = pa.Table.from_batches(
+        table.to_batches(max_chunksize=chunk), collect._SAMPLE_SCHEMA
+    )
+    groups: dict[str, list[tuple[str, bool, int]]] = {}
+    for row in rows:
+        groups.setdefault(row[0], []).append(row)
+    ordered = sorted(
+        groups, key=lambda k: (not any(r[1] for r in groups[k]), hashlib.sha256(k.encode()).hexdigest())
+    )
+    expected, documents, characters = [], 0, 0
+    for key in ordered:
+        size, members = sum(r[2] for r in groups[key]), len(groups[key])
+        if documents + members <= max_documents and characters + size <= max_characters:
+            expected.append(key)
+            documents, characters = documents + members, characters + size
+    chosen: list[list[str]] = []
+    real = collect._ids_of_keys
+    try:
+        collect._ids_of_keys = lambda folder, keys: chosen.append(list(keys)) or []  # the folder's ids
+        collect.choose_sample(Path("unused"), overview, max_documents, max_characters)
+    finally:
+        collect._ids_of_keys = real
+    assert chosen == ([expected] if rows else [])
+
+
 def test_span_changes_name_every_difference_between_silver_and_gold() -> None:
     def span(start: int, end: int, label: str) -> Span:
         return Span(start, end, "x" * (end - start), label)
