@@ -317,3 +317,16 @@ def test_police_forces_are_bodies_and_hospitals_places() -> None:
         ("Queen Elizabeth Hospital", "LOC"),
         ("Africa", "LOC"),
     ]
+
+
+def test_a_listed_given_name_that_looks_like_a_verb_starts_a_name() -> None:
+    """سيرغي starts like a future verb (سي…); as a listed given name it starts a name after a title
+    chain, while a real verb there still ends the chain."""
+    text = "استقبل الرئيس اليوم وزير الخارجية الروسي سيرغي شويغو والوفد المرافق له."
+    assert ("سيرغي شويغو", "PER") in found(text)
+    assert not [s for s in found("وقال الوزير الروسي سيزور موسكو غدا") if s[1] == "PER"]
+
+
+def test_a_port_a_valley_and_a_sultanate_before_a_known_place_are_one_place() -> None:
+    text = "وقع الانفجار في مرفأ بيروت، وجرفت السيول وادي درنة، وهطلت الأمطار على سلطنة عمان."
+    assert found(text) == [("مرفأ بيروت", "LOC"), ("وادي درنة", "LOC"), ("سلطنة عمان", "LOC")]
