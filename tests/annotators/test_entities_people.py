@@ -73,7 +73,11 @@ def test_a_skipped_place_is_skipped_however_the_registry_spells_its_hamza() -> N
 
 def test_a_third_plain_name_word_joins_when_a_stopword_a_title_or_a_bracket_closes_the_name() -> None:
     assert found("وقالت رئيسة اللجنة بيريت رايس أندرسن في مؤتمر صحفي") == [("بيريت رايس أندرسن", "PER")]
-    assert found("وقال قائد القوات محمد حمدان دقلو (حميدتي) إن") == [("محمد حمدان دقلو", "PER")]
+    # the nickname in brackets is the same person, whom the base knows by it
+    assert found("وقال قائد القوات محمد حمدان دقلو (حميدتي) إن") == [
+        ("محمد حمدان دقلو", "PER"),
+        ("حميدتي", "PER"),
+    ]
     # a predicate, a noun with ة, the article behind a proclitic: the name has two words
     assert found("وقال اللاعب حكيم زياش جاهز.") == [("حكيم زياش", "PER")]
     assert found("ووجه الرئيس محمد مرسي رسالة إلى") == [("محمد مرسي", "PER")]
