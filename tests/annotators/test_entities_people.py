@@ -73,7 +73,11 @@ def test_a_skipped_place_is_skipped_however_the_registry_spells_its_hamza() -> N
 
 def test_a_third_plain_name_word_joins_when_a_stopword_a_title_or_a_bracket_closes_the_name() -> None:
     assert found("وقالت رئيسة اللجنة بيريت رايس أندرسن في مؤتمر صحفي") == [("بيريت رايس أندرسن", "PER")]
-    assert found("وقال قائد القوات محمد حمدان دقلو (حميدتي) إن") == [("محمد حمدان دقلو", "PER")]
+    # the nickname in brackets is the same person, whom the base knows by it
+    assert found("وقال قائد القوات محمد حمدان دقلو (حميدتي) إن") == [
+        ("محمد حمدان دقلو", "PER"),
+        ("حميدتي", "PER"),
+    ]
     # a predicate, a noun with ة, the article behind a proclitic: the name has two words
     assert found("وقال اللاعب حكيم زياش جاهز.") == [("حكيم زياش", "PER")]
     assert found("ووجه الرئيس محمد مرسي رسالة إلى") == [("محمد مرسي", "PER")]
@@ -317,3 +321,16 @@ def test_police_forces_are_bodies_and_hospitals_places() -> None:
         ("Queen Elizabeth Hospital", "LOC"),
         ("Africa", "LOC"),
     ]
+
+
+def test_a_listed_given_name_that_looks_like_a_verb_starts_a_name() -> None:
+    """سيرغي starts like a future verb (سي…); as a listed given name it starts a name after a title
+    chain, while a real verb there still ends the chain."""
+    text = "استقبل الرئيس اليوم وزير الخارجية الروسي سيرغي شويغو والوفد المرافق له."
+    assert ("سيرغي شويغو", "PER") in found(text)
+    assert not [s for s in found("وقال الوزير الروسي سيزور موسكو غدا") if s[1] == "PER"]
+
+
+def test_a_port_a_valley_and_a_sultanate_before_a_known_place_are_one_place() -> None:
+    text = "وقع الانفجار في مرفأ بيروت، وجرفت السيول وادي درنة، وهطلت الأمطار على سلطنة عمان."
+    assert found(text) == [("مرفأ بيروت", "LOC"), ("وادي درنة", "LOC"), ("سلطنة عمان", "LOC")]

@@ -582,7 +582,8 @@ def _name_after(
     """The name starting at ``words[j]``: at most two plain words (three when what follows closes
     the name), a family name with the article ends it, compounds (عبد الله) and connectors (بن, آل)
     take the next word along. ``verb_like``: the first word may look like a verb (سيرغي), where
-    commas around the name vouch for it.
+    commas around the name vouch for it; a listed given name that looks like one (سيرغي, ستيفن) may
+    always start a name.
     ``lineage``: after a ruling family's honorific, article words continue the name up to a lineage
     family name (الشيخ صباح الأحمد الجابر الصباح). The first word's article is read in ``text``: ال with a
     hamza (ألكسندر) starts a foreign name, not the article (last, ألباريس closes a name like it)."""
@@ -605,7 +606,7 @@ def _name_after(
             if (
                 _article(text, word)
                 or w.startswith(k.ar_article_behind_proclitic)
-                or (k.ar_verb.match(w) and not verb_like)
+                or (k.ar_verb.match(w) and not verb_like and w not in k.ar_given_names)
                 or k.ar_not_first.match(w)
                 or w in k.ar_connectors
                 or w in k.ar_reporting_verbs  # وأكد after a comma starts a clause, not a name
