@@ -159,6 +159,9 @@ class SilverCache:
         with self._guarded():
             self._db.executemany("INSERT OR REPLACE INTO seed_digests VALUES (?, ?, ?, ?, ?, ?)", learned)
             self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((p,) for p in paths))
+        # committed now: a write left open would hold the file's lock through the whole annotation,
+        # and another build of the project (sharing this cache) would wait on it, then fail
+        self.commit()
         return keys
 
     def present(self, keys: Sequence[bytes]) -> set[bytes]:

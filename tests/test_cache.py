@@ -197,6 +197,26 @@ def test_a_seed_file_changed_within_the_settling_time_is_read_again(tmp_path: Pa
     assert reads == ["a.txt", "a.txt"]
 
 
+def test_keying_seed_files_leaves_the_cache_free_for_another_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two builds of one project share its cache: the digests one build learns while keying its files
+    are committed at once, not held in an open write through its whole annotation."""
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    seeds = tmp_path / "seeds"
+    names = write_seeds(seeds, {"a.txt": "Alpha.\n", "b.txt": "Beta.\n"})
+    with SilverCache(tmp_path / CACHE_FILE, "fp") as store:
+        store.keys(seeds, names)
+        other = sqlite3.connect(tmp_path / CACHE_FILE, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" while the first build holds a write
+            (remembered,) = other.execute("SELECT count(*) FROM seed_digests").fetchone()
+            other.rollback()
+        finally:
+            other.close()
+    assert remembered == len(names)
+
+
 def test_a_seed_file_gone_before_it_is_keyed_is_an_error_naming_it(tmp_path: Path) -> None:
     with SilverCache(tmp_path / CACHE_FILE, "fp") as store, pytest.raises(InputError, match=r"gone\.txt"):
         store.keys(tmp_path, ["gone.txt"])

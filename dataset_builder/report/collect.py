@@ -208,9 +208,14 @@ def choose_sample(folder: Path, overview: Overview, max_documents: int, max_char
             f"the report must be allowed at least one document and one character "
             f"(got {max_documents} documents, {max_characters} characters)"
         )
-    sample_keys = overview.sample_keys
+    chosen = chosen_keys(overview.sample_keys, max_documents, max_characters)
+    return Sample(frozenset(_ids_of_keys(folder, chosen)), max_documents, max_characters)
+
+
+def chosen_keys(sample_keys: pa.Table, max_documents: int, max_characters: int) -> list[str]:
+    """The group keys :func:`choose_sample` takes, in its order (``sample_keys``: the overview's)."""
     if not sample_keys.num_rows:
-        return Sample(frozenset(), max_documents, max_characters)
+        return []
     gold = pc.is_in(
         sample_keys.column(_KEY),
         value_set=pc.unique(sample_keys.column(_KEY).filter(sample_keys.column(_GOLD))),
@@ -239,7 +244,7 @@ def choose_sample(folder: Path, overview: Overview, max_documents: int, max_char
             chosen.append(key)
             documents += members
             characters += size
-    return Sample(frozenset(_ids_of_keys(folder, chosen)), max_documents, max_characters)
+    return chosen
 
 
 def _groups_in_order(keys: pa.Array, characters: pa.Array, order: pa.Array) -> Iterator[tuple[str, int, int]]:

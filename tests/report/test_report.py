@@ -318,10 +318,7 @@ def test_the_sample_is_the_groups_gold_first_then_by_sha256_while_both_limits_ho
         [pa.array([r[0] for r in rows], pa.string()), [r[1] for r in rows], [r[2] for r in rows]],
         schema=collect._SAMPLE_SCHEMA,
     )
-    overview = collect.Overview()
-    overview.sample_keys = pa.Table.from_batches(
-        table.to_batches(max_chunksize=chunk), collect._SAMPLE_SCHEMA
-    )
+    batched = pa.Table.from_batches(table.to_batches(max_chunksize=chunk), collect._SAMPLE_SCHEMA)
     groups: dict[str, list[tuple[str, bool, int]]] = {}
     for row in rows:
         groups.setdefault(row[0], []).append(row)
@@ -334,14 +331,7 @@ def test_the_sample_is_the_groups_gold_first_then_by_sha256_while_both_limits_ho
         if documents + members <= max_documents and characters + size <= max_characters:
             expected.append(key)
             documents, characters = documents + members, characters + size
-    chosen: list[list[str]] = []
-    real = collect._ids_of_keys
-    try:
-        collect._ids_of_keys = lambda folder, keys: chosen.append(list(keys)) or []  # the folder's ids
-        collect.choose_sample(Path("unused"), overview, max_documents, max_characters)
-    finally:
-        collect._ids_of_keys = real
-    assert chosen == ([expected] if rows else [])
+    assert collect.chosen_keys(batched, max_documents, max_characters) == expected
 
 
 def test_span_changes_name_every_difference_between_silver_and_gold() -> None:
