@@ -21,7 +21,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,8 +122,10 @@ class _SignalGuard:
 # --- atomic files -----------------------------------------------------------------------------------
 
 
-def write_files_atomic(files: Mapping[Path, bytes]) -> None:
+def write_files_atomic(files: Mapping[Path, bytes | Iterable[bytes]]) -> None:
     """Write every file to a temp file beside it, then ``os.replace`` them all.
+
+    A file's data is its bytes, or an iterable of byte chunks for a file too large to hold twice.
 
     Nothing is replaced until every temp file is written, so a failure (disk full, bad path) or a
     SIGTERM/SIGINT leaves all previous outputs untouched and no temp file behind.
@@ -140,7 +142,10 @@ def write_files_atomic(files: Mapping[Path, bytes]) -> None:
                 staged.append((tmp, path))
                 os.fchmod(fd, 0o644)  # mkstemp makes it private; outputs are read by others (and published)
                 with os.fdopen(fd, "wb") as f:
-                    f.write(data)
+                    if isinstance(data, bytes):
+                        f.write(data)
+                    else:
+                        f.writelines(data)
             with guard.deferred():
                 for tmp, path in staged:
                     os.replace(tmp, path)
@@ -163,7 +168,7 @@ def _check_name(path: Path) -> None:
         )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write one file atomically (see :func:`write_files_atomic`)."""
     write_files_atomic({path: data})
 

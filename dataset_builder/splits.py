@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -259,31 +259,35 @@ class SplitLedger:
         return self.table.select(["split", "event"]).take(at)
 
     def with_(self, added: SplitLedger) -> SplitLedger:
-        clash = self.table.column(schema.ID).filter(
-            pc.is_in(self.table.column(schema.ID), value_set=added.table.column(schema.ID))
-        )
-        if len(clash):
-            raise ValueError(
-                f"documents already recorded in the split ledger: {', '.join(clash.to_pylist())}"
-            )
-        return SplitLedger(pa.concat_tables([self.table, added.table]).sort_by(schema.ID))
+        if len(self) and len(added):
+            ids = self.table.column(schema.ID)
+            clash = ids.filter(pc.is_in(ids, value_set=added.table.column(schema.ID)))
+            if len(clash):
+                raise ValueError(
+                    f"documents already recorded in the split ledger: {', '.join(clash.to_pylist())}"
+                )
+        return _union(self, added.table)
 
     def to_bytes(self) -> bytes:
         """Canonical bytes, ``json.dumps(…, indent=1, sort_keys=True)`` of the entries (ids sorted, so
-        the file diffs line by line in git), written a chunk of entries at a time."""
+        the file diffs line by line in git)."""
+        return b"".join(self.chunks())
+
+    def chunks(self) -> Iterator[bytes]:
+        """:meth:`to_bytes` a chunk of entries at a time, for a writer that never holds the whole file
+        (at 1M documents it is ~90 MB, and joining it doubled that)."""
         if not len(self):
-            return b'{\n "documents": {},\n "format": 1\n}\n'
-        parts = [b'{\n "documents": {\n']
-        for batch in self.table.to_batches(CHUNK):
+            yield b'{\n "documents": {},\n "format": 1\n}\n'
+            return
+        yield b'{\n "documents": {\n'
+        for n, batch in enumerate(self.table.to_batches(CHUNK)):
             ids, splits, events = (batch.column(c).to_pylist() for c in LEDGER_COLUMNS.names)
             entries = (
                 f'  {_json(i)}: {{\n   "event": {_json(e)},\n   "split": {_json(s)}\n  }}'
                 for i, s, e in zip(ids, splits, events, strict=True)
             )
-            parts.append((",\n".join(entries)).encode("utf-8"))
-            parts.append(b",\n")
-        parts[-1] = b'\n },\n "format": 1\n}\n'
-        return b"".join(parts)
+            yield (",\n" if n else "").encode() + ",\n".join(entries).encode("utf-8")
+        yield b'\n },\n "format": 1\n}\n'
 
 
 def _json(value: str) -> str:
@@ -296,6 +300,8 @@ def merge_ledgers(ours: SplitLedger, theirs: SplitLedger) -> tuple[SplitLedger, 
     Entries are only ever added, so two branches that each built new documents merge without loss;
     a document recorded in two splits (or events) is never settled by a guess.
     """
+    if not len(theirs):  # a first build: no hash set of every id (tens of MB at 1M documents)
+        return ours, []
     at = pc.index_in(theirs.table.column(schema.ID), value_set=ours.table.column(schema.ID))
     both = theirs.table.filter(pc.is_valid(at))
     mine = ours.table.take(at.drop_null())
@@ -308,8 +314,17 @@ def merge_ledgers(ours: SplitLedger, theirs: SplitLedger) -> tuple[SplitLedger, 
         f"{a[schema.ID]}: {a['split']} (event {a['event']}) here, {b['split']} (event {b['event']}) there"
         for a, b in zip(ours_rows, their_rows, strict=True)
     ]
-    added = theirs.table.filter(pc.is_null(at))
-    return SplitLedger(pa.concat_tables([ours.table, added]).sort_by(schema.ID)), conflicts
+    return _union(ours, theirs.table.filter(pc.is_null(at))), conflicts
+
+
+def _union(ledger: SplitLedger, added: pa.Table) -> SplitLedger:
+    """``ledger`` with the rows ``added`` (ids it lacks, sorted). One side empty (a first build, a
+    pull that adds nothing) is taken as it is: sorting a copy cost as much memory as the ledger."""
+    if not added.num_rows:
+        return ledger
+    if not len(ledger):
+        return SplitLedger(added)
+    return SplitLedger(pa.concat_tables([ledger.table, added]).sort_by(schema.ID))
 
 
 def merge_files(ours: Path, theirs: Path, out: Path | None = None) -> str:
@@ -327,7 +342,7 @@ def merge_files(ours: Path, theirs: Path, out: Path | None = None) -> str:
             f"nothing written. Decide each one (it must stay where it was published):\n  {shown}"
         )
     target = Path(out or ours)
-    write_atomic(target, merged.to_bytes())
+    write_atomic(target, merged.chunks())
     gained = len(merged) - len(mine)
     return f"{target}: {len(merged)} documents recorded ({gained} from {theirs})"
 
@@ -396,12 +411,28 @@ def plan_splits(
         conflicts += chunk[3]
         start = stop
     back = pa.array(np.argsort(order))  # key order again
+    del order, rank, recorded
     return SplitPlan(
-        pa.concat_arrays(events or [pa.array([], pa.string())]).take(back),
-        pa.concat_arrays(splits or [pa.array([], pa.string())]).take(back),
-        SplitLedger(pa.concat_tables([LEDGER_COLUMNS.empty_table(), *added]).sort_by(schema.ID)),
+        _in_order(events, back),
+        _in_order(splits, back),
+        SplitLedger(_sorted_rows(added)),
         conflicts,
     )
+
+
+def _in_order(chunks: list[pa.Array], order: pa.Array) -> pa.Array:
+    """The chunks' values taken in ``order``; the chunks are let go first (at 1M documents each copy
+    of the event ids is ~20 MB, and three were alive at once)."""
+    values = pa.concat_arrays(chunks or [pa.array([], pa.string())])
+    chunks.clear()
+    return values.take(order)
+
+
+def _sorted_rows(tables: list[pa.Table]) -> pa.Table:
+    """Ledger rows of ``tables`` sorted by id, the tables let go before the sorted copy is made."""
+    rows = pa.concat_tables([LEDGER_COLUMNS.empty_table(), *tables])
+    tables.clear()
+    return rows.sort_by(schema.ID)
 
 
 def _plan_chunk(
@@ -514,7 +545,7 @@ def write_ledger(path: Path, ledger: SplitLedger) -> None:
             f"{path}: changed during the build; {len(conflicts)} document(s) recorded differently there "
             f"(nothing written): {'; '.join(conflicts[:5])}"
         )
-    write_atomic(path, merged.to_bytes())
+    write_atomic(path, merged.chunks())
 
 
 def empty_split_notes(documents: Mapping[str, int], events: int, ratios: Sequence[float]) -> list[str]:

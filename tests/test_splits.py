@@ -255,11 +255,31 @@ def test_the_ledger_file_is_the_canonical_json_of_its_entries_and_streams_back(
         patch.setattr(splits, "CHUNK", chunk)
         patch.setattr(splits, "_parse_ledger", None)  # the file as written never needs the whole-file parse
         assert ledger.to_bytes() == (canonical + "\n").encode("utf-8")
-        path.write_bytes(ledger.to_bytes())
+        splits.write_ledger(path, ledger)  # the chunks streamed to the file, not joined first
+        assert path.read_bytes() == (canonical + "\n").encode("utf-8")
         assert SplitLedger.read(path) == ledger
     hand_edited = {"documents": dict(reversed(documents.items())), "format": 1}
     path.write_text(json.dumps(hand_edited, ensure_ascii=True), encoding="utf-8")
     assert SplitLedger.read(path) == ledger
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    ours=st.dictionaries(_ids, st.tuples(st.sampled_from(schema.SPLITS), _ids), max_size=6),
+    theirs=st.dictionaries(_ids, st.tuples(st.sampled_from(schema.SPLITS), _ids), max_size=6),
+)
+def test_joining_ledgers_gives_the_union_of_entries_with_either_side_empty(
+    ours: dict[str, tuple[str, str]], theirs: dict[str, tuple[str, str]]
+) -> None:
+    """A join with an empty side takes the other as it is (no sorted copy); it must equal the
+    general path: every entry once, sorted by id, differing entries named."""
+    ledger = {d: Assignment(s, e) for d, (s, e) in ours.items()}
+    other = {d: Assignment(s, e) for d, (s, e) in theirs.items()}
+    merged, conflicts = splits.merge_ledgers(SplitLedger.of(ledger), SplitLedger.of(other))
+    assert merged == SplitLedger.of({**other, **ledger})
+    assert len(conflicts) == sum(1 for d in ledger.keys() & other.keys() if ledger[d] != other[d])
+    new = {d: a for d, a in other.items() if d not in ledger}
+    assert SplitLedger.of(ledger).with_(SplitLedger.of(new)) == SplitLedger.of({**ledger, **new})
 
 
 def test_a_ledger_merged_with_another_keeps_every_entry_and_names_each_conflict() -> None:
