@@ -281,12 +281,14 @@ class SplitLedger:
             return
         yield b'{\n "documents": {\n'
         for n, batch in enumerate(self.table.to_batches(CHUNK)):
+            if n:
+                yield b",\n"
             ids, splits, events = (batch.column(c).to_pylist() for c in LEDGER_COLUMNS.names)
             entries = (
                 f'  {_json(i)}: {{\n   "event": {_json(e)},\n   "split": {_json(s)}\n  }}'
                 for i, s, e in zip(ids, splits, events, strict=True)
             )
-            yield (",\n" if n else "").encode() + ",\n".join(entries).encode("utf-8")
+            yield ",\n".join(entries).encode("utf-8")
         yield b'\n },\n "format": 1\n}\n'
 
 
@@ -411,7 +413,7 @@ def plan_splits(
         conflicts += chunk[3]
         start = stop
     back = pa.array(np.argsort(order))  # key order again
-    del order, rank, recorded
+    del order, rank, recorded  # before the columns are copied back into key order (memory at 1M)
     return SplitPlan(
         _in_order(events, back),
         _in_order(splits, back),
