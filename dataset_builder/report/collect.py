@@ -79,7 +79,7 @@ class Overview:
     groups: int = 0
     """Distinct translation groups."""
     sample_keys: pa.Table = field(default_factory=lambda: _SAMPLE_SCHEMA.empty_table())
-    """Per document: its group key (translation group, else id), whether it is gold, its characters."""
+    """Per document, in folder order: what the sample is chosen from (:func:`sample_rows`)."""
     text_sha256: dict[str, str] = field(default_factory=dict)
     """sha256 of the text of the documents that have an annotation file (to check it still fits)."""
     annotated_texts: dict[str, str] = field(default_factory=dict)
@@ -107,20 +107,42 @@ class Overview:
         return [lang for lang in schema.LANGUAGES if lang in seen] + sorted(seen - set(schema.LANGUAGES))
 
 
-_KEY, _GOLD, _CHARACTERS, _HASH, _PREFIX = "key", "is_gold", "characters", "hash", "prefix"
-_SAMPLE_SCHEMA = pa.schema([(_KEY, pa.string()), (_GOLD, pa.bool_()), (_CHARACTERS, pa.int64())])
+_DIGEST, _GOLD, _CHARACTERS, _PREFIX = "digest", "is_gold", "characters", "prefix"
+_DIGEST_BYTES = 16
+_SAMPLE_SCHEMA = pa.schema(
+    [(_DIGEST, pa.binary(_DIGEST_BYTES)), (_GOLD, pa.bool_()), (_CHARACTERS, pa.int64())]
+)
+
+
+def sample_rows(keys: pa.Array, gold: pa.Array, characters: pa.Array) -> pa.Table:
+    """The overview's rows the sample is chosen from (:data:`_SAMPLE_SCHEMA`): per document, the first
+    16 bytes of its group key's sha256 (16 bytes a document, not the key: two keys of a million share
+    them with a chance of about 1e-27, so they group and order documents as the keys' hex digests
+    do), whether it is gold, and its characters."""
+    digests = pa.array(
+        [hashlib.sha256(key.encode("utf-8")).digest()[:_DIGEST_BYTES] for key in keys.to_pylist()],
+        pa.binary(_DIGEST_BYTES),
+    )
+    return pa.table([digests, gold, characters], schema=_SAMPLE_SCHEMA)
+
+
+def _parquet_batches(path: Path, columns: Sequence[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """``path``'s rows in batches, its column chunks read as they come: pre-buffering (pyarrow's
+    default, for object stores) held about 40 MB of a million documents' file at once."""
+    yield from pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=BATCH_ROWS, columns=columns)
 
 
 def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
     """One streaming pass over the ``documents`` parquet files: counters, and per document only the
-    three Arrow columns the sample is chosen from (texts are read batch by batch, not kept)."""
+    three Arrow columns the sample is chosen from (:func:`sample_rows`; texts are read batch by
+    batch, not kept)."""
     wanted = pa.array(sorted(set(annotated_ids)), type=pa.string())
     out = Overview()
     keys: list[pa.Table] = []
     events: list[pa.Array] = []
     groups: list[pa.Array] = []
     for split, path in split_files(folder):
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=_META_COLUMNS):
+        for batch in _parquet_batches(path, _META_COLUMNS):
             cols = {
                 name: batch.column(name)
                 for name in _META_COLUMNS
@@ -131,13 +153,10 @@ def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
             out.per_status.update(count_rows([languages, cols[schema.ANNOTATION_STATUS]]))
             out.per_month.update(count_rows([languages, pc.strftime(cols[schema.DATE], "%Y-%m")]))
             keys.append(
-                pa.table(
-                    [
-                        pc.coalesce(cols[schema.TRANSLATION_GROUP], cols[schema.ID]),
-                        pc.equal(cols[schema.ANNOTATION_STATUS], schema.GOLD),
-                        pc.cast(pc.utf8_length(cols[schema.TEXT]), pa.int64()),
-                    ],
-                    schema=_SAMPLE_SCHEMA,
+                sample_rows(
+                    pc.coalesce(cols[schema.TRANSLATION_GROUP], cols[schema.ID]),
+                    pc.equal(cols[schema.ANNOTATION_STATUS], schema.GOLD),
+                    pc.cast(pc.utf8_length(cols[schema.TEXT]), pa.int64()),
                 )
             )
             events.append(_distinct_set(cols[schema.EVENT_ID]))
@@ -208,91 +227,76 @@ def choose_sample(folder: Path, overview: Overview, max_documents: int, max_char
             f"the report must be allowed at least one document and one character "
             f"(got {max_documents} documents, {max_characters} characters)"
         )
-    chosen = chosen_keys(overview.sample_keys, max_documents, max_characters)
-    return Sample(frozenset(_ids_of_keys(folder, chosen)), max_documents, max_characters)
+    chosen = chosen_rows(overview.sample_keys, max_documents, max_characters)
+    return Sample(frozenset(_ids_at(folder, chosen)), max_documents, max_characters)
 
 
-def chosen_keys(sample_keys: pa.Table, max_documents: int, max_characters: int) -> list[str]:
-    """The group keys :func:`choose_sample` takes, in its order (``sample_keys``: the overview's)."""
+def chosen_rows(sample_keys: pa.Table, max_documents: int, max_characters: int) -> list[int]:
+    """The rows :func:`choose_sample` takes (``sample_keys``: the overview's, a row per document in
+    folder order), a group's rows together and the groups in the order they were taken."""
     if not sample_keys.num_rows:
         return []
-    gold = pc.is_in(
-        sample_keys.column(_KEY),
-        value_set=pc.unique(sample_keys.column(_KEY).filter(sample_keys.column(_GOLD))),
-    )
-    digests = _sha256(sample_keys.column(_KEY)).combine_chunks()
-    # The documents in order (gold groups first, then by the key's sha256: its first 8 bytes as a
-    # number, then the rest), so that a group's members are consecutive: no hash table of a million
-    # groups, nor a sorted copy of them (about 180 MB of the report's peak at a million documents
-    # with Arrow's group_by and sort_by). Sorting on the 8-byte prefix first is 3x faster.
-    words = np.frombuffer(digests.buffers()[1], dtype=">u8", count=4 * (digests.offset + len(digests)))
-    prefix = pa.array(words.reshape(-1, 4)[digests.offset :, 0].astype(np.uint64))
+    digests = sample_keys.column(_DIGEST).combine_chunks()
+    gold = pc.is_in(digests, value_set=pc.unique(digests.filter(sample_keys.column(_GOLD))))
+    # The documents in order (gold groups first, then by the digest: its first 8 bytes as a number,
+    # then the rest), so that a group's members are consecutive: no hash table of a million groups,
+    # nor a sorted copy of them. Sorting on the 8-byte prefix first is 3x faster.
+    words = np.frombuffer(digests.buffers()[1], dtype=">u8", count=2 * (digests.offset + len(digests)))
+    prefix = pa.array(words.reshape(-1, 2)[digests.offset :, 0].astype(np.uint64))
     order = pc.sort_indices(
-        pa.table(
-            [gold, prefix, digests],
-            names=[_GOLD, _PREFIX, _HASH],
-        ),
-        sort_keys=[(_GOLD, "descending"), (_PREFIX, "ascending"), (_HASH, "ascending")],
+        pa.table([gold, prefix, digests], names=[_GOLD, _PREFIX, _DIGEST]),
+        sort_keys=[(_GOLD, "descending"), (_PREFIX, "ascending"), (_DIGEST, "ascending")],
     )
-    del digests, prefix, words
+    del gold, prefix, words
     # walked a slice at a time: taking from one array is 5x faster than from the batches' chunks
-    keys, characters_of = (sample_keys.column(n).combine_chunks() for n in (_KEY, _CHARACTERS))
-    chosen: list[str] = []
+    characters_of = sample_keys.column(_CHARACTERS).combine_chunks()
+    chosen: list[int] = []
     documents = characters = 0
-    for key, size, members in _groups_in_order(keys, characters_of, order):
-        if documents + members <= max_documents and characters + size <= max_characters:
-            chosen.append(key)
-            documents += members
+    for rows, size in _groups_in_order(digests, characters_of, order):
+        if documents + len(rows) <= max_documents and characters + size <= max_characters:
+            chosen += rows
+            documents += len(rows)
             characters += size
     return chosen
 
 
-def _groups_in_order(keys: pa.Array, characters: pa.Array, order: pa.Array) -> Iterator[tuple[str, int, int]]:
-    """``(key, characters, documents)`` of each run of equal keys, the rows taken in ``order`` a
-    slice at a time."""
-    current: str | None = None
-    size = members = 0
+def _groups_in_order(
+    digests: pa.Array, characters: pa.Array, order: pa.Array
+) -> Iterator[tuple[list[int], int]]:
+    """``(rows, characters)`` of each run of equal digests, the rows taken in ``order`` a slice at a time."""
+    current: bytes | None = None
+    rows: list[int] = []
+    size = 0
     for at in range(0, len(order), BATCH_ROWS):
-        rows = order.slice(at, BATCH_ROWS)
-        for key, length in zip(keys.take(rows).to_pylist(), characters.take(rows).to_pylist(), strict=True):
-            if key != current:
-                if current is not None:
-                    yield current, size, members
-                current, size, members = key, 0, 0
+        taken = order.slice(at, BATCH_ROWS)
+        for row, digest, length in zip(
+            taken.to_pylist(),
+            digests.take(taken).to_pylist(),
+            characters.take(taken).to_pylist(),
+            strict=True,
+        ):
+            if digest != current:
+                if rows:
+                    yield rows, size
+                current, rows, size = digest, [], 0
+            rows.append(row)
             size += length
-            members += 1
-    if current is not None:
-        yield current, size, members
+    if rows:
+        yield rows, size
 
 
-def _sha256(keys: pa.ChunkedArray, batch_rows: int = BATCH_ROWS) -> pa.ChunkedArray:
-    """Each key's sha256 as 32 raw bytes, which sort as their hex digests do, made ``batch_rows`` keys
-    at a time: a million hex digests as Python strings would be over 100 MB of the report's peak."""
-    return pa.chunked_array(
-        [
-            pa.array(
-                [
-                    hashlib.sha256(key.encode("utf-8")).digest()
-                    for key in chunk.slice(at, batch_rows).to_pylist()
-                ],
-                pa.binary(32),
-            )
-            for chunk in keys.chunks
-            for at in range(0, len(chunk), batch_rows)
-        ],
-        pa.binary(32),
-    )
-
-
-def _ids_of_keys(folder: Path, keys: Sequence[str]) -> list[str]:
-    """The ids of the documents whose group key (translation group, else id) is one of ``keys``."""
-    wanted = pa.array(sorted(keys), type=pa.string())
+def _ids_at(folder: Path, rows: Sequence[int]) -> list[str]:
+    """The ids of the documents at ``rows`` (positions in folder order, as :func:`read_overview` reads)."""
+    wanted = np.sort(np.asarray(rows, dtype=np.int64))
     ids: list[str] = []
+    start = 0
     for _, path in split_files(folder):
-        columns = [schema.ID, schema.TRANSLATION_GROUP]
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=columns):
-            key = pc.coalesce(batch.column(schema.TRANSLATION_GROUP), batch.column(schema.ID))
-            ids += batch.column(schema.ID).filter(pc.is_in(key, value_set=wanted)).to_pylist()
+        for batch in _parquet_batches(path, [schema.ID]):
+            end = start + batch.num_rows
+            here = wanted[np.searchsorted(wanted, start) : np.searchsorted(wanted, end)] - start
+            if len(here):
+                ids += batch.column(schema.ID).take(pa.array(here)).to_pylist()
+            start = end
     return ids
 
 
@@ -303,7 +307,7 @@ def read_neighbours(folder: Path, rows: Sequence[Mapping[str, Any]]) -> list[Nei
     columns = [schema.ID, schema.LANGUAGE, schema.EVENT_ID, schema.TRANSLATION_GROUP]
     out: list[Neighbour] = []
     for _, path in split_files(folder):
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=columns):
+        for batch in _parquet_batches(path, columns):
             linked = pc.or_(
                 pc.is_in(batch.column(schema.TRANSLATION_GROUP), value_set=groups),
                 pc.is_in(batch.column(schema.EVENT_ID), value_set=events),
@@ -320,7 +324,7 @@ def read_gold(folder: Path) -> list[Document]:
     """The gold documents of a built folder (what the build re-annotated for its silver against gold)."""
     gold = []
     for _, path in split_files(folder):
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+        for batch in _parquet_batches(path):
             picked = batch.filter(pc.equal(batch.column(schema.ANNOTATION_STATUS), schema.GOLD))
             gold += documents_from_table(pa.Table.from_batches([picked]))
     return gold
@@ -331,7 +335,7 @@ def read_rows(folder: Path, ids: Iterable[str]) -> list[dict[str, Any]]:
     wanted = pa.array(sorted(set(ids)), type=pa.string())
     rows = []
     for split, path in split_files(folder):
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+        for batch in _parquet_batches(path):
             picked = batch.filter(pc.is_in(batch.column(schema.ID), value_set=wanted))
             rows += [row | {"split": split} for row in picked.to_pylist()]
     return sorted(rows, key=lambda r: r[schema.ID])

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT, TAXONOMY
@@ -287,17 +286,6 @@ def test_the_sample_keeps_gold_and_translation_pairs_and_states_the_count(
     assert few[1] == len(parse(few[0]).documents) < shown
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(max_size=12), max_size=40), st.integers(1, 5))
-def test_keys_sort_by_their_raw_sha256_as_by_its_hex_digest(keys: list[str], chunk: int) -> None:
-    """The sample's order is by the hex sha256 of each group key; the report sorts the raw 32 bytes
-    (hashed a batch at a time) instead, which must give the same order, whatever the batching."""
-    digests = collect._sha256(pa.chunked_array([pa.array(keys, pa.string())], pa.string()), chunk)
-    order = pc.sort_indices(pa.table({"hash": digests}), [("hash", "ascending")]).to_pylist()
-    by_hex = sorted(range(len(keys)), key=lambda i: (hashlib.sha256(keys[i].encode()).hexdigest(), i))
-    assert [keys[i] for i in order] == [keys[i] for i in by_hex]
-
-
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
@@ -311,14 +299,24 @@ def test_keys_sort_by_their_raw_sha256_as_by_its_hex_digest(keys: list[str], chu
 def test_the_sample_is_the_groups_gold_first_then_by_sha256_while_both_limits_hold(
     rows: list[tuple[str, bool, int]], chunk: int, max_documents: int, max_characters: int
 ) -> None:
-    """The sample, chosen in Arrow from the overview's rows (in batches of any size), is what the rule
-    gives written plainly: a group (rows of one key) with any gold first, then by the hex sha256 of
-    its key, each group taken whole while the documents and characters chosen stay within the limits."""
-    table = pa.table(
-        [pa.array([r[0] for r in rows], pa.string()), [r[1] for r in rows], [r[2] for r in rows]],
-        schema=collect._SAMPLE_SCHEMA,
+    """The sample, chosen in Arrow from the overview's rows (made in batches of any size), is what the
+    rule gives written plainly: a group (rows of one key) with any gold first, then by the hex sha256
+    of its key, each group taken whole while the documents and characters chosen stay within the
+    limits."""
+    batches = [rows[at : at + chunk] for at in range(0, len(rows), chunk)]
+    table = pa.concat_tables(
+        [
+            collect.sample_rows(
+                pa.array([r[0] for r in batch], pa.string()),
+                pa.array([r[1] for r in batch]),
+                pa.array([r[2] for r in batch], pa.int64()),
+            )
+            for batch in batches
+        ]
+        or [
+            collect.sample_rows(pa.array([], pa.string()), pa.array([], pa.bool_()), pa.array([], pa.int64()))
+        ]
     )
-    batched = pa.Table.from_batches(table.to_batches(max_chunksize=chunk), collect._SAMPLE_SCHEMA)
     groups: dict[str, list[tuple[str, bool, int]]] = {}
     for row in rows:
         groups.setdefault(row[0], []).append(row)
@@ -329,9 +327,9 @@ def test_the_sample_is_the_groups_gold_first_then_by_sha256_while_both_limits_ho
     for key in ordered:
         size, members = sum(r[2] for r in groups[key]), len(groups[key])
         if documents + members <= max_documents and characters + size <= max_characters:
-            expected.append(key)
+            expected += [i for i, r in enumerate(rows) if r[0] == key]
             documents, characters = documents + members, characters + size
-    assert collect.chosen_keys(batched, max_documents, max_characters) == expected
+    assert collect.chosen_rows(table, max_documents, max_characters) == expected
 
 
 def test_span_changes_name_every_difference_between_silver_and_gold() -> None:
