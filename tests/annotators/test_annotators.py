@@ -584,3 +584,11 @@ def test_arabic_compound_given_name_counts_once_and_a_governor_is_a_title() -> N
     )
     found = [s.text for s in find_entities(ar, "ar", KNOWLEDGE.entities) if s.label == "PER"]
     assert found == ["عبد المجيد تبون", "عبد اللطيف الجواهري"]
+
+
+def test_english_name_before_said_starts_at_its_given_name_after_a_role() -> None:
+    """Three capitalised words before "said": when a role ends just before the name, its last
+    word is no part of it (Minister of Tourism and Antiquities Sherif Fathy said)."""
+    en = "Minister of Tourism and Antiquities Sherif Fathy said the museum would open."
+    found = [(s.text, s.label) for s in find_entities(en, "en", KNOWLEDGE.entities)]
+    assert found == [("Sherif Fathy", "PER")]

@@ -113,8 +113,9 @@ def _whole_line(text: str, start: int, end: int) -> bool:
 
 
 def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
-    """Where a name after a title starts: at the second word when only it is a given name and a
-    family name follows (Chief Economist Monica Malik → Monica Malik)."""
+    """Where a name after a title, or before "said", starts: at the second word when only it is a
+    given name and a family name follows (Chief Economist Monica Malik → Monica Malik; the end of a
+    role, Minister of Tourism and Antiquities Sherif Fathy said → Sherif Fathy)."""
     words = text[start:end].split()
     if len(words) >= 3 and words[0] not in k.en_first_names and words[1] in k.en_first_names:
         return text.index(words[1], start + len(words[0]))
@@ -152,7 +153,10 @@ def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
                 and _longer_name_before(text, m.start("name"), before)
             ):
                 continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
-            if (span := _english_person(text, *m.span("name"), 2, k)) is not None:
+            start, end = m.span("name")
+            if pattern is k.en_said:
+                start = _from_given_name(text, start, end, k)  # (Tourism and) Antiquities Sherif Fathy said
+            if (span := _english_person(text, start, end, 2, k)) is not None:
                 found.append(span)
     return found
 
