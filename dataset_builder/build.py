@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
 
-from dataset_builder import configs, events, output, pipeline, rows, schema, staged
+from dataset_builder import configs, events, output, pipeline, rows, schema, shards, staged
 from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import read_documents
 from dataset_builder.cache import SilverCache
@@ -36,7 +36,7 @@ from dataset_builder.parquet_files import BATCH_ROWS, SplitWriters
 from dataset_builder.project import Project
 from dataset_builder.release.card import GUIDELINES_NAME, release_info, write_card
 from dataset_builder.release.croissant import write_croissant
-from dataset_builder.release.manifest import unbumped_version, write_manifest
+from dataset_builder.release.manifest import read_manifest, unbumped_version, write_manifest
 from dataset_builder.release.stats import CardStats
 from dataset_builder.report import write_report
 from dataset_builder.schema import Topic
@@ -75,6 +75,10 @@ class BuildResult:
     """Documents per ``annotation_status``."""
     advice: list[str] = field(default_factory=list)
     """Notes for the user in the summary, not warnings: e.g. why a split is empty and what to do."""
+    shard_record: shards.ShardRecord | None = None
+    """This build's shard files by digest, for the next build (:mod:`dataset_builder.shards`)."""
+    kept_shards: int = 0
+    """How many shard files this build kept from the previous output instead of writing them."""
 
     def summary(self) -> str:
         lines = [f"built {self.out_dir} (version {self.version})"]
@@ -95,6 +99,8 @@ class BuildResult:
         if cache is not None:
             annotated, reused = (cache.counters[f"seed files {n}"] for n in ("annotated", "reused"))
             lines.append(f"  silver cache: {annotated} seed files annotated, {reused} unchanged ones reused")
+        if self.kept_shards:
+            lines.append(f"  {self.kept_shards} unchanged parquet shards kept from the previous build")
         if self.steps:
             lines.append("  steps (seconds summed over workers):")
             lines += [f"    {line}" for line in self.steps.to_text().splitlines()]
@@ -174,6 +180,8 @@ def build(
     )
     if result.recorded or restored:
         write_ledger(ledger_path, result.ledger)
+    if cache is not None and result.shard_record is not None:
+        result.shard_record.write(cache.path.parent)
     result.warnings += restored
     result.steps = steps
     return result
@@ -223,9 +231,15 @@ def write_dataset(
         plan, group_sizes, documents = _plan(keys, ledger, split_ratios, steps)
         del keys  # the plan holds what the configs need; the keys go now
         timed = partial(_timed, steps, documents)
+        digests: dict[shards.ShardKey, str] = {}
+        kept: dict[shards.ShardKey, shards.KeptShard] = {}
+        if reuse is not None:  # a build with the silver cache keeps the unchanged shards of the last
+            with timed("shards kept"):
+                digests = shards.shard_inputs(staging, plan.events, plan.splits, topic_ids, reuse.human_ids)
+                kept = _kept_shards(digests, reuse.path.parent, out_dir, tmp)
         with timed("configs"):
-            stats, pair_warnings = _write_configs(
-                staging, documents, group_sizes, plan, tmp, topic_ids, progress
+            stats, pair_warnings, writers = _write_configs(
+                staging, documents, group_sizes, plan, tmp, topic_ids, progress, kept
             )
         added, conflicts = plan.added, plan.conflicts
         del plan  # its per-document columns (tens of MB at 1M) go before the card and the report
@@ -257,6 +271,10 @@ def write_dataset(
             ledger=ledger.with_(added),
             recorded=len(added),
             statuses={k: sum(stats["status"][lang][k] for lang in schema.LANGUAGES) for k in schema.STATUSES},
+            shard_record=shards.new_record(digests, writers.shard_rows, writers.shard_bytes, manifest)
+            if digests
+            else None,
+            kept_shards=len(kept),
         )
         warning = unbumped_version(project.releases_dir, manifest)
         result.warnings += conflicts + pair_warnings + ([warning] if warning else [])
@@ -399,8 +417,11 @@ def _write_configs(
     root: Path,
     topic_ids: Sequence[str],
     progress: bool,
-) -> tuple[dict[str, Any], list[str]]:
-    """Pass 2: staging batches → every config and split; returns the card's statistics and warnings.
+    kept: Mapping[shards.ShardKey, shards.KeptShard],
+) -> tuple[dict[str, Any], list[str], SplitWriters]:
+    """Pass 2: staging batches → every config, split and shard; returns the card's statistics, the
+    warnings and the writers (what each shard holds). The rows of ``kept`` shards (their files are
+    in place) are counted, not derived nor written.
 
     ``documents`` and ``topics`` are staging batches filtered by split; ``ner`` is cut from the tokens
     staged beside them; only ``parallel`` (few rows) goes through row dicts (see
@@ -409,26 +430,44 @@ def _write_configs(
     writers = SplitWriters(root, {n: f.arrow_schema for n, f in configs.config_features(topic_ids).items()})
     stats = CardStats()
     parallel = configs.ParallelPairs(group_sizes)
+    cutter = shards.ShardCutter()  # ner, documents and topics rows of a document go to the same shard
+    for (subset, split, number), shard in kept.items():
+        writers.kept(subset, split, number, shard.rows, shard.bytes)
     bar = tqdm(total=total, desc="configs", unit="doc", file=sys.stderr, disable=not progress)
     done = 0  # the staging table's rows are in the plan's (the keys') order
     try:
         for batch in staged.read_batches(staging):
-            table = pa.Table.from_batches([batch])
-            ner = configs.ner_table(table)
-            table = table.drop_columns(list(staged.STAGING_ONLY))
+            staged_rows = pa.Table.from_batches([batch])
+            table = staged_rows.drop_columns(list(staged.STAGING_ONLY))
             events_column = plan.events.slice(done, table.num_rows)
             table = table.set_column(
                 table.schema.get_field_index(schema.EVENT_ID), schema.EVENT_ID, events_column
             )
             split_column = plan.splits.slice(done, table.num_rows)
             splits = split_column.to_pylist()
+            numbers = cutter.shards(table.column(schema.ID).to_pylist(), splits)
             stats.add_batch(table, split_column)
-            owners = pc.list_parent_indices(batch.column(configs.STAGED_SENTENCES))
-            writers.add_split_tables("ner", ner, split_column.take(owners))
-            writers.add_split_tables("documents", table, split_column)
-            writers.add_split_tables("topics", configs.topics_table(table, topic_ids), split_column)
             for split, pairs in parallel.add(table, splits):
                 writers.add("parallel", split, pairs)
+            for subset in ("ner", "documents", "topics"):
+                wanted = _unkept(subset, splits, numbers, kept)
+                if wanted is None:
+                    continue
+                rows, row_splits, row_numbers = (
+                    (table, split_column, numbers)
+                    if wanted is True
+                    else (table.filter(wanted), split_column.filter(wanted), numbers.filter(wanted))
+                )
+                if subset == "ner":
+                    sentences = staged_rows if wanted is True else staged_rows.filter(wanted)
+                    owners = pc.list_parent_indices(sentences.column(configs.STAGED_SENTENCES))
+                    ner = configs.ner_table(sentences)
+                    writers.add_split_tables("ner", ner, row_splits.take(owners), row_numbers.take(owners))
+                elif subset == "documents":
+                    writers.add_split_tables("documents", rows, row_splits, row_numbers)
+                else:
+                    topics = configs.topics_table(rows, topic_ids)
+                    writers.add_split_tables("topics", topics, row_splits, row_numbers)
             done += table.num_rows
             bar.update(table.num_rows)
     finally:
@@ -437,4 +476,31 @@ def _write_configs(
     stats.rows, stats.arrow_bytes = writers.rows, writers.bytes
     stats.events = pc.count_distinct(plan.events).as_py()
     stats.translation_groups = len(group_sizes)
-    return stats.to_dict(topic_ids), parallel.skipped
+    return stats.to_dict(topic_ids), parallel.skipped, writers
+
+
+def _unkept(
+    subset: str, splits: Sequence[str], numbers: pa.Array, kept: Mapping[shards.ShardKey, shards.KeptShard]
+) -> pa.Array | bool | None:
+    """Which rows of a batch ``subset`` still needs (their shard's file was not kept): ``True`` for
+    all, ``None`` for none, else a mask."""
+    if not kept:
+        return True
+    mask = [(subset, split, n) not in kept for split, n in zip(splits, numbers.to_pylist(), strict=True)]
+    if all(mask):
+        return True
+    return pa.array(mask) if any(mask) else None
+
+
+def _kept_shards(
+    digests: Mapping[shards.ShardKey, str], cache_dir: Path, out_dir: Path, root: Path
+) -> dict[shards.ShardKey, shards.KeptShard]:
+    """The shards of the last build (its output folder ``out_dir``) copied into ``root`` unchanged."""
+    record = shards.ShardRecord.read(cache_dir)
+    if not record.files:
+        return {}
+    try:
+        manifest = read_manifest(out_dir)
+    except InputError:  # no previous output (or not one of ours): every shard is written
+        return {}
+    return shards.keep_files(digests, record, out_dir, manifest, root)

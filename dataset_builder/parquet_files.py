@@ -1,17 +1,20 @@
 """Every parquet file a build writes: the fixed writer options, the batch size, the staging writer and
-the writers of each subset's splits (a Hugging Face "config": ``documents``, ``ner``…).
+the writers of each subset's splits (a Hugging Face "config": ``documents``, ``ner``…) in shards.
 
-Byte-identical builds depend on all of it together: the options, one row group per ``BATCH_ROWS``
-rows, and tables laid out the same way however their rows arrived (:func:`fresh`).
+Byte-identical builds depend on all of it together: the options, the shards (:mod:`dataset_builder.shards`),
+one row group per ``BATCH_ROWS`` rows of a shard, and tables laid out the same way however their
+rows arrived (:func:`fresh`).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -54,8 +57,9 @@ def fresh(table: pa.Table, arrow_schema: pa.Schema) -> pa.Table:
 
 
 class SplitWriters:
-    """One parquet file per subset and split, fed whole Arrow tables and written in tables of exactly
-    ``BATCH_ROWS`` rows (one row group each), so the file layout does not depend on how rows arrive."""
+    """One parquet file per subset, split and shard, fed whole Arrow tables and written in tables of
+    exactly ``BATCH_ROWS`` rows (one row group each), so the file layout does not depend on how rows
+    arrive. A split's shards come in order: a shard's file is closed when the next one starts."""
 
     def __init__(self, root: Path, schemas: dict[str, pa.Schema]) -> None:
         self.root = root
@@ -63,26 +67,59 @@ class SplitWriters:
         zeros = {c: dict.fromkeys(schema.SPLITS, 0) for c in schemas}
         self.rows: dict[str, dict[str, int]] = zeros
         self.bytes: dict[str, dict[str, int]] = {c: dict(splits) for c, splits in zeros.items()}
+        self.shard_rows: Counter[tuple[str, str, int]] = Counter()
+        """Rows of each ``(subset, split, shard)`` (written or kept); :attr:`shard_bytes` their Arrow bytes."""
+        self.shard_bytes: Counter[tuple[str, str, int]] = Counter()
         self._pending: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
         self._pending_rows: Counter[tuple[str, str]] = Counter()
+        self._shard: dict[tuple[str, str], int] = {}
         self._writers: dict[tuple[str, str], pq.ParquetWriter] = {}
         self._writing: dict[tuple[str, str], Future[None]] = {}
         self._threads = ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="parquet")
 
-    def add(self, subset: str, split: str, table: pa.Table) -> None:
-        """Queue rows of one subset and split (any number, in file order); full batches are written."""
+    def add(self, subset: str, split: str, table: pa.Table, shard: int = 0) -> None:
+        """Queue rows of one subset, split and shard (any number, in file order; shards in order);
+        full batches are written."""
         if not table.num_rows:
             return
+        if shard != self._shard.setdefault((subset, split), shard):
+            if shard < self._shard[subset, split]:
+                raise ValueError(f"{subset} {split}: shard {shard} after shard {self._shard[subset, split]}")
+            self._close(subset, split)
+            self._shard[subset, split] = shard
         self.rows[subset][split] += table.num_rows
+        self.shard_rows[subset, split, shard] += table.num_rows
         self._pending[subset, split].append(table)
         self._pending_rows[subset, split] += table.num_rows
         if self._pending_rows[subset, split] >= BATCH_ROWS:
             self._flush(subset, split, last=False)
 
-    def add_split_tables(self, subset: str, table: pa.Table, splits: pa.Array) -> None:
-        """Rows of one subset, each to the split named in ``splits`` (row for row)."""
+    def add_split_tables(self, subset: str, table: pa.Table, splits: pa.Array, shards: pa.Array) -> None:
+        """Rows of one subset, each to the split and shard named in ``splits`` and ``shards`` (row
+        for row; within a split, shards do not decrease)."""
         for split in schema.SPLITS:
-            self.add(subset, split, table.filter(pc.equal(splits, split)))
+            mask = pc.equal(splits, split)
+            rows, numbers = table.filter(mask), shards.filter(mask).to_numpy(zero_copy_only=False)
+            starts = [0, *(np.flatnonzero(np.diff(numbers)) + 1).tolist(), len(numbers)]
+            for a, b in itertools.pairwise(starts):
+                if b > a:
+                    self.add(subset, split, rows.slice(a, b - a), int(numbers[a]))
+
+    def kept(self, subset: str, split: str, shard: int, rows: int, arrow_bytes: int) -> None:
+        """Count a shard whose file is already in place (a rebuild kept it: :mod:`dataset_builder.shards`)."""
+        self.rows[subset][split] += rows
+        self.bytes[subset][split] += arrow_bytes
+        self.shard_rows[subset, split, shard] += rows
+        self.shard_bytes[subset, split, shard] += arrow_bytes
+
+    def _close(self, subset: str, split: str) -> None:
+        """Write what is pending of the current shard and close its file (its writer goes)."""
+        if self._pending.get((subset, split)):
+            self._flush(subset, split, last=True)
+        if (writing := self._writing.pop((subset, split), None)) is not None:
+            writing.result()
+        if (w := self._writers.pop((subset, split), None)) is not None:
+            w.close()
 
     def _flush(self, subset: str, split: str, *, last: bool) -> None:
         table = pa.concat_tables(self._pending.pop((subset, split)))
@@ -96,11 +133,11 @@ class SplitWriters:
 
     def _write(self, subset: str, split: str, table: pa.Table) -> None:
         if (subset, split) not in self._writers:
-            self._writers[subset, split] = writer(
-                self.root / schema.data_file(subset, split), self.schemas[subset]
-            )
+            path = self.root / schema.data_file(subset, split, self._shard[subset, split])
+            self._writers[subset, split] = writer(path, self.schemas[subset])
         table = fresh(table, self.schemas[subset])
         self.bytes[subset][split] += table.nbytes
+        self.shard_bytes[subset, split, self._shard[subset, split]] += table.nbytes
         if (writing := self._writing.get((subset, split))) is not None:
             writing.result()  # one row group in flight per file: in order, and memory stays bounded
         self._writing[subset, split] = self._threads.submit(self._writers[subset, split].write_table, table)

@@ -9,8 +9,10 @@ project: the topic taxonomy is knowledge (``annotations/taxonomy.json``, see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -45,18 +47,33 @@ def split_ratios_ok(ratios: Sequence[float]) -> bool:
 
 
 DATA_DIR = "data"
-"""The folder of a built dataset that holds its parquet files, one per config and split."""
+"""The folder of a built dataset that holds its parquet files: each config's splits, in shards."""
 
 
-def data_file(config: str, split: str) -> str:
-    """Where a config's split lives in a built folder (relative, POSIX): the one spelling of the layout
-    the build writes and the card, the Croissant metadata, the manifest and the diff read."""
-    return f"{DATA_DIR}/{config}/{split}.parquet"
+def data_file(config: str, split: str, shard: int = 0) -> str:
+    """Where a shard of a config's split lives in a built folder (relative, POSIX): the one spelling
+    of the layout the build writes and the card, the Croissant metadata, the manifest and the diff
+    read. A split's rows are its shards' in the order of their numbers."""
+    return f"{DATA_DIR}/{config}/{split}-{shard:05d}.parquet"
+
+
+def split_glob(config: str, split: str) -> str:
+    """The glob of a split's shards (what the card gives ``datasets`` as the split's files)."""
+    return f"{DATA_DIR}/{config}/{split}-*.parquet"
 
 
 def data_glob(config: str) -> str:
-    """The glob of a config's split files in a built folder (the split is the file's stem)."""
-    return data_file(config, "*")
+    """The glob of every parquet file of a config in a built folder."""
+    return f"{DATA_DIR}/{config}/*.parquet"
+
+
+_SHARD_SUFFIX = re.compile(r"-\d{5}$")
+
+
+def split_of_file(path: PurePath) -> str:
+    """The split a config's parquet file holds: its name without the shard number (a folder built
+    before shards has one ``<split>.parquet`` per split)."""
+    return _SHARD_SUFFIX.sub("", path.stem)
 
 
 @dataclass(frozen=True, slots=True)

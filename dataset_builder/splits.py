@@ -491,13 +491,19 @@ def _placement(
 
 
 def built_assignments(folder: Path) -> SplitLedger:
-    """Split and event of each document of a built folder (``data/documents/<split>.parquet``)."""
+    """Split and event of each document of a built folder (its ``documents`` parquet files)."""
     import pyarrow.parquet as pq
 
     tables = []
     for path in sorted(Path(folder).glob(schema.data_glob("documents"))):
-        table = pq.read_table(path, columns=[schema.ID, schema.EVENT_ID])
-        split = pa.array([path.stem] * table.num_rows, pa.string())
+        try:
+            table = pq.read_table(path, columns=[schema.ID, schema.EVENT_ID])
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(
+                f"{path}: not a readable parquet file ({exc}): the build in {folder} is damaged; remove "
+                "that folder (a build writes it again) or build into another one with --out"
+            ) from exc
+        split = pa.array([schema.split_of_file(path)] * table.num_rows, pa.string())
         columns = [
             table.column(schema.ID).cast(pa.string()),
             split,

@@ -73,6 +73,8 @@ class Reuse:
     file_keys: dict[str, bytes] = field(default_factory=dict)
     """Seed file name → key of the files whose documents the pipeline passes on, set as it does and
     taken back by the stage once their rows are written (memory stays at a batch's worth)."""
+    human_ids: frozenset[str] = frozenset()
+    """The documents a human annotation or a curated group names (their rows are never taken back)."""
 
     def keep(self, keys: pa.Array) -> np.ndarray:
         """Keep only the reusable files among ``keys`` (this corpus's files, unchanged: an edited one
@@ -89,6 +91,7 @@ def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
     ``human_ids``: documents a human annotation or a curated group names (never taken back).
     """
     path = Path(cache_dir) / STAGED_FILE
+    human = frozenset(human_ids)
     columns = [
         KEY,
         schema.ID,
@@ -105,21 +108,21 @@ def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
         with pa.OSFile(str(path)) as source:
             reader = pa.ipc.open_file(source)
             if not reader.schema.equals(staging_schema()):
-                return Reuse(path)
+                return Reuse(path, human_ids=human)
             # a file's rows are consecutive: one group at a time in memory (every batch read, so a
             # damaged one fails here, not halfway through the build)
             for key, group in itertools.groupby(_rows(reader, columns), key=operator.itemgetter(0)):
                 members = [row[1:] for row in group]
-                if _plain_silver(members, human_ids):
+                if _plain_silver(members, human):
                     keys.append(key)
                     counts.append(len(members))
                 if len(keys) >= BATCH_ROWS:  # a million files' keys as Python bytes: ~70 MB
                     batches.append(pa.record_batch([keys, counts], schema=REUSE_COLUMNS))
                     keys, counts = [], []
     except (OSError, pa.ArrowException):  # none yet, or damaged: every file goes through the pipeline
-        return Reuse(path)
+        return Reuse(path, human_ids=human)
     batches.append(pa.record_batch([keys, counts], schema=REUSE_COLUMNS))
-    return Reuse(path, pa.Table.from_batches(batches).combine_chunks())
+    return Reuse(path, pa.Table.from_batches(batches).combine_chunks(), human_ids=human)
 
 
 def _rows(reader: pa.ipc.RecordBatchFileReader, columns: list[str]) -> Iterator[tuple[Any, ...]]:

@@ -61,7 +61,7 @@ def test_empty_splits_are_left_out_and_the_rest_still_loads(
     write_dataset(
         sample_docs, out, project=PROJECT, taxonomy=TAXONOMY, split_ratios=(1, 0, 0), progress=False
     )
-    assert sorted(p.name for p in out.glob(f"{schema.DATA_DIR}/*/*")) == ["train.parquet"] * len(
+    assert sorted(p.name for p in out.glob(f"{schema.DATA_DIR}/*/*")) == ["train-00000.parquet"] * len(
         configs.CONFIG_NAMES
     )
     for config in configs.CONFIG_NAMES:
@@ -100,7 +100,7 @@ def splits_of(built: Path, config: str, key: str) -> dict[str, set[str]]:
     for path in built.glob(schema.data_glob(config)):
         for value in pq.read_table(path, columns=[key]).column(key).to_pylist():
             if value:
-                found[value].add(path.stem)
+                found[value].add(schema.split_of_file(path))
     return found
 
 

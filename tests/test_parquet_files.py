@@ -1,5 +1,5 @@
 """The split writers: row groups written in background threads must give the files a plain, in-order
-writer gives, however rows of several files arrive interleaved."""
+writer gives, however rows of several files arrive interleaved, a shard after another."""
 
 from __future__ import annotations
 
@@ -26,31 +26,42 @@ def _rows(first: int, count: int) -> pa.Table:
 @settings(max_examples=15, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["a", "b"]), st.sampled_from(schema.SPLITS), st.integers(1, 2500)),
+        st.tuples(
+            st.sampled_from(["a", "b"]), st.sampled_from(schema.SPLITS), st.integers(1, 2500), st.booleans()
+        ),
         max_size=12,
     )
 )
 def test_files_equal_an_in_order_single_thread_write(
-    tmp_path_factory: pytest.TempPathFactory, adds: list[tuple[str, str, int]]
+    tmp_path_factory: pytest.TempPathFactory, adds: list[tuple[str, str, int, bool]]
 ) -> None:
+    """Each shard's file is what one plain writer gives its rows (a new shard after ``True``)."""
     root = tmp_path_factory.mktemp("out")
     writers = SplitWriters(root, {"a": SCHEMA, "b": SCHEMA})
-    expected: dict[tuple[str, str], list[pa.Table]] = {}
-    for at, (subset, split, count) in enumerate(adds):
+    expected: dict[tuple[str, str, int], list[pa.Table]] = {}
+    shard: dict[tuple[str, str], int] = {}
+    for at, (subset, split, count, next_shard) in enumerate(adds):
         table = _rows(at * 10_000, count)
-        writers.add(subset, split, table)
-        expected.setdefault((subset, split), []).append(table)
+        number = shard[subset, split] = shard.get((subset, split), -1) + (
+            next_shard or (subset, split) not in shard
+        )
+        writers.add(subset, split, table, number)
+        expected.setdefault((subset, split, number), []).append(table)
     writers.close()
     written = {p.relative_to(root).as_posix() for p in root.rglob("*.parquet")}
-    assert written == {schema.data_file(s, sp) for s, sp in expected}
-    for (subset, split), tables in expected.items():
+    assert written == {schema.data_file(*key) for key in expected}
+    for (subset, split, number), tables in expected.items():
         whole = pa.concat_tables(tables)
-        plain = root.parent / f"plain-{subset}-{split}.parquet"
+        plain = root.parent / f"plain-{subset}-{split}-{number}.parquet"
         with writer(plain, SCHEMA) as w:
             for start in range(0, whole.num_rows, BATCH_ROWS):
                 w.write_table(fresh(whole.slice(start, BATCH_ROWS), SCHEMA))
-        assert (root / schema.data_file(subset, split)).read_bytes() == plain.read_bytes()
-        assert writers.rows[subset][split] == whole.num_rows
+        assert (root / schema.data_file(subset, split, number)).read_bytes() == plain.read_bytes()
+    for subset, split in shard:
+        rows = sum(
+            t.num_rows for (a, b, _), tables in expected.items() if (a, b) == (subset, split) for t in tables
+        )
+        assert writers.rows[subset][split] == rows
 
 
 def test_a_failed_write_reaches_the_caller_and_stops_the_threads(tmp_path: Path) -> None:

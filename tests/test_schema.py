@@ -53,12 +53,17 @@ def test_the_default_split_ratios_are_valid() -> None:
     assert schema.split_ratios_ok((0.7, 0.2, 0.1)) and not schema.split_ratios_ok((0.7, 0.2, 0.2))
 
 
-def test_a_configs_glob_matches_its_own_split_files_only() -> None:
+def test_a_configs_globs_match_its_own_shards_only() -> None:
     for name in schema.CONFIG_NAMES:
         for split in schema.SPLITS:
-            path = PurePosixPath(schema.data_file(name, split))
-            assert path.parts == (schema.DATA_DIR, name, f"{split}.parquet") and path.stem == split
-            assert [c for c in schema.CONFIG_NAMES if path.match(schema.data_glob(c))] == [name]
+            for shard in (0, 7, 12345):
+                path = PurePosixPath(schema.data_file(name, split, shard))
+                assert path.parts == (schema.DATA_DIR, name, f"{split}-{shard:05d}.parquet")
+                assert schema.split_of_file(path) == split
+                assert [c for c in schema.CONFIG_NAMES if path.match(schema.data_glob(c))] == [name]
+                assert [s for s in schema.SPLITS if path.match(schema.split_glob(name, s))] == [split]
+            # a folder built before shards: one file per split
+            assert schema.split_of_file(PurePosixPath(schema.DATA_DIR, name, f"{split}.parquet")) == split
 
 
 def test_ner_tags_are_iob2_with_o_first() -> None:

@@ -66,7 +66,7 @@ def _splits(out: Path) -> dict[str, str]:
     found = {}
     for path in out.glob(schema.data_glob("documents")):
         for doc_id in pq.read_table(path, columns=["id"]).column("id").to_pylist():
-            found[doc_id] = path.stem
+            found[doc_id] = schema.split_of_file(path)
     return found
 
 

@@ -34,11 +34,13 @@ SPDX_URL = "https://spdx.org/licenses/{}.html"
 
 
 def data_files(rows: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, str]]:
-    """``{config: {split: relative parquet path}}`` of the splits that have rows, in schema order.
+    """``{config: {split: glob of its shards}}`` of the splits that have rows, in schema order.
 
     ``datasets`` refuses a split without rows, so empty splits (and configs) are left out.
     """
-    files = {c: {s: schema.data_file(c, s) for s in schema.SPLITS if rows[c][s]} for c in schema.CONFIG_NAMES}
+    files = {
+        c: {s: schema.split_glob(c, s) for s in schema.SPLITS if rows[c][s]} for c in schema.CONFIG_NAMES
+    }
     return {c: splits for c, splits in files.items() if splits}
 
 
@@ -172,7 +174,7 @@ def card_data(
                         for s in splits
                     }
                 ),
-                download_size=sum((folder / path).stat().st_size for path in splits.values()),
+                download_size=sum(p.stat().st_size for glob in splits.values() for p in folder.glob(glob)),
                 dataset_size=sum(arrow_bytes[config].values()),
             )
             for config, splits in data_files(rows).items()

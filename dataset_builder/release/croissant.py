@@ -124,18 +124,20 @@ def croissant_metadata(
     distribution: list[mlc.FileObject | mlc.FileSet] = []
     record_sets = []
     for subset, splits in data_files(stats["rows"]).items():
-        for split, path in splits.items():
-            distribution.append(
-                mlc.FileObject(
-                    id=f"{subset}-{split}",
-                    name=f"{subset}-{split}",
-                    description=f"{subset} config, {split} split",
-                    content_url=path,
-                    content_size=f"{(folder / path).stat().st_size} B",
-                    encoding_formats=["application/x-parquet"],
-                    sha256=sha256_file(folder / path),
+        for split, glob in splits.items():
+            for path in sorted(folder.glob(glob)):
+                shard = path.relative_to(folder).as_posix()
+                distribution.append(
+                    mlc.FileObject(
+                        id=f"{subset}-{path.stem}",
+                        name=f"{subset}-{path.stem}",
+                        description=f"{subset} config, {split} split, shard {path.stem.rsplit('-', 1)[1]}",
+                        content_url=shard,
+                        content_size=f"{path.stat().st_size} B",
+                        encoding_formats=["application/x-parquet"],
+                        sha256=sha256_file(path),
+                    )
                 )
-            )
         file_set = f"{subset}-parquet"
         distribution.append(
             mlc.FileSet(
@@ -161,7 +163,7 @@ def croissant_metadata(
                         source=mlc.Source(
                             file_set=file_set,
                             extract=mlc.Extract(file_property=mlc.FileProperty.filename),
-                            transforms=[mlc.Transform(regex=r"^(.*)\.parquet$")],
+                            transforms=[mlc.Transform(regex=r"^(.*)-[0-9]{5}\.parquet$")],
                         ),
                     ),
                 ],

@@ -291,7 +291,7 @@ def changelog_entry(diff: VersionDiff) -> str:
 
 
 def _documents(folder: Path) -> tuple[dict[str, Document], dict[str, str]]:
-    """The documents of the documents config by id, and each one's split (its parquet file's name)."""
+    """The documents of the documents config by id, and each one's split (named by its parquet file)."""
     docs: dict[str, Document] = {}
     splits: dict[str, str] = {}
     for path in sorted(folder.glob(schema.data_glob("documents"))):
@@ -301,7 +301,7 @@ def _documents(folder: Path) -> tuple[dict[str, Document], dict[str, str]]:
                 table = table.append_column(f, pa.nulls(table.num_rows, f.type))
         for doc in rows.documents_from_table(table):
             docs[doc.id] = doc
-            splits[doc.id] = path.stem
+            splits[doc.id] = schema.split_of_file(path)
     return docs, splits
 
 

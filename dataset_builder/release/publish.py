@@ -77,9 +77,9 @@ def check_repo_id(repo_id: str) -> str:
 
 
 def _document_splits(folder: Path) -> dict[str, str]:
-    """Each document's split (its parquet file's name), reading only the ids."""
+    """Each document's split (named by its parquet file), reading only the ids."""
     return {
-        doc_id: path.stem
+        doc_id: schema.split_of_file(path)
         for path in sorted(folder.glob(schema.data_glob("documents")))
         for doc_id in pq.read_table(path, columns=[schema.ID]).column(schema.ID).to_pylist()
     }

@@ -45,12 +45,13 @@ _META_COLUMNS = [
 
 
 def split_files(folder: Path) -> list[tuple[str, Path]]:
-    """``(split, path)`` of every ``data/documents/<split>.parquet``, schema splits first."""
+    """``(split, path)`` of every ``documents`` parquet file, schema splits first, a split's shards in order."""
     paths = sorted(Path(folder).glob(schema.data_glob("documents")))
     if not paths:
         raise InputError(f"{folder}: no {schema.data_glob('documents')} (not a built dataset folder)")
     order = {s: i for i, s in enumerate(schema.SPLITS)}
-    return sorted(((p.stem, p) for p in paths), key=lambda sp: (order.get(sp[0], len(order)), sp[0]))
+    files = [(schema.split_of_file(p), p) for p in paths]
+    return sorted(files, key=lambda sp: (order.get(sp[0], len(order)), sp[0], sp[1].name))
 
 
 @dataclass(frozen=True, slots=True)

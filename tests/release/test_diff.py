@@ -188,7 +188,7 @@ def test_diff_lists_the_documents_that_changed_split(tmp_path: Path, sample_docs
 
     def splits(folder: Path) -> dict[str, str]:
         return {
-            i: p.stem
+            i: schema.split_of_file(p)
             for p in folder.glob(schema.data_glob("documents"))
             for i in pq.read_table(p)["id"].to_pylist()
         }
