@@ -445,6 +445,19 @@ def test_a_deleted_ledger_of_a_published_project_without_a_build_is_refused(tmp_
     )
 
 
+def test_a_damaged_file_of_the_previous_build_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """The ledger's restore reads the previous build's ids: a damaged parquet file there stops the
+    build with an error naming it, and the ledger and the folder are left as they were."""
+    dist = tmp_path / "dist"
+    (dist / schema.DATA_DIR / "documents").mkdir(parents=True)
+    damaged = dist / schema.data_file("documents", "train", 3)
+    damaged.write_bytes(b"PAR1 not a parquet file")
+    ledger = tmp_path / "splits.json"
+    with pytest.raises(InputError, match=rf"{damaged}: not a readable parquet file .*remove that folder"):
+        splits.restore_ledger(ledger, dist)
+    assert not ledger.exists() and damaged.read_bytes() == b"PAR1 not a parquet file"
+
+
 def test_a_small_corpus_is_told_why_a_split_is_missing(tmp_path: Path) -> None:
     """Case 11: a small corpus had no validation split at all (`ner["validation"]` a KeyError in
     training code), with no word of why or what to do."""
