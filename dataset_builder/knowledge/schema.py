@@ -290,6 +290,12 @@ class GazetteerRules(_Strict):
     name_particles: list[str] = Field(min_length=1)
     """Lowercase words a romanised place name may hold (Sharm el-Sheikh, Ras al-Khaimah)."""
     skip: dict[str, list[str]] = {}
+    subdivision_types: list[str] = []
+    """ISO 3166-2 types of the first-level subdivisions that become places (State, Province,
+    Governorate: Kerala, Sindh, Idlib); none when the key is missing, as before it was added."""
+    subdivision_common_words: list[str] = []
+    """Words a region's name may not be made of alone: directions and common words (North, Central,
+    Centre, Capital), which name a region in a registry but are no place in a sentence."""
 
 
 class EntityRulesFile(_Strict):
