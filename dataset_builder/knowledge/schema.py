@@ -266,6 +266,10 @@ class EnglishEntityRules(_Strict):
     """Small words inside a capitalised name (World Health Organization, Bank of England), skipped by
     its acronym."""
     reporting_verbs: list[str] = Field(min_length=1)
+    speaker_after_verbs: list[str] = []
+    """Reporting verbs a speaker's name may follow at a clause's end ("…," said Naka Matsuzawa, chief
+    strategist): after a comma or a closing quote, one of them, then two or three capitalised words
+    up to punctuation are a person. None when the key is missing (no such rule, as before it was added)."""
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
     company_suffixes: list[str] = []
