@@ -113,10 +113,11 @@ def test_real_mess_pages_held_out() -> None:
 
 FLOORS: dict[str, float] = {
     "body_lost": 0,
-    "furniture_cut": 148,  # of 194 (150 reached; 136 before the second tuning batch, 121 before the
-    # outlets' mastheads and forms, 9 before the line rules)
+    "furniture_cut": 152,  # of 194 (154 reached after tests/data/scraped_tuning2's forms, 150 before;
+    # 136 before the second tuning batch, 121 before the outlets' mastheads and forms, 9 before the line rules)
     "with_topic": 16,  # 5 with the politics-only taxonomy
-    "title_right": 9,  # 9 reached (8 before the second tuning batch, 4 before the outlets' mastheads)
+    "title_right": 10,  # 10 reached after tests/data/scraped_tuning2's forms (9 before them, 8 before the
+    # second tuning batch, 4 before the outlets' mastheads)
     "topic_precision": 0.88,  # 0.895 reached, 19 gold topics, 19 found (0.621, 29 found, before lead_chars)
     "topic_recall": 0.88,  # 0.895 reached (0.947 before lead_chars and max_topics; 0.158 before the taxonomy)
 }
@@ -153,6 +154,16 @@ ARTICLE_LINES = [
     "مصر والسعودية تبحثان تعزيز التعاون",
     "Copy of the letter was sent to the court",
     "Comments by the minister angered farmers",
+    # lines near the forms added for tests/data/scraped_tuning2's sites
+    "Explainer | Why oil prices are rising this winter",
+    "The minister is a former journalist at the state broadcaster.",
+    "خبير: الهاتف حمل تطبيق تجسس دون علم صاحبه",
+    "Pakistan and India agree to talks",
+    "Published reports said the talks failed.",
+    "الرأي العام ينقسم حول القرار",
+    "منذ ثلاث سنوات لم تمطر السماء",
+    "استمع القاضي إلى أقوال الشهود",
+    "Continue reading the statement, the judge told the court.",
 ]
 FURNITURE_LINES = [
     "Follow us on Twitter @GHDaily",
@@ -207,6 +218,39 @@ FURNITURE_LINES = [
     "عدد المشاهدات: 1520",
     "لمزيد من أخبار التكنولوجيا اضغط هنا",
     "ثقافة وفنون",
+    # the forms added for tests/data/scraped_tuning2's sites (other wordings than its pages')
+    "Jane Smith is a senior health correspondent at Example News",
+    "Sara Ahmed | The Gulf Post",
+    "Opinion | Columns",
+    "الرئيسية :: رياضة :: محلي",
+    "3 دقائق قراءة",
+    "5 تعليقات",
+    "Comments (3) Closed",
+    "استمع",
+    "اترك تعليقاً",
+    "Your email address will not be published. Required fields are marked *",
+    "Read in app",
+    "Already a subscriber? Log in",
+    "Load more",
+    "A version of this article appears in print on March 3, 2024, Section A, Page 6.",
+    "The BBC is not responsible for the content of external sites.",
+    "المقالات المنشورة تعبر عن رأي كتابها",
+    "لمتابعة آخر الأخبار حمّل تطبيق الموقع",
+    "تابع صفحتنا على إنستغرام",
+    "Getty Images",
+    "AFP",
+    "أ ف ب",
+    "منذ 5 ساعات",
+    "آخر تحديث",
+    "Updated:",
+    "السبت 10 شوال 1444 هـ - 29 أبريل 2023 م",
+    "10:30 ص الأحد 12 مارس 2023",
+    "5 مارس 2023 09:15 مساءً",
+    "Ali Khan Published March 3, 2024 Updated 2 hours ago",
+    "إيلاف",
+    "Highlights",
+    "Sections",
+    "الجمعة 15 شتنبر 2023 - 10:00",
 ]
 
 

@@ -88,6 +88,10 @@ class EntityKnowledge:
     en_particle_name: re.Pattern[str]
     """A name with a particle (al-, bin, Al): ``Abdullatif al-Zayani`` is a person with no title before it."""
     en_said: re.Pattern[str]
+    en_said_after: re.Pattern[str] | None
+    """After a comma or closing quote, a ``speaker_after_verbs`` verb and two or three capitalised
+    words (an initial may come first) up to punctuation: "…," said Naka Matsuzawa, chief strategist.
+    None when the rules list no such verb."""
     en_named: re.Pattern[str]
     """Two or three capitalised words: a person when the first is a known given name (Michel Aoun)."""
     en_first_names: frozenset[str]
@@ -297,8 +301,15 @@ def compile_entity_knowledge(
         en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(
-            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
+            rf"(?P<name>[A-Z](?<![\w’'.-][A-Z])\.?[^\S\n]+{_EN_NAME_WORD}(?:[^\S\n]+{_EN_NAME_WORD})?"
+            rf"|{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
         ),
+        en_said_after=re.compile(
+            rf"[,\"”’][^\S\n]*(?:{said_after})[^\S\n]+(?P<name>[A-Z]\.?[^\S\n]+{_EN_NAME_WORD}"
+            rf"(?:[^\S\n]+{name_part})?|{_EN_NAME_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?=[^\S\n]*(?:[,.;:!?]|\n|$))"
+        )
+        if (said_after := "|".join(map(re.escape, en.speaker_after_verbs)))
+        else None,
     )
 
 

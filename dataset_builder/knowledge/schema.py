@@ -266,6 +266,10 @@ class EnglishEntityRules(_Strict):
     """Small words inside a capitalised name (World Health Organization, Bank of England), skipped by
     its acronym."""
     reporting_verbs: list[str] = Field(min_length=1)
+    speaker_after_verbs: list[str] = []
+    """Reporting verbs a speaker's name may follow at a clause's end ("…," said Naka Matsuzawa, chief
+    strategist): after a comma or a closing quote, one of them, then two or three capitalised words
+    up to punctuation are a person. None when the key is missing (no such rule, as before it was added)."""
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
     company_suffixes: list[str] = []
@@ -290,6 +294,12 @@ class GazetteerRules(_Strict):
     name_particles: list[str] = Field(min_length=1)
     """Lowercase words a romanised place name may hold (Sharm el-Sheikh, Ras al-Khaimah)."""
     skip: dict[str, list[str]] = {}
+    subdivision_types: list[str] = []
+    """ISO 3166-2 types of the first-level subdivisions that become places (State, Province,
+    Governorate: Kerala, Sindh, Idlib); none when the key is missing, as before it was added."""
+    subdivision_common_words: list[str] = []
+    """Words a region's name may not be made of alone: directions and common words (North, Central,
+    Centre, Capital), which name a region in a registry but are no place in a sentence."""
 
 
 class EntityRulesFile(_Strict):

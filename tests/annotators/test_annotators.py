@@ -95,6 +95,13 @@ def doc(text: str, language: str, cuts: list[Cut] | None = None, title: str | No
         ("12 / Apr / 2021", dt.date(2021, 4, 12)),
         ("| 2024/03/28 09:30 ص", dt.date(2024, 3, 28)),
         ("2023.06.05 | 10:15", dt.date(2023, 6, 5)),
+        # the Maghreb's month names (Morocco's, then Algeria's and Tunisia's)
+        ("الثلاثاء 12 شتنبر 2023 - 14:30", dt.date(2023, 9, 12)),
+        ("3 غشت 2022", dt.date(2022, 8, 3)),
+        ("20 يوليوز 2021", dt.date(2021, 7, 20)),
+        ("15 جانفي 2024", dt.date(2024, 1, 15)),
+        ("5 أوت 2023", dt.date(2023, 8, 5)),
+        ("9 ماي 2022", dt.date(2022, 5, 9)),
     ],
 )
 def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expected: dt.date) -> None:

@@ -238,3 +238,28 @@ def test_a_reporting_verb_after_a_comma_starts_no_name() -> None:
     text = "التقى مصطفى مدبولي رئيس الوزراء في القاهرة، وأكد يحيى السنوار أن الوضع صعب."
     people = [t for t, label, _ in found(text, "ar") if label == "PER"]
     assert people == ["مصطفى مدبولي", "يحيى السنوار"]
+
+
+def test_a_bare_head_before_what_it_is_for_is_no_name() -> None:
+    """الهيئة (the body of the text) before a لل-word is anaphoric: no organisation named."""
+    text = "وتأتي الضوابط ضمن استراتيجية الهيئة للقطاع المالي غير المصرفي."
+    assert [t for t, label, _ in found(text, "ar") if label == "ORG"] == []
+
+
+def test_a_verbal_noun_after_l_ends_a_body_name() -> None:
+    """ل and a verbal noun says what the body does (لتأمين المباريات), unlike لكرة القدم."""
+    text = "وتنسق الوزارة مع مديرية أمن الإسماعيلية لتأمين المباريات المقبلة."
+    assert ("مديرية أمن الإسماعيلية", "ORG") in [(t, label) for t, label, _ in found(text, "ar")]
+
+
+def test_a_body_named_after_a_king_ends_with_his_name() -> None:
+    """After a namesake's honorific one given name (and its lineage) names the body; the verb or
+    object after it is no part of the name, nor a person's name after the title inside it."""
+    for text in (
+        "جامعة الملك سعود تفتتح مركزاً لأبحاث الذكاء الاصطناعي",
+        "افتتحت جامعة الملك سعود مركزاً لأبحاث الذكاء الاصطناعي.",
+    ):
+        assert [(t, label) for t, label, _ in found(text, "ar")] == [("جامعة الملك سعود", "ORG")]
+    assert ("جامعة الأمير محمد بن فهد", "ORG") in [
+        (t, label) for t, label, _ in found("تخرج في جامعة الأمير محمد بن فهد.", "ar")
+    ]

@@ -334,3 +334,27 @@ def test_a_listed_given_name_that_looks_like_a_verb_starts_a_name() -> None:
 def test_a_port_a_valley_and_a_sultanate_before_a_known_place_are_one_place() -> None:
     text = "وقع الانفجار في مرفأ بيروت، وجرفت السيول وادي درنة، وهطلت الأمطار على سلطنة عمان."
     assert found(text) == [("مرفأ بيروت", "LOC"), ("وادي درنة", "LOC"), ("سلطنة عمان", "LOC")]
+
+
+def test_a_speaker_named_after_said_at_a_clause_end_is_a_person() -> None:
+    text = (
+        '"Ueda sounded more cautious than markets had expected," said Naka Matsuzawa, chief macro '
+        "strategist at Nomura Securities."
+    )
+    assert ("Naka Matsuzawa", "PER") in found(text, "en")
+    assert ("Bernhards Ogutu", "PER") in found('"It works," said Dr Bernhards Ogutu, a researcher.', "en")
+    # not a body, a day or a lowercase phrase
+    for text in (
+        '"We will act," said the ministry, which gave no date.',
+        '"Talks resume," said Monday Night, a band.',
+        '"It was quiet," said Monday.',
+    ):
+        assert not [s for s in found(text, "en") if s[1] == "PER"], text
+    # a title inside the words: the title rule finds the name, this rule takes nothing
+    assert found('"No comment," said Foreign Minister Smith.', "en") == [("Smith", "PER")]
+
+
+def test_an_initial_before_a_name_and_said_is_part_of_the_name() -> None:
+    text = '"A proud moment," Isro chairman S Somanath said. Somanath said the next launch is early.'
+    assert found(text, "en").count(("S Somanath", "PER")) == 1
+    assert ("Somanath", "PER") in found(text, "en")

@@ -54,7 +54,7 @@ def test_needed_literals(pattern: str, needed: set[str] | None) -> None:
 def test_the_lines_of_the_scraped_pages_are_cut_as_by_every_pattern(knowledge: Knowledge) -> None:
     rules = knowledge.seed_rules
     assert rules.screen is not None
-    for folder in ("tuning", "scraped_tuning"):
+    for folder in ("tuning", "scraped_tuning", "scraped_tuning2"):
         for path in sorted((DATA / folder).glob("*.txt")):
             for line in path.read_text(encoding="utf-8").splitlines():
                 assert rules.furniture(line) == _straightforward(rules, line), line

@@ -24,9 +24,9 @@ def arabic_people(
     punctuation between
     the chain and the name ends it (الفريق المصري، فيما)."""
     named = bytearray(len(text))  # inside a known place, organisation or nationality: part of a chain
-    for span in known:
-        if span.label != "PER":
-            named[span.start : span.end] = b"\x01" * (span.end - span.start)
+    bodies = [span for span in known if span.label != "PER"]
+    for span in bodies:
+        named[span.start : span.end] = b"\x01" * (span.end - span.start)
     found: list[Span] = []
     i = 0
     titles = k.ar_titles
@@ -59,6 +59,9 @@ def arabic_people(
                 j += 1  # في غزة, شركة أرامكو: a known name after it continues the chain
             else:
                 break
+        if _named_inside(bodies, words[i][0], title_end, words[j - 1][1]):
+            i = j
+            continue  # the title's name is inside a body's (جامعة الملك سعود تفتتح): no name after it
         name = (
             _name_after(text, norm, words, j, k, lineage=words[j - 1][2] in k.ar_lineage_titles)
             if j < len(words) and _adjacent(norm, words[j - 1], words[j])
@@ -69,6 +72,14 @@ def arabic_people(
             found.append(Span(start, end, text[start:end], "PER", None))
         i = max(j + len(name), i + 1)
     return found
+
+
+def _named_inside(bodies: list[Span], start: int, title_end: int, chain_end: int) -> bool:
+    """A title at ``start`` inside a known body that goes on past the title and ends where the chain
+    does: the body is named after the title's holder (جامعة الملك سعود), so the words after the
+    chain are the sentence's, not a name; a body ending with the title itself (مكتب رئيس الوزراء)
+    may still be followed by its holder's name."""
+    return any(b.start <= start and b.end > title_end and b.end == chain_end for b in bodies)
 
 
 def arabic_speakers(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
@@ -219,6 +230,7 @@ def arabic_orgs(
                 and _adjacent(norm, words[j], words[j + 1])
                 and words[j + 1][2].startswith("ال")
                 and _name_word(w[1:], k)
+                and not k.ar_not_first.match(w[1:])  # a verbal noun: what it does (لتأمين المباريات)
             ):
                 last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم)
                 while (
@@ -236,6 +248,8 @@ def arabic_orgs(
                 continue
             if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
                 break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
+            if j == i + 1 and head.startswith("ال") and w.startswith("لل"):
+                break  # a bare head with the article is the body of the text (الهيئة للقطاع المالي)
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
             org_nisba = _nisba(w, k) or _place_nisba(w, k)
             if construct and not _name_word(w, k) and not org_nisba and not place:
@@ -312,12 +326,32 @@ def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge
         elif words[j][2] not in k.ar_given_names:
             continue
         name = _name_after(text, norm, words, j, k, lineage=honorific)
+        if honorific:
+            name = _namesake_name(name, k)
         if len(name) < (1 if honorific else 2):
             continue
         last = _purpose_end(norm, words, j + len(name) - 1, k)
         start, end = words[i][0] + len(word) - len(head), words[last][1]
         found.append(Span(start, end, text[start:end], label, None))
     return found
+
+
+def _namesake_name(name: list[Word], k: EntityKnowledge) -> list[Word]:
+    """The name after a namesake's honorific: a king or prince is named by one given name (a compound
+    counts once), then his lineage (الملك عبد العزيز, الأمير محمد بن سلمان); a second plain word
+    is what the sentence goes on with: the verb or object after the body (جامعة الملك سعود تفتتح,
+    جامعة الملك سعود مركزاً), not part of its name."""
+    if len(name) < 2:
+        return name
+    first, second = name[0][2], name[1][2]
+    if (
+        first in k.ar_compound_first
+        or second in k.ar_compound_second
+        or second in k.ar_connectors
+        or second.startswith("ال")
+    ):
+        return name
+    return name[:1]
 
 
 def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:

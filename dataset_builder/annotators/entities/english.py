@@ -1,5 +1,6 @@
-"""English rules for names the knowledge base lacks: people after a title, before "said", with a
-particle or a known given name; organisations, places and events by their head; acronyms."""
+"""English rules for names the knowledge base lacks: people after a title, before "said" (an
+initial may lead: S Somanath said), after "said" at a clause's end, with a particle or a known
+given name; organisations, places and events by their head; acronyms."""
 
 from __future__ import annotations
 
@@ -158,7 +159,30 @@ def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
                 start = _from_given_name(text, start, end, k)  # (Tourism and) Antiquities Sherif Fathy said
             if (span := _english_person(text, start, end, 2, k)) is not None:
                 found.append(span)
+    if k.en_said_after is not None:
+        for m in k.en_said_after.finditer(text):
+            if (span := _speaker_after_verb(text, *m.span("name"), k)) is not None:
+                found.append(span)
     return found
+
+
+def _speaker_after_verb(text: str, start: int, end: int, k: EntityKnowledge) -> Span | None:
+    """The speaker named after a reporting verb ("…," said Naka Matsuzawa, chief strategist), titles
+    before the name left out (said Dr Bernhards Ogutu); None when a word is a stopword (said Monday
+    Night), a title inside (said Foreign Minister Smith), an organisation head or a known name other
+    than a person's, or when the words together are such a name (told Gulf News)."""
+    words = text[start:end].split()
+    if any(w in k.en_stopwords for w in words):
+        return None
+    while words and words[0] in k.en_titles:
+        start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+        words = words[1:]
+    if any(w in k.en_titles for w in words):
+        return None
+    hit = k.names.get(("en", text[start:end]))
+    if hit is not None and hit[1] != "PER":
+        return None
+    return _english_person(text, start, end, 2, k)
 
 
 def _given_name_first(words: list[str], k: EntityKnowledge) -> bool:
