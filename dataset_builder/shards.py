@@ -80,7 +80,7 @@ def _salt(topic_ids: Sequence[str]) -> bytes:
         "pyarrow": importlib.metadata.version("pyarrow"),
         "parquet": PARQUET_OPTIONS,
         "batch_rows": BATCH_ROWS,
-        "topics": list(topic_ids),
+        "topic names": list(topic_ids),
     }
     return json.dumps(parts, sort_keys=True).encode("utf-8")
 
