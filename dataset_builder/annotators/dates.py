@@ -56,7 +56,11 @@ def find_dates(text: str, rules: DateRules) -> list[FoundDate]:
             y, ambiguous = int(g["ny"]), first <= 12 and second <= 12 and first != second
         else:
             name = (g["am"] or g["bm"] or g["ym"]).rstrip(".").casefold()
-            y, mo, d = int(g["ay"] or g["by"] or g["yy"]), rules.months[name], int(g["ad"] or g["bd"] or g["yd"])
+            y, mo, d = (
+                int(g["ay"] or g["by"] or g["yy"]),
+                rules.months[name],
+                int(g["ad"] or g["bd"] or g["yd"]),
+            )
         try:
             date = dt.date(y, mo, d)
         except ValueError:
