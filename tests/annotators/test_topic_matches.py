@@ -8,7 +8,7 @@ from collections import defaultdict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dataset_builder.annotators.topics import _haystack, _text_and_lead_matches
+from dataset_builder.annotators.topics import _haystack, _text_and_lead_matches, topic_matches
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge.topics import TopicRules
 
@@ -104,3 +104,17 @@ def test_a_lead_lowered_otherwise_alone_is_matched_apart(knowledge: Knowledge) -
     hits, lead = _text_and_lead_matches(text, "en", rules)
     assert hits == _straightforward(text, "en", rules)
     assert lead == _straightforward(text[: rules.lead_chars], "en", rules, senses_of=text)
+
+
+def test_short_weather_and_orbit_words_are_whole_words(knowledge: Knowledge) -> None:
+    """ "wind" and "hail" as word starts counted Windows, windfall and "hailed" as weather, and المدار
+    (orbit) inside المدارس (schools) as science: they are whole words in the project's rules."""
+    rules = knowledge.topic_rules
+    computing = "Microsoft hailed a windfall from its Windows update, which shipped on Tuesday."
+    assert "weather" not in topic_matches(computing, "en", rules)
+    storm = "Strong winds and hail hit the coast as the wind rose overnight."
+    assert {"winds", "hail", "wind"} <= topic_matches(storm, "en", rules)["weather"]
+    schools = "افتتحت الوزارة المدارس الجديدة في المدينة"
+    assert "المدار" not in topic_matches(schools, "ar", rules).get("science_technology", set())
+    orbit = "دخل القمر الصناعي المدار بنجاح"
+    assert "المدار" in topic_matches(orbit, "ar", rules)["science_technology"]
