@@ -320,22 +320,41 @@ def _apply(text: str, seg_start: int, seg_end: int, cuts: list[Cut]) -> str:
     return "".join(parts)
 
 
+_STANDFIRST_MAX_CHARS = 300
+"""The longest first line taken for a standfirst above the headline (one or two sentences)."""
+_HEADLINE_MIN_WORDS = 4
+"""A headline under a standfirst has at least this many words: a shorter line there is a name or label."""
+
+
 def _title(text: str, skip: re.Pattern[str] | None = None) -> str | None:
     """The first line when it reads as a headline: short, no sentence punctuation, more text after.
 
     Lines ``skip`` matches (a dateline alone above the headline) are passed over, three at most.
+    Some sites print the standfirst above the headline: when the first line is one short sentence
+    (ending with a full stop) and the next reads as a headline of a few words, that next line is the title.
     """
     first, sep, rest = text.partition("\n")
     for _ in range(3):
         if skip is None or not sep or not skip.fullmatch(first.strip()):
             break
         first, sep, rest = rest.partition("\n")
-    first = first.strip()
-    if not sep or not rest.strip() or not first or len(first) > 200 or len(first.split()) > 25:
+    title = _headline(first, rest if sep else "")
+    if title is None and len(first.strip()) <= _STANDFIRST_MAX_CHARS and first.rstrip().endswith("."):
+        second, sep, rest = rest.partition("\n")
+        title = _headline(second, rest if sep else "")
+        if title is not None and len(title.split()) < _HEADLINE_MIN_WORDS:
+            return None
+    return title
+
+
+def _headline(line: str, rest: str) -> str | None:
+    """``line`` stripped when it reads as a headline with more text after it: short, no sentence punctuation."""
+    line = line.strip()
+    if not rest.strip() or not line or len(line) > 200 or len(line.split()) > 25:
         return None
-    if first.rstrip(_CLOSERS).endswith((*_TERMINAL, ":", "،", ",", "؛", ";")):
+    if line.rstrip(_CLOSERS).endswith((*_TERMINAL, ":", "،", ",", "؛", ";")):
         return None
-    return first
+    return line
 
 
 def _truncated(text: str) -> bool:

@@ -50,6 +50,18 @@ def test_silver_on_the_tuning_set() -> None:
     assert topics.topics_overall.recall >= 0.9  # 0.912 (0.853 before)
 
 
+def test_topics_on_the_topic_dev_set() -> None:
+    """tests/data/topics_dev: 32 short news articles (16 Arabic, 16 English), two per top-level topic,
+    with co-occurring topics and misleading words, their gold written before the rules were run on it."""
+    result = evaluate_mess(DATA / "topics_dev", KNOWLEDGE)
+    print(result.report())
+    assert result.documents == 32 and result.with_topic == result.documents and result.body_lost == 0
+    # measured 0.974, 1.000 (0.949, 0.974 before issue 17's topic dev work); left: the "temperature" and
+    # "storm" of markets read as weather
+    assert result.topics_overall.precision >= 0.97
+    assert result.topics_overall.recall >= 0.99
+
+
 def test_silver_on_the_arabic_tuning_set() -> None:
     """tests/data/ar_tuning: Arabic news excerpts in the style of scraped sites, written by hand before
     the issue 17 rules for real-world Arabic news were tuned on them."""
@@ -161,9 +173,29 @@ def test_cleaning_on_the_second_scraped_tuning_set() -> None:
     print(result.report())
     assert result.documents == 16 and result.body_lost == 0
     assert result.title_right == result.documents  # 16/16
-    # 163/175: left are bare author names and photo captions ("محمد صلاح", "Nick Triggle"), a caption
-    # ending "— AFP", an outlet's own blurbs, a "المزيد من <section>" list and Elaph's date line
-    assert result.furniture_cut >= 163
+    # 164/175: left are bare author names and photo captions ("محمد صلاح", "Nick Triggle"), a caption
+    # ending "— AFP", an outlet's own blurbs and a "المزيد من <section>" list (163 before Elaph's
+    # year-first date line was read)
+    assert result.furniture_cut >= 164
     dates = evaluate(DATA / "scraped_tuning2", KNOWLEDGE)
-    # 15/16: Elaph's "GMT 19:30 2023 الأحد 24 سبتمبر" (year before day and month) is not read
-    assert (dates.date_right, dates.dates_invented) == (15, 0)
+    # 16/16 since year-first dates are read (Elaph's "GMT 19:30 2023 الأحد 24 سبتمبر"; 15 before)
+    assert (dates.date_right, dates.dates_invented) == (16, 0)
+
+
+def test_cleaning_on_the_third_scraped_tuning_set() -> None:
+    """tests/data/scraped_tuning3: 16 pages in other sites' templates than the first two sets' (Shorouk,
+    Okaz, Sabq, Arabstoday, Enab Baladi, Echorouk, a Kooora-like and an Argaam-like page; The Guardian,
+    Al Jazeera English, Khaleej Times, Saudi Gazette, Jordan Times, Middle East Eye, an ESPN-like and a
+    Bloomberg-like page), with harder titles and date forms, its gold written before the cleaner was
+    run on them. Before the rules added for their forms: titles 6/16, furniture 93/158, dates 13/16."""
+    result = evaluate_mess(DATA / "scraped_tuning3", KNOWLEDGE)
+    print(result.report())
+    assert result.documents == 16 and result.body_lost == 0
+    # 15/16: Bloomberg's own blurb above the headline ("Before it's here, it's on the … Terminal") is taken
+    assert result.title_right >= 15
+    # 147/157: left are bare author names ("محمد علاء", "Ruth Michaelson in Cairo"), a photo caption, and
+    # Okaz's tags and "المزيد من <section>" list without a heading of their own
+    assert result.furniture_cut >= 147
+    dates = evaluate(DATA / "scraped_tuning3", KNOWLEDGE)
+    # 16/16, "Published: 3 hours ago" alone giving no date (13/16 before)
+    assert (dates.date_right, dates.dates_invented) == (16, 0)

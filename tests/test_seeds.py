@@ -203,3 +203,17 @@ def test_short_runs_become_articles_only_at_the_edges(
     for doc in docs:
         if doc.language == "en" and len(docs) > 1:
             assert AR not in doc.text
+
+
+def test_a_standfirst_above_the_headline_leaves_the_headline_the_title(tmp_path: Path) -> None:
+    """Some sites print the standfirst (one sentence) above the headline: the headline is still the title,
+    but a short line under a lead sentence (a name, a label) is not taken, nor a second paragraph."""
+    standfirst = "Documents seen by the paper show the group paid monthly salaries to recruits."
+    headline = "Rebel group recruited fighters from two neighbouring countries"
+    page = f"{standfirst}\n{headline}\n{EN}\n"
+    (doc,) = split_seed(tmp_path / "page.txt", page, RULES)
+    assert doc.title == headline
+    (named,) = split_seed(tmp_path / "named.txt", f"{standfirst}\nJane Harrison\n{EN}\n", RULES)
+    assert named.title is None
+    (prose,) = split_seed(tmp_path / "prose.txt", f"{EN}\n{EN}\n{EN}\n", RULES)
+    assert prose.title is None

@@ -55,12 +55,19 @@ def find_dates(text: str, rules: DateRules) -> list[FoundDate]:
             d, mo = (first, second) if rules.day_first else (second, first)
             y, ambiguous = int(g["ny"]), first <= 12 and second <= 12 and first != second
         else:
-            name = (g["am"] or g["bm"]).rstrip(".").casefold()
-            y, mo, d = int(g["ay"] or g["by"]), rules.months[name], int(g["ad"] or g["bd"])
+            name = (g["am"] or g["bm"] or g["ym"]).rstrip(".").casefold()
+            y, mo, d = (
+                int(g["ay"] or g["by"] or g["yy"]),
+                rules.months[name],
+                int(g["ad"] or g["bd"] or g["yd"]),
+            )
         try:
-            found.append(FoundDate(dt.date(y, mo, d), m.start(), m.end(), ambiguous))
+            date = dt.date(y, mo, d)
         except ValueError:
             continue
+        if g["yw"] and rules.weekdays[g["yw"].casefold()] != date.weekday():
+            continue  # a year-first date is read only when its weekday is the date's
+        found.append(FoundDate(date, m.start(), m.end(), ambiguous))
     return found
 
 

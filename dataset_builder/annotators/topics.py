@@ -6,7 +6,8 @@ keywords match at the start of a word, case-insensitively; ``words`` match whole
 Aho-Corasick pass per document. A subtopic (a taxonomy entry with a ``parent``) refines its parent,
 so it is kept only when the parent is found too: "meeting" and "visit" in a football report do not
 make it diplomacy. Top-level topics after the best-supported one need a match in the lead
-(``lead_chars``), at most ``max_topics`` of them. When nothing fires, the optional fallback gives the best-supported top-level topic.
+(``lead_chars``), at most ``max_topics`` of them. A keyword the document uses inside one of
+its topic's ``other_senses`` ("computer virus") does not count for that topic (one sense per discourse). When nothing fires, the optional fallback gives the best-supported top-level topic.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataset_builder.documents import Document
 from dataset_builder.knowledge.text import normalise
 from dataset_builder.knowledge.topics import TopicRules
 
-Match = tuple[int, tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+Match = tuple[int, tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]]
 """What the keyword automaton reports: the end of a keyword in the text, and the keyword's entry."""
 
 
@@ -29,19 +30,23 @@ def topic_matches(text: str, language: str, rules: TopicRules) -> dict[str, set[
     """Topic id → the distinct keywords of its rules found in ``text``.
 
     A keyword found only inside a longer match of the same topic does not count apart: "تهم" in
-    "تهمة", "الحكومة" in "رئيس الحكومة" are one piece of evidence, not two.
+    "تهمة", "الحكومة" in "رئيس الحكومة" are one piece of evidence, not two. A keyword the document
+    uses inside one of the topic's ``other_senses`` ("virus" in "computer virus") does not count at
+    all: one sense per discourse.
     """
     automaton = rules.automata.get(language)
     if automaton is None:
         return {}
     haystack = _haystack(text, language)
-    return _topic_words(haystack, list(automaton.iter(haystack)))
+    return _topic_words(haystack, list(automaton.iter(haystack)))[0]
 
 
-def _topic_words(haystack: str, matches: list[Match]) -> dict[str, set[str]]:
-    """:func:`topic_matches` of the automaton's ``matches`` in ``haystack``."""
+def _topic_words(haystack: str, matches: list[Match]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """:func:`topic_matches` of the automaton's ``matches`` in ``haystack``, and per topic the keywords
+    left out because the text uses them in another sense."""
     found: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for last, (word, length, anywhere, word_start, whole_word) in matches:
+    senses: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for last, (word, length, anywhere, word_start, whole_word, other_senses, at_start) in matches:
         start = last - length + 1
         span = (start, -last, word)
         for topic in anywhere:
@@ -52,15 +57,23 @@ def _topic_words(haystack: str, matches: list[Match]) -> dict[str, set[str]]:
             if whole_word and (last + 1 == len(haystack) or not haystack[last + 1].isalnum()):
                 for topic in whole_word:
                     found[topic].append(span)
+        if other_senses and (not at_start or start == 0 or not haystack[start - 1].isalnum()):
+            for topic in other_senses:
+                senses[topic].append((start, last))
     hits: dict[str, set[str]] = {}
+    used_otherwise: dict[str, set[str]] = {}
     for topic, spans in found.items():
         words, reach = set(), -1
         for _start, neg_last, word in sorted(spans):  # by start, the longest first
             if -neg_last > reach:  # not inside a match that started earlier or is longer
                 words.add(word)
                 reach = -neg_last
-        hits[topic] = words
-    return hits
+        other = {w for s, neg_last, w in spans for a, b in senses.get(topic, ()) if a <= s and -neg_last <= b}
+        if other:
+            used_otherwise[topic] = other
+        if words - other:
+            hits[topic] = words - other
+    return hits, used_otherwise
 
 
 def _text_and_lead_matches(
@@ -73,13 +86,18 @@ def _text_and_lead_matches(
         return {}, {}
     haystack = _haystack(text, language)
     matches = list(automaton.iter(haystack))
-    hits = _topic_words(haystack, matches)
+    hits, used_otherwise = _topic_words(haystack, matches)
     if not rules.lead_chars:
         return hits, {}
     lead = _haystack(text[: rules.lead_chars], language)
     if not haystack.startswith(lead):  # a final sigma, a character lowered to two
-        return hits, topic_matches(text[: rules.lead_chars], language, rules)
-    return hits, _topic_words(lead, [m for m in matches if m[0] < len(lead)])
+        in_lead = topic_matches(text[: rules.lead_chars], language, rules)
+    else:
+        in_lead = _topic_words(lead, [m for m in matches if m[0] < len(lead)])[0]
+    # one sense per discourse: a keyword used in another sense past the lead does not count in it
+    return hits, {
+        t: w - used_otherwise.get(t, set()) for t, w in in_lead.items() if w - used_otherwise.get(t, set())
+    }
 
 
 def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:

@@ -29,20 +29,24 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
     months = {name.casefold(): int(num) for num, names in raw.months.items() for name in names}
     alt = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
     month = rf"(?:{alt})\.?"
+    weekdays = {name.casefold(): int(num) for num, names in raw.weekdays.items() for name in names}
+    days = "|".join(re.escape(d) for d in sorted(weekdays, key=len, reverse=True))
     pattern = re.compile(
         r"(?<!\d)(?:"
         r"(?P<iy>\d{4})(?P<isep>[/.-])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})"
         r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4})"
         rf"|(?P<ad>\d{{1,2}})(?:\s*(?:من\s+)?|\s*(?P<sep>[/.-])\s*)(?P<am>{month})(?:\s*/\s*{month})?"
         r"(?(sep)\s*(?P=sep)\s*|\s*,?\s*(?:عام\s+|سنة\s+)?)(?P<ay>\d{4})"
-        rf"|(?P<bm>{month})\s+(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<by>\d{{4}})"
+        rf"|(?P<bm>{month})\s+(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<by>\d{{4}})"
+        # the year first, then the weekday, day and month ("2023 الأحد 24 سبتمبر", after a GMT time):
+        # the weekday is required and must be the date's (see find_dates), so that a year and a
+        # day-month of two phrases never join
+        rf"|(?P<yy>\d{{4}})\s+(?P<yw>{days})\s*[,،]?\s*(?P<yd>\d{{1,2}})\s+(?P<ym>{month})(?!\w)"
         r")(?!\d)",
         re.IGNORECASE,
     )
     markers = "|".join(map(re.escape, raw.today_markers))
     today = re.compile(rf"\b(?:{markers})\b", re.IGNORECASE)
-    weekdays = {name.casefold(): int(num) for num, names in raw.weekdays.items() for name in names}
-    days = "|".join(re.escape(d) for d in sorted(weekdays, key=len, reverse=True))
     return DateRules(
         pattern,
         months,

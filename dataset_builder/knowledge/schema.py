@@ -134,8 +134,13 @@ class TopicRule(_Strict):
     words: dict[str, list[str]] = {}
     """Whole words only, in either language (``war``, not ``warning``; ``art``, not ``article``)."""
     min_matches: int = Field(default=1, ge=1)
+    other_senses: dict[str, list[str]] = {}
+    """Phrases in which a keyword of this topic means something else ("computer virus", "storm of
+    criticism"), matched as keywords are. One sense per discourse: a document that uses a keyword
+    inside one of them uses it in that sense throughout, so the keyword does not count for the topic
+    anywhere in the document."""
 
-    @field_validator("keywords", "words", mode="before")
+    @field_validator("keywords", "words", "other_senses", mode="before")
     @classmethod
     def _keywords(cls, value: Any) -> Any:
         return _language_table(value, "keywords")

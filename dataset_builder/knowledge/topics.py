@@ -17,8 +17,10 @@ from dataset_builder.knowledge.text import normalise
 class TopicRules:
     automata: dict[str, ahocorasick.Automaton]
     """Language → its keywords, each found as ``(word, its length, topics counting it anywhere, topics
-    counting it at a word start, topics counting it as a whole word)``: split by the check a match
-    needs, so most matches need none."""
+    counting it at a word start, topics counting it as a whole word, topics it is another sense of,
+    whether such a phrase must start a word)``: split by the check a match needs, so most matches
+    need none. Another sense's phrase is matched as a keyword of its language is (English: at a word
+    start)."""
     min_matches: dict[str, int]
     order: tuple[str, ...]
     parents: dict[str, str]
@@ -32,23 +34,26 @@ def compile_topic_rules(
     raw: TopicRulesFile, topic_ids: Sequence[str], parents: Mapping[str, str | None] | None = None
 ) -> TopicRules:
     """One automaton per language; ``topic_ids`` (the taxonomy order) orders the topics found."""
-    keywords: dict[str, dict[str, set[tuple[str, bool]]]] = defaultdict(lambda: defaultdict(set))
+    keywords: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
     min_matches: dict[str, int] = {}
     for rule in raw.rules:
         min_matches[rule.topic] = rule.min_matches
-        for whole, table in ((False, rule.keywords), (True, rule.words)):
+        for kind, table in (("stem", rule.keywords), ("word", rule.words), ("sense", rule.other_senses)):
             for language, words in table.items():
                 for word in words:
                     key = normalise(word, language)
-                    keywords[language][key.lower() if language == "en" else key].add((rule.topic, whole))
+                    keywords[language][key.lower() if language == "en" else key].add((rule.topic, kind))
     automata = {}
     for language, table in keywords.items():
         automaton = ahocorasick.Automaton()
         for word, topics in sorted(table.items()):
-            anywhere = tuple(t for t, whole in sorted(topics) if not whole and language != "en")
-            word_start = tuple(t for t, whole in sorted(topics) if not whole and language == "en")
-            whole_word = tuple(t for t, whole in sorted(topics) if whole)
-            automaton.add_word(word, (word, len(word), anywhere, word_start, whole_word))
+            stems = tuple(t for t, kind in sorted(topics) if kind == "stem")
+            anywhere, word_start = (stems, ()) if language != "en" else ((), stems)
+            whole_word = tuple(t for t, kind in sorted(topics) if kind == "word")
+            senses = tuple(t for t, kind in sorted(topics) if kind == "sense")
+            automaton.add_word(
+                word, (word, len(word), anywhere, word_start, whole_word, senses, language == "en")
+            )
         automaton.make_automaton()
         automata[language] = automaton
     links = {child: parent for child, parent in (parents or {}).items() if parent is not None}
