@@ -541,8 +541,8 @@ def measure(
     print(f"[n={n}] floor: {floor['seconds']:.2f} s", file=sys.stderr)
     builds: dict[str, dict[str, Any]] = {}
 
-    def build(label: str, executor: str, cache: Path) -> None:
-        out = root / f"dist-{label.replace(' ', '-')}"
+    def build(label: str, executor: str, cache: Path, folder: str | None = None) -> None:
+        out = root / f"dist-{folder or label.replace(' ', '-')}"
         b = run_child(
             "build", str(corpus.folder), str(annotations), str(out), "", str(workers), executor, str(cache)
         )
@@ -561,8 +561,8 @@ def measure(
     first, *others = executors
     build(first, first, root / f"cache-{first}")
     edit_one_article(corpus)
-    if rebuild:
-        build(f"{first} rebuild", first, root / f"cache-{first}")
+    if rebuild:  # into the cold build's folder, as a project's dist/: its unchanged shards are kept
+        build(f"{first} rebuild", first, root / f"cache-{first}", folder=first)
     for name in others:
         build(name, name, root / f"cache-{name}")
     manifests = {label: b.pop("manifest") for label, b in builds.items()}
