@@ -435,41 +435,26 @@ def _write_configs(
         writers.kept(subset, split, number, shard.rows, shard.bytes)
     bar = tqdm(total=total, desc="configs", unit="doc", file=sys.stderr, disable=not progress)
     done = 0  # the staging table's rows are in the plan's (the keys') order
+    # with shards kept, the tokens of a batch are read only when one of its ner shards is written
+    tokens = {configs.STAGED_SENTENCES, *configs.STAGED_TOKENS.values()}
+    light = [f.name for f in staged.staging_schema() if f.name not in tokens] if kept else None
     try:
-        for batch in staged.read_batches(staging):
-            staged_rows = pa.Table.from_batches([batch])
-            table = staged_rows.drop_columns(list(staged.STAGING_ONLY))
-            events_column = plan.events.slice(done, table.num_rows)
-            table = table.set_column(
-                table.schema.get_field_index(schema.EVENT_ID), schema.EVENT_ID, events_column
-            )
-            split_column = plan.splits.slice(done, table.num_rows)
-            splits = split_column.to_pylist()
-            numbers = cutter.shards(table.column(schema.ID).to_pylist(), splits)
-            stats.add_batch(table, split_column)
-            for split, pairs in parallel.add(table, splits):
-                writers.add("parallel", split, pairs)
-            for subset in ("ner", "documents", "topics"):
-                wanted = _unkept(subset, splits, numbers, kept)
-                if wanted is None:
-                    continue
-                rows, row_splits, row_numbers = (
-                    (table, split_column, numbers)
-                    if wanted is True
-                    else (table.filter(wanted), split_column.filter(wanted), numbers.filter(wanted))
+        with staged.open_table(staging, light) as reader, staged.open_table(staging) as whole:
+            for at in range(reader.num_record_batches):
+                count = _configs_batch(
+                    pa.Table.from_batches([reader.get_batch(at)]),
+                    lambda at=at: pa.Table.from_batches([whole.get_batch(at)]),
+                    done,
+                    plan,
+                    cutter,
+                    kept,
+                    stats,
+                    parallel,
+                    writers,
+                    topic_ids,
                 )
-                if subset == "ner":
-                    sentences = staged_rows if wanted is True else staged_rows.filter(wanted)
-                    owners = pc.list_parent_indices(sentences.column(configs.STAGED_SENTENCES))
-                    ner = configs.ner_table(sentences)
-                    writers.add_split_tables("ner", ner, row_splits.take(owners), row_numbers.take(owners))
-                elif subset == "documents":
-                    writers.add_split_tables("documents", rows, row_splits, row_numbers)
-                else:
-                    topics = configs.topics_table(rows, topic_ids)
-                    writers.add_split_tables("topics", topics, row_splits, row_numbers)
-            done += table.num_rows
-            bar.update(table.num_rows)
+                done += count
+                bar.update(count)
     finally:
         bar.close()
         writers.close()
@@ -477,6 +462,52 @@ def _write_configs(
     stats.events = pc.count_distinct(plan.events).as_py()
     stats.translation_groups = len(group_sizes)
     return stats.to_dict(topic_ids), parallel.skipped, writers
+
+
+def _configs_batch(
+    staged_rows: pa.Table,
+    whole: Callable[[], pa.Table],
+    done: int,
+    plan: SplitPlan,
+    cutter: shards.ShardCutter,
+    kept: Mapping[shards.ShardKey, shards.KeptShard],
+    stats: CardStats,
+    parallel: configs.ParallelPairs,
+    writers: SplitWriters,
+    topic_ids: Sequence[str],
+) -> int:
+    """One staging batch (``staged_rows``, without its tokens when shards are kept: ``whole`` reads
+    them) into every config it has rows for; how many documents it held."""
+    table = staged_rows.drop_columns([c for c in staged.STAGING_ONLY if c in staged_rows.column_names])
+    events_column = plan.events.slice(done, table.num_rows)
+    table = table.set_column(table.schema.get_field_index(schema.EVENT_ID), schema.EVENT_ID, events_column)
+    split_column = plan.splits.slice(done, table.num_rows)
+    splits = split_column.to_pylist()
+    numbers = cutter.shards(table.column(schema.ID).to_pylist(), splits)
+    stats.add_batch(table, split_column)
+    for split, pairs in parallel.add(table, splits):
+        writers.add("parallel", split, pairs)
+    for subset in ("ner", "documents", "topics"):
+        wanted = _unkept(subset, splits, numbers, kept)
+        if wanted is None:
+            continue
+        rows, row_splits, row_numbers = (
+            (table, split_column, numbers)
+            if wanted is True
+            else (table.filter(wanted), split_column.filter(wanted), numbers.filter(wanted))
+        )
+        if subset == "ner":
+            staged_rows = staged_rows if configs.STAGED_SENTENCES in staged_rows.column_names else whole()
+            sentences = staged_rows if wanted is True else staged_rows.filter(wanted)
+            owners = pc.list_parent_indices(sentences.column(configs.STAGED_SENTENCES))
+            ner = configs.ner_table(sentences)
+            writers.add_split_tables("ner", ner, row_splits.take(owners), row_numbers.take(owners))
+        elif subset == "documents":
+            writers.add_split_tables("documents", rows, row_splits, row_numbers)
+        else:
+            topics = configs.topics_table(rows, topic_ids)
+            writers.add_split_tables("topics", topics, row_splits, row_numbers)
+    return table.num_rows
 
 
 def _unkept(

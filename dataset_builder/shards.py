@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,19 +98,21 @@ def shard_inputs(
     cutter = ShardCutter()
     hashers: dict[tuple[str, int], Any] = {}
     done = 0
-    for batch in staged.read_batches(staging):
-        n = batch.num_rows
-        split_list = splits.slice(done, n).to_pylist()
-        event_list = events.slice(done, n).to_pylist()
-        ids = batch.column(schema.ID).to_pylist()
-        numbers = cutter.shards(ids, split_list).to_pylist()
-        for i, name in enumerate(_row_names(batch, ids, human_ids)):
-            hasher = hashers.get((split_list[i], numbers[i]))
-            if hasher is None:
-                hasher = hashers[split_list[i], numbers[i]] = hashlib.sha256()
-            hasher.update(name)
-            hasher.update(b"\0" + (event_list[i] or "").encode("utf-8") + b"\0")
-        done += n
+    with staged.open_table(staging, _NAMING_COLUMNS) as light, staged.open_table(staging) as full:
+        for at in range(light.num_record_batches):
+            batch = light.get_batch(at)
+            n = batch.num_rows
+            split_list = splits.slice(done, n).to_pylist()
+            event_list = events.slice(done, n).to_pylist()
+            ids = batch.column(schema.ID).to_pylist()
+            numbers = cutter.shards(ids, split_list).to_pylist()
+            for i, name in enumerate(_row_names(batch, ids, human_ids, lambda at=at: full.get_batch(at))):
+                hasher = hashers.get((split_list[i], numbers[i]))
+                if hasher is None:
+                    hasher = hashers[split_list[i], numbers[i]] = hashlib.sha256()
+                hasher.update(name)
+                hasher.update(b"\0" + (event_list[i] or "").encode("utf-8") + b"\0")
+            done += n
     salt = _salt(topic_ids)
     return {
         (config, split, number): hashlib.sha256(
@@ -121,9 +123,17 @@ def shard_inputs(
     }
 
 
-def _row_names(batch: pa.RecordBatch, ids: Sequence[str], human_ids: Collection[str]) -> Iterator[bytes]:
-    """What names each staged row: its id and seed file's key where the row is plain silver, else a
-    digest of the row's own values."""
+_NAMING_COLUMNS = (staged.KEY, schema.ID, schema.ANNOTATION_STATUS, schema.EVENT_ID)
+"""What names a plain silver row: a batch of these alone is read (its text and tokens are not)."""
+
+
+def _row_names(
+    batch: pa.RecordBatch, ids: Sequence[str], human_ids: Collection[str], whole: Callable[[], pa.RecordBatch]
+) -> Iterator[bytes]:
+    """What names each staged row of ``batch`` (its :data:`_NAMING_COLUMNS`): its id and seed file's
+    key where the row is plain silver, else a digest of the row's own values (read from ``whole``,
+    the batch with every column, only then)."""
+    rows: pa.RecordBatch | None = None
     keys = batch.column(staged.KEY).to_pylist()
     plain = pc.and_(
         pc.equal(batch.column(schema.ANNOTATION_STATUS), schema.SILVER),
@@ -133,7 +143,8 @@ def _row_names(batch: pa.RecordBatch, ids: Sequence[str], human_ids: Collection[
         if key is not None and plain[i] and doc_id not in human_ids:
             yield b"k" + key + doc_id.encode("utf-8")
         else:
-            row = batch.slice(i, 1).to_pylist()[0]
+            rows = rows if rows is not None else whole()
+            row = rows.slice(i, 1).to_pylist()[0]
             text = json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)
             yield b"c" + hashlib.sha256(text.encode("utf-8")).digest()
 

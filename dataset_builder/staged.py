@@ -18,6 +18,7 @@ never read.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import operator
 import os
@@ -248,10 +249,19 @@ class StagingWriter:
 def read_batches(path: Path) -> Iterator[pa.RecordBatch]:
     """The record batches of a staging table, in order, one read at a time (not memory-mapped: the
     pages of a mapped file stay in the process's memory once read, growing it with the corpus)."""
-    with pa.OSFile(str(path)) as source:
-        reader = pa.ipc.open_file(source)
+    with open_table(path) as reader:
         for i in range(reader.num_record_batches):
             yield reader.get_batch(i)
+
+
+@contextlib.contextmanager
+def open_table(path: Path, columns: Collection[str] | None = None) -> Iterator[pa.ipc.RecordBatchFileReader]:
+    """A reader of the staging table's batches by number; with ``columns``, a batch holds those alone,
+    and only their buffers are read and decompressed (a rebuild that keeps a shard's files needs its
+    documents' ids and statistics, not their ``ner`` tokens)."""
+    fields = None if columns is None else [staging_schema().get_field_index(name) for name in columns]
+    with pa.OSFile(str(path)) as source:
+        yield pa.ipc.open_file(source, options=pa.ipc.IpcReadOptions(included_fields=fields))
 
 
 def keep(staging: Path, cache_dir: Path) -> None:
