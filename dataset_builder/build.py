@@ -215,9 +215,10 @@ def write_dataset(
     re-annotates the gold documents streamed (:func:`pipeline.silver_of_gold`), once, for the
     card's silver-against-gold table and the report. ``report`` writes ``report.html`` into the folder
     (given that silver) before the manifest lists its files. ``steps`` gains a row per global stage
-    (events, splits, configs, card, croissant, report, manifest), after the pipeline's steps. With
-    ``reuse`` (see :mod:`dataset_builder.staged`), the rows of the seed files it names come from the
-    last build's staging table, and this build's is kept in turn.
+    (events, splits, shards, configs, card, croissant, report, manifest), after the pipeline's
+    steps. With ``reuse`` (see :mod:`dataset_builder.staged`), the rows of the seed files it names
+    come from the last build's staging table, and this build's is kept in turn; the shards' digests
+    are taken, and the files of the last build's unchanged shards kept (:mod:`dataset_builder.shards`).
     """
     check_ratios(split_ratios)  # before any work
     ledger = ledger or SplitLedger()
@@ -234,7 +235,7 @@ def write_dataset(
         digests: dict[shards.ShardKey, str] = {}
         kept: dict[shards.ShardKey, shards.KeptShard] = {}
         if reuse is not None:  # a build with the silver cache keeps the unchanged shards of the last
-            with timed("shards kept"):
+            with timed("shards"):
                 digests = shards.shard_inputs(staging, plan.events, plan.splits, topic_ids, reuse.human_ids)
                 kept = _kept_shards(digests, reuse.path.parent, out_dir, tmp)
         with timed("configs"):
