@@ -168,12 +168,21 @@ class ShardRecord:
             or not isinstance(data.get("files"), dict)
         ):
             return cls()
-        return cls(data["files"])
+        return cls({digest: entry for digest, entry in data["files"].items() if _well_formed(entry)})
 
     def write(self, cache_dir: Path) -> None:
         data = {"format": _FORMAT, "files": dict(sorted(self.files.items()))}
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
         write_atomic(Path(cache_dir) / SHARDS_FILE, json.dumps(data, indent=1).encode("utf-8"))
+
+
+def _well_formed(entry: object) -> bool:
+    """An entry as :func:`new_record` writes it (a damaged one is left out, as the cache it is)."""
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("sha256"), str)
+        and all(isinstance(entry.get(k), int) for k in ("size", "rows", "bytes"))
+    )
 
 
 @dataclass(frozen=True)
@@ -194,7 +203,9 @@ def keep_files(
     shards kept, with their rows and Arrow bytes. A file that changed since is not kept (its copy is
     removed) and its shard is written again."""
     by_sha = {
-        f["sha256"]: path for path, f in manifest.get("files", {}).items() if path.startswith(schema.DATA_DIR)
+        f["sha256"]: path
+        for path, f in manifest.get("files", {}).items()
+        if path.startswith(f"{schema.DATA_DIR}/")
     }
     kept: dict[ShardKey, KeptShard] = {}
     for key, digest in sorted(digests.items()):

@@ -7,6 +7,7 @@ documents so that every split has several.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -122,3 +123,17 @@ def test_a_shard_file_changed_since_the_last_build_is_written_again(
     assert kept == len(shards.KEPT_CONFIGS) * len(every) - 1
     _build(project, capsys, "--no-cache", "--out", str(project / "clean"))
     assert files(project / "clean") == files(project / "dist")
+
+
+def test_a_damaged_record_is_read_as_empty_or_without_its_damaged_entries(tmp_path: Path) -> None:
+    """The record is a cache: what is not as :func:`shards.new_record` writes it is left out, never
+    a traceback."""
+    good = {"sha256": "ab" * 32, "size": 10, "rows": 2, "bytes": 40}
+    for text in ("not json", "[]", '{"format": 0, "files": {}}', '{"format": 1, "files": []}'):
+        (tmp_path / SHARDS_FILE).write_text(text, encoding="utf-8")
+        assert shards.ShardRecord.read(tmp_path).files == {}
+    shards.ShardRecord({"d1": good}).write(tmp_path)
+    assert shards.ShardRecord.read(tmp_path).files == {"d1": good}
+    damaged = {"d1": good, "d2": {"sha256": 5}, "d3": {**good, "rows": "2"}, "d4": "x"}
+    (tmp_path / SHARDS_FILE).write_text(json.dumps({"format": 1, "files": damaged}), encoding="utf-8")
+    assert shards.ShardRecord.read(tmp_path).files == {"d1": good}
