@@ -314,7 +314,8 @@ def _timed(steps: pipeline.PipelineStats, documents: int, name: str) -> Iterator
 
     Arrow's allocator keeps the pages a stage freed for reuse; they go back to the system when the
     stage ends, so that the build's peak is its largest stage's, not that plus what the stages
-    before it left behind (at a million documents, tens of MB in the report).
+    before it left behind (with the report's digests, a million documents' peak went from the
+    report's 992 MB to the configs' 887 MB).
     """
     start = time.perf_counter()
     try:
