@@ -209,6 +209,15 @@ def arabic_orgs(
         ):
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
+        elif (
+            not head.startswith("ال")
+            and word not in k.ar_descriptors
+            and (m := _long_place_after(norm, words, i, places))
+        ):
+            # a body of a place of several words: جامعة الإمارات العربية المتحدة
+            end = words[_purpose_end(norm, words, m, k)][1]
+            found.append(Span(start, end, text[start:end], "ORG", None))
+            continue
         elif not head.startswith("ال") and word not in k.ar_descriptors and _place_after(norm, words, i, k):
             # a body of a place: جامعة القاهرة, بنك مصر (not نادي برشلونة), with what it is for
             # (صندوق قطر للتنمية, مجلس دبي للإعلام)
@@ -258,6 +267,9 @@ def arabic_orgs(
             org_nisba = _nisba(w, k) or _place_nisba(w, k)
             if construct and not _name_word(w, k) and not org_nisba and not place:
                 break  # a stopword, title or known place or person ends the name
+            if org_nisba and j > i + 1 and _disagrees(text, words[i], words[i + 1 : j], words[j]):
+                break  # a feminine nisba after a masculine head and complement describes what the body
+                # belongs to (كتلة حزب الله النيابية), not the body
             if org_nisba:
                 last, nisba = j, True
                 # a nationality ends the name; a generic nisba (الوطنية) need not
@@ -641,6 +653,28 @@ def _place_after(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bo
     if i + 2 < len(words) and _adjacent(norm, words[i + 1], words[i + 2]) and _nisba(words[i + 2][2], k):
         return False
     return k.names.get(("ar", words[i + 1][2]), (None, ""))[1] == "LOC"
+
+
+def _disagrees(text: str, head: Word, complement: list[Word], nisba: Word) -> bool:
+    """A feminine nisba (…ية) that agrees neither with a masculine head nor with its complement's words
+    (none feminine in ة, none a feminine plural): حزب الله النيابية; not منظمة التحرير الفلسطينية,
+    اتحاد الإذاعات العربية. Read in ``text``: the normalised words write ة as ه (الله)."""
+    return (
+        text[nisba[1] - 1] == "ة"
+        and text[head[1] - 1] != "ة"
+        and not any(text[w[1] - 1] == "ة" or w[2].endswith("ات") for w in complement)
+    )
+
+
+def _long_place_after(norm: str, words: list[Word], i: int, places: dict[int, int]) -> int | None:
+    """The index of the last word of a known place of several words right after ``words[i]``; None
+    when none starts there."""
+    if i + 2 >= len(words) or not _adjacent(norm, words[i], words[i + 1]):
+        return None
+    end = places.get(words[i + 1][0])
+    if end is None or end <= words[i + 1][1]:
+        return None
+    return next((m for m in range(i + 2, min(i + 6, len(words))) if words[m][1] == end), None)
 
 
 def _place_nisba(word: str, k: EntityKnowledge) -> bool:
