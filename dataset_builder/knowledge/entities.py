@@ -108,6 +108,12 @@ class EntityKnowledge:
     ar_company_descriptors: dict[str, str]
     """Words in front of a company's name (شركة), bare or behind a proclitic → the bare word."""
     ar_not_names: frozenset[str]
+    ar_not_purposes: frozenset[str]
+    """لل-words of time that end a body's name (للمرة), normalised."""
+    ar_heads_before_known: frozenset[str]
+    """Heads kept in front of a known short name (حزب), normalised."""
+    ar_sub_body_heads: frozenset[str]
+    """Heads of a body's part named with the body after ب (كلية), normalised."""
     ar_chain_bridges: frozenset[str]
     """Words that keep a title chain going before a known name: prepositions, organisation heads, descriptors."""
     ar_lineage_titles: dict[str, str]
@@ -269,6 +275,9 @@ def compile_entity_knowledge(
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_company_descriptors=_with_proclitics(ar.company_descriptors, ar.proclitics),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
+        ar_not_purposes=frozenset(normalise(w, "ar") for w in ar.not_purposes),
+        ar_heads_before_known=frozenset(normalise(w, "ar") for w in ar.heads_before_known),
+        ar_sub_body_heads=frozenset(normalise(w, "ar") for w in ar.sub_body_heads),
         ar_chain_bridges=frozenset(
             [
                 *(normalise(w, "ar") for w in ar.chain_bridges),

@@ -243,6 +243,15 @@ class ArabicEntityRules(_Strict):
     entity they name (عمّان, with the shadda, is Amman; عمان without marks stays the base's Oman): a
     span whose letters carry at least those marks takes that id."""
     not_names: list[str] = []
+    not_purposes: list[str] = []
+    """لل-words that say when, not what a body is for (للمرة, للعام): after a body's name they are no
+    part of it (جامعة القاهرة للعام الثاني)."""
+    heads_before_known: list[str] = []
+    """Heads that are part of the official name even before a short name the base knows (حزب: حزب
+    القوات اللبنانية, not القوات اللبنانية alone); other heads and descriptors stay out (حركة حماس → حماس)."""
+    sub_body_heads: list[str] = []
+    """Heads of a part of a body (كلية): with its article words and the body after ب it is one name, the
+    outermost (كلية الطب بجامعة القاهرة)."""
     """Words that look like a name's first word after a title but are common nouns or verbs of news
     text (منسق, أداء, تطوير): a rule never starts a person's name with them."""
     reporting_verbs: list[str] = Field(min_length=1)

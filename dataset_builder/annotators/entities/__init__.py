@@ -29,6 +29,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_companies,
     arabic_facilities,
     arabic_given_names,
+    arabic_heads_before_known,
     arabic_ministries,
     arabic_namesakes,
     arabic_national_orgs,
@@ -36,6 +37,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_people,
     arabic_role_appositions,
     arabic_speakers,
+    arabic_sub_bodies,
     without_adjectival_domains,
 )
 from dataset_builder.annotators.entities.english import (
@@ -82,6 +84,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         if language == "ar"
         else english_orgs(text, k) + english_acronym_names(text, k)
     )
+    if language == "ar":  # the outermost name over a known one inside it (حزب القوات اللبنانية)
+        orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)
+        orgs += arabic_sub_bodies(text, norm, words, k, gazetteer + orgs)
     # a name in context (بترا in brackets) wins over the same surface's other reading
     known = longest_first(
         contextual_names(text, norm, language, k) + gazetteer + orgs + dateline_agencies(text, language, k)

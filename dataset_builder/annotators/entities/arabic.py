@@ -209,8 +209,19 @@ def arabic_orgs(
         ):
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
+        elif (
+            not head.startswith("ال")
+            and word not in k.ar_descriptors
+            and (m := _long_place_after(norm, words, i, places))
+        ):
+            # a body of a place of several words: جامعة الإمارات العربية المتحدة
+            end = words[_purpose_end(norm, words, m, k)][1]
+            found.append(Span(start, end, text[start:end], "ORG", None))
+            continue
         elif not head.startswith("ال") and word not in k.ar_descriptors and _place_after(norm, words, i, k):
-            end = words[i + 1][1]  # a body of a place: جامعة القاهرة, بنك مصر (not نادي برشلونة)
+            # a body of a place: جامعة القاهرة, بنك مصر (not نادي برشلونة), with what it is for
+            # (صندوق قطر للتنمية, مجلس دبي للإعلام)
+            end = words[_purpose_end(norm, words, i + 1, k)][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
@@ -248,12 +259,17 @@ def arabic_orgs(
                 continue
             if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
                 break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
-            if j == i + 1 and head.startswith("ال") and w.startswith("لل"):
-                break  # a bare head with the article is the body of the text (الهيئة للقطاع المالي)
+            if j == i + 1 and w.startswith("لل"):
+                # a bare head with the article is the body of the text (الهيئة للقطاع المالي); one
+                # without it is a body, not a name (مركز للمحاكاة الطبية)
+                break
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
             org_nisba = _nisba(w, k) or _place_nisba(w, k)
             if construct and not _name_word(w, k) and not org_nisba and not place:
                 break  # a stopword, title or known place or person ends the name
+            if org_nisba and j > i + 1 and _disagrees(text, words[i], words[i + 1 : j], words[j]):
+                break  # a feminine nisba after a masculine head and complement describes what the body
+                # belongs to (كتلة حزب الله النيابية), not the body
             if org_nisba:
                 last, nisba = j, True
                 # a nationality ends the name; a generic nisba (الوطنية) need not
@@ -267,6 +283,12 @@ def arabic_orgs(
                         and _nisba(words[j + 1][2], k)
                     ):
                         last = j + 1  # what it is for, with its adjective (للأمن السيبراني)
+                    while (
+                        last + 1 < len(words)
+                        and _adjacent(norm, words[last], words[last + 1])
+                        and _coordinated(words[last + 1], k, starts)
+                    ):
+                        last += 1  # and what is joined to it (للتربية والعلم والثقافة)
                     break
             j += 1
         if last is not None and normalise(text[start : words[last][1]], "ar") not in k.ar_generic_bodies:
@@ -297,8 +319,8 @@ def arabic_ministries(text: str, norm: str, words: list[Word], k: EntityKnowledg
             and (k.names.get(("ar", adjective), (None, ""))[1] == "MISC" or _place_nisba(adjective, k))
         ):
             continue
-        if i and _adjacent(norm, words[i - 1], words[i]) and words[i - 1][2].startswith("ال"):
-            continue
+        if i and _adjacent(norm, words[i - 1], words[i]) and words[i - 1][2].startswith(("ال", "لل")):
+            continue  # an adjective after a noun, also behind ل (للسياسة الخارجية القطرية)
         start, end = words[i][0] + skip, words[i + 1][1]
         found.append(Span(start, end, text[start:end], "ORG", None))
     return found
@@ -425,7 +447,7 @@ def without_adjectival_domains(
             and n  # not the first word
             and words[n][2] in k.ar_ministry_short_forms
             and _adjacent(norm, words[n - 1], words[n])
-            and words[n - 1][2].startswith("ال")
+            and words[n - 1][2].startswith(("ال", "لل"))
             and words[n - 1][2] not in k.ar_titles
         ):
             continue
@@ -441,6 +463,8 @@ def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) ->
     if nxt >= len(words) or not _adjacent(norm, words[last], words[nxt]):
         return last
     w = words[nxt][2]
+    if w in k.ar_not_purposes:
+        return last  # when, not what for (للمرة الثانية)
     if w.startswith("لل") and _name_word("ال" + w[2:], k):
         last = nxt
     elif (
@@ -480,6 +504,60 @@ def _coordinated(word: Word, k: EntityKnowledge, starts: set[int]) -> bool:
         and w[3:] not in k.ar_org_heads  # والوكالة: a head with the article
         and word[0] + 1 not in starts
     )
+
+
+def arabic_heads_before_known(text: str, norm: str, known: Iterable[Span], k: EntityKnowledge) -> list[Span]:
+    """A head that is part of the official name before a short name the base knows is one name with
+    it: حزب جبهة العمل الإسلامي, حزب القوات اللبنانية (the base knows the party without حزب)."""
+    found = []
+    for body in known:
+        if body.label != "ORG":
+            continue
+        end, word = last_word(norm, body.start, " ")
+        if word is None or body.start - end != 1:
+            continue
+        head = _bare_head(word, k.ar_heads_before_known, k)
+        if head is not None:
+            start = end - len(head)
+            found.append(Span(start, body.end, text[start : body.end], "ORG", None))
+    return found
+
+
+def _bare_head(word: str, heads: Iterable[str], k: EntityKnowledge) -> str | None:
+    """The head of ``heads`` that ``word`` is, alone or behind proclitics (وحزب → حزب); else None."""
+    return next(
+        (h for h in heads if word.endswith(h) and (word == h or word[: -len(h)] in k.proclitics)), None
+    )
+
+
+_SUB_BODY_WORDS = 3
+"""Article words at most between a sub-body's head and the ب of its body (كلية العلوم السياسية)."""
+
+
+def arabic_sub_bodies(
+    text: str, norm: str, words: list[Word], k: EntityKnowledge, known: Iterable[Span]
+) -> list[Span]:
+    """A part of a body named with the body after ب is one name, the outermost: كلية الطب بجامعة
+    القاهرة (not جامعة القاهرة alone inside it)."""
+    at = {w[0]: n for n, w in enumerate(words)}
+    found = []
+    for body in known:
+        n = at.get(body.start - 1)
+        if body.label != "ORG" or n is None or not words[n][2].startswith("ب"):
+            continue
+        j = n - 1
+        while j >= 0 and n - j <= _SUB_BODY_WORDS and _adjacent(norm, words[j], words[j + 1]):
+            w = words[j][2]
+            head = _bare_head(w, k.ar_sub_body_heads, k)
+            if head is not None:
+                if j < n - 1:  # at least one article word: كلية الطب
+                    start = words[j][1] - len(head)
+                    found.append(Span(start, body.end, text[start : body.end], "ORG", None))
+                break
+            if not w.startswith("ال") or not _name_word(w, k):
+                break
+            j -= 1
+    return found
 
 
 def arabic_national_orgs(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
@@ -575,6 +653,28 @@ def _place_after(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bo
     if i + 2 < len(words) and _adjacent(norm, words[i + 1], words[i + 2]) and _nisba(words[i + 2][2], k):
         return False
     return k.names.get(("ar", words[i + 1][2]), (None, ""))[1] == "LOC"
+
+
+def _disagrees(text: str, head: Word, complement: list[Word], nisba: Word) -> bool:
+    """A feminine nisba (…ية) that agrees neither with a masculine head nor with its complement's words
+    (none feminine in ة, none a feminine plural): حزب الله النيابية; not منظمة التحرير الفلسطينية,
+    اتحاد الإذاعات العربية. Read in ``text``: the normalised words write ة as ه (الله)."""
+    return (
+        text[nisba[1] - 1] == "ة"
+        and text[head[1] - 1] != "ة"
+        and not any(text[w[1] - 1] == "ة" or w[2].endswith("ات") for w in complement)
+    )
+
+
+def _long_place_after(norm: str, words: list[Word], i: int, places: dict[int, int]) -> int | None:
+    """The index of the last word of a known place of several words right after ``words[i]``; None
+    when none starts there."""
+    if i + 2 >= len(words) or not _adjacent(norm, words[i], words[i + 1]):
+        return None
+    end = places.get(words[i + 1][0])
+    if end is None or end <= words[i + 1][1]:
+        return None
+    return next((m for m in range(i + 2, min(i + 6, len(words))) if words[m][1] == end), None)
 
 
 def _place_nisba(word: str, k: EntityKnowledge) -> bool:

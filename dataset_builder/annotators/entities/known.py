@@ -65,10 +65,20 @@ _AGENCY = re.compile(r"^(?P<head>[^\n()]{2,60}?)\s*\((?P<org>[^()\n\d]{2,24})\)\
 
 _DASHED = re.compile(
     r"^(?P<head>[^\n()«»\-–—]{2,30}?)[^\S\n]*[-–—][^\S\n]*"
-    r"(?:«(?P<quoted>[^«»\n]{2,40})»|(?P<org>[^\n()«»\-–—\d]{2,30}?))[^\S\n]*$",
+    r"(?:«(?P<quoted>[^«»\n]{2,40})»|(?P<org>[^\n()«»\-–—:\d]{2,30}?))[^\S\n]*:?[^\S\n]*$",
     re.MULTILINE,
 )
-"""A dateline line that is only a place, a dash and a source: دمشق-سانا, بيروت - «الوكالة الوطنية للإعلام»."""
+"""A dateline line that is only a place, a dash and a source: دمشق-سانا, بيروت - «الوكالة الوطنية للإعلام»,
+الدوحة - قنا:."""
+
+
+_DASHED_LEAD = re.compile(
+    r"^(?P<head>[^\n()«»\-–—:]{2,30}?)[^\S\n]*[-–—][^\S\n]*(?P<org>[^\n()«»\-–—:،,\d]{2,30}?)"
+    r"[^\S\n]*(?::|[-–—]+[^\S\n])",
+    re.MULTILINE,
+)
+"""A dateline that opens the body's first line, its source closed by a colon or a dash: الدوحة - قنا:
+وقع …, عمان - بترا - أقر …"""
 
 
 _DATELINE_LINES = 3
@@ -78,7 +88,8 @@ def dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span
     """The news agency in brackets after a dateline ("BAGHDAD, June 27, 2021 (Reuters) -", "(أ ف ب)")
     in the first lines: the bracket follows a date, a place in capitals or a place the base knows
     (أوسلو (أ ف ب) -). Scraped Arabic pages also give the source after a dash on the dateline's own
-    line (الدوحة - قنا): a source in quotes there is an outlet whatever its name, a bare one only a
+    line (الدوحة - قنا) or before a colon or another dash that opens the body's first line (عمان - بترا -
+    أقر …): a source in quotes there is an outlet whatever its name, a bare one only a
     name the base gives an organisation (قنا is also a city, so it counts only there)."""
     head_lines = "\n".join(text.split("\n", _DATELINE_LINES)[:_DATELINE_LINES])
     found = []
@@ -88,10 +99,11 @@ def dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span
         if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3) or place:
             start, end = m.span("org")
             found.append(Span(start, end, text[start:end], "ORG", None))
-    for m in _DASHED.finditer(head_lines):
+    lead = [m for m in _DASHED_LEAD.finditer(head_lines) if _DASHED.match(head_lines, m.start()) is None]
+    for m in [*_DASHED.finditer(head_lines), *lead]:
         if k.names.get((language, normalise(m.group("head"), language)), (None, ""))[1] != "LOC":
             continue
-        group = "quoted" if m.group("quoted") else "org"
+        group = "quoted" if "quoted" in m.re.groupindex and m.group("quoted") else "org"
         start, end = m.span(group)
         form = normalise(m.group(group), language)
         entity_id, label = k.names.get((language, form)) or _contextual(form, language, k) or (None, "")
