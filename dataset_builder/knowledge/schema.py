@@ -345,6 +345,9 @@ class DateRulesFile(_Strict):
     weekdays: dict[str, list[str]] = Field(min_length=7, max_length=7)
     """Weekday number (0 = Monday, as ``date.weekday()``) → its names."""
     header_markers: list[str] = Field(min_length=1)
+    updated_markers: list[str] = []
+    """Labels of a date the page was updated on (``Updated``, ``آخر تحديث``): when a page's header gives
+    such a date and another one (its publication date), the other one is taken."""
     dateline_prefix_words: int = Field(ge=0)
     numeric_order: Literal["day-first", "month-first"] = "day-first"
     """How an ambiguous numeric date (both parts ≤ 12) is read; such a date is flagged in its evidence."""
