@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataset_builder.documents import Cut, Document
+from dataset_builder.documents import DATE_CUTS, Cut, Document
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge.seeds import SeedRules
 from dataset_builder.language import LanguageRun, language_runs
@@ -171,7 +171,8 @@ def _looks_like_link(line: str, max_chars: int) -> bool:
 
 def _related_runs(lines: list[tuple[int, str]], rules: SeedRules) -> set[int]:
     """Indices of the lines in runs of at least ``min_pairs`` (headline, timestamp) pairs, blank lines
-    between them allowed: a related-articles list."""
+    between them allowed: a related-articles list. A date label alone (``Updated``, ``Published``) above
+    its date is no headline: those lines are the page's own dates."""
     if rules.timestamp is None:
         return set()
     stamp = rules.timestamp
@@ -187,6 +188,7 @@ def _related_runs(lines: list[tuple[int, str]], rules: SeedRules) -> set[int]:
             and stamp.fullmatch(time)
             and not stamp.fullmatch(headline)
             and _looks_like_link(headline, rules.headline_max_chars)
+            and rules.furniture(headline) not in DATE_CUTS  # "Updated" / "Published" above their date
         ):
             run += pair
             k += 2
