@@ -32,6 +32,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 RELATED = "related"
 TAIL_LIST = "tail_list"
+HEAD_LABEL = "head_label"
+_NOT_A_LABEL = re.compile(r"[\d:/()\[\]|«»\"'“”.!?؟،,;؛@#&+=*\-–—]")
+"""A short line holding one of these is a dateline, a credit, a date or a sentence, not a section label."""
 
 
 class SeedFiles(Sequence[Path]):
@@ -222,6 +225,26 @@ def _tail_list(lines: list[tuple[int, str]], rules: SeedRules) -> int:
     return start
 
 
+def _head_labels(lines: list[tuple[int, str]], gone: set[int], rules: SeedRules) -> list[int]:
+    """Indices of the short lines (section names, kickers) that open the page above its first longer
+    line, the headline; none when no longer line follows them (a page of short lines only)."""
+    if not rules.head_label_words:
+        return []
+    labels = []
+    for index, (_, line) in enumerate(lines):
+        stripped = line.strip()
+        if index in gone or not stripped:
+            continue
+        if (
+            len(stripped.split()) > rules.head_label_words
+            or len(stripped) > rules.head_label_chars
+            or _NOT_A_LABEL.search(stripped)
+        ):
+            return labels
+        labels.append(index)
+    return []
+
+
 def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     """Metadata headers, "read also" blocks, page furniture and CR characters to delete, in seed coordinates."""
     cuts: list[Cut] = []
@@ -230,6 +253,7 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     tail = _tail_list(lines, rules)
     in_links = drop_next_blank = False
     prev_blank = True
+    gone: set[int] = set()  # lines cut whole
     for index, (start, line) in enumerate(lines):
         end = start + len(line) + (1 if index < len(lines) - 1 else 0)
         if line.endswith("\r"):
@@ -243,10 +267,12 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
         marker = rules.read_also.match(line)
         if marker:
             cuts.append(Cut(start, text[start:end], "read_also"))
+            gone.add(index)
             in_links, drop_next_blank = _is_blank(line[marker.end() :]), prev_blank
             continue
         if in_links and (blank or _looks_like_link(line, rules.link_max_chars)):
             cuts.append(Cut(start, text[start:end], "read_also"))
+            gone.add(index)
             continue
         in_links = False
         if drop_next_blank and blank:
@@ -259,16 +285,23 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
             furniture = TAIL_LIST
         if furniture is not None:
             cuts.append(Cut(start, text[start:end], furniture))
+            gone.add(index)
             drop_next_blank = prev_blank
             continue
         meta = rules.metadata.match(line)
         if meta and _is_blank(line[meta.end() :]):
             cuts.append(Cut(start, text[start:end], "metadata"))
+            gone.add(index)
             drop_next_blank = prev_blank
             continue
         if meta:
             cuts.append(Cut(start, text[start : start + meta.end()], "metadata"))
         prev_blank = blank
+    for index in _head_labels(lines, gone, rules):
+        start, line = lines[index]
+        end = start + len(line) + (1 if index < len(lines) - 1 else 0)
+        start += start == 0 and line.startswith("\ufeff")  # the BOM keeps its own cut
+        cuts.append(Cut(start, text[start:end], HEAD_LABEL))
     return _normalise(cuts)
 
 

@@ -409,6 +409,16 @@ class TailListsRule(_Strict):
     """A line under the heading longer than this, or ending a sentence, is article text: no list."""
 
 
+class HeadLabelsRule(_Strict):
+    """Section names and kickers above the headline (``Industry``, ``Climate crisis``, ``تعليم``): the
+    short lines that open a page, before its first longer line."""
+
+    comment: str | None = None
+    max_words: int = Field(default=2, ge=1)
+    """A line of more words is the headline (or article text): it ends the page's labels."""
+    max_chars: int = Field(default=30, ge=1)
+
+
 class SeedRulesFile(_Strict):
     comment: str | None = None
     metadata_prefixes: list[str] = Field(min_length=1)
@@ -418,6 +428,7 @@ class SeedRulesFile(_Strict):
     """Furniture lines, tried in order; the first rule that matches names the cut."""
     related: RelatedRule | None = None
     tail_lists: TailListsRule | None = None
+    head_labels: HeadLabelsRule | None = None
     title_skip: list[str] = []
     """Lines kept in the text that are never the title (a dateline alone: ``مكة المكرمة (واس)``)."""
 
@@ -436,7 +447,9 @@ class SeedRulesFile(_Strict):
         return value
 
 
-_RESERVED_CUTS = frozenset({"metadata", "read_also", "whitespace", "newline", "bom", "related", "tail_list"})
+_RESERVED_CUTS = frozenset(
+    {"metadata", "read_also", "whitespace", "newline", "bom", "related", "tail_list", "head_label"}
+)
 """Cut reasons the cleaner itself gives: a line rule may not take one (the per-rule counts would mix)."""
 
 
