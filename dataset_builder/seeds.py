@@ -225,9 +225,11 @@ def _tail_list(lines: list[tuple[int, str]], rules: SeedRules) -> int:
     return start
 
 
-def _head_labels(lines: list[tuple[int, str]], gone: set[int], rules: SeedRules) -> list[int]:
+def _head_labels(lines: list[tuple[int, str]], gone: set[int], rules: SeedRules, site: str = "") -> list[int]:
     """Indices of the short lines (section names, kickers) that open the page above its first longer
-    line, the headline; none when no longer line follows them (a page of short lines only)."""
+    line, the headline; none when no longer line follows them (a page of short lines only). A line
+    that ``site`` holds (the text of the page's copyright and "Welcome to" lines, casefolded) is the
+    outlet's name: a label however many words it has, up to ``head_site_words``."""
     if not rules.head_label_words:
         return []
     labels = []
@@ -235,14 +237,17 @@ def _head_labels(lines: list[tuple[int, str]], gone: set[int], rules: SeedRules)
         stripped = line.strip()
         if index in gone or not stripped:
             continue
-        if (
-            len(stripped.split()) > rules.head_label_words
-            or len(stripped) > rules.head_label_chars
-            or _NOT_A_LABEL.search(stripped)
-        ):
+        short = len(stripped.split()) <= rules.head_label_words and len(stripped) <= rules.head_label_chars
+        if not (short and not _NOT_A_LABEL.search(stripped)) and not _site_name(stripped, site, rules):
             return labels
         labels.append(index)
     return []
+
+
+def _site_name(line: str, site: str, rules: SeedRules) -> bool:
+    """Whether ``line`` is the outlet's name as its copyright or "Welcome to" line gives it."""
+    words = line.split()
+    return bool(site) and len(line) >= 3 and len(words) <= rules.head_site_words and line.casefold() in site
 
 
 def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
@@ -297,7 +302,8 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
         if meta:
             cuts.append(Cut(start, text[start : start + meta.end()], "metadata"))
         prev_blank = blank
-    for index in _head_labels(lines, gone, rules):
+    site = " ".join(c.text.casefold() for c in cuts if c.reason in rules.head_site_rules)
+    for index in _head_labels(lines, gone, rules, site):
         start, line = lines[index]
         end = start + len(line) + (1 if index < len(lines) - 1 else 0)
         start += start == 0 and line.startswith("\ufeff")  # the BOM keeps its own cut

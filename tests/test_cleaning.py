@@ -366,3 +366,14 @@ def test_a_date_label_above_its_date_is_no_related_headline() -> None:
     )
     (doc,) = split_seed(Path("page.txt"), page, KNOWLEDGE.seed_rules)
     assert [c.reason for c in doc.cuts if c.reason not in CHARACTER_CUTS] == ["date_line"] * 4
+
+
+def test_the_outlets_name_above_the_headline_is_cut_when_its_copyright_or_welcome_line_gives_it() -> None:
+    headline = "Metro rail trial runs to begin on the new corridor next week"
+    body = "Trial runs on the new corridor will begin next week, officials said on Tuesday.\n"
+    page = f"The New Indian Express\nCities\n{headline}\n{body}© 2024 The New Indian Express. All rights reserved.\n"
+    assert _head_cuts(page) == (headline, ["The New Indian Express", "Cities"])
+    welcome = f"Welcome to The Peninsula Qatar\nThe Peninsula Qatar\n{headline}\n{body}"
+    assert _head_cuts(welcome) == (headline, ["The Peninsula Qatar"])
+    # without such a line, a three-word line above the headline is kept
+    assert _head_cuts(f"The New Indian Express\n{headline}\n{body}")[1] == []

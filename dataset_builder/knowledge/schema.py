@@ -20,7 +20,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from dataset_builder.errors import InputError
 from dataset_builder.output import write_atomic
@@ -417,6 +425,11 @@ class HeadLabelsRule(_Strict):
     max_words: int = Field(default=2, ge=1)
     """A line of more words is the headline (or article text): it ends the page's labels."""
     max_chars: int = Field(default=30, ge=1)
+    site_name_rules: list[str] = []
+    """Line rules whose lines name the outlet (its copyright line, "Welcome to X"): a line above the
+    headline that one of them holds is the outlet's name, cut however many words it has (up to
+    ``site_name_max_words``)."""
+    site_name_max_words: int = Field(default=5, ge=1)
 
 
 class SeedRulesFile(_Strict):
@@ -445,6 +458,14 @@ class SeedRulesFile(_Strict):
             if rule_id in ids[:i] or rule_id in _RESERVED_CUTS:
                 raise ValueError(f"[{i}] id {rule_id!r} is already the name of another cut")
         return value
+
+    @model_validator(mode="after")
+    def _site_name_rules(self) -> SeedRulesFile:
+        ids = {rule.id for rule in self.line_rules}
+        for name in self.head_labels.site_name_rules if self.head_labels else ():
+            if name not in ids:
+                raise ValueError(f"head_labels.site_name_rules: {name!r} is no line rule's id")
+        return self
 
 
 _RESERVED_CUTS = frozenset(

@@ -87,6 +87,9 @@ class SeedRules:
     """Lines of at most this many words that open a page, above its first longer line, are section
     labels and kickers (0: none is cut)."""
     head_label_chars: int = 0
+    head_site_rules: frozenset[str] = frozenset()
+    """Rules whose lines name the outlet (copyright, "Welcome to"): a head line they hold is its name."""
+    head_site_words: int = 0
     longest_furniture: int = 0
     """The longest line a rule may cut (set from the rules)."""
     screen: PatternScreen | None = None
@@ -248,6 +251,8 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
         raw.tail_lists.item_max_chars if raw.tail_lists else 100,
         raw.head_labels.max_words if raw.head_labels else 0,
         raw.head_labels.max_chars if raw.head_labels else 0,
+        frozenset(raw.head_labels.site_name_rules) if raw.head_labels else frozenset(),
+        raw.head_labels.site_name_max_words if raw.head_labels else 0,
         max((rule.max_chars for rule in rules), default=0),
         _pattern_screen(rules),
     )
