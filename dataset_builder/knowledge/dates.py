@@ -39,8 +39,8 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
         r"(?<!\d)(?:"
         r"(?P<iy>\d{4})(?P<isep>[/.-])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})"
         r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4})"
-        rf"|(?P<ad>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:من\s+)?|\s*(?P<sep>[/.-])\s*)(?P<am>{month})(?:\s*/\s*{month})?"
-        r"(?(sep)\s*(?P=sep)\s*|\s*,?\s*(?:عام\s+|سنة\s+)?)(?P<ay>\d{4})"
+        rf"|(?P<ad>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:من\s+)?|\s*(?P<sep>[/.-])\s*)(?P<am>{month})(?:\s*/\s*{month}|\s*\(\s*{month}\s*\))?"
+        r"(?(sep)\s*(?P=sep)\s*|\s*[,،]?\s*(?:عام\s+|سنة\s+)?)(?P<ay>\d{4})"
         rf"|(?P<bm>{month})\s+(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<by>\d{{4}})"
         # the year first, then the weekday, day and month ("2023 الأحد 24 سبتمبر", after a GMT time):
         # the weekday is required and must be the date's (see find_dates), so that a year and a

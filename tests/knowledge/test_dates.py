@@ -65,6 +65,10 @@ def test_a_year_first_date_needs_its_own_weekday(text: str) -> None:
         ("1 جويلية 2022", dt.date(2022, 7, 1)),
         ("14 فيفري 2024", dt.date(2024, 2, 14)),
         ("7 جوان 2023", dt.date(2023, 6, 7)),
+        # an Arabic comma before the year, the Gregorian name in brackets, آذار spelt with hamza
+        ("الثلاثاء، 12 مارس، 2024", dt.date(2024, 3, 12)),
+        ("الثلاثاء 12 آذار (مارس) 2024", dt.date(2024, 3, 12)),
+        ("12 أذار 2024", dt.date(2024, 3, 12)),
     ],
 )
 def test_issue_17_date_forms_are_read(text: str, expected: dt.date) -> None:
@@ -110,6 +114,16 @@ _ARABIC_BODY = "وقالت المؤسسة في بيان إن البرنامج ا
         ),
         (
             "Samsung to build chip complex\nPublished : Mar 12, 2024 - 14:05 Updated : Mar 13, 2024 - 09:10\n"
+            + _BODY,
+            (dt.date(2024, 3, 12), "header"),
+        ),
+        (
+            "Oceans set new heat record\nTuesday 12 March 2024 08.00 GMT\n"
+            "Last modified on Wed 13 Mar 2024 10.15 GMT\n" + _BODY,
+            (dt.date(2024, 3, 12), "header"),
+        ),
+        (
+            "Fire breaks out in market shops\nBy Ahmed Ali, Staff Writer | Published: March 12, 2024\n"
             + _BODY,
             (dt.date(2024, 3, 12), "header"),
         ),
