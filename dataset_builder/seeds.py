@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataset_builder.documents import Cut, Document
+from dataset_builder.documents import DATE_CUTS, Cut, Document
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge.seeds import SeedRules
 from dataset_builder.language import LanguageRun, language_runs
@@ -32,6 +32,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 RELATED = "related"
 TAIL_LIST = "tail_list"
+HEAD_LABEL = "head_label"
+_NOT_A_LABEL = re.compile(r"[\d:/()\[\]|«»\"'“”.!?؟،,;؛@#&+=*\-–—]")
+"""A short line holding one of these is a dateline, a credit, a date or a sentence, not a section label."""
 
 
 class SeedFiles(Sequence[Path]):
@@ -171,7 +174,8 @@ def _looks_like_link(line: str, max_chars: int) -> bool:
 
 def _related_runs(lines: list[tuple[int, str]], rules: SeedRules) -> set[int]:
     """Indices of the lines in runs of at least ``min_pairs`` (headline, timestamp) pairs, blank lines
-    between them allowed: a related-articles list."""
+    between them allowed: a related-articles list. A date label alone (``Updated``, ``Published``) above
+    its date is no headline: those lines are the page's own dates."""
     if rules.timestamp is None:
         return set()
     stamp = rules.timestamp
@@ -187,6 +191,7 @@ def _related_runs(lines: list[tuple[int, str]], rules: SeedRules) -> set[int]:
             and stamp.fullmatch(time)
             and not stamp.fullmatch(headline)
             and _looks_like_link(headline, rules.headline_max_chars)
+            and rules.furniture(headline) not in DATE_CUTS  # "Updated" / "Published" above their date
         ):
             run += pair
             k += 2
@@ -220,6 +225,31 @@ def _tail_list(lines: list[tuple[int, str]], rules: SeedRules) -> int:
     return start
 
 
+def _head_labels(lines: list[tuple[int, str]], gone: set[int], rules: SeedRules, site: str = "") -> list[int]:
+    """Indices of the short lines (section names, kickers) that open the page above its first longer
+    line, the headline; none when no longer line follows them (a page of short lines only). A line
+    that ``site`` holds (the text of the page's copyright and "Welcome to" lines, casefolded) is the
+    outlet's name: a label however many words it has, up to ``head_site_words``."""
+    if not rules.head_label_words:
+        return []
+    labels = []
+    for index, (_, line) in enumerate(lines):
+        stripped = line.strip()
+        if index in gone or not stripped:
+            continue
+        short = len(stripped.split()) <= rules.head_label_words and len(stripped) <= rules.head_label_chars
+        if not (short and not _NOT_A_LABEL.search(stripped)) and not _site_name(stripped, site, rules):
+            return labels
+        labels.append(index)
+    return []
+
+
+def _site_name(line: str, site: str, rules: SeedRules) -> bool:
+    """Whether ``line`` is the outlet's name as its copyright or "Welcome to" line gives it."""
+    words = line.split()
+    return bool(site) and len(line) >= 3 and len(words) <= rules.head_site_words and line.casefold() in site
+
+
 def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     """Metadata headers, "read also" blocks, page furniture and CR characters to delete, in seed coordinates."""
     cuts: list[Cut] = []
@@ -228,6 +258,7 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     tail = _tail_list(lines, rules)
     in_links = drop_next_blank = False
     prev_blank = True
+    gone: set[int] = set()  # lines cut whole
     for index, (start, line) in enumerate(lines):
         end = start + len(line) + (1 if index < len(lines) - 1 else 0)
         if line.endswith("\r"):
@@ -241,10 +272,12 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
         marker = rules.read_also.match(line)
         if marker:
             cuts.append(Cut(start, text[start:end], "read_also"))
+            gone.add(index)
             in_links, drop_next_blank = _is_blank(line[marker.end() :]), prev_blank
             continue
         if in_links and (blank or _looks_like_link(line, rules.link_max_chars)):
             cuts.append(Cut(start, text[start:end], "read_also"))
+            gone.add(index)
             continue
         in_links = False
         if drop_next_blank and blank:
@@ -257,16 +290,24 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
             furniture = TAIL_LIST
         if furniture is not None:
             cuts.append(Cut(start, text[start:end], furniture))
+            gone.add(index)
             drop_next_blank = prev_blank
             continue
         meta = rules.metadata.match(line)
         if meta and _is_blank(line[meta.end() :]):
             cuts.append(Cut(start, text[start:end], "metadata"))
+            gone.add(index)
             drop_next_blank = prev_blank
             continue
         if meta:
             cuts.append(Cut(start, text[start : start + meta.end()], "metadata"))
         prev_blank = blank
+    site = " ".join(c.text.casefold() for c in cuts if c.reason in rules.head_site_rules)
+    for index in _head_labels(lines, gone, rules, site):
+        start, line = lines[index]
+        end = start + len(line) + (1 if index < len(lines) - 1 else 0)
+        start += start == 0 and line.startswith("\ufeff")  # the BOM keeps its own cut
+        cuts.append(Cut(start, text[start:end], HEAD_LABEL))
     return _normalise(cuts)
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dataset_builder.documents import DATE_CUTS, Document
+from dataset_builder.documents import CHARACTER_CUTS, DATE_CUTS, Document
 from dataset_builder.knowledge.dates import DateRules
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -98,15 +98,50 @@ def _flagged(doc: Document, found: FoundDate, evidence: str, rules: DateRules) -
     return evidence
 
 
+def _is_update(label: str, rules: DateRules) -> bool:
+    """Whether the last header label in ``label`` (the text before a date) is an "updated" one."""
+    if rules.marker is None or not rules.updated:
+        return False
+    labels = [m.group().casefold() for m in rules.marker.finditer(label)]
+    return bool(labels) and labels[-1] in rules.updated
+
+
+def _header_date(doc: Document, rules: DateRules) -> tuple[FoundDate, str] | None:
+    """The first date of the header lines cleaning cut (a metadata prefix, a date line), with its cut's text.
+
+    A date labelled as an update's (``Updated: …``, ``آخر تحديث: …``, or a label alone on the line
+    above it) gives way to a later header date that is not: the publication date wins. When every
+    header date is an update's, the first one is taken.
+    """
+    first: tuple[FoundDate, str] | None = None
+    label = ""  # a date cut without a date (a label alone on its line) names the date under it
+    for cut in doc.cuts:
+        if cut.reason not in DATE_CUTS:
+            if cut.reason not in CHARACTER_CUTS:
+                label = ""
+            continue
+        dates = find_dates(cut.text, rules)
+        if not dates:
+            label = cut.text
+            continue
+        for found in dates:
+            if not _is_update(label + " " + cut.text[: found.start], rules):
+                return found, cut.text
+        first = first or (dates[0], cut.text)
+        label = ""
+    return first
+
+
 def publication_date(doc: Document, rules: DateRules) -> tuple[dt.date | None, str | None, str | None]:
     """(date, source, evidence) for a document, or (None, None, None) when the text gives none.
 
     A date inside a sentence (about the past: "the agreement signed on 28 June 2021") is no
     dateline; a dateline whose weekday contradicts the text's "today" is dropped.
     """
-    for cut in doc.cuts:
-        if cut.reason in DATE_CUTS and (dates := find_dates(cut.text, rules)):
-            return dates[0].date, "header", _flagged(doc, dates[0], cut.text.strip(), rules)
+    header = _header_date(doc, rules)
+    if header is not None:
+        found, text = header
+        return found.date, "header", _flagged(doc, found, text.strip(), rules)
     offset = 0
     for line in doc.text[: rules.dateline_chars * 2].split("\n")[:3]:
         if rules.header.match(line) and (dates := find_dates(line, rules)):

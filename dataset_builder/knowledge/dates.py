@@ -23,6 +23,10 @@ class DateRules:
     header: re.Pattern[str]
     dateline_prefix_words: int
     day_first: bool
+    marker: re.Pattern[str] | None = None
+    """Any header or "updated" label (``Published``, ``Updated``, ``نشر في``, ``آخر تحديث``), anywhere."""
+    updated: frozenset[str] = frozenset()
+    """The "updated" labels, casefolded: a date whose nearest label before it is one of them is an update's."""
 
 
 def compile_date_rules(raw: DateRulesFile) -> DateRules:
@@ -35,8 +39,8 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
         r"(?<!\d)(?:"
         r"(?P<iy>\d{4})(?P<isep>[/.-])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})"
         r"|(?P<nd>\d{1,2})[/.-](?P<nm>\d{1,2})[/.-](?P<ny>\d{4})"
-        rf"|(?P<ad>\d{{1,2}})(?:\s*(?:من\s+)?|\s*(?P<sep>[/.-])\s*)(?P<am>{month})(?:\s*/\s*{month})?"
-        r"(?(sep)\s*(?P=sep)\s*|\s*,?\s*(?:عام\s+|سنة\s+)?)(?P<ay>\d{4})"
+        rf"|(?P<ad>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:من\s+)?|\s*(?P<sep>[/.-])\s*)(?P<am>{month})(?:\s*/\s*{month}|\s*\(\s*{month}\s*\))?"
+        r"(?(sep)\s*(?P=sep)\s*|\s*[,،]?\s*(?:عام\s+|سنة\s+)?)(?P<ay>\d{4})"
         rf"|(?P<bm>{month})\s+(?P<bd>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<by>\d{{4}})"
         # the year first, then the weekday, day and month ("2023 الأحد 24 سبتمبر", after a GMT time):
         # the weekday is required and must be the date's (see find_dates), so that a year and a
@@ -45,6 +49,7 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
         r")(?!\d)",
         re.IGNORECASE,
     )
+    labels = sorted({*raw.header_markers, *raw.updated_markers}, key=len, reverse=True)
     markers = "|".join(map(re.escape, raw.today_markers))
     today = re.compile(rf"\b(?:{markers})\b", re.IGNORECASE)
     return DateRules(
@@ -58,4 +63,6 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
         re.compile(r"^\s*(?:" + "|".join(map(re.escape, raw.header_markers)) + r")\b", re.IGNORECASE),
         raw.dateline_prefix_words,
         raw.numeric_order == "day-first",
+        re.compile("|".join(map(re.escape, labels)), re.IGNORECASE),
+        frozenset(m.casefold() for m in raw.updated_markers),
     )

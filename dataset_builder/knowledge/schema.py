@@ -20,7 +20,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from dataset_builder.errors import InputError
 from dataset_builder.output import write_atomic
@@ -354,6 +362,9 @@ class DateRulesFile(_Strict):
     weekdays: dict[str, list[str]] = Field(min_length=7, max_length=7)
     """Weekday number (0 = Monday, as ``date.weekday()``) → its names."""
     header_markers: list[str] = Field(min_length=1)
+    updated_markers: list[str] = []
+    """Labels of a date the page was updated on (``Updated``, ``آخر تحديث``): when a page's header gives
+    such a date and another one (its publication date), the other one is taken."""
     dateline_prefix_words: int = Field(ge=0)
     numeric_order: Literal["day-first", "month-first"] = "day-first"
     """How an ambiguous numeric date (both parts ≤ 12) is read; such a date is flagged in its evidence."""
@@ -415,6 +426,21 @@ class TailListsRule(_Strict):
     """A line under the heading longer than this, or ending a sentence, is article text: no list."""
 
 
+class HeadLabelsRule(_Strict):
+    """Section names and kickers above the headline (``Industry``, ``Climate crisis``, ``تعليم``): the
+    short lines that open a page, before its first longer line."""
+
+    comment: str | None = None
+    max_words: int = Field(default=2, ge=1)
+    """A line of more words is the headline (or article text): it ends the page's labels."""
+    max_chars: int = Field(default=30, ge=1)
+    site_name_rules: list[str] = []
+    """Line rules whose lines name the outlet (its copyright line, "Welcome to X"): a line above the
+    headline that one of them holds is the outlet's name, cut however many words it has (up to
+    ``site_name_max_words``)."""
+    site_name_max_words: int = Field(default=5, ge=1)
+
+
 class SeedRulesFile(_Strict):
     comment: str | None = None
     metadata_prefixes: list[str] = Field(min_length=1)
@@ -424,6 +450,7 @@ class SeedRulesFile(_Strict):
     """Furniture lines, tried in order; the first rule that matches names the cut."""
     related: RelatedRule | None = None
     tail_lists: TailListsRule | None = None
+    head_labels: HeadLabelsRule | None = None
     title_skip: list[str] = []
     """Lines kept in the text that are never the title (a dateline alone: ``مكة المكرمة (واس)``)."""
 
@@ -441,8 +468,18 @@ class SeedRulesFile(_Strict):
                 raise ValueError(f"[{i}] id {rule_id!r} is already the name of another cut")
         return value
 
+    @model_validator(mode="after")
+    def _site_name_rules(self) -> SeedRulesFile:
+        ids = {rule.id for rule in self.line_rules}
+        for name in self.head_labels.site_name_rules if self.head_labels else ():
+            if name not in ids:
+                raise ValueError(f"head_labels.site_name_rules: {name!r} is no line rule's id")
+        return self
 
-_RESERVED_CUTS = frozenset({"metadata", "read_also", "whitespace", "newline", "bom", "related", "tail_list"})
+
+_RESERVED_CUTS = frozenset(
+    {"metadata", "read_also", "whitespace", "newline", "bom", "related", "tail_list", "head_label"}
+)
 """Cut reasons the cleaner itself gives: a line rule may not take one (the per-rule counts would mix)."""
 
 

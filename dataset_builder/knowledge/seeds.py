@@ -83,6 +83,13 @@ class SeedRules:
     tail_heading: re.Pattern[str] | None = None
     """A heading of a list that ends the page (tags, topics, related stories), matched whole."""
     tail_item_max_chars: int = 100
+    head_label_words: int = 0
+    """Lines of at most this many words that open a page, above its first longer line, are section
+    labels and kickers (0: none is cut)."""
+    head_label_chars: int = 0
+    head_site_rules: frozenset[str] = frozenset()
+    """Rules whose lines name the outlet (copyright, "Welcome to"): a head line they hold is its name."""
+    head_site_words: int = 0
     longest_furniture: int = 0
     """The longest line a rule may cut (set from the rules)."""
     screen: PatternScreen | None = None
@@ -242,6 +249,10 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
         _alternation(raw.title_skip),
         _tail_heading(raw.tail_lists.headings) if raw.tail_lists else None,
         raw.tail_lists.item_max_chars if raw.tail_lists else 100,
+        raw.head_labels.max_words if raw.head_labels else 0,
+        raw.head_labels.max_chars if raw.head_labels else 0,
+        frozenset(raw.head_labels.site_name_rules) if raw.head_labels else frozenset(),
+        raw.head_labels.site_name_max_words if raw.head_labels else 0,
         max((rule.max_chars for rule in rules), default=0),
         _pattern_screen(rules),
     )
