@@ -32,6 +32,7 @@ from dataset_builder.documents import Document, validate_spans
 from dataset_builder.errors import InputError
 from dataset_builder.executors import Executor
 from dataset_builder.knowledge import Knowledge
+from dataset_builder.output import Checksums
 from dataset_builder.parquet_files import BATCH_ROWS, SplitWriters
 from dataset_builder.project import Project
 from dataset_builder.release.card import GUIDELINES_NAME, release_info, write_card
@@ -234,10 +235,11 @@ def write_dataset(
         timed = partial(_timed, steps, documents)
         digests: dict[shards.ShardKey, str] = {}
         kept: dict[shards.ShardKey, shards.KeptShard] = {}
+        checksums = Checksums()  # each file hashed once, for Croissant and the manifest
         if reuse is not None:  # a build with the silver cache keeps the unchanged shards of the last
             with timed("shards"):
                 digests = shards.shard_inputs(staging, plan.events, plan.splits, topic_ids, reuse.human_ids)
-                kept = _kept_shards(digests, reuse.path.parent, out_dir, tmp)
+                kept = _kept_shards(digests, reuse.path.parent, out_dir, tmp, checksums)
         with timed("configs"):
             stats, pair_warnings, writers = _write_configs(
                 staging, documents, group_sizes, plan, tmp, topic_ids, progress, kept
@@ -258,12 +260,12 @@ def write_dataset(
             figures = silver_against_gold(gold, silver) if silver is not None else None
             write_card(tmp, stats, agreement, taxonomy, info, project.card_template, figures)
         with timed("croissant"):
-            write_croissant(tmp, stats, topic_ids, info)
+            write_croissant(tmp, stats, topic_ids, info, checksums)
         if report is not None:
             with timed("report"):
                 report(tmp, silver)
         with timed("manifest"):
-            manifest = write_manifest(tmp, stats["rows"], project.settings)
+            manifest = write_manifest(tmp, stats["rows"], project.settings, checksums)
         result = BuildResult(
             out_dir,
             project.settings.version,
@@ -526,7 +528,7 @@ def _unkept(
 
 
 def _kept_shards(
-    digests: Mapping[shards.ShardKey, str], cache_dir: Path, out_dir: Path, root: Path
+    digests: Mapping[shards.ShardKey, str], cache_dir: Path, out_dir: Path, root: Path, checksums: Checksums
 ) -> dict[shards.ShardKey, shards.KeptShard]:
     """The shards of the last build (its output folder ``out_dir``) copied into ``root`` unchanged."""
     record = shards.ShardRecord.read(cache_dir)
@@ -536,4 +538,4 @@ def _kept_shards(
         manifest = read_manifest(out_dir)
     except InputError:  # no previous output (or not one of ours): every shard is written
         return {}
-    return shards.keep_files(digests, record, out_dir, manifest, root)
+    return shards.keep_files(digests, record, out_dir, manifest, root, checksums)

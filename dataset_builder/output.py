@@ -13,6 +13,7 @@ on the way out.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -389,3 +390,33 @@ def _recover(out: Path) -> list[str]:
     for note in notes:
         print(f"dataset-builder: {note}", file=sys.stderr)
     return notes
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Checksums:
+    """The sha256 of a build's files, each read once: Croissant and the manifest both list every
+    parquet file's, and a kept shard's is known from its checked copy. A file whose size or
+    modification time changed since is hashed again."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[int, int, str]] = {}
+
+    def remember(self, path: Path, sha256: str) -> None:
+        info = path.stat()
+        self._known[path] = (info.st_size, info.st_mtime_ns, sha256)
+
+    def sha256(self, path: Path) -> str:
+        info = path.stat()
+        known = self._known.get(path)
+        if known is not None and known[:2] == (info.st_size, info.st_mtime_ns):
+            return known[2]
+        digest = sha256_file(path)
+        self._known[path] = (info.st_size, info.st_mtime_ns, digest)
+        return digest

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataset_builder import fingerprint, schema, staged
-from dataset_builder.output import write_atomic
+from dataset_builder.output import Checksums, write_atomic
 from dataset_builder.parquet_files import BATCH_ROWS, PARQUET_OPTIONS
 
 SHARD_DOCUMENTS = 4096
@@ -197,6 +197,7 @@ def keep_files(
     previous: Path,
     manifest: Mapping[str, Any],
     root: Path,
+    checksums: Checksums,
 ) -> dict[ShardKey, KeptShard]:
     """Copy into ``root`` each shard file of the previous output folder (``previous``, with its
     ``manifest``) whose digest the record holds and whose bytes still have the recorded sha256; the
@@ -217,6 +218,7 @@ def keep_files(
         target.parent.mkdir(parents=True, exist_ok=True)
         if _copy_checked(previous / source, target, str(entry["sha256"])):
             kept[key] = KeptShard(int(entry["rows"]), int(entry["bytes"]))
+            checksums.remember(target, str(entry["sha256"]))
         else:
             target.unlink(missing_ok=True)
     return kept

@@ -22,7 +22,7 @@ from conftest import PROJECT, TAXONOMY
 from dataset_builder import cli
 from dataset_builder.build import write_dataset
 from dataset_builder.documents import Document
-from dataset_builder.output import Interrupted, OutputError, write_files_atomic
+from dataset_builder.output import Checksums, Interrupted, OutputError, sha256_file, write_files_atomic
 from tests.support.cli_process import REPO, permissions_apply, run_cli
 
 
@@ -368,3 +368,18 @@ def test_an_unwritable_parent_is_one_line_naming_it_before_any_work(project: Pat
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o755)
+
+
+def test_checksums_read_a_file_once_and_again_once_it_changed(tmp_path: Path) -> None:
+    """A build's Croissant and manifest share one :class:`Checksums`: a remembered or hashed file is not
+    read again, but one rewritten since is."""
+    path = tmp_path / "shard.parquet"
+    path.write_bytes(b"rows")
+    checksums = Checksums()
+    checksums.remember(path, "known from its checked copy")
+    assert checksums.sha256(path) == "known from its checked copy"  # not read again
+    os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns + 1_000_000))
+    first = checksums.sha256(path)
+    assert first == sha256_file(path)  # touched: hashed again
+    path.write_bytes(b"other rows")
+    assert checksums.sha256(path) == sha256_file(path) != first

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cache import EXTRA, build, files, project  # noqa: F401 (project: a fixture)
 
-from dataset_builder import configs, schema
+from dataset_builder import cli, configs, schema
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.staged import (
     KEY,
@@ -94,6 +94,35 @@ def test_a_rebuild_that_takes_rows_back_writes_what_a_clean_build_writes(
     _staged(project).unlink()
     build(project, capsys, "--out", str(project / "clean"))
     assert files(project / "clean") == rebuilt
+
+
+def _damage_tokens(path: Path) -> None:
+    """Overwrite the middle of the first batch's compressed ``ner`` token strings in the staging file:
+    a batch damaged where :func:`plan_reuse` does not read (it reads the few columns it checks)."""
+    with pa.OSFile(str(path)) as source:
+        batch = pa.ipc.open_file(source).get_batch(0)
+    strings = batch.column(configs.STAGED_TOKENS[schema.TOKENS]).buffers()[-1]
+    compressed = pa.compress(strings, codec="lz4", asbytes=True)  # as the IPC writer compressed it
+    data = bytearray(path.read_bytes())
+    at = data.find(compressed)
+    assert at > 0 and len(compressed) > 64
+    middle = at + len(compressed) // 2
+    data[middle : middle + 32] = bytes(32)
+    path.write_bytes(bytes(data))
+
+
+def test_a_staging_table_damaged_in_its_texts_stops_the_rebuild_naming_it_and_leaves_dist(
+    project: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    build(project, capsys)
+    before = files(project / "dist")
+    _edit(project)
+    _damage_tokens(_staged(project))
+    code = cli.main(["build", "-C", str(project), "--no-progress", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code != 0 and str(_staged(project)) in err and "--no-cache" in err and "Traceback" not in err
+    assert files(project / "dist") == before
 
 
 def _tamper(root: Path, seed_file: str) -> None:

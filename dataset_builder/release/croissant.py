@@ -11,7 +11,7 @@ import datasets
 import mlcroissant as mlc
 
 from dataset_builder import schema
-from dataset_builder.output import write_atomic
+from dataset_builder.output import Checksums, write_atomic
 from dataset_builder.release.card import (
     GUIDELINES_NAME,
     SEMVER_RULE,
@@ -19,7 +19,7 @@ from dataset_builder.release.card import (
     ReleaseInfo,
     data_files,
 )
-from dataset_builder.release.manifest import json_text, sha256_file
+from dataset_builder.release.manifest import json_text
 
 CROISSANT_NAME = "croissant.json"
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"
@@ -116,7 +116,11 @@ def _class_record_sets(subset: str, feats: Mapping[str, Any]) -> list[mlc.Record
 
 
 def croissant_metadata(
-    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo
+    folder: Path,
+    stats: Mapping[str, Any],
+    topic_ids: Sequence[str],
+    info: ReleaseInfo,
+    checksums: Checksums | None = None,
 ) -> dict[str, Any]:
     """Croissant 1.1 JSON-LD with one FileObject (with sha256) per parquet, one RecordSet per config and
     one enumeration RecordSet per ClassLabel."""
@@ -135,7 +139,7 @@ def croissant_metadata(
                         content_url=shard,
                         content_size=f"{path.stat().st_size} B",
                         encoding_formats=["application/x-parquet"],
-                        sha256=sha256_file(path),
+                        sha256=(checksums or Checksums()).sha256(path),
                     )
                 )
         file_set = f"{subset}-parquet"
@@ -243,7 +247,11 @@ def croissant_metadata(
 
 
 def write_croissant(
-    folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo
+    folder: Path,
+    stats: Mapping[str, Any],
+    topic_ids: Sequence[str],
+    info: ReleaseInfo,
+    checksums: Checksums | None = None,
 ) -> None:
-    metadata = croissant_metadata(folder, stats, topic_ids, info)
+    metadata = croissant_metadata(folder, stats, topic_ids, info, checksums)
     write_atomic(folder / CROISSANT_NAME, json_text(metadata).encode("utf-8"))

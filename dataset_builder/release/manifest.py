@@ -6,7 +6,6 @@ build compares it with the record of its version (``releases/<version>.json``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,17 +15,11 @@ from dataset_builder import schema
 from dataset_builder.errors import InputError
 from dataset_builder.output import (
     MANIFEST_NAME,  # output stays light: it is named there
+    Checksums,
+    sha256_file,
     write_atomic,
 )
 from dataset_builder.project import Settings
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def json_text(data: Any) -> str:
@@ -35,22 +28,28 @@ def json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def manifest_files(folder: Path) -> dict[str, dict[str, Any]]:
+def manifest_files(folder: Path, checksums: Checksums | None = None) -> dict[str, dict[str, Any]]:
     """sha256 and size of every file of a built folder but the manifest itself."""
+    sha256 = checksums.sha256 if checksums is not None else sha256_file
     return {
-        p.relative_to(folder).as_posix(): {"sha256": sha256_file(p), "size": p.stat().st_size}
+        p.relative_to(folder).as_posix(): {"sha256": sha256(p), "size": p.stat().st_size}
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name != MANIFEST_NAME
     }
 
 
-def write_manifest(folder: Path, rows: Mapping[str, Mapping[str, int]], settings: Settings) -> dict[str, Any]:
+def write_manifest(
+    folder: Path,
+    rows: Mapping[str, Mapping[str, int]],
+    settings: Settings,
+    checksums: Checksums | None = None,
+) -> dict[str, Any]:
     """``manifest.json``: the dataset version, row counts per config and split, every file's sha256 and size."""
     data = {
         "name": settings.name,
         "version": settings.version,
         "rows": rows,
-        "files": manifest_files(folder),
+        "files": manifest_files(folder, checksums),
     }
     write_atomic(folder / MANIFEST_NAME, json_text(data).encode("utf-8"))
     return data

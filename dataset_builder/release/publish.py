@@ -16,12 +16,11 @@ from huggingface_hub.utils import validate_repo_id
 
 from dataset_builder import schema
 from dataset_builder.errors import DatasetBuilderError, InputError
-from dataset_builder.output import MANIFEST_NAME
+from dataset_builder.output import MANIFEST_NAME, sha256_file
 from dataset_builder.release.manifest import (
     manifest_files,
     read_manifest,
     record_release,
-    sha256_file,
 )
 from dataset_builder.splits import LEDGER_NAME, SplitLedger
 
