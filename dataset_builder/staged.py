@@ -87,8 +87,8 @@ def plan_reuse(cache_dir: Path, human_ids: Collection[str]) -> Reuse:
     """The seed files of the previous build whose rows may be taken back (see the module's docstring).
 
     ``human_ids``: documents a human annotation or a curated group names (never taken back). Decided
-    per seed file in Arrow (:func:`_file_checks`): a row-by-row pass in Python took 2 s on 20k
-    documents, most of a rebuild's time outside the stages.
+    per seed file in Arrow (:func:`_file_checks`), over the columns it checks: on 20k documents,
+    0.11-0.14 s, where a row-by-row pass in Python over every column took 0.24-0.52 s.
     """
     path = Path(cache_dir) / STAGED_FILE
     human = frozenset(human_ids)
