@@ -513,14 +513,18 @@ def arabic_heads_before_known(text: str, norm: str, known: Iterable[Span], k: En
     for body in known:
         if body.label != "ORG":
             continue
-        end, word = last_word(norm, body.start, " ")
-        if word is None or body.start - end != 1:
-            continue
-        head = _bare_head(word, k.ar_heads_before_known, k)
+        end, word = _word_before(norm, body)
+        head = _bare_head(word, k.ar_heads_before_known, k) if word is not None else None
         if head is not None:
             start = end - len(head)
             found.append(Span(start, body.end, text[start : body.end], "ORG", None))
     return found
+
+
+def _word_before(norm: str, span: Span) -> tuple[int, str | None]:
+    """Where the word right before ``span`` ends, and that word (None unless one space parts them)."""
+    end, word = last_word(norm, span.start, " ")
+    return end, word if span.start - end == 1 else None
 
 
 def _bare_head(word: str, heads: Iterable[str], k: EntityKnowledge) -> str | None:
@@ -585,10 +589,8 @@ def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledg
     for place in known:
         if place.label != "LOC":
             continue
-        length, word = last_word(norm, place.start, " ")
-        if word is None or place.start - length != 1:
-            continue
-        head = k.ar_facilities.get(word)
+        length, word = _word_before(norm, place)
+        head = k.ar_facilities.get(word) if word is not None else None
         if head is None:
             continue
         start = length - len(head)
