@@ -7,12 +7,13 @@ import threading
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataset_builder import schema
-from dataset_builder.parquet_files import BATCH_ROWS, SplitWriters, fresh, writer
+from dataset_builder.parquet_files import BATCH_ROWS, SplitWriters, fresh, list_member, writer
 
 SCHEMA = pa.schema([("n", pa.int64()), ("text", pa.string())])
 
@@ -77,3 +78,21 @@ def test_a_failed_write_reaches_the_caller_and_stops_the_threads(tmp_path: Path)
         writers.close()
     writers.close()  # the build's ``finally`` closes them again: nothing left running either way
     assert threading.active_count() <= before
+
+
+def test_a_list_member_is_read_alone_with_the_values_of_the_whole_column(tmp_path: Path) -> None:
+    """Reading ``list_member`` gives the list column with that member only: same lists, same values."""
+    spans = pa.list_(pa.struct([("start", pa.int32()), ("label", pa.string()), ("text", pa.string())]))
+    rows = [
+        [{"start": 0, "label": "PER", "text": "Ann"}, {"start": 9, "label": "LOC", "text": "Oslo"}],
+        [],
+        [{"start": 3, "label": "ORG", "text": "UN"}],
+    ]
+    table = pa.table({"id": ["a", "b", "c"], "spans": pa.array(rows, spans)})
+    path = tmp_path / "t.parquet"
+    with writer(path, table.schema) as w:
+        w.write_table(table)
+    read = pq.ParquetFile(path).read(columns=["id", list_member("spans", "label")])
+    member = read.column("spans").type.value_type
+    assert [member.field(i).name for i in range(member.num_fields)] == ["label"]
+    assert read.column("spans").to_pylist() == [[{"label": s["label"]} for s in doc] for doc in rows]

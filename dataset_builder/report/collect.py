@@ -28,20 +28,26 @@ from dataset_builder.annotations import AnnotatedDocument, Annotation
 from dataset_builder.documents import Document, Span
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
+from dataset_builder.parquet_files import list_member
 from dataset_builder.rows import count_rows, documents_from_table
 
 BATCH_ROWS = 4096
-_META_COLUMNS = [
+_LABEL, _CUT_TEXT = "label", "text"
+_OVERVIEW_COLUMNS = [
     schema.ID,
     schema.LANGUAGE,
     schema.DATE,
     schema.ANNOTATION_STATUS,
     schema.EVENT_ID,
     schema.TRANSLATION_GROUP,
-    schema.ENTITIES,
     schema.TOPICS,
-    schema.TEXT,
+    schema.SEED_START,
+    schema.SEED_END,
+    list_member(schema.ENTITIES, _LABEL),
+    list_member(schema.CUTS, _CUT_TEXT),
 ]
+"""What the overview reads: of the spans, their labels alone; not the texts, whose lengths the seed
+offsets and the cuts give (:func:`text_lengths`), for a third of the time."""
 
 
 def split_files(folder: Path) -> list[tuple[str, Path]]:
@@ -135,60 +141,83 @@ def _parquet_batches(path: Path, columns: Sequence[str] | None = None) -> Iterat
 
 def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
     """One streaming pass over the ``documents`` parquet files: counters, and per document only the
-    three Arrow columns the sample is chosen from (:func:`sample_rows`; texts are read batch by
-    batch, not kept)."""
+    three Arrow columns the sample is chosen from (:func:`sample_rows`); the texts of
+    ``annotated_ids`` alone are read (:func:`_texts_at`)."""
     wanted = pa.array(sorted(set(annotated_ids)), type=pa.string())
     out = Overview()
     keys: list[pa.Table] = []
     events: list[pa.Array] = []
     groups: list[pa.Array] = []
     for split, path in split_files(folder):
-        for batch in _parquet_batches(path, _META_COLUMNS):
-            cols = {
-                name: batch.column(name)
-                for name in _META_COLUMNS
-                if name not in (schema.ENTITIES, schema.TOPICS)
-            }
-            languages = cols[schema.LANGUAGE]
+        start, annotated_rows = 0, []
+        for batch in _parquet_batches(path, _OVERVIEW_COLUMNS):
+            languages, status = batch.column(schema.LANGUAGE), batch.column(schema.ANNOTATION_STATUS)
             out.per_split.update({(lang, split): n for (lang,), n in count_rows([languages]).items()})
-            out.per_status.update(count_rows([languages, cols[schema.ANNOTATION_STATUS]]))
-            out.per_month.update(count_rows([languages, pc.strftime(cols[schema.DATE], "%Y-%m")]))
+            out.per_status.update(count_rows([languages, status]))
+            out.per_month.update(count_rows([languages, pc.strftime(batch.column(schema.DATE), "%Y-%m")]))
             keys.append(
                 sample_rows(
-                    pc.coalesce(cols[schema.TRANSLATION_GROUP], cols[schema.ID]),
-                    pc.equal(cols[schema.ANNOTATION_STATUS], schema.GOLD),
-                    pc.cast(pc.utf8_length(cols[schema.TEXT]), pa.int64()),
+                    pc.coalesce(batch.column(schema.TRANSLATION_GROUP), batch.column(schema.ID)),
+                    pc.equal(status, schema.GOLD),
+                    text_lengths(batch),
                 )
             )
-            events.append(_distinct_set(cols[schema.EVENT_ID]))
-            groups.append(_distinct_set(cols[schema.TRANSLATION_GROUP]))
+            events.append(_distinct_set(batch.column(schema.EVENT_ID)))
+            groups.append(_distinct_set(batch.column(schema.TRANSLATION_GROUP)))
             entities, topics = batch.column(schema.ENTITIES), batch.column(schema.TOPICS)
             owners, labels = (
                 pc.list_parent_indices(entities),
-                pc.struct_field(pc.list_flatten(entities), "label"),
+                pc.struct_field(pc.list_flatten(entities), _LABEL),
             )
             out.entities.update(count_rows([languages.take(owners), labels]))
             labelled = (
-                pa.table([owners, labels], names=["doc", "label"]).group_by(["doc", "label"]).aggregate([])
+                pa.table([owners, labels], names=["doc", _LABEL]).group_by(["doc", _LABEL]).aggregate([])
             )
             out.documents_with_label.update(
-                {label: n for (label,), n in count_rows([labelled["label"]]).items()}
+                {label: n for (label,), n in count_rows([labelled[_LABEL]]).items()}
             )
             owners = pc.list_parent_indices(topics)
             out.documents_with_topics += pc.count_distinct(owners).as_py()
             out.topics.update(count_rows([languages.take(owners), pc.list_flatten(topics)]))
-            annotated = pc.is_in(cols[schema.ID], value_set=wanted)
-            for doc_id, text in zip(
-                cols[schema.ID].filter(annotated).to_pylist(),
-                cols[schema.TEXT].filter(annotated).to_pylist(),
-                strict=True,
-            ):
-                out.text_sha256[doc_id] = annotations.text_sha256(text)
-                out.annotated_texts[doc_id] = text
+            annotated = pc.is_in(batch.column(schema.ID), value_set=wanted)
+            annotated_rows += (np.flatnonzero(annotated.to_numpy(zero_copy_only=False)) + start).tolist()
+            start += batch.num_rows
+        for doc_id, text in _texts_at(path, annotated_rows):
+            out.text_sha256[doc_id] = annotations.text_sha256(text)
+            out.annotated_texts[doc_id] = text
     out.sample_keys = pa.concat_tables(keys) if keys else out.sample_keys
     out.events = _count_distinct(events)
     out.groups = _count_distinct(groups)
     return out
+
+
+def text_lengths(batch: pa.RecordBatch) -> pa.Array:
+    """Each document's text length in characters, from its seed offsets and its cuts' texts: cleaning
+    only deletes, so the text is the seed's ``seed_start:seed_end`` less the cuts."""
+    cuts = batch.column(schema.CUTS)
+    cut = pc.utf8_length(pc.struct_field(pc.list_flatten(cuts), _CUT_TEXT)).to_numpy(zero_copy_only=False)
+    owners = pc.list_parent_indices(cuts).to_numpy(zero_copy_only=False)
+    removed = np.bincount(owners, weights=cut, minlength=batch.num_rows).astype(np.int64)  # exact below 2**53
+    spans = pc.subtract(batch.column(schema.SEED_END), batch.column(schema.SEED_START))
+    return pa.array(spans.to_numpy(zero_copy_only=False).astype(np.int64) - removed)
+
+
+def _texts_at(path: Path, rows: Sequence[int]) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` of the documents at ``rows`` of ``path`` (in order), reading only the row groups
+    that hold them."""
+    if not rows:
+        return
+    parquet = pq.ParquetFile(path, pre_buffer=False)
+    ends = np.cumsum([parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)])
+    at = np.asarray(rows, np.int64)
+    group_of = np.searchsorted(ends, at, side="right")
+    for group in np.unique(group_of):
+        table = parquet.read_row_group(int(group), columns=[schema.ID, schema.TEXT])
+        first = int(ends[group]) - table.num_rows
+        taken = table.take(pa.array(at[group_of == group] - first))
+        yield from zip(
+            taken.column(schema.ID).to_pylist(), taken.column(schema.TEXT).to_pylist(), strict=True
+        )
 
 
 def _distinct_set(column: pa.Array) -> pa.Array:

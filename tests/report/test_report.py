@@ -332,6 +332,28 @@ def test_the_sample_is_the_groups_gold_first_then_by_sha256_while_both_limits_ho
     assert collect.chosen_rows(table, max_documents, max_characters) == expected
 
 
+def test_text_lengths_from_the_seed_offsets_and_cuts_are_those_of_the_texts(seeds_dist: Path) -> None:
+    """The overview sizes the sample without reading the texts: its lengths are the texts' own, for
+    every document of the seeds (headers, date lines and "read also" lines cut, bilingual files)."""
+    cuts = 0
+    for path in seeds_dist.glob(schema.data_glob("documents")):
+        table = pq.read_table(path)
+        cuts += sum(map(len, table.column(schema.CUTS).to_pylist()))
+        lengths = collect.text_lengths(table.combine_chunks().to_batches()[0])
+        assert lengths.to_pylist() == [len(t) for t in table.column(schema.TEXT).to_pylist()]
+    assert cuts > 0  # the property is tested on documents that lost lines
+
+
+def test_the_overview_reads_the_texts_of_the_annotated_documents_only(seeds_dist: Path) -> None:
+    """The texts it keeps (for agreement, and to check each annotation file still fits) are those of
+    the documents asked for, as built."""
+    rows = parquet_documents(seeds_dist)
+    asked = sorted(rows)[::2]
+    overview = collect.read_overview(seeds_dist, [*asked, "no-such-document"])
+    assert overview.annotated_texts == {doc_id: rows[doc_id][schema.TEXT] for doc_id in asked}
+    assert set(overview.text_sha256) == set(asked)
+
+
 def test_span_changes_name_every_difference_between_silver_and_gold() -> None:
     def span(start: int, end: int, label: str) -> Span:
         return Span(start, end, "x" * (end - start), label)
