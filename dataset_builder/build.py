@@ -236,13 +236,16 @@ def write_dataset(
         digests: dict[shards.ShardKey, str] = {}
         kept: dict[shards.ShardKey, shards.KeptShard] = {}
         checksums = Checksums()  # each file hashed once, for Croissant and the manifest
-        if reuse is not None:  # a build with the silver cache keeps the unchanged shards of the last
-            with timed("shards"):
-                digests = shards.shard_inputs(staging, plan.events, plan.splits, topic_ids, reuse.human_ids)
+        with timed("shards"):
+            numbers = shards.shard_numbers(staging, plan.splits)
+            if reuse is not None:  # a build with the silver cache keeps the unchanged shards of the last
+                digests = shards.shard_inputs(
+                    staging, plan.events, plan.splits, numbers, topic_ids, reuse.human_ids
+                )
                 kept = _kept_shards(digests, reuse.path.parent, out_dir, tmp, checksums)
         with timed("configs"):
             stats, pair_warnings, writers = _write_configs(
-                staging, documents, group_sizes, plan, tmp, topic_ids, progress, kept
+                staging, documents, group_sizes, plan, numbers, tmp, topic_ids, progress, kept
             )
         added, conflicts = plan.added, plan.conflicts
         del plan  # its per-document columns (tens of MB at 1M) go before the card and the report
@@ -418,14 +421,16 @@ def _write_configs(
     total: int,
     group_sizes: Mapping[str, int],
     plan: SplitPlan,
+    numbers: pa.ChunkedArray,
     root: Path,
     topic_ids: Sequence[str],
     progress: bool,
     kept: Mapping[shards.ShardKey, shards.KeptShard],
 ) -> tuple[dict[str, Any], list[str], SplitWriters]:
-    """Pass 2: staging batches → every config, split and shard; returns the card's statistics, the
-    warnings and the writers (what each shard holds). The rows of ``kept`` shards (their files are
-    in place) are counted, not derived nor written.
+    """Pass 2: staging batches → every config, split and shard (``numbers``: each document's,
+    :func:`shards.shard_numbers`); returns the card's statistics, the warnings and the writers (what
+    each shard holds). The rows of ``kept`` shards (their files are in place) are counted, not
+    derived nor written.
 
     ``documents`` and ``topics`` are staging batches filtered by split; ``ner`` is cut from the tokens
     staged beside them; only ``parallel`` (few rows) goes through row dicts (see
@@ -434,7 +439,6 @@ def _write_configs(
     writers = SplitWriters(root, {n: f.arrow_schema for n, f in configs.config_features(topic_ids).items()})
     stats = CardStats()
     parallel = configs.ParallelPairs(group_sizes)
-    cutter = shards.ShardCutter()  # ner, documents and topics rows of a document go to the same shard
     for (subset, split, number), shard in kept.items():
         writers.kept(subset, split, number, shard.rows, shard.bytes)
     bar = tqdm(total=total, desc="configs", unit="doc", file=sys.stderr, disable=not progress)
@@ -450,7 +454,7 @@ def _write_configs(
                     lambda at=at: pa.Table.from_batches([whole.get_batch(at)]),
                     done,
                     plan,
-                    cutter,
+                    numbers,
                     kept,
                     stats,
                     parallel,
@@ -473,7 +477,7 @@ def _configs_batch(
     whole: Callable[[], pa.Table],
     done: int,
     plan: SplitPlan,
-    cutter: shards.ShardCutter,
+    shard_numbers: pa.ChunkedArray,
     kept: Mapping[shards.ShardKey, shards.KeptShard],
     stats: CardStats,
     parallel: configs.ParallelPairs,
@@ -487,7 +491,7 @@ def _configs_batch(
     table = table.set_column(table.schema.get_field_index(schema.EVENT_ID), schema.EVENT_ID, events_column)
     split_column = plan.splits.slice(done, table.num_rows)
     splits = split_column.to_pylist()
-    numbers = cutter.shards(table.column(schema.ID).to_pylist(), splits)
+    numbers = shard_numbers.slice(done, table.num_rows).combine_chunks()  # a document's rows share a shard
     stats.add_batch(table, split_column)
     for split, pairs in parallel.add(table, splits):
         writers.add("parallel", split, pairs)

@@ -85,17 +85,32 @@ def _salt(topic_ids: Sequence[str]) -> bytes:
     return json.dumps(parts, sort_keys=True).encode("utf-8")
 
 
+def shard_numbers(staging: Path, splits: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each staged document's shard (:class:`ShardCutter`), in the staging table's order, from its id
+    and its split (``splits``, row for row): cut once, for the digests and the configs."""
+    cutter = ShardCutter()
+    chunks: list[pa.Array] = []
+    done = 0
+    with staged.open_table(staging, [schema.ID]) as reader:
+        for at in range(reader.num_record_batches):
+            ids = reader.get_batch(at).column(schema.ID).to_pylist()
+            chunks.append(cutter.shards(ids, splits.slice(done, len(ids)).to_pylist()))
+            done += len(ids)
+    return pa.chunked_array(chunks, pa.int32())
+
+
 def shard_inputs(
     staging: Path,
     events: pa.ChunkedArray,
     splits: pa.ChunkedArray,
+    numbers: pa.ChunkedArray,
     topic_ids: Sequence[str],
     human_ids: Collection[str],
 ) -> dict[ShardKey, str]:
     """The digest of each shard of :data:`KEPT_CONFIGS` (hex sha256), from the staging table and the
-    plan's ``events`` and ``splits`` (row for row). ``human_ids``: the documents an annotation or a
-    curated group names, whose rows are named by their content (see the module's docstring)."""
-    cutter = ShardCutter()
+    plan's ``events`` and ``splits`` and the shard ``numbers`` (row for row). ``human_ids``: the
+    documents an annotation or a curated group names, whose rows are named by their content (see the
+    module's docstring)."""
     hashers: dict[tuple[str, int], Any] = {}
     done = 0
     with staged.open_table(staging, _NAMING_COLUMNS) as light, staged.open_table(staging) as full:
@@ -105,11 +120,11 @@ def shard_inputs(
             split_list = splits.slice(done, n).to_pylist()
             event_list = events.slice(done, n).to_pylist()
             ids = batch.column(schema.ID).to_pylist()
-            numbers = cutter.shards(ids, split_list).to_pylist()
+            number_list = numbers.slice(done, n).to_pylist()
             for i, name in enumerate(_row_names(batch, ids, human_ids, lambda at=at: full.get_batch(at))):
-                hasher = hashers.get((split_list[i], numbers[i]))
+                hasher = hashers.get((split_list[i], number_list[i]))
                 if hasher is None:
-                    hasher = hashers[split_list[i], numbers[i]] = hashlib.sha256()
+                    hasher = hashers[split_list[i], number_list[i]] = hashlib.sha256()
                 hasher.update(name)
                 hasher.update(b"\0" + (event_list[i] or "").encode("utf-8") + b"\0")
             done += n

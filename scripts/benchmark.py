@@ -73,6 +73,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("stage", "dataset_builder.build", "_stage"),
     ("events", "dataset_builder.events", "group_labels"),
     ("splits", "dataset_builder.build", "plan_splits"),
+    ("shards", "dataset_builder.shards", "shard_numbers"),
     ("shards", "dataset_builder.shards", "shard_inputs"),
     ("kept shards", "dataset_builder.shards", "keep_files"),
     ("configs", "dataset_builder.build", "_write_configs"),

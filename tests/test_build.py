@@ -190,7 +190,7 @@ def test_the_global_stages_are_rows_of_the_step_table(tmp_path: Path, sample_doc
     write_dataset(
         sample_docs, tmp_path / "out", project=PROJECT, taxonomy=TAXONOMY, progress=False, steps=steps
     )
-    stages = ["events", "splits", "configs", "card", "croissant", "manifest"]
+    stages = ["events", "splits", "shards", "configs", "card", "croissant", "manifest"]
     assert list(steps) == stages
     assert all(steps[s].documents == len(sample_docs) and steps[s].seconds > 0 for s in stages)
     assert "croissant" in steps.to_text()
