@@ -394,38 +394,61 @@ def plan_splits(
     np.minimum.at(first, labels, rank)
     order = np.lexsort((rank, first[labels]))  # events by smallest member id, members by id
     ends = np.flatnonzero(np.diff(first[labels][order], append=-1)) + 1
+    del rank, first
+    # A document alone in its event, recorded and in no curated group keeps what the ledger says: in a
+    # rebuild, nearly every document. Only the other events are planned in Python.
+    sizes = np.diff(ends, prepend=0)
+    alone = np.zeros(len(order), bool)
+    alone[ends[sizes == 1] - 1] = True
+    in_order = pa.array(order)
+    recorded = recorded.take(in_order)
+    curated = keys.column(schema.EVENT_ID).take(in_order)
+    kept = pc.and_(
+        pa.array(alone), pc.and_(pc.is_valid(recorded.column("split")), pc.is_null(curated))
+    ).to_numpy(zero_copy_only=False)
+    planned = np.flatnonzero(~kept)
+    starts_planned = np.isin(ends - sizes, planned)  # events are planned whole
+    planned_ends = np.searchsorted(planned, ends[starts_planned] - 1) + 1
     events: list[pa.Array] = []
     splits: list[pa.Array] = []
     added: list[pa.Table] = []
     conflicts: list[str] = []
     start = 0
-    while start < len(order):
-        stop = ends[np.searchsorted(ends, start + CHUNK)] if start + CHUNK < len(order) else len(order)
-        rows = pa.array(order[start:stop])
+    while start < len(planned):
+        stop = (
+            planned_ends[np.searchsorted(planned_ends, start + CHUNK)]
+            if start + CHUNK < len(planned)
+            else len(planned)
+        )
+        rows = pa.array(planned[start:stop])
         chunk = _plan_chunk(
-            ids.take(rows).to_pylist(),
-            keys.column(schema.EVENT_ID).take(rows).to_pylist(),
+            ids.take(in_order.take(rows)).to_pylist(),
+            curated.take(rows).to_pylist(),
             recorded.take(rows),
-            ends[(ends > start) & (ends <= stop)] - start,
+            planned_ends[(planned_ends > start) & (planned_ends <= stop)] - start,
             ratios,
         )
         events.append(chunk[0]), splits.append(chunk[1]), added.append(chunk[2])
         conflicts += chunk[3]
         start = stop
     back = pa.array(np.argsort(order))  # key order again
-    del order, rank, recorded  # before the columns are copied back into key order (memory at 1M)
+    mask = pa.array(~kept)
+    del order, in_order, kept  # before the columns are copied back into key order (memory at 1M)
     return SplitPlan(
-        _in_order(events, back),
-        _in_order(splits, back),
+        _in_order(recorded.column("event"), mask, events, back),
+        _in_order(recorded.column("split"), mask, splits, back),
         SplitLedger(_sorted_rows(added)),
         conflicts,
     )
 
 
-def _in_order(chunks: list[pa.Array], order: pa.Array) -> pa.Array:
-    """The chunks' values taken in ``order``; the chunks are let go first (at 1M documents each copy
-    of the event ids is ~20 MB, and three were alive at once)."""
-    values = pa.concat_arrays(chunks or [pa.array([], pa.string())])
+def _in_order(kept: pa.ChunkedArray, planned: pa.Array, chunks: list[pa.Array], order: pa.Array) -> pa.Array:
+    """The values of ``kept`` where ``planned`` is false and the chunks' values where it is true, taken
+    in ``order``; the chunks are let go first (at 1M documents each copy of the event ids is ~20 MB,
+    and three were alive at once)."""
+    values = pc.replace_with_mask(
+        kept.combine_chunks(), planned, pa.concat_arrays(chunks or [pa.array([], pa.string())])
+    )
     chunks.clear()
     return values.take(order)
 

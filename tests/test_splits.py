@@ -202,6 +202,46 @@ def test_the_plan_is_the_same_whatever_the_chunk_of_rows_planned_at_once(
     assert (cut.added, cut.conflicts) == (whole.added, whole.conflicts)
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    keys=st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.sampled_from("pqrs"),
+            st.sampled_from("pqrs"),
+            st.sampled_from([None, "c1", "c2"]),
+            st.sampled_from([None, *schema.SPLITS]),
+        ),
+        max_size=12,
+    ),
+)
+def test_a_recorded_document_keeps_its_split_and_event_unless_a_curated_group_names_it(
+    keys: list[tuple[int, str, str, str | None, str | None]],
+) -> None:
+    """Alone in its event or not, a recorded document keeps the ledger's split, and its event unless a
+    curated group names the event (then all its documents take that name); only unrecorded documents
+    are added to the ledger."""
+    event_keys = [
+        EventKey(f"d{i}", DAY + dt.timedelta(days=day), tuple(sorted({a, b})), None, curated)
+        for i, (day, a, b, curated, _) in enumerate(keys)
+    ]
+    recorded = {f"d{i}": Assignment(split, f"e{i}") for i, (*_, split) in enumerate(keys) if split}
+    plan = assign_splits(event_keys, SplitLedger.of(recorded), RATIOS)
+    got_splits, got_events = _by_id(event_keys, plan)
+    for key in event_keys:
+        if key.id in recorded:
+            assert got_splits[key.id] == recorded[key.id].split
+            curated = {k.event_id for k in event_keys if k.event_id}
+            assert got_events[key.id] in {recorded[key.id].event, *curated}
+            if key.event_id:
+                assert got_events[key.id] in curated
+            elif got_events[key.id] != recorded[key.id].event:
+                assert any(got_events[k.id] == k.event_id for k in event_keys if k.event_id)
+    assert sorted(plan.added.table.column(schema.ID).to_pylist()) == sorted(
+        k.id for k in event_keys if k.id not in recorded
+    )
+
+
 def test_an_empty_ledger_gives_the_hash_assignment() -> None:
     keys = [EventKey(f"d{i}", None, (), None, None) for i in range(30)]
     splits, events = _by_id(keys, assign_splits(keys, SplitLedger(), RATIOS))
