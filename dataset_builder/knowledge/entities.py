@@ -155,6 +155,19 @@ class EntityKnowledge:
     """Nouns before a place's name (محافظة) that join it inside a local body's name, normalised."""
     ar_namesake_honorifics: frozenset[str]
     """Honorifics of the namesakes of bodies and facilities (الملك), normalised."""
+    en_org_cued: re.Pattern[str] | None = None
+    """Capitalised words after an ``org_cues`` word or phrase (the chipmaker Infineon); None without cues."""
+    en_org_cued_after: re.Pattern[str] | None = None
+    """Capitalised words before an ``org_cues_after`` word (the Premium Times newspaper); None without cues."""
+    en_person_cued: re.Pattern[str] | None = None
+    """Two or three capitalised words before a ``person_cues_after`` pattern (Wu Chien-fu, who)."""
+    en_name_run: re.Pattern[str] = re.compile(r"(?!)")
+    """Two or three capitalised words that no capitalised word follows: a name whose words before
+    it may tell a person (Tunisia's Ons Jabeur, the Ugandan Oscar Chelimo)."""
+    en_title_words: frozenset[str] = frozenset()
+    """Every capitalised word of a title (Crown of Crown Prince): no person's name holds one."""
+    en_org_cue_words: frozenset[str] = frozenset()
+    """The one-word ``org_cues`` (chipmaker): before a name they tell an organisation, not a person."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
     """Learned names left out (see :meth:`without_documents`)."""
 
@@ -308,6 +321,18 @@ def compile_entity_knowledge(
         ar_place_descriptors=frozenset(normalise(w, "ar") for w in ar.place_descriptors),
         ar_namesake_honorifics=frozenset(normalise(w, "ar") for w in ar.namesake_honorifics),
         en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
+        en_name_run=re.compile(
+            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?![\w’'-]|[^\S\n]+[A-Z])"
+        ),
+        en_org_cued=_cued_name(en.org_cues, before=True),
+        en_org_cued_after=_cued_name(en.org_cues_after, before=False),
+        en_person_cued=re.compile(
+            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?:{'|'.join(en.person_cues_after)})"
+        )
+        if en.person_cues_after
+        else None,
+        en_title_words=frozenset(w for t in en.titles for w in t.split() if w[:1].isupper()),
+        en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
         en_first_names=_given_names(),
         en_said=re.compile(
             rf"(?P<name>[A-Z](?<![\w’'.-][A-Z])\.?[^\S\n]+{_EN_NAME_WORD}(?:[^\S\n]+{_EN_NAME_WORD})?"
@@ -395,6 +420,24 @@ def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pat
             rf"{_word_start_alternatives(prefixes)}(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,{words}}}"
         )
     return re.compile(rf"(?P<name>{'|'.join(parts)})\b" if parts else r"(?!)")
+
+
+_EN_ORG_WORD = r"[A-Z](?:[\w&’'-]|\.(?=\w))*+"
+"""A word of an organisation's name: a capital first, then letters, digits, ``&``, apostrophes,
+hyphens and inner full stops (FTX, BFM, U.S.), never a sentence's full stop."""
+
+
+def _cued_name(cues: list[str], before: bool) -> re.Pattern[str] | None:
+    """One to four capitalised words after the cues (``before``) or before them; the cues also
+    with a capital first letter (a sentence's start). None without cues."""
+    if not cues:
+        return None
+    forms = _alternatives({form for cue in cues for form in (cue, cue[:1].upper() + cue[1:])})
+    name = rf"(?P<name>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
+    if before:  # a second name joined by "and" after the first (investors A and B)
+        second = rf"(?P<second>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
+        return re.compile(rf"(?<![\w-])(?:{forms})[^\S\n]+{name}(?:[^\S\n]+and[^\S\n]+{second})?")
+    return re.compile(rf"{name}[^\S\n]+(?:{forms})\b")
 
 
 def _cue(words: list[str]) -> re.Pattern[str]:
