@@ -161,6 +161,9 @@ class EntityKnowledge:
     """Capitalised words before an ``org_cues_after`` word (the Premium Times newspaper); None without cues."""
     en_person_cued: re.Pattern[str] | None = None
     """Two or three capitalised words before a ``person_cues_after`` pattern (Wu Chien-fu, who)."""
+    en_role_apposition: re.Pattern[str] = re.compile(r"(?!)")
+    """A lowercase title, a comma, then two or three capitalised words and a comma: a person in
+    apposition to the role (Her coach, Issam Jellali, said; His star, Mikey Madison, joined)."""
     en_name_run: re.Pattern[str] = re.compile(r"(?!)")
     """Two or three capitalised words that no capitalised word follows: a name whose words before
     it may tell a person (Tunisia's Ons Jabeur, the Ugandan Oscar Chelimo)."""
@@ -323,6 +326,10 @@ def compile_entity_knowledge(
         en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_name_run=re.compile(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?![\w’'-]|[^\S\n]+[A-Z])"
+        ),
+        en_role_apposition=re.compile(
+            rf"\b(?:{_alternatives(t for t in en.titles if t.islower())}),[^\S\n]+"
+            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}}),"
         ),
         en_org_cued=_cued_name(en.org_cues, before=True),
         en_org_cued_after=_cued_name(en.org_cues_after, before=False),

@@ -386,14 +386,14 @@ def _national_before(text: str, at: int, k: EntityKnowledge) -> bool:
 
 
 def english_cued_people(text: str, k: EntityKnowledge) -> list[Span]:
-    """People the base lacks told by what follows their name (``person_cues_after``): Wu Chien-fu,
-    who …; Sean Baker, 53, …. Titles before the name are left out; not the end of a longer
-    capitalised run."""
+    """People the base lacks told by what follows their name (``person_cues_after``: Wu Chien-fu,
+    who …; Sean Baker, 53, …) or by a lowercase title before it, between commas (His star, Mikey
+    Madison, joined). Titles before the name are left out; not the end of a longer capitalised run."""
     found: list[Span] = []
     if k.en_person_cued is None:
         return found
-    for m in k.en_person_cued.finditer(text):
-        start, end = m.span("name")
+    appositions = [m.span("name") for m in k.en_role_apposition.finditer(text)]
+    for start, end in [m.span("name") for m in k.en_person_cued.finditer(text)] + appositions:
         before = last_word(text, start)[1]
         if before is not None and _longer_name_before(text, start, before):
             continue
