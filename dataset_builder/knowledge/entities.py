@@ -164,6 +164,8 @@ class EntityKnowledge:
     en_role_apposition: re.Pattern[str] = re.compile(r"(?!)")
     """A lowercase title, a comma, then two or three capitalised words and a comma: a person in
     apposition to the role (Her coach, Issam Jellali, said; His star, Mikey Madison, joined)."""
+    en_name_suffix: re.Pattern[str] = re.compile(r"(?!)")
+    """A ``name_suffixes`` word right after a name (Filho, Jr.): part of it."""
     en_name_run: re.Pattern[str] = re.compile(r"(?!)")
     """Two or three capitalised words that no capitalised word follows: a name whose words before
     it may tell a person (Tunisia's Ons Jabeur, the Ugandan Oscar Chelimo)."""
@@ -331,6 +333,9 @@ def compile_entity_knowledge(
             rf"\b(?:{_alternatives(t for t in en.titles if t.islower())}),[^\S\n]+"
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}}),"
         ),
+        en_name_suffix=re.compile(rf"[^\S\n]+(?:{_alternatives(en.name_suffixes)})(?![\w’'-])")
+        if en.name_suffixes
+        else re.compile(r"(?!)"),
         en_org_cued=_cued_name(en.org_cues, before=True),
         en_org_cued_after=_cued_name(en.org_cues_after, before=False),
         en_person_cued=re.compile(

@@ -307,6 +307,9 @@ class EnglishEntityRules(_Strict):
     told the SABC); also matched with a capital first letter at a sentence's start (Chipmaker TSMC)."""
     org_cues_after: list[str] = []
     """Lowercase words right after an organisation's name (the Premium Times newspaper)."""
+    name_suffixes: list[str] = []
+    """Words after a family name that are part of the person's name (Jose Abdalla Filho, Martin
+    Luther King Jr.)."""
     person_cues_after: list[str] = []
     """Patterns right after two or three capitalised words that make them a person: a relative
     pronoun for people (Wu Chien-fu, who) or an age between commas (Sean Baker, 53,)."""

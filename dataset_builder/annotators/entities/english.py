@@ -274,6 +274,8 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
         if text[a:b] in k.en_org_heads or (hit is not None and hit[1] != "PER"):
             return None
     start, end = words[0][0], words[-1][1]
+    if (suffix := k.en_name_suffix.match(text, end)) is not None:
+        end = suffix.end()  # Jose Joao Abdalla Filho
     return Span(start, end, text[start:end], "PER", None)
 
 
