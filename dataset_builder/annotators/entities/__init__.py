@@ -111,6 +111,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     surnames: dict[int, list[str | None]] = defaultdict(list)
     for end, entity_id in {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}:
         surnames[end].append(entity_id)
+    # and over a given name the base knows as a nationality or belief (Christian Scherer)
+    given = {s.start for s in gazetteer if s.label == "MISC" and s.text in k.en_first_names}
     known = longest_first(
         known
         + [
@@ -119,6 +121,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
             if r.label == "PER" and " " in r.text
             for entity_id in surnames.get(r.end, ())
         ]
+        + [r for r in rules if r.label == "PER" and " " in r.text and r.start in given]
     )
     chosen = select(known + learned + longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
