@@ -238,7 +238,9 @@ def compile_entity_knowledge(
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
-    en_titles = _word_start_alternatives(en.titles)
+    # a lowercase title also starts a sentence (Goalkeeper Andre Onana saved …)
+    titles = sorted({*en.titles, *(t[:1].upper() + t[1:] for t in en.titles)})
+    en_titles = _word_start_alternatives(titles)
     org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
     articles = "|".join(map(re.escape, en.articles))
     name_part = rf"(?:(?:{articles})-)?{_EN_NAME_WORD}"
@@ -275,7 +277,7 @@ def compile_entity_knowledge(
         ),
         ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
         en_stopwords=frozenset(en.stopwords),
-        en_titles=frozenset(t for t in en.titles if " " not in t),
+        en_titles=frozenset(t for t in titles if " " not in t),
         en_org_heads=frozenset(en.org_heads),
         en_company_suffixes=frozenset(en.company_suffixes),
         ar_counterparts=frozenset(normalise(w, "ar") for w in ar.counterparts),
@@ -343,7 +345,7 @@ def compile_entity_knowledge(
         )
         if en.person_cues_after
         else None,
-        en_title_words=frozenset(w for t in en.titles for w in t.split() if w[:1].isupper()),
+        en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
         en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
         en_first_names=_given_names(),
         en_said=re.compile(

@@ -398,3 +398,13 @@ def test_english_organisations_told_by_the_words_around_them_and_found_again() -
     assert found(text, "en") == [("Veltrix", "ORG"), ("Daily Courier", "ORG"), ("Veltrix", "ORG")]
     # a cue before a known place names no organisation
     assert found("Analysts at London said little.", "en") == [("London", "LOC")]
+
+
+def test_english_roles_of_business_sport_and_daily_life_lead_to_a_name_also_at_a_sentences_start() -> None:
+    text = "The company's chief executive Nhlanhla Dube resigned. Goalkeeper Andre Onana saved a penalty."
+    assert found(text, "en") == [("Nhlanhla Dube", "PER"), ("Andre Onana", "PER")]
+    text = "Survivor Siti Rahayu and student Oyelaran Adebisi were rescued."
+    assert found(text, "en") == [("Siti Rahayu", "PER"), ("Oyelaran Adebisi", "PER")]
+    # a name suffix ends the name; a given name the base knows as a belief starts one after a title
+    text = "Board member Jose Joao Abdalla Filho agreed, chief Christian Brandt said."
+    assert found(text, "en") == [("Jose Joao Abdalla Filho", "PER"), ("Christian Brandt", "PER")]
