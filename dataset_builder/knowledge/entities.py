@@ -169,6 +169,8 @@ class EntityKnowledge:
     en_name_run: re.Pattern[str] = re.compile(r"(?!)")
     """Two or three capitalised words that no capitalised word follows: a name whose words before
     it may tell a person (Tunisia's Ons Jabeur, the Ugandan Oscar Chelimo)."""
+    en_loc_heads: frozenset[str] = frozenset()
+    """Place heads (Dam, Reef, Coast): no word of a person's name."""
     en_title_words: frozenset[str] = frozenset()
     """Every capitalised word of a title (Crown of Crown Prince): no person's name holds one."""
     en_org_cue_words: frozenset[str] = frozenset()
@@ -345,6 +347,7 @@ def compile_entity_knowledge(
         )
         if en.person_cues_after
         else None,
+        en_loc_heads=frozenset(en.loc_heads),
         en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
         en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
         en_first_names=_given_names(),
@@ -442,16 +445,18 @@ hyphens and inner full stops (FTX, BFM, U.S.), never a sentence's full stop."""
 
 
 def _cued_name(cues: list[str], before: bool) -> re.Pattern[str] | None:
-    """One to four capitalised words after the cues (``before``) or before them; the cues also
-    with a capital first letter (a sentence's start). None without cues."""
+    """One to four capitalised words after the cues (``before``) or before them; a cue before also
+    with a capital first letter at a sentence's start (Chipmaker TSMC, but not the Daily Star).
+    None without cues."""
     if not cues:
         return None
-    forms = _alternatives({form for cue in cues for form in (cue, cue[:1].upper() + cue[1:])})
     name = rf"(?P<name>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
     if before:  # a second name joined by "and" after the first (investors A and B)
+        upper = _alternatives(cue[:1].upper() + cue[1:] for cue in cues)
+        start = rf"(?:(?<![\w-])(?:{_alternatives(cues)})|(?:\A|(?<=\n)|(?<=[.!?\"”][^\S\n]))(?:{upper}))"
         second = rf"(?P<second>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
-        return re.compile(rf"(?<![\w-])(?:{forms})[^\S\n]+{name}(?:[^\S\n]+and[^\S\n]+{second})?")
-    return re.compile(rf"{name}[^\S\n]+(?:{forms})\b")
+        return re.compile(rf"{start}[^\S\n]+{name}(?:[^\S\n]+and[^\S\n]+{second})?")
+    return re.compile(rf"{name}[^\S\n]+(?:{_alternatives(cues)})\b")
 
 
 def _cue(words: list[str]) -> re.Pattern[str]:

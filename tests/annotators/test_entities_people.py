@@ -396,8 +396,15 @@ def test_english_organisations_told_by_the_words_around_them_and_found_again() -
     ]
     text = "The chipmaker Veltrix signed a deal, the Daily Courier newspaper reported. Veltrix shares rose."
     assert found(text, "en") == [("Veltrix", "ORG"), ("Daily Courier", "ORG"), ("Veltrix", "ORG")]
-    # a cue before a known place names no organisation
+    # a cue before a known place or its adjective names no organisation, nor a capital inside a name
     assert found("Analysts at London said little.", "en") == [("London", "LOC")]
+    assert [s for s in found("Shares in Asian markets slid.", "en") if s[1] == "ORG"] == []
+    assert ("Star", "ORG") not in found("Lebanon's the Daily Star said so.", "en")
+    # a place's head is no word of a person's name
+    assert found("Australia's Great Barrier Reef is bleaching.", "en") == [
+        ("Australia", "LOC"),
+        ("Great Barrier Reef", "LOC"),
+    ]
 
 
 def test_english_roles_of_business_sport_and_daily_life_lead_to_a_name_also_at_a_sentences_start() -> None:

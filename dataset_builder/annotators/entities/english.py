@@ -255,7 +255,8 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
 
 def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKnowledge) -> Span | None:
     """The name in ``text[start:end]`` without leading stopwords and cut before any later one;
-    None when too short or when a word is an organisation head or a known non-person name."""
+    None when too short or when a word is an organisation's or a place's head or a known non-person
+    name."""
     if text.endswith(("’s", "'s"), start, end):
         end -= 2  # the possessive is outside the name (Jacob Zuma's party)
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
@@ -271,7 +272,11 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
         hit = k.names.get(("en", text[a:b]))
         if n == 0 and hit is not None and hit[1] == "MISC" and text[a:b] in k.en_first_names:
             continue  # a given name that is also a word of belief or origin (Christian Bruch)
-        if text[a:b] in k.en_org_heads or (hit is not None and hit[1] != "PER"):
+        if (
+            text[a:b] in k.en_org_heads
+            or text[a:b] in k.en_loc_heads
+            or (hit is not None and hit[1] != "PER")
+        ):
             return None
     start, end = words[0][0], words[-1][1]
     if (suffix := k.en_name_suffix.match(text, end)) is not None:
@@ -320,7 +325,7 @@ def _cued_org(text: str, start: int, end: int, k: EntityKnowledge) -> Span | Non
         return None
     start, end = words[0][0], words[-1][1]
     hit = k.names.get(("en", text[start:end]))
-    if hit is not None and hit[1] != "ORG":
+    if (hit is not None and hit[1] != "ORG") or (len(words) == 1 and _demonym(text[start:end], k)):
         return None
     return Span(start, end, text[start:end], "ORG", hit[0] if hit else None)
 
@@ -350,6 +355,16 @@ def english_national_people(text: str, k: EntityKnowledge) -> list[Span]:
         if (span := _unknown_person(text, start, end, k)) is not None:
             found.append(span)
     return found
+
+
+def _demonym(word: str, k: EntityKnowledge) -> bool:
+    """Whether ``word`` is a known place's adjective the base may lack (shares in Asian markets:
+    Asia; European: Europe; Chinese: China)."""
+    for suffix in ("n", "an", "ian", "ese", "ish"):
+        stem = word.removesuffix(suffix)
+        if stem != word and any(k.names.get(("en", s), ("", ""))[1] == "LOC" for s in (stem, stem + "a")):
+            return True
+    return False
 
 
 def _unknown_person(text: str, start: int, end: int, k: EntityKnowledge) -> Span | None:
