@@ -119,9 +119,11 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
-    """Where a name after a title, or before "said", starts: at the second word when only it is a
-    given name and a family name follows (Chief Economist Monica Malik → Monica Malik; the end of a
-    role, Minister of Tourism and Antiquities Sherif Fathy said → Sherif Fathy)."""
+    """Where a name before "said" (or ", who") starts: at the second word when only it is a given
+    name and a family name follows (the end of a role, Minister of Tourism and Antiquities Sherif
+    Fathy said → Sherif Fathy). Not after a title, which ends right before the name: every lowercase
+    title also counts capitalised (Chief Economist), and the name after it may start with a given
+    name the dictionary lacks (off-spinner Mehidy Hasan Miraz)."""
     words = text[start:end].split()
     if len(words) >= 3 and words[0] not in k.en_first_names and words[1] in k.en_first_names:
         return text.index(words[1], start + len(words[0]))
@@ -137,7 +139,6 @@ def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         for word in words[: last_title + 1]:
             start = text.index(word, start) + len(word)
         start = end - len(text[start:end].lstrip())
-        start = _from_given_name(text, start, end, k)
         if (span := _english_person(text, start, end, 1, k)) is not None:
             found.append(span)
     headlines = _headline_lines(text)
