@@ -155,6 +155,26 @@ class EntityKnowledge:
     """Nouns before a place's name (محافظة) that join it inside a local body's name, normalised."""
     ar_namesake_honorifics: frozenset[str]
     """Honorifics of the namesakes of bodies and facilities (الملك), normalised."""
+    en_org_cued: re.Pattern[str] | None = None
+    """Capitalised words after an ``org_cues`` word or phrase (the chipmaker Infineon); None without cues."""
+    en_org_cued_after: re.Pattern[str] | None = None
+    """Capitalised words before an ``org_cues_after`` word (the Premium Times newspaper); None without cues."""
+    en_person_cued: re.Pattern[str] | None = None
+    """Two or three capitalised words before a ``person_cues_after`` pattern (Wu Chien-fu, who)."""
+    en_role_apposition: re.Pattern[str] = re.compile(r"(?!)")
+    """A lowercase title, a comma, then two or three capitalised words and a comma: a person in
+    apposition to the role (Her coach, Issam Jellali, said; His star, Mikey Madison, joined)."""
+    en_name_suffix: re.Pattern[str] = re.compile(r"(?!)")
+    """A ``name_suffixes`` word right after a name (Filho, Jr.): part of it."""
+    en_name_run: re.Pattern[str] = re.compile(r"(?!)")
+    """Two or three capitalised words that no capitalised word follows: a name whose words before
+    it may tell a person (Tunisia's Ons Jabeur, the Ugandan Oscar Chelimo)."""
+    en_loc_heads: frozenset[str] = frozenset()
+    """Place heads (Dam, Reef, Coast): no word of a person's name."""
+    en_title_words: frozenset[str] = frozenset()
+    """Every capitalised word of a title (Crown of Crown Prince): no person's name holds one."""
+    en_org_cue_words: frozenset[str] = frozenset()
+    """The one-word ``org_cues`` (chipmaker): before a name they tell an organisation, not a person."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
     """Learned names left out (see :meth:`without_documents`)."""
 
@@ -220,7 +240,9 @@ def compile_entity_knowledge(
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
-    en_titles = _word_start_alternatives(en.titles)
+    # a lowercase title also starts a sentence (Goalkeeper Andre Onana saved …)
+    titles = sorted({*en.titles, *(t[:1].upper() + t[1:] for t in en.titles)})
+    en_titles = _word_start_alternatives(titles)
     org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
     articles = "|".join(map(re.escape, en.articles))
     name_part = rf"(?:(?:{articles})-)?{_EN_NAME_WORD}"
@@ -257,7 +279,7 @@ def compile_entity_knowledge(
         ),
         ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
         en_stopwords=frozenset(en.stopwords),
-        en_titles=frozenset(t for t in en.titles if " " not in t),
+        en_titles=frozenset(t for t in titles if " " not in t),
         en_org_heads=frozenset(en.org_heads),
         en_company_suffixes=frozenset(en.company_suffixes),
         ar_counterparts=frozenset(normalise(w, "ar") for w in ar.counterparts),
@@ -308,6 +330,26 @@ def compile_entity_knowledge(
         ar_place_descriptors=frozenset(normalise(w, "ar") for w in ar.place_descriptors),
         ar_namesake_honorifics=frozenset(normalise(w, "ar") for w in ar.namesake_honorifics),
         en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
+        en_name_run=re.compile(
+            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?![\w’'-]|[^\S\n]+[A-Z])"
+        ),
+        en_role_apposition=re.compile(
+            rf"\b(?:{_alternatives(t for t in en.titles if t.islower())}),[^\S\n]+"
+            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}}),"
+        ),
+        en_name_suffix=re.compile(rf"[^\S\n]+(?:{_alternatives(en.name_suffixes)})(?![\w’'-])")
+        if en.name_suffixes
+        else re.compile(r"(?!)"),
+        en_org_cued=_cued_name(en.org_cues, before=True),
+        en_org_cued_after=_cued_name(en.org_cues_after, before=False),
+        en_person_cued=re.compile(
+            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?:{'|'.join(en.person_cues_after)})"
+        )
+        if en.person_cues_after
+        else None,
+        en_loc_heads=frozenset(en.loc_heads),
+        en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
+        en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
         en_first_names=_given_names(),
         en_said=re.compile(
             rf"(?P<name>[A-Z](?<![\w’'.-][A-Z])\.?[^\S\n]+{_EN_NAME_WORD}(?:[^\S\n]+{_EN_NAME_WORD})?"
@@ -395,6 +437,26 @@ def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pat
             rf"{_word_start_alternatives(prefixes)}(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,{words}}}"
         )
     return re.compile(rf"(?P<name>{'|'.join(parts)})\b" if parts else r"(?!)")
+
+
+_EN_ORG_WORD = r"[A-Z](?:[\w&’'-]|\.(?=\w))*+"
+"""A word of an organisation's name: a capital first, then letters, digits, ``&``, apostrophes,
+hyphens and inner full stops (FTX, BFM, U.S.), never a sentence's full stop."""
+
+
+def _cued_name(cues: list[str], before: bool) -> re.Pattern[str] | None:
+    """One to four capitalised words after the cues (``before``) or before them; a cue before also
+    with a capital first letter at a sentence's start (Chipmaker TSMC, but not the Daily Star).
+    None without cues."""
+    if not cues:
+        return None
+    name = rf"(?P<name>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
+    if before:  # a second name joined by "and" after the first (investors A and B)
+        upper = _alternatives(cue[:1].upper() + cue[1:] for cue in cues)
+        start = rf"(?:(?<![\w-])(?:{_alternatives(cues)})|(?:\A|(?<=\n)|(?<=[.!?\"”][^\S\n]))(?:{upper}))"
+        second = rf"(?P<second>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
+        return re.compile(rf"{start}[^\S\n]+{name}(?:[^\S\n]+and[^\S\n]+{second})?")
+    return re.compile(rf"{name}[^\S\n]+(?:{_alternatives(cues)})\b")
 
 
 def _cue(words: list[str]) -> re.Pattern[str]:

@@ -301,6 +301,23 @@ class EnglishEntityRules(_Strict):
     """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
     misc_prefixes: list[str] = []
     """Words that start a named storm or operation (Storm Daniel, Operation Protective Edge)."""
+    org_cues: list[str] = []
+    """Lowercase words or phrases right before an organisation's name the base lacks: what it is or
+    how news names it (the chipmaker Infineon, analysts at Kepler Cheuvreux, shares in Siemens Energy,
+    told the SABC); also matched with a capital first letter at a sentence's start (Chipmaker TSMC)."""
+    org_cues_after: list[str] = []
+    """Lowercase words right after an organisation's name (the Premium Times newspaper)."""
+    name_suffixes: list[str] = []
+    """Words after a family name that are part of the person's name (Jose Abdalla Filho, Martin
+    Luther King Jr.)."""
+    person_cues_after: list[str] = []
+    """Patterns right after two or three capitalised words that make them a person: a relative
+    pronoun for people (Wu Chien-fu, who) or an age between commas (Sean Baker, 53,)."""
+
+    @field_validator("person_cues_after")
+    @classmethod
+    def _person_patterns(cls, value: list[str]) -> list[str]:
+        return _regexes(value)
 
 
 class GazetteerRules(_Strict):

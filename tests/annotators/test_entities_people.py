@@ -358,3 +358,60 @@ def test_an_initial_before_a_name_and_said_is_part_of_the_name() -> None:
     text = '"A proud moment," Isro chairman S Somanath said. Somanath said the next launch is early.'
     assert found(text, "en").count(("S Somanath", "PER")) == 1
     assert ("Somanath", "PER") in found(text, "en")
+
+
+def test_english_people_told_by_a_nationality_a_who_clause_a_role_apposition_or_and() -> None:
+    text = "Earlier, the Ghanaian Kwame Boateng won the 800 metres, ahead of Morocco's Yassine Tahiri."
+    assert found(text, "en") == [
+        ("Ghanaian", "MISC"),
+        ("Kwame Boateng", "PER"),
+        ("Morocco", "LOC"),
+        ("Yassine Tahiri", "PER"),
+    ]
+    assert found("Kenyan team doctor Wanjiru Odhiambo said the runner was fit.", "en") == [
+        ("Kenyan", "MISC"),
+        ("Wanjiru Odhiambo", "PER"),
+    ]
+    # the family name first before a hyphenated given name: Tan, not Wei-ling, is the later mention
+    text = (
+        "Dr Tan Wei-ling, who leads the clinic, said cases had fallen. Tan said the clinic would stay open."
+    )
+    assert found(text, "en") == [("Tan Wei-ling", "PER"), ("Tan", "PER")]
+    assert found("The club's coach, Rafael Quintero, said the squad was tired.", "en") == [
+        ("Rafael Quintero", "PER")
+    ]
+    text = "The firm was founded by Tomas Lindqvist and Aurelie Baptiste in 2019."
+    assert found(text, "en") == [("Tomas Lindqvist", "PER"), ("Aurelie Baptiste", "PER")]
+    # a nationality before an organisation's name is no person's: the head word tells it
+    assert ("Ardena Motors", "PER") not in found("The Italian Ardena Motors said sales rose.", "en")
+
+
+def test_english_organisations_told_by_the_words_around_them_and_found_again() -> None:
+    text = "Shares in Nordvik Shipping fell 4%, said Lena Brandt, an analyst at Holmgren Securities in Oslo."
+    assert found(text, "en") == [
+        ("Nordvik Shipping", "ORG"),
+        ("Lena Brandt", "PER"),
+        ("Holmgren Securities", "ORG"),
+        ("Oslo", "LOC"),
+    ]
+    text = "The chipmaker Veltrix signed a deal, the Daily Courier newspaper reported. Veltrix shares rose."
+    assert found(text, "en") == [("Veltrix", "ORG"), ("Daily Courier", "ORG"), ("Veltrix", "ORG")]
+    # a cue before a known place or its adjective names no organisation, nor a capital inside a name
+    assert found("Analysts at London said little.", "en") == [("London", "LOC")]
+    assert [s for s in found("Shares in Asian markets slid.", "en") if s[1] == "ORG"] == []
+    assert ("Star", "ORG") not in found("Lebanon's the Daily Star said so.", "en")
+    # a place's head is no word of a person's name
+    assert found("Australia's Great Barrier Reef is bleaching.", "en") == [
+        ("Australia", "LOC"),
+        ("Great Barrier Reef", "LOC"),
+    ]
+
+
+def test_english_roles_of_business_sport_and_daily_life_lead_to_a_name_also_at_a_sentences_start() -> None:
+    text = "The company's chief executive Nhlanhla Dube resigned. Goalkeeper Andre Onana saved a penalty."
+    assert found(text, "en") == [("Nhlanhla Dube", "PER"), ("Andre Onana", "PER")]
+    text = "Survivor Siti Rahayu and student Oyelaran Adebisi were rescued."
+    assert found(text, "en") == [("Siti Rahayu", "PER"), ("Oyelaran Adebisi", "PER")]
+    # a name suffix ends the name; a given name the base knows as a belief starts one after a title
+    text = "Board member Jose Joao Abdalla Filho agreed, chief Christian Brandt said."
+    assert found(text, "en") == [("Jose Joao Abdalla Filho", "PER"), ("Christian Brandt", "PER")]

@@ -42,6 +42,10 @@ from dataset_builder.annotators.entities.arabic import (
 )
 from dataset_builder.annotators.entities.english import (
     english_acronym_names,
+    english_coordinated_people,
+    english_cued_orgs,
+    english_cued_people,
+    english_national_people,
     english_orgs,
     english_rules,
     english_short_forms,
@@ -82,7 +86,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_namesakes(text, norm, words, k)
         + arabic_companies(text, norm, words, k)
         if language == "ar"
-        else english_orgs(text, k) + english_acronym_names(text, k)
+        else english_orgs(text, k) + english_acronym_names(text, k) + english_cued_orgs(text, k)
     )
     if language == "ar":  # the outermost name over a known one inside it (حزب القوات اللبنانية)
         orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)
@@ -100,13 +104,15 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_role_appositions(text, norm, words, k)
         + arabic_given_names(text, norm, words, k)
         if language == "ar"
-        else english_rules(text, k)
+        else english_rules(text, k) + english_national_people(text, k) + english_cued_people(text, k)
     )
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)
     surnames: dict[int, list[str | None]] = defaultdict(list)
     for end, entity_id in {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}:
         surnames[end].append(entity_id)
+    # and over a given name the base knows as a nationality or belief (Christian Scherer)
+    given = {s.start for s in gazetteer if s.label == "MISC" and s.text in k.en_first_names}
     known = longest_first(
         known
         + [
@@ -115,9 +121,13 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
             if r.label == "PER" and " " in r.text
             for entity_id in surnames.get(r.end, ())
         ]
+        + [r for r in rules if r.label == "PER" and " " in r.text and r.start in given]
     )
     chosen = select(known + learned + longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
+    if language == "en":  # a person joined by "and" to one found in full (A B and C D)
+        chosen = select(chosen + english_coordinated_people(text, people, k), len(text))
+        people = [s for s in chosen if s.label == "PER"]
     later = surname_mentions(text, norm, language, people, k) + bracketed_short_names(
         text, norm, language, chosen, k
     )

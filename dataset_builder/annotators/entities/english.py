@@ -113,10 +113,17 @@ def _whole_line(text: str, start: int, end: int) -> bool:
     return line.strip() == text[start:end]
 
 
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether quotes stand right around ``text[start:end]``."""
+    return text[start - 1 : start] in ('"', "“", "'", "‘") and text[end : end + 1] in ('"', "”", "'", "’")
+
+
 def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
-    """Where a name after a title, or before "said", starts: at the second word when only it is a
-    given name and a family name follows (Chief Economist Monica Malik → Monica Malik; the end of a
-    role, Minister of Tourism and Antiquities Sherif Fathy said → Sherif Fathy)."""
+    """Where a name before "said" (or ", who") starts: at the second word when only it is a given
+    name and a family name follows (the end of a role, Minister of Tourism and Antiquities Sherif
+    Fathy said → Sherif Fathy). Not after a title, which ends right before the name: every lowercase
+    title also counts capitalised (Chief Economist), and the name after it may start with a given
+    name the dictionary lacks (off-spinner Mehidy Hasan Miraz)."""
     words = text[start:end].split()
     if len(words) >= 3 and words[0] not in k.en_first_names and words[1] in k.en_first_names:
         return text.index(words[1], start + len(words[0]))
@@ -132,7 +139,6 @@ def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
         for word in words[: last_title + 1]:
             start = text.index(word, start) + len(word)
         start = end - len(text[start:end].lstrip())
-        start = _from_given_name(text, start, end, k)
         if (span := _english_person(text, start, end, 1, k)) is not None:
             found.append(span)
     headlines = _headline_lines(text)
@@ -147,6 +153,8 @@ def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
                 continue  # every word of a headline is capitalised: a given name there proves nothing
             if pattern is k.en_named and _whole_line(text, *m.span("name")):
                 continue  # a heading (Key Moments), not a name in a sentence
+            if pattern is k.en_named and _quoted(text, *m.span("name")):
+                continue  # a work's title ("Emilia Perez"), not a person in a sentence
             before = last_word(text, m.start("name"))[1]
             if (
                 pattern is not k.en_particle_name
@@ -186,8 +194,10 @@ def _speaker_after_verb(text: str, start: int, end: int, k: EntityKnowledge) -> 
 
 
 def _given_name_first(words: list[str], k: EntityKnowledge) -> bool:
-    """A known given name first, and no title or stopword among the words."""
-    return words[0] in k.en_first_names and not any(w in k.en_titles or w in k.en_stopwords for w in words)
+    """A known given name first, also as the first part of a hyphenated one (Jean-Louis Gasset), and
+    no title or stopword among the words."""
+    first = words[0] if words[0] in k.en_first_names else words[0].split("-", 1)[0]
+    return first in k.en_first_names and not any(w in k.en_titles or w in k.en_stopwords for w in words)
 
 
 def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
@@ -216,11 +226,14 @@ def _subsequence(short: str, long: str) -> bool:
 
 
 def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
-    """Later mentions of an organisation found in full: its acronym ("International Monetary Fund"
-    … "IMF") and a company's name without its suffix ("Alibaba Group" … "Alibaba")."""
+    """Other mentions of an organisation found in full: its acronym ("International Monetary Fund"
+    … "IMF"), a company's name without its suffix ("Alibaba Group" … "Alibaba") and a name the base
+    lacks, found once by a rule, elsewhere in the text."""
     forms: dict[str, str | None] = {}
     for span in chosen:
         words = span.text.split()
+        if span.label == "ORG" and span.entity_id is None:
+            forms.setdefault(span.text, None)  # a name a rule found, again (the exchange FTX … FTX)
         if span.label != "ORG" or len(words) < 2:
             continue
         acronym = "".join(
@@ -243,7 +256,8 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
 
 def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKnowledge) -> Span | None:
     """The name in ``text[start:end]`` without leading stopwords and cut before any later one;
-    None when too short or when a word is an organisation head or a known non-person name."""
+    None when too short or when a word is an organisation's or a place's head or a known non-person
+    name."""
     if text.endswith(("’s", "'s"), start, end):
         end -= 2  # the possessive is outside the name (Jacob Zuma's party)
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
@@ -255,9 +269,188 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
             break
     if len(words) < min_words:
         return None
-    for a, b in words:
+    for n, (a, b) in enumerate(words):
         hit = k.names.get(("en", text[a:b]))
-        if text[a:b] in k.en_org_heads or (hit is not None and hit[1] != "PER"):
+        if n == 0 and hit is not None and hit[1] == "MISC" and text[a:b] in k.en_first_names:
+            continue  # a given name that is also a word of belief or origin (Christian Bruch)
+        if (
+            text[a:b] in k.en_org_heads
+            or text[a:b] in k.en_loc_heads
+            or (hit is not None and hit[1] != "PER")
+        ):
             return None
     start, end = words[0][0], words[-1][1]
+    if (suffix := k.en_name_suffix.match(text, end)) is not None:
+        end = suffix.end()  # Jose Joao Abdalla Filho
     return Span(start, end, text[start:end], "PER", None)
+
+
+def english_cued_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+    """Organisations the base lacks, told by the words around them (``org_cues``, ``org_cues_after``):
+    the chipmaker Infineon, analysts at Kepler Cheuvreux, shares in Siemens Energy, told the SABC, the
+    Premium Times newspaper; a second name joined by "and" after a cue's (investors Andreessen
+    Horowitz and Lightspeed Venture Partners)."""
+    found: list[Span] = []
+    for pattern in (k.en_org_cued, k.en_org_cued_after):
+        if pattern is None:
+            continue
+        for m in pattern.finditer(text):
+            groups = ("name", "second") if "second" in pattern.groupindex else ("name",)
+            for group in groups:
+                if m.start(group) < 0:
+                    continue
+                start, end = m.span(group)
+                if pattern is k.en_org_cued_after and (owner := _EN_POSSESSIVE.search(text, start, end)):
+                    start = owner.end()  # Pakistan's Dawn newspaper: the name after the possessive
+                if (span := _cued_org(text, start, end, k)) is not None:
+                    found.append(span)
+    return found
+
+
+def _cued_org(text: str, start: int, end: int, k: EntityKnowledge) -> Span | None:
+    """The organisation's name in ``text[start:end]``: leading stopwords off (the), cut before a
+    later one and after a possessive; None when nothing is left or the words are a known name other
+    than an organisation's."""
+    words: list[tuple[int, int]] = []
+    for m in re.finditer(r"\S+", text[start:end]):
+        word = m.group()
+        if word in k.en_stopwords:
+            if words:
+                break
+            continue
+        if word.endswith(("’s", "'s")):
+            words.append((start + m.start(), start + m.end() - 2))
+            break
+        words.append((start + m.start(), start + m.end()))
+    if not words:
+        return None
+    start, end = words[0][0], words[-1][1]
+    hit = k.names.get(("en", text[start:end]))
+    if (hit is not None and hit[1] != "ORG") or (len(words) == 1 and _demonym(text[start:end], k)):
+        return None
+    return Span(start, end, text[start:end], "ORG", hit[0] if hit else None)
+
+
+_NOT_ROLES = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+)
+"""Lowercase words that are no role between a nationality and a name."""
+_WORDS_BEFORE = re.compile(r"(\S+)[^\S\n]+$")
+
+
+def english_national_people(text: str, k: EntityKnowledge) -> list[Span]:
+    """People the base lacks named after their nationality or country, with up to two role words
+    between: the Ugandan Oscar Chelimo, Tunisia's Ons Jabeur, Indian filmmaker Payal Kapadia, Kenyan
+    federation official Barnaba Korir. Two or three capitalised words that no capitalised word
+    follows; none of them a title's word (Saudi Crown Prince Mohammed)."""
+    found: list[Span] = []
+    for m in k.en_name_run.finditer(text):
+        start, end = m.span("name")
+        words = text[start:end].split()
+        if len(words) == 3 and _nationality(words[0], k):
+            start = text.index(words[1], start + len(words[0]))
+        elif not _national_before(text, start, k):
+            continue
+        if any(w in k.en_title_words for w in text[start:end].split()):
+            continue
+        if (span := _unknown_person(text, start, end, k)) is not None:
+            found.append(span)
+    return found
+
+
+def _demonym(word: str, k: EntityKnowledge) -> bool:
+    """Whether ``word`` is a known place's adjective the base may lack (shares in Asian markets:
+    Asia; European: Europe; Chinese: China)."""
+    for suffix in ("n", "an", "ian", "ese", "ish"):
+        stem = word.removesuffix(suffix)
+        if stem != word and any(k.names.get(("en", s), ("", ""))[1] == "LOC" for s in (stem, stem + "a")):
+            return True
+    return False
+
+
+def _unknown_person(text: str, start: int, end: int, k: EntityKnowledge) -> Span | None:
+    """A person of two words or more in ``text[start:end]``, unless the words together are a name
+    the base gives to something else."""
+    hit = k.names.get(("en", text[start:end]))
+    return _english_person(text, start, end, 2, k) if hit is None or hit[1] == "PER" else None
+
+
+def _nationality(word: str, k: EntityKnowledge) -> bool:
+    """A word the base knows as a nationality (Ugandan), or a place's possessive (Tunisia's)."""
+    if word.endswith(("’s", "'s")):
+        hit = k.names.get(("en", word[:-2]))
+        return hit is not None and hit[1] == "LOC"
+    hit = k.names.get(("en", word))
+    return hit is not None and hit[1] == "MISC"
+
+
+def _national_before(text: str, at: int, k: EntityKnowledge) -> bool:
+    """Whether a nationality or a place's possessive stands before ``at`` on its line, up to two role
+    words between (Indian filmmaker, Kenyan federation official; South Africa's)."""
+    line_start = text.rfind("\n", 0, at) + 1
+    for _ in range(3):
+        m = _WORDS_BEFORE.search(text, line_start, at)
+        if m is None:
+            return False
+        word = m.group(1)
+        if _nationality(word, k):
+            return True
+        if word.endswith(("’s", "'s")) and (two := _WORDS_BEFORE.search(text, line_start, m.start())):
+            return _nationality(f"{two.group(1)} {word}", k)  # South Africa's
+        if not word.isalpha() or not word.islower() or word in _NOT_ROLES or word in k.en_org_cue_words:
+            return False
+        at = m.start()
+    return False
+
+
+def english_cued_people(text: str, k: EntityKnowledge) -> list[Span]:
+    """People the base lacks told by what follows their name (``person_cues_after``: Wu Chien-fu,
+    who …; Sean Baker, 53, …) or by a lowercase title before it, between commas (His star, Mikey
+    Madison, joined). Titles before the name are left out; not the end of a longer capitalised run."""
+    found: list[Span] = []
+    if k.en_person_cued is None:
+        return found
+    appositions = [m.span("name") for m in k.en_role_apposition.finditer(text)]
+    for start, end in [m.span("name") for m in k.en_person_cued.finditer(text)] + appositions:
+        before = last_word(text, start)[1]
+        if before is not None and _longer_name_before(text, start, before):
+            continue
+        start = _from_given_name(text, start, end, k)  # Archaeologist Zahi Hawass, who
+        words = text[start:end].split()
+        while words and words[0] in k.en_title_words:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+            words = words[1:]
+        if any(w in k.en_title_words for w in words):
+            continue
+        if (span := _unknown_person(text, start, end, k)) is not None:
+            found.append(span)
+    return found
+
+
+def english_coordinated_people(text: str, people: list[Span], k: EntityKnowledge) -> list[Span]:
+    """Two or three capitalised words joined by "and" to a person found in full: the other is a
+    person too (with Guillaume Lample and Timothee Lacroix; Kani Kusruti and Divya Prabha)."""
+    found: list[Span] = []
+    for person in people:
+        if " " not in person.text:
+            continue
+        after = re.compile(r"[^\S\n]+and[^\S\n]+").match(text, person.end)
+        candidates = []
+        if after is not None and (m := k.en_name_run.match(text, after.end())) is not None:
+            candidates.append(m.span("name"))
+        line_start = text.rfind("\n", 0, person.start) + 1
+        joined = re.search(r"[^\S\n]+and[^\S\n]+$", text[line_start : person.start])
+        if joined is not None:
+            and_at = line_start + joined.start()
+            for m in k.en_name_run.finditer(text, max(line_start, and_at - 60), and_at):
+                if m.end("name") == and_at:
+                    candidates.append(m.span("name"))
+        for start, end in candidates:
+            before = last_word(text, start)[1]
+            if before is not None and _longer_name_before(text, start, before):
+                continue
+            if any(w in k.en_title_words for w in text[start:end].split()):
+                continue
+            if (span := _unknown_person(text, start, end, k)) is not None:
+                found.append(span)
+    return found

@@ -47,6 +47,8 @@ def _surname(name: str, language: str, k: EntityKnowledge) -> str | None:
     words = name.split()
     if len(words) < 2:
         return None
+    if language == "en" and len(words) == 2 and "-" in words[1] and words[1].split("-", 1)[1][:1].islower():
+        return words[0]  # the family name first, before a hyphenated given name (Lin Chung-ming, Wu Chien-fu)
     first = len(words) - 1
     if language == "ar":
         while first > 1 and (
