@@ -278,13 +278,14 @@ _ids = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=
 @given(
     entries=st.dictionaries(_ids, st.tuples(st.sampled_from(schema.SPLITS), _ids), max_size=12),
     chunk=st.integers(1, 4),
+    block=st.integers(1, 400),
 )
 def test_the_ledger_file_is_the_canonical_json_of_its_entries_and_streams_back(
-    entries: dict[str, tuple[str, str]], chunk: int, tmp_path_factory: pytest.TempPathFactory
+    entries: dict[str, tuple[str, str]], chunk: int, block: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """The bytes are ``json.dumps(indent=1, sort_keys=True)`` of the entries (written a chunk at a
-    time), and they read back as a stream; the same entries laid out otherwise (a hand edit: unsorted,
-    other spacing) read back the same through the whole-file parser."""
+    time), and they read back as a stream of blocks of any size; the same entries laid out otherwise
+    (a hand edit: unsorted, other spacing) read back the same through the whole-file parser."""
     ledger = SplitLedger.of({d: Assignment(s, e) for d, (s, e) in entries.items()})
     documents = {d: {"event": e, "split": s} for d, (s, e) in entries.items()}
     canonical = json.dumps(
@@ -293,6 +294,7 @@ def test_the_ledger_file_is_the_canonical_json_of_its_entries_and_streams_back(
     path = tmp_path_factory.mktemp("ledger") / "splits.json"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(splits, "CHUNK", chunk)
+        patch.setattr(splits, "_READ_BYTES", block)
         patch.setattr(splits, "_parse_ledger", None)  # the file as written never needs the whole-file parse
         assert ledger.to_bytes() == (canonical + "\n").encode("utf-8")
         splits.write_ledger(path, ledger)  # the chunks streamed to the file, not joined first
