@@ -155,6 +155,16 @@ class EntityKnowledge:
     """Nouns before a place's name (محافظة) that join it inside a local body's name, normalised."""
     ar_namesake_honorifics: frozenset[str]
     """Honorifics of the namesakes of bodies and facilities (الملك), normalised."""
+    ar_misc_heads: dict[str, str]
+    """Heads of events named after a place (مهرجان), bare or behind a proclitic → the bare head."""
+    ar_misc_prefixes: dict[str, str]
+    """Words before a storm's name (العاصفة), bare or behind a proclitic → the bare word."""
+    ar_place_heads: dict[str, str]
+    """Nouns before a place's name left out of it (مدينة), bare or behind a proclitic → the bare word."""
+    ar_company_suffixes: frozenset[str]
+    """Words after a company's name that belong to it (القابضة), normalised."""
+    ar_maqsura_stopwords: frozenset[str]
+    """Stopwords spelled with ى (على), normalised: a word the text spells with ي instead is a name (علي)."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
     """Learned names left out (see :meth:`without_documents`)."""
 
@@ -307,6 +317,11 @@ def compile_entity_knowledge(
         ar_ministry_short_forms=_with_proclitics(ar.ministry_short_forms, ar.proclitics),
         ar_place_descriptors=frozenset(normalise(w, "ar") for w in ar.place_descriptors),
         ar_namesake_honorifics=frozenset(normalise(w, "ar") for w in ar.namesake_honorifics),
+        ar_misc_heads=_with_proclitics(ar.misc_heads, ar.proclitics),
+        ar_misc_prefixes=_with_proclitics(ar.misc_prefixes, ar.proclitics),
+        ar_place_heads=_with_proclitics(ar.place_heads, ar.proclitics),
+        ar_company_suffixes=frozenset(normalise(w, "ar") for w in ar.company_suffixes),
+        ar_maqsura_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords if w.endswith("ى")),
         en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_first_names=_given_names(),
         en_said=re.compile(
@@ -522,4 +537,8 @@ def _title_starts(titles: Iterable[str], proclitics: Iterable[str]) -> dict[str,
         ordered = tuple(sorted(group, key=len, reverse=True))
         for prefix in ("", *proclitics):
             table.setdefault(prefix + first, (len(prefix), ordered))
+        if first.startswith("ال"):  # ل + the article written لل (للمدافع): the article's ل stays
+            for prefix in ("", *proclitics):
+                behind = tuple(prefix + "ل" + t[1:] for t in ordered)
+                table.setdefault(prefix + "ل" + first[1:], (0, behind))
     return table

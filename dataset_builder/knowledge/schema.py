@@ -266,9 +266,22 @@ class ArabicEntityRules(_Strict):
     """Verbs that bring a speaker's words (قال, أكد, صرح), with their proclitics as written: right
     after one, a name followed by a comma and a role is a person (وقال محمد العبار، رئيس ...)."""
     given_names: list[str] = []
-    """Given names that are no common word of news text (not سعيد "happy", not أمين "secretary", not
-    علي, written like the preposition على once normalised): one of them, then a family name, is a
-    person with no title before it (غاب حكيم زياش, لكن سالم الدوسري)."""
+    """Given names that are no common word of news text (not سعيد "happy", not أمين "secretary"): one
+    of them, then a family name, is a person with no title before it (غاب حكيم زياش, لكن سالم
+    الدوسري). علي is one: written like the preposition على once normalised, it counts only where the
+    text spells it with ي."""
+    misc_heads: list[str] = []
+    """Heads of recurring events named after a place (مهرجان, معرض): the head, a known place, its
+    adjectives and what it is for are one MISC name (مهرجان القاهرة السينمائي الدولي, معرض الشارقة
+    الدولي للكتاب), not the place."""
+    misc_prefixes: list[str] = []
+    """Words in front of a storm's or an operation's one-word name, left out of it (العاصفة دانيال →
+    دانيال MISC)."""
+    place_heads: list[str] = []
+    """Nouns in front of a place's name, left out of the span (مدينة, محافظة, إقليم, قرية): the name
+    word right after one is a place the base may lack (بمدينة الزرقاء, إقليم الحوز)."""
+    company_suffixes: list[str] = []
+    """Words after a company's name that belong to it (القابضة, المالية: بلتون المالية القابضة)."""
 
     @field_validator("not_first_name_patterns")
     @classmethod

@@ -48,6 +48,8 @@ def arabic_people(
                 j += 1
             elif _before_connector(norm, words, j, k):
                 break  # a title word before بن is a given name (المهندس أمين بن حسن الناصر)
+            elif _second_domain(text, norm, words, j, k):
+                j += 2  # وزير الاتصالات وتقنية المعلومات: the ministry's second domain is the title's
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 j = _after_title(norm, words, j, chained, k)
             elif (
@@ -72,6 +74,22 @@ def arabic_people(
             found.append(Span(start, end, text[start:end], "PER", None))
         i = max(j + len(name), i + 1)
     return found
+
+
+def _second_domain(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """``words[j]`` joins a second domain to a minister's title: و and a noun in ة or ا (a feminine or
+    a loanword: وتقنية, وتكنولوجيا; no given name) in construct with an article word (المعلومات)."""
+    w = words[j][2]
+    return (
+        w.startswith("و")
+        and len(w) > 3
+        and w not in k.ar_given_names
+        and text[words[j][1] - 1] in "ةا"
+        and j + 1 < len(words)
+        and _adjacent(norm, words[j], words[j + 1])
+        and words[j + 1][2].startswith("ال")
+        and not _known_person(words[j + 1][2], k)
+    )
 
 
 def _named_inside(bodies: list[Span], start: int, title_end: int, chain_end: int) -> bool:
@@ -729,7 +747,9 @@ def _name_after(
         word = words[j]
         w = word[2]
         if (name and not _adjacent(norm, words[j - 1], word)) or not (
-            _name_word(w, k) or (w in k.ar_titles and _before_connector(norm, words, j, k))
+            _name_word(w, k)
+            or _spelled_as_name(text, word, k)
+            or (w in k.ar_titles and _before_connector(norm, words, j, k))
         ):
             break
         if len(w) >= 5 and w.endswith(_POSSESSIVE):
@@ -756,8 +776,12 @@ def _name_after(
             # a compound given name counts once (عبد المجيد تبون), a compound family name ends it (سامي أبو زهري)
             plain += not (len(name) == 1 and name[0][2] in k.ar_compound_first)
         elif w in k.ar_connectors or w in k.ar_compound_first:
-            if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
+            if j + 1 >= len(words) or not (
+                _name_word(words[j + 1][2], k) or _spelled_as_name(text, words[j + 1], k)
+            ):
                 break
+        elif w.startswith("ب") and not w.startswith(("بو", "بل", "بن")) and text[word[1] - 1] == "ة":
+            break  # a noun behind ب (يسرا بجائزة): the name has ended (not بوحمامة, بلعمامرة)
         elif (
             len(name) == 1
             and w in k.ar_compound_second
@@ -784,6 +808,12 @@ def _name_after(
     return name
 
 
+def _spelled_as_name(text: str, word: Word, k: EntityKnowledge) -> bool:
+    """A stopword spelled with ى (على) that the text spells with ي: the name علي, which only the
+    normalisation (ى → ي) makes a stopword."""
+    return word[2] in k.ar_maqsura_stopwords and text[word[1] - 1] == "ي"
+
+
 def _article(text: str, word: Word) -> bool:
     """The word starts with the article: ال in the text, not أل/إل/آل (normalised alike)."""
     return word[2].startswith("ال") and text.startswith("ال", word[0])
@@ -808,14 +838,21 @@ def _third_name(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> boo
     it: a bracket, a stopword (في, الذي) or a title (رئيس حزب الغد); not a word with ة (a noun:
     رسالة) nor the article behind a proclitic (للصحفيين). A full stop or a comma does not: a predicate may stand before it (حكيم زياش جاهز.)."""
     word = words[j][2]
-    if word.endswith("ه") or word.startswith(k.ar_article_behind_proclitic) or j + 1 >= len(words):
+    if (
+        word.endswith("ه")
+        or word.startswith(k.ar_article_behind_proclitic)
+        or k.ar_verb.match(word)  # a verb after the name (أنس جابر تتأهل إلى)
+        or j + 1 >= len(words)
+    ):
         return False
     gap = norm[words[j][1] : words[j + 1][0]]
     after = words[j + 1][2]
     if gap.strip() == "(":
         return True
     return _adjacent(norm, words[j], words[j + 1]) and (
-        after in k.ar_stopwords or _title_end(norm, words[j + 1], k) is not None
+        after in k.ar_stopwords
+        or _title_end(norm, words[j + 1], k) is not None
+        or k.ar_verb.match(after) is not None  # the sentence's verb (حاجي سيشارك)
     )
 
 
