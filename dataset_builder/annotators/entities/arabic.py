@@ -244,7 +244,12 @@ def arabic_orgs(
             continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
-            if j > i + 1 and not national and _coordinated(words[j], k, starts):
+            if (
+                j > i + 1
+                and not national
+                and _coordinated(words[j], k, starts)
+                and not (nisba and _before_nationality(norm, words, j, k))
+            ):
                 # coordinated words inside the name (هيئة الكوارث والطوارئ التركية); before another
                 # head, the next body (وكالة الطاقة الدولية والوكالة الدولية)
                 if last == j - 1:
@@ -266,6 +271,7 @@ def arabic_orgs(
                     last + 1 < len(words)
                     and _adjacent(norm, words[last], words[last + 1])
                     and _coordinated(words[last + 1], k, starts)
+                        and not _before_nationality(norm, words, last + 1, k)
                 ):
                     last += 1
                 break
@@ -305,6 +311,7 @@ def arabic_orgs(
                         last + 1 < len(words)
                         and _adjacent(norm, words[last], words[last + 1])
                         and _coordinated(words[last + 1], k, starts)
+                        and not _before_nationality(norm, words, last + 1, k)
                     ):
                         last += 1  # and what is joined to it (للتربية والعلم والثقافة)
                     break
@@ -423,6 +430,12 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
                 continue
         else:
             last = _purpose_end(norm, words, j - 1, k)
+        while (
+            last + 1 < len(words)
+            and _adjacent(norm, words[last], words[last + 1])
+            and words[last + 1][2] in k.ar_company_suffixes
+        ):
+            last += 1  # بلتون المالية القابضة
         start, end = words[i + 1][0], words[last][1]
         if last == j - 1 and (number := _NUMBER_AFTER.match(norm, end)) is not None:
             end = number.end()  # a number ends the name (شركة جي 42)
@@ -501,10 +514,22 @@ def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) ->
             break
         w = words[nxt][2]
         bare = w[1:] if w.startswith("وال") else w
+        if bare == w and _agreeing_nisba(words[last][2], w, k):
+            return nxt  # a nationality agreeing with what it is for ends it (للغة العربية)
         if not bare.startswith("ال") or not _name_word(bare, k) or bare in k.ar_org_end_adjectives:
             break
         last = nxt
     return last
+
+
+def _agreeing_nisba(noun: str, adjective: str, k: EntityKnowledge) -> bool:
+    """A known nationality that agrees with the noun before it, both feminine in ة or neither (للغة
+    العربية, للأدب العربي): it describes that noun, inside the name."""
+    return (
+        adjective.startswith("ال")
+        and k.names.get(("ar", adjective), (None, ""))[1] == "MISC"
+        and noun.endswith("ه") == adjective.endswith("يه")
+    )
 
 
 _PURPOSE_WORDS = 3
@@ -521,6 +546,16 @@ def _coordinated(word: Word, k: EntityKnowledge, starts: set[int]) -> bool:
         and w[1:] not in k.ar_org_heads
         and w[3:] not in k.ar_org_heads  # والوكالة: a head with the article
         and word[0] + 1 not in starts
+    )
+
+
+def _before_nationality(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A nationality follows ``words[j]``: after what a body is for, a و-word with its own nationality
+    is a phrase of its own (للأمن الوطني والسلطات الإسبانية), not more of the body's purpose."""
+    return (
+        j + 1 < len(words)
+        and _adjacent(norm, words[j], words[j + 1])
+        and k.names.get(("ar", words[j + 1][2]), (None, ""))[1] == "MISC"
     )
 
 
