@@ -280,6 +280,10 @@ class ArabicEntityRules(_Strict):
     place_heads: list[str] = []
     """Nouns in front of a place's name, left out of the span (مدينة, محافظة, إقليم, قرية): the name
     word right after one is a place the base may lack (بمدينة الزرقاء, إقليم الحوز)."""
+    facility_name_heads: list[str] = []
+    """Facility heads (a subset of ``facility_heads``) whose name the base may lack: the head and one
+    name word after it are a place (مستشفى البشير, مطار بنينا الدولي); not ملعب or شارع, whose next word
+    is as often the sentence's."""
     company_suffixes: list[str] = []
     """Words after a company's name that belong to it (القابضة, المالية: بلتون المالية القابضة)."""
 
@@ -307,6 +311,10 @@ class EnglishEntityRules(_Strict):
     up to punctuation are a person. None when the key is missing (no such rule, as before it was added)."""
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
+    facility_name_heads: list[str] = []
+    """Facility heads (a subset of ``facility_heads``) whose name the base may lack: the head and one
+    name word after it are a place (مستشفى البشير, مطار بنينا الدولي); not ملعب or شارع, whose next word
+    is as often the sentence's."""
     company_suffixes: list[str] = []
     """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
     elsewhere in the same text, is the same company."""

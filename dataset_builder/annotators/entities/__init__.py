@@ -27,16 +27,20 @@ from dataclasses import replace
 
 from dataset_builder.annotators.entities.arabic import (
     arabic_companies,
+    arabic_events,
     arabic_facilities,
     arabic_given_names,
+    arabic_headed_places,
     arabic_heads_before_known,
     arabic_ministries,
+    arabic_named_facilities,
     arabic_namesakes,
     arabic_national_orgs,
     arabic_orgs,
     arabic_people,
     arabic_role_appositions,
     arabic_speakers,
+    arabic_storms,
     arabic_sub_bodies,
     without_adjectival_domains,
 )
@@ -81,6 +85,10 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_ministries(text, norm, words, k)
         + arabic_namesakes(text, norm, words, k)
         + arabic_companies(text, norm, words, k)
+        + arabic_events(text, norm, words, k, gazetteer)
+        + arabic_headed_places(text, norm, words, k)
+        + arabic_named_facilities(text, norm, words, k)
+        + arabic_storms(text, norm, words, k)
         if language == "ar"
         else english_orgs(text, k) + english_acronym_names(text, k)
     )

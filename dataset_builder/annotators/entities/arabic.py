@@ -248,10 +248,11 @@ def arabic_orgs(
                 j > i + 1
                 and not national
                 and _coordinated(words[j], k, starts)
-                and not (nisba and _before_nationality(norm, words, j, k))
+                and not (_after_purpose(words, i, j) and _before_nationality(norm, words, j, k))
             ):
                 # coordinated words inside the name (هيئة الكوارث والطوارئ التركية); before another
-                # head, the next body (وكالة الطاقة الدولية والوكالة الدولية)
+                # head, the next body (وكالة الطاقة الدولية والوكالة الدولية); after what the body is
+                # for, not a phrase with its own nationality (للأمن الوطني والسلطات الإسبانية)
                 if last == j - 1:
                     last = j
                 j += 1
@@ -271,7 +272,7 @@ def arabic_orgs(
                     last + 1 < len(words)
                     and _adjacent(norm, words[last], words[last + 1])
                     and _coordinated(words[last + 1], k, starts)
-                        and not _before_nationality(norm, words, last + 1, k)
+                    and not _before_nationality(norm, words, last + 1, k)
                 ):
                     last += 1
                 break
@@ -547,6 +548,11 @@ def _coordinated(word: Word, k: EntityKnowledge, starts: set[int]) -> bool:
         and w[3:] not in k.ar_org_heads  # والوكالة: a head with the article
         and word[0] + 1 not in starts
     )
+
+
+def _after_purpose(words: list[Word], i: int, j: int) -> bool:
+    """A لل-word (what a body is for) among the words between the head ``words[i]`` and ``words[j]``."""
+    return any(w[2].startswith("لل") for w in words[i + 1 : j])
 
 
 def _before_nationality(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
@@ -940,3 +946,134 @@ def _apposition(text: str, norm: str, words: list[Word], j: int, k: EntityKnowle
     if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
         return []
     return name
+
+
+def arabic_events(
+    text: str, norm: str, words: list[Word], k: EntityKnowledge, known: Iterable[Span]
+) -> list[Span]:
+    """An event named after a place is one MISC name over the place: a misc head without the article,
+    a known place, nisba adjectives that are no nationality (السينمائي, الدولي) and what it is for
+    (مهرجان القاهرة السينمائي الدولي, معرض الشارقة الدولي للكتاب)."""
+    places = {s.start: s.end for s in known if s.label == "LOC"}
+    found = []
+    for i in range(len(words) - 1):
+        word = words[i][2]
+        head = k.ar_misc_heads.get(word)
+        if head is None or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        last = _long_place_after(norm, words, i, places)
+        if last is None:
+            if words[i + 1][0] not in places:
+                continue
+            last = i + 1
+        while (
+            last + 1 < len(words)
+            and _adjacent(norm, words[last], words[last + 1])
+            and _nisba(words[last + 1][2], k)
+            and ("ar", words[last + 1][2]) not in k.names
+        ):
+            last += 1
+        last = _purpose_end(norm, words, last, k)
+        start, end = words[i][0] + len(word) - len(head), words[last][1]
+        found.append(Span(start, end, text[start:end], "MISC", None))
+    return found
+
+
+def arabic_headed_places(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """The name word right after a place head, the head left out, is a place the base may lack
+    (بمدينة الزرقاء, إقليم الحوز, قرية أمزميز): a name word, no plural (قرية الصيادين), no indefinite
+    adjective (مدينة ساحلية), and no article word after it (a name of several words, unknown bounds)."""
+    found = []
+    for i in range(len(words) - 1):
+        if words[i][2] not in k.ar_place_heads or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        if _place_word(norm, words, i + 1, k):
+            start, end = words[i + 1][0], words[i + 1][1]
+            found.append(Span(start, end, text[start:end], "LOC", None))
+    return found
+
+
+def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A facility head and one name word the base lacks are a place, head included (مستشفى البشير,
+    مسجد الكتبية, مطار بنينا الدولي), by the tests of :func:`arabic_headed_places`."""
+    found = []
+    for i in range(len(words) - 1):
+        word = words[i][2]
+        head = k.ar_facility_name_heads.get(word)
+        if head is None or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        if not _place_word(norm, words, i + 1, k, international=True):
+            continue
+        last = i + 1
+        if _foreign_second_word(norm, words, last, k):
+            last += 1  # مستشفى كينغز كوليدج في
+        start, end = words[i][0] + len(word) - len(head), words[last][1]
+        if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
+            end += 7
+        found.append(Span(start, end, text[start:end], "LOC", None))
+    return found
+
+
+def _foreign_second_word(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A second plain name word after the plain ``words[j]`` closes a facility's foreign name when a
+    stopword or punctuation follows it (مستشفى كينغز كوليدج في لندن)."""
+    if words[j][2].startswith("ال") or j + 1 >= len(words) or not _adjacent(norm, words[j], words[j + 1]):
+        return False
+    w = words[j + 1][2]
+    closed = (
+        j + 2 >= len(words)
+        or not _adjacent(norm, words[j + 1], words[j + 2])
+        or words[j + 2][2] in k.ar_stopwords
+    )
+    return (
+        closed
+        and ("ar", w) not in k.names
+        and _name_word(w, k)
+        and not w.startswith(("ال", *k.ar_article_behind_proclitic))
+        and not w.endswith(("ه", "ي"))
+        and not k.ar_verb.match(w)
+    )
+
+
+def _place_word(
+    norm: str, words: list[Word], j: int, k: EntityKnowledge, international: bool = False
+) -> bool:
+    """``words[j]`` may be a place's one-word name after its head: unknown to the base, a name word
+    (no stopword, title or verb), no plural, no indefinite adjective (ساحلية, ميداني), no article behind
+    a proclitic, and no article word after it but الدولي when ``international``."""
+    w = words[j][2]
+    if (
+        ("ar", w) in k.names
+        or not _name_word(w, k)
+        or w.startswith(k.ar_article_behind_proclitic)
+        or w.endswith(("ات", "ين", "ون"))
+        or (not w.startswith("ال") and w.endswith(("ه", "ي")))
+        or k.ar_verb.match(w)
+        or k.ar_not_first.match(w.removeprefix("ال"))
+    ):
+        return False
+    if j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
+        after = words[j + 1][2]
+        return not after.startswith("ال") or (international and after == "الدولي")
+    return True
+
+
+def arabic_storms(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A storm's one-word name after its prefix, left out (العاصفة دانيال → دانيال MISC): a plain name
+    word, no adjective (العاصفة الرملية, عاصفة ترابية)."""
+    found = []
+    for i in range(len(words) - 1):
+        if words[i][2] not in k.ar_misc_prefixes or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        w = words[i + 1][2]
+        if (
+            w.startswith("ال")
+            or w.endswith(("ه", "ي"))
+            or not _name_word(w, k)
+            or k.ar_verb.match(w)
+            or w.startswith(k.ar_article_behind_proclitic)
+        ):
+            continue
+        start, end = words[i + 1][0], words[i + 1][1]
+        found.append(Span(start, end, text[start:end], "MISC", None))
+    return found
