@@ -36,6 +36,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_named_facilities,
     arabic_namesakes,
     arabic_national_orgs,
+    arabic_nationals,
     arabic_orgs,
     arabic_people,
     arabic_role_appositions,
@@ -107,6 +108,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_speakers(text, norm, words, k)
         + arabic_role_appositions(text, norm, words, k)
         + arabic_given_names(text, norm, words, k)
+        + arabic_nationals(text, norm, words, k)
         if language == "ar"
         else english_rules(text, k)
     )

@@ -129,7 +129,8 @@ def arabic_given_names(text: str, norm: str, words: list[Word], k: EntityKnowled
     taken as the family name (كريستيانو رونالدو الفارق)."""
     found: list[Span] = []
     for j, word in enumerate(words):
-        if word[2] not in k.ar_given_names:
+        compound = word[2] not in k.ar_given_names and _compound_start(norm, words, j, k)
+        if word[2] not in k.ar_given_names and not compound:
             continue
         before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], word) else None
         if before is not None and (
@@ -141,12 +142,88 @@ def arabic_given_names(text: str, norm: str, words: list[Word], k: EntityKnowled
         ):
             continue
         name = _name_after(text, norm, words, j, k)
-        if len(name) == 3 and name[-1][2].startswith("ال") and name[1][2] not in k.ar_compound_first:
+        if (
+            len(name) == 3
+            and name[-1][2].startswith("ال")
+            and name[0][2] not in k.ar_compound_first  # عبد الله السعيد: the compound counts once
+            and name[1][2] not in k.ar_compound_first
+        ):
             name = name[:2]
+        if compound and not (
+            len(name) >= 3 and (name[-1][2].startswith("ال") or _closed(norm, words, j + len(name), k))
+        ):
+            continue  # a compound alone must be closed: عبد العالي حساني شريف goes on
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
     return found
+
+
+def _compound_start(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """``words[j]`` starts a compound given name with the article (عبد الله, أبو الفضل): with a family
+    name after it (three words at least), a person with no title before it (من عبد الله السعيد); only
+    where no given name stands before it (عادل عبد المهدي, محمد عبد المنعم: a family name): a listed
+    one, or a plain name word with no proclitic, article or ه ending (not سجله, وسجل)."""
+    before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], words[j]) else None
+    return (
+        words[j][2] in k.ar_compound_first
+        and (
+            before is None
+            or (
+                before not in k.ar_given_names
+                and (
+                    not _name_word(before, k)
+                    or before.startswith(("ال", "و", "ف", "ب", "ل"))
+                    or before.endswith("ه")
+                    or k.ar_verb.match(before) is not None
+                )
+            )
+        )
+        and j + 1 < len(words)
+        and _adjacent(norm, words[j], words[j + 1])
+        and words[j + 1][2].startswith("ال")
+    )
+
+
+def arabic_nationals(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A name right after a nationality standing as a noun, as sport and culture news name foreign
+    people (على الأوكرانية إيلينا سفيتولينا في, أمام الألماني ألكسندر زفيريف.): not after a noun with the
+    article (then it is that noun's adjective: الجيش الإسرائيلي), and the name, two words at least,
+    closed by punctuation, a stopword or a verb."""
+    found: list[Span] = []
+    for j in range(1, len(words)):
+        nationality = words[j - 1][2]
+        if (
+            not nationality.startswith("ال")
+            or k.names.get(("ar", nationality), (None, ""))[1] != "MISC"
+            or not _adjacent(norm, words[j - 1], words[j])
+        ):
+            continue
+        if (
+            j >= 2
+            and _adjacent(norm, words[j - 2], words[j - 1])
+            and words[j - 2][2].startswith(("ال", *k.ar_article_behind_proclitic))
+        ):
+            continue
+        first = words[j][2]
+        if first[0] in "لبو" and (k.ar_not_first.match(first[1:]) or first[1:] in k.ar_not_names):
+            continue  # a verbal noun behind a proclitic (الإماراتية لتطوير): no name
+        name = _name_after(text, norm, words, j, k, verb_like=True)
+        if len(name) >= 2 and _closed(norm, words, j + len(name), k):
+            start, end = name[0][0], name[-1][1]
+            found.append(Span(start, end, text[start:end], "PER", None))
+    return found
+
+
+def _closed(norm: str, words: list[Word], after: int, k: EntityKnowledge) -> bool:
+    """A name ending before ``words[after]`` is closed: by punctuation or the line's end, a stopword
+    or a verb."""
+    return (
+        after >= len(words)
+        or not _adjacent(norm, words[after - 1], words[after])
+        or words[after][2] in k.ar_stopwords
+        or k.ar_verb.match(words[after][2]) is not None
+    )
 
 
 def arabic_role_appositions(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
@@ -835,6 +912,8 @@ def _name_after(
         elif w.startswith("ال"):
             if k.ar_not_first.match(w[2:]):
                 break  # a verbal noun (التسجيل) is no family name
+            if len(w) >= 8 and w.endswith(("ين", "ون")):
+                break  # a plural noun (أيمن عاشور الناجحين) is no family name
             if not (lineage and _lineage_next(norm, words, j, k)):
                 name.append(word)
                 break
