@@ -251,6 +251,9 @@ class ArabicEntityRules(_Strict):
     entity they name (عمّان, with the shadda, is Amman; عمان without marks stays the base's Oman): a
     span whose letters carry at least those marks takes that id."""
     not_names: list[str] = []
+    """Words that look like a name's first word after a title but are common nouns or verbs of news
+    text (منسق, أداء, تطوير): a rule never starts a person's name with them; nor is one read as a
+    proclitic and a known name (كابل, a cable, is not ك + آبل)."""
     not_purposes: list[str] = []
     """لل-words that say when, not what a body is for (للمرة, للعام): after a body's name they are no
     part of it (جامعة القاهرة للعام الثاني)."""
@@ -260,8 +263,6 @@ class ArabicEntityRules(_Strict):
     sub_body_heads: list[str] = []
     """Heads of a part of a body (كلية): with its article words and the body after ب it is one name, the
     outermost (كلية الطب بجامعة القاهرة)."""
-    """Words that look like a name's first word after a title but are common nouns or verbs of news
-    text (منسق, أداء, تطوير): a rule never starts a person's name with them."""
     reporting_verbs: list[str] = Field(min_length=1)
     """Verbs that bring a speaker's words (قال, أكد, صرح), with their proclitics as written: right
     after one, a name followed by a comma and a role is a person (وقال محمد العبار، رئيس ...)."""
@@ -280,6 +281,11 @@ class ArabicEntityRules(_Strict):
     place_heads: list[str] = []
     """Nouns in front of a place's name, left out of the span (مدينة, محافظة, إقليم, قرية): the name
     word right after one is a place the base may lack (بمدينة الزرقاء, إقليم الحوز)."""
+    nationality_purpose_heads: list[str] = []
+    """Heads whose body's name goes on after its nationality with what it is for (الصندوق السعودي
+    للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد
+    الأوروبي للشؤون الخارجية) or a verbal noun before the head makes the لل-word its object (دعم
+    الاتحاد الأوروبي للمهاجرين); not the armed forces' (استهداف الجيش الإسرائيلي للمستشفى)."""
     facility_name_heads: list[str] = []
     """Facility heads (a subset of ``facility_heads``) whose name the base may lack: the head and one
     name word after it are a place (مستشفى البشير, مطار بنينا الدولي); not ملعب or شارع, whose next word
@@ -311,6 +317,11 @@ class EnglishEntityRules(_Strict):
     up to punctuation are a person. None when the key is missing (no such rule, as before it was added)."""
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
+    nationality_purpose_heads: list[str] = []
+    """Heads whose body's name goes on after its nationality with what it is for (الصندوق السعودي
+    للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد
+    الأوروبي للشؤون الخارجية) or a verbal noun before the head makes the لل-word its object (دعم
+    الاتحاد الأوروبي للمهاجرين); not the armed forces' (استهداف الجيش الإسرائيلي للمستشفى)."""
     facility_name_heads: list[str] = []
     """Facility heads (a subset of ``facility_heads``) whose name the base may lack: the head and one
     name word after it are a place (مستشفى البشير, مطار بنينا الدولي); not ملعب or شارع, whose next word

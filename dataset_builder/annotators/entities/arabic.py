@@ -359,6 +359,9 @@ def arabic_orgs(
                 last, nisba = j, True  # continues the name like a nisba (المحكمة الاتحادية العليا)
                 j += 1
                 continue
+            if national and _purpose_after_nationality(norm, words, i, j, head, k):
+                last = _purpose_end(norm, words, j - 1, k)  # الصندوق السعودي للتنمية
+                break
             if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
                 break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
             if j == i + 1 and w.startswith("لل"):
@@ -625,6 +628,24 @@ def _coordinated(word: Word, k: EntityKnowledge, starts: set[int]) -> bool:
         and w[3:] not in k.ar_org_heads  # والوكالة: a head with the article
         and word[0] + 1 not in starts
     )
+
+
+def _purpose_after_nationality(
+    norm: str, words: list[Word], i: int, j: int, head: str, k: EntityKnowledge
+) -> bool:
+    """What a body is for follows its nationality at ``words[j]`` (الصندوق السعودي للتنمية): a head
+    that takes one, a لل-word of no time, head and nationality no known name (الاتحاد الأوروبي
+    للشؤون الخارجية), and no verbal noun before the head, whose object the لل-word would be (دعم
+    الاتحاد الأوروبي للمهاجرين)."""
+    w = words[j][2]
+    if head not in k.ar_nationality_purpose_heads or not w.startswith("لل") or w in k.ar_not_purposes:
+        return False
+    if ("ar", norm[words[i][1] - len(head) : words[j - 1][1]]) in k.names:
+        return False
+    if i and _adjacent(norm, words[i - 1], words[i]):
+        before = words[i - 1][2]
+        return not (k.ar_not_first.match(before) or before in k.ar_not_names)
+    return True
 
 
 def _after_purpose(words: list[Word], i: int, j: int) -> bool:
