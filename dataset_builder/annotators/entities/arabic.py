@@ -983,6 +983,7 @@ def _third_name(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> boo
         word.endswith("ه")
         or word.startswith(k.ar_article_behind_proclitic)
         or k.ar_verb.match(word)  # a verb after the name (أنس جابر تتأهل إلى)
+        or (word.startswith("و") and word not in k.ar_given_names)  # و and the next clause (وأثنى)
         or j + 1 >= len(words)
     ):
         return False
