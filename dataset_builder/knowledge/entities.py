@@ -165,6 +165,10 @@ class EntityKnowledge:
     """Words after a company's name that belong to it (القابضة), normalised."""
     ar_nationality_purpose_heads: frozenset[str]
     """Heads whose name goes on with a لل-word after its nationality (الصندوق), normalised."""
+    ar_role_complements: frozenset[str]
+    """Nouns in construct after a title (قسم, إدارة): never a name's first word, normalised."""
+    ar_place_adjectives: frozenset[str]
+    """Adjectives of size or direction that name a place with the known place before them, normalised."""
     ar_facility_name_heads: dict[str, str]
     """Facility heads whose name the base may lack (مستشفى), bare or behind a proclitic → the bare head."""
     ar_maqsura_stopwords: frozenset[str]
@@ -326,6 +330,8 @@ def compile_entity_knowledge(
         ar_place_heads=_with_proclitics(ar.place_heads, ar.proclitics),
         ar_company_suffixes=frozenset(normalise(w, "ar") for w in ar.company_suffixes),
         ar_facility_name_heads=_with_proclitics(ar.facility_name_heads, ar.proclitics),
+        ar_place_adjectives=frozenset(normalise(w, "ar") for w in ar.place_adjectives),
+        ar_role_complements=frozenset(normalise(w, "ar") for w in ar.role_complements),
         ar_nationality_purpose_heads=frozenset(normalise(w, "ar") for w in ar.nationality_purpose_heads),
         ar_maqsura_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords if w.endswith("ى")),
         en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),

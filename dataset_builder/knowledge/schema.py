@@ -254,6 +254,9 @@ class ArabicEntityRules(_Strict):
     """Words that look like a name's first word after a title but are common nouns or verbs of news
     text (منسق, أداء, تطوير): a rule never starts a person's name with them; nor is one read as a
     proclitic and a known name (كابل, a cable, is not ك + آبل)."""
+    role_complements: list[str] = []
+    """Nouns a role takes in construct (رئيسة قسم البحوث, مدير إدارة الطوارئ, a title followed by a
+    unit's name): never a person's first name, though they may name a body's purpose (لإدارة الطوارئ)."""
     not_purposes: list[str] = []
     """لل-words that say when, not what a body is for (للمرة, للعام): after a body's name they are no
     part of it (جامعة القاهرة للعام الثاني)."""
@@ -286,6 +289,9 @@ class ArabicEntityRules(_Strict):
     للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد
     الأوروبي للشؤون الخارجية) or a verbal noun before the head makes the لل-word its object (دعم
     الاتحاد الأوروبي للمهاجرين); not the armed forces' (استهداف الجيش الإسرائيلي للمستشفى)."""
+    place_adjectives: list[str] = []
+    """Adjectives of size or direction after a known place that name a place with it (أمريكا الشمالية,
+    القاهرة الكبرى, القدس الشرقية): one span."""
     facility_name_heads: list[str] = []
     """Facility heads (a subset of ``facility_heads``) whose name the base may lack: the head and one
     name word after it are a place (مستشفى البشير, مطار بنينا الدولي); not ملعب or شارع, whose next word
@@ -322,6 +328,9 @@ class EnglishEntityRules(_Strict):
     للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد
     الأوروبي للشؤون الخارجية) or a verbal noun before the head makes the لل-word its object (دعم
     الاتحاد الأوروبي للمهاجرين); not the armed forces' (استهداف الجيش الإسرائيلي للمستشفى)."""
+    place_adjectives: list[str] = []
+    """Adjectives of size or direction after a known place that name a place with it (أمريكا الشمالية,
+    القاهرة الكبرى, القدس الشرقية): one span."""
     facility_name_heads: list[str] = []
     """Facility heads (a subset of ``facility_heads``) whose name the base may lack: the head and one
     name word after it are a place (مستشفى البشير, مطار بنينا الدولي); not ملعب or شارع, whose next word

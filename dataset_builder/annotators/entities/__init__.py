@@ -27,6 +27,7 @@ from dataclasses import replace
 
 from dataset_builder.annotators.entities.arabic import (
     arabic_companies,
+    arabic_directional_places,
     arabic_events,
     arabic_facilities,
     arabic_given_names,
@@ -90,6 +91,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_headed_places(text, norm, words, k)
         + arabic_named_facilities(text, norm, words, k)
         + arabic_storms(text, norm, words, k)
+        + arabic_directional_places(text, norm, gazetteer, k)
         if language == "ar"
         else english_orgs(text, k) + english_acronym_names(text, k)
     )

@@ -741,7 +741,8 @@ _NEXT_WORD = re.compile(r"[^\S\n]+(\w+)\b")
 
 
 def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
-    """A facility named after a known place is one place: مطار بغداد (الدولي), معبر رفح."""
+    """A facility named after a known place is one place, with an adjective that is no nationality:
+    مطار بغداد (الدولي), مستشفى البصرة التعليمي, معبر رفح; so is a state's official name (دولة قطر)."""
     found = []
     for place in known:
         if place.label != "LOC":
@@ -752,8 +753,9 @@ def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledg
             continue
         start = length - len(head)
         end = place.end
-        if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
-            end += 7
+        after = _NEXT_WORD.match(norm, end)
+        if after is not None and _nisba(after.group(1), k) and ("ar", after.group(1)) not in k.names:
+            end = after.end()  # مستشفى عين شمس التخصصي, مطار بغداد الدولي (not مستشفى غزة الأوروبي)
         found.append(Span(start, end, text[start:end], "LOC", None))
     return found
 
@@ -903,6 +905,8 @@ def _name_after(
                 or w.startswith(k.ar_article_behind_proclitic)
                 or (k.ar_verb.match(w) and not verb_like and w not in k.ar_given_names)
                 or k.ar_not_first.match(w)
+                or (w[0] in k.proclitics and k.ar_not_first.match(w[1:]))  # بتشديد العقوبة
+                or w in k.ar_role_complements  # رئيسة قسم البحوث
                 or w in k.ar_connectors
                 or w in k.ar_reporting_verbs  # وأكد after a comma starts a clause, not a name
             ):
@@ -1103,15 +1107,34 @@ def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKn
         head = k.ar_facility_name_heads.get(word)
         if head is None or not _adjacent(norm, words[i], words[i + 1]):
             continue
-        if not _place_word(norm, words, i + 1, k, international=True):
-            continue
         last = i + 1
+        if (
+            words[last][2] in k.ar_compound_first
+            and last + 1 < len(words)
+            and _adjacent(norm, words[last], words[last + 1])
+        ):
+            last += 1  # مستشفى أبو الريش: a compound name
+        if not _place_word(norm, words, last, k, international=True):
+            continue
         if _foreign_second_word(norm, words, last, k):
             last += 1  # مستشفى كينغز كوليدج في
         start, end = words[i][0] + len(word) - len(head), words[last][1]
         if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
             end += 7
         found.append(Span(start, end, text[start:end], "LOC", None))
+    return found
+
+
+def arabic_directional_places(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A known place and an adjective of size or direction after it are one place (أمريكا الشمالية,
+    القاهرة الكبرى)."""
+    found = []
+    for place in known:
+        if place.label != "LOC":
+            continue
+        after = _NEXT_WORD.match(norm, place.end)
+        if after is not None and after.group(1) in k.ar_place_adjectives:
+            found.append(Span(place.start, after.end(), text[place.start : after.end()], "LOC", None))
     return found
 
 
