@@ -235,7 +235,7 @@ def arabic_role_appositions(text: str, norm: str, words: list[Word], k: EntityKn
     for j in range(1, len(words)):
         if _ROLE_COMMA.fullmatch(norm, words[j - 1][1], words[j][0]) is None:
             continue
-        name = _name_after(text, norm, words, j, k, verb_like=True)
+        name = _set_off(norm, words, j, _name_after(text, norm, words, j, k, verb_like=True), k)
         if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
             continue
         i = j - 1
@@ -937,7 +937,7 @@ def _name_after(
         elif w.startswith("ال"):
             if k.ar_not_first.match(w[2:]):
                 break  # a verbal noun (التسجيل) is no family name
-            if len(w) >= 8 and w.endswith(("ين", "ون")):
+            if _plural_noun(w):
                 break  # a plural noun (أيمن عاشور الناجحين) is no family name
             if not (lineage and _lineage_next(norm, words, j, k)):
                 name.append(word)
@@ -1047,7 +1047,7 @@ def _apposition(text: str, norm: str, words: list[Word], j: int, k: EntityKnowle
     words at least, and a comma, a full stop or the line's end right after it."""
     if j >= len(words) or _COMMA.fullmatch(norm, words[j - 1][1], words[j][0]) is None:
         return []
-    name = _name_after(text, norm, words, j, k, verb_like=True)
+    name = _set_off(norm, words, j, _name_after(text, norm, words, j, k, verb_like=True), k)
     if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
         return []
     return name
@@ -1201,3 +1201,36 @@ def arabic_storms(text: str, norm: str, words: list[Word], k: EntityKnowledge) -
         start, end = words[i + 1][0], words[i + 1][1]
         found.append(Span(start, end, text[start:end], "MISC", None))
     return found
+
+
+def _plural_noun(word: str) -> bool:
+    """A long word with the article and a plural ending (الناجحين, المتهمين): a noun, no family name."""
+    return word.startswith("ال") and len(word) >= 8 and word.endswith(("ين", "ون"))
+
+
+_SET_OFF_WORDS = 4
+"""Words at most of a name set off by commas (محمد ضياء زين العابدين)."""
+
+
+def _set_off(norm: str, words: list[Word], j: int, name: list[Word], k: EntityKnowledge) -> list[Word]:
+    """``name`` (from ``words[j]``) with the plain name words after it up to the clause's end, when a
+    comma before it sets the name off and the whole clause is the name (، هشام طلعت مصطفى، إن), at
+    most ``_SET_OFF_WORDS`` words; ``name`` as it is otherwise."""
+    if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is not None:
+        return name
+    m = j + len(name)
+    while m < len(words) and m - j < _SET_OFF_WORDS and _adjacent(norm, words[m - 1], words[m]):
+        w = words[m][2]
+        if (
+            not _name_word(w, k)
+            or w.startswith(("و", *k.ar_article_behind_proclitic))
+            or k.ar_verb.match(w)
+            or _plural_noun(w)
+        ):
+            return name
+        m += 1
+        if _CLAUSE_END.match(norm, words[m - 1][1]) is not None:
+            return words[j:m]
+        if w.startswith("ال"):
+            return name  # an article word ends a name only at the clause's end (زين العابدين،)
+    return name
