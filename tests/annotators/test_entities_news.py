@@ -364,3 +364,19 @@ def test_arabic_places_events_and_bodies_the_base_lacks() -> None:
         ("بلتون المالية القابضة", "ORG"),
         ("الاتحاد الأوروبي", "ORG"),
     ]
+
+
+def test_arabic_people_after_long_title_chains() -> None:
+    """A family name after بن and a compound father's name, a foreign name that looks like a verb
+    after a chain, a listed given name shaped like a verbal noun (ستيفان); a verb and its object
+    after a title are no name."""
+    text = (
+        "وأكد وزير الدولة للشؤون الخارجية القطري محمد بن عبد العزيز الخليفي أن الوفد وصل. وقالت المديرة "
+        "التنفيذية لبرنامج الأغذية العالمي سيندي ماكين إن المساعدات تأخرت. وقال المتحدث باسم الأمم "
+        "المتحدة ستيفان دوجاريك إن الأمين العام قلق. وقال الوزير سيعقد اجتماعا مع نظيره."
+    )
+    assert [t for t, label, _ in found(text, "ar") if label == "PER"] == [
+        "محمد بن عبد العزيز الخليفي",
+        "سيندي ماكين",
+        "ستيفان دوجاريك",
+    ]

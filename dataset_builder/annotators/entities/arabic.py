@@ -69,6 +69,8 @@ def arabic_people(
             if j < len(words) and _adjacent(norm, words[j - 1], words[j])
             else _apposition(text, norm, words, j, k)
         )
+        if len(name) < 2 and j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+            name = _foreign_name(text, norm, words, j, k)
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
@@ -90,6 +92,15 @@ def _second_domain(text: str, norm: str, words: list[Word], j: int, k: EntityKno
         and words[j + 1][2].startswith("ال")
         and not _known_person(words[j + 1][2], k)
     )
+
+
+def _foreign_name(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+    """A foreign name after a title chain whose first word looks like a verb (سيندي ماكين إن): two
+    words, the second no accusative in ا (سيعقد اجتماعا), closed by punctuation, a stopword or a verb."""
+    name = _name_after(text, norm, words, j, k, verb_like=True)
+    if len(name) != 2 or name[1][2].endswith("ا") or not _closed(norm, words, j + 2, k):
+        return []
+    return name
 
 
 def _named_inside(bodies: list[Span], start: int, title_end: int, chain_end: int) -> bool:
@@ -904,7 +915,7 @@ def _name_after(
                 _article(text, word)
                 or w.startswith(k.ar_article_behind_proclitic)
                 or (k.ar_verb.match(w) and not verb_like and w not in k.ar_given_names)
-                or k.ar_not_first.match(w)
+                or (k.ar_not_first.match(w) and w not in k.ar_given_names)  # not ستيفان
                 or (w[0] in k.proclitics and k.ar_not_first.match(w[1:]))  # بتشديد العقوبة
                 or w in k.ar_role_complements  # رئيسة قسم البحوث
                 or w in k.ar_connectors
@@ -915,7 +926,10 @@ def _name_after(
         elif name[-1][2] in k.ar_compound_first or name[-1][2] in k.ar_connectors:
             if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
                 name.append(word)
-                break
+                if name[-3][2] not in k.ar_connectors:
+                    break  # after بن it is the father's name: a family name may follow (بن عبد العزيز الخليفي)
+                j += 1
+                continue
             # a compound given name counts once (عبد المجيد تبون), a compound family name ends it (سامي أبو زهري)
             plain += not (len(name) == 1 and name[0][2] in k.ar_compound_first)
         elif w in k.ar_connectors or w in k.ar_compound_first:
