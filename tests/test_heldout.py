@@ -212,9 +212,10 @@ def test_silver_on_the_arabic_dev5_set() -> None:
     result = evaluate(DATA / "ar_dev5", KNOWLEDGE)
     print(result.report())
     bodies = result.per_language["ar"]["ORG"]
-    # measured P 0.902, R 0.818, F1 0.858; ORG 0.925, 0.856 (0.846, 0.755, 0.798; ORG 0.833, 0.747
-    # before the organisation rules and datelines added for it)
-    assert result.overall.precision >= 0.895 and result.overall.f1 >= 0.85
+    # measured P 0.927, R 0.847, F1 0.885; ORG 0.925, 0.856 (0.902, 0.818, 0.858 before ar_dev6's
+    # people and place rules; 0.846, 0.755, 0.798, ORG 0.833, 0.747 before the organisation rules
+    # and datelines added for it)
+    assert result.overall.precision >= 0.92 and result.overall.f1 >= 0.88
     assert bodies.precision >= 0.92 and bodies.recall >= 0.85
 
 
