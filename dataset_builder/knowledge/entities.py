@@ -155,6 +155,24 @@ class EntityKnowledge:
     """Nouns before a place's name (محافظة) that join it inside a local body's name, normalised."""
     ar_namesake_honorifics: frozenset[str]
     """Honorifics of the namesakes of bodies and facilities (الملك), normalised."""
+    ar_misc_heads: dict[str, str]
+    """Heads of events named after a place (مهرجان), bare or behind a proclitic → the bare head."""
+    ar_misc_prefixes: dict[str, str]
+    """Words before a storm's name (العاصفة), bare or behind a proclitic → the bare word."""
+    ar_place_heads: dict[str, str]
+    """Nouns before a place's name left out of it (مدينة), bare or behind a proclitic → the bare word."""
+    ar_company_suffixes: frozenset[str]
+    """Words after a company's name that belong to it (القابضة), normalised."""
+    ar_nationality_purpose_heads: frozenset[str]
+    """Heads whose name goes on with a لل-word after its nationality (الصندوق), normalised."""
+    ar_role_complements: frozenset[str]
+    """Nouns in construct after a title (قسم, إدارة): never a name's first word, normalised."""
+    ar_place_adjectives: frozenset[str]
+    """Adjectives of size or direction that name a place with the known place before them, normalised."""
+    ar_facility_name_heads: dict[str, str]
+    """Facility heads whose name the base may lack (مستشفى), bare or behind a proclitic → the bare head."""
+    ar_maqsura_stopwords: frozenset[str]
+    """Stopwords spelled with ى (على), normalised: a word the text spells with ي instead is a name (علي)."""
     en_org_cued: re.Pattern[str] | None = None
     """Capitalised words after an ``org_cues`` word or phrase (the chipmaker Infineon); None without cues."""
     en_org_cued_after: re.Pattern[str] | None = None
@@ -329,6 +347,15 @@ def compile_entity_knowledge(
         ar_ministry_short_forms=_with_proclitics(ar.ministry_short_forms, ar.proclitics),
         ar_place_descriptors=frozenset(normalise(w, "ar") for w in ar.place_descriptors),
         ar_namesake_honorifics=frozenset(normalise(w, "ar") for w in ar.namesake_honorifics),
+        ar_misc_heads=_with_proclitics(ar.misc_heads, ar.proclitics),
+        ar_misc_prefixes=_with_proclitics(ar.misc_prefixes, ar.proclitics),
+        ar_place_heads=_with_proclitics(ar.place_heads, ar.proclitics),
+        ar_company_suffixes=frozenset(normalise(w, "ar") for w in ar.company_suffixes),
+        ar_facility_name_heads=_with_proclitics(ar.facility_name_heads, ar.proclitics),
+        ar_place_adjectives=frozenset(normalise(w, "ar") for w in ar.place_adjectives),
+        ar_role_complements=frozenset(normalise(w, "ar") for w in ar.role_complements),
+        ar_nationality_purpose_heads=frozenset(normalise(w, "ar") for w in ar.nationality_purpose_heads),
+        ar_maqsura_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords if w.endswith("ى")),
         en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
         en_name_run=re.compile(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?![\w’'-]|[^\S\n]+[A-Z])"
@@ -584,4 +611,8 @@ def _title_starts(titles: Iterable[str], proclitics: Iterable[str]) -> dict[str,
         ordered = tuple(sorted(group, key=len, reverse=True))
         for prefix in ("", *proclitics):
             table.setdefault(prefix + first, (len(prefix), ordered))
+        if first.startswith("ال"):  # ل + the article written لل (للمدافع): the article's ل stays
+            for prefix in ("", *proclitics):
+                behind = tuple(prefix + "ل" + t[1:] for t in ordered)
+                table.setdefault(prefix + "ل" + first[1:], (0, behind))
     return table

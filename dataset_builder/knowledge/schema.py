@@ -251,6 +251,12 @@ class ArabicEntityRules(_Strict):
     entity they name (عمّان, with the shadda, is Amman; عمان without marks stays the base's Oman): a
     span whose letters carry at least those marks takes that id."""
     not_names: list[str] = []
+    """Words that look like a name's first word after a title but are common nouns or verbs of news
+    text (منسق, أداء, تطوير): a rule never starts a person's name with them; nor is one read as a
+    proclitic and a known name (كابل, a cable, is not ك + آبل)."""
+    role_complements: list[str] = []
+    """Nouns a role takes in construct (رئيسة قسم البحوث, مدير إدارة الطوارئ, a title followed by a
+    unit's name): never a person's first name, though they may name a body's purpose (لإدارة الطوارئ)."""
     not_purposes: list[str] = []
     """لل-words that say when, not what a body is for (للمرة, للعام): after a body's name they are no
     part of it (جامعة القاهرة للعام الثاني)."""
@@ -260,15 +266,38 @@ class ArabicEntityRules(_Strict):
     sub_body_heads: list[str] = []
     """Heads of a part of a body (كلية): with its article words and the body after ب it is one name, the
     outermost (كلية الطب بجامعة القاهرة)."""
-    """Words that look like a name's first word after a title but are common nouns or verbs of news
-    text (منسق, أداء, تطوير): a rule never starts a person's name with them."""
     reporting_verbs: list[str] = Field(min_length=1)
     """Verbs that bring a speaker's words (قال, أكد, صرح), with their proclitics as written: right
     after one, a name followed by a comma and a role is a person (وقال محمد العبار، رئيس ...)."""
     given_names: list[str] = []
-    """Given names that are no common word of news text (not سعيد "happy", not أمين "secretary", not
-    علي, written like the preposition على once normalised): one of them, then a family name, is a
-    person with no title before it (غاب حكيم زياش, لكن سالم الدوسري)."""
+    """Given names that are no common word of news text (not سعيد "happy", not أمين "secretary"): one
+    of them, then a family name, is a person with no title before it (غاب حكيم زياش, لكن سالم
+    الدوسري). علي is one: written like the preposition على once normalised, it counts only where the
+    text spells it with ي."""
+    misc_heads: list[str] = []
+    """Heads of recurring events named after a place (مهرجان, معرض): the head, a known place, its
+    adjectives and what it is for are one MISC name (مهرجان القاهرة السينمائي الدولي, معرض الشارقة
+    الدولي للكتاب), not the place."""
+    misc_prefixes: list[str] = []
+    """Words in front of a storm's or an operation's one-word name, left out of it (العاصفة دانيال →
+    دانيال MISC)."""
+    place_heads: list[str] = []
+    """Nouns in front of a place's name, left out of the span (مدينة, محافظة, إقليم, قرية): the name
+    word right after one is a place the base may lack (بمدينة الزرقاء, إقليم الحوز)."""
+    nationality_purpose_heads: list[str] = []
+    """Heads whose body's name goes on after its nationality with what it is for (الصندوق السعودي
+    للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد
+    الأوروبي للشؤون الخارجية) or a verbal noun before the head makes the لل-word its object (دعم
+    الاتحاد الأوروبي للمهاجرين); not the armed forces' (استهداف الجيش الإسرائيلي للمستشفى)."""
+    place_adjectives: list[str] = []
+    """Adjectives of size or direction after a known place that name a place with it (أمريكا الشمالية,
+    القاهرة الكبرى, القدس الشرقية): one span."""
+    facility_name_heads: list[str] = []
+    """Facility heads (a subset of ``facility_heads``) whose name the base may lack: the head and one
+    name word after it are a place (مستشفى البشير, مطار بنينا الدولي); not ملعب or شارع, whose next word
+    is as often the sentence's."""
+    company_suffixes: list[str] = []
+    """Words after a company's name that belong to it (القابضة, المالية: بلتون المالية القابضة)."""
 
     @field_validator("not_first_name_patterns")
     @classmethod
@@ -294,6 +323,18 @@ class EnglishEntityRules(_Strict):
     up to punctuation are a person. None when the key is missing (no such rule, as before it was added)."""
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
+    nationality_purpose_heads: list[str] = []
+    """Heads whose body's name goes on after its nationality with what it is for (الصندوق السعودي
+    للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد
+    الأوروبي للشؤون الخارجية) or a verbal noun before the head makes the لل-word its object (دعم
+    الاتحاد الأوروبي للمهاجرين); not the armed forces' (استهداف الجيش الإسرائيلي للمستشفى)."""
+    place_adjectives: list[str] = []
+    """Adjectives of size or direction after a known place that name a place with it (أمريكا الشمالية,
+    القاهرة الكبرى, القدس الشرقية): one span."""
+    facility_name_heads: list[str] = []
+    """Facility heads (a subset of ``facility_heads``) whose name the base may lack: the head and one
+    name word after it are a place (مستشفى البشير, مطار بنينا الدولي); not ملعب or شارع, whose next word
+    is as often the sentence's."""
     company_suffixes: list[str] = []
     """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
     elsewhere in the same text, is the same company."""

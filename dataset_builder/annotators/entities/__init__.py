@@ -27,16 +27,22 @@ from dataclasses import replace
 
 from dataset_builder.annotators.entities.arabic import (
     arabic_companies,
+    arabic_directional_places,
+    arabic_events,
     arabic_facilities,
     arabic_given_names,
+    arabic_headed_places,
     arabic_heads_before_known,
     arabic_ministries,
+    arabic_named_facilities,
     arabic_namesakes,
     arabic_national_orgs,
+    arabic_nationals,
     arabic_orgs,
     arabic_people,
     arabic_role_appositions,
     arabic_speakers,
+    arabic_storms,
     arabic_sub_bodies,
     without_adjectival_domains,
 )
@@ -85,6 +91,11 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_ministries(text, norm, words, k)
         + arabic_namesakes(text, norm, words, k)
         + arabic_companies(text, norm, words, k)
+        + arabic_events(text, norm, words, k, gazetteer)
+        + arabic_headed_places(text, norm, words, k)
+        + arabic_named_facilities(text, norm, words, k)
+        + arabic_storms(text, norm, words, k)
+        + arabic_directional_places(text, norm, gazetteer, k)
         if language == "ar"
         else english_orgs(text, k) + english_acronym_names(text, k) + english_cued_orgs(text, k)
     )
@@ -103,6 +114,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_speakers(text, norm, words, k)
         + arabic_role_appositions(text, norm, words, k)
         + arabic_given_names(text, norm, words, k)
+        + arabic_nationals(text, norm, words, k)
         if language == "ar"
         else english_rules(text, k) + english_national_people(text, k) + english_cued_people(text, k)
     )

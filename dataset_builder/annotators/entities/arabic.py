@@ -48,6 +48,8 @@ def arabic_people(
                 j += 1
             elif _before_connector(norm, words, j, k):
                 break  # a title word before بن is a given name (المهندس أمين بن حسن الناصر)
+            elif _second_domain(text, norm, words, j, k):
+                j += 2  # وزير الاتصالات وتقنية المعلومات: the ministry's second domain is the title's
             elif (chained := _title_end(norm, words[j], k)) is not None:
                 j = _after_title(norm, words, j, chained, k)
             elif (
@@ -67,11 +69,38 @@ def arabic_people(
             if j < len(words) and _adjacent(norm, words[j - 1], words[j])
             else _apposition(text, norm, words, j, k)
         )
+        if len(name) < 2 and j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+            name = _foreign_name(text, norm, words, j, k)
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
         i = max(j + len(name), i + 1)
     return found
+
+
+def _second_domain(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """``words[j]`` joins a second domain to a minister's title: و and a noun in ة or ا (a feminine or
+    a loanword: وتقنية, وتكنولوجيا; no given name) in construct with an article word (المعلومات)."""
+    w = words[j][2]
+    return (
+        w.startswith("و")
+        and len(w) > 3
+        and w not in k.ar_given_names
+        and text[words[j][1] - 1] in "ةا"
+        and j + 1 < len(words)
+        and _adjacent(norm, words[j], words[j + 1])
+        and words[j + 1][2].startswith("ال")
+        and not _known_person(words[j + 1][2], k)
+    )
+
+
+def _foreign_name(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
+    """A foreign name after a title chain whose first word looks like a verb (سيندي ماكين إن): two
+    words, the second no accusative in ا (سيعقد اجتماعا), closed by punctuation, a stopword or a verb."""
+    name = _name_after(text, norm, words, j, k, verb_like=True)
+    if len(name) != 2 or name[1][2].endswith("ا") or not _closed(norm, words, j + 2, k):
+        return []
+    return name
 
 
 def _named_inside(bodies: list[Span], start: int, title_end: int, chain_end: int) -> bool:
@@ -111,7 +140,8 @@ def arabic_given_names(text: str, norm: str, words: list[Word], k: EntityKnowled
     taken as the family name (كريستيانو رونالدو الفارق)."""
     found: list[Span] = []
     for j, word in enumerate(words):
-        if word[2] not in k.ar_given_names:
+        compound = word[2] not in k.ar_given_names and _compound_start(norm, words, j, k)
+        if word[2] not in k.ar_given_names and not compound:
             continue
         before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], word) else None
         if before is not None and (
@@ -123,12 +153,88 @@ def arabic_given_names(text: str, norm: str, words: list[Word], k: EntityKnowled
         ):
             continue
         name = _name_after(text, norm, words, j, k)
-        if len(name) == 3 and name[-1][2].startswith("ال") and name[1][2] not in k.ar_compound_first:
+        if (
+            len(name) == 3
+            and name[-1][2].startswith("ال")
+            and name[0][2] not in k.ar_compound_first  # عبد الله السعيد: the compound counts once
+            and name[1][2] not in k.ar_compound_first
+        ):
             name = name[:2]
+        if compound and not (
+            len(name) >= 3 and (name[-1][2].startswith("ال") or _closed(norm, words, j + len(name), k))
+        ):
+            continue  # a compound alone must be closed: عبد العالي حساني شريف goes on
         if len(name) >= 2:
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
     return found
+
+
+def _compound_start(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """``words[j]`` starts a compound given name with the article (عبد الله, أبو الفضل): with a family
+    name after it (three words at least), a person with no title before it (من عبد الله السعيد); only
+    where no given name stands before it (عادل عبد المهدي, محمد عبد المنعم: a family name): a listed
+    one, or a plain name word with no proclitic, article or ه ending (not سجله, وسجل)."""
+    before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], words[j]) else None
+    return (
+        words[j][2] in k.ar_compound_first
+        and (
+            before is None
+            or (
+                before not in k.ar_given_names
+                and (
+                    not _name_word(before, k)
+                    or before.startswith(("ال", "و", "ف", "ب", "ل"))
+                    or before.endswith("ه")
+                    or k.ar_verb.match(before) is not None
+                )
+            )
+        )
+        and j + 1 < len(words)
+        and _adjacent(norm, words[j], words[j + 1])
+        and words[j + 1][2].startswith("ال")
+    )
+
+
+def arabic_nationals(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A name right after a nationality standing as a noun, as sport and culture news name foreign
+    people (على الأوكرانية إيلينا سفيتولينا في, أمام الألماني ألكسندر زفيريف.): not after a noun with the
+    article (then it is that noun's adjective: الجيش الإسرائيلي), and the name, two words at least,
+    closed by punctuation, a stopword or a verb."""
+    found: list[Span] = []
+    for j in range(1, len(words)):
+        nationality = words[j - 1][2]
+        if (
+            not nationality.startswith("ال")
+            or k.names.get(("ar", nationality), (None, ""))[1] != "MISC"
+            or not _adjacent(norm, words[j - 1], words[j])
+        ):
+            continue
+        if (
+            j >= 2
+            and _adjacent(norm, words[j - 2], words[j - 1])
+            and words[j - 2][2].startswith(("ال", *k.ar_article_behind_proclitic))
+        ):
+            continue
+        first = words[j][2]
+        if first[0] in "لبو" and (k.ar_not_first.match(first[1:]) or first[1:] in k.ar_not_names):
+            continue  # a verbal noun behind a proclitic (الإماراتية لتطوير): no name
+        name = _name_after(text, norm, words, j, k, verb_like=True)
+        if len(name) >= 2 and _closed(norm, words, j + len(name), k):
+            start, end = name[0][0], name[-1][1]
+            found.append(Span(start, end, text[start:end], "PER", None))
+    return found
+
+
+def _closed(norm: str, words: list[Word], after: int, k: EntityKnowledge) -> bool:
+    """A name ending before ``words[after]`` is closed: by punctuation or the line's end, a stopword
+    or a verb."""
+    return (
+        after >= len(words)
+        or not _adjacent(norm, words[after - 1], words[after])
+        or words[after][2] in k.ar_stopwords
+        or k.ar_verb.match(words[after][2]) is not None
+    )
 
 
 def arabic_role_appositions(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
@@ -140,7 +246,7 @@ def arabic_role_appositions(text: str, norm: str, words: list[Word], k: EntityKn
     for j in range(1, len(words)):
         if _ROLE_COMMA.fullmatch(norm, words[j - 1][1], words[j][0]) is None:
             continue
-        name = _name_after(text, norm, words, j, k, verb_like=True)
+        name = _set_off(norm, words, j, _name_after(text, norm, words, j, k, verb_like=True), k)
         if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
             continue
         i = j - 1
@@ -226,9 +332,15 @@ def arabic_orgs(
             continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
-            if j > i + 1 and not national and _coordinated(words[j], k, starts):
+            if (
+                j > i + 1
+                and not national
+                and _coordinated(words[j], k, starts)
+                and not (_after_purpose(words, i, j) and _before_nationality(norm, words, j, k))
+            ):
                 # coordinated words inside the name (هيئة الكوارث والطوارئ التركية); before another
-                # head, the next body (وكالة الطاقة الدولية والوكالة الدولية)
+                # head, the next body (وكالة الطاقة الدولية والوكالة الدولية); after what the body is
+                # for, not a phrase with its own nationality (للأمن الوطني والسلطات الإسبانية)
                 if last == j - 1:
                     last = j
                 j += 1
@@ -248,6 +360,7 @@ def arabic_orgs(
                     last + 1 < len(words)
                     and _adjacent(norm, words[last], words[last + 1])
                     and _coordinated(words[last + 1], k, starts)
+                    and not _before_nationality(norm, words, last + 1, k)
                 ):
                     last += 1
                 break
@@ -257,6 +370,9 @@ def arabic_orgs(
                 last, nisba = j, True  # continues the name like a nisba (المحكمة الاتحادية العليا)
                 j += 1
                 continue
+            if national and _purpose_after_nationality(norm, words, i, j, head, k):
+                last = _purpose_end(norm, words, j - 1, k)  # الصندوق السعودي للتنمية
+                break
             if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
                 break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
             if j == i + 1 and w.startswith("لل"):
@@ -287,6 +403,7 @@ def arabic_orgs(
                         last + 1 < len(words)
                         and _adjacent(norm, words[last], words[last + 1])
                         and _coordinated(words[last + 1], k, starts)
+                        and not _before_nationality(norm, words, last + 1, k)
                     ):
                         last += 1  # and what is joined to it (للتربية والعلم والثقافة)
                     break
@@ -405,6 +522,12 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
                 continue
         else:
             last = _purpose_end(norm, words, j - 1, k)
+        while (
+            last + 1 < len(words)
+            and _adjacent(norm, words[last], words[last + 1])
+            and words[last + 1][2] in k.ar_company_suffixes
+        ):
+            last += 1  # بلتون المالية القابضة
         start, end = words[i + 1][0], words[last][1]
         if last == j - 1 and (number := _NUMBER_AFTER.match(norm, end)) is not None:
             end = number.end()  # a number ends the name (شركة جي 42)
@@ -483,10 +606,22 @@ def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) ->
             break
         w = words[nxt][2]
         bare = w[1:] if w.startswith("وال") else w
+        if bare == w and _agreeing_nisba(words[last][2], w, k):
+            return nxt  # a nationality agreeing with what it is for ends it (للغة العربية)
         if not bare.startswith("ال") or not _name_word(bare, k) or bare in k.ar_org_end_adjectives:
             break
         last = nxt
     return last
+
+
+def _agreeing_nisba(noun: str, adjective: str, k: EntityKnowledge) -> bool:
+    """A known nationality that agrees with the noun before it, both feminine in ة or neither (للغة
+    العربية, للأدب العربي): it describes that noun, inside the name."""
+    return (
+        adjective.startswith("ال")
+        and k.names.get(("ar", adjective), (None, ""))[1] == "MISC"
+        and noun.endswith("ه") == adjective.endswith("يه")
+    )
 
 
 _PURPOSE_WORDS = 3
@@ -503,6 +638,39 @@ def _coordinated(word: Word, k: EntityKnowledge, starts: set[int]) -> bool:
         and w[1:] not in k.ar_org_heads
         and w[3:] not in k.ar_org_heads  # والوكالة: a head with the article
         and word[0] + 1 not in starts
+    )
+
+
+def _purpose_after_nationality(
+    norm: str, words: list[Word], i: int, j: int, head: str, k: EntityKnowledge
+) -> bool:
+    """What a body is for follows its nationality at ``words[j]`` (الصندوق السعودي للتنمية): a head
+    that takes one, a لل-word of no time, head and nationality no known name (الاتحاد الأوروبي
+    للشؤون الخارجية), and no verbal noun before the head, whose object the لل-word would be (دعم
+    الاتحاد الأوروبي للمهاجرين)."""
+    w = words[j][2]
+    if head not in k.ar_nationality_purpose_heads or not w.startswith("لل") or w in k.ar_not_purposes:
+        return False
+    if ("ar", norm[words[i][1] - len(head) : words[j - 1][1]]) in k.names:
+        return False
+    if i and _adjacent(norm, words[i - 1], words[i]):
+        before = words[i - 1][2]
+        return not (k.ar_not_first.match(before) or before in k.ar_not_names)
+    return True
+
+
+def _after_purpose(words: list[Word], i: int, j: int) -> bool:
+    """A لل-word (what a body is for) among the words between the head ``words[i]`` and ``words[j]``."""
+    return any(w[2].startswith("لل") for w in words[i + 1 : j])
+
+
+def _before_nationality(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A nationality follows ``words[j]``: after what a body is for, a و-word with its own nationality
+    is a phrase of its own (للأمن الوطني والسلطات الإسبانية), not more of the body's purpose."""
+    return (
+        j + 1 < len(words)
+        and _adjacent(norm, words[j], words[j + 1])
+        and k.names.get(("ar", words[j + 1][2]), (None, ""))[1] == "MISC"
     )
 
 
@@ -584,7 +752,8 @@ _NEXT_WORD = re.compile(r"[^\S\n]+(\w+)\b")
 
 
 def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
-    """A facility named after a known place is one place: مطار بغداد (الدولي), معبر رفح."""
+    """A facility named after a known place is one place, with an adjective that is no nationality:
+    مطار بغداد (الدولي), مستشفى البصرة التعليمي, معبر رفح; so is a state's official name (دولة قطر)."""
     found = []
     for place in known:
         if place.label != "LOC":
@@ -595,8 +764,9 @@ def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledg
             continue
         start = length - len(head)
         end = place.end
-        if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
-            end += 7
+        after = _NEXT_WORD.match(norm, end)
+        if after is not None and _nisba(after.group(1), k) and ("ar", after.group(1)) not in k.names:
+            end = after.end()  # مستشفى عين شمس التخصصي, مطار بغداد الدولي (not مستشفى غزة الأوروبي)
         found.append(Span(start, end, text[start:end], "LOC", None))
     return found
 
@@ -729,7 +899,9 @@ def _name_after(
         word = words[j]
         w = word[2]
         if (name and not _adjacent(norm, words[j - 1], word)) or not (
-            _name_word(w, k) or (w in k.ar_titles and _before_connector(norm, words, j, k))
+            _name_word(w, k)
+            or _spelled_as_name(text, word, k)
+            or (w in k.ar_titles and _before_connector(norm, words, j, k))
         ):
             break
         if len(w) >= 5 and w.endswith(_POSSESSIVE):
@@ -743,7 +915,9 @@ def _name_after(
                 _article(text, word)
                 or w.startswith(k.ar_article_behind_proclitic)
                 or (k.ar_verb.match(w) and not verb_like and w not in k.ar_given_names)
-                or k.ar_not_first.match(w)
+                or (k.ar_not_first.match(w) and w not in k.ar_given_names)  # not ستيفان
+                or (w[0] in k.proclitics and k.ar_not_first.match(w[1:]))  # بتشديد العقوبة
+                or w in k.ar_role_complements  # رئيسة قسم البحوث
                 or w in k.ar_connectors
                 or w in k.ar_reporting_verbs  # وأكد after a comma starts a clause, not a name
             ):
@@ -752,12 +926,19 @@ def _name_after(
         elif name[-1][2] in k.ar_compound_first or name[-1][2] in k.ar_connectors:
             if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
                 name.append(word)
-                break
+                if name[-3][2] not in k.ar_connectors:
+                    break  # after بن it is the father's name: a family name may follow (بن عبد العزيز الخليفي)
+                j += 1
+                continue
             # a compound given name counts once (عبد المجيد تبون), a compound family name ends it (سامي أبو زهري)
             plain += not (len(name) == 1 and name[0][2] in k.ar_compound_first)
         elif w in k.ar_connectors or w in k.ar_compound_first:
-            if j + 1 >= len(words) or not _name_word(words[j + 1][2], k):
+            if j + 1 >= len(words) or not (
+                _name_word(words[j + 1][2], k) or _spelled_as_name(text, words[j + 1], k)
+            ):
                 break
+        elif w.startswith("ب") and not w.startswith(("بو", "بل", "بن")) and text[word[1] - 1] == "ة":
+            break  # a noun behind ب (يسرا بجائزة): the name has ended (not بوحمامة, بلعمامرة)
         elif (
             len(name) == 1
             and w in k.ar_compound_second
@@ -770,6 +951,8 @@ def _name_after(
         elif w.startswith("ال"):
             if k.ar_not_first.match(w[2:]):
                 break  # a verbal noun (التسجيل) is no family name
+            if _plural_noun(w):
+                break  # a plural noun (أيمن عاشور الناجحين) is no family name
             if not (lineage and _lineage_next(norm, words, j, k)):
                 name.append(word)
                 break
@@ -782,6 +965,12 @@ def _name_after(
     while name and (name[-1][2] in k.ar_connectors or name[-1][2] in k.ar_compound_first):
         name.pop()
     return name
+
+
+def _spelled_as_name(text: str, word: Word, k: EntityKnowledge) -> bool:
+    """A stopword spelled with ى (على) that the text spells with ي: the name علي, which only the
+    normalisation (ى → ي) makes a stopword."""
+    return word[2] in k.ar_maqsura_stopwords and text[word[1] - 1] == "ي"
 
 
 def _article(text: str, word: Word) -> bool:
@@ -808,14 +997,22 @@ def _third_name(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> boo
     it: a bracket, a stopword (في, الذي) or a title (رئيس حزب الغد); not a word with ة (a noun:
     رسالة) nor the article behind a proclitic (للصحفيين). A full stop or a comma does not: a predicate may stand before it (حكيم زياش جاهز.)."""
     word = words[j][2]
-    if word.endswith("ه") or word.startswith(k.ar_article_behind_proclitic) or j + 1 >= len(words):
+    if (
+        word.endswith("ه")
+        or word.startswith(k.ar_article_behind_proclitic)
+        or k.ar_verb.match(word)  # a verb after the name (أنس جابر تتأهل إلى)
+        or (word.startswith("و") and word not in k.ar_given_names)  # و and the next clause (وأثنى)
+        or j + 1 >= len(words)
+    ):
         return False
     gap = norm[words[j][1] : words[j + 1][0]]
     after = words[j + 1][2]
     if gap.strip() == "(":
         return True
     return _adjacent(norm, words[j], words[j + 1]) and (
-        after in k.ar_stopwords or _title_end(norm, words[j + 1], k) is not None
+        after in k.ar_stopwords
+        or _title_end(norm, words[j + 1], k) is not None
+        or k.ar_verb.match(after) is not None  # the sentence's verb (حاجي سيشارك)
     )
 
 
@@ -864,7 +1061,190 @@ def _apposition(text: str, norm: str, words: list[Word], j: int, k: EntityKnowle
     words at least, and a comma, a full stop or the line's end right after it."""
     if j >= len(words) or _COMMA.fullmatch(norm, words[j - 1][1], words[j][0]) is None:
         return []
-    name = _name_after(text, norm, words, j, k, verb_like=True)
+    name = _set_off(norm, words, j, _name_after(text, norm, words, j, k, verb_like=True), k)
     if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is None:
         return []
+    return name
+
+
+def arabic_events(
+    text: str, norm: str, words: list[Word], k: EntityKnowledge, known: Iterable[Span]
+) -> list[Span]:
+    """An event named after a place is one MISC name over the place: a misc head without the article,
+    a known place, nisba adjectives that are no nationality (السينمائي, الدولي) and what it is for
+    (مهرجان القاهرة السينمائي الدولي, معرض الشارقة الدولي للكتاب)."""
+    places = {s.start: s.end for s in known if s.label == "LOC"}
+    found = []
+    for i in range(len(words) - 1):
+        word = words[i][2]
+        head = k.ar_misc_heads.get(word)
+        if head is None or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        last = _long_place_after(norm, words, i, places)
+        if last is None:
+            if words[i + 1][0] not in places:
+                continue
+            last = i + 1
+        while (
+            last + 1 < len(words)
+            and _adjacent(norm, words[last], words[last + 1])
+            and _nisba(words[last + 1][2], k)
+            and ("ar", words[last + 1][2]) not in k.names
+        ):
+            last += 1
+        last = _purpose_end(norm, words, last, k)
+        start, end = words[i][0] + len(word) - len(head), words[last][1]
+        found.append(Span(start, end, text[start:end], "MISC", None))
+    return found
+
+
+def arabic_headed_places(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """The name word right after a place head, the head left out, is a place the base may lack
+    (بمدينة الزرقاء, إقليم الحوز, قرية أمزميز): a name word, no plural (قرية الصيادين), no indefinite
+    adjective (مدينة ساحلية), and no article word after it (a name of several words, unknown bounds)."""
+    found = []
+    for i in range(len(words) - 1):
+        if words[i][2] not in k.ar_place_heads or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        if _place_word(norm, words, i + 1, k):
+            start, end = words[i + 1][0], words[i + 1][1]
+            found.append(Span(start, end, text[start:end], "LOC", None))
+    return found
+
+
+def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A facility head and one name word the base lacks are a place, head included (مستشفى البشير,
+    مسجد الكتبية, مطار بنينا الدولي), by the tests of :func:`arabic_headed_places`."""
+    found = []
+    for i in range(len(words) - 1):
+        word = words[i][2]
+        head = k.ar_facility_name_heads.get(word)
+        if head is None or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        last = i + 1
+        if (
+            words[last][2] in k.ar_compound_first
+            and last + 1 < len(words)
+            and _adjacent(norm, words[last], words[last + 1])
+        ):
+            last += 1  # مستشفى أبو الريش: a compound name
+        if not _place_word(norm, words, last, k, international=True):
+            continue
+        if _foreign_second_word(norm, words, last, k):
+            last += 1  # مستشفى كينغز كوليدج في
+        start, end = words[i][0] + len(word) - len(head), words[last][1]
+        if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
+            end += 7
+        found.append(Span(start, end, text[start:end], "LOC", None))
+    return found
+
+
+def arabic_directional_places(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A known place and an adjective of size or direction after it are one place (أمريكا الشمالية,
+    القاهرة الكبرى)."""
+    found = []
+    for place in known:
+        if place.label != "LOC":
+            continue
+        after = _NEXT_WORD.match(norm, place.end)
+        if after is not None and after.group(1) in k.ar_place_adjectives:
+            found.append(Span(place.start, after.end(), text[place.start : after.end()], "LOC", None))
+    return found
+
+
+def _foreign_second_word(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A second plain name word after the plain ``words[j]`` closes a facility's foreign name when a
+    stopword or punctuation follows it (مستشفى كينغز كوليدج في لندن)."""
+    if words[j][2].startswith("ال") or j + 1 >= len(words) or not _adjacent(norm, words[j], words[j + 1]):
+        return False
+    w = words[j + 1][2]
+    closed = (
+        j + 2 >= len(words)
+        or not _adjacent(norm, words[j + 1], words[j + 2])
+        or words[j + 2][2] in k.ar_stopwords
+    )
+    return (
+        closed
+        and ("ar", w) not in k.names
+        and _name_word(w, k)
+        and not w.startswith(("ال", *k.ar_article_behind_proclitic))
+        and not w.endswith(("ه", "ي"))
+        and not k.ar_verb.match(w)
+    )
+
+
+def _place_word(
+    norm: str, words: list[Word], j: int, k: EntityKnowledge, international: bool = False
+) -> bool:
+    """``words[j]`` may be a place's one-word name after its head: unknown to the base, a name word
+    (no stopword, title or verb), no plural, no indefinite adjective (ساحلية, ميداني), no article behind
+    a proclitic, and no article word after it but الدولي when ``international``."""
+    w = words[j][2]
+    if (
+        ("ar", w) in k.names
+        or not _name_word(w, k)
+        or w.startswith(k.ar_article_behind_proclitic)
+        or w.endswith(("ات", "ين", "ون"))
+        or (not w.startswith("ال") and w.endswith(("ه", "ي")))
+        or k.ar_verb.match(w)
+        or k.ar_not_first.match(w.removeprefix("ال"))
+    ):
+        return False
+    if j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
+        after = words[j + 1][2]
+        return not after.startswith("ال") or (international and after == "الدولي")
+    return True
+
+
+def arabic_storms(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A storm's one-word name after its prefix, left out (العاصفة دانيال → دانيال MISC): a plain name
+    word, no adjective (العاصفة الرملية, عاصفة ترابية)."""
+    found = []
+    for i in range(len(words) - 1):
+        if words[i][2] not in k.ar_misc_prefixes or not _adjacent(norm, words[i], words[i + 1]):
+            continue
+        w = words[i + 1][2]
+        if (
+            w.startswith("ال")
+            or w.endswith(("ه", "ي"))
+            or not _name_word(w, k)
+            or k.ar_verb.match(w)
+            or w.startswith(k.ar_article_behind_proclitic)
+        ):
+            continue
+        start, end = words[i + 1][0], words[i + 1][1]
+        found.append(Span(start, end, text[start:end], "MISC", None))
+    return found
+
+
+def _plural_noun(word: str) -> bool:
+    """A long word with the article and a plural ending (الناجحين, المتهمين): a noun, no family name."""
+    return word.startswith("ال") and len(word) >= 8 and word.endswith(("ين", "ون"))
+
+
+_SET_OFF_WORDS = 4
+"""Words at most of a name set off by commas (محمد ضياء زين العابدين)."""
+
+
+def _set_off(norm: str, words: list[Word], j: int, name: list[Word], k: EntityKnowledge) -> list[Word]:
+    """``name`` (from ``words[j]``) with the plain name words after it up to the clause's end, when a
+    comma before it sets the name off and the whole clause is the name (، هشام طلعت مصطفى، إن), at
+    most ``_SET_OFF_WORDS`` words; ``name`` as it is otherwise."""
+    if len(name) < 2 or _CLAUSE_END.match(norm, name[-1][1]) is not None:
+        return name
+    m = j + len(name)
+    while m < len(words) and m - j < _SET_OFF_WORDS and _adjacent(norm, words[m - 1], words[m]):
+        w = words[m][2]
+        if (
+            not _name_word(w, k)
+            or w.startswith(("و", *k.ar_article_behind_proclitic))
+            or k.ar_verb.match(w)
+            or _plural_noun(w)
+        ):
+            return name
+        m += 1
+        if _CLAUSE_END.match(norm, words[m - 1][1]) is not None:
+            return words[j:m]
+        if w.startswith("ال"):
+            return name  # an article word ends a name only at the clause's end (زين العابدين،)
     return name

@@ -26,8 +26,10 @@ def gazetteer_matches(text: str, norm: str, language: str, k: EntityKnowledge) -
         while word_start > 0 and is_word_char(text[word_start - 1]):
             word_start -= 1
         prefix = norm[word_start:start]
-        if prefix and (language != "ar" or prefix not in k.proclitics):
-            continue
+        if prefix and (
+            language != "ar" or prefix not in k.proclitics or norm[word_start:end] in k.ar_not_names
+        ):
+            continue  # a common word is no proclitic and name (كابل is not ك + آبل)
         if needs_lam and not prefix.endswith("ل"):
             continue
         if k.unlearned and (language, norm[start:end]) in k.unlearned:
