@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 import regex
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from dataset_builder import schema
 from dataset_builder.errors import InputError
@@ -61,16 +61,28 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
+def _escaped(text: str) -> str:
+    """``str(markupsafe.escape(text))`` of a string, without a Markup object per piece: a report's
+    thousand documents escape some 170,000 pieces of text."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
 def _plain(text: str, rtl: bool) -> str:
     """Escaped text; in right-to-left text each Latin or number run is isolated left to right."""
     if not rtl:
-        return str(escape(text))
+        return _escaped(text)
     out, pos = [], 0
     for match in _LATIN_RUN.finditer(text):
-        out.append(str(escape(text[pos : match.start()])))
-        out.append(f'<bdi dir="ltr">{escape(match.group())}</bdi>')
+        out.append(_escaped(text[pos : match.start()]))
+        out.append(f'<bdi dir="ltr">{_escaped(match.group())}</bdi>')
         pos = match.end()
-    out.append(str(escape(text[pos:])))
+    out.append(_escaped(text[pos:]))
     return "".join(out)
 
 
@@ -103,7 +115,7 @@ def text_html(
         diff = f' data-diff="{change.kind}"' if change is not None else ""
         out.append(_plain(text[pos : span["start"]], rtl))
         out.append(
-            f'<mark class="e" data-label="{escape(span["label"])}" title="{escape(_entity_title(span, change))}"{diff}>'
+            f'<mark class="e" data-label="{_escaped(span["label"])}" title="{_escaped(_entity_title(span, change))}"{diff}>'
             f"{_plain(text[span['start'] : span['end']], rtl)}</mark>"
         )
         pos = span["end"]

@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -238,6 +239,12 @@ def test_every_text_is_escaped(make_doc: Any, tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in html
     assert contract_problems(dist, html) == []
     assert [e["text"] for e in page.documents["000_x-en"]["entities"]] == ["Doha"]
+
+
+@given(st.text(alphabet=st.sampled_from("&<>'\"a b\u0627\n;#"), max_size=40) | st.text(max_size=40))
+def test_text_is_escaped_as_markupsafe_escapes_it(text: str) -> None:
+    """The report escapes its texts without a Markup object per piece, to the same characters."""
+    assert render._escaped(text) == str(markupsafe.escape(text))
 
 
 def test_latin_words_and_numbers_in_arabic_are_isolated_left_to_right() -> None:
