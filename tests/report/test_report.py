@@ -361,6 +361,18 @@ def test_the_overview_reads_the_texts_of_the_annotated_documents_only(seeds_dist
     assert set(overview.text_sha256) == set(asked)
 
 
+@given(st.lists(st.integers(0, 9), unique=True), st.integers(1, 4))
+@settings(max_examples=30, deadline=None)
+def test_the_texts_of_some_rows_are_read_from_their_row_groups(rows: list[int], group_rows: int) -> None:
+    """Whatever row groups the file has, the rows asked for come back with their ids, in order."""
+    table = pa.table({schema.ID: [f"d{i}" for i in range(10)], schema.TEXT: [f"text {i}" for i in range(10)]})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "documents.parquet"
+        pq.write_table(table, path, row_group_size=group_rows)
+        got = list(collect._texts_at(path, sorted(rows)))
+    assert got == [(f"d{i}", f"text {i}") for i in sorted(rows)]
+
+
 def test_span_changes_name_every_difference_between_silver_and_gold() -> None:
     def span(start: int, end: int, label: str) -> Span:
         return Span(start, end, "x" * (end - start), label)
