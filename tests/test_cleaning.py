@@ -25,6 +25,7 @@ RULE_IDS = {r.id for r in KNOWLEDGE.seed_rules.line_rules} | {
     "related",
     "tail_list",
     "head_label",
+    "menu_run",
 }
 
 
