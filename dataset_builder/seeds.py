@@ -363,14 +363,17 @@ def _menu_items(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedR
     filled = [i for i, (_, line) in enumerate(lines) if line.strip()]
     found: list[int] = []
     run: list[int] = []
+    opens_page = kept_above = False  # whether the run opens the page; whether a kept line came before
     for index in [*filled, None]:
         if index is not None and (
             index in gone or _menu_item(lines[index][1], menu.max_words, menu.max_chars)
         ):
+            opens_page = opens_page if run else not kept_above
             run.append(index)
             continue
         if len(run) >= menu.min_lines:
-            found += _run_items(run, gone, menu.max_block, ends_page=index is None)
+            found += _run_items(run, gone, menu.max_block, opens_page, ends_page=index is None)
+        kept_above = kept_above or bool(run and any(i not in gone for i in run)) or index is not None
         run = []
     return found
 
@@ -384,8 +387,13 @@ def _menu_item(line: str, max_words: int, max_chars: int) -> bool:
     )
 
 
-def _run_items(run: list[int], gone: dict[int, str], max_block: int, ends_page: bool) -> list[int]:
-    """The kept lines of one run of cut and short lines that go with it (see :func:`_menu_items`)."""
+def _run_items(
+    run: list[int], gone: dict[int, str], max_block: int, opens_page: bool, ends_page: bool
+) -> list[int]:
+    """The kept lines of one run of cut and short lines that go with it (see :func:`_menu_items`).
+
+    Below the page's first kept line, short lines that close a run right above article text are kept
+    too: a subheading under a caption and an advertisement line."""
     blocks: list[list[int]] = []
     for position, index in enumerate(run):
         if index in gone:
@@ -394,8 +402,10 @@ def _run_items(run: list[int], gone: dict[int, str], max_block: int, ends_page: 
             blocks[-1].append(index)
         else:
             blocks.append([index])
-    if blocks and blocks[0][0] == run[0]:  # short lines right under article text: its own list
+    if not opens_page and blocks and blocks[0][0] == run[0]:  # right under article text: its own list
         blocks.pop(0)
+    if not (opens_page or ends_page) and blocks and blocks[-1][-1] == run[-1]:
+        blocks.pop()
     if ends_page and run[0] in gone:
         return [i for block in blocks for i in block]
     if 2 * sum(i not in gone for i in run) > len(run):
