@@ -37,6 +37,8 @@ MENU_RUN = "menu_run"
 _NOT_A_MENU_ITEM = re.compile(r"[\d٠-٩:/()\[\]|«»\"'“”!?؟،,;؛@#+=*]|(?<!\.\w)\.$")
 """A short line holding one of these (or ending a sentence; ``U.S.`` does not) is a list item, a
 quote, a date or a credit of the article, not a menu item."""
+_RELATIVE = re.compile(r"(?i)\bago\b|منذ|قبل")
+"""A relative time (``2 hours ago``, ``منذ ساعتين``): one that no sentence ends with when it is a list's."""
 _NOT_A_LABEL = re.compile(r"[\d:/()\[\]|«»\"'“”.!?؟،,;؛@#&+=*\-–—]")
 """A short line holding one of these is a dateline, a credit, a date or a sentence, not a section label."""
 
@@ -202,12 +204,44 @@ def _related_runs(lines: list[tuple[int, str]], rules: SeedRules) -> set[int]:
             continue
         if len(run) >= 2 * rules.min_pairs:
             runs.update(run)
-            above = filled.index(run[0]) - 1
+            above = k - len(run) - 1
             if above >= 0 and _is_heading(lines[filled[above]][1], rules.related_heading_words):
                 runs.add(filled[above])
         run = []
         k += 1
+    return runs | _inline_related_runs(lines, filled, rules)
+
+
+def _inline_related_runs(lines: list[tuple[int, str]], filled: list[int], rules: SeedRules) -> set[int]:
+    """Indices of the lines in runs of at least ``min_pairs`` lines that each end in a timestamp:
+    another article's headline and its time on one line (``Oil prices rise | 2 hours ago``, ``النفط
+    يرتفع منذ ساعتين``). The time follows a separator, or is a relative one (a sentence's ``at 18:00``
+    is no timestamp of a list)."""
+    if rules.inline_stamp is None:
+        return set()
+    runs: set[int] = set()
+    run: list[int] = []
+    for index in [*filled, None]:
+        if index is not None and _inline_stamped(lines[index][1].strip(), rules):
+            run.append(index)
+            continue
+        if len(run) >= rules.min_pairs:
+            runs.update(run)
+        run = []
     return runs
+
+
+def _inline_stamped(line: str, rules: SeedRules) -> bool:
+    """Whether ``line`` is a headline of a few words and a timestamp after it."""
+    found = rules.inline_stamp.fullmatch(line) if rules.inline_stamp is not None else None
+    if found is None:
+        return False
+    head = found["head"].strip()
+    return (
+        len(head.split()) >= rules.inline_min_words
+        and not head.rstrip(_CLOSERS).endswith((*_TERMINAL, ":", "،", ","))
+        and (bool(found["sep"]) or _RELATIVE.search(found["stamp"]) is not None)
+    )
 
 
 def _is_heading(line: str, max_words: int) -> bool:

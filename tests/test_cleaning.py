@@ -475,3 +475,23 @@ def test_counters_contacts_and_photo_credits_go_but_datelines_stay() -> None:
     arabic = "سجلت درجات الحرارة 49.8 درجة مئوية في منطقة مزيرعة بالظفرة، بحسب المركز الوطني للأرصاد.\n"
     title, cuts = _line_cuts(f"أبوظبي: «الخليج»\nالحرارة تلامس 50 درجة في المنطقة الغربية\n{arabic}")
     assert (title, cuts) == ("الحرارة تلامس 50 درجة في المنطقة الغربية", [])
+
+
+def test_headlines_with_their_time_on_one_line_go_in_runs_but_a_sentences_time_stays() -> None:
+    body = (
+        "Oil prices rose on Monday after OPEC+ agreed to extend output cuts into next year, traders said.\n"
+    )
+    listed = [
+        "Gold steadies near two-week high | 2 hours ago",
+        "Dollar slips against the yen | 3 hours ago",
+        "Asian shares mixed after Fed minutes - 12:30",
+    ]
+    schedule = "The match kicks off at 18:00\nGates open to fans at 16:30\n"
+    page = "Oil prices climb as OPEC extends cuts\n" + body + schedule + "\n".join(listed) + "\n"
+    assert _line_cuts(page)[1] == [("related", line) for line in listed]
+    # one such line alone is no list
+    assert _line_cuts("Oil prices climb as OPEC extends cuts\n" + body + listed[0] + "\n" + body)[1] == []
+    arabic = "ارتفعت أسعار الذهب في التعاملات الصباحية، بحسب متعاملين.\n"
+    related = ["الذهب يستقر قرب أعلى مستوى منذ ساعتين", "البورصة المصرية تغلق على ارتفاع منذ 4 ساعات"]
+    page = "الذهب يرتفع في التعاملات الصباحية\n" + arabic + "\n".join(related) + "\n"
+    assert _line_cuts(page)[1] == [("related", line) for line in related]

@@ -412,6 +412,10 @@ class RelatedRule(_Strict):
     headline_max_chars: int = Field(default=160, ge=1)
     min_pairs: int = Field(default=2, ge=1)
     """A run needs this many headline + timestamp pairs: one pair is the article's own headline and date."""
+    inline_min_words: int = Field(default=0, ge=0)
+    """Lines that end in a timestamp after a headline of at least this many words (after a separator,
+    or a relative time: ``Oil prices rise | 2 hours ago``), in runs of ``min_pairs``, are such a list
+    too (0: not looked for)."""
     heading_max_words: int = Field(default=0, ge=0)
     """The line just above a run, when it has at most this many words and no digit or punctuation, is
     the list's heading (``Latest updates``, ``اخترنا لكم``) and is cut with it (0: never)."""
