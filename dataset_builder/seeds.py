@@ -506,13 +506,14 @@ _HEADLINE_MIN_WORDS = 4
 def _title(text: str, skip: re.Pattern[str] | None = None) -> str | None:
     """The first line when it reads as a headline: short, no sentence punctuation, more text after.
 
-    Lines ``skip`` matches (a dateline alone above the headline) are passed over, three at most.
+    Lines ``skip`` matches (a dateline alone above the headline) and lines of one word (an outlet's or
+    section's name no rule cut: no headline is one word) are passed over, three at most.
     Some sites print the standfirst above the headline: when the first line is one short sentence
     (ending with a full stop) and the next reads as a headline of a few words, that next line is the title.
     """
     first, sep, rest = text.partition("\n")
     for _ in range(3):
-        if skip is None or not sep or not skip.fullmatch(first.strip()):
+        if not sep or (len(first.split()) > 1 and (skip is None or not skip.fullmatch(first.strip()))):
             break
         first, sep, rest = rest.partition("\n")
     title = _headline(first, rest if sep else "")

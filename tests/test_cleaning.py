@@ -495,3 +495,20 @@ def test_headlines_with_their_time_on_one_line_go_in_runs_but_a_sentences_time_s
     related = ["الذهب يستقر قرب أعلى مستوى منذ ساعتين", "البورصة المصرية تغلق على ارتفاع منذ 4 ساعات"]
     page = "الذهب يرتفع في التعاملات الصباحية\n" + arabic + "\n".join(related) + "\n"
     assert _line_cuts(page)[1] == [("related", line) for line in related]
+
+
+def test_a_one_word_first_line_is_no_title() -> None:
+    body = "Saudi Aramco signed three memorandums of understanding on Wednesday, the company said.\n"
+    headline = "Aramco signs deals with Chinese firms for refinery expansion"
+    assert _line_cuts(f"Zawya.com\n{headline}\n{body}") == (headline, [])
+    assert _line_cuts(f"{headline}\n{body}")[0] == headline
+
+
+def test_a_bare_arabic_name_above_the_date_is_a_byline_but_a_headline_is_not() -> None:
+    headline = "تحرير 1250 مخالفة تموينية في حملات على المخابز"
+    body = "حررت مديريات التموين 1250 مخالفة خلال حملات على المخابز والأسواق خلال الأسبوع الماضي.\n"
+    title, cuts = _line_cuts(f"{headline}\nمحمد فتحي\nالأحد 9 يونيو 2024\n{body}")
+    assert (title, cuts[0]) == (headline, ("byline_name", "محمد فتحي"))
+    # the first kept line is never taken for a name (it is the headline)
+    cuts = _line_cuts(f"ارتفاع الأسعار\nالأحد 9 يونيو 2024\n{body}")[1]
+    assert "byline_name" not in {rule for rule, _ in cuts}
