@@ -34,9 +34,9 @@ RELATED = "related"
 TAIL_LIST = "tail_list"
 HEAD_LABEL = "head_label"
 MENU_RUN = "menu_run"
-_NOT_A_MENU_ITEM = re.compile(r"[\d٠-٩:/()\[\]|«»\"'“”!?؟،,;؛@#+=*]|(?<!\.\w)\.$")
-"""A short line holding one of these (or ending a sentence; ``U.S.`` does not) is a list item, a
-quote, a date or a credit of the article, not a menu item."""
+_NOT_A_MENU_ITEM = re.compile(r"[\d٠-٩:/()\[\]|«»\"'“”!?؟،,;؛@#+=*]|(?<!\.\w)\.$|^[-–—•▪◦·]")
+"""A short line holding one of these (or ending a sentence, ``U.S.`` does not; or opening with a
+bullet) is a list item, a quote, a date or a credit of the article, not a menu item."""
 _RELATIVE = re.compile(r"(?i)\bago\b|منذ|قبل")
 """A relative time (``2 hours ago``, ``منذ ساعتين``): one that no sentence ends with when it is a list's."""
 _NOT_A_LABEL = re.compile(r"[\d:/()\[\]|«»\"'“”.!?؟،,;؛@#&+=*\-–—]")
@@ -398,6 +398,7 @@ def _menu_items(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedR
     found: list[int] = []
     run: list[int] = []
     opens_page = kept_above = False  # whether the run opens the page; whether a kept line came before
+    after_sentence = False  # whether the run comes right under a line that ends a sentence
     for index in [*filled, None]:
         if index is not None and (
             index in gone or _menu_item(lines[index][1], menu.max_words, menu.max_chars)
@@ -405,11 +406,24 @@ def _menu_items(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedR
             opens_page = opens_page if run else not kept_above
             run.append(index)
             continue
+        if index is None and after_sentence:
+            found += _tail_tags(run, gone)
         if len(run) >= menu.min_lines:
             found += _run_items(run, gone, menu.max_block, opens_page, ends_page=index is None)
         kept_above = kept_above or bool(run and any(i not in gone for i in run)) or index is not None
+        if index is not None:
+            after_sentence = lines[index][1].strip().rstrip(_CLOSERS).endswith(_TERMINAL)
         run = []
     return found
+
+
+def _tail_tags(run: list[int], gone: dict[int, str]) -> list[int]:
+    """The short lines that open the page's last run, right under the article's last sentence, when
+    at least two of them are followed by cut lines only: tags without a heading above the footer."""
+    tags = next((run[:n] for n, index in enumerate(run) if index in gone), run)
+    if len(tags) < 2 or len(tags) == len(run) or any(i not in gone for i in run[len(tags) :]):
+        return []
+    return tags
 
 
 def _menu_item(line: str, max_words: int, max_chars: int) -> bool:

@@ -512,3 +512,18 @@ def test_a_bare_arabic_name_above_the_date_is_a_byline_but_a_headline_is_not() -
     # the first kept line is never taken for a name (it is the headline)
     cuts = _line_cuts(f"ارتفاع الأسعار\nالأحد 9 يونيو 2024\n{body}")[1]
     assert "byline_name" not in {rule for rule, _ in cuts}
+
+
+def test_tags_without_a_heading_between_the_last_sentence_and_the_footer_go() -> None:
+    head = "أمطار رعدية على الرياض والقصيم والشرقية حتى الجمعة\n"
+    body = "توقع المركز الوطني للأرصاد هطول أمطار رعدية متوسطة إلى غزيرة على مناطق الرياض والقصيم.\n"
+    footer = "© 2024 جريدة الرياض - جميع الحقوق محفوظة\n"
+    assert _line_cuts(f"{head}{body}الأرصاد\nأمطار\n{footer}")[1] == [
+        ("menu_run", "الأرصاد"),
+        ("menu_run", "أمطار"),
+        ("copyright", footer.strip()),
+    ]
+    # no footer after them, one line only, or bullets: the article's
+    assert _line_cuts(f"{head}{body}الأرصاد\nأمطار\n")[1] == []
+    assert _line_cuts(f"{head}{body}الأرصاد\n{footer}")[1] == [("copyright", footer.strip())]
+    assert _line_cuts(f"{head}{body}- الرياض\n- القصيم\n{footer}")[1] == [("copyright", footer.strip())]

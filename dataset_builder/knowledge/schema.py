@@ -457,7 +457,8 @@ class MenuRunsRule(_Strict):
     words and ``max_chars`` characters, no digit or punctuation), loses its short lines too when at
     least half of it is cut, or when it ends the page and begins with a cut line (tags without a
     heading). Short lines that open a run right under article text, or a block of more than
-    ``max_block`` of them together, are kept: they are a list of the article."""
+    ``max_block`` of them together, are kept: they are a list of the article; but two or more right
+    under the article's last sentence with only cut lines after them are tags above the footer."""
 
     comment: str | None = None
     max_words: int = Field(default=3, ge=1)
