@@ -464,6 +464,11 @@ def test_counters_contacts_and_photo_credits_go_but_datelines_stay() -> None:
         ("support", "تخطي إلى المحتوى"),
         ("share", "اشترك في قائمتنا البريدية"),
         ("date_line", "التاريخ: 12 فبراير 2024"),
+        ("byline", "Ruth Michaelson in Cairo"),
+        ("support", "Access the Middle East's top news, analysis and insights"),
+        ("support", "Click here to subscribe"),
+        ("support", "المقال التالي"),
+        ("support", "Most viewed"),
     ]
     for rule, line in furniture:
         assert _line_cuts(f"Saudi cinema box office hits record\n{body}{line}\n{body}")[1] == [
