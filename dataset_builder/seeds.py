@@ -217,12 +217,12 @@ def _inline_related_runs(lines: list[tuple[int, str]], filled: list[int], rules:
     another article's headline and its time on one line (``Oil prices rise | 2 hours ago``, ``النفط
     يرتفع منذ ساعتين``). The time follows a separator, or is a relative one (a sentence's ``at 18:00``
     is no timestamp of a list)."""
-    if rules.inline_stamp is None:
+    if rules.timestamp is None or not rules.inline_min_words:
         return set()
     runs: set[int] = set()
     run: list[int] = []
     for index in [*filled, None]:
-        if index is not None and _inline_stamped(lines[index][1].strip(), rules):
+        if index is not None and _inline_stamped(lines[index][1], rules):
             run.append(index)
             continue
         if len(run) >= rules.min_pairs:
@@ -231,17 +231,32 @@ def _inline_related_runs(lines: list[tuple[int, str]], filled: list[int], rules:
     return runs
 
 
+_STAMP_MAX_WORDS = 6
+"""The most words a timestamp has (``Sun 12 May 2024 10:30 GMT``)."""
+_STAMP_SEPARATORS = frozenset("-|•·–—")
+
+
 def _inline_stamped(line: str, rules: SeedRules) -> bool:
-    """Whether ``line`` is a headline of a few words and a timestamp after it."""
-    found = rules.inline_stamp.fullmatch(line) if rules.inline_stamp is not None else None
-    if found is None:
+    """Whether ``line`` is a headline of a few words and a timestamp after it. The timestamp is tried
+    on the line's last words only (one pattern over the whole line backtracks through it)."""
+    words = line.split()
+    if rules.timestamp is None or len(line) > rules.headline_max_chars:
         return False
-    head = found["head"].strip()
-    return (
-        len(head.split()) >= rules.inline_min_words
-        and not head.rstrip(_CLOSERS).endswith((*_TERMINAL, ":", "،", ","))
-        and (bool(found["sep"]) or _RELATIVE.search(found["stamp"]) is not None)
-    )
+    for size in range(1, min(_STAMP_MAX_WORDS, len(words) - rules.inline_min_words) + 1):
+        stamp = " ".join(words[-size:])
+        if not rules.timestamp.fullmatch(stamp):
+            continue
+        head = words[:-size]
+        separated = head[-1] in _STAMP_SEPARATORS
+        head = head[:-1] if separated else head
+        text = " ".join(head).rstrip(_CLOSERS)
+        if (
+            len(head) >= rules.inline_min_words
+            and not text.endswith((*_TERMINAL, ":", "،", ","))
+            and (separated or _RELATIVE.search(stamp) is not None)
+        ):
+            return True
+    return False
 
 
 def _is_heading(line: str, max_words: int) -> bool:

@@ -99,10 +99,9 @@ class SeedRules:
     related_heading_words: int = 0
     """A line of at most this many words just above a related list is its heading (0: none is cut)."""
     menu_runs: MenuRunsRule | None = None
-    inline_stamp: re.Pattern[str] | None = None
-    """A line of a related list that holds its headline (``head``), a separator (``sep``) and the
-    timestamp (``stamp``); ``None``: such lines are not looked for."""
     inline_min_words: int = 0
+    """A related list's line holding a headline of at least this many words and its timestamp (0:
+    such lines are not looked for)."""
 
     @property
     def context_rules(self) -> tuple[LineRule, ...]:
@@ -274,17 +273,8 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
         _pattern_screen(rules),
         related.heading_max_words if related else 0,
         raw.menu_runs,
-        _inline_stamp(related.timestamps) if related and related.inline_min_words else None,
         related.inline_min_words if related else 0,
     )
-
-
-def _inline_stamp(timestamps: list[str]) -> re.Pattern[str] | None:
-    """A headline, an optional separator and one of ``timestamps`` at the end of the line."""
-    stamp = _alternation(timestamps)
-    if stamp is None:
-        return None
-    return re.compile(rf"(?P<head>.+?)(?P<sep>\s[-|•·–—]|\s*[|•·])?\s*(?P<stamp>{stamp.pattern})")
 
 
 def _tail_heading(headings: list[str]) -> re.Pattern[str]:
