@@ -237,26 +237,25 @@ _STAMP_SEPARATORS = frozenset("-|•·–—")
 
 
 def _inline_stamped(line: str, rules: SeedRules) -> bool:
-    """Whether ``line`` is a headline of a few words and a timestamp after it. The timestamp is tried
-    on the line's last words only (one pattern over the whole line backtracks through it)."""
+    """Whether ``line`` is a headline of a few words and a timestamp after it, the longest its last
+    words make (``نُشر في: الثلاثاء 12 آذار 2024 - 18:40`` is a date line, not a headline ``… 2024``
+    and a time). The timestamp is tried on the last words only (one pattern over the whole line
+    backtracks through it)."""
     words = line.split()
     if rules.timestamp is None or len(line) > rules.headline_max_chars:
         return False
-    for size in range(1, min(_STAMP_MAX_WORDS, len(words) - rules.inline_min_words) + 1):
-        stamp = " ".join(words[-size:])
-        if not rules.timestamp.fullmatch(stamp):
-            continue
-        head = words[:-size]
-        separated = head[-1] in _STAMP_SEPARATORS
-        head = head[:-1] if separated else head
-        text = " ".join(head).rstrip(_CLOSERS)
-        if (
-            len(head) >= rules.inline_min_words
-            and not text.endswith((*_TERMINAL, ":", "،", ","))
-            and (separated or _RELATIVE.search(stamp) is not None)
-        ):
-            return True
-    return False
+    sizes = range(min(_STAMP_MAX_WORDS, len(words) - 1), 0, -1)
+    size = next((n for n in sizes if rules.timestamp.fullmatch(" ".join(words[-n:]))), 0)
+    if not size:
+        return False
+    head = words[:-size]
+    separated = head[-1] in _STAMP_SEPARATORS
+    head = head[:-1] if separated else head
+    return (
+        len(head) >= rules.inline_min_words
+        and not " ".join(head).rstrip(_CLOSERS).endswith((*_TERMINAL, ":", "،", ","))
+        and (separated or _RELATIVE.search(" ".join(words[-size:])) is not None)
+    )
 
 
 def _is_heading(line: str, max_words: int) -> bool:
