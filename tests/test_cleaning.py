@@ -500,6 +500,10 @@ def test_headlines_with_their_time_on_one_line_go_in_runs_but_a_sentences_time_s
     related = ["الذهب يستقر قرب أعلى مستوى منذ ساعتين", "البورصة المصرية تغلق على ارتفاع منذ 4 ساعات"]
     page = "الذهب يرتفع في التعاملات الصباحية\n" + arabic + "\n".join(related) + "\n"
     assert _line_cuts(page)[1] == [("related", line) for line in related]
+    # labelled date lines are the page's dates, not a list
+    dates = "آخر تحديث: الأربعاء 13 آذار 2024 - 09:10\nنُشر في: الثلاثاء 12 آذار 2024 - 18:40\n"
+    cuts = _line_cuts("الذهب يرتفع في التعاملات الصباحية\n" + dates + arabic)[1]
+    assert [rule for rule, _ in cuts] == ["date_line", "date_line"]
 
 
 def test_a_one_word_first_line_is_no_title() -> None:
