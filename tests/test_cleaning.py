@@ -469,6 +469,7 @@ def test_counters_contacts_and_photo_credits_go_but_datelines_stay() -> None:
         ("support", "Click here to subscribe"),
         ("support", "المقال التالي"),
         ("support", "Most viewed"),
+        ("breadcrumb", "Economy • Oil • OPEC"),
     ]
     for rule, line in furniture:
         assert _line_cuts(f"Saudi cinema box office hits record\n{body}{line}\n{body}")[1] == [
