@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from dataset_builder.documents import DATE_CUTS, Cut, Document
 from dataset_builder.errors import InputError
-from dataset_builder.knowledge.seeds import SeedRules
+from dataset_builder.knowledge.seeds import SeedRules, bare
 from dataset_builder.language import LanguageRun, language_runs
 
 SEED_SUFFIX = ".txt"
@@ -33,6 +33,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 RELATED = "related"
 TAIL_LIST = "tail_list"
 HEAD_LABEL = "head_label"
+MENU_RUN = "menu_run"
+_NOT_A_MENU_ITEM = re.compile(r"[\d٠-٩:/()\[\]|«»\"'“”!?؟،,;؛@#+=*]|(?<!\.\w)\.$|^[-–—•▪◦·]")
+"""A short line holding one of these (or ending a sentence, ``U.S.`` does not; or opening with a
+bullet) is a list item, a quote, a date or a credit of the article, not a menu item."""
+_RELATIVE = re.compile(r"(?i)\bago\b|منذ|قبل")
+"""A relative time (``2 hours ago``, ``منذ ساعتين``): one that no sentence ends with when it is a list's."""
 _NOT_A_LABEL = re.compile(r"[\d:/()\[\]|«»\"'“”.!?؟،,;؛@#&+=*\-–—]")
 """A short line holding one of these is a dateline, a credit, a date or a sentence, not a section label."""
 
@@ -198,9 +204,64 @@ def _related_runs(lines: list[tuple[int, str]], rules: SeedRules) -> set[int]:
             continue
         if len(run) >= 2 * rules.min_pairs:
             runs.update(run)
+            above = k - len(run) - 1
+            if above >= 0 and _is_heading(lines[filled[above]][1], rules.related_heading_words):
+                runs.add(filled[above])
         run = []
         k += 1
+    return runs | _inline_related_runs(lines, filled, rules)
+
+
+def _inline_related_runs(lines: list[tuple[int, str]], filled: list[int], rules: SeedRules) -> set[int]:
+    """Indices of the lines in runs of at least ``min_pairs`` lines that each end in a timestamp:
+    another article's headline and its time on one line (``Oil prices rise | 2 hours ago``, ``النفط
+    يرتفع منذ ساعتين``). The time follows a separator, or is a relative one (a sentence's ``at 18:00``
+    is no timestamp of a list)."""
+    if rules.timestamp is None or not rules.inline_min_words:
+        return set()
+    runs: set[int] = set()
+    run: list[int] = []
+    for index in [*filled, None]:
+        if index is not None and _inline_stamped(lines[index][1], rules):
+            run.append(index)
+            continue
+        if len(run) >= rules.min_pairs:
+            runs.update(run)
+        run = []
     return runs
+
+
+_STAMP_MAX_WORDS = 6
+"""The most words a timestamp has (``Sun 12 May 2024 10:30 GMT``)."""
+_STAMP_SEPARATORS = frozenset("-|•·–—")
+
+
+def _inline_stamped(line: str, rules: SeedRules) -> bool:
+    """Whether ``line`` is a headline of a few words and a timestamp after it, the longest its last
+    words make (``نُشر في: الثلاثاء 12 آذار 2024 - 18:40`` is a date line, not a headline ``… 2024``
+    and a time). The timestamp is tried on the last words only (one pattern over the whole line
+    backtracks through it)."""
+    words = line.split()
+    if rules.timestamp is None or len(line) > rules.headline_max_chars:
+        return False
+    sizes = range(min(_STAMP_MAX_WORDS, len(words) - 1), 0, -1)
+    size = next((n for n in sizes if rules.timestamp.fullmatch(" ".join(words[-n:]))), 0)
+    if not size:
+        return False
+    head = words[:-size]
+    separated = head[-1] in _STAMP_SEPARATORS
+    head = head[:-1] if separated else head
+    return (
+        len(head) >= rules.inline_min_words
+        and not " ".join(head).rstrip(_CLOSERS).endswith((*_TERMINAL, ":", "،", ","))
+        and (separated or _RELATIVE.search(" ".join(words[-size:])) is not None)
+    )
+
+
+def _is_heading(line: str, max_words: int) -> bool:
+    """A list's heading (``Latest updates``, ``حول هذه القصة``): a few words, no digit or punctuation."""
+    stripped = line.strip()
+    return 0 < len(stripped.split()) <= max_words and not _NOT_A_LABEL.search(stripped)
 
 
 def _is_sentence(line: str, max_chars: int) -> bool:
@@ -258,7 +319,7 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     tail = _tail_list(lines, rules)
     in_links = drop_next_blank = False
     prev_blank = True
-    gone: set[int] = set()  # lines cut whole
+    gone: dict[int, str] = {}  # lines cut whole → the reason
     for index, (start, line) in enumerate(lines):
         end = start + len(line) + (1 if index < len(lines) - 1 else 0)
         if line.endswith("\r"):
@@ -272,12 +333,12 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
         marker = rules.read_also.match(line)
         if marker:
             cuts.append(Cut(start, text[start:end], "read_also"))
-            gone.add(index)
+            gone[index] = "read_also"
             in_links, drop_next_blank = _is_blank(line[marker.end() :]), prev_blank
             continue
         if in_links and (blank or _looks_like_link(line, rules.link_max_chars)):
             cuts.append(Cut(start, text[start:end], "read_also"))
-            gone.add(index)
+            gone[index] = "read_also"
             continue
         in_links = False
         if drop_next_blank and blank:
@@ -290,25 +351,128 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
             furniture = TAIL_LIST
         if furniture is not None:
             cuts.append(Cut(start, text[start:end], furniture))
-            gone.add(index)
+            gone[index] = furniture
             drop_next_blank = prev_blank
             continue
         meta = rules.metadata.match(line)
         if meta and _is_blank(line[meta.end() :]):
             cuts.append(Cut(start, text[start:end], "metadata"))
-            gone.add(index)
+            gone[index] = "metadata"
             drop_next_blank = prev_blank
             continue
         if meta:
             cuts.append(Cut(start, text[start : start + meta.end()], "metadata"))
         prev_blank = blank
+    for index, reason in _context_lines(lines, gone, rules).items():
+        cuts.append(_line_cut(text, lines, index, reason))
+        gone[index] = reason
+    for index in _menu_items(lines, gone, rules):
+        cuts.append(_line_cut(text, lines, index, MENU_RUN))
+        gone[index] = MENU_RUN
     site = " ".join(c.text.casefold() for c in cuts if c.reason in rules.head_site_rules)
     for index in _head_labels(lines, gone, rules, site):
-        start, line = lines[index]
-        end = start + len(line) + (1 if index < len(lines) - 1 else 0)
-        start += start == 0 and line.startswith("\ufeff")  # the BOM keeps its own cut
-        cuts.append(Cut(start, text[start:end], HEAD_LABEL))
+        cuts.append(_line_cut(text, lines, index, HEAD_LABEL))
     return _normalise(cuts)
+
+
+def _line_cut(text: str, lines: list[tuple[int, str]], index: int, reason: str) -> Cut:
+    """The cut of a whole line with its newline (a BOM before it keeps its own cut)."""
+    start, line = lines[index]
+    end = start + len(line) + (1 if index < len(lines) - 1 else 0)
+    start += start == 0 and line.startswith("\ufeff")
+    return Cut(start, text[start:end], reason)
+
+
+def _context_lines(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedRules) -> dict[int, str]:
+    """Lines cut by a rule that needs the next non-blank line cut by another one (a name above its
+    date), below a kept line (so never the headline) → the rule's id."""
+    context = rules.context_rules
+    if not context:
+        return {}
+    filled = [i for i, (_, line) in enumerate(lines) if line.strip()]
+    found: dict[int, str] = {}
+    for k, index in enumerate(filled[:-1]):
+        if index in gone or all(i in gone for i in filled[:k]):
+            continue
+        stripped = bare(lines[index][1].rstrip("\r"))
+        below = gone.get(filled[k + 1])
+        rule = next((r for r in context if below in r.next_cut_by and r.matches(stripped)), None)
+        if rule is not None:
+            found[index] = rule.id
+    return found
+
+
+def _menu_items(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedRules) -> list[int]:
+    """Indices of the short lines that :class:`~dataset_builder.knowledge.schema.MenuRunsRule` cuts
+    with the furniture lines around them."""
+    menu = rules.menu_runs
+    if menu is None:
+        return []
+    filled = [i for i, (_, line) in enumerate(lines) if line.strip()]
+    found: list[int] = []
+    run: list[int] = []
+    opens_page = kept_above = False  # whether the run opens the page; whether a kept line came before
+    after_sentence = False  # whether the run comes right under a line that ends a sentence
+    for index in [*filled, None]:
+        if index is not None and (
+            index in gone or _menu_item(lines[index][1], menu.max_words, menu.max_chars)
+        ):
+            opens_page = opens_page if run else not kept_above
+            run.append(index)
+            continue
+        if index is None and after_sentence:
+            found += _tail_tags(run, gone)
+        if len(run) >= menu.min_lines:
+            found += _run_items(run, gone, menu.max_block, opens_page, ends_page=index is None)
+        kept_above = kept_above or bool(run and any(i not in gone for i in run)) or index is not None
+        if index is not None:
+            after_sentence = lines[index][1].strip().rstrip(_CLOSERS).endswith(_TERMINAL)
+        run = []
+    return found
+
+
+def _tail_tags(run: list[int], gone: dict[int, str]) -> list[int]:
+    """The short lines that open the page's last run, right under the article's last sentence, when
+    at least two of them are followed by cut lines only: tags without a heading above the footer."""
+    tags = next((run[:n] for n, index in enumerate(run) if index in gone), run)
+    if len(tags) < 2 or len(tags) == len(run) or any(i not in gone for i in run[len(tags) :]):
+        return []
+    return tags
+
+
+def _menu_item(line: str, max_words: int, max_chars: int) -> bool:
+    stripped = line.strip()
+    return (
+        len(stripped) <= max_chars
+        and len(stripped.split()) <= max_words
+        and not _NOT_A_MENU_ITEM.search(stripped)
+    )
+
+
+def _run_items(
+    run: list[int], gone: dict[int, str], max_block: int, opens_page: bool, ends_page: bool
+) -> list[int]:
+    """The kept lines of one run of cut and short lines that go with it (see :func:`_menu_items`).
+
+    Below the page's first kept line, short lines that close a run right above article text are kept
+    too: a subheading under a caption and an advertisement line."""
+    blocks: list[list[int]] = []
+    for position, index in enumerate(run):
+        if index in gone:
+            continue
+        if blocks and blocks[-1][-1] == run[position - 1]:
+            blocks[-1].append(index)
+        else:
+            blocks.append([index])
+    if not opens_page and blocks and blocks[0][0] == run[0]:  # right under article text: its own list
+        blocks.pop(0)
+    if not (opens_page or ends_page) and blocks and blocks[-1][-1] == run[-1]:
+        blocks.pop()
+    if ends_page and run[0] in gone:
+        return [i for block in blocks for i in block]
+    if 2 * sum(i not in gone for i in run) > len(run):
+        return []
+    return [i for block in blocks if len(block) <= max_block for i in block]
 
 
 def _normalise(cuts: list[Cut]) -> list[Cut]:
@@ -370,13 +534,14 @@ _HEADLINE_MIN_WORDS = 4
 def _title(text: str, skip: re.Pattern[str] | None = None) -> str | None:
     """The first line when it reads as a headline: short, no sentence punctuation, more text after.
 
-    Lines ``skip`` matches (a dateline alone above the headline) are passed over, three at most.
+    Lines ``skip`` matches (a dateline alone above the headline) and lines of one word (an outlet's or
+    section's name no rule cut: no headline is one word) are passed over, three at most.
     Some sites print the standfirst above the headline: when the first line is one short sentence
     (ending with a full stop) and the next reads as a headline of a few words, that next line is the title.
     """
     first, sep, rest = text.partition("\n")
     for _ in range(3):
-        if skip is None or not sep or not skip.fullmatch(first.strip()):
+        if not sep or (len(first.split()) > 1 and (skip is None or not skip.fullmatch(first.strip()))):
             break
         first, sep, rest = rest.partition("\n")
     title = _headline(first, rest if sep else "")

@@ -25,6 +25,7 @@ RULE_IDS = {r.id for r in KNOWLEDGE.seed_rules.line_rules} | {
     "related",
     "tail_list",
     "head_label",
+    "menu_run",
 }
 
 
@@ -379,3 +380,160 @@ def test_the_outlets_name_above_the_headline_is_cut_when_its_copyright_or_welcom
     assert _head_cuts(welcome) == (headline, ["The Peninsula Qatar"])
     # without such a line, a three-word line above the headline is kept
     assert _head_cuts(f"The New Indian Express\n{headline}\n{body}")[1] == []
+
+
+def _line_cuts(page: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """The title, and (rule, line) of every line cleaning cut, in page order."""
+    (doc,) = split_seed(Path("page.txt"), page, KNOWLEDGE.seed_rules)
+    return doc.title, [(c.reason, c.text.strip()) for c in doc.cuts if c.reason not in CHARACTER_CUTS]
+
+
+def test_short_lines_among_menu_lines_go_but_the_articles_subheadings_and_lists_stay() -> None:
+    headline = "Egypt raises the price of subsidised bread"
+    page = (
+        "Skip to main content\nMenu\nWorld\nOddities\nPhotography\nPolitics\nReligion\nBusiness\n"
+        f"{headline}\n"
+        "Egypt raised the price of subsidised bread on Saturday, the government said.\n"
+        "Getty Images\nAdvertisement\nWhy it matters\n"
+        "About 70 million people rely on the programme, officials said.\n"
+        "Top films\nSattar\nBarbie\n"
+        "The ministry said the list would be updated every month.\n"
+        "Updated: May 20, 2024, 12:05 PM\nEmirates\nDubai\nAviation\n"
+    )
+    title, cuts = _line_cuts(page)
+    assert title == headline
+    assert [line for rule, line in cuts if rule == "menu_run"] == [
+        "Oddities",
+        "Photography",
+        "Religion",
+        "Emirates",
+        "Dubai",
+        "Aviation",
+    ]
+    kept = {line for line in page.splitlines()} - {line for _, line in cuts}
+    # a subheading under a caption and an advertisement line, a list under article text
+    assert {"Why it matters", "Top films", "Sattar", "Barbie"} <= kept
+    # a tag list that ends the page goes only after a furniture line: a list ending the article stays
+    ending = (
+        f"{headline}\nThe list of winners was published on Sunday, the jury said.\nSattar\nBarbie\nDune\n"
+    )
+    assert _line_cuts(ending)[1] == []
+
+
+def test_a_related_lists_heading_bare_names_above_a_date_and_separators_go() -> None:
+    page = (
+        "Aramco signs deals with Chinese firms\n"
+        "The agreements are part of a broader push to secure long-term buyers.\n"
+        "Adam Lucente\nMay 15, 2024\n|\n"
+        "Saudi Aramco signed three memorandums of understanding on Wednesday, the company said.\n"
+        "Latest updates\n"
+        "Saudi Arabia to host esports world cup\n5 min ago\n"
+        "Jeddah port handles record cargo\n22 min ago\n"
+    )
+    title, cuts = _line_cuts(page)
+    assert title == "Aramco signs deals with Chinese firms"
+    assert cuts == [
+        ("byline_name", "Adam Lucente"),
+        ("date_line", "May 15, 2024"),
+        ("support", "|"),
+        ("related", "Latest updates"),
+        ("related", "Saudi Arabia to host esports world cup"),
+        ("related", "5 min ago"),
+        ("related", "Jeddah port handles record cargo"),
+        ("related", "22 min ago"),
+    ]
+    # a headline of capitalised words above its date is the headline: no kept line is above it
+    assert _line_cuts("Gaza Ceasefire Talks\nMay 15, 2024\nTalks resumed in Cairo on Wednesday.\n")[1] == [
+        ("date_line", "May 15, 2024")
+    ]
+
+
+def test_counters_contacts_and_photo_credits_go_but_datelines_stay() -> None:
+    body = "Saudi cinemas sold more than 5 million tickets in the first quarter, the commission said.\n"
+    furniture = [
+        ("counter", "1234 مشاهدة"),
+        ("counter", "1,204 shares"),
+        ("contact", "newsletter@alquds.co.uk"),
+        ("image", "Moviegoers at a cinema in Riyadh. (Supplied)"),
+        ("image", "The Aramco logo is seen at a conference in Manama. (REUTERS/Hamad I Mohammed)"),
+        ("image", "An Emirates Airbus A350. Photo: Emirates"),
+        ("image", "مواطنون يتسوقون في أحد أسواق الرياض (واس)"),
+        ("image", "جانب من الحملة"),
+        ("byline", "Reporting from Bangkok"),
+        ("byline", "The New Arab Staff & Agencies"),
+        ("support", "تخطي إلى المحتوى"),
+        ("share", "اشترك في قائمتنا البريدية"),
+        ("date_line", "التاريخ: 12 فبراير 2024"),
+        ("byline", "Ruth Michaelson in Cairo"),
+        ("support", "Access the Middle East's top news, analysis and insights"),
+        ("support", "Click here to subscribe"),
+        ("support", "المقال التالي"),
+        ("support", "Most viewed"),
+        ("breadcrumb", "Economy • Oil • OPEC"),
+    ]
+    for rule, line in furniture:
+        assert _line_cuts(f"Saudi cinema box office hits record\n{body}{line}\n{body}")[1] == [
+            (rule, line)
+        ], line
+    for kept in ("مكة المكرمة (واس)", "الرياض - واس", "دبي: «الخليج»", "He said:", "The deals include:"):
+        assert _line_cuts(f"Saudi cinema box office hits record\n{body}{kept}\n{body}")[1] == [], kept
+    # a dateline with the outlet in guillemets above the headline is text, but not the title
+    arabic = "سجلت درجات الحرارة 49.8 درجة مئوية في منطقة مزيرعة بالظفرة، بحسب المركز الوطني للأرصاد.\n"
+    title, cuts = _line_cuts(f"أبوظبي: «الخليج»\nالحرارة تلامس 50 درجة في المنطقة الغربية\n{arabic}")
+    assert (title, cuts) == ("الحرارة تلامس 50 درجة في المنطقة الغربية", [])
+
+
+def test_headlines_with_their_time_on_one_line_go_in_runs_but_a_sentences_time_stays() -> None:
+    body = (
+        "Oil prices rose on Monday after OPEC+ agreed to extend output cuts into next year, traders said.\n"
+    )
+    listed = [
+        "Gold steadies near two-week high | 2 hours ago",
+        "Dollar slips against the yen | 3 hours ago",
+        "Asian shares mixed after Fed minutes - 12:30",
+    ]
+    schedule = "The match kicks off at 18:00\nGates open to fans at 16:30\n"
+    page = "Oil prices climb as OPEC extends cuts\n" + body + schedule + "\n".join(listed) + "\n"
+    assert _line_cuts(page)[1] == [("related", line) for line in listed]
+    # one such line alone is no list
+    assert _line_cuts("Oil prices climb as OPEC extends cuts\n" + body + listed[0] + "\n" + body)[1] == []
+    arabic = "ارتفعت أسعار الذهب في التعاملات الصباحية، بحسب متعاملين.\n"
+    related = ["الذهب يستقر قرب أعلى مستوى منذ ساعتين", "البورصة المصرية تغلق على ارتفاع منذ 4 ساعات"]
+    page = "الذهب يرتفع في التعاملات الصباحية\n" + arabic + "\n".join(related) + "\n"
+    assert _line_cuts(page)[1] == [("related", line) for line in related]
+    # labelled date lines are the page's dates, not a list
+    dates = "آخر تحديث: الأربعاء 13 آذار 2024 - 09:10\nنُشر في: الثلاثاء 12 آذار 2024 - 18:40\n"
+    cuts = _line_cuts("الذهب يرتفع في التعاملات الصباحية\n" + dates + arabic)[1]
+    assert [rule for rule, _ in cuts] == ["date_line", "date_line"]
+
+
+def test_a_one_word_first_line_is_no_title() -> None:
+    body = "Saudi Aramco signed three memorandums of understanding on Wednesday, the company said.\n"
+    headline = "Aramco signs deals with Chinese firms for refinery expansion"
+    assert _line_cuts(f"Zawya.com\n{headline}\n{body}") == (headline, [])
+    assert _line_cuts(f"{headline}\n{body}")[0] == headline
+
+
+def test_a_bare_arabic_name_above_the_date_is_a_byline_but_a_headline_is_not() -> None:
+    headline = "تحرير 1250 مخالفة تموينية في حملات على المخابز"
+    body = "حررت مديريات التموين 1250 مخالفة خلال حملات على المخابز والأسواق خلال الأسبوع الماضي.\n"
+    title, cuts = _line_cuts(f"{headline}\nمحمد فتحي\nالأحد 9 يونيو 2024\n{body}")
+    assert (title, cuts[0]) == (headline, ("byline_name", "محمد فتحي"))
+    # the first kept line is never taken for a name (it is the headline)
+    cuts = _line_cuts(f"ارتفاع الأسعار\nالأحد 9 يونيو 2024\n{body}")[1]
+    assert "byline_name" not in {rule for rule, _ in cuts}
+
+
+def test_tags_without_a_heading_between_the_last_sentence_and_the_footer_go() -> None:
+    head = "أمطار رعدية على الرياض والقصيم والشرقية حتى الجمعة\n"
+    body = "توقع المركز الوطني للأرصاد هطول أمطار رعدية متوسطة إلى غزيرة على مناطق الرياض والقصيم.\n"
+    footer = "© 2024 جريدة الرياض - جميع الحقوق محفوظة\n"
+    assert _line_cuts(f"{head}{body}الأرصاد\nأمطار\n{footer}")[1] == [
+        ("menu_run", "الأرصاد"),
+        ("menu_run", "أمطار"),
+        ("copyright", footer.strip()),
+    ]
+    # no footer after them, one line only, or bullets: the article's
+    assert _line_cuts(f"{head}{body}الأرصاد\nأمطار\n")[1] == []
+    assert _line_cuts(f"{head}{body}الأرصاد\n{footer}")[1] == [("copyright", footer.strip())]
+    assert _line_cuts(f"{head}{body}- الرياض\n- القصيم\n{footer}")[1] == [("copyright", footer.strip())]

@@ -451,6 +451,9 @@ class LineRule(_Strict):
     min_share: float = Field(default=1.0, gt=0, le=1)
     max_words: int = Field(default=8, ge=1)
     max_chars: int = Field(default=160, ge=1)
+    next_cut_by: list[str] = []
+    """When given, the rule cuts a line only when the next non-blank line is cut by one of these rules
+    and some line above it is kept: a bare name (``Nick Webster``) is a byline only above its date."""
 
     @field_validator("patterns")
     @classmethod
@@ -467,6 +470,13 @@ class RelatedRule(_Strict):
     headline_max_chars: int = Field(default=160, ge=1)
     min_pairs: int = Field(default=2, ge=1)
     """A run needs this many headline + timestamp pairs: one pair is the article's own headline and date."""
+    inline_min_words: int = Field(default=0, ge=0)
+    """Lines that end in a timestamp after a headline of at least this many words (after a separator,
+    or a relative time: ``Oil prices rise | 2 hours ago``), in runs of ``min_pairs``, are such a list
+    too (0: not looked for)."""
+    heading_max_words: int = Field(default=0, ge=0)
+    """The line just above a run, when it has at most this many words and no digit or punctuation, is
+    the list's heading (``Latest updates``, ``اخترنا لكم``) and is cut with it (0: never)."""
 
     @field_validator("timestamps")
     @classmethod
@@ -499,6 +509,22 @@ class HeadLabelsRule(_Strict):
     site_name_max_words: int = Field(default=5, ge=1)
 
 
+class MenuRunsRule(_Strict):
+    """Menus, tag lists and widget rows that the line rules cut only in part (trafilatura's link-dense
+    blocks): a run of at least ``min_lines`` non-blank lines, each cut or short (at most ``max_words``
+    words and ``max_chars`` characters, no digit or punctuation), loses its short lines too when at
+    least half of it is cut, or when it ends the page and begins with a cut line (tags without a
+    heading). Short lines that open a run right under article text, or a block of more than
+    ``max_block`` of them together, are kept: they are a list of the article; but two or more right
+    under the article's last sentence with only cut lines after them are tags above the footer."""
+
+    comment: str | None = None
+    max_words: int = Field(default=3, ge=1)
+    max_chars: int = Field(default=30, ge=1)
+    min_lines: int = Field(default=4, ge=2)
+    max_block: int = Field(default=2, ge=1)
+
+
 class SeedRulesFile(_Strict):
     comment: str | None = None
     metadata_prefixes: list[str] = Field(min_length=1)
@@ -509,6 +535,7 @@ class SeedRulesFile(_Strict):
     related: RelatedRule | None = None
     tail_lists: TailListsRule | None = None
     head_labels: HeadLabelsRule | None = None
+    menu_runs: MenuRunsRule | None = None
     title_skip: list[str] = []
     """Lines kept in the text that are never the title (a dateline alone: ``مكة المكرمة (واس)``)."""
 
@@ -532,11 +559,25 @@ class SeedRulesFile(_Strict):
         for name in self.head_labels.site_name_rules if self.head_labels else ():
             if name not in ids:
                 raise ValueError(f"head_labels.site_name_rules: {name!r} is no line rule's id")
+        for rule in self.line_rules:
+            for name in rule.next_cut_by:
+                if name not in ids | _RESERVED_CUTS or name == rule.id:
+                    raise ValueError(f"line rule {rule.id!r}: next_cut_by {name!r} is no other rule's id")
         return self
 
 
 _RESERVED_CUTS = frozenset(
-    {"metadata", "read_also", "whitespace", "newline", "bom", "related", "tail_list", "head_label"}
+    {
+        "metadata",
+        "read_also",
+        "whitespace",
+        "newline",
+        "bom",
+        "related",
+        "tail_list",
+        "head_label",
+        "menu_run",
+    }
 )
 """Cut reasons the cleaner itself gives: a line rule may not take one (the per-rule counts would mix)."""
 

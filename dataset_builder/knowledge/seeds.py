@@ -12,7 +12,7 @@ from typing import Any
 
 import ahocorasick
 
-from dataset_builder.knowledge.schema import SeedRulesFile
+from dataset_builder.knowledge.schema import MenuRunsRule, SeedRulesFile
 
 _SENTENCE_MARKS = re.compile(r"[.!?؟…:;؛،,]\s*\S|[.!?؟…]$")
 """Punctuation inside or at the end of a sentence: a line made of menu words has none."""
@@ -34,6 +34,8 @@ class LineRule:
     min_share: float
     max_words: int
     max_chars: int
+    next_cut_by: frozenset[str] = frozenset()
+    """Rules one of which must cut the next non-blank line (applied by the cleaner, not :meth:`SeedRules.furniture`)."""
 
     def matches(self, stripped: str, try_pattern: bool = True) -> bool:
         """Whether the rule cuts a line, given stripped of spaces and decoration (:func:`bare`);
@@ -94,6 +96,17 @@ class SeedRules:
     """The longest line a rule may cut (set from the rules)."""
     screen: PatternScreen | None = None
     """Which rules' patterns a line may match (none: all are tried)."""
+    related_heading_words: int = 0
+    """A line of at most this many words just above a related list is its heading (0: none is cut)."""
+    menu_runs: MenuRunsRule | None = None
+    inline_min_words: int = 0
+    """A related list's line holding a headline of at least this many words and its timestamp (0:
+    such lines are not looked for)."""
+
+    @property
+    def context_rules(self) -> tuple[LineRule, ...]:
+        """The line rules that cut a line only above a line another rule cuts."""
+        return tuple(rule for rule in self.line_rules if rule.next_cut_by)
 
     def furniture(self, line: str) -> str | None:
         """The id of the first line rule that cuts ``line``, or ``None`` (article text)."""
@@ -102,7 +115,7 @@ class SeedRules:
             return None
         possible = self.screen.possible(stripped) if self.screen is not None else None
         for index, rule in enumerate(self.line_rules):
-            if len(stripped) > rule.max_chars:
+            if len(stripped) > rule.max_chars or rule.next_cut_by:
                 continue
             pattern = possible is None or index in possible
             if (pattern or rule.phrases) and rule.matches(stripped, pattern):
@@ -204,8 +217,10 @@ def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
 
 
 def bare(line: str) -> str:
-    """A line without its surrounding spaces and decoration (``| 2024/03/28 09:30`` → the date)."""
-    return line.strip().strip(_EDGES).strip()
+    """A line without its surrounding spaces and decoration (``| 2024/03/28 09:30`` → the date); a line
+    of decoration only (``|``) is kept whole, for the rules of separator lines."""
+    stripped = line.strip()
+    return stripped.strip(_EDGES).strip() or stripped
 
 
 _GLOBAL_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
@@ -235,6 +250,7 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
                 rule.min_share,
                 rule.max_words,
                 rule.max_chars,
+                frozenset(rule.next_cut_by),
             )
         )
     related = raw.related
@@ -255,6 +271,9 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
         raw.head_labels.site_name_max_words if raw.head_labels else 0,
         max((rule.max_chars for rule in rules), default=0),
         _pattern_screen(rules),
+        related.heading_max_words if related else 0,
+        raw.menu_runs,
+        related.inline_min_words if related else 0,
     )
 
 

@@ -137,6 +137,11 @@ CASES: list[tuple[str, Any, str]] = [
     ),
     (
         "seed_rules.json",
+        lambda d: d["line_rules"][0].update(next_cut_by=["no_such_rule"]),
+        r"line rule 'date_line': next_cut_by 'no_such_rule' is no other rule's id",
+    ),
+    (
+        "seed_rules.json",
         lambda d: d["line_rules"][1]["patterns"].append("(?i)[a-"),
         r"line_rules\[1\] \(id 'breaking'\): patterns: \[\d+\] '\(\?i\)\[a-' is not",
     ),

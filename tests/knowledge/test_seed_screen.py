@@ -18,9 +18,11 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def _straightforward(rules: SeedRules, line: str) -> str | None:
-    """The first rule that cuts ``line``, every rule's pattern tried."""
+    """The first rule that cuts ``line`` alone (not by its neighbour), every rule's pattern tried."""
     stripped = bare(line)
-    return next((rule.id for rule in rules.line_rules if rule.matches(stripped)), None)
+    return next(
+        (rule.id for rule in rules.line_rules if not rule.next_cut_by and rule.matches(stripped)), None
+    )
 
 
 def test_lower_folds_as_ignorecase_matches_where_lines_are_screened() -> None:
