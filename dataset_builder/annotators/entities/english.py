@@ -291,19 +291,19 @@ def english_cued_orgs(text: str, k: EntityKnowledge) -> list[Span]:
     Premium Times newspaper; a second name joined by "and" after a cue's (investors Andreessen
     Horowitz and Lightspeed Venture Partners)."""
     found: list[Span] = []
-    for pattern in (k.en_org_cued, k.en_org_cued_after):
-        if pattern is None:
-            continue
-        for m in pattern.finditer(text):
-            groups = ("name", "second") if "second" in pattern.groupindex else ("name",)
-            for group in groups:
-                if m.start(group) < 0:
-                    continue
-                start, end = m.span(group)
-                if pattern is k.en_org_cued_after and (owner := _EN_POSSESSIVE.search(text, start, end)):
-                    start = owner.end()  # Pakistan's Dawn newspaper: the name after the possessive
-                if (span := _cued_org(text, start, end, k)) is not None:
+    if k.en_org_cued is not None:
+        for m in k.en_org_cued.finditer(text):
+            for group in ("name", "second"):
+                if m.start(group) >= 0 and (span := _cued_org(text, *m.span(group), k)) is not None:
                     found.append(span)
+    # the cue words first: most texts hold none, and the pattern is tried at every capital
+    if k.en_org_cued_after is not None and k.en_org_cue_after.search(text) is not None:
+        for m in k.en_org_cued_after.finditer(text):
+            start, end = m.span("name")
+            if owner := _EN_POSSESSIVE.search(text, start, end):
+                start = owner.end()  # Pakistan's Dawn newspaper: the name after the possessive
+            if (span := _cued_org(text, start, end, k)) is not None:
+                found.append(span)
     return found
 
 
@@ -335,7 +335,6 @@ _NOT_ROLES = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
 )
 """Lowercase words that are no role between a nationality and a name."""
-_WORDS_BEFORE = re.compile(r"(\S+)[^\S\n]+$")
 
 
 def english_national_people(text: str, k: EntityKnowledge) -> list[Span]:
@@ -387,20 +386,28 @@ def _nationality(word: str, k: EntityKnowledge) -> bool:
 def _national_before(text: str, at: int, k: EntityKnowledge) -> bool:
     """Whether a nationality or a place's possessive stands before ``at`` on its line, up to two role
     words between (Indian filmmaker, Kenyan federation official; South Africa's)."""
-    line_start = text.rfind("\n", 0, at) + 1
+    line = text[text.rfind("\n", 0, at) + 1 : at]
     for _ in range(3):
-        m = _WORDS_BEFORE.search(text, line_start, at)
-        if m is None:
+        if (before := _word_before(line)) is None:
             return False
-        word = m.group(1)
+        line, word = before
         if _nationality(word, k):
             return True
-        if word.endswith(("’s", "'s")) and (two := _WORDS_BEFORE.search(text, line_start, m.start())):
-            return _nationality(f"{two.group(1)} {word}", k)  # South Africa's
+        if word.endswith(("’s", "'s")) and (two := _word_before(line)):
+            return _nationality(f"{two[1]} {word}", k)  # South Africa's
         if not word.isalpha() or not word.islower() or word in _NOT_ROLES or word in k.en_org_cue_words:
             return False
-        at = m.start()
     return False
+
+
+def _word_before(line: str) -> tuple[str, str] | None:
+    """The line's last word when spaces follow it, and the line before that word; None without
+    such a word. (A regex search for ``(\\S+)[^\\S\\n]+$`` is tried at every position of the line.)"""
+    head = line.rstrip()
+    if len(head) == len(line) or not head:
+        return None
+    word = head.rsplit(None, 1)[-1]
+    return head[: len(head) - len(word)], word
 
 
 def english_cued_people(text: str, k: EntityKnowledge) -> list[Span]:
