@@ -125,8 +125,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     )
     chosen = select(known + learned + longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
-    if language == "en":  # a person joined by "and" to one found in full (A B and C D)
-        chosen = select(chosen + english_coordinated_people(text, people, k), len(text))
+    # a person joined by "and" to one found in full (A B and C D); none found, the choice stands
+    if language == "en" and (coordinated := english_coordinated_people(text, people, k)):
+        chosen = select(chosen + coordinated, len(text))
         people = [s for s in chosen if s.label == "PER"]
     later = surname_mentions(text, norm, language, people, k) + bracketed_short_names(
         text, norm, language, chosen, k

@@ -434,6 +434,21 @@ def english_cued_people(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+_AND = re.compile(r"[^\S\n]+and[^\S\n]+")
+
+
+def _and_before(text: str, line_start: int, at: int) -> int | None:
+    """Where the spaces before an "and" right before ``at`` start (A B and |C D), on its line; None
+    without one. (A regex search for ``[^\\S\\n]+and[^\\S\\n]+$`` is tried at every position of the
+    line.)"""
+    line = text[line_start:at]
+    head = line.rstrip()
+    if len(head) == len(line) or not head.endswith("and"):
+        return None
+    words = head[:-3].rstrip()
+    return line_start + len(words) if len(words) < len(head) - 3 else None
+
+
 def english_coordinated_people(text: str, people: list[Span], k: EntityKnowledge) -> list[Span]:
     """Two or three capitalised words joined by "and" to a person found in full: the other is a
     person too (with Guillaume Lample and Timothee Lacroix; Kani Kusruti and Divya Prabha)."""
@@ -441,14 +456,12 @@ def english_coordinated_people(text: str, people: list[Span], k: EntityKnowledge
     for person in people:
         if " " not in person.text:
             continue
-        after = re.compile(r"[^\S\n]+and[^\S\n]+").match(text, person.end)
+        after = _AND.match(text, person.end)
         candidates = []
         if after is not None and (m := k.en_name_run.match(text, after.end())) is not None:
             candidates.append(m.span("name"))
         line_start = text.rfind("\n", 0, person.start) + 1
-        joined = re.search(r"[^\S\n]+and[^\S\n]+$", text[line_start : person.start])
-        if joined is not None:
-            and_at = line_start + joined.start()
+        if (and_at := _and_before(text, line_start, person.start)) is not None:
             for m in k.en_name_run.finditer(text, max(line_start, and_at - 60), and_at):
                 if m.end("name") == and_at:
                     candidates.append(m.span("name"))
