@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 
 from dataset_builder.annotators.entities.text import last_word
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 
+_NON_SPACE = re.compile(r"\S+")
 _EN_POSSESSIVE = re.compile(r"(?P<owner>\S+)[’']s\s+(?=\S)")
 
 
@@ -249,9 +251,25 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
         hit = k.names.get(("en", form))
         if hit is not None and hit[1] != "ORG":
             continue
-        for m in re.finditer(rf"(?<![\w’'-]){re.escape(form)}(?![\w-])", text):
-            found.append(Span(m.start(), m.end(), form, "ORG", entity_id))
+        found.extend(Span(at, at + len(form), form, "ORG", entity_id) for at in _standalone(text, form))
     return found
+
+
+def _standalone(text: str, form: str) -> Iterator[int]:
+    """Where ``form`` stands in ``text`` with no word character, apostrophe or hyphen right before it
+    and no word character or hyphen right after it: what ``(?<![\\w’'-])form(?![\\w-])`` finds, without
+    compiling a pattern per form (most forms are new to the regex cache)."""
+    at = text.find(form)
+    while at >= 0:
+        end = at + len(form)
+        before, after = text[at - 1 : at], text[end : end + 1]
+        if (before and (before.isalnum() or before in "_’'-")) or (
+            after and (after.isalnum() or after in "_-")
+        ):
+            at = text.find(form, at + 1)
+        else:
+            yield at
+            at = text.find(form, end)
 
 
 def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKnowledge) -> Span | None:
@@ -260,7 +278,7 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
     name."""
     if text.endswith(("’s", "'s"), start, end):
         end -= 2  # the possessive is outside the name (Jacob Zuma's party)
-    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    words = [m.span() for m in _NON_SPACE.finditer(text, start, end)]
     while words and (text[slice(*words[0])] in k.en_stopwords or text[slice(*words[0])] in k.en_titles):
         words.pop(0)
     for n, (a, b) in enumerate(words):
@@ -312,16 +330,16 @@ def _cued_org(text: str, start: int, end: int, k: EntityKnowledge) -> Span | Non
     later one and after a possessive; None when nothing is left or the words are a known name other
     than an organisation's."""
     words: list[tuple[int, int]] = []
-    for m in re.finditer(r"\S+", text[start:end]):
+    for m in _NON_SPACE.finditer(text, start, end):
         word = m.group()
         if word in k.en_stopwords:
             if words:
                 break
             continue
         if word.endswith(("’s", "'s")):
-            words.append((start + m.start(), start + m.end() - 2))
+            words.append((m.start(), m.end() - 2))
             break
-        words.append((start + m.start(), start + m.end()))
+        words.append(m.span())
     if not words:
         return None
     start, end = words[0][0], words[-1][1]
