@@ -39,24 +39,34 @@ _EN_FIRST_WORD = r"[A-Z](?<![\w’'-][A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+(?<
 
 
 @dataclass(frozen=True, slots=True)
-class WordStartPattern:
-    """A pattern whose matches start at a word (a title, a cue) with a condition on the characters
-    before it, searched for by those characters: a pattern that starts with a non-word character is
-    only tried where one stands, a fraction of the positions where one that starts with a letter and
-    a look-behind is tried (every letter). :meth:`finditer` gives the matches of ``pattern.finditer``
-    (the same groups; a match's own start may take the characters before the word)."""
+class StartedPattern:
+    """A pattern every match of which starts with one of a few words (a title, a cue), tried only
+    where one of them stands: their starts are found in one Aho-Corasick pass and the pattern matched
+    there, which gives the matches of ``pattern.finditer`` (a pattern that starts with a letter and a
+    look-behind is tried at every letter of a text, several times slower)."""
 
     pattern: re.Pattern[str]
-    """The pattern as written, with its look-behind: tried at the text's start alone."""
-    after: re.Pattern[str]
-    """The characters before the word, then the pattern without the look-behind."""
+    starts: ahocorasick.Automaton
+    """The words, each with its length (none: the pattern matches nothing)."""
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.starts.kind != ahocorasick.AHOCORASICK:
+            return
         pos = 0
-        if (first := self.pattern.match(text)) is not None:
-            yield first
-            pos = first.end()
-        yield from self.after.finditer(text, pos)
+        for at in sorted({end + 1 - length for end, length in self.starts.iter(text)}):
+            if at >= pos and (m := self.pattern.match(text, at)) is not None:
+                yield m
+                pos = m.end()
+
+
+def _started(words: Iterable[str], pattern: str) -> StartedPattern:
+    """``pattern``, whose every match starts with one of ``words``, tried where one stands."""
+    starts = ahocorasick.Automaton()
+    for word in set(words):
+        starts.add_word(word, len(word))
+    if len(starts):
+        starts.make_automaton()
+    return StartedPattern(re.compile(pattern), starts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +81,7 @@ class EntityKnowledge:
     length and the titles, longest first — one dict look-up per word of the text."""
     ar_modifiers: frozenset[str]
     ar_stopwords: frozenset[str]
-    en_person: WordStartPattern
+    en_person: StartedPattern
     en_org: re.Pattern[str]
     en_country_org: re.Pattern[str]
     """A country's abbreviation the base knows, then capitalised words ending in an organisation head:
@@ -176,7 +186,7 @@ class EntityKnowledge:
     """Nouns before a place's name (محافظة) that join it inside a local body's name, normalised."""
     ar_namesake_honorifics: frozenset[str]
     """Honorifics of the namesakes of bodies and facilities (الملك), normalised."""
-    en_org_cued: WordStartPattern | None = None
+    en_org_cued: StartedPattern | None = None
     """Capitalised words after an ``org_cues`` word or phrase (the chipmaker Infineon); None without cues."""
     en_org_cued_after: re.Pattern[str] | None = None
     """Capitalised words before an ``org_cues_after`` word (the Premium Times newspaper); None without cues."""
@@ -185,7 +195,7 @@ class EntityKnowledge:
     not searched for one (which is tried at every capital)."""
     en_person_cued: re.Pattern[str] | None = None
     """Two or three capitalised words before a ``person_cues_after`` pattern (Wu Chien-fu, who)."""
-    en_role_apposition: WordStartPattern = WordStartPattern(re.compile(r"(?!)"), re.compile(r"(?!)"))
+    en_role_apposition: StartedPattern = StartedPattern(re.compile(r"(?!)"), ahocorasick.Automaton())
     """A lowercase title, a comma, then two or three capitalised words and a comma: a person in
     apposition to the role (Her coach, Issam Jellali, said; His star, Mikey Madison, joined)."""
     en_name_suffix: re.Pattern[str] = re.compile(r"(?!)")
@@ -281,9 +291,10 @@ def compile_entity_knowledge(
         ar_titles=_title_starts((normalise(t, "ar") for t in [*ar.titles, *ar.counterparts]), ar.proclitics),
         ar_modifiers=frozenset(normalise(m, "ar") for m in ar.title_modifiers),
         ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
-        en_person=_word_start(
+        en_person=_started(
             titles,
-            rf"[^\S\n]+(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})",
+            rf"{_word_start_alternatives(titles)}[^\S\n]+"
+            rf"(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})",
         ),
         en_org=re.compile(
             rf"(?P<name>(?:{_EN_NAME_WORD_AT_START}|{_EN_ACRONYM_AT_START})[^\S\n]+(?:(?:{_EN_NAME_WORD}|[A-Z]{{2,}}+)[^\S\n]+){{0,3}}(?:{org_heads})(?!-)"
@@ -357,9 +368,10 @@ def compile_entity_knowledge(
         en_name_run=re.compile(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?![\w’'-]|[^\S\n]+[A-Z])"
         ),
-        en_role_apposition=_word_start(
-            [t for t in en.titles if t.islower()],
-            rf",[^\S\n]+(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}}),",
+        en_role_apposition=_started(
+            [f"{t}," for t in en.titles if t.islower()],
+            rf"\b(?:{_alternatives(t for t in en.titles if t.islower())}),[^\S\n]+"
+            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}}),",
         ),
         en_name_suffix=re.compile(rf"[^\S\n]+(?:{_alternatives(en.name_suffixes)})(?![\w’'-])")
         if en.name_suffixes
@@ -470,35 +482,24 @@ hyphens and inner full stops (FTX, BFM, U.S.), never a sentence's full stop."""
 _EN_ORG_NAME = rf"(?P<name>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
 
 
-def _name_cued_before(cues: list[str]) -> WordStartPattern | None:
+def _name_cued_before(cues: list[str]) -> StartedPattern | None:
     """One to four capitalised words after the cues, also with a capital first letter at a
     sentence's start (Chipmaker TSMC, but not the Daily Star), and a second name joined by "and"
     (investors A and B). None without cues."""
     if not cues:
         return None
     second = rf"(?P<second>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
-    rest = rf"[^\S\n]+{_EN_ORG_NAME}(?:[^\S\n]+and[^\S\n]+{second})?"
-    lower, upper = _alternatives(cues), _alternatives(cue[:1].upper() + cue[1:] for cue in cues)
-    pattern = re.compile(rf"(?:(?<![\w-])(?:{lower})|(?:\A|(?<=\n)|(?<=[.!?\"”][^\S\n]))(?:{upper})){rest}")
-    if not all(cue[:1].islower() for cue in cues):  # a cue and its capitalised form could both match
-        return WordStartPattern(pattern, pattern)
-    # every character the look-behinds ask for is one of [^\w-]: the search is tried at those alone
-    after = rf"[^\w-](?:(?:{lower})|(?<=\n)(?:{upper})|(?<=[.!?\"”])[^\S\n](?:{upper})){rest}"
-    return WordStartPattern(pattern, re.compile(after))
+    upper = [cue[:1].upper() + cue[1:] for cue in cues]
+    return _started(
+        [*cues, *upper],
+        rf"(?:(?<![\w-])(?:{_alternatives(cues)})|(?:\A|(?<=\n)|(?<=[.!?\"”][^\S\n]))(?:{_alternatives(upper)}))"
+        rf"[^\S\n]+{_EN_ORG_NAME}(?:[^\S\n]+and[^\S\n]+{second})?",
+    )
 
 
 def _name_cued_after(cues: list[str]) -> re.Pattern[str] | None:
     """One to four capitalised words before the cues (the Premium Times newspaper). None without cues."""
     return re.compile(rf"{_EN_ORG_NAME}[^\S\n]+(?:{_alternatives(cues)})\b") if cues else None
-
-
-def _word_start(words: list[str], rest: str) -> WordStartPattern:
-    """``\\b(?:{_alternatives(words)}){rest}``, searched for by the non-word character before the
-    words (see :class:`WordStartPattern`); as written when a word starts with a non-word character."""
-    pattern = re.compile(_word_start_alternatives(words) + rest)
-    if not words or not all(re.match(r"\w", w) for w in words):
-        return WordStartPattern(pattern, pattern)
-    return WordStartPattern(pattern, re.compile(rf"\W(?:{_alternatives(words)}){rest}"))
 
 
 def _cue(words: list[str]) -> re.Pattern[str]:
