@@ -85,3 +85,21 @@ def test_contextual_forms_found_in_one_pass_are_those_a_search_per_form_finds(kn
             automaton = k.contextual_forms[language]
             one_pass = [form for _, form, _, _ in sorted({hit for _, hit in automaton.iter(norm)})]
             assert one_pass == [form for form in forms if form in norm]
+
+
+_CUED_PARTS = [
+    *("the", "company", "Company", "coach", "Coach", "chief executive", "Infineon", "Ons", "Jabeur"),
+    *("and", "Siemens", "SABC", "told", ",", ".", '"', " ", "\n", "-", "x"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CUED_PARTS), max_size=14))
+def test_started_patterns_find_what_a_search_at_every_position_finds(
+    knowledge: Knowledge, parts: list[str]
+) -> None:
+    text = "".join(parts)
+    k = knowledge.entities
+    assert k.en_org_cued is not None
+    for started in (k.en_person, k.en_org_cued, k.en_role_apposition):
+        assert [m.span() for m in started.finditer(text)] == _spans(started.pattern.pattern, text)
