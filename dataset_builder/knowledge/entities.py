@@ -38,35 +38,51 @@ _EN_FIRST_WORD = r"[A-Z](?<![\w’'-][A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+(?<
 (England's Mark Taylor is Mark Taylor); starts with its capital, as above."""
 
 
+PERSON, ORG_CUED, APPOSITION, ORG_CUED_AFTER = range(4)
+"""The English patterns tried only where one of their words starts (see :class:`WordStarts`)."""
+
+
 @dataclass(frozen=True, slots=True)
-class StartedPattern:
-    """A pattern every match of which starts with one of a few words (a title, a cue), tried only
-    where one of them stands: their starts are found in one Aho-Corasick pass and the pattern matched
-    there, which gives the matches of ``pattern.finditer`` (a pattern that starts with a letter and a
-    look-behind is tried at every letter of a text, several times slower)."""
+class WordStarts:
+    """Where the words of a few patterns start in a text (titles, cues), found in one Aho-Corasick
+    pass for all: a pattern every match of which starts with one of its words is then matched there
+    alone (:func:`started_matches`), where a pattern that starts with a letter and a look-behind is
+    tried at every letter of the text, several times slower."""
 
-    pattern: re.Pattern[str]
-    starts: ahocorasick.Automaton
-    """The words, each with its length (none: the pattern matches nothing)."""
+    automaton: ahocorasick.Automaton
+    """Every word, with its length and the patterns it starts (no word: an empty automaton)."""
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.starts.kind != ahocorasick.AHOCORASICK:
-            return
-        pos = 0
-        for at in sorted({end + 1 - length for end, length in self.starts.iter(text)}):
-            if at >= pos and (m := self.pattern.match(text, at)) is not None:
-                yield m
-                pos = m.end()
+    def find(self, text: str) -> tuple[list[int], ...]:
+        """The sorted starts of each pattern's words in ``text`` (by :data:`PERSON` …)."""
+        found: tuple[set[int], ...] = tuple(set() for _ in range(ORG_CUED_AFTER + 1))
+        if self.automaton.kind == ahocorasick.AHOCORASICK:
+            for end, (length, patterns) in self.automaton.iter(text):
+                for pattern in patterns:
+                    found[pattern].add(end + 1 - length)
+        return tuple(sorted(starts) for starts in found)
 
 
-def _started(words: Iterable[str], pattern: str) -> StartedPattern:
-    """``pattern``, whose every match starts with one of ``words``, tried where one stands."""
-    starts = ahocorasick.Automaton()
-    for word in set(words):
-        starts.add_word(word, len(word))
-    if len(starts):
-        starts.make_automaton()
-    return StartedPattern(re.compile(pattern), starts)
+def started_matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)``, every one of which starts at one of ``starts``."""
+    pos = 0
+    for at in starts:
+        if at >= pos and (m := pattern.match(text, at)) is not None:
+            yield m
+            pos = m.end()
+
+
+def _word_starts(words: dict[int, Iterable[str]]) -> WordStarts:
+    """The automaton of :class:`WordStarts` for each pattern's words."""
+    patterns: dict[str, set[int]] = {}
+    for pattern, its_words in words.items():
+        for word in its_words:
+            patterns.setdefault(word, set()).add(pattern)
+    automaton = ahocorasick.Automaton()
+    for word, which in sorted(patterns.items()):
+        automaton.add_word(word, (len(word), tuple(sorted(which))))
+    if len(automaton):
+        automaton.make_automaton()
+    return WordStarts(automaton)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +97,7 @@ class EntityKnowledge:
     length and the titles, longest first — one dict look-up per word of the text."""
     ar_modifiers: frozenset[str]
     ar_stopwords: frozenset[str]
-    en_person: StartedPattern
+    en_person: re.Pattern[str]
     en_org: re.Pattern[str]
     en_country_org: re.Pattern[str]
     """A country's abbreviation the base knows, then capitalised words ending in an organisation head:
@@ -186,16 +202,13 @@ class EntityKnowledge:
     """Nouns before a place's name (محافظة) that join it inside a local body's name, normalised."""
     ar_namesake_honorifics: frozenset[str]
     """Honorifics of the namesakes of bodies and facilities (الملك), normalised."""
-    en_org_cued: StartedPattern | None = None
+    en_org_cued: re.Pattern[str] | None = None
     """Capitalised words after an ``org_cues`` word or phrase (the chipmaker Infineon); None without cues."""
     en_org_cued_after: re.Pattern[str] | None = None
     """Capitalised words before an ``org_cues_after`` word (the Premium Times newspaper); None without cues."""
-    en_org_cue_after: re.Pattern[str] = re.compile(r"(?!)")
-    """Any ``org_cues_after`` word: a text without one holds no ``en_org_cued_after`` match and is
-    not searched for one (which is tried at every capital)."""
     en_person_cued: re.Pattern[str] | None = None
     """Two or three capitalised words before a ``person_cues_after`` pattern (Wu Chien-fu, who)."""
-    en_role_apposition: StartedPattern = StartedPattern(re.compile(r"(?!)"), ahocorasick.Automaton())
+    en_role_apposition: re.Pattern[str] = re.compile(r"(?!)")
     """A lowercase title, a comma, then two or three capitalised words and a comma: a person in
     apposition to the role (Her coach, Issam Jellali, said; His star, Mikey Madison, joined)."""
     en_name_suffix: re.Pattern[str] = re.compile(r"(?!)")
@@ -209,6 +222,9 @@ class EntityKnowledge:
     """Every capitalised word of a title (Crown of Crown Prince): no person's name holds one."""
     en_org_cue_words: frozenset[str] = frozenset()
     """The one-word ``org_cues`` (chipmaker): before a name they tell an organisation, not a person."""
+    en_starts: WordStarts = WordStarts(ahocorasick.Automaton())
+    """Where the words of ``en_person`` (titles), ``en_org_cued`` and ``en_org_cued_after`` (cues)
+    and ``en_role_apposition`` (a lowercase title and a comma) start: those patterns are matched there."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
     """Learned names left out (see :meth:`without_documents`)."""
 
@@ -291,8 +307,7 @@ def compile_entity_knowledge(
         ar_titles=_title_starts((normalise(t, "ar") for t in [*ar.titles, *ar.counterparts]), ar.proclitics),
         ar_modifiers=frozenset(normalise(m, "ar") for m in ar.title_modifiers),
         ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
-        en_person=_started(
-            titles,
+        en_person=re.compile(
             rf"{_word_start_alternatives(titles)}[^\S\n]+"
             rf"(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})",
         ),
@@ -368,8 +383,7 @@ def compile_entity_knowledge(
         en_name_run=re.compile(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?![\w’'-]|[^\S\n]+[A-Z])"
         ),
-        en_role_apposition=_started(
-            [f"{t}," for t in en.titles if t.islower()],
+        en_role_apposition=re.compile(
             rf"\b(?:{_alternatives(t for t in en.titles if t.islower())}),[^\S\n]+"
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}}),",
         ),
@@ -378,7 +392,14 @@ def compile_entity_knowledge(
         else re.compile(r"(?!)"),
         en_org_cued=_name_cued_before(en.org_cues),
         en_org_cued_after=_name_cued_after(en.org_cues_after),
-        en_org_cue_after=_cue(en.org_cues_after),
+        en_starts=_word_starts(
+            {
+                PERSON: titles,
+                ORG_CUED: [*en.org_cues, *(cue[:1].upper() + cue[1:] for cue in en.org_cues)],
+                APPOSITION: [f"{t}," for t in en.titles if t.islower()],
+                ORG_CUED_AFTER: en.org_cues_after,
+            }
+        ),
         en_person_cued=re.compile(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?:{'|'.join(en.person_cues_after)})"
         )
@@ -482,18 +503,17 @@ hyphens and inner full stops (FTX, BFM, U.S.), never a sentence's full stop."""
 _EN_ORG_NAME = rf"(?P<name>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
 
 
-def _name_cued_before(cues: list[str]) -> StartedPattern | None:
+def _name_cued_before(cues: list[str]) -> re.Pattern[str] | None:
     """One to four capitalised words after the cues, also with a capital first letter at a
     sentence's start (Chipmaker TSMC, but not the Daily Star), and a second name joined by "and"
     (investors A and B). None without cues."""
     if not cues:
         return None
     second = rf"(?P<second>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
-    upper = [cue[:1].upper() + cue[1:] for cue in cues]
-    return _started(
-        [*cues, *upper],
-        rf"(?:(?<![\w-])(?:{_alternatives(cues)})|(?:\A|(?<=\n)|(?<=[.!?\"”][^\S\n]))(?:{_alternatives(upper)}))"
-        rf"[^\S\n]+{_EN_ORG_NAME}(?:[^\S\n]+and[^\S\n]+{second})?",
+    upper = _alternatives(cue[:1].upper() + cue[1:] for cue in cues)
+    return re.compile(
+        rf"(?:(?<![\w-])(?:{_alternatives(cues)})|(?:\A|(?<=\n)|(?<=[.!?\"”][^\S\n]))(?:{upper}))"
+        rf"[^\S\n]+{_EN_ORG_NAME}(?:[^\S\n]+and[^\S\n]+{second})?"
     )
 
 

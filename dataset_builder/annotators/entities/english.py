@@ -10,7 +10,14 @@ from collections.abc import Iterator
 
 from dataset_builder.annotators.entities.text import last_word
 from dataset_builder.documents import Span
-from dataset_builder.knowledge.entities import EntityKnowledge
+from dataset_builder.knowledge.entities import (
+    APPOSITION,
+    ORG_CUED,
+    ORG_CUED_AFTER,
+    PERSON,
+    EntityKnowledge,
+    started_matches,
+)
 
 _NON_SPACE = re.compile(r"\S+")
 _EN_POSSESSIVE = re.compile(r"(?P<owner>\S+)[’']s\s+(?=\S)")
@@ -132,9 +139,11 @@ def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int
     return start
 
 
-def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
+def english_rules(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:
+    """People after a title, before or after "said", with a particle or a known given name;
+    ``starts`` are where the knowledge's words start in the text (``k.en_starts.find(text)``)."""
     found: list[Span] = []
-    for m in k.en_person.finditer(text):
+    for m in started_matches(k.en_person, text, starts[PERSON]):
         start, end = m.span("name")
         words = text[start:end].split()
         last_title = max((i for i, w in enumerate(words) if w in k.en_titles), default=-1)
@@ -303,19 +312,19 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
     return Span(start, end, text[start:end], "PER", None)
 
 
-def english_cued_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+def english_cued_orgs(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:
     """Organisations the base lacks, told by the words around them (``org_cues``, ``org_cues_after``):
     the chipmaker Infineon, analysts at Kepler Cheuvreux, shares in Siemens Energy, told the SABC, the
     Premium Times newspaper; a second name joined by "and" after a cue's (investors Andreessen
     Horowitz and Lightspeed Venture Partners)."""
     found: list[Span] = []
     if k.en_org_cued is not None:
-        for m in k.en_org_cued.finditer(text):
+        for m in started_matches(k.en_org_cued, text, starts[ORG_CUED]):
             for group in ("name", "second"):
                 if m.start(group) >= 0 and (span := _cued_org(text, *m.span(group), k)) is not None:
                     found.append(span)
-    # the cue words first: most texts hold none, and the pattern is tried at every capital
-    if k.en_org_cued_after is not None and k.en_org_cue_after.search(text) is not None:
+    # only with a cue word in the text: most hold none, and the pattern is tried at every capital
+    if k.en_org_cued_after is not None and starts[ORG_CUED_AFTER]:
         for m in k.en_org_cued_after.finditer(text):
             start, end = m.span("name")
             if owner := _EN_POSSESSIVE.search(text, start, end):
@@ -428,14 +437,14 @@ def _word_before(line: str) -> tuple[str, str] | None:
     return head[: len(head) - len(word)], word
 
 
-def english_cued_people(text: str, k: EntityKnowledge) -> list[Span]:
+def english_cued_people(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:
     """People the base lacks told by what follows their name (``person_cues_after``: Wu Chien-fu,
     who …; Sean Baker, 53, …) or by a lowercase title before it, between commas (His star, Mikey
     Madison, joined). Titles before the name are left out; not the end of a longer capitalised run."""
     found: list[Span] = []
     if k.en_person_cued is None:
         return found
-    appositions = [m.span("name") for m in k.en_role_apposition.finditer(text)]
+    appositions = [m.span("name") for m in started_matches(k.en_role_apposition, text, starts[APPOSITION])]
     for start, end in [m.span("name") for m in k.en_person_cued.finditer(text)] + appositions:
         before = last_word(text, start)[1]
         if before is not None and _longer_name_before(text, start, before):
