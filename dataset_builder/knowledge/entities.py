@@ -38,8 +38,11 @@ _EN_FIRST_WORD = r"[A-Z](?<![\w’'-][A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+(?<
 (England's Mark Taylor is Mark Taylor); starts with its capital, as above."""
 
 
-PERSON, ORG_CUED, APPOSITION, ORG_CUED_AFTER = range(4)
-"""The English patterns tried only where one of their words starts (see :class:`WordStarts`)."""
+# the English patterns tried only where one of their words starts (see WordStarts)
+PERSON = 0
+ORG_CUED = 1
+APPOSITION = 2
+ORG_CUED_AFTER = 3
 
 
 @dataclass(frozen=True, slots=True)
