@@ -6,7 +6,7 @@ patterns and word tables. Applied by :mod:`dataset_builder.annotators.entities`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
 
@@ -36,6 +36,56 @@ _EN_ACRONYM = r"\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
 _EN_FIRST_WORD = r"[A-Z](?<![\w’'-][A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+(?<![’']s)"
 """A name's first word: no word character, apostrophe or hyphen before it, and no possessive
 (England's Mark Taylor is Mark Taylor); starts with its capital, as above."""
+
+
+# the English patterns tried only where one of their words starts (see WordStarts)
+PERSON = 0
+ORG_CUED = 1
+APPOSITION = 2
+ORG_CUED_AFTER = 3
+
+
+@dataclass(frozen=True, slots=True)
+class WordStarts:
+    """Where the words of a few patterns start in a text (titles, cues), found in one Aho-Corasick
+    pass for all: a pattern every match of which starts with one of its words is then matched there
+    alone (:func:`started_matches`), where a pattern that starts with a letter and a look-behind is
+    tried at every letter of the text, several times slower."""
+
+    automaton: ahocorasick.Automaton
+    """Every word, with its length and the patterns it starts (no word: an empty automaton)."""
+
+    def find(self, text: str) -> tuple[list[int], ...]:
+        """The sorted starts of each pattern's words in ``text`` (by :data:`PERSON` …)."""
+        found: tuple[set[int], ...] = tuple(set() for _ in range(ORG_CUED_AFTER + 1))
+        if self.automaton.kind == ahocorasick.AHOCORASICK:
+            for end, (length, patterns) in self.automaton.iter(text):
+                for pattern in patterns:
+                    found[pattern].add(end + 1 - length)
+        return tuple(sorted(starts) for starts in found)
+
+
+def started_matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)``, every one of which starts at one of ``starts``."""
+    pos = 0
+    for at in starts:
+        if at >= pos and (m := pattern.match(text, at)) is not None:
+            yield m
+            pos = m.end()
+
+
+def _word_starts(words: dict[int, Iterable[str]]) -> WordStarts:
+    """The automaton of :class:`WordStarts` for each pattern's words."""
+    patterns: dict[str, set[int]] = {}
+    for pattern, its_words in words.items():
+        for word in its_words:
+            patterns.setdefault(word, set()).add(pattern)
+    automaton = ahocorasick.Automaton()
+    for word, which in sorted(patterns.items()):
+        automaton.add_word(word, (len(word), tuple(sorted(which))))
+    if len(automaton):
+        automaton.make_automaton()
+    return WordStarts(automaton)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +243,9 @@ class EntityKnowledge:
     """Every capitalised word of a title (Crown of Crown Prince): no person's name holds one."""
     en_org_cue_words: frozenset[str] = frozenset()
     """The one-word ``org_cues`` (chipmaker): before a name they tell an organisation, not a person."""
+    en_starts: WordStarts = WordStarts(ahocorasick.Automaton())
+    """Where the words of ``en_person`` (titles), ``en_org_cued`` and ``en_org_cued_after`` (cues)
+    and ``en_role_apposition`` (a lowercase title and a comma) start: those patterns are matched there."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
     """Learned names left out (see :meth:`without_documents`)."""
 
@@ -260,7 +313,6 @@ def compile_entity_knowledge(
     ar, en = rules.ar, rules.en
     # a lowercase title also starts a sentence (Goalkeeper Andre Onana saved …)
     titles = sorted({*en.titles, *(t[:1].upper() + t[1:] for t in en.titles)})
-    en_titles = _word_start_alternatives(titles)
     org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
     articles = "|".join(map(re.escape, en.articles))
     name_part = rf"(?:(?:{articles})-)?{_EN_NAME_WORD}"
@@ -277,7 +329,8 @@ def compile_entity_knowledge(
         ar_modifiers=frozenset(normalise(m, "ar") for m in ar.title_modifiers),
         ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
         en_person=re.compile(
-            rf"{en_titles}[^\S\n]+(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})"
+            rf"{_word_start_alternatives(titles)}[^\S\n]+"
+            rf"(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})",
         ),
         en_org=re.compile(
             rf"(?P<name>(?:{_EN_NAME_WORD_AT_START}|{_EN_ACRONYM_AT_START})[^\S\n]+(?:(?:{_EN_NAME_WORD}|[A-Z]{{2,}}+)[^\S\n]+){{0,3}}(?:{org_heads})(?!-)"
@@ -362,13 +415,21 @@ def compile_entity_knowledge(
         ),
         en_role_apposition=re.compile(
             rf"\b(?:{_alternatives(t for t in en.titles if t.islower())}),[^\S\n]+"
-            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}}),"
+            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}}),",
         ),
         en_name_suffix=re.compile(rf"[^\S\n]+(?:{_alternatives(en.name_suffixes)})(?![\w’'-])")
         if en.name_suffixes
         else re.compile(r"(?!)"),
-        en_org_cued=_cued_name(en.org_cues, before=True),
-        en_org_cued_after=_cued_name(en.org_cues_after, before=False),
+        en_org_cued=_name_cued_before(en.org_cues),
+        en_org_cued_after=_name_cued_after(en.org_cues_after),
+        en_starts=_word_starts(
+            {
+                PERSON: titles,
+                ORG_CUED: [*en.org_cues, *(cue[:1].upper() + cue[1:] for cue in en.org_cues)],
+                APPOSITION: [f"{t}," for t in en.titles if t.islower()],
+                ORG_CUED_AFTER: en.org_cues_after,
+            }
+        ),
         en_person_cued=re.compile(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?:{'|'.join(en.person_cues_after)})"
         )
@@ -469,21 +530,26 @@ def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pat
 _EN_ORG_WORD = r"[A-Z](?:[\w&’'-]|\.(?=\w))*+"
 """A word of an organisation's name: a capital first, then letters, digits, ``&``, apostrophes,
 hyphens and inner full stops (FTX, BFM, U.S.), never a sentence's full stop."""
+_EN_ORG_NAME = rf"(?P<name>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
 
 
-def _cued_name(cues: list[str], before: bool) -> re.Pattern[str] | None:
-    """One to four capitalised words after the cues (``before``) or before them; a cue before also
-    with a capital first letter at a sentence's start (Chipmaker TSMC, but not the Daily Star).
-    None without cues."""
+def _name_cued_before(cues: list[str]) -> re.Pattern[str] | None:
+    """One to four capitalised words after the cues, also with a capital first letter at a
+    sentence's start (Chipmaker TSMC, but not the Daily Star), and a second name joined by "and"
+    (investors A and B). None without cues."""
     if not cues:
         return None
-    name = rf"(?P<name>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
-    if before:  # a second name joined by "and" after the first (investors A and B)
-        upper = _alternatives(cue[:1].upper() + cue[1:] for cue in cues)
-        start = rf"(?:(?<![\w-])(?:{_alternatives(cues)})|(?:\A|(?<=\n)|(?<=[.!?\"”][^\S\n]))(?:{upper}))"
-        second = rf"(?P<second>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
-        return re.compile(rf"{start}[^\S\n]+{name}(?:[^\S\n]+and[^\S\n]+{second})?")
-    return re.compile(rf"{name}[^\S\n]+(?:{_alternatives(cues)})\b")
+    second = rf"(?P<second>{_EN_ORG_WORD}(?:[^\S\n]+{_EN_ORG_WORD}){{0,3}})"
+    upper = _alternatives(cue[:1].upper() + cue[1:] for cue in cues)
+    return re.compile(
+        rf"(?:(?<![\w-])(?:{_alternatives(cues)})|(?:\A|(?<=\n)|(?<=[.!?\"”][^\S\n]))(?:{upper}))"
+        rf"[^\S\n]+{_EN_ORG_NAME}(?:[^\S\n]+and[^\S\n]+{second})?"
+    )
+
+
+def _name_cued_after(cues: list[str]) -> re.Pattern[str] | None:
+    """One to four capitalised words before the cues (the Premium Times newspaper). None without cues."""
+    return re.compile(rf"{_EN_ORG_NAME}[^\S\n]+(?:{_alternatives(cues)})\b") if cues else None
 
 
 def _cue(words: list[str]) -> re.Pattern[str]:

@@ -1,5 +1,6 @@
 """The entity patterns written for speed match exactly what their straightforward form matches: a
-look-behind moved after a pattern's first letter, a text skipped when it has no bracketed acronym."""
+look-behind moved after a pattern's first letter, a text skipped when it has no bracketed acronym, a
+pattern matched only where one of its words starts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from hypothesis import strategies as st
 
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge import schema as ks
-from dataset_builder.knowledge.entities import _alternatives, _word_start_alternatives, contextual_table
+from dataset_builder.knowledge.entities import (
+    APPOSITION,
+    ORG_CUED,
+    ORG_CUED_AFTER,
+    PERSON,
+    _alternatives,
+    _word_start_alternatives,
+    contextual_table,
+    started_matches,
+)
 from dataset_builder.knowledge.text import normalise
 
 _CHARS = st.sampled_from(list("abAB_1 .-’\nاب\u064e"))
@@ -85,3 +95,30 @@ def test_contextual_forms_found_in_one_pass_are_those_a_search_per_form_finds(kn
             automaton = k.contextual_forms[language]
             one_pass = [form for _, form, _, _ in sorted({hit for _, hit in automaton.iter(norm)})]
             assert one_pass == [form for form in forms if form in norm]
+
+
+_CUED_PARTS = [
+    *("the", "company", "Company", "coach", "Coach", "chief executive", "Infineon", "Ons", "Jabeur"),
+    *("and", "Siemens", "SABC", "told", "newspaper", ",", ".", '"', " ", "\n", "-", "x"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CUED_PARTS), max_size=14))
+def test_started_patterns_find_what_a_search_at_every_position_finds(
+    knowledge: Knowledge, parts: list[str]
+) -> None:
+    text = "".join(parts)
+    k = knowledge.entities
+    assert k.en_org_cued is not None and k.en_org_cued_after is not None
+    starts = k.en_starts.find(text)
+    for pattern, which in (
+        (k.en_person, PERSON),
+        (k.en_org_cued, ORG_CUED),
+        (k.en_role_apposition, APPOSITION),
+    ):
+        assert [m.span() for m in started_matches(pattern, text, starts[which])] == _spans(
+            pattern.pattern, text
+        )
+    if not starts[ORG_CUED_AFTER]:
+        assert k.en_org_cued_after.search(text) is None

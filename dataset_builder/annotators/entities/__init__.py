@@ -83,6 +83,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     gazetteer = gazetteer_matches(text, norm, language, k)
     if language == "ar":
         gazetteer = without_adjectival_domains(norm, words, gazetteer, k)
+    starts = k.en_starts.find(text) if language == "en" else ()  # where titles and cues start
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (
         arabic_orgs(text, norm, words, k, gazetteer)
@@ -97,7 +98,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_storms(text, norm, words, k)
         + arabic_directional_places(text, norm, gazetteer, k)
         if language == "ar"
-        else english_orgs(text, k) + english_acronym_names(text, k) + english_cued_orgs(text, k)
+        else english_orgs(text, k) + english_acronym_names(text, k) + english_cued_orgs(text, k, starts)
     )
     if language == "ar":  # the outermost name over a known one inside it (حزب القوات اللبنانية)
         orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)
@@ -116,7 +117,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_given_names(text, norm, words, k)
         + arabic_nationals(text, norm, words, k)
         if language == "ar"
-        else english_rules(text, k) + english_national_people(text, k) + english_cued_people(text, k)
+        else english_rules(text, k, starts)
+        + english_national_people(text, k)
+        + english_cued_people(text, k, starts)
     )
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)
@@ -137,8 +140,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     )
     chosen = select(known + learned + longest_first(rules), len(text))
     people = [s for s in chosen if s.label == "PER"]
-    if language == "en":  # a person joined by "and" to one found in full (A B and C D)
-        chosen = select(chosen + english_coordinated_people(text, people, k), len(text))
+    # a person joined by "and" to one found in full (A B and C D); none found, the choice stands
+    if language == "en" and (coordinated := english_coordinated_people(text, people, k)):
+        chosen = select(chosen + coordinated, len(text))
         people = [s for s in chosen if s.label == "PER"]
     later = surname_mentions(text, norm, language, people, k) + bracketed_short_names(
         text, norm, language, chosen, k

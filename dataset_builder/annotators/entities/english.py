@@ -6,11 +6,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 
 from dataset_builder.annotators.entities.text import last_word
 from dataset_builder.documents import Span
-from dataset_builder.knowledge.entities import EntityKnowledge
+from dataset_builder.knowledge.entities import (
+    APPOSITION,
+    ORG_CUED,
+    ORG_CUED_AFTER,
+    PERSON,
+    EntityKnowledge,
+    started_matches,
+)
 
+_NON_SPACE = re.compile(r"\S+")
 _EN_POSSESSIVE = re.compile(r"(?P<owner>\S+)[’']s\s+(?=\S)")
 
 
@@ -130,9 +139,11 @@ def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int
     return start
 
 
-def english_rules(text: str, k: EntityKnowledge) -> list[Span]:
+def english_rules(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:
+    """People after a title, before or after "said", with a particle or a known given name;
+    ``starts`` are where the knowledge's words start in the text (``k.en_starts.find(text)``)."""
     found: list[Span] = []
-    for m in k.en_person.finditer(text):
+    for m in started_matches(k.en_person, text, starts[PERSON]):
         start, end = m.span("name")
         words = text[start:end].split()
         last_title = max((i for i, w in enumerate(words) if w in k.en_titles), default=-1)
@@ -249,9 +260,25 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
         hit = k.names.get(("en", form))
         if hit is not None and hit[1] != "ORG":
             continue
-        for m in re.finditer(rf"(?<![\w’'-]){re.escape(form)}(?![\w-])", text):
-            found.append(Span(m.start(), m.end(), form, "ORG", entity_id))
+        found.extend(Span(at, at + len(form), form, "ORG", entity_id) for at in _standalone(text, form))
     return found
+
+
+def _standalone(text: str, form: str) -> Iterator[int]:
+    """Where ``form`` stands in ``text`` with no word character, apostrophe or hyphen right before it
+    and no word character or hyphen right after it: what ``(?<![\\w’'-])form(?![\\w-])`` finds, without
+    compiling a pattern per form (most forms are new to the regex cache)."""
+    at = text.find(form)
+    while at >= 0:
+        end = at + len(form)
+        before, after = text[at - 1 : at], text[end : end + 1]
+        if (before and (before.isalnum() or before in "_’'-")) or (
+            after and (after.isalnum() or after in "_-")
+        ):
+            at = text.find(form, at + 1)
+        else:
+            yield at
+            at = text.find(form, end)
 
 
 def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKnowledge) -> Span | None:
@@ -260,7 +287,7 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
     name."""
     if text.endswith(("’s", "'s"), start, end):
         end -= 2  # the possessive is outside the name (Jacob Zuma's party)
-    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    words = [m.span() for m in _NON_SPACE.finditer(text, start, end)]
     while words and (text[slice(*words[0])] in k.en_stopwords or text[slice(*words[0])] in k.en_titles):
         words.pop(0)
     for n, (a, b) in enumerate(words):
@@ -285,25 +312,25 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
     return Span(start, end, text[start:end], "PER", None)
 
 
-def english_cued_orgs(text: str, k: EntityKnowledge) -> list[Span]:
+def english_cued_orgs(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:
     """Organisations the base lacks, told by the words around them (``org_cues``, ``org_cues_after``):
     the chipmaker Infineon, analysts at Kepler Cheuvreux, shares in Siemens Energy, told the SABC, the
     Premium Times newspaper; a second name joined by "and" after a cue's (investors Andreessen
     Horowitz and Lightspeed Venture Partners)."""
     found: list[Span] = []
-    for pattern in (k.en_org_cued, k.en_org_cued_after):
-        if pattern is None:
-            continue
-        for m in pattern.finditer(text):
-            groups = ("name", "second") if "second" in pattern.groupindex else ("name",)
-            for group in groups:
-                if m.start(group) < 0:
-                    continue
-                start, end = m.span(group)
-                if pattern is k.en_org_cued_after and (owner := _EN_POSSESSIVE.search(text, start, end)):
-                    start = owner.end()  # Pakistan's Dawn newspaper: the name after the possessive
-                if (span := _cued_org(text, start, end, k)) is not None:
+    if k.en_org_cued is not None:
+        for m in started_matches(k.en_org_cued, text, starts[ORG_CUED]):
+            for group in ("name", "second"):
+                if m.start(group) >= 0 and (span := _cued_org(text, *m.span(group), k)) is not None:
                     found.append(span)
+    # only with a cue word in the text: most hold none, and the pattern is tried at every capital
+    if k.en_org_cued_after is not None and starts[ORG_CUED_AFTER]:
+        for m in k.en_org_cued_after.finditer(text):
+            start, end = m.span("name")
+            if owner := _EN_POSSESSIVE.search(text, start, end):
+                start = owner.end()  # Pakistan's Dawn newspaper: the name after the possessive
+            if (span := _cued_org(text, start, end, k)) is not None:
+                found.append(span)
     return found
 
 
@@ -312,16 +339,16 @@ def _cued_org(text: str, start: int, end: int, k: EntityKnowledge) -> Span | Non
     later one and after a possessive; None when nothing is left or the words are a known name other
     than an organisation's."""
     words: list[tuple[int, int]] = []
-    for m in re.finditer(r"\S+", text[start:end]):
+    for m in _NON_SPACE.finditer(text, start, end):
         word = m.group()
         if word in k.en_stopwords:
             if words:
                 break
             continue
         if word.endswith(("’s", "'s")):
-            words.append((start + m.start(), start + m.end() - 2))
+            words.append((m.start(), m.end() - 2))
             break
-        words.append((start + m.start(), start + m.end()))
+        words.append(m.span())
     if not words:
         return None
     start, end = words[0][0], words[-1][1]
@@ -335,7 +362,6 @@ _NOT_ROLES = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
 )
 """Lowercase words that are no role between a nationality and a name."""
-_WORDS_BEFORE = re.compile(r"(\S+)[^\S\n]+$")
 
 
 def english_national_people(text: str, k: EntityKnowledge) -> list[Span]:
@@ -387,30 +413,38 @@ def _nationality(word: str, k: EntityKnowledge) -> bool:
 def _national_before(text: str, at: int, k: EntityKnowledge) -> bool:
     """Whether a nationality or a place's possessive stands before ``at`` on its line, up to two role
     words between (Indian filmmaker, Kenyan federation official; South Africa's)."""
-    line_start = text.rfind("\n", 0, at) + 1
+    line = text[text.rfind("\n", 0, at) + 1 : at]
     for _ in range(3):
-        m = _WORDS_BEFORE.search(text, line_start, at)
-        if m is None:
+        if (before := _word_before(line)) is None:
             return False
-        word = m.group(1)
+        line, word = before
         if _nationality(word, k):
             return True
-        if word.endswith(("’s", "'s")) and (two := _WORDS_BEFORE.search(text, line_start, m.start())):
-            return _nationality(f"{two.group(1)} {word}", k)  # South Africa's
+        if word.endswith(("’s", "'s")) and (two := _word_before(line)):
+            return _nationality(f"{two[1]} {word}", k)  # South Africa's
         if not word.isalpha() or not word.islower() or word in _NOT_ROLES or word in k.en_org_cue_words:
             return False
-        at = m.start()
     return False
 
 
-def english_cued_people(text: str, k: EntityKnowledge) -> list[Span]:
+def _word_before(line: str) -> tuple[str, str] | None:
+    """The line's last word when spaces follow it, and the line before that word; None without
+    such a word. (A regex search for ``(\\S+)[^\\S\\n]+$`` is tried at every position of the line.)"""
+    head = line.rstrip()
+    if len(head) == len(line) or not head:
+        return None
+    word = head.rsplit(None, 1)[-1]
+    return head[: len(head) - len(word)], word
+
+
+def english_cued_people(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:
     """People the base lacks told by what follows their name (``person_cues_after``: Wu Chien-fu,
     who …; Sean Baker, 53, …) or by a lowercase title before it, between commas (His star, Mikey
     Madison, joined). Titles before the name are left out; not the end of a longer capitalised run."""
     found: list[Span] = []
     if k.en_person_cued is None:
         return found
-    appositions = [m.span("name") for m in k.en_role_apposition.finditer(text)]
+    appositions = [m.span("name") for m in started_matches(k.en_role_apposition, text, starts[APPOSITION])]
     for start, end in [m.span("name") for m in k.en_person_cued.finditer(text)] + appositions:
         before = last_word(text, start)[1]
         if before is not None and _longer_name_before(text, start, before):
@@ -427,6 +461,21 @@ def english_cued_people(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+_AND = re.compile(r"[^\S\n]+and[^\S\n]+")
+
+
+def _and_before(text: str, line_start: int, at: int) -> int | None:
+    """Where the spaces before an "and" right before ``at`` start (A B and |C D), on its line; None
+    without one. (A regex search for ``[^\\S\\n]+and[^\\S\\n]+$`` is tried at every position of the
+    line.)"""
+    line = text[line_start:at]
+    head = line.rstrip()
+    if len(head) == len(line) or not head.endswith("and"):
+        return None
+    words = head[:-3].rstrip()
+    return line_start + len(words) if len(words) < len(head) - 3 else None
+
+
 def english_coordinated_people(text: str, people: list[Span], k: EntityKnowledge) -> list[Span]:
     """Two or three capitalised words joined by "and" to a person found in full: the other is a
     person too (with Guillaume Lample and Timothee Lacroix; Kani Kusruti and Divya Prabha)."""
@@ -434,14 +483,12 @@ def english_coordinated_people(text: str, people: list[Span], k: EntityKnowledge
     for person in people:
         if " " not in person.text:
             continue
-        after = re.compile(r"[^\S\n]+and[^\S\n]+").match(text, person.end)
+        after = _AND.match(text, person.end)
         candidates = []
         if after is not None and (m := k.en_name_run.match(text, after.end())) is not None:
             candidates.append(m.span("name"))
         line_start = text.rfind("\n", 0, person.start) + 1
-        joined = re.search(r"[^\S\n]+and[^\S\n]+$", text[line_start : person.start])
-        if joined is not None:
-            and_at = line_start + joined.start()
+        if (and_at := _and_before(text, line_start, person.start)) is not None:
             for m in k.en_name_run.finditer(text, max(line_start, and_at - 60), and_at):
                 if m.end("name") == and_at:
                     candidates.append(m.span("name"))
