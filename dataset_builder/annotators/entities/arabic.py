@@ -175,10 +175,11 @@ def _compound_start(norm: str, words: list[Word], j: int, k: EntityKnowledge) ->
     name after it (three words at least), a person with no title before it (من عبد الله السعيد); only
     where no given name stands before it (عادل عبد المهدي, محمد عبد المنعم: a family name): a listed
     one, or a plain name word with no proclitic, article or ه ending (not سجله, وسجل)."""
+    if words[j][2] not in k.ar_compound_first:  # most words: settled before the word before is read
+        return False
     before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], words[j]) else None
     return (
-        words[j][2] in k.ar_compound_first
-        and (
+        (
             before is None
             or (
                 before not in k.ar_given_names
