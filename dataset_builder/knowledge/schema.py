@@ -323,18 +323,6 @@ class EnglishEntityRules(_Strict):
     up to punctuation are a person. None when the key is missing (no such rule, as before it was added)."""
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
-    nationality_purpose_heads: list[str] = []
-    """Heads whose body's name goes on after its nationality with what it is for (الصندوق السعودي
-    للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد
-    الأوروبي للشؤون الخارجية) or a verbal noun before the head makes the لل-word its object (دعم
-    الاتحاد الأوروبي للمهاجرين); not the armed forces' (استهداف الجيش الإسرائيلي للمستشفى)."""
-    place_adjectives: list[str] = []
-    """Adjectives of size or direction after a known place that name a place with it (أمريكا الشمالية,
-    القاهرة الكبرى, القدس الشرقية): one span."""
-    facility_name_heads: list[str] = []
-    """Facility heads (a subset of ``facility_heads``) whose name the base may lack: the head and one
-    name word after it are a place (مستشفى البشير, مطار بنينا الدولي); not ملعب or شارع, whose next word
-    is as often the sentence's."""
     company_suffixes: list[str] = []
     """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
     elsewhere in the same text, is the same company."""
