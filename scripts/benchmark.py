@@ -631,7 +631,9 @@ def render(results: Sequence[Mapping[str, Any]]) -> str:
     )
     for r in results:
         for name, b in r["builds"].items():
-            order = [label for label in ["knowledge", *(s for s, _, _ in STAGES)] if label in b["stages"]]
+            # a stage may time two functions (shards): each label once
+            labels = dict.fromkeys(["knowledge", *(s for s, _, _ in STAGES)])
+            order = [label for label in labels if label in b["stages"]]
             order.append("other")
             shares = ", ".join(f"{k} {b['stages'][k] / b['seconds']:.0%}" for k in order)
             if b["annotated_files"] is not None:
