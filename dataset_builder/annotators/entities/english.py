@@ -377,8 +377,6 @@ def english_national_people(text: str, k: EntityKnowledge) -> list[Span]:
             start = text.index(words[1], start + len(words[0]))
         elif not _national_before(text, start, k):
             continue
-        if any(w in k.en_title_words for w in text[start:end].split()):
-            continue
         if (span := _unknown_person(text, start, end, k)) is not None:
             found.append(span)
     return found
@@ -395,8 +393,10 @@ def _demonym(word: str, k: EntityKnowledge) -> bool:
 
 
 def _unknown_person(text: str, start: int, end: int, k: EntityKnowledge) -> Span | None:
-    """A person of two words or more in ``text[start:end]``, unless the words together are a name
-    the base gives to something else."""
+    """A person of two words or more in ``text[start:end]``, unless one word is a title's (Saudi Crown
+    Prince Mohammed) or the words together are a name the base gives to something else."""
+    if any(w in k.en_title_words for w in text[start:end].split()):
+        return None
     hit = k.names.get(("en", text[start:end]))
     return _english_person(text, start, end, 2, k) if hit is None or hit[1] == "PER" else None
 
@@ -454,8 +454,6 @@ def english_cued_people(text: str, k: EntityKnowledge, starts: tuple[list[int], 
         while words and words[0] in k.en_title_words:
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
             words = words[1:]
-        if any(w in k.en_title_words for w in words):
-            continue
         if (span := _unknown_person(text, start, end, k)) is not None:
             found.append(span)
     return found
@@ -495,8 +493,6 @@ def english_coordinated_people(text: str, people: list[Span], k: EntityKnowledge
         for start, end in candidates:
             before = last_word(text, start)[1]
             if before is not None and _longer_name_before(text, start, before):
-                continue
-            if any(w in k.en_title_words for w in text[start:end].split()):
                 continue
             if (span := _unknown_person(text, start, end, k)) is not None:
                 found.append(span)
