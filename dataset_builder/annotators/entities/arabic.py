@@ -5,7 +5,7 @@ an institution head, facilities named after a known place."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from dataset_builder.annotators.entities.text import Word, is_word_char, last_word
 from dataset_builder.documents import Span
@@ -501,10 +501,7 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
     or one article word with what it is for (شركة النيل للتوريدات). A nisba after the name is no part
     of it (the nationality's own span)."""
     found = []
-    for i in range(len(words) - 1):
-        head = k.ar_company_descriptors.get(words[i][2])
-        if head is None or not _adjacent(norm, words[i], words[i + 1]):
-            continue
+    for i, _ in _heads_before_a_word(norm, words, k.ar_company_descriptors):
         j = i + 1
         while (
             j < len(words)
@@ -1045,6 +1042,16 @@ def _title_end(norm: str, word: tuple[int, int, str], k: EntityKnowledge) -> int
     return None
 
 
+def _heads_before_a_word(norm: str, words: list[Word], heads: Mapping[str, str]) -> Iterator[tuple[int, str]]:
+    """``(i, bare head)`` of each word of ``heads`` (bare or behind a proclitic → the bare word) that
+    only spaces part from the next word: where the head rules (companies, events, places, facilities,
+    storms) start reading a name."""
+    for i in range(len(words) - 1):
+        head = heads.get(words[i][2])
+        if head is not None and _adjacent(norm, words[i], words[i + 1]):
+            yield i, head
+
+
 def _adjacent(norm: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
     """Only spaces between two words (punctuation and line breaks end a name)."""
     gap = norm[left[1] : right[0]]
@@ -1076,11 +1083,7 @@ def arabic_events(
     (مهرجان القاهرة السينمائي الدولي, معرض الشارقة الدولي للكتاب)."""
     places = {s.start: s.end for s in known if s.label == "LOC"}
     found = []
-    for i in range(len(words) - 1):
-        word = words[i][2]
-        head = k.ar_misc_heads.get(word)
-        if head is None or not _adjacent(norm, words[i], words[i + 1]):
-            continue
+    for i, head in _heads_before_a_word(norm, words, k.ar_misc_heads):
         last = _long_place_after(norm, words, i, places)
         if last is None:
             if words[i + 1][0] not in places:
@@ -1094,7 +1097,7 @@ def arabic_events(
         ):
             last += 1
         last = _purpose_end(norm, words, last, k)
-        start, end = words[i][0] + len(word) - len(head), words[last][1]
+        start, end = words[i][1] - len(head), words[last][1]
         found.append(Span(start, end, text[start:end], "MISC", None))
     return found
 
@@ -1104,9 +1107,7 @@ def arabic_headed_places(text: str, norm: str, words: list[Word], k: EntityKnowl
     (بمدينة الزرقاء, إقليم الحوز, قرية أمزميز): a name word, no plural (قرية الصيادين), no indefinite
     adjective (مدينة ساحلية), and no article word after it (a name of several words, unknown bounds)."""
     found = []
-    for i in range(len(words) - 1):
-        if words[i][2] not in k.ar_place_heads or not _adjacent(norm, words[i], words[i + 1]):
-            continue
+    for i, _ in _heads_before_a_word(norm, words, k.ar_place_heads):
         if _place_word(norm, words, i + 1, k):
             start, end = words[i + 1][0], words[i + 1][1]
             found.append(Span(start, end, text[start:end], "LOC", None))
@@ -1117,11 +1118,7 @@ def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKn
     """A facility head and one name word the base lacks are a place, head included (مستشفى البشير,
     مسجد الكتبية, مطار بنينا الدولي), by the tests of :func:`arabic_headed_places`."""
     found = []
-    for i in range(len(words) - 1):
-        word = words[i][2]
-        head = k.ar_facility_name_heads.get(word)
-        if head is None or not _adjacent(norm, words[i], words[i + 1]):
-            continue
+    for i, head in _heads_before_a_word(norm, words, k.ar_facility_name_heads):
         last = i + 1
         if (
             words[last][2] in k.ar_compound_first
@@ -1133,7 +1130,7 @@ def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKn
             continue
         if _foreign_second_word(norm, words, last, k):
             last += 1  # مستشفى كينغز كوليدج في
-        start, end = words[i][0] + len(word) - len(head), words[last][1]
+        start, end = words[i][1] - len(head), words[last][1]
         if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
             end += 7
         found.append(Span(start, end, text[start:end], "LOC", None))
@@ -1201,9 +1198,7 @@ def arabic_storms(text: str, norm: str, words: list[Word], k: EntityKnowledge) -
     """A storm's one-word name after its prefix, left out (العاصفة دانيال → دانيال MISC): a plain name
     word, no adjective (العاصفة الرملية, عاصفة ترابية)."""
     found = []
-    for i in range(len(words) - 1):
-        if words[i][2] not in k.ar_misc_prefixes or not _adjacent(norm, words[i], words[i + 1]):
-            continue
+    for i, _ in _heads_before_a_word(norm, words, k.ar_misc_prefixes):
         w = words[i + 1][2]
         if (
             w.startswith("ال")
