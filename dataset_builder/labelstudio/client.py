@@ -69,8 +69,12 @@ DUPLICATES_SETTLE = 2.0
 DUPLICATES_SETTLE_LIMIT = 30.0
 """Seconds between listings, and at most in all, before a push names duplicates (see _settled_duplicates)."""
 
-EXPORT_OPTIONS: dict[str, Any] = {"annotations__completed_by": {"only_id": False}}
-"""Serialization options of the export snapshot: annotators as ``{id, email, …}`` instead of bare ids."""
+EXPORT_OPTIONS: dict[str, Any] = {
+    "annotations__completed_by": {"only_id": False},
+    "predictions": {"only_id": False},
+}
+"""Serialization options of the export snapshot: annotators as ``{id, email, …}`` instead of bare ids,
+and predictions in full, so that a region accepted from the builder's prediction is known as such."""
 
 
 class LabelStudioError(DatasetBuilderError):
@@ -182,8 +186,6 @@ def connect(url: str, api_key: str) -> LabelStudio:
 DEFAULT_URL = "http://127.0.0.1:8080"
 URL_ENV = "LABEL_STUDIO_URL"
 GUIDELINES = "GUIDELINES.md"
-OURS = "dataset_builder-"
-"""Prefix of the model version of the predictions push makes (see :func:`tasks.model_version`)."""
 RACE_SLACK = dt.timedelta(seconds=5)
 """A same-title project created this long before a push started may still be a racing push's."""
 
@@ -546,7 +548,7 @@ def _update_in_place(
         ls.annotations.update(id=annotation_id, result=result)
     ls.tasks.update(id=str(old.id), data=data)
     for existing in ls.predictions.list(task=old.id):
-        if (existing.model_version or "").startswith(OURS):
+        if (existing.model_version or "").startswith(tasks.MODEL_VERSION_PREFIX):
             ls.predictions.delete(id=existing.id)
     if not blind:
         (prediction,) = task["predictions"]
@@ -757,7 +759,9 @@ def push(
         for task in current_tasks:
             if blind and task.predictions:
                 gone = [
-                    p for p in ls.predictions.list(task=task.id) if (p.model_version or "").startswith(OURS)
+                    p
+                    for p in ls.predictions.list(task=task.id)
+                    if (p.model_version or "").startswith(tasks.MODEL_VERSION_PREFIX)
                 ]
                 for p in gone:
                     ls.predictions.delete(id=p.id)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,6 +34,7 @@ from dataset_builder.annotations import Annotation
 from dataset_builder.documents import Document, Span, validate_spans
 from dataset_builder.errors import InputError
 from dataset_builder.labelstudio import config
+from dataset_builder.labelstudio.tasks import MODEL_VERSION_PREFIX
 
 MAX_ERRORS_SHOWN = 20
 
@@ -79,14 +80,45 @@ def _grapheme_edges(text: str) -> set[int]:
     return {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
 
 
-def resolve_offsets(text: str, start: int, end: int, region_text: str | None) -> tuple[int, int] | str:
+def _other_reading(text: str, start: int, end: int, region_text: str | None) -> tuple[int, int] | None:
+    """Where the offsets land on the region's text when read as UTF-16 units instead, if elsewhere."""
+    other = _utf16_to_code_points(text, start, end)
+    if (
+        other is not None
+        and other != (start, end)
+        and region_text is not None
+        and _same_text(text[other[0] : other[1]], region_text)
+    ):
+        return other
+    return None
+
+
+def reads_only_as_code_points(text: str, start: int, end: int, region_text: str | None) -> bool:
+    """True if the offsets cover the region's text as code points and not as UTF-16 units.
+
+    Such a region shows the unit its writer used: code points, as Label Studio's editor saves them.
+    """
+    if region_text is None or not 0 <= start < end <= len(text):
+        return False
+    if not _same_text(text[start:end], region_text):
+        return False
+    other = _utf16_to_code_points(text, start, end)
+    return (
+        other is not None and other != (start, end) and not _same_text(text[other[0] : other[1]], region_text)
+    )
+
+
+def resolve_offsets(
+    text: str, start: int, end: int, region_text: str | None, *, code_points: bool = False
+) -> tuple[int, int] | str:
     """Code-point offsets of a region of ``text``, or why they cannot be trusted.
 
     Label Studio 1.23.2's editor saves ``<Text>`` regions in code points (established in the real
     editor: tests/labelstudio/test_editor_rtl.py), so that is the one unit read. Offsets that would also read
-    as UTF-16 code units onto other matching text are refused: another tool may have written them,
-    and picking one reading put spans on the wrong word. A span must not split a grapheme (a base
-    letter from its combining marks, or half a flag).
+    as UTF-16 code units onto other matching text are refused, unless ``code_points`` says the unit is
+    settled (the region is the builder's own prediction, or another region of the same annotation reads
+    only as code points): another tool may have written them, and picking one reading put spans on the
+    wrong word. A span must not split a grapheme (a base letter from its combining marks, or half a flag).
     """
     fits = 0 <= start < end <= len(text)
     shown = repr(text[start:end]) if fits else f"nothing (the text has {len(text)} characters)"
@@ -95,17 +127,13 @@ def resolve_offsets(text: str, start: int, end: int, region_text: str | None) ->
             f"offsets {start}:{end} (code points, the unit the Label Studio editor saves) read {shown}, "
             f"the region says {region_text!r}"
         )
-    other = _utf16_to_code_points(text, start, end)
-    if (
-        other is not None
-        and other != (start, end)
-        and region_text is not None
-        and _same_text(text[other[0] : other[1]], region_text)
-    ):
+    other = None if code_points else _other_reading(text, start, end, region_text)
+    if other is not None:
         return (
             f"offsets {start}:{end} are ambiguous: as code points they cover {region_text!r} at "
-            f"{start}:{end}, as UTF-16 units the same text at {other[0]}:{other[1]}; nothing guessed, "
-            "annotate it again in the Label Studio editor"
+            f"{start}:{end}, as UTF-16 units the same text at {other[0]}:{other[1]}, and neither a "
+            "prediction of the builder nor another region of the annotation settles which; nothing "
+            "guessed, annotate it again in the Label Studio editor"
         )
     edges = _grapheme_edges(text)
     for offset in (start, end):
@@ -185,10 +213,15 @@ class _TaskContext:
     current: Document
     changed: bool
     text_map: TextMap | None = None
+    predicted: frozenset[tuple[int, int, str, str]] = frozenset()
+    """(start, end, text, label) of the entities the builder predicted on the task: code points."""
 
 
-def _entity(region: dict[str, Any], ctx: _TaskContext, where: str, errors: ExportErrors) -> Span | None:
-    """A labels region as a span of the text the annotator saw (offsets resolved to code points)."""
+def _entity(
+    region: dict[str, Any], ctx: _TaskContext, where: str, errors: ExportErrors, settled: bool
+) -> Span | None:
+    """A labels region as a span of the text the annotator saw (offsets resolved to code points);
+    ``settled``: another region of the annotation showed its offsets are code points."""
     value = region.get("value")
     if not isinstance(value, dict):
         errors.add(where, "region has no value")
@@ -208,7 +241,8 @@ def _entity(region: dict[str, Any], ctx: _TaskContext, where: str, errors: Expor
     if ctx.seen_text is None:
         errors.add(where, "the task has no text: its offsets cannot be checked")
         return None
-    offsets = resolve_offsets(ctx.seen_text, start, end, region_text)
+    code_points = settled or (start, end, region_text, labels[0]) in ctx.predicted
+    offsets = resolve_offsets(ctx.seen_text, start, end, region_text, code_points=code_points)
     if isinstance(offsets, str):
         errors.add(where, offsets)
         return None
@@ -275,6 +309,49 @@ _REGION_TYPES = {
 }
 
 
+def _label_values(result: Any) -> Iterator[dict[str, Any]]:
+    """The ``value`` of each entity region of a result (or of a prediction's), unchecked."""
+    for region in result if isinstance(result, list) else ():
+        if isinstance(region, dict) and region.get("from_name") == config.ENTITIES:
+            value = region.get("value")
+            if isinstance(value, dict):
+                yield value
+
+
+def _settles_code_points(result: Any, text: str | None) -> bool:
+    """True if one entity region of ``result`` reads only as code points, the unit of all its regions."""
+    return text is not None and any(
+        isinstance(v.get("start"), int)
+        and isinstance(v.get("end"), int)
+        and isinstance(v.get("text"), str)
+        and reads_only_as_code_points(text, v["start"], v["end"], v["text"])
+        for v in _label_values(result)
+    )
+
+
+def _predicted(task: dict[str, Any]) -> frozenset[tuple[int, int, str, str]]:
+    """The entities of the builder's own predictions on ``task`` (exported in full by a pull)."""
+    found = set()
+    for prediction in task.get("predictions") or ():
+        if not (
+            isinstance(prediction, dict)
+            and str(prediction.get("model_version") or "").startswith(MODEL_VERSION_PREFIX)
+        ):
+            continue
+        for v in _label_values(prediction.get("result")):
+            labels = v.get("labels")
+            if (
+                isinstance(v.get("start"), int)
+                and isinstance(v.get("end"), int)
+                and isinstance(v.get("text"), str)
+                and isinstance(labels, list)
+                and len(labels) == 1
+                and isinstance(labels[0], str)
+            ):
+                found.add((v["start"], v["end"], v["text"], labels[0]))
+    return frozenset(found)
+
+
 def _annotation(
     ann: dict[str, Any], ctx: _TaskContext, export: str, topic_ids: Sequence[str], errors: ExportErrors
 ) -> tuple[Annotation, list[MovedSpan]] | None:
@@ -308,6 +385,7 @@ def _annotation(
     entities: list[Span] = []
     names: list[str] = []
     fields: dict[str, Any] = {}
+    settled = _settles_code_points(result, ctx.seen_text)
     for i, region in enumerate(result):
         region_id = region.get("id", f"#{i}") if isinstance(region, dict) else f"#{i}"
         at = f"{where}, region {region_id}"
@@ -320,7 +398,7 @@ def _annotation(
             errors.add(at, f"{name} region has type {region.get('type')!r}, expected {_REGION_TYPES[name]!r}")
             continue
         if name == config.ENTITIES:
-            span = _entity(region, ctx, at, errors)
+            span = _entity(region, ctx, at, errors, settled)
             if span:
                 entities.append(span)
                 names.append(f"region {region_id}")
@@ -411,6 +489,7 @@ def _task_context(
         seen_text,
         current,
         changed,
+        predicted=_predicted(task),
     )
     if changed and seen_text is not None:
         try:

@@ -18,6 +18,9 @@ from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config
 from dataset_builder.output import write_atomic
 
+MODEL_VERSION_PREFIX = "dataset_builder-"
+"""How the model version of every prediction the builder makes starts (see :func:`model_version`)."""
+
 
 def model_version(knowledge: Knowledge) -> str:
     """``dataset_builder-<version>+<hash>``: the silver annotators' fingerprint (:mod:`dataset_builder.fingerprint`)
@@ -26,7 +29,7 @@ def model_version(knowledge: Knowledge) -> str:
     Any edit to a rule, an alias or the code gives a new version, so predictions made by
     different silver annotators are never confused.
     """
-    return f"dataset_builder-{dataset_builder.__version__}+{fingerprint.silver(knowledge.silver_fingerprint)[:12]}"
+    return f"{MODEL_VERSION_PREFIX}{dataset_builder.__version__}+{fingerprint.silver(knowledge.silver_fingerprint)[:12]}"
 
 
 DATASET_KEY = "dataset"

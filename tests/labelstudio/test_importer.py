@@ -248,6 +248,55 @@ def test_resolve_offsets_reads_code_points_only_and_handles_newlines() -> None:
     assert "nothing (the text has 10 characters)" in resolve_offsets(text, 0, 99, None)
 
 
+FLAGS_TEXT = "🇪🇬🇪🇬🇪🇬 Egypt Egypt and Cairo"
+"""The second 'Egypt' in code points is the first in UTF-16 units; 'Cairo' reads as code points only."""
+
+
+def _flags_export(
+    entities: list[tuple[str, int]], model_version: str
+) -> tuple[list[dict[str, Any]], Document]:
+    """An export whose annotator submitted the builder's prediction of ``entities`` (surface, nth) as is,
+    with the prediction exported in full under ``model_version``, as a pull exports it."""
+    doc = Document(
+        id="901_flags-en",
+        seed_file="901_flags.txt",
+        language="en",
+        text=FLAGS_TEXT,
+        seed_start=0,
+        seed_end=len(FLAGS_TEXT),
+        entities=[_span(FLAGS_TEXT, surface, "LOC", nth) for surface, nth in entities],
+    )
+    (task,) = tasks.build_tasks([doc], model_version)
+    (exported,) = fake_export([task])
+    exported["predictions"] = [{"id": 7, "task": exported["id"], **task["predictions"][0]}]
+    return [exported], doc
+
+
+def test_an_accepted_prediction_readable_two_ways_is_taken_as_the_builders_code_points(ann_dir: Path) -> None:
+    """The builder writes its predictions in code points: accepting one is not ambiguous."""
+    export, doc = _flags_export([("Egypt", 1)], tasks.MODEL_VERSION_PREFIX + "1.0+abc")
+    run_import(export, ann_dir, [doc])
+    (stored,) = annotations.read_documents(ann_dir, TOPIC_IDS)["901_flags-en"].annotations
+    assert [(s.start, s.end) for s in stored.entities] == [(doc.entities[0].start, doc.entities[0].end)]
+    assert FLAGS_TEXT[stored.entities[0].start : stored.entities[0].end] == "Egypt"
+
+
+def test_another_model_s_prediction_does_not_settle_an_ambiguous_region(ann_dir: Path) -> None:
+    export, doc = _flags_export([("Egypt", 1)], "someone-else-1.0")
+    second = doc.entities[0].start
+    _assert_rejected(
+        export, ann_dir, f"offsets {second}:{second + 5} are ambiguous", "region entity-0", docs=[doc]
+    )
+
+
+def test_a_region_readable_only_as_code_points_settles_the_others_of_its_annotation(ann_dir: Path) -> None:
+    export, doc = _flags_export([("Egypt", 1), ("Cairo", 0)], "someone-else-1.0")
+    run_import(export, ann_dir, [doc])
+    (stored,) = annotations.read_documents(ann_dir, TOPIC_IDS)["901_flags-en"].annotations
+    assert [FLAGS_TEXT[s.start : s.end] for s in stored.entities] == ["Egypt", "Cairo"]
+    assert stored.entities[0].start == FLAGS_TEXT.index("Egypt", FLAGS_TEXT.index("Egypt") + 1)
+
+
 def _assert_rejected(export: list[dict[str, Any]], ann_dir: Path, *fragments: str, docs=None) -> None:
     (ann_dir / "documents").mkdir(exist_ok=True)
     (ann_dir / "documents" / "keep.txt").write_text("untouched", encoding="utf-8")

@@ -617,3 +617,36 @@ def test_a_pull_from_a_fresh_server_keeps_the_leads_ground_truth(tmp_path: Path)
         assert a.annotation_id in [b.annotation_id for b in before[doc_id].annotations if b.ground_truth]
         assert a.unique_id and a.origin == f"Label Studio at {server.url}, project {project.project_id}"
     assert report.annotations == 2 and report.updated == 0 and len(report.written) == 2
+
+
+def test_an_accepted_prediction_after_emoji_flags_is_pulled_where_it_was_predicted(
+    label_studio: LocalServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Three flags (six astral characters) before 'Egypt Egypt': the second 'Egypt' as code points is the
+    first as UTF-16 units. The annotator keeps only the builder's prediction of it; before, the pull
+    refused it as ambiguous, though the builder writes code points and the editor saves them."""
+    project = init_project(tmp_path / "flags")
+    (project.seeds_dir / "901_flags.txt").write_text(
+        "Flags over the capital\n\n🇪🇬🇪🇬🇪🇬 Egypt Egypt: crowds waved flags in Cairo on Monday.\n",
+        encoding="utf-8",
+    )
+    ann_dir = project.annotations_dir
+    url, key = label_studio.url, label_studio.api_key
+    pushed = push_dir(url, key, ann_dir)
+    admin = LabelStudio(base_url=url, api_key=key)
+    (task,) = admin.tasks.list(project=pushed.project_id, fields="all")
+    text = task.data["text"]
+    second = text.index("Egypt", text.index("Egypt") + 1)
+    (prediction,) = admin.predictions.list(task=task.id)
+    kept = [
+        r for r in prediction.result if r["from_name"] == config.ENTITIES and r["value"]["start"] == second
+    ]
+    assert len(kept) == 1, "the builder should predict the second 'Egypt'"
+    utf16 = len(text[: text.index("Egypt")].encode("utf-16-le")) // 2
+    assert utf16 == second, "the test needs the second 'Egypt' to be the first one read as UTF-16"
+    admin.annotations.create(id=task.id, result=kept, lead_time=2.0)
+    pull_dir(url, key, ann_dir)
+    (doc,) = annotations.read_documents(ann_dir, Knowledge.load(ann_dir).topic_ids).values()
+    (stored,) = doc.annotations
+    assert [(s.start, s.end, s.text) for s in stored.entities] == [(second, second + 5, "Egypt")]
