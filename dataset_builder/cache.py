@@ -230,9 +230,13 @@ class SilverCache:
 
     def _flush_used(self) -> None:
         """The keys used so far into SQLite's temporary ``used`` table (this connection's only), in
-        order: inserted sorted, the table's pages fill in turn (a third of the time of random order)."""
+        order: inserted sorted, the table's pages fill in turn (a third of the time of random order),
+        and ``LOOKUP_BATCH`` rows a statement (on a rebuild's 100k keys, 0.2 s against 0.4-0.7 s one
+        row a statement)."""
         self._used.sort()
-        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+        for i in range(0, len(self._used), LOOKUP_BATCH):
+            chunk = self._used[i : i + LOOKUP_BATCH]
+            self._db.execute(f"INSERT OR IGNORE INTO used VALUES {','.join(['(?)'] * len(chunk))}", chunk)
         self._used.clear()
 
     def commit(self) -> None:
