@@ -138,7 +138,7 @@ def build(
     out_dir = Path(out_dir or project.dist_dir)
     inputs = {"seeds folder": seeds_dir, "annotations folder": annotations_dir}
     output.check_out_dir(out_dir, inputs)  # before any work: --out may not hold the inputs
-    knowledge = knowledge or Knowledge.load(annotations_dir)
+    knowledge = knowledge or Knowledge.load(annotations_dir, None if cache is None else cache.path.parent)
     ledger_path = annotations_dir / LEDGER_NAME
     ledger, restored = restore_ledger(ledger_path, out_dir, project.releases_dir)
     steps = pipeline.PipelineStats()

@@ -96,6 +96,8 @@ class SilverCache:
         self._used: list[bytes] = []
         """Keys read or written since the last flush into the ``used`` table (memory stays flat)."""
         self._unsaved = 0
+        self._unseen: set[str] = set()
+        """Remembered paths inside a range :meth:`keys` scanned that it did not key (files gone)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -114,7 +116,10 @@ class SilverCache:
                 "digest BLOB NOT NULL)"
             )
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS seen (path TEXT PRIMARY KEY)")
+            # the seed files keyed by this connection: path ranges, less ``_unseen``
+            self._db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS seen_ranges (low TEXT NOT NULL, high TEXT NOT NULL)"
+            )
             self._db.commit()
 
     @classmethod
@@ -131,34 +136,42 @@ class SilverCache:
 
     def keys(self, folder: Path, names: Sequence[str]) -> list[bytes]:
         """:meth:`key` of each seed file ``folder/name``, reading only the files whose signature
-        changed since their digest was remembered (see the module's docstring)."""
-        base = os.fspath(folder)
-        paths = [os.path.join(base, name) for name in names]
-        remembered: dict[str, tuple[int, int, int, int, bytes]] = {}
-        for i in range(0, len(paths), LOOKUP_BATCH):
-            chunk = paths[i : i + LOOKUP_BATCH]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT path, size, mtime_ns, ctime_ns, inode, digest FROM seed_digests WHERE path IN ({marks})"
-            for path, *known in self._query(sql, chunk):
-                remembered[path] = tuple(known)  # type: ignore[assignment]
+        changed since their digest was remembered (see the module's docstring).
+
+        A rebuild keys every seed file, so the work per file is kept to its ``stat`` and one hash:
+        the remembered digests come in one range scan of the table (the files' paths share their
+        folder: ``folder/min(names)`` to ``folder/max(names)``), and the files this run keyed are
+        recorded as that range and the remembered paths in it that were not keyed (the files gone),
+        for :meth:`prune`, rather than as one row per file."""
+        if not names:
+            return []
+        base = os.path.join(os.fspath(folder), "")  # a name is a file's: its path is base + name
+        low, high = base + min(names), base + max(names)
+        sql = "SELECT path, size, mtime_ns, ctime_ns, inode, digest FROM seed_digests WHERE path BETWEEN ? AND ?"
+        remembered = {path: tuple(known) for path, *known in self._query(sql, (low, high))}
+        prefix = self.fingerprint.encode() + b"\0"
         keys, learned = [], []
-        for name, path in zip(names, paths, strict=True):
+        for name in names:
+            path = base + name
             try:
                 info = os.stat(path)
             except OSError as exc:
                 raise InputError(f"{path}: cannot read the seed file ({exc.strerror or exc})") from exc
             signature = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-            known = remembered.get(path)
+            known = remembered.pop(path, None)
+            if self._unseen:  # keyed after all, by a later call
+                self._unseen.discard(path)
             if known is not None and known[:4] == signature:
                 digest = known[4]
             else:
                 digest = seed_digest(name, seed_bytes(Path(path)))
                 if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= SETTLED_NS:
                     learned.append((path, *signature, digest))
-            keys.append(self._key(digest))
+            keys.append(hashlib.sha256(prefix + digest).digest())
         with self._guarded():
             self._db.executemany("INSERT OR REPLACE INTO seed_digests VALUES (?, ?, ?, ?, ?, ?)", learned)
-            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((p,) for p in paths))
+            self._db.execute("INSERT INTO seen_ranges VALUES (?, ?)", (low, high))
+        self._unseen.update(remembered)
         # committed now: a write left open would hold the file's lock through the whole annotation,
         # and another build of the project (sharing this cache) would wait on it, then fail
         self.commit()
@@ -195,10 +208,10 @@ class SilverCache:
         self._use([key])
         return docs
 
-    def touch(self, key: bytes) -> None:
-        """Keep an entry this run did not read (a rebuild took its rows from elsewhere) past :meth:`prune`."""
-        self.hits += 1
-        self._use([key])
+    def touch(self, keys: Sequence[bytes]) -> None:
+        """Keep entries this run did not read (a rebuild took their rows from elsewhere) past :meth:`prune`."""
+        self.hits += len(keys)
+        self._use(keys)
 
     def put(self, key: bytes, docs: Sequence[Document]) -> None:
         """Store one seed file's documents (committed in groups of ``COMMIT_EVERY``)."""
@@ -216,8 +229,14 @@ class SilverCache:
                 self._flush_used()
 
     def _flush_used(self) -> None:
-        """The keys used so far into SQLite's temporary ``used`` table (this connection's only)."""
-        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+        """The keys used so far into SQLite's temporary ``used`` table (this connection's only), in
+        order: inserted sorted, the table's pages fill in turn (a third of the time of random order),
+        and ``LOOKUP_BATCH`` rows a statement (on a rebuild's 100k keys, 0.2 s against 0.4-0.7 s one
+        row a statement)."""
+        self._used.sort()
+        for i in range(0, len(self._used), LOOKUP_BATCH):
+            chunk = self._used[i : i + LOOKUP_BATCH]
+            self._db.execute(f"INSERT OR IGNORE INTO used VALUES {','.join(['(?)'] * len(chunk))}", chunk)
         self._used.clear()
 
     def commit(self) -> None:
@@ -232,7 +251,11 @@ class SilverCache:
         with self._guarded():
             self._flush_used()
             dropped = self._db.execute("DELETE FROM silver WHERE key NOT IN (SELECT key FROM used)").rowcount
-            self._db.execute("DELETE FROM seed_digests WHERE path NOT IN (SELECT path FROM seen)")
+            self._db.executemany("DELETE FROM seed_digests WHERE path = ?", ((p,) for p in self._unseen))
+            self._db.execute(
+                "DELETE FROM seed_digests WHERE NOT EXISTS "
+                "(SELECT 1 FROM seen_ranges WHERE seed_digests.path BETWEEN low AND high)"
+            )
             self._db.commit()
         return dropped
 

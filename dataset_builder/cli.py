@@ -510,20 +510,22 @@ class _Corpus:
 
 @contextlib.contextmanager
 def _corpus(args: argparse.Namespace, *, writes_out: bool = False) -> Iterator[_Corpus]:
-    """The command's corpus, with the project's silver cache open unless ``--no-cache``; with
-    ``writes_out``, a refused ``--out`` is refused before the silver cache makes ``.cache/``."""
+    """The command's corpus, with the project's silver cache open unless ``--no-cache`` (the knowledge's
+    registry names kept in its folder too); with ``writes_out``, a refused ``--out`` is refused before
+    either makes ``.cache/``."""
     from dataset_builder.knowledge import Knowledge
 
     project = _project(args)
     annotations = args.annotations or project.annotations_dir
-    knowledge = Knowledge.load(annotations)
-    corpus = _Corpus(project, args.seeds or project.seeds_dir, annotations, knowledge)
+    seeds = args.seeds or project.seeds_dir
     if writes_out:
         from dataset_builder.output import check_out_dir
 
         check_out_dir(
-            args.out or project.dist_dir, {"seeds folder": corpus.seeds, "annotations folder": annotations}
+            args.out or project.dist_dir, {"seeds folder": seeds, "annotations folder": annotations}
         )
+    knowledge = Knowledge.load(annotations, None if args.no_cache else project.cache_dir)
+    corpus = _Corpus(project, seeds, annotations, knowledge)
     if args.no_cache:
         yield corpus
         return

@@ -67,8 +67,10 @@ _CLASSES = (_ANY_LETTER, _ARABIC, _LATIN)
 @cache
 def _class_bits() -> np.ndarray:
     """Code point → bit ``1 << i`` set when it is in ``_CLASSES[i]``, read off the patterns themselves
-    (so the counts are exactly those of the regular expressions): one look-up per character."""
-    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    (so the counts are exactly those of the regular expressions): one look-up per character. Every
+    code point is decoded from one buffer, a third of the time of joining a million ``chr``: a rebuild
+    that annotates one file pays this once."""
+    every = np.arange(sys.maxunicode + 1, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     bits = np.zeros(len(every), np.uint8)
     for i, pattern in enumerate(_CLASSES):
         for run in re.finditer(pattern.pattern + "+", every):

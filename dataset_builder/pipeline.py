@@ -34,7 +34,6 @@ from dataset_builder.executors import Executor, LocalExecutor, Shards
 from dataset_builder.knowledge import Groups, Knowledge
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.seeds import SeedRules
-from dataset_builder.rows import iter_values
 from dataset_builder.seeds import SeedFiles, decode_seed, seed_bytes, seed_files, split_seed
 from dataset_builder.staged import Reuse
 
@@ -328,23 +327,37 @@ class AnnotateSeeds(PipelineStep):
         reused = self.reuse.keep(keys) if self.reuse is not None else np.zeros(len(keys), np.int64)
         stored = _present(cache, keys, reused == 0)
         fresh = stats.untimed(self._annotated(self.files.subset((reused == 0) & ~stored)))
-        names, file_keys = iter_values(self.files.names, KEY_CHUNK), iter_values(keys, KEY_CHUNK)
-        for i, (name, key) in enumerate(zip(names, file_keys, strict=True)):
-            if reused[i]:  # its rows are taken back from the last build's staging table
-                cache.touch(key)
-                stats.documents += int(reused[i])
-                stats.counters["seed files reused"] += 1
-                continue
-            if stored[i]:
-                docs = cache.get(key)
-                stats.counters["seed files reused"] += 1
-            else:
-                docs = next(fresh)
-                cache.put(key, docs)
-                stats.counters["seed files annotated"] += 1
-            if self.reuse is not None:
-                self.reuse.file_keys[name] = key  # for the staged rows (the stage takes it back)
-            yield from docs
+        # the files whose rows are taken back from the last build's staging table, at once: no
+        # document of theirs passes here, and a rebuild is mostly them
+        taken = np.flatnonzero(reused)
+        for start in range(0, len(taken), KEY_CHUNK):
+            cache.touch(keys.take(pa.array(taken[start : start + KEY_CHUNK])).to_pylist())
+        stats.documents += int(reused.sum())
+        stats.counters["seed files reused"] += len(taken)
+        rest = np.flatnonzero(reused == 0)
+        for start in range(0, len(rest), KEY_CHUNK):
+            at = pa.array(rest[start : start + KEY_CHUNK])
+            for name, key, i in zip(
+                self.files.names.take(at).to_pylist(), keys.take(at).to_pylist(), at.to_pylist(), strict=True
+            ):
+                yield from self._documents(name, key, bool(stored[i]), fresh, stats)
+
+    def _documents(
+        self, name: str, key: bytes, stored: bool, fresh: Iterator[list[Document]], stats: StepStats
+    ) -> list[Document]:
+        """One seed file's silver documents: from the cache when ``stored``, else the next ``fresh`` ones (stored)."""
+        cache = self.cache
+        assert cache is not None
+        if stored:
+            docs = cache.get(key)
+            stats.counters["seed files reused"] += 1
+        else:
+            docs = next(fresh)
+            cache.put(key, docs)
+            stats.counters["seed files annotated"] += 1
+        if self.reuse is not None:
+            self.reuse.file_keys[name] = key  # for the staged rows (the stage takes it back)
+        return docs
 
 
 KEY_CHUNK = 1 << 16

@@ -143,10 +143,3 @@ def count_rows(columns: Sequence[pa.Array | pa.ChunkedArray]) -> dict[tuple[Any,
     )
     values = zip(*(grouped[name].to_pylist() for name in names), strict=True)
     return dict(zip(values, grouped["count_all"].to_pylist(), strict=True))
-
-
-def iter_values(array: pa.Array | pa.ChunkedArray, chunk: int) -> Iterator[Any]:
-    """An Arrow array's values as Python objects, ``chunk`` at a time: walking a million rows holds
-    one chunk of Python objects, and costs one conversion per chunk, not one ``as_py`` per row."""
-    for start in range(0, len(array), chunk):
-        yield from array[start : start + chunk].to_pylist()

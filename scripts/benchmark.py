@@ -346,7 +346,7 @@ def child_build(
         project = Project.load(Path(__file__).resolve().parent.parent)  # name, version, card template
         with contextlib.ExitStack() as stack:
             loading = time.perf_counter()
-            knowledge = Knowledge.load(annotations)
+            knowledge = Knowledge.load(annotations, cache_dir)
             cache = None if cache_dir is None else stack.enter_context(SilverCache.open(cache_dir, knowledge))
             meters.add("knowledge", time.perf_counter() - loading)
             result = build(

@@ -23,7 +23,7 @@ from dataset_builder.agreement import agreement_report
 from dataset_builder.cache import CACHE_FILE, SilverCache, decode, encode
 from dataset_builder.documents import Document
 from dataset_builder.errors import InputError
-from dataset_builder.knowledge import Knowledge
+from dataset_builder.knowledge import Knowledge, registries
 from dataset_builder.labelstudio.tasks import write_tasks
 from dataset_builder.pipeline import CACHE_STEP, PipelineStats, silver_documents
 from dataset_builder.project import CACHE_ENV, Project
@@ -217,6 +217,36 @@ def test_keying_seed_files_leaves_the_cache_free_for_another_build(
     assert remembered == len(names)
 
 
+def test_prune_keeps_the_digests_of_the_files_keyed_and_only_those(
+    tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keying records ranges of paths, not one row per file: the digests of files not keyed (gone, or
+    left out, inside a range, or of another folder) are dropped; a file keyed by a later call keeps its
+    digest."""
+    monkeypatch.setattr(cache, "SETTLED_NS", 0)
+    seeds, other = tmp_path / "seeds", tmp_path / "other"
+    names = write_seeds(seeds, {f"{c}.txt": f"{c}.\n" for c in "abcdefg"})
+    write_seeds(other, {"z.txt": "Z.\n"})
+
+    def remembered() -> set[str]:
+        with sqlite3.connect(tmp_path / CACHE_FILE) as db:
+            return {os.path.relpath(p, tmp_path) for (p,) in db.execute("SELECT path FROM seed_digests")}
+
+    with SilverCache(tmp_path / CACHE_FILE, "fp") as store:
+        store.keys(seeds, names)
+        store.keys(other, ["z.txt"])
+        store.prune()
+    assert remembered() == {f"seeds/{n}" for n in names} | {"other/z.txt"}
+    (seeds / "b.txt").unlink()
+    reads.clear()
+    with SilverCache(tmp_path / CACHE_FILE, "fp") as store:
+        store.keys(seeds, ["a.txt", "c.txt", "g.txt"])  # b.txt is gone; d, e and f are not keyed here
+        store.keys(seeds, ["e.txt"])  # but e.txt is, later
+        store.prune()
+    assert reads == []
+    assert remembered() == {f"seeds/{n}" for n in ("a.txt", "c.txt", "e.txt", "g.txt")}
+
+
 def test_a_seed_file_gone_before_it_is_keyed_is_an_error_naming_it(tmp_path: Path) -> None:
     with SilverCache(tmp_path / CACHE_FILE, "fp") as store, pytest.raises(InputError, match=r"gone\.txt"):
         store.keys(tmp_path, ["gone.txt"])
@@ -225,6 +255,24 @@ def test_a_seed_file_gone_before_it_is_keyed_is_an_error_naming_it(tmp_path: Pat
 def test_no_cache_reads_and_writes_none(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert build(project, capsys, "--no-cache") == ""
     assert not (project / ".cache").exists()
+
+
+def test_a_refused_out_folder_makes_no_cache_folder(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The output folder is checked before the knowledge (whose registry names the cache folder keeps)
+    is loaded: a build refused at once leaves nothing behind."""
+    assert cli.main(["build", "-C", str(project), "--no-progress", "--out", str(project / "seeds")]) != 0
+    assert "seeds folder" in capsys.readouterr().err
+    assert not (project / ".cache").exists()
+
+
+def test_a_build_keeps_the_registry_names_in_the_cache_folder(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Beside the silver cache, in the same folder (with ``--no-cache``, neither: see above)."""
+    build(project, capsys)
+    assert (project / ".cache" / registries.CACHE_FILE).is_file()
 
 
 def test_the_cache_folder_can_be_moved_with_an_environment_variable(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import json
 
 import pyarrow as pa
@@ -73,15 +72,3 @@ def test_spans_and_cuts_have_the_struct_fields_of_the_field_table() -> None:
     for name, kind in ((schema.ENTITIES, Span), (schema.CUTS, Cut)):
         struct = rows.documents_schema().field(name).type.value_type
         assert [f.name for f in struct] == [f.name for f in dataclasses.fields(kind)]
-
-
-@given(st.lists(st.one_of(st.none(), st.text(max_size=3))), st.integers(1, 5), st.integers(1, 3))
-def test_values_come_one_chunk_at_a_time_in_order_whatever_the_chunks(
-    values: list[str | None], chunk: int, pieces: int
-) -> None:
-    """Walking an array (or a chunked array cut anywhere) chunk by chunk gives every value, in order."""
-    array = pa.array(values, pa.string())
-    cuts = sorted({0, len(values), *(len(values) * i // pieces for i in range(pieces))})
-    chunked = pa.chunked_array([array[a:b] for a, b in itertools.pairwise(cuts)], pa.string())
-    assert list(rows.iter_values(array, chunk)) == values
-    assert list(rows.iter_values(chunked, chunk)) == values

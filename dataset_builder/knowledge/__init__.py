@@ -15,6 +15,7 @@ from pathlib import Path
 from dataset_builder.knowledge import schema as ks
 from dataset_builder.knowledge.dates import DateRules, compile_date_rules
 from dataset_builder.knowledge.entities import EntityKnowledge, compile_entity_knowledge
+from dataset_builder.knowledge.registries import registry_names
 from dataset_builder.knowledge.seeds import SeedRules, compile_seed_rules
 from dataset_builder.knowledge.text import normalise
 from dataset_builder.knowledge.topics import TopicRules, compile_topic_rules
@@ -67,26 +68,24 @@ class Knowledge:
         return replace(self, entities=self.entities.without_documents(document_ids))
 
     @classmethod
-    def load(cls, annotations_dir: Path) -> Knowledge:
-        """Read, validate and compile every knowledge file of ``annotations_dir`` (errors name file and entry)."""
+    def load(cls, annotations_dir: Path, cache_dir: Path | None = None) -> Knowledge:
+        """Read, validate and compile every knowledge file of ``annotations_dir`` (errors name file and
+        entry). With ``cache_dir`` (the project's cache folder), the names taken from registry packages
+        are read from it when they were built for the same inputs, and kept there otherwise
+        (:mod:`dataset_builder.knowledge.registries`)."""
         folder = Path(annotations_dir)
         taxonomy = tuple(
             Topic(t.id, t.name, t.iptc, t.iptc_label, t.definition, t.parent)
             for t in ks.load_taxonomy_file(folder / ks.TAXONOMY).topics
         )
         topic_ids = [t.id for t in taxonomy]
-        groups_path, learned = folder / ks.GROUPS, folder / ks.LEARNED_ALIASES
+        groups_path = folder / ks.GROUPS
         return cls(
             folder=folder,
             taxonomy=taxonomy,
             seed_rules=compile_seed_rules(ks.load(folder / ks.SEED_RULES, ks.SeedRulesFile)),
             date_rules=compile_date_rules(ks.load(folder / ks.DATE_RULES, ks.DateRulesFile)),
-            entities=compile_entity_knowledge(
-                ks.load_entities_file(folder / ks.ENTITIES, normalise),
-                ks.load(folder / ks.ENTITY_RULES, ks.EntityRulesFile),
-                ks.load(learned, ks.LearnedAliasesFile) if learned.exists() else None,
-                str(folder / ks.ENTITY_RULES),
-            ),
+            entities=_entity_knowledge(folder, cache_dir),
             topic_rules=compile_topic_rules(
                 ks.load_topic_rules_file(folder / ks.TOPIC_RULES, topic_ids),
                 topic_ids,
@@ -97,3 +96,17 @@ class Knowledge:
             else Groups({}, {}),
             silver_fingerprint=ks.silver_files_digest(folder),
         )
+
+
+def _entity_knowledge(folder: Path, cache_dir: Path | None) -> EntityKnowledge:
+    """The entity knowledge of ``folder``'s files, the registry names read from ``cache_dir`` if kept there."""
+    entities = ks.load_entities_file(folder / ks.ENTITIES, normalise)
+    rules = ks.load(folder / ks.ENTITY_RULES, ks.EntityRulesFile)
+    learned = folder / ks.LEARNED_ALIASES
+    return compile_entity_knowledge(
+        entities,
+        rules,
+        registry_names(rules, cache_dir),
+        ks.load(learned, ks.LearnedAliasesFile) if learned.exists() else None,
+        str(folder / ks.ENTITY_RULES),
+    )

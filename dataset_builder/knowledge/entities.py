@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from importlib import resources
 
 import ahocorasick
 
 from dataset_builder.errors import InputError
-from dataset_builder.knowledge.gazetteer import place_names
+from dataset_builder.knowledge.registries import RegistryNames
 from dataset_builder.knowledge.schema import ENTITY_RULES, EntitiesFile, EntityRulesFile, LearnedAliasesFile
 from dataset_builder.knowledge.text import LetterMarks, after_lam, letter_marks, normalise
 from dataset_builder.schema import ENTITY_LABELS
@@ -268,12 +267,14 @@ class EntityKnowledge:
 def compile_entity_knowledge(
     kb: EntitiesFile,
     rules: EntityRulesFile,
+    registry: RegistryNames,
     learned: LearnedAliasesFile | None = None,
     rules_path: str = ENTITY_RULES,
 ) -> EntityKnowledge:
-    """The automata and tables of a validated base, its rules, the registry gazetteer and the names
-    learned from gold (the base wins over the other two; names are unique across its entities).
-    ``rules_path`` names the rules file in errors."""
+    """The automata and tables of a validated base, its rules, the registry names (of these rules:
+    :func:`~dataset_builder.knowledge.registries.registry_names`) and the names learned from gold (the
+    base wins over the other two; names are unique across its entities). ``rules_path`` names the
+    rules file in errors."""
     names: dict[tuple[str, str], tuple[str | None, str]] = {
         (language, normalise(surface, language)): (entity.id, entity.label)
         for entity in kb.entities
@@ -284,13 +285,9 @@ def compile_entity_knowledge(
     # (without an id) can stand in for them
     after_lam = _after_lam_forms(names, names)
     taken = names.keys() | after_lam.keys()
-    stopwords = {"ar": frozenset(rules.ar.stopwords), "en": frozenset(rules.en.stopwords)}
     learned_names = _learned_names(learned) if learned else {}
-    places = sorted(
-        ((language, normalise(surface, language)), hit)
-        for (language, surface), hit in place_names(rules.gazetteer, stopwords).items()
-    )
-    extra = sorted(learned_names.items()) + places
+    places = registry.places
+    extra = [*sorted(learned_names.items()), *places]
     for key, hit in extra:
         if key not in taken:
             names.setdefault(key, hit)
@@ -438,7 +435,7 @@ def compile_entity_knowledge(
         en_loc_heads=frozenset(en.loc_heads),
         en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
         en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
-        en_first_names=_given_names(),
+        en_first_names=registry.given_names,
         en_said=re.compile(
             rf"(?P<name>[A-Z](?<![\w’'.-][A-Z])\.?[^\S\n]+{_EN_NAME_WORD}(?:[^\S\n]+{_EN_NAME_WORD})?"
             rf"|{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
@@ -591,22 +588,6 @@ def _branch(node: dict) -> str:
         return ""
     body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
     return f"(?:{body})?" if "" in node else body
-
-
-_GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})
-
-
-def _given_names() -> frozenset[str]:
-    """Given names from gender-guesser's name dictionary (Jörg Michael's, 40,000 names from every
-    region, Arabic ones transliterated), leaving out the names it gives to either sex."""
-    data = resources.files("gender_guesser") / "data" / "nam_dict.txt"
-    names = set()
-    with data.open(encoding="utf-8") as lines:
-        for line in lines:
-            parts = line.split(None, 2)
-            if len(parts) >= 2 and parts[0] in _GENDERS and "+" not in parts[1] and len(parts[1]) >= 3:
-                names.add(parts[1])
-    return frozenset(names)
 
 
 def _after_lam_forms(

@@ -17,6 +17,7 @@ from conftest import ANN, KNOWLEDGE, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dataset_builder import language
 from dataset_builder.annotators.dates import find_dates, publication_date
 from dataset_builder.annotators.entities import find_entities
 from dataset_builder.annotators.topics import find_topics, topic_matches
@@ -251,6 +252,21 @@ def test_language_by_script_and_fasttext() -> None:
         identify("قال وزیر الخارجیة المصری سامح شکری إن القاهرة ترفض أی تهجیر للفلسطینیین إلى سیناء") == "ar"
     )
     assert identify("12345 -- !!") is None
+
+
+def test_the_script_table_says_what_its_patterns_say() -> None:
+    """The table :func:`script_of` looks characters up in says what its patterns say, surrogates and
+    the last planes included (it is decoded from one buffer of every code point)."""
+    bits = language._class_bits()
+    assert len(bits) == sys.maxunicode + 1
+    points = [
+        *range(0, sys.maxunicode + 1, 97),
+        *range(0xD7F0, 0xE010),
+        *range(0x0600, 0x0700),
+        sys.maxunicode,
+    ]
+    for i, pattern in enumerate(language._CLASSES):
+        assert [bool(bits[p] & (1 << i)) for p in points] == [bool(pattern.match(chr(p))) for p in points]
 
 
 def test_language_model_ships_with_the_package(tmp_path: Path) -> None:
