@@ -124,10 +124,11 @@ def _fragments(
         for doc_id, group, event in zip(ids, groups, events, strict=True)
     ]
     found: dict[int, str] = {}
+    salt = report_cache.fragment_salt(topic_names) if cache is not None else b""
     if cache is not None:
         for at, (file, row), context in zip(sample.rows, places, contexts, strict=True):
             digest = report_cache.row_digest(rows[at]) if at in rows else cache.row_digest(file, row)
-            html = cache.fragment(report_cache.fragment_key(digest, context, topic_names)) if digest else None
+            html = cache.fragment(report_cache.fragment_key(salt, digest, context)) if digest else None
             if html is not None:
                 found[at] = html
     rows |= collect.read_rows(overview, [at for at in sample.rows if at not in found and at not in rows])
@@ -138,7 +139,7 @@ def _fragments(
         if html is None and cache is not None:  # the row was read: its digest may find the fragment
             digest = report_cache.row_digest(rows[at])
             cache.learn_row_digest(file, row, digest)
-            key = report_cache.fragment_key(digest, context, topic_names)
+            key = report_cache.fragment_key(salt, digest, context)
             html = cache.fragment(key)
         if html is None:
             html = render.document_html(

@@ -75,11 +75,16 @@ def row_digest(row: Mapping[str, Any]) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
-def fragment_key(row: bytes, context: render.DocContext, topic_names: Mapping[str, str]) -> bytes:
-    """What a document's ``article`` is made of: its row (:func:`row_digest`), its context (dataclasses
-    of strings, numbers and dates, whose ``repr`` spells every value), the topic names and the code."""
-    names = json.dumps(topic_names, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{_code()}\0{names}\0{context!r}\0".encode() + row).digest()
+def fragment_salt(topic_names: Mapping[str, str]) -> bytes:
+    """What every ``article`` of a report is made of besides its document: the code and the topic names."""
+    return f"{_code()}\0{json.dumps(topic_names, sort_keys=True, ensure_ascii=False)}\0".encode()
+
+
+def fragment_key(salt: bytes, row: bytes, context: render.DocContext) -> bytes:
+    """What a document's ``article`` is made of: the report's :func:`fragment_salt`, its row
+    (:func:`row_digest`) and its context (dataclasses of strings, numbers and dates, whose ``repr``
+    spells every value)."""
+    return hashlib.sha256(salt + row + repr(context).encode()).digest()
 
 
 class ReportCache:
@@ -92,7 +97,7 @@ class ReportCache:
         self._fragments: dict[bytes, str] | None = None
         self._used_files: dict[str, tuple[dict[str, Any], pa.Table]] = {}
         self._used_fragments: dict[bytes, str] = {}
-        self._changed = False
+        self._changed = {FILES_FILE: False, FRAGMENTS_FILE: False}
 
     # --- the files' overviews and row digests --------------------------------------------------------
 
@@ -110,7 +115,7 @@ class ReportCache:
     def keep_file_overview(self, split: str, sha256: str, overview: collect.FileOverview) -> None:
         key = file_key(split, sha256)
         self._used_files[key] = ({"counts": _counts_json(overview.counts), "rows": {}}, overview.index)
-        self._changed = True
+        self._changed[FILES_FILE] = True
 
     def row_digest(self, file: collect.FileRows, row: int) -> bytes | None:
         """The digest of the ``row`` of ``file`` (a place in the file) if a report read that row."""
@@ -122,7 +127,7 @@ class ReportCache:
         known = self._used_files.get(file_key(file.split, file.sha256)) if file.sha256 else None
         if known is not None and known[0]["rows"].get(str(row)) != digest.hex():
             known[0]["rows"][str(row)] = digest.hex()
-            self._changed = True
+            self._changed[FILES_FILE] = True
 
     # --- the documents' fragments ---------------------------------------------------------------------
 
@@ -136,35 +141,28 @@ class ReportCache:
 
     def keep_fragment(self, key: bytes, html: str) -> None:
         self._used_fragments[key] = html
-        self._changed = True
+        self._changed[FRAGMENTS_FILE] = True
 
     # --- the files ----------------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Write both files with this report's entries alone, unless they hold exactly those."""
-        if (
-            not self._changed
-            and set(self._used_files) == set(self._stored_files())
-            and set(self._used_fragments) == set(self._stored_fragments())
-        ):
-            return
-        entries = [
-            {_KEY: key, "size": index.num_rows, **meta} for key, (meta, index) in self._used_files.items()
-        ]
-        tables = [index for _, index in self._used_files.values()]
-        files = pa.concat_tables(tables) if tables else collect.INDEX_SCHEMA.empty_table()
-        files = files.replace_schema_metadata({_ENTRIES: json.dumps(entries, ensure_ascii=False)})
-        keys = sorted(self._used_fragments)
-        fragments = pa.table(
-            [
-                pa.array(keys, pa.binary(32)),
-                pa.array([self._used_fragments[k] for k in keys], pa.large_string()),
-            ],
-            schema=_FRAGMENTS_SCHEMA,
-        )
+        """Write each file with this report's entries alone, unless it holds exactly those."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / FILES_FILE, _checked_bytes(files))
-        write_atomic(self.folder / FRAGMENTS_FILE, _checked_bytes(fragments))
+        if self._changed[FILES_FILE] or set(self._used_files) != set(self._stored_files()):
+            entries = [
+                {_KEY: key, "size": index.num_rows, **meta} for key, (meta, index) in self._used_files.items()
+            ]
+            tables = [index for _, index in self._used_files.values()]
+            files = pa.concat_tables(tables) if tables else collect.INDEX_SCHEMA.empty_table()
+            files = files.replace_schema_metadata({_ENTRIES: json.dumps(entries, ensure_ascii=False)})
+            write_atomic(self.folder / FILES_FILE, _checked_bytes(files))
+        if self._changed[FRAGMENTS_FILE] or set(self._used_fragments) != set(self._stored_fragments()):
+            keys = sorted(self._used_fragments)
+            html = [self._used_fragments[k] for k in keys]
+            fragments = pa.table(
+                [pa.array(keys, pa.binary(32)), pa.array(html, pa.large_string())], schema=_FRAGMENTS_SCHEMA
+            )
+            write_atomic(self.folder / FRAGMENTS_FILE, _checked_bytes(fragments))
 
     def _stored_files(self) -> dict[str, tuple[dict[str, Any], pa.Table]]:
         if self._files is None:
