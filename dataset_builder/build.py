@@ -175,7 +175,12 @@ def build(
         guidelines=annotations_dir / GUIDELINES_NAME,
         ledger=ledger,
         inputs=inputs,
-        report=partial(write_report, annotations_dir=annotations_dir, knowledge=knowledge),
+        report=partial(
+            write_report,
+            annotations_dir=annotations_dir,
+            knowledge=knowledge,
+            cache_dir=None if cache is None else cache.path.parent,
+        ),
         steps=steps,
         reuse=reuse,
     )
@@ -201,7 +206,7 @@ def write_dataset(
     guidelines: Path | None = None,
     ledger: SplitLedger | None = None,
     inputs: Mapping[str, Path] | None = None,
-    report: Callable[[Path, Mapping[str, Document | str] | None], object] | None = None,
+    report: Callable[..., object] | None = None,
     steps: pipeline.PipelineStats | None = None,
     reuse: staged.Reuse | None = None,
 ) -> BuildResult:
@@ -215,7 +220,8 @@ def write_dataset(
     ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``silver_of_gold``
     re-annotates the gold documents streamed (:func:`pipeline.silver_of_gold`), once, for the
     card's silver-against-gold table and the report. ``report`` writes ``report.html`` into the folder
-    (given that silver) before the manifest lists its files. ``steps`` gains a row per global stage
+    (given the folder, that silver and, as ``checksums``, the files' sha256 known so far) before the
+    manifest lists its files. ``steps`` gains a row per global stage
     (events, splits, shards, configs, card, croissant, report, manifest), after the pipeline's
     steps. With ``reuse`` (see :mod:`dataset_builder.staged`), the rows of the seed files it names
     come from the last build's staging table, and this build's is kept in turn; the shards' digests
@@ -266,7 +272,7 @@ def write_dataset(
             write_croissant(tmp, stats, topic_ids, info, checksums)
         if report is not None:
             with timed("report"):
-                report(tmp, silver)
+                report(tmp, silver, checksums=checksums)
         with timed("manifest"):
             manifest = write_manifest(tmp, stats["rows"], project.settings, checksums)
         result = BuildResult(

@@ -16,13 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from dataset_builder import schema
 from dataset_builder.documents import Document
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
-from dataset_builder.output import MANIFEST_NAME, write_files_atomic
+from dataset_builder.output import MANIFEST_NAME, Checksums, write_files_atomic
 from dataset_builder.release.croissant import CROISSANT_NAME
 from dataset_builder.release.manifest import json_text, read_manifest
+from dataset_builder.report import cache as report_cache
 from dataset_builder.report import collect, render
 
 REPORT_NAME = "report.html"
@@ -53,37 +56,99 @@ def render_report(
     knowledge: Knowledge | None = None,
     max_documents: int = DEFAULT_MAX_DOCUMENTS,
     max_characters: int = DEFAULT_MAX_CHARACTERS,
+    cache_dir: Path | None = None,
+    checksums: Checksums | None = None,
 ) -> tuple[str, int, int]:
     """The report's HTML for a built folder, with the number of documents shown and in the folder.
 
     ``silver``: each gold document's silver, or why there is none (:func:`pipeline.silver_of_gold`
     of the folder's gold, :func:`collect.read_gold`); ``None`` when there are no seeds to rebuild it
-    from. ``knowledge`` is that of ``annotations_dir`` (loaded from it when not given).
+    from. ``knowledge`` is that of ``annotations_dir`` (loaded from it when not given). With
+    ``cache_dir`` (the project's cache folder), what an earlier report read and rendered is taken from
+    its report cache (:mod:`dataset_builder.report.cache`; ``checksums``: the build's, which know the
+    files' sha256), and this report's is kept there in turn: the same bytes, less work.
     """
     folder = Path(folder)
+    cache = report_cache.ReportCache(cache_dir, checksums) if cache_dir is not None else None
     name, version = _identity(folder)
     if annotations_dir is not None and knowledge is None:
         knowledge = Knowledge.load(Path(annotations_dir))
     annotated = collect.read_annotations(annotations_dir, knowledge)
-    overview = collect.read_overview(folder, annotated)
-    sample = collect.choose_sample(folder, overview, max_documents, max_characters)
-    rows = collect.read_rows(folder, sample.ids)
-    neighbours = collect.read_neighbours(folder, rows)
-    diffs = collect.silver_diffs(rows, silver)
+    overview = collect.read_overview(folder, annotated, cache)
+    sample = collect.choose_sample(overview, max_documents, max_characters)
     agreement = collect.agreement(annotated, overview.text_sha256, knowledge, overview.annotated_texts)
     topic_order, topic_names = render.topic_table(knowledge.taxonomy if knowledge else None)
+    fragments, diffs = _fragments(overview, sample, silver, agreement, topic_names, cache)
     html = render.render_page(
         name=name,
         version=version,
         overview=overview,
         sample=sample,
-        docs=render.document_views(rows, neighbours, sample, diffs, agreement, topic_names),
+        fragments=fragments,
         chart_list=render.overview_charts(overview, agreement, diffs, topic_order, topic_names),
         agreement=agreement,
         silver_source="seeds and annotations" if silver is not None and annotations_dir else None,
-        topic_names=topic_names,
     )
+    if cache is not None:
+        cache.save()
     return html, len(sample), overview.total
+
+
+def _fragments(
+    overview: collect.Overview,
+    sample: collect.Sample,
+    silver: Mapping[str, Document | str] | None,
+    agreement: collect.Agreement,
+    topic_names: Mapping[str, str],
+    cache: report_cache.ReportCache | None,
+) -> tuple[list[str], dict[str, collect.SilverDiff]]:
+    """Each shown document's ``article``, in id order, and the gold ones' silver against gold.
+
+    A fragment whose key (:func:`cache.fragment_key`) ``cache`` holds is taken from it; only the rows
+    of gold documents (whose silver is compared with their spans), of documents whose row digest is
+    not known, and of those whose fragment is not held are read, and only those fragments rendered.
+    """
+    index = overview.index.take(pa.array(sample.rows, pa.int64()))
+    ids, groups, events, gold = (
+        index.column(name).to_pylist()
+        for name in (schema.ID, schema.TRANSLATION_GROUP, schema.EVENT_ID, collect.GOLD_COLUMN)
+    )
+    places = [overview.place(at) for at in sample.rows]
+    rows = collect.read_rows(overview, [at for at, is_gold in zip(sample.rows, gold, strict=True) if is_gold])
+    diffs = collect.silver_diffs([rows[at] for at in sample.rows if at in rows], silver)
+    links = render.sample_links(collect.read_neighbours(overview, sample), sample)
+    contexts = [
+        render.document_context(
+            doc_id, group, event, links, diffs.get(doc_id), agreement.documents.get(doc_id)
+        )
+        for doc_id, group, event in zip(ids, groups, events, strict=True)
+    ]
+    found: dict[int, str] = {}
+    salt = report_cache.fragment_salt(topic_names) if cache is not None else b""
+    if cache is not None:
+        for at, (file, row), context in zip(sample.rows, places, contexts, strict=True):
+            digest = report_cache.row_digest(rows[at]) if at in rows else cache.row_digest(file, row)
+            html = cache.fragment(report_cache.fragment_key(salt, digest, context)) if digest else None
+            if html is not None:
+                found[at] = html
+    rows |= collect.read_rows(overview, [at for at in sample.rows if at not in found and at not in rows])
+    env = render.environment()
+    fragments = []
+    for at, (file, row), context in zip(sample.rows, places, contexts, strict=True):
+        html, key = found.get(at), None
+        if html is None and cache is not None:  # the row was read: its digest may find the fragment
+            digest = report_cache.row_digest(rows[at])
+            cache.learn_row_digest(file, row, digest)
+            key = report_cache.fragment_key(salt, digest, context)
+            html = cache.fragment(key)
+        if html is None:
+            html = render.document_html(
+                env, render.document_view(rows[at], context, topic_names), topic_names
+            )
+            if cache is not None and key is not None:
+                cache.keep_fragment(key, html)
+        fragments.append(html)
+    return fragments, diffs
 
 
 def _identity(folder: Path) -> tuple[str, str]:
@@ -105,9 +170,11 @@ def write_report(
     out: Path | None = None,
     max_documents: int = DEFAULT_MAX_DOCUMENTS,
     max_characters: int = DEFAULT_MAX_CHARACTERS,
+    cache_dir: Path | None = None,
+    checksums: Checksums | None = None,
 ) -> ReportResult:
     """Write the report (default ``folder/report.html``) atomically; the build's report step
-    (``silver`` as in :func:`render_report`).
+    (``silver``, ``cache_dir`` and ``checksums`` as in :func:`render_report`).
 
     Leaves the manifest alone: the build writes it afterwards. Use :func:`refresh_report` on a
     finished folder.
@@ -119,6 +186,8 @@ def write_report(
         knowledge=knowledge,
         max_documents=max_documents,
         max_characters=max_characters,
+        cache_dir=cache_dir,
+        checksums=checksums,
     )
     path = Path(out) if out is not None else Path(folder) / REPORT_NAME
     data = html.encode("utf-8")

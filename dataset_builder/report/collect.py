@@ -9,13 +9,14 @@ annotation file that changed since the build is reported as such, never compared
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -70,9 +71,13 @@ class Neighbour:
     translation_group: str | None
 
 
+COUNTERS = ("per_split", "per_status", "per_month", "entities", "documents_with_label", "topics")
+"""The overview's counters, each summed over the ``documents`` files."""
+
+
 @dataclass
 class Overview:
-    """Counters over every document of the folder; per-document facts stay in Arrow (``sample_keys``)."""
+    """Counters over every document of the folder; per-document facts stay in Arrow (``index``)."""
 
     per_split: Counter[tuple[str, str]] = field(default_factory=Counter)
     per_status: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -85,12 +90,20 @@ class Overview:
     """Distinct event ids."""
     groups: int = 0
     """Distinct translation groups."""
-    sample_keys: pa.Table = field(default_factory=lambda: _SAMPLE_SCHEMA.empty_table())
-    """Per document, in folder order: what the sample is chosen from (:func:`sample_rows`)."""
+    index: pa.Table = field(default_factory=lambda: INDEX_SCHEMA.empty_table())
+    """Per document, in folder order (:data:`INDEX_SCHEMA`): its links and what the sample is chosen
+    from (:func:`sample_rows`)."""
+    files: list[FileRows] = field(default_factory=list)
+    """Each ``documents`` file's rows of ``index``, in folder order."""
     text_sha256: dict[str, str] = field(default_factory=dict)
     """sha256 of the text of the documents that have an annotation file (to check it still fits)."""
     annotated_texts: dict[str, str] = field(default_factory=dict)
     """The texts of those documents (token-level agreement needs their tokens)."""
+
+    @property
+    def sample_keys(self) -> pa.Table:
+        """What :func:`chosen_rows` chooses from, a row per document in folder order."""
+        return self.index.select(_SAMPLE_SCHEMA.names)
 
     @property
     def total(self) -> int:
@@ -113,12 +126,50 @@ class Overview:
         seen = {lang for lang, _ in self.per_split}
         return [lang for lang in schema.LANGUAGES if lang in seen] + sorted(seen - set(schema.LANGUAGES))
 
+    def place(self, at: int) -> tuple[FileRows, int]:
+        """The file of the document at ``at`` in ``index``, and its row in the file."""
+        file = self.files[bisect.bisect_right([f.start for f in self.files], at) - 1]
+        return file, at - file.start
+
+    def add(self, counts: Overview) -> None:
+        """Add the counters of ``counts`` (one file's) to these."""
+        for name in COUNTERS:
+            getattr(self, name).update(getattr(counts, name))
+        self.documents_with_topics += counts.documents_with_topics
+
+
+@dataclass(frozen=True)
+class FileRows:
+    """One ``documents`` file of the folder, and where its rows are in the overview's ``index``."""
+
+    split: str
+    path: Path
+    start: int
+    rows: int
+    sha256: str | None = None
+    """The file's sha256 when the report's cache knew it (:class:`FileOverview`)."""
+
+
+@dataclass
+class FileOverview:
+    """One ``documents`` file's share of the overview: its counters (in an :class:`Overview` of its
+    own) and its :data:`INDEX_SCHEMA` rows. A function of the file's bytes and split alone, so the
+    report's cache keeps it for a file a rebuild left unchanged (:mod:`dataset_builder.report.cache`)."""
+
+    counts: Overview
+    index: pa.Table
+
 
 _DIGEST, _GOLD, _CHARACTERS, _PREFIX = "digest", "is_gold", "characters", "prefix"
+GOLD_COLUMN = _GOLD
+"""The index's column saying whether a document is gold."""
 _DIGEST_BYTES = 16
 _SAMPLE_SCHEMA = pa.schema(
     [(_DIGEST, pa.binary(_DIGEST_BYTES)), (_GOLD, pa.bool_()), (_CHARACTERS, pa.int64())]
 )
+_LINK_COLUMNS = (schema.ID, schema.LANGUAGE, schema.EVENT_ID, schema.TRANSLATION_GROUP)
+INDEX_SCHEMA = pa.schema([*((name, pa.string()) for name in _LINK_COLUMNS), *_SAMPLE_SCHEMA])
+"""Per document: what its links show (:class:`Neighbour`) and what the sample is chosen from."""
 
 
 def sample_rows(keys: pa.Array, gold: pa.Array, characters: pa.Array) -> pa.Table:
@@ -139,56 +190,79 @@ def _parquet_batches(path: Path, columns: Sequence[str] | None = None) -> Iterat
     yield from pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=BATCH_ROWS, columns=columns)
 
 
-def read_overview(folder: Path, annotated_ids: Iterable[str] = ()) -> Overview:
-    """One streaming pass over the ``documents`` parquet files: counters, and per document only the
-    three Arrow columns the sample is chosen from (:func:`sample_rows`); the texts of
-    ``annotated_ids`` alone are read (:func:`_texts_at`)."""
+class OverviewCache(Protocol):
+    """Where :func:`read_overview` finds the overview of a file it read before
+    (:class:`dataset_builder.report.cache.ReportCache`)."""
+
+    def file_overview(self, split: str, path: Path) -> tuple[str, FileOverview | None]:
+        """The file's sha256, and its overview if known."""
+        ...
+
+    def keep_file_overview(self, split: str, sha256: str, overview: FileOverview) -> None: ...
+
+
+def read_overview(
+    folder: Path, annotated_ids: Iterable[str] = (), cache: OverviewCache | None = None
+) -> Overview:
+    """The counters and the index of every ``documents`` file, summed in folder order: a file's from
+    ``cache`` when it knows it, else from one streaming pass over the file (:func:`file_overview`);
+    the texts of ``annotated_ids`` alone are read (:func:`_texts_at`)."""
     wanted = pa.array(sorted(set(annotated_ids)), type=pa.string())
     out = Overview()
-    keys: list[pa.Table] = []
-    events: list[pa.Array] = []
-    groups: list[pa.Array] = []
+    indexes: list[pa.Table] = []
     for split, path in split_files(folder):
-        start, annotated_rows = 0, []
-        for batch in _parquet_batches(path, _OVERVIEW_COLUMNS):
-            languages, status = batch.column(schema.LANGUAGE), batch.column(schema.ANNOTATION_STATUS)
-            out.per_split.update({(lang, split): n for (lang,), n in count_rows([languages]).items()})
-            out.per_status.update(count_rows([languages, status]))
-            out.per_month.update(count_rows([languages, pc.strftime(batch.column(schema.DATE), "%Y-%m")]))
-            keys.append(
-                sample_rows(
-                    pc.coalesce(batch.column(schema.TRANSLATION_GROUP), batch.column(schema.ID)),
-                    pc.equal(status, schema.GOLD),
-                    text_lengths(batch),
-                )
-            )
-            events.append(_distinct_set(batch.column(schema.EVENT_ID)))
-            groups.append(_distinct_set(batch.column(schema.TRANSLATION_GROUP)))
-            entities, topics = batch.column(schema.ENTITIES), batch.column(schema.TOPICS)
-            owners, labels = (
-                pc.list_parent_indices(entities),
-                pc.struct_field(pc.list_flatten(entities), _LABEL),
-            )
-            out.entities.update(count_rows([languages.take(owners), labels]))
-            labelled = (
-                pa.table([owners, labels], names=["doc", _LABEL]).group_by(["doc", _LABEL]).aggregate([])
-            )
-            out.documents_with_label.update(
-                {label: n for (label,), n in count_rows([labelled[_LABEL]]).items()}
-            )
-            owners = pc.list_parent_indices(topics)
-            out.documents_with_topics += pc.count_distinct(owners).as_py()
-            out.topics.update(count_rows([languages.take(owners), pc.list_flatten(topics)]))
-            annotated = pc.is_in(batch.column(schema.ID), value_set=wanted)
-            annotated_rows += (np.flatnonzero(annotated.to_numpy(zero_copy_only=False)) + start).tolist()
-            start += batch.num_rows
-        for doc_id, text in _texts_at(path, annotated_rows):
+        sha256, known = cache.file_overview(split, path) if cache is not None else (None, None)
+        if known is None:
+            known = file_overview(split, path)
+            if cache is not None and sha256 is not None:
+                cache.keep_file_overview(split, sha256, known)
+        out.add(known.counts)
+        start = sum(f.rows for f in out.files)
+        out.files.append(FileRows(split, path, start, known.index.num_rows, sha256))
+        indexes.append(known.index)
+        ids = known.index.column(schema.ID)
+        annotated_rows = np.flatnonzero(pc.is_in(ids, value_set=wanted).to_numpy(zero_copy_only=False))
+        for doc_id, text in _texts_at(path, annotated_rows.tolist()):
             out.text_sha256[doc_id] = annotations.text_sha256(text)
             out.annotated_texts[doc_id] = text
-    out.sample_keys = pa.concat_tables(keys) if keys else out.sample_keys
-    out.events = _count_distinct(events)
-    out.groups = _count_distinct(groups)
+    if indexes:
+        out.index = pa.concat_tables(indexes)
+    out.events = _count_distinct(out.index.column(schema.EVENT_ID))
+    out.groups = _count_distinct(out.index.column(schema.TRANSLATION_GROUP))
     return out
+
+
+def file_overview(split: str, path: Path) -> FileOverview:
+    """One streaming pass over a ``documents`` file (``split``'s): its counters, and per document only
+    the :data:`INDEX_SCHEMA` columns."""
+    out = Overview()
+    indexes: list[pa.Table] = []
+    for batch in _parquet_batches(path, _OVERVIEW_COLUMNS):
+        languages, status = batch.column(schema.LANGUAGE), batch.column(schema.ANNOTATION_STATUS)
+        out.per_split.update({(lang, split): n for (lang,), n in count_rows([languages]).items()})
+        out.per_status.update(count_rows([languages, status]))
+        out.per_month.update(count_rows([languages, pc.strftime(batch.column(schema.DATE), "%Y-%m")]))
+        sample = sample_rows(
+            pc.coalesce(batch.column(schema.TRANSLATION_GROUP), batch.column(schema.ID)),
+            pc.equal(status, schema.GOLD),
+            text_lengths(batch),
+        )
+        indexes.append(
+            pa.table([*(batch.column(n) for n in _LINK_COLUMNS), *sample.columns], schema=INDEX_SCHEMA)
+        )
+        entities, topics = batch.column(schema.ENTITIES), batch.column(schema.TOPICS)
+        owners, labels = (
+            pc.list_parent_indices(entities),
+            pc.struct_field(pc.list_flatten(entities), _LABEL),
+        )
+        out.entities.update(count_rows([languages.take(owners), labels]))
+        labelled = pa.table([owners, labels], names=["doc", _LABEL]).group_by(["doc", _LABEL]).aggregate([])
+        out.documents_with_label.update({label: n for (label,), n in count_rows([labelled[_LABEL]]).items()})
+        owners = pc.list_parent_indices(topics)
+        out.documents_with_topics += pc.count_distinct(owners).as_py()
+        out.topics.update(count_rows([languages.take(owners), pc.list_flatten(topics)]))
+    index = pa.concat_tables(indexes) if indexes else INDEX_SCHEMA.empty_table()
+    return FileOverview(out, index.combine_chunks())
 
 
 def text_lengths(batch: pa.RecordBatch) -> pa.Array:
@@ -207,26 +281,27 @@ def _texts_at(path: Path, rows: Sequence[int]) -> Iterator[tuple[str, str]]:
     that hold them."""
     if not rows:
         return
+    taken = _take_rows(path, rows, [schema.ID, schema.TEXT])
+    yield from zip(taken.column(schema.ID).to_pylist(), taken.column(schema.TEXT).to_pylist(), strict=True)
+
+
+def _take_rows(path: Path, rows: Sequence[int], columns: Sequence[str] | None = None) -> pa.Table:
+    """The rows at ``rows`` of ``path`` (sorted), reading only the row groups that hold them."""
     parquet = pq.ParquetFile(path, pre_buffer=False)
     ends = np.cumsum([parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)])
     at = np.asarray(rows, np.int64)
     group_of = np.searchsorted(ends, at, side="right")
+    parts = []
     for group in np.unique(group_of):
-        table = parquet.read_row_group(int(group), columns=[schema.ID, schema.TEXT])
+        table = parquet.read_row_group(int(group), columns=columns)
         first = int(ends[group]) - table.num_rows
-        taken = table.take(pa.array(at[group_of == group] - first))
-        yield from zip(
-            taken.column(schema.ID).to_pylist(), taken.column(schema.TEXT).to_pylist(), strict=True
-        )
+        parts.append(table.take(pa.array(at[group_of == group] - first)))
+    return pa.concat_tables(parts)
 
 
-def _distinct_set(column: pa.Array) -> pa.Array:
-    """The distinct non-empty values of a string column (null and ``""`` mean "none")."""
-    return pc.unique(column.filter(pc.fill_null(pc.not_equal(column, ""), False)))
-
-
-def _count_distinct(chunks: list[pa.Array]) -> int:
-    return pc.count_distinct(pa.chunked_array(chunks, pa.string())).as_py() if chunks else 0
+def _count_distinct(column: pa.ChunkedArray) -> int:
+    """How many distinct non-empty values a string column holds (null and ``""`` mean "none")."""
+    return pc.count_distinct(column.filter(pc.fill_null(pc.not_equal(column, ""), False))).as_py()
 
 
 # --- the sample -----------------------------------------------------------------------------------
@@ -239,12 +314,14 @@ class Sample:
     ids: frozenset[str]
     max_documents: int
     max_characters: int
+    rows: tuple[int, ...] = ()
+    """Where they are in the overview's ``index``, in id order."""
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
-def choose_sample(folder: Path, overview: Overview, max_documents: int, max_characters: int) -> Sample:
+def choose_sample(overview: Overview, max_documents: int, max_characters: int) -> Sample:
     """A deterministic sample: gold groups first, then the rest by sha256 of the group key.
 
     A translation group is taken whole or not at all (its partner links must resolve); groups are
@@ -258,7 +335,9 @@ def choose_sample(folder: Path, overview: Overview, max_documents: int, max_char
             f"(got {max_documents} documents, {max_characters} characters)"
         )
     chosen = chosen_rows(overview.sample_keys, max_documents, max_characters)
-    return Sample(frozenset(_ids_at(folder, chosen)), max_documents, max_characters)
+    ids = overview.index.column(schema.ID).take(pa.array(chosen, pa.int64())).to_pylist()
+    by_id = sorted(zip(ids, chosen, strict=True))
+    return Sample(frozenset(ids), max_documents, max_characters, tuple(row for _, row in by_id))
 
 
 def chosen_rows(sample_keys: pa.Table, max_documents: int, max_characters: int) -> list[int]:
@@ -315,39 +394,27 @@ def _groups_in_order(
         yield rows, size
 
 
-def _ids_at(folder: Path, rows: Sequence[int]) -> list[str]:
-    """The ids of the documents at ``rows`` (positions in folder order, as :func:`read_overview` reads)."""
-    wanted = np.sort(np.asarray(rows, dtype=np.int64))
-    ids: list[str] = []
-    start = 0
-    for _, path in split_files(folder):
-        for batch in _parquet_batches(path, [schema.ID]):
-            end = start + batch.num_rows
-            here = wanted[np.searchsorted(wanted, start) : np.searchsorted(wanted, end)] - start
-            if len(here):
-                ids += batch.column(schema.ID).take(pa.array(here)).to_pylist()
-            start = end
-    return ids
+def read_neighbours(overview: Overview, sample: Sample) -> list[Neighbour]:
+    """The documents sharing a translation group or an event with one of the ``sample``, in folder order."""
+    index = overview.index
+    shown = index.take(pa.array(sample.rows, pa.int64()))
+    linked = pc.or_(
+        pc.is_in(
+            index.column(schema.TRANSLATION_GROUP), value_set=_distinct(shown, schema.TRANSLATION_GROUP)
+        ),
+        pc.is_in(index.column(schema.EVENT_ID), value_set=_distinct(shown, schema.EVENT_ID)),
+    )
+    picked = index.filter(linked)
+    return [
+        Neighbour(*values)
+        for values in zip(*(picked.column(n).to_pylist() for n in _LINK_COLUMNS), strict=True)
+    ]
 
 
-def read_neighbours(folder: Path, rows: Sequence[Mapping[str, Any]]) -> list[Neighbour]:
-    """The documents sharing a translation group or an event with one of ``rows``, in folder order."""
-    groups = pa.array(sorted({g for r in rows if (g := r[schema.TRANSLATION_GROUP])}), pa.string())
-    events = pa.array(sorted({e for r in rows if (e := r[schema.EVENT_ID])}), pa.string())
-    columns = [schema.ID, schema.LANGUAGE, schema.EVENT_ID, schema.TRANSLATION_GROUP]
-    out: list[Neighbour] = []
-    for _, path in split_files(folder):
-        for batch in _parquet_batches(path, columns):
-            linked = pc.or_(
-                pc.is_in(batch.column(schema.TRANSLATION_GROUP), value_set=groups),
-                pc.is_in(batch.column(schema.EVENT_ID), value_set=events),
-            )
-            picked = batch.filter(linked)
-            out += [
-                Neighbour(*values)
-                for values in zip(*(picked.column(n).to_pylist() for n in columns), strict=True)
-            ]
-    return out
+def _distinct(table: pa.Table, name: str) -> pa.Array:
+    """The distinct non-empty values of a string column (null and ``""`` mean "none")."""
+    column = table.column(name)
+    return pc.unique(column.filter(pc.fill_null(pc.not_equal(column, ""), False)))
 
 
 def read_gold(folder: Path) -> list[Document]:
@@ -360,15 +427,18 @@ def read_gold(folder: Path) -> list[Document]:
     return gold
 
 
-def read_rows(folder: Path, ids: Iterable[str]) -> list[dict[str, Any]]:
-    """The full ``documents`` rows of ``ids`` (with a ``split`` key), in id order."""
-    wanted = pa.array(sorted(set(ids)), type=pa.string())
-    rows = []
-    for split, path in split_files(folder):
-        for batch in _parquet_batches(path):
-            picked = batch.filter(pc.is_in(batch.column(schema.ID), value_set=wanted))
-            rows += [row | {"split": split} for row in picked.to_pylist()]
-    return sorted(rows, key=lambda r: r[schema.ID])
+def read_rows(overview: Overview, rows: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The full ``documents`` rows at ``rows`` (places in the overview's ``index``), each with a
+    ``split`` key: only the row groups that hold them are read."""
+    wanted = np.unique(np.asarray(list(rows), np.int64))
+    out: dict[int, dict[str, Any]] = {}
+    for file in overview.files:
+        here = wanted[np.searchsorted(wanted, file.start) : np.searchsorted(wanted, file.start + file.rows)]
+        if len(here):
+            taken = _take_rows(file.path, (here - file.start).tolist())
+            for at, row in zip(here.tolist(), taken.to_pylist(), strict=True):
+                out[at] = row | {"split": file.split}
+    return out
 
 
 # --- silver against gold --------------------------------------------------------------------------

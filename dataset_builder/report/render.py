@@ -167,17 +167,13 @@ class DocView:
 
 MAX_EVENT_LINKS = 12
 
+Links = dict[str, list[Link]]
 
-def document_views(
-    rows: Sequence[dict[str, Any]],
-    neighbours: Sequence[Neighbour],
-    sample: Sample,
-    silver: Mapping[str, SilverDiff],
-    agreement: Agreement,
-    topic_names: Mapping[str, str],
-) -> list[DocView]:
-    groups: dict[str, list[Link]] = defaultdict(list)
-    events: dict[str, list[Link]] = defaultdict(list)
+
+def sample_links(neighbours: Sequence[Neighbour], sample: Sample) -> tuple[Links, Links]:
+    """The links of each translation group and each event of the sample's documents."""
+    groups: Links = defaultdict(list)
+    events: Links = defaultdict(list)
     for meta in neighbours:
         link = Link(meta.id, meta.language, meta.id in sample.ids)
         if meta.translation_group:
@@ -188,46 +184,72 @@ def document_views(
     # a large event's members were sorted again for each of its documents
     for members in events.values():
         members.sort(key=lambda m: (not m.rendered, m.id))
-    views = []
-    for row in rows:
-        rtl = row[schema.LANGUAGE] in RTL_LANGUAGES
-        diff = silver.get(row[schema.ID])
-        changes = {
-            (c.gold.start, c.gold.end): c for c in (diff.changes if diff else ()) if c.gold is not None
-        }
-        partners = sorted(
-            (
-                link
-                for link in groups.get(row[schema.TRANSLATION_GROUP] or "", [])
-                if link.id != row[schema.ID]
-            ),
-            key=lambda link: link.id,
-        )
-        event = events.get(row[schema.EVENT_ID] or "", [])
-        shown = list(itertools.islice((m for m in event if m.id != row[schema.ID]), MAX_EVENT_LINKS))
-        gold_topics, silver_topics = set(row[schema.TOPICS]), set(diff.silver_topics if diff else ())
-        views.append(
-            DocView(
-                row=row,
-                dir="rtl" if rtl else "ltr",
-                language_name=language_name(row[schema.LANGUAGE]),
-                topics=[(t, topic_names.get(t, t)) for t in row[schema.TOPICS]],
-                labels=sorted({s["label"] for s in row[schema.ENTITIES]}),
-                text=text_html(row[schema.ID], row[schema.TEXT], row[schema.ENTITIES], rtl, changes),
-                partners=partners,
-                event_members=shown,
-                event_size=max(len(event), 1),
-                silver=diff,
-                topics_added=[topic_names.get(t, t) for t in row[schema.TOPICS] if t not in silver_topics],
-                topics_removed=[
-                    topic_names.get(t, t)
-                    for t in (diff.silver_topics if diff else ())
-                    if t not in gold_topics
-                ],
-                annotators=agreement.documents.get(row[schema.ID]),
-            )
-        )
-    return views
+    return groups, events
+
+
+@dataclass(frozen=True)
+class DocContext:
+    """What a shown document's HTML holds besides its own row: its links, its silver against gold and
+    its annotators (with the row, all the report's cache keys its fragment by)."""
+
+    partners: tuple[Link, ...]
+    event_members: tuple[Link, ...]
+    event_size: int
+    silver: SilverDiff | None
+    annotators: AnnotatorView | None
+
+
+def document_context(
+    doc_id: str,
+    group: str | None,
+    event: str | None,
+    links: tuple[Links, Links],
+    silver: SilverDiff | None,
+    annotators: AnnotatorView | None,
+) -> DocContext:
+    """The context of the document ``doc_id`` of translation ``group`` and ``event`` (:func:`sample_links`)."""
+    groups, events = links
+    partners = sorted(
+        (link for link in groups.get(group or "", []) if link.id != doc_id), key=lambda link: link.id
+    )
+    members = events.get(event or "", [])
+    shown = itertools.islice((m for m in members if m.id != doc_id), MAX_EVENT_LINKS)
+    return DocContext(tuple(partners), tuple(shown), max(len(members), 1), silver, annotators)
+
+
+def document_view(row: dict[str, Any], context: DocContext, topic_names: Mapping[str, str]) -> DocView:
+    """What the document template shows of ``row`` (a ``documents`` row with its ``split``)."""
+    rtl = row[schema.LANGUAGE] in RTL_LANGUAGES
+    diff = context.silver
+    changes = {(c.gold.start, c.gold.end): c for c in (diff.changes if diff else ()) if c.gold is not None}
+    gold_topics, silver_topics = set(row[schema.TOPICS]), set(diff.silver_topics if diff else ())
+    return DocView(
+        row=row,
+        dir="rtl" if rtl else "ltr",
+        language_name=language_name(row[schema.LANGUAGE]),
+        topics=[(t, topic_names.get(t, t)) for t in row[schema.TOPICS]],
+        labels=sorted({s["label"] for s in row[schema.ENTITIES]}),
+        text=text_html(row[schema.ID], row[schema.TEXT], row[schema.ENTITIES], rtl, changes),
+        partners=list(context.partners),
+        event_members=list(context.event_members),
+        event_size=context.event_size,
+        silver=diff,
+        topics_added=[topic_names.get(t, t) for t in row[schema.TOPICS] if t not in silver_topics],
+        topics_removed=[
+            topic_names.get(t, t) for t in (diff.silver_topics if diff else ()) if t not in gold_topics
+        ],
+        annotators=context.annotators,
+    )
+
+
+def document_html(env: jinja2.Environment, view: DocView, topic_names: Mapping[str, str]) -> str:
+    """One document's ``article`` (``document.html.j2``), as the page holds it."""
+    return env.get_template(DOCUMENT_TEMPLATE).render(
+        doc=view, change_names=CHANGE_NAMES, rule_names=RULE_NAMES, topic_names=topic_names
+    )
+
+
+DOCUMENT_TEMPLATE = "document.html.j2"
 
 
 # --- overview charts ------------------------------------------------------------------------------
@@ -479,12 +501,12 @@ def render_page(
     version: str,
     overview: Overview,
     sample: Sample,
-    docs: Sequence[DocView],
+    fragments: Sequence[str],
     chart_list: Sequence[dict[str, Any]],
     agreement: Agreement,
     silver_source: str | None,
-    topic_names: Mapping[str, str],
 ) -> str:
+    """The page around the documents' ``fragments`` (:func:`document_html`, in id order)."""
     total = overview.total
     gold_total = overview.gold
     labels = [
@@ -503,7 +525,7 @@ def render_page(
             groups=overview.groups,
             entities=sum(overview.entities.values()),
             sample=sample,
-            docs=docs,
+            fragments=[Markup(f) for f in fragments],
             charts=chart_list,
             languages=overview.languages,
             labels=labels,
@@ -517,13 +539,9 @@ def render_page(
                 ),
             ),
             statuses=sorted(overview.statuses),
-            change_kinds=CHANGE_KINDS,
-            change_names=CHANGE_NAMES,
             change_colours=CHANGE_COLOURS,
-            rule_names=RULE_NAMES,
             stale=agreement.stale,
             silver_source=silver_source,
-            topic_names=topic_names,
             page_size=PAGE_SIZE,
         )
     )
