@@ -380,3 +380,38 @@ def test_arabic_people_after_long_title_chains() -> None:
         "سيندي ماكين",
         "ستيفان دوجاريك",
     ]
+
+
+def test_roles_verbs_and_verbal_nouns_after_a_title_name_no_one() -> None:
+    """A role without the article (محامي الضحايا), a form VIII verb after a headline's title
+    (محافظ الإسكندرية يفتتح) and capitalised English roles (Councillor, Detective Sergeant) are
+    left out of people; what follows a district's or a station's head is a place."""
+    ar = (
+        "محافظ الإسكندرية يفتتح محور المحمودية الجديد\n"
+        "وقال محامي الضحايا، المستشار هاني عبد الحميد، إن الحكم عادل. وقال المحافظ برفقة رئيس حي المنتزه "
+        "إن الخطوط تربط منطقة العصافرة بمحطة مصر."
+    )
+    assert [(t, label) for t, label, _ in found(ar, "ar") if label in ("PER", "LOC")] == [
+        ("الإسكندرية", "LOC"),
+        ("المحمودية", "LOC"),
+        ("هاني عبد الحميد", "PER"),
+        ("المنتزه", "LOC"),
+        ("العصافرة", "LOC"),
+        ("محطة مصر", "LOC"),
+    ]
+    en = 'Councillor Ed Plowden said the work was needed. Detective Sergeant Rebecca Hall said: "Cruel."'
+    assert [(t, label) for t, label, _ in found(en, "en")] == [("Ed Plowden", "PER"), ("Rebecca Hall", "PER")]
+
+
+def test_a_direction_before_a_known_place_is_part_of_it_but_starts_no_person() -> None:
+    """West Midlands, Central Asia: one place; a direction after a capitalised word belongs to another
+    name (National Museums Scotland); North Somerset is no person joined by "and" to one."""
+    text = (
+        "Parents in the West Midlands were told to act. A dish from Tajikistan never left Central Asia.\n"
+        "Central Europe grew 5%. It was lent by National Museums Scotland.\n"
+        "Drivers heading to Leigh Woods and North Somerset will be diverted."
+    )
+    spans = [(t, label) for t, label, _ in found(text, "en")]
+    assert ("West Midlands", "LOC") in spans and ("Central Asia", "LOC") in spans
+    assert ("Central Europe", "LOC") in spans
+    assert not any(t.startswith(("Museums", "North")) for t, _ in spans)

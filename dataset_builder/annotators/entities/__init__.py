@@ -51,6 +51,7 @@ from dataset_builder.annotators.entities.english import (
     english_coordinated_people,
     english_cued_orgs,
     english_cued_people,
+    english_directional_places,
     english_national_people,
     english_orgs,
     english_rules,
@@ -98,7 +99,10 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_storms(text, norm, words, k)
         + arabic_directional_places(text, norm, gazetteer, k)
         if language == "ar"
-        else english_orgs(text, k) + english_acronym_names(text, k) + english_cued_orgs(text, k, starts)
+        else english_orgs(text, k)
+        + english_acronym_names(text, k)
+        + english_cued_orgs(text, k, starts)
+        + english_directional_places(text, gazetteer, k)
     )
     if language == "ar":  # the outermost name over a known one inside it (حزب القوات اللبنانية)
         orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)

@@ -231,6 +231,33 @@ def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+def english_directional_places(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A known place and a word of direction right before it are one place (West Midlands, Central
+    Asia); not when a capitalised word comes before that word on its line (National Museums Scotland
+    is an organisation's name, not a place in it)."""
+    found = []
+    for place in known:
+        if place.label != "LOC":
+            continue
+        line_start = text.rfind("\n", 0, place.start) + 1
+        before = max(text.rfind(" ", line_start, place.start - 1) + 1, line_start)
+        if (
+            text[place.start - 1 : place.start] != " "
+            or text[before : place.start - 1] not in k.en_place_directions
+        ):
+            continue
+        previous_end, previous = last_word(text, before)
+        if (
+            previous is not None
+            and previous_end > line_start
+            and previous[:1].isupper()
+            and not previous.endswith(_SENTENCE_END)
+        ):
+            continue
+        found.append(Span(before, place.end, text[before : place.end], "LOC", None))
+    return found
+
+
 def _subsequence(short: str, long: str) -> bool:
     letters = iter(long)
     return all(ch in letters for ch in short)
@@ -303,6 +330,7 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
         if (
             text[a:b] in k.en_org_heads
             or text[a:b] in k.en_loc_heads
+            or (n == 0 and text[a:b] in k.en_place_directions)  # North Somerset
             or (hit is not None and hit[1] != "PER")
         ):
             return None
