@@ -415,3 +415,14 @@ def test_a_direction_before_a_known_place_is_part_of_it_but_starts_no_person() -
     assert ("West Midlands", "LOC") in spans and ("Central Asia", "LOC") in spans
     assert ("Central Europe", "LOC") in spans
     assert not any(t.startswith(("Museums", "North")) for t, _ in spans)
+
+
+def test_a_known_place_ending_a_longer_capitalised_name_is_no_place_of_its_own() -> None:
+    """Natural Resources Wales and Real Madrid are no places Wales and Madrid; after a sentence's end,
+    a stopword, a possessive or in an abbreviation (Assistant U.S. Attorney) the place stays."""
+    text = (
+        "Natural Resources Wales issued alerts. Rival Airtel Africa fell. Real Madrid won.\n"
+        "Storms hit Wales. In Scotland, Britain's Scotland and Assistant U.S. Attorney Jane Roe agreed."
+    )
+    places = [t for t, label, _ in found(text, "en") if label == "LOC"]
+    assert places == ["Wales", "Scotland", "Britain", "Scotland", "U.S."]

@@ -56,6 +56,7 @@ from dataset_builder.annotators.entities.english import (
     english_orgs,
     english_rules,
     english_short_forms,
+    without_places_ending_names,
 )
 from dataset_builder.annotators.entities.known import (
     bracketed_short_names,
@@ -84,6 +85,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     gazetteer = gazetteer_matches(text, norm, language, k)
     if language == "ar":
         gazetteer = without_adjectival_domains(norm, words, gazetteer, k)
+    else:
+        gazetteer = without_places_ending_names(text, gazetteer, k)
     starts = k.en_starts.find(text) if language == "en" else ()  # where titles and cues start
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (

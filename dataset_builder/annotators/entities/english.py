@@ -258,6 +258,33 @@ def english_directional_places(text: str, known: list[Span], k: EntityKnowledge)
     return found
 
 
+def without_places_ending_names(text: str, spans: list[Span], k: EntityKnowledge) -> list[Span]:
+    """The spans without the known places that end a longer capitalised name (National Museums
+    Scotland, Natural Resources Wales, Real Madrid): a capitalised word right before one on its line,
+    no stopword, title, direction, nationality or possessive, outside a headline-case line. An
+    abbreviation stays: it stands inside titles (Assistant U.S. Attorney)."""
+    headlines = _headline_lines(text)
+    kept = []
+    for span in spans:
+        if span.label == "LOC" and not span.text.isupper() and text[span.start - 1 : span.start] == " ":
+            line_start = text.rfind("\n", 0, span.start) + 1
+            end, before = last_word(text, span.start)
+            if (
+                before is not None
+                and end > line_start
+                and before[:1].isupper()
+                and not before.endswith((*_SENTENCE_END, "’s", "'s"))
+                and before not in k.en_stopwords
+                and before not in k.en_title_words
+                and before not in k.en_place_directions
+                and k.names.get(("en", before), (None, ""))[1] != "MISC"
+                and not any(a <= span.start < b for a, b in headlines)
+            ):
+                continue
+        kept.append(span)
+    return kept
+
+
 def _subsequence(short: str, long: str) -> bool:
     letters = iter(long)
     return all(ch in letters for ch in short)
