@@ -329,6 +329,11 @@ class EnglishEntityRules(_Strict):
     company_suffixes: list[str] = []
     """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
     elsewhere in the same text, is the same company."""
+    club_suffixes: list[str] = []
+    """Words that end a club's name after its town (Newcastle United, Blackburn Rovers): the town's
+    name alone, elsewhere in the same text, is the club, unless ``place_prepositions`` stand before it."""
+    place_prepositions: list[str] = []
+    """Prepositions before a town that make it the place, not its club (in Newcastle, at Newcastle)."""
     misc_heads: list[str] = []
     """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
     misc_prefixes: list[str] = []

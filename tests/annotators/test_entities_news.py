@@ -426,3 +426,22 @@ def test_a_known_place_ending_a_longer_capitalised_name_is_no_place_of_its_own()
     )
     places = [t for t, label, _ in found(text, "en") if label == "LOC"]
     assert places == ["Wales", "Scotland", "Britain", "Scotland", "U.S."]
+
+
+def test_a_short_quoted_title_opened_by_a_name_is_no_person() -> None:
+    """A satellite named after someone («محمد بن زايد سات») holds no person; a name alone in quotes
+    and a person named inside a longer quote of speech stay."""
+    text = (
+        "أطلق المركز القمر «محمد بن زايد سات» إلى الفضاء. وقال «محمد بن زايد» في تغريدة. "
+        "وقال المدير: «نشكر محمد بن زايد على دعمه المتواصل لكل فرق العمل في المركز»."
+    )
+    assert [t for t, label, _ in found(text, "ar") if label == "PER"] == ["محمد بن زايد", "محمد بن زايد"]
+
+
+def test_a_clubs_town_alone_is_the_club_but_not_after_a_place_preposition() -> None:
+    text = "Aston Villa drew with Newcastle United on Sunday. Newcastle had led, but fans in Newcastle were upset."
+    assert [(t, label) for t, label, _ in found(text, "en") if t.startswith("Newcastle")] == [
+        ("Newcastle United", "ORG"),
+        ("Newcastle", "ORG"),
+        ("Newcastle", "LOC"),
+    ]

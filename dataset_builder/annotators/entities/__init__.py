@@ -48,6 +48,7 @@ from dataset_builder.annotators.entities.arabic import (
 )
 from dataset_builder.annotators.entities.english import (
     english_acronym_names,
+    english_club_towns,
     english_coordinated_people,
     english_cued_orgs,
     english_cued_people,
@@ -64,7 +65,12 @@ from dataset_builder.annotators.entities.known import (
     dateline_agencies,
     gazetteer_matches,
 )
-from dataset_builder.annotators.entities.select import longest_first, select, surname_mentions
+from dataset_builder.annotators.entities.select import (
+    longest_first,
+    select,
+    surname_mentions,
+    without_people_opening_titles,
+)
 from dataset_builder.annotators.entities.text import arabic_words, marked_spans, unmarked_spans, without_marks
 from dataset_builder.annotators.ner_model import ModelTagger, model_spans
 from dataset_builder.documents import Document, Span
@@ -145,7 +151,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         ]
         + [r for r in rules if r.label == "PER" and " " in r.text and r.start in given]
     )
-    chosen = select(known + learned + longest_first(rules), len(text))
+    chosen = without_people_opening_titles(text, select(known + learned + longest_first(rules), len(text)))
     people = [s for s in chosen if s.label == "PER"]
     # a person joined by "and" to one found in full (A B and C D); none found, the choice stands
     if language == "en" and (coordinated := english_coordinated_people(text, people, k)):
@@ -156,7 +162,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     )
     if language == "en":
         later += english_short_forms(text, chosen, k)
-    return select(chosen + later, len(text))
+    # a surname or the full name found again may sit in a title the chosen people were taken out of
+    final = without_people_opening_titles(text, select(chosen + later, len(text)))
+    return english_club_towns(text, final, k) if language == "en" else final
 
 
 def _told_by_marks(span: Span, k: EntityKnowledge) -> Span:

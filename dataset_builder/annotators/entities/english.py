@@ -318,6 +318,26 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
     return found
 
 
+def english_club_towns(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """The chosen spans with a club's town alone (Newcastle, after Newcastle United) as the club:
+    an organisation, with no place preposition right before it (in Newcastle stays a place)."""
+    towns = {
+        " ".join(words[:-1]): span.entity_id
+        for span in chosen
+        if span.label == "ORG" and len(words := span.text.split()) >= 2 and words[-1] in k.en_club_suffixes
+    }
+    if not towns:
+        return chosen
+    relabelled = []
+    for span in chosen:
+        if span.label == "LOC" and span.text in towns:
+            before = last_word(text, span.start)[1]
+            if before is None or before.lower() not in k.en_place_prepositions:
+                span = Span(span.start, span.end, span.text, "ORG", towns[span.text])
+        relabelled.append(span)
+    return relabelled
+
+
 def _standalone(text: str, form: str) -> Iterator[int]:
     """Where ``form`` stands in ``text`` with no word character, apostrophe or hyphen right before it
     and no word character or hyphen right after it: what ``(?<![\\w’'-])form(?![\\w-])`` finds, without
