@@ -445,3 +445,9 @@ def test_a_clubs_town_alone_is_the_club_but_not_after_a_place_preposition() -> N
         ("Newcastle", "ORG"),
         ("Newcastle", "LOC"),
     ]
+
+
+def test_a_four_word_name_after_a_title_is_not_split_into_two_people() -> None:
+    text = "افتتح اللواء أحمد خالد حسن سعيد، محافظ الإسكندرية، المرحلة الأخيرة من المشروع."
+    people = [t for t, label, _ in found(text, "ar") if label == "PER"]
+    assert len(people) == 1 and people[0].startswith("أحمد خالد")  # never حسن سعيد as a second person
