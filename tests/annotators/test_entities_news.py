@@ -414,6 +414,7 @@ def test_a_direction_before_a_known_place_is_part_of_it_but_starts_no_person() -
     spans = [(t, label) for t, label, _ in found(text, "en")]
     assert ("West Midlands", "LOC") in spans and ("Central Asia", "LOC") in spans
     assert ("Central Europe", "LOC") in spans
+    assert not any(t == "West Texas" for t, _, _ in found("West Texas Intermediate crude rose.", "en"))
     assert not any(t.startswith(("Museums", "North")) for t, _ in spans)
 
 
@@ -422,7 +423,8 @@ def test_a_known_place_ending_a_longer_capitalised_name_is_no_place_of_its_own()
     a stopword, a possessive or in an abbreviation (Assistant U.S. Attorney) the place stays."""
     text = (
         "Natural Resources Wales issued alerts. Rival Airtel Africa fell. Real Madrid won.\n"
-        "Storms hit Wales. In Scotland, Britain's Scotland and Assistant U.S. Attorney Jane Roe agreed."
+        "Storms hit Wales. In Scotland, Britain's Scotland and Assistant U.S. Attorney Jane Roe agreed.\n"
+        "Visitors of the Louvre Abu Dhabi queued."
     )
     places = [t for t, label, _ in found(text, "en") if label == "LOC"]
     assert places == ["Wales", "Scotland", "Britain", "Scotland", "U.S."]

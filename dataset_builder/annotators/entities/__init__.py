@@ -91,8 +91,6 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     gazetteer = gazetteer_matches(text, norm, language, k)
     if language == "ar":
         gazetteer = without_adjectival_domains(norm, words, gazetteer, k)
-    else:
-        gazetteer = without_places_ending_names(text, gazetteer, k)
     starts = k.en_starts.find(text) if language == "en" else ()  # where titles and cues start
     # an institution named with a nationality is one span, over the nationality the base knows
     orgs = (
@@ -164,7 +162,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         later += english_short_forms(text, chosen, k)
     # a surname or the full name found again may sit in a title the chosen people were taken out of
     final = without_people_opening_titles(text, select(chosen + later, len(text)))
-    return english_club_towns(text, final, k) if language == "en" else final
+    if language == "en":  # a place ending a longer name goes last: no rule may take its words instead
+        return english_club_towns(text, without_places_ending_names(text, final, k), k)
+    return final
 
 
 def _told_by_marks(span: Span, k: EntityKnowledge) -> Span:

@@ -231,10 +231,13 @@ def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+_CAPITALISED_NEXT = re.compile(r"[^\S\n]+[A-Z]")
+
+
 def english_directional_places(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
     """A known place and a word of direction right before it are one place (West Midlands, Central
-    Asia); not when a capitalised word comes before that word on its line (National Museums Scotland
-    is an organisation's name, not a place in it)."""
+    Asia); not when a capitalised word comes before that word or after the place on its line (National
+    Museums Scotland, West Texas Intermediate: longer names)."""
     found = []
     for place in known:
         if place.label != "LOC":
@@ -246,6 +249,8 @@ def english_directional_places(text: str, known: list[Span], k: EntityKnowledge)
             or text[before : place.start - 1] not in k.en_place_directions
         ):
             continue
+        if _CAPITALISED_NEXT.match(text, place.end):
+            continue  # a longer name goes on (West Texas Intermediate, West Midlands Police)
         previous_end, previous = last_word(text, before)
         if (
             previous is not None
