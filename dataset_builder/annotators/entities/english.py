@@ -242,19 +242,16 @@ def english_directional_places(text: str, known: list[Span], k: EntityKnowledge)
     for place in known:
         if place.label != "LOC":
             continue
-        line_start = text.rfind("\n", 0, place.start) + 1
-        before = max(text.rfind(" ", line_start, place.start - 1) + 1, line_start)
-        if (
-            text[place.start - 1 : place.start] != " "
-            or text[before : place.start - 1] not in k.en_place_directions
-        ):
+        end, word = last_word(text, place.start)
+        if end != place.start - 1 or text[end] != " " or word not in k.en_place_directions:
             continue
         if _CAPITALISED_NEXT.match(text, place.end):
             continue  # a longer name goes on (West Texas Intermediate, West Midlands Police)
+        before = end - len(word)
         previous_end, previous = last_word(text, before)
         if (
             previous is not None
-            and previous_end > line_start
+            and "\n" not in text[previous_end:before]
             and previous[:1].isupper()
             and not previous.endswith(_SENTENCE_END)
         ):
@@ -269,21 +266,22 @@ def without_places_ending_names(text: str, spans: list[Span], k: EntityKnowledge
     no stopword, title, direction, nationality or possessive, outside a headline-case line. An
     abbreviation stays: it stands inside titles (Assistant U.S. Attorney)."""
     headlines = _headline_lines(text)
+    headline_starts = [a for a, _ in headlines]
     kept = []
     for span in spans:
         if span.label == "LOC" and not span.text.isupper() and text[span.start - 1 : span.start] == " ":
-            line_start = text.rfind("\n", 0, span.start) + 1
             end, before = last_word(text, span.start)
+            line = bisect_right(headline_starts, span.start) - 1
             if (
                 before is not None
-                and end > line_start
+                and "\n" not in text[end : span.start]
                 and before[:1].isupper()
                 and not before.endswith((*_SENTENCE_END, "’s", "'s"))
                 and before not in k.en_stopwords
                 and before not in k.en_title_words
                 and before not in k.en_place_directions
                 and k.names.get(("en", before), (None, ""))[1] != "MISC"
-                and not any(a <= span.start < b for a, b in headlines)
+                and not (line >= 0 and span.start < headlines[line][1])
             ):
                 continue
         kept.append(span)
