@@ -453,3 +453,11 @@ def test_a_four_word_name_after_a_title_is_not_split_into_two_people() -> None:
     text = "افتتح اللواء أحمد خالد حسن سعيد، محافظ الإسكندرية، المرحلة الأخيرة من المشروع."
     people = [t for t, label, _ in found(text, "ar") if label == "PER"]
     assert len(people) == 1 and people[0].startswith("أحمد خالد")  # never حسن سعيد as a second person
+
+
+def test_a_cup_named_after_a_country_is_one_event() -> None:
+    text = "يلتقي الأهلي مع الزمالك في نهائي كأس مصر يوم الجمعة في القاهرة."
+    assert [(t, label) for t, label, _ in found(text, "ar") if label in ("MISC", "LOC")] == [
+        ("كأس مصر", "MISC"),
+        ("القاهرة", "LOC"),
+    ]
