@@ -131,9 +131,10 @@ def test_silver_on_the_news_dev_set() -> None:
     result = evaluate(DATA / "news_dev", KNOWLEDGE)
     print(result.report())
     ar = result.per_language["ar"]
-    # measured 0.891, 0.878, 0.884 after the knowledge added for it (0.841, 0.763, 0.800 before)
-    assert result.overall.precision >= 0.88 and result.overall.f1 >= 0.88
-    assert ar["overall"].f1 >= 0.87  # 0.873
+    # measured 0.964, 0.957, 0.960 after precision_dev7's rules (كأس مصر one event) (0.949, 0.942, 0.946
+    # before them; 0.891, 0.878, 0.884 after the knowledge added for it; 0.841, 0.763, 0.800 before)
+    assert result.overall.precision >= 0.96 and result.overall.f1 >= 0.955
+    assert ar["overall"].f1 >= 0.955  # 0.962 (0.945; 0.873)
     assert ar["ORG"].recall >= 0.89 and ar["ORG"].precision >= 0.99  # 0.896, 1.000
     assert result.date_right == result.documents
 
