@@ -265,13 +265,11 @@ def without_places_ending_names(text: str, spans: list[Span], k: EntityKnowledge
     Scotland, Natural Resources Wales, Real Madrid): a capitalised word right before one on its line,
     no stopword, title, direction, nationality or possessive, outside a headline-case line. An
     abbreviation stays: it stands inside titles (Assistant U.S. Attorney)."""
-    headlines = _headline_lines(text)
-    headline_starts = [a for a, _ in headlines]
+    headlines: list[tuple[int, int]] | None = None  # read only when a place may end a name: most never do
     kept = []
     for span in spans:
         if span.label == "LOC" and not span.text.isupper() and text[span.start - 1 : span.start] == " ":
             end, before = last_word(text, span.start)
-            line = bisect_right(headline_starts, span.start) - 1
             if (
                 before is not None
                 and "\n" not in text[end : span.start]
@@ -281,9 +279,12 @@ def without_places_ending_names(text: str, spans: list[Span], k: EntityKnowledge
                 and before not in k.en_title_words
                 and before not in k.en_place_directions
                 and k.names.get(("en", before), (None, ""))[1] != "MISC"
-                and not (line >= 0 and span.start < headlines[line][1])
             ):
-                continue
+                if headlines is None:
+                    headlines = _headline_lines(text)
+                line = bisect_right(headlines, (span.start, len(text))) - 1
+                if not (line >= 0 and span.start < headlines[line][1]):
+                    continue
         kept.append(span)
     return kept
 
