@@ -131,9 +131,10 @@ def test_silver_on_the_news_dev_set() -> None:
     result = evaluate(DATA / "news_dev", KNOWLEDGE)
     print(result.report())
     ar = result.per_language["ar"]
-    # measured 0.891, 0.878, 0.884 after the knowledge added for it (0.841, 0.763, 0.800 before)
-    assert result.overall.precision >= 0.88 and result.overall.f1 >= 0.88
-    assert ar["overall"].f1 >= 0.87  # 0.873
+    # measured 0.964, 0.957, 0.960 after precision_dev7's rules (كأس مصر one event) (0.949, 0.942, 0.946
+    # before them; 0.891, 0.878, 0.884 after the knowledge added for it; 0.841, 0.763, 0.800 before)
+    assert result.overall.precision >= 0.96 and result.overall.f1 >= 0.955
+    assert ar["overall"].f1 >= 0.955  # 0.962 (0.945; 0.873)
     assert ar["ORG"].recall >= 0.89 and ar["ORG"].precision >= 0.99  # 0.896, 1.000
     assert result.date_right == result.documents
 
@@ -233,12 +234,13 @@ def test_silver_on_the_arabic_dev6_set() -> None:
     result = evaluate(DATA / "ar_dev6", KNOWLEDGE)
     print(result.report())
     ar = result.per_language["ar"]
-    # measured P 0.955, R 0.851, F1 0.900; PER 0.964/0.910, ORG 0.970/0.822, LOC 0.968/0.858 (0.887,
-    # 0.759, 0.818; PER 0.878/0.730, ORG 0.908/0.754, LOC 0.898/0.816 before the rules added for it)
-    assert result.overall.precision >= 0.95 and result.overall.f1 >= 0.895
+    # measured P 0.958, R 0.858, F1 0.906; PER 0.964/0.910, ORG 0.970/0.822, LOC 0.976/0.879 after
+    # precision_dev7's place heads (حي, منطقة) (LOC 0.968/0.858 before them; 0.887, 0.759, 0.818; PER
+    # 0.878/0.730, ORG 0.908/0.754, LOC 0.898/0.816 before the rules added for it)
+    assert result.overall.precision >= 0.955 and result.overall.f1 >= 0.9
     assert ar["PER"].precision >= 0.96 and ar["PER"].recall >= 0.9
     assert ar["ORG"].precision >= 0.965 and ar["ORG"].recall >= 0.82
-    assert ar["LOC"].precision >= 0.96 and ar["LOC"].recall >= 0.85
+    assert ar["LOC"].precision >= 0.97 and ar["LOC"].recall >= 0.875
 
 
 def test_cleaning_on_the_fourth_scraped_tuning_set() -> None:
@@ -291,11 +293,13 @@ def test_silver_on_the_english_dev5_set() -> None:
     result = evaluate(DATA / "news_dev5", KNOWLEDGE)
     print(result.report())
     people, bodies = result.per_language["en"]["PER"], result.per_language["en"]["ORG"]
-    # measured P 0.960, R 0.843, F1 0.898; PER 0.988, 0.964; ORG 0.963, 0.790 (0.917, 0.692, 0.789; PER
-    # 0.936, 0.794; ORG 0.907, 0.490 before the context rules for English people and organisations)
-    assert result.overall.precision >= 0.955 and result.overall.f1 >= 0.89
+    # measured P 0.983, R 0.853, F1 0.913; PER 0.988, 0.964; ORG 0.965, 0.820 after precision_dev7's rules
+    # (a club's town, places ending longer names, directions) (0.960, 0.843, 0.898; ORG 0.963, 0.790
+    # before them; 0.917, 0.692, 0.789; PER 0.936, 0.794; ORG 0.907, 0.490 before the context rules for
+    # English people and organisations)
+    assert result.overall.precision >= 0.98 and result.overall.f1 >= 0.91
     assert people.precision >= 0.98 and people.recall >= 0.955
-    assert bodies.precision >= 0.955 and bodies.recall >= 0.78
+    assert bodies.precision >= 0.96 and bodies.recall >= 0.815
     assert result.date_right == result.documents
 
 
@@ -316,3 +320,22 @@ def test_cleaning_on_the_sixth_scraped_tuning_set() -> None:
     dates = evaluate(DATA / "scraped_tuning6", KNOWLEDGE)
     # 13/14: the BBC page gives only "2 hours ago"; a related story's "12 Mar 2024" is taken for its date
     assert (dates.date_right, dates.dates_invented) == (13, 1)
+
+
+def test_silver_precision_on_the_precision_dev7_set() -> None:
+    """tests/data/precision_dev7: 16 scraped-style pages (8 English, 8 Arabic) on sport, business, health,
+    courts, culture, science, weather and local news, rich in hard negatives (capitalised roles and
+    common nouns, headings, facilities and roads, names inside longer names), written by hand with
+    their gold before the annotators were run on them; open to tuning. Its gold is sound."""
+    from test_realmess_data import problems
+
+    assert problems(DATA / "precision_dev7") == []
+    result = evaluate(DATA / "precision_dev7", KNOWLEDGE)
+    print(result.report())
+    ar, en = result.per_language["ar"]["overall"], result.per_language["en"]["overall"]
+    # measured P 0.959, R 0.716, F1 0.820; ar P 0.947, F1 0.814; en P 0.970, F1 0.826 (0.875, 0.670, 0.759;
+    # ar 0.869, 0.764; en 0.881, 0.754 before the rules added for it: roles, verbs, directions, places
+    # ending longer names, people opening quoted titles)
+    assert result.overall.precision >= 0.955 and result.overall.f1 >= 0.815
+    assert ar.precision >= 0.94 and ar.f1 >= 0.81
+    assert en.precision >= 0.965 and en.f1 >= 0.82

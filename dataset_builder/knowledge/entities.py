@@ -238,6 +238,13 @@ class EntityKnowledge:
     it may tell a person (Tunisia's Ons Jabeur, the Ugandan Oscar Chelimo)."""
     en_loc_heads: frozenset[str] = frozenset()
     """Place heads (Dam, Reef, Coast): no word of a person's name."""
+    en_club_suffixes: frozenset[str] = frozenset()
+    """Words that end a club's name after its town (Newcastle United)."""
+    en_place_prepositions: frozenset[str] = frozenset()
+    """Prepositions that make a club's town the place (in Newcastle)."""
+    en_place_directions: frozenset[str] = frozenset()
+    """Words of direction before a known place (West Midlands): one place with it, and no first word
+    of a person's name."""
     en_title_words: frozenset[str] = frozenset()
     """Every capitalised word of a title (Crown of Crown Prince): no person's name holds one."""
     en_org_cue_words: frozenset[str] = frozenset()
@@ -433,6 +440,9 @@ def compile_entity_knowledge(
         if en.person_cues_after
         else None,
         en_loc_heads=frozenset(en.loc_heads),
+        en_place_directions=frozenset(en.place_directions),
+        en_club_suffixes=frozenset(en.club_suffixes),
+        en_place_prepositions=frozenset(en.place_prepositions),
         en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
         en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
         en_first_names=registry.given_names,

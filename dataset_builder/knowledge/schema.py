@@ -323,9 +323,17 @@ class EnglishEntityRules(_Strict):
     up to punctuation are a person. None when the key is missing (no such rule, as before it was added)."""
     loc_heads: list[str] = Field(min_length=1)
     loc_prefixes: list[str] = Field(min_length=1)
+    place_directions: list[str] = []
+    """Capitalised words of direction right before a known place that name a place with it (West
+    Midlands, Central Asia): one span. No person's name starts with one (North Somerset)."""
     company_suffixes: list[str] = []
     """Words that end a company's name (Microsoft Corp, Alibaba Group): the name without them,
     elsewhere in the same text, is the same company."""
+    club_suffixes: list[str] = []
+    """Words that end a club's name after its town (Newcastle United, Blackburn Rovers): the town's
+    name alone, elsewhere in the same text, is the club, unless ``place_prepositions`` stand before it."""
+    place_prepositions: list[str] = []
+    """Prepositions before a town that make it the place, not its club (in Newcastle, at Newcastle)."""
     misc_heads: list[str] = []
     """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
     misc_prefixes: list[str] = []

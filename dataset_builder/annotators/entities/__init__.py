@@ -48,13 +48,16 @@ from dataset_builder.annotators.entities.arabic import (
 )
 from dataset_builder.annotators.entities.english import (
     english_acronym_names,
+    english_club_towns,
     english_coordinated_people,
     english_cued_orgs,
     english_cued_people,
+    english_directional_places,
     english_national_people,
     english_orgs,
     english_rules,
     english_short_forms,
+    without_places_ending_names,
 )
 from dataset_builder.annotators.entities.known import (
     bracketed_short_names,
@@ -62,7 +65,12 @@ from dataset_builder.annotators.entities.known import (
     dateline_agencies,
     gazetteer_matches,
 )
-from dataset_builder.annotators.entities.select import longest_first, select, surname_mentions
+from dataset_builder.annotators.entities.select import (
+    longest_first,
+    select,
+    surname_mentions,
+    without_people_opening_titles,
+)
 from dataset_builder.annotators.entities.text import arabic_words, marked_spans, unmarked_spans, without_marks
 from dataset_builder.annotators.ner_model import ModelTagger, model_spans
 from dataset_builder.documents import Document, Span
@@ -98,7 +106,10 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_storms(text, norm, words, k)
         + arabic_directional_places(text, norm, gazetteer, k)
         if language == "ar"
-        else english_orgs(text, k) + english_acronym_names(text, k) + english_cued_orgs(text, k, starts)
+        else english_orgs(text, k)
+        + english_acronym_names(text, k)
+        + english_cued_orgs(text, k, starts)
+        + english_directional_places(text, gazetteer, k)
     )
     if language == "ar":  # the outermost name over a known one inside it (حزب القوات اللبنانية)
         orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)
@@ -138,7 +149,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         ]
         + [r for r in rules if r.label == "PER" and " " in r.text and r.start in given]
     )
-    chosen = select(known + learned + longest_first(rules), len(text))
+    chosen = without_people_opening_titles(text, select(known + learned + longest_first(rules), len(text)))
     people = [s for s in chosen if s.label == "PER"]
     # a person joined by "and" to one found in full (A B and C D); none found, the choice stands
     if language == "en" and (coordinated := english_coordinated_people(text, people, k)):
@@ -149,7 +160,11 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     )
     if language == "en":
         later += english_short_forms(text, chosen, k)
-    return select(chosen + later, len(text))
+    # a surname or the full name found again may sit in a title the chosen people were taken out of
+    final = without_people_opening_titles(text, select(chosen + later, len(text)))
+    if language == "en":  # a place ending a longer name goes last: no rule may take its words instead
+        return english_club_towns(text, without_places_ending_names(text, final, k), k)
+    return final
 
 
 def _told_by_marks(span: Span, k: EntityKnowledge) -> Span:

@@ -135,8 +135,8 @@ def arabic_speakers(text: str, norm: str, words: list[Word], k: EntityKnowledge)
 def arabic_given_names(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """A listed given name, then a family name, is a person with no title before it (غاب حكيم زياش،
     لكن سالم الدوسري): two name words at least (:func:`_name_after`). Not inside another name (after
-    بن, عبد, أبو, الدين or a compound: بن سالم, عبد الرحمن أحمد التوم) nor after a facility's head (ملعب محمد
-    الخامس is a place). With no title to vouch for it, an article word after two plain words is not
+    بن, عبد, أبو, الدين or a compound: بن سالم, عبد الرحمن أحمد التوم; after another given name: أحمد خالد
+    حسن سعيد) nor after a facility's head (ملعب محمد الخامس is a place). With no title to vouch for it, an article word after two plain words is not
     taken as the family name (كريستيانو رونالدو الفارق)."""
     found: list[Span] = []
     for j, word in enumerate(words):
@@ -149,6 +149,7 @@ def arabic_given_names(text: str, norm: str, words: list[Word], k: EntityKnowled
             or before in k.ar_compound_first
             or before in k.ar_compound_second
             or before in k.ar_facilities
+            or before in k.ar_given_names  # أحمد خالد حسن سعيد: one name, not two
             or (j > 1 and words[j - 2][2] in k.ar_compound_first)  # عبد الرحمن أحمد
         ):
             continue

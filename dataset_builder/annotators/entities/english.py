@@ -231,6 +231,64 @@ def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+_CAPITALISED_NEXT = re.compile(r"[^\S\n]+[A-Z]")
+
+
+def english_directional_places(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A known place and a word of direction right before it are one place (West Midlands, Central
+    Asia); not when a capitalised word comes before that word or after the place on its line (National
+    Museums Scotland, West Texas Intermediate: longer names)."""
+    found = []
+    for place in known:
+        if place.label != "LOC":
+            continue
+        end, word = last_word(text, place.start)
+        if end != place.start - 1 or text[end] != " " or word not in k.en_place_directions:
+            continue
+        if _CAPITALISED_NEXT.match(text, place.end):
+            continue  # a longer name goes on (West Texas Intermediate, West Midlands Police)
+        before = end - len(word)
+        previous_end, previous = last_word(text, before)
+        if (
+            previous is not None
+            and "\n" not in text[previous_end:before]
+            and previous[:1].isupper()
+            and not previous.endswith(_SENTENCE_END)
+        ):
+            continue
+        found.append(Span(before, place.end, text[before : place.end], "LOC", None))
+    return found
+
+
+def without_places_ending_names(text: str, spans: list[Span], k: EntityKnowledge) -> list[Span]:
+    """The spans without the known places that end a longer capitalised name (National Museums
+    Scotland, Natural Resources Wales, Real Madrid): a capitalised word right before one on its line,
+    no stopword, title, direction, nationality or possessive, outside a headline-case line. An
+    abbreviation stays: it stands inside titles (Assistant U.S. Attorney)."""
+    headlines: list[tuple[int, int]] | None = None  # read only when a place may end a name: most never do
+    kept = []
+    for span in spans:
+        if span.label == "LOC" and not span.text.isupper() and text[span.start - 1 : span.start] == " ":
+            end, before = last_word(text, span.start)
+            if (
+                before is not None
+                and "\n" not in text[end : span.start]
+                and before[:1].isupper()
+                and not before.endswith((*_SENTENCE_END, "’s", "'s"))
+                and before not in k.en_stopwords
+                and before not in k.en_title_words
+                and before not in k.en_place_directions
+                and k.names.get(("en", before), (None, ""))[1] != "MISC"
+            ):
+                if headlines is None:
+                    headlines = _headline_lines(text)
+                line = bisect_right(headlines, (span.start, len(text))) - 1
+                if not (line >= 0 and span.start < headlines[line][1]):
+                    continue
+        kept.append(span)
+    return kept
+
+
 def _subsequence(short: str, long: str) -> bool:
     letters = iter(long)
     return all(ch in letters for ch in short)
@@ -262,6 +320,26 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
             continue
         found.extend(Span(at, at + len(form), form, "ORG", entity_id) for at in _standalone(text, form))
     return found
+
+
+def english_club_towns(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """The chosen spans with a club's town alone (Newcastle, after Newcastle United) as the club:
+    an organisation, with no place preposition right before it (in Newcastle stays a place)."""
+    towns = {
+        " ".join(words[:-1]): span.entity_id
+        for span in chosen
+        if span.label == "ORG" and len(words := span.text.split()) >= 2 and words[-1] in k.en_club_suffixes
+    }
+    if not towns:
+        return chosen
+    relabelled = []
+    for span in chosen:
+        if span.label == "LOC" and span.text in towns:
+            before = last_word(text, span.start)[1]
+            if before is None or before.lower() not in k.en_place_prepositions:
+                span = Span(span.start, span.end, span.text, "ORG", towns[span.text])
+        relabelled.append(span)
+    return relabelled
 
 
 def _standalone(text: str, form: str) -> Iterator[int]:
@@ -303,6 +381,7 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
         if (
             text[a:b] in k.en_org_heads
             or text[a:b] in k.en_loc_heads
+            or (n == 0 and text[a:b] in k.en_place_directions)  # North Somerset
             or (hit is not None and hit[1] != "PER")
         ):
             return None

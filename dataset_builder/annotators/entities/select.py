@@ -10,6 +10,25 @@ from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.text import normalise
 
+_OPENING = {"«": "»", "“": "”"}
+_TITLE_WORDS = 5
+"""Words of a quoted title at most: a longer quote is speech, where a person may be named."""
+
+
+def without_people_opening_titles(text: str, spans: list[Span]) -> list[Span]:
+    """The spans without people that open a short quoted title holding more words than their name:
+    a work or craft named after someone («محمد بن زايد سات», “Hamad bin Khalifa Station”) is no person."""
+    kept = []
+    for span in spans:
+        close = _OPENING.get(text[span.start - 1 : span.start]) if span.label == "PER" else None
+        if close is not None:
+            end = text.find(close, span.end, span.end + 80)
+            rest = text[span.end : end] if end >= 0 else ""
+            if "\n" not in rest and rest.strip() and len(text[span.start : end].split()) <= _TITLE_WORDS:
+                continue
+        kept.append(span)
+    return kept
+
 
 def surname_mentions(
     text: str, norm: str, language: str, people: list[Span], k: EntityKnowledge
