@@ -114,12 +114,12 @@ def test_entities_on_the_real_mess_set_stay_above_their_floor() -> None:
     R 0.827, F1 0.874, Arabic F1 0.876, ORG recall 0.813 (0.908, 0.787, 0.843, 0.818, 0.813 before it).
     After the English context rules (news_dev5) and the Arabic rules of ar_dev6: P 0.918, R 0.850,
     F1 0.883, Arabic F1 0.878 (0.924, 0.844, 0.882, 0.881 before them: two more right spans, two more
-    wrong ones)."""
+    wrong ones). After the precision rules of precision_dev7: P 0.925, R 0.857, F1 0.890, Arabic F1 0.878."""
     result = evaluate(DATA / "realmess", KNOWLEDGE)
     print(result.report())
-    assert result.overall.precision >= 0.915
-    assert result.overall.recall >= 0.82
-    assert result.overall.f1 >= 0.87
+    assert result.overall.precision >= 0.92
+    assert result.overall.recall >= 0.85
+    assert result.overall.f1 >= 0.885
     assert result.per_language["ar"]["overall"].f1 >= 0.87
     assert result.per_label["ORG"].recall >= 0.80
 
