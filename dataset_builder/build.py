@@ -368,49 +368,49 @@ def _stage(
     batch: list[Document] = []
     reused = staged.ReusedRows(reuse) if reuse is not None else None
     arrow_schema = staged.staging_schema()
-    out = staged.StagingWriter(staging)
+    with staged.StagingWriter(staging) as out:
 
-    def flush_new() -> None:
-        if batch:
-            table = rows.documents_table(batch)
-            tokens = configs.staged_token_columns(list(configs.ner_sources(table)))
-            file_keys = reuse.file_keys if reuse is not None else {}
-            key_column = pa.array([file_keys.get(d.seed_file) for d in batch], pa.binary())
-            for name in {d.seed_file for d in batch} - {batch[-1].seed_file}:  # the last may go on
-                file_keys.pop(name, None)
-            keys.add_rows(table)
-            columns = [*table.columns, *tokens, key_column]
-            out.add(pa.Table.from_arrays(columns, schema=arrow_schema))
-            batch.clear()
-
-    def take_reused(before: str | None) -> None:
-        if reused is None:
-            return
-        for taken in reused.before(before):
-            flush_new()
-            if isinstance(taken, staged.Part):
-                if out.add_part(taken):
-                    for table in reused.rows_of(taken, events.KEY_SCHEMA.names):
-                        keys.add_rows(table)
-                    continue
-                tables: Iterable[pa.Table] = reused.rows_of(taken)
-            else:
-                tables = (taken,)
-            for table in tables:
+        def flush_new() -> None:
+            if batch:
+                table = rows.documents_table(batch)
+                tokens = configs.staged_token_columns(list(configs.ner_sources(table)))
+                file_keys = reuse.file_keys if reuse is not None else {}
+                key_column = pa.array([file_keys.get(d.seed_file) for d in batch], pa.binary())
+                for name in {d.seed_file for d in batch} - {batch[-1].seed_file}:  # the last may go on
+                    file_keys.pop(name, None)
                 keys.add_rows(table)
-                out.add(table)
+                columns = [*table.columns, *tokens, key_column]
+                out.add(pa.Table.from_arrays(columns, schema=arrow_schema))
+                batch.clear()
 
-    for doc in tqdm(docs, desc="documents", unit="doc", file=sys.stderr, disable=not progress):
-        take_reused(doc.seed_file)
-        _check_document(doc, topics)
-        batch.append(doc)
-        if len(batch) >= BATCH_ROWS:
-            flush_new()
-    take_reused(None)
-    if reused is not None:
-        reused.check_all_taken()
-    flush_new()
-    table = out.close()
+        def take_reused(before: str | None) -> None:
+            if reused is None:
+                return
+            for taken in reused.before(before):
+                flush_new()
+                if isinstance(taken, staged.Part):
+                    if out.add_part(taken):
+                        for table in reused.rows_of(taken, events.KEY_SCHEMA.names):
+                            keys.add_rows(table)
+                        continue
+                    tables: Iterable[pa.Table] = reused.rows_of(taken)
+                else:
+                    tables = (taken,)
+                for table in tables:
+                    keys.add_rows(table)
+                    out.add(table)
+
+        for doc in tqdm(docs, desc="documents", unit="doc", file=sys.stderr, disable=not progress):
+            take_reused(doc.seed_file)
+            _check_document(doc, topics)
+            batch.append(doc)
+            if len(batch) >= BATCH_ROWS:
+                flush_new()
+        take_reused(None)
+        if reused is not None:
+            reused.check_all_taken()
+        flush_new()
+        table = out.close()
     if not keys.rows:
         raise InputError("no documents: the seeds folder gave nothing to build")
     _check_unique(keys.table())

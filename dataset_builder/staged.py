@@ -357,15 +357,19 @@ class StagingWriter:
     of a seed file whose key's digest is a multiple of :data:`PART_FILES` (or once it holds
     :data:`MAX_PART_ROWS` rows), so that where parts end depends on the files around each end, and a
     rebuild (:meth:`add_part`) ends them where the last build did. Rows arrive in seed-file order, a
-    file's rows together."""
+    file's rows together; a part's batches are written as they fill (a batch's worth in memory)."""
 
     def __init__(self, folder: Path) -> None:
         self.table = StagedTable(Path(folder))
         self.table.folder.mkdir(parents=True, exist_ok=True)
         self._pending: list[pa.Table] = []
+        self._pending_rows = 0
         self._rows = 0
+        """Rows of the current part, written or pending."""
         self._file: str | None = None
         self._key: bytes | None = None
+        self._writer: pa.ipc.RecordBatchFileWriter | None = None
+        self._tmp: Path | None = None
 
     def add(self, table: pa.Table) -> None:
         """Rows after those added before (a seed file's rows may come in several tables)."""
@@ -376,28 +380,37 @@ class StagingWriter:
             if name == self._file:
                 continue
             if self._file is not None and self._ends_part(self._rows + i - start):
-                self._pending.append(table.slice(start, i - start))
-                self._rows += i - start
-                self._write_part()
+                self._append(table.slice(start, i - start))
+                self._end_part()
                 start = i
             self._file, self._key = name, keys[i]
-        self._pending.append(table.slice(start))
-        self._rows += table.num_rows - start
+        self._append(table.slice(start))
 
     def add_part(self, part: Part) -> bool:
         """Take a part of the last build's table as it is (its file is in this table's folder),
         if a part may end before it: whether it did (if not, add its rows)."""
         if self._rows and not self._ends_part(self._rows):
             return False
-        self._write_part()
+        self._end_part()
         self.table.parts.append(part)
         self._file = self._key = None
         return True
 
     def close(self) -> StagedTable:
         """Write what is left; the table written."""
-        self._write_part()
+        self._end_part()
         return self.table
+
+    def __enter__(self) -> StagingWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """A part left unfinished (the build failed) is removed."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
 
     def _ends_part(self, rows: int) -> bool:
         """Whether a part of ``rows`` rows ends after the current seed file."""
@@ -407,28 +420,49 @@ class StagingWriter:
             return False
         return int.from_bytes(hashlib.sha256(self._key).digest()[:8], "big") % PART_FILES == 0
 
-    def _write_part(self) -> None:
-        if not self._rows:
-            self._pending = []
+    def _append(self, table: pa.Table) -> None:
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        self._rows += table.num_rows
+        if self._pending_rows >= BATCH_ROWS:
+            self._write(last=False)
+
+    def _write(self, *, last: bool) -> None:
+        """Write the pending rows' full batches (``last``: all of them) into the current part."""
+        if not self._pending:
             return
         table = pa.concat_tables(self._pending)
-        self._pending, self._rows = [], 0
-        fd, tmp = tempfile.mkstemp(dir=self.table.folder, prefix=".part.", suffix=".tmp")
-        os.close(fd)
-        try:
-            with pa.ipc.new_file(tmp, staging_schema(), options=_IPC_OPTIONS) as writer:
-                for start in range(0, table.num_rows, BATCH_ROWS):
-                    # one batch, laid out the same however its rows arrived (the name is a digest)
-                    writer.write_table(fresh(table.slice(start, BATCH_ROWS), staging_schema()))
-            digest = hashlib.sha256()
-            with open(tmp, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    digest.update(block)
-            name = f"{digest.hexdigest()}.arrow"
-            os.replace(tmp, self.table.folder / name)  # the same name: the same bytes
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        self.table.parts.append(Part(name, table.num_rows))
+        if self._writer is None:
+            fd, tmp = tempfile.mkstemp(dir=self.table.folder, prefix=".part.", suffix=".tmp")
+            os.close(fd)
+            self._tmp = Path(tmp)
+            self._writer = pa.ipc.new_file(tmp, staging_schema(), options=_IPC_OPTIONS)
+        done = 0
+        while table.num_rows - done >= BATCH_ROWS or (last and done < table.num_rows):
+            # one batch, laid out the same however its rows arrived (the part's name is a digest)
+            self._writer.write_table(fresh(table.slice(done, BATCH_ROWS), staging_schema()))
+            done += BATCH_ROWS
+        self._pending = [table.slice(done)] if done < table.num_rows else []
+        self._pending_rows = table.num_rows - done
+
+    def _end_part(self) -> None:
+        """Finish the current part: its file named by the sha256 of its bytes."""
+        if not self._rows:
+            return
+        self._write(last=True)
+        if self._writer is None or self._tmp is None:  # _write opened them
+            return
+        self._writer.close()
+        self._writer = None
+        digest = hashlib.sha256()
+        with self._tmp.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        name = f"{digest.hexdigest()}.arrow"
+        os.replace(self._tmp, self.table.folder / name)  # the same name: the same bytes
+        self._tmp = None
+        self.table.parts.append(Part(name, self._rows))
+        self._rows = 0
 
 
 class TableReader:
