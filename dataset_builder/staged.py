@@ -32,6 +32,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -108,9 +109,12 @@ class StagedTable:
         """The table whose index is in ``folder``; none (no parts) if it is missing or outdated."""
         try:
             data = json.loads((Path(folder) / INDEX_FILE).read_text(encoding="utf-8"))
+            parts = [Part(str(p["name"]), int(p["rows"])) for p in data["parts"]]
             if data["format"] != _FORMAT or data["schema"] != _schema_digest():
                 return cls(Path(folder))
-            return cls(Path(folder), [Part(str(p["name"]), int(p["rows"])) for p in data["parts"]])
+            if not all(_PART_NAME.fullmatch(p.name) for p in parts):  # a part is a file of this folder
+                return cls(Path(folder))
+            return cls(Path(folder), parts)
         except (OSError, ValueError, KeyError, TypeError):
             return cls(Path(folder))
 
@@ -123,9 +127,8 @@ class StagedTable:
             if path.name not in listed:
                 path.unlink(missing_ok=True)
 
-    @property
-    def rows(self) -> int:
-        return sum(p.rows for p in self.parts)
+
+_PART_NAME = re.compile(r"[0-9a-f]{64}\.arrow")
 
 
 def _schema_digest() -> str:

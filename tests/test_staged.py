@@ -78,6 +78,13 @@ def _add(root: Path) -> None:
     shutil.copy(added, root / "seeds" / "z_added.txt")
 
 
+def _rename_first_part(root: Path, name: str) -> None:
+    index = _staged(root) / INDEX_FILE
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["parts"][0]["name"] = name
+    index.write_text(json.dumps(data), encoding="utf-8")
+
+
 CHANGES: dict[str, tuple[Callable[[Path], None] | None, Callable[[Path], None] | None]] = {
     "nothing": (None, None),
     "an edited article": (None, _edit),
@@ -91,6 +98,7 @@ CHANGES: dict[str, tuple[Callable[[Path], None] | None, Callable[[Path], None] |
     ),
     "a damaged index": (None, lambda p: (_staged(p) / INDEX_FILE).write_text("{oops", encoding="utf-8")),
     "a part gone": (None, lambda p: (_staged(p) / _parts(p)[0]).unlink()),
+    "an index naming a file elsewhere": (None, lambda p: _rename_first_part(p, "../silver.sqlite")),
 }
 
 
