@@ -53,7 +53,8 @@ from dataset_builder.splits import (
     write_ledger,
 )
 
-STAGING_NAME = ".staging.arrow"
+STAGING_NAME = ".staging"
+"""The staging table's folder in a build without the silver cache (its parts go with it)."""
 
 
 @dataclass
@@ -231,11 +232,13 @@ def write_dataset(
     ledger = ledger or SplitLedger()
     with output.staged_folder(Path(out_dir), inputs) as stage:
         out_dir, tmp = stage.out_dir, stage.path
-        staging = tmp / STAGING_NAME
+        staging = reuse.folder if reuse is not None else tmp / STAGING_NAME
         topic_ids = [t.id for t in taxonomy]
         gold: list[Document] = []
         steps = steps if steps is not None else pipeline.PipelineStats()
-        keys = _stage(_keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress, reuse)
+        keys, table = _stage(
+            _keep_gold(docs, gold) if silver_of_gold else docs, staging, topic_ids, progress, reuse
+        )
         plan, group_sizes, documents = _plan(keys, ledger, split_ratios, steps)
         del keys  # the plan holds what the configs need; the keys go now
         timed = partial(_timed, steps, documents)
@@ -243,22 +246,22 @@ def write_dataset(
         kept: dict[shards.ShardKey, shards.KeptShard] = {}
         checksums = Checksums()  # each file hashed once, for Croissant and the manifest
         with timed("shards"):
-            numbers = shards.shard_numbers(staging, plan.splits)
+            numbers = shards.shard_numbers(table, plan.splits)
             if reuse is not None:  # a build with the silver cache keeps the unchanged shards of the last
                 digests = shards.shard_inputs(
-                    staging, plan.events, plan.splits, numbers, topic_ids, reuse.human_ids
+                    table, plan.events, plan.splits, numbers, topic_ids, reuse.human_ids
                 )
-                kept = _kept_shards(digests, reuse.path.parent, out_dir, tmp, checksums)
+                kept = _kept_shards(digests, reuse.folder.parent, out_dir, tmp, checksums)
         with timed("configs"):
             stats, pair_warnings, writers = _write_configs(
-                staging, documents, group_sizes, plan, numbers, tmp, topic_ids, progress, kept
+                table, documents, group_sizes, plan, numbers, tmp, topic_ids, progress, kept
             )
         added, conflicts = plan.added, plan.conflicts
         del plan  # its per-document columns (tens of MB at 1M) go before the card and the report
         if reuse is None:
-            staging.unlink()
+            shutil.rmtree(staging)
         else:
-            staged.keep(staging, reuse.path.parent)
+            staged.keep(table)
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
         info = release_info(project.settings)
@@ -357,12 +360,14 @@ def _stage(
     topic_ids: Sequence[str],
     progress: bool,
     reuse: staged.Reuse | None = None,
-) -> events.KeyTable:
-    """Pass 1: documents → staging table (:func:`staged.staging_schema`: the ``documents`` row, the
-    ``ner`` tokens and the seed file's key); returns the event keys, in the staging table's order.
+) -> tuple[events.KeyTable, staged.StagedTable]:
+    """Pass 1: documents → staging table in the folder ``staging`` (:func:`staged.staging_schema`: the
+    ``documents`` row, the ``ner`` tokens and the seed file's key); returns the event keys, in the
+    staging table's order, and the table.
 
     With ``reuse``, the rows of the seed files it names are taken from the last build's staging table
-    and merged in seed-file order (:mod:`dataset_builder.staged`).
+    and merged in seed-file order (:mod:`dataset_builder.staged`): its parts whose rows are all taken
+    back are referred to as they are, and only their event keys' columns are read.
     """
     topics = set(topic_ids)
     keys = events.KeyTable()
@@ -385,10 +390,21 @@ def _stage(
                 batch.clear()
 
         def take_reused(before: str | None) -> None:
-            for table in reused.before(before) if reused is not None else ():
+            if reused is None:
+                return
+            for taken in reused.before(before):
                 flush_new()
-                keys.add_rows(table)
-                out.add(table)
+                if isinstance(taken, staged.Part):
+                    if out.add_part(taken):
+                        for table in reused.rows_of(taken, events.KEY_SCHEMA.names):
+                            keys.add_rows(table)
+                        continue
+                    tables: Iterable[pa.Table] = reused.rows_of(taken)
+                else:
+                    tables = (taken,)
+                for table in tables:
+                    keys.add_rows(table)
+                    out.add(table)
 
         for doc in tqdm(docs, desc="documents", unit="doc", file=sys.stderr, disable=not progress):
             take_reused(doc.seed_file)
@@ -400,11 +416,11 @@ def _stage(
         if reused is not None:
             reused.check_all_taken()
         flush_new()
-        out.close()
+        table = out.close()
     if not keys.rows:
         raise InputError("no documents: the seeds folder gave nothing to build")
     _check_unique(keys.table())
-    return keys
+    return keys, table
 
 
 def _check_unique(keys: pa.Table) -> None:
@@ -423,7 +439,7 @@ def _check_unique(keys: pa.Table) -> None:
 
 
 def _write_configs(
-    staging: Path,
+    staging: staged.StagedTable,
     total: int,
     group_sizes: Mapping[str, int],
     plan: SplitPlan,

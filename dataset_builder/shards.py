@@ -85,7 +85,7 @@ def _salt(topic_ids: Sequence[str]) -> bytes:
     return json.dumps(parts, sort_keys=True).encode("utf-8")
 
 
-def shard_numbers(staging: Path, splits: pa.ChunkedArray) -> pa.ChunkedArray:
+def shard_numbers(staging: staged.StagedTable, splits: pa.ChunkedArray) -> pa.ChunkedArray:
     """Each staged document's shard (:class:`ShardCutter`), in the staging table's order, from its id
     and its split (``splits``, row for row): cut once, for the digests and the configs."""
     cutter = ShardCutter()
@@ -100,7 +100,7 @@ def shard_numbers(staging: Path, splits: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def shard_inputs(
-    staging: Path,
+    staging: staged.StagedTable,
     events: pa.ChunkedArray,
     splits: pa.ChunkedArray,
     numbers: pa.ChunkedArray,

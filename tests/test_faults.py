@@ -58,7 +58,7 @@ def test_a_silver_cache_row_of_the_wrong_shape_is_one_line_naming_the_cache(
     from dataset_builder import cli
     from dataset_builder.cache import CACHE_FILE
     from dataset_builder.project import CACHE_ENV, init_project
-    from dataset_builder.staged import STAGED_FILE
+    from dataset_builder.staged import STAGED_DIR
 
     root = tmp_path / "project"
     init_project(root)
@@ -69,7 +69,7 @@ def test_a_silver_cache_row_of_the_wrong_shape_is_one_line_naming_the_cache(
     capsys.readouterr()
     with sqlite3.connect(root / ".cache" / CACHE_FILE) as db:
         db.execute("UPDATE silver SET documents = ?", (row,))
-    (root / ".cache" / STAGED_FILE).unlink()  # else the unchanged file's rows are taken from there
+    shutil.rmtree(root / ".cache" / STAGED_DIR)  # else the unchanged file's rows are taken from there
     assert cli.main(args) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"error: {root / '.cache' / CACHE_FILE}: a damaged"), err

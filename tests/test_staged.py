@@ -11,9 +11,9 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import REPO
@@ -21,12 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cache import EXTRA, build, files, project  # noqa: F401 (project: a fixture)
 
-from dataset_builder import cli, configs, schema
-from dataset_builder.errors import DatasetBuilderError
+from dataset_builder import cli, configs, schema, staged
 from dataset_builder.staged import (
+    INDEX_FILE,
     KEY,
-    STAGED_FILE,
-    ReusedRows,
+    STAGED_DIR,
+    StagedTable,
     StagingWriter,
     plan_reuse,
     read_batches,
@@ -35,7 +35,20 @@ from dataset_builder.staged import (
 
 
 def _staged(root: Path) -> Path:
-    return root / ".cache" / STAGED_FILE
+    return root / ".cache" / STAGED_DIR
+
+
+def _parts(root: Path) -> list[str]:
+    """The part files of the project's staging table, in order."""
+    return [p.name for p in StagedTable.read(_staged(root)).parts]
+
+
+@pytest.fixture(params=[2, staged.PART_FILES], ids=["parts of a few files", "one part"])
+def part_files(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Builds whose staging tables end a part after about every other seed file, or (the default, on
+    so few files) hold one part."""
+    monkeypatch.setattr(staged, "PART_FILES", request.param)
+    return int(request.param)
 
 
 def _group(root: Path, documents: list[str]) -> None:
@@ -65,6 +78,13 @@ def _add(root: Path) -> None:
     shutil.copy(added, root / "seeds" / "z_added.txt")
 
 
+def _rename_first_part(root: Path, name: str) -> None:
+    index = _staged(root) / INDEX_FILE
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["parts"][0]["name"] = name
+    index.write_text(json.dumps(data), encoding="utf-8")
+
+
 CHANGES: dict[str, tuple[Callable[[Path], None] | None, Callable[[Path], None] | None]] = {
     "nothing": (None, None),
     "an edited article": (None, _edit),
@@ -72,7 +92,13 @@ CHANGES: dict[str, tuple[Callable[[Path], None] | None, Callable[[Path], None] |
     "an added article": (None, _add),
     "a new curated event": (None, lambda p: _group(p, [EXTRA[0].stem, EXTRA[2].stem])),
     "a curated event undone": (lambda p: _group(p, [EXTRA[0].stem, EXTRA[2].stem]), _ungroup),
-    "a damaged staging table": (None, lambda p: _staged(p).write_bytes(b"ARROW1 not an Arrow file")),
+    "a damaged staging table": (
+        None,
+        lambda p: (_staged(p) / _parts(p)[-1]).write_bytes(b"ARROW1 not Arrow"),
+    ),
+    "a damaged index": (None, lambda p: (_staged(p) / INDEX_FILE).write_text("{oops", encoding="utf-8")),
+    "a part gone": (None, lambda p: (_staged(p) / _parts(p)[0]).unlink()),
+    "an index naming a file elsewhere": (None, lambda p: _rename_first_part(p, "../silver.sqlite")),
 }
 
 
@@ -81,24 +107,29 @@ def test_a_rebuild_that_takes_rows_back_writes_what_a_clean_build_writes(
     project: Path,  # noqa: F811
     capsys: pytest.CaptureFixture[str],
     change: str,
+    part_files: int,
 ) -> None:
     before, after = CHANGES[change]
     if before is not None:
         before(project)
     build(project, capsys)
-    assert _staged(project).is_file()
+    assert _parts(project)
     if after is not None:
         after(project)
     build(project, capsys)
     rebuilt = files(project / "dist")
-    _staged(project).unlink()
+    again = _parts(project)
+    assert sorted(p.name for p in _staged(project).glob("*.arrow")) == sorted(again)  # the others removed
+    build(project, capsys)  # a rebuild of the rebuild: every part taken whole where it can be
+    assert files(project / "dist") == rebuilt and _parts(project) == again
+    shutil.rmtree(_staged(project))
     build(project, capsys, "--out", str(project / "clean"))
     assert files(project / "clean") == rebuilt
 
 
 def _damage_tokens(path: Path) -> None:
-    """Overwrite the middle of the first batch's compressed ``ner`` token strings in the staging file:
-    a batch damaged where :func:`plan_reuse` does not read (it reads the few columns it checks)."""
+    """Overwrite the middle of the first batch's compressed ``ner`` token strings in a part file: a
+    batch damaged where :func:`plan_reuse` does not read (it reads the few columns it checks)."""
     with pa.OSFile(str(path)) as source:
         batch = pa.ipc.open_file(source).get_batch(0)
     strings = batch.column(configs.STAGED_TOKENS[schema.TOKENS]).buffers()[-1]
@@ -118,25 +149,35 @@ def test_a_staging_table_damaged_in_its_texts_stops_the_rebuild_naming_it_and_le
     build(project, capsys)
     before = files(project / "dist")
     _edit(project)
-    _damage_tokens(_staged(project))
+    damaged = _staged(project) / _parts(project)[-1]
+    _damage_tokens(damaged)
     code = cli.main(["build", "-C", str(project), "--no-progress", "--workers", "1"])
     err = capsys.readouterr().err
-    assert code != 0 and str(_staged(project)) in err and "--no-cache" in err and "Traceback" not in err
+    assert code != 0 and str(damaged) in err and "--no-cache" in err and "Traceback" not in err
     assert files(project / "dist") == before
+
+
+def _rewrite(root: Path, change: Callable[[list[dict[str, object]]], list[dict[str, object]]]) -> None:
+    """Replace the project's staging table by one of the rows ``change`` makes of its rows (as a build
+    keeps it: the parts no longer listed are removed)."""
+    rows = pa.Table.from_batches(list(read_batches(StagedTable.read(_staged(root))))).to_pylist()
+    writer = StagingWriter(_staged(root))
+    writer.add(pa.Table.from_pylist(change(rows), schema=staging_schema()))
+    staged.keep(writer.close())
 
 
 def _tamper(root: Path, seed_file: str) -> None:
     """Give ``seed_file``'s staged rows another title and other tokens (as if the last build had)."""
-    rows = pa.Table.from_batches(list(read_batches(_staged(root)))).to_pylist()
-    for row in rows:
-        if row[schema.SEED_FILE] == seed_file:
-            row[schema.TITLE] = "taken back"
-            row[configs.STAGED_TOKENS[schema.TOKENS]] = ["taken"] * len(
-                row[configs.STAGED_TOKENS[schema.TOKENS]]
-            )
-    with StagingWriter(_staged(root)) as writer:
-        writer.add(pa.Table.from_pylist(rows, schema=staging_schema()))
-        writer.close()
+
+    def change(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+        for row in rows:
+            if row[schema.SEED_FILE] == seed_file:
+                row[schema.TITLE] = "taken back"
+                tokens = row[configs.STAGED_TOKENS[schema.TOKENS]]
+                row[configs.STAGED_TOKENS[schema.TOKENS]] = ["taken"] * len(tokens)  # type: ignore[arg-type]
+        return rows
+
+    _rewrite(root, change)
 
 
 def _built(root: Path, config: str) -> pa.Table:
@@ -157,9 +198,11 @@ def _taken_back(root: Path, seed_file: str) -> tuple[bool, bool]:
 def test_the_rows_of_an_unchanged_silver_file_are_taken_back_and_never_those_of_a_changed_one(
     project: Path,  # noqa: F811
     capsys: pytest.CaptureFixture[str],
+    part_files: int,
 ) -> None:
     """Title and ``ner`` tokens (a rebuild tokenises only the documents that changed) come back from
-    the staged rows for an unchanged silver file; never for an edited file nor for gold."""
+    the staged rows for an unchanged silver file, whether its part is taken whole or row by row;
+    never for an edited file nor for gold, whether or not their part holds files taken back."""
     build(project, capsys)
     unchanged, edited = EXTRA[2].name, EXTRA[0].name
     gold = next(
@@ -172,27 +215,47 @@ def test_the_rows_of_an_unchanged_silver_file_are_taken_back_and_never_those_of_
     assert _taken_back(project, unchanged) == (True, True)  # the rows, not the documents made again
     assert _taken_back(project, edited) == (False, False)  # a new key: annotated again
     assert _taken_back(project, gold) == (False, False)  # gold is applied again, never taken back
-    assert next(read_batches(_staged(project))).schema.names[-1] == KEY
+    assert next(read_batches(StagedTable.read(_staged(project)))).schema.names[-1] == KEY
+
+
+def test_a_rebuild_after_an_edit_writes_the_edited_files_part_alone(
+    project: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a part per file, an edited silver file's part is written again and every silver part
+    whose file did not change is kept as it is (the gold files' parts are written again, the same)."""
+    monkeypatch.setattr(staged, "PART_FILES", 1)
+    build(project, capsys)
+    before = _parts(project)
+    _edit(project)
+    build(project, capsys)
+    after = _parts(project)
+    assert len(after) == len(before) and len(set(after) - set(before)) == 1
+    edited = sorted((project / "seeds").glob("*.txt")).index(project / "seeds" / EXTRA[0].name)
+    assert after[edited] != before[edited]
 
 
 def test_a_staged_table_replaced_while_a_build_reads_it_stops_the_build_not_a_document(
     project: Path,  # noqa: F811
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Two projects sharing a cache folder ($DATASET_BUILDER_CACHE) may replace each other's table
     between the plan and the read: a file's rows missing then would be documents missing silently."""
     build(project, capsys)
     before = files(project / "dist")
-    reuse = plan_reuse(project / ".cache", set())
-    table = pa.Table.from_batches(list(read_batches(_staged(project))))
-    gone = table.filter(pc.not_equal(table.column(schema.SEED_FILE), EXTRA[2].name))
-    with StagingWriter(_staged(project)) as writer:  # what the other build kept in the meantime
-        writer.add(gone)
-        writer.close()
-    rows = ReusedRows(reuse)
-    assert 0 < sum(t.num_rows for t in rows.before(None)) < pc.sum(reuse.rows.column("documents")).as_py()
-    with pytest.raises(DatasetBuilderError, match="changed while this build read them"):
-        rows.check_all_taken()
+    plan = staged.plan_reuse
+
+    def plan_then_replace(cache_dir: Path, human_ids: set[str]) -> staged.Reuse:
+        reuse = plan(cache_dir, human_ids)
+        _rewrite(project, lambda rows: [r for r in rows if r[schema.SEED_FILE] != EXTRA[2].name])
+        return reuse
+
+    monkeypatch.setattr(staged, "plan_reuse", plan_then_replace)
+    code = cli.main(["build", "-C", str(project), "--no-progress", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code != 0 and "build again" in err.lower() and "Traceback" not in err
     assert files(project / "dist") == before
 
 
@@ -243,22 +306,37 @@ def _reference(rows: list[dict[str, object]], human_ids: set[str]) -> list[tuple
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(staged_files(), st.integers(1, 7), st.sets(st.sampled_from(["f00-0", "f01-1", "f03-0"])))
+@given(
+    staged_files(),
+    st.integers(1, 7),
+    st.integers(1, 3),
+    st.sets(st.sampled_from(["f00-0", "f01-1", "f03-0"])),
+)
 def test_the_files_taken_back_are_those_the_rule_allows_whatever_the_batches(
-    tmp_path: Path, rows: list[dict[str, object]], batch_rows: int, human_ids: set[str]
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[dict[str, object]],
+    batch_rows: int,
+    part_files: int,
+    human_ids: set[str],
 ) -> None:
-    """``plan_reuse`` reads the staging table batch by batch, and a file's rows may straddle two
-    batches: the files it takes back, and their document counts, are the rule's on the whole table."""
+    """``plan_reuse`` reads the staging table part by part and batch by batch, and a file's rows may
+    straddle two batches: the files it takes back, and their document counts, are the rule's on the
+    whole table."""
     columns = {f.name: pa.nulls(len(rows), f.type) for f in staging_schema()}
     for name in rows[0] if rows else ():
         columns[name] = pa.array([row[name] for row in rows], staging_schema().field(name).type)
     table = pa.table(columns, schema=staging_schema())
-    path = tmp_path / STAGED_FILE
-    with pa.ipc.new_file(str(path), staging_schema()) as writer:
-        for start in range(0, len(rows), batch_rows):
-            writer.write_table(table.slice(start, batch_rows).combine_chunks())
-    reuse = plan_reuse(tmp_path, human_ids)
+    cache = tmp_path_factory.mktemp("cache")
+    with (
+        mock.patch.object(staged, "BATCH_ROWS", batch_rows),
+        mock.patch.object(staged, "PART_FILES", part_files),
+    ):
+        writer = StagingWriter(cache / STAGED_DIR)
+        writer.add(table)
+        staged.keep(writer.close())
+        reuse = plan_reuse(cache, human_ids)
     planned = list(
         zip(reuse.rows.column(KEY).to_pylist(), reuse.rows.column("documents").to_pylist(), strict=True)
     )
     assert planned == _reference(rows, human_ids)
+    assert sum(p.part.rows for p in reuse.previous) == len(rows)
