@@ -623,12 +623,13 @@ def test_an_accepted_prediction_after_emoji_flags_is_pulled_where_it_was_predict
     label_studio: LocalServer,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    """Three flags (six astral characters) before 'Egypt Egypt': the second 'Egypt' as code points is the
-    first as UTF-16 units. The annotator keeps only the builder's prediction of it; before, the pull
-    refused it as ambiguous, though the builder writes code points and the editor saves them."""
+    """Four flags and an emoji (nine astral characters) before 'Egypt in Egypt': the second 'Egypt' as
+    code points is the first as UTF-16 units. The annotator keeps only the builder's prediction of it;
+    before, the pull refused it as ambiguous, though the builder writes code points and the editor
+    saves them."""
     project = init_project(tmp_path / "flags")
     (project.seeds_dir / "901_flags.txt").write_text(
-        "Flags over the capital\n\n🇪🇬🇪🇬🇪🇬 Egypt Egypt: crowds waved flags in Cairo on Monday.\n",
+        "Flags over the capital\n\n🇪🇬🇪🇬🇪🇬🇪🇬😀 Fans of Egypt in Egypt cheered the team in Cairo on Monday.\n",
         encoding="utf-8",
     )
     ann_dir = project.annotations_dir
