@@ -309,47 +309,39 @@ _REGION_TYPES = {
 }
 
 
-def _label_values(result: Any) -> Iterator[dict[str, Any]]:
-    """The ``value`` of each entity region of a result (or of a prediction's), unchecked."""
+def _label_regions(result: Any) -> Iterator[tuple[int, int, str, str | None]]:
+    """(start, end, text, label) of each well-formed entity region of a result (or of a prediction's);
+    label None unless the region has exactly one. Malformed regions are left to :func:`_entity`."""
     for region in result if isinstance(result, list) else ():
-        if isinstance(region, dict) and region.get("from_name") == config.ENTITIES:
-            value = region.get("value")
-            if isinstance(value, dict):
-                yield value
+        if not isinstance(region, dict) or region.get("from_name") != config.ENTITIES:
+            continue
+        value = region.get("value")
+        if not isinstance(value, dict):
+            continue
+        start, end, text, labels = (value.get(k) for k in ("start", "end", "text", "labels"))
+        if isinstance(start, int) and isinstance(end, int) and isinstance(text, str):
+            one = isinstance(labels, list) and len(labels) == 1 and isinstance(labels[0], str)
+            yield start, end, text, labels[0] if one else None
 
 
 def _settles_code_points(result: Any, text: str | None) -> bool:
     """True if one entity region of ``result`` reads only as code points, the unit of all its regions."""
     return text is not None and any(
-        isinstance(v.get("start"), int)
-        and isinstance(v.get("end"), int)
-        and isinstance(v.get("text"), str)
-        and reads_only_as_code_points(text, v["start"], v["end"], v["text"])
-        for v in _label_values(result)
+        reads_only_as_code_points(text, start, end, region_text)
+        for start, end, region_text, _ in _label_regions(result)
     )
 
 
 def _predicted(task: dict[str, Any]) -> frozenset[tuple[int, int, str, str]]:
     """The entities of the builder's own predictions on ``task`` (exported in full by a pull)."""
-    found = set()
-    for prediction in task.get("predictions") or ():
-        if not (
-            isinstance(prediction, dict)
-            and str(prediction.get("model_version") or "").startswith(MODEL_VERSION_PREFIX)
-        ):
-            continue
-        for v in _label_values(prediction.get("result")):
-            labels = v.get("labels")
-            if (
-                isinstance(v.get("start"), int)
-                and isinstance(v.get("end"), int)
-                and isinstance(v.get("text"), str)
-                and isinstance(labels, list)
-                and len(labels) == 1
-                and isinstance(labels[0], str)
-            ):
-                found.add((v["start"], v["end"], v["text"], labels[0]))
-    return frozenset(found)
+    return frozenset(
+        (start, end, text, label)
+        for prediction in task.get("predictions") or ()
+        if isinstance(prediction, dict)
+        and str(prediction.get("model_version") or "").startswith(MODEL_VERSION_PREFIX)
+        for start, end, text, label in _label_regions(prediction.get("result"))
+        if label is not None
+    )
 
 
 def _annotation(
