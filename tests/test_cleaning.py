@@ -588,6 +588,20 @@ def test_players_notices_and_share_rows_go_with_their_rules_named() -> None:
         ("image", "A large wave crashes against the harbour wall in Portrush. Pic: PA"),
         ("image", "زوار في أحد أجنحة المعرض (الجزيرة)"),
         ("ticker", "FTSE 100 8,475.2 +0.6%"),
+        ("cookie", "Google Analytics"),
+        ("cookie", "Manage preferences"),
+        ("image", "صورة رقم 123456"),
+        ("image", "AFP via Getty Images"),
+        ("share", "Get it on Google Play"),
+        ("support", "You have 3 free articles left"),
+        ("byline", "With AFP"),
+        ("byline", "About the author"),
+        ("byline", "Publisher: Dubai Media Incorporated"),
+        ("copyright", "Designed by Example Studio"),
+        ("date_line", "Date: April 12, 2021"),
+        ("date_line", "Posted: 12-Apr-2021"),
+        ("date_line", "الاثنين 12 أبريل 2021 - الساعة 12:53 مساءً"),
+        ("date_line", "الساعة 12:53"),
     ]
     for rule, line in furniture:
         assert _line_cuts(f"NHS waiting list in England falls again\n{body}{line}\n{body}")[1] == [
@@ -598,6 +612,15 @@ def test_players_notices_and_share_rows_go_with_their_rules_named() -> None:
         "خبير: الهاتف حمل تطبيق تجسس دون علم صاحبه",
         "Guardian appoints new health editor",
         "The bill now goes to the Senate, which is not expected to block it",
+        "The app is available on the App Store and Google Play.",
+        "Powered by renewable energy",
+        "CEO: We will expand into Asia",
+        "Accept the offer, union tells workers",
+        "Managing editor resigns over report",
+        "With AFP's help, the team traced the fossil",
+        "Designed by Zaha Hadid, the stadium seats 40,000.",
+        "Terms and conditions apply to the new loans",
+        "صورة أرشيفية للرئيس",
     ]:
         assert KNOWLEDGE.seed_rules.furniture(line) is None, line
 
