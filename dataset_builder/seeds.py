@@ -400,6 +400,9 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     for index in _menu_items(lines, gone, rules):
         cuts.append(_line_cut(text, lines, index, MENU_RUN))
         gone[index] = MENU_RUN
+    for index in _closing_related(lines, gone, rules):
+        cuts.append(_line_cut(text, lines, index, RELATED))
+        gone[index] = RELATED
     site = " ".join(c.text.casefold() for c in cuts if c.reason in rules.head_site_rules)
     for index in _head_labels(lines, gone, rules, site):
         cuts.append(_line_cut(text, lines, index, HEAD_LABEL))
@@ -460,6 +463,29 @@ def _menu_items(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedR
             after_sentence = lines[index][1].strip().rstrip(_CLOSERS).endswith(_TERMINAL)
         run = []
     return found
+
+
+def _closing_related(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedRules) -> list[int]:
+    """The page's last kept line when it is another article's headline: under the article's text (a
+    sentence above it), above its timestamp that a rule cut, with only cut lines after it (a related
+    list of one); with the heading right above it (a few words without punctuation: ``المزيد من الصحة``)."""
+    if rules.timestamp is None:
+        return []
+    filled = [i for i, (_, line) in enumerate(lines) if line.strip()]
+    kept = [k for k, i in enumerate(filled) if i not in gone]
+    if len(kept) < 2 or kept[-1] + 1 >= len(filled):
+        return []
+    last = kept[-1]
+    headline, stamp = (lines[filled[k]][1].strip() for k in (last, last + 1))
+    if not rules.timestamp.fullmatch(stamp) or rules.timestamp.fullmatch(headline):
+        return []
+    if not _looks_like_link(headline, rules.headline_max_chars):
+        return []
+    found = [filled[last]]
+    if kept[-2] == last - 1 and _is_heading(lines[filled[last - 1]][1], rules.related_heading_words):
+        found.append(filled[last - 1])
+    text = [lines[filled[k]][1].strip().rstrip(_CLOSERS) for k in kept[: -len(found)]]
+    return found if any(line.endswith(_TERMINAL) for line in text) else []
 
 
 def _tail_tags(run: list[int], gone: dict[int, str]) -> list[int]:
