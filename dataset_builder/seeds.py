@@ -41,6 +41,8 @@ _RELATIVE = re.compile(r"(?i)\bago\b|منذ|قبل")
 """A relative time (``2 hours ago``, ``منذ ساعتين``): one that no sentence ends with when it is a list's."""
 _NOT_A_LABEL = re.compile(r"[\d:/()\[\]|«»\"'“”.!?؟،,;؛@#&+=*\-–—]")
 """A short line holding one of these is a dateline, a credit, a date or a sentence, not a section label."""
+_CRUMB = re.compile(r"\s[/|>»›•·]\s")
+"""The separator of a breadcrumb's labels, spaced (``UAE / Courts``); ``Israel/Gaza`` is no breadcrumb."""
 
 
 class SeedFiles(Sequence[Path]):
@@ -172,10 +174,24 @@ def _is_blank(line: str) -> bool:
     return not line.strip()
 
 
-def _looks_like_link(line: str, max_chars: int) -> bool:
-    """A "read also" link: a short headline, not a sentence."""
+def _looks_like_link(line: str, max_chars: int, question: bool = False) -> bool:
+    """A "read also" link: a short headline, not a sentence; with ``question``, one that asks
+    (``What is a red weather warning?``: the first link under its marker may be such a headline)."""
     stripped = line.strip().rstrip(_CLOSERS)
-    return 0 < len(stripped) <= max_chars and not stripped.endswith(_TERMINAL)
+    ends = stripped.endswith(_TERMINAL) and not (question and stripped.endswith(("?", "؟")))
+    return 0 < len(stripped) <= max_chars and not ends
+
+
+_SECTION_WORDS = 2
+"""The most words of a section named after a "read also" marker without a colon (``More from UAE``)."""
+
+
+def _opens_links(marker: str, rest: str) -> bool:
+    """Whether the lines under a "read also" marker line are its links: the marker is alone on its
+    line, or names a section after it without a colon (``More from UAE``)."""
+    if _is_blank(rest):
+        return True
+    return not marker.rstrip().endswith((":", "：")) and _is_heading(rest, _SECTION_WORDS)
 
 
 def _related_runs(lines: list[tuple[int, str]], rules: SeedRules) -> set[int]:
@@ -298,11 +314,24 @@ def _head_labels(lines: list[tuple[int, str]], gone: set[int], rules: SeedRules,
         stripped = line.strip()
         if index in gone or not stripped:
             continue
-        short = len(stripped.split()) <= rules.head_label_words and len(stripped) <= rules.head_label_chars
-        if not (short and not _NOT_A_LABEL.search(stripped)) and not _site_name(stripped, site, rules):
+        if not _head_label(stripped, rules) and not _site_name(stripped, site, rules):
             return labels
         labels.append(index)
     return []
+
+
+def _head_label(line: str, rules: SeedRules) -> bool:
+    """A section name or kicker (a few words, no digit or punctuation), or a breadcrumb of two such
+    labels and a spaced separator (``UAE / Courts``), of no more words than one label (``Israel / Gaza
+    war`` is a headline)."""
+    parts = _CRUMB.split(line)
+    return (
+        len(parts) <= 2
+        and all(p.split() for p in parts)
+        and sum(len(p.split()) for p in parts) <= rules.head_label_words
+        and len(line) <= rules.head_label_chars
+        and not any(_NOT_A_LABEL.search(p) for p in parts)
+    )
 
 
 def _site_name(line: str, site: str, rules: SeedRules) -> bool:
@@ -317,7 +346,7 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     lines = list(_lines(text))
     related = _related_runs([(s, line.rstrip("\r")) for s, line in lines], rules)
     tail = _tail_list(lines, rules)
-    in_links = drop_next_blank = False
+    in_links = first_link = drop_next_blank = False
     prev_blank = True
     gone: dict[int, str] = {}  # lines cut whole → the reason
     for index, (start, line) in enumerate(lines):
@@ -334,11 +363,13 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
         if marker:
             cuts.append(Cut(start, text[start:end], "read_also"))
             gone[index] = "read_also"
-            in_links, drop_next_blank = _is_blank(line[marker.end() :]), prev_blank
+            in_links = first_link = _opens_links(marker.group(), line[marker.end() :])
+            drop_next_blank = prev_blank
             continue
-        if in_links and (blank or _looks_like_link(line, rules.link_max_chars)):
+        if in_links and (blank or _looks_like_link(line, rules.link_max_chars, first_link)):
             cuts.append(Cut(start, text[start:end], "read_also"))
             gone[index] = "read_also"
+            first_link = first_link and blank
             continue
         in_links = False
         if drop_next_blank and blank:
@@ -369,6 +400,9 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     for index in _menu_items(lines, gone, rules):
         cuts.append(_line_cut(text, lines, index, MENU_RUN))
         gone[index] = MENU_RUN
+    for index in _closing_related(lines, gone, rules):
+        cuts.append(_line_cut(text, lines, index, RELATED))
+        gone[index] = RELATED
     site = " ".join(c.text.casefold() for c in cuts if c.reason in rules.head_site_rules)
     for index in _head_labels(lines, gone, rules, site):
         cuts.append(_line_cut(text, lines, index, HEAD_LABEL))
@@ -431,6 +465,29 @@ def _menu_items(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedR
     return found
 
 
+def _closing_related(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedRules) -> list[int]:
+    """The page's last kept line when it is another article's headline: under the article's text (a
+    sentence above it), above its timestamp that a rule cut, with only cut lines after it (a related
+    list of one); with the heading right above it (a few words without punctuation: ``المزيد من الصحة``)."""
+    if rules.timestamp is None:
+        return []
+    filled = [i for i, (_, line) in enumerate(lines) if line.strip()]
+    kept = [k for k, i in enumerate(filled) if i not in gone]
+    if len(kept) < 2 or kept[-1] + 1 >= len(filled):
+        return []
+    last = kept[-1]
+    headline, stamp = (lines[filled[k]][1].strip() for k in (last, last + 1))
+    if not rules.timestamp.fullmatch(stamp) or rules.timestamp.fullmatch(headline):
+        return []
+    if not _looks_like_link(headline, rules.headline_max_chars):
+        return []
+    found = [filled[last]]
+    if kept[-2] == last - 1 and _is_heading(lines[filled[last - 1]][1], rules.related_heading_words):
+        found.append(filled[last - 1])
+    text = [lines[filled[k]][1].strip().rstrip(_CLOSERS) for k in kept[: -len(found)]]
+    return found if any(line.endswith(_TERMINAL) for line in text) else []
+
+
 def _tail_tags(run: list[int], gone: dict[int, str]) -> list[int]:
     """The short lines that open the page's last run, right under the article's last sentence, when
     at least two of them are followed by cut lines only: tags without a heading above the footer."""
@@ -472,7 +529,14 @@ def _run_items(
         return [i for block in blocks for i in block]
     if 2 * sum(i not in gone for i in run) > len(run):
         return []
-    return [i for block in blocks if len(block) <= max_block for i in block]
+    # above the headline a menu's kept items may run longer (Fact Check, Oddities, Be Well), but not
+    # the block right above the first longer line: it may be a short headline
+    return [
+        i
+        for block in blocks
+        if len(block) <= max_block or (opens_page and block[-1] != run[-1])
+        for i in block
+    ]
 
 
 def _normalise(cuts: list[Cut]) -> list[Cut]:

@@ -122,11 +122,13 @@ def test_real_mess_pages_held_out() -> None:
 
 FLOORS: dict[str, float] = {
     "body_lost": 0,
-    "furniture_cut": 155,  # of 194 (157 reached after scraped_tuning4's forms and head labels; 154 after
+    "furniture_cut": 167,  # of 194 (169 reached after scraped_dev8's players, notices, share rows and
+    # breadcrumbs; 164 before them; 157 after scraped_tuning4's forms and head labels; 154 after
     # tests/data/scraped_tuning2's forms, 150 before;
     # 136 before the second tuning batch, 121 before the outlets' mastheads and forms, 9 before the line rules)
     "with_topic": 16,  # 5 with the politics-only taxonomy
-    "title_right": 12,  # 12 reached after scraped_tuning4's head labels; 10 after tests/data/scraped_tuning2's
+    "title_right": 14,  # 14 reached after scraped_dev8's rules; 12 after scraped_tuning4's head labels; 10
+    # after tests/data/scraped_tuning2's
     # forms (9 before them, 8 before the
     # second tuning batch, 4 before the outlets' mastheads)
     "topic_precision": 0.88,  # 0.895 reached, 19 gold topics, 19 found (0.621, 29 found, before lead_chars)
@@ -537,3 +539,163 @@ def test_tags_without_a_heading_between_the_last_sentence_and_the_footer_go() ->
     assert _line_cuts(f"{head}{body}الأرصاد\nأمطار\n")[1] == []
     assert _line_cuts(f"{head}{body}الأرصاد\n{footer}")[1] == [("copyright", footer.strip())]
     assert _line_cuts(f"{head}{body}- الرياض\n- القصيم\n{footer}")[1] == [("copyright", footer.strip())]
+
+
+def test_scraped_dev8_pages_lose_their_furniture_and_keep_every_article_line() -> None:
+    # tests/data/scraped_dev8 (other outlets' templates than the tuning sets), measured before the
+    # rules it led to: 293/336 furniture lines cut, 2 body lines lost ("- السعودية", a list item taken
+    # for a menu), 9/15 titles; after them 333/336, none lost, 14/15
+    result = evaluate_mess(DATA / "scraped_dev8", KNOWLEDGE)
+    print(result.report())
+    assert (result.documents, result.body_lost) == (15, 0)
+    assert result.furniture_cut >= result.furniture_lines - 6
+    assert result.title_right >= 14
+    dates = evaluate(DATA / "scraped_dev8", KNOWLEDGE)
+    assert (dates.date_right, dates.dates_invented) == (15, 0)
+
+
+def test_a_dashed_list_item_naming_a_country_is_the_articles_not_a_menu() -> None:
+    head = "ارتفاع الصادرات المصرية غير البترولية 14% خلال الربع الأول\n"
+    body = "أعلنت وزارة التجارة والصناعة ارتفاع الصادرات غير البترولية إلى 7.7 مليار دولار.\n"
+    items = "أبرز الأسواق المستوردة:\n- السعودية\n- الإمارات\n- إيطاليا\n"
+    assert _line_cuts(f"{head}{body}{items}مشاركة :\n")[1] == [("share", "مشاركة :")]
+    # the same country alone on its line is still a menu's
+    assert _line_cuts(f"السعودية\n{head}{body}")[1] == [("navigation", "السعودية")]
+
+
+def test_players_notices_and_share_rows_go_with_their_rules_named() -> None:
+    body = "The waiting list for hospital treatment in England has fallen for the fifth month in a row.\n"
+    furniture = [
+        ("player", "00:00 / 02:31"),
+        ("player", "شاهد الفيديو"),
+        ("player", "Listen on Spotify"),
+        ("notice", "This article is more than 1 year old"),
+        ("notice", "Why you can trust Sky News"),
+        ("notice", "Powered by automated translation"),
+        ("notice", "Ad Feedback"),
+        ("share", "Share this article: Facebook | X | WhatsApp"),
+        ("share", "شارك عبر: فيسبوك تويتر"),
+        ("share", "Have you been affected? Contact our newsdesk."),
+        ("share", "تنزيل تطبيق أخبار الأمم المتحدة"),
+        ("support", "Fund independent journalism with £5 per month"),
+        ("support", "تعليقات الزوار (7)"),
+        ("byline", "Denis Campbell Health policy editor"),
+        ("byline", "Review by Helen Marsh"),
+        ("byline", "م ع ع / ب ش"),
+        ("masthead", "وكالة الأنباء الكويتية - كونا"),
+        ("masthead", "The Northern Courier"),
+        ("masthead", "Bristol Evening Star"),
+        ("image", "A large wave crashes against the harbour wall in Portrush. Pic: PA"),
+        ("image", "زوار في أحد أجنحة المعرض (الجزيرة)"),
+        ("ticker", "FTSE 100 8,475.2 +0.6%"),
+        ("cookie", "Google Analytics"),
+        ("cookie", "Manage preferences"),
+        ("image", "صورة رقم 123456"),
+        ("image", "AFP via Getty Images"),
+        ("share", "Get it on Google Play"),
+        ("support", "You have 3 free articles left"),
+        ("byline", "With AFP"),
+        ("byline", "About the author"),
+        ("byline", "Publisher: Dubai Media Incorporated"),
+        ("copyright", "Designed by Example Studio"),
+        ("date_line", "Date: April 12, 2021"),
+        ("date_line", "Posted: 12-Apr-2021"),
+        ("date_line", "الاثنين 12 أبريل 2021 - الساعة 12:53 مساءً"),
+        ("date_line", "الساعة 12:53"),
+    ]
+    for rule, line in furniture:
+        assert _line_cuts(f"NHS waiting list in England falls again\n{body}{line}\n{body}")[1] == [
+            (rule, line)
+        ], line
+    # headlines and sentences that share their words stay
+    for line in [
+        "خبير: الهاتف حمل تطبيق تجسس دون علم صاحبه",
+        "Guardian appoints new health editor",
+        "The bill now goes to the Senate, which is not expected to block it",
+        "The app is available on the App Store and Google Play.",
+        "Powered by renewable energy",
+        "CEO: We will expand into Asia",
+        "Accept the offer, union tells workers",
+        "Managing editor resigns over report",
+        "With AFP's help, the team traced the fossil",
+        "Designed by Zaha Hadid, the stadium seats 40,000.",
+        "Terms and conditions apply to the new loans",
+        "صورة أرشيفية للرئيس",
+    ]:
+        assert KNOWLEDGE.seed_rules.furniture(line) is None, line
+
+
+def test_date_lines_with_a_time_after_the_date_or_only_a_hijri_date_go(tmp_path: Path) -> None:
+    body = "أطلقت وزارة الصحة حملة وطنية للتلقيح ضد الحصبة تستهدف الأطفال دون سن الخامسة.\n"
+    headline = "وزارة الصحة تطلق حملة تلقيح ضد الحصبة في 12 ولاية"
+    pages = {
+        "نشر في 14 جانفي 2025 على الساعة 09:15": dt.date(2025, 1, 14),
+        "الأحد، 5 ربيع الأول 1443 هـ": None,  # no Gregorian date: none is guessed
+    }
+    en = "Storm Eowyn: Red weather warning issued for Scotland\nA rare red weather warning has been issued.\n"
+    for line, date in [*pages.items(), ("Thursday 23 January 2025 10:45, UK", dt.date(2025, 1, 23))]:
+        page = (
+            f"{en.split(chr(10))[0]}\n{line}\n{en.split(chr(10))[1]}\n"
+            if "UK" in line
+            else f"{headline}\n{line}\n{body}"
+        )
+        path = tmp_path / "page.txt"
+        path.write_text(page, encoding="utf-8")
+        ((doc,),), _ = annotate_files([(path, path.read_bytes())], KNOWLEDGE)
+        assert [c.reason for c in doc.cuts if c.reason not in CHARACTER_CUTS] == ["date_line"], line
+        assert doc.title == page.split("\n")[0] and doc.date == date, line
+
+
+def test_links_under_a_read_also_marker_may_ask_or_follow_a_section_name() -> None:
+    head = "Dubai court jails gang for Dh3 million phone scam\n"
+    body = "The Dubai Criminal Court has sentenced five men to three years in jail each, records showed.\n"
+    assert _line_cuts(f"{head}{body}More from UAE\nUAE reports 1,928 new COVID-19 cases\n5 hours ago\n")[
+        1
+    ] == [
+        ("read_also", "More from UAE"),
+        ("read_also", "UAE reports 1,928 new COVID-19 cases"),
+        ("read_also", "5 hours ago"),
+    ]
+    assert _line_cuts(f"{head}{body}Read more:\nWhat is a red weather warning?\n")[1] == [
+        ("read_also", "Read more:"),
+        ("read_also", "What is a red weather warning?"),
+    ]
+    # after a colon the marker's line holds its link; a question further down is the article's
+    question = "What happens next?"
+    assert _line_cuts(f"{head}{body}Read more: Police warn of phone scams\n{question}\n{body}")[1] == [
+        ("read_also", "Read more: Police warn of phone scams")
+    ]
+    assert _line_cuts(f"{head}{body}Read more:\nPolice warn of phone scams\n{question}\n{body}")[1] == [
+        ("read_also", "Read more:"),
+        ("read_also", "Police warn of phone scams"),
+    ]
+
+
+def test_a_breadcrumb_and_a_long_menu_above_the_headline_go_but_a_short_headline_stays() -> None:
+    headline = "Dubai court jails gang for Dh3 million phone scam"
+    body = "The Dubai Criminal Court has sentenced five men to three years in jail each, records showed.\n"
+    assert _line_cuts(f"UAE / Courts\n{headline}\n{body}") == (headline, [("head_label", "UAE / Courts")])
+    assert _line_cuts(f"Israel / Gaza war\n{body}{body}")[1] == []
+    menu = "Menu\nU.S. News\nWorld News\nPolitics\nFact Check\nOddities\nBe Well\nNewsletters\nClimate\nSign in\n"
+    title, cuts = _line_cuts(f"{menu}{headline}\n{body}")
+    assert title == headline and len(cuts) == 10
+    # the kept block right above the first longer line may end in a short headline: it stays
+    short = "Storm Eowyn latest"
+    title, cuts = _line_cuts(f"Menu\nPolitics\nWorld News\nFact Check\nOddities\n{short}\n{body}")
+    assert title == short and short not in [line for _, line in cuts]
+
+
+def test_one_related_headline_and_its_time_closing_the_page_go_but_the_articles_headline_stays() -> None:
+    head = "وزارة الصحة تطلق حملة تلقيح ضد الحصبة في 12 ولاية\n"
+    body = "أطلقت وزارة الصحة حملة وطنية للتلقيح ضد الحصبة تستهدف الأطفال دون سن الخامسة.\n• حمى مرتفعة\n"
+    related = "المزيد من الصحة\nحمى المستنقعات: تسجيل حالات جديدة في الجنوب\nقبل 6 ساعات\n"
+    assert _line_cuts(f"{head}{body}{related}مشاركة :\n")[1] == [
+        ("related", "المزيد من الصحة"),
+        ("related", "حمى المستنقعات: تسجيل حالات جديدة في الجنوب"),
+        ("date_line", "قبل 6 ساعات"),
+        ("share", "مشاركة :"),
+    ]
+    # article text after it, or none above it: the article's own headline and date
+    assert [r for r, _ in _line_cuts(f"{head}{body}{related}{body}")[1]] == ["date_line"]
+    page = "Oil prices climb on supply worries\n2 hours ago\n© 2024 Example Media\n"
+    assert [r for r, _ in _line_cuts(page)[1]] == ["date_line", "copyright"]

@@ -16,6 +16,8 @@ from dataset_builder.knowledge.schema import MenuRunsRule, SeedRulesFile
 
 _SENTENCE_MARKS = re.compile(r"[.!?؟…:;؛،,]\s*\S|[.!?؟…]$")
 """Punctuation inside or at the end of a sentence: a line made of menu words has none."""
+_LIST_ITEM = re.compile(r"[-–—*]\s")
+"""A dash or star and a space open an item of the article's list (``- السعودية``): no menu of words."""
 _SEPARATORS = re.compile(r"[\s|/>»›<«‹•·\-–—:]+")
 _EDGES = "|•·▪►"
 """Decoration around a furniture line (``| 2024/03/28 09:30``), taken off before the rules match it."""
@@ -44,7 +46,7 @@ class LineRule:
             return False
         if try_pattern and self.pattern is not None and self.pattern.fullmatch(stripped):
             return True
-        if not self.phrases or _SENTENCE_MARKS.search(stripped):
+        if not self.phrases or _SENTENCE_MARKS.search(stripped) or _LIST_ITEM.match(stripped):
             return False
         tokens = [t for t in _SEPARATORS.split(stripped.casefold()) if t]
         if not tokens or len(tokens) > self.max_words:
