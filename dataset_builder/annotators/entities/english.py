@@ -140,7 +140,7 @@ def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int
 
 
 def english_rules(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:
-    """People after a title, before or after "said", with a particle or a known given name;
+    """People after a title, before or after "said", with a particle, initials or a known given name;
     ``starts`` are where the knowledge's words start in the text (``k.en_starts.find(text)``)."""
     found: list[Span] = []
     for m in started_matches(k.en_person, text, starts[PERSON]):
@@ -154,7 +154,7 @@ def english_rules(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) 
             found.append(span)
     headlines = _headline_lines(text)
     headline_starts = [a for a, _ in headlines]
-    for pattern in (k.en_particle_name, k.en_said, k.en_named):
+    for pattern in (k.en_particle_name, k.en_said, k.en_named, k.en_initialled):
         for m in pattern.finditer(text):
             # the cheapest test first: most capitalised pairs start with no given name
             if pattern is k.en_named and not _given_name_first(m.group("name").split(), k):
