@@ -534,11 +534,13 @@ def _marked_names(
 
 
 def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pattern[str]:
-    """Capitalised words before a head, or after a prefix (an empty list matches nothing)."""
+    """Capitalised words before a head, and what it is for or of (Women's Prize for Fiction), or after
+    a prefix (an empty list matches nothing)."""
     parts = []
     if heads:
         parts.append(
             rf"{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,{words - 1}}}(?:{_alternatives(heads)})"
+            rf"(?:[^\S\n]+(?:for|of)(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,2}}\b)?"
         )
     if prefixes:
         parts.append(

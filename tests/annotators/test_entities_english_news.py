@@ -32,3 +32,20 @@ def test_particles_in_a_row_and_honorifics_stay_out_of_people() -> None:
 
 def test_a_sentence_opening_adjective_does_not_make_a_place_part_of_a_longer_name() -> None:
     assert ("India", "LOC") in found("Former India captain Rahul Dravid was there.")
+
+
+def test_works_in_quotes_are_misc_but_speech_and_known_names_are_not() -> None:
+    text = 'Harvey won for "Orbital", beating “Prophet Song” and "All We Imagine as Light".'
+    assert [s for s in found(text) if s[1] == "MISC"] == [
+        ("Orbital", "MISC"),
+        ("Prophet Song", "MISC"),
+        ("All We Imagine as Light", "MISC"),
+    ]
+    assert ("Hamas", "ORG") in found('He called "Hamas" a threat.')
+    assert found('"Code is not a crime," she said.') == []
+    assert found('He said: "We Will Win."') == []
+
+
+def test_a_prize_for_a_field_is_one_event_but_a_cup_won_for_a_country_is_not() -> None:
+    assert ("Women's Prize for Fiction", "MISC") in found("The Women's Prize for Fiction went to her.")
+    assert found("He won the Davis Cup for France.") == [("Davis Cup", "MISC"), ("France", "LOC")]

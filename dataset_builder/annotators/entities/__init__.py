@@ -55,6 +55,7 @@ from dataset_builder.annotators.entities.english import (
     english_directional_places,
     english_national_people,
     english_orgs,
+    english_quoted_works,
     english_rules,
     english_short_forms,
     without_places_ending_names,
@@ -110,6 +111,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + english_acronym_names(text, k)
         + english_cued_orgs(text, k, starts)
         + english_directional_places(text, gazetteer, k)
+        + english_quoted_works(text, k)
     )
     if language == "ar":  # the outermost name over a known one inside it (حزب القوات اللبنانية)
         orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)

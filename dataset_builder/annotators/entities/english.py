@@ -63,6 +63,8 @@ def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
                 start = text.index(" ", start) + 1
             end = _name_end(text, start, end, k)
+            if label == "MISC":
+                end = _event_end(text, start, end, k)
             if label == "ORG" and (split := _two_bodies(text, start, end, k)) is not None:
                 found.append(Span(split, end, text[split:end], label, None))
                 end = text.rindex(" and ", start, split)
@@ -84,6 +86,18 @@ def _name_end(text: str, start: int, end: int, k: EntityKnowledge) -> int:
             break
     if text.endswith(("’s", "'s"), start, end):
         end -= 2
+    return end
+
+
+_FOR_OR_OF = re.compile(r" (?:for|of) ")
+
+
+def _event_end(text: str, start: int, end: int, k: EntityKnowledge) -> int:
+    """Where an event or prize ends: before "for" or "of" and a name the base knows (won the World Cup
+    for France), after it otherwise (Women's Prize for Fiction)."""
+    m = _FOR_OR_OF.search(text, start, end)
+    if m is not None and ("en", text[m.end() : end]) in k.names:
+        return m.start()
     return end
 
 
@@ -209,6 +223,32 @@ def _given_name_first(words: list[str], k: EntityKnowledge) -> bool:
     no title or stopword among the words."""
     first = words[0] if words[0] in k.en_first_names else words[0].split("-", 1)[0]
     return first in k.en_first_names and not any(w in k.en_titles or w in k.en_stopwords for w in words)
+
+
+_WORK_WORD = r"[A-Z0-9][\w’'&:!?.-]*"
+_QUOTED_WORK = re.compile(
+    rf"(?<=[\"“«])(?P<name>{_WORK_WORD}(?:[^\S\n]+(?:{_WORK_WORD}|(?:a|an|and|as|at|by|for|from|in|of|on|or|the|to|with)(?=[^\S\n]))){{0,5}})(?<![.,;!?:])(?=[\"”»])"
+)
+"""A title in double quotes or guillemets: up to six words, each capitalised but the small words of
+titles (All We Imagine as Light), no full stop or comma before the closing quote."""
+_CLOSING_QUOTE = {'"': '"', "“": "”", "«": "»"}
+
+
+def english_quoted_works(text: str, k: EntityKnowledge) -> list[Span]:
+    """Works named in quotes ("Orbital", “Prophet Song”): books, films, albums, plays (MISC). Not a
+    name the base gives to something else ("Hamas" in quotes stays an organisation) and not a quote
+    that goes on before its closing mark (a title in quotes is the quote's whole)."""
+    found: list[Span] = []
+    for m in _QUOTED_WORK.finditer(text):
+        start, end = m.span("name")
+        if _CLOSING_QUOTE[text[start - 1]] != text[end]:
+            continue
+        name = text[start:end]
+        hit = k.names.get(("en", name))
+        if (hit is not None and hit[1] != "MISC") or name in k.en_stopwords:
+            continue
+        found.append(Span(start, end, name, "MISC", hit[0] if hit else None))
+    return found
 
 
 def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
