@@ -354,7 +354,7 @@ def compile_entity_knowledge(
         en_org_of=re.compile(
             rf"(?P<name>{_word_start_alternatives([*en.org_heads, *en.company_suffixes])}(?:[^\S\n]+(?:of|for|on)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
         ),
-        en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
+        en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 3),
         en_loc_cue=_cue([*en.loc_heads, *en.loc_prefixes]),
         en_misc_cue=_cue([*en.misc_heads, *en.misc_prefixes]),
         en_loc=re.compile(

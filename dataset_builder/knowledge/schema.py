@@ -376,6 +376,11 @@ class GazetteerRules(_Strict):
     subdivision_common_words: list[str] = []
     """Words a region's name may not be made of alone: directions and common words (North, Central,
     Centre, Capital), which name a region in a registry but are no place in a sentence."""
+    local_countries: list[str] = []
+    """Countries whose small towns and second-level areas English news names (Kettering, Monmouthshire,
+    County Galway: the UK and Ireland); none when the key is missing, as before it was added."""
+    local_min_population: int = Field(default=0, ge=0)
+    """A local country's towns count from this many people."""
 
 
 class EntityRulesFile(_Strict):

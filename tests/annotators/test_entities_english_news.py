@@ -49,3 +49,31 @@ def test_works_in_quotes_are_misc_but_speech_and_known_names_are_not() -> None:
 def test_a_prize_for_a_field_is_one_event_but_a_cup_won_for_a_country_is_not() -> None:
     assert ("Women's Prize for Fiction", "MISC") in found("The Women's Prize for Fiction went to her.")
     assert found("He won the Davis Cup for France.") == [("Davis Cup", "MISC"), ("France", "LOC")]
+
+
+def test_towns_and_counties_of_the_uk_and_ireland_are_places_but_not_given_names() -> None:
+    text = "Staff in Kettering, Stockport and Tyldesley, and farms in Monmouthshire and Galway, were hit."
+    assert [s for s, _ in found(text)] == ["Kettering", "Stockport", "Tyldesley", "Monmouthshire", "Galway"]
+    assert found("Leigh said the bridge would close.") == []  # Leigh is a town and a given name
+
+
+def test_a_place_starting_or_ending_a_longer_name_is_no_place_of_its_own() -> None:
+    assert found("They play Northampton Saints next week.") == []
+    assert ("Galway", "LOC") not in found("Works are on show at the Galway Arts Centre on Monday.")
+    assert ("Stockport", "LOC") in found("The court in Stockport sat on Monday.")
+
+
+def test_venues_and_festivals_by_their_head() -> None:
+    assert found("It was held at Kings Park and Franklin's Gardens.") == [
+        ("Kings Park", "LOC"),
+        ("Franklin's Gardens", "LOC"),
+    ]
+    assert found("The Galway International Arts Festival opened.") == [
+        ("Galway International Arts Festival", "MISC")
+    ]
+
+
+def test_a_family_name_that_is_also_a_place_stays_the_persons() -> None:
+    text = "Council leader Anna Coventry said it was fair. Coventry added that it would go to Kettering."
+    assert found(text) == [("Anna Coventry", "PER"), ("Coventry", "PER"), ("Kettering", "LOC")]
+    assert found("Michael Jordan met fans in Jordan.") == [("Michael Jordan", "PER"), ("Jordan", "LOC")]

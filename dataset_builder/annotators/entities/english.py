@@ -301,32 +301,80 @@ def english_directional_places(text: str, known: list[Span], k: EntityKnowledge)
 
 
 def without_places_ending_names(text: str, spans: list[Span], k: EntityKnowledge) -> list[Span]:
-    """The spans without the known places that end a longer capitalised name (National Museums
-    Scotland, Natural Resources Wales, Real Madrid): a capitalised word right before one on its line,
-    no stopword, title, direction, nationality or possessive, outside a headline-case line. An
-    abbreviation stays: it stands inside titles (Assistant U.S. Attorney)."""
+    """The spans without the known places that end or start a longer capitalised name (National
+    Museums Scotland, Natural Resources Wales, Real Madrid; Northampton Saints, Galway Arts Centre): a
+    capitalised word right before one on its line, no stopword, title, direction, nationality or
+    possessive, or one right after it that is no stopword, title or known name, outside a
+    headline-case line. An abbreviation stays: it stands inside titles (Assistant U.S. Attorney)."""
     headlines: list[tuple[int, int]] | None = None  # read only when a place may end a name: most never do
     kept = []
     for span in spans:
-        if span.label == "LOC" and not span.text.isupper() and text[span.start - 1 : span.start] == " ":
-            end, before = last_word(text, span.start)
-            if (
-                before is not None
-                and "\n" not in text[end : span.start]
-                and before[:1].isupper()
-                and not before.endswith((*_SENTENCE_END, "’s", "'s"))
-                and before not in k.en_stopwords
-                and before not in k.en_title_words
-                and before not in k.en_place_directions
-                and k.names.get(("en", before), (None, ""))[1] != "MISC"
-            ):
-                if headlines is None:
-                    headlines = _headline_lines(text)
-                line = bisect_right(headlines, (span.start, len(text))) - 1
-                if not (line >= 0 and span.start < headlines[line][1]):
-                    continue
+        if (
+            span.label == "LOC"
+            and not span.text.isupper()
+            and (_name_goes_on(text, span, k) or _name_before(text, span, k))
+        ):
+            if headlines is None:
+                headlines = _headline_lines(text)
+            line = bisect_right(headlines, (span.start, len(text))) - 1
+            if not (line >= 0 and span.start < headlines[line][1]):
+                continue
         kept.append(span)
     return kept
+
+
+def without_places_named_as_surnames(
+    text: str, spans: list[Span], people: list[Span], k: EntityKnowledge
+) -> list[Span]:
+    """The spans without places named as the last word of a person found in full (Anna Coventry …
+    Coventry said): the later mention is the person's surname; not after a place preposition (Michael
+    Jordan … in Jordan)."""
+    surnames = {p.text.rsplit(None, 1)[-1] for p in people if " " in p.text}
+    return [
+        s
+        for s in spans
+        if not (
+            s.label == "LOC"
+            and s.text in surnames
+            and (last_word(text, s.start)[1] or "").lower() not in k.en_place_prepositions
+        )
+    ]
+
+
+def _name_before(text: str, span: Span, k: EntityKnowledge) -> bool:
+    """Whether a capitalised word that may start a name stands right before ``span`` on its line."""
+    if text[span.start - 1 : span.start] != " ":
+        return False
+    end, before = last_word(text, span.start)
+    return (
+        before is not None
+        and "\n" not in text[end : span.start]
+        and before[:1].isupper()
+        and not before.endswith((*_SENTENCE_END, "’s", "'s"))
+        and before not in k.en_stopwords
+        and before not in k.en_title_words
+        and before not in k.en_place_directions
+        and k.names.get(("en", before), (None, ""))[1] != "MISC"
+    )
+
+
+_NEXT_WORD = re.compile(r" (?P<word>[A-Z][A-Za-z’'-]*[a-z][A-Za-z’'-]*)(?![\w’'-]|\.\w)")
+
+
+def _name_goes_on(text: str, span: Span, k: EntityKnowledge) -> bool:
+    """Whether a capitalised word that may go on a name follows ``span`` after one space: no
+    stopword (in London Monday), title, direction, name the base knows or possessive."""
+    m = _NEXT_WORD.match(text, span.end)
+    if m is None:
+        return False
+    word = m.group("word")
+    return (
+        word not in k.en_stopwords
+        and word not in k.en_title_words
+        and word not in k.en_place_directions
+        and ("en", word) not in k.names
+        and not word.endswith(("’s", "'s"))
+    )
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -418,6 +466,8 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
         hit = k.names.get(("en", text[a:b]))
         if n == 0 and hit is not None and hit[1] == "MISC" and text[a:b] in k.en_first_names:
             continue  # a given name that is also a word of belief or origin (Christian Bruch)
+        if n == len(words) - 1 > 0 and hit is not None and hit[1] == "LOC" and _given_first(text, words, k):
+            continue  # a family name that is also a place's, after a given name (Anna Coventry)
         if (
             text[a:b] in k.en_org_heads
             or text[a:b] in k.en_loc_heads
@@ -429,6 +479,11 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
     if (suffix := k.en_name_suffix.match(text, end)) is not None:
         end = suffix.end()  # Jose Joao Abdalla Filho
     return Span(start, end, text[start:end], "PER", None)
+
+
+def _given_first(text: str, words: list[tuple[int, int]], k: EntityKnowledge) -> bool:
+    """Whether the first of ``words`` is a known given name."""
+    return text[slice(*words[0])] in k.en_first_names
 
 
 def english_cued_orgs(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:
