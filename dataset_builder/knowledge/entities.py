@@ -247,6 +247,8 @@ class EntityKnowledge:
     en_loc_heads: frozenset[str] = frozenset()
     """Place heads (Dam, Reef, Coast): no word of a person's name."""
     en_club_suffixes: frozenset[str] = frozenset()
+    en_competitions: frozenset[str] = frozenset()
+    """Two-word endings that make an organisation-headed name a competition (Premier League)."""
     """Words that end a club's name after its town (Newcastle United)."""
     en_place_prepositions: frozenset[str] = frozenset()
     """Prepositions that make a club's town the place (in Newcastle)."""
@@ -455,6 +457,7 @@ def compile_entity_knowledge(
         en_loc_heads=frozenset(en.loc_heads),
         en_place_directions=frozenset(en.place_directions),
         en_club_suffixes=frozenset(en.club_suffixes),
+        en_competitions=frozenset(f"{w} {h}" for w in en.competition_words for h in en.competition_heads),
         en_place_prepositions=frozenset(en.place_prepositions),
         en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
         en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),

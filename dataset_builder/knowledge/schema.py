@@ -332,6 +332,11 @@ class EnglishEntityRules(_Strict):
     club_suffixes: list[str] = []
     """Words that end a club's name after its town (Newcastle United, Blackburn Rovers): the town's
     name alone, elsewhere in the same text, is the club, unless ``place_prepositions`` stand before it."""
+    competition_words: list[str] = []
+    """Words that, right before a ``competition_heads`` word, make the name a competition (MISC) rather
+    than a body (Premier League, Diamond League, Conference League; not Arab League)."""
+    competition_heads: list[str] = []
+    """Organisation heads that name a competition after a ``competition_words`` word (League)."""
     place_prepositions: list[str] = []
     """Prepositions before a town that make it the place, not its club (in Newcastle, at Newcastle)."""
     misc_heads: list[str] = []

@@ -77,3 +77,17 @@ def test_a_family_name_that_is_also_a_place_stays_the_persons() -> None:
     text = "Council leader Anna Coventry said it was fair. Coventry added that it would go to Kettering."
     assert found(text) == [("Anna Coventry", "PER"), ("Coventry", "PER"), ("Kettering", "LOC")]
     assert found("Michael Jordan met fans in Jordan.") == [("Michael Jordan", "PER"), ("Jordan", "LOC")]
+
+
+def test_a_league_after_a_competition_word_is_a_competition_other_leagues_are_bodies() -> None:
+    text = "Villa play in the Europa Conference League. The Arab League met in Cairo."
+    assert ("Europa Conference League", "MISC") in found(text)
+    assert ("Arab League", "ORG") in found(text)
+    assert ("English Football League", "ORG") in found("The English Football League fined the club.")
+
+
+def test_a_body_ends_before_on_and_a_street() -> None:
+    assert found("It is on show at the Galway Arts Centre on Dominick Street.") == [
+        ("Galway Arts Centre", "ORG"),
+        ("Dominick Street", "LOC"),
+    ]

@@ -68,8 +68,11 @@ def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             if label == "ORG" and (split := _two_bodies(text, start, end, k)) is not None:
                 found.append(Span(split, end, text[split:end], label, None))
                 end = text.rindex(" and ", start, split)
-            if len(text[start:end].split()) >= 2:
-                found.append(Span(start, end, text[start:end], label, None))
+            words = text[start:end].split()
+            # a competition (Indian Premier League), not a body (Arab League)
+            competition = label == "ORG" and " ".join(words[-2:]) in k.en_competitions
+            if len(words) >= 2:
+                found.append(Span(start, end, text[start:end], "MISC" if competition else label, None))
     return found
 
 
@@ -78,10 +81,13 @@ _JOINED = re.compile(r" (?:of|for|on)(?: the)? (?P<word>\S+)")
 
 
 def _name_end(text: str, start: int, end: int, k: EntityKnowledge) -> int:
-    """Where a name ends: before a joiner followed by a stopword (the Security Council on Monday) and
-    before a possessive (the Central Bank of Argentina's board)."""
+    """Where a name ends: before a joiner followed by a stopword (the Security Council on Monday) or
+    by a street or other place named by its head (the Arts Centre on Dominick Street), and before a
+    possessive (the Central Bank of Argentina's board)."""
     for m in _JOINED.finditer(text, start, end):
-        if m.group("word") in k.en_stopwords:
+        if m.group("word") in k.en_stopwords or (
+            m.group().startswith(" on ") and text[start:end].rsplit(None, 1)[-1] in k.en_loc_heads
+        ):
             end = m.start()
             break
     if text.endswith(("’s", "'s"), start, end):
