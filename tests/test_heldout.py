@@ -355,8 +355,8 @@ def test_silver_on_the_english_dev9_set() -> None:
     result = evaluate(DATA / "news_dev9", KNOWLEDGE)
     print(result.report())
     en = result.per_language["en"]
-    # measured P 0.948, R 0.751, F1 0.838; PER 0.924/0.847, ORG 0.942/0.714, LOC 0.955/0.670, MISC
+    # measured P 0.953, R 0.765, F1 0.848; PER 0.938/0.847, ORG 0.945/0.758, LOC 0.955/0.670, MISC
     # 1.000/0.875 after its rules and knowledge (0.795, 0.443, 0.569 before them)
-    assert result.overall.precision >= 0.94 and result.overall.recall >= 0.74 and result.overall.f1 >= 0.83
+    assert result.overall.precision >= 0.945 and result.overall.recall >= 0.76 and result.overall.f1 >= 0.84
     assert en["PER"].recall >= 0.84 and en["MISC"].recall >= 0.87
     assert result.date_right == result.documents

@@ -91,3 +91,12 @@ def test_a_body_ends_before_on_and_a_street() -> None:
         ("Galway Arts Centre", "ORG"),
         ("Dominick Street", "LOC"),
     ]
+
+
+def test_schools_colleges_and_equities_desks_head_organisations() -> None:
+    assert found("Pupils at St Mary's Catholic High School were told.") == [
+        ("St Mary's Catholic High School", "ORG")
+    ]
+    assert found("Kotak Institutional Equities said margins would fall.") == [
+        ("Kotak Institutional Equities", "ORG")
+    ]
