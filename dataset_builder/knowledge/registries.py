@@ -85,11 +85,12 @@ def _built(rules: EntityRulesFile) -> RegistryNames:
         "ar": frozenset(rules.ar.stopwords),
         "en": frozenset(rules.en.stopwords),
     }
+    given = given_names()
     places = sorted(
         ((language, normalise(surface, language)), hit)
-        for (language, surface), hit in place_names(rules.gazetteer, stopwords).items()
+        for (language, surface), hit in place_names(rules.gazetteer, stopwords, given).items()
     )
-    return RegistryNames(tuple(places), given_names())
+    return RegistryNames(tuple(places), given)
 
 
 _GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})

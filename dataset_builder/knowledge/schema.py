@@ -332,6 +332,11 @@ class EnglishEntityRules(_Strict):
     club_suffixes: list[str] = []
     """Words that end a club's name after its town (Newcastle United, Blackburn Rovers): the town's
     name alone, elsewhere in the same text, is the club, unless ``place_prepositions`` stand before it."""
+    competition_words: list[str] = []
+    """Words that, right before a ``competition_heads`` word, make the name a competition (MISC) rather
+    than a body (Premier League, Diamond League, Conference League; not Arab League)."""
+    competition_heads: list[str] = []
+    """Organisation heads that name a competition after a ``competition_words`` word (League)."""
     place_prepositions: list[str] = []
     """Prepositions before a town that make it the place, not its club (in Newcastle, at Newcastle)."""
     misc_heads: list[str] = []
@@ -376,6 +381,11 @@ class GazetteerRules(_Strict):
     subdivision_common_words: list[str] = []
     """Words a region's name may not be made of alone: directions and common words (North, Central,
     Centre, Capital), which name a region in a registry but are no place in a sentence."""
+    local_countries: list[str] = []
+    """Countries whose small towns and second-level areas English news names (Kettering, Monmouthshire,
+    County Galway: the UK and Ireland); none when the key is missing, as before it was added."""
+    local_min_population: int = Field(default=0, ge=0)
+    """A local country's towns count from this many people."""
 
 
 class EntityRulesFile(_Strict):

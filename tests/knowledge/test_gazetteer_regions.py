@@ -62,6 +62,7 @@ def test_the_regions_are_sorted_and_the_same_on_two_loads() -> None:
 
 
 def test_without_region_types_no_region_is_added() -> None:
-    """An older project's file, without ``subdivision_types``, adds no region, as before."""
-    old = RULES.gazetteer.model_copy(update={"subdivision_types": []})
+    """An older project's file, without ``subdivision_types`` and ``local_countries``, adds no region,
+    as before."""
+    old = RULES.gazetteer.model_copy(update={"subdivision_types": [], "local_countries": []})
     assert _regions(place_names(old, STOPWORDS)) == {}

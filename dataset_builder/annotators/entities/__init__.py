@@ -55,9 +55,11 @@ from dataset_builder.annotators.entities.english import (
     english_directional_places,
     english_national_people,
     english_orgs,
+    english_quoted_works,
     english_rules,
     english_short_forms,
     without_places_ending_names,
+    without_places_named_as_surnames,
 )
 from dataset_builder.annotators.entities.known import (
     bracketed_short_names,
@@ -110,6 +112,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + english_acronym_names(text, k)
         + english_cued_orgs(text, k, starts)
         + english_directional_places(text, gazetteer, k)
+        + english_quoted_works(text, k)
     )
     if language == "ar":  # the outermost name over a known one inside it (حزب القوات اللبنانية)
         orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)
@@ -137,8 +140,16 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     surnames: dict[int, list[str | None]] = defaultdict(list)
     for end, entity_id in {(s.end, s.entity_id) for s in gazetteer if s.label == "PER"}:
         surnames[end].append(entity_id)
-    # and over a given name the base knows as a nationality or belief (Christian Scherer)
+    # and over a given name the base knows as a nationality or belief (Christian Scherer); in English
+    # a person whose given name the dictionary knows wins over the place ending the name (Anna Coventry)
     given = {s.start for s in gazetteer if s.label == "MISC" and s.text in k.en_first_names}
+    if language == "en":
+        places = {s.end for s in gazetteer if s.label == "LOC"}
+        given.update(
+            r.start
+            for r in rules
+            if r.label == "PER" and r.end in places and r.text.split(None, 1)[0] in k.en_first_names
+        )
     known = longest_first(
         known
         + [
@@ -160,6 +171,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     )
     if language == "en":
         later += english_short_forms(text, chosen, k)
+        chosen = without_places_named_as_surnames(text, chosen, people, k)
     # a surname or the full name found again may sit in a title the chosen people were taken out of
     final = without_people_opening_titles(text, select(chosen + later, len(text)))
     if language == "en":  # a place ending a longer name goes last: no rule may take its words instead

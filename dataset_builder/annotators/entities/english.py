@@ -63,11 +63,16 @@ def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
                 start = text.index(" ", start) + 1
             end = _name_end(text, start, end, k)
+            if label == "MISC":
+                end = _event_end(text, start, end, k)
             if label == "ORG" and (split := _two_bodies(text, start, end, k)) is not None:
                 found.append(Span(split, end, text[split:end], label, None))
                 end = text.rindex(" and ", start, split)
-            if len(text[start:end].split()) >= 2:
-                found.append(Span(start, end, text[start:end], label, None))
+            words = text[start:end].split()
+            # a competition (Indian Premier League), not a body (Arab League)
+            competition = label == "ORG" and " ".join(words[-2:]) in k.en_competitions
+            if len(words) >= 2:
+                found.append(Span(start, end, text[start:end], "MISC" if competition else label, None))
     return found
 
 
@@ -76,14 +81,29 @@ _JOINED = re.compile(r" (?:of|for|on)(?: the)? (?P<word>\S+)")
 
 
 def _name_end(text: str, start: int, end: int, k: EntityKnowledge) -> int:
-    """Where a name ends: before a joiner followed by a stopword (the Security Council on Monday) and
-    before a possessive (the Central Bank of Argentina's board)."""
+    """Where a name ends: before a joiner followed by a stopword (the Security Council on Monday) or
+    by a street or other place named by its head (the Arts Centre on Dominick Street), and before a
+    possessive (the Central Bank of Argentina's board)."""
     for m in _JOINED.finditer(text, start, end):
-        if m.group("word") in k.en_stopwords:
+        if m.group("word") in k.en_stopwords or (
+            m.group().startswith(" on ") and text[start:end].rsplit(None, 1)[-1] in k.en_loc_heads
+        ):
             end = m.start()
             break
     if text.endswith(("’s", "'s"), start, end):
         end -= 2
+    return end
+
+
+_FOR_OR_OF = re.compile(r" (?:for|of) ")
+
+
+def _event_end(text: str, start: int, end: int, k: EntityKnowledge) -> int:
+    """Where an event or prize ends: before "for" or "of" and a name the base knows (won the World Cup
+    for France), after it otherwise (Women's Prize for Fiction)."""
+    m = _FOR_OR_OF.search(text, start, end)
+    if m is not None and ("en", text[m.end() : end]) in k.names:
+        return m.start()
     return end
 
 
@@ -140,7 +160,7 @@ def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int
 
 
 def english_rules(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:
-    """People after a title, before or after "said", with a particle or a known given name;
+    """People after a title, before or after "said", with a particle, initials or a known given name;
     ``starts`` are where the knowledge's words start in the text (``k.en_starts.find(text)``)."""
     found: list[Span] = []
     for m in started_matches(k.en_person, text, starts[PERSON]):
@@ -154,7 +174,7 @@ def english_rules(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) 
             found.append(span)
     headlines = _headline_lines(text)
     headline_starts = [a for a, _ in headlines]
-    for pattern in (k.en_particle_name, k.en_said, k.en_named):
+    for pattern in (k.en_particle_name, k.en_said, k.en_named, k.en_initialled):
         for m in pattern.finditer(text):
             # the cheapest test first: most capitalised pairs start with no given name
             if pattern is k.en_named and not _given_name_first(m.group("name").split(), k):
@@ -211,6 +231,32 @@ def _given_name_first(words: list[str], k: EntityKnowledge) -> bool:
     return first in k.en_first_names and not any(w in k.en_titles or w in k.en_stopwords for w in words)
 
 
+_WORK_WORD = r"[A-Z0-9][\w’'&:!?.-]*"
+_QUOTED_WORK = re.compile(
+    rf"(?<=[\"“«])(?P<name>{_WORK_WORD}(?:[^\S\n]+(?:{_WORK_WORD}|(?:a|an|and|as|at|by|for|from|in|of|on|or|the|to|with)(?=[^\S\n]))){{0,5}})(?<![.,;!?:])(?=[\"”»])"
+)
+"""A title in double quotes or guillemets: up to six words, each capitalised but the small words of
+titles (All We Imagine as Light), no full stop or comma before the closing quote."""
+_CLOSING_QUOTE = {'"': '"', "“": "”", "«": "»"}
+
+
+def english_quoted_works(text: str, k: EntityKnowledge) -> list[Span]:
+    """Works named in quotes ("Orbital", “Prophet Song”): books, films, albums, plays (MISC). Not a
+    name the base gives to something else ("Hamas" in quotes stays an organisation) and not a quote
+    that goes on before its closing mark (a title in quotes is the quote's whole)."""
+    found: list[Span] = []
+    for m in _QUOTED_WORK.finditer(text):
+        start, end = m.span("name")
+        if _CLOSING_QUOTE[text[start - 1]] != text[end]:
+            continue
+        name = text[start:end]
+        hit = k.names.get(("en", name))
+        if (hit is not None and hit[1] != "MISC") or name in k.en_stopwords:
+            continue
+        found.append(Span(start, end, name, "MISC", hit[0] if hit else None))
+    return found
+
+
 def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
     """A capitalised name spelled out before its acronym in brackets, "World Health Organization
     (WHO)": the acronym's letters are the initials of its words, in order, from the first."""
@@ -261,32 +307,80 @@ def english_directional_places(text: str, known: list[Span], k: EntityKnowledge)
 
 
 def without_places_ending_names(text: str, spans: list[Span], k: EntityKnowledge) -> list[Span]:
-    """The spans without the known places that end a longer capitalised name (National Museums
-    Scotland, Natural Resources Wales, Real Madrid): a capitalised word right before one on its line,
-    no stopword, title, direction, nationality or possessive, outside a headline-case line. An
-    abbreviation stays: it stands inside titles (Assistant U.S. Attorney)."""
+    """The spans without the known places that end or start a longer capitalised name (National
+    Museums Scotland, Natural Resources Wales, Real Madrid; Northampton Saints, Galway Arts Centre): a
+    capitalised word right before one on its line, no stopword, title, direction, nationality or
+    possessive, or one right after it that is no stopword, title or known name, outside a
+    headline-case line. An abbreviation stays: it stands inside titles (Assistant U.S. Attorney)."""
     headlines: list[tuple[int, int]] | None = None  # read only when a place may end a name: most never do
     kept = []
     for span in spans:
-        if span.label == "LOC" and not span.text.isupper() and text[span.start - 1 : span.start] == " ":
-            end, before = last_word(text, span.start)
-            if (
-                before is not None
-                and "\n" not in text[end : span.start]
-                and before[:1].isupper()
-                and not before.endswith((*_SENTENCE_END, "’s", "'s"))
-                and before not in k.en_stopwords
-                and before not in k.en_title_words
-                and before not in k.en_place_directions
-                and k.names.get(("en", before), (None, ""))[1] != "MISC"
-            ):
-                if headlines is None:
-                    headlines = _headline_lines(text)
-                line = bisect_right(headlines, (span.start, len(text))) - 1
-                if not (line >= 0 and span.start < headlines[line][1]):
-                    continue
+        if (
+            span.label == "LOC"
+            and not span.text.isupper()
+            and (_name_goes_on(text, span, k) or _name_before(text, span, k))
+        ):
+            if headlines is None:
+                headlines = _headline_lines(text)
+            line = bisect_right(headlines, (span.start, len(text))) - 1
+            if not (line >= 0 and span.start < headlines[line][1]):
+                continue
         kept.append(span)
     return kept
+
+
+def without_places_named_as_surnames(
+    text: str, spans: list[Span], people: list[Span], k: EntityKnowledge
+) -> list[Span]:
+    """The spans without places named as the last word of a person found in full (Anna Coventry …
+    Coventry said): the later mention is the person's surname; not after a place preposition (Michael
+    Jordan … in Jordan)."""
+    surnames = {p.text.rsplit(None, 1)[-1] for p in people if " " in p.text}
+    return [
+        s
+        for s in spans
+        if not (
+            s.label == "LOC"
+            and s.text in surnames
+            and (last_word(text, s.start)[1] or "").lower() not in k.en_place_prepositions
+        )
+    ]
+
+
+def _name_before(text: str, span: Span, k: EntityKnowledge) -> bool:
+    """Whether a capitalised word that may start a name stands right before ``span`` on its line."""
+    if text[span.start - 1 : span.start] != " ":
+        return False
+    end, before = last_word(text, span.start)
+    return (
+        before is not None
+        and "\n" not in text[end : span.start]
+        and before[:1].isupper()
+        and not before.endswith((*_SENTENCE_END, "’s", "'s"))
+        and before not in k.en_stopwords
+        and before not in k.en_title_words
+        and before not in k.en_place_directions
+        and k.names.get(("en", before), (None, ""))[1] != "MISC"
+    )
+
+
+_NEXT_WORD = re.compile(r" (?P<word>[A-Z][A-Za-z’'-]*[a-z][A-Za-z’'-]*)(?![\w’'-]|\.\w)")
+
+
+def _name_goes_on(text: str, span: Span, k: EntityKnowledge) -> bool:
+    """Whether a capitalised word that may go on a name follows ``span`` after one space: no
+    stopword (in London Monday), title, direction, name the base knows or possessive."""
+    m = _NEXT_WORD.match(text, span.end)
+    if m is None:
+        return False
+    word = m.group("word")
+    return (
+        word not in k.en_stopwords
+        and word not in k.en_title_words
+        and word not in k.en_place_directions
+        and ("en", word) not in k.names
+        and not word.endswith(("’s", "'s"))
+    )
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -378,6 +472,8 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
         hit = k.names.get(("en", text[a:b]))
         if n == 0 and hit is not None and hit[1] == "MISC" and text[a:b] in k.en_first_names:
             continue  # a given name that is also a word of belief or origin (Christian Bruch)
+        if n == len(words) - 1 > 0 and hit is not None and hit[1] == "LOC" and _given_first(text, words, k):
+            continue  # a family name that is also a place's, after a given name (Anna Coventry)
         if (
             text[a:b] in k.en_org_heads
             or text[a:b] in k.en_loc_heads
@@ -389,6 +485,11 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
     if (suffix := k.en_name_suffix.match(text, end)) is not None:
         end = suffix.end()  # Jose Joao Abdalla Filho
     return Span(start, end, text[start:end], "PER", None)
+
+
+def _given_first(text: str, words: list[tuple[int, int]], k: EntityKnowledge) -> bool:
+    """Whether the first of ``words`` is a known given name."""
+    return text[slice(*words[0])] in k.en_first_names
 
 
 def english_cued_orgs(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) -> list[Span]:

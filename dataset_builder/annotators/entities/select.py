@@ -51,7 +51,11 @@ def surname_mentions(
         for form in sorted(forms - seen):
             seen.add(form)
             hit = k.names.get((language, form))
-            if len(form) < 3 or (hit is not None and hit[1] != "PER") or form in k.en_stopwords:
+            if (
+                len(form) < 3
+                or (hit is not None and hit[1] != "PER" and (language, hit[1]) != ("en", "LOC"))
+                or form in k.en_stopwords
+            ):  # an English family name may be a place's (Anna Coventry … Coventry said)
                 continue
             if language == "ar" and (form in k.ar_stopwords or form in k.ar_titles or form in k.ar_modifiers):
                 continue
