@@ -59,11 +59,18 @@ def writer(path: Path, arrow_schema: pa.Schema) -> pq.ParquetWriter:
 def fresh(table: pa.Table, arrow_schema: pa.Schema) -> pa.Table:
     """One contiguous chunk laid out as ``pa.Table.from_pylist`` lays it out.
 
-    Slices and filters keep offsets and all-valid validity bitmaps (in nested columns too), so the
-    card's Arrow sizes (``nbytes``) would depend on how rows arrived; concatenation copies into fresh
-    buffers with a bitmap only where something is null.
+    Slices and filters keep offsets and all-valid validity bitmaps (in nested columns too), and so
+    may rows decoded one way and not another, so the card's Arrow sizes (``nbytes``) would depend on
+    how rows arrived (a cached and a clean build once differed in them). Concatenation alone does not
+    mend it: a lone chunk comes back as it is, and a bitmap whose null count was never computed is
+    kept. An Arrow IPC stream writes a bitmap only where something is null and offsets from zero, so
+    a round trip through one lays the rows out afresh.
     """
-    return pa.Table.from_arrays([c.combine_chunks() for c in table.columns], schema=arrow_schema)
+    combined = pa.Table.from_arrays([c.combine_chunks() for c in table.columns], schema=arrow_schema)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, arrow_schema) as stream:
+        stream.write_table(combined)
+    return pa.ipc.open_stream(sink.getvalue()).read_all()
 
 
 class SplitWriters:
