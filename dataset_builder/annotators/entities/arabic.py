@@ -375,8 +375,9 @@ def arabic_orgs(
             if national and _purpose_after_nationality(norm, words, i, j, head, k):
                 last = _purpose_end(norm, words, j - 1, k)  # الصندوق السعودي للتنمية
                 break
-            if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
-                break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
+            if not w.startswith(("ال", "لل")) or (national and k.names.get(("ar", w), (None, ""))[1] != "MISC"):
+                break  # after a nationality only another (الجيش العربي السوري), not للمرة الثانية nor a
+                # plural that ends in ي like one (نقابة الأطباء الأردنيين الأهالي)
             if j == i + 1 and w.startswith("لل"):
                 # a bare head with the article is the body of the text (الهيئة للقطاع المالي); one
                 # without it is a body, not a name (مركز للمحاكاة الطبية)

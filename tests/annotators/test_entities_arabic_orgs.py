@@ -1,0 +1,25 @@
+"""Arabic organisations of real-world news (issue 17, tests/data/ar_dev8): where a body's name ends,
+bodies and companies named with a place inside, outlets named after a place."""
+
+from __future__ import annotations
+
+from conftest import KNOWLEDGE
+
+from dataset_builder.annotators.entities import find_entities
+from dataset_builder.documents import check_spans
+
+
+def orgs(text: str) -> list[str]:
+    spans = find_entities(text, "ar", KNOWLEDGE.entities)
+    check_spans(text, spans, "test")
+    return [s.text for s in spans if s.label == "ORG"]
+
+
+def test_a_participle_after_a_court_says_what_its_ruling_does() -> None:
+    """القاضي ends in ي like a nisba but is the ruling's verb: no part of the court's name."""
+    assert orgs("أيدت المحكمة حكم محكمة الاستئناف القاضي بسجن المتهم.") == ["محكمة الاستئناف"]
+
+
+def test_a_plural_ending_in_ya_after_a_nationality_is_no_part_of_the_body() -> None:
+    """After a nationality only another nationality continues a body's name, not a broken plural."""
+    assert orgs("ودعت نقابة الأطباء الأردنيين الأهالي إلى التطعيم.") == ["نقابة الأطباء الأردنيين"]
