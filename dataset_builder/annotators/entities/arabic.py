@@ -375,7 +375,9 @@ def arabic_orgs(
             if national and _purpose_after_nationality(norm, words, i, j, head, k):
                 last = _purpose_end(norm, words, j - 1, k)  # الصندوق السعودي للتنمية
                 break
-            if not w.startswith(("ال", "لل")) or (national and k.names.get(("ar", w), (None, ""))[1] != "MISC"):
+            if not w.startswith(("ال", "لل")) or (
+                national and k.names.get(("ar", w), (None, ""))[1] != "MISC"
+            ):
                 break  # after a nationality only another (الجيش العربي السوري), not للمرة الثانية nor a
                 # plural that ends in ي like one (نقابة الأطباء الأردنيين الأهالي)
             if j == i + 1 and w.startswith("لل"):
