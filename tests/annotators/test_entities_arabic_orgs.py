@@ -23,3 +23,11 @@ def test_a_participle_after_a_court_says_what_its_ruling_does() -> None:
 def test_a_plural_ending_in_ya_after_a_nationality_is_no_part_of_the_body() -> None:
     """After a nationality only another nationality continues a body's name, not a broken plural."""
     assert orgs("ودعت نقابة الأطباء الأردنيين الأهالي إلى التطعيم.") == ["نقابة الأطباء الأردنيين"]
+
+
+def test_what_a_body_is_for_keeps_the_adjective_that_agrees_with_it() -> None:
+    """A construct after ل ends with an article adjective agreeing with its noun (feminine with
+    feminine), not with a nationality or a day."""
+    assert orgs("وقال المتحدث باسم اللجنة الوطنية لإدارة الحالات الطارئة إن الشرطة مستعدة.") == [
+        "اللجنة الوطنية لإدارة الحالات الطارئة"
+    ]

@@ -365,6 +365,8 @@ def arabic_orgs(
                     and not _before_nationality(norm, words, last + 1, k)
                 ):
                     last += 1
+                if _agreeing_adjective(text, norm, words, last, k):
+                    last += 1  # with its adjective (لإدارة الحالات الطارئة)
                 break
             if w in k.ar_org_end_adjectives:
                 break  # describes the body, names none of it (وكالة الأنباء الإيرانية الرسمية)
@@ -614,6 +616,28 @@ def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) ->
             break
         last = nxt
     return last
+
+
+def _agreeing_adjective(text: str, norm: str, words: list[Word], last: int, k: EntityKnowledge) -> bool:
+    """An article adjective right after ``words[last]`` that agrees with it, both feminine (الحالات
+    الطارئة) or a nisba after a masculine noun (للأمن الغذائي): it describes that noun, inside the name.
+    Read in ``text``: the normalised words write ة as ه. No nationality (that is the body's own)."""
+    nxt = last + 1
+    if nxt >= len(words) or not _adjacent(norm, words[last], words[nxt]):
+        return False
+    adjective = words[nxt][2]
+    if (
+        not adjective.startswith("ال")
+        or not _name_word(adjective, k)
+        or adjective in k.ar_org_end_adjectives
+        or ("ar", adjective) in k.names
+    ):
+        return False
+    noun = words[last]
+    feminine = text[noun[1] - 1] == "ة" or noun[2].endswith("ات")
+    if text[words[nxt][1] - 1] == "ة":
+        return feminine
+    return not feminine and _nisba(adjective, k)
 
 
 def _agreeing_nisba(noun: str, adjective: str, k: EntityKnowledge) -> bool:
