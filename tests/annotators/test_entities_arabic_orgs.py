@@ -31,3 +31,12 @@ def test_what_a_body_is_for_keeps_the_adjective_that_agrees_with_it() -> None:
     assert orgs("وقال المتحدث باسم اللجنة الوطنية لإدارة الحالات الطارئة إن الشرطة مستعدة.") == [
         "اللجنة الوطنية لإدارة الحالات الطارئة"
     ]
+
+
+def test_a_company_named_by_a_noun_and_a_place_keeps_its_descriptor() -> None:
+    """شركة نفط الكويت is one name (the noun and the place alone say what, not who); a company named by
+    a place and what it is for leaves the descriptor out (شركة قطر للطاقة → قطر للطاقة)."""
+    assert orgs("وطالب نواب بمحاسبة شركة نفط الكويت، بينما تملك شركة قطر للطاقة حصة.") == [
+        "شركة نفط الكويت",
+        "قطر للطاقة",
+    ]

@@ -507,7 +507,7 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
     or one article word with what it is for (شركة النيل للتوريدات). A nisba after the name is no part
     of it (the nationality's own span)."""
     found = []
-    for i, _ in _heads_before_a_word(norm, words, k.ar_company_descriptors):
+    for i, head in _heads_before_a_word(norm, words, k.ar_company_descriptors):
         j = i + 1
         while (
             j < len(words)
@@ -516,6 +516,12 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
             and _company_word(words[j][2], k)
         ):
             j += 1
+        if j == i + 2 and _adjacent(norm, words[j - 1], words[j]) and _known_place(words[j][2], k):
+            # a noun and a place: the descriptor is part of the name (شركة نفط الكويت), the noun and the
+            # place alone say what, not who
+            start = words[i][1] - len(head)
+            found.append(Span(start, words[j][1], text[start : words[j][1]], "ORG", None))
+            continue
         if j == i + 1:  # no plain word: an article word or a place names it only with its purpose
             w = words[j][2]
             place = k.names.get(("ar", w), (None, ""))[1] == "LOC"  # شركة مصر للطيران
@@ -544,6 +550,11 @@ _NUMBER_AFTER = re.compile(r"[^\S\n]\d+\b")
 
 _COMPANY_WORDS = 3
 """Plain words at most in a company's name after its descriptor (شركة بريتش أميركان توباكو)."""
+
+
+def _known_place(word: str, k: EntityKnowledge) -> bool:
+    """A place the base knows by this one word."""
+    return k.names.get(("ar", word), (None, ""))[1] == "LOC"
 
 
 def _company_word(word: str, k: EntityKnowledge) -> bool:
