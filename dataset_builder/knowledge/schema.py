@@ -233,6 +233,10 @@ class ArabicEntityRules(_Strict):
     descriptors: list[str] = []
     """Words in front of an outlet's or club's name (صحيفة, قناة, نادي), left out of the span: after
     one, a contextual name of the knowledge base is that entity."""
+    media_descriptors: list[str] = []
+    """Words in front of an outlet's name (قناة, صحيفة, تلفزيون), left out of the span: after one, a
+    place the base knows names the outlet, with the plain words or nisba after it (قناة سوريا دراما,
+    قناة القاهرة الإخبارية, صحيفة الرياض), not the place."""
     company_descriptors: list[str] = []
     """Words in front of a company's name, left out of the span (شركة): after one, plain name words the
     base does not know, up to a nisba, punctuation or a stopword, are the company (شركة إيني

@@ -40,3 +40,18 @@ def test_a_company_named_by_a_noun_and_a_place_keeps_its_descriptor() -> None:
         "شركة نفط الكويت",
         "قطر للطاقة",
     ]
+
+
+def test_an_outlet_named_after_a_place_is_an_organisation_not_the_place() -> None:
+    """After an outlet's descriptor a known place and the words after it name the outlet; a place named
+    with the descriptor stays a place."""
+    spans = find_entities(
+        "وتنقل قناة سوريا دراما الحفل، ونقلت صحيفة الرياض الخبر، وعبرت السفن قناة السويس.",
+        "ar",
+        KNOWLEDGE.entities,
+    )
+    assert [(s.text, s.label) for s in spans] == [
+        ("سوريا دراما", "ORG"),
+        ("الرياض", "ORG"),
+        ("قناة السويس", "LOC"),
+    ]

@@ -39,6 +39,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_national_orgs,
     arabic_nationals,
     arabic_orgs,
+    arabic_outlets,
     arabic_people,
     arabic_role_appositions,
     arabic_speakers,
@@ -116,7 +117,11 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         orgs += arabic_sub_bodies(text, norm, words, k, gazetteer + orgs)
     # a name in context (بترا in brackets) wins over the same surface's other reading
     known = longest_first(
-        contextual_names(text, norm, language, k) + gazetteer + orgs + dateline_agencies(text, language, k)
+        contextual_names(text, norm, language, k)
+        + (arabic_outlets(text, norm, words, k, gazetteer) if language == "ar" else [])  # over the place
+        + gazetteer
+        + orgs
+        + dateline_agencies(text, language, k)
     )
     learned = longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model

@@ -545,6 +545,36 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
     return found
 
 
+def arabic_outlets(
+    text: str, norm: str, words: list[Word], k: EntityKnowledge, known: list[Span]
+) -> list[Span]:
+    """An outlet named after a place, after its descriptor left out of the span: the place and the
+    plain words or nisba after it (قناة سوريا دراما, قناة القاهرة الإخبارية, صحيفة الرياض), an
+    organisation, not the place. Not a place named with the descriptor (قناة السويس), nor a
+    nationality after the name (قناة الجزيرة القطرية: its own span)."""
+    places = {s.start: s.end for s in known if s.label == "LOC"}
+    found = []
+    for i, head in _heads_before_a_word(norm, words, k.ar_media_descriptors):
+        if places.get(words[i][1] - len(head), 0) > words[i][1]:
+            continue  # the descriptor is part of a place's name (قناة السويس)
+        start = words[i + 1][0]
+        end = places.get(start) or (words[i + 1][1] if _known_place(words[i + 1][2], k) else None)
+        if end is None:
+            continue
+        last = next((j for j in range(i + 1, len(words)) if words[j][1] == end), None)
+        if last is None:
+            continue  # the place ends inside a word
+        for j in range(last + 1, min(last + 3, len(words))):
+            w = words[j][2]
+            if not _adjacent(norm, words[j - 1], words[j]) or ("ar", w) in k.names:
+                break
+            if not (_company_word(w, k) or (w.startswith("ال") and _nisba(w, k) and _name_word(w, k))):
+                break
+            end = words[j][1]
+        found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
 _NUMBER_AFTER = re.compile(r"[^\S\n]\d+\b")
 
 
