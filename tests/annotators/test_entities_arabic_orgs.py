@@ -55,3 +55,12 @@ def test_an_outlet_named_after_a_place_is_an_organisation_not_the_place() -> Non
         ("الرياض", "ORG"),
         ("قناة السويس", "LOC"),
     ]
+
+
+def test_a_head_and_a_chain_of_constructs_name_a_body() -> None:
+    """A construct head, a noun without the article and one with it name a body, with the و-words
+    after it; not a generic body nor a phrase after it."""
+    assert orgs(
+        "واعتمدت الجامعة اختبارات هيئة تقويم التعليم والتدريب، وسيعقد مجلس نواب الشعب جلسة، "
+        "وصادق مجلس إدارة الشركة على النتائج."
+    ) == ["هيئة تقويم التعليم والتدريب", "مجلس نواب الشعب"]

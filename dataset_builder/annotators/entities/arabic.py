@@ -332,6 +332,19 @@ def arabic_orgs(
             end = words[_purpose_end(norm, words, i + 1, k)][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
+        elif construct and not head.startswith("ال") and _construct_chain(norm, words, i, k):
+            # a chain of constructs (هيئة تقويم التعليم, مجلس نواب الشعب), with the و-words and nisbas
+            # right after it (هيئة تنظيم الاتصالات والحكومة الرقمية), not a phrase (التابع للأمم المتحدة)
+            last = i + 2
+            while (
+                last + 1 < min(i + 6, len(words))
+                and _adjacent(norm, words[last], words[last + 1])
+                and (_coordinated(words[last + 1], k, starts) or _nisba(words[last + 1][2], k))
+            ):
+                last += 1
+            end = words[last][1]
+            found.append(Span(start, end, text[start:end], "ORG", None))
+            continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
             if (
@@ -858,6 +871,35 @@ def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) 
     definite = adjective.startswith("ال") and (_nisba(adjective, k) or _place_nisba(adjective, k))
     place = k.names.get(("ar", name), (None, ""))[1] == "LOC"
     return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
+
+
+def _construct_chain(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
+    """After a construct head without the article, a noun without it and a noun with it name a body
+    (هيئة تقويم التعليم, هيئة مكافحة الفساد, مجلس نواب الشعب); not a generic body (مجلس إدارة
+    الشركة), nor a verb, a stopword or a known name in the middle, nor a chain a plain name word
+    goes on after (مجلس جهة الداخلة وادي الذهب: a place's name the rule would cut)."""
+    if i + 2 >= len(words) or not (
+        _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
+    ):
+        return False
+    noun, last = words[i + 1][2], words[i + 2][2]
+    head = k.ar_org_heads[words[i][2]]
+    return (
+        not noun.startswith(("ال", *k.ar_article_behind_proclitic))
+        and _name_word(noun, k)
+        and not k.ar_verb.match(noun)
+        and noun not in k.ar_reporting_verbs
+        and not any(ch.isdigit() for ch in noun)
+        and f"{head} {noun}" not in k.ar_generic_bodies
+        and last.startswith("ال")
+        and _name_word(last, k)
+        and not (
+            i + 3 < len(words)
+            and _adjacent(norm, words[i + 2], words[i + 3])
+            and _company_word(words[i + 3][2], k)
+            and not words[i + 3][2].startswith("وال")
+        )
+    )
 
 
 def _place_complement(
