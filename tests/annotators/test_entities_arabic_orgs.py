@@ -64,3 +64,12 @@ def test_a_head_and_a_chain_of_constructs_name_a_body() -> None:
         "واعتمدت الجامعة اختبارات هيئة تقويم التعليم والتدريب، وسيعقد مجلس نواب الشعب جلسة، "
         "وصادق مجلس إدارة الشركة على النتائج."
     ) == ["هيئة تقويم التعليم والتدريب", "مجلس نواب الشعب"]
+
+
+def test_a_datelines_source_is_the_outlet_over_its_other_reading_and_its_place() -> None:
+    """In a dateline's source slot the outlet's contextual name wins over the nationality (العمانية is
+    the Oman News Agency) and a source opening with a place is an outlet named after it."""
+    spans = find_entities("مسقط - العمانية: حذرت الأرصاد من منخفض جوي.", "ar", KNOWLEDGE.entities)
+    assert [(s.text, s.label) for s in spans][:2] == [("مسقط", "LOC"), ("العمانية", "ORG")]
+    spans = find_entities("طرابلس - ليبيا الأحرار: قال المسؤول إن الوضع مستقر.", "ar", KNOWLEDGE.entities)
+    assert [(s.text, s.label) for s in spans] == [("طرابلس", "LOC"), ("ليبيا الأحرار", "ORG")]

@@ -119,9 +119,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     known = longest_first(
         contextual_names(text, norm, language, k)
         + (arabic_outlets(text, norm, words, k, gazetteer) if language == "ar" else [])  # over the place
+        + dateline_agencies(text, language, k)  # and over the other reading of a source's name (العمانية)
         + gazetteer
         + orgs
-        + dateline_agencies(text, language, k)
     )
     learned = longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model

@@ -108,10 +108,22 @@ def dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span
         group = "quoted" if "quoted" in m.re.groupindex and m.group("quoted") else "org"
         start, end = m.span(group)
         form = normalise(m.group(group), language)
-        entity_id, label = k.names.get((language, form)) or _contextual(form, language, k) or (None, "")
-        if group == "quoted" or label == "ORG":
+        # the source's slot is a context: a name the base gives an outlet there is that outlet, whatever
+        # else the name is (العمانية, the nationality, is the Oman News Agency)
+        hit = _contextual(form, language, k)
+        if hit is None or hit[1] != "ORG":
+            hit = k.names.get((language, form))
+        entity_id, label = hit or (None, "")
+        if group == "quoted" or label == "ORG" or (language == "ar" and _named_after_a_place(form, k)):
             found.append(Span(start, end, text[start:end], "ORG", entity_id))
     return found
+
+
+def _named_after_a_place(form: str, k: EntityKnowledge) -> bool:
+    """A source of several words that opens with a place the base knows: an outlet named after it
+    (الإمارات اليوم, ليبيا الأحرار), not the place."""
+    first, _, rest = form.partition(" ")
+    return bool(rest) and k.names.get(("ar", first), (None, ""))[1] == "LOC"
 
 
 def _contextual(form: str, language: str, k: EntityKnowledge) -> tuple[str, str] | None:
