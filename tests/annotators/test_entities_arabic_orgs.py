@@ -73,3 +73,18 @@ def test_a_datelines_source_is_the_outlet_over_its_other_reading_and_its_place()
     assert [(s.text, s.label) for s in spans][:2] == [("مسقط", "LOC"), ("العمانية", "ORG")]
     spans = find_entities("طرابلس - ليبيا الأحرار: قال المسؤول إن الوضع مستقر.", "ar", KNOWLEDGE.entities)
     assert [(s.text, s.label) for s in spans] == [("طرابلس", "LOC"), ("ليبيا الأحرار", "ORG")]
+
+
+def test_a_broadcaster_or_weather_service_with_a_nationality_and_an_outlet_after_a_correspondent() -> None:
+    """التلفزيون and a nationality is the state broadcaster, الأرصاد and a feminine one the weather
+    service (one span each); after مراسل an outlet's contextual name is that outlet."""
+    spans = find_entities(
+        "ونقل التلفزيون المصري أن الأرصاد العمانية حذرت، وأفاد مراسل الجزيرة بأن الأمطار توقفت.",
+        "ar",
+        KNOWLEDGE.entities,
+    )
+    assert [(s.text, s.label) for s in spans] == [
+        ("التلفزيون المصري", "ORG"),
+        ("الأرصاد العمانية", "ORG"),
+        ("الجزيرة", "ORG"),
+    ]
