@@ -88,3 +88,18 @@ def test_a_broadcaster_or_weather_service_with_a_nationality_and_an_outlet_after
         ("الأرصاد العمانية", "ORG"),
         ("الجزيرة", "ORG"),
     ]
+
+
+def test_a_company_named_by_a_nationality_and_what_it_is_for() -> None:
+    """A definite feminine nationality after no definite noun, then what it is for, is a company; not
+    an adjective after a noun (also behind a proclitic) nor people it speaks to."""
+    spans = find_entities(
+        "وتراجع سهم المصرية للاتصالات، وأشاد بالجهود المصرية للتهدئة، وقالت القطرية للصحفيين إنها مستعدة.",
+        "ar",
+        KNOWLEDGE.entities,
+    )
+    assert [(s.text, s.label) for s in spans] == [
+        ("المصرية للاتصالات", "ORG"),
+        ("المصرية", "MISC"),
+        ("القطرية", "MISC"),
+    ]

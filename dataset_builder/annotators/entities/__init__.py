@@ -38,6 +38,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_namesakes,
     arabic_national_orgs,
     arabic_nationals,
+    arabic_nisba_companies,
     arabic_orgs,
     arabic_outlets,
     arabic_people,
@@ -101,6 +102,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_ministries(text, norm, words, k)
         + arabic_namesakes(text, norm, words, k)
         + arabic_companies(text, norm, words, k)
+        + arabic_nisba_companies(text, norm, words, k)
         + arabic_events(text, norm, words, k, gazetteer)
         + arabic_headed_places(text, norm, words, k)
         + arabic_named_facilities(text, norm, words, k)

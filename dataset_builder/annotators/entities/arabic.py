@@ -558,6 +558,37 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
     return found
 
 
+def arabic_nisba_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A company named by a feminine nationality and what it is for (المصرية للاتصالات, القطرية
+    للإعلام): the definite nisba describes no noun before it (after a verb or an indefinite noun, سهم
+    المصرية للاتصالات), so it is the company's name, not an adjective (الجهود المصرية للتهدئة); what
+    it is for is a thing, not people it speaks to (للصحفيين)."""
+    found = []
+    for j in range(len(words) - 1):
+        w = words[j][2]
+        if not (
+            w.startswith("ال")
+            and w.endswith("يه")
+            and k.names.get(("ar", w), (None, ""))[1] == "MISC"
+            and _adjacent(norm, words[j], words[j + 1])
+        ):
+            continue
+        nxt = words[j + 1][2]
+        if (
+            not nxt.startswith("لل")
+            or nxt in k.ar_not_purposes
+            or nxt.endswith(("ين", "ون"))  # to whom, not what for (قالت القطرية للصحفيين)
+            or not _name_word("ال" + nxt[2:], k)
+        ):
+            continue
+        before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], words[j]) else ""
+        if before.startswith(("ال", *k.ar_article_behind_proclitic)):
+            continue  # an adjective after a definite noun (بالجهود المصرية للتهدئة)
+        start, end = words[j][0], words[_purpose_end(norm, words, j, k)][1]
+        found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
 def arabic_outlets(
     text: str, norm: str, words: list[Word], k: EntityKnowledge, known: list[Span]
 ) -> list[Span]:
