@@ -262,8 +262,8 @@ class ArabicEntityRules(_Strict):
     """Nouns a role takes in construct (رئيسة قسم البحوث, مدير إدارة الطوارئ, a title followed by a
     unit's name): never a person's first name, though they may name a body's purpose (لإدارة الطوارئ)."""
     not_purposes: list[str] = []
-    """لل-words that say when, not what a body is for (للمرة, للعام): after a body's name they are no
-    part of it (جامعة القاهرة للعام الثاني)."""
+    """لل-words that say when or why, not what a body is for (للمرة, للعام, للطعن): after a body's name
+    they are no part of it (جامعة القاهرة للعام الثاني, لجأ إلى المحكمة الدستورية للطعن)."""
     heads_before_known: list[str] = []
     """Heads that are part of the official name even before a short name the base knows (حزب: حزب
     القوات اللبنانية, not القوات اللبنانية alone); other heads and descriptors stay out (حركة حماس → حماس)."""

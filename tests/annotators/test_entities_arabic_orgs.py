@@ -103,3 +103,12 @@ def test_a_company_named_by_a_nationality_and_what_it_is_for() -> None:
         ("المصرية", "MISC"),
         ("القطرية", "MISC"),
     ]
+
+
+def test_a_general_body_with_what_it_is_for_and_a_court_before_why_one_goes_to_it() -> None:
+    """A head with the article and an adjective is a body with what it is for after ل (not alone); a
+    لل-word of why (للطعن) is no part of a court's name."""
+    assert orgs(
+        "وقالت الهيئة العامة إن البلاغ وصل إلى الهيئة العامة لمكافحة الفساد، وسيلجأ المتهم إلى المحكمة "
+        "الدستورية للطعن في الحكم."
+    ) == ["الهيئة العامة لمكافحة الفساد", "المحكمة الدستورية"]

@@ -309,6 +309,9 @@ def arabic_orgs(
         start += len(word) - len(head)
         construct = word in k.ar_org_complemented
         last, nisba, national = None, False, False
+        general = (
+            False  # a head with the article and an adjective (الهيئة العامة): a name if what for follows
+        )
         j = i + 1
         if not head.startswith("ال") and _named_complement(norm, words, i, k):
             last, nisba, national, j = i + 2, True, True, i + 3
@@ -360,8 +363,12 @@ def arabic_orgs(
                     last = j
                 j += 1
                 continue
+            if j == i + 1 and head.startswith("ال") and w in k.ar_org_name_adjectives:
+                general = True
+                j += 1
+                continue
             if (
-                last is not None
+                (last is not None or general)
                 and w.startswith("ل")
                 and not w.startswith(("لل", "ال"))
                 and j + 1 < len(words)
@@ -410,7 +417,9 @@ def arabic_orgs(
                 last, nisba = j, True
                 # a nationality ends the name; a generic nisba (الوطنية) need not
                 national = ("ar", w) in k.names
-            elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not national):
+            elif (construct and j == i + 1) or (
+                j > i + 1 and w.startswith("لل") and not national and w not in k.ar_not_purposes
+            ):
                 last = j
                 if nisba:
                     if (
