@@ -30,6 +30,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_directional_places,
     arabic_events,
     arabic_facilities,
+    arabic_facilities_of_bodies,
     arabic_given_names,
     arabic_headed_places,
     arabic_heads_before_known,
@@ -117,6 +118,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     if language == "ar":  # the outermost name over a known one inside it (حزب القوات اللبنانية)
         orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)
         orgs += arabic_sub_bodies(text, norm, words, k, gazetteer + orgs)
+        orgs += arabic_facilities_of_bodies(text, norm, gazetteer + orgs, k)
     # a name in context (بترا in brackets) wins over the same surface's other reading
     known = longest_first(
         contextual_names(text, norm, language, k)

@@ -891,6 +891,21 @@ def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledg
     return found
 
 
+def arabic_facilities_of_bodies(text: str, norm: str, bodies: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A facility named after a body is one place, the body inside it (مستشفى الجامعة الأردنية,
+    مستشفى القوات المسلحة): the outermost name is the hospital's."""
+    found = []
+    for body in bodies:
+        if body.label != "ORG":
+            continue
+        length, word = _word_before(norm, body)
+        head = k.ar_facility_name_heads.get(word) if word is not None else None
+        if head is not None:
+            start = length - len(head)
+            found.append(Span(start, body.end, text[start : body.end], "LOC", None))
+    return found
+
+
 def _nisba(word: str, k: EntityKnowledge) -> bool:
     """A relational adjective with the article: a known nationality, or ال…ي / ال…ية."""
     hit = k.names.get(("ar", word))
