@@ -133,4 +133,4 @@ def test_arabic_outlets_carriers_and_bodies_of_gulf_and_levant_news_are_in_the_b
 def test_a_hospital_named_after_a_body_is_one_place() -> None:
     """The outermost name is the hospital's: no university inside it."""
     spans = find_entities("ونقل المصابون إلى مستشفى الجامعة الأردنية في عمان.", "ar", KNOWLEDGE.entities)
-    assert [(s.text, s.label) for s in spans][0] == ("مستشفى الجامعة الأردنية", "LOC")
+    assert (spans[0].text, spans[0].label) == ("مستشفى الجامعة الأردنية", "LOC")
