@@ -233,6 +233,10 @@ class ArabicEntityRules(_Strict):
     descriptors: list[str] = []
     """Words in front of an outlet's or club's name (صحيفة, قناة, نادي), left out of the span: after
     one, a contextual name of the knowledge base is that entity."""
+    company_trade_nouns: list[str] = []
+    """Common nouns of what a state company does (نفط, موانئ, كهرباء): after a company descriptor, one
+    and a known place are one name with the descriptor (شركة نفط الكويت, شركة نفط البصرة); a brand and
+    a place leave it out (شركة زين الأردن → زين الأردن)."""
     media_descriptors: list[str] = []
     """Words in front of an outlet's name (قناة, صحيفة, تلفزيون), left out of the span: after one, a
     place the base knows names the outlet, with the plain words or nisba after it (قناة سوريا دراما,

@@ -134,3 +134,12 @@ def test_a_hospital_named_after_a_body_is_one_place() -> None:
     """The outermost name is the hospital's: no university inside it."""
     spans = find_entities("ونقل المصابون إلى مستشفى الجامعة الأردنية في عمان.", "ar", KNOWLEDGE.entities)
     assert (spans[0].text, spans[0].label) == ("مستشفى الجامعة الأردنية", "LOC")
+
+
+def test_a_brand_and_a_place_after_a_company_descriptor_leave_it_out() -> None:
+    """Only what a company does (نفط) and a place keep شركة; a brand and a place are the name alone;
+    after a nationality a feminine nisba goes on with a body's name."""
+    assert orgs("وأطلقت شركة زين الأردن مسابقة، وأرسلت الهيئة الخيرية الأردنية الهاشمية قافلة.") == [
+        "زين الأردن",
+        "الهيئة الخيرية الأردنية الهاشمية",
+    ]

@@ -398,10 +398,13 @@ def arabic_orgs(
                 last = _purpose_end(norm, words, j - 1, k)  # الصندوق السعودي للتنمية
                 break
             if not w.startswith(("ال", "لل")) or (
-                national and k.names.get(("ar", w), (None, ""))[1] != "MISC"
+                national
+                and k.names.get(("ar", w), (None, ""))[1] != "MISC"
+                and not (w.endswith("يه") and _nisba(w, k))
             ):
-                break  # after a nationality only another (الجيش العربي السوري), not للمرة الثانية nor a
-                # plural that ends in ي like one (نقابة الأطباء الأردنيين الأهالي)
+                break  # after a nationality only another (الجيش العربي السوري) or a feminine nisba
+                # (الهيئة الخيرية الأردنية الهاشمية), not للمرة الثانية nor a plural that ends in ي like
+                # one (نقابة الأطباء الأردنيين الأهالي)
             if j == i + 1 and w.startswith("لل"):
                 # a bare head with the article is the body of the text (الهيئة للقطاع المالي); one
                 # without it is a body, not a name (مركز للمحاكاة الطبية)
@@ -538,9 +541,14 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
             and _company_word(words[j][2], k)
         ):
             j += 1
-        if j == i + 2 and _adjacent(norm, words[j - 1], words[j]) and _known_place(words[j][2], k):
-            # a noun and a place: the descriptor is part of the name (شركة نفط الكويت), the noun and the
-            # place alone say what, not who
+        if (
+            j == i + 2
+            and words[j - 1][2] in k.ar_company_trade_nouns
+            and _adjacent(norm, words[j - 1], words[j])
+            and _known_place(words[j][2], k)
+        ):
+            # what it does and a place: the descriptor is part of the name (شركة نفط الكويت), the noun and
+            # the place alone say what, not who
             start = words[i][1] - len(head)
             found.append(Span(start, words[j][1], text[start : words[j][1]], "ORG", None))
             continue
