@@ -143,3 +143,12 @@ def test_a_brand_and_a_place_after_a_company_descriptor_leave_it_out() -> None:
         "زين الأردن",
         "الهيئة الخيرية الأردنية الهاشمية",
     ]
+
+
+def test_a_club_name_shaped_like_a_nisba_after_a_banks_head_is_the_bank() -> None:
+    """البنك الأهلي is the bank, the club's name its adjective; after النادي it is the club."""
+    assert orgs("وقال البنك الأهلي إن الشهادات متاحة، وفاز النادي الأهلي على الزمالك.") == [
+        "البنك الأهلي",
+        "الأهلي",
+        "الزمالك",
+    ]

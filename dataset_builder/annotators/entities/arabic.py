@@ -410,7 +410,7 @@ def arabic_orgs(
                 # without it is a body, not a name (مركز للمحاكاة الطبية)
                 break
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
-            org_nisba = _nisba(w, k) or _place_nisba(w, k)
+            org_nisba = _nisba(w, k) or _place_nisba(w, k) or (j == i + 1 and _body_as_nisba(head, w, k))
             if construct and not _name_word(w, k) and not org_nisba and not place:
                 break  # a stopword, title or known place or person ends the name
             if org_nisba and j > i + 1 and _disagrees(text, words[i], words[i + 1 : j], words[j]):
@@ -912,6 +912,20 @@ def arabic_facilities_of_bodies(text: str, norm: str, bodies: list[Span], k: Ent
             start = length - len(head)
             found.append(Span(start, body.end, text[start : body.end], "LOC", None))
     return found
+
+
+def _body_as_nisba(head: str, word: str, k: EntityKnowledge) -> bool:
+    """A body the base knows by a nisba-shaped word (الأهلي, the club) right after another body's head
+    with the article is that head's adjective (البنك الأهلي, the bank); not after a descriptor's head
+    (النادي الأهلي is the club)."""
+    return (
+        head.startswith("ال")
+        and head[2:] not in k.ar_descriptors
+        and word.startswith("ال")
+        and len(word) >= 6
+        and word.endswith(("ي", "يه"))
+        and k.names.get(("ar", word), (None, ""))[1] == "ORG"
+    )
 
 
 def _nisba(word: str, k: EntityKnowledge) -> bool:
