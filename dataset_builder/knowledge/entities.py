@@ -163,6 +163,10 @@ class EntityKnowledge:
     ar_descriptors: dict[str, str]
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_company_descriptors: dict[str, str]
+    ar_media_descriptors: dict[str, str]
+    ar_company_trade_nouns: frozenset[str]
+    """Nouns of what a state company does (نفط): with a place after شركة, the descriptor is in the name."""
+    """Words in front of an outlet's name (قناة), bare or behind a proclitic → the bare word."""
     """Words in front of a company's name (شركة), bare or behind a proclitic → the bare word."""
     ar_not_names: frozenset[str]
     ar_not_purposes: frozenset[str]
@@ -381,6 +385,8 @@ def compile_entity_knowledge(
         contextual_forms=_contextual_automata(contextual_table(kb)),
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_company_descriptors=_with_proclitics(ar.company_descriptors, ar.proclitics),
+        ar_media_descriptors=_with_proclitics(ar.media_descriptors, ar.proclitics),
+        ar_company_trade_nouns=frozenset(normalise(w, "ar") for w in ar.company_trade_nouns),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
         ar_not_purposes=frozenset(normalise(w, "ar") for w in ar.not_purposes),
         ar_heads_before_known=frozenset(normalise(w, "ar") for w in ar.heads_before_known),

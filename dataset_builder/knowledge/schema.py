@@ -233,6 +233,14 @@ class ArabicEntityRules(_Strict):
     descriptors: list[str] = []
     """Words in front of an outlet's or club's name (صحيفة, قناة, نادي), left out of the span: after
     one, a contextual name of the knowledge base is that entity."""
+    company_trade_nouns: list[str] = []
+    """Common nouns of what a state company does (نفط, موانئ, كهرباء): after a company descriptor, one
+    and a known place are one name with the descriptor (شركة نفط الكويت, شركة نفط البصرة); a brand and
+    a place leave it out (شركة زين الأردن → زين الأردن)."""
+    media_descriptors: list[str] = []
+    """Words in front of an outlet's name (قناة, صحيفة, تلفزيون), left out of the span: after one, a
+    place the base knows names the outlet, with the plain words or nisba after it (قناة سوريا دراما,
+    قناة القاهرة الإخبارية, صحيفة الرياض), not the place."""
     company_descriptors: list[str] = []
     """Words in front of a company's name, left out of the span (شركة): after one, plain name words the
     base does not know, up to a nisba, punctuation or a stopword, are the company (شركة إيني
@@ -258,8 +266,8 @@ class ArabicEntityRules(_Strict):
     """Nouns a role takes in construct (رئيسة قسم البحوث, مدير إدارة الطوارئ, a title followed by a
     unit's name): never a person's first name, though they may name a body's purpose (لإدارة الطوارئ)."""
     not_purposes: list[str] = []
-    """لل-words that say when, not what a body is for (للمرة, للعام): after a body's name they are no
-    part of it (جامعة القاهرة للعام الثاني)."""
+    """لل-words that say when or why, not what a body is for (للمرة, للعام, للطعن): after a body's name
+    they are no part of it (جامعة القاهرة للعام الثاني, لجأ إلى المحكمة الدستورية للطعن)."""
     heads_before_known: list[str] = []
     """Heads that are part of the official name even before a short name the base knows (حزب: حزب
     القوات اللبنانية, not القوات اللبنانية alone); other heads and descriptors stay out (حركة حماس → حماس)."""

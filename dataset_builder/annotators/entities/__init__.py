@@ -30,6 +30,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_directional_places,
     arabic_events,
     arabic_facilities,
+    arabic_facilities_of_bodies,
     arabic_given_names,
     arabic_headed_places,
     arabic_heads_before_known,
@@ -38,7 +39,9 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_namesakes,
     arabic_national_orgs,
     arabic_nationals,
+    arabic_nisba_companies,
     arabic_orgs,
+    arabic_outlets,
     arabic_people,
     arabic_role_appositions,
     arabic_speakers,
@@ -102,6 +105,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_ministries(text, norm, words, k)
         + arabic_namesakes(text, norm, words, k)
         + arabic_companies(text, norm, words, k)
+        + arabic_nisba_companies(text, norm, words, k)
         + arabic_events(text, norm, words, k, gazetteer)
         + arabic_headed_places(text, norm, words, k)
         + arabic_named_facilities(text, norm, words, k)
@@ -117,9 +121,14 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     if language == "ar":  # the outermost name over a known one inside it (حزب القوات اللبنانية)
         orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)
         orgs += arabic_sub_bodies(text, norm, words, k, gazetteer + orgs)
+        orgs += arabic_facilities_of_bodies(text, norm, gazetteer + orgs, k)
     # a name in context (بترا in brackets) wins over the same surface's other reading
     known = longest_first(
-        contextual_names(text, norm, language, k) + gazetteer + orgs + dateline_agencies(text, language, k)
+        contextual_names(text, norm, language, k)
+        + (arabic_outlets(text, norm, words, k, gazetteer) if language == "ar" else [])  # over the place
+        + dateline_agencies(text, language, k)  # and over the other reading of a source's name (العمانية)
+        + gazetteer
+        + orgs
     )
     learned = longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model

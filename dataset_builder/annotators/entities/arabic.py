@@ -309,6 +309,9 @@ def arabic_orgs(
         start += len(word) - len(head)
         construct = word in k.ar_org_complemented
         last, nisba, national = None, False, False
+        general = (
+            False  # a head with the article and an adjective (الهيئة العامة): a name if what for follows
+        )
         j = i + 1
         if not head.startswith("ال") and _named_complement(norm, words, i, k):
             last, nisba, national, j = i + 2, True, True, i + 3
@@ -332,6 +335,19 @@ def arabic_orgs(
             end = words[_purpose_end(norm, words, i + 1, k)][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
+        elif construct and not head.startswith("ال") and _construct_chain(norm, words, i, k):
+            # a chain of constructs (هيئة تقويم التعليم, مجلس نواب الشعب), with the و-words and nisbas
+            # right after it (هيئة تنظيم الاتصالات والحكومة الرقمية), not a phrase (التابع للأمم المتحدة)
+            last = i + 2
+            while (
+                last + 1 < min(i + 6, len(words))
+                and _adjacent(norm, words[last], words[last + 1])
+                and (_coordinated(words[last + 1], k, starts) or _nisba(words[last + 1][2], k))
+            ):
+                last += 1
+            end = words[last][1]
+            found.append(Span(start, end, text[start:end], "ORG", None))
+            continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
             if (
@@ -347,8 +363,12 @@ def arabic_orgs(
                     last = j
                 j += 1
                 continue
+            if j == i + 1 and head.startswith("ال") and w in k.ar_org_name_adjectives:
+                general = True
+                j += 1
+                continue
             if (
-                last is not None
+                (last is not None or general)
                 and w.startswith("ل")
                 and not w.startswith(("لل", "ال"))
                 and j + 1 < len(words)
@@ -365,6 +385,8 @@ def arabic_orgs(
                     and not _before_nationality(norm, words, last + 1, k)
                 ):
                     last += 1
+                if _agreeing_adjective(text, norm, words, last, k):
+                    last += 1  # with its adjective (لإدارة الحالات الطارئة)
                 break
             if w in k.ar_org_end_adjectives:
                 break  # describes the body, names none of it (وكالة الأنباء الإيرانية الرسمية)
@@ -375,14 +397,20 @@ def arabic_orgs(
             if national and _purpose_after_nationality(norm, words, i, j, head, k):
                 last = _purpose_end(norm, words, j - 1, k)  # الصندوق السعودي للتنمية
                 break
-            if not w.startswith(("ال", "لل")) or (national and not _nisba(w, k)):
-                break  # after a nationality only another nisba (الجيش العربي السوري), not للمرة الثانية
+            if not w.startswith(("ال", "لل")) or (
+                national
+                and k.names.get(("ar", w), (None, ""))[1] != "MISC"
+                and not (w.endswith("يه") and _nisba(w, k))
+            ):
+                break  # after a nationality only another (الجيش العربي السوري) or a feminine nisba
+                # (الهيئة الخيرية الأردنية الهاشمية), not للمرة الثانية nor a plural that ends in ي like
+                # one (نقابة الأطباء الأردنيين الأهالي)
             if j == i + 1 and w.startswith("لل"):
                 # a bare head with the article is the body of the text (الهيئة للقطاع المالي); one
                 # without it is a body, not a name (مركز للمحاكاة الطبية)
                 break
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
-            org_nisba = _nisba(w, k) or _place_nisba(w, k)
+            org_nisba = _nisba(w, k) or _place_nisba(w, k) or (j == i + 1 and _body_as_nisba(head, w, k))
             if construct and not _name_word(w, k) and not org_nisba and not place:
                 break  # a stopword, title or known place or person ends the name
             if org_nisba and j > i + 1 and _disagrees(text, words[i], words[i + 1 : j], words[j]):
@@ -392,7 +420,9 @@ def arabic_orgs(
                 last, nisba = j, True
                 # a nationality ends the name; a generic nisba (الوطنية) need not
                 national = ("ar", w) in k.names
-            elif (construct and j == i + 1) or (j > i + 1 and w.startswith("لل") and not national):
+            elif (construct and j == i + 1) or (
+                j > i + 1 and w.startswith("لل") and not national and w not in k.ar_not_purposes
+            ):
                 last = j
                 if nisba:
                     if (
@@ -502,7 +532,7 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
     or one article word with what it is for (شركة النيل للتوريدات). A nisba after the name is no part
     of it (the nationality's own span)."""
     found = []
-    for i, _ in _heads_before_a_word(norm, words, k.ar_company_descriptors):
+    for i, head in _heads_before_a_word(norm, words, k.ar_company_descriptors):
         j = i + 1
         while (
             j < len(words)
@@ -511,6 +541,17 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
             and _company_word(words[j][2], k)
         ):
             j += 1
+        if (
+            j == i + 2
+            and words[j - 1][2] in k.ar_company_trade_nouns
+            and _adjacent(norm, words[j - 1], words[j])
+            and _known_place(words[j][2], k)
+        ):
+            # what it does and a place: the descriptor is part of the name (شركة نفط الكويت), the noun and
+            # the place alone say what, not who
+            start = words[i][1] - len(head)
+            found.append(Span(start, words[j][1], text[start : words[j][1]], "ORG", None))
+            continue
         if j == i + 1:  # no plain word: an article word or a place names it only with its purpose
             w = words[j][2]
             place = k.names.get(("ar", w), (None, ""))[1] == "LOC"  # شركة مصر للطيران
@@ -534,11 +575,77 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
     return found
 
 
+def arabic_nisba_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A company named by a feminine nationality and what it is for (المصرية للاتصالات, القطرية
+    للإعلام): the definite nisba describes no noun before it (after a verb or an indefinite noun, سهم
+    المصرية للاتصالات), so it is the company's name, not an adjective (الجهود المصرية للتهدئة); what
+    it is for is a thing, not people it speaks to (للصحفيين)."""
+    found = []
+    for j in range(len(words) - 1):
+        w = words[j][2]
+        if not (
+            w.startswith("ال")
+            and w.endswith("يه")
+            and k.names.get(("ar", w), (None, ""))[1] == "MISC"
+            and _adjacent(norm, words[j], words[j + 1])
+        ):
+            continue
+        nxt = words[j + 1][2]
+        if (
+            not nxt.startswith("لل")
+            or nxt in k.ar_not_purposes
+            or nxt.endswith(("ين", "ون"))  # to whom, not what for (قالت القطرية للصحفيين)
+            or not _name_word("ال" + nxt[2:], k)
+        ):
+            continue
+        before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], words[j]) else ""
+        if before.startswith(("ال", *k.ar_article_behind_proclitic)):
+            continue  # an adjective after a definite noun (بالجهود المصرية للتهدئة)
+        start, end = words[j][0], words[_purpose_end(norm, words, j, k)][1]
+        found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+def arabic_outlets(
+    text: str, norm: str, words: list[Word], k: EntityKnowledge, known: list[Span]
+) -> list[Span]:
+    """An outlet named after a place, after its descriptor left out of the span: the place and the
+    plain words or nisba after it (قناة سوريا دراما, قناة القاهرة الإخبارية, صحيفة الرياض), an
+    organisation, not the place. Not a place named with the descriptor (قناة السويس), nor a
+    nationality after the name (قناة الجزيرة القطرية: its own span)."""
+    places = {s.start: s.end for s in known if s.label == "LOC"}
+    found = []
+    for i, head in _heads_before_a_word(norm, words, k.ar_media_descriptors):
+        if places.get(words[i][1] - len(head), 0) > words[i][1]:
+            continue  # the descriptor is part of a place's name (قناة السويس)
+        start = words[i + 1][0]
+        end = places.get(start) or (words[i + 1][1] if _known_place(words[i + 1][2], k) else None)
+        if end is None:
+            continue
+        last = next((j for j in range(i + 1, len(words)) if words[j][1] == end), None)
+        if last is None:
+            continue  # the place ends inside a word
+        for j in range(last + 1, min(last + 3, len(words))):
+            w = words[j][2]
+            if not _adjacent(norm, words[j - 1], words[j]) or ("ar", w) in k.names:
+                break
+            if not (_company_word(w, k) or (w.startswith("ال") and _nisba(w, k) and _name_word(w, k))):
+                break
+            end = words[j][1]
+        found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
 _NUMBER_AFTER = re.compile(r"[^\S\n]\d+\b")
 
 
 _COMPANY_WORDS = 3
 """Plain words at most in a company's name after its descriptor (شركة بريتش أميركان توباكو)."""
+
+
+def _known_place(word: str, k: EntityKnowledge) -> bool:
+    """A place the base knows by this one word."""
+    return k.names.get(("ar", word), (None, ""))[1] == "LOC"
 
 
 def _company_word(word: str, k: EntityKnowledge) -> bool:
@@ -611,6 +718,28 @@ def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) ->
             break
         last = nxt
     return last
+
+
+def _agreeing_adjective(text: str, norm: str, words: list[Word], last: int, k: EntityKnowledge) -> bool:
+    """An article adjective right after ``words[last]`` that agrees with it, both feminine (الحالات
+    الطارئة) or a nisba after a masculine noun (للأمن الغذائي): it describes that noun, inside the name.
+    Read in ``text``: the normalised words write ة as ه. No nationality (that is the body's own)."""
+    nxt = last + 1
+    if nxt >= len(words) or not _adjacent(norm, words[last], words[nxt]):
+        return False
+    adjective = words[nxt][2]
+    if (
+        not adjective.startswith("ال")
+        or not _name_word(adjective, k)
+        or adjective in k.ar_org_end_adjectives
+        or ("ar", adjective) in k.names
+    ):
+        return False
+    noun = words[last]
+    feminine = text[noun[1] - 1] == "ة" or noun[2].endswith("ات")
+    if text[words[nxt][1] - 1] == "ة":
+        return feminine
+    return not feminine and _nisba(adjective, k)
 
 
 def _agreeing_nisba(noun: str, adjective: str, k: EntityKnowledge) -> bool:
@@ -770,6 +899,35 @@ def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledg
     return found
 
 
+def arabic_facilities_of_bodies(text: str, norm: str, bodies: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A facility named after a body is one place, the body inside it (مستشفى الجامعة الأردنية,
+    مستشفى القوات المسلحة): the outermost name is the hospital's."""
+    found = []
+    for body in bodies:
+        if body.label != "ORG":
+            continue
+        length, word = _word_before(norm, body)
+        head = k.ar_facility_name_heads.get(word) if word is not None else None
+        if head is not None:
+            start = length - len(head)
+            found.append(Span(start, body.end, text[start : body.end], "LOC", None))
+    return found
+
+
+def _body_as_nisba(head: str, word: str, k: EntityKnowledge) -> bool:
+    """A body the base knows by a nisba-shaped word (الأهلي, the club) right after another body's head
+    with the article is that head's adjective (البنك الأهلي, the bank); not after a descriptor's head
+    (النادي الأهلي is the club)."""
+    return (
+        head.startswith("ال")
+        and head[2:] not in k.ar_descriptors
+        and word.startswith("ال")
+        and len(word) >= 6
+        and word.endswith(("ي", "يه"))
+        and k.names.get(("ar", word), (None, ""))[1] == "ORG"
+    )
+
+
 def _nisba(word: str, k: EntityKnowledge) -> bool:
     """A relational adjective with the article: a known nationality, or ال…ي / ال…ية."""
     hit = k.names.get(("ar", word))
@@ -790,6 +948,35 @@ def _named_complement(norm: str, words: list[Word], i: int, k: EntityKnowledge) 
     definite = adjective.startswith("ال") and (_nisba(adjective, k) or _place_nisba(adjective, k))
     place = k.names.get(("ar", name), (None, ""))[1] == "LOC"
     return plain and definite and (_name_word(name, k) or place) and not k.ar_verb.match(name)
+
+
+def _construct_chain(norm: str, words: list[Word], i: int, k: EntityKnowledge) -> bool:
+    """After a construct head without the article, a noun without it and a noun with it name a body
+    (هيئة تقويم التعليم, هيئة مكافحة الفساد, مجلس نواب الشعب); not a generic body (مجلس إدارة
+    الشركة), nor a verb, a stopword or a known name in the middle, nor a chain a plain name word
+    goes on after (مجلس جهة الداخلة وادي الذهب: a place's name the rule would cut)."""
+    if i + 2 >= len(words) or not (
+        _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
+    ):
+        return False
+    noun, last = words[i + 1][2], words[i + 2][2]
+    head = k.ar_org_heads[words[i][2]]
+    return (
+        not noun.startswith(("ال", *k.ar_article_behind_proclitic))
+        and _name_word(noun, k)
+        and not k.ar_verb.match(noun)
+        and noun not in k.ar_reporting_verbs
+        and not any(ch.isdigit() for ch in noun)
+        and f"{head} {noun}" not in k.ar_generic_bodies
+        and last.startswith("ال")
+        and _name_word(last, k)
+        and not (
+            i + 3 < len(words)
+            and _adjacent(norm, words[i + 2], words[i + 3])
+            and _company_word(words[i + 3][2], k)
+            and not words[i + 3][2].startswith("وال")
+        )
+    )
 
 
 def _place_complement(

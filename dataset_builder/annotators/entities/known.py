@@ -100,7 +100,9 @@ def dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span
         place = k.names.get((language, normalise(head, language)), (None, ""))[1] == "LOC"
         if any(ch.isdigit() for ch in head) or (head.isupper() and len(head) >= 3) or place:
             start, end = m.span("org")
-            found.append(Span(start, end, text[start:end], "ORG", None))
+            entity_id, label = _source(normalise(m.group("org"), language), language, k)
+            if label in ("ORG", ""):  # a name the base gives another label keeps it (a place in brackets)
+                found.append(Span(start, end, text[start:end], "ORG", entity_id))
     lead = [m for m in _DASHED_LEAD.finditer(head_lines) if _DASHED.match(head_lines, m.start()) is None]
     for m in [*_DASHED.finditer(head_lines), *lead]:
         if k.names.get((language, normalise(m.group("head"), language)), (None, ""))[1] != "LOC":
@@ -108,10 +110,27 @@ def dateline_agencies(text: str, language: str, k: EntityKnowledge) -> list[Span
         group = "quoted" if "quoted" in m.re.groupindex and m.group("quoted") else "org"
         start, end = m.span(group)
         form = normalise(m.group(group), language)
-        entity_id, label = k.names.get((language, form)) or _contextual(form, language, k) or (None, "")
-        if group == "quoted" or label == "ORG":
+        entity_id, label = _source(form, language, k)
+        if group == "quoted" or label == "ORG" or (language == "ar" and _named_after_a_place(form, k)):
             found.append(Span(start, end, text[start:end], "ORG", entity_id))
     return found
+
+
+def _source(form: str, language: str, k: EntityKnowledge) -> tuple[str | None, str]:
+    """The entity id and label of a dateline's source: its slot is a context, so a name the base gives
+    an outlet there is that outlet, whatever else the name is (العمانية, the nationality, is the Oman
+    News Agency); ``(None, "")`` for a name the base lacks."""
+    hit = _contextual(form, language, k)
+    if hit is None or hit[1] != "ORG":
+        hit = k.names.get((language, form))
+    return hit or (None, "")
+
+
+def _named_after_a_place(form: str, k: EntityKnowledge) -> bool:
+    """A source of several words that opens with a place the base knows: an outlet named after it
+    (الإمارات اليوم, ليبيا الأحرار), not the place."""
+    first, _, rest = form.partition(" ")
+    return bool(rest) and k.names.get(("ar", first), (None, ""))[1] == "LOC"
 
 
 def _contextual(form: str, language: str, k: EntityKnowledge) -> tuple[str, str] | None:

@@ -1,0 +1,154 @@
+"""Arabic organisations of real-world news (issue 17, tests/data/ar_dev8): where a body's name ends,
+bodies and companies named with a place inside, outlets named after a place."""
+
+from __future__ import annotations
+
+from conftest import KNOWLEDGE
+
+from dataset_builder.annotators.entities import find_entities
+from dataset_builder.documents import check_spans
+
+
+def orgs(text: str) -> list[str]:
+    spans = find_entities(text, "ar", KNOWLEDGE.entities)
+    check_spans(text, spans, "test")
+    return [s.text for s in spans if s.label == "ORG"]
+
+
+def test_a_participle_after_a_court_says_what_its_ruling_does() -> None:
+    """القاضي ends in ي like a nisba but is the ruling's verb: no part of the court's name."""
+    assert orgs("أيدت المحكمة حكم محكمة الاستئناف القاضي بسجن المتهم.") == ["محكمة الاستئناف"]
+
+
+def test_a_plural_ending_in_ya_after_a_nationality_is_no_part_of_the_body() -> None:
+    """After a nationality only another nationality continues a body's name, not a broken plural."""
+    assert orgs("ودعت نقابة الأطباء الأردنيين الأهالي إلى التطعيم.") == ["نقابة الأطباء الأردنيين"]
+
+
+def test_what_a_body_is_for_keeps_the_adjective_that_agrees_with_it() -> None:
+    """A construct after ل ends with an article adjective agreeing with its noun (feminine with
+    feminine), not with a nationality or a day."""
+    assert orgs("وقال المتحدث باسم اللجنة الوطنية لإدارة الحالات الطارئة إن الشرطة مستعدة.") == [
+        "اللجنة الوطنية لإدارة الحالات الطارئة"
+    ]
+
+
+def test_a_company_named_by_a_noun_and_a_place_keeps_its_descriptor() -> None:
+    """شركة نفط الكويت is one name (the noun and the place alone say what, not who); a company named by
+    a place and what it is for leaves the descriptor out (شركة قطر للطاقة → قطر للطاقة)."""
+    assert orgs("وطالب نواب بمحاسبة شركة نفط الكويت، بينما تملك شركة قطر للطاقة حصة.") == [
+        "شركة نفط الكويت",
+        "قطر للطاقة",
+    ]
+
+
+def test_an_outlet_named_after_a_place_is_an_organisation_not_the_place() -> None:
+    """After an outlet's descriptor a known place and the words after it name the outlet; a place named
+    with the descriptor stays a place."""
+    spans = find_entities(
+        "وتنقل قناة سوريا دراما الحفل، ونقلت صحيفة الرياض الخبر، وعبرت السفن قناة السويس.",
+        "ar",
+        KNOWLEDGE.entities,
+    )
+    assert [(s.text, s.label) for s in spans] == [
+        ("سوريا دراما", "ORG"),
+        ("الرياض", "ORG"),
+        ("قناة السويس", "LOC"),
+    ]
+
+
+def test_a_head_and_a_chain_of_constructs_name_a_body() -> None:
+    """A construct head, a noun without the article and one with it name a body, with the و-words
+    after it; not a generic body nor a phrase after it."""
+    assert orgs(
+        "واعتمدت الجامعة اختبارات هيئة تقويم التعليم والتدريب، وسيعقد مجلس نواب الشعب جلسة، "
+        "وصادق مجلس إدارة الشركة على النتائج."
+    ) == ["هيئة تقويم التعليم والتدريب", "مجلس نواب الشعب"]
+
+
+def test_a_datelines_source_is_the_outlet_over_its_other_reading_and_its_place() -> None:
+    """In a dateline's source slot the outlet's contextual name wins over the nationality (العمانية is
+    the Oman News Agency) and a source opening with a place is an outlet named after it."""
+    spans = find_entities("مسقط - العمانية: حذرت الأرصاد من منخفض جوي.", "ar", KNOWLEDGE.entities)
+    assert [(s.text, s.label) for s in spans][:2] == [("مسقط", "LOC"), ("العمانية", "ORG")]
+    spans = find_entities("طرابلس - ليبيا الأحرار: قال المسؤول إن الوضع مستقر.", "ar", KNOWLEDGE.entities)
+    assert [(s.text, s.label) for s in spans] == [("طرابلس", "LOC"), ("ليبيا الأحرار", "ORG")]
+
+
+def test_a_broadcaster_or_weather_service_with_a_nationality_and_an_outlet_after_a_correspondent() -> None:
+    """التلفزيون and a nationality is the state broadcaster, الأرصاد and a feminine one the weather
+    service (one span each); after مراسل an outlet's contextual name is that outlet."""
+    spans = find_entities(
+        "ونقل التلفزيون المصري أن الأرصاد العمانية حذرت، وأفاد مراسل الجزيرة بأن الأمطار توقفت.",
+        "ar",
+        KNOWLEDGE.entities,
+    )
+    assert [(s.text, s.label) for s in spans] == [
+        ("التلفزيون المصري", "ORG"),
+        ("الأرصاد العمانية", "ORG"),
+        ("الجزيرة", "ORG"),
+    ]
+
+
+def test_a_company_named_by_a_nationality_and_what_it_is_for() -> None:
+    """A definite feminine nationality after no definite noun, then what it is for, is a company; not
+    an adjective after a noun (also behind a proclitic) nor people it speaks to."""
+    spans = find_entities(
+        "وتراجع سهم المصرية للاتصالات، وأشاد بالجهود المصرية للتهدئة، وقالت القطرية للصحفيين إنها مستعدة.",
+        "ar",
+        KNOWLEDGE.entities,
+    )
+    assert [(s.text, s.label) for s in spans] == [
+        ("المصرية للاتصالات", "ORG"),
+        ("المصرية", "MISC"),
+        ("القطرية", "MISC"),
+    ]
+
+
+def test_a_general_body_with_what_it_is_for_and_a_court_before_why_one_goes_to_it() -> None:
+    """A head with the article and an adjective is a body with what it is for after ل (not alone); a
+    لل-word of why (للطعن) is no part of a court's name."""
+    assert orgs(
+        "وقالت الهيئة العامة إن البلاغ وصل إلى الهيئة العامة لمكافحة الفساد، وسيلجأ المتهم إلى المحكمة "
+        "الدستورية للطعن في الحكم."
+    ) == ["الهيئة العامة لمكافحة الفساد", "المحكمة الدستورية"]
+
+
+def test_arabic_outlets_carriers_and_bodies_of_gulf_and_levant_news_are_in_the_base() -> None:
+    """Names of broadcasters, airlines and state bodies Arabic news cites; نزاهة counts in brackets."""
+    assert orgs(
+        "وأعلنت الطيران العماني وشرطة عمان السلطانية، ونقلت بي إن سبورتس عن الخدمات الطبية الملكية أن "
+        "الهيئة العامة لمكافحة الفساد (نزاهة) ستحقق، وقالت نزاهة إن الملف مفتوح."
+    ) == [
+        "الطيران العماني",
+        "شرطة عمان السلطانية",
+        "بي إن سبورتس",
+        "الخدمات الطبية الملكية",
+        "الهيئة العامة لمكافحة الفساد",
+        "نزاهة",
+        "نزاهة",
+    ]
+
+
+def test_a_hospital_named_after_a_body_is_one_place() -> None:
+    """The outermost name is the hospital's: no university inside it."""
+    spans = find_entities("ونقل المصابون إلى مستشفى الجامعة الأردنية في عمان.", "ar", KNOWLEDGE.entities)
+    assert (spans[0].text, spans[0].label) == ("مستشفى الجامعة الأردنية", "LOC")
+
+
+def test_a_brand_and_a_place_after_a_company_descriptor_leave_it_out() -> None:
+    """Only what a company does (نفط) and a place keep شركة; a brand and a place are the name alone;
+    after a nationality a feminine nisba goes on with a body's name."""
+    assert orgs("وأطلقت شركة زين الأردن مسابقة، وأرسلت الهيئة الخيرية الأردنية الهاشمية قافلة.") == [
+        "زين الأردن",
+        "الهيئة الخيرية الأردنية الهاشمية",
+    ]
+
+
+def test_a_club_name_shaped_like_a_nisba_after_a_banks_head_is_the_bank() -> None:
+    """البنك الأهلي is the bank, the club's name its adjective; after النادي it is the club."""
+    assert orgs("وقال البنك الأهلي إن الشهادات متاحة، وفاز النادي الأهلي على الزمالك.") == [
+        "البنك الأهلي",
+        "الأهلي",
+        "الزمالك",
+    ]
