@@ -141,7 +141,8 @@ def build(
     output.check_out_dir(out_dir, inputs)  # before any work: --out may not hold the inputs
     knowledge = knowledge or Knowledge.load(annotations_dir, None if cache is None else cache.path.parent)
     ledger_path = annotations_dir / LEDGER_NAME
-    ledger, restored = restore_ledger(ledger_path, out_dir, project.releases_dir)
+    cache_dir = None if cache is None else cache.path.parent
+    ledger, restored = restore_ledger(ledger_path, out_dir, project.releases_dir, cache_dir)
     steps = pipeline.PipelineStats()
     annotated = read_documents(Path(annotations_dir), knowledge.topic_ids)
     texts: dict[str, str] = {}
@@ -186,7 +187,7 @@ def build(
         reuse=reuse,
     )
     if result.recorded or restored:
-        write_ledger(ledger_path, result.ledger)
+        write_ledger(ledger_path, result.ledger, cache_dir)
     if cache is not None and result.shard_record is not None:
         result.shard_record.write(cache.path.parent)
     result.warnings += restored

@@ -198,15 +198,27 @@ def _link_edges(keys: pa.Table, entity_count: int) -> Iterable[tuple[np.ndarray,
         first_row[found] = seen_row[at[found]]
         seen = np.insert(seen, at[~found], unique[~found])
         seen_row = np.insert(seen_row, at[~found], first_row[~found])
-        yield _forest(first_row[which], rows)
+        yield _forest(first_row, which, rows, start, min(LINK_ROWS, keys.num_rows - start))
 
 
-def _forest(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edges that join the same rows as ``src``–``dst``, one per row (each to the smallest row of its
-    component), so a build keeps at most a few per document whatever its number of links."""
-    nodes, local = np.unique(np.concatenate([src, dst]), return_inverse=True)
+def _forest(
+    first_row: np.ndarray, which: np.ndarray, rows: np.ndarray, start: int, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Edges that join the same rows as each link's first row (``first_row[which]``) to each of the
+    ``count`` rows from ``start`` with it (``rows``), one per row (each to the smallest row of its
+    component), so a build keeps at most a few per document whatever its number of links.
+
+    The rows are numbered without sorting the links' rows: the chunk's rows by place, before them the
+    few distinct first rows of earlier chunks (a sort of these alone, not of every link's two rows).
+    """
+    earlier = first_row < start
+    before, before_at = np.unique(first_row[earlier], return_inverse=True)
+    node_of_first = first_row - start + len(before)
+    node_of_first[earlier] = before_at
+    nodes = np.concatenate([before, np.arange(start, start + count)])  # sorted: earlier rows first
     graph = coo_matrix(
-        (np.ones(len(src), np.int8), (local[: len(src)], local[len(src) :])), shape=(len(nodes),) * 2
+        (np.ones(len(rows), np.int8), (node_of_first[which], rows - start + len(before))),
+        shape=(len(nodes),) * 2,
     )
     _, label = connected_components(graph, directed=False)
     root = np.full(label.max() + 1, len(nodes))

@@ -6,9 +6,12 @@ import datetime as dt
 import itertools
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from dataset_builder import events, rows
 from dataset_builder.documents import Document, Span
@@ -94,6 +97,39 @@ def test_groups_are_the_closure_of_the_pairwise_rule_in_any_order(
         patch.setattr(events, "LINK_ROWS", link_rows)
         assert event_groups(shuffled) == expected
     assert sorted(d for members, _ in expected for d in members) == sorted(k.id for k in keys)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 6),
+    st.integers(1, 8),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 7)), min_size=1, max_size=30),
+    st.lists(st.integers(0, 5), min_size=6, max_size=6),
+)
+def test_a_chunks_forest_joins_the_rows_its_links_join_with_one_edge_a_row(
+    start: int, count: int, pairs: list[tuple[int, int]], earlier: list[int]
+) -> None:
+    """Each link's first row (an earlier chunk's row, or one of the chunk's) joined to the chunk's rows
+    with it: the forest joins the same rows, with one edge per row it names, the chunk's rows
+    numbered by place and only the earlier first rows sorted."""
+    first_row = np.array(
+        [earlier[u] if earlier[u] < start else start + earlier[u] % count for u in range(6)], np.int64
+    )
+    which = np.array([u for u, _ in pairs], np.int64)
+    rows = np.array([start + r % count for _, r in pairs], np.int64)
+    src, dst = events._forest(first_row, which, rows, start, count)
+    distinct_earlier = len(set(first_row[first_row < start].tolist()))
+    assert len(dst) == len(set(dst.tolist())) == count + distinct_earlier
+
+    def components(a: np.ndarray, b: np.ndarray) -> set[frozenset[int]]:
+        n = start + count
+        graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
+        _, label = connected_components(graph, directed=False)
+        named = set(a.tolist()) | set(b.tolist())
+        return {frozenset(r for r in named if label[r] == label[x]) for x in named}
+
+    joined = components(first_row[which], rows)
+    assert {c for c in components(src, dst) if len(c) > 1} == {c for c in joined if len(c) > 1}
 
 
 def test_two_days_apart_or_one_shared_entity_is_not_the_same_event() -> None:

@@ -271,6 +271,39 @@ def test_the_ledger_round_trips_and_rejects_what_it_cannot_read(tmp_path: Path) 
             SplitLedger.read(path)
 
 
+def test_a_ledger_read_or_written_before_is_taken_back_from_the_cache_for_the_same_bytes_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild reads the ledger's Arrow copy instead of parsing the JSON again; the copy serves
+    those very bytes alone (an edit, even of one byte, is parsed), and a damaged copy is passed over."""
+    cache = tmp_path / "cache"
+    ledger = SplitLedger.of({"b": Assignment("test", "e2"), "a": Assignment("train", "e1")})
+    path = tmp_path / "splits.json"
+    splits.write_ledger(path, ledger, cache)
+    parsed: list[Path] = []
+    stream = splits._stream_entries
+
+    def counted(at: Path, *args: object) -> object:
+        parsed.append(at)
+        return stream(at, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(splits, "_stream_entries", counted)
+    assert SplitLedger.read(path, cache) == ledger
+    assert parsed == []  # the copy write_ledger kept
+    edited = SplitLedger.of({"a": Assignment("train", "e1"), "b": Assignment("test", "e3")})
+    path.write_bytes(edited.to_bytes())  # same size, one byte apart
+    assert SplitLedger.read(path, cache) == edited
+    assert SplitLedger.read(path, cache) == edited
+    assert parsed == [path]  # parsed once, then taken back
+    copy = cache / splits.LEDGER_CACHE
+    data = bytearray(copy.read_bytes())
+    data[-40] ^= 0xFF
+    copy.write_bytes(bytes(data))
+    assert SplitLedger.read(path, cache) == edited
+    assert parsed == [path, path]
+    assert SplitLedger.read(tmp_path / "missing.json", cache) == SplitLedger()
+
+
 _ids = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=8)
 
 

@@ -116,7 +116,9 @@ def _fragments(
     places = [overview.place(at) for at in sample.rows]
     rows = collect.read_rows(overview, [at for at, is_gold in zip(sample.rows, gold, strict=True) if is_gold])
     diffs = collect.silver_diffs([rows[at] for at in sample.rows if at in rows], silver)
-    links = render.sample_links(collect.read_neighbours(overview, sample), sample)
+    # a document links to at most MAX_EVENT_LINKS others of its event, itself left out
+    neighbours, event_sizes = collect.read_neighbours(overview, sample, render.MAX_EVENT_LINKS + 1)
+    links = render.sample_links(neighbours, sample, event_sizes)
     contexts = [
         render.document_context(
             doc_id, group, event, links, diffs.get(doc_id), agreement.documents.get(doc_id)

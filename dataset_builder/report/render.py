@@ -170,8 +170,21 @@ MAX_EVENT_LINKS = 12
 Links = dict[str, list[Link]]
 
 
-def sample_links(neighbours: Sequence[Neighbour], sample: Sample) -> tuple[Links, Links]:
-    """The links of each translation group and each event of the sample's documents."""
+@dataclass(frozen=True)
+class SampleLinks:
+    """What the sample's documents link to: each translation group's members, each event's first
+    members in link order (:func:`collect.read_neighbours`) and each event's size."""
+
+    groups: Links
+    events: Links
+    event_sizes: Mapping[str, int]
+
+
+def sample_links(
+    neighbours: Sequence[Neighbour], sample: Sample, event_sizes: Mapping[str, int]
+) -> SampleLinks:
+    """The links of each translation group and each event of the sample's documents
+    (:func:`collect.read_neighbours`: its neighbours and its events' sizes)."""
     groups: Links = defaultdict(list)
     events: Links = defaultdict(list)
     for meta in neighbours:
@@ -184,7 +197,7 @@ def sample_links(neighbours: Sequence[Neighbour], sample: Sample) -> tuple[Links
     # a large event's members were sorted again for each of its documents
     for members in events.values():
         members.sort(key=lambda m: (not m.rendered, m.id))
-    return groups, events
+    return SampleLinks(groups, events, event_sizes)
 
 
 @dataclass(frozen=True)
@@ -203,18 +216,18 @@ def document_context(
     doc_id: str,
     group: str | None,
     event: str | None,
-    links: tuple[Links, Links],
+    links: SampleLinks,
     silver: SilverDiff | None,
     annotators: AnnotatorView | None,
 ) -> DocContext:
     """The context of the document ``doc_id`` of translation ``group`` and ``event`` (:func:`sample_links`)."""
-    groups, events = links
     partners = sorted(
-        (link for link in groups.get(group or "", []) if link.id != doc_id), key=lambda link: link.id
+        (link for link in links.groups.get(group or "", []) if link.id != doc_id), key=lambda link: link.id
     )
-    members = events.get(event or "", [])
+    members = links.events.get(event or "", [])
     shown = itertools.islice((m for m in members if m.id != doc_id), MAX_EVENT_LINKS)
-    return DocContext(tuple(partners), tuple(shown), max(len(members), 1), silver, annotators)
+    size = links.event_sizes.get(event or "", 0)
+    return DocContext(tuple(partners), tuple(shown), max(size, 1), silver, annotators)
 
 
 def document_view(row: dict[str, Any], context: DocContext, topic_names: Mapping[str, str]) -> DocView:

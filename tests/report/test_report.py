@@ -339,6 +339,61 @@ def test_the_sample_is_the_groups_gold_first_then_by_sha256_while_both_limits_ho
     assert collect.chosen_rows(table, max_documents, max_characters) == expected
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["e1", "e2", "", None]), st.sampled_from(["g1", "g2", None]), st.booleans()
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(1, 4),
+)
+def test_a_shown_documents_links_are_its_partners_and_its_events_first_members_and_size(
+    rows: list[tuple[str | None, str | None, bool]], shown_links: int
+) -> None:
+    """Only the first few members of an event (shown ones first, then by id) become Python links,
+    not every member of a large event; each shown document's links are what the rule gives written
+    plainly over every member: its translation partners by id, its event's first members but itself
+    in link order, and the event's size."""
+    ids = [f"d{(i * 7) % 41:02d}" for i in range(len(rows))]  # not in folder order
+    index = pa.table(
+        [
+            ids,
+            ["en"] * len(rows),
+            [event for event, _, _ in rows],
+            [group for _, group, _ in rows],
+            [b"\0" * 16] * len(rows),
+            [False] * len(rows),
+            [1] * len(rows),
+        ],
+        schema=collect.INDEX_SCHEMA,
+    )
+    shown_rows = sorted((at for at, (_, _, shown) in enumerate(rows) if shown), key=lambda at: ids[at])
+    sample = collect.Sample(frozenset(ids[at] for at in shown_rows), 40, 40, tuple(shown_rows))
+    neighbours, sizes = collect.read_neighbours(collect.Overview(index=index), sample, shown_links + 1)
+    for event in ("e1", "e2"):
+        assert sum(n.event_id == event for n in neighbours) <= shown_links + 1 + sum(
+            n.event_id == event and n.translation_group is not None for n in neighbours
+        )
+    links = render.sample_links(neighbours, sample, sizes)
+    for at in shown_rows:
+        event, group, _ = rows[at]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(render, "MAX_EVENT_LINKS", shown_links)
+            context = render.document_context(ids[at], group, event, links, None, None)
+        partners = sorted(ids[o] for o, r in enumerate(rows) if group and r[1] == group and o != at)
+        members = sorted(
+            (o for o, r in enumerate(rows) if event and r[0] == event), key=lambda o: (not rows[o][2], ids[o])
+        )
+        assert [link.id for link in context.partners] == partners
+        assert [link.id for link in context.event_members] == [ids[o] for o in members if o != at][
+            :shown_links
+        ]
+        assert context.event_size == max(len(members), 1)
+
+
 def test_text_lengths_from_the_seed_offsets_and_cuts_are_those_of_the_texts(seeds_dist: Path) -> None:
     """The overview sizes the sample without reading the texts: its lengths are the texts' own, for
     every document of the seeds (headers, date lines and "read also" lines cut, bilingual files)."""
