@@ -107,7 +107,9 @@ class BuildResult:
         if self.kept_shards:
             lines.append(f"  {self.kept_shards} unchanged parquet shards kept from the previous build")
         if self.kept_parts:
-            lines.append(f"  {self.kept_parts} unchanged staging parts' statistics and parallel rows taken back")
+            lines.append(
+                f"  {self.kept_parts} unchanged staging parts' statistics and parallel rows taken back"
+            )
         if self.steps:
             lines.append("  steps (seconds summed over workers):")
             lines += [f"    {line}" for line in self.steps.to_text().splitlines()]
