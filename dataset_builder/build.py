@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
 
-from dataset_builder import configs, events, output, pipeline, rows, schema, shards, staged
+from dataset_builder import config_parts, configs, events, output, pipeline, rows, schema, shards, staged
 from dataset_builder.agreement import compute_agreement
 from dataset_builder.annotations import read_documents
 from dataset_builder.cache import SilverCache
@@ -81,6 +81,9 @@ class BuildResult:
     """This build's shard files by digest, for the next build (:mod:`dataset_builder.shards`)."""
     kept_shards: int = 0
     """How many shard files this build kept from the previous output instead of writing them."""
+    kept_parts: int = 0
+    """How many staging parts' statistics and ``parallel`` rows this build took back instead of
+    deriving them (:mod:`dataset_builder.config_parts`)."""
 
     def summary(self) -> str:
         lines = [f"built {self.out_dir} (version {self.version})"]
@@ -103,6 +106,10 @@ class BuildResult:
             lines.append(f"  silver cache: {annotated} seed files annotated, {reused} unchanged ones reused")
         if self.kept_shards:
             lines.append(f"  {self.kept_shards} unchanged parquet shards kept from the previous build")
+        if self.kept_parts:
+            lines.append(
+                f"  {self.kept_parts} unchanged staging parts' statistics and parallel rows taken back"
+            )
         if self.steps:
             lines.append("  steps (seconds summed over workers):")
             lines += [f"    {line}" for line in self.steps.to_text().splitlines()]
@@ -254,8 +261,13 @@ def write_dataset(
                 )
                 kept = _kept_shards(digests, reuse.folder.parent, out_dir, tmp, checksums)
         with timed("configs"):
+            part_cache = (
+                None
+                if reuse is None
+                else config_parts.PartCache(reuse.folder.parent / config_parts.PARTS_DIR)
+            )
             stats, pair_warnings, writers = _write_configs(
-                table, documents, group_sizes, plan, numbers, tmp, topic_ids, progress, kept
+                table, documents, group_sizes, plan, numbers, tmp, topic_ids, progress, kept, part_cache
             )
         added, conflicts = plan.added, plan.conflicts
         del plan  # its per-document columns (tens of MB at 1M) go before the card and the report
@@ -291,6 +303,7 @@ def write_dataset(
             if digests
             else None,
             kept_shards=len(kept),
+            kept_parts=0 if part_cache is None else part_cache.taken,
         )
         warning = unbumped_version(project.releases_dir, manifest)
         result.warnings += conflicts + pair_warnings + ([warning] if warning else [])
@@ -449,11 +462,13 @@ def _write_configs(
     topic_ids: Sequence[str],
     progress: bool,
     kept: Mapping[shards.ShardKey, shards.KeptShard],
+    part_cache: config_parts.PartCache | None = None,
 ) -> tuple[dict[str, Any], list[str], SplitWriters]:
     """Pass 2: staging batches → every config, split and shard (``numbers``: each document's,
     :func:`shards.shard_numbers`); returns the card's statistics, the warnings and the writers (what
     each shard holds). The rows of ``kept`` shards (their files are in place) are counted, not
-    derived nor written.
+    derived nor written. With ``part_cache``, what each staging part gave is kept, and a part whose
+    rows are all in kept shards is not read when its kept rows match (:mod:`dataset_builder.config_parts`).
 
     ``documents`` and ``topics`` are staging batches filtered by split; ``ner`` is cut from the tokens
     staged beside them; only ``parallel`` (few rows) goes through row dicts (see
@@ -465,34 +480,73 @@ def _write_configs(
     for (subset, split, number), shard in kept.items():
         writers.kept(subset, split, number, shard.rows, shard.bytes)
     bar = tqdm(total=total, desc="configs", unit="doc", file=sys.stderr, disable=not progress)
-    done = 0  # the staging table's rows are in the plan's (the keys') order
+    done = at = 0  # the staging table's rows are in the plan's (the keys') order
     # with shards kept, the tokens of a batch are read only when one of its ner shards is written
     tokens = {configs.STAGED_SENTENCES, *configs.STAGED_TOKENS.values()}
     light = [f.name for f in staged.staging_schema() if f.name not in tokens] if kept else None
     try:
         with staged.open_table(staging, light) as reader, staged.open_table(staging) as whole:
-            for at in range(reader.num_record_batches):
-                count = _configs_batch(
-                    pa.Table.from_batches([reader.get_batch(at)]),
-                    lambda at=at: pa.Table.from_batches([whole.get_batch(at)]),
-                    done,
-                    plan,
-                    numbers,
-                    kept,
-                    stats,
-                    parallel,
-                    writers,
-                    topic_ids,
-                )
-                done += count
-                bar.update(count)
+            for part in staging.parts:
+                splits = plan.splits.slice(done, part.rows)
+                key = ""
+                if part_cache is not None:
+                    key = part_cache.key(part, splits)
+                    shard_numbers = numbers.slice(done, part.rows)
+                    taken = (
+                        part_cache.get(key, group_sizes)
+                        if config_parts.all_kept(splits, shard_numbers, kept)
+                        else None
+                    )
+                    if taken is not None:
+                        _add_part(taken, stats, parallel, writers)
+                        done, at = done + part.rows, at + part.batches
+                        bar.update(part.rows)
+                        continue
+                derived = config_parts.PartRows(CardStats(), [], [], {})
+                warned, closed = len(parallel.skipped), len(parallel.closed)
+                open_before = parallel.open_groups
+                for index in range(at, at + part.batches):
+                    count = _configs_batch(
+                        pa.Table.from_batches([reader.get_batch(index)]),
+                        lambda index=index: pa.Table.from_batches([whole.get_batch(index)]),
+                        done,
+                        plan,
+                        numbers,
+                        kept,
+                        derived,
+                        parallel,
+                        writers,
+                        topic_ids,
+                    )
+                    done += count
+                    bar.update(count)
+                at += part.batches
+                stats.merge(derived.stats)
+                # kept only when its translation groups lie within it (config_parts)
+                if part_cache is not None and not open_before and not parallel.open_groups:
+                    derived.skipped = parallel.skipped[warned:]
+                    derived.groups = {g: group_sizes[g] for g in parallel.closed[closed:]}
+                    part_cache.put(key, derived)
     finally:
         bar.close()
         writers.close()
+    if part_cache is not None:
+        part_cache.close()
     stats.rows, stats.arrow_bytes = writers.rows, writers.bytes
     stats.events = pc.count_distinct(plan.events).as_py()
     stats.translation_groups = len(group_sizes)
     return stats.to_dict(topic_ids), parallel.skipped, writers
+
+
+def _add_part(
+    taken: config_parts.PartRows, stats: CardStats, parallel: configs.ParallelPairs, writers: SplitWriters
+) -> None:
+    """A part's kept statistics, warnings and ``parallel`` rows, as if its batches had been derived."""
+    stats.merge(taken.stats)
+    parallel.skipped += taken.skipped
+    parallel.closed += taken.groups
+    for split, pairs in taken.pairs:
+        writers.add("parallel", split, pairs)
 
 
 def _configs_batch(
@@ -502,22 +556,24 @@ def _configs_batch(
     plan: SplitPlan,
     shard_numbers: pa.ChunkedArray,
     kept: Mapping[shards.ShardKey, shards.KeptShard],
-    stats: CardStats,
+    derived: config_parts.PartRows,
     parallel: configs.ParallelPairs,
     writers: SplitWriters,
     topic_ids: Sequence[str],
 ) -> int:
     """One staging batch (``staged_rows``, without its tokens when shards are kept: ``whole`` reads
-    them) into every config it has rows for; how many documents it held."""
+    them) into every config it has rows for, its statistics and ``parallel`` rows also into
+    ``derived`` (its part's); how many documents it held."""
     table = staged_rows.drop_columns([c for c in staged.STAGING_ONLY if c in staged_rows.column_names])
     events_column = plan.events.slice(done, table.num_rows)
     table = table.set_column(table.schema.get_field_index(schema.EVENT_ID), schema.EVENT_ID, events_column)
     split_column = plan.splits.slice(done, table.num_rows)
     splits = split_column.to_pylist()
     numbers = shard_numbers.slice(done, table.num_rows).combine_chunks()  # a document's rows share a shard
-    stats.add_batch(table, split_column)
+    derived.stats.add_batch(table, split_column)
     for split, pairs in parallel.add(table, splits):
         writers.add("parallel", split, pairs)
+        derived.pairs.append((split, pairs))
     for subset in ("ner", "documents", "topics"):
         wanted = _unkept(subset, splits, numbers, kept)
         if wanted is None:

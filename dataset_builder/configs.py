@@ -333,7 +333,14 @@ class ParallelPairs:
     def __init__(self, group_sizes: Mapping[str, int]) -> None:
         self.group_sizes = group_sizes
         self.skipped: list[str] = []
+        self.closed: list[str] = []
+        """The groups completed so far, in order (those left out too)."""
         self._pending: dict[str, list[tuple[Row, str]]] = defaultdict(list)
+
+    @property
+    def open_groups(self) -> int:
+        """How many groups have members yet to come."""
+        return len(self._pending)
 
     def add(self, table: pa.Table, splits: Sequence[str]) -> Iterator[tuple[str, pa.Table]]:
         """``(split, parallel rows)`` of the groups that ``table``'s rows (in ``splits``) complete, one
@@ -358,6 +365,7 @@ class ParallelPairs:
             if len(self._pending[group]) < self.group_sizes[group]:
                 continue
             members = self._pending.pop(group)
+            self.closed.append(group)
             if len({s for _, s in members}) > 1:
                 where = ", ".join(f"{m[schema.ID]} ({s})" for m, s in members)
                 self.skipped.append(

@@ -7,7 +7,7 @@ summary read what :meth:`CardStats.to_dict` gives.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,10 @@ import pyarrow.compute as pc
 
 from dataset_builder import schema
 from dataset_builder.rows import count_rows
+
+_COUNTERS = ("documents", "characters", "status", "dated", "entities", "topics")
+"""The :class:`CardStats` counters summed over documents (what a part of the documents adds)."""
+_SEED_FILES = "seed_files"
 
 
 @dataclass
@@ -66,6 +70,31 @@ class CardStats:
             counter.update(
                 count_rows([languages.take(owners), values(pc.list_flatten(column).combine_chunks())])
             )
+
+    def merge(self, other: CardStats) -> None:
+        """Add the counters of other documents (a staging part's: :mod:`dataset_builder.config_parts`)."""
+        for name in _COUNTERS:
+            getattr(self, name).update(getattr(other, name))
+        self.seed_files += other.seed_files
+
+    def counters(self) -> dict[str, Any]:
+        """The per-document counters as JSON values (:meth:`from_counters` reads them back)."""
+        data: dict[str, Any] = {
+            name: [[list(k) if isinstance(k, tuple) else k, n] for k, n in getattr(self, name).items()]
+            for name in _COUNTERS
+        }
+        data[_SEED_FILES] = pa.chunked_array(self.seed_files, pa.string()).to_pylist()
+        return data
+
+    @classmethod
+    def from_counters(cls, data: Mapping[str, Any]) -> CardStats:
+        """The counters :meth:`counters` gave (``KeyError``, ``TypeError`` or ``ValueError`` if damaged)."""
+        stats = cls(seed_files=[pa.array(data[_SEED_FILES], pa.string())])
+        for name in _COUNTERS:
+            counter = getattr(stats, name)
+            for k, n in data[name]:
+                counter[tuple(k) if isinstance(k, list) else k] += int(n)
+        return stats
 
     def to_dict(self, topic_ids: Sequence[str]) -> dict[str, Any]:
         def per_language(
