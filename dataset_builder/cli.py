@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NoReturn
 from dataset_builder.errors import DatasetBuilderError
 from dataset_builder.executors import EXECUTORS
 from dataset_builder.output import Interrupted, os_error_line
-from dataset_builder.project import CACHE_ENV, Project, init_project
+from dataset_builder.project import CACHE_DIR, CACHE_ENV, Project, init_project
 from dataset_builder.schema import split_ratios_ok
 from dataset_builder.versions import BUMP_PARTS
 
@@ -736,9 +736,22 @@ def _project_lock(args: argparse.Namespace) -> contextlib.AbstractContextManager
     command = " ".join(filter(None, [args.command, sub]))
     if command not in _WRITERS:
         return contextlib.nullcontext()
-    from dataset_builder.lock import project_lock
+    from dataset_builder.lock import cache_lock, project_lock
 
-    return project_lock(_project(args).root, command)
+    project = _project(args)
+    own = project.cache_dir.resolve() == (project.root / CACHE_DIR).resolve()
+    shared = not own and not getattr(args, "no_cache", False)
+
+    @contextlib.contextmanager
+    def locked() -> Iterator[None]:
+        with project_lock(project.root, command):
+            if not shared:
+                yield
+                return
+            with cache_lock(project.cache_dir, command):  # a cache folder other projects may share
+                yield
+
+    return locked()
 
 
 def main(argv: list[str] | None = None) -> int:

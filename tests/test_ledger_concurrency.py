@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dataset_builder.lock import TIMEOUT_ENV, project_lock
-from dataset_builder.project import init_project
+from dataset_builder.lock import TIMEOUT_ENV, cache_lock, lock_path, project_lock
+from dataset_builder.project import CACHE_ENV, init_project
 from dataset_builder.splits import Assignment, SplitLedger
 from tests.support.cli_process import run_cli
 
@@ -93,6 +93,46 @@ def test_a_command_that_cannot_get_the_lock_refuses_in_one_line(
     assert "Traceback" not in err and not (root / "dist").exists()
 
 
+def test_a_build_waits_for_a_cache_folder_another_project_is_using(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder shared through the environment holds what each build keeps for its next one
+    and prunes the rest: a build of another project there waits, then refuses in one line naming it."""
+    root, shared = _project(tmp_path), tmp_path / "shared-cache"
+    _seeds(root, "more", [1])
+    monkeypatch.setenv(CACHE_ENV, str(shared))
+    monkeypatch.setenv(TIMEOUT_ENV, "1")
+    with cache_lock(shared, "build"):
+        proc = run_cli(
+            ["build", "-C", str(root), "--seeds", str(root / "more"), "--no-progress"], cwd=tmp_path
+        )
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err
+    last = err.strip().splitlines()[-1]
+    assert (
+        last.startswith(f"error: {shared}: ") and "(build, pid" in last and "using this cache folder" in last
+    )
+    assert "Traceback" not in err and not (root / "dist").exists() and not lock_path(root).exists()
+    proc = run_cli(["build", "-C", str(root), "--seeds", str(root / "more"), "--no-progress"], cwd=tmp_path)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err  # once the other one is done
+    assert not (shared / "lock").exists()
+
+
+def test_a_cache_folder_named_as_the_projects_own_is_locked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project's own ``.cache`` named through the environment (another spelling of it): one lock,
+    not a second one on the same file that would wait for the first."""
+    root = _project(tmp_path)
+    _seeds(root, "more", [1])
+    monkeypatch.setenv(CACHE_ENV, str(root / "more" / ".." / ".cache"))
+    monkeypatch.setenv(TIMEOUT_ENV, "1")
+    proc = run_cli(["build", "-C", str(root), "--seeds", str(root / "more"), "--no-progress"], cwd=tmp_path)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_interleavings_of_builds_never_lose_or_move_an_entry(tmp_path: Path, seed: int) -> None:
@@ -140,7 +180,8 @@ def test_a_waiter_names_the_command_that_has_just_taken_the_lock(tmp_path: Path)
     writer.start()
     try:
         with pytest.raises(lock.InputError, match="build, pid 4242"):
-            lock._acquire(waiter, path, time.monotonic() + 1.0, False, said.append)
+            names = lock._Names(str(tmp_path), "writing into this project", "this project")
+            lock._acquire(waiter, path, time.monotonic() + 1.0, False, said.append, names)
     finally:
         writer.join()
         os.close(waiter)
