@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dataset_builder.annotators.topics import find_topics
+from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge.schema import TopicRulesFile
 from dataset_builder.knowledge.topics import TopicRules, compile_topic_rules
 
@@ -101,3 +102,49 @@ def test_need_company_lists_only_the_rules_own_keywords() -> None:
         TopicRulesFile.model_validate(
             {"rules": [{"topic": "sport", "keywords": {"en": ["match"]}, "need_company": {"en": ["jury"]}}]}
         )
+
+
+def test_the_shipped_rules_keep_a_festival_out_of_sport_and_crime(knowledge: Knowledge) -> None:
+    text = (
+        "Cannes jury hands the top prize to a comedy\n"
+        "An American director won the top prize at the film festival on Saturday, and the jury praised "
+        "his cast for a comedy set in Brooklyn that critics had tipped for weeks before the closing night.\n"
+        "The best actress prize was shared. An Iranian director, sentenced to prison, received a special award."
+    )
+    assert text.index("sentenced") > knowledge.topic_rules.lead_chars
+    assert find_topics(text, "en", knowledge.topic_rules) == ["arts_culture"]
+
+
+def test_a_president_in_the_lead_does_not_make_a_company_story_politics(knowledge: Knowledge) -> None:
+    text = (
+        "Oil company shares slide after President Lula replaces its chief executive\n"
+        "Shares in the state oil company fell 6% on Wednesday after President Lula fired its chief executive "
+        "and named a former head of the oil regulator to replace him.\n"
+        "Investors fear government interference; the minister said the board's vote would come soon, "
+        "and the stock and its dividend stayed under pressure."
+    )
+    assert text.index("government") > knowledge.topic_rules.lead_chars
+    assert find_topics(text, "en", knowledge.topic_rules) == ["economy"]
+
+
+def test_local_roads_and_transport_are_society(knowledge: Knowledge) -> None:
+    # not the sport of a cyclist, nor the politics of Isambard Kingdom Brunel
+    bridge = (
+        "The bridge will close to traffic for three weeks of repairs. Pedestrians and cyclists can still "
+        "cross, and residents were told to expect delays on the bridge Isambard Kingdom Brunel designed."
+    )
+    assert find_topics(bridge, "en", knowledge.topic_rules) == ["society"]
+    # a reporter named Ramadan in the byline is no religion
+    axis = (
+        "محافظ الإسكندرية يفتتح محور المحمودية\nالإسكندرية - رجب رمضان\n"
+        "افتتح المحافظ المحور لتخفيف الزحام، ويضم ممرات للمشاة وخطوط نقل جماعي جديدة."
+    )
+    assert find_topics(axis, "ar", knowledge.topic_rules) == ["society"]
+
+
+def test_a_tunisian_unions_wage_talks_are_labour(knowledge: Knowledge) -> None:
+    text = (
+        "الاتحاد العام التونسي للشغل يطالب بفتح مفاوضات اجتماعية جديدة حول الزيادة في الأجور، "
+        "وانتقد التضييق على النقابيين."
+    )
+    assert find_topics(text, "ar", knowledge.topic_rules)[0] == "labour"
