@@ -148,3 +148,14 @@ def test_a_tunisian_unions_wage_talks_are_labour(knowledge: Knowledge) -> None:
         "وانتقد التضييق على النقابيين."
     )
     assert find_topics(text, "ar", knowledge.topic_rules)[0] == "labour"
+
+
+def test_a_named_storm_in_the_lead_is_weather_not_a_disaster(knowledge: Knowledge) -> None:
+    text = (
+        "Storm Darragh: red warning as 200,000 homes lose power\n"
+        "Storm Darragh brought gusts of 96mph to the coast on Saturday as forecasters kept a rare red "
+        "warning in place and the weather service said snow would follow on higher ground.\n"
+        "A man died when a tree fell on his van, and emergency crews pumped out flooded streets."
+    )
+    assert text.index("died") > knowledge.topic_rules.lead_chars
+    assert find_topics(text, "en", knowledge.topic_rules) == ["weather"]
