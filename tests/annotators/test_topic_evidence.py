@@ -159,3 +159,13 @@ def test_a_named_storm_in_the_lead_is_weather_not_a_disaster(knowledge: Knowledg
     )
     assert text.index("died") > knowledge.topic_rules.lead_chars
     assert find_topics(text, "en", knowledge.topic_rules) == ["weather"]
+
+
+def test_visas_and_same_sex_marriage_are_society(knowledge: Knowledge) -> None:
+    visas = "Kuwait resumes family visit visas\nThe ministry will resume issuing the visas, with a minimum salary."
+    assert find_topics(visas, "en", knowledge.topic_rules) == ["society"]
+    marriage = (
+        "Thailand moves closer to legalising same-sex marriage\nThe parliament voted to approve a bill; "
+        "the senate and a vote of the campaigners follow."
+    )
+    assert find_topics(marriage, "en", knowledge.topic_rules) == ["politics", "society"]
