@@ -6,7 +6,9 @@ keywords match at the start of a word, case-insensitively; ``words`` match whole
 Aho-Corasick pass per document. A subtopic (a taxonomy entry with a ``parent``) refines its parent,
 so it is kept only when the parent is found too: "meeting" and "visit" in a football report do not
 make it diplomacy. Top-level topics after the best-supported one need a match in the lead
-(``lead_chars``), at most ``max_topics`` of them. A keyword the document uses inside one of
+(``lead_chars``) and a share of the first's matches (``secondary_min_share``), at most
+``max_topics`` of them. Words that need company (``need_company``: "won", "jury", "President")
+count only beside another keyword of their topic and are never lead evidence. A keyword the document uses inside one of
 its topic's ``other_senses`` ("computer virus") does not count for that topic (one sense per discourse). When nothing fires, the optional fallback gives the best-supported top-level topic.
 """
 
