@@ -6,7 +6,9 @@ keywords match at the start of a word, case-insensitively; ``words`` match whole
 Aho-Corasick pass per document. A subtopic (a taxonomy entry with a ``parent``) refines its parent,
 so it is kept only when the parent is found too: "meeting" and "visit" in a football report do not
 make it diplomacy. Top-level topics after the best-supported one need a match in the lead
-(``lead_chars``), at most ``max_topics`` of them. A keyword the document uses inside one of
+(``lead_chars``) and a share of the first's matches (``secondary_min_share``), at most
+``max_topics`` of them. Words that need company (``need_company``: "won", "jury", "President")
+count only beside another keyword of their topic and are never lead evidence. A keyword the document uses inside one of
 its topic's ``other_senses`` ("computer virus") does not count for that topic (one sense per discourse). When nothing fires, the optional fallback gives the best-supported top-level topic.
 """
 
@@ -100,14 +102,28 @@ def _text_and_lead_matches(
     }
 
 
+def _with_company(
+    hits: dict[str, set[str]], lead: dict[str, set[str]], need_company: dict[str, frozenset[str]]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """``hits`` and ``lead`` without the topics found only by words that need company, and without
+    such words as lead evidence: "won" alone is no sport, "President" in a lead no second topic."""
+    if not need_company:
+        return hits, lead
+    kept = {t: w for t, w in hits.items() if w - need_company.get(t, frozenset())}
+    in_lead = {t: w - need_company.get(t, frozenset()) for t, w in lead.items() if t in kept}
+    return kept, {t: w for t, w in in_lead.items() if w}
+
+
 def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:
     """Taxonomy ids whose rules fire, in taxonomy order (a subtopic only with its parent).
 
     Top-level topics are ranked by their distinct matches (ties: by those in the lead, then taxonomy
-    order); those after the first need a match in the lead, and at most ``max_topics`` are kept.
+    order); those after the first need a match in the lead and at least ``secondary_min_share``
+    of the first's matches; at most ``max_topics`` are kept. Words that
+    need company count only beside another keyword of their topic and are never lead evidence.
     When none reaches its ``min_matches``, the first of the ranking is the fallback.
     """
-    hits, lead = _text_and_lead_matches(text, language, rules)
+    hits, lead = _with_company(*_text_and_lead_matches(text, language, rules), rules.need_company)
     ranked = sorted(
         (t for t in rules.order if t in hits and t not in rules.parents),
         key=lambda t: (-len(hits[t]), -len(lead.get(t, ()))),
@@ -116,6 +132,9 @@ def find_topics(text: str, language: str, rules: TopicRules) -> list[str]:
     top = [t for t in ranked if t in found]
     if rules.lead_chars is not None:
         top = top[:1] + [t for t in top[1:] if t in lead]
+    if top and rules.secondary_min_share is not None:
+        least = rules.secondary_min_share * len(hits[top[0]])
+        top = top[:1] + [t for t in top[1:] if len(hits[t]) >= least]
     kept = set(top[: rules.max_topics])
     if not kept and ranked and rules.fallback_min_matches is not None:
         kept = {ranked[0]} if len(hits[ranked[0]]) >= rules.fallback_min_matches else set()

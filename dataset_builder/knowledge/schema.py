@@ -147,11 +147,25 @@ class TopicRule(_Strict):
     criticism"), matched as keywords are. One sense per discourse: a document that uses a keyword
     inside one of them uses it in that sense throughout, so the keyword does not count for the topic
     anywhere in the document."""
+    need_company: dict[str, list[str]] = {}
+    """Keywords or words of this rule that are weak evidence alone ("won" for sport, "jury" for
+    crime, "president" for politics, a family name such as "رمضان" for religion): they count only
+    beside another keyword of the topic, and they are never the lead's evidence for a second topic."""
 
-    @field_validator("keywords", "words", "other_senses", mode="before")
+    @field_validator("keywords", "words", "other_senses", "need_company", mode="before")
     @classmethod
     def _keywords(cls, value: Any) -> Any:
         return _language_table(value, "keywords")
+
+    @model_validator(mode="after")
+    def _company_is_listed(self) -> TopicRule:
+        for language, words in self.need_company.items():
+            listed = {*self.keywords.get(language, ()), *self.words.get(language, ())}
+            if missing := [w for w in words if w not in listed]:
+                raise ValueError(
+                    f"need_company of topic {self.topic} lists words that are not its keywords: {', '.join(missing)}"
+                )
+        return self
 
 
 class TopicRulesFile(_Strict):
@@ -166,6 +180,9 @@ class TopicRulesFile(_Strict):
     mention further down (a hospital in an earthquake report) does not make it a second topic."""
     max_topics: int | None = Field(default=None, ge=1)
     """At most this many top-level topics, the best-supported (most distinct matches) first."""
+    secondary_min_share: float | None = Field(default=None, gt=0, le=1)
+    """A top-level topic after the best-supported one needs at least this share of its distinct
+    matches: two market words in a fraud trial's report do not make it an economy article."""
 
 
 class EntityEntry(_Strict):

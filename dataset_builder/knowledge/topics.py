@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 
@@ -28,6 +28,9 @@ class TopicRules:
     fallback_min_matches: int | None = None
     lead_chars: int | None = None
     max_topics: int | None = None
+    need_company: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Topic id → its keywords (as the automaton reports them) that count only beside another."""
+    secondary_min_share: float | None = None
 
 
 def compile_topic_rules(
@@ -36,13 +39,17 @@ def compile_topic_rules(
     """One automaton per language; ``topic_ids`` (the taxonomy order) orders the topics found."""
     keywords: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
     min_matches: dict[str, int] = {}
+    need_company: dict[str, frozenset[str]] = {}
     for rule in raw.rules:
         min_matches[rule.topic] = rule.min_matches
+        if rule.need_company:
+            need_company[rule.topic] = frozenset(
+                _key(word, language) for language, words in rule.need_company.items() for word in words
+            )
         for kind, table in (("stem", rule.keywords), ("word", rule.words), ("sense", rule.other_senses)):
             for language, words in table.items():
                 for word in words:
-                    key = normalise(word, language)
-                    keywords[language][key.lower() if language == "en" else key].add((rule.topic, kind))
+                    keywords[language][_key(word, language)].add((rule.topic, kind))
     automata = {}
     for language, table in keywords.items():
         automaton = ahocorasick.Automaton()
@@ -65,4 +72,12 @@ def compile_topic_rules(
         raw.fallback_min_matches,
         raw.lead_chars,
         raw.max_topics,
+        need_company,
+        raw.secondary_min_share,
     )
+
+
+def _key(word: str, language: str) -> str:
+    """A keyword as the automaton holds it: normalised, English lowered."""
+    key = normalise(word, language)
+    return key.lower() if language == "en" else key
