@@ -1088,6 +1088,7 @@ def _name_after(
             _name_word(w, k)
             or _spelled_as_name(text, word, k)
             or (w in k.ar_titles and _before_connector(norm, words, j, k))
+            or (w in k.ar_titles and name and name[-1][2] in k.ar_compound_first)  # جميل أبو الشيخ
         ):
             break
         if len(w) >= 5 and w.endswith(_POSSESSIVE):
@@ -1120,9 +1121,13 @@ def _name_after(
             plain += not (len(name) == 1 and name[0][2] in k.ar_compound_first)
         elif w in k.ar_connectors or w in k.ar_compound_first:
             if j + 1 >= len(words) or not (
-                _name_word(words[j + 1][2], k) or _spelled_as_name(text, words[j + 1], k)
+                _name_word(words[j + 1][2], k)
+                or _spelled_as_name(text, words[j + 1], k)
+                or (w in k.ar_compound_first and words[j + 1][2] in k.ar_titles)  # أبو الشيخ
             ):
                 break
+        elif w[0] in k.proclitics and k.ar_not_first.match(w[1:]):
+            break  # a verbal noun behind a proclitic (لعب بتركيز): the name has ended
         elif w.startswith("ب") and not w.startswith(("بو", "بل", "بن")) and text[word[1] - 1] == "ة":
             break  # a noun behind ب (يسرا بجائزة): the name has ended (not بوحمامة, بلعمامرة)
         elif (
@@ -1135,8 +1140,10 @@ def _name_after(
         ):
             pass  # a compound given name counts once (نور الدين أمرابط)
         elif w.startswith("ال"):
-            if k.ar_not_first.match(w[2:]):
-                break  # a verbal noun (التسجيل) is no family name
+            if k.ar_not_first.match(w[2:]) or w[2:] in k.ar_not_names:
+                break  # a verbal or common noun (التسجيل, بيساكا النتيجة) is no family name
+            if w.endswith("يه") and text[word[1] - 1] == "ة":
+                break  # a feminine nisba (عبد الله الرياضية) describes a place, names no family
             if _plural_noun(w):
                 break  # a plural noun (أيمن عاشور الناجحين) is no family name
             if not (lineage and _lineage_next(norm, words, j, k)):

@@ -1,0 +1,39 @@
+"""Arabic people of real-world news (issue 17, tests/data/ar_dev8): where a name ends before the
+sentence's nouns, compound names whose second word is also a title."""
+
+from __future__ import annotations
+
+from conftest import KNOWLEDGE
+
+from dataset_builder.annotators.entities import find_entities
+from dataset_builder.documents import check_spans
+
+
+def people(text: str) -> list[str]:
+    spans = find_entities(text, "ar", KNOWLEDGE.entities)
+    check_spans(text, spans, "test")
+    return [s.text for s in spans if s.label == "PER"]
+
+
+def test_a_common_noun_with_the_article_is_no_family_name() -> None:
+    """A foreign name of plain words does not run into the object after it (يعادل … النتيجة)."""
+    assert people("قبل أن يعادل المهاجم الكونغولي بانغا بيساكا النتيجة للرجاويين في الشوط الثاني.") == [
+        "بانغا بيساكا"
+    ]
+
+
+def test_a_verbal_noun_behind_a_proclitic_ends_a_name() -> None:
+    """بتركيز is ب and a verbal noun, not a name word after الفريق (also a military title)."""
+    assert people("وقال المدرب: «الفريق لعب بتركيز عال، والأهم هو النقاط».") == []
+
+
+def test_a_feminine_nisba_names_no_family() -> None:
+    """الرياضية describes the sports city named after the king; it is no family name of عبد الله."""
+    assert "عبد الله الرياضية" not in people("على ملعب مدينة الملك عبد الله الرياضية بجدة.")
+
+
+def test_a_compound_name_with_a_title_word_after_abu() -> None:
+    """أبو الشيخ is a family name although الشيخ alone is a title."""
+    assert people("وقال ممثل منظمة الصحة العالمية في الأردن جميل أبو الشيخ إن الحملة بدأت.") == [
+        "جميل أبو الشيخ"
+    ]
