@@ -37,3 +37,28 @@ def test_a_compound_name_with_a_title_word_after_abu() -> None:
     assert people("وقال ممثل منظمة الصحة العالمية في الأردن جميل أبو الشيخ إن الحملة بدأت.") == [
         "جميل أبو الشيخ"
     ]
+
+
+def test_a_chief_economist_and_a_conductor_are_titles() -> None:
+    """كبيرة الاقتصاديين vouches for the name set off after her company; المايسترو for the name after it."""
+    assert people("قالت كبيرة الاقتصاديين في شركة إي إف جي هيرميس، منى بدير، إن القرار كان متوقعا.") == [
+        "منى بدير"
+    ]
+    assert people("وقدمت الفرقة السيمفونية بقيادة المايسترو ميساك باغبودريان أمسية الافتتاح.") == [
+        "ميساك باغبودريان"
+    ]
+
+
+def test_a_role_whose_body_ends_in_a_number_sets_off_the_name() -> None:
+    """A tatweel and a number (لـجي 42،) do not end the role before the comma."""
+    assert people("من جهته، أكد الرئيس التنفيذي لـجي 42، بنغ شياو، أن الشركة ستستخدم المنصة.") == ["بنغ شياو"]
+
+
+def test_basim_is_a_given_name_after_the_spokesmans_body_or_a_comma() -> None:
+    """باسم after المتحدث is "on behalf of"; said again after the body, or set off by a comma, it is the
+    given name. Alone it starts no name (المتحدث باسم الحكومة is no person)."""
+    assert people("قال المتحدث باسم الحكومة باسم العوادي إن المشروع سيخفض الاعتماد.") == ["باسم العوادي"]
+    assert people("وقال مدير عام شركة نفط البصرة، باسم عبد الكريم، إن المشروع سيعالج الغاز.") == [
+        "باسم عبد الكريم"
+    ]
+    assert people("وقال المتحدث باسم الحكومة إن المشروع سيخفض الاعتماد.") == []

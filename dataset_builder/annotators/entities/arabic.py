@@ -40,6 +40,8 @@ def arabic_people(
             continue
         j = _after_title(norm, words, i, title_end, k)
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+            if words[j][2] in k.ar_given_names and any(w[2] == words[j][2] for w in words[i:j]):
+                break  # said twice, the modifier is the name (المتحدث باسم الحكومة باسم العوادي)
             if (
                 _modifier(words[j][2], k)
                 or named[words[j][1] - 1]  # also behind a proclitic: لصندوق النقد الدولي
@@ -141,8 +143,8 @@ def arabic_given_names(text: str, norm: str, words: list[Word], k: EntityKnowled
     found: list[Span] = []
     for j, word in enumerate(words):
         compound = word[2] not in k.ar_given_names and _compound_start(norm, words, j, k)
-        if word[2] not in k.ar_given_names and not compound:
-            continue
+        if (word[2] not in k.ar_given_names and not compound) or word[2] in k.ar_modifiers:
+            continue  # a given name that is also a modifier (باسم) needs a title or a comma before it
         before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], word) else None
         if before is not None and (
             before in k.ar_connectors
@@ -263,10 +265,12 @@ def arabic_role_appositions(text: str, norm: str, words: list[Word], k: EntityKn
     return found
 
 
-_ROLE_COMMA = re.compile(r"[^\S\n]*\)?[^\S\n]*[،,][^\S\n]*")
-"""A comma before a name, maybe after a bracket that closes the role (الأونروا)،."""
-_PHRASE_GAP = re.compile(r"[^\s()]")
-"""Between two words of one phrase only spaces and brackets: punctuation ends the phrase."""
+_ROLE_COMMA = re.compile(r"[^\S\n]*(?:\d+[^\S\n]*)?\)?[^\S\n]*[،,][^\S\n]*")
+"""A comma before a name, maybe after a number ending the role's body (لـجي 42،) or a bracket that
+closes the role (الأونروا)،."""
+_PHRASE_GAP = re.compile(r"[^\s()ـ\d]")
+"""Between two words of one phrase only spaces, brackets, tatweel and digits (لـجي 42): punctuation ends
+the phrase."""
 _ROLE_WORDS = 14
 """How many words back a role may start before the comma."""
 
@@ -1086,6 +1090,7 @@ def _name_after(
         w = word[2]
         if (name and not _adjacent(norm, words[j - 1], word)) or not (
             _name_word(w, k)
+            or (not name and w in k.ar_given_names and w in k.ar_modifiers)  # a given name: باسم
             or _spelled_as_name(text, word, k)
             or (w in k.ar_titles and _before_connector(norm, words, j, k))
             or (w in k.ar_titles and name and name[-1][2] in k.ar_compound_first)  # جميل أبو الشيخ
