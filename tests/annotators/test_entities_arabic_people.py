@@ -62,3 +62,12 @@ def test_basim_is_a_given_name_after_the_spokesmans_body_or_a_comma() -> None:
         "باسم عبد الكريم"
     ]
     assert people("وقال المتحدث باسم الحكومة إن المشروع سيخفض الاعتماد.") == []
+
+
+def test_a_title_chain_runs_through_the_constructs_naming_the_body() -> None:
+    """A title ending in a construct noun takes its complement (رئيس مجلس إدارة الهيئة), and a title
+    heading a body named by constructs (رئيس قسم الطوارئ) reaches the name after it."""
+    assert people("وقال رئيس مجلس إدارة الهيئة سليم الأذينة لوكالة الأنباء الكويتية إن السرعات زادت.") == [
+        "سليم الأذينة"
+    ]
+    assert people("وقال رئيس قسم الطوارئ كمال المالكي إن المستشفى استقبل المصابين.") == ["كمال المالكي"]

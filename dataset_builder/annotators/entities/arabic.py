@@ -50,6 +50,8 @@ def arabic_people(
                 j += 1
             elif _before_connector(norm, words, j, k):
                 break  # a title word before بن is a given name (المهندس أمين بن حسن الناصر)
+            elif (body := _construct_body(norm, words, j, k)) is not None:
+                j = body  # رئيس مجلس إدارة الهيئة: the body the title heads, a chain of constructs
             elif _second_domain(text, norm, words, j, k):
                 j += 2  # وزير الاتصالات وتقنية المعلومات: the ministry's second domain is the title's
             elif (chained := _title_end(norm, words[j], k)) is not None:
@@ -94,6 +96,24 @@ def _second_domain(text: str, norm: str, words: list[Word], j: int, k: EntityKno
         and words[j + 1][2].startswith("ال")
         and not _known_person(words[j + 1][2], k)
     )
+
+
+def _construct_body(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> int | None:
+    """Index after a body named by construct nouns from ``words[j]`` (مجلس إدارة, قسم) and the article
+    word that closes them (الهيئة): the body a title heads, part of the chain; None if none starts."""
+    m = j
+    while (
+        m < len(words)
+        and (m == j or _adjacent(norm, words[m - 1], words[m]))
+        and (words[m][2] in k.ar_role_complements or words[m][2] in k.ar_org_complemented)
+    ):
+        m += 1
+    if m == j or m >= len(words) or not _adjacent(norm, words[m - 1], words[m]):
+        return None
+    closing = words[m][2]
+    if not closing.startswith("ال") or _known_person(closing, k):
+        return None
+    return m + 1
 
 
 def _foreign_name(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
@@ -281,8 +301,13 @@ def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: Entity
     while j < len(words) and words[j][0] < title_end:
         j += 1
     title = norm[words[i][0] : title_end]
-    bare = k.ar_complemented.get(title)
-    if bare is not None and j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+    last = title.rsplit(" ", 1)[-1]  # a title ending in a construct noun (رئيس مجلس إدارة) takes one too
+    construct = last in k.ar_role_complements or last in k.ar_org_complemented
+    if (
+        (construct or title in k.ar_complemented)
+        and j < len(words)
+        and _adjacent(norm, words[j - 1], words[j])
+    ):
         complement = words[j][2]
         hit = k.names.get(("ar", complement))
         if complement.startswith("ال") and (hit is None or hit[1] != "PER"):
