@@ -71,3 +71,11 @@ def test_a_title_chain_runs_through_the_constructs_naming_the_body() -> None:
         "سليم الأذينة"
     ]
     assert people("وقال رئيس قسم الطوارئ كمال المالكي إن المستشفى استقبل المصابين.") == ["كمال المالكي"]
+
+
+def test_a_family_name_behind_ba_set_off_by_commas() -> None:
+    """بركة looks like ب and a noun, but a name set off by commas after a role ends at its comma."""
+    assert people(
+        "وقال الأمين العام للحزب، نزار بركة، خلال اجتماع المجلس الوطني، إن الحزب يدعم الحكومة."
+    ) == ["نزار بركة"]
+    assert people("وفازت النجمة المصرية يسرا بجائزة الإنجاز.") == []

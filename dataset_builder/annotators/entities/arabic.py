@@ -1158,7 +1158,12 @@ def _name_after(
                 break
         elif w[0] in k.proclitics and k.ar_not_first.match(w[1:]):
             break  # a verbal noun behind a proclitic (لعب بتركيز): the name has ended
-        elif w.startswith("ب") and not w.startswith(("بو", "بل", "بن")) and text[word[1] - 1] == "ة":
+        elif (
+            w.startswith("ب")
+            and not w.startswith(("بو", "بل", "بن"))
+            and text[word[1] - 1] == "ة"
+            and not (verb_like and _CLAUSE_END.match(norm, word[1]))  # set off by commas: نزار بركة،
+        ):
             break  # a noun behind ب (يسرا بجائزة): the name has ended (not بوحمامة, بلعمامرة)
         elif (
             len(name) == 1
