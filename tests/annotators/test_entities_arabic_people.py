@@ -79,3 +79,10 @@ def test_a_family_name_behind_ba_set_off_by_commas() -> None:
         "وقال الأمين العام للحزب، نزار بركة، خلال اجتماع المجلس الوطني، إن الحزب يدعم الحكومة."
     ) == ["نزار بركة"]
     assert people("وفازت النجمة المصرية يسرا بجائزة الإنجاز.") == []
+
+
+def test_a_family_name_that_is_a_title_closes_a_name_set_off_by_commas() -> None:
+    """الشيخ is a title, but as the last word before the comma of a set-off name it is the family's."""
+    assert people("من جهته، هنأ رئيس الجامعة التونسية للتنس، سليم الشيخ، اللاعبة بهذا الإنجاز.") == [
+        "سليم الشيخ"
+    ]

@@ -1119,6 +1119,13 @@ def _name_after(
             or _spelled_as_name(text, word, k)
             or (w in k.ar_titles and _before_connector(norm, words, j, k))
             or (w in k.ar_titles and name and name[-1][2] in k.ar_compound_first)  # جميل أبو الشيخ
+            or (  # a family name that is a title, the comma after it closing a set-off name (سليم الشيخ،)
+                verb_like
+                and name
+                and _article(text, word)
+                and w in k.ar_titles
+                and _CLAUSE_END.match(norm, word[1])
+            )
         ):
             break
         if len(w) >= 5 and w.endswith(_POSSESSIVE):
