@@ -40,6 +40,8 @@ def arabic_people(
             continue
         j = _after_title(norm, words, i, title_end, k)
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+            if words[j][2] in k.ar_given_names and any(w[2] == words[j][2] for w in words[i:j]):
+                break  # said twice, the modifier is the name (المتحدث باسم الحكومة باسم العوادي)
             if (
                 _modifier(words[j][2], k)
                 or named[words[j][1] - 1]  # also behind a proclitic: لصندوق النقد الدولي
@@ -48,6 +50,8 @@ def arabic_people(
                 j += 1
             elif _before_connector(norm, words, j, k):
                 break  # a title word before بن is a given name (المهندس أمين بن حسن الناصر)
+            elif (body := _construct_body(norm, words, j, k)) is not None:
+                j = body  # رئيس مجلس إدارة الهيئة: the body the title heads, a chain of constructs
             elif _second_domain(text, norm, words, j, k):
                 j += 2  # وزير الاتصالات وتقنية المعلومات: the ministry's second domain is the title's
             elif (chained := _title_end(norm, words[j], k)) is not None:
@@ -92,6 +96,24 @@ def _second_domain(text: str, norm: str, words: list[Word], j: int, k: EntityKno
         and words[j + 1][2].startswith("ال")
         and not _known_person(words[j + 1][2], k)
     )
+
+
+def _construct_body(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> int | None:
+    """Index after a body named by construct nouns from ``words[j]`` (مجلس إدارة, قسم) and the article
+    word that closes them (الهيئة): the body a title heads, part of the chain; None if none starts."""
+    m = j
+    while (
+        m < len(words)
+        and (m == j or _adjacent(norm, words[m - 1], words[m]))
+        and (words[m][2] in k.ar_role_complements or words[m][2] in k.ar_org_complemented)
+    ):
+        m += 1
+    if m == j or m >= len(words) or not _adjacent(norm, words[m - 1], words[m]):
+        return None
+    closing = words[m][2]
+    if not closing.startswith("ال") or _known_person(closing, k):
+        return None
+    return m + 1
 
 
 def _foreign_name(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> list[Word]:
@@ -141,8 +163,8 @@ def arabic_given_names(text: str, norm: str, words: list[Word], k: EntityKnowled
     found: list[Span] = []
     for j, word in enumerate(words):
         compound = word[2] not in k.ar_given_names and _compound_start(norm, words, j, k)
-        if word[2] not in k.ar_given_names and not compound:
-            continue
+        if (word[2] not in k.ar_given_names and not compound) or word[2] in k.ar_modifiers:
+            continue  # a given name that is also a modifier (باسم) needs a title or a comma before it
         before = words[j - 1][2] if j and _adjacent(norm, words[j - 1], word) else None
         if before is not None and (
             before in k.ar_connectors
@@ -263,10 +285,12 @@ def arabic_role_appositions(text: str, norm: str, words: list[Word], k: EntityKn
     return found
 
 
-_ROLE_COMMA = re.compile(r"[^\S\n]*\)?[^\S\n]*[،,][^\S\n]*")
-"""A comma before a name, maybe after a bracket that closes the role (الأونروا)،."""
-_PHRASE_GAP = re.compile(r"[^\s()]")
-"""Between two words of one phrase only spaces and brackets: punctuation ends the phrase."""
+_ROLE_COMMA = re.compile(r"[^\S\n]*(?:\d+[^\S\n]*)?\)?[^\S\n]*[،,][^\S\n]*")
+"""A comma before a name, maybe after a number ending the role's body (لـجي 42،) or a bracket that
+closes the role (الأونروا)،."""
+_PHRASE_GAP = re.compile(r"[^\s()ـ\d]")
+"""Between two words of one phrase only spaces, brackets, tatweel and digits (لـجي 42): punctuation ends
+the phrase."""
 _ROLE_WORDS = 14
 """How many words back a role may start before the comma."""
 
@@ -277,8 +301,13 @@ def _after_title(norm: str, words: list[Word], i: int, title_end: int, k: Entity
     while j < len(words) and words[j][0] < title_end:
         j += 1
     title = norm[words[i][0] : title_end]
-    bare = k.ar_complemented.get(title)
-    if bare is not None and j < len(words) and _adjacent(norm, words[j - 1], words[j]):
+    last = title.rsplit(" ", 1)[-1]  # a title ending in a construct noun (رئيس مجلس إدارة) takes one too
+    construct = last in k.ar_role_complements or last in k.ar_org_complemented
+    if (
+        (construct or title in k.ar_complemented)
+        and j < len(words)
+        and _adjacent(norm, words[j - 1], words[j])
+    ):
         complement = words[j][2]
         hit = k.names.get(("ar", complement))
         if complement.startswith("ال") and (hit is None or hit[1] != "PER"):
@@ -1086,8 +1115,17 @@ def _name_after(
         w = word[2]
         if (name and not _adjacent(norm, words[j - 1], word)) or not (
             _name_word(w, k)
+            or (not name and w in k.ar_given_names and w in k.ar_modifiers)  # a given name: باسم
             or _spelled_as_name(text, word, k)
             or (w in k.ar_titles and _before_connector(norm, words, j, k))
+            or (w in k.ar_titles and name and name[-1][2] in k.ar_compound_first)  # جميل أبو الشيخ
+            or (  # a family name that is a title, the comma after it closing a set-off name (سليم الشيخ،)
+                verb_like
+                and name
+                and _article(text, word)
+                and w in k.ar_titles
+                and _CLAUSE_END.match(norm, word[1])
+            )
         ):
             break
         if len(w) >= 5 and w.endswith(_POSSESSIVE):
@@ -1120,10 +1158,19 @@ def _name_after(
             plain += not (len(name) == 1 and name[0][2] in k.ar_compound_first)
         elif w in k.ar_connectors or w in k.ar_compound_first:
             if j + 1 >= len(words) or not (
-                _name_word(words[j + 1][2], k) or _spelled_as_name(text, words[j + 1], k)
+                _name_word(words[j + 1][2], k)
+                or _spelled_as_name(text, words[j + 1], k)
+                or (w in k.ar_compound_first and words[j + 1][2] in k.ar_titles)  # أبو الشيخ
             ):
                 break
-        elif w.startswith("ب") and not w.startswith(("بو", "بل", "بن")) and text[word[1] - 1] == "ة":
+        elif w[0] in k.proclitics and k.ar_not_first.match(w[1:]):
+            break  # a verbal noun behind a proclitic (لعب بتركيز): the name has ended
+        elif (
+            w.startswith("ب")
+            and not w.startswith(("بو", "بل", "بن"))
+            and text[word[1] - 1] == "ة"
+            and not (verb_like and _CLAUSE_END.match(norm, word[1]))  # set off by commas: نزار بركة،
+        ):
             break  # a noun behind ب (يسرا بجائزة): the name has ended (not بوحمامة, بلعمامرة)
         elif (
             len(name) == 1
@@ -1135,8 +1182,10 @@ def _name_after(
         ):
             pass  # a compound given name counts once (نور الدين أمرابط)
         elif w.startswith("ال"):
-            if k.ar_not_first.match(w[2:]):
-                break  # a verbal noun (التسجيل) is no family name
+            if k.ar_not_first.match(w[2:]) or w[2:] in k.ar_not_names:
+                break  # a verbal or common noun (التسجيل, بيساكا النتيجة) is no family name
+            if w.endswith("يه") and text[word[1] - 1] == "ة":
+                break  # a feminine nisba (عبد الله الرياضية) describes a place, names no family
             if _plural_noun(w):
                 break  # a plural noun (أيمن عاشور الناجحين) is no family name
             if not (lineage and _lineage_next(norm, words, j, k)):
