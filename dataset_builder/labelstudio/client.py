@@ -837,13 +837,37 @@ def bound_project_id(project: Project, project_id: int | None) -> int:
 
 
 def exported_tasks(url: str, api_key: str, project_id: int, kind: str) -> tuple[bytes, Any, str]:
-    """A project's export as received, parsed, and how messages name it (``kind``: project, review project)."""
-    raw = export_snapshot(url, api_key, project_id)
+    """A project's export (see :func:`without_relative_times`), parsed, and how messages name it
+    (``kind``: project, review project)."""
     source = f"export of {kind} {project_id} at {url}"
     try:
-        return raw, json.loads(raw.decode("utf-8")), source
+        raw, exported = without_relative_times(export_snapshot(url, api_key, project_id))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LabelStudioError(f"Label Studio at {url}: the {source} is not JSON ({exc})") from None
+    return raw, exported, source
+
+
+RELATIVE_TIME = "created_ago"
+"""A field of exported predictions (and of annotations, in some versions): "3 minutes" since creation,
+for display. It changes as the clock turns, so two pulls of an unchanged project differed."""
+
+
+def without_relative_times(raw: bytes) -> tuple[bytes, Any]:
+    """An export as received, unless its annotations or predictions carry :data:`RELATIVE_TIME`:
+    then without it (written again as JSON), so that the same work gives the same stored export; and
+    the export parsed."""
+    exported = json.loads(raw.decode("utf-8"))
+    dropped = False
+    for task in exported if isinstance(exported, list) else ():
+        for key in ("annotations", "predictions", "drafts"):
+            items = task.get(key) if isinstance(task, dict) else None
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict) and RELATIVE_TIME in item:
+                    del item[RELATIVE_TIME]
+                    dropped = True
+    if dropped:
+        raw = json.dumps(exported, ensure_ascii=False, indent=2).encode("utf-8")
+    return raw, exported
 
 
 def export_snapshot(url: str, api_key: str, project_id: int) -> bytes:

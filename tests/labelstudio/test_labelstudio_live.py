@@ -30,6 +30,7 @@ from dataset_builder.documents import Document
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.labelstudio import config, importer, tasks
 from dataset_builder.labelstudio.client import (
+    RELATIVE_TIME,
     LabelStudioError,
     PullReport,
     PushReport,
@@ -269,6 +270,11 @@ def test_pulling_an_unchanged_project_again_changes_nothing(campaign: Campaign) 
         Knowledge.load(campaign.annotations),
     )
     assert again.unchanged == (DOC,) and files_of(campaign.annotations) == before
+    # the export keeps predictions whole but not their age ("1 minute"), which made pulls a minute
+    # apart store two exports of the same work
+    tasks = json.loads(stored_export.read_text(encoding="utf-8"))
+    predictions = [p for task in tasks for p in task["predictions"]]
+    assert predictions and all("result" in p and RELATIVE_TIME not in p for p in predictions)
 
 
 @pytest.mark.parametrize("what", ["nothing listening", "wrong key", "unknown project"])
