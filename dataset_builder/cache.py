@@ -33,10 +33,6 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from dataset_builder import fingerprint, rows
 from dataset_builder.documents import Document
 from dataset_builder.errors import DatasetBuilderError, InputError
@@ -87,38 +83,6 @@ def decode(value: str) -> list[Document]:
 
 
 # --- the store --------------------------------------------------------------------------------------
-
-
-def _signatures(infos: Sequence[os.stat_result]) -> list[np.ndarray]:
-    """The signature of each file as ``stat`` gave it: size, modification and change times, inode
-    (unsigned, seen as SQLite stores it: signed)."""
-    n = len(infos)
-    return [
-        np.fromiter((info.st_size for info in infos), np.int64, n),
-        np.fromiter((info.st_mtime_ns for info in infos), np.int64, n),
-        np.fromiter((info.st_ctime_ns for info in infos), np.int64, n),
-        np.fromiter((info.st_ino for info in infos), np.uint64, n).view(np.int64),
-    ]
-
-
-def _remembered_digests(
-    paths: pa.Array, signature: Sequence[np.ndarray], remembered: Sequence[tuple[object, ...]]
-) -> tuple[np.ndarray, list[bytes]]:
-    """Which of ``paths`` have a remembered digest under their current ``signature`` (a mask), and
-    those digests (empty for the others). ``remembered``: rows of ``seed_digests``. Matched in Arrow
-    and numpy: a dictionary of the rows and a lookup per file were most of a 100k rebuild's keys."""
-    if not remembered:
-        return np.zeros(len(paths), bool), [b""] * len(paths)
-    columns = list(zip(*remembered, strict=True))
-    at = pc.index_in(paths, value_set=pa.array(columns[0], pa.string()))
-    at = pc.fill_null(at, -1).to_numpy(zero_copy_only=False)
-    known = at >= 0
-    rows = at[known]
-    for stored, current in zip(columns[1:5], signature, strict=True):
-        known[known] = np.array(stored, np.int64)[rows] == current[known]
-        rows = at[known]
-    stored_digests = columns[5]
-    return known, [stored_digests[j] if k else b"" for j, k in zip(at.tolist(), known.tolist(), strict=True)]
 
 
 class SilverCache:
@@ -182,35 +146,32 @@ class SilverCache:
         if not names:
             return []
         base = os.path.join(os.fspath(folder), "")  # a name is a file's: its path is base + name
-        paths = [base + name for name in names]
-        keyed = pa.array(paths, pa.string())
         low, high = base + min(names), base + max(names)
-        try:
-            infos = [os.stat(path) for path in paths]
-        except OSError as exc:
-            raise InputError(f"{exc.filename}: cannot read the seed file ({exc.strerror or exc})") from exc
-        signature = _signatures(infos)
         sql = "SELECT path, size, mtime_ns, ctime_ns, inode, digest FROM seed_digests WHERE path BETWEEN ? AND ?"
-        remembered = self._query(sql, (low, high))
-        known, digests = _remembered_digests(keyed, signature, remembered)
-        learned = []
-        for i in np.flatnonzero(~known).tolist():
-            info = infos[i]
-            digests[i] = seed_digest(names[i], seed_bytes(Path(paths[i])))
-            if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= SETTLED_NS:
-                learned.append(
-                    (paths[i], info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, digests[i])
-                )
+        remembered = {path: tuple(known) for path, *known in self._query(sql, (low, high))}
         prefix = self.fingerprint.encode() + b"\0"
-        keys = [hashlib.sha256(prefix + digest).digest() for digest in digests]
-        if self._unseen:  # keyed after all, by a later call
-            self._unseen.difference_update(paths)
-        remembered_paths = pa.array([row[0] for row in remembered], pa.string())
-        gone = pc.invert(pc.is_in(remembered_paths, value_set=keyed))
-        self._unseen.update(remembered_paths.filter(gone).to_pylist())
+        keys, learned = [], []
+        for name in names:
+            path = base + name
+            try:
+                info = os.stat(path)
+            except OSError as exc:
+                raise InputError(f"{path}: cannot read the seed file ({exc.strerror or exc})") from exc
+            signature = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            known = remembered.pop(path, None)
+            if self._unseen:  # keyed after all, by a later call
+                self._unseen.discard(path)
+            if known is not None and known[:4] == signature:
+                digest = known[4]
+            else:
+                digest = seed_digest(name, seed_bytes(Path(path)))
+                if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= SETTLED_NS:
+                    learned.append((path, *signature, digest))
+            keys.append(hashlib.sha256(prefix + digest).digest())
         with self._guarded():
             self._db.executemany("INSERT OR REPLACE INTO seed_digests VALUES (?, ?, ?, ?, ?, ?)", learned)
             self._db.execute("INSERT INTO seen_ranges VALUES (?, ?)", (low, high))
+        self._unseen.update(remembered)
         # committed now: a write left open would hold the file's lock through the whole annotation,
         # and another build of the project (sharing this cache) would wait on it, then fail
         self.commit()
