@@ -84,50 +84,50 @@ def seed_files(seeds_dir: Path) -> SeedFiles:
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise InputError(f"{seeds_dir}: seeds folder not found")
-    names = []
-    with os.scandir(seeds_dir) as entries:  # a directory entry knows its type: no stat per file
-        for entry in sorted(entries, key=lambda e: e.name):
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_dir():
-                raise InputError(
-                    f"{seeds_dir / name}: a subfolder in the seeds folder: seeds must be {SEED_SUFFIX} "
-                    f"files directly in {seeds_dir} (move its files up, or the folder out)"
-                )
-            if not name.lower().endswith(SEED_SUFFIX):
-                continue
-            if not entry.is_file():
-                path = seeds_dir / name
-                what = (
-                    "broken symbolic link"
-                    if path.is_symlink() and not path.exists()
-                    else "not a regular file"
-                )
-                raise InputError(f"{path}: {what}, not a seed file")
-            names.append(name)
-    if not names:
+    with os.scandir(seeds_dir) as listing:  # a directory entry knows its type: no stat per file
+        entries = list(listing)
+    # in Arrow, and in Python only the entries that are no regular file: a loop over every entry
+    # was most of a 100k rebuild's 0.3 s listing
+    names = pa.array([entry.name for entry in entries], pa.string())
+    regular = pa.array([entry.is_file() for entry in entries], pa.bool_())
+    order = pc.sort_indices(names)  # UTF-8 bytes sort as code points: name order
+    names, regular = names.take(order), regular.take(order)
+    visible = pc.invert(pc.starts_with(names, "."))
+    seeds = pc.ends_with(names, SEED_SUFFIX, ignore_case=True)
+    for i in np.flatnonzero(pc.and_(visible, pc.invert(regular)).to_numpy(zero_copy_only=False)).tolist():
+        entry = entries[order[i].as_py()]
+        if entry.is_dir():
+            raise InputError(
+                f"{seeds_dir / entry.name}: a subfolder in the seeds folder: seeds must be {SEED_SUFFIX} "
+                f"files directly in {seeds_dir} (move its files up, or the folder out)"
+            )
+        if seeds[i].as_py():
+            path = seeds_dir / entry.name
+            what = "broken symbolic link" if path.is_symlink() and not path.exists() else "not a regular file"
+            raise InputError(f"{path}: {what}, not a seed file")
+    names = names.filter(pc.and_(pc.and_(visible, seeds), regular))
+    if not len(names):
         raise InputError(f"{seeds_dir}: no {SEED_SUFFIX} seed files")
     _check_twins(seeds_dir, names)
     return SeedFiles(seeds_dir, names)
 
 
-def _check_twins(seeds_dir: Path, names: list[str]) -> None:
+def _check_twins(seeds_dir: Path, names: pa.Array) -> None:
     """Refuse two files of one stem, naming the first such pair in name order."""
-    stems = pa.array([name[: -len(SEED_SUFFIX)] for name in names], pa.string())
+    stems = pc.utf8_slice_codeunits(names, 0, -len(SEED_SUFFIX))
     counts = pc.value_counts(stems)
     repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
     if not len(repeated):
         return
     first: dict[str, str] = {}
     for i in np.flatnonzero(pc.is_in(stems, value_set=repeated).to_numpy(zero_copy_only=False)).tolist():
-        stem = stems[i].as_py()
+        stem, name = stems[i].as_py(), names[i].as_py()
         if stem in first:
             raise InputError(
-                f"{seeds_dir / first[stem]} and {seeds_dir / names[i]}: two seed files of one name "
+                f"{seeds_dir / first[stem]} and {seeds_dir / name}: two seed files of one name "
                 f"(documents {stem}-…); rename one"
             )
-        first[stem] = names[i]
+        first[stem] = name
 
 
 def decode_seed(path: Path, data: bytes) -> str:

@@ -122,6 +122,29 @@ def test_seed_suffixes_match_whatever_their_case_and_hidden_files_are_skipped(tm
     assert [p.name for p in seed_files(tmp_path)] == ["a.txt", "b.TXT", "c.Txt"]
 
 
+def test_seeds_come_in_name_order_whatever_their_script(tmp_path: Path) -> None:
+    """Name order is code-point order, as Python sorts names (the listing sorts them in Arrow); a link
+    to a regular file is a seed."""
+    names = ["é.txt", "Z.txt", "a.txt", "ب.txt", "a b.txt", "a.b.txt", "a-b.TXT", "中.txt", "😀.txt"]
+    for name in names:
+        (tmp_path / name).write_text(EN, encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    assert [p.name for p in seed_files(tmp_path)] == sorted([*names, "link.txt"])
+
+
+def test_the_first_faulty_entry_in_name_order_is_the_one_named(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "c.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "b.md").symlink_to(tmp_path / "gone.md")  # no seed: skipped, whatever it is
+    with pytest.raises(InputError, match=r"c\.txt: broken symbolic link"):
+        seed_files(tmp_path)
+    (tmp_path / "c.txt").unlink()
+    (tmp_path / "c.txt").symlink_to(tmp_path / "d")
+    with pytest.raises(InputError, match=r"c\.txt: a subfolder"):
+        seed_files(tmp_path)
+
+
 def test_a_subfolder_of_the_seeds_is_an_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(EN, encoding="utf-8")
     (tmp_path / "2024").mkdir()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from unittest import mock
 
 import pyarrow as pa
@@ -265,22 +265,23 @@ def staged_files(draw: st.DrawFn) -> list[dict[str, object]]:
     one of the ways that keep a file from being taken back."""
     rows: list[dict[str, object]] = []
     for n in range(draw(st.integers(0, 12))):
-        stem = f"f{n:02}"
+        stem = f"f{n:02}" + draw(st.sampled_from(["", "", ".v2", ".a.b", " x"]))
+        name = stem + draw(st.sampled_from([".txt", ".txt", ".TXT"]))
         languages = draw(st.lists(st.sampled_from(["ar", "en"]), min_size=1, max_size=3))
         for i, language in enumerate(languages):
             paired = len(set(languages)) > 1
             rows.append(
                 {
                     KEY: stem.encode(),
-                    schema.ID: f"{stem}-{i}",
-                    schema.SEED_FILE: f"{stem}.txt",
+                    schema.ID: f"f{n:02}-{i}",
+                    schema.SEED_FILE: name,
                     schema.LANGUAGE: language,
                     schema.ANNOTATION_STATUS: draw(
                         st.sampled_from([schema.SILVER, schema.SILVER, schema.GOLD])
                     ),
                     schema.EVENT_ID: draw(st.sampled_from([None, None, "curated"])),
                     schema.TRANSLATION_GROUP: draw(
-                        st.sampled_from([stem if paired else None, stem if paired else None, "other"])
+                        st.sampled_from([stem if paired else None, stem if paired else None, "other", name])
                     ),
                 }
             )
@@ -293,7 +294,7 @@ def _reference(rows: list[dict[str, object]], human_ids: set[str]) -> list[tuple
     for key in dict.fromkeys(row[KEY] for row in rows):
         members = [row for row in rows if row[KEY] == key]
         paired = len({row[schema.LANGUAGE] for row in members}) > 1
-        stem = str(members[0][schema.SEED_FILE]).removesuffix(".txt")
+        stem = PurePath(str(members[0][schema.SEED_FILE])).stem
         if all(
             row[schema.ID] not in human_ids
             and row[schema.ANNOTATION_STATUS] == schema.SILVER
