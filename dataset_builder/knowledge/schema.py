@@ -109,6 +109,24 @@ EntityLabel = Annotated[str, AfterValidator(_entity_label)]
 """One of the schema's entity labels."""
 
 
+_LIST_REFERENCE = re.compile(r"\\L<(\w+)>")
+"""A named word list in a line rule's pattern: the regex module's notation (``\\L<cities_ar>``)."""
+
+
+def _expanded(pattern: str, lists: dict[str, Any], rule: int) -> str:
+    """``pattern`` with each ``\\L<name>`` replaced by its list's words as one group (the lists are
+    checked after this runs: only a missing one is reported here)."""
+
+    def alternation(match: re.Match[str]) -> str:
+        words = lists.get(match[1]) if isinstance(lists, dict) else None
+        if not isinstance(words, list):
+            raise ValueError(f"line_rules[{rule}]: {match[0]} names no list of words under 'lists'")
+        # a word that is no word is reported by the list's own check, which names it
+        return "(?:" + "|".join(re.escape(w) for w in words if isinstance(w, str) and w) + ")"
+
+    return _LIST_REFERENCE.sub(alternation, pattern)
+
+
 def _regexes(value: list[str]) -> list[str]:
     for i, pattern in enumerate(value):
         try:
@@ -558,6 +576,10 @@ class MenuRunsRule(_Strict):
 
 class SeedRulesFile(_Strict):
     comment: str | None = None
+    lists: dict[Annotated[str, Field(pattern=r"^\w+$")], list[Annotated[str, NonEmpty]]] = {}
+    """Named word lists (cities, outlets' words) that line rules' patterns name as ``\\L<name>``: each
+    becomes one alternation of its words, escaped and in the order given, so a long list is written
+    once however many patterns use it."""
     metadata_prefixes: list[str] = Field(min_length=1)
     read_also_markers: list[str] = Field(min_length=1)
     read_also_link_max_chars: int = Field(ge=0)
@@ -574,6 +596,21 @@ class SeedRulesFile(_Strict):
     @classmethod
     def _patterns(cls, value: list[str]) -> list[str]:
         return _regexes(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_lists(cls, data: Any) -> Any:
+        """Line rules' ``\\L<name>`` become their lists' alternations before the patterns are checked."""
+        if not isinstance(data, dict) or not isinstance(data.get("line_rules"), list):
+            return data
+        lists = data.get("lists") or {}
+        rules = []
+        for i, rule in enumerate(data["line_rules"]):
+            if isinstance(rule, dict) and isinstance(rule.get("patterns"), list):
+                patterns = [_expanded(p, lists, i) if isinstance(p, str) else p for p in rule["patterns"]]
+                rule = {**rule, "patterns": patterns}
+            rules.append(rule)
+        return {**data, "line_rules": rules}
 
     @field_validator("line_rules")
     @classmethod

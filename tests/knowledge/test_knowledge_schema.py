@@ -146,6 +146,21 @@ CASES: list[tuple[str, Any, str]] = [
         r"line_rules\[1\] \(id 'breaking'\): patterns: \[\d+\] '\(\?i\)\[a-' is not",
     ),
     (
+        "seed_rules.json",
+        lambda d: d["line_rules"][1]["patterns"].append(r"\\L<no_such_list>\\s+\\d+"),
+        r"line_rules\[1\]: \\L<no_such_list> names no list of words under 'lists'",
+    ),
+    (
+        "seed_rules.json",
+        lambda d: d["lists"]["byline_cities_en"].append(""),
+        r"lists\.byline_cities_en\[\d+\]: String should have at least 1 character",
+    ),
+    (
+        "seed_rules.json",
+        lambda d: d["lists"].update({"two words": ["a"]}),
+        r"lists\.two words",
+    ),
+    (
         "groups.json",
         lambda d: d["events"][1]["documents"].append(d["events"][0]["documents"][0]),
         r"events\[1\] \(id '[\w-]+'\): documents: document '\w+' is also in events\[0\]",
