@@ -47,7 +47,7 @@ def test_silver_on_the_tuning_set() -> None:
     topics = evaluate_mess(DATA / "tuning", KNOWLEDGE)  # topics only: no body lines in its gold
     assert topics.with_topic == topics.documents and topics.pages == 0
     assert topics.topics_overall.precision >= 0.93  # 0.939 (0.744 before lead_chars and max_topics)
-    assert topics.topics_overall.recall >= 0.9  # 0.912 (0.853 before)
+    assert topics.topics_overall.recall >= 0.9  # 0.941 (0.912 before the State Department as politics; 0.853)
 
 
 def test_topics_on_the_topic_dev_set() -> None:
