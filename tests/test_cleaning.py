@@ -583,9 +583,23 @@ def test_a_city_and_a_reporters_name_is_a_byline_a_city_and_an_outlet_a_dateline
         assert _line_cuts(f"{head}{dateline}\n{body}")[1] == []
     head = "Egyptian court jails rights lawyer for five years\n"
     body = "An Egyptian court on Tuesday sentenced a human rights lawyer to five years in prison.\n"
-    for byline in ("Cairo – Mohamed Salem", "By Hassan al-Sayed, Cairo", "Jane Doe – London"):
-        assert _line_cuts(f"{head}{byline}\n{body}")[1] == [("place_byline", byline)]
+    assert _line_cuts(f"{head}By Hassan al-Sayed, Cairo\n{body}")[1] == [
+        ("place_byline", "By Hassan al-Sayed, Cairo")
+    ]
+    for byline in ("Cairo – Mohamed Salem", "Jane Doe – London", "Jane Doe in Cairo"):
+        assert _line_cuts(f"{head}{byline}\n{body}")[1] == [("capitalised_byline", byline)]
     assert _line_cuts(f"{head}London – New York\n{body}")[1] == []
+
+
+def test_a_headline_in_title_case_is_kept_where_the_same_words_below_it_are_a_byline() -> None:
+    body = "Thousands of people marched through central Cairo on Friday, demanding lower bread prices.\n"
+    for headline in ("Protests Erupt in Cairo", "Markets Rally - London", "Salah Scores Twice in Liverpool"):
+        title, cuts = _line_cuts(f"{headline}\nJane Doe in Cairo\n{body}")
+        assert (title, cuts) == (headline, [("capitalised_byline", "Jane Doe in Cairo")])
+    # below a masthead the rules cut, the headline is still the page's first kept line
+    title, cuts = _line_cuts(f"Skip to content\nProtests Erupt in Cairo\n{body}")
+    assert title == "Protests Erupt in Cairo"
+    assert ("capitalised_byline", "Protests Erupt in Cairo") not in cuts
 
 
 def test_a_dashed_list_item_naming_a_country_is_the_articles_not_a_menu() -> None:

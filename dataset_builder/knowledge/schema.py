@@ -503,6 +503,9 @@ class LineRule(_Strict):
     next_cut_by: list[str] = []
     """When given, the rule cuts a line only when the next non-blank line is cut by one of these rules
     and some line above it is kept: a bare name (``Nick Webster``) is a byline only above its date."""
+    not_headline: bool = False
+    """When true, the rule never cuts the page's first kept line: a headline in title case (``Protests
+    Erupt in Cairo``) reads like a byline (``Jane Doe in Cairo``)."""
 
     @field_validator("patterns")
     @classmethod

@@ -38,6 +38,8 @@ class LineRule:
     max_chars: int
     next_cut_by: frozenset[str] = frozenset()
     """Rules one of which must cut the next non-blank line (applied by the cleaner, not :meth:`SeedRules.furniture`)."""
+    not_headline: bool = False
+    """Never cuts the page's first kept line (its headline)."""
 
     def matches(self, stripped: str, try_pattern: bool = True) -> bool:
         """Whether the rule cuts a line, given stripped of spaces and decoration (:func:`bare`);
@@ -110,14 +112,15 @@ class SeedRules:
         """The line rules that cut a line only above a line another rule cuts."""
         return tuple(rule for rule in self.line_rules if rule.next_cut_by)
 
-    def furniture(self, line: str) -> str | None:
-        """The id of the first line rule that cuts ``line``, or ``None`` (article text)."""
+    def furniture(self, line: str, headline: bool = False) -> str | None:
+        """The id of the first line rule that cuts ``line``, or ``None`` (article text); ``headline``:
+        the line would be the page's first kept line, which rules marked ``not_headline`` leave."""
         stripped = bare(line)
         if len(stripped) > self.longest_furniture:  # most article lines: no rule is tried
             return None
         possible = self.screen.possible(stripped) if self.screen is not None else None
         for index, rule in enumerate(self.line_rules):
-            if len(stripped) > rule.max_chars or rule.next_cut_by:
+            if len(stripped) > rule.max_chars or rule.next_cut_by or (headline and rule.not_headline):
                 continue
             pattern = possible is None or index in possible
             if (pattern or rule.phrases) and rule.matches(stripped, pattern):
@@ -253,6 +256,7 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
                 rule.max_words,
                 rule.max_chars,
                 frozenset(rule.next_cut_by),
+                rule.not_headline,
             )
         )
     related = raw.related
