@@ -25,6 +25,11 @@ def test_counties_named_as_people_are_places_where_no_name_goes_on() -> None:
         ("Down", "LOC"),
         ("Met Eireann", "ORG"),
     ]
+    # towns named as people or as common words likewise (the gazetteer skips them)
+    assert found("He was jailed in Bolton. Reading the report, fans in Reading were upset.") == [
+        ("Bolton", "LOC"),
+        ("Reading", "LOC"),
+    ]
 
 
 def test_people_named_as_counties_stay_people() -> None:
