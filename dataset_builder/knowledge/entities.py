@@ -256,6 +256,10 @@ class EntityKnowledge:
     """Words that end a club's name after its town (Newcastle United)."""
     en_place_prepositions: frozenset[str] = frozenset()
     """Prepositions that make a club's town the place (in Newcastle)."""
+    en_given_name_places: frozenset[str] = frozenset()
+    """Places named as people too (Kerry, Clare): places only where no name goes on around them."""
+    en_word_places: frozenset[str] = frozenset()
+    """Places named as a common word (Down): likewise, and never at a sentence's start."""
     en_place_directions: frozenset[str] = frozenset()
     """Words of direction before a known place (West Midlands): one place with it, and no first word
     of a person's name."""
@@ -465,6 +469,8 @@ def compile_entity_knowledge(
         en_club_suffixes=frozenset(en.club_suffixes),
         en_competitions=frozenset(f"{w} {h}" for w in en.competition_words for h in en.competition_heads),
         en_place_prepositions=frozenset(en.place_prepositions),
+        en_given_name_places=frozenset(en.given_name_places),
+        en_word_places=frozenset(en.word_places),
         en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
         en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
         en_first_names=registry.given_names,

@@ -382,6 +382,13 @@ class EnglishEntityRules(_Strict):
     """Organisation heads that name a competition after a ``competition_words`` word (League)."""
     place_prepositions: list[str] = []
     """Prepositions before a town that make it the place, not its club (in Newcastle, at Newcastle)."""
+    given_name_places: list[str] = []
+    """Counties and towns named as people too (Kerry, Clare, Mayo, Leigh), which the registry gazetteer
+    leaves out: a place where no capitalised word stands next to them and no possessive, age or
+    reporting verb follows (Kerry beat Mayo; not Kerry Preston, Judge Kerry Mayo, Clare said)."""
+    word_places: list[str] = []
+    """Places named as a common word (Down, the county): as ``given_name_places``, and never at a
+    sentence's start (Down the road)."""
     misc_heads: list[str] = []
     """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
     misc_prefixes: list[str] = []

@@ -56,8 +56,11 @@ from dataset_builder.annotators.entities.english import (
     english_cued_orgs,
     english_cued_people,
     english_directional_places,
+    english_given_name_places,
+    english_maker_models,
     english_national_people,
     english_orgs,
+    english_partner_firms,
     english_quoted_works,
     english_rules,
     english_short_forms,
@@ -113,6 +116,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_directional_places(text, norm, gazetteer, k)
         if language == "ar"
         else english_orgs(text, k)
+        + english_partner_firms(text, k)
         + english_acronym_names(text, k)
         + english_cued_orgs(text, k, starts)
         + english_directional_places(text, gazetteer, k)
@@ -129,6 +133,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + dateline_agencies(text, language, k)  # and over the other reading of a source's name (العمانية)
         + gazetteer
         + orgs
+        + (english_maker_models(text, gazetteer) if language == "en" else [])  # over the maker (Airbus A380)
     )
     learned = longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
@@ -143,6 +148,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         else english_rules(text, k, starts)
         + english_national_people(text, k)
         + english_cued_people(text, k, starts)
+        + english_given_name_places(text, k)
     )
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)
@@ -158,6 +164,15 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
             r.start
             for r in rules
             if r.label == "PER" and r.end in places and r.text.split(None, 1)[0] in k.en_first_names
+        )
+        # and over a place or club the given name is (Jordan Derby, Chelsea Barrow)
+        named = {(s.start, s.end) for s in gazetteer if s.label != "PER"}
+        given.update(
+            r.start
+            for r in rules
+            if r.label == "PER"
+            and (first := r.text.split(None, 1)[0]) in k.en_first_names
+            and (r.start, r.start + len(first)) in named
         )
     known = longest_first(
         known

@@ -306,6 +306,44 @@ def english_directional_places(text: str, known: list[Span], k: EntityKnowledge)
     return found
 
 
+_PARTNERS = re.compile(
+    r"(?<![\w’'&-])(?P<name>[A-Z][a-z]+(?:,[^\S\n]+[A-Z][a-z]+)*,?[^\S\n]+&[^\S\n]+[A-Z][a-z]+)(?![\w’'&-])"
+)
+"""Family names joined by "&", the last after it (Ernst & Young, Keefe, Bruyette & Woods)."""
+
+
+def english_partner_firms(text: str, k: EntityKnowledge) -> list[Span]:
+    """Firms named after their founders or partners, joined by "&" (Ernst & Young, Clayton, Dubilier &
+    Rice): no word of them a stopword or a name the base gives something else, and not a heading line
+    of its own (Health & Wellbeing)."""
+    found: list[Span] = []
+    for m in _PARTNERS.finditer(text) if " & " in text else ():
+        start, end = m.span("name")
+        words = [w.strip(",") for w in text[start:end].split() if w != "&"]
+        if _whole_line(text, start, end) or any(
+            w in k.en_stopwords or k.names.get(("en", w), ("", "ORG"))[1] != "ORG" for w in words
+        ):
+            continue
+        found.append(
+            Span(start, end, text[start:end], "ORG", k.names.get(("en", text[start:end]), (None,))[0])
+        )
+    return found
+
+
+_MODEL = re.compile(r"[^\S\n]+(?P<model>[A-Z]{1,3}-?\d{1,4}[a-z]{0,4})(?![\w’'-])")
+"""A model code after a maker's name: letters, then digits (A380, A321neo, F-35)."""
+
+
+def english_maker_models(text: str, known: list[Span]) -> list[Span]:
+    """A product named by its maker, an organisation found, and a model code (Airbus A380, Lockheed
+    F-35): one span, MISC, as the guidelines label products."""
+    found: list[Span] = []
+    for span in known:
+        if span.label == "ORG" and (m := _MODEL.match(text, span.end)) is not None:
+            found.append(Span(span.start, m.end(), text[span.start : m.end()], "MISC", None))
+    return found
+
+
 def without_places_ending_names(text: str, spans: list[Span], k: EntityKnowledge) -> list[Span]:
     """The spans without the known places that end or start a longer capitalised name (National
     Museums Scotland, Natural Resources Wales, Real Madrid; Northampton Saints, Galway Arts Centre): a
@@ -436,6 +474,32 @@ def english_club_towns(text: str, chosen: list[Span], k: EntityKnowledge) -> lis
     return relabelled
 
 
+_PERSON_NEXT = re.compile(r"[’']s\b|,[^\S\n]+\d{1,3}\b|[^\S\n]+(?:said|says|told|added)\b")
+"""What makes a lone name a person rather than a place: a possessive, an age or a reporting verb."""
+
+
+def english_given_name_places(text: str, k: EntityKnowledge) -> list[Span]:
+    """Counties and towns named as people too (Kerry, Clare) or as a common word (Down), which the
+    gazetteer leaves out: places where no capitalised word stands right before or after them (Kerry
+    Preston, Judge Kerry Mayo and New York name something else) and no possessive, age or reporting
+    verb follows (Clare said); a common word not at a sentence's start (Down the road)."""
+    found: list[Span] = []
+    for form in sorted(k.en_given_name_places | k.en_word_places):
+        for at in _standalone(text, form) if form in text else ():
+            end = at + len(form)
+            if _CAPITALISED_NEXT.match(text, end) or _PERSON_NEXT.match(text, end):
+                continue
+            line_start = text.rfind("\n", 0, at) + 1
+            before = last_word(text, at)[1] if text[line_start:at].strip() else None
+            if before is None or before.endswith(_SENTENCE_END[:3]):  # a sentence's start
+                if form in k.en_word_places:
+                    continue
+            elif before[:1].isupper() and not before.endswith(_SENTENCE_END):
+                continue
+            found.append(Span(at, end, form, "LOC", None))
+    return found
+
+
 def _standalone(text: str, form: str) -> Iterator[int]:
     """Where ``form`` stands in ``text`` with no word character, apostrophe or hyphen right before it
     and no word character or hyphen right after it: what ``(?<![\\w’'-])form(?![\\w-])`` finds, without
@@ -470,8 +534,9 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
         return None
     for n, (a, b) in enumerate(words):
         hit = k.names.get(("en", text[a:b]))
-        if n == 0 and hit is not None and hit[1] == "MISC" and text[a:b] in k.en_first_names:
-            continue  # a given name that is also a word of belief or origin (Christian Bruch)
+        if n == 0 < len(words) - 1 and hit is not None and text[a:b] in k.en_first_names:
+            continue  # a given name that is also a word of belief or origin, a place or a club (Christian
+            # Bruch, Jordan Derby, Chelsea Barrow)
         if n == len(words) - 1 > 0 and hit is not None and hit[1] == "LOC" and _given_first(text, words, k):
             continue  # a family name that is also a place's, after a given name (Anna Coventry)
         if (
@@ -500,6 +565,9 @@ def english_cued_orgs(text: str, k: EntityKnowledge, starts: tuple[list[int], ..
     found: list[Span] = []
     if k.en_org_cued is not None:
         for m in started_matches(k.en_org_cued, text, starts[ORG_CUED]):
+            if _partners(text, m, k) and (span := _cued_org(text, m.start("name"), m.end("second"), k)):
+                found.append(span)
+                continue
             for group in ("name", "second"):
                 if m.start(group) >= 0 and (span := _cued_org(text, *m.span(group), k)) is not None:
                     found.append(span)
@@ -512,6 +580,19 @@ def english_cued_orgs(text: str, k: EntityKnowledge, starts: tuple[list[int], ..
             if (span := _cued_org(text, start, end, k)) is not None:
                 found.append(span)
     return found
+
+
+def _partners(text: str, m: re.Match[str], k: EntityKnowledge) -> bool:
+    """Whether a cue for one organisation (the law firm, not investors) stands before two single words
+    joined by "and": one firm named after its partners (Slater and Gordon)."""
+    cue = text[m.start() : m.start("name")].split()
+    return (
+        m.start("second") >= 0
+        and bool(cue)
+        and cue[-1].lower() in k.en_org_cue_words
+        and not cue[-1].endswith("s")
+        and " " not in m.group("name") + m.group("second")
+    )
 
 
 def _cued_org(text: str, start: int, end: int, k: EntityKnowledge) -> Span | None:
