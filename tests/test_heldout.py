@@ -392,8 +392,8 @@ def test_silver_on_the_arabic_dev11_set() -> None:
     result = evaluate(DATA / "ar_dev11", KNOWLEDGE)
     print(result.report())
     ar = result.per_language["ar"]
-    # measured P 0.868, R 0.790, F1 0.827; ORG 0.952/0.787 (0.823, 0.745, 0.782; ORG 0.908/0.727 before
+    # measured P 0.871, R 0.810, F1 0.839; ORG 0.946/0.813 (0.823, 0.745, 0.782; ORG 0.908/0.727 before
     # the rules for two bodies side by side, a task joined to a body, companies named by what they do,
-    # a body's own adjective after its place, مجموعة and clubs after نادي)
-    assert result.overall.precision >= 0.86 and result.overall.f1 >= 0.82
-    assert ar["ORG"].precision >= 0.945 and ar["ORG"].recall >= 0.78
+    # a body's own adjective after its place, مجموعة, clubs after نادي and heads named by a purpose)
+    assert result.overall.precision >= 0.865 and result.overall.f1 >= 0.835
+    assert ar["ORG"].precision >= 0.94 and ar["ORG"].recall >= 0.80

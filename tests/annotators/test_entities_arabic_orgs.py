@@ -197,3 +197,13 @@ def test_a_club_named_after_a_place_is_an_organisation_not_the_place() -> None:
     named by what it is for."""
     spans = find_entities("توج نادي المحرق باللقب، وكرم نادي دبي للصحافة الفائزين.", "ar", KNOWLEDGE.entities)
     assert [(s.text, s.label) for s in spans] == [("المحرق", "ORG"), ("دبي", "LOC")]
+
+
+def test_a_company_or_office_with_the_article_names_a_body_only_with_its_purpose() -> None:
+    """الشركة, المؤسسة and المكتب with a nisba and what the body is for name it (الشركة السعودية
+    للكهرباء, المؤسسة الوطنية للنفط); with a nisba alone they are the common noun."""
+    assert orgs("تراجع سهم الشركة السعودية للكهرباء، وأعلنت المؤسسة الوطنية للنفط القوة القاهرة.") == [
+        "الشركة السعودية للكهرباء",
+        "المؤسسة الوطنية للنفط",
+    ]
+    assert orgs("وقالت الشركة المصرية إن المؤسسة العسكرية لم ترد.") == []

@@ -332,10 +332,11 @@ def arabic_orgs(
             places[span.start] = max(span.end, places.get(span.start, 0))
     found = []
     for i, (start, _, word) in enumerate(words):
-        head = k.ar_org_heads.get(word)
+        head = k.ar_org_heads.get(word) or k.ar_purpose_heads.get(word)
         if head is None:
             continue
         start += len(word) - len(head)
+        purpose_only = word in k.ar_purpose_heads
         construct = word in k.ar_org_complemented
         last, nisba, national = None, False, False
         general = (
@@ -472,6 +473,8 @@ def arabic_orgs(
                         last += 1  # and what is joined to it (للتربية والعلم والثقافة)
                     break
             j += 1
+        if purpose_only and (last is None or not any(w[2].startswith("ل") for w in words[i + 1 : last + 1])):
+            continue  # the common noun with a nisba (الشركة المصرية), no body's name
         if last is not None and normalise(text[start : words[last][1]], "ar") not in k.ar_generic_bodies:
             if construct and not nisba:
                 last = _joined_task(norm, words, last, k)
