@@ -164,6 +164,10 @@ class EntityKnowledge:
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_company_descriptors: dict[str, str]
     ar_media_descriptors: dict[str, str]
+    ar_club_descriptors: dict[str, str]
+    ar_purpose_heads: dict[str, str]
+    """Heads that name a body only with what it is for (الشركة), bare or behind a proclitic → the bare word."""
+    """Words in front of a club's name (نادي), bare or behind a proclitic → the bare word."""
     ar_company_trade_nouns: frozenset[str]
     """Nouns of what a state company does (نفط): with a place after شركة, the descriptor is in the name."""
     """Words in front of an outlet's name (قناة), bare or behind a proclitic → the bare word."""
@@ -390,6 +394,8 @@ def compile_entity_knowledge(
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_company_descriptors=_with_proclitics(ar.company_descriptors, ar.proclitics),
         ar_media_descriptors=_with_proclitics(ar.media_descriptors, ar.proclitics),
+        ar_club_descriptors=_with_proclitics(ar.club_descriptors, ar.proclitics),
+        ar_purpose_heads=_with_proclitics(ar.org_heads_with_purpose, ar.proclitics),
         ar_company_trade_nouns=frozenset(normalise(w, "ar") for w in ar.company_trade_nouns),
         ar_not_names=frozenset(normalise(w, "ar") for w in ar.not_names),
         ar_not_purposes=frozenset(normalise(w, "ar") for w in ar.not_purposes),

@@ -276,6 +276,14 @@ class ArabicEntityRules(_Strict):
     """Words in front of an outlet's name (قناة, صحيفة, تلفزيون), left out of the span: after one, a
     place the base knows names the outlet, with the plain words or nisba after it (قناة سوريا دراما,
     قناة القاهرة الإخبارية, صحيفة الرياض), not the place."""
+    org_heads_with_purpose: list[str] = []
+    """Heads with the article that name a body only with what it is for after them (الشركة السعودية
+    للكهرباء, المؤسسة الوطنية للنفط, المكتب الوطني للسكك الحديدية); with a nisba alone they are the
+    common noun (الشركة المصرية → المصرية, المؤسسة العسكرية)."""
+    club_descriptors: list[str] = []
+    """Words in front of a club's name (نادي), left out of the span: after one, a place the base knows
+    by one word names the club (نادي المحرق → المحرق), not the place; not a club of a place named by
+    what it is for (نادي دبي للصحافة)."""
     company_descriptors: list[str] = []
     """Words in front of a company's name, left out of the span (شركة): after one, plain name words the
     base does not know, up to a nisba, punctuation or a stopword, are the company (شركة إيني

@@ -152,3 +152,58 @@ def test_a_club_name_shaped_like_a_nisba_after_a_banks_head_is_the_bank() -> Non
         "الأهلي",
         "الزمالك",
     ]
+
+
+def test_a_body_s_head_after_a_name_starts_the_next_body() -> None:
+    """With no و between them, a head with the article after a name's words (الجيش) starts another
+    body: two names, not one span over both (tests/data/ar_dev11)."""
+    assert orgs("اتهمت قوات الدعم السريع الجيش السوداني بعرقلة المساعدات.") == [
+        "قوات الدعم السريع",
+        "الجيش السوداني",
+    ]
+
+
+def test_a_task_joined_by_and_belongs_to_the_body_s_name() -> None:
+    """A verbal noun and its object joined by و after the complement name what the body does (هيئة
+    النزاهة ومكافحة الفساد); another body joined so is its own name."""
+    assert orgs("بعد تحقيق أجرته هيئة النزاهة ومكافحة الفساد، وقال مجلس النواب ووزارة الصحة إن") == [
+        "هيئة النزاهة ومكافحة الفساد",
+        "مجلس النواب",
+        "وزارة الصحة",
+    ]
+
+
+def test_a_company_named_by_what_it_does_keeps_its_descriptor_and_adjective() -> None:
+    """What a state company does and a region or place name it with the descriptor (شركة نفط الشمال),
+    and with the name's own adjective after the place (الوطنية); the noun alone names nothing."""
+    assert orgs("إن شركة نفط الشمال مستعدة، ووقعت شركة بترول أبوظبي الوطنية اتفاقية.") == [
+        "شركة نفط الشمال",
+        "شركة بترول أبوظبي الوطنية",
+    ]
+    assert orgs("وتبحث شركة نفط عن مشترين.") == []
+
+
+def test_a_body_of_a_place_keeps_its_own_adjective_after_the_place() -> None:
+    """A nisba that is no nationality after a body named by a place is the body's (المركزي); one that
+    describes it (الحكومية) is not."""
+    assert orgs("وقال مصرف الإمارات العربية المتحدة المركزي إن السيولة مرتفعة.") == [
+        "مصرف الإمارات العربية المتحدة المركزي"
+    ]
+    assert orgs("أعلنت مجموعة الإمارات أرباحها.") == ["مجموعة الإمارات"]
+
+
+def test_a_club_named_after_a_place_is_an_organisation_not_the_place() -> None:
+    """After نادي, a place the base knows names the club, left out of the span; not a club of the place
+    named by what it is for."""
+    spans = find_entities("توج نادي المحرق باللقب، وكرم نادي دبي للصحافة الفائزين.", "ar", KNOWLEDGE.entities)
+    assert [(s.text, s.label) for s in spans] == [("المحرق", "ORG"), ("دبي", "LOC")]
+
+
+def test_a_company_or_office_with_the_article_names_a_body_only_with_its_purpose() -> None:
+    """الشركة, المؤسسة and المكتب with a nisba and what the body is for name it (الشركة السعودية
+    للكهرباء, المؤسسة الوطنية للنفط); with a nisba alone they are the common noun."""
+    assert orgs("تراجع سهم الشركة السعودية للكهرباء، وأعلنت المؤسسة الوطنية للنفط القوة القاهرة.") == [
+        "الشركة السعودية للكهرباء",
+        "المؤسسة الوطنية للنفط",
+    ]
+    assert orgs("وقالت الشركة المصرية إن المؤسسة العسكرية لم ترد.") == []

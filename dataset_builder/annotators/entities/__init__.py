@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from dataset_builder.annotators.entities.arabic import (
+    arabic_clubs,
     arabic_companies,
     arabic_directional_places,
     arabic_events,
@@ -129,7 +130,11 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     # a name in context (بترا in brackets) wins over the same surface's other reading
     known = longest_first(
         contextual_names(text, norm, language, k)
-        + (arabic_outlets(text, norm, words, k, gazetteer) if language == "ar" else [])  # over the place
+        + (  # over the place
+            arabic_outlets(text, norm, words, k, gazetteer) + arabic_clubs(text, norm, words, k)
+            if language == "ar"
+            else []
+        )
         + dateline_agencies(text, language, k)  # and over the other reading of a source's name (العمانية)
         + gazetteer
         + orgs

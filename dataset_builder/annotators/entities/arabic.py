@@ -332,10 +332,11 @@ def arabic_orgs(
             places[span.start] = max(span.end, places.get(span.start, 0))
     found = []
     for i, (start, _, word) in enumerate(words):
-        head = k.ar_org_heads.get(word)
+        head = k.ar_org_heads.get(word) or k.ar_purpose_heads.get(word)
         if head is None:
             continue
         start += len(word) - len(head)
+        purpose_only = word in k.ar_purpose_heads
         construct = word in k.ar_org_complemented
         last, nisba, national = None, False, False
         general = (
@@ -354,8 +355,9 @@ def arabic_orgs(
             and word not in k.ar_descriptors
             and (m := _long_place_after(norm, words, i, places))
         ):
-            # a body of a place of several words: جامعة الإمارات العربية المتحدة
-            end = words[_purpose_end(norm, words, m, k)][1]
+            # a body of a place of several words: جامعة الإمارات العربية المتحدة, with the body's own
+            # adjective (مصرف الإمارات العربية المتحدة المركزي)
+            end = words[_purpose_end(norm, words, _own_adjective(norm, words, m, k), k)][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
         elif not head.startswith("ال") and word not in k.ar_descriptors and _place_after(norm, words, i, k):
@@ -379,6 +381,8 @@ def arabic_orgs(
             continue
         while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
+            if j > i + 2 and w.startswith("ال") and k.ar_org_heads.get(w) == w:
+                break  # the next body's head, with no و between: two names (قوات الدعم السريع الجيش السوداني)
             if (
                 j > i + 1
                 and not national
@@ -469,10 +473,51 @@ def arabic_orgs(
                         last += 1  # and what is joined to it (للتربية والعلم والثقافة)
                     break
             j += 1
+        if purpose_only and (last is None or not any(w[2].startswith("ل") for w in words[i + 1 : last + 1])):
+            continue  # the common noun with a nisba (الشركة المصرية), no body's name
         if last is not None and normalise(text[start : words[last][1]], "ar") not in k.ar_generic_bodies:
+            if construct and not nisba:
+                last = _joined_task(norm, words, last, k)
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
     return found
+
+
+def _own_adjective(norm: str, words: list[Word], last: int, k: EntityKnowledge) -> int:
+    """The last word of a name ending in a place, with a nisba right after it that is no nationality:
+    the body's own adjective (المركزي, الوطنية), not whose the body is nor what it is like."""
+    if (
+        last + 1 < len(words)
+        and _adjacent(norm, words[last], words[last + 1])
+        and _nisba(words[last + 1][2], k)
+        and ("ar", words[last + 1][2]) not in k.names
+        and words[last + 1][2] not in k.ar_org_end_adjectives  # describes it (الحكومية)
+    ):
+        return last + 1
+    return last
+
+
+_TASK_NOUN = re.compile(r"^(?:م\wا\w\w|ت\w\w\w|\w\wا\w|ا\w\wا\w)ه$")
+"""A verbal noun of a task, as normalised (مكافحة, تنمية, حماية, إدارة): what a body is for."""
+
+
+def _joined_task(norm: str, words: list[Word], last: int, k: EntityKnowledge) -> int:
+    """The last word of a body's name with a task joined by و after its complement: a verbal noun and
+    its object (هيئة النزاهة ومكافحة الفساد, وزارة البيئة ومكافحة التصحر), not another body or a
+    title (مجلس النواب ورئيس الحكومة)."""
+    if last + 2 >= len(words) or not all(_adjacent(norm, words[n], words[n + 1]) for n in (last, last + 1)):
+        return last
+    task, what = words[last + 1][2], words[last + 2][2]
+    if (
+        task.startswith("و")
+        and _TASK_NOUN.match(task[1:])
+        and task[1:] not in k.ar_org_complemented
+        and _name_word(task[1:], k)
+        and what.startswith("ال")
+        and _name_word(what, k)
+    ):
+        return last + 2
+    return last
 
 
 def arabic_ministries(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
@@ -577,9 +622,22 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
             and _known_place(words[j][2], k)
         ):
             # what it does and a place: the descriptor is part of the name (شركة نفط الكويت), the noun and
-            # the place alone say what, not who
-            start = words[i][1] - len(head)
-            found.append(Span(start, words[j][1], text[start : words[j][1]], "ORG", None))
+            # the place alone say what, not who; with the name's own adjective (شركة بترول أبوظبي الوطنية)
+            start, last = words[i][1] - len(head), _own_adjective(norm, words, j, k)
+            found.append(Span(start, words[last][1], text[start : words[last][1]], "ORG", None))
+            continue
+        if j == i + 2 and words[j - 1][2] in k.ar_company_trade_nouns:
+            # what it does alone names no company; with a region or what it is of, the descriptor is
+            # part of the name (شركة نفط الشمال, شركة غاز الجنوب)
+            if (
+                j < len(words)
+                and _adjacent(norm, words[j - 1], words[j])
+                and words[j][2].startswith("ال")
+                and _name_word(words[j][2], k)
+                and not _nisba(words[j][2], k)
+            ):
+                start = words[i][1] - len(head)
+                found.append(Span(start, words[j][1], text[start : words[j][1]], "ORG", None))
             continue
         if j == i + 1:  # no plain word: an article word or a place names it only with its purpose
             w = words[j][2]
@@ -661,6 +719,25 @@ def arabic_outlets(
             if not (_company_word(w, k) or (w.startswith("ال") and _nisba(w, k) and _name_word(w, k))):
                 break
             end = words[j][1]
+        found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
+def arabic_clubs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A club named after a place, after its descriptor left out of the span: the place the base knows
+    by one word (نادي المحرق → المحرق), an organisation, not the place; not a club of the place named by
+    what it is for (نادي دبي للصحافة)."""
+    found = []
+    for i, _ in _heads_before_a_word(norm, words, k.ar_club_descriptors):
+        start, end, name = words[i + 1]
+        if not _known_place(name, k):
+            continue
+        if (
+            i + 2 < len(words)
+            and _adjacent(norm, words[i + 1], words[i + 2])
+            and words[i + 2][2].startswith("لل")
+        ):
+            continue
         found.append(Span(start, end, text[start:end], "ORG", None))
     return found
 
