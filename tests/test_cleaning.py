@@ -466,7 +466,7 @@ def test_counters_contacts_and_photo_credits_go_but_datelines_stay() -> None:
         ("support", "تخطي إلى المحتوى"),
         ("share", "اشترك في قائمتنا البريدية"),
         ("date_line", "التاريخ: 12 فبراير 2024"),
-        ("byline", "Ruth Michaelson in Cairo"),
+        ("capitalised_byline", "Ruth Michaelson in Cairo"),
         ("support", "Access the Middle East's top news, analysis and insights"),
         ("support", "Click here to subscribe"),
         ("support", "المقال التالي"),
@@ -578,6 +578,8 @@ def test_a_city_and_a_reporters_name_is_a_byline_a_city_and_an_outlet_a_dateline
         "دبي - البيان",
         "عمان - العرب اليوم",
         "لندن - اندبندنت عربية",
+        "لندن - سكاي نيوز عربية",
+        "القاهرة - بوابة الأهرام",
         "الرياض: عبد الهادي حبتور",
     ):
         assert _line_cuts(f"{head}{dateline}\n{body}")[1] == []
