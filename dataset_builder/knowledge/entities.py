@@ -185,6 +185,10 @@ class EntityKnowledge:
     """Honorifics of ruling families, bare or behind a proclitic: the name after them takes its lineage."""
     ar_lineage_families: frozenset[str]
     """Family names with the article that end a lineage (الصباح)."""
+    ar_single_name_titles: frozenset[str]
+    """Sport roles after which one word may be a name (اللاعب كهربا), normalised."""
+    ar_given_titles: frozenset[str]
+    """Titles that are also given names inside a name (محمد أمين عمورة), normalised."""
     ar_reporting_verbs: frozenset[str]
     """Verbs that bring a speaker's words, normalised (see the rules' schema)."""
     ar_given_names: frozenset[str]
@@ -411,6 +415,8 @@ def compile_entity_knowledge(
         ),
         ar_lineage_titles=_with_proclitics(ar.lineage_titles, ar.proclitics),
         ar_lineage_families=frozenset(normalise(w, "ar") for w in ar.lineage_families),
+        ar_single_name_titles=frozenset(normalise(w, "ar") for w in ar.single_name_titles),
+        ar_given_titles=frozenset(normalise(w, "ar") for w in ar.given_titles),
         ar_reporting_verbs=frozenset(normalise(w, "ar") for w in ar.reporting_verbs),
         ar_given_names=frozenset(normalise(w, "ar") for w in ar.given_names),
         ar_marked_names=_marked_names(ar.marked_names, names, rules_path),

@@ -297,6 +297,14 @@ class ArabicEntityRules(_Strict):
     ending at the first article word."""
     lineage_families: list[str] = []
     """Family names with the article that end a lineage (الصباح)."""
+    single_name_titles: list[str] = []
+    """Sport roles (اللاعب, المهاجم, صانع الألعاب; each also in ``titles``) after which one plain word,
+    closed by punctuation, a stopword, a verb or a common noun, is a player known by one name (المهاجم
+    تاليسكا للإصابة, اللاعب كهربا هدف): after other titles one word is too little to tell a name."""
+    given_titles: list[str] = []
+    """Titles that are also given names (أمين; each also in ``titles``, none in ``given_names``): after
+    a given name and before a plain name word they are the name's (محمد أمين عمورة), not a title
+    (أمين عام, أمين الصندوق)."""
     marked_names: dict[str, str] = {}
     """Names told apart only by their marks, written with the marks that tell them → the id of the
     entity they name (عمّان, with the shadda, is Amman; عمان without marks stays the base's Oman): a

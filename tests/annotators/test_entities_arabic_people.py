@@ -86,3 +86,55 @@ def test_a_family_name_that_is_a_title_closes_a_name_set_off_by_commas() -> None
     assert people("من جهته، هنأ رئيس الجامعة التونسية للتنس، سليم الشيخ، اللاعبة بهذا الإنجاز.") == [
         "سليم الشيخ"
     ]
+
+
+def test_a_player_known_by_one_name_after_a_sport_role() -> None:
+    """After a sport role one word closed by a noun, a لل-word or punctuation is a player (ar_dev10),
+    and the same word elsewhere in the text is he; an adjective after the role is no name."""
+    assert people("وسجل اللاعب كهربا هدف اللقاء، وغاب المهاجم تاليسكا للإصابة. وأشاد المدرب بكهربا.") == [
+        "كهربا",
+        "تاليسكا",
+        "كهربا",
+    ]
+    assert people("وأكد أن اللاعب الدولي سيكون جاهزا، وأن اللاعب نفسه طلب الرحيل.") == []
+    assert people("وقال الوزير كهربا إن") == []  # one word after a title that is no sport role
+
+
+def test_long_names_of_four_and_five_parts() -> None:
+    """Names with بن and آل, a father's and grandfather's given names, an article given name before a
+    family name, and a family name that is a title before the comma (ar_dev10)."""
+    assert people("استقبل الشيخ محمد بن عبد الرحمن بن جاسم آل ثاني رئيس الوزراء.") == [
+        "محمد بن عبد الرحمن بن جاسم آل ثاني"
+    ]
+    assert people("بالسجن المشدد للمتهم أحمد عبد الفتاح محمود السيد، مدير فرع سابق.") == [
+        "أحمد عبد الفتاح محمود السيد"
+    ]
+    assert people("كما عاقبت المحكمة المتهمة الثانية سارة محمد عبد العزيز إبراهيم بالسجن 3 سنوات.") == [
+        "سارة محمد عبد العزيز إبراهيم"
+    ]
+    assert people("وصدر الحكم برئاسة المستشار محمد السعيد الشربيني، وعضوية المستشارين.") == [
+        "محمد السعيد الشربيني"
+    ]
+
+
+def test_mauritanian_names_with_ould() -> None:
+    """ولد joins a Mauritanian name, also before a father's name that is a title (ولد الشيخ), after a
+    given name with the article (المختار) and opening a name after a title (الرئيس ولد الغزواني)."""
+    assert people("أصدر رئيس الجمهورية محمد ولد الشيخ الغزواني، مساء الجمعة، مرسوما.") == [
+        "محمد ولد الشيخ الغزواني"
+    ]
+    assert people("برئاسة الوزير الأول المختار ولد اجاي.") == ["المختار ولد اجاي"]
+    assert people("الرئيس ولد الغزواني يعين حكومة جديدة") == ["ولد الغزواني"]
+    assert people("وقال إن الرئيس ولد في القاهرة.") == []
+
+
+def test_amin_is_a_title_unless_a_name_goes_on_after_it() -> None:
+    """أمين is a title (أمين عام, أمين الصندوق) but a second given name inside محمد أمين عمورة."""
+    assert people("واختتم البديل محمد أمين عمورة الرباعية.") == ["محمد أمين عمورة"]
+    assert people("بينما انتقد أمين عام الحزب المعارض تشكيلتها، بعد بلاغ من أمين الصندوق بالفرع.") == []
+
+
+def test_a_common_noun_behind_a_proclitic_starts_no_name() -> None:
+    """بجهود and بأربعة after a title chain or a counterpart are a noun and a number, no name."""
+    assert people("فيما أشاد الأمين العام لمجلس السيادة بجهود الكوادر الطبية.") == []
+    assert people("حقق المنتخب فوزا على نظيره الغيني بأربعة أهداف دون رد.") == []

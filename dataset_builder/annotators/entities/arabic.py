@@ -74,12 +74,49 @@ def arabic_people(
             else _apposition(text, norm, words, j, k)
         )
         if len(name) < 2 and j < len(words) and _adjacent(norm, words[j - 1], words[j]):
-            name = _foreign_name(text, norm, words, j, k)
-        if len(name) >= 2:
+            name = _foreign_name(text, norm, words, j, k) or _single_name(
+                text, norm, words, i, j, title_end, k
+            )
+        if name:  # two words at least, or one after a sport role
             start, end = name[0][0], name[-1][1]
             found.append(Span(start, end, text[start:end], "PER", None))
         i = max(j + len(name), i + 1)
     return found
+
+
+def _single_name(
+    text: str, norm: str, words: list[Word], i: int, j: int, title_end: int, k: EntityKnowledge
+) -> list[Word]:
+    """``[words[j]]`` when a sport role opens the chain (``k.ar_single_name_titles``: المهاجم تاليسكا)
+    and that one word is a name closed by what follows: punctuation, a stopword, a verb, a لل-word or a
+    common noun, bare or with the article (اللاعب كهربا هدف, المهاجم بونجاح الهدف); else nothing. No
+    article word (اللاعب الشاب), nisba, word with a possessive ه (اللاعب نفسه) or known non-person."""
+    at = words[i][0] + k.ar_titles[words[i][2]][0]
+    word = words[j]
+    w = word[2]
+    if (
+        norm[at:title_end] not in k.ar_single_name_titles
+        or _article(text, word)
+        or not _name_word(w, k)
+        or _nisba(w, k)
+        or text[word[1] - 1] == "ه"
+        or (k.ar_verb.match(w) and w not in k.ar_given_names)
+        or k.ar_not_first.match(w)
+        or (w[0] in k.proclitics and (k.ar_not_first.match(w[1:]) or w[1:] in k.ar_not_names))
+    ):
+        return []
+    if j + 1 < len(words) and _adjacent(norm, word, words[j + 1]):
+        after = words[j + 1][2]
+        bare = after[2:] if after.startswith("ال") else after
+        if not (
+            after in k.ar_stopwords
+            or k.ar_verb.match(after)
+            or after.startswith(k.ar_article_behind_proclitic)
+            or after in k.ar_not_names
+            or bare in k.ar_not_names
+        ):
+            return []
+    return [word]
 
 
 def _second_domain(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
@@ -1178,8 +1215,10 @@ def _name_after(
     lineage: bool = False,
 ) -> list[Word]:
     """The name starting at ``words[j]``: at most two plain words (three when what follows closes
-    the name), a family name with the article ends it, compounds (عبد الله) and connectors (بن, آل)
-    take the next word along. ``verb_like``: the first word may look like a verb (سيرغي), where
+    the name), a family name with the article ends it, compounds (عبد الله) and connectors (بن, آل,
+    ولد) take the next word along. Long names go on where a name must: a listed given name after a
+    compound (أحمد عبد الفتاح محمود السيد), an article given name before a family name (محمد السعيد
+    الشربيني) or a connector (المختار ولد اجاي), a connector opening the name (ولد الغزواني). ``verb_like``: the first word may look like a verb (سيرغي), where
     commas around the name vouch for it; a listed given name that looks like one (سيرغي, ستيفن) may
     always start a name.
     ``lineage``: after a ruling family's honorific, article words continue the name up to a lineage
@@ -1190,18 +1229,30 @@ def _name_after(
     while j < len(words) and len(name) < _NAME_WORDS:
         word = words[j]
         w = word[2]
-        if (name and not _adjacent(norm, words[j - 1], word)) or not (
-            _name_word(w, k)
-            or (not name and w in k.ar_given_names and w in k.ar_modifiers)  # a given name: باسم
-            or _spelled_as_name(text, word, k)
-            or (w in k.ar_titles and _before_connector(norm, words, j, k))
-            or (w in k.ar_titles and name and name[-1][2] in k.ar_compound_first)  # جميل أبو الشيخ
-            or (  # a family name that is a title, the comma after it closing a set-off name (سليم الشيخ،)
-                verb_like
-                and name
-                and _article(text, word)
-                and w in k.ar_titles
-                and _CLAUSE_END.match(norm, word[1])
+        if (
+            (name and not _adjacent(norm, words[j - 1], word))
+            or not (
+                _name_word(w, k)
+                or (not name and w in k.ar_given_names and w in k.ar_modifiers)  # a given name: باسم
+                or _spelled_as_name(text, word, k)
+                or (w in k.ar_titles and _before_connector(norm, words, j, k))
+                or (w in k.ar_titles and name and name[-1][2] in k.ar_compound_first)  # جميل أبو الشيخ
+                or (
+                    w in k.ar_titles and name and name[-1][2] in k.ar_connectors and _article(text, word)
+                )  # ولد الشيخ
+                or (  # a given name that is also a title, inside a name before a plain word (محمد أمين عمورة)
+                    w in k.ar_given_titles
+                    and name
+                    and _name_next(text, norm, words, j, k)
+                    and not words[j + 1][2].startswith("ال")
+                )
+                or (  # a family name that is a title, the comma after it closing a set-off or long name (سليم الشيخ،)
+                    (verb_like or len(name) >= 3)
+                    and name
+                    and _article(text, word)
+                    and w in k.ar_titles
+                    and _CLAUSE_END.match(norm, word[1])
+                )
             )
         ):
             break
@@ -1213,13 +1264,18 @@ def _name_after(
             break  # two people the base knows, side by side (بوتين السيسي)
         if not name:
             if (
-                _article(text, word)
+                (
+                    _article(text, word)
+                    and not (w[2:] in k.ar_given_names and _before_connector(norm, words, j, k))
+                )
                 or w.startswith(k.ar_article_behind_proclitic)
                 or (k.ar_verb.match(w) and not verb_like and w not in k.ar_given_names)
                 or (k.ar_not_first.match(w) and w not in k.ar_given_names)  # not ستيفان
-                or (w[0] in k.proclitics and k.ar_not_first.match(w[1:]))  # بتشديد العقوبة
+                or (
+                    w[0] in k.proclitics and (k.ar_not_first.match(w[1:]) or w[1:] in k.ar_not_names)
+                )  # بجهود
                 or w in k.ar_role_complements  # رئيسة قسم البحوث
-                or w in k.ar_connectors
+                or (w in k.ar_connectors and not _name_next(text, norm, words, j, k))  # ولد الغزواني
                 or w in k.ar_reporting_verbs  # وأكد after a comma starts a clause, not a name
             ):
                 break
@@ -1227,10 +1283,19 @@ def _name_after(
         elif name[-1][2] in k.ar_compound_first or name[-1][2] in k.ar_connectors:
             if len(name) >= 2 and w.startswith("ال"):  # a compound family name (عادل عبد المهدي)
                 name.append(word)
-                if name[-3][2] not in k.ar_connectors:
-                    break  # after بن it is the father's name: a family name may follow (بن عبد العزيز الخليفي)
+                if not (
+                    name[-3][2] in k.ar_connectors  # after بن it is the father's name (بن عبد العزيز الخليفي)
+                    or (
+                        name[-2][2] in k.ar_connectors and _family_next(text, norm, words, j, k)
+                    )  # ولد الشيخ الغزواني
+                    or _given_next(norm, words, j, k)  # the father's given name next (عبد الفتاح محمود السيد)
+                ):
+                    break
                 j += 1
                 continue
+            if len(name) == 1 and name[0][2] in k.ar_connectors and w.startswith("ال"):  # ولد الغزواني
+                name.append(word)
+                break
             # a compound given name counts once (عبد المجيد تبون), a compound family name ends it (سامي أبو زهري)
             plain += not (len(name) == 1 and name[0][2] in k.ar_compound_first)
         elif w in k.ar_connectors or w in k.ar_compound_first:
@@ -1238,6 +1303,7 @@ def _name_after(
                 _name_word(words[j + 1][2], k)
                 or _spelled_as_name(text, words[j + 1], k)
                 or (w in k.ar_compound_first and words[j + 1][2] in k.ar_titles)  # أبو الشيخ
+                or (w in k.ar_connectors and words[j + 1][2] in k.ar_titles and _article(text, words[j + 1]))
             ):
                 break
         elif w[0] in k.proclitics and k.ar_not_first.match(w[1:]):
@@ -1258,6 +1324,8 @@ def _name_after(
             and not k.ar_verb.match(words[j + 1][2])
         ):
             pass  # a compound given name counts once (نور الدين أمرابط)
+        elif w in k.ar_given_titles:
+            pass  # a second given name that is also a title counts with the first (محمد أمين عمورة)
         elif w.startswith("ال"):
             if k.ar_not_first.match(w[2:]) or w[2:] in k.ar_not_names:
                 break  # a verbal or common noun (التسجيل, بيساكا النتيجة) is no family name
@@ -1265,10 +1333,16 @@ def _name_after(
                 break  # a feminine nisba (عبد الله الرياضية) describes a place, names no family
             if _plural_noun(w):
                 break  # a plural noun (أيمن عاشور الناجحين) is no family name
-            if not (lineage and _lineage_next(norm, words, j, k)):
+            if w[2:] in k.ar_given_names and _family_next(text, norm, words, j, k):
+                pass  # a given name with the article, the family name after it (محمد السعيد الشربيني)
+            elif not (lineage and _lineage_next(norm, words, j, k)):
                 name.append(word)
                 break
-        elif plain < 2 or (plain == 2 and _third_name(norm, words, j, k)):
+        elif (
+            plain < 2
+            or (plain == 2 and _third_name(norm, words, j, k, name[0][2] in k.ar_given_names))
+            or (plain == 3 and name[0][2] in k.ar_given_names and w in k.ar_given_names)  # أحمد خالد حسن سعيد
+        ):
             plain += 1
         else:
             break
@@ -1290,8 +1364,8 @@ def _article(text: str, word: Word) -> bool:
     return word[2].startswith("ال") and text.startswith("ال", word[0])
 
 
-_NAME_WORDS = 7
-"""Words of a name at most: محمد بن عبدالرحمن بن جاسم آل ثاني."""
+_NAME_WORDS = 9
+"""Words of a name at most: محمد بن عبد الرحمن بن جاسم آل ثاني, with the compound spelled apart."""
 _POSSESSIVE = ("ها", "هم", "هما")
 """Possessive suffixes (normalised): a long word ending in one is a noun (كبير إدارييها), not a name."""
 
@@ -1304,11 +1378,49 @@ def _before_connector(norm: str, words: list[Word], j: int, k: EntityKnowledge) 
     )
 
 
-def _third_name(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+def _name_next(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A name word is right after ``words[j]`` (a connector opening a name: ولد الغزواني, بن سلمان)."""
+    return (
+        j + 1 < len(words)
+        and _adjacent(norm, words[j], words[j + 1])
+        and (_name_word(words[j + 1][2], k) or _spelled_as_name(text, words[j + 1], k))
+    )
+
+
+def _family_next(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A family name with the article is right after ``words[j]``: a name word, no verbal, common or
+    plural noun (الشربيني after محمد السعيد, الغزواني after ولد الشيخ; not الهدف, المتهمين)."""
+    if j + 1 >= len(words) or not _adjacent(norm, words[j], words[j + 1]):
+        return False
+    after = words[j + 1]
+    w = after[2]
+    return (
+        _article(text, after)
+        and _name_word(w, k)
+        and not _plural_noun(w)
+        and not k.ar_not_first.match(w[2:])
+        and w[2:] not in k.ar_not_names
+        and not (w.endswith("يه") and text[after[1] - 1] == "ة")
+    )
+
+
+def _given_next(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """A listed given name is right after ``words[j]``: the father's name of a long name goes on
+    (أحمد عبد الفتاح محمود السيد)."""
+    return (
+        j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]) and words[j + 1][2] in k.ar_given_names
+    )
+
+
+def _third_name(norm: str, words: list[Word], j: int, k: EntityKnowledge, given: bool = False) -> bool:
     """A third plain word ``words[j]`` belongs to the name (محمد شوقي عياد) when what follows closes
     it: a bracket, a stopword (في, الذي) or a title (رئيس حزب الغد); not a word with ة (a noun:
-    رسالة) nor the article behind a proclitic (للصحفيين). A full stop or a comma does not: a predicate may stand before it (حكيم زياش جاهز.)."""
+    رسالة) nor the article behind a proclitic (للصحفيين). A full stop or a comma does not: a predicate may stand before it (حكيم زياش جاهز.).
+    ``given``: the name starts with a listed given name; then a listed given name third is the
+    grandfather's, whatever follows (هيثم محمد إبراهيم، سارة محمد عبد العزيز إبراهيم بالسجن)."""
     word = words[j][2]
+    if given and word in k.ar_given_names:
+        return True
     if (
         word.endswith("ه")
         or word.startswith(k.ar_article_behind_proclitic)

@@ -38,7 +38,9 @@ def surname_mentions(
     seen: set[str] = set()
     for person in people:  # the full name again elsewhere, with no title before it
         form = normalise(person.text, language)
-        if len(person.text.split()) >= 2 and "\n" not in form and form not in seen:
+        # a player a sport role named by one word, the base not knowing him (اللاعب كهربا … بهدف كهربا)
+        one_word = language == "ar" and person.entity_id is None and k.names.get((language, form)) is None
+        if (len(person.text.split()) >= 2 or one_word) and "\n" not in form and form not in seen:
             seen.add(form)
             found.extend(occurrences(text, norm, form, language, person.entity_id, k))
     for person in people:
