@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import io
 import shutil
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -327,3 +329,13 @@ def test_columnar_configs_are_exactly_the_rows_the_row_functions_define(
             fresh = parquet_files.fresh(table, arrow_schema)
             reference = pa.Table.from_pylist(table.to_pylist(), schema=arrow_schema)
             assert (fresh.nbytes, parquet_bytes(fresh)) == (reference.nbytes, parquet_bytes(reference))
+
+
+def test_the_build_imports_the_card_and_croissant_libraries_only_to_write_them() -> None:
+    """``datasets``, pandas, ``mlcroissant`` and networkx (about 75 MB) are imported when the card and
+    ``croissant.json`` are written, at the end: imported with the build's modules, the builder held
+    them through the annotation and staging of the whole corpus, beside the annotating workers."""
+    heavy = {"datasets", "pandas", "mlcroissant", "networkx"}
+    code = f"import sys, dataset_builder.build; print(sorted(set({sorted(heavy)}) & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

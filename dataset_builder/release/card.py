@@ -10,16 +10,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import datasets
-from datasets.info import DatasetInfosDict
-from huggingface_hub import DatasetCard, DatasetCardData
+from typing import TYPE_CHECKING, Any
 
 from dataset_builder import schema
 from dataset_builder.errors import InputError
 from dataset_builder.output import write_atomic
 from dataset_builder.project import Settings
+
+if TYPE_CHECKING:
+    from huggingface_hub import DatasetCardData
 
 CARD_NAME = "README.md"
 GUIDELINES_NAME = "GUIDELINES.md"
@@ -110,6 +109,8 @@ def release_info(settings: Settings) -> ReleaseInfo:
 
 def _type_name(feature: Any) -> str:
     """A short human name of a datasets feature, for the card's field tables."""
+    import datasets  # here, not at the top: see card_data
+
     if isinstance(feature, datasets.ClassLabel):
         return f"ClassLabel ({feature.num_classes} names)"
     if isinstance(feature, datasets.List):
@@ -124,7 +125,15 @@ def _type_name(feature: Any) -> str:
 def card_data(
     folder: Path, stats: Mapping[str, Any], topic_ids: Sequence[str], info: ReleaseInfo
 ) -> DatasetCardData:
-    """The card's YAML: configs with data files per split, and features generated from the schema."""
+    """The card's YAML: configs with data files per split, and features generated from the schema.
+
+    ``datasets`` and ``huggingface_hub`` (with pandas, about 70 MB) are imported here, when the card
+    is written, not with the module: the build holds them through the annotation and staging of the
+    whole corpus otherwise, next to the annotating workers."""
+    import datasets
+    from datasets.info import DatasetInfosDict
+    from huggingface_hub import DatasetCardData
+
     total = sum(stats["rows"]["documents"].values())
     data = DatasetCardData(
         language=list(schema.LANGUAGES),
@@ -198,6 +207,8 @@ def write_card(
 
     ``silver_vs_gold``: the silver annotators' figures on the gold documents (see
     :func:`dataset_builder.silver_eval.silver_against_gold`), ``None`` without gold."""
+    from huggingface_hub import DatasetCard  # here, not at the top: see card_data
+
     if not Path(template).is_file():
         raise InputError(f"{template}: card template not found")
     topic_ids = [t.id for t in taxonomy]

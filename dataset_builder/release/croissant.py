@@ -1,14 +1,16 @@
-"""Croissant 1.1 metadata (``croissant.json``) of a built folder, generated from the schema and its files."""
+"""Croissant 1.1 metadata (``croissant.json``) of a built folder, generated from the schema and its files.
+
+``mlcroissant`` and ``datasets`` (with pandas and networkx, about 90 MB with the card's) are imported by
+the functions that use them, when the build writes this file: imported with the module, the build
+held them through the annotation and staging of the whole corpus, next to the annotating workers.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import datasets
-import mlcroissant as mlc
+from typing import TYPE_CHECKING, Any
 
 from dataset_builder import schema
 from dataset_builder.output import Checksums, write_atomic
@@ -21,23 +23,30 @@ from dataset_builder.release.card import (
 )
 from dataset_builder.release.manifest import json_text
 
+if TYPE_CHECKING:
+    import mlcroissant as mlc
+
 CROISSANT_NAME = "croissant.json"
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"
 SC_ENUMERATION = "https://schema.org/Enumeration"  # sc:Enumeration; mlcroissant has no DataType for it
 
 _CROISSANT_TYPES = {
-    "string": mlc.DataType.TEXT,
-    "int32": mlc.DataType.INTEGER,
-    "int64": mlc.DataType.INTEGER,
-    "bool": mlc.DataType.BOOL,
-    "date32": mlc.DataType.DATE,
+    "string": "TEXT",
+    "int32": "INTEGER",
+    "int64": "INTEGER",
+    "bool": "BOOL",
+    "date32": "DATE",
 }
+"""A feature's dtype → the name of its ``mlcroissant.DataType``."""
 
 
 def _croissant_fields(
     record_set: str, feats: Mapping[str, Any], file_set: str, column: str | None = None
 ) -> list[mlc.Field]:
     """Croissant fields of a features dict; struct members read their parent column through a JSON path."""
+    import datasets
+    import mlcroissant as mlc
+
     out = []
     for name, feature in feats.items():
         is_list = isinstance(feature, datasets.List)
@@ -65,7 +74,7 @@ def _croissant_fields(
             )
             data_type = mlc.DataType.INTEGER
         else:
-            data_type = _CROISSANT_TYPES[inner.dtype]
+            data_type = getattr(mlc.DataType, _CROISSANT_TYPES[inner.dtype])
         out.append(
             mlc.Field(**common, data_types=[data_type], is_array=(is_list or column is not None) or None)
         )
@@ -82,6 +91,9 @@ def _class_record_sets(subset: str, feats: Mapping[str, Any]) -> list[mlc.Record
     This is how Croissant states what the integer ids of a ClassLabel column mean (the names as data,
     not prose), so that a consumer can map ``ner_tags`` or ``labels`` ids back to names.
     """
+    import datasets
+    import mlcroissant as mlc
+
     out = []
     for name, feature in feats.items():
         inner = feature.feature if isinstance(feature, datasets.List) else feature
@@ -124,6 +136,8 @@ def croissant_metadata(
 ) -> dict[str, Any]:
     """Croissant 1.1 JSON-LD with one FileObject (with sha256) per parquet, one RecordSet per config and
     one enumeration RecordSet per ClassLabel."""
+    import mlcroissant as mlc
+
     features = schema.config_features(topic_ids)
     distribution: list[mlc.FileObject | mlc.FileSet] = []
     record_sets = []
