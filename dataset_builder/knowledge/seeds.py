@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -31,6 +32,9 @@ class LineRule:
 
     id: str
     pattern: re.Pattern[str] | None
+    """All the rule's patterns as one (an alternation)."""
+    patterns: tuple[re.Pattern[str], ...]
+    """Each of them alone: a :class:`PatternScreen` picks those a line may match."""
     phrases: frozenset[tuple[str, ...]]
     longest: int
     min_share: float
@@ -41,12 +45,16 @@ class LineRule:
     not_headline: bool = False
     """Never cuts the page's first kept line (its headline)."""
 
-    def matches(self, stripped: str, try_pattern: bool = True) -> bool:
+    def matches(self, stripped: str, patterns: Iterable[int] | None = None) -> bool:
         """Whether the rule cuts a line, given stripped of spaces and decoration (:func:`bare`);
-        without ``try_pattern`` (a :class:`PatternScreen` found that it cannot match), by its words only."""
+        with ``patterns`` (those of its patterns a :class:`PatternScreen` found it may match), only
+        they are tried, then its words."""
         if not stripped or len(stripped) > self.max_chars:
             return False
-        if try_pattern and self.pattern is not None and self.pattern.fullmatch(stripped):
+        if patterns is None:
+            if self.pattern is not None and self.pattern.fullmatch(stripped):
+                return True
+        elif any(self.patterns[index].fullmatch(stripped) for index in patterns):
             return True
         if not self.phrases or _SENTENCE_MARKS.search(stripped) or _LIST_ITEM.match(stripped):
             return False
@@ -122,8 +130,8 @@ class SeedRules:
         for index, rule in enumerate(self.line_rules):
             if len(stripped) > rule.max_chars or rule.next_cut_by or (headline and rule.not_headline):
                 continue
-            pattern = possible is None or index in possible
-            if (pattern or rule.phrases) and rule.matches(stripped, pattern):
+            patterns = None if possible is None else possible.get(index, ())
+            if (patterns is None or patterns or rule.phrases) and rule.matches(stripped, patterns):
                 return rule.id
         return None
 
@@ -138,25 +146,30 @@ folds a character exactly as ``re.IGNORECASE`` matches it (elsewhere not: ``(?i)
 
 @dataclass(frozen=True, slots=True)
 class PatternScreen:
-    """Which line rules' patterns may match a line, found by one Aho-Corasick pass over it.
+    """Which of the line rules' patterns may match a line, found by one Aho-Corasick pass over it.
 
-    Every match of a rule's pattern holds one of a few literal strings (:func:`needed_literals`); a
-    line that holds none of them is not tried against the pattern. Most lines hold none, and the
-    costly patterns are those that backtrack through the whole line (``.*cookies.*``).
+    Every match of a pattern holds one of a few literal strings (:func:`needed_literals`); a line
+    that holds none of them is not tried against the pattern. Most lines hold none, and the costly
+    patterns are those that backtrack through the whole line (``.*cookies.*``). Patterns are screened
+    one by one: a rule's pattern without a needed literal (a run of punctuation) does not make its
+    other patterns be tried on every line.
     """
 
     automaton: ahocorasick.Automaton
-    """Lowered literal → the indices of the rules that need it."""
-    unscreened: frozenset[int]
-    """Rules whose pattern has no needed literal: always tried."""
+    """Lowered literal → the (rule index, pattern index) pairs of the patterns that need it."""
+    unscreened: frozenset[tuple[int, int]]
+    """(rule index, pattern index) of the patterns with no needed literal: always tried."""
 
-    def possible(self, stripped: str) -> set[int] | None:
-        """Indices of the rules whose pattern may match ``stripped``; ``None``: any may."""
+    def possible(self, stripped: str) -> dict[int, set[int]] | None:
+        """Rule index → the indices of its patterns that may match ``stripped``; ``None``: any may."""
         if _UNFOLDED.search(stripped):
             return None
-        found = set(self.unscreened)
-        for _, indices in self.automaton.iter(stripped.lower()):
-            found.update(indices)
+        found: dict[int, set[int]] = defaultdict(set)
+        for rule, pattern in self.unscreened:
+            found[rule].add(pattern)
+        for _, pairs in self.automaton.iter(stripped.lower()):
+            for rule, pattern in pairs:
+                found[rule].add(pattern)
         return found
 
 
@@ -202,21 +215,20 @@ def _item_needs(op: object, av: Any) -> frozenset[str] | None:
 
 def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
     """The screen of the rules' patterns, or ``None`` when no pattern needs a literal."""
-    rules_of: dict[str, set[int]] = defaultdict(set)
+    patterns_of: dict[str, set[tuple[int, int]]] = defaultdict(set)
     unscreened = set()
     for index, rule in enumerate(rules):
-        if rule.pattern is None:
-            continue
-        literals = needed_literals(rule.pattern)
-        if literals is None:
-            unscreened.add(index)
-        for literal in literals or ():
-            rules_of[literal].add(index)
-    if not rules_of:
+        for at, pattern in enumerate(rule.patterns):
+            literals = needed_literals(pattern)
+            if literals is None:
+                unscreened.add((index, at))
+            for literal in literals or ():
+                patterns_of[literal].add((index, at))
+    if not patterns_of:
         return None
     automaton = ahocorasick.Automaton()
-    for literal, indices in sorted(rules_of.items()):
-        automaton.add_word(literal, tuple(sorted(indices)))
+    for literal, pairs in sorted(patterns_of.items()):
+        automaton.add_word(literal, tuple(sorted(pairs)))
     automaton.make_automaton()
     return PatternScreen(automaton, frozenset(unscreened))
 
@@ -231,11 +243,14 @@ def bare(line: str) -> str:
 _GLOBAL_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
 
 
+def _groups(patterns: list[str]) -> list[str]:
+    """Each pattern as a group; a leading ``(?i)`` becomes a group flag ``(?i:…)``."""
+    return [_GLOBAL_FLAGS.sub(r"(?\1:", p) + ")" if _GLOBAL_FLAGS.match(p) else f"(?:{p})" for p in patterns]
+
+
 def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
-    """One pattern for several; a leading ``(?i)`` of one of them becomes a group flag ``(?i:…)``."""
-    groups = [
-        _GLOBAL_FLAGS.sub(r"(?\1:", p) + ")" if _GLOBAL_FLAGS.match(p) else f"(?:{p})" for p in patterns
-    ]
+    """One pattern for several (:func:`_groups` joined)."""
+    groups = _groups(patterns)
     return re.compile("|".join(groups)) if groups else None
 
 
@@ -250,6 +265,7 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
             LineRule(
                 rule.id,
                 _alternation(rule.patterns),
+                tuple(map(re.compile, _groups(rule.patterns))),
                 phrases,
                 max((len(p) for p in phrases), default=0),
                 rule.min_share,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from dataset_builder.documents import Span
@@ -23,9 +23,17 @@ def arabic_words(norm: str) -> list[Word]:
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm)]
 
 
-def is_word_char(ch: str) -> bool:
-    # a space, the commonest non-word character, is settled before the Unicode category is read
-    return ch != " " and (ch.isalnum() or unicodedata.category(ch) == "Mn")
+class _WordChars(dict[str, bool]):
+    """Character → whether it is a word character (a letter, digit or combining mark), each
+    character's answer worked out once: the entity rules ask for every character around a match."""
+
+    def __missing__(self, ch: str) -> bool:
+        self[ch] = found = ch.isalnum() or unicodedata.category(ch) == "Mn"
+        return found
+
+
+is_word_char: Callable[[str], bool] = _WordChars().__getitem__
+"""Whether a character is a word character (one dictionary look-up, no Python call)."""
 
 
 def last_word(s: str, at: int, strip: str | None = None) -> tuple[int, str | None]:
