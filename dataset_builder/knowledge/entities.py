@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import ahocorasick
 
@@ -278,6 +278,10 @@ class EntityKnowledge:
     en_starts: WordStarts = WordStarts(ahocorasick.Automaton())
     """Where the words of ``en_person`` (titles), ``en_org_cued`` and ``en_org_cued_after`` (cues)
     and ``en_role_apposition`` (a lowercase title and a comma) start: those patterns are matched there."""
+    not_entity_phrases: dict[str, ahocorasick.Automaton] = field(default_factory=dict)
+    """The rules' ``not_entity_phrases`` by language, matched on the normalised text (English in lower
+    case; Arabic also as written after ل, للقوة القاهرة), a form's value its length and whether it
+    needs ل before it: a span inside one is no entity."""
     unlearned: frozenset[tuple[str, str]] = frozenset()
     """Learned names left out (see :meth:`without_documents`)."""
 
@@ -445,6 +449,7 @@ def compile_entity_knowledge(
         ar_role_complements=frozenset(normalise(w, "ar") for w in ar.role_complements),
         ar_nationality_purpose_heads=frozenset(normalise(w, "ar") for w in ar.nationality_purpose_heads),
         ar_maqsura_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords if w.endswith("ى")),
+        not_entity_phrases=_phrase_automata(ar.not_entity_phrases, en.not_entity_phrases),
         en_named=re.compile(
             rf"(?P<name>{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_INITIALS})?(?:[^\S\n]+{name_part}){{1,2}})"
         ),
@@ -497,6 +502,28 @@ def compile_entity_knowledge(
         if (said_after := "|".join(map(re.escape, en.speaker_after_verbs)))
         else None,
     )
+
+
+def _phrase_automata(ar: list[str], en: list[str]) -> dict[str, ahocorasick.Automaton]:
+    """``not_entity_phrases`` as one automaton per language that has some: each form (Arabic
+    normalised, and as written after ل; English in lower case) → its length and whether it is the
+    form after ل (which needs that proclitic before it)."""
+    ar_forms = [normalise(p, "ar") for p in ar]
+    forms = {
+        "ar": {
+            **{after_lam(f): True for f in ar_forms if f.startswith("ال")},
+            **dict.fromkeys(ar_forms, False),
+        },
+        "en": dict.fromkeys((p.lower() for p in en), False),
+    }
+    automata: dict[str, ahocorasick.Automaton] = {}
+    for language, phrases in forms.items():
+        if phrases:
+            automaton = automata[language] = ahocorasick.Automaton()
+            for phrase, needs_lam in sorted(phrases.items()):
+                automaton.add_word(phrase, (len(phrase), needs_lam))
+            automaton.make_automaton()
+    return automata
 
 
 def contextual_table(kb: EntitiesFile) -> dict[tuple[str, str], tuple[str, str]]:

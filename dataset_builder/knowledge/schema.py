@@ -136,6 +136,16 @@ def _regexes(value: list[str]) -> list[str]:
     return value
 
 
+def _phrases(value: list[str]) -> list[str]:
+    for i, phrase in enumerate(value):
+        if len(phrase.split()) < 2 or phrase != " ".join(phrase.split()):
+            raise ValueError(
+                f"[{i}] {phrase!r} is not a phrase of two or more words with single spaces "
+                "(a single word that is no name belongs in the gazetteer's skip list)"
+            )
+    return value
+
+
 class TopicEntry(_Strict):
     id: str = NonEmpty
     name: str = NonEmpty
@@ -357,6 +367,15 @@ class ArabicEntityRules(_Strict):
     is as often the sentence's."""
     company_suffixes: list[str] = []
     """Words after a company's name that belong to it (القابضة, المالية: بلتون المالية القابضة)."""
+    not_entity_phrases: list[str] = []
+    """Common phrases that hold a name's letters but name nothing (القوة القاهرة force majeure, الرباط
+    الصليبي the cruciate ligament): a span inside one is dropped, also behind a proclitic (بالقوة
+    القاهرة). Only phrases no reading of which is an entity under the guidelines."""
+
+    @field_validator("not_entity_phrases")
+    @classmethod
+    def _not_entity_phrases(cls, value: list[str]) -> list[str]:
+        return _phrases(value)
 
     @field_validator("not_first_name_patterns")
     @classmethod
@@ -421,6 +440,15 @@ class EnglishEntityRules(_Strict):
     person_cues_after: list[str] = []
     """Patterns right after two or three capitalised words that make them a person: a relative
     pronoun for people (Wu Chien-fu, who) or an age between commas (Sean Baker, 53,)."""
+    not_entity_phrases: list[str] = []
+    """Common nouns named after a place (Brussels sprouts, Panama hat, Stockholm syndrome), matched
+    whatever their case (Brussels Sprouts in a headline): a span inside one is dropped. Only phrases no
+    reading of which is an entity under the guidelines (not brands, not nationality adjectives)."""
+
+    @field_validator("not_entity_phrases")
+    @classmethod
+    def _not_entity_phrases(cls, value: list[str]) -> list[str]:
+        return _phrases(value)
 
     @field_validator("person_cues_after")
     @classmethod

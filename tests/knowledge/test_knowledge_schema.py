@@ -120,6 +120,16 @@ CASES: list[tuple[str, Any, str]] = [
         r"ar\.company_descriptors: expected a list",
     ),
     (
+        "entity_rules.json",
+        lambda d: d["en"]["not_entity_phrases"].append("Brussels"),
+        r"en\.not_entity_phrases: \[\d+\] 'Brussels' is not a phrase of two or more words",
+    ),
+    (
+        "entity_rules.json",
+        lambda d: d["ar"]["not_entity_phrases"].append("القوة  القاهرة"),
+        r"ar\.not_entity_phrases: \[\d+\] 'القوة  القاهرة' is not a phrase of two or more words",
+    ),
+    (
         "date_rules.json",
         lambda d: d["months"].update({"13": ["Smarch"]}),
         r"months: month '13' is not a month",

@@ -73,6 +73,7 @@ from dataset_builder.annotators.entities.known import (
     contextual_names,
     dateline_agencies,
     gazetteer_matches,
+    without_phrases_naming_nothing,
 )
 from dataset_builder.annotators.entities.select import (
     longest_first,
@@ -204,8 +205,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     # a surname or the full name found again may sit in a title the chosen people were taken out of
     final = without_people_opening_titles(text, select(chosen + later, len(text)))
     if language == "en":  # a place ending a longer name goes last: no rule may take its words instead
-        return english_club_towns(text, without_places_ending_names(text, final, k), k)
-    return final
+        final = english_club_towns(text, without_places_ending_names(text, final, k), k)
+    # a name's letters inside a phrase that names nothing (القوة القاهرة, Brussels sprouts) go, whichever step found them
+    return without_phrases_naming_nothing(text, norm, language, final, k)
 
 
 def _told_by_marks(span: Span, k: EntityKnowledge) -> Span:

@@ -12,6 +12,36 @@ from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.text import after_lam, normalise
 
 
+def without_phrases_naming_nothing(
+    text: str, norm: str, language: str, spans: list[Span], k: EntityKnowledge
+) -> list[Span]:
+    """The spans but those inside a phrase the rules list as naming nothing (القاهرة of القوة القاهرة,
+    Brussels of Brussels sprouts): whole words only, an Arabic phrase also behind a proclitic, as the
+    gazetteer matches names (بالقوة القاهرة, للقوة القاهرة)."""
+    automaton = k.not_entity_phrases.get(language)
+    if automaton is None or not spans:
+        return spans
+    if language != "ar" and len(lowered := norm.lower()) == len(norm):
+        norm = lowered  # a case-folding that changes lengths (İ) leaves the text as written
+    phrases: list[tuple[int, int]] = []
+    for last, (length, needs_lam) in automaton.iter(norm):
+        start, end = last - length + 1, last + 1
+        if end < len(text) and is_word_char(text[end]):
+            continue
+        word_start = start
+        while word_start > 0 and is_word_char(text[word_start - 1]):
+            word_start -= 1
+        prefix = norm[word_start:start]
+        if (prefix and (language != "ar" or prefix not in k.proclitics)) or (
+            needs_lam and not prefix.endswith("ل")
+        ):
+            continue
+        phrases.append((start, end))
+    if not phrases:
+        return spans
+    return [s for s in spans if not any(start <= s.start and s.end <= end for start, end in phrases)]
+
+
 def gazetteer_matches(text: str, norm: str, language: str, k: EntityKnowledge) -> list[Span]:
     automaton = k.automata.get(language)
     if automaton is None:
