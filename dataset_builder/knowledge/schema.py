@@ -421,11 +421,35 @@ class EnglishEntityRules(_Strict):
     person_cues_after: list[str] = []
     """Patterns right after two or three capitalised words that make them a person: a relative
     pronoun for people (Wu Chien-fu, who) or an age between commas (Sean Baker, 53,)."""
+    descriptors: list[str] = []
+    """Lowercase words or phrases right before a contextual name of the knowledge base that tell
+    its entity (Dubai carrier Emirates, president of Emirates), also with a capital first letter:
+    the name is that entity there. English has no descriptor inside names, unlike Arabic's."""
+    descriptors_after: list[str] = []
+    """Lowercase words right after a contextual name that tell its entity (Emirates flights,
+    Emirates said). After "the" a contextual name is never its entity (the Emirates, the Amazon):
+    the article tells the place or the venue."""
+    subject_verbs: list[str] = []
+    """Lowercase verbs of what a body does, right after a contextual name that no other entity of
+    the base has or after one of ``subject_auxiliaries`` there: the name acts, so it is its entity
+    (Emirates expects, Emirates has ordered); not after a name another entity shares (Barcelona
+    won: the city or the club), and no verb a place may take too (is, has: Petra is an ancient city)."""
+    subject_auxiliaries: list[str] = []
+    """Lowercase auxiliaries that may stand between the name and one of ``subject_verbs`` (to in a
+    headline: Emirates to resume flights)."""
 
     @field_validator("person_cues_after")
     @classmethod
     def _person_patterns(cls, value: list[str]) -> list[str]:
         return _regexes(value)
+
+    @field_validator("descriptors", "descriptors_after", "subject_verbs", "subject_auxiliaries")
+    @classmethod
+    def _lowercase(cls, value: list[str]) -> list[str]:
+        for i, word in enumerate(value):
+            if not word.strip() or word != word.lower():
+                raise ValueError(f"[{i}] '{word}' is not in lowercase")
+        return value
 
 
 class GazetteerRules(_Strict):
