@@ -246,6 +246,14 @@ class EntityKnowledge:
     """Capitalised words after an ``org_cues`` word or phrase (the chipmaker Infineon); None without cues."""
     en_org_cued_after: re.Pattern[str] | None = None
     """Capitalised words before an ``org_cues_after`` word (the Premium Times newspaper); None without cues."""
+    en_descriptor_before: re.Pattern[str] = re.compile(r"(?!)")
+    """A ``descriptors`` word or phrase ending where the search ends (with ``endpos`` at a contextual
+    name and one space before it), lowercase or with a capital first letter."""
+    en_descriptor_after: re.Pattern[str] = re.compile(r"(?!)")
+    """One space and a ``descriptors_after`` word, matched where a contextual name ends."""
+    en_subject_verb: re.Pattern[str] = re.compile(r"(?!)")
+    """One space and a ``subject_verbs`` verb (an auxiliary may come first), matched where a
+    contextual name no other entity has ends."""
     en_person_cued: re.Pattern[str] | None = None
     """Two or three capitalised words before a ``person_cues_after`` pattern (Wu Chien-fu, who)."""
     en_role_apposition: re.Pattern[str] = re.compile(r"(?!)")
@@ -467,6 +475,21 @@ def compile_entity_knowledge(
         if en.name_suffixes
         else re.compile(r"(?!)"),
         en_org_cued=_name_cued_before(en.org_cues),
+        en_descriptor_before=re.compile(
+            rf"(?<![\w-])(?:{_alternatives([*en.descriptors, *(d[:1].upper() + d[1:] for d in en.descriptors)])}) \Z"
+        )
+        if en.descriptors
+        else re.compile(r"(?!)"),
+        en_descriptor_after=re.compile(rf" (?:{_alternatives(en.descriptors_after)})\b")
+        if en.descriptors_after
+        else re.compile(r"(?!)"),
+        en_subject_verb=re.compile(
+            rf" (?:(?:{_alternatives(en.subject_auxiliaries)}) )?(?:{_alternatives(en.subject_verbs)})\b"
+            if en.subject_auxiliaries
+            else rf" (?:{_alternatives(en.subject_verbs)})\b"
+        )
+        if en.subject_verbs
+        else re.compile(r"(?!)"),
         en_org_cued_after=_name_cued_after(en.org_cues_after),
         en_starts=_word_starts(
             {

@@ -445,6 +445,23 @@ class EnglishEntityRules(_Strict):
     whatever their case (Brussels Sprouts in a headline): a span inside one is dropped. Only phrases no
     reading of which is an entity under the guidelines (not brands, not nationality adjectives)."""
 
+    descriptors: list[str] = []
+    """Lowercase words or phrases right before a contextual name of the knowledge base that tell
+    its entity (Dubai carrier Emirates, president of Emirates), also with a capital first letter:
+    the name is that entity there. English has no descriptor inside names, unlike Arabic's."""
+    descriptors_after: list[str] = []
+    """Lowercase words right after a contextual name that tell its entity (Emirates flights,
+    Emirates said). After "the" a contextual name is never its entity (the Emirates, the Amazon):
+    the article tells the place or the venue."""
+    subject_verbs: list[str] = []
+    """Lowercase verbs of what a body does, right after a contextual name that no other entity of
+    the base has or after one of ``subject_auxiliaries`` there: the name acts, so it is its entity
+    (Emirates expects, Emirates has ordered); not after a name another entity shares (Barcelona
+    won: the city or the club), and no verb a place may take too (is, has: Petra is an ancient city)."""
+    subject_auxiliaries: list[str] = []
+    """Lowercase auxiliaries that may stand between the name and one of ``subject_verbs`` (to in a
+    headline: Emirates to resume flights)."""
+
     @field_validator("not_entity_phrases")
     @classmethod
     def _not_entity_phrases(cls, value: list[str]) -> list[str]:
@@ -454,6 +471,14 @@ class EnglishEntityRules(_Strict):
     @classmethod
     def _person_patterns(cls, value: list[str]) -> list[str]:
         return _regexes(value)
+
+    @field_validator("descriptors", "descriptors_after", "subject_verbs", "subject_auxiliaries")
+    @classmethod
+    def _lowercase(cls, value: list[str]) -> list[str]:
+        for i, word in enumerate(value):
+            if not word.strip() or word != word.lower():
+                raise ValueError(f"[{i}] '{word}' is not in lowercase")
+        return value
 
 
 class GazetteerRules(_Strict):

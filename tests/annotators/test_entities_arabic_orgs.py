@@ -207,3 +207,17 @@ def test_a_company_or_office_with_the_article_names_a_body_only_with_its_purpose
         "المؤسسة الوطنية للنفط",
     ]
     assert orgs("وقالت الشركة المصرية إن المؤسسة العسكرية لم ترد.") == []
+
+
+def test_a_contextual_name_counts_in_a_text_that_names_its_entity_in_full() -> None:
+    """After النادي الصفاقسي the text's later الصفاقسي is the club (issue 17's Emirates Airline …
+    Emirates), though no descriptor stands before it."""
+    spans = find_entities(
+        "فاز الترجي على النادي الصفاقسي بهدفين، فيما أحرز هدف الصفاقسي المهاجم أيمن الحرزي.",
+        "ar",
+        KNOWLEDGE.entities,
+    )
+    assert [(s.text, s.entity_id) for s in spans if s.label == "ORG"][-2:] == [
+        ("النادي الصفاقسي", "cs-sfaxien"),
+        ("الصفاقسي", "cs-sfaxien"),
+    ]

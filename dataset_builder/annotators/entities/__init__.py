@@ -130,7 +130,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         orgs += arabic_facilities_of_bodies(text, norm, gazetteer + orgs, k)
     # a name in context (بترا in brackets) wins over the same surface's other reading
     known = longest_first(
-        contextual_names(text, norm, language, k)
+        contextual_names(text, norm, language, k, gazetteer)
         + (  # over the place
             arabic_outlets(text, norm, words, k, gazetteer) + arabic_clubs(text, norm, words, k)
             if language == "ar"

@@ -204,28 +204,44 @@ def occurrences(
     return found
 
 
-def contextual_names(text: str, norm: str, language: str, k: EntityKnowledge) -> list[Span]:
+def contextual_names(
+    text: str, norm: str, language: str, k: EntityKnowledge, known: list[Span]
+) -> list[Span]:
     """Names the base gives an entity only in context: in brackets or quotes ("(بترا)", «العربية»),
-    after a descriptor word (صحيفة الشرق الأوسط, نادي النصر); a name no other entity has counts
-    everywhere in a text that once used it so."""
+    after a descriptor word (صحيفة الشرق الأوسط, نادي النصر, Dubai carrier Emirates) or in English
+    before one (Emirates flights, Emirates said) or, for a name no other entity has, before a verb of
+    what a body does (Emirates has ordered). A name no other entity has counts everywhere in a
+    text that once used it so or that names the entity in full among ``known`` (Emirates Airline …
+    Emirates); in English never after "the" (the Emirates: the country's emirates or the stadium)."""
     found: list[Span] = []
     automaton = k.contextual_forms.get(language)
     if automaton is None:
         return found
+    named = {s.entity_id for s in known}
     # the forms the text holds (each at least once), in sorted order
     for _, form, entity_id, label in sorted({hit for _, hit in automaton.iter(norm)}):
         hits = occurrences(text, norm, form, language, entity_id, k, label)
-        in_context = [s for s in hits if _in_context(text, norm, s, language, k)]
-        found.extend(hits if in_context and (language, form) not in k.names else in_context)
+        if language == "en":
+            hits = [s for s in hits if last_word(text, s.start)[1] not in _EN_ARTICLE]
+        alone = (language, form) not in k.names
+        in_context = [s for s in hits if _in_context(text, norm, s, language, k, alone)]
+        spread = (in_context or entity_id in named) and alone
+        found.extend(hits if spread else in_context)
     return found
+
+
+_EN_ARTICLE = frozenset({"the", "The"})
+"""Before a contextual name, the article tells another reading (the Emirates, the Amazon)."""
 
 
 _OPENING, _CLOSING = "(«\"“'", ")»\"”'"
 
 
-def _in_context(text: str, norm: str, span: Span, language: str, k: EntityKnowledge) -> bool:
-    """In brackets or quotes, or one space after a descriptor word; read only as far as the marks and
-    the word around the span (slicing the text before it made the step quadratic in a document's length)."""
+def _in_context(text: str, norm: str, span: Span, language: str, k: EntityKnowledge, alone: bool) -> bool:
+    """In brackets or quotes, or one space after a descriptor word (in English also one space before
+    a ``descriptors_after`` word, or before a ``subject_verbs`` verb when the name is ``alone``: no
+    other entity's); read only as far as the marks and the words around the span (slicing the text
+    before it made the step quadratic in a document's length)."""
     before, after = span.start, span.end
     while before > 0 and text[before - 1] in " ـ":
         before -= 1
@@ -233,7 +249,13 @@ def _in_context(text: str, norm: str, span: Span, language: str, k: EntityKnowle
         after += 1
     if before > 0 and after < len(text) and text[before - 1] in _OPENING and text[after] in _CLOSING:
         return True
-    if language != "ar" or span.start - before != 1:  # one space after the descriptor
+    if language == "en":
+        return (
+            k.en_descriptor_before.search(text, max(0, span.start - 64), span.start) is not None
+            or k.en_descriptor_after.match(text, span.end) is not None
+            or (alone and k.en_subject_verb.match(text, span.end) is not None)
+        )
+    if span.start - before != 1:  # one space after the descriptor
         return False
     previous = last_word(norm, before)[1]
     return previous is not None and previous in k.ar_descriptors
