@@ -156,20 +156,22 @@ class PatternScreen:
     """
 
     automaton: ahocorasick.Automaton
-    """Lowered literal → the (rule index, pattern index) pairs of the patterns that need it."""
-    unscreened: frozenset[tuple[int, int]]
-    """(rule index, pattern index) of the patterns with no needed literal: always tried."""
+    """Lowered literal → (rule index, indices of its patterns that need it) pairs."""
+    unscreened: tuple[tuple[int, frozenset[int]], ...]
+    """(Rule index, the indices of its patterns with no needed literal): always tried."""
 
-    def possible(self, stripped: str) -> dict[int, set[int]] | None:
+    def possible(self, stripped: str) -> dict[int, frozenset[int]] | None:
         """Rule index → the indices of its patterns that may match ``stripped``; ``None``: any may."""
         if _UNFOLDED.search(stripped):
             return None
-        found: dict[int, set[int]] = defaultdict(set)
-        for rule, pattern in self.unscreened:
-            found[rule].add(pattern)
-        for _, pairs in self.automaton.iter(stripped.lower()):
-            for rule, pattern in pairs:
-                found[rule].add(pattern)
+        found = dict(self.unscreened)  # one copy a line, not an insertion a pattern
+        for _, hits in self.automaton.iter(stripped.lower()):
+            for rule, patterns in hits:
+                known = found.get(rule)
+                if known is None:
+                    found[rule] = patterns
+                elif not patterns <= known:
+                    found[rule] = known | patterns
         return found
 
 
@@ -263,22 +265,22 @@ def _item_needs(op: object, av: Any) -> frozenset[str] | None:
 
 def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
     """The screen of the rules' patterns, or ``None`` when no pattern needs a literal."""
-    patterns_of: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    unscreened = set()
+    patterns_of: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    unscreened: dict[int, set[int]] = defaultdict(set)
     for index, rule in enumerate(rules):
         for at, pattern in enumerate(rule.patterns):
             literals = needed_literals(pattern)
             if literals is None:
-                unscreened.add((index, at))
+                unscreened[index].add(at)
             for literal in literals or ():
-                patterns_of[literal].add((index, at))
+                patterns_of[literal][index].add(at)
     if not patterns_of:
         return None
     automaton = ahocorasick.Automaton()
-    for literal, pairs in sorted(patterns_of.items()):
-        automaton.add_word(literal, tuple(sorted(pairs)))
+    for literal, of_rule in sorted(patterns_of.items()):
+        automaton.add_word(literal, tuple((index, frozenset(at)) for index, at in sorted(of_rule.items())))
     automaton.make_automaton()
-    return PatternScreen(automaton, frozenset(unscreened))
+    return PatternScreen(automaton, tuple((index, frozenset(at)) for index, at in sorted(unscreened.items())))
 
 
 def bare(line: str) -> str:
