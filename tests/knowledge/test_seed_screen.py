@@ -68,7 +68,7 @@ def test_the_lines_of_the_scraped_pages_are_cut_as_by_every_pattern(knowledge: K
 
 _PIECES = st.sampled_from(
     ["Cookie", "cookies", "©", "Reuters/", "AP", "[", "/", "]", "(", ")", "تصوير", "جميع الحقوق محفوظة",
-     "Share", "Tags:", "#", "by", "ſ", "İ", "\u212a", "Σ", "2024", "12:30", " ", "-", "|", "photo", "x"]
+     "Share", "Tags:", "#", "by", "ſ", "İ", "\u212a", "Σ", "2024", "12:30", " ", "-", "|", "photo", "x", "A+", "(AP)"]
 )  # fmt: skip
 
 
