@@ -156,48 +156,98 @@ class PatternScreen:
     """
 
     automaton: ahocorasick.Automaton
-    """Lowered literal → the (rule index, pattern index) pairs of the patterns that need it."""
-    unscreened: frozenset[tuple[int, int]]
-    """(rule index, pattern index) of the patterns with no needed literal: always tried."""
+    """Lowered literal → (rule index, indices of its patterns that need it) pairs."""
+    unscreened: tuple[tuple[int, frozenset[int]], ...]
+    """(Rule index, the indices of its patterns with no needed literal): always tried."""
 
-    def possible(self, stripped: str) -> dict[int, set[int]] | None:
+    def possible(self, stripped: str) -> dict[int, frozenset[int]] | None:
         """Rule index → the indices of its patterns that may match ``stripped``; ``None``: any may."""
         if _UNFOLDED.search(stripped):
             return None
-        found: dict[int, set[int]] = defaultdict(set)
-        for rule, pattern in self.unscreened:
-            found[rule].add(pattern)
-        for _, pairs in self.automaton.iter(stripped.lower()):
-            for rule, pattern in pairs:
-                found[rule].add(pattern)
+        found = dict(self.unscreened)  # one copy a line, not an insertion a pattern
+        for _, hits in self.automaton.iter(stripped.lower()):
+            for rule, patterns in hits:
+                known = found.get(rule)
+                if known is None:
+                    found[rule] = patterns
+                elif not patterns <= known:
+                    found[rule] = known | patterns
         return found
 
 
 def needed_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Lowered strings one of which every match of ``pattern`` holds, or ``None`` when none is known.
 
-    Read off the parsed pattern: a run of literal characters of a sequence is needed, and so is what
-    a group, or a repetition of at least once, needs; a branch needs one of its alternatives' needs.
-    Anything else (a class, an optional part, a look-around) needs nothing known. Of a sequence's
-    needs, the one whose shortest string is longest is kept (it is the rarest in text).
+    Read off the parsed pattern: a run of a sequence's items that each match one of a few strings
+    (literal characters, groups of literal alternatives: ``\\((?:AFP|AP)\\)``) is needed as the strings
+    it spells (``(afp)``, ``(ap)``), look-arounds and anchors inside the run skipped (they consume
+    nothing); what a group, or a repetition of at least once, needs is needed, and a branch needs one
+    of its alternatives' needs. Anything else (a class, an optional part) needs nothing known. Of a
+    sequence's needs, the one whose shortest string is longest is kept (it is the rarest in text).
     """
     return _sequence_needs(_parser.parse(pattern.pattern, pattern.flags))
 
 
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_MAX_SPELLED = 64
+"""The most strings a run is spelled as (a longer product of alternatives is cut into runs)."""
+
+
 def _sequence_needs(items: _parser.SubPattern) -> frozenset[str] | None:
     needs: list[frozenset[str]] = []
-    run: list[str] = []
+    run: frozenset[str] = frozenset({""})
     for op, av in [*items, (None, None)]:
-        if op is sre.LITERAL:
-            run.append(chr(av))
+        if op in _ZERO_WIDTH:
             continue
-        text = "".join(run)
-        if text and not _UNFOLDED.search(text):
-            needs.append(frozenset({text.lower()}))
-        run = []
-        if op is not None and (need := _item_needs(op, av)) is not None:
+        spelled = None if op is None else _spelled_item(op, av)
+        if spelled is not None and len(run) * len(spelled) <= _MAX_SPELLED:
+            run = frozenset(a + b for a in run for b in spelled)
+            continue
+        if all(run) and not any(_UNFOLDED.search(text) for text in run):
+            needs.append(_shortest(frozenset(text.lower() for text in run)))
+        run = frozenset({""}) if spelled is None else spelled
+        if op is not None and spelled is None and (need := _item_needs(op, av)) is not None:
             needs.append(need)
     return max(needs, key=lambda need: (min(map(len, need)), -len(need)), default=None)
+
+
+def _shortest(texts: frozenset[str]) -> frozenset[str]:
+    """The texts that hold none of the others (a line holding ``abc`` holds ``bc``)."""
+    return frozenset(text for text in texts if not any(other != text and other in text for other in texts))
+
+
+def _spelled(items: _parser.SubPattern) -> frozenset[str] | None:
+    """Every string a sequence matches, when they are a few literal ones (else ``None``)."""
+    run = frozenset({""})
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        spelled = _spelled_item(op, av)
+        if spelled is None or len(run) * len(spelled) > _MAX_SPELLED:
+            return None
+        run = frozenset(a + b for a in run for b in spelled)
+    return run
+
+
+def _spelled_item(op: object, av: Any) -> frozenset[str] | None:
+    if op is sre.LITERAL:
+        return frozenset({chr(av)})
+    if op is sre.IN and all(kind is sre.LITERAL for kind, _ in av):  # (?:ص|م) is parsed as [صم]
+        return frozenset(chr(code) for _, code in av)
+    if op is sre.SUBPATTERN:
+        return _spelled(av[3])
+    if op is sre.ATOMIC_GROUP:
+        return _spelled(av)
+    if op is sre.BRANCH:
+        branches = [_spelled(branch) for branch in av[1]]
+        if any(strings is None for strings in branches):
+            return None
+        union = frozenset().union(*branches)
+        return union if len(union) <= _MAX_SPELLED else None
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[1] <= 1:  # (?: Images)?
+        once = _spelled(av[2])
+        return None if once is None else once | {""} if av[0] == 0 else once
+    return None
 
 
 def _item_needs(op: object, av: Any) -> frozenset[str] | None:
@@ -215,22 +265,22 @@ def _item_needs(op: object, av: Any) -> frozenset[str] | None:
 
 def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
     """The screen of the rules' patterns, or ``None`` when no pattern needs a literal."""
-    patterns_of: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    unscreened = set()
+    patterns_of: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    unscreened: dict[int, set[int]] = defaultdict(set)
     for index, rule in enumerate(rules):
         for at, pattern in enumerate(rule.patterns):
             literals = needed_literals(pattern)
             if literals is None:
-                unscreened.add((index, at))
+                unscreened[index].add(at)
             for literal in literals or ():
-                patterns_of[literal].add((index, at))
+                patterns_of[literal][index].add(at)
     if not patterns_of:
         return None
     automaton = ahocorasick.Automaton()
-    for literal, pairs in sorted(patterns_of.items()):
-        automaton.add_word(literal, tuple(sorted(pairs)))
+    for literal, of_rule in sorted(patterns_of.items()):
+        automaton.add_word(literal, tuple((index, frozenset(at)) for index, at in sorted(of_rule.items())))
     automaton.make_automaton()
-    return PatternScreen(automaton, frozenset(unscreened))
+    return PatternScreen(automaton, tuple((index, frozenset(at)) for index, at in sorted(unscreened.items())))
 
 
 def bare(line: str) -> str:

@@ -40,10 +40,14 @@ def test_lower_folds_as_ignorecase_matches_where_lines_are_screened() -> None:
     [
         (".*(?:foo|bar).*", {"foo", "bar"}),
         ("(?i)a?Bcd+", {"bc"}),
-        ("x*[ab]", None),
+        ("x*[a-c]", None),
+        ("x*[ab]", {"a", "b"}),
         ("(?:ab|cd)", {"ab", "cd"}),
         ("(?:ab|c?)", None),
-        ("(?:Hello (?:w|W)orld)+", {"hello "}),
+        ("(?:Hello (?:w|W)orld)+", {"hello world"}),
+        (r"(?i)x\b\((?:AP|EPA(?:-EFE)?)\)", {"x(ap)", "x(epa)", "x(epa-efe)"}),
+        ("a(?:ص|م)", {"aص", "aم"}),
+        ("(?:ab|)c", {"c"}),
         ("(?!ab)cd", {"cd"}),
         ("ſtop", None),
     ],
@@ -64,7 +68,7 @@ def test_the_lines_of_the_scraped_pages_are_cut_as_by_every_pattern(knowledge: K
 
 _PIECES = st.sampled_from(
     ["Cookie", "cookies", "©", "Reuters/", "AP", "[", "/", "]", "(", ")", "تصوير", "جميع الحقوق محفوظة",
-     "Share", "Tags:", "#", "by", "ſ", "İ", "\u212a", "Σ", "2024", "12:30", " ", "-", "|", "photo", "x"]
+     "Share", "Tags:", "#", "by", "ſ", "İ", "\u212a", "Σ", "2024", "12:30", " ", "-", "|", "photo", "x", "A+", "(AP)"]
 )  # fmt: skip
 
 
