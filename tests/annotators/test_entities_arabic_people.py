@@ -100,6 +100,19 @@ def test_a_player_known_by_one_name_after_a_sport_role() -> None:
     assert people("وقال الوزير كهربا إن") == []  # one word after a title that is no sport role
 
 
+def test_an_injury_or_a_substitute_after_a_sport_role_is_no_player() -> None:
+    """Injury reports put a noun behind a proclitic right after the role (أصيب المهاجم بقطع): a
+    common noun of the rules' not_names, not a player known by one name."""
+    for sentence in (
+        "وأصيب المهاجم بقطع في الرباط الصليبي خلال المباراة.",
+        "وأصيب الحارس بكسر في اليد.",
+        "وتعرض اللاعب لإصابة في الركبة.",
+        "وأصيب المهاجم بشد عضلي.",
+        "وشارك اللاعب بديلا في الشوط الثاني.",
+    ):
+        assert people(sentence) == [], sentence
+
+
 def test_long_names_of_four_and_five_parts() -> None:
     """Names with بن and آل, a father's and grandfather's given names, an article given name before a
     family name, and a family name that is a title before the comma (ar_dev10)."""
