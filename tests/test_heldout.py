@@ -11,9 +11,19 @@ from pathlib import Path
 
 from conftest import KNOWLEDGE
 
-from dataset_builder.silver_eval import evaluate, evaluate_mess
+from dataset_builder.silver_eval import Evaluation, evaluate, evaluate_mess
 
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def _scored_sound(name: str) -> Evaluation:
+    """The silver's figures on dev set ``name``, after checking that its gold is sound."""
+    from test_realmess_data import problems
+
+    assert problems(DATA / name) == []
+    result = evaluate(DATA / name, KNOWLEDGE)
+    print(result.report())
+    return result
 
 
 def test_heldout_gold_offsets_read_their_text() -> None:
@@ -225,11 +235,7 @@ def test_silver_on_the_arabic_dev5_set() -> None:
     ministries, authorities, courts, parliaments, parties, UN agencies, outlets), written by hand with
     their gold before the annotators were run on them; open to tuning. Its gold is sound (the checks of
     tests/data/realmess)."""
-    from test_realmess_data import problems
-
-    assert problems(DATA / "ar_dev5") == []
-    result = evaluate(DATA / "ar_dev5", KNOWLEDGE)
-    print(result.report())
+    result = _scored_sound("ar_dev5")
     bodies = result.per_language["ar"]["ORG"]
     # measured P 0.927, R 0.847, F1 0.885; ORG 0.925, 0.856 (0.902, 0.818, 0.858 before ar_dev6's
     # people and place rules; 0.846, 0.755, 0.798, ORG 0.833, 0.747 before the organisation rules
@@ -243,11 +249,7 @@ def test_silver_on_the_arabic_dev6_set() -> None:
     disasters, weather, courts, education, culture, technology and diplomacy, rich in people after long
     titles, compound given names, places behind proclitics and outermost names, written by hand with
     their gold before the annotators were run on them; open to tuning. Its gold is sound."""
-    from test_realmess_data import problems
-
-    assert problems(DATA / "ar_dev6") == []
-    result = evaluate(DATA / "ar_dev6", KNOWLEDGE)
-    print(result.report())
+    result = _scored_sound("ar_dev6")
     ar = result.per_language["ar"]
     # measured P 0.958, R 0.858, F1 0.906; PER 0.964/0.910, ORG 0.970/0.822, LOC 0.976/0.879 after
     # precision_dev7's place heads (حي, منطقة) (LOC 0.968/0.858 before them; 0.887, 0.759, 0.818; PER
@@ -302,11 +304,7 @@ def test_silver_on_the_english_dev5_set() -> None:
     re-mentioned by surname, and in organisations without a head word, written by hand with their gold
     before the annotators were run on them; open to tuning. Its gold is sound (the checks of
     tests/data/realmess)."""
-    from test_realmess_data import problems
-
-    assert problems(DATA / "news_dev5") == []
-    result = evaluate(DATA / "news_dev5", KNOWLEDGE)
-    print(result.report())
+    result = _scored_sound("news_dev5")
     people, bodies = result.per_language["en"]["PER"], result.per_language["en"]["ORG"]
     # measured P 0.997, R 0.900, F1 0.946; PER 1.000, 0.964; ORG 0.989, 0.890 after news_dev9's rules and
     # knowledge (companies, quoted works, competitions) (0.983, 0.853, 0.913; PER 0.988, 0.964; ORG 0.965,
@@ -343,11 +341,7 @@ def test_silver_precision_on_the_precision_dev7_set() -> None:
     courts, culture, science, weather and local news, rich in hard negatives (capitalised roles and
     common nouns, headings, facilities and roads, names inside longer names), written by hand with
     their gold before the annotators were run on them; open to tuning. Its gold is sound."""
-    from test_realmess_data import problems
-
-    assert problems(DATA / "precision_dev7") == []
-    result = evaluate(DATA / "precision_dev7", KNOWLEDGE)
-    print(result.report())
+    result = _scored_sound("precision_dev7")
     ar, en = result.per_language["ar"]["overall"], result.per_language["en"]["overall"]
     # measured P 0.959, R 0.716, F1 0.820; ar P 0.947, F1 0.814; en P 0.970, F1 0.826 (0.875, 0.670, 0.759;
     # ar 0.869, 0.764; en 0.881, 0.754 before the rules added for it: roles, verbs, directions, places
@@ -364,11 +358,7 @@ def test_silver_on_the_english_dev9_set() -> None:
     Indian, Kenyan, South African, Australian), rich in companies, brands, small towns, facilities
     named after people, people with initials and particles, events and quoted works, written by hand
     with their gold before the annotators were run on them; open to tuning. Its gold is sound."""
-    from test_realmess_data import problems
-
-    assert problems(DATA / "news_dev9") == []
-    result = evaluate(DATA / "news_dev9", KNOWLEDGE)
-    print(result.report())
+    result = _scored_sound("news_dev9")
     en = result.per_language["en"]
     # measured P 0.953, R 0.765, F1 0.848; PER 0.938/0.847, ORG 0.945/0.758, LOC 0.955/0.670, MISC
     # 1.000/0.875 after its rules and knowledge (0.795, 0.443, 0.569 before them)
@@ -382,11 +372,7 @@ def test_silver_on_the_english_dev10_set() -> None:
     outlets) rich in firms named after people or joined by "&", clubs by nickname, people named like
     places and Irish counties that are also given names, written by hand with their gold before the
     annotators were run on them; open to tuning. Its gold is sound."""
-    from test_realmess_data import problems
-
-    assert problems(DATA / "news_dev10") == []
-    result = evaluate(DATA / "news_dev10", KNOWLEDGE)
-    print(result.report())
+    result = _scored_sound("news_dev10")
     en = result.per_language["en"]
     # measured P 0.930, R 0.862, F1 0.895; PER 0.980/0.907, ORG 0.913/0.905, LOC 0.924/0.813 after its
     # rules and knowledge (0.864, 0.593, 0.704; PER 0.958/0.852, ORG 0.823/0.619, LOC 0.842/0.427 before)
@@ -403,11 +389,7 @@ def test_silver_on_the_arabic_dev8_set() -> None:
     organisations (agencies by abbreviation, outlets named after places, bodies and companies with a
     place or nisba inside, long outermost names) and hard negatives, written by hand with their gold
     before the annotators were run on them; open to tuning. Its gold is sound."""
-    from test_realmess_data import problems
-
-    assert problems(DATA / "ar_dev8") == []
-    result = evaluate(DATA / "ar_dev8", KNOWLEDGE)
-    print(result.report())
+    result = _scored_sound("ar_dev8")
     ar = result.per_language["ar"]
     # measured P 0.937, R 0.869, F1 0.902; ORG 1.000/0.984 (0.829, 0.743, 0.784; ORG 0.908/0.773 before
     # the organisation rules and knowledge added for it; ORG 0.975/0.898 with the rules alone)
@@ -421,11 +403,7 @@ def test_silver_on_the_arabic_dev11_set() -> None:
     unions, UN agencies, agencies in datelines) and hard negatives (الحكومة, الوزارة, البرلمان alone),
     written by hand with their gold before the annotators were run on them; open to tuning. Its gold
     is sound."""
-    from test_realmess_data import problems
-
-    assert problems(DATA / "ar_dev11") == []
-    result = evaluate(DATA / "ar_dev11", KNOWLEDGE)
-    print(result.report())
+    result = _scored_sound("ar_dev11")
     ar = result.per_language["ar"]
     # measured P 0.871, R 0.810, F1 0.839; ORG 0.946/0.813 (0.823, 0.745, 0.782; ORG 0.908/0.727 before
     # the rules for two bodies side by side, a task joined to a body, companies named by what they do,
@@ -441,11 +419,7 @@ def test_silver_on_the_arabic_dev10_set() -> None:
     after a role and a comma, later surname mentions) and hard negatives (أمين عام, الأمين العام,
     أمين الصندوق as titles; common nouns after a title: اللاعب الدولي, الطبيب المعالج), written by hand
     with their gold before the annotators were run on them; open to tuning. Its gold is sound."""
-    from test_realmess_data import problems
-
-    assert problems(DATA / "ar_dev10") == []
-    result = evaluate(DATA / "ar_dev10", KNOWLEDGE)
-    print(result.report())
+    result = _scored_sound("ar_dev10")
     ar = result.per_language["ar"]
     # measured P 0.975, R 0.882, F1 0.926; PER 0.985/0.917 (0.924, 0.753, 0.830; PER 0.843/0.597
     # before the rules and knowledge added for it: one-word players, long and ولد names)
