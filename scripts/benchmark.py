@@ -226,21 +226,27 @@ class _Meters:
     seconds: dict[str, float]
     rss_mb: dict[str, float]
 
-    def add(self, label: str, seconds: float) -> None:
+    def add(self, label: str, seconds: float, rss: bool = True) -> None:
         self.seconds[label] = self.seconds.get(label, 0.0) + seconds
-        self.rss_mb[label] = _peak_rss_mb()
+        if rss:
+            self.rss_mb[label] = _peak_rss_mb()
 
 
 def _timed_iter(it: Iterator[Any], meters: _Meters, label: str) -> Iterator[Any]:
-    while True:
-        start = time.perf_counter()
-        try:
-            item = next(it)
-        except StopIteration:
-            return
-        finally:
-            meters.add(label, time.perf_counter() - start)
-        yield item
+    """``it`` metered item by item; the peak RSS is read once, at its end (``getrusage`` per document
+    cost about 0.1 ms, 2% of a cold build, and the peak it reads only grows)."""
+    try:
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+            finally:
+                meters.add(label, time.perf_counter() - start, rss=False)
+            yield item
+    finally:
+        meters.add(label, 0.0)
 
 
 def _timed(fn: Callable[..., Any], meters: _Meters, label: str) -> Callable[..., Any]:
