@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import dataset_builder
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge.schema import read_json
@@ -27,6 +28,13 @@ def main() -> None:
     parser.add_argument("--annotations", type=Path, default=ROOT / "annotations", help="knowledge folder")
     parser.add_argument("--errors", action="store_true", help="list every missed or wrong span and date")
     args = parser.parse_args()
+    package = Path(dataset_builder.__file__).resolve().parent.parent
+    if package != ROOT:  # e.g. run from a worktree while another checkout is installed
+        print(
+            f"note: scoring the dataset_builder of {package}, not this script's checkout {ROOT} "
+            f"(run it with PYTHONPATH={ROOT} to score that one)",
+            file=sys.stderr,
+        )
     try:
         knowledge = Knowledge.load(args.annotations)
         golds = read_json(args.set / "gold.json")["documents"]
