@@ -229,8 +229,9 @@ def write_dataset(
     ``docs`` is read, against ``inputs`` too (see ``output.check_out_dir``). ``silver_of_gold``
     re-annotates the gold documents streamed (:func:`pipeline.silver_of_gold`), once, for the
     card's silver-against-gold table and the report. ``report`` writes ``report.html`` into the folder
-    (given the folder, that silver and, as ``checksums``, the files' sha256 known so far) before the
-    manifest lists its files. ``steps`` gains a row per global stage
+    (given the folder, that silver, as ``checksums`` the files' sha256 known so far and as
+    ``identity`` the dataset's name and version) before the card, and before the manifest lists
+    its files. ``steps`` gains a row per global stage
     (events, splits, shards, configs, card, croissant, report, manifest), after the pipeline's
     steps. With ``reuse`` (see :mod:`dataset_builder.staged`), the rows of the seed files it names
     come from the last build's staging table, and this build's is kept in turn; the shards' digests
@@ -278,17 +279,19 @@ def write_dataset(
         if guidelines is not None and guidelines.is_file():
             shutil.copyfile(guidelines, tmp / GUIDELINES_NAME)
         info = release_info(project.settings)
+        silver = silver_of_gold(gold) if silver_of_gold is not None else None  # for the card and the report
+        # The report before the card and Croissant: their libraries (datasets, mlcroissant, jinja2)
+        # stay off the memory the report reads its overview into.
+        if report is not None:
+            with timed("report"):
+                report(tmp, silver, checksums=checksums, identity=(info.name, info.version))
         with timed("card"):
             if callable(agreement):  # figures that need the documents streamed above
                 agreement = agreement()
-            silver = silver_of_gold(gold) if silver_of_gold is not None else None
             figures = silver_against_gold(gold, silver) if silver is not None else None
             write_card(tmp, stats, agreement, taxonomy, info, project.card_template, figures)
         with timed("croissant"):
             write_croissant(tmp, stats, topic_ids, info, checksums)
-        if report is not None:
-            with timed("report"):
-                report(tmp, silver, checksums=checksums)
         with timed("manifest"):
             manifest = write_manifest(tmp, stats["rows"], project.settings, checksums)
         result = BuildResult(

@@ -58,6 +58,7 @@ def render_report(
     max_characters: int = DEFAULT_MAX_CHARACTERS,
     cache_dir: Path | None = None,
     checksums: Checksums | None = None,
+    identity: tuple[str, str] | None = None,
 ) -> tuple[str, int, int]:
     """The report's HTML for a built folder, with the number of documents shown and in the folder.
 
@@ -66,11 +67,14 @@ def render_report(
     from. ``knowledge`` is that of ``annotations_dir`` (loaded from it when not given). With
     ``cache_dir`` (the project's cache folder), what an earlier report read and rendered is taken from
     its report cache (:mod:`dataset_builder.report.cache`; ``checksums``: the build's, which know the
-    files' sha256), and this report's is kept there in turn: the same bytes, less work.
+    files' sha256), and this report's is kept there in turn: the same bytes, less work. ``identity``:
+    the dataset's name and version when the build knows them (it writes the report before the card
+    and ``croissant.json``, whose libraries would otherwise add to the report's peak memory); else
+    they are read from the folder's ``croissant.json``.
     """
     folder = Path(folder)
     cache = report_cache.ReportCache(cache_dir, checksums) if cache_dir is not None else None
-    name, version = _identity(folder)
+    name, version = identity or _identity(folder)
     if annotations_dir is not None and knowledge is None:
         knowledge = Knowledge.load(Path(annotations_dir))
     annotated = collect.read_annotations(annotations_dir, knowledge)
@@ -154,7 +158,7 @@ def _fragments(
 
 
 def _identity(folder: Path) -> tuple[str, str]:
-    """Dataset name and version from ``croissant.json`` (written before the report and the manifest)."""
+    """Dataset name and version from a built folder's ``croissant.json``."""
     path = folder / CROISSANT_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -174,9 +178,10 @@ def write_report(
     max_characters: int = DEFAULT_MAX_CHARACTERS,
     cache_dir: Path | None = None,
     checksums: Checksums | None = None,
+    identity: tuple[str, str] | None = None,
 ) -> ReportResult:
     """Write the report (default ``folder/report.html``) atomically; the build's report step
-    (``silver``, ``cache_dir`` and ``checksums`` as in :func:`render_report`).
+    (``silver``, ``cache_dir``, ``checksums`` and ``identity`` as in :func:`render_report`).
 
     Leaves the manifest alone: the build writes it afterwards. Use :func:`refresh_report` on a
     finished folder.
@@ -190,6 +195,7 @@ def write_report(
         max_characters=max_characters,
         cache_dir=cache_dir,
         checksums=checksums,
+        identity=identity,
     )
     path = Path(out) if out is not None else Path(folder) / REPORT_NAME
     data = html.encode("utf-8")
