@@ -467,7 +467,6 @@ def test_counters_contacts_and_photo_credits_go_but_datelines_stay() -> None:
         ("support", "تخطي إلى المحتوى"),
         ("share", "اشترك في قائمتنا البريدية"),
         ("date_line", "التاريخ: 12 فبراير 2024"),
-        ("capitalised_byline", "Ruth Michaelson in Cairo"),
         ("support", "Access the Middle East's top news, analysis and insights"),
         ("support", "Click here to subscribe"),
         ("support", "المقال التالي"),
@@ -598,6 +597,18 @@ def test_a_headline_in_title_case_is_kept_where_the_same_words_below_it_are_a_by
     title, cuts = _line_cuts(f"Skip to content\nProtests Erupt in Cairo\n{body}")
     assert title == "Protests Erupt in Cairo"
     assert ("capitalised_byline", "Protests Erupt in Cairo") not in cuts
+
+
+def test_a_subheading_in_title_case_below_the_first_paragraph_is_kept_where_above_it_is_a_byline() -> None:
+    head = "Ceasefire talks resume after a two-week pause\n"
+    para = "Negotiators from both sides returned to the table on Monday, UN officials said.\n"
+    more = "The talks are expected to last three days.\n"
+    for subheading in ("Talks Resume in Geneva", "Vaccination Gaps in Berlin", "Markets Rally - London"):
+        assert _line_cuts(f"{head}{para}{subheading}\n{more}")[1] == []
+    # above the article's first sentence (under a standfirst without a stop) the same form is a byline
+    standfirst = "Both sides agree to seek a deal within four months\n"
+    for byline in ("Jane Doe in Geneva", "Ruth Michaelson in Cairo"):
+        assert _line_cuts(f"{head}{standfirst}{byline}\n{para}")[1] == [("capitalised_byline", byline)]
 
 
 def test_a_dashed_list_item_naming_a_country_is_the_articles_not_a_menu() -> None:

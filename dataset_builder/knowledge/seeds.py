@@ -44,6 +44,8 @@ class LineRule:
     """Rules one of which must cut the next non-blank line (applied by the cleaner, not :meth:`SeedRules.furniture`)."""
     not_headline: bool = False
     """Never cuts the page's first kept line (its headline)."""
+    head_only: bool = False
+    """Cuts only above the article's first sentence (below the headline)."""
 
     def matches(self, stripped: str, patterns: Iterable[int] | None = None) -> bool:
         """Whether the rule cuts a line, given stripped of spaces and decoration (:func:`bare`);
@@ -120,15 +122,21 @@ class SeedRules:
         """The line rules that cut a line only above a line another rule cuts."""
         return tuple(rule for rule in self.line_rules if rule.next_cut_by)
 
-    def furniture(self, line: str, headline: bool = False) -> str | None:
+    def furniture(self, line: str, headline: bool = False, body: bool = False) -> str | None:
         """The id of the first line rule that cuts ``line``, or ``None`` (article text); ``headline``:
-        the line would be the page's first kept line, which rules marked ``not_headline`` leave."""
+        the line would be the page's first kept line, which rules marked ``not_headline`` leave;
+        ``body``: a sentence was kept above it, and rules marked ``head_only`` leave it."""
         stripped = bare(line)
         if len(stripped) > self.longest_furniture:  # most article lines: no rule is tried
             return None
         possible = self.screen.possible(stripped) if self.screen is not None else None
         for index, rule in enumerate(self.line_rules):
-            if len(stripped) > rule.max_chars or rule.next_cut_by or (headline and rule.not_headline):
+            if (
+                len(stripped) > rule.max_chars
+                or rule.next_cut_by
+                or (headline and rule.not_headline)
+                or (body and rule.head_only)
+            ):
                 continue
             patterns = None if possible is None else possible.get(index, ())
             if (patterns is None or patterns or rule.phrases) and rule.matches(stripped, patterns):
@@ -323,6 +331,7 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
                 rule.max_chars,
                 frozenset(rule.next_cut_by),
                 rule.not_headline,
+                rule.head_only,
             )
         )
     related = raw.related
