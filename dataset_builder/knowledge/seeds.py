@@ -144,6 +144,9 @@ class SeedRules:
         return None
 
 
+SHORT_MATCH = 3
+"""Patterns whose matches are at most this long are screened by a line's length, not by literals."""
+
 _UNFOLDED = re.compile(
     r"[^\x00-\xff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u2000-\u206f]"
 )
@@ -160,19 +163,27 @@ class PatternScreen:
     that holds none of them is not tried against the pattern. Most lines hold none, and the costly
     patterns are those that backtrack through the whole line (``.*cookies.*``). Patterns are screened
     one by one: a rule's pattern without a needed literal (a run of punctuation) does not make its
-    other patterns be tried on every line.
+    other patterns be tried on every line. A pattern whose matches are at most
+    :data:`SHORT_MATCH` characters long (``A[+-]?``, a text-size button) is screened by the line's
+    length instead: what it needs is a letter or two, which most lines hold.
     """
 
     automaton: ahocorasick.Automaton
     """Lowered literal → (rule index, indices of its patterns that need it) pairs."""
     unscreened: tuple[tuple[int, frozenset[int]], ...]
     """(Rule index, the indices of its patterns with no needed literal): always tried."""
+    short: tuple[tuple[int, int, frozenset[int]], ...] = ()
+    """(Longest match, rule index, indices of its patterns): tried on lines no longer than their match."""
 
     def possible(self, stripped: str) -> dict[int, frozenset[int]] | None:
         """Rule index → the indices of its patterns that may match ``stripped``; ``None``: any may."""
         if _UNFOLDED.search(stripped):
             return None
         found = dict(self.unscreened)  # one copy a line, not an insertion a pattern
+        if len(stripped) <= SHORT_MATCH:
+            for width, rule, patterns in self.short:
+                if len(stripped) <= width:
+                    found[rule] = found.get(rule, frozenset()) | patterns
         for _, hits in self.automaton.iter(stripped.lower()):
             for rule, patterns in hits:
                 known = found.get(rule)
@@ -275,8 +286,13 @@ def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
     """The screen of the rules' patterns, or ``None`` when no pattern needs a literal."""
     patterns_of: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     unscreened: dict[int, set[int]] = defaultdict(set)
+    short: dict[tuple[int, int], set[int]] = defaultdict(set)
     for index, rule in enumerate(rules):
         for at, pattern in enumerate(rule.patterns):
+            width = _parser.parse(pattern.pattern, pattern.flags).getwidth()[1]
+            if width <= SHORT_MATCH:
+                short[width, index].add(at)
+                continue
             literals = needed_literals(pattern)
             if literals is None:
                 unscreened[index].add(at)
@@ -288,7 +304,11 @@ def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
     for literal, of_rule in sorted(patterns_of.items()):
         automaton.add_word(literal, tuple((index, frozenset(at)) for index, at in sorted(of_rule.items())))
     automaton.make_automaton()
-    return PatternScreen(automaton, tuple((index, frozenset(at)) for index, at in sorted(unscreened.items())))
+    return PatternScreen(
+        automaton,
+        tuple((index, frozenset(at)) for index, at in sorted(unscreened.items())),
+        tuple((width, index, frozenset(at)) for (width, index), at in sorted(short.items())),
+    )
 
 
 def bare(line: str) -> str:
