@@ -289,11 +289,12 @@ def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
     short: dict[tuple[int, int], set[int]] = defaultdict(set)
     for index, rule in enumerate(rules):
         for at, pattern in enumerate(rule.patterns):
-            width = _parser.parse(pattern.pattern, pattern.flags).getwidth()[1]
+            parsed = _parser.parse(pattern.pattern, pattern.flags)  # once: parsing is most of the cost
+            width = parsed.getwidth()[1]
             if width <= SHORT_MATCH:
                 short[width, index].add(at)
                 continue
-            literals = needed_literals(pattern)
+            literals = _sequence_needs(parsed)  # needed_literals(pattern), not parsed again
             if literals is None:
                 unscreened[index].add(at)
             for literal in literals or ():
