@@ -349,6 +349,7 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     in_links = first_link = drop_next_blank = False
     prev_blank = True
     kept = False  # whether a line with text was kept above: the next one is not the headline
+    body = False  # whether a sentence was kept below the headline: the article has begun
     gone: dict[int, str] = {}  # lines cut whole → the reason
     for index, (start, line) in enumerate(lines):
         end = start + len(line) + (1 if index < len(lines) - 1 else 0)
@@ -378,7 +379,7 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
             drop_next_blank = False
             continue
         drop_next_blank = False
-        furniture = None if blank else RELATED if index in related else rules.furniture(line, not kept)
+        furniture = None if blank else RELATED if index in related else rules.furniture(line, not kept, body)
         if furniture is None and index >= tail and not blank:
             furniture = TAIL_LIST
         if furniture is not None:
@@ -395,6 +396,7 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
         if meta:
             cuts.append(Cut(start, text[start : start + meta.end()], "metadata"))
         prev_blank = blank
+        body = body or (kept and line.rstrip().rstrip(_CLOSERS).endswith(_TERMINAL))
         kept = kept or not blank
     for index, reason in _context_lines(lines, gone, rules).items():
         cuts.append(_line_cut(text, lines, index, reason))

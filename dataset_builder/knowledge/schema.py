@@ -582,6 +582,10 @@ class LineRule(_Strict):
     not_headline: bool = False
     """When true, the rule never cuts the page's first kept line: a headline in title case (``Protests
     Erupt in Cairo``) reads like a byline (``Jane Doe in Cairo``)."""
+    head_only: bool = False
+    """When true, the rule cuts a line only above the article's first sentence (a kept line below the
+    headline that ends with ``.``, ``!``, ``?``, ``؟`` or ``…``): below it, a subheading in title case
+    (``Talks Resume in Geneva``) reads like a byline (``Jane Doe in Cairo``)."""
 
     @field_validator("patterns")
     @classmethod

@@ -44,6 +44,8 @@ class LineRule:
     """Rules one of which must cut the next non-blank line (applied by the cleaner, not :meth:`SeedRules.furniture`)."""
     not_headline: bool = False
     """Never cuts the page's first kept line (its headline)."""
+    head_only: bool = False
+    """Cuts only above the article's first sentence (below the headline)."""
 
     def matches(self, stripped: str, patterns: Iterable[int] | None = None) -> bool:
         """Whether the rule cuts a line, given stripped of spaces and decoration (:func:`bare`);
@@ -120,21 +122,30 @@ class SeedRules:
         """The line rules that cut a line only above a line another rule cuts."""
         return tuple(rule for rule in self.line_rules if rule.next_cut_by)
 
-    def furniture(self, line: str, headline: bool = False) -> str | None:
+    def furniture(self, line: str, headline: bool = False, body: bool = False) -> str | None:
         """The id of the first line rule that cuts ``line``, or ``None`` (article text); ``headline``:
-        the line would be the page's first kept line, which rules marked ``not_headline`` leave."""
+        the line would be the page's first kept line, which rules marked ``not_headline`` leave;
+        ``body``: a sentence was kept above it, and rules marked ``head_only`` leave it."""
         stripped = bare(line)
         if len(stripped) > self.longest_furniture:  # most article lines: no rule is tried
             return None
         possible = self.screen.possible(stripped) if self.screen is not None else None
         for index, rule in enumerate(self.line_rules):
-            if len(stripped) > rule.max_chars or rule.next_cut_by or (headline and rule.not_headline):
+            if (
+                len(stripped) > rule.max_chars
+                or rule.next_cut_by
+                or (headline and rule.not_headline)
+                or (body and rule.head_only)
+            ):
                 continue
             patterns = None if possible is None else possible.get(index, ())
             if (patterns is None or patterns or rule.phrases) and rule.matches(stripped, patterns):
                 return rule.id
         return None
 
+
+SHORT_MATCH = 3
+"""Patterns whose matches are at most this long are screened by a line's length, not by literals."""
 
 _UNFOLDED = re.compile(
     r"[^\x00-\xff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u2000-\u206f]"
@@ -152,19 +163,27 @@ class PatternScreen:
     that holds none of them is not tried against the pattern. Most lines hold none, and the costly
     patterns are those that backtrack through the whole line (``.*cookies.*``). Patterns are screened
     one by one: a rule's pattern without a needed literal (a run of punctuation) does not make its
-    other patterns be tried on every line.
+    other patterns be tried on every line. A pattern whose matches are at most
+    :data:`SHORT_MATCH` characters long (``A[+-]?``, a text-size button) is screened by the line's
+    length instead: what it needs is a letter or two, which most lines hold.
     """
 
     automaton: ahocorasick.Automaton
     """Lowered literal → (rule index, indices of its patterns that need it) pairs."""
     unscreened: tuple[tuple[int, frozenset[int]], ...]
     """(Rule index, the indices of its patterns with no needed literal): always tried."""
+    short: tuple[tuple[int, int, frozenset[int]], ...] = ()
+    """(Longest match, rule index, indices of its patterns): tried on lines no longer than their match."""
 
     def possible(self, stripped: str) -> dict[int, frozenset[int]] | None:
         """Rule index → the indices of its patterns that may match ``stripped``; ``None``: any may."""
         if _UNFOLDED.search(stripped):
             return None
         found = dict(self.unscreened)  # one copy a line, not an insertion a pattern
+        if len(stripped) <= SHORT_MATCH:
+            for width, rule, patterns in self.short:
+                if len(stripped) <= width:
+                    found[rule] = found.get(rule, frozenset()) | patterns
         for _, hits in self.automaton.iter(stripped.lower()):
             for rule, patterns in hits:
                 known = found.get(rule)
@@ -267,9 +286,15 @@ def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
     """The screen of the rules' patterns, or ``None`` when no pattern needs a literal."""
     patterns_of: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     unscreened: dict[int, set[int]] = defaultdict(set)
+    short: dict[tuple[int, int], set[int]] = defaultdict(set)
     for index, rule in enumerate(rules):
         for at, pattern in enumerate(rule.patterns):
-            literals = needed_literals(pattern)
+            parsed = _parser.parse(pattern.pattern, pattern.flags)  # once: parsing is most of the cost
+            width = parsed.getwidth()[1]
+            if width <= SHORT_MATCH:
+                short[width, index].add(at)
+                continue
+            literals = _sequence_needs(parsed)  # needed_literals(pattern), not parsed again
             if literals is None:
                 unscreened[index].add(at)
             for literal in literals or ():
@@ -280,7 +305,11 @@ def _pattern_screen(rules: list[LineRule]) -> PatternScreen | None:
     for literal, of_rule in sorted(patterns_of.items()):
         automaton.add_word(literal, tuple((index, frozenset(at)) for index, at in sorted(of_rule.items())))
     automaton.make_automaton()
-    return PatternScreen(automaton, tuple((index, frozenset(at)) for index, at in sorted(unscreened.items())))
+    return PatternScreen(
+        automaton,
+        tuple((index, frozenset(at)) for index, at in sorted(unscreened.items())),
+        tuple((width, index, frozenset(at)) for (width, index), at in sorted(short.items())),
+    )
 
 
 def bare(line: str) -> str:
@@ -323,6 +352,7 @@ def compile_seed_rules(raw: SeedRulesFile) -> SeedRules:
                 rule.max_chars,
                 frozenset(rule.next_cut_by),
                 rule.not_headline,
+                rule.head_only,
             )
         )
     related = raw.related

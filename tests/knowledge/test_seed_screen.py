@@ -96,3 +96,20 @@ def test_a_line_a_pattern_matches_is_never_screened_out(knowledge: Knowledge, da
     line = data.draw(st.from_regex(rule.patterns[at], fullmatch=True, alphabet=_SCREENED_CHARS))
     possible = rules.screen.possible(line)
     assert possible is not None and at in possible.get(index, ()), (rule.id, rule.patterns[at].pattern, line)
+
+
+def test_a_pattern_of_short_matches_is_tried_on_short_lines_only(knowledge: Knowledge) -> None:
+    """``A[+-]?`` (a text-size button) needs only the letter ``a``, which most lines hold: the screen
+    offers it by a line's length instead."""
+    rules = knowledge.seed_rules
+    assert rules.screen is not None
+    buttons = [
+        (i, at)
+        for i, rule in enumerate(rules.line_rules)
+        for at, p in enumerate(rule.patterns)
+        if p.fullmatch("A+")
+    ]
+    assert buttons
+    for index, at in buttons:
+        assert at in rules.screen.possible("A+").get(index, ())
+        assert at not in rules.screen.possible("A man and a plan").get(index, ())
