@@ -93,6 +93,7 @@ def test_a_whole_word_that_runs_past_a_sense_is_used_in_it(knowledge: Knowledge)
         ("OPEC called an emergency meeting after the market crash.", "en", "disaster_accident"),
         ("انطلق السباق الرئاسي رسميا بتسجيل خمسة مرشحين.", "ar", "sport"),
         ("حذرت المنظمة من انهيار النظام الصحي في البلاد.", "ar", "disaster_accident"),
+        ("جرت انتخابات الجمعية العمومية لنادي الإسماعيلي أمس.", "ar", "politics"),
         ("قال برنامج الأمم المتحدة الإنمائي إن نسبة الفقر تراجعت.", "ar", "politics"),
     ],
 )
