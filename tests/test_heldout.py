@@ -87,6 +87,23 @@ def test_topics_on_the_second_topic_dev_set() -> None:
         assert result.per_topic[topic].recall == 1.0, topic
 
 
+def test_topics_on_the_third_topic_dev_set() -> None:
+    """tests/data/topics_dev3: 38 longer news articles (19 Arabic, 19 English) in the style of scraped
+    pages, with furniture of other topics, cue words in another sense ("strike a deal", "clinical
+    trial", الهدف as an aim) and subjects in passing; six with two right topics."""
+    result = evaluate_mess(DATA / "topics_dev3", KNOWLEDGE)
+    print(result.report())
+    assert result.documents == 38 and result.with_topic == result.documents and result.body_lost == 0
+    # measured 1.000, 1.000 (0.913, 0.955 before issue 17's sense guards and cue words drawn from its
+    # articles, in three rounds each run once written: shopping centres, a UN programme's report and a
+    # club's elections read as lifestyle and politics, a cathedral without religion, an exam leak's
+    # arrests without crime_law)
+    assert result.topics_overall.precision >= 0.99
+    assert result.topics_overall.recall >= 0.99
+    for topic in ("crime_law", "religion", "politics", "lifestyle"):
+        assert result.per_topic[topic].precision == 1.0 and result.per_topic[topic].recall == 1.0, topic
+
+
 def test_silver_on_the_arabic_tuning_set() -> None:
     """tests/data/ar_tuning: Arabic news excerpts in the style of scraped sites, written by hand before
     the issue 17 rules for real-world Arabic news were tuned on them."""

@@ -34,7 +34,8 @@ def topic_matches(text: str, language: str, rules: TopicRules) -> dict[str, set[
     A keyword found only inside a longer match of the same topic does not count apart: "تهم" in
     "تهمة", "الحكومة" in "رئيس الحكومة" are one piece of evidence, not two. A keyword the document
     uses inside one of the topic's ``other_senses`` ("virus" in "computer virus") does not count at
-    all: one sense per discourse.
+    all: one sense per discourse. Inside means starting in it: the whole word "attacks" is used in the
+    sense "heart attack".
     """
     automaton = rules.automata.get(language)
     if automaton is None:
@@ -70,7 +71,8 @@ def _topic_words(haystack: str, matches: list[Match]) -> tuple[dict[str, set[str
             if -neg_last > reach:  # not inside a match that started earlier or is longer
                 words.add(word)
                 reach = -neg_last
-        other = {w for s, neg_last, w in spans for a, b in senses.get(topic, ()) if a <= s and -neg_last <= b}
+        # a keyword starting inside a sense is used in it, even when it runs on ("heart attacks")
+        other = {w for s, _neg_last, w in spans for a, b in senses.get(topic, ()) if a <= s < b}
         if other:
             used_otherwise[topic] = other
         if words - other:

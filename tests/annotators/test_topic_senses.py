@@ -5,6 +5,8 @@ weather)."""
 
 from __future__ import annotations
 
+import pytest
+
 from dataset_builder.annotators.topics import find_topics, topic_matches
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge.schema import TopicRulesFile
@@ -62,3 +64,41 @@ def test_a_storm_of_criticism_is_not_weather(knowledge: Knowledge) -> None:
         "of the row grew as the opposition called for her resignation in parliament."
     )
     assert find_topics(text, "en", knowledge.topic_rules) == ["politics"]
+
+
+def test_a_whole_word_that_runs_past_a_sense_is_used_in_it(knowledge: Knowledge) -> None:
+    """The whole word "attacks" of conflict runs past the sense "heart attack" it starts in."""
+    text = "Fewer heart attacks and panic attacks were seen in patients who took the drug."
+    assert "conflict" not in topic_matches(text, "en", knowledge.topic_rules)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "topic"),
+    [
+        ("The plan would strike a balance between students and universities.", "en", "labour"),
+        ("Student unions said the national union of students would fight the rise.", "en", "labour"),
+        (
+            "New restaurants opened in the food court, and the court of public opinion liked them.",
+            "en",
+            "crime_law",
+        ),
+        (
+            "The clinical trial followed patients for three years; the trial found fewer strokes.",
+            "en",
+            "crime_law",
+        ),
+        ("The figures match the forecasts; sales matched expectations.", "en", "sport"),
+        ("The landlord owns 41 shopping centres and a shopping mall in Leeds.", "en", "lifestyle"),
+        ("The United Nations Development Programme said poverty fell.", "en", "politics"),
+        ("OPEC called an emergency meeting after the market crash.", "en", "disaster_accident"),
+        ("انطلق السباق الرئاسي رسميا بتسجيل خمسة مرشحين.", "ar", "sport"),
+        ("حذرت المنظمة من انهيار النظام الصحي في البلاد.", "ar", "disaster_accident"),
+        ("جرت انتخابات الجمعية العمومية لنادي الإسماعيلي أمس.", "ar", "politics"),
+        ("قال برنامج الأمم المتحدة الإنمائي إن نسبة الفقر تراجعت.", "ar", "politics"),
+    ],
+)
+def test_a_cue_word_in_another_sense_is_no_evidence(
+    knowledge: Knowledge, text: str, language: str, topic: str
+) -> None:
+    """Issue 17's topic dev set 3: idioms and names that use a topic's cue word in another sense."""
+    assert topic not in topic_matches(text, language, knowledge.topic_rules)
