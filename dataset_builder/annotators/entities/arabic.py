@@ -416,8 +416,10 @@ def arabic_orgs(
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
-        while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
+        while j < min(i + _ORG_WORDS, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
+            if j >= i + 6 and not _coordinated(words[j], k, starts):
+                break  # only domains joined by و go on past six words (والمياه والغابات)
             if j > i + 2 and w.startswith("ال") and k.ar_org_heads.get(w) == w:
                 break  # the next body's head, with no و between: two names (قوات الدعم السريع الجيش السوداني)
             if (
@@ -532,6 +534,11 @@ def _own_adjective(norm: str, words: list[Word], last: int, k: EntityKnowledge) 
     ):
         return last + 1
     return last
+
+
+_ORG_WORDS = 9
+"""Words at most in an organisation's name from its head, those past the sixth all joined by و:
+وزارة الفلاحة والصيد البحري والتنمية القروية والمياه والغابات."""
 
 
 _TASK_NOUN = re.compile(r"^(?:م\wا\w\w|ت\w\w\w|\w\wا\w|ا\w\wا\w)ه$")
