@@ -230,6 +230,9 @@ class EntityKnowledge:
     """Words before a storm's name (العاصفة), bare or behind a proclitic → the bare word."""
     ar_place_heads: dict[str, str]
     """Nouns before a place's name left out of it (مدينة), bare or behind a proclitic → the bare word."""
+    ar_place_nouns: dict[str, str]
+    """Nouns whose complement is a place (شبه, سكان, and every place head and descriptor), bare or
+    behind a proclitic → the bare word."""
     ar_company_suffixes: frozenset[str]
     """Words after a company's name that belong to it (القابضة), normalised."""
     ar_nationality_purpose_heads: frozenset[str]
@@ -451,6 +454,9 @@ def compile_entity_knowledge(
         ar_misc_heads=_with_proclitics(ar.misc_heads, ar.proclitics),
         ar_misc_prefixes=_with_proclitics(ar.misc_prefixes, ar.proclitics),
         ar_place_heads=_with_proclitics(ar.place_heads, ar.proclitics),
+        ar_place_nouns=_with_proclitics(
+            [*ar.place_nouns, *ar.place_heads, *ar.place_descriptors], ar.proclitics
+        ),
         ar_company_suffixes=frozenset(normalise(w, "ar") for w in ar.company_suffixes),
         ar_facility_name_heads=_with_proclitics(ar.facility_name_heads, ar.proclitics),
         ar_place_adjectives=frozenset(normalise(w, "ar") for w in ar.place_adjectives),

@@ -353,6 +353,10 @@ class ArabicEntityRules(_Strict):
     place_heads: list[str] = []
     """Nouns in front of a place's name, left out of the span (مدينة, محافظة, إقليم, قرية): the name
     word right after one is a place the base may lack (بمدينة الزرقاء, إقليم الحوز)."""
+    place_nouns: list[str] = []
+    """Nouns whose complement is a place (شبه, سكان, أهالي): a name the base gives an entity only in
+    context, right after one, is that place, not the entity a descriptor named earlier in the text
+    (لقناة الجزيرة … شبه الجزيرة, سكان الجزيرة); place_heads and place_descriptors count as well."""
     nationality_purpose_heads: list[str] = []
     """Heads whose body's name goes on after its nationality with what it is for (الصندوق السعودي
     للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد

@@ -1,0 +1,66 @@
+"""Arabic entities on subjects the rules were not tuned on (issue 17, tests/data/ar_dev12): one-word
+players before a noun, outlets' look-alikes that are places, long ministries, bodies with what they
+are for."""
+
+from __future__ import annotations
+
+from conftest import KNOWLEDGE
+
+from dataset_builder.annotators.entities import find_entities
+from dataset_builder.documents import check_spans
+
+
+def entities(text: str) -> list[tuple[str, str]]:
+    spans = find_entities(text, "ar", KNOWLEDGE.entities)
+    check_spans(text, spans, "test")
+    return [(s.text, s.label) for s in spans]
+
+
+def test_a_one_word_player_after_a_sport_role_stops_before_goals_and_verbs() -> None:
+    """What a player does comes right after a one-word name: goals, the margin, a verb; not his name."""
+    found = entities("وسجل المهاجم تاليسكا هدفين، وقلص المدافع كداد الفارق، وقال إن الحارس مرباح أنقذ فريقه.")
+    assert [t for t, label in found if label == "PER"] == ["تاليسكا", "كداد", "مرباح"]
+
+
+def test_an_ordinal_after_a_given_name_stays_a_regnal_number() -> None:
+    assert ("ملعب محمد الخامس", "LOC") in entities("وأقيمت المباراة على ملعب محمد الخامس بالدار البيضاء.")
+
+
+def test_a_union_head_is_a_title() -> None:
+    found = entities("وأوضح نقيب المستشفيات الخاصة سليمان هارون أن المستشفيات تحتاج إلى الوقود.")
+    assert ("سليمان هارون", "PER") in found
+
+
+def test_a_ministry_goes_on_through_every_domain_joined_by_waw() -> None:
+    name = "وزارة الفلاحة والصيد البحري والتنمية القروية والمياه والغابات"
+    assert entities(f"أعلنت {name} برنامجا لدعم مربي الماشية.") == [(name, "ORG")]
+
+
+def test_a_region_of_two_names_is_one_place_and_its_council_one_body() -> None:
+    assert entities("في جهتي بني ملال خنيفرة ودرعة تافيلالت.") == [
+        ("بني ملال خنيفرة", "LOC"),
+        ("درعة تافيلالت", "LOC"),
+    ]
+    assert entities("وقال رئيس مجلس جهة الداخلة وادي الذهب إن المشروع سيوفر المياه.") == [
+        ("مجلس جهة الداخلة وادي الذهب", "ORG")
+    ]
+
+
+def test_a_channel_named_by_a_place_word_leaves_that_place_alone() -> None:
+    """Once قناة الجزيرة is named, الجزيرة elsewhere is the channel, but not after a noun whose
+    complement is a place (شبه الجزيرة, سكان الجزيرة)."""
+    text = "وقال لقناة الجزيرة إن الأمطار تعم شبه الجزيرة وإن سكان الجزيرة غادروها، وأكدت الجزيرة ذلك."
+    starts = [s.start for s in find_entities(text, "ar", KNOWLEDGE.entities) if s.text == "الجزيرة"]
+    assert starts == [text.index("الجزيرة"), text.rindex("الجزيرة")]
+
+
+def test_bodies_named_by_a_general_head_and_what_they_are_for() -> None:
+    found = entities(
+        "وأحالت الإدارة العامة للمباحث الجنائية الملف، وستودع الشركة أموالها في المصرف العراقي للتجارة، "
+        "وأكدت أمانة عمان الكبرى أن فرقها في الميدان، فيما قالت الإدارة الأمريكية إنها تتابع."
+    )
+    assert [t for t, label in found if label == "ORG"] == [
+        "الإدارة العامة للمباحث الجنائية",
+        "المصرف العراقي للتجارة",
+        "أمانة عمان الكبرى",
+    ]
