@@ -64,3 +64,10 @@ def test_bodies_named_by_a_general_head_and_what_they_are_for() -> None:
         "المصرف العراقي للتجارة",
         "أمانة عمان الكبرى",
     ]
+
+
+def test_a_facility_named_after_a_person_the_base_lacks_is_one_place() -> None:
+    """A hospital or airport after a given name and a family name, with its own adjective; not a
+    head whose next words are as often a title's (دولة رئيس الوزراء)."""
+    found = entities("ونقل الجرحى إلى مستشفى رفيق الحريري الجامعي عبر مطار رفيق الحريري الدولي.")
+    assert found == [("مستشفى رفيق الحريري الجامعي", "LOC"), ("مطار رفيق الحريري الدولي", "LOC")]

@@ -597,7 +597,9 @@ def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge
     """A body or facility named after a person is one name, a body's an organisation and a facility's
     a place: a head without the article, a namesake's honorific and a name (جامعة الملك سعود), or a
     listed given name's full name (جامعة حمد بن خليفة, ملعب محمد الخامس), then what the body is for
-    (مركز الملك سلمان للإغاثة والأعمال الإنسانية, جامعة محمد بن زايد للذكاء الاصطناعي)."""
+    (مركز الملك سلمان للإغاثة والأعمال الإنسانية, جامعة محمد بن زايد للذكاء الاصطناعي); a facility
+    whose name the base may lack (``facility_name_heads``) also after any given name and a family
+    name (مستشفى رفيق الحريري الجامعي; not دولة رئيس الوزراء)."""
     found = []
     for i in range(len(words) - 2):
         word = words[i][2]
@@ -613,6 +615,16 @@ def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge
             if not _adjacent(norm, words[j - 1], words[j]):
                 continue
         elif words[j][2] not in k.ar_given_names:
+            if word not in k.ar_facility_name_heads:
+                continue
+            name = _name_after(text, norm, words, j, k)
+            if len(name) != 2 or not _article(text, name[1]):
+                continue
+            # a facility named after a person by a given name and a family name (مستشفى رفيق الحريري
+            # الجامعي), with its own adjective
+            last = _own_adjective(norm, words, j + 1, k)
+            start, end = words[i][0] + len(word) - len(head), words[last][1]
+            found.append(Span(start, end, text[start:end], label, None))
             continue
         name = _name_after(text, norm, words, j, k, lineage=honorific)
         if honorific:
