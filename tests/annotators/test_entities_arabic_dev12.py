@@ -71,3 +71,10 @@ def test_a_facility_named_after_a_person_the_base_lacks_is_one_place() -> None:
     head whose next words are as often a title's (دولة رئيس الوزراء)."""
     found = entities("ونقل الجرحى إلى مستشفى رفيق الحريري الجامعي عبر مطار رفيق الحريري الدولي.")
     assert found == [("مستشفى رفيق الحريري الجامعي", "LOC"), ("مطار رفيق الحريري الدولي", "LOC")]
+
+
+def test_a_company_named_by_a_place_or_a_head_word_and_what_it_is_for() -> None:
+    found = entities(
+        "وأعلنت شركة آسيا سيل للاتصالات أنها ستقدم الخدمة، وأكدت شركة الاتحاد للقطارات عودة القطارات."
+    )
+    assert found == [("آسيا سيل للاتصالات", "ORG"), ("الاتحاد للقطارات", "ORG")]

@@ -659,8 +659,9 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
     """A company the base does not know, after a company descriptor left out of the span: plain name
     words (no article, no ة ending, no verb, stopword or known non-person name), up to
     ``_COMPANY_WORDS``, then what it is for (شركة إيني الإيطالية → إيني, شركة إتش سي للأوراق المالية);
-    or one article word with what it is for (شركة النيل للتوريدات). A nisba after the name is no part
-    of it (the nationality's own span)."""
+    or one article word (a head's too: شركة الاتحاد للقطارات) or a place and plain words with what it
+    is for (شركة النيل للتوريدات, شركة آسيا سيل للاتصالات). A nisba after the name is no part of it
+    (the nationality's own span)."""
     found = []
     for i, head in _heads_before_a_word(norm, words, k.ar_company_descriptors):
         j = i + 1
@@ -698,8 +699,18 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
         if j == i + 1:  # no plain word: an article word or a place names it only with its purpose
             w = words[j][2]
             place = k.names.get(("ar", w), (None, ""))[1] == "LOC"  # شركة مصر للطيران
-            if not place and (not w.startswith("ال") or not _name_word(w, k) or _nisba(w, k)):
-                continue
+            if not place and (
+                not w.startswith("ال") or not (_name_word(w, k) or w in k.ar_org_heads) or _nisba(w, k)
+            ):
+                continue  # a head's word names the company too (شركة الاتحاد للقطارات)
+            while (
+                place
+                and j + 1 < len(words)
+                and j - i < _COMPANY_WORDS
+                and _adjacent(norm, words[j], words[j + 1])
+                and _company_word(words[j + 1][2], k)
+            ):
+                j += 1  # a place and plain words (شركة آسيا سيل للاتصالات)
             last = _purpose_end(norm, words, j, k)
             if last == j:
                 continue
