@@ -510,6 +510,7 @@ def arabic_orgs(
                         and not _before_nationality(norm, words, last + 1, k)
                     ):
                         last += 1  # and what is joined to it (للتربية والعلم والثقافة)
+                    last = _purpose_tail(text, norm, words, i, last, k)
                     break
             j += 1
         if purpose_only and (last is None or not any(w[2].startswith("ل") for w in words[i + 1 : last + 1])):
@@ -890,6 +891,29 @@ def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) ->
         if not bare.startswith("ال") or not _name_word(bare, k) or bare in k.ar_org_end_adjectives:
             break
         last = nxt
+    return last
+
+
+def _purpose_tail(text: str, norm: str, words: list[Word], i: int, last: int, k: EntityKnowledge) -> int:
+    """The last word of a body's name after what it is for ends at ``words[last]``: a second purpose
+    with its agreeing adjective (المكتب الوطني للسلامة الصحية للمنتجات الغذائية), then a nationality
+    agreeing with the head ``words[i]`` (الشركة الوطنية للسكك الحديدية التونسية)."""
+    nxt = last + 1
+    if (
+        nxt < len(words)
+        and _adjacent(norm, words[last], words[nxt])
+        and words[nxt][2].startswith("لل")
+        and words[nxt][2] not in k.ar_not_purposes
+        and _name_word("ال" + words[nxt][2][2:], k)
+        and _agreeing_adjective(text, norm, words, nxt, k)
+    ):
+        last = nxt + 1
+    if (
+        last + 1 < len(words)
+        and _adjacent(norm, words[last], words[last + 1])
+        and _agreeing_nisba(words[i][2], words[last + 1][2], k)
+    ):
+        last += 1
     return last
 
 
