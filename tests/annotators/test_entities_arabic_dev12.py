@@ -89,3 +89,10 @@ def test_a_body_takes_a_second_purpose_and_a_nationality_agreeing_with_its_head(
         ("المكتب الوطني للسلامة الصحية للمنتجات الغذائية", "ORG"),
         ("الشركة الوطنية للسكك الحديدية التونسية", "ORG"),
     ]
+
+
+def test_a_federation_named_by_a_feminine_head_but_not_the_adjective_of_a_noun() -> None:
+    found = entities(
+        "وأعلنت الاتحادية الجزائرية لكرة القدم العقوبة، وقالت الحكومة الاتحادية العراقية إنها ترفض."
+    )
+    assert found == [("الاتحادية الجزائرية لكرة القدم", "ORG"), ("العراقية", "MISC")]

@@ -372,6 +372,14 @@ def arabic_orgs(
         head = k.ar_org_heads.get(word) or k.ar_purpose_heads.get(word)
         if head is None:
             continue
+        if (
+            word == head
+            and _nisba(head, k)
+            and i
+            and _adjacent(norm, words[i - 1], words[i])
+            and words[i - 1][2].startswith("ال")
+        ):
+            continue  # a nisba head right after an article noun, no و between, describes it (الحكومة الاتحادية)
         start += len(word) - len(head)
         purpose_only = word in k.ar_purpose_heads
         construct = word in k.ar_org_complemented
