@@ -164,6 +164,7 @@ class EntityKnowledge:
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_company_descriptors: dict[str, str]
     ar_media_descriptors: dict[str, str]
+    ar_paper_descriptors: dict[str, str]
     ar_club_descriptors: dict[str, str]
     ar_purpose_heads: dict[str, str]
     """Heads that name a body only with what it is for (الشركة), bare or behind a proclitic → the bare word."""
@@ -413,6 +414,7 @@ def compile_entity_knowledge(
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_company_descriptors=_with_proclitics(ar.company_descriptors, ar.proclitics),
         ar_media_descriptors=_with_proclitics(ar.media_descriptors, ar.proclitics),
+        ar_paper_descriptors=_with_proclitics(ar.paper_descriptors, ar.proclitics),
         ar_club_descriptors=_with_proclitics(ar.club_descriptors, ar.proclitics),
         ar_purpose_heads=_with_proclitics(ar.org_heads_with_purpose, ar.proclitics),
         ar_company_trade_nouns=frozenset(normalise(w, "ar") for w in ar.company_trade_nouns),

@@ -96,3 +96,13 @@ def test_a_federation_named_by_a_feminine_head_but_not_the_adjective_of_a_noun()
         "وأعلنت الاتحادية الجزائرية لكرة القدم العقوبة، وقالت الحكومة الاتحادية العراقية إنها ترفض."
     )
     assert found == [("الاتحادية الجزائرية لكرة القدم", "ORG"), ("العراقية", "MISC")]
+
+
+def test_a_paper_named_by_a_common_word_after_its_descriptor() -> None:
+    """One article word closed by punctuation or a stopword after جريدة or صحيفة names the paper; the
+    same word elsewhere is the common word, and a verbal or common noun names no paper."""
+    found = entities(
+        "وقال لجريدة الصباح إن القطارات ستزيد منذ الصباح، وذكرت صحيفة الغد، أن الرسوم سترتفع. "
+        "وجاء في صحيفة الاتهام أن المتهم اعترف، وفي صحيفة الدعوى أنه طالب بالتعويض."
+    )
+    assert found == [("الصباح", "ORG"), ("الغد", "ORG")]

@@ -799,6 +799,31 @@ def arabic_outlets(
     return found
 
 
+def arabic_papers(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A paper named by one article word after its descriptor left out of the span, the word closed by
+    punctuation, a bracket or a stopword (لجريدة الصباح إن, صحيفة الغد،): an organisation, a common
+    word as it may be; not a verbal, plural or common noun (صحيفة الاتهام أن, صحيفة الدعوى)."""
+    found = []
+    for i, _ in _heads_before_a_word(norm, words, k.ar_paper_descriptors):
+        start, end, w = words[i + 1]
+        if (
+            not _article(text, words[i + 1])
+            or not _name_word(w, k)
+            or _nisba(w, k)
+            or _plural_noun(w)
+            or k.ar_not_first.match(w[2:])
+            or w[2:] in k.ar_not_names
+        ):
+            continue
+        if i + 2 < len(words) and _adjacent(norm, words[i + 1], words[i + 2]):
+            if words[i + 2][2] not in k.ar_stopwords:
+                continue  # more words: a longer name or a phrase (صحيفة الحالة الجنائية)
+        elif not _CLAUSE_END.match(norm, end) and not norm.startswith((" (", ")", "»", '"'), end):
+            continue
+        found.append(Span(start, end, text[start:end], "ORG", None))
+    return found
+
+
 def arabic_clubs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """A club named after a place, after its descriptor left out of the span: the place the base knows
     by one word (نادي المحرق → المحرق), an organisation, not the place; not a club of the place named by
