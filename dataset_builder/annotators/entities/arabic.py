@@ -453,11 +453,11 @@ def arabic_orgs(
                 and not w.startswith(("لل", "ال"))
                 and j + 1 < len(words)
                 and _adjacent(norm, words[j], words[j + 1])
-                and words[j + 1][2].startswith("ال")
+                and (words[j + 1][2].startswith("ال") or (general and _known_place(words[j + 1][2], k)))
                 and _name_word(w[1:], k)
                 and not k.ar_not_first.match(w[1:])  # a verbal noun: what it does (لتأمين المباريات)
             ):
-                last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم)
+                last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم, القيادة العامة لشرطة دبي)
                 while (
                     last + 1 < len(words)
                     and _adjacent(norm, words[last], words[last + 1])
