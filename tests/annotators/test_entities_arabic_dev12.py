@@ -108,3 +108,8 @@ def test_a_paper_named_by_a_common_word_after_its_descriptor() -> None:
         "وجاء في صحيفة الاتهام أن المتهم اعترف، وفي صحيفة الدعوى أنه طالب بالتعويض."
     )
     assert found == [("الصباح", "ORG"), ("الغد", "ORG")]
+
+
+def test_a_body_named_after_a_person_keeps_its_own_adjective() -> None:
+    found = entities("وأعلنت جامعة الإمام محمد بن سعود الإسلامية زيادة المقاعد في كليات الشريعة.")
+    assert found == [("جامعة الإمام محمد بن سعود الإسلامية", "ORG")]

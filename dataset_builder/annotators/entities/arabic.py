@@ -605,7 +605,8 @@ def arabic_ministries(text: str, norm: str, words: list[Word], k: EntityKnowledg
 def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """A body or facility named after a person is one name, a body's an organisation and a facility's
     a place: a head without the article, a namesake's honorific and a name (جامعة الملك سعود), or a
-    listed given name's full name (جامعة حمد بن خليفة, ملعب محمد الخامس), then what the body is for
+    listed given name's full name (جامعة حمد بن خليفة, ملعب محمد الخامس), then its own adjective
+    (جامعة الإمام محمد بن سعود الإسلامية) and what the body is for
     (مركز الملك سلمان للإغاثة والأعمال الإنسانية, جامعة محمد بن زايد للذكاء الاصطناعي); a facility
     whose name the base may lack (``facility_name_heads``) also after any given name and a family
     name (مستشفى رفيق الحريري الجامعي; not دولة رئيس الوزراء)."""
@@ -640,7 +641,7 @@ def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge
             name = _namesake_name(name, k)
         if len(name) < (1 if honorific else 2):
             continue
-        last = _purpose_end(norm, words, j + len(name) - 1, k)
+        last = _purpose_end(norm, words, _own_adjective(norm, words, j + len(name) - 1, k), k)
         start, end = words[i][0] + len(word) - len(head), words[last][1]
         found.append(Span(start, end, text[start:end], label, None))
     return found
