@@ -420,10 +420,10 @@ def test_silver_on_the_arabic_dev12_set() -> None:
     before the annotators were run on them; open to tuning. Its gold is sound."""
     result = _scored_sound("ar_dev12")
     ar = result.per_language["ar"]
-    # measured P 0.957, R 0.881, F1 0.917; ORG 0.976/0.900, PER 0.952/0.870 (0.789, 0.695, 0.739;
+    # measured P 0.964, R 0.887, F1 0.924; ORG 0.988/0.911, PER 0.952/0.870 (0.789, 0.695, 0.739;
     # ORG 0.892/0.733, PER 0.632/0.522 before the rules and knowledge added for it)
-    assert result.overall.precision >= 0.95 and result.overall.f1 >= 0.91
-    assert ar["ORG"].precision >= 0.97 and ar["ORG"].recall >= 0.89
+    assert result.overall.precision >= 0.96 and result.overall.f1 >= 0.92
+    assert ar["ORG"].precision >= 0.98 and ar["ORG"].recall >= 0.90
     assert ar["PER"].precision >= 0.95 and ar["PER"].recall >= 0.86
 
 
