@@ -287,9 +287,10 @@ class ArabicEntityRules(_Strict):
     place the base knows names the outlet, with the plain words or nisba after it (قناة سوريا دراما,
     قناة القاهرة الإخبارية, صحيفة الرياض), not the place."""
     paper_descriptors: list[str] = []
-    """Words in front of a paper's name (صحيفة, جريدة, مجلة), left out of the span: after one, a single
-    article word closed by punctuation or a stopword names the paper, a common word as it may be
-    (لجريدة الصباح إن, صحيفة الغد:), unless a verbal or common noun (صحيفة الاتهام أن)."""
+    """Media descriptors (a subset of ``media_descriptors``) in front of a paper's name (صحيفة, جريدة,
+    مجلة), left out of the span: after one, a single article word closed by punctuation or a stopword
+    names the paper, a common word as it may be (لجريدة الصباح إن, صحيفة الغد:), unless a verbal or
+    common noun (صحيفة الاتهام أن)."""
     org_heads_with_purpose: list[str] = []
     """Heads with the article that name a body only with what it is for after them (الشركة السعودية
     للكهرباء, المؤسسة الوطنية للنفط, المكتب الوطني للسكك الحديدية); with a nisba alone they are the

@@ -43,7 +43,6 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_nisba_companies,
     arabic_orgs,
     arabic_outlets,
-    arabic_papers,
     arabic_people,
     arabic_role_appositions,
     arabic_speakers,
@@ -133,9 +132,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     known = longest_first(
         contextual_names(text, norm, language, k, gazetteer)
         + (  # over the place
-            arabic_outlets(text, norm, words, k, gazetteer)
-            + arabic_papers(text, norm, words, k)
-            + arabic_clubs(text, norm, words, k)
+            arabic_outlets(text, norm, words, k, gazetteer) + arabic_clubs(text, norm, words, k)
             if language == "ar"
             else []
         )

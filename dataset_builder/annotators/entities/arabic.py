@@ -776,7 +776,8 @@ def arabic_outlets(
     """An outlet named after a place, after its descriptor left out of the span: the place and the
     plain words or nisba after it (قناة سوريا دراما, قناة القاهرة الإخبارية, صحيفة الرياض), an
     organisation, not the place. Not a place named with the descriptor (قناة السويس), nor a
-    nationality after the name (قناة الجزيرة القطرية: its own span)."""
+    nationality after the name (قناة الجزيرة القطرية: its own span). After a paper's descriptor, one
+    article word closed by punctuation or a stopword names the paper too (:func:`_paper_name`)."""
     places = {s.start: s.end for s in known if s.label == "LOC"}
     found = []
     for i, head in _heads_before_a_word(norm, words, k.ar_media_descriptors):
@@ -785,6 +786,8 @@ def arabic_outlets(
         start = words[i + 1][0]
         end = places.get(start) or (words[i + 1][1] if _known_place(words[i + 1][2], k) else None)
         if end is None:
+            if words[i][2] in k.ar_paper_descriptors and _paper_name(text, norm, words, i + 1, k):
+                found.append(Span(start, words[i + 1][1], text[start : words[i + 1][1]], "ORG", None))
             continue
         last = next((j for j in range(i + 1, len(words)) if words[j][1] == end), None)
         if last is None:
@@ -800,29 +803,25 @@ def arabic_outlets(
     return found
 
 
-def arabic_papers(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
-    """A paper named by one article word after its descriptor left out of the span, the word closed by
-    punctuation, a bracket or a stopword (لجريدة الصباح إن, صحيفة الغد،): an organisation, a common
-    word as it may be; not a verbal, plural or common noun (صحيفة الاتهام أن, صحيفة الدعوى)."""
-    found = []
-    for i, _ in _heads_before_a_word(norm, words, k.ar_paper_descriptors):
-        start, end, w = words[i + 1]
-        if (
-            not _article(text, words[i + 1])
-            or not _name_word(w, k)
-            or _nisba(w, k)
-            or _plural_noun(w)
-            or k.ar_not_first.match(w[2:])
-            or w[2:] in k.ar_not_names
-        ):
-            continue
-        if i + 2 < len(words) and _adjacent(norm, words[i + 1], words[i + 2]):
-            if words[i + 2][2] not in k.ar_stopwords:
-                continue  # more words: a longer name or a phrase (صحيفة الحالة الجنائية)
-        elif not _CLAUSE_END.match(norm, end) and not norm.startswith((" (", ")", "»", '"'), end):
-            continue
-        found.append(Span(start, end, text[start:end], "ORG", None))
-    return found
+def _paper_name(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """``words[j]``, after a paper's descriptor, is the paper's name: one article word closed by
+    punctuation, a bracket or a stopword (لجريدة الصباح إن, صحيفة الغد،), a common word as it may be;
+    not a verbal, plural or common noun (صحيفة الاتهام أن, صحيفة الدعوى)."""
+    end, w = words[j][1], words[j][2]
+    if (
+        not _article(text, words[j])
+        or not _name_word(w, k)
+        or _nisba(w, k)
+        or _plural_noun(w)
+        or k.ar_not_first.match(w[2:])
+        or w[2:] in k.ar_not_names
+    ):
+        return False
+    if j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
+        return (
+            words[j + 1][2] in k.ar_stopwords
+        )  # more words: a longer name or a phrase (صحيفة الحالة الجنائية)
+    return _CLAUSE_END.match(norm, end) is not None or norm.startswith((" (", ")", "»", '"'), end)
 
 
 def arabic_clubs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
