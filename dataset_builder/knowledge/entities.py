@@ -164,6 +164,7 @@ class EntityKnowledge:
     """Descriptor words (صحيفة, نادي), bare or behind a proclitic → the bare word."""
     ar_company_descriptors: dict[str, str]
     ar_media_descriptors: dict[str, str]
+    ar_paper_descriptors: dict[str, str]
     ar_club_descriptors: dict[str, str]
     ar_purpose_heads: dict[str, str]
     """Heads that name a body only with what it is for (الشركة), bare or behind a proclitic → the bare word."""
@@ -230,6 +231,9 @@ class EntityKnowledge:
     """Words before a storm's name (العاصفة), bare or behind a proclitic → the bare word."""
     ar_place_heads: dict[str, str]
     """Nouns before a place's name left out of it (مدينة), bare or behind a proclitic → the bare word."""
+    ar_place_nouns: dict[str, str]
+    """Nouns whose complement is a place (شبه, سكان, and every place head and descriptor), bare or
+    behind a proclitic → the bare word."""
     ar_company_suffixes: frozenset[str]
     """Words after a company's name that belong to it (القابضة), normalised."""
     ar_nationality_purpose_heads: frozenset[str]
@@ -410,6 +414,7 @@ def compile_entity_knowledge(
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_company_descriptors=_with_proclitics(ar.company_descriptors, ar.proclitics),
         ar_media_descriptors=_with_proclitics(ar.media_descriptors, ar.proclitics),
+        ar_paper_descriptors=_with_proclitics(ar.paper_descriptors, ar.proclitics),
         ar_club_descriptors=_with_proclitics(ar.club_descriptors, ar.proclitics),
         ar_purpose_heads=_with_proclitics(ar.org_heads_with_purpose, ar.proclitics),
         ar_company_trade_nouns=frozenset(normalise(w, "ar") for w in ar.company_trade_nouns),
@@ -451,6 +456,9 @@ def compile_entity_knowledge(
         ar_misc_heads=_with_proclitics(ar.misc_heads, ar.proclitics),
         ar_misc_prefixes=_with_proclitics(ar.misc_prefixes, ar.proclitics),
         ar_place_heads=_with_proclitics(ar.place_heads, ar.proclitics),
+        ar_place_nouns=_with_proclitics(
+            [*ar.place_nouns, *ar.place_heads, *ar.place_descriptors], ar.proclitics
+        ),
         ar_company_suffixes=frozenset(normalise(w, "ar") for w in ar.company_suffixes),
         ar_facility_name_heads=_with_proclitics(ar.facility_name_heads, ar.proclitics),
         ar_place_adjectives=frozenset(normalise(w, "ar") for w in ar.place_adjectives),

@@ -286,6 +286,11 @@ class ArabicEntityRules(_Strict):
     """Words in front of an outlet's name (قناة, صحيفة, تلفزيون), left out of the span: after one, a
     place the base knows names the outlet, with the plain words or nisba after it (قناة سوريا دراما,
     قناة القاهرة الإخبارية, صحيفة الرياض), not the place."""
+    paper_descriptors: list[str] = []
+    """Media descriptors (a subset of ``media_descriptors``) in front of a paper's name (صحيفة, جريدة,
+    مجلة), left out of the span: after one, a single article word closed by punctuation or a stopword
+    names the paper, a common word as it may be (لجريدة الصباح إن, صحيفة الغد:), unless a verbal or
+    common noun (صحيفة الاتهام أن)."""
     org_heads_with_purpose: list[str] = []
     """Heads with the article that name a body only with what it is for after them (الشركة السعودية
     للكهرباء, المؤسسة الوطنية للنفط, المكتب الوطني للسكك الحديدية); with a nisba alone they are the
@@ -353,6 +358,10 @@ class ArabicEntityRules(_Strict):
     place_heads: list[str] = []
     """Nouns in front of a place's name, left out of the span (مدينة, محافظة, إقليم, قرية): the name
     word right after one is a place the base may lack (بمدينة الزرقاء, إقليم الحوز)."""
+    place_nouns: list[str] = []
+    """Nouns whose complement is a place (شبه, سكان, أهالي): a name the base gives an entity only in
+    context, right after one, is that place, not the entity a descriptor named earlier in the text
+    (لقناة الجزيرة … شبه الجزيرة, سكان الجزيرة); place_heads and place_descriptors count as well."""
     nationality_purpose_heads: list[str] = []
     """Heads whose body's name goes on after its nationality with what it is for (الصندوق السعودي
     للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد

@@ -372,6 +372,14 @@ def arabic_orgs(
         head = k.ar_org_heads.get(word) or k.ar_purpose_heads.get(word)
         if head is None:
             continue
+        if (
+            word == head
+            and _nisba(head, k)
+            and i
+            and _adjacent(norm, words[i - 1], words[i])
+            and words[i - 1][2].startswith("ال")
+        ):
+            continue  # a nisba head right after an article noun, no و between, describes it (الحكومة الاتحادية)
         start += len(word) - len(head)
         purpose_only = word in k.ar_purpose_heads
         construct = word in k.ar_org_complemented
@@ -416,8 +424,10 @@ def arabic_orgs(
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
             continue
-        while j < min(i + 6, len(words)) and _adjacent(norm, words[j - 1], words[j]):
+        while j < min(i + _ORG_WORDS, len(words)) and _adjacent(norm, words[j - 1], words[j]):
             w = words[j][2]
+            if j >= i + 6 and not _coordinated(words[j], k, starts):
+                break  # only domains joined by و go on past six words (والمياه والغابات)
             if j > i + 2 and w.startswith("ال") and k.ar_org_heads.get(w) == w:
                 break  # the next body's head, with no و between: two names (قوات الدعم السريع الجيش السوداني)
             if (
@@ -443,11 +453,11 @@ def arabic_orgs(
                 and not w.startswith(("لل", "ال"))
                 and j + 1 < len(words)
                 and _adjacent(norm, words[j], words[j + 1])
-                and words[j + 1][2].startswith("ال")
+                and (words[j + 1][2].startswith("ال") or (general and _known_place(words[j + 1][2], k)))
                 and _name_word(w[1:], k)
                 and not k.ar_not_first.match(w[1:])  # a verbal noun: what it does (لتأمين المباريات)
             ):
-                last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم)
+                last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم, القيادة العامة لشرطة دبي)
                 while (
                     last + 1 < len(words)
                     and _adjacent(norm, words[last], words[last + 1])
@@ -508,6 +518,7 @@ def arabic_orgs(
                         and not _before_nationality(norm, words, last + 1, k)
                     ):
                         last += 1  # and what is joined to it (للتربية والعلم والثقافة)
+                    last = _purpose_tail(text, norm, words, i, last, k)
                     break
             j += 1
         if purpose_only and (last is None or not any(w[2].startswith("ل") for w in words[i + 1 : last + 1])):
@@ -532,6 +543,11 @@ def _own_adjective(norm: str, words: list[Word], last: int, k: EntityKnowledge) 
     ):
         return last + 1
     return last
+
+
+_ORG_WORDS = 9
+"""Words at most in an organisation's name from its head, those past the sixth all joined by و:
+وزارة الفلاحة والصيد البحري والتنمية القروية والمياه والغابات."""
 
 
 _TASK_NOUN = re.compile(r"^(?:م\wا\w\w|ت\w\w\w|\w\wا\w|ا\w\wا\w)ه$")
@@ -589,8 +605,11 @@ def arabic_ministries(text: str, norm: str, words: list[Word], k: EntityKnowledg
 def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """A body or facility named after a person is one name, a body's an organisation and a facility's
     a place: a head without the article, a namesake's honorific and a name (جامعة الملك سعود), or a
-    listed given name's full name (جامعة حمد بن خليفة, ملعب محمد الخامس), then what the body is for
-    (مركز الملك سلمان للإغاثة والأعمال الإنسانية, جامعة محمد بن زايد للذكاء الاصطناعي)."""
+    listed given name's full name (جامعة حمد بن خليفة, ملعب محمد الخامس), then its own adjective
+    (جامعة الإمام محمد بن سعود الإسلامية) and what the body is for
+    (مركز الملك سلمان للإغاثة والأعمال الإنسانية, جامعة محمد بن زايد للذكاء الاصطناعي); a facility
+    whose name the base may lack (``facility_name_heads``) also after any given name and a family
+    name (مستشفى رفيق الحريري الجامعي; not دولة رئيس الوزراء)."""
     found = []
     for i in range(len(words) - 2):
         word = words[i][2]
@@ -606,13 +625,23 @@ def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge
             if not _adjacent(norm, words[j - 1], words[j]):
                 continue
         elif words[j][2] not in k.ar_given_names:
+            if word not in k.ar_facility_name_heads:
+                continue
+            name = _name_after(text, norm, words, j, k)
+            if len(name) != 2 or not _article(text, name[1]):
+                continue
+            # a facility named after a person by a given name and a family name (مستشفى رفيق الحريري
+            # الجامعي), with its own adjective
+            last = _own_adjective(norm, words, j + 1, k)
+            start, end = words[i][0] + len(word) - len(head), words[last][1]
+            found.append(Span(start, end, text[start:end], label, None))
             continue
         name = _name_after(text, norm, words, j, k, lineage=honorific)
         if honorific:
             name = _namesake_name(name, k)
         if len(name) < (1 if honorific else 2):
             continue
-        last = _purpose_end(norm, words, j + len(name) - 1, k)
+        last = _purpose_end(norm, words, _own_adjective(norm, words, j + len(name) - 1, k), k)
         start, end = words[i][0] + len(word) - len(head), words[last][1]
         found.append(Span(start, end, text[start:end], label, None))
     return found
@@ -640,8 +669,9 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
     """A company the base does not know, after a company descriptor left out of the span: plain name
     words (no article, no ة ending, no verb, stopword or known non-person name), up to
     ``_COMPANY_WORDS``, then what it is for (شركة إيني الإيطالية → إيني, شركة إتش سي للأوراق المالية);
-    or one article word with what it is for (شركة النيل للتوريدات). A nisba after the name is no part
-    of it (the nationality's own span)."""
+    or one article word (a head's too: شركة الاتحاد للقطارات) or a place and plain words with what it
+    is for (شركة النيل للتوريدات, شركة آسيا سيل للاتصالات). A nisba after the name is no part of it
+    (the nationality's own span)."""
     found = []
     for i, head in _heads_before_a_word(norm, words, k.ar_company_descriptors):
         j = i + 1
@@ -679,8 +709,18 @@ def arabic_companies(text: str, norm: str, words: list[Word], k: EntityKnowledge
         if j == i + 1:  # no plain word: an article word or a place names it only with its purpose
             w = words[j][2]
             place = k.names.get(("ar", w), (None, ""))[1] == "LOC"  # شركة مصر للطيران
-            if not place and (not w.startswith("ال") or not _name_word(w, k) or _nisba(w, k)):
-                continue
+            if not place and (
+                not w.startswith("ال") or not (_name_word(w, k) or w in k.ar_org_heads) or _nisba(w, k)
+            ):
+                continue  # a head's word names the company too (شركة الاتحاد للقطارات)
+            while (
+                place
+                and j + 1 < len(words)
+                and j - i < _COMPANY_WORDS
+                and _adjacent(norm, words[j], words[j + 1])
+                and _company_word(words[j + 1][2], k)
+            ):
+                j += 1  # a place and plain words (شركة آسيا سيل للاتصالات)
             last = _purpose_end(norm, words, j, k)
             if last == j:
                 continue
@@ -736,7 +776,8 @@ def arabic_outlets(
     """An outlet named after a place, after its descriptor left out of the span: the place and the
     plain words or nisba after it (قناة سوريا دراما, قناة القاهرة الإخبارية, صحيفة الرياض), an
     organisation, not the place. Not a place named with the descriptor (قناة السويس), nor a
-    nationality after the name (قناة الجزيرة القطرية: its own span)."""
+    nationality after the name (قناة الجزيرة القطرية: its own span). After a paper's descriptor, one
+    article word closed by punctuation or a stopword names the paper too (:func:`_paper_name`)."""
     places = {s.start: s.end for s in known if s.label == "LOC"}
     found = []
     for i, head in _heads_before_a_word(norm, words, k.ar_media_descriptors):
@@ -745,6 +786,8 @@ def arabic_outlets(
         start = words[i + 1][0]
         end = places.get(start) or (words[i + 1][1] if _known_place(words[i + 1][2], k) else None)
         if end is None:
+            if words[i][2] in k.ar_paper_descriptors and _paper_name(text, norm, words, i + 1, k):
+                found.append(Span(start, words[i + 1][1], text[start : words[i + 1][1]], "ORG", None))
             continue
         last = next((j for j in range(i + 1, len(words)) if words[j][1] == end), None)
         if last is None:
@@ -758,6 +801,27 @@ def arabic_outlets(
             end = words[j][1]
         found.append(Span(start, end, text[start:end], "ORG", None))
     return found
+
+
+def _paper_name(text: str, norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """``words[j]``, after a paper's descriptor, is the paper's name: one article word closed by
+    punctuation, a bracket or a stopword (لجريدة الصباح إن, صحيفة الغد،), a common word as it may be;
+    not a verbal, plural or common noun (صحيفة الاتهام أن, صحيفة الدعوى)."""
+    end, w = words[j][1], words[j][2]
+    if (
+        not _article(text, words[j])
+        or not _name_word(w, k)
+        or _nisba(w, k)
+        or _plural_noun(w)
+        or k.ar_not_first.match(w[2:])
+        or w[2:] in k.ar_not_names
+    ):
+        return False
+    if j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
+        return (
+            words[j + 1][2] in k.ar_stopwords
+        )  # more words: a longer name or a phrase (صحيفة الحالة الجنائية)
+    return _CLAUSE_END.match(norm, end) is not None or norm.startswith((" (", ")", "»", '"'), end)
 
 
 def arabic_clubs(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
@@ -860,6 +924,29 @@ def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) ->
         if not bare.startswith("ال") or not _name_word(bare, k) or bare in k.ar_org_end_adjectives:
             break
         last = nxt
+    return last
+
+
+def _purpose_tail(text: str, norm: str, words: list[Word], i: int, last: int, k: EntityKnowledge) -> int:
+    """The last word of a body's name after what it is for ends at ``words[last]``: a second purpose
+    with its agreeing adjective (المكتب الوطني للسلامة الصحية للمنتجات الغذائية), then a nationality
+    agreeing with the head ``words[i]`` (الشركة الوطنية للسكك الحديدية التونسية)."""
+    nxt = last + 1
+    if (
+        nxt < len(words)
+        and _adjacent(norm, words[last], words[nxt])
+        and words[nxt][2].startswith("لل")
+        and words[nxt][2] not in k.ar_not_purposes
+        and _name_word("ال" + words[nxt][2][2:], k)
+        and _agreeing_adjective(text, norm, words, nxt, k)
+    ):
+        last = nxt + 1
+    if (
+        last + 1 < len(words)
+        and _adjacent(norm, words[last], words[last + 1])
+        and _agreeing_nisba(words[i][2], words[last + 1][2], k)
+    ):
+        last += 1
     return last
 
 

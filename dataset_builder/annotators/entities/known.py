@@ -226,8 +226,17 @@ def contextual_names(
         alone = (language, form) not in k.names
         in_context = [s for s in hits if _in_context(text, norm, s, language, k, alone)]
         spread = (in_context or entity_id in named) and alone
+        if spread and language == "ar":
+            hits = [s for s in hits if s in in_context or not _after_place_noun(norm, s, k)]
         found.extend(hits if spread else in_context)
     return found
+
+
+def _after_place_noun(norm: str, span: Span, k: EntityKnowledge) -> bool:
+    """An Arabic name right after a noun whose complement is a place (شبه الجزيرة, سكان الجزيرة): the
+    place, not the entity the name stands for elsewhere in the text."""
+    previous = last_word(norm, span.start)[1]
+    return previous is not None and previous in k.ar_place_nouns
 
 
 _EN_ARTICLE = frozenset({"the", "The"})
