@@ -276,6 +276,8 @@ class EntityKnowledge:
     """Words that end a club's name after its town (Newcastle United)."""
     en_place_prepositions: frozenset[str] = frozenset()
     """Prepositions that make a club's town the place (in Newcastle)."""
+    en_surname_particles: frozenset[str] = frozenset()
+    """Particles kept with a family name in its later mentions (Di María), with plain letters."""
     en_context_towns: ahocorasick.Automaton | None = None
     """The registry's context towns (and their capitals in datelines, their plain forms): each form →
     its length and id; a place only in a place's context (:func:`english_context_towns`)."""
@@ -451,6 +453,7 @@ def compile_entity_knowledge(
         ),
         en_acronym=re.compile(_EN_ACRONYM),
         en_name_joiners=frozenset(en.name_joiners),
+        en_surname_particles=frozenset(latin_folded(p) for p in en.surname_particles),
         ar_org_name_adjectives=frozenset(normalise(w, "ar") for w in ar.org_name_adjectives),
         ar_org_end_adjectives=frozenset(normalise(w, "ar") for w in ar.org_end_adjectives),
         ar_generic_bodies=frozenset(normalise(w, "ar") for w in ar.generic_bodies),

@@ -388,6 +388,9 @@ class EnglishEntityRules(_Strict):
     org_heads: list[str]
     stopwords: list[str]
     particles: list[str] = Field(min_length=1)
+    surname_particles: list[str] = []
+    """Particles that stay with the family name in its later mentions (Ángel Di María is later Di
+    María, Seán Ó Sé Ó Sé): not the Arabic ones, whose short form drops them (Sultan Al Neyadi, Neyadi)."""
     articles: list[str] = Field(min_length=1)
     """The Arabic article as romanised before a hyphen (al-Sisi, el-Sheikh): part of a name, left out
     of its surname's later mentions (Sisi)."""

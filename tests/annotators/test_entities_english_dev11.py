@@ -61,6 +61,16 @@ def test_a_context_town_as_a_dateline_and_after_a_places_possessive() -> None:
     assert ("Krishnagiri", "LOC") in found(text)
 
 
+def test_a_family_names_particle_stays_in_its_later_mentions() -> None:
+    text = "Ángel Di María scored twice. Di María, 37, curled in a free kick."
+    assert found(text) == [("Ángel Di María", "PER"), ("Di María", "PER")]
+
+
+def test_nations_of_the_uk_give_their_adjectives() -> None:
+    text = "The Welsh government and the Scottish Highlands; storms across West Yorkshire."
+    assert found(text) == [("Welsh", "MISC"), ("Scottish Highlands", "LOC"), ("West Yorkshire", "LOC")]
+
+
 def test_a_clubs_town_after_a_club_prefix_is_the_club_alone() -> None:
     text = (
         "Benfica beat Borussia Dortmund 3-1. Dortmund coach Nuri Şahin was angry. Fans flew home to Dortmund."
