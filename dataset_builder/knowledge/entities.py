@@ -13,7 +13,7 @@ from typing import TypeVar
 import ahocorasick
 
 from dataset_builder.errors import InputError
-from dataset_builder.knowledge.registries import Place, RegistryNames
+from dataset_builder.knowledge.registries import RegistryNames
 from dataset_builder.knowledge.schema import ENTITY_RULES, EntitiesFile, EntityRulesFile, LearnedAliasesFile
 from dataset_builder.knowledge.text import LetterMarks, after_lam, latin_folded, letter_marks, normalise
 from dataset_builder.schema import ENTITY_LABELS
@@ -279,8 +279,10 @@ class EntityKnowledge:
     en_surname_particles: frozenset[str] = frozenset()
     """Particles kept with a family name in its later mentions (Di María), with plain letters."""
     en_context_towns: ahocorasick.Automaton | None = None
-    """The registry's context towns (and their capitals in datelines, their plain forms): each form →
-    its length and id; a place only in a place's context (:func:`english_context_towns`)."""
+    """The registry's context towns: each name → its length and id; a place only in a place's context
+    (:func:`~dataset_builder.annotators.entities.english.english_context_towns`)."""
+    en_context_town_ids: dict[str, str] = field(default_factory=dict)
+    """The same names → their ids, for a dateline's town in capitals (ASHEVILLE read as Asheville)."""
     en_town_prepositions: frozenset[str] = frozenset()
     en_given_name_places: frozenset[str] = frozenset()
     """Places named as people too (Kerry, Clare): places only where no name goes on around them."""
@@ -364,6 +366,11 @@ def compile_entity_knowledge(
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
+    town_ids = {
+        surface: entity_id
+        for (language, surface), (entity_id, _) in registry.context_towns
+        if language == "en"
+    }
     # a lowercase title also starts a sentence (Goalkeeper Andre Onana saved …)
     titles = sorted({*en.titles, *(t[:1].upper() + t[1:] for t in en.titles)})
     org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
@@ -522,7 +529,8 @@ def compile_entity_knowledge(
         en_club_prefixes=frozenset(en.club_prefixes),
         en_competitions=frozenset(f"{w} {h}" for w in en.competition_words for h in en.competition_heads),
         en_place_prepositions=frozenset(en.place_prepositions),
-        en_context_towns=_towns_automaton(registry.context_towns),
+        en_context_towns=_towns_automaton(town_ids),
+        en_context_town_ids=town_ids,
         en_town_prepositions=frozenset(en.town_prepositions),
         en_given_name_places=frozenset(en.given_name_places),
         en_word_places=frozenset(en.word_places),
@@ -542,18 +550,13 @@ def compile_entity_knowledge(
     )
 
 
-def _towns_automaton(towns: Iterable[Place]) -> ahocorasick.Automaton | None:
-    """The context towns' English forms (their letters plain already), also in capitals (datelines),
-    as one automaton (None without towns); a form two towns share in capitals goes to the first."""
-    forms: dict[str, str] = {}
-    for (language, surface), (entity_id, _) in towns:
-        if language == "en":
-            for form in (surface, surface.upper()):
-                forms.setdefault(form, entity_id)
-    if not forms:
+def _towns_automaton(towns: dict[str, str]) -> ahocorasick.Automaton | None:
+    """The context towns' English names (their letters plain already) → their ids as one automaton,
+    each name's value its length and id; None without towns."""
+    if not towns:
         return None
     automaton = ahocorasick.Automaton()
-    for form, entity_id in sorted(forms.items()):
+    for form, entity_id in sorted(towns.items()):
         automaton.add_word(form, (len(form), entity_id))
     automaton.make_automaton()
     return automaton

@@ -175,33 +175,36 @@ def context_towns(
     """("en", surface) → (id, LOC) for the towns below the gazetteer's cut that reach
     ``context_min_population`` (``local_context_min_population`` in the local countries): the
     annotators take them only in a place's context. Not a given name, stopword, skipped word or a
-    surface the gazetteer has (``taken``); the most populous first, like the gazetteer's. ``cities``
-    are :func:`geonames_cities`."""
+    surface the gazetteer has (``taken``); a surface several towns share is the most populous's, as in
+    the gazetteer. ``cities`` are :func:`geonames_cities`; one pass, no sort of them all."""
     if config.context_min_population is None:
         return {}
     local = frozenset(config.local_countries)
     local_min = config.local_context_min_population or config.context_min_population
     english_name = _english_name(config.name_particles)
     skip = frozenset(config.skip.get("en", ()))
-    found: PlaceNames = {}
-    large = [
-        city
-        for city in cities
-        if city["population"]
-        >= (local_min if city["countrycode"] in local else config.context_min_population)
-    ]
-    for city in sorted(large, key=lambda c: (-c["population"], c["geonameid"])):
+    ranked: dict[str, tuple[int, Any]] = {}  # each surface → its most populous town's rank (-people, id)
+    for city in cities:
+        people = city["population"]
+        if people < (local_min if city["countrycode"] in local else config.context_min_population):
+            continue
         surface = city["name"] if english_name.fullmatch(city["name"]) else _folded(city["name"])
-        if (
-            english_name.fullmatch(surface)
-            and len(surface) >= config.min_letters
+        rank = (-people, city["geonameid"])
+        if surface in ranked:
+            ranked[surface] = min(ranked[surface], rank)
+        elif (
+            len(surface) >= config.min_letters
+            and english_name.fullmatch(surface)
             and ("en", surface) not in taken
             and surface not in given_names
             and surface not in stopwords["en"]
             and surface not in skip
         ):
-            found.setdefault(("en", surface), (f"geonames-{city['geonameid']}", "LOC"))
-    return found
+            ranked[surface] = rank
+    return {
+        ("en", surface): (f"geonames-{geonameid}", "LOC")
+        for surface, (_, geonameid) in sorted(ranked.items())
+    }
 
 
 def _local_areas(

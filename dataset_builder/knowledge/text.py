@@ -49,13 +49,18 @@ def _latin_fold_table() -> dict[int, str]:
 
 
 _LATIN_FOLD = _latin_fold_table()
+_FOLDABLE = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
+"""The blocks of the letters folded: a text without any (most, whatever their quotes and dashes) is
+left as it is after one scan in C, not translated letter by letter."""
 
 
 def latin_folded(text: str) -> str:
     """English text with its accented letters plain, one letter for one (offsets stay valid): English
     news writes Éowyn, Şahin and Micheál where the knowledge and the rules' letter classes spell
     them plain, or with other accents."""
-    return text if text.isascii() else text.translate(_LATIN_FOLD)
+    if text.isascii() or _FOLDABLE.search(text) is None:
+        return text
+    return text.translate(_LATIN_FOLD)
 
 
 def normalise(text: str, language: str) -> str:

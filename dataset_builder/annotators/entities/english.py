@@ -506,7 +506,10 @@ def english_given_name_places(text: str, k: EntityKnowledge) -> list[Span]:
 _TOWN_AFTER = re.compile(r"-based\b|[^\S\n]+in[^\S\n]+")
 """After a context town: "-based" (Knysna-based), or "in" before a place the text names (Hosur in Tamil Nadu)."""
 _LIST_JOINERS = (", ", " and ", " or ", ", and ")
-_DATELINE_END = re.compile(r"[^\S\n]*(?:[,:(]|[—–-][^\S\n])")
+_DATELINE_TOWN = re.compile(
+    r"[A-Z][A-Z’'-]*+(?:[^\S\n][A-Z][A-Z’'-]*+){0,2}(?=[^\S\n]*(?:[,:(]|[—–-][^\S\n]))"
+)
+"""A line's opening words in capitals before a comma, colon, bracket or dash: a dateline (ASHEVILLE, N.C. —)."""
 
 
 def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> list[Span]:
@@ -515,10 +518,17 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
     before "-based" or "in" and a place ``known`` names (Hosur in Tamil Nadu), next to a place in a
     list (Clifden, Belmullet and Ennistymon), or opening a line in capitals as a dateline (ASHEVILLE,
     N.C. —); then every mention of a town the text once named so. Never a word of a longer capitalised
-    name (Knysna Municipality, Lord Marshall). One automaton pass finds them all."""
+    name (Knysna Municipality, Lord Marshall) nor the first word of a firm the text names (Tata, after
+    Tata Electronics). One automaton pass finds them all."""
     if k.en_context_towns is None:
         return []
     hits: list[tuple[Span, int, str | None]] = []  # each town, where the word before it ends, that word
+    line_start = 0
+    while line_start >= 0:  # a dateline: the town in capitals, looked up as written in the registry
+        m = _DATELINE_TOWN.match(text, line_start)
+        if m is not None and (entity_id := k.en_context_town_ids.get(m.group().title())) is not None:
+            hits.append((Span(m.start(), m.end(), m.group(), "LOC", entity_id), 0, None))
+        line_start = text.find("\n", line_start) + 1 or -1
     for last, (length, entity_id) in k.en_context_towns.iter(text):
         start, end = last - length + 1, last + 1
         before, after = text[start - 1 : start], text[end : end + 1]
@@ -537,6 +547,11 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
         ):
             continue  # inside a longer name (Lord Marshall), not after a sentence's opening word (In, The)
         hits.append((Span(start, end, text[start:end], "LOC", entity_id), at, previous))
+    if not hits:
+        return []
+    # a town named as a firm the text names in full is the firm's short name (Tata, after Tata Electronics)
+    firms = {s.text.split(None, 1)[0] for s in known if s.label == "ORG" and " " in s.text}
+    hits = [hit for hit in hits if hit[0].text not in firms]
     places = {s.start: s.end for s in known if s.label == "LOC"}
     ends = {s.end for s in known if s.label == "LOC"}
     taken = {
@@ -558,7 +573,11 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
             ):
                 taken.add(span.entity_id)
                 listed = True
-    return [span for span, _, _ in hits if span.entity_id in taken]
+    found = {(span.start, span.end): span for span, _, _ in hits if span.entity_id in taken}
+    for name, entity_id in {(span.text.upper(), span.entity_id) for span in found.values()}:
+        for at in _standalone(text, name) if name in text else ():  # in capitals too (ASHEVILLE, N.C.)
+            found.setdefault((at, at + len(name)), Span(at, at + len(name), name, "LOC", entity_id))
+    return sorted(found.values(), key=lambda span: span.start)
 
 
 def _town_in_context(
@@ -574,7 +593,7 @@ def _town_in_context(
     is the word before it (None at a line's start), ending at ``at``; ``places`` the known places'
     starts and ends, ``ends`` their ends."""
     if previous is None:
-        return span.text.isupper() and _DATELINE_END.match(text, span.end) is not None
+        return span.text.isupper()  # a dateline (a town opening a line in lower case is a heading's word)
     two = f"{last_word(text, at - len(previous))[1]} {previous}".lower()
     if previous.lower() in k.en_town_prepositions or two in k.en_town_prepositions:
         return True
