@@ -12,7 +12,9 @@ that the base does not know: they get no id. Places come also from registry gaze
 found, a later surname-only mention is the same person. Names that are also common words (الرجاء) or
 another entity's name (الشرق الأوسط the region and the paper) count only in context: brackets,
 quotes, after a descriptor (صحيفة, نادي). Arabic marks (tashkeel, shadda, tatweel) are read past:
-the text is matched without them and offsets mapped back.
+the text is matched without them and offsets mapped back. English accented letters are read plain,
+one for one (Éowyn as Eowyn), the knowledge holding both spellings. Towns below the gazetteer's cut
+count only in a place's context (:func:`.english.english_context_towns`).
 
 The knowledge is compiled in :mod:`dataset_builder.knowledge.entities`; here, by concern: :mod:`.text`
 (the text as the rules read it), :mod:`.known` (what the knowledge names), :mod:`.arabic` and
@@ -97,9 +99,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         plain, at = unmarked
         spans = marked_spans(text, at, find_entities(plain, language, k, unmarked_spans(plain, at, model)))
         return [_told_by_marks(s, k) for s in spans] if k.ar_marked_names else spans
-    if (
-        language == "en" and (plain := latin_folded(text)) != text
-    ):  # Éowyn, Şahin, Micheál as the rules read them
+    # English accented letters are read plain (Éowyn, Şahin, Micheál), offsets and spans' text as written
+    if language == "en" and (plain := latin_folded(text)) != text:
         return [replace(s, text=text[s.start : s.end]) for s in find_entities(plain, language, k, model)]
     norm = normalise(text, language)
     words = arabic_words(norm) if language == "ar" else []
