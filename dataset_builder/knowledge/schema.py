@@ -397,6 +397,9 @@ class EnglishEntityRules(_Strict):
     org_heads: list[str]
     stopwords: list[str]
     particles: list[str] = Field(min_length=1)
+    surname_particles: list[str] = []
+    """Particles that stay with the family name in its later mentions (Ángel Di María is later Di
+    María, Seán Ó Sé Ó Sé): not the Arabic ones, whose short form drops them (Sultan Al Neyadi, Neyadi)."""
     articles: list[str] = Field(min_length=1)
     """The Arabic article as romanised before a hyphen (al-Sisi, el-Sheikh): part of a name, left out
     of its surname's later mentions (Sisi)."""
@@ -419,6 +422,9 @@ class EnglishEntityRules(_Strict):
     club_suffixes: list[str] = []
     """Words that end a club's name after its town (Newcastle United, Blackburn Rovers): the town's
     name alone, elsewhere in the same text, is the club, unless ``place_prepositions`` stand before it."""
+    club_prefixes: list[str] = []
+    """Words that start a club's name before its town (Borussia Dortmund, Bayer Leverkusen): as with
+    ``club_suffixes``, the town's name alone elsewhere in the same text is the club."""
     competition_words: list[str] = []
     """Words that, right before a ``competition_heads`` word, make the name a competition (MISC) rather
     than a body (Premier League, Diamond League, Conference League; not Arab League)."""
@@ -426,6 +432,9 @@ class EnglishEntityRules(_Strict):
     """Organisation heads that name a competition after a ``competition_words`` word (League)."""
     place_prepositions: list[str] = []
     """Prepositions before a town that make it the place, not its club (in Newcastle, at Newcastle)."""
+    town_prepositions: list[str] = []
+    """Words before a context town that make it a place (in Knysna, near Asheville, from Tralee): the
+    towns the gazetteer takes only in context (``context_min_population``)."""
     given_name_places: list[str] = []
     """Counties and towns named as people too (Kerry, Clare, Mayo, Leigh), which the registry gazetteer
     leaves out: a place where no capitalised word stands next to them and no possessive, age or
@@ -514,6 +523,12 @@ class GazetteerRules(_Strict):
     County Galway: the UK and Ireland); none when the key is missing, as before it was added."""
     local_min_population: int = Field(default=0, ge=0)
     """A local country's towns count from this many people."""
+    context_min_population: int | None = Field(default=None, ge=0)
+    """Towns left out above from this many people count in a place's context only (in Knysna, near
+    Asheville, Hosur in Tamil Nadu): too many to review as the gazetteer's are, and named as often as
+    people or things; none when the key is missing."""
+    local_context_min_population: int | None = Field(default=None, ge=0)
+    """The same in the local countries (Tralee, Letterkenny)."""
 
 
 class EntityRulesFile(_Strict):

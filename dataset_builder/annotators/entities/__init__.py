@@ -12,7 +12,9 @@ that the base does not know: they get no id. Places come also from registry gaze
 found, a later surname-only mention is the same person. Names that are also common words (الرجاء) or
 another entity's name (الشرق الأوسط the region and the paper) count only in context: brackets,
 quotes, after a descriptor (صحيفة, نادي). Arabic marks (tashkeel, shadda, tatweel) are read past:
-the text is matched without them and offsets mapped back.
+the text is matched without them and offsets mapped back. English accented letters are read plain,
+one for one (Éowyn as Eowyn), the knowledge holding both spellings. Towns below the gazetteer's cut
+count only in a place's context (:func:`.english.english_context_towns`).
 
 The knowledge is compiled in :mod:`dataset_builder.knowledge.entities`; here, by concern: :mod:`.text`
 (the text as the rules read it), :mod:`.known` (what the knowledge names), :mod:`.arabic` and
@@ -53,6 +55,7 @@ from dataset_builder.annotators.entities.arabic import (
 from dataset_builder.annotators.entities.english import (
     english_acronym_names,
     english_club_towns,
+    english_context_towns,
     english_coordinated_people,
     english_cued_orgs,
     english_cued_people,
@@ -85,7 +88,7 @@ from dataset_builder.annotators.entities.text import arabic_words, marked_spans,
 from dataset_builder.annotators.ner_model import ModelTagger, model_spans
 from dataset_builder.documents import Document, Span
 from dataset_builder.knowledge.entities import EntityKnowledge
-from dataset_builder.knowledge.text import MARKS, letter_marks, normalise
+from dataset_builder.knowledge.text import MARKS, latin_folded, letter_marks, normalise
 
 
 def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[Span] = ()) -> list[Span]:
@@ -96,6 +99,9 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         plain, at = unmarked
         spans = marked_spans(text, at, find_entities(plain, language, k, unmarked_spans(plain, at, model)))
         return [_told_by_marks(s, k) for s in spans] if k.ar_marked_names else spans
+    # English accented letters are read plain (Éowyn, Şahin, Micheál), offsets and spans' text as written
+    if language == "en" and (plain := latin_folded(text)) != text:
+        return [replace(s, text=text[s.start : s.end]) for s in find_entities(plain, language, k, model)]
     norm = normalise(text, language)
     words = arabic_words(norm) if language == "ar" else []
     gazetteer = gazetteer_matches(text, norm, language, k)
@@ -155,6 +161,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + english_national_people(text, k)
         + english_cued_people(text, k, starts)
         + english_given_name_places(text, k)
+        + english_context_towns(text, k, gazetteer + orgs)
     )
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)

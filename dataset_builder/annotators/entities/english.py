@@ -8,7 +8,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from dataset_builder.annotators.entities.text import last_word
+from dataset_builder.annotators.entities.text import is_word_char, last_word
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import (
     APPOSITION,
@@ -455,13 +455,16 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
 
 
 def english_club_towns(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
-    """The chosen spans with a club's town alone (Newcastle, after Newcastle United) as the club:
-    an organisation, with no place preposition right before it (in Newcastle stays a place)."""
-    towns = {
-        " ".join(words[:-1]): span.entity_id
-        for span in chosen
-        if span.label == "ORG" and len(words := span.text.split()) >= 2 and words[-1] in k.en_club_suffixes
-    }
+    """The chosen spans with a club's town alone (Newcastle, after Newcastle United; Dortmund, after
+    Borussia Dortmund) as the club: an organisation, with no place preposition right before it (in
+    Newcastle stays a place)."""
+    towns = {}
+    for span in chosen:
+        if span.label == "ORG" and len(words := span.text.split()) >= 2:
+            if words[-1] in k.en_club_suffixes:
+                towns[" ".join(words[:-1])] = span.entity_id
+            elif words[0] in k.en_club_prefixes:
+                towns[" ".join(words[1:])] = span.entity_id
     if not towns:
         return chosen
     relabelled = []
@@ -498,6 +501,106 @@ def english_given_name_places(text: str, k: EntityKnowledge) -> list[Span]:
                 continue
             found.append(Span(at, end, form, "LOC", None))
     return found
+
+
+_TOWN_AFTER = re.compile(r"-based\b|[^\S\n]+in[^\S\n]+")
+"""After a context town: "-based" (Knysna-based), or "in" before a place the text names (Hosur in Tamil Nadu)."""
+_LIST_JOINERS = (", ", " and ", " or ", ", and ")
+_DATELINE_TOWN = re.compile(
+    r"[A-Z][A-Z’'-]*+(?:[^\S\n][A-Z][A-Z’'-]*+){0,2}(?=[^\S\n]*(?:[,:(]|[—–-][^\S\n]))"
+)
+"""A line's opening words in capitals before a comma, colon, bracket or dash: a dateline (ASHEVILLE, N.C. —)."""
+
+
+def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> list[Span]:
+    """Towns the gazetteer takes only in a place's context: after a ``town_prepositions`` word or
+    phrase (in Knysna, residents of Swannanoa) or a place's possessive (Tamil Nadu's Krishnagiri),
+    before "-based" or "in" and a place ``known`` names (Hosur in Tamil Nadu), next to a place in a
+    list (Clifden, Belmullet and Ennistymon), or opening a line in capitals as a dateline (ASHEVILLE,
+    N.C. —); then every mention of a town the text once named so. Never a word of a longer capitalised
+    name (Knysna Municipality, Lord Marshall) nor the first word of a firm the text names (Tata, after
+    Tata Electronics). One automaton pass finds them all."""
+    if k.en_context_towns is None:
+        return []
+    hits: list[tuple[Span, int, str | None]] = []  # each town, where the word before it ends, that word
+    line_start = 0
+    while line_start >= 0:  # a dateline: the town in capitals, looked up as written in the registry
+        m = _DATELINE_TOWN.match(text, line_start)
+        if m is not None and (entity_id := k.en_context_town_ids.get(m.group().title())) is not None:
+            hits.append((Span(m.start(), m.end(), m.group(), "LOC", entity_id), 0, None))
+        line_start = text.find("\n", line_start) + 1 or -1
+    for last, (length, entity_id) in k.en_context_towns.iter(text):
+        start, end = last - length + 1, last + 1
+        before, after = text[start - 1 : start], text[end : end + 1]
+        if (before and (is_word_char(before) or before in "’'-")) or (after and is_word_char(after)):
+            continue
+        if _CAPITALISED_NEXT.match(text, end) or (after == "-" and not text.startswith("-based", end)):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        at, previous = last_word(text, start) if text[line_start:start].strip() else (0, None)
+        if (
+            previous is not None
+            and previous[:1].isupper()
+            and not previous.endswith((*_SENTENCE_END, "’s", "'s"))
+            and previous.lower() not in k.en_town_prepositions
+            and previous not in k.en_stopwords
+        ):
+            continue  # inside a longer name (Lord Marshall), not after a sentence's opening word (In, The)
+        hits.append((Span(start, end, text[start:end], "LOC", entity_id), at, previous))
+    if not hits:
+        return []
+    # a town named as a firm the text names in full is the firm's short name (Tata, after Tata Electronics)
+    firms = {s.text.split(None, 1)[0] for s in known if s.label == "ORG" and " " in s.text}
+    hits = [hit for hit in hits if hit[0].text not in firms]
+    places = {s.start: s.end for s in known if s.label == "LOC"}
+    ends = {s.end for s in known if s.label == "LOC"}
+    taken = {
+        span.entity_id
+        for span, at, previous in hits
+        if _town_in_context(text, span, at, previous, places, ends, k)
+    }
+    listed = True
+    while listed:  # a list grows from the places in it, both ways (Knysna and Oudtshoorn)
+        listed = False
+        for span, _, _ in hits:
+            if span.entity_id in taken:
+                ends.add(span.end)
+                places[span.start] = span.end
+            elif any(
+                (text.endswith(j, 0, span.start) and span.start - len(j) in ends)
+                or (text.startswith(j, span.end) and span.end + len(j) in places)
+                for j in _LIST_JOINERS
+            ):
+                taken.add(span.entity_id)
+                listed = True
+    found = {(span.start, span.end): span for span, _, _ in hits if span.entity_id in taken}
+    for name, entity_id in {(span.text.upper(), span.entity_id) for span in found.values()}:
+        for at in _standalone(text, name) if name in text else ():  # in capitals too (ASHEVILLE, N.C.)
+            found.setdefault((at, at + len(name)), Span(at, at + len(name), name, "LOC", entity_id))
+    return sorted(found.values(), key=lambda span: span.start)
+
+
+def _town_in_context(
+    text: str,
+    span: Span,
+    at: int,
+    previous: str | None,
+    places: dict[int, int],
+    ends: set[int],
+    k: EntityKnowledge,
+) -> bool:
+    """Whether a town stands in a place's own context (see :func:`english_context_towns`); ``previous``
+    is the word before it (None at a line's start), ending at ``at``; ``places`` the known places'
+    starts and ends, ``ends`` their ends."""
+    if previous is None:
+        return span.text.isupper()  # a dateline (a town opening a line in lower case is a heading's word)
+    two = f"{last_word(text, at - len(previous))[1]} {previous}".lower()
+    if previous.lower() in k.en_town_prepositions or two in k.en_town_prepositions:
+        return True
+    if previous.endswith(("’s", "'s")) and at - 2 in ends:
+        return True
+    after = _TOWN_AFTER.match(text, span.end)
+    return after is not None and (after.group() == "-based" or after.end() in places)
 
 
 def _standalone(text: str, form: str) -> Iterator[int]:

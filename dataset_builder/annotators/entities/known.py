@@ -5,6 +5,8 @@ news agency of a dateline."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from dataset_builder.annotators.entities.text import is_word_char, last_word
 from dataset_builder.documents import Span
@@ -39,7 +41,12 @@ def without_phrases_naming_nothing(
         phrases.append((start, end))
     if not phrases:
         return spans
-    return [s for s in spans if not any(start <= s.start and s.end <= end for start, end in phrases)]
+    # a span lies inside a phrase when the phrases starting at or before it reach its end: the running
+    # furthest end of the phrases in order of start tells it with one bisection per span
+    phrases.sort()
+    starts = [start for start, _ in phrases]
+    reach = list(accumulate((end for _, end in phrases), max))
+    return [s for s in spans if (i := bisect_right(starts, s.start) - 1) < 0 or reach[i] < s.end]
 
 
 def gazetteer_matches(text: str, norm: str, language: str, k: EntityKnowledge) -> list[Span]:

@@ -67,8 +67,8 @@ def surname_mentions(
 
 def _surname(name: str, language: str, k: EntityKnowledge) -> str | None:
     """The family name of a full name: its last word with the عبد, أبو or particles (فون, دير) before
-    it (خالد أبو بكر is later أبو بكر, not بكر; أورسولا فون دير لاين is فون دير لاين); None for a
-    one-word name."""
+    it (خالد أبو بكر is later أبو بكر, not بكر; أورسولا فون دير لاين is فون دير لاين), in English with
+    its ``surname_particles`` (Ángel Di María is later Di María); None for a one-word name."""
     words = name.split()
     if len(words) < 2:
         return None
@@ -79,6 +79,9 @@ def _surname(name: str, language: str, k: EntityKnowledge) -> str | None:
         while first > 1 and (
             (form := normalise(words[first - 1], language)) in k.ar_compound_first or form in k.ar_connectors
         ):
+            first -= 1
+    else:
+        while first > 1 and words[first - 1] in k.en_surname_particles:
             first -= 1
     return " ".join(words[first:])
 
