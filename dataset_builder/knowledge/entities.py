@@ -274,10 +274,11 @@ class EntityKnowledge:
     en_loc_heads: frozenset[str] = frozenset()
     """Place heads (Dam, Reef, Coast): no word of a person's name."""
     en_club_suffixes: frozenset[str] = frozenset()
+    """Words that end a club's name after its town (Newcastle United)."""
     en_club_prefixes: frozenset[str] = frozenset()
+    """Words that start a club's name before its town (Borussia Dortmund)."""
     en_competitions: frozenset[str] = frozenset()
     """Two-word endings that make an organisation-headed name a competition (Premier League)."""
-    """Words that end a club's name after its town (Newcastle United)."""
     en_place_prepositions: frozenset[str] = frozenset()
     """Prepositions that make a club's town the place (in Newcastle)."""
     en_surname_particles: frozenset[str] = frozenset()
@@ -288,6 +289,7 @@ class EntityKnowledge:
     en_context_town_ids: dict[str, str] = field(default_factory=dict)
     """The same names → their ids, for a dateline's town in capitals (ASHEVILLE read as Asheville)."""
     en_town_prepositions: frozenset[str] = frozenset()
+    """Words and two-word phrases before a context town that make it a place (in, near, residents of)."""
     en_given_name_places: frozenset[str] = frozenset()
     """Places named as people too (Kerry, Clare): places only where no name goes on around them."""
     en_word_places: frozenset[str] = frozenset()

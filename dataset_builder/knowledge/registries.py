@@ -151,9 +151,10 @@ def _read(path: Path, key: str) -> RegistryNames | None:
         raw = json.loads(body)
         places, towns = (
             tuple(
-                ((language, surface), (entity_id, label)) for language, surface, entity_id, label in raw[key]
+                ((language, surface), (entity_id, label))
+                for language, surface, entity_id, label in raw[field]
             )
-            for key in ("places", "context_towns")
+            for field in ("places", "context_towns")
         )
         given = frozenset(raw["given_names"])
     except (ValueError, TypeError, KeyError):  # not JSON, or not the shape written
