@@ -310,6 +310,12 @@ def write_dataset(
         )
         warning = unbumped_version(project.releases_dir, manifest)
         result.warnings += conflicts + pair_warnings + ([warning] if warning else [])
+        if project.settings.prompts_left:
+            result.warnings.append(
+                f"{project.file}: the init template's prompts are left in "
+                f"{', '.join(project.settings.prompts_left)}; the card and croissant.json repeat them as they "
+                "are, and `publish` refuses the build until they say what is true of this dataset"
+            )
         result.advice += empty_split_notes(manifest["rows"]["documents"], stats["events"], split_ratios)
     return result
 

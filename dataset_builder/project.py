@@ -4,13 +4,15 @@ Every command works on one project: the folder given with ``--project-dir``, or 
 holding ``dataset.toml`` from the working directory upwards (as git finds its repository). All
 paths (seeds, annotations, card template, output, release records) are relative to that folder;
 nothing points into the installed package, so a wheel install builds any project the same way.
-``dataset.toml`` holds what the dataset is (name, version, license, citation, Hub repo, split
-ratios); it is validated with pydantic and every error names the file and the key.
+``dataset.toml`` holds what the dataset is (name, version, license, citation, what its card says of
+the data, Hub repo, split ratios); it is validated with pydantic and every error names the file and
+the key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import shutil
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Annotated
 
 import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -55,6 +58,27 @@ class Citation(_Strict):
     authors: list[str] = Field(min_length=1)
     year: int = Field(ge=1900, le=2999)
     url: str | None = None
+
+
+Statement = Annotated[str, Field(min_length=1)]
+"""One sentence (or paragraph) of the ``[card]`` table, never empty."""
+
+
+class CardStatements(_Strict):
+    """The ``[card]`` table: what only the owner knows about the data, said by the card and Croissant's
+    RAI fields (what is true of every build, e.g. that silver annotations contain errors, is said by the
+    tool itself). A key left out is not said."""
+
+    sources: Statement | None = None
+    """One paragraph: where the texts come from (outlets, period, how they were picked)."""
+    biases: list[Statement] = Field(default_factory=list)
+    """What makes the data unrepresentative (outlets, topics, period, framing)."""
+    limitations: list[Statement] = Field(default_factory=list)
+    """What the data is not fit for (size, coverage)."""
+    intended_uses: list[Statement] = Field(default_factory=list)
+    """The tasks the dataset is meant for."""
+    personal_information: Statement | None = None
+    """Whose names or personal data the texts carry, and what was done about it."""
 
 
 class Hub(_Strict):
@@ -113,6 +137,7 @@ class Settings(_Strict):
     license_details: str | None = None
     annotations_license: str | None = None
     citation: Citation | None = None
+    card: CardStatements = CardStatements()
     hub: Hub = Hub()
     splits: Splits = Splits()
     labelstudio: LabelStudioSettings = LabelStudioSettings()
@@ -123,6 +148,47 @@ class Settings(_Strict):
         if not versions.SEMVER.fullmatch(value):
             raise ValueError(f"{value!r} is not a version MAJOR.MINOR.PATCH (e.g. 1.0.0)")
         return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """The texts of a dotted key (``card.biases``): none, one, or the items of a list."""
+        value: object = self
+        for part in key.split("."):
+            value = getattr(value, part)
+        if value is None:
+            return ()
+        return (value,) if isinstance(value, str) else tuple(value)
+
+    @property
+    def prompts_left(self) -> list[str]:
+        """The keys that still hold a prompt of the init template: a release would publish it as fact."""
+        return [key for key, prompts in template_prompts().items() if prompts & set(self.texts(key))]
+
+
+PROMPTED_KEYS = (
+    "license_details",
+    "card.sources",
+    "card.biases",
+    "card.limitations",
+    "card.intended_uses",
+    "card.personal_information",
+)
+"""Keys whose value in the init template is a prompt for the owner, not a statement about the data."""
+
+
+def _template_text(name: str, pretty_name: str) -> str:
+    """The init template of ``dataset.toml``, filled in for a project ``name``, released today."""
+    today = dt.date.today()
+    return string.Template(
+        (resources.files("dataset_builder") / DEFAULTS / PROJECT_FILE).read_text(encoding="utf-8")
+    ).substitute(name=name, pretty_name=pretty_name, year=today.year, date=today.isoformat())
+
+
+@functools.cache
+def template_prompts() -> dict[str, frozenset[str]]:
+    """The init template's prompts per key (each item of a list on its own): what ``build`` warns about
+    and ``publish`` refuses while an owner has not replaced it."""
+    template = parse_settings(Path(DEFAULTS) / PROJECT_FILE, _template_text("dataset", "dataset"))
+    return {key: frozenset(template.texts(key)) for key in PROMPTED_KEYS}
 
 
 def parse_settings(path: Path, text: str) -> Settings:
@@ -290,10 +356,7 @@ def init_project(target: Path) -> Project:
         _copy_tree(defaults, staging)
         (staging / SEEDS_DIR).mkdir()
         (staging / ".gitignore").write_text(f"{DIST_DIR}/\n{CACHE_DIR}/\n", encoding="utf-8")
-        name = _slug(target.name)
-        text = string.Template((defaults / PROJECT_FILE).read_text(encoding="utf-8")).substitute(
-            name=name, pretty_name=target.name, year=dt.date.today().year, date=dt.date.today().isoformat()
-        )
+        text = _template_text(_slug(target.name), target.name)
         parse_settings(target / PROJECT_FILE, text)
         (staging / PROJECT_FILE).write_text(text, encoding="utf-8")
         try:

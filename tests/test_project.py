@@ -17,7 +17,7 @@ from dataset_builder import cli
 from dataset_builder.errors import InputError
 from dataset_builder.knowledge import Knowledge
 from dataset_builder.knowledge.schema import KNOWLEDGE_FILES
-from dataset_builder.project import DEFAULTS, PROJECT_FILE, Project, init_project
+from dataset_builder.project import DEFAULTS, PROJECT_FILE, PROMPTED_KEYS, Project, init_project
 from dataset_builder.release.manifest import read_manifest, record_release
 
 DEFAULTS_DIR = REPO / "dataset_builder" / DEFAULTS
@@ -83,6 +83,10 @@ def test_a_project_is_found_from_any_folder_inside_it(tmp_path: Path, monkeypatc
         (("train = 0.8", "train = 0.5"), "splits: the ratios must sum to 1 (they sum to 0.7)"),
         (("[citation]\n", "[citation]\nyear = 'soon'\n"), "not valid TOML"),
         (('name = "arabic-english-news-entities"\n', ""), "name: missing"),
+        (("\n[card]\n", "\n[card]\nbias = []\n"), "card.bias: unknown key"),
+        (("\nbiases = [", "\nbiases = 'one sentence'\nx = ["), "card.biases: Input should be a valid list"),
+        (('"Official and state-aligned', '"", "Official and state-aligned'), "card.biases.1: String should"),
+        (("\nsources = ", "\nsources = ''\nx = "), "card.sources: String should have at least 1 character"),
     ],
 )
 def test_a_bad_project_file_names_the_file_and_the_key(tmp_path: Path, change, message: str, capsys) -> None:
@@ -137,7 +141,13 @@ def test_a_new_project_builds_its_own_seeds_with_no_flags(tmp_path: Path, monkey
         shutil.copy(seed, project / "seeds" / seed.name)
     monkeypatch.chdir(project / "seeds")
     code, out, err = run(capsys, "build", "--no-progress", "--workers", "1")
-    assert code == 0 and f"built {project / 'dist'} (version 0.1.0)" in out and "warning" not in err
+    assert code == 0 and f"built {project / 'dist'} (version 0.1.0)" in out
+    [warning] = err.splitlines()  # the one warning: the template's prompts are left in dataset.toml
+    prompts = f"{project / PROJECT_FILE}: the init template's prompts are left in {', '.join(PROMPTED_KEYS)};"
+    assert warning.startswith(f"warning: {prompts}")
+    for name in ("README.md", "croissant.json"):  # nothing this repository's dataset.toml says
+        release = (project / "dist" / name).read_text(encoding="utf-8")
+        assert "Gaza" not in release and "state-aligned" not in release and "Very small" not in release
     docs = datasets.load_dataset(str(project / "dist"), "documents")
     assert {r["annotation_status"] for split in docs.values() for r in split} == {"silver"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]

@@ -48,7 +48,8 @@ def data_files(rows: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, str
 
 @dataclass(frozen=True)
 class ReleaseInfo:
-    """What the card, the Croissant metadata and the citation say about a release (not about its data)."""
+    """What the card, the Croissant metadata and the citation say about a release, and what the owner
+    says about its data (the ``[card]`` table: sources, biases, limitations, uses, personal information)."""
 
     name: str
     pretty_name: str
@@ -61,6 +62,11 @@ class ReleaseInfo:
     license_link: str | None
     license_details: str | None
     annotations_license: str | None
+    sources: str | None
+    biases: tuple[str, ...]
+    limitations: tuple[str, ...]
+    intended_uses: tuple[str, ...]
+    personal_information: str | None
 
     @property
     def citation(self) -> str:
@@ -86,7 +92,7 @@ class ReleaseInfo:
 
 def release_info(settings: Settings) -> ReleaseInfo:
     """The one place the project's settings become what a release says about itself."""
-    citation = settings.citation
+    citation, card = settings.citation, settings.card
     repo_id = settings.hub.repo_id
     homepage = f"https://huggingface.co/datasets/{repo_id}" if repo_id else citation.url if citation else None
     return ReleaseInfo(
@@ -101,6 +107,11 @@ def release_info(settings: Settings) -> ReleaseInfo:
         license_link=settings.license_link,
         license_details=settings.license_details,
         annotations_license=settings.annotations_license,
+        sources=card.sources,
+        biases=tuple(card.biases),
+        limitations=tuple(card.limitations),
+        intended_uses=tuple(card.intended_uses),
+        personal_information=card.personal_information,
     )
 
 
@@ -237,6 +248,11 @@ def write_card(
         dataset_name=info.name,
         pretty_name=info.pretty_name,
         citation=info.citation,
+        sources=info.sources,
+        biases=info.biases,
+        limitations=info.limitations,
+        intended_uses=info.intended_uses,
+        personal_information=info.personal_information,
     )
     write_atomic(folder / CARD_NAME, str(card).encode("utf-8"))
     if info.license_is_a_file:

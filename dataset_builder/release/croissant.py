@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 CROISSANT_NAME = "croissant.json"
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.1"
 SC_ENUMERATION = "https://schema.org/Enumeration"  # sc:Enumeration; mlcroissant has no DataType for it
+SEED_COLLECTION = (
+    "News articles collected as plain-text seed files (one article, or an Arabic article followed by its "
+    "English version, per file), cleaned of boilerplate by rules that only delete characters (the cuts "
+    "are kept, so every seed can be rebuilt)."
+)
+"""How every build's texts were collected and cleaned; Croissant's ``dataCollection`` follows the
+project's own ``[card] sources`` with it."""
 
 _CROISSANT_TYPES = {
     "string": "TEXT",
@@ -213,9 +220,7 @@ def croissant_metadata(
         cite_as=info.citation,
         distribution=distribution,
         record_sets=record_sets,
-        data_collection="News articles collected as plain-text seed files (one article, or an Arabic article "
-        "followed by its English version, per file), cleaned of boilerplate by rules that only delete "
-        "characters (the cuts are kept, so every seed can be rebuilt).",
+        data_collection=" ".join(filter(None, [info.sources, SEED_COLLECTION])),
         data_collection_type=["Manual Human Curation"],
         data_preprocessing_protocol=[
             "Boilerplate removal by deletion only; language split of bilingual "
@@ -234,26 +239,14 @@ def croissant_metadata(
         machine_annotation_tools=[
             "dataset_builder silver annotators (pyahocorasick gazetteer, trigger rules, date patterns, fastText language identification)"
         ],
-        data_biases=[
-            "A handful of outlets and one news period: Egyptian and US diplomacy around the Gaza war dominates, "
-            "so entity and topic distributions are far from general news.",
-            "Official and state-aligned sources; their framing is kept as published.",
-        ],
+        data_biases=list(info.biases) or None,
         data_limitations=[
-            f"Very small ({sum(stats['rows']['documents'].values())} documents): suitable for evaluation and "
-            "few-shot work, not for training large models alone.",
+            *info.limitations,
             "Silver annotations are automatic and contain errors; filter on annotation_status for gold.",
             "Paragraph alignment assumes the translation keeps the paragraph structure.",
         ],
-        data_use_cases=[
-            "Arabic and English NER evaluation",
-            "multi-label topic classification",
-            "Arabic–English translation evaluation",
-        ],
-        personal_sensitive_information=[
-            "Names of public figures (politicians, officials) as they appear in published news; "
-            "no private individuals are annotated on purpose."
-        ],
+        data_use_cases=list(info.intended_uses) or None,
+        personal_sensitive_information=[info.personal_information] if info.personal_information else None,
         data_release_maintenance_plan="Versioned with semantic versioning (" + SEMVER_RULE + "); "
         "every release has a changelog entry generated from `dataset-builder diff`.",
     )

@@ -17,6 +17,7 @@ from huggingface_hub.utils import validate_repo_id
 from dataset_builder import schema
 from dataset_builder.errors import DatasetBuilderError, InputError
 from dataset_builder.output import MANIFEST_NAME, sha256_file
+from dataset_builder.project import PROJECT_FILE, PROMPTED_KEYS, template_prompts
 from dataset_builder.release.manifest import (
     manifest_files,
     read_manifest,
@@ -97,11 +98,28 @@ def split_moves_against(dist: Path, ledger: SplitLedger) -> list[str]:
     return problems
 
 
+def prompts_in(dist: Path) -> dict[str, list[str]]:
+    """The init template's prompts a built folder still says (its card, license file and Croissant):
+    file → the keys of ``dataset.toml`` they came from."""
+    found: dict[str, list[str]] = {}
+    for path in sorted([*dist.glob("*.md"), *dist.glob("*.json")]):
+        text = path.read_text(encoding="utf-8")
+        keys = [
+            key
+            for key, prompts in template_prompts().items()
+            if any(p in text or json.dumps(p, ensure_ascii=False)[1:-1] in text for p in prompts)
+        ]
+        if keys:
+            found[path.name] = keys
+    return found
+
+
 def plan_publish(
     dist: Path, repo_id: str, tag: str | None = None, ledger: SplitLedger | None = None
 ) -> PublishPlan:
     """Check ``dist`` against its manifest (and the project's split ledger) and list what the commit
-    would contain. A released document never changes split: a build that moved one is refused."""
+    would contain. A released document never changes split: a build that moved one is refused, and so
+    is a build whose card or Croissant still says a prompt of the init template."""
     check_repo_id(repo_id)  # before any work
     dist = Path(dist)
     recorded = read_manifest(dist)
@@ -119,6 +137,13 @@ def plan_publish(
         )
         raise InputError(
             f"{dist / MANIFEST_NAME}: files differ from the manifest ({', '.join(changed)}); rebuild"
+        )
+    prompts = prompts_in(dist)
+    if prompts:
+        keys = [key for key in PROMPTED_KEYS if any(key in found for found in prompts.values())]
+        raise InputError(
+            f"{dist}: not published, {', '.join(prompts)} still say the init template's prompts for "
+            f"{', '.join(keys)} of {PROJECT_FILE}: replace them with what is true of this dataset, then rebuild"
         )
     files = [PlannedFile(p, f["size"], f["sha256"]) for p, f in sorted(recorded["files"].items())]
     manifest_path = dist / MANIFEST_NAME

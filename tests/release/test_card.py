@@ -81,6 +81,28 @@ def test_card_and_croissant_say_which_offsets_point_into_the_seed_file(built: Pa
     )
 
 
+def test_card_and_croissant_say_the_projects_own_statements_about_its_data(built: Path) -> None:
+    """The [card] table of dataset.toml is said once each in the card and in Croissant's RAI fields."""
+    card = PROJECT.settings.card
+    text = (built / "README.md").read_text(encoding="utf-8")
+    limits = text[text.index("## Limitations and biases") : text.index("## License")]
+    for statement in (*card.biases, *card.limitations, card.personal_information):
+        assert limits.count(f"- {statement}\n") == 1, statement
+    uses = text[text.index("## Intended uses") : text.index("## Languages")]
+    assert uses.split("\n")[2:-2] == [f"- {use}" for use in card.intended_uses]
+    assert text.count(card.sources) == 1
+    metadata = json.loads((built / "croissant.json").read_text(encoding="utf-8"))
+
+    def listed(key: str) -> list[str]:  # JSON-LD writes a one-item list as its item
+        value = metadata[f"rai:{key}"]
+        return value if isinstance(value, list) else [value]
+
+    assert listed("dataBiases") == card.biases and listed("dataUseCases") == card.intended_uses
+    assert listed("dataLimitations")[: len(card.limitations)] == card.limitations
+    assert listed("personalSensitiveInformation") == [card.personal_information]
+    assert metadata["rai:dataCollection"].startswith(f"{card.sources} ")
+
+
 # --- card: agreement and gold --------------------------------------------------------------------
 
 

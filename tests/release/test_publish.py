@@ -8,12 +8,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import PROJECT, REPO
+import tomlkit
+from conftest import PROJECT, REPO, TAXONOMY, sample_documents
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete
 from huggingface_hub.errors import OfflineModeIsEnabled
 
 from dataset_builder import cli, schema
-from dataset_builder.errors import DatasetBuilderError
+from dataset_builder.build import write_dataset
+from dataset_builder.errors import DatasetBuilderError, InputError
+from dataset_builder.project import PROMPTED_KEYS, Project, init_project
 from dataset_builder.release.diff import _documents
 from dataset_builder.release.manifest import read_manifest
 from dataset_builder.release.publish import publish
@@ -117,6 +120,36 @@ def test_publish_refuses_a_folder_that_no_longer_matches_its_manifest(
     (dist / "README.md").write_text("edited", encoding="utf-8")
     assert cli.main(command) != 0
     assert "README.md" in capsys.readouterr().err
+
+
+def test_publish_refuses_a_build_that_still_says_the_init_templates_prompts(tmp_path: Path) -> None:
+    """A new project's card would state the template's prompts as facts about its data: not published
+    (dry run too) until the owner has replaced them and rebuilt."""
+    root = tmp_path / "project"
+    init_project(root)
+    dist = tmp_path / "dist"
+    write_dataset(sample_documents(), dist, project=Project.load(root), taxonomy=TAXONOMY, progress=False)
+    with pytest.raises(InputError) as refused:
+        publish(dist, "org/news", tag=None, dry_run=True)
+    assert str(refused.value) == (
+        f"{dist}: not published, LICENSE.md, README.md, croissant.json still say the init template's prompts "
+        f"for {', '.join(PROMPTED_KEYS)} of dataset.toml: replace them with what is true of this "
+        "dataset, then rebuild"
+    )
+    toml = root / "dataset.toml"
+    document = tomlkit.parse(toml.read_text(encoding="utf-8"))
+    document["license_details"] = "The texts are ours, under CC-BY-4.0 like the annotations."
+    document["card"] = {"biases": ["One agency only.", *document["card"]["biases"]]}  # one prompt is left
+    toml.write_text(tomlkit.dumps(document), encoding="utf-8")
+    shutil.rmtree(dist)
+    write_dataset(sample_documents(), dist, project=Project.load(root), taxonomy=TAXONOMY, progress=False)
+    with pytest.raises(InputError, match=r"README\.md, croissant\.json still say .* for card\.biases of"):
+        publish(dist, "org/news", tag=None, dry_run=True)
+    document["card"] = {"biases": ["One agency only."]}
+    toml.write_text(tomlkit.dumps(document), encoding="utf-8")
+    shutil.rmtree(dist)
+    write_dataset(sample_documents(), dist, project=Project.load(root), taxonomy=TAXONOMY, progress=False)
+    assert publish(dist, "org/news", tag=None, dry_run=True).dry_run
 
 
 def ledgered_project(root: Path, dist: Path) -> Path:
