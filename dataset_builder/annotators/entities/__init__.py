@@ -187,6 +187,11 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
             and (first := r.text.split(None, 1)[0]) in k.en_first_names
             and (r.start, r.start + len(first)) in named
         )
+    else:  # and over a place the base knows that is the family name (فراس الأبيض)
+        places = {
+            s.end for s in gazetteer if s.label == "LOC" and norm[s.start : s.end] in k.ar_family_name_places
+        }
+        given.update(r.start for r in rules if r.label == "PER" and r.end in places)
     known = longest_first(
         known
         + [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 
 from dataset_builder.annotators.entities.text import Word, is_word_char, last_word
 from dataset_builder.documents import Span
@@ -873,20 +874,29 @@ def without_adjectival_domains(
 ) -> list[Span]:
     """The spans without the ministries named by a domain that is an adjective here: after a noun with
     the article, الخارجية الأمريكية is the foreign of السياسة الخارجية الأمريكية (US foreign policy),
-    not the State Department (as in :func:`arabic_ministries`)."""
+    not the State Department (as in :func:`arabic_ministries`); nor the bodies named by a common
+    adjective (``adjective_names``: القطاع الأهلي) but after a descriptor (النادي الأهلي is the club).
+    A body the base knows by one word right after a place's head is the place (حي الزمالك)."""
     starts = {w[0]: n for n, w in enumerate(words)}
     kept = []
     for span in spans:
         n = starts.get(span.start)
-        if (
-            span.label == "ORG"
-            and n  # not the first word
-            and words[n][2] in k.ar_ministry_short_forms
-            and _adjacent(norm, words[n - 1], words[n])
-            and words[n - 1][2].startswith(("ال", "لل"))
-            and words[n - 1][2] not in k.ar_titles
+        if span.label != "ORG" or not n or not _adjacent(norm, words[n - 1], words[n]):
+            kept.append(span)
+            continue
+        word, previous = words[n][2], words[n - 1][2]
+        qualified = previous.startswith(("ال", "لل")) and previous not in k.ar_titles
+        if qualified and word in k.ar_ministry_short_forms:
+            continue
+        if (  # والمجتمع الأهلي too, but not والنادي الأهلي
+            word in k.ar_adjective_names
+            and previous.startswith(("ال", *k.ar_article_behind_proclitic))
+            and previous not in k.ar_titles
+            and previous.split("ال", 1)[1] not in k.ar_descriptors
         ):
             continue
+        if previous in k.ar_place_heads and span.end == words[n][1]:
+            span = replace(span, label="LOC", entity_id=None)
         kept.append(span)
     return kept
 
@@ -1321,6 +1331,7 @@ def _name_after(
             or not (
                 _name_word(w, k)
                 or (not name and w in k.ar_given_names and w in k.ar_modifiers)  # a given name: باسم
+                or (name and w in k.ar_family_name_places)  # a family name that is a place: فراس الأبيض
                 or _spelled_as_name(text, word, k)
                 or (w in k.ar_titles and _before_connector(norm, words, j, k))
                 or (w in k.ar_titles and name and name[-1][2] in k.ar_compound_first)  # جميل أبو الشيخ
@@ -1629,7 +1640,8 @@ def arabic_headed_places(text: str, norm: str, words: list[Word], k: EntityKnowl
 
 def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """A facility head and one name word the base lacks are a place, head included (مستشفى البشير,
-    مسجد الكتبية, مطار بنينا الدولي), by the tests of :func:`arabic_headed_places`."""
+    مسجد الكتبية, مطار بنينا الدولي), by the tests of :func:`arabic_headed_places`, with a nisba the
+    base does not know after it (مستشفى القصر العيني)."""
     found = []
     for i, head in _heads_before_a_word(norm, words, k.ar_facility_name_heads):
         last = i + 1
@@ -1644,6 +1656,9 @@ def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKn
         if _foreign_second_word(norm, words, last, k):
             last += 1  # مستشفى كينغز كوليدج في
         start, end = words[i][1] - len(head), words[last][1]
+        after = _NEXT_WORD.match(norm, end)
+        if after is not None and _nisba(after.group(1), k) and ("ar", after.group(1)) not in k.names:
+            end = after.end()  # مستشفى القصر العيني, as arabic_facilities reads مستشفى البصرة التعليمي
         if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
             end += 7
         found.append(Span(start, end, text[start:end], "LOC", None))
@@ -1689,7 +1704,8 @@ def _place_word(
 ) -> bool:
     """``words[j]`` may be a place's one-word name after its head: unknown to the base, a name word
     (no stopword, title or verb), no plural, no indefinite adjective (ساحلية, ميداني), no article behind
-    a proclitic, and no article word after it but الدولي when ``international``."""
+    a proclitic, and no article word after it but, when ``international``, الدولي or another nisba the
+    base does not know (مستشفى القصر العيني)."""
     w = words[j][2]
     if (
         ("ar", w) in k.names
@@ -1703,7 +1719,10 @@ def _place_word(
         return False
     if j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
         after = words[j + 1][2]
-        return not after.startswith("ال") or (international and after == "الدولي")
+        known = ("ar", after) in k.names
+        return not after.startswith("ال") or (
+            international and (after == "الدولي" or (_nisba(after, k) and not known))
+        )
     return True
 
 
