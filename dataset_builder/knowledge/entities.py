@@ -239,6 +239,10 @@ class EntityKnowledge:
     behind a proclitic → the bare word."""
     ar_family_name_places: frozenset[str]
     """Family names the base also knows as places (الأبيض), normalised."""
+    ar_competition_heads: dict[str, str]
+    """Heads of a competition named by its country (الدوري), bare or behind a proclitic → the bare head."""
+    ar_competition_words: frozenset[str]
+    """Words after a competition's nationality that belong to its name (الممتاز), normalised."""
     ar_sport_cue: re.Pattern[str]
     """Any ``sport_cues`` word, bare or behind proclitics, as a whole word of the normalised text."""
     ar_match_verbs: dict[str, str]
@@ -491,6 +495,8 @@ def compile_entity_knowledge(
             [*ar.place_nouns, *ar.place_heads, *ar.place_descriptors], ar.proclitics
         ),
         ar_family_name_places=frozenset(normalise(w, "ar") for w in ar.family_name_places),
+        ar_competition_heads=_with_proclitics(ar.competition_heads, ar.proclitics),
+        ar_competition_words=frozenset(normalise(w, "ar") for w in ar.competition_words),
         ar_sport_cue=re.compile(
             rf"(?<!\w)(?:{_alternatives(_with_proclitics(ar.sport_cues, ar.proclitics))})(?!\w)"
         )

@@ -365,6 +365,12 @@ class ArabicEntityRules(_Strict):
     family_name_places: list[str] = []
     """Family names that are words the base knows as places (الأبيض, الأحمر, الصغير): a person's
     name a rule finds ending in one (فراس الأبيض, هند الأبيض) wins over the place."""
+    competition_heads: list[str] = []
+    """Heads of a competition named by its country (الدوري): the head, a nationality and
+    ``competition_words`` after it are one MISC name (الدوري الإنجليزي الممتاز, الدوري السعودي
+    للمحترفين), not the nationality alone."""
+    competition_words: list[str] = []
+    """Words after a competition's nationality that belong to its name (الممتاز, للمحترفين)."""
     sport_cues: list[str] = []
     """Words of sport news (مباراة, الدوري, الشوط, المدرب): only a text holding one, bare or behind
     proclitics, reads a club by ``match_verbs`` (فاز الشباب بجائزة is the youth elsewhere)."""

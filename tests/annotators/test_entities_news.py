@@ -510,3 +510,12 @@ def test_a_cup_named_after_a_country_is_one_event() -> None:
         ("كأس مصر", "MISC"),
         ("القاهرة", "LOC"),
     ]
+
+
+def test_a_league_named_by_its_country_is_one_misc_name() -> None:
+    """competition_heads: الدوري, a nationality and competition_words are one name, not the nationality."""
+    text = "تصدر الزمالك الدوري المصري الممتاز، وانتقل اللاعب إلى الدوري الإسباني."
+    assert [(t, label) for t, label, _ in found(text, "ar") if label == "MISC"] == [
+        ("الدوري المصري الممتاز", "MISC"),
+        ("الدوري الإسباني", "MISC"),
+    ]

@@ -30,6 +30,7 @@ from dataclasses import replace
 from dataset_builder.annotators.entities.arabic import (
     arabic_clubs,
     arabic_companies,
+    arabic_competitions,
     arabic_directional_places,
     arabic_events,
     arabic_facilities,
@@ -118,6 +119,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_companies(text, norm, words, k)
         + arabic_nisba_companies(text, norm, words, k)
         + arabic_events(text, norm, words, k, gazetteer)
+        + arabic_competitions(text, norm, words, k)
         + arabic_headed_places(text, norm, words, k)
         + arabic_named_facilities(text, norm, words, k)
         + arabic_storms(text, norm, words, k)

@@ -1626,6 +1626,25 @@ def arabic_events(
     return found
 
 
+def arabic_competitions(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A competition named by its country is one MISC name over the nationality: a competition head,
+    a nationality and the words of its name after it (الدوري المصري الممتاز, الدوري الإنجليزي)."""
+    found = []
+    for i, head in _heads_before_a_word(norm, words, k.ar_competition_heads):
+        if k.names.get(("ar", words[i + 1][2]), (None, ""))[1] != "MISC":
+            continue
+        last = i + 1
+        while (
+            last + 1 < len(words)
+            and _adjacent(norm, words[last], words[last + 1])
+            and words[last + 1][2] in k.ar_competition_words
+        ):
+            last += 1
+        start, end = words[i][1] - len(head), words[last][1]
+        found.append(Span(start, end, text[start:end], "MISC", None))
+    return found
+
+
 def arabic_headed_places(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """The name word right after a place head, the head left out, is a place the base may lack
     (بمدينة الزرقاء, إقليم الحوز, قرية أمزميز): a name word, no plural (قرية الصيادين), no indefinite
