@@ -519,3 +519,10 @@ def test_a_league_named_by_its_country_is_one_misc_name() -> None:
         ("الدوري المصري الممتاز", "MISC"),
         ("الدوري الإسباني", "MISC"),
     ]
+
+
+def test_a_foreign_paper_named_by_one_plain_word_after_its_descriptor_is_an_organisation() -> None:
+    """After صحيفة or مجلة, a plain word closed by a nisba, a stopword or punctuation is the paper;
+    an adjective, a feminine noun or a verbal noun is not (صحيفة يومية, صحيفة اتهام)."""
+    text = "نشرت مجلة نيتشر العلمية الدراسة، وقالت صحيفة لوموند إن صحيفة يومية وصحيفة اتهام صدرتا."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [("نيتشر", "ORG"), ("لوموند", "ORG")]

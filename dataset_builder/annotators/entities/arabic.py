@@ -787,7 +787,9 @@ def arabic_outlets(
         start = words[i + 1][0]
         end = places.get(start) or (words[i + 1][1] if _known_place(words[i + 1][2], k) else None)
         if end is None:
-            if words[i][2] in k.ar_paper_descriptors and _paper_name(text, norm, words, i + 1, k):
+            if words[i][2] in k.ar_paper_descriptors and (
+                _paper_name(text, norm, words, i + 1, k) or _foreign_paper_name(norm, words, i + 1, k)
+            ):
                 found.append(Span(start, words[i + 1][1], text[start : words[i + 1][1]], "ORG", None))
             continue
         last = next((j for j in range(i + 1, len(words)) if words[j][1] == end), None)
@@ -822,6 +824,27 @@ def _paper_name(text: str, norm: str, words: list[Word], j: int, k: EntityKnowle
         return (
             words[j + 1][2] in k.ar_stopwords
         )  # more words: a longer name or a phrase (صحيفة الحالة الجنائية)
+    return _CLAUSE_END.match(norm, end) is not None or norm.startswith((" (", ")", "»", '"'), end)
+
+
+def _foreign_paper_name(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """``words[j]``, after a paper's descriptor, is a foreign paper's one-word name (مجلة نيتشر
+    العلمية, صحيفة لوموند): a plain name word, no article and none of the endings of an adjective, a
+    feminine noun or a plural (صحيفة يومية, مجلة كبرى), no verb or verbal noun (صحيفة اتهام), closed
+    by punctuation, a bracket, a stopword or a nisba with the article."""
+    w = words[j][2]
+    if (
+        w.startswith(("ال", *k.ar_article_behind_proclitic))
+        or w.endswith(("ه", "ي", "ات", "ين", "ون"))
+        or not _name_word(w, k)
+        or k.ar_verb.match(w)
+        or k.ar_not_first.match(w)
+    ):
+        return False
+    if j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
+        after = words[j + 1][2]
+        return after in k.ar_stopwords or (after.startswith("ال") and _nisba(after, k))
+    end = words[j][1]
     return _CLAUSE_END.match(norm, end) is not None or norm.startswith((" (", ")", "»", '"'), end)
 
 
