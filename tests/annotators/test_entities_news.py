@@ -240,6 +240,11 @@ def test_a_club_named_by_a_common_adjective_is_none_after_a_noun() -> None:
     assert [(t, label) for t, label, _ in found(text, "ar")] == [("الأهلي", "ORG"), ("الزمالك", "ORG")]
 
 
+def test_a_club_named_by_a_common_adjective_stays_the_club_after_a_noun_in_sport_news() -> None:
+    text = "فاز حامل اللقب الأهلي على الزمالك في المباراة."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [("الأهلي", "ORG"), ("الزمالك", "ORG")]
+
+
 def test_a_club_named_after_a_district_is_the_district_after_a_place_head() -> None:
     text = "تقع الشقة في حي الزمالك قرب نادي الزمالك."
     assert [(t, label) for t, label, _ in found(text, "ar")] == [("الزمالك", "LOC"), ("الزمالك", "ORG")]

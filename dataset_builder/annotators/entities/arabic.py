@@ -898,9 +898,11 @@ def without_adjectival_domains(
     """The spans without the ministries named by a domain that is an adjective here: after a noun with
     the article, الخارجية الأمريكية is the foreign of السياسة الخارجية الأمريكية (US foreign policy),
     not the State Department (as in :func:`arabic_ministries`); nor the bodies named by a common
-    adjective (``adjective_names``: القطاع الأهلي) but after a descriptor (النادي الأهلي is the club).
+    adjective (``adjective_names``: القطاع الأهلي) but after a descriptor (النادي الأهلي is the club)
+    or in sport news (حامل اللقب الأهلي: ``sport_cues``, searched once, for the first such span).
     A body the base knows by one word right after a place's head is the place (حي الزمالك)."""
     starts = {w[0]: n for n, w in enumerate(words)}
+    sport: bool | None = None
     kept = []
     for span in spans:
         n = starts.get(span.start)
@@ -917,7 +919,10 @@ def without_adjectival_domains(
             and previous not in k.ar_titles
             and previous.split("ال", 1)[1] not in k.ar_descriptors
         ):
-            continue
+            if sport is None:
+                sport = k.ar_sport_cue.search(norm) is not None
+            if not sport:
+                continue
         if previous in k.ar_place_heads and span.end == words[n][1]:
             span = replace(span, label="LOC", entity_id=None)
         kept.append(span)
