@@ -474,13 +474,14 @@ def test_silver_on_the_arabic_dev13_set() -> None:
     is sound."""
     result = _scored_sound("ar_dev13")
     ar = result.per_language["ar"]
-    # measured P 0.923, R 0.840, F1 0.879; ORG 0.950/0.877, PER 1.000/0.852, LOC 0.872/0.837 (0.844,
-    # 0.692, 0.761; ORG 0.825/0.723, PER 0.952/0.741, LOC 0.816/0.633 before the rules and knowledge
-    # added for it)
-    assert result.overall.precision >= 0.915 and result.overall.f1 >= 0.87
-    assert ar["ORG"].precision >= 0.94 and ar["ORG"].recall >= 0.87
+    # measured P 0.930, R 0.853, F1 0.890; ORG 0.951/0.892, PER 1.000/0.852, LOC 0.872/0.837, MISC
+    # 0.917/0.733 (0.844, 0.692, 0.761; ORG 0.825/0.723, PER 0.952/0.741, LOC 0.816/0.633, MISC
+    # 0.833/0.667 before the rules and knowledge added for it)
+    assert result.overall.precision >= 0.925 and result.overall.f1 >= 0.885
+    assert ar["ORG"].precision >= 0.945 and ar["ORG"].recall >= 0.885
     assert ar["PER"].precision >= 0.99 and ar["PER"].recall >= 0.85
     assert ar["LOC"].precision >= 0.865 and ar["LOC"].recall >= 0.83
+    assert ar["MISC"].precision >= 0.91 and ar["MISC"].recall >= 0.73
 
 
 def test_silver_on_the_arabic_dev10_set() -> None:
