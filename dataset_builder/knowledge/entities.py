@@ -498,7 +498,7 @@ def compile_entity_knowledge(
         ar_competition_heads=_with_proclitics(ar.competition_heads, ar.proclitics),
         ar_competition_words=frozenset(normalise(w, "ar") for w in ar.competition_words),
         ar_sport_cue=re.compile(
-            rf"(?<!\w)(?:{_alternatives(_with_proclitics(ar.sport_cues, ar.proclitics))})(?!\w)"
+            _word_start_alternatives(_with_proclitics(ar.sport_cues, ar.proclitics)) + r"(?!\w)"
         )
         if ar.sport_cues
         else re.compile(r"(?!)"),

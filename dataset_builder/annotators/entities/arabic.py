@@ -1657,7 +1657,9 @@ def arabic_events(
 def arabic_competitions(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """A competition named by its country is one MISC name over the nationality: a competition head,
     a nationality and the words of its name after it (الدوري المصري الممتاز, الدوري الإنجليزي)."""
-    found = []
+    found: list[Span] = []
+    if not any(head in norm for head in set(k.ar_competition_heads.values())):
+        return found  # most texts name no league: one substring test each, no pass over the words
     for i, head in _heads_before_a_word(norm, words, k.ar_competition_heads):
         if k.names.get(("ar", words[i + 1][2]), (None, ""))[1] != "MISC":
             continue
