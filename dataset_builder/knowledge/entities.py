@@ -237,6 +237,20 @@ class EntityKnowledge:
     ar_place_nouns: dict[str, str]
     """Nouns whose complement is a place (شبه, سكان, and every place head and descriptor), bare or
     behind a proclitic → the bare word."""
+    ar_family_name_places: frozenset[str]
+    """Family names the base also knows as places (الأبيض), normalised."""
+    ar_competition_heads: dict[str, str]
+    """Heads of a competition named by its country (الدوري), bare or behind a proclitic → the bare head."""
+    ar_competition_words: frozenset[str]
+    """Words after a competition's nationality that belong to its name (الممتاز), normalised."""
+    ar_sport_cue: re.Pattern[str]
+    """Any ``sport_cues`` word, bare or behind proclitics, as a whole word of the normalised text."""
+    ar_match_verbs: dict[str, str]
+    """Verbs of a match (فاز, يتغلب), bare or behind a proclitic → the bare verb."""
+    ar_match_links: frozenset[str]
+    """Words between a match verb and the opponent (على, ضيفه), normalised."""
+    ar_adjective_names: frozenset[str]
+    """Names that are also common adjectives (الأهلي), normalised."""
     ar_company_suffixes: frozenset[str]
     """Words after a company's name that belong to it (القابضة), normalised."""
     ar_nationality_purpose_heads: frozenset[str]
@@ -480,6 +494,17 @@ def compile_entity_knowledge(
         ar_place_nouns=_with_proclitics(
             [*ar.place_nouns, *ar.place_heads, *ar.place_descriptors], ar.proclitics
         ),
+        ar_family_name_places=frozenset(normalise(w, "ar") for w in ar.family_name_places),
+        ar_competition_heads=_with_proclitics(ar.competition_heads, ar.proclitics),
+        ar_competition_words=frozenset(normalise(w, "ar") for w in ar.competition_words),
+        ar_sport_cue=re.compile(
+            _word_start_alternatives(_with_proclitics(ar.sport_cues, ar.proclitics)) + r"(?!\w)"
+        )
+        if ar.sport_cues
+        else re.compile(r"(?!)"),
+        ar_match_verbs=_with_proclitics(ar.match_verbs, ar.proclitics),
+        ar_match_links=frozenset(normalise(w, "ar") for w in ar.match_links),
+        ar_adjective_names=frozenset(normalise(w, "ar") for w in ar.adjective_names),
         ar_company_suffixes=frozenset(normalise(w, "ar") for w in ar.company_suffixes),
         ar_facility_name_heads=_with_proclitics(ar.facility_name_heads, ar.proclitics),
         ar_place_adjectives=frozenset(normalise(w, "ar") for w in ar.place_adjectives),

@@ -362,6 +362,28 @@ class ArabicEntityRules(_Strict):
     """Nouns whose complement is a place (شبه, سكان, أهالي): a name the base gives an entity only in
     context, right after one, is that place, not the entity a descriptor named earlier in the text
     (لقناة الجزيرة … شبه الجزيرة, سكان الجزيرة); place_heads and place_descriptors count as well."""
+    family_name_places: list[str] = []
+    """Family names that are words the base knows as places (الأبيض, الأحمر, الصغير): a person's
+    name a rule finds ending in one (فراس الأبيض, هند الأبيض) wins over the place."""
+    competition_heads: list[str] = []
+    """Heads of a competition named by its country (الدوري): the head, a nationality and
+    ``competition_words`` after it are one MISC name (الدوري الإنجليزي الممتاز, الدوري السعودي
+    للمحترفين), not the nationality alone."""
+    competition_words: list[str] = []
+    """Words after a competition's nationality that belong to its name (الممتاز, للمحترفين)."""
+    sport_cues: list[str] = []
+    """Words of sport news (مباراة, الدوري, الشوط, المدرب): only a text holding one, bare or behind
+    proclitics, reads a club by ``match_verbs`` (فاز الشباب بجائزة is the youth elsewhere)."""
+    match_verbs: list[str] = []
+    """Verbs of a match (فاز, تغلب, تعادل, يكتسح): in a text with ``sport_cues``, a name the base gives
+    a club only in context is the club right before one (الهلال يتغلب), right after one (اكتسح النصر), or after one and the
+    subject's and the opponent's words (تغلب الهلال على ضيفه الأهلي, تعادل الاتحاد مع التعاون)."""
+    match_links: list[str] = []
+    """Words between a match verb and the opponent (على, مع, ضيفه, منافسه): see ``match_verbs``."""
+    adjective_names: list[str] = []
+    """Names that are also common adjectives (الأهلي: civil, private, popular): right after a noun with
+    the article, with no proclitic, they qualify it (القطاع الأهلي, السلم الأهلي) and name nothing;
+    not after a title or a descriptor (النادي الأهلي is the club)."""
     nationality_purpose_heads: list[str] = []
     """Heads whose body's name goes on after its nationality with what it is for (الصندوق السعودي
     للتنمية, الجامعة التونسية للتنس), unless the head and nationality are a known name (الاتحاد

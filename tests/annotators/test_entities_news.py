@@ -210,8 +210,60 @@ def test_arabic_outlets_agencies_and_bodies_of_scraped_news_are_in_the_base() ->
 
 
 def test_a_club_after_its_coach_or_player_is_an_organisation_everywhere_in_the_text() -> None:
-    text = "فاز الهلال على النصر. وقال مدرب النصر إن فريقه قدم أداء جيدا."
+    text = "احتفلت جماهير النصر بالفوز. وقال مدرب النصر إن فريقه قدم أداء جيدا."
     assert [t for t, label, _ in found(text, "ar") if label == "ORG"] == ["النصر", "النصر"]
+
+
+def test_a_club_named_alone_in_a_match_of_sport_news_is_an_organisation() -> None:
+    """match_verbs: before the verb, after it, or after the subject and the opponent's links, in a
+    text with sport_cues; the club is then an organisation everywhere in the text."""
+    text = (
+        "الهلال يتغلب على الأهلي\n"
+        "تغلب الهلال على ضيفه الأهلي في الجولة العاشرة من الدوري، وتعادل الاتحاد مع التعاون، "
+        "وفاز الشباب على الفيحاء. وقال مدرب الشباب إن فريقه استحق الفوز."
+    )
+    assert [t for t, label, _ in found(text, "ar") if label == "ORG"] == [
+        *("الهلال", "الأهلي", "الهلال", "الأهلي", "الاتحاد", "التعاون", "الشباب", "الفيحاء", "الشباب")
+    ]
+
+
+def test_a_match_verb_outside_sport_news_names_no_club() -> None:
+    """With no sport_cues, فاز and واجه before الشباب are about the youth."""
+    text = "فاز الشباب بجوائز المسابقة الثقافية، وواجه الشباب صعوبات في الحصول على عمل."
+    assert found(text, "ar") == []
+
+
+def test_a_club_named_by_a_common_adjective_is_none_after_a_noun() -> None:
+    """adjective_names: after a noun with the article (behind و too) الأهلي is civil or private;
+    after النادي, a descriptor, it stays the club."""
+    text = "دعا القطاع الأهلي والمجتمع الأهلي إلى حماية السلم الأهلي، فيما فاز النادي الأهلي على الزمالك."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [("الأهلي", "ORG"), ("الزمالك", "ORG")]
+
+
+def test_a_club_named_by_a_common_adjective_stays_the_club_after_a_noun_in_sport_news() -> None:
+    text = "فاز حامل اللقب الأهلي على الزمالك في المباراة."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [("الأهلي", "ORG"), ("الزمالك", "ORG")]
+
+
+def test_a_club_named_after_a_district_is_the_district_after_a_place_head() -> None:
+    text = "تقع الشقة في حي الزمالك قرب نادي الزمالك."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [("الزمالك", "LOC"), ("الزمالك", "ORG")]
+
+
+def test_a_family_name_the_base_knows_as_a_place_ends_a_person_name() -> None:
+    """family_name_places: after a title or a given name; a river's name stays a place."""
+    text = "وأعلن وزير الصحة العامة فراس الأبيض خطة، وقالت هند الأبيض إن ولاية النيل الأبيض تضررت."
+    people = [t for t, label, _ in found(text, "ar") if label == "PER"]
+    assert people == ["فراس الأبيض", "هند الأبيض"]
+
+
+def test_a_facility_head_a_name_word_and_a_nisba_are_one_place() -> None:
+    text = "نقل المصاب إلى مستشفى القصر العيني ثم أقام في فندق الشام قرب قلعة الحصن."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [
+        ("مستشفى القصر العيني", "LOC"),
+        ("فندق الشام", "LOC"),
+        ("قلعة الحصن", "LOC"),
+    ]
 
 
 def test_a_company_after_its_descriptor_keeps_its_nationality_apart() -> None:
@@ -463,3 +515,19 @@ def test_a_cup_named_after_a_country_is_one_event() -> None:
         ("كأس مصر", "MISC"),
         ("القاهرة", "LOC"),
     ]
+
+
+def test_a_league_named_by_its_country_is_one_misc_name() -> None:
+    """competition_heads: الدوري, a nationality and competition_words are one name, not the nationality."""
+    text = "تصدر الزمالك الدوري المصري الممتاز، وانتقل اللاعب إلى الدوري الإسباني."
+    assert [(t, label) for t, label, _ in found(text, "ar") if label == "MISC"] == [
+        ("الدوري المصري الممتاز", "MISC"),
+        ("الدوري الإسباني", "MISC"),
+    ]
+
+
+def test_a_foreign_paper_named_by_one_plain_word_after_its_descriptor_is_an_organisation() -> None:
+    """After صحيفة or مجلة, a plain word closed by a nisba, a stopword or punctuation is the paper;
+    an adjective, a feminine noun or a verbal noun is not (صحيفة يومية, صحيفة اتهام)."""
+    text = "نشرت مجلة نيتشر العلمية الدراسة، وقالت صحيفة لوموند إن صحيفة يومية وصحيفة اتهام صدرتا."
+    assert [(t, label) for t, label, _ in found(text, "ar")] == [("نيتشر", "ORG"), ("لوموند", "ORG")]

@@ -30,6 +30,7 @@ from dataclasses import replace
 from dataset_builder.annotators.entities.arabic import (
     arabic_clubs,
     arabic_companies,
+    arabic_competitions,
     arabic_directional_places,
     arabic_events,
     arabic_facilities,
@@ -118,6 +119,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_companies(text, norm, words, k)
         + arabic_nisba_companies(text, norm, words, k)
         + arabic_events(text, norm, words, k, gazetteer)
+        + arabic_competitions(text, norm, words, k)
         + arabic_headed_places(text, norm, words, k)
         + arabic_named_facilities(text, norm, words, k)
         + arabic_storms(text, norm, words, k)
@@ -187,6 +189,11 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
             and (first := r.text.split(None, 1)[0]) in k.en_first_names
             and (r.start, r.start + len(first)) in named
         )
+    else:  # and over a place the base knows that is the family name (فراس الأبيض)
+        places = {
+            s.end for s in gazetteer if s.label == "LOC" and norm[s.start : s.end] in k.ar_family_name_places
+        }
+        given.update(r.start for r in rules if r.label == "PER" and r.end in places)
     known = longest_first(
         known
         + [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 
 from dataset_builder.annotators.entities.text import Word, is_word_char, last_word
 from dataset_builder.documents import Span
@@ -786,7 +787,9 @@ def arabic_outlets(
         start = words[i + 1][0]
         end = places.get(start) or (words[i + 1][1] if _known_place(words[i + 1][2], k) else None)
         if end is None:
-            if words[i][2] in k.ar_paper_descriptors and _paper_name(text, norm, words, i + 1, k):
+            if words[i][2] in k.ar_paper_descriptors and (
+                _paper_name(text, norm, words, i + 1, k) or _foreign_paper_name(norm, words, i + 1, k)
+            ):
                 found.append(Span(start, words[i + 1][1], text[start : words[i + 1][1]], "ORG", None))
             continue
         last = next((j for j in range(i + 1, len(words)) if words[j][1] == end), None)
@@ -821,6 +824,27 @@ def _paper_name(text: str, norm: str, words: list[Word], j: int, k: EntityKnowle
         return (
             words[j + 1][2] in k.ar_stopwords
         )  # more words: a longer name or a phrase (صحيفة الحالة الجنائية)
+    return _CLAUSE_END.match(norm, end) is not None or norm.startswith((" (", ")", "»", '"'), end)
+
+
+def _foreign_paper_name(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> bool:
+    """``words[j]``, after a paper's descriptor, is a foreign paper's one-word name (مجلة نيتشر
+    العلمية, صحيفة لوموند): a plain name word, no article and none of the endings of an adjective, a
+    feminine noun or a plural (صحيفة يومية, مجلة كبرى), no verb or verbal noun (صحيفة اتهام), closed
+    by punctuation, a bracket, a stopword or a nisba with the article."""
+    w = words[j][2]
+    if (
+        w.startswith(("ال", *k.ar_article_behind_proclitic))
+        or w.endswith(("ه", "ي", "ات", "ين", "ون"))
+        or not _name_word(w, k)
+        or k.ar_verb.match(w)
+        or k.ar_not_first.match(w)
+    ):
+        return False
+    if j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
+        after = words[j + 1][2]
+        return after in k.ar_stopwords or (after.startswith("ال") and _nisba(after, k))
+    end = words[j][1]
     return _CLAUSE_END.match(norm, end) is not None or norm.startswith((" (", ")", "»", '"'), end)
 
 
@@ -873,20 +897,34 @@ def without_adjectival_domains(
 ) -> list[Span]:
     """The spans without the ministries named by a domain that is an adjective here: after a noun with
     the article, الخارجية الأمريكية is the foreign of السياسة الخارجية الأمريكية (US foreign policy),
-    not the State Department (as in :func:`arabic_ministries`)."""
+    not the State Department (as in :func:`arabic_ministries`); nor the bodies named by a common
+    adjective (``adjective_names``: القطاع الأهلي) but after a descriptor (النادي الأهلي is the club)
+    or in sport news (حامل اللقب الأهلي: ``sport_cues``, searched once, for the first such span).
+    A body the base knows by one word right after a place's head is the place (حي الزمالك)."""
     starts = {w[0]: n for n, w in enumerate(words)}
+    sport: bool | None = None
     kept = []
     for span in spans:
         n = starts.get(span.start)
-        if (
-            span.label == "ORG"
-            and n  # not the first word
-            and words[n][2] in k.ar_ministry_short_forms
-            and _adjacent(norm, words[n - 1], words[n])
-            and words[n - 1][2].startswith(("ال", "لل"))
-            and words[n - 1][2] not in k.ar_titles
-        ):
+        if span.label != "ORG" or not n or not _adjacent(norm, words[n - 1], words[n]):
+            kept.append(span)
             continue
+        word, previous = words[n][2], words[n - 1][2]
+        qualified = previous.startswith(("ال", "لل")) and previous not in k.ar_titles
+        if qualified and word in k.ar_ministry_short_forms:
+            continue
+        if (  # والمجتمع الأهلي too, but not والنادي الأهلي
+            word in k.ar_adjective_names
+            and previous.startswith(("ال", *k.ar_article_behind_proclitic))
+            and previous not in k.ar_titles
+            and previous.split("ال", 1)[1] not in k.ar_descriptors
+        ):
+            if sport is None:
+                sport = k.ar_sport_cue.search(norm) is not None
+            if not sport:
+                continue
+        if previous in k.ar_place_heads and span.end == words[n][1]:
+            span = replace(span, label="LOC", entity_id=None)
         kept.append(span)
     return kept
 
@@ -1321,6 +1359,7 @@ def _name_after(
             or not (
                 _name_word(w, k)
                 or (not name and w in k.ar_given_names and w in k.ar_modifiers)  # a given name: باسم
+                or (name and w in k.ar_family_name_places)  # a family name that is a place: فراس الأبيض
                 or _spelled_as_name(text, word, k)
                 or (w in k.ar_titles and _before_connector(norm, words, j, k))
                 or (w in k.ar_titles and name and name[-1][2] in k.ar_compound_first)  # جميل أبو الشيخ
@@ -1615,6 +1654,27 @@ def arabic_events(
     return found
 
 
+def arabic_competitions(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A competition named by its country is one MISC name over the nationality: a competition head,
+    a nationality and the words of its name after it (الدوري المصري الممتاز, الدوري الإنجليزي)."""
+    found: list[Span] = []
+    if not any(head in norm for head in set(k.ar_competition_heads.values())):
+        return found  # most texts name no league: one substring test each, no pass over the words
+    for i, head in _heads_before_a_word(norm, words, k.ar_competition_heads):
+        if k.names.get(("ar", words[i + 1][2]), (None, ""))[1] != "MISC":
+            continue
+        last = i + 1
+        while (
+            last + 1 < len(words)
+            and _adjacent(norm, words[last], words[last + 1])
+            and words[last + 1][2] in k.ar_competition_words
+        ):
+            last += 1
+        start, end = words[i][1] - len(head), words[last][1]
+        found.append(Span(start, end, text[start:end], "MISC", None))
+    return found
+
+
 def arabic_headed_places(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """The name word right after a place head, the head left out, is a place the base may lack
     (بمدينة الزرقاء, إقليم الحوز, قرية أمزميز): a name word, no plural (قرية الصيادين), no indefinite
@@ -1629,7 +1689,8 @@ def arabic_headed_places(text: str, norm: str, words: list[Word], k: EntityKnowl
 
 def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """A facility head and one name word the base lacks are a place, head included (مستشفى البشير,
-    مسجد الكتبية, مطار بنينا الدولي), by the tests of :func:`arabic_headed_places`."""
+    مسجد الكتبية, مطار بنينا الدولي), by the tests of :func:`arabic_headed_places`, with a nisba the
+    base does not know after it (مستشفى القصر العيني)."""
     found = []
     for i, head in _heads_before_a_word(norm, words, k.ar_facility_name_heads):
         last = i + 1
@@ -1644,6 +1705,9 @@ def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKn
         if _foreign_second_word(norm, words, last, k):
             last += 1  # مستشفى كينغز كوليدج في
         start, end = words[i][1] - len(head), words[last][1]
+        after = _NEXT_WORD.match(norm, end)
+        if after is not None and _nisba(after.group(1), k) and ("ar", after.group(1)) not in k.names:
+            end = after.end()  # مستشفى القصر العيني, as arabic_facilities reads مستشفى البصرة التعليمي
         if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
             end += 7
         found.append(Span(start, end, text[start:end], "LOC", None))
@@ -1689,7 +1753,8 @@ def _place_word(
 ) -> bool:
     """``words[j]`` may be a place's one-word name after its head: unknown to the base, a name word
     (no stopword, title or verb), no plural, no indefinite adjective (ساحلية, ميداني), no article behind
-    a proclitic, and no article word after it but الدولي when ``international``."""
+    a proclitic, and no article word after it but, when ``international``, الدولي or another nisba the
+    base does not know (مستشفى القصر العيني)."""
     w = words[j][2]
     if (
         ("ar", w) in k.names
@@ -1703,7 +1768,10 @@ def _place_word(
         return False
     if j + 1 < len(words) and _adjacent(norm, words[j], words[j + 1]):
         after = words[j + 1][2]
-        return not after.startswith("ال") or (international and after == "الدولي")
+        known = ("ar", after) in k.names
+        return not after.startswith("ال") or (
+            international and (after == "الدولي" or (_nisba(after, k) and not known))
+        )
     return True
 
 

@@ -226,12 +226,14 @@ def contextual_names(
         return found
     named = {s.entity_id for s in known}
     # the forms the text holds (each at least once), in sorted order
-    for _, form, entity_id, label in sorted({hit for _, hit in automaton.iter(norm)}):
+    forms = sorted({hit for _, hit in automaton.iter(norm)})
+    sport = bool(forms) and language == "ar" and k.ar_sport_cue.search(norm) is not None
+    for _, form, entity_id, label in forms:
         hits = occurrences(text, norm, form, language, entity_id, k, label)
         if language == "en":
             hits = [s for s in hits if last_word(text, s.start)[1] not in _EN_ARTICLE]
         alone = (language, form) not in k.names
-        in_context = [s for s in hits if _in_context(text, norm, s, language, k, alone)]
+        in_context = [s for s in hits if _in_context(text, norm, s, language, k, alone, sport)]
         spread = (in_context or entity_id in named) and alone
         if spread and language == "ar":
             hits = [s for s in hits if s in in_context or not _after_place_noun(norm, s, k)]
@@ -253,10 +255,12 @@ _EN_ARTICLE = frozenset({"the", "The"})
 _OPENING, _CLOSING = "(«\"“'", ")»\"”'"
 
 
-def _in_context(text: str, norm: str, span: Span, language: str, k: EntityKnowledge, alone: bool) -> bool:
+def _in_context(
+    text: str, norm: str, span: Span, language: str, k: EntityKnowledge, alone: bool, sport: bool
+) -> bool:
     """In brackets or quotes, or one space after a descriptor word (in English also one space before
     a ``descriptors_after`` word, or before a ``subject_verbs`` verb when the name is ``alone``: no
-    other entity's); read only as far as the marks and the words around the span (slicing the text
+    other entity's; in Arabic also in a match when the text is ``sport``); read only as far as the marks and the words around the span (slicing the text
     before it made the step quadratic in a document's length)."""
     before, after = span.start, span.end
     while before > 0 and text[before - 1] in " ـ":
@@ -271,7 +275,33 @@ def _in_context(text: str, norm: str, span: Span, language: str, k: EntityKnowle
             or k.en_descriptor_after.match(text, span.end) is not None
             or (alone and k.en_subject_verb.match(text, span.end) is not None)
         )
+    if sport and _in_a_match(norm, span, k):
+        return True
     if span.start - before != 1:  # one space after the descriptor
         return False
     previous = last_word(norm, before)[1]
     return previous is not None and previous in k.ar_descriptors
+
+
+_NEXT_WORD = re.compile(r" (\S+)")
+
+
+def _in_a_match(norm: str, span: Span, k: EntityKnowledge) -> bool:
+    """An Arabic name right before a match verb (الهلال يتغلب) or after one, with at most the subject
+    and the opponent's links between (اكتسح النصر, تغلب الهلال على ضيفه الأهلي, تعادل الاتحاد مع
+    التعاون): a club, as sport news name clubs with no descriptor (``match_verbs``)."""
+    following = _NEXT_WORD.match(norm, span.end)
+    if following is not None and following[1] in k.ar_match_verbs:
+        return True
+    at, subject = span.start, False
+    for _ in range(4):
+        end, word = last_word(norm, at)
+        if word is None or word in k.ar_match_verbs:
+            return word is not None
+        at = end - len(word)
+        if word in k.ar_match_links:
+            continue
+        if subject or not word.startswith("ال"):
+            return False
+        subject = True  # the club that played (تغلب الهلال على الأهلي)
+    return False
