@@ -442,6 +442,10 @@ class EnglishEntityRules(_Strict):
     word_places: list[str] = []
     """Places named as a common word (Down, the county): as ``given_name_places``, and never at a
     sentence's start (Down the road)."""
+    state_abbreviations: list[str] = []
+    """US state and Canadian province abbreviations as AP style writes them after a town and a comma
+    (Muskogee, Okla.; Sioux Falls, S.D.; Waterloo, Ont.): the town and the abbreviation are places,
+    whatever the town's size."""
     misc_heads: list[str] = []
     """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
     misc_prefixes: list[str] = []

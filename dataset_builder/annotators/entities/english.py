@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import replace
 
+from dataset_builder.annotators.entities.select import select
 from dataset_builder.annotators.entities.text import is_word_char, last_word
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import (
@@ -60,8 +62,11 @@ def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
                 or ("en", text[start : possessive.end("owner")]) in k.names  # Saudi Arabia's
             ):
                 start = possessive.end()  # China's Alibaba Group: a known owner is not in the name
-            while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
-                start = text.index(" ", start) + 1
+            while " " in text[start:end] and (
+                text[start:end].split()[0] in k.en_stopwords
+                or text.endswith("-based", start, text.index(" ", start))
+            ):
+                start = text.index(" ", start) + 1  # the Tulsa-based Bell Bank: the firm is Bell Bank
             end = _name_end(text, start, end, k)
             if label == "MISC":
                 end = _event_end(text, start, end, k)
@@ -454,6 +459,54 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
     return found
 
 
+def english_storm_names(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """The chosen spans with a storm's name alone (Milton, after Hurricane Milton: when Milton made
+    landfall) as the storm, MISC, wherever the text names it: a place or person found under that
+    name is relabelled, a mention nothing took is added; a longer name holding it keeps it (Milton
+    Keynes)."""
+    storms: dict[str, str | None] = {}
+    for span in chosen:
+        prefix, _, name = span.text.partition(" ")
+        if span.label == "MISC" and prefix in k.en_misc_prefixes and name[:1].isupper():
+            storms[name] = span.entity_id
+    if not storms:
+        return chosen
+    relabelled = [
+        replace(s, label="MISC", entity_id=storms[s.text]) if s.text in storms and s.label != "MISC" else s
+        for s in chosen
+    ]
+    mentions = [
+        Span(at, at + len(name), name, "MISC", entity_id)
+        for name, entity_id in sorted(storms.items())
+        for at in _standalone(text, name)
+    ]
+    return select(relabelled + mentions, len(text))
+
+
+_NOUN_AFTER_AND = re.compile(
+    r" and (?!(?:an?|the|its|his|her|their|our|other|another|some|many|several|all|both|each|rival|partner) )"
+    r"[a-z]+ [a-z]+"
+)
+"""A firm's name before "and" and two lowercase words (Apple and potato growers); not when the first
+starts another noun phrase, the firm staying one (Apple and its suppliers, Shell and other majors)."""
+
+
+def without_firms_as_common_nouns(text: str, spans: list[Span]) -> list[Span]:
+    """The spans without a one-word organisation that opens a sentence before "and" and a lowercase
+    noun phrase (Apple and potato growers, Shell and bone fragments): the common word sharing the
+    phrase's head, not the firm (Apple and Google, Apple and its suppliers stay firms)."""
+    kept = []
+    for span in spans:
+        if span.label == "ORG" and " " not in span.text and _NOUN_AFTER_AND.match(text, span.end):
+            at = span.start
+            while at and text[at - 1] == " ":
+                at -= 1
+            if not at or text[at - 1] in "\n.!?":  # a sentence's opening word (read without slicing the text)
+                continue
+        kept.append(span)
+    return kept
+
+
 def english_club_towns(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
     """The chosen spans with a club's town alone (Newcastle, after Newcastle United; Dortmund, after
     Borussia Dortmund) as the club: an organisation, with no place preposition right before it (in
@@ -501,6 +554,41 @@ def english_given_name_places(text: str, k: EntityKnowledge) -> list[Span]:
                 continue
             found.append(Span(at, end, form, "LOC", None))
     return found
+
+
+def english_state_towns(text: str, k: EntityKnowledge) -> list[Span]:
+    """A town and the state or province abbreviated after it, AP style (cities from Muskogee, Okla.;
+    Sioux Falls, S.D.; SARASOTA, Fla. —): both places, whatever the town's size, since the
+    abbreviation names a place's state. The town is the one to three capitalised words right before
+    the comma on its line; none when one of them is a stopword, a title's word or an organisation's
+    head (Lakes Community Bank, Minn.), or when the run goes on before them (a longer name)."""
+    found: list[Span] = []
+    if k.en_state_after_town is None:
+        return found
+    for m in k.en_state_after_town.finditer(text):
+        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        words = line.split(" ")
+        town: list[str] = []
+        while words and len(town) < 3 and _town_word(words[-1], k):
+            town.insert(0, words.pop())
+        if not town or (words and _town_word(words[-1], k)):
+            continue
+        start = m.start() - len(" ".join(town))
+        found.append(Span(start, m.start(), text[start : m.start()], "LOC", None))
+        found.append(Span(*m.span("state"), m.group("state"), "LOC", None))
+    return found
+
+
+def _town_word(word: str, k: EntityKnowledge) -> bool:
+    """Whether ``word`` may be a word of a town's name: capitalised letters (St. too), no stopword,
+    title's word or organisation head."""
+    return (
+        word[:1].isupper()
+        and (word.replace("-", "").replace("’", "").replace("'", "").isalpha() or word == "St.")
+        and word not in k.en_stopwords
+        and word not in k.en_title_words
+        and word not in k.en_org_heads
+    )
 
 
 _TOWN_AFTER = re.compile(r"-based\b|[^\S\n]+in[^\S\n]+")
