@@ -299,6 +299,9 @@ class EntityKnowledge:
     en_misc_prefixes: frozenset[str] = frozenset()
     """Words that start a named storm or operation (Hurricane Milton): the name after one, alone
     elsewhere in the text, is the same storm."""
+    en_named_town: re.Pattern[str] | None = None
+    """A settlement's noun, "of" and capitalised words (the village of Leask): a place
+    (:func:`~dataset_builder.annotators.entities.english.english_named_towns`)."""
     en_state_after_town: re.Pattern[str] | None = None
     """A comma and a state's or province's abbreviation after it (, Okla.; , N.D.): the town before
     it is a place (:func:`~dataset_builder.annotators.entities.english.english_state_towns`)."""
@@ -553,6 +556,12 @@ def compile_entity_knowledge(
         en_given_name_places=frozenset(en.given_name_places),
         en_word_places=frozenset(en.word_places),
         en_misc_prefixes=frozenset(en.misc_prefixes),
+        en_named_town=re.compile(
+            rf"(?<![\w-])(?:{_alternatives(en.town_nouns)})[^\S\n]+of[^\S\n]+"
+            rf"(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{0,2}})(?![\w’'-]|[^\S\n]+[A-Z])"
+        )
+        if en.town_nouns
+        else None,
         en_state_after_town=re.compile(
             rf",[^\S\n]+(?P<state>{_alternatives(en.state_abbreviations)})(?![\w’'-])"
         )

@@ -442,6 +442,9 @@ class EnglishEntityRules(_Strict):
     word_places: list[str] = []
     """Places named as a common word (Down, the county): as ``given_name_places``, and never at a
     sentence's start (Down the road)."""
+    town_nouns: list[str] = []
+    """Lowercase nouns of a settlement before "of" and a name (the village of Leask, the town of
+    Skiatook): the one to three capitalised words after them are a place the gazetteer may lack."""
     state_abbreviations: list[str] = []
     """US state and Canadian province abbreviations as AP style writes them after a town and a comma
     (Muskogee, Okla.; Sioux Falls, S.D.; Waterloo, Ont.): the town and the abbreviation are places,

@@ -62,6 +62,7 @@ from dataset_builder.annotators.entities.english import (
     english_directional_places,
     english_given_name_places,
     english_maker_models,
+    english_named_towns,
     english_national_people,
     english_orgs,
     english_partner_firms,
@@ -166,6 +167,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + english_given_name_places(text, k)
         + english_context_towns(text, k, gazetteer + orgs)
         + english_state_towns(text, k)
+        + english_named_towns(text, k)
     )
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)

@@ -579,6 +579,22 @@ def english_state_towns(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+def english_named_towns(text: str, k: EntityKnowledge) -> list[Span]:
+    """Places named after a settlement's noun and "of" (in the village of Leask, the town of Skiatook),
+    however small: one to three capitalised words that no capitalised word follows; none when a word
+    is a stopword, a title's word or an organisation head, or the words are a name the base gives
+    something else."""
+    found: list[Span] = []
+    if k.en_named_town is None:
+        return found
+    for m in k.en_named_town.finditer(text):
+        words = m.group("name").split()
+        hit = k.names.get(("en", m.group("name")))
+        if all(_town_word(w, k) for w in words) and (hit is None or hit[1] == "LOC"):
+            found.append(Span(*m.span("name"), m.group("name"), "LOC", hit[0] if hit else None))
+    return found
+
+
 def _town_word(word: str, k: EntityKnowledge) -> bool:
     """Whether ``word`` may be a word of a town's name: capitalised letters (St. too), no stopword,
     title's word or organisation head."""
