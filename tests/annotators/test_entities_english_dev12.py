@@ -75,3 +75,17 @@ def test_a_common_word_firm_is_a_firm_among_firms_not_before_a_noun_phrase() -> 
 
 def test_a_firms_x_based_prefix_is_left_out_of_its_name() -> None:
     assert found("The Fargo-based Bell Bank will buy a lender.") == [("Fargo", "LOC"), ("Bell Bank", "ORG")]
+
+
+def test_a_context_town_before_a_title_is_the_place() -> None:
+    text = "The lab opens in Waterloo this spring. Waterloo Mayor Dorothy McCabe welcomed it."
+    assert found(text) == [("Waterloo", "LOC"), ("Waterloo", "LOC"), ("Dorothy McCabe", "PER")]
+
+
+def test_more_heads_name_bodies() -> None:
+    text = "The Army Corps of Engineers and Tulsa Transit met in the State Courts."
+    assert found(text) == [
+        ("Army Corps of Engineers", "ORG"),
+        ("Tulsa Transit", "ORG"),
+        ("State Courts", "ORG"),
+    ]

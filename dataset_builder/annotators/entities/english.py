@@ -638,8 +638,10 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
         before, after = text[start - 1 : start], text[end : end + 1]
         if (before and (is_word_char(before) or before in "’'-")) or (after and is_word_char(after)):
             continue
-        if _CAPITALISED_NEXT.match(text, end) or (after == "-" and not text.startswith("-based", end)):
-            continue
+        if (_CAPITALISED_NEXT.match(text, end) and not _title_next(text, end, k)) or (
+            after == "-" and not text.startswith("-based", end)
+        ):
+            continue  # a longer name goes on; not a title's word (Waterloo Mayor Dorothy McCabe)
         line_start = text.rfind("\n", 0, start) + 1
         at, previous = last_word(text, start) if text[line_start:start].strip() else (0, None)
         if (
@@ -682,6 +684,16 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
         for at in _standalone(text, name) if name in text else ():  # in capitals too (ASHEVILLE, N.C.)
             found.setdefault((at, at + len(name)), Span(at, at + len(name), name, "LOC", entity_id))
     return sorted(found.values(), key=lambda span: span.start)
+
+
+_NEXT_WORD_RUN = re.compile(r"[^\S\n]+(?P<word>[\w.’'-]+)")
+
+
+def _title_next(text: str, end: int, k: EntityKnowledge) -> bool:
+    """Whether the word after ``end`` is a title's (Waterloo Mayor, Tralee Councillor): the title of
+    someone of the town, not the town's name going on."""
+    m = _NEXT_WORD_RUN.match(text, end)
+    return m is not None and m.group("word") in k.en_title_words
 
 
 def _town_in_context(
