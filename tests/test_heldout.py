@@ -428,12 +428,12 @@ def test_silver_on_the_english_dev12_set() -> None:
     tuning. Its gold is sound."""
     result = _scored_sound("news_dev12")
     en = result.per_language["en"]
-    # measured P 0.982, R 0.797, F1 0.880; PER 1.000/0.805, ORG 0.983/0.922, LOC 0.967/0.678 after its
+    # measured P 0.983, R 0.866, F1 0.921; PER 1.000/0.805, ORG 0.983/0.922, LOC 0.973/0.839 after its
     # rules and knowledge (0.877, 0.530, 0.660; PER 0.789/0.732, ORG 0.927/0.585, LOC 0.944/0.391 before)
-    assert result.overall.precision >= 0.975 and result.overall.recall >= 0.79 and result.overall.f1 >= 0.875
+    assert result.overall.precision >= 0.975 and result.overall.recall >= 0.86 and result.overall.f1 >= 0.915
     assert en["PER"].precision >= 0.99 and en["PER"].recall >= 0.80
     assert en["ORG"].precision >= 0.98 and en["ORG"].recall >= 0.92
-    assert en["LOC"].precision >= 0.96 and en["LOC"].recall >= 0.67
+    assert en["LOC"].precision >= 0.97 and en["LOC"].recall >= 0.83
     assert result.date_right >= result.documents - 1  # Posted: May 06, 2025 4:12 PM CST | Last Updated: May 6
 
 

@@ -289,6 +289,9 @@ class EntityKnowledge:
     """The registry's context towns: each name → its length and id; a place only in a place's context
     (:func:`~dataset_builder.annotators.entities.english.english_context_towns`)."""
     en_context_town_ids: dict[str, str] = field(default_factory=dict)
+    en_small_towns: frozenset[str] = frozenset()
+    """The context towns under the cities15000 cut (:func:`~dataset_builder.knowledge.gazetteer.small_towns`):
+    only after a word of their own context, not before "in" and a place (beat Bulls in Durban: a side)."""
     """The same names → their ids, for a dateline's town in capitals (ASHEVILLE read as Asheville)."""
     en_town_prepositions: frozenset[str] = frozenset()
     """Words and two-word phrases before a context town that make it a place (in, near, residents of)."""
@@ -385,7 +388,7 @@ def compile_entity_knowledge(
     ar, en = rules.ar, rules.en
     town_ids = {
         surface: entity_id
-        for (language, surface), (entity_id, _) in registry.context_towns
+        for (language, surface), (entity_id, _) in registry.context_towns + registry.small_towns
         if language == "en"
     }
     # a lowercase title also starts a sentence (Goalkeeper Andre Onana saved …)
@@ -552,6 +555,9 @@ def compile_entity_knowledge(
         en_place_prepositions=frozenset(en.place_prepositions),
         en_context_towns=_towns_automaton(town_ids),
         en_context_town_ids=town_ids,
+        en_small_towns=frozenset(
+            surface for (language, surface), _ in registry.small_towns if language == "en"
+        ),
         en_town_prepositions=frozenset(en.town_prepositions),
         en_given_name_places=frozenset(en.given_name_places),
         en_word_places=frozenset(en.word_places),

