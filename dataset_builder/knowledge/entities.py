@@ -34,9 +34,11 @@ _EN_ACRONYM_AT_START = r"[A-Z](?<!\w[A-Z])[A-Z]++"
 character; starts with its capital, as above."""
 _EN_INITIALS = r"(?:[A-Z]\.){1,3}+"
 """Initials inside a name (Daniel J. O'Connor, Alexandra A.E. Shapiro)."""
-_EN_INITIALS_AT_START = r"[A-Z](?<![\w’'.-][A-Z])\.(?:[A-Z]\.){0,2}+"
-"""Initials opening a name (M.S. Dhoni, B. Sai Sudharsan), after no word character or dot; starts
-with its capital, as above."""
+_EN_SPACED_INITIALS = r"[A-Z]\.(?:[^\S\n]?[A-Z]\.){0,2}+"
+"""Initials opening a name after a title (Judge A. B. Khan, Dr J.R. Menon), one space or none apart."""
+_EN_INITIALS_AT_START = r"[A-Z](?<![\w’'.-][A-Z])\.(?:[^\S\n]?[A-Z]\.){0,2}+"
+"""Initials opening a name (M.S. Dhoni, B. Sai Sudharsan, J. R. Menon: one space may part them),
+after no word character or dot; starts with its capital, as above."""
 _EN_ACRONYM = r"\((?P<acr>[A-Z][A-Za-z]{1,7})\)"
 _EN_FIRST_WORD = r"[A-Z](?<![\w’'-][A-Z])[A-Z’'\-]*+[a-z][A-Za-z’'\-]*+(?<![’']s)"
 """A name's first word: no word character, apostrophe or hyphen before it, and no possessive
@@ -301,6 +303,9 @@ class EntityKnowledge:
     """The registry's context towns: each name → its length and id; a place only in a place's context
     (:func:`~dataset_builder.annotators.entities.english.english_context_towns`)."""
     en_context_town_ids: dict[str, str] = field(default_factory=dict)
+    en_small_towns: frozenset[str] = frozenset()
+    """The context towns under the cities15000 cut (:func:`~dataset_builder.knowledge.gazetteer.small_towns`):
+    only after a word of their own context, not before "in" and a place (beat Bulls in Durban: a side)."""
     """The same names → their ids, for a dateline's town in capitals (ASHEVILLE read as Asheville)."""
     en_town_prepositions: frozenset[str] = frozenset()
     """Words and two-word phrases before a context town that make it a place (in, near, residents of)."""
@@ -308,6 +313,15 @@ class EntityKnowledge:
     """Places named as people too (Kerry, Clare): places only where no name goes on around them."""
     en_word_places: frozenset[str] = frozenset()
     """Places named as a common word (Down): likewise, and never at a sentence's start."""
+    en_misc_prefixes: frozenset[str] = frozenset()
+    """Words that start a named storm or operation (Hurricane Milton): the name after one, alone
+    elsewhere in the text, is the same storm."""
+    en_named_town: re.Pattern[str] | None = None
+    """A settlement's noun, "of" and capitalised words (the village of Leask): a place
+    (:func:`~dataset_builder.annotators.entities.english.english_named_towns`)."""
+    en_state_after_town: re.Pattern[str] | None = None
+    """A comma and a state's or province's abbreviation after it (, Okla.; , N.D.): the town before
+    it is a place (:func:`~dataset_builder.annotators.entities.english.english_state_towns`)."""
     en_place_directions: frozenset[str] = frozenset()
     """Words of direction before a known place (West Midlands): one place with it, and no first word
     of a person's name."""
@@ -388,7 +402,7 @@ def compile_entity_knowledge(
     ar, en = rules.ar, rules.en
     town_ids = {
         surface: entity_id
-        for (language, surface), (entity_id, _) in registry.context_towns
+        for (language, surface), (entity_id, _) in registry.context_towns + registry.small_towns
         if language == "en"
     }
     # a lowercase title also starts a sentence (Goalkeeper Andre Onana saved …)
@@ -410,7 +424,7 @@ def compile_entity_knowledge(
         ar_stopwords=frozenset(normalise(w, "ar") for w in ar.stopwords),
         en_person=re.compile(
             rf"{_word_start_alternatives(titles)}[^\S\n]+"
-            rf"(?P<name>{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)*(?:{_EN_INITIALS}[^\S\n]+)?{name_part}){{0,4}})",
+            rf"(?P<name>(?:{_EN_SPACED_INITIALS}[^\S\n]*)?{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)*(?:{_EN_INITIALS}[^\S\n]+)?{name_part}){{0,4}})",
         ),
         en_org=re.compile(
             rf"(?P<name>(?:{_EN_NAME_WORD_AT_START}|{_EN_ACRONYM_AT_START})[^\S\n]+(?:(?:{_EN_NAME_WORD}|[A-Z]{{2,}}+)[^\S\n]+){{0,3}}(?:{org_heads})(?!-)"
@@ -566,9 +580,24 @@ def compile_entity_knowledge(
         en_place_prepositions=frozenset(en.place_prepositions),
         en_context_towns=_towns_automaton(town_ids),
         en_context_town_ids=town_ids,
+        en_small_towns=frozenset(
+            surface for (language, surface), _ in registry.small_towns if language == "en"
+        ),
         en_town_prepositions=frozenset(en.town_prepositions),
         en_given_name_places=frozenset(en.given_name_places),
         en_word_places=frozenset(en.word_places),
+        en_misc_prefixes=frozenset(en.misc_prefixes),
+        en_named_town=re.compile(
+            rf"(?<![\w-])(?:{_alternatives(en.town_nouns)})[^\S\n]+of[^\S\n]+"
+            rf"(?P<name>{_EN_NAME_WORD}(?:[^\S\n]+{_EN_NAME_WORD}){{0,2}})(?![\w’'-]|[^\S\n]+[A-Z])"
+        )
+        if en.town_nouns
+        else None,
+        en_state_after_town=re.compile(
+            rf",[^\S\n]+(?P<state>{_alternatives(en.state_abbreviations)})(?![\w’'-])"
+        )
+        if en.state_abbreviations
+        else None,
         en_title_words=frozenset(w for t in titles for w in t.split() if w[:1].isupper()),
         en_org_cue_words=frozenset(c for c in en.org_cues if " " not in c),
         en_first_names=registry.given_names | {latin_folded(n) for n in registry.given_names},

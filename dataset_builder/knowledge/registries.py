@@ -27,13 +27,19 @@ from importlib import resources
 from pathlib import Path
 
 from dataset_builder import fingerprint
-from dataset_builder.knowledge.gazetteer import context_towns, geonames_cities, place_names
+from dataset_builder.knowledge.gazetteer import (
+    context_towns,
+    geonames_cities,
+    place_names,
+    small_towns,
+    small_towns_text,
+)
 from dataset_builder.knowledge.schema import EntityRulesFile
 from dataset_builder.knowledge.text import normalise
 from dataset_builder.output import write_atomic
 
 CACHE_FILE = "registry_names.json"
-FORMAT = 2
+FORMAT = 3
 """Bumped when the file's layout changes (it is part of the key)."""
 
 Place = tuple[tuple[str, str], tuple[str, str]]
@@ -50,6 +56,8 @@ class RegistryNames:
     """Given names that start a person's name in English (:func:`given_names`)."""
     context_towns: tuple[Place, ...] = ()
     """Towns named only in a place's context (:func:`~dataset_builder.knowledge.gazetteer.context_towns`), sorted."""
+    small_towns: tuple[Place, ...] = ()
+    """Smaller towns, named only in a place's context too (:func:`~dataset_builder.knowledge.gazetteer.small_towns`), sorted."""
 
 
 def registry_names(rules: EntityRulesFile, cache_dir: Path | None = None) -> RegistryNames:
@@ -77,6 +85,7 @@ def cache_key(rules: EntityRulesFile) -> str:
         rules.gazetteer.model_dump_json(),
         json.dumps(sorted(rules.ar.stopwords), ensure_ascii=False),
         json.dumps(sorted(rules.en.stopwords), ensure_ascii=False),
+        small_towns_text(),
     ):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
@@ -93,8 +102,9 @@ def _built(rules: EntityRulesFile) -> RegistryNames:
     places = sorted(
         ((language, normalise(surface, language)), hit) for (language, surface), hit in found.items()
     )
-    towns = sorted(context_towns(rules.gazetteer, stopwords, given, found, cities).items())
-    return RegistryNames(tuple(places), given, tuple(towns))
+    towns = context_towns(rules.gazetteer, stopwords, given, found, cities)
+    small = small_towns(rules.gazetteer, stopwords, given, found | towns, small_towns_text())
+    return RegistryNames(tuple(places), given, tuple(sorted(towns.items())), tuple(sorted(small.items())))
 
 
 _GENDERS = frozenset({"M", "F", "1M", "1F", "?M", "?F"})
@@ -127,6 +137,10 @@ def _write(path: Path, key: str, names: RegistryNames) -> None:
                 [language, surface, entity_id, label]
                 for (language, surface), (entity_id, label) in names.context_towns
             ],
+            "small_towns": [
+                [language, surface, entity_id, label]
+                for (language, surface), (entity_id, label) in names.small_towns
+            ],
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -149,17 +163,17 @@ def _read(path: Path, key: str) -> RegistryNames | None:
         if header != {"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}:
             return None
         raw = json.loads(body)
-        places, towns = (
+        places, towns, small = (
             tuple(
                 ((language, surface), (entity_id, label))
                 for language, surface, entity_id, label in raw[field]
             )
-            for field in ("places", "context_towns")
+            for field in ("places", "context_towns", "small_towns")
         )
         given = frozenset(raw["given_names"])
     except (ValueError, TypeError, KeyError):  # not JSON, or not the shape written
         return None
-    strings = (s for place in places + towns for pair in place for s in pair)
+    strings = (s for place in places + towns + small for pair in place for s in pair)
     if not all(type(s) is str for s in strings) or not all(type(s) is str for s in given):
         return None
-    return RegistryNames(places, given, towns)
+    return RegistryNames(places, given, towns, small)

