@@ -22,6 +22,12 @@ _LIST_ITEM = re.compile(r"[-–—*]\s")
 _SEPARATORS = re.compile(r"[\s|/>»›<«‹•·\-–—:]+")
 _EDGES = "|•·▪►"
 """Decoration around a furniture line (``| 2024/03/28 09:30``), taken off before the rules match it."""
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+"""Arabic-Indic and Persian digits → ASCII, one for one, in a line the rules try: they write years as
+``1[34]\\d{2}`` or ``20\\d{2}``, and a page may print its date line in either digits
+(``١٤ جمادى الأولى ١٤٤٦ هـ``)."""
+_EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
+"""Found much faster than ``str.translate`` maps a line: most lines hold no such digit."""
 _AND = "و"
 """Arabic's conjunction, written onto the next word: a menu's ``ثقافة وفنون`` is two menu words."""
 
@@ -129,6 +135,8 @@ class SeedRules:
         stripped = bare(line)
         if len(stripped) > self.longest_furniture:  # most article lines: no rule is tried
             return None
+        if _EASTERN_DIGIT.search(stripped):
+            stripped = stripped.translate(_DIGITS)
         possible = self.screen.possible(stripped) if self.screen is not None else None
         for index, rule in enumerate(self.line_rules):
             if (
