@@ -28,6 +28,9 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 (``١٤ جمادى الأولى ١٤٤٦ هـ``)."""
 _EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
 """Found much faster than ``str.translate`` maps a line: most lines hold no such digit."""
+_COMMAS = re.compile(r"\s*[,،]\s*")
+_LISTED_ITEMS = 3
+"""A row of two words and a comma may be a phrase (``Cairo, Egypt``); three menu words make a row."""
 _AND = "و"
 """Arabic's conjunction, written onto the next word: a menu's ``ثقافة وفنون`` is two menu words."""
 
@@ -64,8 +67,10 @@ class LineRule:
                 return True
         elif any(self.patterns[index].fullmatch(stripped) for index in patterns):
             return True
-        if not self.phrases or _SENTENCE_MARKS.search(stripped) or _LIST_ITEM.match(stripped):
+        if not self.phrases or _LIST_ITEM.match(stripped):
             return False
+        if _SENTENCE_MARKS.search(stripped):
+            return self._listed(stripped)
         tokens = [t for t in _SEPARATORS.split(stripped.casefold()) if t]
         if not tokens or len(tokens) > self.max_words:
             return False
@@ -88,6 +93,15 @@ class LineRule:
             return known == len(tokens)
         # two menu words at least, or all of a shorter line: "الكويت - كونا" is a dateline, not a menu
         return known / len(tokens) >= self.min_share and (known >= 2 or known == len(tokens))
+
+    def _listed(self, stripped: str) -> bool:
+        """Whether ``stripped`` is a row of at least :data:`_LISTED_ITEMS` of the rule's phrases between
+        commas (a post's categories: ``Africa, Egypt, Middle East, News``); other punctuation is a
+        sentence's. Most lines fail on their count of commas or on their first item."""
+        items = _COMMAS.split(stripped)
+        return len(items) >= _LISTED_ITEMS and all(
+            tuple(t for t in _SEPARATORS.split(item.casefold()) if t) in self.phrases for item in items
+        )
 
 
 @dataclass(frozen=True, slots=True)
