@@ -423,14 +423,15 @@ def _line_cut(text: str, lines: list[tuple[int, str]], index: int, reason: str) 
 
 def _context_lines(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedRules) -> dict[int, str]:
     """Lines cut by a rule that needs the next non-blank line cut by another one (a name above its
-    date), below a kept line (so never the headline) → the rule's id."""
+    date), below a kept line (so never the headline) → the rule's id. A line under a kept line that
+    ends in a colon is what that line introduces (``Women's winner:`` above a name), never cut so."""
     context = rules.context_rules
     if not context:
         return {}
     filled = [i for i, (_, line) in enumerate(lines) if line.strip()]
     found: dict[int, str] = {}
     for k, index in enumerate(filled[:-1]):
-        if index in gone or all(i in gone for i in filled[:k]):
+        if index in gone or all(i in gone for i in filled[:k]) or _introduced(lines, filled, k, gone):
             continue
         stripped = bare(lines[index][1].rstrip("\r"))
         below = gone.get(filled[k + 1])
@@ -438,6 +439,12 @@ def _context_lines(lines: list[tuple[int, str]], gone: dict[int, str], rules: Se
         if rule is not None:
             found[index] = rule.id
     return found
+
+
+def _introduced(lines: list[tuple[int, str]], filled: list[int], k: int, gone: dict[int, str]) -> bool:
+    """Whether the non-blank line above ``filled[k]`` is kept and ends in a colon (``:``, ``：``)."""
+    above = filled[k - 1] if k else None
+    return above is not None and above not in gone and lines[above][1].rstrip().endswith((":", "："))
 
 
 def _menu_items(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedRules) -> list[int]:

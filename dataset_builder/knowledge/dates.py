@@ -29,6 +29,14 @@ class DateRules:
     """The "updated" labels, casefolded: a date whose nearest label before it is one of them is an update's."""
 
 
+def _not_before(marks: list[str]) -> str:
+    """A lookahead that fails where one of ``marks`` (a word of its own) follows the date."""
+    if not marks:
+        return ""
+    alt = "|".join(map(re.escape, sorted(marks, key=len, reverse=True)))
+    return rf"(?!\s*(?:{alt})(?!\w))"
+
+
 def compile_date_rules(raw: DateRulesFile) -> DateRules:
     months = {name.casefold(): int(num) for num, names in raw.months.items() for name in names}
     alt = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
@@ -46,7 +54,7 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
         # the weekday is required and must be the date's (see find_dates), so that a year and a
         # day-month of two phrases never join
         rf"|(?P<yy>\d{{4}})\s+(?P<yw>{days})\s*[,،]?\s*(?P<yd>\d{{1,2}})\s+(?P<ym>{month})(?!\w)"
-        r")(?!\d)",
+        r")(?!\d)" + _not_before(raw.hijri_markers),
         re.IGNORECASE,
     )
     labels = sorted({*raw.header_markers, *raw.updated_markers}, key=len, reverse=True)

@@ -607,6 +607,9 @@ class DateRulesFile(_Strict):
     """Labels of a date the page was updated on (``Updated``, ``آخر تحديث``): when a page's header gives
     such a date and another one (its publication date), the other one is taken."""
     dateline_prefix_words: int = Field(ge=0)
+    hijri_markers: list[Annotated[str, NonEmpty]] = []
+    """Era marks written after a Hijri date (``هـ``): a numeric date followed by one is no Gregorian
+    date (``1446/05/15 هـ`` is read as no date, not as the year 1446)."""
     numeric_order: Literal["day-first", "month-first"] = "day-first"
     """How an ambiguous numeric date (both parts ≤ 12) is read; such a date is flagged in its evidence."""
 

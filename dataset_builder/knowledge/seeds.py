@@ -22,6 +22,15 @@ _LIST_ITEM = re.compile(r"[-–—*]\s")
 _SEPARATORS = re.compile(r"[\s|/>»›<«‹•·\-–—:]+")
 _EDGES = "|•·▪►"
 """Decoration around a furniture line (``| 2024/03/28 09:30``), taken off before the rules match it."""
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+"""Arabic-Indic and Persian digits → ASCII, one for one, in a line the rules try: they write years as
+``1[34]\\d{2}`` or ``20\\d{2}``, and a page may print its date line in either digits
+(``١٤ جمادى الأولى ١٤٤٦ هـ``)."""
+_EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
+"""Found much faster than ``str.translate`` maps a line: most lines hold no such digit."""
+_COMMAS = re.compile(r"\s*[,،]\s*")
+_LISTED_ITEMS = 3
+"""A row of two words and a comma may be a phrase (``Cairo, Egypt``); three menu words make a row."""
 _AND = "و"
 """Arabic's conjunction, written onto the next word: a menu's ``ثقافة وفنون`` is two menu words."""
 
@@ -56,8 +65,10 @@ class LineRule:
         tried = range(len(self.patterns)) if patterns is None else patterns
         if any(self.patterns[index].fullmatch(stripped) for index in tried):
             return True
-        if not self.phrases or _SENTENCE_MARKS.search(stripped) or _LIST_ITEM.match(stripped):
+        if not self.phrases or _LIST_ITEM.match(stripped):
             return False
+        if _SENTENCE_MARKS.search(stripped):
+            return self._listed(stripped)
         tokens = [t for t in _SEPARATORS.split(stripped.casefold()) if t]
         if not tokens or len(tokens) > self.max_words:
             return False
@@ -80,6 +91,15 @@ class LineRule:
             return known == len(tokens)
         # two menu words at least, or all of a shorter line: "الكويت - كونا" is a dateline, not a menu
         return known / len(tokens) >= self.min_share and (known >= 2 or known == len(tokens))
+
+    def _listed(self, stripped: str) -> bool:
+        """Whether ``stripped`` is a row of at least :data:`_LISTED_ITEMS` of the rule's phrases between
+        commas (a post's categories: ``Africa, Egypt, Middle East, News``); other punctuation is a
+        sentence's. Most lines fail on their count of commas or on their first item."""
+        items = _COMMAS.split(stripped)
+        return len(items) >= _LISTED_ITEMS and all(
+            tuple(t for t in _SEPARATORS.split(item.casefold()) if t) in self.phrases for item in items
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +147,8 @@ class SeedRules:
         stripped = bare(line)
         if len(stripped) > self.longest_furniture:  # most article lines: no rule is tried
             return None
+        if _EASTERN_DIGIT.search(stripped):
+            stripped = stripped.translate(_DIGITS)
         possible = self.screen.possible(stripped) if self.screen is not None else None
         for index, rule in enumerate(self.line_rules):
             if (

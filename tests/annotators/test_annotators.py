@@ -103,6 +103,13 @@ def doc(text: str, language: str, cuts: list[Cut] | None = None, title: str | No
         ("15 جانفي 2024", dt.date(2024, 1, 15)),
         ("5 أوت 2023", dt.date(2023, 8, 5)),
         ("9 ماي 2022", dt.date(2022, 5, 9)),
+        # a Hijri date next to the Gregorian one: only the Gregorian one is a date
+        ("الأحد 1446/05/15 هـ الموافق 2024/11/17 م", dt.date(2024, 11, 17)),
+        ("السبت ١٤ جمادى الأولى ١٤٤٦ هـ - ١٦ نوفمبر ٢٠٢٤ م", dt.date(2024, 11, 16)),
+        ("العدد : 16942 - الجمعة ٠١ مارس ٢٠٢٤ م، الموافق ٢٠ شعبان ١٤٤٥هـ", dt.date(2024, 3, 1)),
+        ("Sunday, December 8, 2024 / Jumada Al-Akhirah 6, 1446", dt.date(2024, 12, 8)),
+        ("Nov. 12, 2024 at 5:02 p.m. EST", dt.date(2024, 11, 12)),
+        ("Tue, 17/12/2024 - 11:40", dt.date(2024, 12, 17)),
     ],
 )
 def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expected: dt.date) -> None:
@@ -120,6 +127,11 @@ def test_full_dates_in_both_month_traditions_and_digit_systems(text: str, expect
         "12/أبريل 2021",
         "31/أبريل/2021",
         "2024/03-28",
+        # a numeric Hijri date is no Gregorian one of the year 1446
+        "1446/05/15 هـ",
+        "15/05/1446هـ",
+        "١٤٤٦/٠٥/١٥ ه",
+        "Updated 3 hours ago",
     ],
 )
 def test_no_date_is_invented_from_partial_or_invalid_dates(text: str) -> None:
