@@ -107,6 +107,17 @@ def test_topics_on_the_third_topic_dev_set() -> None:
         assert result.per_topic[topic].precision == 1.0 and result.per_topic[topic].recall == 1.0, topic
 
 
+def test_topics_on_the_fourth_topic_dev_set() -> None:
+    """tests/data/topics_dev4: 23 news articles (12 Arabic, 11 English) whose topics are told in
+    vocabulary the rules lacked (gilt yields, الصكوك, measles jabs, الجرعات, a language model,
+    rewilding, redundancies, المولد النبوي, التسول); three with two right topics."""
+    result = _topics_scored("topics_dev4", 23)
+    # measured 1.000, 1.000 (0.542, 0.500 before issue 17's recall cue words drawn from it: a chatbot, a
+    # lunch club and an Arabic language model read as sport, a polio campaign and a Sufi festival as society)
+    assert result.topics_overall.precision >= 0.99
+    assert result.topics_overall.recall >= 0.99
+
+
 def test_silver_on_the_arabic_tuning_set() -> None:
     """tests/data/ar_tuning: Arabic news excerpts in the style of scraped sites, written by hand before
     the issue 17 rules for real-world Arabic news were tuned on them."""
