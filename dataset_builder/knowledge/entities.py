@@ -6,7 +6,7 @@ patterns and word tables. Applied by :mod:`dataset_builder.annotators.entities`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -300,13 +300,13 @@ class EntityKnowledge:
     en_surname_particles: frozenset[str] = frozenset()
     """Particles kept with a family name in its later mentions (Di María), with plain letters."""
     en_context_towns: ahocorasick.Automaton | None = None
-    """The registry's context towns: each name → its length and id; a place only in a place's context
-    (:func:`~dataset_builder.annotators.entities.english.english_context_towns`)."""
-    en_context_town_ids: dict[str, str] = field(default_factory=dict)
-    en_small_towns: frozenset[str] = frozenset()
-    """The context towns under the cities15000 cut (:func:`~dataset_builder.knowledge.gazetteer.small_towns`):
-    only after a word of their own context, not before "in" and a place (beat Bulls in Durban: a side)."""
-    """The same names → their ids, for a dateline's town in capitals (ASHEVILLE read as Asheville)."""
+    """The registry's context towns: each name → its length, its id and whether it is under the
+    cities15000 cut (:func:`~dataset_builder.knowledge.gazetteer.small_towns`: such a town is a place
+    only after a word of its own context, not before "in" and a place: beat Bulls in Durban is a side);
+    a place only in a place's context
+    (:func:`~dataset_builder.annotators.entities.english.english_context_towns`). Its ``get`` looks up
+    a dateline's town in capitals (ASHEVILLE read as Asheville): one structure for the 46k towns, not
+    a dict and a set beside it (about 5 MB less in the builder and in each worker)."""
     en_town_prepositions: frozenset[str] = frozenset()
     """Words and two-word phrases before a context town that make it a place (in, near, residents of)."""
     en_given_name_places: frozenset[str] = frozenset()
@@ -578,10 +578,8 @@ def compile_entity_knowledge(
         en_club_prefixes=frozenset(en.club_prefixes),
         en_competitions=frozenset(f"{w} {h}" for w in en.competition_words for h in en.competition_heads),
         en_place_prepositions=frozenset(en.place_prepositions),
-        en_context_towns=_towns_automaton(town_ids),
-        en_context_town_ids=town_ids,
-        en_small_towns=frozenset(
-            surface for (language, surface), _ in registry.small_towns if language == "en"
+        en_context_towns=_towns_automaton(
+            town_ids, {surface for (language, surface), _ in registry.small_towns if language == "en"}
         ),
         en_town_prepositions=frozenset(en.town_prepositions),
         en_given_name_places=frozenset(en.given_name_places),
@@ -614,14 +612,14 @@ def compile_entity_knowledge(
     )
 
 
-def _towns_automaton(towns: dict[str, str]) -> ahocorasick.Automaton | None:
+def _towns_automaton(towns: dict[str, str], small: Collection[str]) -> ahocorasick.Automaton | None:
     """The context towns' English names (their letters plain already) → their ids as one automaton,
-    each name's value its length and id; None without towns."""
+    each name's value its length, id and whether it is one of the ``small`` towns; None without towns."""
     if not towns:
         return None
     automaton = ahocorasick.Automaton()
     for form, entity_id in sorted(towns.items()):
-        automaton.add_word(form, (len(form), entity_id))
+        automaton.add_word(form, (len(form), entity_id, form in small))
     automaton.make_automaton()
     return automaton
 

@@ -630,10 +630,10 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
     line_start = 0
     while line_start >= 0:  # a dateline: the town in capitals, looked up as written in the registry
         m = _DATELINE_TOWN.match(text, line_start)
-        if m is not None and (entity_id := k.en_context_town_ids.get(m.group().title())) is not None:
-            hits.append((Span(m.start(), m.end(), m.group(), "LOC", entity_id), 0, None))
+        if m is not None and (town := k.en_context_towns.get(m.group().title(), None)) is not None:
+            hits.append((Span(m.start(), m.end(), m.group(), "LOC", town[1]), 0, None))
         line_start = text.find("\n", line_start) + 1 or -1
-    for last, (length, entity_id) in k.en_context_towns.iter(text):
+    for last, (length, entity_id, _small) in k.en_context_towns.iter(text):
         start, end = last - length + 1, last + 1
         before, after = text[start - 1 : start], text[end : end + 1]
         if (before and (is_word_char(before) or before in "’'-")) or (after and is_word_char(after)):
@@ -716,7 +716,8 @@ def _town_in_context(
     if previous.endswith(("’s", "'s")) and at - 2 in ends:
         return True
     after = _TOWN_AFTER.match(text, span.end)
-    if after is not None and span.text in k.en_small_towns:
+    town = k.en_context_towns.get(span.text, None) if k.en_context_towns is not None else None
+    if after is not None and town is not None and town[2]:
         return (
             after.group() == "-based"
         )  # a village before "in" and a place is too often a side (Bulls in Durban)
