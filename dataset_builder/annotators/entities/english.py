@@ -626,14 +626,15 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
     Tata Electronics). One automaton pass finds them all."""
     if k.en_context_towns is None:
         return []
-    hits: list[tuple[Span, int, str | None]] = []  # each town, where the word before it ends, that word
+    # each town, where the word before it ends, that word, whether it is under the cities15000 cut
+    hits: list[tuple[Span, int, str | None, bool]] = []
     line_start = 0
     while line_start >= 0:  # a dateline: the town in capitals, looked up as written in the registry
         m = _DATELINE_TOWN.match(text, line_start)
         if m is not None and (town := k.en_context_towns.get(m.group().title(), None)) is not None:
-            hits.append((Span(m.start(), m.end(), m.group(), "LOC", town[1]), 0, None))
+            hits.append((Span(m.start(), m.end(), m.group(), "LOC", town[1]), 0, None, town[2]))
         line_start = text.find("\n", line_start) + 1 or -1
-    for last, (length, entity_id, _small) in k.en_context_towns.iter(text):
+    for last, (length, entity_id, small) in k.en_context_towns.iter(text):
         start, end = last - length + 1, last + 1
         before, after = text[start - 1 : start], text[end : end + 1]
         if (before and (is_word_char(before) or before in "’'-")) or (after and is_word_char(after)):
@@ -652,7 +653,7 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
             and previous not in k.en_stopwords
         ):
             continue  # inside a longer name (Lord Marshall), not after a sentence's opening word (In, The)
-        hits.append((Span(start, end, text[start:end], "LOC", entity_id), at, previous))
+        hits.append((Span(start, end, text[start:end], "LOC", entity_id), at, previous, small))
     if not hits:
         return []
     # a town named as a firm the text names in full is the firm's short name (Tata, after Tata Electronics)
@@ -662,13 +663,13 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
     ends = {s.end for s in known if s.label == "LOC"}
     taken = {
         span.entity_id
-        for span, at, previous in hits
-        if _town_in_context(text, span, at, previous, places, ends, k)
+        for span, at, previous, small in hits
+        if _town_in_context(text, span, at, previous, small, places, ends, k)
     }
     listed = True
     while listed:  # a list grows from the places in it, both ways (Knysna and Oudtshoorn)
         listed = False
-        for span, _, _ in hits:
+        for span, *_ in hits:
             if span.entity_id in taken:
                 ends.add(span.end)
                 places[span.start] = span.end
@@ -679,7 +680,7 @@ def english_context_towns(text: str, k: EntityKnowledge, known: list[Span]) -> l
             ):
                 taken.add(span.entity_id)
                 listed = True
-    found = {(span.start, span.end): span for span, _, _ in hits if span.entity_id in taken}
+    found = {(span.start, span.end): span for span, *_ in hits if span.entity_id in taken}
     for name, entity_id in {(span.text.upper(), span.entity_id) for span in found.values()}:
         for at in _standalone(text, name) if name in text else ():  # in capitals too (ASHEVILLE, N.C.)
             found.setdefault((at, at + len(name)), Span(at, at + len(name), name, "LOC", entity_id))
@@ -701,13 +702,14 @@ def _town_in_context(
     span: Span,
     at: int,
     previous: str | None,
+    small: bool,
     places: dict[int, int],
     ends: set[int],
     k: EntityKnowledge,
 ) -> bool:
     """Whether a town stands in a place's own context (see :func:`english_context_towns`); ``previous``
-    is the word before it (None at a line's start), ending at ``at``; ``places`` the known places'
-    starts and ends, ``ends`` their ends."""
+    is the word before it (None at a line's start), ending at ``at``; ``small``: the town is under the
+    cities15000 cut; ``places`` the known places' starts and ends, ``ends`` their ends."""
     if previous is None:
         return span.text.isupper()  # a dateline (a town opening a line in lower case is a heading's word)
     two = f"{last_word(text, at - len(previous))[1]} {previous}".lower()
@@ -716,8 +718,7 @@ def _town_in_context(
     if previous.endswith(("’s", "'s")) and at - 2 in ends:
         return True
     after = _TOWN_AFTER.match(text, span.end)
-    town = k.en_context_towns.get(span.text, None) if k.en_context_towns is not None else None
-    if after is not None and town is not None and town[2]:
+    if after is not None and small:
         return (
             after.group() == "-based"
         )  # a village before "in" and a place is too often a side (Bulls in Durban)
