@@ -52,10 +52,13 @@ def _make_doc(
 @pytest.fixture(scope="session", autouse=True)
 def silver_cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Commands run on this repository's project (``-C`` or from its folder) keep their silver cache
-    in a temporary folder, not in the checkout (subprocesses inherit the variable)."""
+    in a temporary folder, not in the checkout, and the signing key of the compiled knowledge
+    (:mod:`dataset_builder.knowledge.compiled`) in another, not in the user's cache home
+    (subprocesses inherit the variables)."""
     folder = tmp_path_factory.mktemp("silver-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(CACHE_ENV, str(folder))
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache-home")))
         yield folder
 
 

@@ -4,7 +4,8 @@ The wheel is built from a copy of the sources, installed with ``--no-deps`` into
 sees the test environment's packages through a ``.pth`` line (no download of the dependencies),
 and run as a user would: ``dataset-builder init newproj``, seeds copied in, ``dataset-builder build``
 from inside the project with no flags. Nothing may be written outside the project: not in the
-venv (the installed package), not in HOME, not in TMPDIR.
+venv (the installed package), not in TMPDIR, and in HOME only the user's signing key of the compiled
+knowledge the project's cache keeps.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 import datasets
 import pytest
 from conftest import REPO, SEEDS
+
+from dataset_builder.knowledge.compiled import KEY_FILE
 
 
 def snapshot(folder: Path, skip: Path) -> dict[str, str]:
@@ -93,7 +96,13 @@ def test_the_wheel_inits_and_builds_a_project_without_writing_elsewhere(tmp_path
         shutil.copy(seed, project / "seeds" / seed.name)
     out = run(tool, "build", cwd=project, env=user)
     assert f"built {project / 'dist'} (version 0.1.0)" in out
-    assert snapshot(tmp_path, project) == before
+    after = snapshot(tmp_path, project)
+    # Outside the project, the build made only the user's signing key of the compiled knowledge it
+    # keeps in the project's cache (dataset_builder.knowledge.compiled), readable by the user alone.
+    key = Path("home", ".cache", *KEY_FILE)
+    assert set(after) - set(before) == {str(p.as_posix()) for p in (key, *key.parents[:2])}
+    assert {p: after[p] for p in before} == before
+    assert (tmp_path / key).stat().st_mode & 0o777 == 0o600
 
     docs = datasets.load_dataset(str(project / "dist"), "documents", cache_dir=str(tmp_path / "cache"))
     rows = [row for split in docs.values() for row in split]

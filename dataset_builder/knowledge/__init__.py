@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from dataset_builder.knowledge import compiled
 from dataset_builder.knowledge import schema as ks
 from dataset_builder.knowledge.dates import DateRules, compile_date_rules
 from dataset_builder.knowledge.entities import EntityKnowledge, compile_entity_knowledge
@@ -74,9 +75,13 @@ class Knowledge:
         """Read, validate and compile every knowledge file of ``annotations_dir`` (errors name file and
         entry). With ``cache_dir`` (the project's cache folder), the names taken from registry packages
         are read from it when they were built for the same inputs, and kept there otherwise
-        (:mod:`dataset_builder.knowledge.registries`)."""
+        (:mod:`dataset_builder.knowledge.registries`), and the whole compiled knowledge too
+        (:mod:`dataset_builder.knowledge.compiled`)."""
+        folder = Path(annotations_dir)
         with _no_cycle_collection():
-            return cls._load(Path(annotations_dir), cache_dir)
+            if cache_dir is None:
+                return cls._load(folder, None)
+            return compiled.cached(Path(cache_dir), folder, lambda: cls._load(folder, cache_dir))
 
     @classmethod
     def _load(cls, folder: Path, cache_dir: Path | None) -> Knowledge:
