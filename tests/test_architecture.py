@@ -58,7 +58,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("release/card.py", "ReleaseInfo.citation"): "BibTeX fields of the citation",
     ("release/stats.py", "CardStats.to_dict"): "keys of the card's statistics (counts per entity label "
     "and per topic), which the card template and the Croissant metadata read",
-    ("release/croissant.py", "_croissant_fields"): "keyword arguments of mlcroissant.Field (id, name, …)",
     ("report/render.py", "overview_charts"): "chart descriptors for the report template (id, title, svg)",
     ("report/render.py", "_agreement_charts"): "chart descriptors for the report template (id, title, svg)",
     ("report/render.py", "_silver_charts"): "chart descriptors for the report template (id, title, svg)",
