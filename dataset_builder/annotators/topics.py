@@ -1,12 +1,13 @@
 """Topics by keyword rules from ``annotations/topic_rules.json``.
 
 A topic is assigned when at least ``min_matches`` distinct keywords of the document's language
-occur. Arabic keywords match anywhere in a word (proclitics and suffixes attach to stems); English
-keywords match at the start of a word, case-insensitively; ``words`` match whole words only. One
-Aho-Corasick pass per document. A subtopic (a taxonomy entry with a ``parent``) refines its parent,
-so it is kept only when the parent is found too: "meeting" and "visit" in a football report do not
-make it diplomacy. Top-level topics after the best-supported one need a match in the lead
-(``lead_chars``) and a share of the first's matches (``secondary_min_share``), at most
+occur. Arabic keywords match anywhere in a word (proclitics and suffixes attach to stems), but with
+``stem_prefixes`` a stem inside a word counts only after a proclitic or verb prefix (not قاضي in
+يتقاضين); English keywords match at the start of a word, case-insensitively; ``words`` match whole
+words only. One Aho-Corasick pass per document. A subtopic (a taxonomy entry with a ``parent``)
+refines its parent, so it is kept only when the parent is found too: "meeting" and "visit" in a
+football report do not make it diplomacy. Top-level topics after the best-supported one need a match
+in the lead (``lead_chars``) and a share of the first's matches (``secondary_min_share``), at most
 ``max_topics`` of them. Words that need company (``need_company``: "won", "jury", "President")
 count only beside another keyword of their topic and are never lead evidence. A keyword the document uses inside one of
 its topic's ``other_senses`` ("computer virus") does not count for that topic (one sense per discourse). When nothing fires, the optional fallback gives the best-supported top-level topic.
@@ -18,7 +19,7 @@ from collections import defaultdict
 
 from dataset_builder.documents import Document
 from dataset_builder.knowledge.text import normalise
-from dataset_builder.knowledge.topics import TopicRules
+from dataset_builder.knowledge.topics import TATWEEL, TopicRules
 
 Match = tuple[int, tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]]
 """What the keyword automaton reports: the end of a keyword in the text, and the keyword's entry."""
@@ -41,17 +42,37 @@ def topic_matches(text: str, language: str, rules: TopicRules) -> dict[str, set[
     if automaton is None:
         return {}
     haystack = _haystack(text, language)
-    return _topic_words(haystack, list(automaton.iter(haystack)))[0]
+    return _topic_words(haystack, list(automaton.iter(haystack)), rules.stem_prefixes.get(language))[0]
 
 
-def _topic_words(haystack: str, matches: list[Match]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def _inside_other_word(haystack: str, start: int, prefixes: frozenset[str]) -> bool:
+    """Whether a stem starting at ``start`` follows, in its word, something other than ``prefixes``:
+    قاضي in يتقاضين, ديني in المدينين (but not in والديني, nor غرق in تغرق)."""
+    begin = start
+    while begin and haystack[begin - 1].isalnum():
+        begin -= 1
+    return haystack[begin:start].replace(TATWEEL, "") not in prefixes
+
+
+def _topic_words(
+    haystack: str, matches: list[Match], prefixes: frozenset[str] | None = None
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """:func:`topic_matches` of the automaton's ``matches`` in ``haystack``, and per topic the keywords
-    left out because the text uses them in another sense."""
+    left out because the text uses them in another sense. With ``prefixes``, a stem counts inside a
+    word only after one of them."""
     found: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     senses: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for last, (word, length, anywhere, word_start, whole_word, other_senses, at_start) in matches:
         start = last - length + 1
         span = (start, -last, word)
+        if (
+            anywhere
+            and prefixes is not None
+            and start
+            and haystack[start - 1].isalnum()
+            and _inside_other_word(haystack, start, prefixes)
+        ):
+            anywhere = ()
         for topic in anywhere:
             found[topic].append(span)
         if (word_start or whole_word) and (start == 0 or not haystack[start - 1].isalnum()):
@@ -90,14 +111,15 @@ def _text_and_lead_matches(
         return {}, {}
     haystack = _haystack(text, language)
     matches = list(automaton.iter(haystack))
-    hits, used_otherwise = _topic_words(haystack, matches)
+    prefixes = rules.stem_prefixes.get(language)
+    hits, used_otherwise = _topic_words(haystack, matches, prefixes)
     if not rules.lead_chars:
         return hits, {}
     lead = _haystack(text[: rules.lead_chars], language)
     if not haystack.startswith(lead):  # a final sigma, a character lowered to two
         in_lead = topic_matches(text[: rules.lead_chars], language, rules)
     else:
-        in_lead = _topic_words(lead, [m for m in matches if m[0] < len(lead)])[0]
+        in_lead = _topic_words(lead, [m for m in matches if m[0] < len(lead)], prefixes)[0]
     # one sense per discourse: a keyword used in another sense past the lead does not count in it
     return hits, {
         t: w - used_otherwise.get(t, set()) for t, w in in_lead.items() if w - used_otherwise.get(t, set())

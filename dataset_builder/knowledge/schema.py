@@ -211,6 +211,16 @@ class TopicRulesFile(_Strict):
     secondary_min_share: float | None = Field(default=None, gt=0, le=1)
     """A top-level topic after the best-supported one needs at least this share of its distinct
     matches: two market words in a fraud trial's report do not make it an economy article."""
+    stem_prefixes: dict[str, list[str]] = {}
+    """Language → what may stand before a stem inside its word (Arabic proclitics and verb prefixes:
+    و, بال, لل, ي, ست): a stem found after anything else is part of another word (قاضي in يتقاضين,
+    ديني in المدينين, شاعر in المشاعر) and does not count. A tatweel in the prefix is ignored. In a
+    language not listed, stems match anywhere in a word."""
+
+    @field_validator("stem_prefixes", mode="before")
+    @classmethod
+    def _prefixes(cls, value: Any) -> Any:
+        return _language_table(value, "stem_prefixes")
 
 
 class EntityEntry(_Strict):

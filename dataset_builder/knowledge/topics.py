@@ -12,6 +12,9 @@ import ahocorasick
 from dataset_builder.knowledge.schema import TopicRulesFile
 from dataset_builder.knowledge.text import normalise
 
+TATWEEL = "\u0640"
+"""The Arabic letter-stretching mark (بـالبنك): no part of a word's prefix."""
+
 
 @dataclass(frozen=True, slots=True)
 class TopicRules:
@@ -31,6 +34,9 @@ class TopicRules:
     need_company: dict[str, frozenset[str]] = field(default_factory=dict)
     """Topic id → its keywords (as the automaton reports them) that count only beside another."""
     secondary_min_share: float | None = None
+    stem_prefixes: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Language → what may stand before a stem inside its word (normalised, without tatweel); a
+    language not listed lets stems match anywhere in a word."""
 
 
 def compile_topic_rules(
@@ -74,6 +80,10 @@ def compile_topic_rules(
         raw.max_topics,
         need_company,
         raw.secondary_min_share,
+        {
+            language: frozenset(_key(prefix, language).replace(TATWEEL, "") for prefix in prefixes)
+            for language, prefixes in raw.stem_prefixes.items()
+        },
     )
 
 

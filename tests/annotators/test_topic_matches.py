@@ -3,6 +3,7 @@ per text and a check of every (topic, whole word) pair of a match find."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from hypothesis import given, settings
@@ -28,9 +29,10 @@ def _straightforward(
         start = last - len(word) + 1
         left = start == 0 or not haystack[start - 1].isalnum()
         right = last + 1 == len(haystack) or not haystack[last + 1].isalnum()
+        inside = _after_a_prefix(haystack, start, language, rules)
         pairs = [(t, False) for t in anywhere + word_start] + [(t, True) for t in whole_word]
         for topic, whole in pairs:
-            if (left and right) if whole else (left or language != "en"):
+            if (left and right) if whole else (left or (language != "en" and inside)):
                 found[topic].append((start, last, word))
         for topic in other if left or language != "en" else ():
             senses[topic].append((start, last))
@@ -63,9 +65,10 @@ def _straightforward_used_otherwise(text: str, language: str, rules: TopicRules)
         start = last - len(word) + 1
         left = start == 0 or not haystack[start - 1].isalnum()
         right = last + 1 == len(haystack) or not haystack[last + 1].isalnum()
+        inside = _after_a_prefix(haystack, start, language, rules)
         for topic in anywhere + word_start + whole_word:
             whole = topic in whole_word and topic not in anywhere + word_start
-            if (left and right) if whole else (left or language != "en"):
+            if (left and right) if whole else (left or (language != "en" and inside)):
                 spans[topic].append((start, last, word))
         for topic in other if left or language != "en" else ():
             senses[topic].append((start, last))
@@ -73,11 +76,21 @@ def _straightforward_used_otherwise(text: str, language: str, rules: TopicRules)
     return {t: w for t, w in used.items() if w}
 
 
+def _after_a_prefix(haystack: str, start: int, language: str, rules: TopicRules) -> bool:
+    """Whether a stem starting at ``start`` inside a word may count there: what stands before it in
+    its word is one of the language's ``stem_prefixes`` (a tatweel left out), or the language has none."""
+    prefixes = rules.stem_prefixes.get(language)
+    if prefixes is None:
+        return True
+    word = re.findall(r"\w*$", haystack[:start])[0]
+    return word.replace("\u0640", "") in prefixes
+
+
 def _keywords(knowledge: Knowledge, language: str) -> list[str]:
     return sorted(knowledge.topic_rules.automata[language].keys())[::7]
 
 
-_FILLER = ["", " ", "  ", "\n", "x", "al", "ال", "و", ".", "-", "Σ", "İ", "ς", "1"]
+_FILLER = ["", " ", "  ", "\n", "x", "al", "ال", "و", "يت", "بـ", ".", "-", "Σ", "İ", "ς", "1"]
 
 
 @settings(max_examples=400, deadline=None)

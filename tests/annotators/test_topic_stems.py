@@ -8,6 +8,8 @@ import pytest
 
 from dataset_builder.annotators.topics import find_topics, topic_matches
 from dataset_builder.knowledge import Knowledge
+from dataset_builder.knowledge.schema import TopicRulesFile
+from dataset_builder.knowledge.topics import compile_topic_rules
 
 _COLLISIONS = [
     # (topic, a text whose cue is another word, a text using the cue itself)
@@ -70,3 +72,37 @@ def test_a_cue_of_two_senses_needs_company(
     rules = knowledge.topic_rules
     assert topic not in find_topics(alone, "en", rules)
     assert topic in find_topics(in_company, "en", rules)
+
+
+_INSIDE_OTHER_WORDS = [
+    # (topic, a text whose stem stands inside another word, a text using the stem after a proclitic)
+    ("crime_law", "المعلمات يتقاضين رواتب متدنية.", "وقال القاضي إن الجلسة أجلت."),
+    ("religion", "تضرر الركاب في المقاعد الأمامية.", "وألقى الإمام خطبة الجمعة."),
+    ("religion", "ارتفعت الأقساط على المدينين.", "احتفلت الطوائف بالأعياد الدينية."),
+    ("arts_culture", "وقف الحجاج في المشاعر المقدسة.", "وألقى الشاعر قصيدة."),
+    ("disaster_accident", "واستغرقت الرحلة ساعتين.", "وتغرق الشوارع كل شتاء."),
+    ("disaster_accident", "جرت المحادثات في القاهرة.", "وقع الحادث فجرا."),
+    ("science_technology", "طالب المعلمين بزيادة الرواتب.", "نشر البحث في مجلة علمية."),
+]
+
+
+@pytest.mark.parametrize(("topic", "other_word", "cue"), _INSIDE_OTHER_WORDS)
+def test_an_arabic_stem_counts_only_after_a_prefix(
+    topic: str, other_word: str, cue: str, knowledge: Knowledge
+) -> None:
+    rules = knowledge.topic_rules
+    assert topic not in topic_matches(other_word, "ar", rules)
+    assert topic in topic_matches(cue, "ar", rules)
+
+
+def test_without_stem_prefixes_an_arabic_stem_matches_anywhere() -> None:
+    raw = {"rules": [{"topic": "crime_law", "keywords": {"ar": ["قاضي"]}}]}
+    anywhere = compile_topic_rules(TopicRulesFile.model_validate(raw), ["crime_law"])
+    assert "crime_law" in topic_matches("يتقاضين رواتب", "ar", anywhere)
+    guarded = compile_topic_rules(
+        TopicRulesFile.model_validate({**raw, "stem_prefixes": {"ar": ["وال", "ب"]}}), ["crime_law"]
+    )
+    assert "crime_law" not in topic_matches("يتقاضين رواتب", "ar", guarded)
+    assert "crime_law" not in topic_matches("ولقاضي", "ar", guarded)  # a whole prefix, not its letters
+    assert "crime_law" in topic_matches("والقاضي", "ar", guarded)
+    assert "crime_law" in topic_matches("بـقاضي", "ar", guarded)  # a tatweel in a prefix is ignored
