@@ -823,6 +823,10 @@ def test_captions_slogans_reading_times_and_pages_go_but_titles_and_subheadings_
         ("caption", caption),
         ("byline", "By Sami Zaptia."),
     ]
+    # a time after an em dash is the date line's too
+    assert _line_cuts(f"{en_head}4 Dec 2024 — 10:31 PM\n{en_body}")[1] == [
+        ("date_line", "4 Dec 2024 — 10:31 PM")
+    ]
     # below the article's first sentence, or naming people, or a dateline: the line stays
     for line, below in (
         ("Tickets cost 350 liras.", "Advertisement"),
