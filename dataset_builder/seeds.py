@@ -350,6 +350,7 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     prev_blank = True
     kept = False  # whether a line with text was kept above: the next one is not the headline
     body = False  # whether a sentence was kept below the headline: the article has begun
+    first_sentence = len(lines)  # the line that began it
     gone: dict[int, str] = {}  # lines cut whole → the reason
     for index, (start, line) in enumerate(lines):
         end = start + len(line) + (1 if index < len(lines) - 1 else 0)
@@ -396,9 +397,12 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
         if meta:
             cuts.append(Cut(start, text[start : start + meta.end()], "metadata"))
         prev_blank = blank
-        body = body or (kept and line.rstrip().rstrip(_CLOSERS).endswith(_TERMINAL))
+        if not body and kept and line.rstrip().rstrip(_CLOSERS).endswith(_TERMINAL):
+            body, first_sentence = True, index
         kept = kept or not blank
-    for index, reason in _context_lines(lines, gone, rules).items():
+    site = " ".join(c.text.casefold() for c in cuts if c.reason in rules.head_site_rules)
+    head = _head_span(lines, gone, rules, site, first_sentence)
+    for index, reason in _context_lines(lines, gone, rules, head).items():
         cuts.append(_line_cut(text, lines, index, reason))
         gone[index] = reason
     for index in _menu_items(lines, gone, rules):
@@ -407,7 +411,6 @@ def find_cuts(text: str, rules: SeedRules) -> list[Cut]:
     for index in _closing_related(lines, gone, rules):
         cuts.append(_line_cut(text, lines, index, RELATED))
         gone[index] = RELATED
-    site = " ".join(c.text.casefold() for c in cuts if c.reason in rules.head_site_rules)
     for index in _head_labels(lines, gone, rules, site):
         cuts.append(_line_cut(text, lines, index, HEAD_LABEL))
     return _normalise(cuts)
@@ -421,10 +424,28 @@ def _line_cut(text: str, lines: list[tuple[int, str]], index: int, reason: str) 
     return Cut(start, text[start:end], reason)
 
 
-def _context_lines(lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedRules) -> dict[int, str]:
+def _head_span(
+    lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedRules, site: str, first_sentence: int
+) -> range:
+    """The lines below the headline down to the article's first sentence (that line included): the
+    headline is the first line the rules keep that is no section label or outlet's name (as
+    :func:`_head_labels` finds them) and has more words than a label (``News24`` is a name); empty
+    when there is none."""
+    labels = set(_head_labels(lines, set(gone), rules, site))
+    for index, (_, line) in enumerate(lines):
+        if len(line.split()) > rules.head_label_words and index not in gone and index not in labels:
+            return range(index + 1, first_sentence + 1)
+    return range(0)
+
+
+def _context_lines(
+    lines: list[tuple[int, str]], gone: dict[int, str], rules: SeedRules, head: range = range(0)
+) -> dict[int, str]:
     """Lines cut by a rule that needs the next non-blank line cut by another one (a name above its
     date), below a kept line (so never the headline) → the rule's id. A line under a kept line that
-    ends in a colon is what that line introduces (``Women's winner:`` above a name), never cut so."""
+    ends in a colon is what that line introduces (``Women's winner:`` above a name), never cut so.
+    Rules marked ``head_only`` cut only the lines of ``head`` (below the headline, down to the
+    article's first sentence: a photo's caption above the date)."""
     context = rules.context_rules
     if not context:
         return {}
@@ -435,7 +456,14 @@ def _context_lines(lines: list[tuple[int, str]], gone: dict[int, str], rules: Se
             continue
         stripped = bare(lines[index][1].rstrip("\r"))
         below = gone.get(filled[k + 1])
-        rule = next((r for r in context if below in r.next_cut_by and r.matches(stripped)), None)
+        rule = next(
+            (
+                r
+                for r in context
+                if below in r.next_cut_by and (not r.head_only or index in head) and r.matches(stripped)
+            ),
+            None,
+        )
         if rule is not None:
             found[index] = rule.id
     return found

@@ -554,11 +554,16 @@ def test_tags_without_a_heading_between_the_last_sentence_and_the_footer_go() ->
 # mastheads), 11/14 dates (a numeric Hijri date read as the year 1446); after them 194/202 (captions
 # without a credit, a bare name above one, a slogan and a related headline left), none lost, 13/14
 # titles (the slogan under the masthead), 14/14 dates.
+# scraped_dev13 (outlets of no earlier set) before its rules: 140/165, 2 body lines lost (a title
+# starting "تقرير:" read as a credit, the subheading "Travel Times" as a masthead), 10/14 titles (four
+# masthead slogans), 14/14 dates; after them 161/165 (three captions right above the article's text
+# and an "outlet - reporter" byline left), none lost, 14/14 titles, 14/14 dates.
 SCRAPED_DEV_SETS = [
     ("scraped_dev8", 15, 6, 14),
     ("scraped_dev10", 14, 4, 14),
     ("scraped_dev11", 14, 4, 14),
     ("scraped_dev12", 14, 8, 13),
+    ("scraped_dev13", 14, 4, 14),
 ]
 
 
@@ -769,6 +774,99 @@ def test_hijri_and_gregorian_date_lines_captions_and_credits_of_new_outlets_go()
         "Business, politics, sport: the paper covers everything.",
     ]:
         assert KNOWLEDGE.seed_rules.furniture(line) is None, line
+
+
+def test_captions_slogans_reading_times_and_pages_go_but_titles_and_subheadings_like_them_stay() -> None:
+    """Forms of scraped_dev13's outlets (Al-Sabah, Al-Akhbar, Akhbarona, L'Orient Today, Libya Herald,
+    Muscat Daily, Zawya, The North Africa Post)."""
+    head = "تقرير: البصرة تتوقع موسماً قياسياً لتصدير التمور\n"
+    body = "توقعت مديرية زراعة البصرة أن تتجاوز صادرات المحافظة من التمور هذا الموسم 60 ألف طن.\n"
+    # a slogan under the masthead is no headline; a title starting with تقرير: is no credit
+    title, cuts = _line_cuts(
+        f"الصباح\nجريدة عراقية يومية سياسية عامة\n{head}نخيل في قضاء أبي الخصيب\n3 دقائق قراءة\n{body}"
+    )
+    assert title == head.strip()
+    assert cuts == [
+        ("head_label", "الصباح"),
+        ("slogan", "جريدة عراقية يومية سياسية عامة"),
+        ("caption", "نخيل في قضاء أبي الخصيب"),
+        ("reading_time", "3 دقائق قراءة"),
+    ]
+    assert _line_cuts(f"{head}تقرير: محمد علي\n{body}")[1] == [("byline", "تقرير: محمد علي")]
+    # a bare name above a reading time is the byline; pages of a paginated article go
+    assert _line_cuts(f"{head}ليا القزي\n4 دقائق قراءة\n{body}صفحة 1 من 2\n")[1] == [
+        ("byline_name", "ليا القزي"),
+        ("reading_time", "4 دقائق قراءة"),
+        ("support", "صفحة 1 من 2"),
+    ]
+    en_head = "Analysis: Why Lebanon's depositors are still waiting five years on\n"
+    en_body = (
+        "Five years after Lebanese banks froze dollar accounts, a plan to return deposits is still stuck.\n"
+    )
+    for slogan in (
+        "Lebanon's news, in English",
+        "Libya's leading independent English-language news source",
+        "Plural news and views on Sudan",
+        "News & Analysis on North Africa",
+    ):
+        title, cuts = _line_cuts(f"Libya Herald\n{slogan}\n{en_head}{en_body}")
+        assert (title, cuts) == (en_head.strip(), [("masthead_name", "Libya Herald"), ("slogan", slogan)]), (
+            slogan
+        )
+    caption = "Depositors protest outside a bank in Beirut."
+    assert _line_cuts(f"{en_head}{caption}\nPublished on December 12, 2024\n4 min read\n{en_body}")[1] == [
+        ("caption_sentence", caption),
+        ("date_line", "Published on December 12, 2024"),
+        ("reading_time", "4 min read"),
+    ]
+    assert _line_cuts(f"{en_head}{caption}\nBy Sami Zaptia.\n{en_body}")[1] == [
+        ("caption", caption),
+        ("byline", "By Sami Zaptia."),
+    ]
+    # a time after an em dash is the date line's too
+    assert _line_cuts(f"{en_head}4 Dec 2024 — 10:31 PM\n{en_body}")[1] == [
+        ("date_line", "4 Dec 2024 — 10:31 PM")
+    ]
+    # below the article's first sentence, or naming people, or a dateline: the line stays
+    for line, below in (
+        ("Tickets cost 350 liras.", "Advertisement"),
+        ("Imports resume next week.", "3 min read"),
+    ):
+        assert (line, "support") not in _line_cuts(f"{en_head}{en_body}{line}\n{below}\n{en_body}")[1]
+        assert all(text != line for _, text in _line_cuts(f"{en_head}{en_body}{line}\n{below}\n{en_body}")[1])
+    assert _line_cuts(f"{en_head}Zoe Wood and Kalyeena Makortoff\nThu 17 Apr 2025 07.15 BST\n{en_body}")[
+        1
+    ] == [("date_line", "Thu 17 Apr 2025 07.15 BST")]
+    assert _line_cuts(f"{head}لندن - اندبندنت عربية\n3 دقائق قراءة\n{body}")[1] == [
+        ("reading_time", "3 دقائق قراءة")
+    ]
+    # an Arabic short line above the date may be a subtitle: only an English caption sentence goes there
+    assert _line_cuts(f"{head}نخيل في قضاء أبي الخصيب\nالخميس 5 كانون الأول 2024\n{body}")[1] == [
+        ("date_line", "الخميس 5 كانون الأول 2024")
+    ]
+    # an English newspaper's name goes above the article, a subheading like it below the first sentence stays
+    rail = (
+        "Morocco's national railway company ONCF has ordered 18 high-speed trains for the Marrakech line.\n"
+    )
+    assert _line_cuts(f"Libya Herald\n{en_head}{rail}Travel Times\n{rail}")[1] == [
+        ("masthead_name", "Libya Herald")
+    ]
+    # an author box's bio and a syndication disclaimer go; a list under "Related Posts" too
+    bio = "Rana Haddad covers economics and finance for L'Orient Today."
+    assert _line_cuts(f"{en_head}{en_body}About the author\nRana Haddad\n{bio}\n")[1] == [
+        ("byline", "About the author"),
+        ("byline_name", "Rana Haddad"),
+        ("byline", bio),
+    ]
+    disclaimer = "Disclaimer: The content of this article is syndicated or provided to this website from an external third party provider."
+    tail = f"Trending\nUAE: Dubai Holding launches new REIT\n{disclaimer}\n"
+    assert [r for r, _ in _line_cuts(f"{en_head}{en_body}{tail}")[1]] == ["navigation", "tail_list", "notice"]
+    related = "Related Posts\nSudan's army advances in Sennar\nPosted in News, Health\n"
+    assert [r for r, _ in _line_cuts(f"{en_head}{en_body}{related}")[1]] == [
+        "support",
+        "tail_list",
+        "support",
+    ]
 
 
 def test_a_bare_name_is_a_byline_above_furniture_unless_a_line_ending_in_a_colon_introduces_it() -> None:

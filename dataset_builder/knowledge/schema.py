@@ -656,7 +656,9 @@ class LineRule(_Strict):
     head_only: bool = False
     """When true, the rule cuts a line only above the article's first sentence (a kept line below the
     headline that ends with ``.``, ``!``, ``?``, ``؟`` or ``…``): below it, a subheading in title case
-    (``Talks Resume in Geneva``) reads like a byline (``Jane Doe in Cairo``)."""
+    (``Talks Resume in Geneva``) reads like a byline (``Jane Doe in Cairo``). A rule with ``next_cut_by``
+    so marked cuts only below the headline (the first line the rules keep of more words than a section
+    label), down to that first sentence: a photo's caption above the date line, never the headline."""
 
     @field_validator("patterns")
     @classmethod

@@ -54,7 +54,7 @@ class LineRule:
     not_headline: bool = False
     """Never cuts the page's first kept line (its headline)."""
     head_only: bool = False
-    """Cuts only above the article's first sentence (below the headline)."""
+    """Cuts only above the article's first sentence; with ``next_cut_by``, only below the headline too."""
 
     def matches(self, stripped: str, patterns: Iterable[int] | None = None) -> bool:
         """Whether the rule cuts a line, given stripped of spaces and decoration (:func:`bare`);
