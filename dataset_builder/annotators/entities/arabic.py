@@ -892,6 +892,12 @@ def _company_word(word: str, k: EntityKnowledge) -> bool:
     )
 
 
+def _after_article(word: str) -> str:
+    """``word`` without its article and any proclitic before it: البنك, والبنك and للبنك (where ل
+    and the article write لل) give بنك."""
+    return word[2:] if word.startswith("لل") else word.split("ال", 1)[-1]
+
+
 def without_adjectival_domains(
     norm: str, words: list[Word], spans: list[Span], k: EntityKnowledge
 ) -> list[Span]:
@@ -917,7 +923,7 @@ def without_adjectival_domains(
             word in k.ar_adjective_names
             and previous.startswith(("ال", *k.ar_article_behind_proclitic))
             and previous not in k.ar_titles
-            and previous.split("ال", 1)[1] not in k.ar_descriptors
+            and _after_article(previous) not in k.ar_descriptors
         ):
             if sport is None:
                 sport = k.ar_sport_cue.search(norm) is not None
