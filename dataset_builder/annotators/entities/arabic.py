@@ -454,11 +454,17 @@ def arabic_orgs(
                 and not w.startswith(("لل", "ال"))
                 and j + 1 < len(words)
                 and _adjacent(norm, words[j], words[j + 1])
-                and (words[j + 1][2].startswith("ال") or (general and _known_place(words[j + 1][2], k)))
+                and (
+                    (end := _construct_end(norm, words, j, k))
+                    or (general and _known_place(words[j + 1][2], k) and (end := j + 1))
+                )
                 and _name_word(w[1:], k)
-                and not k.ar_not_first.match(w[1:])  # a verbal noun: what it does (لتأمين المباريات)
+                and _purpose_construct(words, i, j, end, head, nisba and not national, k)
             ):
-                last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم, القيادة العامة لشرطة دبي)
+                # a construct after ل (الاتحاد الأفريقي لكرة القدم, القيادة العامة لشرطة دبي), of two
+                # nouns joined by و (لصناعة وتجارة السيارات) or, after a head with the article and its
+                # adjective, of two (الوكالة الوطنية لتثمين موارد المحروقات)
+                last = end
                 while (
                     last + 1 < len(words)
                     and _adjacent(norm, words[last], words[last + 1])
@@ -530,6 +536,47 @@ def arabic_orgs(
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
     return found
+
+
+def _purpose_construct(
+    words: list[Word], i: int, j: int, end: int, head: str, adjective: bool, k: EntityKnowledge
+) -> bool:
+    """The construct after the ل-word ``words[j]``, to ``words[end]``, is what the body headed by
+    ``words[i]`` is for: one article word after a noun, not a verbal noun (لتأمين المباريات: what it
+    does), or two nouns joined by و (لصناعة وتجارة السيارات); two plain ones only after a head with the
+    article and one adjective of no nationality, which name no body alone (الوكالة الوطنية لتثمين
+    موارد المحروقات), not after a body's full name, whose purpose clause that is (وزارة المالية لضمان
+    استقرار الأسواق, رابطة الأندية المحترفة لشراء حقوق الدوري)."""
+    verbal = k.ar_not_first.match(words[j][2][1:]) is not None
+    if end == j + 1:
+        return not verbal
+    if words[j + 1][2].startswith("و"):
+        return not verbal
+    return adjective and head.startswith("ال") and j == i + 2
+
+
+def _construct_end(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> int | None:
+    """The last word of the construct after a ل-word ``words[j]``, what a body is for: an article word
+    right after it (لكرة القدم), or a plain noun, alone or joined by و, then one (لتثمين موارد
+    المحروقات, لصناعة وتجارة السيارات); None when neither follows."""
+    nxt = words[j + 1][2]
+    if nxt.startswith("ال"):
+        return j + 1
+    plain = nxt[1:] if nxt.startswith("و") and len(nxt) > 3 else nxt
+    if (
+        j + 2 < len(words)
+        and len(words[j][2]) > 3  # لن, لم: no noun
+        and _adjacent(norm, words[j + 1], words[j + 2])
+        and not plain.startswith(("ال", *k.ar_article_behind_proclitic))
+        and _name_word(plain, k)
+        and not k.ar_verb.match(plain)
+        and plain not in k.ar_reporting_verbs
+        and not any(ch.isdigit() for ch in plain)
+        and words[j + 2][2].startswith("ال")
+        and _name_word(words[j + 2][2], k)
+    ):
+        return j + 2
+    return None
 
 
 def _own_adjective(norm: str, words: list[Word], last: int, k: EntityKnowledge) -> int:
@@ -614,7 +661,7 @@ def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge
     found = []
     for i in range(len(words) - 2):
         word = words[i][2]
-        head, label = k.ar_org_heads.get(word), "ORG"
+        head, label = k.ar_org_heads.get(word) or k.ar_namesake_heads.get(word), "ORG"
         if head is None:
             head, label = k.ar_facilities.get(word), "LOC"
         if head is None or head.startswith("ال") or not _adjacent(norm, words[i], words[i + 1]):
@@ -965,8 +1012,12 @@ def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) ->
         bare = w[1:] if w.startswith("وال") else w
         if bare == w and _agreeing_nisba(words[last][2], w, k):
             return nxt  # a nationality agreeing with what it is for ends it (للغة العربية)
-        if not bare.startswith("ال") or not _name_word(bare, k) or bare in k.ar_org_end_adjectives:
+        if not bare.startswith("ال") or not _name_word(bare, k):
             break
+        if bare in k.ar_org_end_adjectives and not (
+            bare == w and w.endswith("ه") and words[last][2].endswith("ه")
+        ):
+            break  # describes the body, unless it agrees with the feminine noun before it (للإدارة الحكومية)
         last = nxt
     return last
 
