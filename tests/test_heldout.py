@@ -513,6 +513,23 @@ def test_silver_on_the_arabic_dev13_set() -> None:
     assert ar["MISC"].precision >= 0.91 and ar["MISC"].recall >= 0.73
 
 
+def test_silver_on_the_arabic_dev14_set() -> None:
+    """tests/data/ar_dev14: 12 scraped-style Arabic pages from twelve countries' outlets rich in
+    organisations of many kinds (authorities and ministries with long names, banks, Arab and foreign
+    companies, unions, a parliamentary committee, courts, universities, federations and clubs, UN
+    agencies and NGOs; proclitics and للبنك, abbreviations, outermost names holding a place or a person,
+    look-alikes referring back: البنك, الشركة, الوزارة), written by hand with their gold before the
+    annotators were run on them; open to tuning. Its gold is sound."""
+    result = _scored_sound("ar_dev14")
+    ar = result.per_language["ar"]
+    # measured P 0.945, R 0.923, F1 0.934; ORG 0.981/0.955 after its rules (namesake heads كلية and
+    # أكاديمية, a ل-purpose of two nouns, الإذاعة as a head, known companies); P 0.908, R 0.827, F1 0.866;
+    # ORG 0.957/0.811 before them (the page with للبنك الأهلي raised IndexError before its fix)
+    assert result.overall.precision >= 0.94 and result.overall.f1 >= 0.93
+    assert ar["ORG"].precision >= 0.975 and ar["ORG"].recall >= 0.95
+    assert ar["PER"].precision >= 0.99 and ar["PER"].recall >= 0.99
+
+
 def test_silver_on_the_arabic_dev10_set() -> None:
     """tests/data/ar_dev10: 12 scraped-style Arabic pages from eleven countries' outlets on diplomacy,
     sport, courts, politics, economy and health, rich in person names (players known by one name
