@@ -1204,6 +1204,29 @@ def arabic_national_orgs(text: str, norm: str, known: list[Span], k: EntityKnowl
 _NEXT_WORD = re.compile(r"[^\S\n]+(\w+)\b")
 
 
+def arabic_members_in_place(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A body of members named by them, then في and a place the base knows, is one name: جمعية المصارف
+    في لبنان, الاتحاد العام لنقابات العمال في الأردن (the members of a place); not when the name ends
+    in an adjective (الاتحاد الأوروبي في لبنان, منظمة الصحة العالمية في الأردن: where it acts)."""
+    places = {s.start: s.end for s in known if s.label == "LOC"}
+    found = []
+    for body in known:
+        if body.label != "ORG" or " " not in body.text:
+            continue
+        head, _, rest = norm[body.start : body.end].partition(" ")
+        last = rest.rsplit(" ", 1)[-1]
+        if head not in k.ar_membership_heads or _nisba(last, k) or ("ar", last) in k.names:
+            continue
+        after = _IN_PLACE.match(norm, body.end)
+        end = places.get(after.end()) if after is not None else None
+        if end is not None and "\n" not in text[body.end : end]:
+            found.append(Span(body.start, end, text[body.start : end], "ORG", None))
+    return found
+
+
+_IN_PLACE = re.compile(r"[^\S\n]+في[^\S\n]+")
+
+
 def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
     """A facility named after a known place is one place, with an adjective that is no nationality:
     مطار بغداد (الدولي), مستشفى البصرة التعليمي, معبر رفح; so is a state's official name (دولة قطر)."""
@@ -1279,7 +1302,8 @@ def _construct_chain(norm: str, words: list[Word], i: int, k: EntityKnowledge) -
     """After a construct head without the article, a noun without it and a noun with it name a body
     (هيئة تقويم التعليم, هيئة مكافحة الفساد, مجلس نواب الشعب); not a generic body (مجلس إدارة
     الشركة), nor a verb, a stopword or a known name in the middle, nor a chain a plain name word
-    goes on after (مجلس جهة الداخلة وادي الذهب: a place's name the rule would cut)."""
+    goes on after (مجلس جهة الداخلة وادي الذهب: a place's name the rule would cut) unless it is a verb
+    (محكمة جنايات الرصافة تحكم)."""
     if i + 2 >= len(words) or not (
         _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
     ):
@@ -1300,8 +1324,15 @@ def _construct_chain(norm: str, words: list[Word], i: int, k: EntityKnowledge) -
             and _adjacent(norm, words[i + 2], words[i + 3])
             and _company_word(words[i + 3][2], k)
             and not words[i + 3][2].startswith("وال")
+            and not _imperfect(words[i + 3][2])
         )
     )
+
+
+def _imperfect(word: str) -> bool:
+    """A word shaped like a verb in the imperfect (تحكم, يصادق): after a body's name in a headline it is
+    what the body does, not more of a place's name."""
+    return len(word) >= 4 and word[0] in "يت" and not word.endswith(("ه", "ات"))
 
 
 def _place_complement(
