@@ -522,11 +522,12 @@ def test_silver_on_the_arabic_dev14_set() -> None:
     annotators were run on them; open to tuning. Its gold is sound."""
     result = _scored_sound("ar_dev14")
     ar = result.per_language["ar"]
-    # measured P 0.945, R 0.923, F1 0.934; ORG 0.981/0.955 after its rules (namesake heads كلية and
-    # أكاديمية, a ل-purpose of two nouns, الإذاعة as a head, known companies); P 0.908, R 0.827, F1 0.866;
-    # ORG 0.957/0.811 before them (the page with للبنك الأهلي raised IndexError before its fix)
-    assert result.overall.precision >= 0.94 and result.overall.f1 >= 0.93
-    assert ar["ORG"].precision >= 0.975 and ar["ORG"].recall >= 0.95
+    # measured P 0.957, R 0.935, F1 0.946; ORG 0.991/0.973, PER 1.000/1.000 after its rules and
+    # knowledge (namesake heads كلية and أكاديمية, a ل-purpose of two nouns, members in a place, a court
+    # chain before a headline verb, الإذاعة as a head, known companies); P 0.908, R 0.827, F1 0.866; ORG
+    # 0.957/0.811, PER 0.846/1.000 before them (the page with للبنك الأهلي raised IndexError before its fix)
+    assert result.overall.precision >= 0.95 and result.overall.f1 >= 0.94
+    assert ar["ORG"].precision >= 0.985 and ar["ORG"].recall >= 0.97
     assert ar["PER"].precision >= 0.99 and ar["PER"].recall >= 0.99
 
 
