@@ -265,3 +265,9 @@ def test_a_court_chain_before_a_headline_verb() -> None:
     """A plain word after a chain of constructs ends a place's name the rule would cut, but a verb
     after it is what the body does (محكمة جنايات الرصافة تحكم)."""
     assert orgs("محكمة جنايات الرصافة تحكم بسجن مدير فرع مصرفي") == ["محكمة جنايات الرصافة"]
+
+
+def test_an_adjective_name_after_a_noun_with_l_and_the_article() -> None:
+    """After a لل-word (ل and the article) الأهلي is the bank's adjective or the common noun's, as after
+    ال: no IndexError on a word with no ال to split on, and ل stays outside the span (GUIDELINES 3.2)."""
+    assert orgs("وأن الحصة الأكبر منه للبنك الأهلي المصري، وتبرع للمجتمع الأهلي.") == ["لبنك الأهلي المصري"]
