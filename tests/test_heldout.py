@@ -526,6 +526,26 @@ def test_silver_on_the_arabic_dev13_set() -> None:
     assert ar["MISC"].precision >= 0.91 and ar["MISC"].recall >= 0.73
 
 
+def test_silver_on_the_arabic_dev14_set() -> None:
+    """tests/data/ar_dev14: 12 scraped-style Arabic pages from twelve countries' outlets rich in
+    organisations of many kinds (authorities and ministries with long names, banks, Arab and foreign
+    companies, unions, a parliamentary committee, courts, universities, federations and clubs, UN
+    agencies and NGOs; proclitics and للبنك, abbreviations, outermost names holding a place or a person,
+    look-alikes referring back: البنك, الشركة, الوزارة), written by hand with their gold before the
+    annotators were run on them; open to tuning. Its gold is sound."""
+    result = _scored_sound("ar_dev14")
+    ar = result.per_language["ar"]
+    # measured P 0.970, R 0.946, F1 0.958; ORG 0.991/0.973, PER 1.000/1.000, MISC 1.000/0.900 after its
+    # rules and knowledge (namesake heads كلية and أكاديمية, a ل-purpose of two nouns, members in a
+    # place, a court chain before a headline verb, الإذاعة as a head, known companies and cups); P 0.908,
+    # R 0.827, F1 0.866; ORG 0.957/0.811, PER 0.846/1.000, MISC 0.700/0.700 before them (the page with
+    # للبنك الأهلي raised IndexError before its fix)
+    assert result.overall.precision >= 0.965 and result.overall.f1 >= 0.95
+    assert ar["ORG"].precision >= 0.985 and ar["ORG"].recall >= 0.97
+    assert ar["MISC"].precision >= 0.99 and ar["MISC"].recall >= 0.89
+    assert ar["PER"].precision >= 0.99 and ar["PER"].recall >= 0.99
+
+
 def test_silver_on_the_arabic_dev10_set() -> None:
     """tests/data/ar_dev10: 12 scraped-style Arabic pages from eleven countries' outlets on diplomacy,
     sport, courts, politics, economy and health, rich in person names (players known by one name

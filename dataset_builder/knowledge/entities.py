@@ -228,6 +228,11 @@ class EntityKnowledge:
     """A ministry's domain (الخارجية), bare or behind a proclitic → the bare word."""
     ar_place_descriptors: frozenset[str]
     """Nouns before a place's name (محافظة) that join it inside a local body's name, normalised."""
+    ar_membership_heads: dict[str, str]
+    """Heads of bodies of members (نقابة), bare or behind a proclitic → the bare head."""
+    ar_namesake_heads: dict[str, str]
+    """Heads of bodies named after a person that are no organisation heads elsewhere (كلية), bare or
+    behind a proclitic → the bare head."""
     ar_namesake_honorifics: frozenset[str]
     """Honorifics of the namesakes of bodies and facilities (الملك), normalised."""
     ar_misc_heads: dict[str, str]
@@ -501,6 +506,8 @@ def compile_entity_knowledge(
         ar_generic_bodies=frozenset(normalise(w, "ar") for w in ar.generic_bodies),
         ar_ministry_short_forms=_with_proclitics(ar.ministry_short_forms, ar.proclitics),
         ar_place_descriptors=frozenset(normalise(w, "ar") for w in ar.place_descriptors),
+        ar_membership_heads=_with_proclitics(ar.membership_heads, ar.proclitics),
+        ar_namesake_heads=_with_proclitics(ar.namesake_heads, ar.proclitics),
         ar_namesake_honorifics=frozenset(normalise(w, "ar") for w in ar.namesake_honorifics),
         ar_misc_heads=_with_proclitics(ar.misc_heads, ar.proclitics),
         ar_misc_prefixes=_with_proclitics(ar.misc_prefixes, ar.proclitics),

@@ -279,6 +279,14 @@ class ArabicEntityRules(_Strict):
     place_descriptors: list[str] = []
     """Nouns in front of a place's name (محافظة, مدينة): after a construct head they belong to a local
     body's name with the place (مجلس محافظة كركوك, مجلس مدينة الدار البيضاء)."""
+    membership_heads: list[str] = []
+    """Heads of bodies of members (جمعية, نقابة, اتحاد): after their members, in a place is part of the
+    name (جمعية المصارف في لبنان, الاتحاد العام لنقابات العمال في الأردن); not after an adjective (الاتحاد
+    الأوروبي في لبنان: the body and where it acts)."""
+    namesake_heads: list[str] = []
+    """Heads of bodies that are no organisation heads elsewhere but are named after a person like them
+    (كلية, أكاديمية): a head, a namesake's honorific or a given name's full name, and what the body is
+    for is one organisation (كلية محمد بن راشد للإدارة الحكومية, أكاديمية الأمير سلطان لعلوم الطيران)."""
     namesake_honorifics: list[str] = []
     """Honorifics of the namesakes of bodies and facilities: a head, one of them and a name is one
     name (جامعة الملك سعود, مركز الملك سلمان للإغاثة), as is a head and a listed given name's full

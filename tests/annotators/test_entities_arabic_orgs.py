@@ -221,3 +221,53 @@ def test_a_contextual_name_counts_in_a_text_that_names_its_entity_in_full() -> N
         ("النادي الصفاقسي", "cs-sfaxien"),
         ("الصفاقسي", "cs-sfaxien"),
     ]
+
+
+def test_a_body_named_after_a_person_with_a_faculty_or_academy_head() -> None:
+    """كلية and أكاديمية are no organisation heads elsewhere, but with a namesake and what the body is
+    for they name it; a feminine end adjective agreeing with the purpose stays in (للإدارة الحكومية)."""
+    assert orgs("بالتعاون مع كلية محمد بن راشد للإدارة الحكومية وأكاديمية الأمير سلطان لعلوم الطيران.") == [
+        "كلية محمد بن راشد للإدارة الحكومية",
+        "أكاديمية الأمير سلطان لعلوم الطيران",
+    ]
+
+
+def test_a_purpose_of_two_nouns_but_no_purpose_clause_after_a_full_name() -> None:
+    """Two nouns joined by و, or two after a head with the article and a generic adjective, are what a
+    body is for; after a body's full name a verbal noun and its object are the sentence's purpose
+    clause, and لن opens a verb."""
+    assert orgs(
+        "وقالت الجمعية المغربية لصناعة وتجارة السيارات إن الوكالة الوطنية لتثمين موارد المحروقات وافقت."
+    ) == [
+        "الجمعية المغربية لصناعة وتجارة السيارات",
+        "الوكالة الوطنية لتثمين موارد المحروقات",
+    ]
+    assert orgs("وتدخلت وزارة المالية لضمان استقرار الأسواق، وقال إن مجلس النواب لن يقر القانون.") == [
+        "وزارة المالية",
+        "مجلس النواب",
+    ]
+
+
+def test_a_body_of_members_in_a_place_is_one_name_a_body_with_an_adjective_is_not() -> None:
+    """After its members, في and a place belong to a union's or association's name; after an adjective
+    they say where the body acts."""
+    assert orgs("وطالب الاتحاد العام لنقابات العمال في الأردن، وجمعية المصارف في لبنان، بالحوار.") == [
+        "الاتحاد العام لنقابات العمال في الأردن",
+        "جمعية المصارف في لبنان",
+    ]
+    assert orgs("وقال الاتحاد الأوروبي في لبنان إن نقابة الأطباء الأردنيين في عمان وافقت.") == [
+        "الاتحاد الأوروبي",
+        "نقابة الأطباء الأردنيين",
+    ]
+
+
+def test_a_court_chain_before_a_headline_verb() -> None:
+    """A plain word after a chain of constructs ends a place's name the rule would cut, but a verb
+    after it is what the body does (محكمة جنايات الرصافة تحكم)."""
+    assert orgs("محكمة جنايات الرصافة تحكم بسجن مدير فرع مصرفي") == ["محكمة جنايات الرصافة"]
+
+
+def test_an_adjective_name_after_a_noun_with_l_and_the_article() -> None:
+    """After a لل-word (ل and the article) الأهلي is the bank's adjective or the common noun's, as after
+    ال: no IndexError on a word with no ال to split on, and ل stays outside the span (GUIDELINES 3.2)."""
+    assert orgs("وأن الحصة الأكبر منه للبنك الأهلي المصري، وتبرع للمجتمع الأهلي.") == ["لبنك الأهلي المصري"]

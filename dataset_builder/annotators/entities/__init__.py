@@ -38,6 +38,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_given_names,
     arabic_headed_places,
     arabic_heads_before_known,
+    arabic_members_in_place,
     arabic_ministries,
     arabic_named_facilities,
     arabic_namesakes,
@@ -140,6 +141,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         orgs += arabic_heads_before_known(text, norm, gazetteer + orgs, k)
         orgs += arabic_sub_bodies(text, norm, words, k, gazetteer + orgs)
         orgs += arabic_facilities_of_bodies(text, norm, gazetteer + orgs, k)
+        orgs += arabic_members_in_place(text, norm, gazetteer + orgs, k)
     # a name in context (بترا in brackets) wins over the same surface's other reading
     known = longest_first(
         contextual_names(text, norm, language, k, gazetteer)

@@ -454,11 +454,17 @@ def arabic_orgs(
                 and not w.startswith(("لل", "ال"))
                 and j + 1 < len(words)
                 and _adjacent(norm, words[j], words[j + 1])
-                and (words[j + 1][2].startswith("ال") or (general and _known_place(words[j + 1][2], k)))
+                and (
+                    (end := _construct_end(norm, words, j, k))
+                    or (general and _known_place(words[j + 1][2], k) and (end := j + 1))
+                )
                 and _name_word(w[1:], k)
-                and not k.ar_not_first.match(w[1:])  # a verbal noun: what it does (لتأمين المباريات)
+                and _purpose_construct(words, i, j, end, head, nisba and not national, k)
             ):
-                last = j + 1  # a construct after ل (الاتحاد الأفريقي لكرة القدم, القيادة العامة لشرطة دبي)
+                # a construct after ل (الاتحاد الأفريقي لكرة القدم, القيادة العامة لشرطة دبي), of two
+                # nouns joined by و (لصناعة وتجارة السيارات) or, after a head with the article and its
+                # adjective, of two (الوكالة الوطنية لتثمين موارد المحروقات)
+                last = end
                 while (
                     last + 1 < len(words)
                     and _adjacent(norm, words[last], words[last + 1])
@@ -530,6 +536,47 @@ def arabic_orgs(
             end = words[last][1]
             found.append(Span(start, end, text[start:end], "ORG", None))
     return found
+
+
+def _purpose_construct(
+    words: list[Word], i: int, j: int, end: int, head: str, adjective: bool, k: EntityKnowledge
+) -> bool:
+    """The construct after the ل-word ``words[j]``, to ``words[end]``, is what the body headed by
+    ``words[i]`` is for: one article word after a noun, not a verbal noun (لتأمين المباريات: what it
+    does), or two nouns joined by و (لصناعة وتجارة السيارات); two plain ones only after a head with the
+    article and one adjective of no nationality, which name no body alone (الوكالة الوطنية لتثمين
+    موارد المحروقات), not after a body's full name, whose purpose clause that is (وزارة المالية لضمان
+    استقرار الأسواق, رابطة الأندية المحترفة لشراء حقوق الدوري)."""
+    verbal = k.ar_not_first.match(words[j][2][1:]) is not None
+    if end == j + 1:
+        return not verbal
+    if words[j + 1][2].startswith("و"):
+        return not verbal
+    return adjective and head.startswith("ال") and j == i + 2
+
+
+def _construct_end(norm: str, words: list[Word], j: int, k: EntityKnowledge) -> int | None:
+    """The last word of the construct after a ل-word ``words[j]``, what a body is for: an article word
+    right after it (لكرة القدم), or a plain noun, alone or joined by و, then one (لتثمين موارد
+    المحروقات, لصناعة وتجارة السيارات); None when neither follows."""
+    nxt = words[j + 1][2]
+    if nxt.startswith("ال"):
+        return j + 1
+    plain = nxt[1:] if nxt.startswith("و") and len(nxt) > 3 else nxt
+    if (
+        j + 2 < len(words)
+        and len(words[j][2]) > 3  # لن, لم: no noun
+        and _adjacent(norm, words[j + 1], words[j + 2])
+        and not plain.startswith(("ال", *k.ar_article_behind_proclitic))
+        and _name_word(plain, k)
+        and not k.ar_verb.match(plain)
+        and plain not in k.ar_reporting_verbs
+        and not any(ch.isdigit() for ch in plain)
+        and words[j + 2][2].startswith("ال")
+        and _name_word(words[j + 2][2], k)
+    ):
+        return j + 2
+    return None
 
 
 def _own_adjective(norm: str, words: list[Word], last: int, k: EntityKnowledge) -> int:
@@ -614,7 +661,7 @@ def arabic_namesakes(text: str, norm: str, words: list[Word], k: EntityKnowledge
     found = []
     for i in range(len(words) - 2):
         word = words[i][2]
-        head, label = k.ar_org_heads.get(word), "ORG"
+        head, label = k.ar_org_heads.get(word) or k.ar_namesake_heads.get(word), "ORG"
         if head is None:
             head, label = k.ar_facilities.get(word), "LOC"
         if head is None or head.startswith("ال") or not _adjacent(norm, words[i], words[i + 1]):
@@ -892,6 +939,12 @@ def _company_word(word: str, k: EntityKnowledge) -> bool:
     )
 
 
+def _after_article(word: str) -> str:
+    """``word`` without its article and any proclitic before it: البنك, والبنك and للبنك (where ل
+    and the article write لل) give بنك."""
+    return word[2:] if word.startswith("لل") else word.split("ال", 1)[-1]
+
+
 def without_adjectival_domains(
     norm: str, words: list[Word], spans: list[Span], k: EntityKnowledge
 ) -> list[Span]:
@@ -917,7 +970,7 @@ def without_adjectival_domains(
             word in k.ar_adjective_names
             and previous.startswith(("ال", *k.ar_article_behind_proclitic))
             and previous not in k.ar_titles
-            and previous.split("ال", 1)[1] not in k.ar_descriptors
+            and _after_article(previous) not in k.ar_descriptors
         ):
             if sport is None:
                 sport = k.ar_sport_cue.search(norm) is not None
@@ -959,8 +1012,12 @@ def _purpose_end(norm: str, words: list[Word], last: int, k: EntityKnowledge) ->
         bare = w[1:] if w.startswith("وال") else w
         if bare == w and _agreeing_nisba(words[last][2], w, k):
             return nxt  # a nationality agreeing with what it is for ends it (للغة العربية)
-        if not bare.startswith("ال") or not _name_word(bare, k) or bare in k.ar_org_end_adjectives:
+        if not bare.startswith("ال") or not _name_word(bare, k):
             break
+        if bare in k.ar_org_end_adjectives and not (
+            bare == w and w.endswith("ه") and words[last][2].endswith("ه")
+        ):
+            break  # describes the body, unless it agrees with the feminine noun before it (للإدارة الحكومية)
         last = nxt
     return last
 
@@ -1147,6 +1204,29 @@ def arabic_national_orgs(text: str, norm: str, known: list[Span], k: EntityKnowl
 _NEXT_WORD = re.compile(r"[^\S\n]+(\w+)\b")
 
 
+def arabic_members_in_place(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A body of members named by them, then في and a place the base knows, is one name: جمعية المصارف
+    في لبنان, الاتحاد العام لنقابات العمال في الأردن (the members of a place); not when the name ends
+    in an adjective (الاتحاد الأوروبي في لبنان, منظمة الصحة العالمية في الأردن: where it acts)."""
+    places = {s.start: s.end for s in known if s.label == "LOC"}
+    found = []
+    for body in known:
+        if body.label != "ORG" or " " not in body.text:
+            continue
+        head, _, rest = norm[body.start : body.end].partition(" ")
+        last = rest.rsplit(" ", 1)[-1]
+        if head not in k.ar_membership_heads or _nisba(last, k) or ("ar", last) in k.names:
+            continue
+        after = _IN_PLACE.match(norm, body.end)
+        end = places.get(after.end()) if after is not None else None
+        if end is not None and "\n" not in text[body.end : end]:
+            found.append(Span(body.start, end, text[body.start : end], "ORG", None))
+    return found
+
+
+_IN_PLACE = re.compile(r"[^\S\n]+في[^\S\n]+")
+
+
 def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
     """A facility named after a known place is one place, with an adjective that is no nationality:
     مطار بغداد (الدولي), مستشفى البصرة التعليمي, معبر رفح; so is a state's official name (دولة قطر)."""
@@ -1222,7 +1302,8 @@ def _construct_chain(norm: str, words: list[Word], i: int, k: EntityKnowledge) -
     """After a construct head without the article, a noun without it and a noun with it name a body
     (هيئة تقويم التعليم, هيئة مكافحة الفساد, مجلس نواب الشعب); not a generic body (مجلس إدارة
     الشركة), nor a verb, a stopword or a known name in the middle, nor a chain a plain name word
-    goes on after (مجلس جهة الداخلة وادي الذهب: a place's name the rule would cut)."""
+    goes on after (مجلس جهة الداخلة وادي الذهب: a place's name the rule would cut) unless it is a verb
+    (محكمة جنايات الرصافة تحكم)."""
     if i + 2 >= len(words) or not (
         _adjacent(norm, words[i], words[i + 1]) and _adjacent(norm, words[i + 1], words[i + 2])
     ):
@@ -1243,8 +1324,15 @@ def _construct_chain(norm: str, words: list[Word], i: int, k: EntityKnowledge) -
             and _adjacent(norm, words[i + 2], words[i + 3])
             and _company_word(words[i + 3][2], k)
             and not words[i + 3][2].startswith("وال")
+            and not _imperfect(words[i + 3][2])
         )
     )
+
+
+def _imperfect(word: str) -> bool:
+    """A word shaped like a verb in the imperfect (تحكم, يصادق): after a body's name in a headline it is
+    what the body does, not more of a place's name."""
+    return len(word) >= 4 and word[0] in "يت" and not word.endswith(("ه", "ات"))
 
 
 def _place_complement(
