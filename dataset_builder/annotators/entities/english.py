@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from dataset_builder.annotators.entities.select import select
-from dataset_builder.annotators.entities.text import is_word_char, last_word
+from dataset_builder.annotators.entities.text import is_word_char, last_word, word_pieces
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import (
     APPOSITION,
@@ -345,8 +345,15 @@ def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
         words = text[start:end].split()
         initials = "".join(w[0] for w in words if w[0].isupper())
         acronym = m.group("acr").upper()
-        if len(words) < 2 or not initials.startswith(acronym[0]) or not _subsequence(acronym, initials):
+        if len(words) < 2:
             continue
+        if not initials.startswith(acronym[0]) or not _subsequence(acronym, initials):
+            if len(words) > 2 and k.names.get(("en", words[0]), ("", ""))[1] in ("LOC", "MISC"):
+                skipped = words[1:]  # Ghana Cocoa Board (Cocobod): the country's name may stay out of it
+            else:
+                skipped = words
+            if len(acronym) < 4 or not word_pieces(acronym.lower(), [w.lower() for w in skipped], 0):
+                continue
         hit = k.names.get(("en", text[start:end]))
         found.append(Span(start, end, text[start:end], hit[1] if hit else "ORG", hit[0] if hit else None))
     return found
