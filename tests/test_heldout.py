@@ -457,10 +457,10 @@ def test_silver_on_the_english_dev13_set() -> None:
     annotators were run on them; open to tuning. Its gold is sound."""
     result = _scored_sound("news_dev13")
     en = result.per_language["en"]
-    # measured P 0.972, R 0.573, F1 0.721; PER 0.970/0.821, ORG 0.955/0.519, LOC 0.983/0.552 after its
+    # measured P 0.973, R 0.581, F1 0.728; PER 0.971/0.872, ORG 0.955/0.519, LOC 0.983/0.552 after its
     # rules (0.873, 0.504, 0.639; PER 0.912/0.795, ORG 0.769/0.370, LOC 0.915/0.514 before)
-    assert result.overall.precision >= 0.965 and result.overall.recall >= 0.57 and result.overall.f1 >= 0.715
-    assert en["PER"].precision >= 0.965 and en["PER"].recall >= 0.82
+    assert result.overall.precision >= 0.965 and result.overall.recall >= 0.575 and result.overall.f1 >= 0.72
+    assert en["PER"].precision >= 0.965 and en["PER"].recall >= 0.87
     assert en["ORG"].precision >= 0.95 and en["ORG"].recall >= 0.515
     assert en["LOC"].precision >= 0.98 and en["LOC"].recall >= 0.55
     assert result.date_right == result.documents

@@ -215,6 +215,17 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return text[start - 1 : start] in ('"', "“", "'", "‘") and text[end : end + 1] in ('"', "”", "'", "’")
 
 
+def _after_a_role(text: str, start: int, name: str, k: EntityKnowledge) -> bool:
+    """Whether a name before "said" that starts with a known given name stands right after a role
+    named with a title's word (Minister for Health Jennifer Carroll MacNeill said): the run before it
+    is the role, not the start of the name."""
+    if name.split(None, 1)[0] not in k.en_first_names:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    words = text[line_start:start].split()[-4:]
+    return any(w in k.en_title_words for w in words) and not words[-1].endswith(_SENTENCE_END)
+
+
 def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
     """Where a name before "said" (or ", who") starts: at the second word when only it is a given
     name and a family name follows (the end of a role, Minister of Tourism and Antiquities Sherif
@@ -266,6 +277,7 @@ def english_rules(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) 
                 pattern is not k.en_particle_name
                 and before is not None
                 and _longer_name_before(text, m.start("name"), before)
+                and not (pattern is k.en_said and _after_a_role(text, m.start("name"), m.group("name"), k))
             ):
                 continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
             start, end = m.span("name")
