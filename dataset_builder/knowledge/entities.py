@@ -116,9 +116,11 @@ class EntityKnowledge:
     one government body (US Geological Survey, UK Met Office, US Navy), not a place and a body."""
     en_org_of: re.Pattern[str]
     """An organisation head, then "of" or "for" and capitalised words, once or twice (Bank of England,
-    Office for the Coordination of Humanitarian Affairs): the name starts at its head."""
+    Office for the Coordination of Humanitarian Affairs), then "and" and one or two words (Department
+    of Science and Technology): the name starts at its head."""
     en_loc: re.Pattern[str]
-    """Capitalised words before a place head (Downing Street) or after a place prefix (Mount Arafat)."""
+    """Capitalised words before a place head (Downing Street), a name's particle between two of them
+    (Sheikh Mohammed bin Zayed Road), or after a place prefix (Mount Arafat)."""
     en_misc: re.Pattern[str]
     """Capitalised words before an event or award head (World Cup) or after a storm or operation prefix."""
     en_loc_cue: re.Pattern[str]
@@ -432,20 +434,23 @@ def compile_entity_knowledge(
             rf"(?P<name>(?:{_EN_SPACED_INITIALS}[^\S\n]*)?{name_part}(?:[^\S\n]+(?:(?:{particles})[^\S\n]+)*(?:{_EN_INITIALS}[^\S\n]+)?{name_part}){{0,4}})",
         ),
         en_org=re.compile(
-            rf"(?P<name>(?:{_EN_NAME_WORD_AT_START}|{_EN_ACRONYM_AT_START})[^\S\n]+(?:(?:{_EN_NAME_WORD}|[A-Z]{{2,}}+)[^\S\n]+){{0,3}}(?:{org_heads})(?!-)"
+            rf"(?P<name>(?:{_EN_NAME_WORD_AT_START}|{_EN_ACRONYM_AT_START})[^\S\n]+(?:(?:{_EN_NAME_WORD}|[A-Z]{{2,}}+)[^\S\n]+){{0,3}}"
+            rf"(?:and[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{1,2}})?(?:{org_heads})(?!-)"
             rf"(?:(?:[^\S\n]+(?:of|for|on)(?:[^\S\n]+the)?(?:[^\S\n]+(?:{_EN_NAME_WORD_BEFORE_BOUNDARY}|[A-Z]{{2,}})){{1,3}}){{1,2}}(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})?)?)\b"
         ),
         en_country_org=re.compile(
             rf"(?P<name>(?:{_country_abbreviations(kb)})[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,3}}(?:{org_heads}))\b"
         ),
         en_org_of=re.compile(
-            rf"(?P<name>{_word_start_alternatives([*en.org_heads, *en.company_suffixes])}(?:[^\S\n]+(?:of|for|on)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}})\b"
+            rf"(?P<name>{_word_start_alternatives([*en.org_heads, *en.company_suffixes])}(?:[^\S\n]+(?:of|for|on)(?:[^\S\n]+the)?(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}}){{1,2}}"
+            rf"(?:[^\S\n]+and(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,2}})?)\b"
         ),
         en_misc=_head_or_prefix(en.misc_heads, en.misc_prefixes, 3),
         en_loc_cue=_cue([*en.loc_heads, *en.loc_prefixes]),
         en_misc_cue=_cue([*en.misc_heads, *en.misc_prefixes]),
         en_loc=re.compile(
-            rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+){{0,2}}(?:{loc_heads})|{loc_prefixes}(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
+            rf"(?P<name>{_EN_NAME_WORD_AT_START}[^\S\n]+(?:{_EN_NAME_WORD}[^\S\n]+(?:(?:{particles})[^\S\n]+{_EN_NAME_WORD}[^\S\n]+)?){{0,2}}(?:{loc_heads})"
+            rf"|{loc_prefixes}(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
         ),
         ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
         en_stopwords=frozenset(en.stopwords),

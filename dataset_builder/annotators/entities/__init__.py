@@ -56,6 +56,7 @@ from dataset_builder.annotators.entities.arabic import (
 )
 from dataset_builder.annotators.entities.english import (
     english_acronym_names,
+    english_bodies_of_places,
     english_club_towns,
     english_context_towns,
     english_coordinated_people,
@@ -71,6 +72,7 @@ from dataset_builder.annotators.entities.english import (
     english_quoted_works,
     english_rules,
     english_short_forms,
+    english_speaker,
     english_state_towns,
     english_storm_names,
     without_firms_as_common_nouns,
@@ -154,6 +156,8 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + gazetteer
         + orgs
         + (english_maker_models(text, gazetteer) if language == "en" else [])  # over the maker (Airbus A380)
+        # and over both the body and its place (University Hospital Limerick)
+        + (english_bodies_of_places(text, gazetteer + orgs, k) if language == "en" else [])
     )
     learned = longest_first(
         s if s.entity_id else replace(s, entity_id=k.link(s.text, language)) for s in model
@@ -202,8 +206,12 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
             s.end for s in gazetteer if s.label == "LOC" and norm[s.start : s.end] in k.ar_family_name_places
         }
         given.update(r.start for r in rules if r.label == "PER" and r.end in places)
+    # a person's rule wins over a place named by its head, the same words, after a given name, when
+    # they speak (chief executive Randy Abbey said; not Workers on Albert Street said)
+    headed = {(s.start, s.end) for s in orgs if s.label == "LOC"} if language == "en" else set()
     known = longest_first(
-        known
+        [r for r in rules if r.label == "PER" and (r.start, r.end) in headed and english_speaker(text, r, k)]
+        + known
         + [
             Span(r.start, r.end, r.text, r.label, entity_id)  # not replace(): several times faster
             for r in rules

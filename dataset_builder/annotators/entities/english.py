@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from dataset_builder.annotators.entities.select import select
-from dataset_builder.annotators.entities.text import is_word_char, last_word
+from dataset_builder.annotators.entities.text import is_word_char, last_word, word_pieces
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import (
     APPOSITION,
@@ -60,14 +60,32 @@ def english_orgs(text: str, k: EntityKnowledge) -> list[Span]:
             if possessive is not None and (
                 ("en", possessive.group("owner")) in k.names
                 or ("en", text[start : possessive.end("owner")]) in k.names  # Saudi Arabia's
+                or (
+                    label == "ORG"
+                    and possessive.start() == start
+                    and last_word(text, start)[1] in ("and", "of")  # the end of a name before it
+                )
             ):
-                start = possessive.end()  # China's Alibaba Group: a known owner is not in the name
+                # China's Alibaba Group: a known owner is not in the name; nor the last word of a
+                # name before it (the Department of Science and Technology's Advanced Science Institute)
+                start = possessive.end()
             while " " in text[start:end] and (
                 text[start:end].split()[0] in k.en_stopwords
                 or text.endswith("-based", start, text.index(" ", start))
             ):
                 start = text.index(" ", start) + 1  # the Tulsa-based Bell Bank: the firm is Bell Bank
             end = _name_end(text, start, end, k)
+            if label == "ORG":
+                start, end = _and_inside(text, start, end, k)
+                suffix = _NEXT_WORD.match(text, end)
+                if suffix is not None and suffix.group(1) in k.en_company_suffixes:
+                    end = suffix.end()  # Kerala Medical Services Corporation Limited: the name's suffix
+                elif (
+                    " of " in text[start:end]
+                    and (head := _NEXT_HEAD.match(text, end)) is not None
+                    and (head.group(1) in k.en_org_heads or head.group(1)[:-1] in k.en_org_heads)
+                ):
+                    end = head.end()  # Congress of South African Trade Unions: a head ends the name
             if label == "MISC":
                 end = _event_end(text, start, end, k)
             if label == "ORG" and (split := _two_bodies(text, start, end, k)) is not None:
@@ -114,12 +132,57 @@ def _event_end(text: str, start: int, end: int, k: EntityKnowledge) -> int:
 
 def _two_bodies(text: str, start: int, end: int, k: EntityKnowledge) -> int | None:
     """Where the second of two bodies joined by "and" starts, when the words after "and" end in an
-    organisation head of their own (Massachusetts Institute of Technology and Tsinghua University);
-    None for one name (Ministry of Trade and Industry)."""
+    organisation head of their own and the words before it hold one (Massachusetts Institute of
+    Technology and Tsinghua University); None for one name (Ministry of Trade and Industry, Roads
+    and Transport Authority)."""
     at = text.rfind(" and ", start, end)
-    if at < 0 or text[start:end].rsplit(None, 1)[-1] not in k.en_org_heads:
+    if at < 0 or not _is_head(text[start:end].rsplit(None, 1)[-1], k):
+        return None
+    if not any(_is_head(w, k) for w in text[start:at].split()):
         return None
     return at + len(" and ")
+
+
+def _and_inside(text: str, start: int, end: int, k: EntityKnowledge) -> tuple[int, int]:
+    """An organisation's name with "and" inside (Roads and Transport Authority, Irish Nurses and
+    Midwifery Organisation, Department of Science and Technology), not two names joined by it. Before
+    the head, "and" stays after one word the base does not know, or a nationality and one word; the
+    name starts after it otherwise (Hamas and Israel Defense Forces, Andreessen Horowitz and
+    Lightspeed Venture Partners). After the head, the name ends before "and" when the words after it
+    start with a name the base knows (Bank of England and Goldman Sachs) or hold a possessive (Science
+    and Technology's Advanced …). Two bodies each with a head are left to :func:`_two_bodies`."""
+    at = text.find(" and ", start, end)
+    while 0 <= at < end:
+        before = text[start:at].split()
+        after = text[at + len(" and ") : end]
+        if not any(_is_head(w, k) for w in before):
+            between = next((i for i, w in enumerate(after.split()) if _is_head(w, k)), 0)
+            first = k.names.get(("en", before[0]), (None, "MISC"))[1] == "MISC"
+            if not (
+                between == 1
+                and ("en", after.split(None, 1)[0]) not in k.names  # Emirates and Qatar Airways: two
+                and len(before) <= 2
+                and first
+                and (len(before) == 1 or ("en", before[1]) not in k.names)
+                and (len(before) == 2 or ("en", before[0]) not in k.names)
+            ):
+                start = at + len(" and ")
+        elif not _is_head(after.rsplit(None, 1)[-1], k):
+            if ("en", after) in k.names or ("en", after.split(None, 1)[0]) in k.names:
+                return start, at
+            if (owner := _OWNER_INSIDE.search(after)) is not None:
+                return start, at + len(" and ") + owner.start()  # Technology's Advanced …: the name ends
+        at = text.find(" and ", at + 1, end)
+    return start, end
+
+
+def _is_head(word: str, k: EntityKnowledge) -> bool:
+    """Whether a word is an organisation's head or a company's suffix (Authority, Inc)."""
+    return word in k.en_org_heads or word in k.en_company_suffixes
+
+
+_OWNER_INSIDE = re.compile(r"[’']s\s")
+"""A possessive inside the words read: the name ends before it."""
 
 
 _EN_WORD = re.compile(r"[A-Za-z][\w’'-]*")
@@ -150,6 +213,17 @@ def _whole_line(text: str, start: int, end: int) -> bool:
 def _quoted(text: str, start: int, end: int) -> bool:
     """Whether quotes stand right around ``text[start:end]``."""
     return text[start - 1 : start] in ('"', "“", "'", "‘") and text[end : end + 1] in ('"', "”", "'", "’")
+
+
+def _after_a_role(text: str, start: int, name: str, k: EntityKnowledge) -> bool:
+    """Whether a name before "said" that starts with a known given name stands right after a role
+    named with a title's word (Minister for Health Jennifer Carroll MacNeill said): the run before it
+    is the role, not the start of the name."""
+    if name.split(None, 1)[0] not in k.en_first_names:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    words = text[line_start:start].split()[-4:]
+    return any(w in k.en_title_words for w in words) and not words[-1].endswith(_SENTENCE_END)
 
 
 def _from_given_name(text: str, start: int, end: int, k: EntityKnowledge) -> int:
@@ -193,9 +267,17 @@ def english_rules(text: str, k: EntityKnowledge, starts: tuple[list[int], ...]) 
                 continue  # a work's title ("Emilia Perez"), not a person in a sentence
             before = last_word(text, m.start("name"))[1]
             if (
+                pattern is k.en_named
+                and before in ("in", "near")
+                and not text.startswith(("’s", "'s"), m.end("name"))
+                and not m.group("name").endswith(("’s", "'s"))
+            ):
+                continue  # a town named after a person (classes in Moises Padilla), not the person
+            if (
                 pattern is not k.en_particle_name
                 and before is not None
                 and _longer_name_before(text, m.start("name"), before)
+                and not (pattern is k.en_said and _after_a_role(text, m.start("name"), m.group("name"), k))
             ):
                 continue  # the end of a longer capitalised run (Secretary of State John Kerry said)
             start, end = m.span("name")
@@ -275,20 +357,53 @@ def english_acronym_names(text: str, k: EntityKnowledge) -> list[Span]:
         words = text[start:end].split()
         initials = "".join(w[0] for w in words if w[0].isupper())
         acronym = m.group("acr").upper()
-        if len(words) < 2 or not initials.startswith(acronym[0]) or not _subsequence(acronym, initials):
+        if len(words) < 2:
             continue
+        if not initials.startswith(acronym[0]) or not _subsequence(acronym, initials):
+            if len(words) > 2 and k.names.get(("en", words[0]), ("", ""))[1] in ("LOC", "MISC"):
+                skipped = words[1:]  # Ghana Cocoa Board (Cocobod): the country's name may stay out of it
+            else:
+                skipped = words
+            if len(acronym) < 4 or not word_pieces(acronym.lower(), [w.lower() for w in skipped], 0):
+                continue
         hit = k.names.get(("en", text[start:end]))
         found.append(Span(start, end, text[start:end], hit[1] if hit else "ORG", hit[0] if hit else None))
     return found
 
 
 _CAPITALISED_NEXT = re.compile(r"[^\S\n]+[A-Z]")
+_NEXT_WORD = re.compile(r"[^\S\n]+([A-Z][\w.]*)(?![\w’'-])")
+"""The capitalised word right after a name, read whole (Limited, Ltd., Malta)."""
+_NEXT_HEAD = re.compile(r"[^\S\n]+([A-Z][a-z]+)(?![\w’'-])")
+"""A capitalised word right after a name, without a full stop (Unions)."""
+
+
+def english_bodies_of_places(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
+    """A body or facility named by its head and a known place right after it is one name (University
+    Hospital Limerick, Arts Council Malta): the place ends it when no capitalised word or possessive
+    follows on (Arts Council Malta chairman; not University Hospital Galway Road)."""
+    places = {s.start: s for s in known if s.label == "LOC"}
+    found = []
+    for body in known:
+        if body.label not in ("ORG", "LOC") or " " not in body.text:
+            continue
+        head = body.text.rsplit(None, 1)[-1]
+        if head not in k.en_org_heads and head not in k.en_loc_heads:
+            continue
+        place = places.get(body.end + 1)
+        if place is None or text[body.end] != " " or place is body:
+            continue
+        if _CAPITALISED_NEXT.match(text, place.end) or text.startswith(("’s", "'s"), place.end):
+            continue
+        found.append(Span(body.start, place.end, text[body.start : place.end], body.label, None))
+    return found
 
 
 def english_directional_places(text: str, known: list[Span], k: EntityKnowledge) -> list[Span]:
     """A known place and a word of direction right before it are one place (West Midlands, Central
     Asia); not when a capitalised word comes before that word or after the place on its line (National
-    Museums Scotland, West Texas Intermediate: longer names)."""
+    Museums Scotland, West Texas Intermediate: longer names). Likewise a word of direction right after
+    a place, when no name word follows (Bengaluru South MP, Dublin West)."""
     found = []
     for place in known:
         if place.label != "LOC":
@@ -308,7 +423,21 @@ def english_directional_places(text: str, known: list[Span], k: EntityKnowledge)
         ):
             continue
         found.append(Span(before, place.end, text[before : place.end], "LOC", None))
+    for place in known:  # and a word of direction right after it, as constituencies are named
+        if place.label != "LOC" or (m := _DIRECTION_AFTER.match(text, place.end)) is None:
+            continue
+        if m.group("word") not in k.en_place_directions or m.group("word").endswith("ern"):
+            continue  # Bengaluru South MP, Dublin West; not Cork Northern (no such name)
+        previous = last_word(text, place.start)[1]
+        if previous is not None and previous[:1].isupper() and not previous.endswith(_SENTENCE_END):
+            continue  # a longer name's end
+        found.append(Span(place.start, m.end("word"), text[place.start : m.end("word")], "LOC", None))
     return found
+
+
+_DIRECTION_AFTER = re.compile(r" (?P<word>[A-Z][a-z]+)(?=[^\w’'-]|$)(?![^\S\n]+[A-Z][a-z])")
+"""A capitalised word right after a place, not followed by a capitalised name word (Bengaluru South
+MP; not Sudan South Kordofan)."""
 
 
 _PARTNERS = re.compile(
@@ -765,6 +894,13 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
         if n == len(words) - 1 > 0 and hit is not None and hit[1] == "LOC" and _given_first(text, words, k):
             continue  # a family name that is also a place's, after a given name (Anna Coventry)
         if (
+            n == len(words) - 1 > 0
+            and hit is None
+            and text[a:b] in k.en_loc_heads
+            and _given_first(text, words, k)
+        ):
+            continue  # a family name that is also a place's head, after a given name (Randy Abbey said)
+        if (
             text[a:b] in k.en_org_heads
             or text[a:b] in k.en_loc_heads
             or (n == 0 and text[a:b] in k.en_place_directions)  # North Somerset
@@ -775,6 +911,19 @@ def _english_person(text: str, start: int, end: int, min_words: int, k: EntityKn
     if (suffix := k.en_name_suffix.match(text, end)) is not None:
         end = suffix.end()  # Jose Joao Abdalla Filho
     return Span(start, end, text[start:end], "PER", None)
+
+
+_SPEAKS = re.compile(r"[^\S\n]+(?:said|says|told|added)\b")
+"""A reporting verb right after a name."""
+
+
+def english_speaker(text: str, span: Span, k: EntityKnowledge) -> bool:
+    """Whether a reporting verb follows the span and no place preposition stands before it (Randy
+    Abbey said; not on Albert Street said)."""
+    before = last_word(text, span.start)[1]
+    return _SPEAKS.match(text, span.end) is not None and (
+        before is None or before.lower() not in k.en_place_prepositions
+    )
 
 
 def _given_first(text: str, words: list[tuple[int, int]], k: EntityKnowledge) -> bool:

@@ -8,7 +8,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-from dataset_builder.annotators.entities.text import is_word_char, last_word
+from dataset_builder.annotators.entities.text import is_word_char, last_word, word_pieces
 from dataset_builder.documents import Span
 from dataset_builder.knowledge.entities import EntityKnowledge
 from dataset_builder.knowledge.text import after_lam, normalise
@@ -89,8 +89,10 @@ def bracketed_short_names(
         if span.label != "ORG" or m is None or len(m.group("short").split()) > 3:
             continue
         short = m.group("short").strip()
-        if language == "en" and not short.isupper():
-            continue
+        if language == "en" and not (
+            short.isupper() or (" " not in short and word_pieces(short.lower(), span.text.lower().split(), 0))
+        ):
+            continue  # UNRWA, or the starts of the name's words (Phivolcs)
         form = normalise(short, language)
         hit = k.names.get((language, form))
         if hit is not None and hit[1] != span.label:

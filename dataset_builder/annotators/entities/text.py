@@ -83,3 +83,17 @@ def marked_spans(text: str, at: list[int], spans: Iterable[Span]) -> list[Span]:
             end += 1
         out.append(Span(start, end, text[start:end], span.label, span.entity_id))
     return out
+
+
+def word_pieces(short: str, words: list[str], pieces: int) -> bool:
+    """Whether ``short`` is the starts of some of ``words`` in order, two at least, the first from the
+    first word (Phivolcs: Philippine Institute of Volcanology and Seismology; Cocobod: Cocoa Board)."""
+    if not short:
+        return pieces >= 2
+    for i, word in enumerate(words[:1] if pieces == 0 else words):
+        n = 1
+        while n <= min(len(short), len(word)) and short[:n] == word[:n]:
+            if word_pieces(short[n:], words[i + 1 :], pieces + 1):
+                return True
+            n += 1
+    return False
