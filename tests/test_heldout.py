@@ -564,6 +564,23 @@ def test_silver_on_the_arabic_dev14_set() -> None:
     assert ar["PER"].precision >= 0.99 and ar["PER"].recall >= 0.99
 
 
+def test_misc_on_the_misc_dev1_set() -> None:
+    """tests/data/misc_dev1: 12 scraped-style pages (6 Arabic, 6 English) from Sudan, Qatar, Saudi
+    Arabia, the UAE, Mali, Libya, Bangladesh, the Philippines, Kazakhstan, Eritrea, the UK and Portugal,
+    dense in MISC (rarer nationalities in every gender and number: السودانيات, البنغاليين, الفلبينيات,
+    Filipinos, Kazakhs; events, agreements, laws, works, products and storms) beside their look-alikes
+    (countries, السفارة الفلبينية, قناة العربية, اللغة الإنجليزية), written by hand with their gold
+    before the annotators were run on them; open to tuning. Its gold is sound."""
+    result = _scored_sound("misc_dev1")
+    ar, en = result.per_language["ar"], result.per_language["en"]
+    # measured MISC ar 1.000/0.833 (F1 0.909), en 0.980/0.833 (F1 0.901), overall P 0.945, F1 0.881
+    # after the nisba plurals, work titles in quotes, heads of agreements and laws and the demonyms
+    # added for it (ar 0.938/0.556, F1 0.698; en 0.949/0.617, F1 0.747; overall 0.899, 0.781 before)
+    assert result.overall.precision >= 0.94 and result.overall.f1 >= 0.875
+    assert ar["MISC"].precision >= 0.99 and ar["MISC"].recall >= 0.83
+    assert en["MISC"].precision >= 0.975 and en["MISC"].recall >= 0.83
+
+
 def test_silver_on_the_arabic_dev10_set() -> None:
     """tests/data/ar_dev10: 12 scraped-style Arabic pages from eleven countries' outlets on diplomacy,
     sport, courts, politics, economy and health, rich in person names (players known by one name

@@ -241,6 +241,8 @@ class EntityKnowledge:
     """Heads of events named after a place (مهرجان), bare or behind a proclitic → the bare head."""
     ar_misc_prefixes: dict[str, str]
     """Words before a storm's name (العاصفة), bare or behind a proclitic → the bare word."""
+    ar_work_nouns: dict[str, str]
+    """Nouns of a work (روايته), bare or behind a proclitic → the bare noun."""
     ar_place_heads: dict[str, str]
     """Nouns before a place's name left out of it (مدينة), bare or behind a proclitic → the bare word."""
     ar_place_nouns: dict[str, str]
@@ -389,6 +391,7 @@ def compile_entity_knowledge(
     for key, hit in extra:
         if key not in taken:
             names.setdefault(key, hit)
+    names = _with_nisba_plurals(names, rules.ar.nisba_plural_endings)
     for (language, surface), hit in sorted(names.items()):
         # datelines write places in capitals (BAGHDAD, SHARM EL-SHEIKH)
         if language == "en" and hit[1] == "LOC" and len(surface) >= 4 and not surface.isupper():
@@ -516,6 +519,7 @@ def compile_entity_knowledge(
         ar_namesake_honorifics=frozenset(normalise(w, "ar") for w in ar.namesake_honorifics),
         ar_misc_heads=_with_proclitics(ar.misc_heads, ar.proclitics),
         ar_misc_prefixes=_with_proclitics(ar.misc_prefixes, ar.proclitics),
+        ar_work_nouns=_with_proclitics(ar.work_nouns, ar.proclitics),
         ar_place_heads=_with_proclitics(ar.place_heads, ar.proclitics),
         ar_place_nouns=_with_proclitics(
             [*ar.place_nouns, *ar.place_heads, *ar.place_descriptors], ar.proclitics
@@ -727,6 +731,21 @@ def _marked_names(
             raise InputError(f"{rules_path}: ar.marked_names: {form!r} has no marks to tell it apart by")
         table.setdefault(normalise(letters, "ar"), []).append((marks, entity_id, labels[entity_id]))
     return {letters: tuple(forms) for letters, forms in table.items()}
+
+
+def _with_nisba_plurals(
+    names: dict[tuple[str, str], tuple[str | None, str]], endings: list[str]
+) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """``names`` with the plurals of every one-word Arabic nationality (a MISC name ending in ي) made
+    by ``endings``, under its id, where no name has that form yet."""
+    derived: dict[tuple[str, str], tuple[str | None, str]] = {}
+    for (language, surface), hit in sorted(names.items()):
+        if language == "ar" and hit[1] == "MISC" and " " not in surface and surface.endswith("ي"):
+            for ending in endings:
+                derived.setdefault(("ar", normalise(surface + ending, "ar")), hit)
+    for key, hit in derived.items():
+        names.setdefault(key, hit)
+    return names
 
 
 def _head_or_prefix(heads: list[str], prefixes: list[str], words: int) -> re.Pattern[str]:

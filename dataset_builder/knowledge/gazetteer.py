@@ -148,7 +148,8 @@ def place_names(
         for name in re.sub(r"\s*\([^)]*\)", "", demonym).split(" or "):
             if english_name.fullmatch(name) and len(name) >= min_letters:
                 add("en", name, entity_id)
-                if name.endswith(("n", "i")):
+                # Italians, Filipinos, Greeks, Cypriots, Argentines, New Zealanders; not British, Swiss
+                if name.endswith(("n", "i", "o", "k", "t", "e", "r")):
                     add("en", name + "s", entity_id)
     # last: a region named as its capital (Idlib, Kano) leaves the name to the city, one named as a
     # people (Somali) to the nationality

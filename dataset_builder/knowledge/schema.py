@@ -367,12 +367,19 @@ class ArabicEntityRules(_Strict):
     الدوسري). علي is one: written like the preposition على once normalised, it counts only where the
     text spells it with ي."""
     misc_heads: list[str] = []
-    """Heads of recurring events named after a place (مهرجان, معرض): the head, a known place, its
-    adjectives and what it is for are one MISC name (مهرجان القاهرة السينمائي الدولي, معرض الشارقة
-    الدولي للكتاب), not the place."""
+    """Heads of recurring events, agreements and summits named after a place (مهرجان, معرض, اتفاق,
+    إعلان, قمة): the head, a known place, its adjectives and what it is for are one MISC name (مهرجان
+    القاهرة السينمائي الدولي, معرض الشارقة الدولي للكتاب, اتفاق باريس, إعلان جدة), not the place."""
     misc_prefixes: list[str] = []
     """Words in front of a storm's or an operation's one-word name, left out of it (العاصفة دانيال →
     دانيال MISC)."""
+    work_nouns: list[str] = []
+    """Nouns of a work (رواية, فيلم, كتاب, with a possessive: روايته): a name in quotes right after one
+    is the work's title, MISC (روايته "قناع بلون السماء" → قناع بلون السماء)."""
+    nisba_plural_endings: list[str] = []
+    """Endings that make the plurals of a known one-word masculine nationality (a MISC name ending in
+    ي, of the base or the gazetteer): سوداني → سودانيين, سودانيون, سودانيات, with the same id, where
+    no other name has that form (المصري → المصريات, فلبيني → فلبينيات)."""
     place_heads: list[str] = []
     """Nouns in front of a place's name, left out of the span (مدينة, محافظة, إقليم, قرية): the name
     word right after one is a place the base may lack (بمدينة الزرقاء, إقليم الحوز)."""
@@ -490,7 +497,8 @@ class EnglishEntityRules(_Strict):
     (Muskogee, Okla.; Sioux Falls, S.D.; Waterloo, Ont.): the town and the abbreviation are places,
     whatever the town's size."""
     misc_heads: list[str] = []
-    """Capitalised words before one of these name an event, award or accord (World Cup, Nobel Peace Prize)."""
+    """Capitalised words before one of these name an event, award, accord or law (World Cup, Nobel Peace
+    Prize, Web Summit, Online Safety Act)."""
     misc_prefixes: list[str] = []
     """Words that start a named storm or operation (Storm Daniel, Operation Protective Edge)."""
     org_cues: list[str] = []

@@ -48,6 +48,7 @@ from dataset_builder.annotators.entities.arabic import (
     arabic_orgs,
     arabic_outlets,
     arabic_people,
+    arabic_quoted_works,
     arabic_role_appositions,
     arabic_speakers,
     arabic_storms,
@@ -130,6 +131,7 @@ def find_entities(text: str, language: str, k: EntityKnowledge, model: Iterable[
         + arabic_headed_places(text, norm, words, k)
         + arabic_named_facilities(text, norm, words, k)
         + arabic_storms(text, norm, words, k)
+        + arabic_quoted_works(text, norm, words, k)
         + arabic_directional_places(text, norm, gazetteer, k)
         if language == "ar"
         else english_orgs(text, k)

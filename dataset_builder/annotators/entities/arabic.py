@@ -1882,6 +1882,37 @@ def arabic_storms(text: str, norm: str, words: list[Word], k: EntityKnowledge) -
     return found
 
 
+_AR_QUOTED = re.compile(r"[\"«“](?P<name>[^\"«»“”\n]{2,80})[\"»”]")
+_AR_CLOSING = {'"': '"', "«": "»", "“": "”"}
+_AR_WORK_WORDS = 6
+"""Words at most of a work's title in quotes."""
+
+
+def arabic_quoted_works(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
+    """A name in quotes right after a work noun is the work's title, MISC, quotes left out (روايته
+    "قناع بلون السماء", فيلم «وداعا جوليا»): no more than a few words, and no name the base gives to
+    something else."""
+    found: list[Span] = []
+    if not k.ar_work_nouns:
+        return found
+    before = {w[1]: w[2] for w in words}
+    for m in _AR_QUOTED.finditer(text):
+        start, end = m.span("name")
+        if _AR_CLOSING[text[start - 1]] != text[end]:
+            continue
+        lead = text[: start - 1].rstrip(" ")
+        if before.get(len(lead)) not in k.ar_work_nouns:
+            continue
+        name = text[start:end]
+        if name != name.strip() or len(name.split()) > _AR_WORK_WORDS:
+            continue
+        hit = k.names.get(("ar", normalise(name, "ar")))
+        if hit is not None and hit[1] != "MISC":
+            continue
+        found.append(Span(start, end, name, "MISC", hit[0] if hit else None))
+    return found
+
+
 def _plural_noun(word: str) -> bool:
     """A long word with the article and a plural ending (الناجحين, المتهمين): a noun, no family name."""
     return word.startswith("ال") and len(word) >= 8 and word.endswith(("ين", "ون"))
