@@ -470,12 +470,28 @@ def test_silver_on_the_english_dev13_set() -> None:
     annotators were run on them; open to tuning. Its gold is sound."""
     result = _scored_sound("news_dev13")
     en = result.per_language["en"]
-    # measured P 0.973, R 0.581, F1 0.728; PER 0.971/0.872, ORG 0.955/0.519, LOC 0.983/0.552 after its
-    # rules (0.873, 0.504, 0.639; PER 0.912/0.795, ORG 0.769/0.370, LOC 0.915/0.514 before)
-    assert result.overall.precision >= 0.965 and result.overall.recall >= 0.575 and result.overall.f1 >= 0.72
-    assert en["PER"].precision >= 0.965 and en["PER"].recall >= 0.87
-    assert en["ORG"].precision >= 0.95 and en["ORG"].recall >= 0.515
-    assert en["LOC"].precision >= 0.98 and en["LOC"].recall >= 0.55
+    # measured P 0.982, R 0.663, F1 0.791; PER 1.000/0.872, ORG 0.967/0.716, LOC 0.984/0.590 after the
+    # general knowledge of small capitals, parties, companies, exchanges and islands (P 0.973, R 0.581,
+    # F1 0.728; PER 0.971/0.872, ORG 0.955/0.519, LOC 0.983/0.552 after its rules; 0.873, 0.504, 0.639;
+    # PER 0.912/0.795, ORG 0.769/0.370, LOC 0.915/0.514 before)
+    assert result.overall.precision >= 0.975 and result.overall.recall >= 0.655 and result.overall.f1 >= 0.785
+    assert en["PER"].precision >= 0.99 and en["PER"].recall >= 0.87
+    assert en["ORG"].precision >= 0.96 and en["ORG"].recall >= 0.71
+    assert en["LOC"].precision >= 0.98 and en["LOC"].recall >= 0.585
+    assert result.date_right == result.documents
+
+
+def test_silver_on_the_english_dev14_set() -> None:
+    """tests/data/news_dev14: 4 short scraped-style English pages (Caribbean, Pacific, Nordic and Baltic
+    outlets) rich in small national capitals, islands, parties, banks, companies and exchanges, written
+    by hand with their gold before the annotators were run on them, to check that the general knowledge
+    chosen on news_dev13 generalises (not tuned on). Its gold is sound."""
+    result = _scored_sound("news_dev14")
+    en = result.per_language["en"]
+    # measured P 0.942, R 0.700, F1 0.803; ORG 1.000/0.500, LOC 0.968/0.811 (0.941, 0.686, 0.793; LOC
+    # 0.967/0.784 before the small capitals: the parties and companies chosen were of other countries)
+    assert result.overall.precision >= 0.935 and result.overall.recall >= 0.695 and result.overall.f1 >= 0.8
+    assert en["LOC"].precision >= 0.96 and en["LOC"].recall >= 0.805
     assert result.date_right == result.documents
 
 

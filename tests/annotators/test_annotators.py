@@ -499,6 +499,37 @@ def test_national_capitals_and_religious_groups_are_known() -> None:
     assert found == [("Sunni", "MISC"), ("Shiite", "MISC"), ("Muslims", "MISC"), ("Nicosia", "LOC")]
 
 
+def test_small_capitals_are_known_unless_named_as_people() -> None:
+    """Capitals below capital_min_population (Valletta, Basseterre, Apia) are places wherever they
+    stand; one named as a given name (Victoria, Douglas) is not, without a place's context."""
+    k = KNOWLEDGE.entities
+    for capital in ("Valletta", "Basseterre", "Vaduz", "Apia", "Castries", "Funafuti"):
+        assert k.names[("en", capital)][1] == "LOC", capital
+    found = [
+        (s.text, s.label)
+        for s in find_entities("Valletta's streets and Basseterre's port were full.", "en", k)
+    ]
+    assert found == [("Valletta", "LOC"), ("Basseterre", "LOC")]
+    assert all(
+        s.text not in ("Victoria", "Douglas") for s in find_entities("Victoria and Douglas met.", "en", k)
+    )
+
+
+def test_parties_companies_and_islands_of_more_countries_are_known() -> None:
+    k = KNOWLEDGE.entities
+    text = "Sinn Féin and Fianna Fail met Old Mutual, Absa and the JSE in Sicily and Gozo."
+    found = [(s.text, s.label) for s in find_entities(text, "en", k)]
+    assert found == [
+        ("Sinn Féin", "ORG"),
+        ("Fianna Fail", "ORG"),
+        ("Old Mutual", "ORG"),
+        ("Absa", "ORG"),
+        ("JSE", "ORG"),
+        ("Sicily", "LOC"),
+        ("Gozo", "LOC"),
+    ]
+
+
 def test_arabic_organisations_with_coordination_a_construct_after_lam_and_a_place_nisba() -> None:
     k = KNOWLEDGE.entities
     ar = (
