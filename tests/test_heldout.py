@@ -580,6 +580,26 @@ def test_silver_on_the_arabic_dev14_set() -> None:
     assert ar["PER"].precision >= 0.99 and ar["PER"].recall >= 0.99
 
 
+def test_silver_on_the_arabic_dev15_set() -> None:
+    """tests/data/ar_dev15: 8 scraped-style Arabic pages from Palestine, Lebanon, Syria, Iraq, Yemen,
+    Libya, Sudan and Morocco naming places at governorate, district and town level (جنين, طولكرم,
+    قباطية, الهرمل, عامودا, المخا, مرزق, خشم القربة), hospitals with two adjectives after the name
+    (مستشفى النجاح الوطني الجامعي) and one-word players after a verb or و, written by hand with their
+    gold before the annotators were run on them; open to tuning. Its gold is sound."""
+    result = _scored_sound("ar_dev15")
+    ar = result.per_language["ar"]
+    # measured P 0.880, R 0.500, F1 0.638; LOC 0.927/0.452, PER 0.667/0.588 after a facility's second
+    # nisba (مستشفى النجاح الوطني الجامعي) and a station before another word (P 0.867, R 0.492, F1
+    # 0.628; LOC 0.902/0.440 before). With regional_arabic_min_population at 15,000 (the Arabic names
+    # of the Arab countries' towns from 15,000 people: جنين, طولكرم, الهرمل; off, as it costs heldout one
+    # Arabic LOC of precision) P 0.899, R 0.606, F1 0.724, LOC 0.911/0.607, PER 0.786/0.647.
+    # Governorates (البقاع, عكار, حضرموت, الجفرة) are missed either way: no registry here has their
+    # Arabic names.
+    assert result.overall.precision >= 0.875 and result.overall.f1 >= 0.635
+    assert ar["LOC"].precision >= 0.92 and ar["LOC"].recall >= 0.45
+    assert ar["PER"].precision >= 0.66 and ar["PER"].recall >= 0.58
+
+
 def test_misc_on_the_misc_dev1_set() -> None:
     """tests/data/misc_dev1: 12 scraped-style pages (6 Arabic, 6 English) from Sudan, Qatar, Saudi
     Arabia, the UAE, Mali, Libya, Bangladesh, the Philippines, Kazakhstan, Eritrea, the UK and Portugal,
@@ -595,6 +615,9 @@ def test_misc_on_the_misc_dev1_set() -> None:
     assert result.overall.precision >= 0.94 and result.overall.f1 >= 0.875
     assert ar["MISC"].precision >= 0.99 and ar["MISC"].recall >= 0.83
     assert en["MISC"].precision >= 0.975 and en["MISC"].recall >= 0.83
+    # Arabic PER 0.500/0.750 after a given name that is also a title's modifier after a nationality
+    # (الكاتب الفلسطيني باسم خندقجي); 0.400/0.500 before
+    assert ar["PER"].precision >= 0.49 and ar["PER"].recall >= 0.74
 
 
 def test_silver_on_the_arabic_dev10_set() -> None:

@@ -130,6 +130,7 @@ class EntityKnowledge:
     en_misc_cue: re.Pattern[str]
     """Any event head or prefix, likewise for ``en_misc``."""
     ar_facilities: dict[str, str]
+    ar_qualified_facility_heads: tuple[str, ...]
     """Facility heads (مطار), bare or behind a proclitic (بمطار) → the bare head; likewise below."""
     en_stopwords: frozenset[str]
     en_titles: frozenset[str]
@@ -456,6 +457,7 @@ def compile_entity_knowledge(
             rf"|{loc_prefixes}(?:[^\S\n]+{_EN_NAME_WORD_BEFORE_BOUNDARY}){{1,3}})\b"
         ),
         ar_facilities=_with_proclitics(ar.facility_heads, ar.proclitics),
+        ar_qualified_facility_heads=tuple(normalise(w, "ar") for w in ar.qualified_facility_heads),
         en_stopwords=frozenset(en.stopwords),
         en_titles=frozenset(t for t in titles if " " not in t),
         en_org_heads=frozenset(en.org_heads),

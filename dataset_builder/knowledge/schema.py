@@ -293,6 +293,11 @@ class ArabicEntityRules(_Strict):
     name (جامعة حمد بن خليفة, ملعب محمد الخامس)."""
     titles_with_complement: list[str] = Field(min_length=1)
     facility_heads: list[str] = Field(min_length=1)
+    qualified_facility_heads: list[str] = []
+    """Facility heads (a subset of ``facility_heads``: محطة) that make one facility with a known place
+    when an adjective, a ل-complement or the clause's end follows (محطة الضبعة النووية, محطة مصر
+    للسكك الحديدية, بمحطة مصر.); before another word the place is named for what happens there
+    (سجلت محطة الجهراء أعلى درجة: الجهراء)."""
     descriptors: list[str] = []
     """Words in front of an outlet's or club's name (صحيفة, قناة, نادي), left out of the span: after
     one, a contextual name of the knowledge base is that entity."""
@@ -560,6 +565,13 @@ class GazetteerRules(_Strict):
     comment: str | None = None
     min_population: int = Field(ge=0)
     regional_min_population: int = Field(ge=0)
+    regional_arabic_min_population: int | None = Field(default=None, ge=0)
+    """In the ``arabic_town_countries``, a town's Arabic names count from this many people (Jenin,
+    Tulkarm, Hermel in Arabic news), below ``regional_min_population``; its English name keeps that
+    cut. None: the same cut for both languages."""
+    arabic_town_countries: list[str] = []
+    """The regional countries whose towns' Arabic alternate names are Arabic (not Iran's or Turkey's,
+    whose names in Arabic letters are mostly Persian and Turkish spellings)."""
     capital_min_population: int = Field(ge=0)
     """National capitals count from this many people (Bern, Nicosia), below min_population."""
     small_capital_min_population: int | None = Field(default=None, ge=0)

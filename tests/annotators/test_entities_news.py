@@ -531,3 +531,22 @@ def test_a_foreign_paper_named_by_one_plain_word_after_its_descriptor_is_an_orga
     an adjective, a feminine noun or a verbal noun is not (صحيفة يومية, صحيفة اتهام)."""
     text = "نشرت مجلة نيتشر العلمية الدراسة، وقالت صحيفة لوموند إن صحيفة يومية وصحيفة اتهام صدرتا."
     assert [(t, label) for t, label, _ in found(text, "ar")] == [("نيتشر", "ORG"), ("لوموند", "ORG")]
+
+
+def test_two_adjective_hospitals_a_given_name_after_a_nationality_and_a_station() -> None:
+    """A hospital's name takes two nisbas (مستشفى النجاح الوطني الجامعي); باسم after a title and a
+    nationality starts a name (الكاتب الفلسطيني باسم خندقجي), not after a title alone (المتحدث باسم
+    الحكومة); a station before another word leaves its place alone (محطة الكويت أعلى), not before the
+    clause's end (بمحطة مصر.)."""
+    ar = (
+        "ونقل المصابون من نابلس إلى مستشفى النجاح الوطني الجامعي لاستكمال علاجهم.\n"
+        "وفاز الكاتب الفلسطيني باسم خندقجي بالجائزة، وقال المتحدث باسم الحكومة إن الحفل أقيم.\n"
+        "وسجلت محطة الكويت أعلى درجة حرارة، وتربط الخطوط المنطقة بمحطة مصر."
+    )
+    assert [(t, label) for t, label, _ in found(ar, "ar") if label in ("PER", "LOC")] == [
+        ("نابلس", "LOC"),
+        ("مستشفى النجاح الوطني الجامعي", "LOC"),
+        ("باسم خندقجي", "PER"),
+        ("الكويت", "LOC"),
+        ("محطة مصر", "LOC"),
+    ]

@@ -43,6 +43,8 @@ def arabic_people(
         while j < len(words) and _adjacent(norm, words[j - 1], words[j]):
             if words[j][2] in k.ar_given_names and any(w[2] == words[j][2] for w in words[i:j]):
                 break  # said twice, the modifier is the name (المتحدث باسم الحكومة باسم العوادي)
+            if _given_after_nisba(norm, words, i, j, k):
+                break  # الكاتب الفلسطيني باسم خندقجي: after a nationality, a given name before a name
             if (
                 _modifier(words[j][2], k)
                 or named[words[j][1] - 1]  # also behind a proclitic: لصندوق النقد الدولي
@@ -1243,6 +1245,12 @@ def arabic_facilities(text: str, norm: str, known: list[Span], k: EntityKnowledg
         after = _NEXT_WORD.match(norm, end)
         if after is not None and _nisba(after.group(1), k) and ("ar", after.group(1)) not in k.names:
             end = after.end()  # مستشفى عين شمس التخصصي, مطار بغداد الدولي (not مستشفى غزة الأوروبي)
+        elif (
+            word.endswith(k.ar_qualified_facility_heads)
+            and after is not None
+            and not after.group(1).startswith("ل")
+        ):
+            continue  # محطة الجهراء أعلى درجة: the place where a station measures (not بمحطة مصر.)
         found.append(Span(start, end, text[start:end], "LOC", None))
     return found
 
@@ -1395,6 +1403,24 @@ def _place_nisba(word: str, k: EntityKnowledge) -> bool:
     """A place name that is also a feminine nisba (السعودية): the adjective after an institution's head."""
     hit = k.names.get(("ar", word))
     return hit is not None and hit[1] == "LOC" and word.startswith("ال") and word.endswith(("يه", "ية"))
+
+
+def _given_after_nisba(norm: str, words: list[Word], i: int, j: int, k: EntityKnowledge) -> bool:
+    """A given name that is also a title's modifier (باسم) after a nationality in the chain, not right
+    after the title, and before a plain name word (no article, no known name, no head) starts the
+    name: الكاتب الفلسطيني باسم خندقجي; not المتحدث باسم الحكومة, المتحدث العسكري باسم حماس."""
+    w = words[j][2]
+    if not (w in k.ar_given_names and w in k.ar_modifiers) or j - 1 <= i or j + 1 >= len(words):
+        return False
+    before, after = words[j - 1][2], words[j + 1][2]
+    hit = k.names.get(("ar", before))
+    return (
+        (_nisba(before, k) or (hit is not None and hit[1] == "MISC"))
+        and _adjacent(norm, words[j], words[j + 1])
+        and not after.startswith(("ال", *k.ar_article_behind_proclitic))
+        and ("ar", after) not in k.names
+        and _name_word(after, k)
+    )
 
 
 def _modifier(word: str, k: EntityKnowledge) -> bool:
@@ -1778,7 +1804,7 @@ def arabic_headed_places(text: str, norm: str, words: list[Word], k: EntityKnowl
 def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKnowledge) -> list[Span]:
     """A facility head and one name word the base lacks are a place, head included (مستشفى البشير,
     مسجد الكتبية, مطار بنينا الدولي), by the tests of :func:`arabic_headed_places`, with a nisba the
-    base does not know after it (مستشفى القصر العيني)."""
+    base does not know after it, or two (مستشفى القصر العيني, مستشفى النجاح الوطني الجامعي)."""
     found = []
     for i, head in _heads_before_a_word(norm, words, k.ar_facility_name_heads):
         last = i + 1
@@ -1793,9 +1819,11 @@ def arabic_named_facilities(text: str, norm: str, words: list[Word], k: EntityKn
         if _foreign_second_word(norm, words, last, k):
             last += 1  # مستشفى كينغز كوليدج في
         start, end = words[i][1] - len(head), words[last][1]
-        after = _NEXT_WORD.match(norm, end)
-        if after is not None and _nisba(after.group(1), k) and ("ar", after.group(1)) not in k.names:
-            end = after.end()  # مستشفى القصر العيني, as arabic_facilities reads مستشفى البصرة التعليمي
+        for _ in range(2):  # مستشفى القصر العيني; two: مستشفى النجاح الوطني الجامعي
+            after = _NEXT_WORD.match(norm, end)
+            if after is None or not _nisba(after.group(1), k) or ("ar", after.group(1)) in k.names:
+                break
+            end = after.end()  # as arabic_facilities reads مستشفى البصرة التعليمي
         if norm.startswith(" الدولي", end) and (end + 7 == len(norm) or not is_word_char(norm[end + 7])):
             end += 7
         found.append(Span(start, end, text[start:end], "LOC", None))
