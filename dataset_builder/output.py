@@ -174,6 +174,28 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     write_files_atomic({path: data})
 
 
+def write_headed(path: Path, header: Mapping[str, Any], body: bytes) -> None:
+    """Keep a cache file: one line of JSON saying what ``body`` is (its key, its checksum), then the
+    body; atomically. A folder that cannot be written is passed over: it costs the next reader only
+    the time to make the body again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(dict(header)).encode() + b"\n" + body)
+    except OSError:
+        pass
+
+
+def read_headed(path: Path) -> tuple[dict[str, Any], bytes] | None:
+    """The header and body of a file :func:`write_headed` kept, or None when there is none to read (no
+    file, or a first line that is no JSON object): the caller still checks the header is its own."""
+    try:
+        first, _, body = path.read_bytes().partition(b"\n")
+        header = json.loads(first)
+    except (OSError, ValueError):
+        return None
+    return (header, body) if isinstance(header, dict) else None
+
+
 # --- the output folder ------------------------------------------------------------------------------
 
 

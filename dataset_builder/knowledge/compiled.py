@@ -23,7 +23,6 @@ import hashlib
 import hmac
 import importlib.metadata
 import io
-import json
 import os
 import pickle
 import secrets
@@ -37,7 +36,7 @@ from typing import TypeVar
 
 from dataset_builder import fingerprint
 from dataset_builder.knowledge.schema import GROUPS, SILVER_FILES
-from dataset_builder.output import write_atomic
+from dataset_builder.output import read_headed, write_headed
 
 CACHE_FILE = "knowledge.pickle"
 FORMAT = 1
@@ -127,27 +126,17 @@ def _mac(signing: bytes, inputs: str, body: bytes) -> str:
 
 
 def _write(path: Path, inputs: str, signing: bytes, body: bytes) -> None:
-    """Keep ``body`` under ``inputs``, signed, atomically; a folder that cannot be written only costs
-    the next load the time to compile again."""
-    header = json.dumps({"format": FORMAT, "key": inputs, "hmac": _mac(signing, inputs, body)})
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, header.encode() + b"\n" + body)
+    write_headed(path, {"format": FORMAT, "key": inputs, "hmac": _mac(signing, inputs, body)}, body)
 
 
 def _read(path: Path, inputs: str, signing: bytes) -> tuple[K, str] | None:
     """The knowledge and its stderr kept in ``path`` under ``inputs``, or None when there is none to
     trust: the signature is checked before a byte of the pickle is read."""
-    try:
-        data = path.read_bytes()
-    except OSError:
+    kept = read_headed(path)
+    if kept is None:
         return None
-    first, _, body = data.partition(b"\n")
-    try:
-        header = json.loads(first)
-    except ValueError:
-        return None
-    if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("key") != inputs:
+    header, body = kept
+    if header.get("format") != FORMAT or header.get("key") != inputs:
         return None
     if not hmac.compare_digest(str(header.get("hmac")), _mac(signing, inputs, body)):
         return None

@@ -17,7 +17,6 @@ ignored and written again: a stale or damaged file is never trusted.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import sys
@@ -36,7 +35,7 @@ from dataset_builder.knowledge.gazetteer import (
 )
 from dataset_builder.knowledge.schema import EntityRulesFile
 from dataset_builder.knowledge.text import normalise
-from dataset_builder.output import write_atomic
+from dataset_builder.output import read_headed, write_headed
 
 CACHE_FILE = "registry_names.json"
 FORMAT = 3
@@ -145,23 +144,19 @@ def _write(path: Path, key: str, names: RegistryNames) -> None:
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()
-    header = json.dumps({"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()})
-    with contextlib.suppress(OSError):
-        write_atomic(path, header.encode() + b"\n" + body)
+    write_headed(path, {"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}, body)
 
 
 def _read(path: Path, key: str) -> RegistryNames | None:
     """The names kept in ``path`` under ``key``, or None when there are none to trust (see the module's
     docstring)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
+    kept = read_headed(path)
+    if kept is None:
         return None
-    first, _, body = data.partition(b"\n")
+    header, body = kept
+    if header != {"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}:
+        return None
     try:
-        header = json.loads(first)
-        if header != {"format": FORMAT, "key": key, "sha256": hashlib.sha256(body).hexdigest()}:
-            return None
         raw = json.loads(body)
         places, towns, small = (
             tuple(
