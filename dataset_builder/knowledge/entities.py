@@ -130,8 +130,9 @@ class EntityKnowledge:
     en_misc_cue: re.Pattern[str]
     """Any event head or prefix, likewise for ``en_misc``."""
     ar_facilities: dict[str, str]
-    ar_qualified_facility_heads: tuple[str, ...]
     """Facility heads (مطار), bare or behind a proclitic (بمطار) → the bare head; likewise below."""
+    ar_qualified_facility_heads: tuple[str, ...]
+    """Heads (محطة) that, before a place and another word, name where a measure was taken: the place alone."""
     en_stopwords: frozenset[str]
     en_titles: frozenset[str]
     en_org_heads: frozenset[str]
