@@ -600,6 +600,21 @@ def test_silver_on_the_arabic_dev15_set() -> None:
     assert ar["PER"].precision >= 0.66 and ar["PER"].recall >= 0.58
 
 
+def test_silver_on_the_arabic_dev16_set() -> None:
+    """tests/data/ar_dev16: 8 scraped-style Arabic pages from Egypt, Jordan, the UAE, Syria, Morocco,
+    Saudi Arabia, Lebanon and Sudan dense in organisation look-alikes (a head before a common noun:
+    مجلس العزاء, لجنة تحقيق, هيئة محلفين, الجمعية العمومية; a role after رئاسة; generic bodies: وزارة
+    معنية, البنوك المحلية; شركات الإمارات; a name before another noun's adjective), written by hand with
+    their gold before the annotators were run on them; open to tuning. Its gold is sound."""
+    result = _scored_sound("ar_dev16")
+    ar = result.per_language["ar"]
+    # measured P 0.894, R 0.868, F1 0.881; ORG 0.938/0.833 after a role shaped like a nisba ending a
+    # body's name (برئاسة الروائي) and the generic bodies مجلس العزاء, لجنة تحقيق, هيئة محلفين; P 0.868,
+    # R 0.868, F1 0.868; ORG 0.882/0.833 before (فريق الشباب, the youth team, is still the club)
+    assert result.overall.precision >= 0.89 and result.overall.f1 >= 0.875
+    assert ar["ORG"].precision >= 0.93 and ar["ORG"].recall >= 0.83
+
+
 def test_misc_on_the_misc_dev1_set() -> None:
     """tests/data/misc_dev1: 12 scraped-style pages (6 Arabic, 6 English) from Sudan, Qatar, Saudi
     Arabia, the UAE, Mali, Libya, Bangladesh, the Philippines, Kazakhstan, Eritrea, the UK and Portugal,

@@ -499,6 +499,8 @@ def arabic_orgs(
                 # without it is a body, not a name (مركز للمحاكاة الطبية)
                 break
             place = j == i + 1 and k.names.get(("ar", w), (None, ""))[1] == "LOC"  # فيلق القدس
+            if w in k.ar_titles and _nisba(w, k):
+                break  # a role shaped like a nisba is a person's (برئاسة الروائي), no body's adjective
             org_nisba = _nisba(w, k) or _place_nisba(w, k) or (j == i + 1 and _body_as_nisba(head, w, k))
             if construct and not _name_word(w, k) and not org_nisba and not place:
                 break  # a stopword, title or known place or person ends the name
