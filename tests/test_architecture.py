@@ -42,7 +42,7 @@ OTHERS_FILES: dict[str, str] = {}
 ALLOWED: dict[tuple[str, str], str] = {
     ("annotations.py", "*"): "keys of the gold annotation files (annotations/documents/*.json), a file "
     "format of its own that happens to share names with the columns",
-    ("annotators/dates.py", "find_dates"): "a named group of the date pattern (id: day of an ISO date)",
+    ("annotators/dates.py", "_find"): "a named group of the date pattern (id: day of an ISO date)",
     ("labelstudio/parse.py", "*"): "Label Studio export JSON (task data, region values, ids)",
     ("labelstudio/merge.py", "old_text"): "Label Studio task data of a kept export (document id and text)",
     ("labelstudio/tasks.py", "*"): "Label Studio task JSON (task data and region values)",

@@ -38,12 +38,36 @@ class FoundDate:
     """A numeric date whose day and month could be swapped (05/03/2023)."""
 
 
-def find_dates(text: str, rules: DateRules) -> list[FoundDate]:
-    """Every valid full date in ``text`` with its offsets (invalid ones like 31/02 are skipped)."""
+def find_dates(text: str, rules: DateRules, *, short_years: bool = False) -> list[FoundDate]:
+    """Every valid full date in ``text`` with its offsets (invalid ones like 31/02 are skipped).
+
+    With ``short_years`` (a date line cleaning cut), a text with no date of a full year is read again
+    for dates with a two-digit year (``21.07.25``, ``15 Jan '25``) when the rules name their century.
+    """
     if not _DIGIT.search(text):
         return []
     if _EASTERN_DIGIT.search(text):
         text = text.translate(_DIGITS)
+    found = _find(text, rules)
+    if found or not short_years or rules.short is None:
+        return found
+    for m in rules.short.finditer(text):
+        g = m.groupdict()
+        if g["ny"]:
+            first, second = int(g["nd"]), int(g["nm"])
+            d, mo = (first, second) if rules.day_first else (second, first)
+            ambiguous = first <= 12 and second <= 12 and first != second
+        else:
+            d, mo, ambiguous = int(g["ad"]), rules.months[(g["am"] or g["bm"]).rstrip(".").casefold()], False
+        try:
+            date = dt.date(rules.century + int(g["ny"] or g["ay"]), mo, d)
+        except ValueError:
+            continue
+        found.append(FoundDate(date, m.start(), m.end(), ambiguous))
+    return found
+
+
+def _find(text: str, rules: DateRules) -> list[FoundDate]:
     found = []
     for m in rules.pattern.finditer(text):
         g = m.groupdict()
@@ -120,7 +144,7 @@ def _header_date(doc: Document, rules: DateRules) -> tuple[FoundDate, str] | Non
             if cut.reason not in CHARACTER_CUTS:
                 label = ""
             continue
-        dates = find_dates(cut.text, rules)
+        dates = find_dates(cut.text, rules, short_years=cut.reason == "date_line")
         if not dates:
             label = cut.text
             continue

@@ -27,6 +27,9 @@ class DateRules:
     """Any header or "updated" label (``Published``, ``Updated``, ``نشر في``, ``آخر تحديث``), anywhere."""
     updated: frozenset[str] = frozenset()
     """The "updated" labels, casefolded: a date whose nearest label before it is one of them is an update's."""
+    short: re.Pattern[str] | None = None
+    """A date with a two-digit year (``21.07.25``, ``15 Jan '25``), read only in a cut date line."""
+    century: int = 0
 
 
 def _not_before(marks: list[str]) -> str:
@@ -57,6 +60,15 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
         r")(?!\d)" + _not_before(raw.hijri_markers),
         re.IGNORECASE,
     )
+    # a two-digit year: day, month, year with one separator (no fourth number around it), or a day, a
+    # month name and the year after an apostrophe
+    short = re.compile(
+        r"(?<![\d/.-])(?:(?P<nd>\d{1,2})(?P<sep>[/.-])(?P<nm>\d{1,2})(?P=sep)(?P<ny>\d{2})"
+        rf"|(?P<ad>\d{{1,2}})(?:st|nd|rd|th)?(?:(?P<msep>[/.-])(?P<am>{month})(?P=msep)|\s+(?P<bm>{month}),?\s*['’])"
+        r"(?P<ay>\d{2})"
+        r")(?![\d/.-])" + _not_before(raw.hijri_markers),
+        re.IGNORECASE,
+    )
     labels = sorted({*raw.header_markers, *raw.updated_markers}, key=len, reverse=True)
     markers = "|".join(map(re.escape, raw.today_markers))
     today = re.compile(rf"\b(?:{markers})\b", re.IGNORECASE)
@@ -73,4 +85,6 @@ def compile_date_rules(raw: DateRulesFile) -> DateRules:
         raw.numeric_order == "day-first",
         re.compile("|".join(map(re.escape, labels)), re.IGNORECASE),
         frozenset(m.casefold() for m in raw.updated_markers),
+        short if raw.short_year_century is not None else None,
+        raw.short_year_century or 0,
     )

@@ -655,6 +655,10 @@ class DateRulesFile(_Strict):
     date (``1446/05/15 هـ`` is read as no date, not as the year 1446)."""
     numeric_order: Literal["day-first", "month-first"] = "day-first"
     """How an ambiguous numeric date (both parts ≤ 12) is read; such a date is flagged in its evidence."""
+    short_year_century: int | None = Field(default=None, ge=1000, le=9900, multiple_of=100)
+    """The century a two-digit year belongs to (2000: ``21.07.25``, ``7/3/25``, ``15 Jan '25`` are 2025),
+    read only in a header line that cleaning cut as a date line and that holds no date with a full
+    year; None reads no two-digit year."""
 
     @field_validator("months")
     @classmethod
